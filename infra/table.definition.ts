@@ -1,0 +1,46 @@
+/**
+ * The one DynamoDB table, declared once as plain data: the CDK stateful stack and the
+ * local host (CreateTable against DynamoDB Local) both build the table from it.
+ * Key formats live in functions/adapters/table-keys.ts.
+ */
+export interface KeySchema {
+  readonly partitionKey: string;
+  readonly sortKey: string;
+}
+
+export interface IndexDefinition extends KeySchema {
+  readonly indexName: string;
+  /** The access pattern the index serves. */
+  readonly purpose: string;
+}
+
+export interface TableDefinition extends KeySchema {
+  readonly timeToLiveAttribute: string;
+  readonly globalSecondaryIndexes: readonly IndexDefinition[];
+}
+
+export const tableDefinition: TableDefinition = {
+  partitionKey: 'PK',
+  sortKey: 'SK',
+  timeToLiveAttribute: 'expiresAt',
+  globalSecondaryIndexes: [
+    {
+      indexName: 'GSI1',
+      partitionKey: 'GSI1PK',
+      sortKey: 'GSI1SK',
+      purpose: "a tenant's cases by status and its open tasks by role, each ordered by due date",
+    },
+    {
+      indexName: 'GSI2',
+      partitionKey: 'GSI2PK',
+      sortKey: 'GSI2SK',
+      purpose: "a tenant's cases by applicant, and a case's tasks",
+    },
+    {
+      indexName: 'GSI3',
+      partitionKey: 'GSI3PK',
+      sortKey: 'GSI3SK',
+      purpose: 'open cases across tenants by due date, for the deadline watcher',
+    },
+  ],
+};
