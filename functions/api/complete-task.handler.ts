@@ -1,1 +1,10 @@
-export const handler = async (): Promise<unknown> => ({});
+import { callerOf, httpHandler, json, parseBody } from '../commons/http';
+import { completeTask, completeTaskRequest } from '../use-cases/complete-task';
+import { taskView } from './views';
+
+export const handler = httpHandler(async (event) => {
+  const caller = callerOf(event);
+  const request = parseBody(event, completeTaskRequest);
+  const completed = await completeTask(event.pathParameters?.id ?? '', request, caller, event.headers['x-audit-reason']);
+  return json(200, taskView(completed));
+});

@@ -1,1 +1,3 @@
-export const handler = async (): Promise<unknown> => ({});
+import { httpHandler, json } from '../commons/http';
+
+export const handler = httpHandler(async () => json(200, { status: 'ok', service: 'loket' }));

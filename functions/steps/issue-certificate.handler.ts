@@ -1,1 +1,10 @@
-export const handler = async (): Promise<unknown> => ({});
+import { z } from 'zod';
+import { stepHandler } from '../commons/step';
+import { issueCertificate } from '../use-cases/case-lifecycle';
+
+const input = z.object({ caseId: z.string(), decidedBy: z.string(), reason: z.string().nullish() });
+
+export const handler = stepHandler(input, async (command) => {
+  const saved = await issueCertificate(command);
+  return { status: saved.status };
+});

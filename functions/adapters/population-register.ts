@@ -1,0 +1,36 @@
+import { requireEnv } from '../commons/config';
+import { environmentNames } from '../app.declaration';
+import { fixturePopulationRegister } from './population-register.fixture';
+
+/** A person as the population register (rijksregister / bevolkingsregister) knows them. */
+export interface RegisteredPerson {
+  readonly insz: string;
+  readonly givenName: string;
+  readonly familyName: string;
+  readonly address: {
+    readonly street: string;
+    readonly postalCode: string;
+    readonly municipality: string;
+    /** NIS code of the municipality of main residence. */
+    readonly nisCode: string;
+  };
+}
+
+/**
+ * The connector to the authentic source for people (once-only: Loket looks people up
+ * rather than asking again). A real connector (e.g. through the Flemish MAGDA services)
+ * implements this same interface.
+ */
+export interface PopulationRegister {
+  findPerson(insz: string): Promise<RegisteredPerson | undefined>;
+}
+
+const connectors: Record<string, PopulationRegister> = { fixture: fixturePopulationRegister };
+
+function selectConnector(name: string): PopulationRegister {
+  const connector = connectors[name];
+  if (!connector) throw new Error(`Unknown population register connector '${name}'`);
+  return connector;
+}
+
+export const populationRegister = selectConnector(requireEnv(environmentNames.populationRegister));

@@ -1,0 +1,58 @@
+/**
+ * The one place that knows the table's key formats. Items of every kind share the table
+ * (single-table design); the GSIs are overloaded, each serving the patterns named below.
+ */
+const pad = (value: number, width: number) => String(value).padStart(width, '0');
+
+export const keys = {
+  case: (id: string) => ({ PK: `CASE#${id}`, SK: 'CASE' }),
+  caseNumber: (number: string) => ({ PK: `CASENO#${number}`, SK: 'CASENO' }),
+  auditEvent: (caseId: string, sequence: number) => ({ PK: `CASE#${caseId}`, SK: `AUDIT#${pad(sequence, 8)}` }),
+  auditPrefix: 'AUDIT#',
+  task: (id: string) => ({ PK: `TASK#${id}`, SK: 'TASK' }),
+  caseNumberCounter: (tenant: string, year: number) => ({ PK: `COUNTER#${tenant}#${year}`, SK: 'CASENO' }),
+  tenant: (id: string) => ({ PK: `TENANT#${id}`, SK: 'TENANT' }),
+} as const;
+
+/** GSI1: a tenant's cases by status, and its tasks by role and status, each ordered by due date. */
+export const byStatus = {
+  index: 'GSI1',
+  cases: (tenant: string, status: string, dueAt: string, id: string) => ({
+    GSI1PK: `TENANT#${tenant}#CASES#${status}`,
+    GSI1SK: `${dueAt}#${id}`,
+  }),
+  tasks: (tenant: string, role: string, status: string, dueAt: string, id: string) => ({
+    GSI1PK: `TENANT#${tenant}#TASKS#${role}#${status}`,
+    GSI1SK: `${dueAt}#${id}`,
+  }),
+  tasksPartition: (tenant: string, role: string, status: string) => `TENANT#${tenant}#TASKS#${role}#${status}`,
+} as const;
+
+/** GSI2: a tenant's cases by applicant (newest last), and a case's tasks. */
+export const byOwner = {
+  index: 'GSI2',
+  cases: (tenant: string, applicantId: string, createdAt: string, id: string) => ({
+    GSI2PK: `TENANT#${tenant}#APPLICANT#${applicantId}`,
+    GSI2SK: `${createdAt}#${id}`,
+  }),
+  tasks: (caseId: string, createdAt: string, id: string) => ({ GSI2PK: `CASE#${caseId}#TASKS`, GSI2SK: `${createdAt}#${id}` }),
+  tasksPartition: (caseId: string) => `CASE#${caseId}#TASKS`,
+} as const;
+
+/**
+ * GSI3: open cases across tenants by due date, for the deadline watcher. Sparse (closed
+ * cases drop out) and partitioned per due day, so that no single partition runs hot.
+ */
+export const byDueDay = {
+  index: 'GSI3',
+  cases: (dueAt: string, id: string) => ({ GSI3PK: `DUE#${dueAt.slice(0, 10)}`, GSI3SK: `${dueAt}#${id}` }),
+} as const;
+
+/** Attributes that are keys, not domain data; stripped when an item becomes a domain object. */
+export const keyAttributes = ['PK', 'SK', 'GSI1PK', 'GSI1SK', 'GSI2PK', 'GSI2SK', 'GSI3PK', 'GSI3SK', 'entity'] as const;
+
+export function withoutKeys<T>(item: Record<string, unknown>): T {
+  const copy: Record<string, unknown> = { ...item };
+  for (const attribute of keyAttributes) delete copy[attribute];
+  return copy as T;
+}

@@ -1,0 +1,41 @@
+import { SendTaskSuccessCommand, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { stepFunctions } from '../commons/clients';
+import { requireEnv } from '../commons/config';
+import { environmentNames } from '../app.declaration';
+
+function parseStateMachineArns(json: string): Record<string, string> {
+  const parsed: unknown = JSON.parse(json);
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
+    throw new Error(`${environmentNames.stateMachineArns} must be a JSON object of type key to state machine ARN`);
+  }
+  return parsed as Record<string, string>;
+}
+
+let stateMachineArns: Record<string, string> | undefined;
+
+/** Read on first use: only the functions that start executions are given the map. */
+function stateMachineArn(typeKey: string): string {
+  stateMachineArns ??= parseStateMachineArns(requireEnv(environmentNames.stateMachineArns));
+  const arn = stateMachineArns[typeKey];
+  if (!arn) throw new Error(`No state machine is deployed for transaction type '${typeKey}'`);
+  return arn;
+}
+
+/** `arn:aws:states:r:a:stateMachine:n` + `x` → `arn:aws:states:r:a:execution:n:x`, as Step Functions names executions. */
+export function executionArnFor(typeKey: string, executionName: string): string {
+  return `${stateMachineArn(typeKey).replace(':stateMachine:', ':execution:')}:${executionName}`;
+}
+
+export const workflowEngine = {
+  /** Starts a case's workflow; the case id is the execution name, so a repeated start cannot run it twice. */
+  async start(typeKey: string, executionName: string, input: unknown): Promise<string> {
+    const { executionArn } = await stepFunctions.send(
+      new StartExecutionCommand({ stateMachineArn: stateMachineArn(typeKey), name: executionName, input: JSON.stringify(input) }),
+    );
+    return executionArn ?? executionArnFor(typeKey, executionName);
+  },
+
+  async resume(taskToken: string, output: unknown): Promise<void> {
+    await stepFunctions.send(new SendTaskSuccessCommand({ taskToken, output: JSON.stringify(output) }));
+  },
+};

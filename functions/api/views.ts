@@ -1,0 +1,63 @@
+import type { Case } from '../domain/case';
+import type { Task } from '../domain/task';
+import type { Language, TransactionType } from '../domain/transaction-type';
+import { findStatus } from '../domain/transaction-type';
+
+/** A task as the API shows it: everything but its task token. */
+export function taskView(task: Task) {
+  const { token: _token, ...visible } = task;
+  return visible;
+}
+
+/** A case as the API shows it, with its status explained in the caller's language. */
+export function caseView(subject: Case, type: TransactionType | undefined, language: Language, tasks: readonly Task[] = []) {
+  const status = type ? findStatus(type, subject.status) : undefined;
+  return {
+    id: subject.id,
+    number: subject.number,
+    type: subject.type,
+    applicant: subject.applicant,
+    data: subject.data,
+    status: {
+      code: subject.status,
+      text: status?.citizenText[language] ?? subject.status,
+      final: status?.final ?? false,
+    },
+    statusHistory: subject.statusHistory,
+    createdAt: subject.createdAt,
+    updatedAt: subject.updatedAt,
+    dueAt: subject.dueAt,
+    ...(subject.decision ? { decision: subject.decision } : {}),
+    confidentiality: subject.confidentiality,
+    documents: subject.documents,
+    openTasks: tasks.filter((task) => task.status === 'open' || task.status === 'claimed').map(taskView),
+    version: subject.version,
+  };
+}
+
+export function transactionTypeSummary(type: TransactionType, language: Language) {
+  return {
+    key: type.key,
+    version: type.version,
+    title: type.title,
+    description: type.description,
+    displayTitle: type.title[language],
+    applicantKinds: type.applicantKinds,
+    legalDeadline: type.legalDeadline,
+    fee: type.fee,
+  };
+}
+
+export function transactionTypeView(type: TransactionType, language: Language) {
+  return {
+    ...transactionTypeSummary(type, language),
+    inputSchema: type.inputSchema,
+    example: type.example,
+    statuses: type.statuses,
+    roles: type.roles,
+    suspension: type.suspension,
+    extension: type.extension,
+    confidentiality: type.confidentiality,
+    retention: type.retention,
+  };
+}

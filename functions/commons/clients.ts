@@ -1,0 +1,14 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { SFNClient } from '@aws-sdk/client-sfn';
+import { tracer } from './powertools';
+
+/*
+ * SDK clients are created once per execution environment. Their endpoints come from the
+ * standard AWS_ENDPOINT_URL_<SERVICE> variables, which only the local host sets.
+ */
+export const dynamodb = tracer.captureAWSv3Client(new DynamoDBClient({}));
+export const documentClient = DynamoDBDocumentClient.from(dynamodb, {
+  marshallOptions: { removeUndefinedValues: true },
+});
+export const stepFunctions = tracer.captureAWSv3Client(new SFNClient({}));

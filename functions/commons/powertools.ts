@@ -1,0 +1,10 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics } from '@aws-lambda-powertools/metrics';
+import { Tracer } from '@aws-lambda-powertools/tracer';
+
+const serviceName = 'loket';
+
+/** One logger, metrics and tracer per execution environment, shared by every handler. */
+export const logger = new Logger({ serviceName });
+export const metrics = new Metrics({ serviceName, namespace: 'Loket' });
+export const tracer = new Tracer({ serviceName });

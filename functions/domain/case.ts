@@ -1,0 +1,141 @@
+import type { Actor } from './actor';
+import { actorName } from './actor';
+import type { Applicant } from './applicant';
+import type { AuditDraft } from './audit';
+import { conflict } from './errors';
+import type { LocalizedText, TransactionType } from './transaction-type';
+import { findStatus } from './transaction-type';
+
+export interface StatusChange {
+  readonly status: string;
+  readonly at: string;
+  readonly by: string;
+}
+
+export interface Decision {
+  readonly outcome: string;
+  readonly reason?: string;
+  readonly decidedAt: string;
+  readonly decidedBy: string;
+}
+
+/** A document the case produced for the applicant, such as the certificate itself. */
+export interface CaseDocument {
+  readonly kind: 'certificate';
+  readonly reference: string;
+  readonly issuedAt: string;
+  readonly language: keyof LocalizedText;
+  readonly title: LocalizedText;
+  readonly text: LocalizedText;
+}
+
+/** A case (zaak): one applicant's transaction of one type, for one tenant. */
+export interface Case {
+  readonly id: string;
+  /** Human number per tenant and year, e.g. `44021-2026-000123`. */
+  readonly number: string;
+  readonly tenant: string;
+  readonly type: { readonly key: string; readonly version: number };
+  readonly applicant: Applicant;
+  readonly data: Readonly<Record<string, unknown>>;
+  readonly status: string;
+  readonly statusHistory: readonly StatusChange[];
+  readonly createdAt: string;
+  readonly updatedAt: string;
+  readonly dueAt: string;
+  readonly decision?: Decision;
+  readonly confidentiality: string;
+  readonly executionArn: string;
+  readonly documents: readonly CaseDocument[];
+  /** Optimistic-locking version: every saved change increments it by one. */
+  readonly version: number;
+}
+
+export function caseNumber(tenant: string, year: number, sequence: number): string {
+  return `${tenant}-${year}-${String(sequence).padStart(6, '0')}`;
+}
+
+export interface NewCase {
+  readonly id: string;
+  readonly number: string;
+  readonly tenant: string;
+  readonly type: TransactionType;
+  readonly applicant: Applicant;
+  readonly data: Readonly<Record<string, unknown>>;
+  readonly dueAt: Date;
+  readonly executionArn: string;
+  readonly actor: Actor;
+  readonly now: Date;
+  readonly reason?: string;
+}
+
+/** Opens a case in the type's first status, with the audit event that records the submission. */
+export function openCase(input: NewCase): { case: Case; audit: AuditDraft } {
+  const at = input.now.toISOString();
+  const status = input.type.statuses[0]?.code ?? 'submitted';
+  const opened: Case = {
+    id: input.id,
+    number: input.number,
+    tenant: input.tenant,
+    type: { key: input.type.key, version: input.type.version },
+    applicant: input.applicant,
+    data: input.data,
+    status,
+    statusHistory: [{ status, at, by: actorName(input.actor) }],
+    createdAt: at,
+    updatedAt: at,
+    dueAt: input.dueAt.toISOString(),
+    confidentiality: input.type.confidentiality,
+    executionArn: input.executionArn,
+    documents: [],
+    version: 0,
+  };
+  return {
+    case: opened,
+    audit: {
+      action: 'case.submitted',
+      actor: input.actor,
+      at,
+      reason: input.reason,
+      details: { number: opened.number, type: opened.type, status },
+    },
+  };
+}
+
+export function isClosed(subject: Case, type: TransactionType): boolean {
+  return findStatus(type, subject.status)?.final ?? false;
+}
+
+export interface Transition {
+  readonly status: string;
+  readonly actor: Actor;
+  readonly now: Date;
+  readonly decision?: Omit<Decision, 'decidedAt'>;
+  readonly document?: CaseDocument;
+  readonly details?: Readonly<Record<string, unknown>>;
+}
+
+/** Moves a case to a status its type declares; a closed case moves no more. */
+export function transition(subject: Case, type: TransactionType, change: Transition): { case: Case; audit: AuditDraft } {
+  const target = findStatus(type, change.status);
+  if (!target) throw conflict(`status '${change.status}' is not declared by type '${type.key}'`);
+  if (isClosed(subject, type)) throw conflict(`case ${subject.number} is closed with status '${subject.status}'`);
+  const at = change.now.toISOString();
+  const decision = change.decision ? { ...change.decision, decidedAt: at } : subject.decision;
+  return {
+    case: {
+      ...subject,
+      status: target.code,
+      statusHistory: [...subject.statusHistory, { status: target.code, at, by: actorName(change.actor) }],
+      updatedAt: at,
+      decision,
+      documents: change.document ? [...subject.documents, change.document] : subject.documents,
+    },
+    audit: {
+      action: 'case.status-changed',
+      actor: change.actor,
+      at,
+      details: { from: subject.status, to: target.code, ...(change.decision ? { decision } : {}), ...change.details },
+    },
+  };
+}

@@ -1,0 +1,33 @@
+/** A violation of the rules of the domain; adapters map each kind to a protocol status. */
+export type DomainErrorKind = 'validation' | 'not-found' | 'forbidden' | 'conflict';
+
+export interface FieldError {
+  /** Dotted path of the offending field in the request, e.g. `applicant.insz`. */
+  readonly path: string;
+  readonly message: string;
+}
+
+export class DomainError extends Error {
+  constructor(
+    readonly kind: DomainErrorKind,
+    message: string,
+    readonly errors: readonly FieldError[] = [],
+  ) {
+    super(message);
+    this.name = 'DomainError';
+  }
+}
+
+export const validationError = (message: string, errors: readonly FieldError[] = []) =>
+  new DomainError('validation', message, errors);
+export const notFound = (what: string) => new DomainError('not-found', `${what} does not exist`);
+export const forbidden = (message: string) => new DomainError('forbidden', message);
+export const conflict = (message: string) => new DomainError('conflict', message);
+
+/** A failure worth retrying (throttling, a lost optimistic-lock race); workflows retry it by this name. */
+export class TransientError extends Error {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'TransientError';
+  }
+}

@@ -1,0 +1,122 @@
+import type { Actor } from './actor';
+import { actorName } from './actor';
+import type { AuditDraft } from './audit';
+import { conflict, forbidden, validationError } from './errors';
+import type { LocalizedText, TaskDefinition } from './transaction-type';
+
+export type TaskStatus = 'open' | 'claimed' | 'completed' | 'cancelled';
+
+export interface TaskCompletion {
+  readonly outcome: string;
+  readonly by: string;
+  readonly at: string;
+  readonly reason?: string;
+  readonly data?: Readonly<Record<string, unknown>>;
+}
+
+/** A human task (taak) a workflow step waits on, for one candidate role. */
+export interface Task {
+  readonly id: string;
+  readonly caseId: string;
+  readonly caseNumber: string;
+  readonly tenant: string;
+  readonly name: string;
+  readonly title: LocalizedText;
+  readonly role: string;
+  readonly status: TaskStatus;
+  readonly outcomes: readonly string[];
+  readonly createdAt: string;
+  readonly dueAt: string;
+  readonly assignee?: string;
+  readonly completion?: TaskCompletion;
+  /** The waiting workflow step's task token: stored, never shown. */
+  readonly token: string;
+}
+
+export interface NewTask {
+  readonly id: string;
+  readonly caseId: string;
+  readonly caseNumber: string;
+  readonly tenant: string;
+  readonly name: string;
+  readonly definition: TaskDefinition;
+  readonly dueAt: Date;
+  readonly token: string;
+  readonly now: Date;
+}
+
+export function openTask(input: NewTask): { task: Task; audit: AuditDraft } {
+  const at = input.now.toISOString();
+  const task: Task = {
+    id: input.id,
+    caseId: input.caseId,
+    caseNumber: input.caseNumber,
+    tenant: input.tenant,
+    name: input.name,
+    title: input.definition.title,
+    role: input.definition.role,
+    status: 'open',
+    outcomes: input.definition.outcomes,
+    createdAt: at,
+    dueAt: input.dueAt.toISOString(),
+    token: input.token,
+  };
+  return {
+    task,
+    audit: {
+      action: 'task.created',
+      actor: { kind: 'system', component: 'create-task' },
+      at,
+      details: { taskId: task.id, name: task.name, role: task.role, dueAt: task.dueAt },
+    },
+  };
+}
+
+export function isActive(task: Task): boolean {
+  return task.status === 'open' || task.status === 'claimed';
+}
+
+export interface Completion {
+  readonly outcome: string;
+  readonly actor: Actor & { kind: 'user' };
+  readonly now: Date;
+  readonly reason?: string;
+  readonly data?: Readonly<Record<string, unknown>>;
+}
+
+/** Completes an active task with one of its allowed outcomes, by someone holding its role. */
+export function completeTask(task: Task, completion: Completion): { task: Task; audit: AuditDraft } {
+  if (!completion.actor.roles.includes(task.role)) {
+    throw forbidden(`completing task '${task.name}' needs role '${task.role}'`);
+  }
+  if (!isActive(task)) throw conflict(`task ${task.id} is already ${task.status}`);
+  if (task.assignee !== undefined && task.assignee !== completion.actor.subject) {
+    throw conflict(`task ${task.id} is claimed by someone else`);
+  }
+  if (!task.outcomes.includes(completion.outcome)) {
+    throw validationError('outcome not allowed', [
+      { path: 'outcome', message: `must be one of: ${task.outcomes.join(', ')}` },
+    ]);
+  }
+  const at = completion.now.toISOString();
+  const by = actorName(completion.actor);
+  return {
+    task: {
+      ...task,
+      status: 'completed',
+      completion: { outcome: completion.outcome, by, at, reason: completion.reason, data: completion.data },
+    },
+    audit: {
+      action: 'task.completed',
+      actor: completion.actor,
+      at,
+      reason: completion.reason,
+      details: { taskId: task.id, name: task.name, outcome: completion.outcome },
+    },
+  };
+}
+
+/** Cancels an active task, e.g. when its case closes without it. */
+export function cancelTask(task: Task): Task {
+  return { ...task, status: 'cancelled' };
+}

@@ -1,0 +1,161 @@
+import { ulid } from 'ulid';
+import { caseRepository } from '../adapters/case.repository';
+import type { TaskWrite } from '../adapters/case.repository';
+import { populationRegister } from '../adapters/population-register';
+import { tenantRepository } from '../adapters/tenant.repository';
+import { metrics } from '../commons/powertools';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import type { Actor } from '../domain/actor';
+import { systemActor } from '../domain/actor';
+import { addDays } from '../domain/calendar';
+import type { Case, Decision } from '../domain/case';
+import { isClosed, transition } from '../domain/case';
+import { buildCertificate } from '../domain/certificate';
+import { notFound } from '../domain/errors';
+import { cancelTask, isActive, openTask } from '../domain/task';
+import type { TransactionType } from '../domain/transaction-type';
+import { findTransactionType } from '../../workflows/catalogue';
+
+function typeOf(subject: Case): TransactionType {
+  const type = findTransactionType(subject.type.key);
+  if (!type) throw new Error(`case ${subject.id} has unknown type '${subject.type.key}'`);
+  return type;
+}
+
+async function requireCase(caseId: string): Promise<{ subject: Case; type: TransactionType }> {
+  const subject = await caseRepository.get(caseId);
+  if (!subject) throw notFound(`case ${caseId}`);
+  return { subject, type: typeOf(subject) };
+}
+
+const stillOpen = (changed: Case) => !isClosed(changed, typeOf(changed));
+
+function countClosed(type: TransactionType, status: string): void {
+  if (type.statuses.find((s) => s.code === status)?.final) {
+    metrics.addDimension('transactionType', type.key);
+    metrics.addMetric(status === 'failed' ? 'CaseFailed' : 'CaseCompleted', MetricUnit.Count, 1);
+  }
+}
+
+export interface RecordStatusCommand {
+  readonly caseId: string;
+  readonly status: string;
+  readonly decision?: Omit<Decision, 'decidedAt'>;
+  readonly cancelOpenTasks?: boolean;
+  readonly details?: Record<string, unknown>;
+}
+
+/**
+ * Records a status transition decided by a workflow step:
+ * 1. a case already in the target status is left alone (the step was retried after it had succeeded);
+ * 2. otherwise the case moves to the status, with its audit event,
+ * 3. cancelling its active tasks in the same transaction when asked (a timeout or a failure).
+ */
+export async function recordStatus(command: RecordStatusCommand, actor: Actor = systemActor('record-status')): Promise<Case> {
+  const { subject, type } = await requireCase(command.caseId);
+  const activeTasks = command.cancelOpenTasks ? (await caseRepository.tasksOfCase(subject.id)).filter(isActive) : [];
+  const saved = await caseRepository.update(
+    subject.id,
+    (current) => {
+      if (current.status === command.status) return undefined;
+      const moved = transition(current, type, {
+        status: command.status,
+        actor,
+        now: new Date(),
+        decision: command.decision,
+        details: command.details,
+      });
+      const tasks: TaskWrite[] = activeTasks.map((task) => ({ task: cancelTask(task), expect: 'active' }));
+      return { ...moved, tasks };
+    },
+    { isOpenAfter: stillOpen },
+  );
+  if (!saved) throw notFound(`case ${command.caseId}`);
+  if (saved.version !== subject.version) countClosed(type, saved.status);
+  return saved;
+}
+
+export interface CreateTaskCommand {
+  readonly caseId: string;
+  readonly name: string;
+  readonly taskToken: string;
+}
+
+/**
+ * Creates the human task a workflow step waits on:
+ * 1. finds the task's definition (role, outcomes, due date) in the case's type;
+ * 2. when the step is retried and its task already exists, hands the existing task the new token;
+ * 3. otherwise opens a new task, written with its audit event in one transaction.
+ */
+export async function createTask(command: CreateTaskCommand, now = new Date()): Promise<{ taskId: string }> {
+  const { subject, type } = await requireCase(command.caseId);
+  const definition = type.tasks[command.name];
+  if (!definition) throw new Error(`type '${type.key}' declares no task '${command.name}'`);
+  const existing = (await caseRepository.tasksOfCase(subject.id)).find((task) => task.name === command.name && isActive(task));
+  let taskId = existing?.id ?? ulid(now.getTime());
+  await caseRepository.update(
+    subject.id,
+    (current) => {
+      if (existing) {
+        return {
+          case: current,
+          audit: { action: 'task.reissued', actor: systemActor('create-task'), at: now.toISOString(), details: { taskId } },
+          tasks: [{ task: { ...existing, token: command.taskToken }, expect: 'active' }],
+        };
+      }
+      const opened = openTask({
+        id: taskId,
+        caseId: current.id,
+        caseNumber: current.number,
+        tenant: current.tenant,
+        name: command.name,
+        definition,
+        dueAt: addDays(now, definition.dueInWorkingDays, 'working'),
+        token: command.taskToken,
+        now,
+      });
+      taskId = opened.task.id;
+      return { case: current, audit: opened.audit, tasks: [{ task: opened.task, expect: 'new' }] };
+    },
+    { isOpenAfter: stillOpen },
+  );
+  return { taskId };
+}
+
+export interface IssueCertificateCommand {
+  readonly caseId: string;
+  readonly decidedBy: string;
+  readonly reason?: string | null;
+}
+
+/**
+ * Issues a case's certificate:
+ * 1. looks the applicant up in the population register (once-only: nothing is asked again);
+ * 2. writes the certificate text in Dutch and English, in the tenant's name;
+ * 3. closes the case as `issued` with the decision and the document, in one transaction.
+ */
+export async function issueCertificate(command: IssueCertificateCommand, now = new Date()): Promise<Case> {
+  const { subject, type } = await requireCase(command.caseId);
+  if (subject.status === 'issued') return subject;
+  const tenant = await tenantRepository.get(subject.tenant);
+  if (!tenant) throw new Error(`tenant ${subject.tenant} of case ${subject.id} is not onboarded`);
+  const person = 'insz' in subject.applicant ? await populationRegister.findPerson(subject.applicant.insz) : undefined;
+  const document = buildCertificate({ subject, tenant, person, now });
+  const saved = await caseRepository.update(
+    subject.id,
+    (current) => {
+      if (current.status === 'issued') return undefined;
+      return transition(current, type, {
+        status: 'issued',
+        actor: systemActor('issue-certificate'),
+        now,
+        decision: { outcome: 'issued', decidedBy: command.decidedBy, ...(command.reason ? { reason: command.reason } : {}) },
+        document,
+      });
+    },
+    { isOpenAfter: stillOpen },
+  );
+  if (!saved) throw notFound(`case ${command.caseId}`);
+  if (saved.version !== subject.version) countClosed(type, saved.status);
+  return saved;
+}

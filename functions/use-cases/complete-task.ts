@@ -1,0 +1,76 @@
+import { z } from 'zod';
+import { SFNServiceException } from '@aws-sdk/client-sfn';
+import { caseRepository } from '../adapters/case.repository';
+import { workflowEngine } from '../adapters/workflow-engine';
+import { logger } from '../commons/powertools';
+import type { Caller } from '../commons/http';
+import { isClosed } from '../domain/case';
+import { conflict, notFound } from '../domain/errors';
+import type { Task } from '../domain/task';
+import { completeTask as complete } from '../domain/task';
+import { findTransactionType } from '../../workflows/catalogue';
+
+export const completeTaskRequest = z
+  .object({
+    outcome: z.string().min(1).max(100),
+    data: z.record(z.string(), z.unknown()).optional(),
+    reason: z.string().min(1).max(2000).optional(),
+  })
+  .strict();
+
+export type CompleteTaskRequest = z.infer<typeof completeTaskRequest>;
+
+/** What the waiting workflow step receives as its result. */
+export interface TaskResult {
+  readonly outcome: string;
+  readonly reason: string | null;
+  readonly completedBy: string;
+  readonly data: Record<string, unknown>;
+}
+
+/**
+ * Completes a task for a clerk:
+ * 1. finds the task within the caller's tenant (another tenant's task does not exist for them);
+ * 2. checks role, state and outcome (the domain rule);
+ * 3. writes the completed task, the case's version and the audit event in one transaction,
+ *    under the condition that the task is still active: of concurrent completions one wins;
+ * 4. resumes the waiting workflow step with the outcome (SendTaskSuccess).
+ */
+export async function completeTask(taskId: string, request: CompleteTaskRequest, caller: Caller, reason?: string): Promise<Task> {
+  const task = await caseRepository.getTask(taskId);
+  if (!task || task.tenant !== caller.tenant) throw notFound(`task ${taskId}`);
+  const now = new Date();
+  let completed: Task | undefined;
+  await caseRepository.update(
+    task.caseId,
+    (current) => {
+      const done = complete(task, {
+        outcome: request.outcome,
+        actor: caller,
+        now,
+        reason: request.reason ?? reason,
+        data: request.data,
+      });
+      completed = done.task;
+      return { case: current, audit: done.audit, tasks: [{ task: done.task, expect: 'active' }] };
+    },
+    { isOpenAfter: (changed) => !isClosed(changed, findTransactionType(changed.type.key)!) },
+  );
+  if (!completed) throw notFound(`case of task ${taskId}`);
+  const result: TaskResult = {
+    outcome: request.outcome,
+    reason: completed.completion?.reason ?? null,
+    completedBy: caller.subject,
+    data: request.data ?? {},
+  };
+  try {
+    await workflowEngine.resume(task.token, result);
+  } catch (error) {
+    if (error instanceof SFNServiceException && ['TaskTimedOut', 'TaskDoesNotExist', 'InvalidToken'].includes(error.name)) {
+      logger.warn('Completed task whose workflow step no longer waits', { taskId, error: error.name });
+      throw conflict(`task ${taskId} is no longer awaited by its workflow (${error.name}); its deadline has passed`);
+    }
+    throw error;
+  }
+  return completed;
+}
