@@ -48,10 +48,12 @@ export function errorResponse(error: unknown): HttpResult {
 }
 
 export function fieldErrors(issues: readonly z.core.$ZodIssue[], prefix: readonly PropertyKey[] = []): FieldError[] {
-  return issues.map((issue) => ({
-    path: [...prefix, ...issue.path].map(String).join('.') || '(body)',
-    message: issue.message,
-  }));
+  const pathOf = (path: readonly PropertyKey[]) => [...prefix, ...path].map(String).join('.') || '(body)';
+  return issues.flatMap((issue) =>
+    issue.code === 'unrecognized_keys'
+      ? issue.keys.map((key) => ({ path: pathOf([...issue.path, key]), message: 'is not a known field' }))
+      : [{ path: pathOf(issue.path), message: issue.message }],
+  );
 }
 
 /** Parses and validates a JSON body; anything else is a 400 (or 413/415) problem. */

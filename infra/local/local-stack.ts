@@ -1,0 +1,169 @@
+import { appendFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { CreateStateMachineCommand, SFNClient } from '@aws-sdk/client-sfn';
+import { environmentNames, functionPlaceholder, stepFunctions } from '../../functions/app.declaration';
+import type { Tenant } from '../../functions/domain/tenant';
+import { loadWorkflowSources, substitutePlaceholders } from '../../workflows/definitions';
+import { startDynamoDbLocal } from './dynamodb-local';
+import type { DevSigningKey } from './dev-keys';
+import { devAudience, devIssuer } from './dev-keys';
+import { startHttpApi } from './http-api.server';
+import { LambdaHost, localFunctionArn } from './lambda-host';
+import { localAccountId, localCredentials, localRegion } from './local-network';
+import { startStepFunctionsLocal } from './stepfunctions/stepfunctions.server';
+import { ensureTable } from './table.setup';
+
+export const demoTenants: readonly Tenant[] = [
+  { id: '44021', name: { nl: 'Stad Gent', en: 'City of Ghent' }, kind: 'municipality' },
+  { id: '41002', name: { nl: 'Stad Aalst', en: 'City of Aalst' }, kind: 'municipality' },
+];
+
+export interface LocalStackOptions {
+  /** Ports of the HTTP API, the Step Functions endpoint and DynamoDB Local; 0 picks free ones. */
+  readonly ports: { readonly api: number; readonly stepFunctions: number; readonly dynamodb: number };
+  /** Where DynamoDB Local keeps its data and published events are logged; absent: in memory. */
+  readonly stateDirectory?: string;
+  readonly signingKey: DevSigningKey;
+  /** Multiplies workflow timeouts, waits and retry intervals (tests shorten them). @default 1 */
+  readonly timeScale?: number;
+  /** Log level of the functions' Powertools logger. @default 'WARN' */
+  readonly logLevel?: string;
+  readonly log?: (line: string) => void;
+  /**
+   * Called before a workflow invokes a function; throwing here fails the invocation the way
+   * Lambda itself can fail (e.g. an error named `Lambda.ServiceException`), for fault tests.
+   */
+  readonly injectFault?: (functionName: string, payload: unknown) => void | Promise<void>;
+}
+
+export interface PublishedEvent {
+  readonly source: string;
+  readonly detailType: string;
+  readonly detail: unknown;
+  readonly eventBusName: string;
+  readonly time: string;
+}
+
+export interface LocalStack {
+  readonly apiUrl: string;
+  readonly stepFunctionsEndpoint: string;
+  readonly dynamodbEndpoint: string;
+  readonly tableName: string;
+  readonly stateMachineArns: Readonly<Record<string, string>>;
+  /** Events the workflows published to the bus, in order. */
+  readonly events: readonly PublishedEvent[];
+  stop(): Promise<void>;
+}
+
+const tableName = 'loket';
+const eventBusName = 'loket';
+
+/**
+ * Brings up the whole app on this machine: DynamoDB Local with the app's table and demo
+ * tenants, the Step Functions endpoint with every workflow, and the HTTP API, all running
+ * the same handlers as on AWS. Only the environment differs.
+ */
+export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
+  const stops: Array<() => Promise<void>> = [];
+  const stop = async () => {
+    for (const step of stops.reverse()) await step().catch(() => undefined);
+  };
+  try {
+    const dynamo = await startDynamoDbLocal({
+      port: options.ports.dynamodb,
+      dataDirectory: options.stateDirectory ? join(options.stateDirectory, 'dynamodb') : undefined,
+    });
+    stops.push(dynamo.stop);
+    const dynamodb = new DynamoDBClient({ endpoint: dynamo.endpoint, region: localRegion, credentials: localCredentials });
+    stops.push(async () => dynamodb.destroy());
+    await ensureTable(dynamodb, tableName);
+
+    const events: PublishedEvent[] = [];
+    const eventLog = options.stateDirectory ? join(options.stateDirectory, 'events.jsonl') : undefined;
+    if (options.stateDirectory) mkdirSync(options.stateDirectory, { recursive: true });
+    const lambdas = new LambdaHost();
+    const sfnLocal = await startStepFunctionsLocal({
+      port: options.ports.stepFunctions,
+      region: localRegion,
+      invokeLambda: async (name: string, payload: unknown) => {
+        await options.injectFault?.(name, payload);
+        return lambdas.invoke(name, payload);
+      },
+      dynamodb,
+      timeScale: options.timeScale,
+      log: options.log,
+      publishEvents: async (entries) => {
+        for (const entry of entries) {
+          const event: PublishedEvent = {
+            source: String(entry.Source),
+            detailType: String(entry.DetailType),
+            detail: typeof entry.Detail === 'string' ? JSON.parse(entry.Detail) : entry.Detail,
+            eventBusName: String(entry.EventBusName ?? 'default'),
+            time: new Date().toISOString(),
+          };
+          events.push(event);
+          if (eventLog) appendFileSync(eventLog, `${JSON.stringify(event)}\n`);
+          options.log?.(`event ${event.detailType} ${JSON.stringify(event.detail)}`);
+        }
+      },
+    });
+    stops.push(sfnLocal.close);
+
+    const substitutions: Record<string, string> = { TableName: tableName, EventBusName: eventBusName };
+    for (const fn of stepFunctions) substitutions[functionPlaceholder(fn.name)] = localFunctionArn(fn.name);
+    const sfn = new SFNClient({ endpoint: sfnLocal.endpoint, region: localRegion, credentials: localCredentials });
+    const stateMachineArns: Record<string, string> = {};
+    for (const source of loadWorkflowSources()) {
+      const created = await sfn.send(
+        new CreateStateMachineCommand({
+          name: `loket-${source.key}`,
+          type: 'STANDARD',
+          roleArn: `arn:aws:iam::${localAccountId}:role/loket-workflows`,
+          definition: substitutePlaceholders(source.definition, substitutions),
+        }),
+      );
+      stateMachineArns[source.key] = created.stateMachineArn as string;
+    }
+    sfn.destroy();
+
+    Object.assign(process.env, {
+      AWS_REGION: localRegion,
+      AWS_ACCESS_KEY_ID: localCredentials.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: localCredentials.secretAccessKey,
+      AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+      AWS_ENDPOINT_URL_SFN: sfnLocal.endpoint,
+      [environmentNames.tableName]: tableName,
+      [environmentNames.stateMachineArns]: JSON.stringify(stateMachineArns),
+      [environmentNames.populationRegister]: 'fixture',
+      POWERTOOLS_SERVICE_NAME: 'loket',
+      POWERTOOLS_LOG_LEVEL: options.logLevel ?? 'WARN',
+      POWERTOOLS_METRICS_DISABLED: 'true',
+      POWERTOOLS_TRACE_ENABLED: 'false',
+    });
+    const { tenantRepository } = await import('../../functions/adapters/tenant.repository');
+    for (const tenant of demoTenants) await tenantRepository.put(tenant);
+
+    const api = await startHttpApi({
+      port: options.ports.api,
+      lambdas,
+      jwks: options.signingKey.jwks,
+      issuer: devIssuer,
+      audience: devAudience,
+    });
+    stops.push(api.close);
+
+    return {
+      apiUrl: api.url,
+      stepFunctionsEndpoint: sfnLocal.endpoint,
+      dynamodbEndpoint: dynamo.endpoint,
+      tableName,
+      stateMachineArns,
+      events,
+      stop,
+    };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}

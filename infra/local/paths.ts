@@ -1,0 +1,8 @@
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The project root, whatever the working directory. */
+export const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+/** Git-ignored state of `npm start`: DynamoDB Local's data, the dev signing key, published events. */
+export const localStateDirectory = join(projectRoot, '.loket');
+export const devKeyFile = join(localStateDirectory, 'dev-signing-key.json');

@@ -1,0 +1,140 @@
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { DescribeExecutionCommand, GetExecutionHistoryCommand, SFNClient } from '@aws-sdk/client-sfn';
+import type { HistoryEvent } from '@aws-sdk/client-sfn';
+import { localCredentials, localRegion } from '../../infra/local/local-network';
+import type { TestStack } from '../support/test-stack';
+import { eventually, startTestStack } from '../support/test-stack';
+
+const livesInGent = '85073003328';
+const livesInAalst = '17073003384';
+
+interface Fault {
+  readonly functionName: string;
+  /** How many more invocations fail; -1 fails for ever. */
+  remaining: number;
+  readonly error: string;
+}
+
+/** Faults by case id; a fault armed before a submission binds to the first case that calls its function. */
+const faults = new Map<string, Fault>();
+let armed: Fault | undefined;
+
+function injectFault(functionName: string, payload: unknown): void {
+  const caseId = (payload as { caseId?: string } | undefined)?.caseId;
+  if (!caseId) return;
+  if (armed && functionName.endsWith(`:loket-${armed.functionName}`) && !faults.has(caseId)) {
+    faults.set(caseId, armed);
+    armed = undefined;
+  }
+  const fault = faults.get(caseId);
+  if (!fault || !functionName.endsWith(`:loket-${fault.functionName}`) || fault.remaining === 0) return;
+  fault.remaining -= 1;
+  const error = new Error(`injected ${fault.error}`);
+  error.name = fault.error;
+  throw error;
+}
+
+/** Runs every path of the proof-of-residence workflow on the local engine, through the API a portal uses. */
+describe.each([
+  ['fast deadlines', 1e-6],
+  ['slow deadlines', 1e-3],
+])('proof-of-residence workflow (%s)', (_label, timeScale) => {
+  let stack: TestStack;
+  let sfn: SFNClient;
+  let portal: string;
+  let clerk: string;
+
+  beforeAll(async () => {
+    stack = await startTestStack({ timeScale, injectFault });
+    sfn = new SFNClient({ endpoint: stack.stepFunctionsEndpoint, region: localRegion, credentials: localCredentials });
+    portal = await stack.token({ tenant: '44021', roles: ['portal'] });
+    clerk = await stack.token({ tenant: '44021', roles: ['clerk'], subject: 'clerk@gent' });
+  }, 60_000);
+
+  afterAll(async () => {
+    sfn?.destroy();
+    await stack?.stop();
+  });
+
+  async function submit(insz: string, fault?: Fault) {
+    armed = fault ? { ...fault } : undefined;
+    const response = await stack.call('POST', '/v1/cases', { token: portal, body: { type: 'proof-of-residence', applicant: { insz }, data: {} } });
+    expect(response.status).toBe(201);
+    return response.body as { id: string };
+  }
+
+  const finalCase = async (id: string) =>
+    (await eventually(() => stack.call('GET', `/v1/cases/${id}`, { token: portal }), (r) => r.body?.status?.final === true)).body;
+
+  async function settledExecution(caseId: string) {
+    const executionArn = `${stack.stateMachineArns['proof-of-residence']!.replace(':stateMachine:', ':execution:')}:${caseId}`;
+    const execution = await eventually(
+      () => sfn.send(new DescribeExecutionCommand({ executionArn })),
+      (e) => e.status !== 'RUNNING',
+    );
+    const { events = [] } = await sfn.send(new GetExecutionHistoryCommand({ executionArn, maxResults: 1000 }));
+    return { execution, events };
+  }
+
+  const enteredStates = (events: HistoryEvent[]) =>
+    events.map((e) => e.stateEnteredEventDetails?.name).filter((name): name is string => name !== undefined);
+
+  if (timeScale === 1e-6) {
+    test('a clerk who does not act in time lets the case expire and cancels the task', async () => {
+      const submitted = await submit(livesInAalst);
+      const closed = await finalCase(submitted.id);
+      expect(closed.status.code).toBe('expired');
+      expect(closed.openTasks).toEqual([]);
+      const inbox = await stack.call('GET', '/v1/tasks?status=cancelled', { token: clerk });
+      expect(inbox.body.items.map((t: { caseId: string }) => t.caseId)).toContain(submitted.id);
+      const { execution, events } = await settledExecution(submitted.id);
+      expect(execution.status).toBe('SUCCEEDED');
+      expect(enteredStates(events)).toEqual(expect.arrayContaining(['VerifyResidence', 'RecordExpired', 'PublishCaseClosed']));
+    });
+    return;
+  }
+
+  test('straight through: register confirms residence, certificate issued, event published', async () => {
+    const submitted = await submit(livesInGent);
+    expect((await finalCase(submitted.id)).status.code).toBe('issued');
+    const { execution, events } = await settledExecution(submitted.id);
+    expect(execution.status).toBe('SUCCEEDED');
+    expect(enteredStates(events)).toEqual(['LookUpApplicant', 'ResidesInTenant', 'RegisterConfirmsResidence', 'IssueCertificate', 'PublishCaseClosed']);
+  });
+
+  test.each([
+    ['approve', 'issued'],
+    ['reject', 'rejected'],
+  ])('a clerk who completes the task with %s closes the case as %s', async (outcome, status) => {
+    const submitted = await submit(livesInAalst);
+    const inbox = await eventually(
+      () => stack.call('GET', '/v1/tasks', { token: clerk }),
+      (r) => r.body.items.some((t: { caseId: string }) => t.caseId === submitted.id),
+    );
+    const task = inbox.body.items.find((t: { caseId: string }) => t.caseId === submitted.id);
+    expect((await stack.call('POST', `/v1/tasks/${task.id}/complete`, { token: clerk, body: { outcome } })).status).toBe(200);
+    expect((await finalCase(submitted.id)).status.code).toBe(status);
+    const { execution, events } = await settledExecution(submitted.id);
+    expect(execution.status).toBe('SUCCEEDED');
+    expect(enteredStates(events)).toContain(outcome === 'approve' ? 'IssueCertificate' : 'RecordRejected');
+  });
+
+  test('a transient Lambda failure of a step is retried and the case still completes', async () => {
+    const submitted = await submit(livesInGent, { functionName: 'look-up-person', remaining: 2, error: 'Lambda.ServiceException' });
+    expect((await finalCase(submitted.id)).status.code).toBe('issued');
+    const { execution, events } = await settledExecution(submitted.id);
+    expect(execution.status).toBe('SUCCEEDED');
+    const lookUps = enteredStates(events).filter((name) => name === 'LookUpApplicant');
+    expect(lookUps.length).toBeGreaterThanOrEqual(1);
+    expect(faults.get(submitted.id)?.remaining).toBe(0);
+  });
+
+  test('a step that keeps failing closes the case as failed and fails the execution', async () => {
+    const submitted = await submit(livesInGent, { functionName: 'issue-certificate', remaining: -1, error: 'Lambda.ServiceException' });
+    expect((await finalCase(submitted.id)).status.code).toBe('failed');
+    const { execution, events } = await settledExecution(submitted.id);
+    expect(execution.status).toBe('FAILED');
+    expect(execution.error).toBe('CaseFailed');
+    expect(enteredStates(events)).toEqual(expect.arrayContaining(['IssueCertificate', 'RecordFailed', 'CaseFailed']));
+  });
+});
