@@ -1,0 +1,239 @@
+import fc from 'fast-check';
+import {
+  addCalendarDays,
+  addDays,
+  addWorkingDays,
+  belgianPublicHolidays,
+  brusselsDate,
+  easterSunday,
+  endOfBrusselsDay,
+  isWorkingDay,
+  shiftBySuspension,
+} from '../../../functions/domain/calendar';
+
+const at = (iso: string) => new Date(iso);
+const nextIsoDate = (isoDate: string) =>
+  new Date(Date.parse(`${isoDate}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+
+const instants = fc.date({
+  min: new Date('2000-01-01T00:00:00Z'),
+  max: new Date('2099-12-31T00:00:00Z'),
+  noInvalidDate: true,
+});
+const dayCounts = fc.integer({ min: 1, max: 400 });
+
+describe('easterSunday', () => {
+  it.each([
+    [2024, '2024-03-31'],
+    [2025, '2025-04-20'],
+    [2026, '2026-04-05'],
+    [2027, '2027-03-28'],
+    [2038, '2038-04-25'],
+  ])('puts Easter %i on %s', (year, expected) => {
+    expect(easterSunday(year)).toBe(expected);
+  });
+});
+
+describe('belgianPublicHolidays', () => {
+  it('lists the ten statutory holidays of 2026 in date order', () => {
+    expect(belgianPublicHolidays(2026)).toEqual([
+      '2026-01-01',
+      '2026-04-06',
+      '2026-05-01',
+      '2026-05-14',
+      '2026-05-25',
+      '2026-07-21',
+      '2026-08-15',
+      '2026-11-01',
+      '2026-11-11',
+      '2026-12-25',
+    ]);
+  });
+
+  it('derives Easter Monday, Ascension and Whit Monday from Easter', () => {
+    expect(belgianPublicHolidays(2024)).toEqual(expect.arrayContaining(['2024-04-01', '2024-05-09', '2024-05-20']));
+  });
+});
+
+describe('isWorkingDay', () => {
+  it('counts Monday to Friday that are not holidays', () => {
+    expect(isWorkingDay('2026-04-07')).toBe(true);
+    expect(isWorkingDay('2026-04-10')).toBe(true);
+  });
+
+  it('excludes weekends and public holidays', () => {
+    expect(isWorkingDay('2026-04-04')).toBe(false);
+    expect(isWorkingDay('2026-04-05')).toBe(false);
+    expect(isWorkingDay('2026-04-06')).toBe(false);
+    expect(isWorkingDay('2026-07-21')).toBe(false);
+  });
+
+  it('rejects a string that is not a real ISO date', () => {
+    expect(() => isWorkingDay('2026-02-30')).toThrow(RangeError);
+    expect(() => isWorkingDay('6 April 2026')).toThrow(RangeError);
+  });
+});
+
+describe('brusselsDate', () => {
+  it('gives the local date, which runs ahead of UTC around midnight', () => {
+    expect(brusselsDate(at('2026-01-08T23:30:00Z'))).toBe('2026-01-09');
+    expect(brusselsDate(at('2026-07-08T22:30:00Z'))).toBe('2026-07-09');
+    expect(brusselsDate(at('2026-07-08T21:30:00Z'))).toBe('2026-07-08');
+  });
+});
+
+describe('endOfBrusselsDay', () => {
+  it('is 23:59:59.999 local: UTC+1 in winter, UTC+2 in summer', () => {
+    expect(endOfBrusselsDay('2026-01-15').toISOString()).toBe('2026-01-15T22:59:59.999Z');
+    expect(endOfBrusselsDay('2026-07-15').toISOString()).toBe('2026-07-15T21:59:59.999Z');
+  });
+
+  it('follows the switch to summer time on the last Sunday of March', () => {
+    expect(endOfBrusselsDay('2026-03-28').toISOString()).toBe('2026-03-28T22:59:59.999Z');
+    expect(endOfBrusselsDay('2026-03-29').toISOString()).toBe('2026-03-29T21:59:59.999Z');
+  });
+
+  it('follows the switch to winter time on the last Sunday of October', () => {
+    expect(endOfBrusselsDay('2026-10-24').toISOString()).toBe('2026-10-24T21:59:59.999Z');
+    expect(endOfBrusselsDay('2026-10-25').toISOString()).toBe('2026-10-25T22:59:59.999Z');
+  });
+
+  it('is the last millisecond of that local date, on any day', () => {
+    fc.assert(
+      fc.property(instants, (instant) => {
+        const isoDate = brusselsDate(instant);
+        const end = endOfBrusselsDay(isoDate);
+        expect(brusselsDate(end)).toBe(isoDate);
+        expect(brusselsDate(new Date(end.getTime() + 1))).toBe(nextIsoDate(isoDate));
+      }),
+    );
+  });
+});
+
+describe('addWorkingDays', () => {
+  it('skips the weekend', () => {
+    // Friday 9 January 2026, 10:00 in Brussels
+    const friday = at('2026-01-09T09:00:00Z');
+    expect(addWorkingDays(friday, 1).toISOString()).toBe('2026-01-12T22:59:59.999Z');
+    expect(addWorkingDays(friday, 5).toISOString()).toBe('2026-01-16T22:59:59.999Z');
+  });
+
+  it('starts counting the day after the local date, not the UTC date', () => {
+    // Thursday 23:30 UTC is already Friday in Brussels, so day one is Monday, not Friday.
+    expect(addWorkingDays(at('2026-01-08T23:30:00Z'), 1).toISOString()).toBe('2026-01-12T22:59:59.999Z');
+  });
+
+  it('skips Easter Monday', () => {
+    // Thursday 2 April 2026: Friday 3 counts, the weekend and Monday 6 April do not.
+    expect(addWorkingDays(at('2026-04-02T10:00:00Z'), 2).toISOString()).toBe('2026-04-07T21:59:59.999Z');
+  });
+
+  it('skips Christmas and New Year', () => {
+    // Wednesday 23 December 2026: 24, 28, 29, 30, 31 December, then Monday 4 January 2027.
+    expect(addWorkingDays(at('2026-12-23T10:00:00Z'), 6).toISOString()).toBe('2027-01-04T22:59:59.999Z');
+  });
+
+  it('ends at local midnight after the switch to summer time', () => {
+    // Friday 27 March 2026 in winter time; the due Monday is in summer time.
+    expect(addWorkingDays(at('2026-03-27T10:00:00Z'), 1).toISOString()).toBe('2026-03-30T21:59:59.999Z');
+  });
+
+  it('ends at local midnight after the switch to winter time', () => {
+    // Friday 23 October 2026 in summer time; the due Monday is in winter time.
+    expect(addWorkingDays(at('2026-10-23T10:00:00Z'), 1).toISOString()).toBe('2026-10-26T22:59:59.999Z');
+  });
+
+  it('rejects a day count that is not a positive whole number', () => {
+    expect(() => addWorkingDays(at('2026-01-09T09:00:00Z'), 0)).toThrow(RangeError);
+    expect(() => addWorkingDays(at('2026-01-09T09:00:00Z'), 1.5)).toThrow(RangeError);
+  });
+
+  it('always falls due at the end of a working day', () => {
+    fc.assert(
+      fc.property(instants, dayCounts, (from, days) => {
+        const due = addWorkingDays(from, days);
+        const dueDate = brusselsDate(due);
+        expect(isWorkingDay(dueDate)).toBe(true);
+        expect(due.getTime()).toBe(endOfBrusselsDay(dueDate).getTime());
+      }),
+    );
+  });
+
+  it('counts exactly the requested number of working days after the start date', () => {
+    fc.assert(
+      fc.property(instants, fc.integer({ min: 1, max: 60 }), (from, days) => {
+        const dueDate = brusselsDate(addWorkingDays(from, days));
+        let counted = 0;
+        for (let date = nextIsoDate(brusselsDate(from)); date <= dueDate; date = nextIsoDate(date)) {
+          if (isWorkingDay(date)) counted += 1;
+        }
+        expect(counted).toBe(days);
+      }),
+    );
+  });
+
+  it('falls due strictly later for one more working day', () => {
+    fc.assert(
+      fc.property(instants, dayCounts, (from, days) => {
+        expect(addWorkingDays(from, days + 1).getTime()).toBeGreaterThan(addWorkingDays(from, days).getTime());
+      }),
+    );
+  });
+});
+
+describe('addCalendarDays', () => {
+  it('counts every day, ending at the end of the last one', () => {
+    // Monday 12 January 2026 + 10 days = Thursday 22 January.
+    expect(addCalendarDays(at('2026-01-12T10:00:00Z'), 10).toISOString()).toBe('2026-01-22T22:59:59.999Z');
+  });
+
+  it('moves a deadline ending on a Sunday to the Monday', () => {
+    // Thursday 8 January 2026 + 3 days = Sunday 11 January.
+    expect(addCalendarDays(at('2026-01-08T10:00:00Z'), 3).toISOString()).toBe('2026-01-12T22:59:59.999Z');
+  });
+
+  it('moves a deadline ending on a public holiday to the next working day', () => {
+    // 11 July 2026 + 10 days = Tuesday 21 July, National Day.
+    expect(addCalendarDays(at('2026-07-11T10:00:00Z'), 10).toISOString()).toBe('2026-07-22T21:59:59.999Z');
+    // Friday 3 April 2026 + 1 day = Saturday 4 April; Sunday and Easter Monday follow.
+    expect(addCalendarDays(at('2026-04-03T10:00:00Z'), 1).toISOString()).toBe('2026-04-07T21:59:59.999Z');
+  });
+
+  it('crosses the switch to summer time', () => {
+    // Sunday 22 March 2026 + 8 days = Monday 30 March, in summer time.
+    expect(addCalendarDays(at('2026-03-22T10:00:00Z'), 8).toISOString()).toBe('2026-03-30T21:59:59.999Z');
+  });
+
+  it('falls due on the last counted day, or the first working day after it', () => {
+    fc.assert(
+      fc.property(instants, dayCounts, (from, days) => {
+        const dueDate = brusselsDate(addCalendarDays(from, days));
+        let lastDay = brusselsDate(from);
+        for (let i = 0; i < days; i += 1) lastDay = nextIsoDate(lastDay);
+        expect(isWorkingDay(dueDate)).toBe(true);
+        for (let date = lastDay; date < dueDate; date = nextIsoDate(date)) expect(isWorkingDay(date)).toBe(false);
+        expect(dueDate >= lastDay).toBe(true);
+      }),
+    );
+  });
+});
+
+describe('addDays', () => {
+  it('counts the kind of days the legal deadline names', () => {
+    const friday = at('2026-01-09T09:00:00Z');
+    expect(addDays(friday, 5, 'working')).toEqual(addWorkingDays(friday, 5));
+    expect(addDays(friday, 5, 'calendar')).toEqual(addCalendarDays(friday, 5));
+  });
+});
+
+describe('shiftBySuspension', () => {
+  it('moves the due date by the time the case was suspended', () => {
+    const due = at('2026-03-30T21:59:59.999Z');
+    expect(shiftBySuspension(due, 3 * 86_400_000).toISOString()).toBe('2026-04-02T21:59:59.999Z');
+    expect(shiftBySuspension(due, 0)).toEqual(due);
+  });
+
+  it('rejects a negative suspension', () => {
+    expect(() => shiftBySuspension(at('2026-03-30T21:59:59.999Z'), -1)).toThrow(RangeError);
+  });
+});
