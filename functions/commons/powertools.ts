@@ -6,5 +6,6 @@ const serviceName = 'loket';
 
 /** One logger, metrics and tracer per execution environment, shared by every handler. */
 export const logger = new Logger({ serviceName });
-export const metrics = new Metrics({ serviceName, namespace: 'Loket' });
+// Most API calls count nothing, which is normal: the metrics' own "no metrics" warning is kept out of the logs.
+export const metrics = new Metrics({ serviceName, namespace: 'Loket', logger: logger.createChild({ logLevel: 'ERROR' }) });
 export const tracer = new Tracer({ serviceName });

@@ -57,6 +57,7 @@ export interface LocalStack {
 }
 
 const tableName = 'loket';
+let running = false;
 const eventBusName = 'loket';
 
 /**
@@ -65,9 +66,13 @@ const eventBusName = 'loket';
  * the same handlers as on AWS. Only the environment differs.
  */
 export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
+  // The handlers read their configuration from the process environment once, as on Lambda: one stack per process.
+  if (running) throw new Error('A local stack is already running in this process');
+  running = true;
   const stops: Array<() => Promise<void>> = [];
   const stop = async () => {
     for (const step of stops.reverse()) await step().catch(() => undefined);
+    running = false;
   };
   try {
     const dynamo = await startDynamoDbLocal({

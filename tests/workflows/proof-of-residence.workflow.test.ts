@@ -35,17 +35,14 @@ function injectFault(functionName: string, payload: unknown): void {
 }
 
 /** Runs every path of the proof-of-residence workflow on the local engine, through the API a portal uses. */
-describe.each([
-  ['fast deadlines', 1e-6],
-  ['slow deadlines', 1e-3],
-])('proof-of-residence workflow (%s)', (_label, timeScale) => {
+describe('proof-of-residence workflow', () => {
   let stack: TestStack;
   let sfn: SFNClient;
   let portal: string;
   let clerk: string;
 
   beforeAll(async () => {
-    stack = await startTestStack({ timeScale, injectFault });
+    stack = await startTestStack({ timeScale: 1e-3, injectFault });
     sfn = new SFNClient({ endpoint: stack.stepFunctionsEndpoint, region: localRegion, credentials: localCredentials });
     portal = await stack.token({ tenant: '44021', roles: ['portal'] });
     clerk = await stack.token({ tenant: '44021', roles: ['clerk'], subject: 'clerk@gent' });
@@ -78,21 +75,6 @@ describe.each([
 
   const enteredStates = (events: HistoryEvent[]) =>
     events.map((e) => e.stateEnteredEventDetails?.name).filter((name): name is string => name !== undefined);
-
-  if (timeScale === 1e-6) {
-    test('a clerk who does not act in time lets the case expire and cancels the task', async () => {
-      const submitted = await submit(livesInAalst);
-      const closed = await finalCase(submitted.id);
-      expect(closed.status.code).toBe('expired');
-      expect(closed.openTasks).toEqual([]);
-      const inbox = await stack.call('GET', '/v1/tasks?status=cancelled', { token: clerk });
-      expect(inbox.body.items.map((t: { caseId: string }) => t.caseId)).toContain(submitted.id);
-      const { execution, events } = await settledExecution(submitted.id);
-      expect(execution.status).toBe('SUCCEEDED');
-      expect(enteredStates(events)).toEqual(expect.arrayContaining(['VerifyResidence', 'RecordExpired', 'PublishCaseClosed']));
-    });
-    return;
-  }
 
   test('straight through: register confirms residence, certificate issued, event published', async () => {
     const submitted = await submit(livesInGent);

@@ -1,0 +1,121 @@
+import { SfnError } from './sfn-error';
+
+export type JsonObject = Record<string, unknown>;
+
+/** A Task state found anywhere in a definition, including Parallel branches and Map processors. */
+export interface TaskStateDefinition {
+  readonly name: string;
+  readonly state: JsonObject;
+}
+
+/**
+ * Node's setTimeout fires at once for delays above 2^31-1 ms, so every timer the interpreter
+ * arms must stay below ~24.8 days.
+ */
+export const MAX_TIMER_SECONDS = Math.floor(2_147_483_647 / 1000);
+
+export function isJsonObject(value: unknown): value is JsonObject {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+export function parseDefinition(text: string): JsonObject {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (error) {
+    throw new SfnError('InvalidDefinition', `Invalid State Machine Definition: definition is not valid JSON: ${(error as Error).message}`);
+  }
+  if (!isJsonObject(parsed) || !isJsonObject(parsed.States) || typeof parsed.StartAt !== 'string') {
+    throw new SfnError('InvalidDefinition', "Invalid State Machine Definition: 'StartAt' and 'States' are required");
+  }
+  return parsed;
+}
+
+/** Calls `visit` for every state of the definition and of its nested Parallel branches and Map processors. */
+function forEachState(machine: JsonObject, visit: (name: string, state: JsonObject) => void): void {
+  if (!isJsonObject(machine.States)) return;
+  for (const [name, state] of Object.entries(machine.States)) {
+    if (!isJsonObject(state)) continue;
+    visit(name, state);
+    const nested = [
+      ...(Array.isArray(state.Branches) ? state.Branches : []),
+      state.ItemProcessor,
+      state.Iterator,
+    ];
+    for (const child of nested) {
+      if (isJsonObject(child)) forEachState(child, visit);
+    }
+  }
+}
+
+/** The interpreter would silently evaluate JSONata expressions as literals, so refuse them up front. */
+export function assertJsonPathOnly(definition: JsonObject): void {
+  const offenders: string[] = definition.QueryLanguage === 'JSONata' ? ['(top level)'] : [];
+  forEachState(definition, (name, state) => {
+    if (state.QueryLanguage === 'JSONata') offenders.push(name);
+  });
+  if (offenders.length > 0) {
+    throw new SfnError(
+      'InvalidDefinition',
+      `Invalid State Machine Definition: QueryLanguage JSONata is not supported locally (${offenders.join(', ')}); use JSONPath`,
+    );
+  }
+}
+
+export function findTaskStates(definition: JsonObject): TaskStateDefinition[] {
+  const tasks: TaskStateDefinition[] = [];
+  forEachState(definition, (name, state) => {
+    if (state.Type === 'Task') tasks.push({ name, state });
+  });
+  return tasks;
+}
+
+function scaledSeconds(seconds: number, timeScale: number): number {
+  return Math.min(seconds * timeScale, MAX_TIMER_SECONDS);
+}
+
+/**
+ * The private copy the interpreter runs: waits, retry intervals and the execution timeout are
+ * multiplied by `timeScale`; Task timeouts are enforced by the task runner instead (it also needs
+ * heartbeats and token invalidation), so the interpreter's own Task timer is pushed out of the way.
+ */
+export function toRuntimeDefinition(definition: JsonObject, timeScale: number): JsonObject {
+  // A JSON round trip, not structuredClone: the interpreter only treats objects of its own realm
+  // as payload templates, and structuredClone builds them in Node's main realm (visible under Jest).
+  const copy = JSON.parse(JSON.stringify(definition)) as JsonObject;
+  if (typeof copy.TimeoutSeconds === 'number') copy.TimeoutSeconds = scaledSeconds(copy.TimeoutSeconds, timeScale);
+  forEachState(copy, (_name, state) => {
+    if (state.Type === 'Task') {
+      delete state.TimeoutSecondsPath;
+      state.TimeoutSeconds = MAX_TIMER_SECONDS;
+    }
+    if (state.Type === 'Wait' && typeof state.Seconds === 'number') {
+      state.Seconds = scaledSeconds(state.Seconds, timeScale);
+    }
+    if (Array.isArray(state.Retry)) {
+      for (const retrier of state.Retry) {
+        if (!isJsonObject(retrier)) continue;
+        retrier.IntervalSeconds = (typeof retrier.IntervalSeconds === 'number' ? retrier.IntervalSeconds : 1) * timeScale;
+        if (typeof retrier.MaxDelaySeconds === 'number') retrier.MaxDelaySeconds = retrier.MaxDelaySeconds * timeScale;
+      }
+    }
+  });
+  return copy;
+}
+
+/** Resolves a reference path such as `$.limits.timeout` (dots and numeric brackets) against a value. */
+export function readReferencePath(value: unknown, path: string): unknown {
+  if (path === '$') return value;
+  if (!path.startsWith('$')) return undefined;
+  const segments = path
+    .slice(1)
+    .split(/\.|\[(\d+)\]/)
+    .filter((segment): segment is string => segment !== undefined && segment !== '');
+  let current: unknown = value;
+  for (const segment of segments) {
+    if (Array.isArray(current)) current = current[Number(segment)];
+    else if (isJsonObject(current)) current = current[segment];
+    else return undefined;
+  }
+  return current;
+}

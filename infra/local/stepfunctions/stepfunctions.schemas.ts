@@ -1,0 +1,74 @@
+import { z } from 'zod';
+
+/** Request shapes of the supported Step Functions operations; unknown members are ignored, as AWS does. */
+const pageRequest = {
+  maxResults: z.number().int().min(0).max(1000).optional(),
+  nextToken: z.string().min(1).max(1024).optional(),
+};
+
+export const createStateMachineInput = z.object({
+  name: z.string(),
+  definition: z.string().min(1),
+  roleArn: z.string().min(1),
+  type: z.enum(['STANDARD', 'EXPRESS']).optional(),
+});
+
+export const stateMachineArnInput = z.object({ stateMachineArn: z.string().min(1) });
+
+export const listStateMachinesInput = z.object(pageRequest);
+
+export const updateStateMachineInput = z.object({
+  stateMachineArn: z.string().min(1),
+  definition: z.string().min(1).optional(),
+  roleArn: z.string().min(1).optional(),
+});
+
+export const startExecutionInput = z.object({
+  stateMachineArn: z.string().min(1),
+  name: z.string().optional(),
+  input: z.string().optional(),
+});
+
+export const executionArnInput = z.object({ executionArn: z.string().min(1) });
+
+export const listExecutionsInput = z.object({
+  stateMachineArn: z.string().min(1).optional(),
+  statusFilter: z.enum(['RUNNING', 'SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED', 'PENDING_REDRIVE']).optional(),
+  ...pageRequest,
+});
+
+export const getExecutionHistoryInput = z.object({
+  executionArn: z.string().min(1),
+  reverseOrder: z.boolean().optional(),
+  includeExecutionData: z.boolean().optional(),
+  ...pageRequest,
+});
+
+export const stopExecutionInput = z.object({
+  executionArn: z.string().min(1),
+  error: z.string().max(256).optional(),
+  cause: z.string().max(32768).optional(),
+});
+
+export const sendTaskSuccessInput = z.object({ taskToken: z.string().min(1).max(2048), output: z.string() });
+
+export const sendTaskFailureInput = z.object({
+  taskToken: z.string().min(1).max(2048),
+  error: z.string().max(256).optional(),
+  cause: z.string().max(32768).optional(),
+});
+
+export const sendTaskHeartbeatInput = z.object({ taskToken: z.string().min(1).max(2048) });
+
+export type CreateStateMachineRequest = z.infer<typeof createStateMachineInput>;
+export type StateMachineArnRequest = z.infer<typeof stateMachineArnInput>;
+export type ListStateMachinesRequest = z.infer<typeof listStateMachinesInput>;
+export type UpdateStateMachineRequest = z.infer<typeof updateStateMachineInput>;
+export type StartExecutionRequest = z.infer<typeof startExecutionInput>;
+export type ExecutionArnRequest = z.infer<typeof executionArnInput>;
+export type ListExecutionsRequest = z.infer<typeof listExecutionsInput>;
+export type GetExecutionHistoryRequest = z.infer<typeof getExecutionHistoryInput>;
+export type StopExecutionRequest = z.infer<typeof stopExecutionInput>;
+export type SendTaskSuccessRequest = z.infer<typeof sendTaskSuccessInput>;
+export type SendTaskFailureRequest = z.infer<typeof sendTaskFailureInput>;
+export type SendTaskHeartbeatRequest = z.infer<typeof sendTaskHeartbeatInput>;

@@ -1,0 +1,186 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
+import { ZodError, type ZodType } from 'zod';
+import { SfnError } from './sfn-error';
+import { StepFunctionsEngine } from './stepfunctions.engine';
+import {
+  createStateMachineInput,
+  executionArnInput,
+  getExecutionHistoryInput,
+  listExecutionsInput,
+  listStateMachinesInput,
+  sendTaskFailureInput,
+  sendTaskHeartbeatInput,
+  sendTaskSuccessInput,
+  startExecutionInput,
+  stateMachineArnInput,
+  stopExecutionInput,
+  updateStateMachineInput,
+} from './stepfunctions.schemas';
+import { loadTimeoutErrorFactory } from './states-timeout';
+
+export interface StepFunctionsLocalOptions {
+  /**
+   * Port to listen on, on 127.0.0.1; 0 picks a free port.
+   * @default 0
+   */
+  port?: number;
+  /** @default 'eu-west-1' */
+  region?: string;
+  /** Runs a Lambda task; receives exactly the FunctionName or function ARN the definition names. */
+  invokeLambda: (functionName: string, payload: unknown) => Promise<unknown>;
+  /** Needed only by definitions with `arn:aws:states:::dynamodb:*` tasks. */
+  dynamodb?: DynamoDBClient;
+  /** Needed only by definitions with `arn:aws:states:::events:putEvents` tasks; Detail arrives serialized. */
+  publishEvents?: (entries: PutEventsRequestEntry[]) => Promise<void>;
+  /**
+   * Multiplies Task TimeoutSeconds and HeartbeatSeconds, Wait Seconds, Retry IntervalSeconds and
+   * MaxDelaySeconds, and the execution's TimeoutSeconds, so tests can shorten long waits.
+   * @default 1
+   */
+  timeScale?: number;
+  /** Log lines for operators. @default silent */
+  log?: (line: string) => void;
+}
+
+export interface StepFunctionsLocal {
+  /** `http://127.0.0.1:<port>`, to pass as `endpoint` to SFNClient or `--endpoint-url` to the AWS CLI. */
+  readonly endpoint: string;
+  /** Stops running executions and closes the server. */
+  close(): Promise<void>;
+}
+
+const JSON_CONTENT_TYPE = 'application/x-amz-json-1.0';
+const TARGET_PREFIX = 'AWSStepFunctions.';
+
+type Operation = (engine: StepFunctionsEngine, body: unknown) => unknown;
+
+function operation<T>(schema: ZodType<T>, run: (engine: StepFunctionsEngine, request: T) => unknown): Operation {
+  return (engine, body) => run(engine, schema.parse(body));
+}
+
+const operations: Record<string, Operation> = {
+  CreateStateMachine: operation(createStateMachineInput, (engine, request) => engine.createStateMachine(request)),
+  DescribeStateMachine: operation(stateMachineArnInput, (engine, request) => engine.describeStateMachine(request)),
+  ListStateMachines: operation(listStateMachinesInput, (engine, request) => engine.listStateMachines(request)),
+  UpdateStateMachine: operation(updateStateMachineInput, (engine, request) => engine.updateStateMachine(request)),
+  DeleteStateMachine: operation(stateMachineArnInput, (engine, request) => engine.deleteStateMachine(request)),
+  StartExecution: operation(startExecutionInput, (engine, request) => engine.startExecution(request)),
+  DescribeExecution: operation(executionArnInput, (engine, request) => engine.describeExecution(request)),
+  ListExecutions: operation(listExecutionsInput, (engine, request) => engine.listExecutions(request)),
+  GetExecutionHistory: operation(getExecutionHistoryInput, (engine, request) => engine.getExecutionHistory(request)),
+  StopExecution: operation(stopExecutionInput, (engine, request) => engine.stopExecution(request)),
+  SendTaskSuccess: operation(sendTaskSuccessInput, (engine, request) => engine.sendTaskSuccess(request)),
+  SendTaskFailure: operation(sendTaskFailureInput, (engine, request) => engine.sendTaskFailure(request)),
+  SendTaskHeartbeat: operation(sendTaskHeartbeatInput, (engine, request) => engine.sendTaskHeartbeat(request)),
+};
+
+/** The JSON 1.0 protocol carries timestamps as epoch seconds. */
+function toWireJson(value: unknown): string {
+  return JSON.stringify(value, function replace(this: Record<string, unknown>, key, serialized: unknown) {
+    const original = this[key];
+    return original instanceof Date ? original.getTime() / 1000 : serialized;
+  });
+}
+
+async function readBody(request: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of request) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function send(response: ServerResponse, status: number, body: unknown, errorType?: string): void {
+  response.writeHead(status, {
+    'content-type': JSON_CONTENT_TYPE,
+    'x-amzn-requestid': randomUUID(),
+    ...(errorType && { 'x-amzn-errortype': errorType }),
+  });
+  response.end(toWireJson(body));
+}
+
+function sendError(response: ServerResponse, error: SfnError): void {
+  send(response, 400, { __type: error.code, message: error.message }, error.code);
+}
+
+function asSfnError(error: unknown): SfnError | undefined {
+  if (error instanceof SfnError) return error;
+  if (error instanceof ZodError) {
+    const problems = error.issues.map((issue) => `${issue.path.join('.') || '(body)'}: ${issue.message}`);
+    return new SfnError('ValidationException', problems.join('; '));
+  }
+  return undefined;
+}
+
+function parseBody(text: string): unknown {
+  if (text.trim() === '') return {};
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new SfnError('SerializationException', 'Request body is not valid JSON');
+  }
+}
+
+async function handle(engine: StepFunctionsEngine, request: IncomingMessage, response: ServerResponse, log: (line: string) => void): Promise<void> {
+  try {
+    const text = await readBody(request);
+    const target = request.headers['x-amz-target'];
+    const name = typeof target === 'string' && target.startsWith(TARGET_PREFIX) ? target.slice(TARGET_PREFIX.length) : undefined;
+    const run = request.method === 'POST' && name !== undefined && Object.hasOwn(operations, name) ? operations[name] : undefined;
+    if (!run) {
+      throw new SfnError('UnknownOperationException', `Operation '${String(target)}' is not supported by the local Step Functions endpoint`);
+    }
+    send(response, 200, run(engine, parseBody(text)) ?? {});
+  } catch (error) {
+    const known = asSfnError(error);
+    if (known) {
+      sendError(response, known);
+      return;
+    }
+    log(`stepfunctions: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    send(response, 500, { __type: 'InternalFailure', message: 'Internal error in the local Step Functions endpoint' }, 'InternalFailure');
+  }
+}
+
+/** Starts a local Step Functions endpoint speaking the AWS JSON 1.0 protocol on 127.0.0.1. */
+export async function startStepFunctionsLocal(options: StepFunctionsLocalOptions): Promise<StepFunctionsLocal> {
+  const log = options.log ?? (() => undefined);
+  const timeScale = options.timeScale ?? 1;
+  if (!(timeScale > 0)) throw new Error(`timeScale must be a positive number, got ${timeScale}`);
+  const engine = new StepFunctionsEngine({
+    region: options.region ?? 'eu-west-1',
+    timeScale,
+    log,
+    invokeLambda: options.invokeLambda,
+    dynamodb: options.dynamodb,
+    publishEvents: options.publishEvents,
+    newTimeoutError: await loadTimeoutErrorFactory(),
+  });
+
+  const server = createServer((request, response) => {
+    void handle(engine, request, response, log);
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const { port } = server.address() as AddressInfo;
+  const endpoint = `http://127.0.0.1:${port}`;
+  log(`stepfunctions: listening on ${endpoint}`);
+
+  return {
+    endpoint,
+    close: async () => {
+      engine.close();
+      await new Promise<void>((resolve, reject) => {
+        server.close((error) => (error ? reject(error) : resolve()));
+        server.closeAllConnections();
+      });
+    },
+  };
+}
