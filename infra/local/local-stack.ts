@@ -10,7 +10,7 @@ import type { DevSigningKey } from './dev-keys';
 import { devAudience, devIssuer } from './dev-keys';
 import { startHttpApi } from './http-api.server';
 import { LambdaHost, localFunctionArn } from './lambda-host';
-import { localAccountId, localCredentials, localRegion } from './local-network';
+import { freePort, localAccountId, localCredentials, localRegion } from './local-network';
 import { startStepFunctionsLocal } from './stepfunctions/stepfunctions.server';
 import { ensureTable } from './table.setup';
 
@@ -75,14 +75,16 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     running = false;
   };
   try {
-    const dynamo = await startDynamoDbLocal({
-      port: options.ports.dynamodb,
+    // DynamoDB Local's JVM takes seconds to start: everything that does not need it starts meanwhile.
+    const dynamodbEndpoint = `http://127.0.0.1:${options.ports.dynamodb || (await freePort())}`;
+    const dynamoStarting = startDynamoDbLocal({
+      port: Number(new URL(dynamodbEndpoint).port),
       dataDirectory: options.stateDirectory ? join(options.stateDirectory, 'dynamodb') : undefined,
     });
-    stops.push(dynamo.stop);
-    const dynamodb = new DynamoDBClient({ endpoint: dynamo.endpoint, region: localRegion, credentials: localCredentials });
+    dynamoStarting.catch(() => undefined); // awaited below; this only keeps an early failure from going unhandled
+    stops.push(async () => (await dynamoStarting).stop());
+    const dynamodb = new DynamoDBClient({ endpoint: dynamodbEndpoint, region: localRegion, credentials: localCredentials });
     stops.push(async () => dynamodb.destroy());
-    await ensureTable(dynamodb, tableName);
 
     const events: PublishedEvent[] = [];
     const eventLog = options.stateDirectory ? join(options.stateDirectory, 'events.jsonl') : undefined;
@@ -115,6 +117,21 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     });
     stops.push(sfnLocal.close);
 
+    Object.assign(process.env, {
+      AWS_REGION: localRegion,
+      AWS_ACCESS_KEY_ID: localCredentials.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: localCredentials.secretAccessKey,
+      AWS_ENDPOINT_URL_DYNAMODB: dynamodbEndpoint,
+      AWS_ENDPOINT_URL_SFN: sfnLocal.endpoint,
+      [environmentNames.tableName]: tableName,
+      [environmentNames.populationRegister]: 'fixture',
+      POWERTOOLS_SERVICE_NAME: 'loket',
+      POWERTOOLS_LOG_LEVEL: options.logLevel ?? 'WARN',
+      POWERTOOLS_METRICS_DISABLED: 'true',
+      POWERTOOLS_TRACE_ENABLED: 'false',
+    });
+    const warming = lambdas.preload();
+
     const substitutions: Record<string, string> = { TableName: tableName, EventBusName: eventBusName };
     for (const fn of stepFunctions) substitutions[functionPlaceholder(fn.name)] = localFunctionArn(fn.name);
     const sfn = new SFNClient({ endpoint: sfnLocal.endpoint, region: localRegion, credentials: localCredentials });
@@ -131,21 +148,12 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       stateMachineArns[source.key] = created.stateMachineArn as string;
     }
     sfn.destroy();
+    // Read lazily by the functions that start executions, so it may follow the preload.
+    process.env[environmentNames.stateMachineArns] = JSON.stringify(stateMachineArns);
 
-    Object.assign(process.env, {
-      AWS_REGION: localRegion,
-      AWS_ACCESS_KEY_ID: localCredentials.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: localCredentials.secretAccessKey,
-      AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
-      AWS_ENDPOINT_URL_SFN: sfnLocal.endpoint,
-      [environmentNames.tableName]: tableName,
-      [environmentNames.stateMachineArns]: JSON.stringify(stateMachineArns),
-      [environmentNames.populationRegister]: 'fixture',
-      POWERTOOLS_SERVICE_NAME: 'loket',
-      POWERTOOLS_LOG_LEVEL: options.logLevel ?? 'WARN',
-      POWERTOOLS_METRICS_DISABLED: 'true',
-      POWERTOOLS_TRACE_ENABLED: 'false',
-    });
+    await dynamoStarting;
+    await ensureTable(dynamodb, tableName);
+    await warming;
     const { tenantRepository } = await import('../../functions/adapters/tenant.repository');
     for (const tenant of demoTenants) await tenantRepository.put(tenant);
 
@@ -161,7 +169,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     return {
       apiUrl: api.url,
       stepFunctionsEndpoint: sfnLocal.endpoint,
-      dynamodbEndpoint: dynamo.endpoint,
+      dynamodbEndpoint,
       tableName,
       stateMachineArns,
       events,

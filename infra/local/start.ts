@@ -2,6 +2,9 @@ import { loadOrCreateDevSigningKey } from './dev-keys';
 import { startLocalStack } from './local-stack';
 import { devKeyFile, localStateDirectory } from './paths';
 
+// Lambda runs Node 22; on an older local Node the SDK's upgrade notice is known and only noise.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
 const port = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 
 const startedAt = performance.now();

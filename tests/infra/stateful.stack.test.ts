@@ -1,0 +1,66 @@
+import { Match, type Template } from 'aws-cdk-lib/assertions';
+import { tableDefinition } from '../../infra/table.definition';
+import { synthesisTimeout, synthesizeLoket } from './synthesize';
+
+let stateful: Template;
+
+beforeAll(() => {
+  ({ stateful } = synthesizeLoket());
+}, synthesisTimeout);
+
+describe('stateful stack', () => {
+  test('the table has the declared string keys, on-demand billing and TTL', () => {
+    const attributes = [
+      tableDefinition.partitionKey,
+      tableDefinition.sortKey,
+      ...tableDefinition.globalSecondaryIndexes.flatMap((index) => [index.partitionKey, index.sortKey]),
+    ];
+    stateful.resourceCountIs('AWS::DynamoDB::Table', 1);
+    stateful.hasResourceProperties('AWS::DynamoDB::Table', {
+      BillingMode: 'PAY_PER_REQUEST',
+      KeySchema: [
+        { AttributeName: tableDefinition.partitionKey, KeyType: 'HASH' },
+        { AttributeName: tableDefinition.sortKey, KeyType: 'RANGE' },
+      ],
+      AttributeDefinitions: Match.arrayEquals(attributes.map((name) => ({ AttributeName: name, AttributeType: 'S' }))),
+      TimeToLiveSpecification: { AttributeName: tableDefinition.timeToLiveAttribute, Enabled: true },
+    });
+  });
+
+  test('every declared GSI exists with its keys and projection ALL', () => {
+    stateful.hasResourceProperties('AWS::DynamoDB::Table', {
+      GlobalSecondaryIndexes: tableDefinition.globalSecondaryIndexes.map((index) => ({
+        IndexName: index.indexName,
+        KeySchema: [
+          { AttributeName: index.partitionKey, KeyType: 'HASH' },
+          { AttributeName: index.sortKey, KeyType: 'RANGE' },
+        ],
+        Projection: { ProjectionType: 'ALL' },
+      })),
+    });
+  });
+
+  test('the table has PITR, deletion protection, is retained, and is encrypted with the customer-managed key', () => {
+    const keyId = Object.keys(stateful.findResources('AWS::KMS::Key'))[0];
+    stateful.hasResource('AWS::DynamoDB::Table', {
+      DeletionPolicy: 'Retain',
+      UpdateReplacePolicy: 'Retain',
+      Properties: Match.objectLike({
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+        DeletionProtectionEnabled: true,
+        SSESpecification: { SSEEnabled: true, SSEType: 'KMS', KMSMasterKeyId: { 'Fn::GetAtt': [keyId, 'Arn'] } },
+      }),
+    });
+  });
+
+  test('the KMS key rotates, is retained and is aliased alias/loket', () => {
+    stateful.resourceCountIs('AWS::KMS::Key', 1);
+    stateful.hasResource('AWS::KMS::Key', { DeletionPolicy: 'Retain', Properties: Match.objectLike({ EnableKeyRotation: true }) });
+    stateful.hasResourceProperties('AWS::KMS::Alias', { AliasName: 'alias/loket' });
+  });
+
+  test('the event bus loket exists, with an archive', () => {
+    stateful.hasResource('AWS::Events::EventBus', { DeletionPolicy: 'Retain', Properties: { Name: 'loket' } });
+    stateful.resourceCountIs('AWS::Events::Archive', 1);
+  });
+});

@@ -1,0 +1,201 @@
+import { Match, type Template } from 'aws-cdk-lib/assertions';
+import { apiFunctions, functions, stepFunctions } from '../../functions/app.declaration';
+import {
+  actionsOf,
+  functionLogicalId,
+  functionStatements,
+  type Json,
+  synthesisTimeout,
+  synthesizeLoket,
+  testContext,
+} from './synthesize';
+
+let stateless: Template;
+let template: Json;
+
+beforeAll(() => {
+  ({ stateless, statelessJson: template } = synthesizeLoket());
+}, synthesisTimeout);
+
+describe('functions', () => {
+  test('there is one Lambda per declared function', () => {
+    stateless.resourceCountIs('AWS::Lambda::Function', functions.length);
+  });
+
+  test.each(functions.map((fn) => [fn.name, fn] as const))(
+    '%s runs nodejs22.x on arm64 with active tracing, its memory and timeout, as an ESM bundle',
+    (name, declaration) => {
+      const fn = template.Resources[functionLogicalId(template, name)];
+      expect(fn.Properties).toMatchObject({
+        FunctionName: `loket-${name}`,
+        Runtime: 'nodejs22.x',
+        Architectures: ['arm64'],
+        TracingConfig: { Mode: 'Active' },
+        Handler: 'index.handler',
+        MemorySize: declaration.memorySize ?? 256,
+        Timeout: declaration.timeoutSeconds ?? 10,
+        Environment: {
+          Variables: expect.objectContaining({
+            NODE_OPTIONS: '--enable-source-maps',
+            POWERTOOLS_SERVICE_NAME: 'loket',
+            POWERTOOLS_METRICS_NAMESPACE: 'Loket',
+            POPULATION_REGISTER: 'fixture',
+          }),
+        },
+      });
+      expect(fn.Metadata['aws:asset:is-bundled']).toBe(true);
+    },
+  );
+
+  test.each(functions.map((fn) => [fn.name]))('%s logs to its own log group with a retention', (name) => {
+    const fn = template.Resources[functionLogicalId(template, name)];
+    const logGroup = template.Resources[fn.Properties.LoggingConfig.LogGroup.Ref];
+    expect(logGroup.Type).toBe('AWS::Logs::LogGroup');
+    expect(logGroup.Properties.RetentionInDays).toBe(90);
+    expect(logGroup.DeletionPolicy).toBe('Retain');
+  });
+
+  test('no function role uses an AWS managed policy', () => {
+    stateless.allResources('AWS::IAM::Role', { ManagedPolicyArns: Match.absent() });
+  });
+});
+
+describe('least privilege', () => {
+  test.each(functions.map((fn) => [fn.name, fn] as const))('%s has TABLE_NAME and table actions only if it declares table access', (name, declaration) => {
+    const actions = actionsOf(functionStatements(template, name));
+    const dynamoDb = actions.filter((action) => action.startsWith('dynamodb:'));
+    const variables = template.Resources[functionLogicalId(template, name)].Properties.Environment.Variables as Json;
+    if (!declaration.table) {
+      expect(dynamoDb).toEqual([]);
+      expect(actions.filter((action) => action.startsWith('kms:'))).toEqual([]);
+      expect(variables.TABLE_NAME).toBeUndefined();
+    } else {
+      expect(variables.TABLE_NAME).toBeDefined();
+      const writes = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'];
+      if (declaration.table === 'read') expect(dynamoDb.filter((action) => writes.includes(action))).toEqual([]);
+      else expect(dynamoDb).toEqual(expect.arrayContaining(writes));
+    }
+    expect(dynamoDb).not.toContain('dynamodb:Scan');
+  });
+
+  test('health gets no DynamoDB, KMS or Step Functions action', () => {
+    const actions = actionsOf(functionStatements(template, 'health'));
+    expect(actions.filter((action) => /^(dynamodb|kms|states):/.test(action))).toEqual([]);
+  });
+
+  test('get-case may only read the table and decrypt', () => {
+    const actions = actionsOf(functionStatements(template, 'get-case'));
+    expect(actions.filter((action) => /^(dynamodb|kms|states):/.test(action))).toEqual([
+      'dynamodb:BatchGetItem',
+      'dynamodb:GetItem',
+      'dynamodb:Query',
+      'kms:Decrypt',
+    ]);
+  });
+
+  test('table grants name the table and each of its indexes, never index/*', () => {
+    const resources = JSON.stringify(functionStatements(template, 'list-tasks').filter((s) => [s.Action].flat().includes('dynamodb:Query')));
+    expect(resources).toContain('/index/GSI1');
+    expect(resources).not.toContain('/index/*');
+  });
+
+  test('submit-case may start the state machine and knows its ARN by type key', () => {
+    const [stateMachineId] = Object.keys(stateless.findResources('AWS::StepFunctions::StateMachine'));
+    const statements = functionStatements(template, 'submit-case');
+    expect(statements).toContainEqual(expect.objectContaining({ Action: 'states:StartExecution', Resource: { Ref: stateMachineId } }));
+    const arns = template.Resources[functionLogicalId(template, 'submit-case')].Properties.Environment.Variables.STATE_MACHINE_ARNS;
+    expect(JSON.stringify(arns)).toContain('{\\"proof-of-residence\\":\\"');
+    expect(JSON.stringify(arns)).toContain(`{"Ref":"${stateMachineId}"}`);
+  });
+
+  test('complete-task may send task success, failure and heartbeat, and nothing else of Step Functions', () => {
+    const actions = actionsOf(functionStatements(template, 'complete-task')).filter((action) => action.startsWith('states:'));
+    expect(actions).toEqual(['states:SendTaskFailure', 'states:SendTaskHeartbeat', 'states:SendTaskSuccess']);
+  });
+
+  test.each(functions.filter((fn) => !fn.startsExecutions && !fn.sendsTaskResults).map((fn) => [fn.name]))(
+    '%s gets no Step Functions action',
+    (name) => {
+      expect(actionsOf(functionStatements(template, name)).filter((action) => action.startsWith('states:'))).toEqual([]);
+    },
+  );
+
+  test('step functions can neither start executions nor report task results', () => {
+    for (const fn of stepFunctions) {
+      expect(actionsOf(functionStatements(template, fn.name)).filter((action) => action.startsWith('states:'))).toEqual([]);
+    }
+  });
+});
+
+describe('HTTP API', () => {
+  const declaredRoutes = apiFunctions.flatMap((fn) => (fn.routes ?? []).map((route) => ({ ...route, name: fn.name })));
+
+  test('the routes are exactly the declared routes', () => {
+    const routeKeys = Object.values(stateless.findResources('AWS::ApiGatewayV2::Route')).map((route) => route.Properties.RouteKey as string);
+    expect(routeKeys.sort()).toEqual(declaredRoutes.map((route) => `${route.method} ${route.path}`).sort());
+  });
+
+  test('the JWT authorizer takes its issuer and audience from context', () => {
+    stateless.resourceCountIs('AWS::ApiGatewayV2::Authorizer', 1);
+    stateless.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
+      AuthorizerType: 'JWT',
+      IdentitySource: ['$request.header.Authorization'],
+      JwtConfiguration: { Issuer: testContext['loket:jwtIssuer'], Audience: [testContext['loket:jwtAudience']] },
+    });
+  });
+
+  test.each(declaredRoutes.map((route) => [`${route.method} ${route.path}`, route] as const))(
+    '%s is guarded as declared and integrates its function',
+    (routeKey, route) => {
+      const [authorizerId] = Object.keys(stateless.findResources('AWS::ApiGatewayV2::Authorizer'));
+      const [resource] = Object.values(stateless.findResources('AWS::ApiGatewayV2::Route', { Properties: { RouteKey: routeKey } }));
+      if (route.authorized) {
+        expect(resource?.Properties).toMatchObject({ AuthorizationType: 'JWT', AuthorizerId: { Ref: authorizerId } });
+      } else {
+        expect(resource?.Properties.AuthorizationType).toBe('NONE');
+        expect(resource?.Properties.AuthorizerId).toBeUndefined();
+      }
+      const integrationId = (resource?.Properties.Target['Fn::Join'][1][1] as Json).Ref as string;
+      expect(template.Resources[integrationId].Properties.IntegrationUri).toEqual({
+        'Fn::GetAtt': [functionLogicalId(template, route.name), 'Arn'],
+      });
+    },
+  );
+
+  test('the health route is public', () => {
+    stateless.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: 'GET /v1/health', AuthorizationType: 'NONE' });
+  });
+
+  test('the default stage auto-deploys, throttles and writes JSON access logs', () => {
+    stateless.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      StageName: '$default',
+      AutoDeploy: true,
+      DefaultRouteSettings: { ThrottlingRateLimit: Match.anyValue(), ThrottlingBurstLimit: Match.anyValue() },
+      AccessLogSettings: { DestinationArn: Match.anyValue(), Format: Match.stringLikeRegexp('\\$context\\.requestId') },
+    });
+  });
+});
+
+describe('monitoring', () => {
+  const alarmsOn = (namespace: string, metricName: string): Json[] =>
+    Object.values(stateless.findResources('AWS::CloudWatch::Alarm', { Properties: { Namespace: namespace, MetricName: metricName } }));
+
+  test('the Loket dashboard exists', () => {
+    stateless.hasResourceProperties('AWS::CloudWatch::Dashboard', { DashboardName: 'Loket' });
+  });
+
+  test('each state machine has a failed-executions alarm', () => {
+    const stateMachines = Object.keys(stateless.findResources('AWS::StepFunctions::StateMachine'));
+    const alarmed = alarmsOn('AWS/States', 'ExecutionsFailed').map((alarm) => alarm.Properties.Dimensions[0].Value.Ref);
+    expect(alarmed.sort()).toEqual(stateMachines.sort());
+  });
+
+  test.each([['Errors'], ['Throttles']])('each function has a Lambda %s alarm', (metricName) => {
+    const alarmed = alarmsOn('AWS/Lambda', metricName).map((alarm) => alarm.Properties.Dimensions[0].Value.Ref);
+    expect(alarmed.sort()).toEqual(functions.map((fn) => functionLogicalId(template, fn.name)).sort());
+  });
+
+  test('the API has a 5xx alarm', () => {
+    expect(alarmsOn('AWS/ApiGateway', '5xx')).toHaveLength(1);
+  });
+});
