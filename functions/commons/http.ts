@@ -35,6 +35,18 @@ export function problem(status: number, title: string, detail: string, errors?: 
   };
 }
 
+/** A failure of the HTTP exchange itself rather than of the domain: a wrong media type, an oversized body. */
+export class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly title: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'HttpError';
+  }
+}
+
 const domainStatus = { validation: 400, forbidden: 403, 'not-found': 404, conflict: 409 } as const;
 const domainTitle = { validation: 'Invalid request', forbidden: 'Forbidden', 'not-found': 'Not found', conflict: 'Conflict' } as const;
 
@@ -43,6 +55,7 @@ export function errorResponse(error: unknown): HttpResult {
   if (error instanceof DomainError) {
     return problem(domainStatus[error.kind], domainTitle[error.kind], error.message, error.errors);
   }
+  if (error instanceof HttpError) return problem(error.status, error.title, error.message);
   logger.error('Unhandled error', error as Error);
   return problem(500, 'Internal error', 'The request could not be handled; it has been logged.');
 }
@@ -60,11 +73,11 @@ export function fieldErrors(issues: readonly z.core.$ZodIssue[], prefix: readonl
 export function parseBody<T extends z.ZodType>(event: HttpEvent, schema: T): z.infer<T> {
   const contentType = event.headers['content-type'] ?? '';
   if (!/^application\/json\s*(;|$)/i.test(contentType)) {
-    throw new DomainError('validation', 'the body must be JSON, sent with content-type application/json');
+    throw new HttpError(415, 'Unsupported media type', 'the body must be JSON, sent with content-type application/json');
   }
   const raw = event.body ?? '';
   const text = event.isBase64Encoded ? Buffer.from(raw, 'base64').toString('utf8') : raw;
-  if (Buffer.byteLength(text) > maxBodyBytes) throw validationError(`the body is larger than ${maxBodyBytes} bytes`);
+  if (Buffer.byteLength(text) > maxBodyBytes) throw new HttpError(413, 'Payload too large', `the body is larger than ${maxBodyBytes} bytes`);
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);

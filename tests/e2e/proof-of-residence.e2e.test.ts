@@ -244,23 +244,24 @@ describe('tenants and roles', () => {
 });
 
 describe('bad input changes nothing', () => {
-  const cases: Array<[string, { body?: unknown; rawBody?: string; headers?: Record<string, string> }, string | undefined]> = [
+  const cases: Array<[string, { body?: unknown; rawBody?: string; headers?: Record<string, string> }, string | undefined, number?]> = [
     ['an INSZ with wrong check digits', { body: { type: 'proof-of-residence', applicant: { insz: '85073003327' }, data: {} } }, 'applicant.insz'],
     ['an unknown type', { body: { type: 'dog-licence', applicant: { insz: livesInGent }, data: {} } }, 'type'],
     ['data outside the schema', { body: { type: 'proof-of-residence', applicant: { insz: livesInGent }, data: { language: 'fr' } } }, 'data.language'],
     ['an unknown field', { body: { type: 'proof-of-residence', applicant: { insz: livesInGent }, data: {}, tenant: '41002' } }, 'tenant'],
     ['a business for a citizen-only type', { body: { type: 'proof-of-residence', applicant: { kbo: '0123456749' }, data: {} } }, 'applicant'],
     ['malformed JSON', { rawBody: '{"type": "proof-of-residence",' }, undefined],
-    ['a wrong content type', { rawBody: 'type=proof-of-residence', headers: { 'content-type': 'application/x-www-form-urlencoded' } }, undefined],
+    ['a wrong content type', { rawBody: 'type=proof-of-residence', headers: { 'content-type': 'application/x-www-form-urlencoded' } }, undefined, 415],
+    ['an oversized body', { rawBody: JSON.stringify({ type: 'proof-of-residence', applicant: { insz: livesInGent }, data: { purpose: 'x'.repeat(70_000) } }) }, undefined, 413],
   ];
 
-  test.each(cases)('%s is a 400 problem and writes nothing', async (_name, request, path) => {
+  test.each(cases)('%s is a 4xx problem and writes nothing', async (_name, request, path, status = 400) => {
     const itemsBefore = await settledItemCount();
     const executionsBefore = await executionCount();
     const response = await stack.call('POST', '/v1/cases', { token: portalGent, ...request });
-    expect(response.status).toBe(400);
+    expect(response.status).toBe(status);
     expect(response.headers.get('content-type')).toBe('application/problem+json');
-    expect(response.body).toMatchObject({ status: 400, title: expect.any(String), detail: expect.any(String) });
+    expect(response.body).toMatchObject({ status, title: expect.any(String), detail: expect.any(String) });
     if (path) expect(response.body.errors.map((e: { path: string }) => e.path)).toContain(path);
     expect(await settledItemCount()).toBe(itemsBefore);
     expect(await executionCount()).toBe(executionsBefore);
