@@ -28,6 +28,8 @@ export interface FunctionDeclaration {
   readonly startsExecutions?: boolean;
   /** Reports task outcomes back to waiting executions (SendTaskSuccess/Failure). */
   readonly sendsTaskResults?: boolean;
+  /** Stops executions of the transaction types' state machines. */
+  readonly stopsExecutions?: boolean;
   /** @default 256 */
   readonly memorySize?: number;
   /** @default 10 */
@@ -77,12 +79,78 @@ export const functions: readonly FunctionDeclaration[] = [
     table: 'read',
   },
   {
+    name: 'search-cases',
+    entry: 'functions/api/search-cases.handler.ts',
+    description: "Searches the caller's tenant's cases by status, type or applicant",
+    kind: 'api',
+    routes: [{ method: 'GET', path: '/v1/cases', authorized: true }],
+    table: 'read',
+  },
+  {
+    name: 'case-history',
+    entry: 'functions/api/case-history.handler.ts',
+    description: "Returns a case's audit trail and whether its hash chain verifies",
+    kind: 'api',
+    routes: [{ method: 'GET', path: '/v1/cases/{id}/history', authorized: true }],
+    table: 'read',
+  },
+  {
+    name: 'withdraw-case',
+    entry: 'functions/api/withdraw-case.handler.ts',
+    description: 'Withdraws a case for its applicant and stops its workflow',
+    kind: 'api',
+    routes: [{ method: 'POST', path: '/v1/cases/{id}/withdraw', authorized: true }],
+    table: 'readWrite',
+    stopsExecutions: true,
+  },
+  {
+    name: 'suspend-case',
+    entry: 'functions/api/suspend-case.handler.ts',
+    description: "Suspends a case: its deadline clock stops",
+    kind: 'api',
+    routes: [{ method: 'POST', path: '/v1/cases/{id}/suspend', authorized: true }],
+    table: 'readWrite',
+  },
+  {
+    name: 'resume-case',
+    entry: 'functions/api/resume-case.handler.ts',
+    description: 'Resumes a suspended case; its due date moves by the suspended time',
+    kind: 'api',
+    routes: [{ method: 'POST', path: '/v1/cases/{id}/resume', authorized: true }],
+    table: 'readWrite',
+  },
+  {
+    name: 'extend-case',
+    entry: 'functions/api/extend-case.handler.ts',
+    description: "Extends a case's legal deadline by working days",
+    kind: 'api',
+    routes: [{ method: 'POST', path: '/v1/cases/{id}/extend', authorized: true }],
+    table: 'readWrite',
+  },
+  {
+    name: 'send-message',
+    entry: 'functions/api/send-message.handler.ts',
+    description: 'Delivers a message to the workflow step of a case that waits for it',
+    kind: 'api',
+    routes: [{ method: 'POST', path: '/v1/cases/{id}/messages', authorized: true }],
+    table: 'readWrite',
+    sendsTaskResults: true,
+  },
+  {
     name: 'list-tasks',
     entry: 'functions/api/list-tasks.handler.ts',
     description: "Lists the open tasks of the caller's tenant for the caller's roles",
     kind: 'api',
     routes: [{ method: 'GET', path: '/v1/tasks', authorized: true }],
     table: 'read',
+  },
+  {
+    name: 'claim-task',
+    entry: 'functions/api/claim-task.handler.ts',
+    description: 'Assigns a task to the clerk who claims it',
+    kind: 'api',
+    routes: [{ method: 'POST', path: '/v1/tasks/{id}/claim', authorized: true }],
+    table: 'readWrite',
   },
   {
     name: 'complete-task',
@@ -114,9 +182,16 @@ export const functions: readonly FunctionDeclaration[] = [
     table: 'readWrite',
   },
   {
+    name: 'await-message',
+    entry: 'functions/steps/await-message.handler.ts',
+    description: 'Registers that a workflow step waits for a message on its case',
+    kind: 'step',
+    table: 'readWrite',
+  },
+  {
     name: 'issue-certificate',
     entry: 'functions/steps/issue-certificate.handler.ts',
-    description: 'Issues the certificate of a case and records the decision',
+    description: 'Issues the document of a case (a certificate or permit) and records the decision',
     kind: 'step',
     table: 'readWrite',
   },

@@ -42,5 +42,17 @@ export const tableDefinition: TableDefinition = {
       sortKey: 'GSI3SK',
       purpose: 'open cases across tenants by due date, for the deadline watcher',
     },
+    {
+      indexName: 'GSI4',
+      partitionKey: 'GSI4PK',
+      sortKey: 'GSI4SK',
+      purpose: "a tenant's cases by transaction type, in order of submission",
+    },
+    {
+      indexName: 'GSI5',
+      partitionKey: 'GSI5PK',
+      sortKey: 'GSI5SK',
+      purpose: "all of a tenant's cases, in order of submission",
+    },
   ],
 };

@@ -9,8 +9,9 @@ import type { AuditDraft, AuditEvent } from '../domain/audit';
 import { chainEvent, genesisHash } from '../domain/audit';
 import type { Case } from '../domain/case';
 import { conflict, TransientError } from '../domain/errors';
+import type { MessageWait } from '../domain/message-wait';
 import type { Task, TaskStatus } from '../domain/task';
-import { byDueDay, byOwner, byStatus, keys, withoutKeys } from './table-keys';
+import { byDueDay, byOwner, byStatus, bySubmission, keys, withoutKeys } from './table-keys';
 
 const tableName = requireEnv(environmentNames.tableName);
 
@@ -32,6 +33,90 @@ export interface CaseChange {
   readonly case: Case;
   readonly audit: AuditDraft;
   readonly tasks?: readonly TaskWrite[];
+  /** A step starts waiting for a message (replacing an earlier wait of the same name). */
+  readonly awaitMessage?: MessageWait;
+  /** A message is delivered: its wait ends, provided it is still the same wait. */
+  readonly deliverMessage?: MessageWait;
+}
+
+/** The record that ties an Idempotency-Key to the case its first request created. */
+export interface IdempotencyRecord {
+  readonly tenant: string;
+  readonly key: string;
+  readonly requestHash: string;
+  readonly caseId: string;
+  /** Epoch seconds; the table's TTL removes the record after it. */
+  readonly expiresAt: number;
+}
+
+/** Another request with the same Idempotency-Key created its case first. */
+export class IdempotencyKeyTaken extends Error {
+  constructor() {
+    super('the Idempotency-Key was used by a concurrent request');
+    this.name = 'IdempotencyKeyTaken';
+  }
+}
+
+export interface Page<T> {
+  readonly items: T[];
+  /** The sort key after which the next page starts; absent on the last page. */
+  readonly after?: string;
+}
+
+export interface CaseQuery {
+  readonly tenant: string;
+  readonly status?: string;
+  readonly type?: string;
+  readonly applicant?: string;
+  readonly limit: number;
+  readonly after?: string;
+}
+
+interface IndexQuery {
+  readonly index: string;
+  readonly partitionKey: string;
+  readonly sortKey: string;
+  readonly partition: string;
+  readonly after?: string;
+  readonly limit: number;
+  readonly filter?: { expression: string; names: Record<string, string>; values: Record<string, unknown> };
+}
+
+type Sorted = { sortKey: string; item: Record<string, unknown> };
+
+/**
+ * Reads up to limit + 1 matching items of one index partition after a position, page by
+ * page while a filter leaves pages short; the extra item tells whether more follow.
+ */
+async function queryIndex(query: IndexQuery): Promise<{ items: Sorted[] }> {
+  const items: Sorted[] = [];
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const page = await documentClient.send(
+      new QueryCommand({
+        TableName: tableName,
+        IndexName: query.index,
+        KeyConditionExpression: query.after ? '#pk = :pk AND #sk > :after' : '#pk = :pk',
+        ExpressionAttributeNames: { '#pk': query.partitionKey, ...(query.after ? { '#sk': query.sortKey } : {}), ...query.filter?.names },
+        ExpressionAttributeValues: { ':pk': query.partition, ...(query.after ? { ':after': query.after } : {}), ...query.filter?.values },
+        FilterExpression: query.filter?.expression,
+        ExclusiveStartKey: startKey,
+        Limit: query.limit + 1,
+      }),
+    );
+    for (const item of page.Items ?? []) items.push({ sortKey: String(item[query.sortKey]), item });
+    startKey = page.LastEvaluatedKey;
+  } while (startKey && items.length <= query.limit);
+  return { items: items.slice(0, query.limit + 1) };
+}
+
+function pageOf<T>(sorted: Sorted[], limit: number): Page<T> {
+  const items = sorted.slice(0, limit);
+  const more = sorted.length > limit;
+  return {
+    items: items.map(({ item }) => withoutKeys<T>(item)),
+    ...(more && items.length > 0 ? { after: items[items.length - 1]!.sortKey } : {}),
+  };
 }
 
 const activeStatuses: readonly TaskStatus[] = ['open', 'claimed'];
@@ -41,6 +126,7 @@ function caseItem(subject: Case, head: AuditHead, open: boolean): Record<string,
     ...keys.case(subject.id),
     ...byStatus.cases(subject.tenant, subject.status, subject.dueAt, subject.id),
     ...byOwner.cases(subject.tenant, applicantId(subject.applicant), subject.createdAt, subject.id),
+    ...bySubmission.cases(subject.tenant, subject.type.key, subject.createdAt, subject.id),
     ...(open ? byDueDay.cases(subject.dueAt, subject.id) : {}),
     entity: 'case',
     ...subject,
@@ -78,6 +164,27 @@ function taskPut(write: TaskWrite): TransactItem {
           ExpressionAttributeValues: { ':open': activeStatuses[0], ':claimed': activeStatuses[1] },
         };
   return { Put: { TableName: tableName, Item: taskItem(write.task), ...guard } };
+}
+
+function messageWrites(change: CaseChange): TransactItem[] {
+  const writes: TransactItem[] = [];
+  if (change.awaitMessage) {
+    const wait = change.awaitMessage;
+    writes.push({ Put: { TableName: tableName, Item: { ...keys.messageWait(wait.caseId, wait.name), entity: 'message-wait', ...wait } } });
+  }
+  if (change.deliverMessage) {
+    const wait = change.deliverMessage;
+    writes.push({
+      Delete: {
+        TableName: tableName,
+        Key: keys.messageWait(wait.caseId, wait.name),
+        ConditionExpression: '#token = :token',
+        ExpressionAttributeNames: { '#token': 'token' },
+        ExpressionAttributeValues: { ':token': wait.token },
+      },
+    });
+  }
+  return writes;
 }
 
 function cancellationCodes(error: unknown): string[] | undefined {
@@ -119,30 +226,58 @@ export const caseRepository = {
     return Attributes?.last as number;
   },
 
-  /** Writes a new case with its number reservation and first audit event. */
-  async create(subject: Case, audit: AuditDraft): Promise<void> {
-    const event = chainEvent(subject.id, audit, { sequence: 0, hash: genesisHash });
-    await documentClient.send(
-      new TransactWriteCommand({
-        TransactItems: [
-          {
-            Put: {
-              TableName: tableName,
-              Item: caseItem(subject, { sequence: event.sequence, hash: event.hash }, true),
-              ConditionExpression: 'attribute_not_exists(PK)',
-            },
-          },
-          {
-            Put: {
-              TableName: tableName,
-              Item: { ...keys.caseNumber(subject.number), entity: 'case-number', caseId: subject.id, tenant: subject.tenant },
-              ConditionExpression: 'attribute_not_exists(PK)',
-            },
-          },
-          auditItem(event),
-        ],
-      }),
+  async idempotencyRecord(tenant: string, key: string): Promise<IdempotencyRecord | undefined> {
+    const { Item } = await documentClient.send(
+      new GetCommand({ TableName: tableName, Key: keys.idempotency(tenant, key), ConsistentRead: true }),
     );
+    return Item ? withoutKeys<IdempotencyRecord>(Item) : undefined;
+  },
+
+  /**
+   * Writes a new case with its number reservation, its first audit event and, when the
+   * request carried one, its Idempotency-Key: all or nothing, so one key makes one case.
+   */
+  async create(subject: Case, audit: AuditDraft, idempotency?: IdempotencyRecord): Promise<void> {
+    const event = chainEvent(subject.id, audit, { sequence: 0, hash: genesisHash });
+    const idempotencyPut: TransactItem[] = idempotency
+      ? [
+          {
+            Put: {
+              TableName: tableName,
+              Item: { ...keys.idempotency(idempotency.tenant, idempotency.key), entity: 'idempotency', ...idempotency },
+              ConditionExpression: 'attribute_not_exists(PK)',
+            },
+          },
+        ]
+      : [];
+    try {
+      await documentClient.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Put: {
+                TableName: tableName,
+                Item: caseItem(subject, { sequence: event.sequence, hash: event.hash }, true),
+                ConditionExpression: 'attribute_not_exists(PK)',
+              },
+            },
+            {
+              Put: {
+                TableName: tableName,
+                Item: { ...keys.caseNumber(subject.number), entity: 'case-number', caseId: subject.id, tenant: subject.tenant },
+                ConditionExpression: 'attribute_not_exists(PK)',
+              },
+            },
+            auditItem(event),
+            ...idempotencyPut,
+          ],
+        }),
+      );
+    } catch (error) {
+      const code = idempotency ? cancellationCodes(error)?.[3] : undefined;
+      if (code === 'ConditionalCheckFailed' || code === 'TransactionConflict') throw new IdempotencyKeyTaken();
+      throw error;
+    }
   },
 
   /**
@@ -180,6 +315,7 @@ export const caseRepository = {
               },
               auditItem(event),
               ...taskWrites.map(taskPut),
+              ...messageWrites(change),
             ],
           }),
         );
@@ -187,12 +323,19 @@ export const caseRepository = {
       } catch (error) {
         const codes = cancellationCodes(error);
         if (!codes) throw error;
-        const taskFailed = codes.slice(2).some((code) => code === 'ConditionalCheckFailed');
-        if (taskFailed) throw conflict('the task was completed or cancelled in the meantime');
+        const guarded = codes.slice(2).some((code) => code === 'ConditionalCheckFailed');
+        if (guarded) throw conflict('the task or message was handled in the meantime');
         if (attempt >= 5) throw new TransientError(`case ${id} kept changing concurrently`, { cause: error });
         await new Promise((resolve) => setTimeout(resolve, 20 * 2 ** attempt * Math.random()));
       }
     }
+  },
+
+  async messageWait(caseId: string, name: string): Promise<MessageWait | undefined> {
+    const { Item } = await documentClient.send(
+      new GetCommand({ TableName: tableName, Key: keys.messageWait(caseId, name), ConsistentRead: true }),
+    );
+    return Item ? withoutKeys<MessageWait>(Item) : undefined;
   },
 
   async getTask(id: string): Promise<Task | undefined> {
@@ -212,27 +355,53 @@ export const caseRepository = {
     return Items.map((item) => withoutKeys<Task>(item));
   },
 
-  /** A tenant's tasks of the given roles and statuses, soonest due first. */
-  async tasksByRole(tenant: string, roles: readonly string[], statuses: readonly TaskStatus[], limit: number): Promise<Task[]> {
+  /**
+   * A tenant's tasks of the given roles and statuses, soonest due first, after a position:
+   * each role-and-status partition is read from that position and the results merged.
+   */
+  async tasksByRole(query: { tenant: string; roles: readonly string[]; statuses: readonly TaskStatus[]; limit: number; after?: string }): Promise<Page<Task>> {
+    const partitions = query.roles.flatMap((role) => query.statuses.map((status) => byStatus.tasksPartition(query.tenant, role, status)));
     const pages = await Promise.all(
-      roles.flatMap((role) =>
-        statuses.map((status) =>
-          documentClient.send(
-            new QueryCommand({
-              TableName: tableName,
-              IndexName: byStatus.index,
-              KeyConditionExpression: 'GSI1PK = :pk',
-              ExpressionAttributeValues: { ':pk': byStatus.tasksPartition(tenant, role, status) },
-              Limit: limit,
-            }),
-          ),
-        ),
+      partitions.map((partition) =>
+        queryIndex({ index: byStatus.index, partitionKey: 'GSI1PK', sortKey: 'GSI1SK', partition, after: query.after, limit: query.limit }),
       ),
     );
-    return pages
-      .flatMap((page) => (page.Items ?? []).map((item) => withoutKeys<Task>(item)))
-      .sort((a, b) => (a.dueAt === b.dueAt ? a.id.localeCompare(b.id) : a.dueAt < b.dueAt ? -1 : 1))
-      .slice(0, limit);
+    const merged = pages.flatMap((page) => page.items).sort((a, b) => (a.sortKey < b.sortKey ? -1 : a.sortKey > b.sortKey ? 1 : 0));
+    return pageOf<Task>(merged, query.limit);
+  },
+
+  /** A tenant's cases through the index that serves the most selective filter; the others filter within it. */
+  async searchCases(query: CaseQuery): Promise<Page<Case>> {
+    const filters: string[] = [];
+    const names: Record<string, string> = {};
+    const values: Record<string, unknown> = {};
+    const filterOn = (attribute: string, path: string, value: string | undefined) => {
+      if (value === undefined) return;
+      names[`#${attribute}`] = attribute;
+      values[`:${attribute}`] = value;
+      filters.push(`${path} = :${attribute}`);
+    };
+    let source: { index: string; partitionKey: string; sortKey: string; partition: string };
+    if (query.applicant !== undefined) {
+      source = { index: byOwner.index, partitionKey: 'GSI2PK', sortKey: 'GSI2SK', partition: byOwner.casesPartition(query.tenant, query.applicant) };
+      filterOn('status', '#status', query.status);
+      filterOn('type', '#type.#key', query.type);
+    } else if (query.status !== undefined) {
+      source = { index: byStatus.index, partitionKey: 'GSI1PK', sortKey: 'GSI1SK', partition: byStatus.casesPartition(query.tenant, query.status) };
+      filterOn('type', '#type.#key', query.type);
+    } else if (query.type !== undefined) {
+      source = { index: bySubmission.typeIndex, partitionKey: 'GSI4PK', sortKey: 'GSI4SK', partition: bySubmission.typePartition(query.tenant, query.type) };
+    } else {
+      source = { index: bySubmission.allIndex, partitionKey: 'GSI5PK', sortKey: 'GSI5SK', partition: bySubmission.allPartition(query.tenant) };
+    }
+    if (names['#type']) names['#key'] = 'key';
+    const page = await queryIndex({
+      ...source,
+      after: query.after,
+      limit: query.limit,
+      filter: filters.length > 0 ? { expression: filters.join(' AND '), names, values } : undefined,
+    });
+    return pageOf<Case>(page.items, query.limit);
   },
 
   /** A case's audit trail in order. */

@@ -10,8 +10,11 @@ export const keys = {
   auditEvent: (caseId: string, sequence: number) => ({ PK: `CASE#${caseId}`, SK: `AUDIT#${pad(sequence, 8)}` }),
   auditPrefix: 'AUDIT#',
   task: (id: string) => ({ PK: `TASK#${id}`, SK: 'TASK' }),
+  messageWait: (caseId: string, name: string) => ({ PK: `CASE#${caseId}`, SK: `AWAIT#${name}` }),
   caseNumberCounter: (tenant: string, year: number) => ({ PK: `COUNTER#${tenant}#${year}`, SK: 'CASENO' }),
   tenant: (id: string) => ({ PK: `TENANT#${id}`, SK: 'TENANT' }),
+  /** A submission's Idempotency-Key, scoped to its tenant. */
+  idempotency: (tenant: string, key: string) => ({ PK: `IDEMPOTENCY#${tenant}#${key}`, SK: 'IDEMPOTENCY' }),
 } as const;
 
 /** GSI1: a tenant's cases by status, and its tasks by role and status, each ordered by due date. */
@@ -21,6 +24,7 @@ export const byStatus = {
     GSI1PK: `TENANT#${tenant}#CASES#${status}`,
     GSI1SK: `${dueAt}#${id}`,
   }),
+  casesPartition: (tenant: string, status: string) => `TENANT#${tenant}#CASES#${status}`,
   tasks: (tenant: string, role: string, status: string, dueAt: string, id: string) => ({
     GSI1PK: `TENANT#${tenant}#TASKS#${role}#${status}`,
     GSI1SK: `${dueAt}#${id}`,
@@ -37,6 +41,7 @@ export const byOwner = {
   }),
   tasks: (caseId: string, createdAt: string, id: string) => ({ GSI2PK: `CASE#${caseId}#TASKS`, GSI2SK: `${createdAt}#${id}` }),
   tasksPartition: (caseId: string) => `CASE#${caseId}#TASKS`,
+  casesPartition: (tenant: string, applicantId: string) => `TENANT#${tenant}#APPLICANT#${applicantId}`,
 } as const;
 
 /**
@@ -48,8 +53,36 @@ export const byDueDay = {
   cases: (dueAt: string, id: string) => ({ GSI3PK: `DUE#${dueAt.slice(0, 10)}`, GSI3SK: `${dueAt}#${id}` }),
 } as const;
 
+/** GSI4 and GSI5: a tenant's cases by type, and all its cases, each in order of submission. */
+export const bySubmission = {
+  typeIndex: 'GSI4',
+  allIndex: 'GSI5',
+  typePartition: (tenant: string, typeKey: string) => `TENANT#${tenant}#TYPE#${typeKey}`,
+  allPartition: (tenant: string) => `TENANT#${tenant}#CASES`,
+  cases: (tenant: string, typeKey: string, createdAt: string, id: string) => ({
+    GSI4PK: `TENANT#${tenant}#TYPE#${typeKey}`,
+    GSI4SK: `${createdAt}#${id}`,
+    GSI5PK: `TENANT#${tenant}#CASES`,
+    GSI5SK: `${createdAt}#${id}`,
+  }),
+} as const;
+
 /** Attributes that are keys, not domain data; stripped when an item becomes a domain object. */
-export const keyAttributes = ['PK', 'SK', 'GSI1PK', 'GSI1SK', 'GSI2PK', 'GSI2SK', 'GSI3PK', 'GSI3SK', 'entity'] as const;
+export const keyAttributes = [
+  'PK',
+  'SK',
+  'GSI1PK',
+  'GSI1SK',
+  'GSI2PK',
+  'GSI2SK',
+  'GSI3PK',
+  'GSI3SK',
+  'GSI4PK',
+  'GSI4SK',
+  'GSI5PK',
+  'GSI5SK',
+  'entity',
+] as const;
 
 export function withoutKeys<T>(item: Record<string, unknown>): T {
   const copy: Record<string, unknown> = { ...item };

@@ -1,4 +1,4 @@
-import { SendTaskSuccessCommand, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { ExecutionAlreadyExists, SendTaskSuccessCommand, StartExecutionCommand, StopExecutionCommand } from '@aws-sdk/client-sfn';
 import { stepFunctions } from '../commons/clients';
 import { requireEnv } from '../commons/config';
 import { environmentNames } from '../app.declaration';
@@ -27,12 +27,30 @@ export function executionArnFor(typeKey: string, executionName: string): string 
 }
 
 export const workflowEngine = {
-  /** Starts a case's workflow; the case id is the execution name, so a repeated start cannot run it twice. */
+  /**
+   * Starts a case's workflow. The case id is the execution name, so a repeated start cannot
+   * run it twice: Step Functions returns the running execution, or refuses a finished one.
+   */
   async start(typeKey: string, executionName: string, input: unknown): Promise<string> {
-    const { executionArn } = await stepFunctions.send(
-      new StartExecutionCommand({ stateMachineArn: stateMachineArn(typeKey), name: executionName, input: JSON.stringify(input) }),
-    );
-    return executionArn ?? executionArnFor(typeKey, executionName);
+    try {
+      const { executionArn } = await stepFunctions.send(
+        new StartExecutionCommand({ stateMachineArn: stateMachineArn(typeKey), name: executionName, input: JSON.stringify(input) }),
+      );
+      return executionArn ?? executionArnFor(typeKey, executionName);
+    } catch (error) {
+      if (error instanceof ExecutionAlreadyExists) return executionArnFor(typeKey, executionName);
+      throw error;
+    }
+  },
+
+  /** Stops a running execution; one that already ended is left as it is. */
+  async stop(executionArn: string, cause: string): Promise<void> {
+    try {
+      await stepFunctions.send(new StopExecutionCommand({ executionArn, error: 'CaseClosed', cause }));
+    } catch (error) {
+      if ((error as Error).name === 'ExecutionDoesNotExist') return;
+      throw error;
+    }
   },
 
   async resume(taskToken: string, output: unknown): Promise<void> {

@@ -1,30 +1,37 @@
 import { z } from 'zod';
 import { caseRepository } from '../adapters/case.repository';
+import { decodeCursor, encodeCursor } from '../adapters/cursor';
 import { callerOf, fieldErrors, httpHandler, json } from '../commons/http';
 import { forbidden, validationError } from '../domain/errors';
+import { taskRoles } from '../domain/permissions';
 import type { TaskStatus } from '../domain/task';
 import { taskView } from './views';
 
-const query = z
+export const listTasksQuery = z
   .object({
-    role: z.string().min(1).optional(),
+    role: z.string().min(1).max(50).optional(),
     status: z.enum(['open', 'claimed', 'completed', 'cancelled']).optional(),
-    limit: z.coerce.number().int().min(1).max(100).default(50),
+    limit: z.coerce.number().int().min(1).max(100).default(25),
+    cursor: z.string().max(1000).optional(),
   })
   .strict();
 
-/** Roles that describe what a caller may do with the API rather than which tasks they work. */
-const apiRoles = new Set(['portal', 'designer', 'operator']);
-
+/** The tenant's task inbox: tasks of the caller's task roles (or one of them), soonest due first. */
 export const handler = httpHandler(async (event) => {
   const caller = callerOf(event);
-  const parsed = query.safeParse(event.queryStringParameters ?? {});
+  const parsed = listTasksQuery.safeParse(event.queryStringParameters ?? {});
   if (!parsed.success) throw validationError('invalid query parameters', fieldErrors(parsed.error.issues));
-  const { role, status, limit } = parsed.data;
-  const taskRoles = caller.roles.filter((r) => !apiRoles.has(r));
-  if (taskRoles.length === 0) throw forbidden('working tasks needs a task role such as clerk');
-  if (role !== undefined && !taskRoles.includes(role)) throw forbidden(`you do not hold role '${role}'`);
+  const { role, status, limit, cursor } = parsed.data;
+  const held = taskRoles(caller.roles);
+  if (held.length === 0) throw forbidden('working tasks needs a task role such as clerk');
+  if (role !== undefined && !held.includes(role)) throw forbidden(`you do not hold role '${role}'`);
+  const roles = role ? [role] : held;
   const statuses: TaskStatus[] = status ? [status] : ['open', 'claimed'];
-  const tasks = await caseRepository.tasksByRole(caller.tenant, role ? [role] : taskRoles, statuses, limit);
-  return json(200, { items: tasks.map(taskView) });
+  const scope = { tenant: caller.tenant, roles, statuses, limit };
+  const after = cursor === undefined ? undefined : decodeCursor(cursor, scope);
+  const page = await caseRepository.tasksByRole({ tenant: caller.tenant, roles, statuses, limit, after });
+  return json(200, {
+    items: page.items.map(taskView),
+    ...(page.after ? { nextCursor: encodeCursor(scope, page.after) } : {}),
+  });
 });

@@ -9,20 +9,34 @@ export function taskView(task: Task) {
   return visible;
 }
 
+function statusView(subject: Case, type: TransactionType | undefined, language: Language) {
+  const status = type ? findStatus(type, subject.status) : undefined;
+  return { code: subject.status, text: status?.citizenText[language] ?? subject.status, final: status?.final ?? false };
+}
+
+/** A case as a search result shows it. */
+export function caseSummary(subject: Case, type: TransactionType | undefined, language: Language) {
+  return {
+    id: subject.id,
+    number: subject.number,
+    type: subject.type,
+    applicant: subject.applicant,
+    status: statusView(subject, type, language),
+    createdAt: subject.createdAt,
+    updatedAt: subject.updatedAt,
+    dueAt: subject.dueAt,
+  };
+}
+
 /** A case as the API shows it, with its status explained in the caller's language. */
 export function caseView(subject: Case, type: TransactionType | undefined, language: Language, tasks: readonly Task[] = []) {
-  const status = type ? findStatus(type, subject.status) : undefined;
   return {
     id: subject.id,
     number: subject.number,
     type: subject.type,
     applicant: subject.applicant,
     data: subject.data,
-    status: {
-      code: subject.status,
-      text: status?.citizenText[language] ?? subject.status,
-      final: status?.final ?? false,
-    },
+    status: statusView(subject, type, language),
     statusHistory: subject.statusHistory,
     createdAt: subject.createdAt,
     updatedAt: subject.updatedAt,

@@ -47,8 +47,14 @@ export class HttpError extends Error {
   }
 }
 
-const domainStatus = { validation: 400, forbidden: 403, 'not-found': 404, conflict: 409 } as const;
-const domainTitle = { validation: 'Invalid request', forbidden: 'Forbidden', 'not-found': 'Not found', conflict: 'Conflict' } as const;
+const domainStatus = { validation: 400, forbidden: 403, 'not-found': 404, conflict: 409, unprocessable: 422 } as const;
+const domainTitle = {
+  validation: 'Invalid request',
+  forbidden: 'Forbidden',
+  'not-found': 'Not found',
+  conflict: 'Conflict',
+  unprocessable: 'Unprocessable request',
+} as const;
 
 /** The one mapping of errors to responses: domain errors become 4xx problems, anything else a 500 that is logged. */
 export function errorResponse(error: unknown): HttpResult {

@@ -2,7 +2,8 @@ import type { Actor } from './actor';
 import { actorName } from './actor';
 import type { Applicant } from './applicant';
 import type { AuditDraft } from './audit';
-import { conflict } from './errors';
+import { addWorkingDays, shiftBySuspension } from './calendar';
+import { conflict, validationError } from './errors';
 import type { LocalizedText, TransactionType } from './transaction-type';
 import { findStatus } from './transaction-type';
 
@@ -21,12 +22,20 @@ export interface Decision {
 
 /** A document the case produced for the applicant, such as the certificate itself. */
 export interface CaseDocument {
-  readonly kind: 'certificate';
+  readonly kind: 'certificate' | 'permit';
   readonly reference: string;
   readonly issuedAt: string;
   readonly language: keyof LocalizedText;
   readonly title: LocalizedText;
   readonly text: LocalizedText;
+}
+
+/** An extension (verlenging) of the legal deadline. */
+export interface Extension {
+  readonly days: number;
+  readonly reason: string;
+  readonly at: string;
+  readonly by: string;
 }
 
 /** A case (zaak): one applicant's transaction of one type, for one tenant. */
@@ -47,6 +56,9 @@ export interface Case {
   readonly confidentiality: string;
   readonly executionArn: string;
   readonly documents: readonly CaseDocument[];
+  /** Set while the case is suspended (opgeschort): the deadline clock stands still. */
+  readonly suspendedSince?: string;
+  readonly extensions?: readonly Extension[];
   /** Optimistic-locking version: every saved change increments it by one. */
   readonly version: number;
 }
@@ -137,5 +149,77 @@ export function transition(subject: Case, type: TransactionType, change: Transit
       at,
       details: { from: subject.status, to: target.code, ...(change.decision ? { decision } : {}), ...change.details },
     },
+  };
+}
+
+interface LifecycleAction {
+  readonly actor: Actor;
+  readonly now: Date;
+  readonly reason?: string;
+}
+
+function requireOpen(subject: Case, type: TransactionType): void {
+  if (isClosed(subject, type)) throw conflict(`case ${subject.number} is closed with status '${subject.status}'`);
+}
+
+/** The applicant withdraws the request: the case closes as `withdrawn`. */
+export function withdraw(subject: Case, type: TransactionType, action: LifecycleAction): { case: Case; audit: AuditDraft } {
+  requireOpen(subject, type);
+  if (!findStatus(type, 'withdrawn')) throw conflict(`type '${type.key}' cannot be withdrawn`);
+  const moved = transition(subject, type, { status: 'withdrawn', actor: action.actor, now: action.now });
+  return { case: { ...moved.case, suspendedSince: undefined }, audit: { ...moved.audit, action: 'case.withdrawn', reason: action.reason } };
+}
+
+/** Suspends (schort op) a case whose type allows it: the deadline stops until it resumes. */
+export function suspend(subject: Case, type: TransactionType, action: LifecycleAction): { case: Case; audit: AuditDraft } {
+  requireOpen(subject, type);
+  if (!type.suspension.allowed) throw conflict(`type '${type.key}' does not allow suspension`);
+  if (subject.suspendedSince) throw conflict(`case ${subject.number} is already suspended`);
+  const at = action.now.toISOString();
+  return {
+    case: { ...subject, suspendedSince: at, updatedAt: at },
+    audit: { action: 'case.suspended', actor: action.actor, at, reason: action.reason, details: { dueAt: subject.dueAt } },
+  };
+}
+
+/** Resumes a suspended case: the due date moves by the time it stood still. */
+export function resume(subject: Case, type: TransactionType, action: LifecycleAction): { case: Case; audit: AuditDraft } {
+  requireOpen(subject, type);
+  if (!subject.suspendedSince) throw conflict(`case ${subject.number} is not suspended`);
+  const suspendedMs = Math.max(0, action.now.getTime() - Date.parse(subject.suspendedSince));
+  const dueAt = shiftBySuspension(new Date(subject.dueAt), suspendedMs).toISOString();
+  const at = action.now.toISOString();
+  return {
+    case: { ...subject, suspendedSince: undefined, dueAt, updatedAt: at },
+    audit: {
+      action: 'case.resumed',
+      actor: action.actor,
+      at,
+      reason: action.reason,
+      details: { suspendedSince: subject.suspendedSince, suspendedMs, previousDueAt: subject.dueAt, dueAt },
+    },
+  };
+}
+
+/** Extends (verlengt) the deadline by working days, within what the type allows. */
+export function extend(
+  subject: Case,
+  type: TransactionType,
+  action: LifecycleAction & { days: number; reason: string },
+): { case: Case; audit: AuditDraft } {
+  requireOpen(subject, type);
+  const rule = type.extension;
+  if (!rule.allowed) throw conflict(`type '${type.key}' does not allow extending the deadline`);
+  const extensions = subject.extensions ?? [];
+  if (extensions.length >= rule.times) throw conflict(`the deadline of case ${subject.number} was already extended ${extensions.length} time(s), the most its type allows`);
+  if (action.days > rule.maxDays) {
+    throw validationError('extension too long', [{ path: 'days', message: `at most ${rule.maxDays} working days for type '${type.key}'` }]);
+  }
+  const at = action.now.toISOString();
+  const dueAt = addWorkingDays(new Date(subject.dueAt), action.days).toISOString();
+  const extension: Extension = { days: action.days, reason: action.reason, at, by: actorName(action.actor) };
+  return {
+    case: { ...subject, dueAt, extensions: [...extensions, extension], updatedAt: at },
+    audit: { action: 'case.extended', actor: action.actor, at, reason: action.reason, details: { days: action.days, previousDueAt: subject.dueAt, dueAt } },
   };
 }

@@ -21,7 +21,14 @@ export function formatInsz(insz: string): string {
  * register places the applicant in the tenant's municipality the address is certified;
  * otherwise the certificate rests on the check a clerk made.
  */
-export function buildCertificate(input: { subject: Case; tenant: Tenant; person?: CertifiedPerson; now: Date }): CaseDocument {
+interface DocumentInput {
+  readonly subject: Case;
+  readonly tenant: Tenant;
+  readonly person?: CertifiedPerson;
+  readonly now: Date;
+}
+
+export function buildCertificate(input: DocumentInput): CaseDocument {
   const { subject, tenant, person, now } = input;
   const insz = 'insz' in subject.applicant ? formatInsz(subject.applicant.insz) : '';
   const name = person ? `${person.givenName} ${person.familyName}` : insz;
@@ -51,4 +58,38 @@ export function buildCertificate(input: { subject: Case; tenant: Tenant; person?
     title: { nl: 'Attest van woonst', en: 'Proof of residence' },
     text: { nl, en },
   };
+}
+
+/** A resident parking permit (bewonerskaart) for one vehicle, in the tenant's name. */
+export function buildParkingPermit(input: DocumentInput): CaseDocument {
+  const { subject, tenant, person, now } = input;
+  const plate = String(subject.data.licensePlate ?? '');
+  const zone = typeof subject.data.zone === 'string' ? subject.data.zone : undefined;
+  const holder = person ? `${person.givenName} ${person.familyName}` : 'insz' in subject.applicant ? formatInsz(subject.applicant.insz) : '';
+  const validUntil = new Date(now.getTime() + 365 * 24 * 60 * 60 * 1000);
+  const from = brusselsDay(now);
+  const until = brusselsDay(validUntil);
+  return {
+    kind: 'permit',
+    reference: subject.number,
+    issuedAt: now.toISOString(),
+    language: subject.data.language === 'en' ? 'en' : 'nl',
+    title: { nl: 'Bewonerskaart', en: 'Resident parking permit' },
+    text: {
+      nl: `${tenant.name.nl} verleent ${holder} een bewonerskaart voor het voertuig ${plate}${zone ? ` in zone ${zone}` : ''}, geldig van ${from} tot ${until}. Referentie ${subject.number}.`,
+      en: `${tenant.name.en} grants ${holder} a resident parking permit for vehicle ${plate}${zone ? ` in zone ${zone}` : ''}, valid from ${from} to ${until}. Reference ${subject.number}.`,
+    },
+  };
+}
+
+const builders: Record<string, (input: DocumentInput) => CaseDocument> = {
+  'proof-of-residence': buildCertificate,
+  'resident-parking-permit': buildParkingPermit,
+};
+
+/** The document a type's case ends with. */
+export function buildDocument(typeKey: string, input: DocumentInput): CaseDocument {
+  const build = builders[typeKey];
+  if (!build) throw new Error(`no document is defined for type '${typeKey}'`);
+  return build(input);
 }

@@ -1,5 +1,5 @@
 /** A violation of the rules of the domain; adapters map each kind to a protocol status. */
-export type DomainErrorKind = 'validation' | 'not-found' | 'forbidden' | 'conflict';
+export type DomainErrorKind = 'validation' | 'not-found' | 'forbidden' | 'conflict' | 'unprocessable';
 
 export interface FieldError {
   /** Dotted path of the offending field in the request, e.g. `applicant.insz`. */
@@ -23,6 +23,7 @@ export const validationError = (message: string, errors: readonly FieldError[] =
 export const notFound = (what: string) => new DomainError('not-found', `${what} does not exist`);
 export const forbidden = (message: string) => new DomainError('forbidden', message);
 export const conflict = (message: string) => new DomainError('conflict', message);
+export const unprocessable = (message: string) => new DomainError('unprocessable', message);
 
 /** A failure worth retrying (throttling, a lost optimistic-lock race); workflows retry it by this name. */
 export class TransientError extends Error {

@@ -116,6 +116,19 @@ export function completeTask(task: Task, completion: Completion): { task: Task; 
   };
 }
 
+/** A clerk takes an open task (claims it); claiming one's own claimed task again changes nothing. */
+export function claimTask(task: Task, actor: Actor & { kind: 'user' }, now: Date): { task: Task; audit: AuditDraft } | undefined {
+  if (!actor.roles.includes(task.role)) throw forbidden(`claiming task '${task.name}' needs role '${task.role}'`);
+  if (task.status === 'claimed' && task.assignee === actor.subject) return undefined;
+  if (task.status !== 'open') {
+    throw conflict(task.status === 'claimed' ? `task ${task.id} is claimed by someone else` : `task ${task.id} is already ${task.status}`);
+  }
+  return {
+    task: { ...task, status: 'claimed', assignee: actor.subject },
+    audit: { action: 'task.claimed', actor, at: now.toISOString(), details: { taskId: task.id, name: task.name } },
+  };
+}
+
 /** Cancels an active task, e.g. when its case closes without it. */
 export function cancelTask(task: Task): Task {
   return { ...task, status: 'cancelled' };

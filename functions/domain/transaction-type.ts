@@ -24,6 +24,14 @@ const taskDefinitionSchema = z
   })
   .strict();
 
+const messageDefinitionSchema = z
+  .object({
+    description: localizedText,
+    /** JSON Schema of the message's `data`. */
+    dataSchema: z.record(z.string(), z.unknown()),
+  })
+  .strict();
+
 /** The metadata of one version of a transaction type, as written in `workflows/<key>/type.json`. */
 export const transactionTypeSchema = z
   .object({
@@ -38,6 +46,8 @@ export const transactionTypeSchema = z
     statuses: z.array(statusSchema).min(2),
     roles: z.array(z.string().min(1)),
     tasks: z.record(z.string(), taskDefinitionSchema),
+    /** Messages the workflow may wait for, by name. */
+    messages: z.record(z.string(), messageDefinitionSchema).default({}),
     legalDeadline: z.object({ days: z.number().int().positive(), kind: z.enum(['calendar', 'working']) }).strict(),
     suspension: z.object({ allowed: z.boolean() }).strict(),
     extension: z
@@ -67,7 +77,14 @@ export function findStatus(type: TransactionType, code: string): StatusDefinitio
   return type.statuses.find((status) => status.code === code);
 }
 
+export type MessageDefinition = TransactionType['messages'][string];
+
+/** Builds the validator of a JSON Schema a designer wrote. */
+export function schemaValidator(schema: Record<string, unknown>): z.ZodType {
+  return z.fromJSONSchema(schema as Parameters<typeof z.fromJSONSchema>[0]);
+}
+
 /** Builds the validator of a type's `data` from the JSON Schema its designer wrote. */
 export function dataValidator(type: TransactionType): z.ZodType {
-  return z.fromJSONSchema(type.inputSchema as Parameters<typeof z.fromJSONSchema>[0]);
+  return schemaValidator(type.inputSchema);
 }

@@ -10,7 +10,7 @@ import { systemActor } from '../domain/actor';
 import { addDays } from '../domain/calendar';
 import type { Case, Decision } from '../domain/case';
 import { isClosed, transition } from '../domain/case';
-import { buildCertificate } from '../domain/certificate';
+import { buildDocument } from '../domain/certificate';
 import { notFound } from '../domain/errors';
 import { cancelTask, isActive, openTask } from '../domain/task';
 import type { TransactionType } from '../domain/transaction-type';
@@ -57,7 +57,8 @@ export async function recordStatus(command: RecordStatusCommand, actor: Actor = 
   const saved = await caseRepository.update(
     subject.id,
     (current) => {
-      if (current.status === command.status) return undefined;
+      // A retried step finds its status recorded; a case closed meanwhile (withdrawn) moves no more.
+      if (current.status === command.status || isClosed(current, type)) return undefined;
       const moved = transition(current, type, {
         status: command.status,
         actor,
@@ -124,32 +125,35 @@ export async function createTask(command: CreateTaskCommand, now = new Date()): 
 
 export interface IssueCertificateCommand {
   readonly caseId: string;
+  /** The final status the document closes the case with. @default 'issued' */
+  readonly status?: string;
   readonly decidedBy: string;
   readonly reason?: string | null;
 }
 
 /**
- * Issues a case's certificate:
+ * Issues a case's document (a certificate, a permit):
  * 1. looks the applicant up in the population register (once-only: nothing is asked again);
- * 2. writes the certificate text in Dutch and English, in the tenant's name;
- * 3. closes the case as `issued` with the decision and the document, in one transaction.
+ * 2. writes the document's text in Dutch and English, in the tenant's name;
+ * 3. closes the case in its final status with the decision and the document, in one transaction.
  */
 export async function issueCertificate(command: IssueCertificateCommand, now = new Date()): Promise<Case> {
   const { subject, type } = await requireCase(command.caseId);
-  if (subject.status === 'issued') return subject;
+  const status = command.status ?? 'issued';
+  if (isClosed(subject, type)) return subject;
   const tenant = await tenantRepository.get(subject.tenant);
   if (!tenant) throw new Error(`tenant ${subject.tenant} of case ${subject.id} is not onboarded`);
   const person = 'insz' in subject.applicant ? await populationRegister.findPerson(subject.applicant.insz) : undefined;
-  const document = buildCertificate({ subject, tenant, person, now });
+  const document = buildDocument(type.key, { subject, tenant, person, now });
   const saved = await caseRepository.update(
     subject.id,
     (current) => {
-      if (current.status === 'issued') return undefined;
+      if (isClosed(current, type)) return undefined;
       return transition(current, type, {
-        status: 'issued',
+        status,
         actor: systemActor('issue-certificate'),
         now,
-        decision: { outcome: 'issued', decidedBy: command.decidedBy, ...(command.reason ? { reason: command.reason } : {}) },
+        decision: { outcome: status, decidedBy: command.decidedBy, ...(command.reason ? { reason: command.reason } : {}) },
         document,
       });
     },

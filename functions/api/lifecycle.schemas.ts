@@ -1,0 +1,15 @@
+import { z } from 'zod';
+
+/** The body of withdraw, suspend and resume: why, in the words the audit trail keeps. */
+export const reasonRequest = z.object({ reason: z.string().trim().min(1).max(2000) }).strict();
+
+export const extendRequest = z
+  .object({ days: z.number().int().min(1).max(365), reason: z.string().trim().min(1).max(2000) })
+  .strict();
+
+export const messageRequest = z
+  .object({
+    name: z.string().regex(/^[a-z][a-z0-9-]{0,99}$/, 'must be a message name such as payment-received'),
+    data: z.record(z.string(), z.unknown()).default({}),
+  })
+  .strict();

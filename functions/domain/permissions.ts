@@ -1,0 +1,22 @@
+/**
+ * Which roles may do what. `portal`, `clerk`, `designer` and `operator` are API roles;
+ * any other role a token carries (e.g. `police`, `college`) is a task role that a
+ * transaction type declares, which also lets its holder work tasks.
+ */
+export const permissions = {
+  readCatalogue: ['portal', 'clerk', 'designer', 'operator'],
+  submitCase: ['portal'],
+  readCase: ['portal', 'clerk', 'operator'],
+  withdrawCase: ['portal'],
+  sendMessage: ['portal'],
+  suspendCase: ['clerk'],
+  resumeCase: ['clerk'],
+  extendCase: ['clerk'],
+} as const satisfies Record<string, readonly string[]>;
+
+const apiOnlyRoles = new Set(['portal', 'designer', 'operator']);
+
+/** The roles among `roles` that can hold tasks. */
+export function taskRoles(roles: readonly string[]): string[] {
+  return roles.filter((role) => !apiOnlyRoles.has(role));
+}
