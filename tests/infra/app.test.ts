@@ -1,5 +1,6 @@
+import { Key } from 'aws-cdk-lib/aws-kms';
 import { buildApp } from '../../infra/app';
-import { type SynthesizedLoket, synthesisTimeout, synthesizeLoket } from './synthesize';
+import { type Json, type SynthesizedLoket, synthesisTimeout, synthesizeLoket, testContext } from './synthesize';
 
 let first: SynthesizedLoket;
 let second: SynthesizedLoket;
@@ -17,7 +18,21 @@ describe('the app', () => {
     expect(awsSolutions.flatMap((report) => report.violations)).toEqual([]);
   });
 
+  test(
+    'fails synthesis on a cdk-nag finding that is neither fixed nor acknowledged',
+    () => {
+      const { app, stateful } = buildApp({ context: testContext });
+      new Key(stateful, 'UnrotatedKey');
+      expect(() => app.synth()).toThrow(/AwsSolutions-KMS5/);
+    },
+    synthesisTimeout,
+  );
+
   test('synthesizes the same templates twice (deterministic)', () => {
+    const differing = (a: Json, b: Json): string[] =>
+      [...new Set([...Object.keys(a), ...Object.keys(b)])].filter((key) => JSON.stringify(a[key]) !== JSON.stringify(b[key]));
+    expect(differing(first.statefulJson.Resources, second.statefulJson.Resources)).toEqual([]);
+    expect(differing(first.statelessJson.Resources, second.statelessJson.Resources)).toEqual([]);
     expect(JSON.stringify(second.statefulJson)).toBe(JSON.stringify(first.statefulJson));
     expect(JSON.stringify(second.statelessJson)).toBe(JSON.stringify(first.statelessJson));
   });

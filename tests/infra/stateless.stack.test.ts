@@ -113,7 +113,16 @@ describe('least privilege', () => {
     expect(actions).toEqual(['states:SendTaskFailure', 'states:SendTaskHeartbeat', 'states:SendTaskSuccess']);
   });
 
-  test.each(functions.filter((fn) => !fn.startsExecutions && !fn.sendsTaskResults).map((fn) => [fn.name]))(
+  test.each(functions.filter((fn) => fn.stopsExecutions).map((fn) => [fn.name]))(
+    '%s may stop executions of the state machines, and only those',
+    (name) => {
+      const stop = functionStatements(template, name).filter((statement) => [statement.Action].flat().includes('states:StopExecution'));
+      expect(stop).toHaveLength(1);
+      expect(JSON.stringify(stop[0]?.Resource)).toContain(':execution:loket-proof-of-residence:*');
+    },
+  );
+
+  test.each(functions.filter((fn) => !fn.startsExecutions && !fn.sendsTaskResults && !fn.stopsExecutions).map((fn) => [fn.name]))(
     '%s gets no Step Functions action',
     (name) => {
       expect(actionsOf(functionStatements(template, name)).filter((action) => action.startsWith('states:'))).toEqual([]);

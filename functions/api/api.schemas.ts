@@ -1,0 +1,231 @@
+import { z } from 'zod';
+import { applicantSchema } from '../domain/applicant';
+import { isValidInsz, isValidKbo, normalizeInsz } from '../domain/identifiers';
+import { transactionTypeSchema } from '../domain/transaction-type';
+
+/*
+ * Request schemas. The handlers validate with their own copies, which live in modules that
+ * load the repositories (and so need TABLE_NAME at load): the OpenAPI function has no table.
+ * These are the same definitions, from the same building blocks; tests/unit/api/openapi.test.ts
+ * fails when a copy and its original stop producing the same JSON Schema. Once the originals
+ * import them from here, the copies are gone.
+ */
+
+/** Mirrors `submitCaseRequest` in use-cases/submit-case.ts. */
+export const submitCaseRequest = z
+  .object({
+    type: z.string().min(1).max(100),
+    applicant: applicantSchema,
+    data: z.record(z.string(), z.unknown()).default({}),
+  })
+  .strict();
+
+/** Mirrors `idempotencyKeySchema` in use-cases/submit-case.ts. */
+export const idempotencyKeySchema = z.string().regex(/^[\x21-\x7e]{1,200}$/, 'must be 1 to 200 visible ASCII characters');
+
+/** Mirrors `completeTaskRequest` in use-cases/complete-task.ts. */
+export const completeTaskRequest = z
+  .object({
+    outcome: z.string().min(1).max(100),
+    data: z.record(z.string(), z.unknown()).optional(),
+    reason: z.string().min(1).max(2000).optional(),
+  })
+  .strict();
+
+/** Mirrors `searchCasesQuery` in api/search-cases.handler.ts. */
+export const searchCasesQuery = z
+  .object({
+    status: z.string().regex(/^[a-z][a-z-]{0,49}$/, 'must be a status code').optional(),
+    type: z.string().regex(/^[a-z][a-z0-9-]{0,99}$/, 'must be a transaction type key').optional(),
+    applicant: z
+      .string()
+      .transform(normalizeInsz)
+      .refine((value) => isValidInsz(value) || isValidKbo(value), 'must be a valid INSZ or KBO number')
+      .optional(),
+    limit: z.coerce.number().int().min(1).max(100).default(25),
+    cursor: z.string().max(1000).optional(),
+  })
+  .strict();
+
+/** Mirrors `listTasksQuery` in api/list-tasks.handler.ts. */
+export const listTasksQuery = z
+  .object({
+    role: z.string().min(1).max(50).optional(),
+    status: z.enum(['open', 'claimed', 'completed', 'cancelled']).optional(),
+    limit: z.coerce.number().int().min(1).max(100).default(25),
+    cursor: z.string().max(1000).optional(),
+  })
+  .strict();
+
+/*
+ * Response schemas: what views.ts and the handlers return, field by field. The catalogue's
+ * parts are taken from the transaction type's own schema so that the two cannot drift.
+ */
+
+const typeShape = transactionTypeSchema.shape;
+const timestamp = z.iso.datetime({ offset: true });
+const localizedText = typeShape.title;
+
+/** A case's applicant after normalisation: digits only, exactly one identifier. */
+export const applicantView = z.union([
+  z.object({ insz: z.string().regex(/^\d{11}$/) }).strict(),
+  z.object({ kbo: z.string().regex(/^[01]\d{9}$/) }).strict(),
+]);
+
+const caseTypeRef = z.object({ key: z.string(), version: z.number().int().positive() });
+
+const statusView = z.object({
+  code: z.string(),
+  text: z.string().describe("The status explained in the caller's language (Accept-Language)"),
+  final: z.boolean(),
+});
+
+const statusChange = z.object({ status: z.string(), at: timestamp, by: z.string() });
+
+const decision = z.object({
+  outcome: z.string(),
+  reason: z.string().optional(),
+  decidedAt: timestamp,
+  decidedBy: z.string(),
+});
+
+const caseDocument = z.object({
+  kind: z.enum(['certificate', 'permit']),
+  reference: z.string(),
+  issuedAt: timestamp,
+  language: z.enum(['nl', 'en']),
+  title: localizedText,
+  text: localizedText,
+});
+
+/** `taskView`: a task without its task token. */
+export const taskViewSchema = z.object({
+  id: z.string(),
+  caseId: z.string(),
+  caseNumber: z.string(),
+  tenant: z.string(),
+  name: z.string(),
+  title: localizedText,
+  role: z.string(),
+  status: z.enum(['open', 'claimed', 'completed', 'cancelled']),
+  outcomes: z.array(z.string()),
+  createdAt: timestamp,
+  dueAt: timestamp,
+  assignee: z.string().optional(),
+  completion: z
+    .object({
+      outcome: z.string(),
+      by: z.string(),
+      at: timestamp,
+      reason: z.string().optional(),
+      data: z.record(z.string(), z.unknown()).optional(),
+    })
+    .optional(),
+});
+
+/** `caseSummary`: a case as a search result shows it. */
+export const caseSummarySchema = z.object({
+  id: z.string(),
+  number: z.string().describe('Human number per tenant and year, e.g. 44021-2026-000123'),
+  type: caseTypeRef,
+  applicant: applicantView,
+  status: statusView,
+  createdAt: timestamp,
+  updatedAt: timestamp,
+  dueAt: timestamp,
+});
+
+/** `caseView`: one case, its status explained in the caller's language. */
+export const caseViewSchema = z.object({
+  id: z.string(),
+  number: z.string(),
+  type: caseTypeRef,
+  applicant: applicantView,
+  data: z.record(z.string(), z.unknown()),
+  status: statusView,
+  statusHistory: z.array(statusChange),
+  createdAt: timestamp,
+  updatedAt: timestamp,
+  dueAt: timestamp,
+  decision: decision.optional(),
+  confidentiality: z.string(),
+  documents: z.array(caseDocument),
+  openTasks: z.array(taskViewSchema).describe('Open and claimed tasks; filled by GET /v1/cases/{id} only'),
+  version: z.number().int().nonnegative(),
+});
+
+/** `transactionTypeSummary`. */
+export const transactionTypeSummarySchema = z.object({
+  key: typeShape.key,
+  version: typeShape.version,
+  title: typeShape.title,
+  description: typeShape.description,
+  displayTitle: z.string().describe("The title in the caller's language (Accept-Language)"),
+  applicantKinds: typeShape.applicantKinds,
+  legalDeadline: typeShape.legalDeadline,
+  fee: typeShape.fee,
+});
+
+/** `transactionTypeView`: the summary with the input JSON Schema, an example request and the statuses. */
+export const transactionTypeViewSchema = transactionTypeSummarySchema.extend({
+  inputSchema: typeShape.inputSchema.describe('JSON Schema of the `data` a case of this type takes'),
+  example: typeShape.example,
+  statuses: typeShape.statuses,
+  roles: typeShape.roles,
+  suspension: typeShape.suspension,
+  extension: typeShape.extension,
+  confidentiality: typeShape.confidentiality,
+  retention: typeShape.retention,
+});
+
+const actor = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('user'), subject: z.string(), tenant: z.string(), roles: z.array(z.string()) }),
+  z.object({ kind: z.literal('system'), component: z.string() }),
+]);
+
+/** One sealed event of a case's audit trail. */
+export const auditEventSchema = z.object({
+  caseId: z.string(),
+  sequence: z.number().int().positive(),
+  action: z.string(),
+  actor,
+  at: timestamp,
+  reason: z.string().optional(),
+  details: z.record(z.string(), z.unknown()).optional(),
+  previousHash: z.string().regex(/^[0-9a-f]{64}$/),
+  hash: z.string().regex(/^[0-9a-f]{64}$/),
+});
+
+export const caseHistorySchema = z.object({
+  caseId: z.string(),
+  number: z.string(),
+  verified: z.boolean().describe("Whether every event's hash and link to the one before hold"),
+  items: z.array(auditEventSchema),
+});
+
+const page = <T extends z.ZodType>(item: T) =>
+  z.object({
+    items: z.array(item),
+    nextCursor: z.string().optional().describe('Present when there are more results: pass it as `cursor` for the next page'),
+  });
+
+export const caseSearchPageSchema = page(caseSummarySchema);
+export const taskPageSchema = page(taskViewSchema);
+export const transactionTypeListSchema = z.object({ items: z.array(transactionTypeSummarySchema) });
+
+export const healthSchema = z.object({ status: z.literal('ok'), service: z.string() });
+
+/** An RFC 9457 problem, as `problem()` in commons/http.ts writes it. */
+export const problemSchema = z.object({
+  type: z.string().describe('A URI that identifies the kind of problem'),
+  title: z.string(),
+  status: z.number().int().min(400).max(599),
+  detail: z.string(),
+  errors: z
+    .array(z.object({ path: z.string().describe('Dotted path of the field, e.g. applicant.insz'), message: z.string() }))
+    .optional()
+    .describe('The fields that failed validation'),
+});
+
+/** What API Gateway's JWT authorizer answers itself, before any function runs. */
+export const gatewayErrorSchema = z.object({ message: z.string() });

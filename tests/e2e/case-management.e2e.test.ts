@@ -1,0 +1,332 @@
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { DescribeExecutionCommand, SFNClient } from '@aws-sdk/client-sfn';
+import { localCredentials, localRegion } from '../../infra/local/local-network';
+import { freshInsz } from '../support/identities';
+import type { ApiResponse, TestStack } from '../support/test-stack';
+import { eventually, startTestStack } from '../support/test-stack';
+
+const livesInGent = '85073003328';
+
+let stack: TestStack;
+let portal: string;
+let clerk: string;
+let otherClerk: string;
+let portalAalst: string;
+let designer: string;
+let operator: string;
+
+beforeAll(async () => {
+  stack = await startTestStack({ timeScale: 0.001 });
+  [portal, clerk, otherClerk, portalAalst, designer, operator] = await Promise.all([
+    stack.token({ tenant: '44021', roles: ['portal'], subject: 'portal@gent' }),
+    stack.token({ tenant: '44021', roles: ['clerk'], subject: 'an@gent' }),
+    stack.token({ tenant: '44021', roles: ['clerk'], subject: 'bert@gent' }),
+    stack.token({ tenant: '41002', roles: ['portal'], subject: 'portal@aalst' }),
+    stack.token({ tenant: '44021', roles: ['designer'], subject: 'designer@gent' }),
+    stack.token({ tenant: '44021', roles: ['operator'], subject: 'operator@gent' }),
+  ]);
+}, 60_000);
+
+afterAll(async () => {
+  await stack?.stop();
+});
+
+const proofOfResidence = (insz: string, data: Record<string, unknown> = {}) => ({ type: 'proof-of-residence', applicant: { insz }, data });
+const parkingPermit = (insz = livesInGent) => ({ type: 'resident-parking-permit', applicant: { insz }, data: { licensePlate: '1-ABC-234' } });
+
+const submit = (body: unknown, headers: Record<string, string> = {}, token = portal) => stack.call('POST', '/v1/cases', { token, body, headers });
+const getCase = (id: string, token = portal) => stack.call('GET', `/v1/cases/${id}`, { token });
+const inStatus = (id: string, status: string) =>
+  eventually(() => getCase(id), (r) => r.body?.status?.code === status).then((r) => r.body);
+
+async function openTaskOf(caseId: string, token = clerk) {
+  const inbox = await eventually(
+    () => stack.call('GET', '/v1/tasks?limit=100', { token }),
+    (r) => r.body?.items?.some((t: { caseId: string }) => t.caseId === caseId),
+  );
+  return inbox.body.items.find((t: { caseId: string }) => t.caseId === caseId);
+}
+
+const expectProblem = (response: ApiResponse, status: number) => {
+  expect(response.status).toBe(status);
+  expect(response.headers.get('content-type')).toBe('application/problem+json');
+  expect(response.body).toMatchObject({ status, title: expect.any(String), detail: expect.any(String) });
+};
+
+describe('submission', () => {
+  test('a retry with the same Idempotency-Key and body returns the same case', async () => {
+    const body = proofOfResidence(freshInsz());
+    const first = await submit(body, { 'idempotency-key': 'retry-1' });
+    const again = await submit(body, { 'idempotency-key': 'retry-1' });
+    expect(first.status).toBe(201);
+    expect(again.status).toBe(201);
+    expect(again.body.id).toBe(first.body.id);
+    expect(again.headers.get('idempotent-replayed')).toBe('true');
+    const found = await stack.call('GET', `/v1/cases?applicant=${body.applicant.insz}`, { token: portal });
+    expect(found.body.items).toHaveLength(1);
+  });
+
+  test('the same key with a different body is a 422 and creates nothing', async () => {
+    const insz = freshInsz();
+    expect((await submit(proofOfResidence(insz), { 'idempotency-key': 'retry-2' })).status).toBe(201);
+    const other = await submit(proofOfResidence(insz, { purpose: 'something else' }), { 'idempotency-key': 'retry-2' });
+    expectProblem(other, 422);
+    expect((await stack.call('GET', `/v1/cases?applicant=${insz}`, { token: portal })).body.items).toHaveLength(1);
+  });
+
+  test('the same key in another tenant is another request', async () => {
+    const gent = await submit(proofOfResidence(freshInsz()), { 'idempotency-key': 'shared-key' });
+    const aalst = await submit(proofOfResidence(freshInsz()), { 'idempotency-key': 'shared-key' }, portalAalst);
+    expect(aalst.status).toBe(201);
+    expect(aalst.body.id).not.toBe(gent.body.id);
+  });
+
+  test('50 concurrent requests with one key create exactly one case', async () => {
+    const body = proofOfResidence(freshInsz());
+    const responses = await Promise.all(Array.from({ length: 50 }, () => submit(body, { 'idempotency-key': 'storm' })));
+    expect(responses.map((r) => r.status).filter((s) => s >= 500)).toEqual([]);
+    const ids = new Set(responses.filter((r) => r.status === 201).map((r) => r.body.id));
+    expect(ids.size).toBe(1);
+    expect((await stack.call('GET', `/v1/cases?applicant=${body.applicant.insz}`, { token: portal })).body.items).toHaveLength(1);
+  });
+
+  test('concurrent submissions get unique numbers of the tenant and year', async () => {
+    const responses = await Promise.all(Array.from({ length: 20 }, () => submit(proofOfResidence(freshInsz()))));
+    const numbers = responses.map((r) => r.body.number as string);
+    expect(new Set(numbers).size).toBe(20);
+    for (const number of numbers) expect(number).toMatch(/^44021-\d{4}-\d{6}$/);
+  });
+
+  test('an invalid Idempotency-Key is a 400', async () => {
+    expectProblem(await submit(proofOfResidence(freshInsz()), { 'idempotency-key': 'has spaces in it' }), 400);
+  });
+
+  test('the legal deadline counts working days in Brussels', async () => {
+    const { body } = await submit(proofOfResidence(freshInsz()));
+    const due = new Date(body.dueAt);
+    expect(due.getTime()).toBeGreaterThan(Date.now() + 5 * 24 * 3600 * 1000);
+    const brussels = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Brussels', hour: '2-digit', minute: '2-digit', weekday: 'short' }).format(due);
+    expect(brussels).toMatch(/^(Mon|Tue|Wed|Thu|Fri) 23:59$/);
+  });
+});
+
+describe('search', () => {
+  let applicant: string;
+  const ids: string[] = [];
+
+  beforeAll(async () => {
+    applicant = freshInsz();
+    for (let i = 0; i < 5; i++) ids.push((await submit(proofOfResidence(applicant))).body.id);
+  });
+
+  test('pages through an applicant’s cases with a cursor, in a stable order, to the last page', async () => {
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    let pages = 0;
+    do {
+      const response = await stack.call('GET', `/v1/cases?applicant=${applicant}&limit=2${cursor ? `&cursor=${cursor}` : ''}`, { token: clerk });
+      expect(response.status).toBe(200);
+      seen.push(...response.body.items.map((item: { id: string }) => item.id));
+      cursor = response.body.nextCursor;
+      pages += 1;
+    } while (cursor);
+    expect(pages).toBe(3);
+    expect(seen).toEqual(ids);
+  });
+
+  test('filters by status and type through their indexes', async () => {
+    const byType = await stack.call('GET', '/v1/cases?type=resident-parking-permit&limit=100', { token: clerk });
+    expect(byType.body.items.every((c: { type: { key: string } }) => c.type.key === 'resident-parking-permit')).toBe(true);
+    await eventually(
+      () => stack.call('GET', `/v1/cases?applicant=${applicant}&status=under-review`, { token: clerk }),
+      (r) => r.body.items.length === 5,
+    );
+    const byStatus = await stack.call('GET', '/v1/cases?status=under-review&limit=100', { token: clerk });
+    expect(byStatus.body.items.map((c: { id: string }) => c.id)).toEqual(expect.arrayContaining(ids));
+    const dueDates = byStatus.body.items.map((c: { dueAt: string }) => c.dueAt);
+    expect([...dueDates].sort()).toEqual(dueDates);
+  });
+
+  test('another tenant sees none of them', async () => {
+    const response = await stack.call('GET', `/v1/cases?applicant=${applicant}`, { token: portalAalst });
+    expect(response.body.items).toEqual([]);
+  });
+
+  test('a tampered cursor, or one used by another tenant or with other filters, is a 400', async () => {
+    const first = await stack.call('GET', `/v1/cases?applicant=${applicant}&limit=2`, { token: portal });
+    const cursor: string = first.body.nextCursor;
+    const tampered = `${cursor.slice(0, 5)}${cursor[5] === 'A' ? 'B' : 'A'}${cursor.slice(6)}`;
+    expectProblem(await stack.call('GET', `/v1/cases?applicant=${applicant}&limit=2&cursor=${tampered}`, { token: portal }), 400);
+    expectProblem(await stack.call('GET', `/v1/cases?applicant=${applicant}&limit=2&cursor=${cursor}`, { token: portalAalst }), 400);
+    expectProblem(await stack.call('GET', `/v1/cases?limit=2&cursor=${cursor}`, { token: portal }), 400);
+  });
+
+  test.each(['limit=0', 'limit=101', 'limit=abc', 'status=NOT!', 'applicant=12345678901', 'colour=red'])('%s is a 400', async (query) => {
+    expectProblem(await stack.call('GET', `/v1/cases?${query}`, { token: portal }), 400);
+  });
+});
+
+describe('history', () => {
+  test('records who did what, when and why, in a verified hash chain', async () => {
+    const { body } = await submit(proofOfResidence(livesInGent), { 'x-audit-reason': 'Requested at the desk' });
+    await inStatus(body.id, 'issued');
+    const history = await stack.call('GET', `/v1/cases/${body.id}/history`, { token: operator });
+    expect(history.status).toBe(200);
+    expect(history.body.verified).toBe(true);
+    expect(history.body.items.map((e: { sequence: number }) => e.sequence)).toEqual([1, 2]);
+    expect(history.body.items[0]).toMatchObject({
+      action: 'case.submitted',
+      actor: { kind: 'user', subject: 'portal@gent', tenant: '44021', roles: ['portal'] },
+      reason: 'Requested at the desk',
+      hash: expect.stringMatching(/^[0-9a-f]{64}$/),
+    });
+    expect(history.body.items[1]).toMatchObject({ action: 'case.status-changed', actor: { kind: 'system' }, details: { to: 'issued' } });
+  });
+
+  test("another tenant's history is a 404", async () => {
+    const { body } = await submit(proofOfResidence(freshInsz()));
+    expect((await stack.call('GET', `/v1/cases/${body.id}/history`, { token: portalAalst })).status).toBe(404);
+  });
+});
+
+describe('tasks', () => {
+  test('a clerk claims a task; another clerk can neither claim nor complete it', async () => {
+    const { body } = await submit(proofOfResidence(freshInsz()));
+    const task = await openTaskOf(body.id);
+    const claimed = await stack.call('POST', `/v1/tasks/${task.id}/claim`, { token: clerk });
+    expect(claimed.status).toBe(200);
+    expect(claimed.body).toMatchObject({ status: 'claimed', assignee: 'an@gent' });
+    expect((await stack.call('POST', `/v1/tasks/${task.id}/claim`, { token: clerk })).status).toBe(200);
+    expectProblem(await stack.call('POST', `/v1/tasks/${task.id}/claim`, { token: otherClerk }), 409);
+    expectProblem(await stack.call('POST', `/v1/tasks/${task.id}/complete`, { token: otherClerk, body: { outcome: 'approve' } }), 409);
+    expect((await stack.call('POST', `/v1/tasks/${task.id}/complete`, { token: clerk, body: { outcome: 'approve' } })).status).toBe(200);
+    await inStatus(body.id, 'issued');
+  });
+
+  test('of 50 concurrent completions exactly one succeeds and the rest are 409', async () => {
+    const { body } = await submit(proofOfResidence(freshInsz()));
+    const task = await openTaskOf(body.id);
+    const responses = await Promise.all(
+      Array.from({ length: 50 }, (_, i) =>
+        stack.call('POST', `/v1/tasks/${task.id}/complete`, { token: clerk, body: { outcome: i % 2 ? 'approve' : 'reject' } }),
+      ),
+    );
+    const statuses = responses.map((r) => r.status);
+    expect(statuses.filter((s) => s === 200)).toHaveLength(1);
+    expect(statuses.filter((s) => s === 409)).toHaveLength(49);
+    const winner = responses.find((r) => r.status === 200)!.body.completion.outcome;
+    const closed = await eventually(() => getCase(body.id), (r) => r.body.status.final);
+    expect(closed.body.status.code).toBe(winner === 'approve' ? 'issued' : 'rejected');
+    const history = await stack.call('GET', `/v1/cases/${body.id}/history`, { token: clerk });
+    expect(history.body.verified).toBe(true);
+    expect(history.body.items.filter((e: { action: string }) => e.action === 'task.completed')).toHaveLength(1);
+  });
+
+  test('the inbox pages by due date with a cursor', async () => {
+    for (let i = 0; i < 3; i++) await submit(proofOfResidence(freshInsz()));
+    await eventually(() => stack.call('GET', '/v1/tasks?limit=100', { token: clerk }), (r) => r.body.items.length >= 3);
+    const first = await stack.call('GET', '/v1/tasks?limit=2', { token: clerk });
+    expect(first.body.items).toHaveLength(2);
+    const second = await stack.call('GET', `/v1/tasks?limit=2&cursor=${first.body.nextCursor}`, { token: clerk });
+    expect(second.status).toBe(200);
+    const dueDates = [...first.body.items, ...second.body.items].map((t: { dueAt: string }) => t.dueAt);
+    expect([...dueDates].sort()).toEqual(dueDates);
+    expect(new Set([...first.body.items, ...second.body.items].map((t: { id: string }) => t.id)).size).toBe(first.body.items.length + second.body.items.length);
+  });
+});
+
+describe('lifecycle', () => {
+  test('the applicant withdraws: tasks cancelled, execution stopped, and a second withdrawal is a 409', async () => {
+    const { body } = await submit(proofOfResidence(freshInsz()));
+    const task = await openTaskOf(body.id);
+    const withdrawn = await stack.call('POST', `/v1/cases/${body.id}/withdraw`, { token: portal, body: { reason: 'No longer needed' } });
+    expect(withdrawn.status).toBe(200);
+    expect(withdrawn.body.status).toMatchObject({ code: 'withdrawn', final: true });
+    const inbox = await stack.call('GET', '/v1/tasks?status=cancelled&limit=100', { token: clerk });
+    expect(inbox.body.items.map((t: { id: string }) => t.id)).toContain(task.id);
+    const sfn = new SFNClient({ endpoint: stack.stepFunctionsEndpoint, region: localRegion, credentials: localCredentials });
+    const executionArn = `${stack.stateMachineArns['proof-of-residence']!.replace(':stateMachine:', ':execution:')}:${body.id}`;
+    expect((await sfn.send(new DescribeExecutionCommand({ executionArn }))).status).toBe('ABORTED');
+    sfn.destroy();
+    expectProblem(await stack.call('POST', `/v1/cases/${body.id}/withdraw`, { token: portal, body: { reason: 'again' } }), 409);
+    expectProblem(await stack.call('POST', `/v1/tasks/${task.id}/complete`, { token: clerk, body: { outcome: 'approve' } }), 409);
+  });
+
+  test('suspension stops the clock and resuming moves the due date; a type without suspension refuses it', async () => {
+    const { body } = await submit(parkingPermit());
+    await inStatus(body.id, 'awaiting-payment');
+    const suspended = await stack.call('POST', `/v1/cases/${body.id}/suspend`, { token: clerk, body: { reason: 'Waiting for proof of vehicle ownership' } });
+    expect(suspended.status).toBe(200);
+    expectProblem(await stack.call('POST', `/v1/cases/${body.id}/suspend`, { token: clerk, body: { reason: 'twice' } }), 409);
+    await new Promise((resolve) => setTimeout(resolve, 1200));
+    const resumed = await stack.call('POST', `/v1/cases/${body.id}/resume`, { token: clerk, body: { reason: 'Ownership shown' } });
+    expect(resumed.status).toBe(200);
+    expect(Date.parse(resumed.body.dueAt) - Date.parse(body.dueAt)).toBeGreaterThanOrEqual(1000);
+    expectProblem(await stack.call('POST', `/v1/cases/${body.id}/resume`, { token: clerk, body: { reason: 'twice' } }), 409);
+
+    const other = await submit(proofOfResidence(freshInsz()));
+    expectProblem(await stack.call('POST', `/v1/cases/${other.body.id}/suspend`, { token: clerk, body: { reason: 'x' } }), 409);
+  });
+
+  test('an extension adds working days, at most what the type allows, once', async () => {
+    const { body } = await submit(parkingPermit());
+    expectProblem(await stack.call('POST', `/v1/cases/${body.id}/extend`, { token: clerk, body: { days: 16, reason: 'too long' } }), 400);
+    const extended = await stack.call('POST', `/v1/cases/${body.id}/extend`, { token: clerk, body: { days: 5, reason: 'Complex file' } });
+    expect(extended.status).toBe(200);
+    expect(Date.parse(extended.body.dueAt)).toBeGreaterThan(Date.parse(body.dueAt) + 5 * 24 * 3600 * 1000);
+    expectProblem(await stack.call('POST', `/v1/cases/${body.id}/extend`, { token: clerk, body: { days: 1, reason: 'again' } }), 409);
+  });
+
+  test('a message reaches the step that waits for it; one nobody waits for is a 409', async () => {
+    const { body } = await submit(parkingPermit());
+    await inStatus(body.id, 'awaiting-payment');
+    expectProblem(await stack.call('POST', `/v1/cases/${body.id}/messages`, { token: portal, body: { name: 'documents-supplied', data: {} } }), 400);
+    expectProblem(await stack.call('POST', `/v1/cases/${body.id}/messages`, { token: portal, body: { name: 'payment-received', data: { amount: 'lots' } } }), 400);
+    const paid = await stack.call('POST', `/v1/cases/${body.id}/messages`, {
+      token: portal,
+      body: { name: 'payment-received', data: { amount: 35, reference: 'PAY-123' } },
+    });
+    expect(paid.status).toBe(202);
+    await inStatus(body.id, 'under-review');
+    expectProblem(
+      await stack.call('POST', `/v1/cases/${body.id}/messages`, { token: portal, body: { name: 'payment-received', data: { amount: 35, reference: 'PAY-123' } } }),
+      409,
+    );
+    const task = await openTaskOf(body.id);
+    expect(task.name).toBe('review-permit');
+    await stack.call('POST', `/v1/tasks/${task.id}/complete`, { token: clerk, body: { outcome: 'approve' } });
+    const granted = await inStatus(body.id, 'granted');
+    expect(granted.documents[0]).toMatchObject({ kind: 'permit' });
+    expect(granted.documents[0].text.nl).toContain('1-ABC-234');
+  });
+
+  test('a message for a type that declares no such message is a 400; one for a closed case is a 409', async () => {
+    const residence = await submit(proofOfResidence(livesInGent));
+    const payment = { name: 'payment-received', data: { amount: 35, reference: 'PAY-9' } };
+    expectProblem(await stack.call('POST', `/v1/cases/${residence.body.id}/messages`, { token: portal, body: payment }), 400);
+    const permit = await submit(parkingPermit());
+    await inStatus(permit.body.id, 'awaiting-payment');
+    await stack.call('POST', `/v1/cases/${permit.body.id}/withdraw`, { token: portal, body: { reason: 'Sold the car' } });
+    expectProblem(await stack.call('POST', `/v1/cases/${permit.body.id}/messages`, { token: portal, body: payment }), 409);
+  });
+});
+
+describe('roles', () => {
+  test.each([
+    ['designer reads the catalogue', () => stack.call('GET', '/v1/transaction-types', { token: designer }), 200],
+    ['designer may not read cases', () => stack.call('GET', '/v1/cases', { token: designer }), 403],
+    ['operator reads cases', () => stack.call('GET', '/v1/cases', { token: operator }), 200],
+    ['operator may not submit', () => submit(proofOfResidence(freshInsz()), {}, operator), 403],
+    ['clerk may not withdraw', () => stack.call('POST', '/v1/cases/01ARZ3NDEKTSV4RRFFQ69G5FAV/withdraw', { token: clerk, body: { reason: 'x' } }), 403],
+    ['portal may not suspend', () => stack.call('POST', '/v1/cases/01ARZ3NDEKTSV4RRFFQ69G5FAV/suspend', { token: portal, body: { reason: 'x' } }), 403],
+  ])('%s', async (_name, call, status) => {
+    expect((await call()).status).toBe(status);
+  });
+
+  test('a portal may not claim or complete a task', async () => {
+    const { body } = await submit(proofOfResidence(freshInsz()));
+    const task = await openTaskOf(body.id);
+    expectProblem(await stack.call('POST', `/v1/tasks/${task.id}/claim`, { token: portal }), 403);
+    expectProblem(await stack.call('POST', `/v1/tasks/${task.id}/complete`, { token: portal, body: { outcome: 'approve' } }), 403);
+  });
+});
