@@ -46,6 +46,13 @@ export const functions: readonly FunctionDeclaration[] = [
     memorySize: 128,
   },
   {
+    name: 'get-openapi',
+    entry: 'functions/api/get-openapi.handler.ts',
+    description: 'Returns the OpenAPI 3.1 document of this API',
+    kind: 'api',
+    routes: [{ method: 'GET', path: '/v1/openapi.json', authorized: false }],
+  },
+  {
     name: 'list-transaction-types',
     entry: 'functions/api/list-transaction-types.handler.ts',
     description: "Lists the transaction types published for the caller's tenant",

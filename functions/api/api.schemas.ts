@@ -4,14 +4,12 @@ import { isValidInsz, isValidKbo, normalizeInsz } from '../domain/identifiers';
 import { transactionTypeSchema } from '../domain/transaction-type';
 
 /*
- * Request schemas. The handlers validate with their own copies, which live in modules that
- * load the repositories (and so need TABLE_NAME at load): the OpenAPI function has no table.
- * These are the same definitions, from the same building blocks; tests/unit/api/openapi.test.ts
- * fails when a copy and its original stop producing the same JSON Schema. Once the originals
- * import them from here, the copies are gone.
+ * The API's request and response schemas: the handlers validate with them and the OpenAPI
+ * document is generated from them. This module loads no adapter, so the OpenAPI function,
+ * which has no table, can import it.
  */
 
-/** Mirrors `submitCaseRequest` in use-cases/submit-case.ts. */
+
 export const submitCaseRequest = z
   .object({
     type: z.string().min(1).max(100),
@@ -20,10 +18,9 @@ export const submitCaseRequest = z
   })
   .strict();
 
-/** Mirrors `idempotencyKeySchema` in use-cases/submit-case.ts. */
+/** An Idempotency-Key: 1 to 200 visible ASCII characters (a UUID is typical). */
 export const idempotencyKeySchema = z.string().regex(/^[\x21-\x7e]{1,200}$/, 'must be 1 to 200 visible ASCII characters');
 
-/** Mirrors `completeTaskRequest` in use-cases/complete-task.ts. */
 export const completeTaskRequest = z
   .object({
     outcome: z.string().min(1).max(100),
@@ -32,7 +29,6 @@ export const completeTaskRequest = z
   })
   .strict();
 
-/** Mirrors `searchCasesQuery` in api/search-cases.handler.ts. */
 export const searchCasesQuery = z
   .object({
     status: z.string().regex(/^[a-z][a-z-]{0,49}$/, 'must be a status code').optional(),
@@ -47,7 +43,6 @@ export const searchCasesQuery = z
   })
   .strict();
 
-/** Mirrors `listTasksQuery` in api/list-tasks.handler.ts. */
 export const listTasksQuery = z
   .object({
     role: z.string().min(1).max(50).optional(),
@@ -61,6 +56,9 @@ export const listTasksQuery = z
  * Response schemas: what views.ts and the handlers return, field by field. The catalogue's
  * parts are taken from the transaction type's own schema so that the two cannot drift.
  */
+
+export type SubmitCaseRequest = z.infer<typeof submitCaseRequest>;
+export type CompleteTaskRequest = z.infer<typeof completeTaskRequest>;
 
 const typeShape = transactionTypeSchema.shape;
 const timestamp = z.iso.datetime({ offset: true });
@@ -150,6 +148,10 @@ export const caseViewSchema = z.object({
   decision: decision.optional(),
   confidentiality: z.string(),
   documents: z.array(caseDocument),
+  suspendedSince: timestamp.optional().describe('Set while the case is suspended: its deadline clock stands still'),
+  extensions: z
+    .array(z.object({ days: z.number().int().positive(), reason: z.string(), at: timestamp, by: z.string() }))
+    .describe('Extensions of the legal deadline, in working days'),
   openTasks: z.array(taskViewSchema).describe('Open and claimed tasks; filled by GET /v1/cases/{id} only'),
   version: z.number().int().nonnegative(),
 });

@@ -1,5 +1,6 @@
 import { callerOf, httpHandler, json, parseBody } from '../commons/http';
-import { completeTask, completeTaskRequest } from '../use-cases/complete-task';
+import { completeTask } from '../use-cases/complete-task';
+import { completeTaskRequest } from './api.schemas';
 import { taskView } from './views';
 
 export const handler = httpHandler(async (event) => {

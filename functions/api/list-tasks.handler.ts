@@ -1,20 +1,11 @@
-import { z } from 'zod';
 import { caseRepository } from '../adapters/case.repository';
 import { decodeCursor, encodeCursor } from '../adapters/cursor';
 import { callerOf, fieldErrors, httpHandler, json } from '../commons/http';
 import { forbidden, validationError } from '../domain/errors';
 import { taskRoles } from '../domain/permissions';
 import type { TaskStatus } from '../domain/task';
+import { listTasksQuery } from './api.schemas';
 import { taskView } from './views';
-
-export const listTasksQuery = z
-  .object({
-    role: z.string().min(1).max(50).optional(),
-    status: z.enum(['open', 'claimed', 'completed', 'cancelled']).optional(),
-    limit: z.coerce.number().int().min(1).max(100).default(25),
-    cursor: z.string().max(1000).optional(),
-  })
-  .strict();
 
 /** The tenant's task inbox: tasks of the caller's task roles (or one of them), soonest due first. */
 export const handler = httpHandler(async (event) => {

@@ -1,7 +1,8 @@
 import { callerOf, fieldErrors, httpHandler, json, languageOf, parseBody, requireRole } from '../commons/http';
 import { validationError } from '../domain/errors';
 import { permissions } from '../domain/permissions';
-import { idempotencyKeySchema, submitCase, submitCaseRequest } from '../use-cases/submit-case';
+import { submitCase } from '../use-cases/submit-case';
+import { idempotencyKeySchema, submitCaseRequest } from './api.schemas';
 import { caseView } from './views';
 import { findTransactionType } from '../../workflows/catalogue';
 

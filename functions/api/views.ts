@@ -44,6 +44,8 @@ export function caseView(subject: Case, type: TransactionType | undefined, langu
     ...(subject.decision ? { decision: subject.decision } : {}),
     confidentiality: subject.confidentiality,
     documents: subject.documents,
+    ...(subject.suspendedSince ? { suspendedSince: subject.suspendedSince } : {}),
+    extensions: subject.extensions ?? [],
     openTasks: tasks.filter((task) => task.status === 'open' || task.status === 'claimed').map(taskView),
     version: subject.version,
   };

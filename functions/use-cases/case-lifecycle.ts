@@ -3,6 +3,7 @@ import { caseRepository } from '../adapters/case.repository';
 import type { TaskWrite } from '../adapters/case.repository';
 import { populationRegister } from '../adapters/population-register';
 import { tenantRepository } from '../adapters/tenant.repository';
+import { caseMetricDimension, caseMetricNames } from '../commons/metric-names';
 import { metrics } from '../commons/powertools';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Actor } from '../domain/actor';
@@ -32,8 +33,8 @@ const stillOpen = (changed: Case) => !isClosed(changed, typeOf(changed));
 
 function countClosed(type: TransactionType, status: string): void {
   if (type.statuses.find((s) => s.code === status)?.final) {
-    metrics.addDimension('transactionType', type.key);
-    metrics.addMetric(status === 'failed' ? 'CaseFailed' : 'CaseCompleted', MetricUnit.Count, 1);
+    metrics.addDimension(caseMetricDimension, type.key);
+    metrics.addMetric(status === 'failed' ? caseMetricNames.failed : caseMetricNames.completed, MetricUnit.Count, 1);
   }
 }
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import type { CompleteTaskRequest } from '../api/api.schemas';
 import { SFNServiceException } from '@aws-sdk/client-sfn';
 import { caseRepository } from '../adapters/case.repository';
 import { workflowEngine } from '../adapters/workflow-engine';
@@ -9,16 +9,6 @@ import { conflict, notFound } from '../domain/errors';
 import type { Task } from '../domain/task';
 import { completeTask as complete } from '../domain/task';
 import { findTransactionType } from '../../workflows/catalogue';
-
-export const completeTaskRequest = z
-  .object({
-    outcome: z.string().min(1).max(100),
-    data: z.record(z.string(), z.unknown()).optional(),
-    reason: z.string().min(1).max(2000).optional(),
-  })
-  .strict();
-
-export type CompleteTaskRequest = z.infer<typeof completeTaskRequest>;
 
 /** What the waiting workflow step receives as its result. */
 export interface TaskResult {

@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto';
 import { ulid } from 'ulid';
-import { z } from 'zod';
+import type { SubmitCaseRequest } from '../api/api.schemas';
 import { caseRepository, IdempotencyKeyTaken } from '../adapters/case.repository';
 import type { IdempotencyRecord } from '../adapters/case.repository';
 import { tenantRepository } from '../adapters/tenant.repository';
 import { executionArnFor, workflowEngine } from '../adapters/workflow-engine';
+import { caseMetricDimension, caseMetricNames } from '../commons/metric-names';
 import { logger, metrics } from '../commons/powertools';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { fieldErrors } from '../commons/http';
@@ -17,21 +18,8 @@ import { forbidden, notFound, TransientError, unprocessable, validationError } f
 import { dataValidator } from '../domain/transaction-type';
 import { findTransactionType } from '../../workflows/catalogue';
 
-export const submitCaseRequest = z
-  .object({
-    type: z.string().min(1).max(100),
-    applicant: applicantSchema,
-    data: z.record(z.string(), z.unknown()).default({}),
-  })
-  .strict();
-
-export type SubmitCaseRequest = z.infer<typeof submitCaseRequest>;
-
 /** How long an Idempotency-Key is remembered: a day, as payment APIs commonly do. */
 const idempotencyWindowSeconds = 24 * 60 * 60;
-
-/** An Idempotency-Key: 1 to 200 visible ASCII characters (a UUID is typical). */
-export const idempotencyKeySchema = z.string().regex(/^[\x21-\x7e]{1,200}$/, 'must be 1 to 200 visible ASCII characters');
 
 export interface SubmitOptions {
   readonly now?: Date;
@@ -123,8 +111,8 @@ export async function submitCase(request: SubmitCaseRequest, caller: Caller, opt
   }
 
   await startWorkflow(opened.case);
-  metrics.addDimension('transactionType', type.key);
-  metrics.addMetric('CaseSubmitted', MetricUnit.Count, 1);
+  metrics.addDimension(caseMetricDimension, type.key);
+  metrics.addMetric(caseMetricNames.submitted, MetricUnit.Count, 1);
   logger.info('Case submitted', { caseId: id, number: opened.case.number, type: type.key });
   return { case: opened.case, replayed: false };
 }

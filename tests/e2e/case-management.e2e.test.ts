@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { DescribeExecutionCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { localCredentials, localRegion } from '../../infra/local/local-network';
+import { caseHistorySchema, caseSearchPageSchema, caseViewSchema, taskPageSchema, taskViewSchema } from '../../functions/api/api.schemas';
 import { freshInsz } from '../support/identities';
 import type { ApiResponse, TestStack } from '../support/test-stack';
 import { eventually, startTestStack } from '../support/test-stack';
@@ -308,6 +309,20 @@ describe('lifecycle', () => {
     await inStatus(permit.body.id, 'awaiting-payment');
     await stack.call('POST', `/v1/cases/${permit.body.id}/withdraw`, { token: portal, body: { reason: 'Sold the car' } });
     expectProblem(await stack.call('POST', `/v1/cases/${permit.body.id}/messages`, { token: portal, body: payment }), 409);
+  });
+});
+
+describe('the contract', () => {
+  test('responses match the schemas the OpenAPI document publishes', async () => {
+    const { body } = await submit(proofOfResidence(freshInsz()), { 'x-audit-reason': 'contract' });
+    expect(caseViewSchema.safeParse(body).error).toBeUndefined();
+    const task = await openTaskOf(body.id);
+    expect(taskViewSchema.safeParse(task).error).toBeUndefined();
+    const full = await getCase(body.id);
+    expect(caseViewSchema.safeParse(full.body).error).toBeUndefined();
+    expect(caseHistorySchema.safeParse((await stack.call('GET', `/v1/cases/${body.id}/history`, { token: portal })).body).error).toBeUndefined();
+    expect(caseSearchPageSchema.safeParse((await stack.call('GET', '/v1/cases?limit=3', { token: portal })).body).error).toBeUndefined();
+    expect(taskPageSchema.safeParse((await stack.call('GET', '/v1/tasks?limit=3', { token: clerk })).body).error).toBeUndefined();
   });
 });
 

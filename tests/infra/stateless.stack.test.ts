@@ -1,5 +1,6 @@
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { apiFunctions, functions, stepFunctions } from '../../functions/app.declaration';
+import { loadWorkflowSources } from '../../workflows/definitions';
 import {
   actionsOf,
   functionLogicalId,
@@ -99,13 +100,14 @@ describe('least privilege', () => {
     expect(resources).not.toContain('/index/*');
   });
 
-  test('submit-case may start the state machine and knows its ARN by type key', () => {
-    const [stateMachineId] = Object.keys(stateless.findResources('AWS::StepFunctions::StateMachine'));
-    const statements = functionStatements(template, 'submit-case');
-    expect(statements).toContainEqual(expect.objectContaining({ Action: 'states:StartExecution', Resource: { Ref: stateMachineId } }));
-    const arns = template.Resources[functionLogicalId(template, 'submit-case')].Properties.Environment.Variables.STATE_MACHINE_ARNS;
-    expect(JSON.stringify(arns)).toContain('{\\"proof-of-residence\\":\\"');
-    expect(JSON.stringify(arns)).toContain(`{"Ref":"${stateMachineId}"}`);
+  test('submit-case may start every state machine and knows each ARN by type key', () => {
+    const stateMachineIds = Object.keys(stateless.findResources('AWS::StepFunctions::StateMachine')).sort();
+    const start = functionStatements(template, 'submit-case').filter((statement) => [statement.Action].flat().includes('states:StartExecution'));
+    const resources = start.flatMap((statement) => [statement.Resource].flat()) as Json[];
+    expect(resources.map((resource) => resource.Ref as string).sort()).toEqual(stateMachineIds);
+    const arns = JSON.stringify(template.Resources[functionLogicalId(template, 'submit-case')].Properties.Environment.Variables.STATE_MACHINE_ARNS);
+    for (const source of loadWorkflowSources()) expect(arns).toContain(`\\"${source.key}\\":\\"`);
+    for (const id of stateMachineIds) expect(arns).toContain(`{"Ref":"${id}"}`);
   });
 
   test('complete-task may send task success, failure and heartbeat, and nothing else of Step Functions', () => {
@@ -118,7 +120,8 @@ describe('least privilege', () => {
     (name) => {
       const stop = functionStatements(template, name).filter((statement) => [statement.Action].flat().includes('states:StopExecution'));
       expect(stop).toHaveLength(1);
-      expect(JSON.stringify(stop[0]?.Resource)).toContain(':execution:loket-proof-of-residence:*');
+      const resources = JSON.stringify(stop[0]?.Resource);
+      for (const source of loadWorkflowSources()) expect(resources).toContain(`:execution:loket-${source.key}:*`);
     },
   );
 

@@ -1,0 +1,68 @@
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { App, Validations } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { projectRoot } from './constructs/loket-function.construct';
+import { StatefulStack } from './stacks/stateful.stack';
+import { StatelessStack } from './stacks/stateless.stack';
+
+export const contextKeys = { jwtIssuer: 'loket:jwtIssuer', jwtAudience: 'loket:jwtAudience' } as const;
+
+export interface BuildAppOptions {
+  /**
+   * Context on top of cdk.json's; the CDK CLI's own context (`-c`) still wins.
+   * @default - cdk.json's context only
+   */
+  readonly context?: Readonly<Record<string, unknown>>;
+  /**
+   * Where the cloud assembly is written.
+   * @default - the CLI's output directory, or a fresh temporary directory
+   */
+  readonly outdir?: string;
+}
+
+export interface LoketApp {
+  readonly app: App;
+  readonly stateful: StatefulStack;
+  readonly stateless: StatelessStack;
+}
+
+/** cdk.json's context, so that an in-process synthesis (tests) gets the same feature flags as `cdk synth`. */
+function cdkJsonContext(): Record<string, unknown> {
+  const cdkJson = JSON.parse(readFileSync(join(projectRoot, 'cdk.json'), 'utf8')) as { context?: Record<string, unknown> };
+  return cdkJson.context ?? {};
+}
+
+function requiredContext(app: App, key: string): string {
+  const value: unknown = app.node.tryGetContext(key);
+  if (typeof value !== 'string' || value.length === 0) {
+    throw new Error(`Context '${key}' is missing: set it in cdk.json or pass -c ${key}=<value>`);
+  }
+  return value;
+}
+
+/**
+ * Builds Loket's two stacks, environment-agnostic (no lookups, no credentials needed), with
+ * the AWS Solutions checks of cdk-nag: synthesis fails on any finding that is neither fixed
+ * nor acknowledged with a reason on the construct it concerns.
+ */
+export function buildApp(options: BuildAppOptions = {}): LoketApp {
+  const app = new App({ context: { ...cdkJsonContext(), ...options.context }, outdir: options.outdir });
+  const stateful = new StatefulStack(app, 'LoketStateful', {
+    description: 'Loket: KMS key, case table and event bus (retained on delete)',
+  });
+  const stateless = new StatelessStack(app, 'LoketStateless', {
+    description: 'Loket: functions, HTTP API, workflows, dashboard and alarms',
+    table: stateful.table,
+    key: stateful.key,
+    eventBus: stateful.eventBus,
+    jwtIssuer: requiredContext(app, contextKeys.jwtIssuer),
+    jwtAudience: requiredContext(app, contextKeys.jwtAudience),
+  });
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+  return { app, stateful, stateless };
+}
+
+const invokedDirectly = process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(import.meta.url);
+if (invokedDirectly) buildApp().app.synth();

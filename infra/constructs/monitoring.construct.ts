@@ -1,0 +1,155 @@
+import { Duration } from 'aws-cdk-lib';
+import type { IHttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
+import {
+  Alarm,
+  AlarmStatusWidget,
+  ComparisonOperator,
+  Dashboard,
+  GraphWidget,
+  type IMetric,
+  Metric,
+  TreatMissingData,
+} from 'aws-cdk-lib/aws-cloudwatch';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
+import { Construct } from 'constructs';
+
+import { caseMetricDimension, caseMetricNames } from '../../functions/commons/metric-names';
+
+export { caseMetricDimension, caseMetricNames };
+
+export interface MonitoringConstructProps {
+  readonly functions: readonly IFunction[];
+  /** The state machines by transaction type key. */
+  readonly stateMachines: Readonly<Record<string, IStateMachine>>;
+  readonly api: IHttpApi;
+  /**
+   * Name of the CloudWatch dashboard.
+   * @default 'Loket'
+   */
+  readonly dashboardName?: string;
+  /**
+   * Server errors (5xx) in five minutes that raise the API alarm.
+   * @default 5
+   */
+  readonly apiServerErrorThreshold?: number;
+}
+
+const period = Duration.minutes(5);
+
+/**
+ * The operator's view: one dashboard (cases per type, executions, API, functions) and the
+ * alarms (failed executions, Lambda errors and throttles, API 5xx). The alarms have no
+ * actions yet; a notification topic subscribes to them once on-call is decided.
+ */
+export class MonitoringConstruct extends Construct {
+  readonly dashboard: Dashboard;
+  readonly alarms: readonly Alarm[];
+
+  constructor(scope: Construct, id: string, props: MonitoringConstructProps) {
+    super(scope, id);
+    const alarms: Alarm[] = [];
+    const alarmOn = (alarmId: string, metric: IMetric, threshold: number, description: string): Alarm => {
+      const alarm = new Alarm(this, alarmId, {
+        metric,
+        threshold,
+        evaluationPeriods: 1,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+        alarmDescription: description,
+      });
+      alarms.push(alarm);
+      return alarm;
+    };
+
+    const typeKeys = Object.keys(props.stateMachines).sort();
+    for (const key of typeKeys) {
+      const stateMachine = props.stateMachines[key]!;
+      alarmOn(
+        `${pascalCase(key)}ExecutionsFailed`,
+        stateMachine.metricFailed({ period, statistic: 'Sum' }),
+        1,
+        `An execution of transaction type ${key} failed: find it in the Step Functions console and redrive it.`,
+      );
+    }
+    for (const fn of props.functions) {
+      alarmOn(`${fn.node.id}Errors`, fn.metricErrors({ period, statistic: 'Sum' }), 1, `Lambda ${fn.node.id} reported errors.`);
+      alarmOn(`${fn.node.id}Throttles`, fn.metricThrottles({ period, statistic: 'Sum' }), 1, `Lambda ${fn.node.id} was throttled.`);
+    }
+    const apiServerErrors = props.api.metricServerError({ period, statistic: 'Sum' });
+    alarmOn('ApiServerErrors', apiServerErrors, props.apiServerErrorThreshold ?? 5, 'The Loket API answered with server errors (5xx).');
+    this.alarms = alarms;
+
+    const caseMetric = (metricName: string, key: string): Metric =>
+      new Metric({
+        namespace: 'Loket',
+        metricName,
+        dimensionsMap: { service: 'loket', [caseMetricDimension]: key },
+        statistic: 'Sum',
+        period,
+        label: `${key} ${metricName}`,
+      });
+
+    this.dashboard = new Dashboard(this, 'Dashboard', { dashboardName: props.dashboardName ?? 'Loket' });
+    this.dashboard.addWidgets(new AlarmStatusWidget({ title: 'Alarms', alarms, width: 24 }));
+    this.dashboard.addWidgets(
+      new GraphWidget({
+        title: 'Cases submitted and completed per type',
+        left: typeKeys.flatMap((key) => [caseMetric(caseMetricNames.submitted, key), caseMetric(caseMetricNames.completed, key)]),
+        width: 12,
+      }),
+      new GraphWidget({
+        title: 'Executions per type',
+        left: typeKeys.flatMap((key) => {
+          const stateMachine = props.stateMachines[key]!;
+          return [
+            stateMachine.metricStarted({ period, label: `${key} started` }),
+            stateMachine.metricSucceeded({ period, label: `${key} succeeded` }),
+            stateMachine.metricFailed({ period, label: `${key} failed` }),
+            stateMachine.metricTimedOut({ period, label: `${key} timed out` }),
+          ];
+        }),
+        right: typeKeys.map((key) =>
+          props.stateMachines[key]!.metricTime({ period, statistic: 'p95', label: `${key} p95 processing time` }),
+        ),
+        width: 12,
+      }),
+    );
+    this.dashboard.addWidgets(
+      new GraphWidget({
+        title: 'API requests and errors',
+        left: [
+          props.api.metricCount({ period, statistic: 'Sum', label: 'requests' }),
+          props.api.metricClientError({ period, statistic: 'Sum', label: '4xx' }),
+          apiServerErrors.with({ label: '5xx' }),
+        ],
+        width: 12,
+      }),
+      new GraphWidget({
+        title: 'API latency',
+        left: [props.api.metricLatency({ period, statistic: 'p95', label: 'p95 latency' })],
+        width: 12,
+      }),
+    );
+    this.dashboard.addWidgets(
+      new GraphWidget({
+        title: 'Lambda errors and throttles',
+        left: props.functions.map((fn) => fn.metricErrors({ period, statistic: 'Sum', label: `${fn.node.id} errors` })),
+        right: props.functions.map((fn) => fn.metricThrottles({ period, statistic: 'Sum', label: `${fn.node.id} throttles` })),
+        width: 12,
+      }),
+      new GraphWidget({
+        title: 'Lambda duration (p95)',
+        left: props.functions.map((fn) => fn.metricDuration({ period, statistic: 'p95', label: fn.node.id })),
+        width: 12,
+      }),
+    );
+  }
+}
+
+function pascalCase(kebab: string): string {
+  return kebab
+    .split('-')
+    .map((part) => part.charAt(0).toUpperCase() + part.slice(1))
+    .join('');
+}

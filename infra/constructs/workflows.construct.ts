@@ -1,0 +1,140 @@
+import { RemovalPolicy, Validations } from 'aws-cdk-lib';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import type { IEventBus } from 'aws-cdk-lib/aws-events';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { DefinitionBody, LogLevel, StateMachine, StateMachineType } from 'aws-cdk-lib/aws-stepfunctions';
+import { Construct } from 'constructs';
+import { functionPlaceholder, knownPlaceholders } from '../../functions/app.declaration';
+import { loadWorkflowSources, placeholdersIn, type WorkflowSource } from '../../workflows/definitions';
+
+export interface WorkflowsConstructProps {
+  /** The step functions by declared name (`look-up-person`), referenced as `${LookUpPersonFunctionArn}`. */
+  readonly stepFunctions: Readonly<Record<string, IFunction>>;
+  /** Substituted for `${TableName}`; its dynamodb integrations are granted. */
+  readonly table: ITable;
+  /**
+   * The KMS key that encrypts the table.
+   * @default - the table's own `encryptionKey`
+   */
+  readonly tableKey?: IKey;
+  /** Substituted for `${EventBusName}`; events:PutEvents is granted. */
+  readonly eventBus: IEventBus;
+  /**
+   * The workflow definitions to deploy.
+   * @default - every `workflows/<key>/workflow.asl.json`, from `loadWorkflowSources()`
+   */
+  readonly sources?: readonly WorkflowSource[];
+  /** @default RetentionDays.SIX_MONTHS */
+  readonly logRetention?: RetentionDays;
+}
+
+/** `arn:aws:states:::dynamodb:putItem` and `arn:aws:states:::aws-sdk:dynamodb:getItem` → their IAM actions. */
+function dynamoDbActionsIn(definition: string): string[] {
+  const matches = definition.matchAll(/arn:aws:states:::(?:aws-sdk:)?dynamodb:([a-zA-Z]+)/g);
+  const actions = [...matches].map((match) => {
+    const api = match[1] as string;
+    return `dynamodb:${api.charAt(0).toUpperCase()}${api.slice(1)}`;
+  });
+  return [...new Set(actions)].sort();
+}
+
+/** `proof-of-residence` → `loket-proof-of-residence`. */
+export function stateMachineNameOf(typeKey: string): string {
+  return `loket-${typeKey}`;
+}
+
+const dynamoDbReadActions = new Set(['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:BatchGetItem', 'dynamodb:DescribeTable']);
+
+/**
+ * One Standard state machine per transaction type (`loket-<type key>`), built from the ASL
+ * under workflows/ as written: the definition stays inline so that tests can read it, and
+ * CloudFormation resolves its `${Placeholder}` names through DefinitionSubstitutions.
+ * Each state machine's role may invoke exactly the functions its definition names.
+ */
+export class WorkflowsConstruct extends Construct {
+  /** The state machines by transaction type key. */
+  readonly stateMachines: Readonly<Record<string, StateMachine>>;
+
+  constructor(scope: Construct, id: string, props: WorkflowsConstructProps) {
+    super(scope, id);
+    const sources = props.sources ?? loadWorkflowSources();
+    const stateMachines: Record<string, StateMachine> = {};
+    for (const source of sources) {
+      stateMachines[source.key] = this.createStateMachine(source, props);
+    }
+    this.stateMachines = stateMachines;
+  }
+
+  private createStateMachine(source: WorkflowSource, props: WorkflowsConstructProps): StateMachine {
+    const used = placeholdersIn(source.definition);
+    const unknown = used.filter((name) => !knownPlaceholders.includes(name));
+    if (unknown.length > 0) {
+      throw new Error(
+        `workflows/${source.key}/workflow.asl.json uses unknown placeholder(s) ${unknown.map((name) => `\${${name}}`).join(', ')}; ` +
+          `known placeholders are ${knownPlaceholders.join(', ')} (see functions/app.declaration.ts)`,
+      );
+    }
+
+    const invoked: IFunction[] = [];
+    const substitutions: Record<string, string> = {};
+    for (const [name, fn] of Object.entries(props.stepFunctions).sort(([a], [b]) => a.localeCompare(b))) {
+      const placeholder = functionPlaceholder(name);
+      if (!used.includes(placeholder)) continue;
+      substitutions[placeholder] = fn.functionArn;
+      invoked.push(fn);
+    }
+    const missing = used.filter((name) => name.endsWith('FunctionArn') && substitutions[name] === undefined);
+    if (missing.length > 0) {
+      throw new Error(`workflows/${source.key}/workflow.asl.json uses ${missing.join(', ')} but no such step function was given`);
+    }
+    if (used.includes('TableName')) substitutions.TableName = props.table.tableName;
+    if (used.includes('EventBusName')) substitutions.EventBusName = props.eventBus.eventBusName;
+
+    const id = pascalCase(source.key);
+    const logGroup = new LogGroup(this, `${id}Logs`, {
+      retention: props.logRetention ?? RetentionDays.SIX_MONTHS,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    const stateMachine = new StateMachine(this, `${id}StateMachine`, {
+      stateMachineName: stateMachineNameOf(source.key),
+      stateMachineType: StateMachineType.STANDARD,
+      comment: `Transaction type ${source.key}, version ${source.version}`,
+      definitionBody: DefinitionBody.fromString(source.definition),
+      definitionSubstitutions: Object.keys(substitutions).length > 0 ? substitutions : undefined,
+      tracingEnabled: true,
+      logs: { destination: logGroup, level: LogLevel.ALL, includeExecutionData: true },
+    });
+
+    // Only the unqualified ARNs the definition names: no `:*` version/alias wildcard.
+    if (invoked.length > 0) {
+      stateMachine.addToRolePolicy(
+        new PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: invoked.map((fn) => fn.functionArn) }),
+      );
+    }
+    if (used.includes('EventBusName')) props.eventBus.grantPutEventsTo(stateMachine);
+    const tableActions = used.includes('TableName') ? dynamoDbActionsIn(source.definition) : [];
+    if (tableActions.length > 0) {
+      props.table.grant(stateMachine, ...tableActions);
+      const key = props.tableKey ?? props.table.encryptionKey;
+      if (key && tableActions.every((action) => dynamoDbReadActions.has(action))) key.grantDecrypt(stateMachine);
+      else key?.grantEncryptDecrypt(stateMachine);
+    }
+
+    Validations.of(stateMachine.role).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason:
+        'Step Functions log delivery (logs:CreateLogDelivery and related) and X-Ray tracing (xray:PutTraceSegments and related) support no resource-level permissions.',
+    });
+    return stateMachine;
+  }
+}
+
+function pascalCase(kebab: string): string {
+  return kebab
+    .split('-')
+    .map((part) => part.charAt(0).toUpperCase() + part.slice(1))
+    .join('');
+}

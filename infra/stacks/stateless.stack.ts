@@ -1,0 +1,168 @@
+import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
+import { HttpApi, HttpMethod, HttpNoneAuthorizer, type HttpStage, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import type { IEventBus } from 'aws-cdk-lib/aws-events';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { Construct } from 'constructs';
+import { functions as declaredFunctions, type FunctionDeclaration } from '../../functions/app.declaration';
+import { LoketFunction } from '../constructs/loket-function.construct';
+import { MonitoringConstruct } from '../constructs/monitoring.construct';
+import { stateMachineNameOf, WorkflowsConstruct } from '../constructs/workflows.construct';
+
+export interface StatelessStackProps extends StackProps {
+  /** The case table, from the stateful stack. */
+  readonly table: ITable;
+  /** The key that encrypts the table: functions and workflows with table access may use it. */
+  readonly key: IKey;
+  /** The domain event bus, from the stateful stack. */
+  readonly eventBus: IEventBus;
+  /** Issuer (`iss`) the JWT authorizer accepts; its `/.well-known/openid-configuration` must be reachable. */
+  readonly jwtIssuer: string;
+  /** Audience (`aud`) the JWT authorizer accepts. */
+  readonly jwtAudience: string;
+  /**
+   * The functions, routes and access to deploy.
+   * @default functions from functions/app.declaration.ts
+   */
+  readonly functions?: readonly FunctionDeclaration[];
+  /**
+   * Steady-state requests per second the API stage accepts.
+   * @default 50
+   */
+  readonly throttleRateLimit?: number;
+  /**
+   * Burst of requests the API stage accepts.
+   * @default 100
+   */
+  readonly throttleBurstLimit?: number;
+}
+
+/** `submit-case` → `SubmitCase`: construct ids follow the declared names. */
+export function constructIdOf(name: string): string {
+  return name
+    .split('-')
+    .map((part) => part.charAt(0).toUpperCase() + part.slice(1))
+    .join('');
+}
+
+/**
+ * The code and what runs it: one Lambda per declared function, the HTTP API with its JWT
+ * authorizer, the transaction types' state machines, and the dashboard and alarms. All of
+ * it can be destroyed and redeployed without losing data.
+ */
+export class StatelessStack extends Stack {
+  readonly functions: Readonly<Record<string, LoketFunction>>;
+  readonly api: HttpApi;
+  readonly stage: HttpStage;
+  readonly workflows: WorkflowsConstruct;
+
+  constructor(scope: Construct, id: string, props: StatelessStackProps) {
+    super(scope, id, props);
+    const declarations = props.functions ?? declaredFunctions;
+
+    const functions: Record<string, LoketFunction> = {};
+    for (const declaration of declarations) {
+      functions[declaration.name] = new LoketFunction(this, `${constructIdOf(declaration.name)}Function`, {
+        entry: declaration.entry,
+        description: declaration.description,
+        functionName: `loket-${declaration.name}`,
+        memorySize: declaration.memorySize,
+        timeout: declaration.timeoutSeconds === undefined ? undefined : Duration.seconds(declaration.timeoutSeconds),
+      });
+    }
+    this.functions = functions;
+
+    const stepFunctions = Object.fromEntries(
+      declarations.filter((declaration) => declaration.kind === 'step').map((declaration) => [declaration.name, functions[declaration.name]!]),
+    );
+    this.workflows = new WorkflowsConstruct(this, 'Workflows', {
+      stepFunctions,
+      table: props.table,
+      tableKey: props.key,
+      eventBus: props.eventBus,
+    });
+    const stateMachines = Object.values(this.workflows.stateMachines);
+
+    for (const declaration of declarations) {
+      const fn = functions[declaration.name]!;
+      if (declaration.table) fn.bindTable(props.table, declaration.table, { key: props.key });
+      if (declaration.startsExecutions) fn.bindStateMachines(this.workflows.stateMachines);
+      if (declaration.sendsTaskResults) fn.grantTaskResults(stateMachines);
+      if (declaration.stopsExecutions) fn.grantStopExecutions(Object.keys(this.workflows.stateMachines).map(stateMachineNameOf));
+    }
+
+    const accessLogs = new LogGroup(this, 'ApiAccessLogs', {
+      retention: RetentionDays.SIX_MONTHS,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    this.api = new HttpApi(this, 'Api', {
+      apiName: 'loket',
+      description: 'Loket API v1',
+      createDefaultStage: false,
+    });
+    this.stage = this.api.addStage('DefaultStage', {
+      stageName: '$default',
+      autoDeploy: true,
+      throttle: { rateLimit: props.throttleRateLimit ?? 50, burstLimit: props.throttleBurstLimit ?? 100 },
+      accessLogSettings: { destination: new LogGroupLogDestination(accessLogs), format: accessLogFormat() },
+    });
+
+    const jwtAuthorizer = new HttpJwtAuthorizer('JwtAuthorizer', props.jwtIssuer, {
+      authorizerName: 'loket-jwt',
+      jwtAudience: [props.jwtAudience],
+    });
+    for (const declaration of declarations) {
+      if (!declaration.routes?.length) continue;
+      const integration = new HttpLambdaIntegration(`${constructIdOf(declaration.name)}Integration`, functions[declaration.name]!);
+      for (const route of declaration.routes) {
+        const [httpRoute] = this.api.addRoutes({
+          path: route.path,
+          methods: [HttpMethod[route.method]],
+          integration,
+          authorizer: route.authorized ? jwtAuthorizer : new HttpNoneAuthorizer(),
+        });
+        if (!route.authorized && httpRoute) {
+          Validations.of(httpRoute).acknowledge({
+            id: 'AwsSolutions-APIG4',
+            reason: `${route.method} ${route.path} is declared public (authorized: false): a liveness probe that returns no data.`,
+          });
+        }
+      }
+    }
+
+    new MonitoringConstruct(this, 'Monitoring', {
+      functions: Object.values(functions),
+      stateMachines: this.workflows.stateMachines,
+      api: this.api,
+    });
+
+    new CfnOutput(this, 'ApiUrl', { value: this.stage.url, description: 'Base URL of the Loket API' });
+  }
+}
+
+/** One JSON object per request, with the caller's subject and tenant from the token. */
+function accessLogFormat(): AccessLogFormat {
+  return AccessLogFormat.custom(
+    JSON.stringify({
+      requestId: '$context.requestId',
+      requestTime: '$context.requestTimeEpoch',
+      sourceIp: '$context.identity.sourceIp',
+      httpMethod: '$context.httpMethod',
+      routeKey: '$context.routeKey',
+      path: '$context.path',
+      status: '$context.status',
+      protocol: '$context.protocol',
+      responseLength: '$context.responseLength',
+      responseLatency: '$context.responseLatency',
+      integrationLatency: '$context.integrationLatency',
+      integrationError: '$context.integrationErrorMessage',
+      authorizerError: '$context.authorizer.error',
+      subject: '$context.authorizer.claims.sub',
+      tenant: '$context.authorizer.claims.tenant',
+    }),
+  );
+}

@@ -1,0 +1,178 @@
+import { randomUUID } from 'node:crypto';
+import { validate, compileErrors } from '@readme/openapi-parser';
+import type { Context } from 'aws-lambda';
+import { z } from 'zod';
+import { functions } from '../../../functions/app.declaration';
+import type { HttpEvent } from '../../../functions/commons/http';
+import * as api from '../../../functions/api/api.schemas';
+import { handler } from '../../../functions/api/get-openapi.handler';
+import { extendRequest, messageRequest, reasonRequest } from '../../../functions/api/lifecycle.schemas';
+import { buildOpenApiDocument, inputJsonSchema, openApiDocument } from '../../../functions/api/openapi.document';
+import { transactionTypes } from '../../../workflows/catalogue';
+
+type JsonObject = Record<string, unknown>;
+interface Operation {
+  security?: unknown[];
+  parameters?: { name: string; in: string; required?: boolean; schema: JsonObject }[];
+  requestBody?: { content: Record<string, { schema: { $ref: string }; examples?: Record<string, { value: unknown }> }> };
+  responses: Record<string, { headers?: Record<string, unknown>; content?: Record<string, { schema: { $ref: string } }> }>;
+}
+
+const document = openApiDocument as {
+  paths: Record<string, Record<string, Operation>>;
+  components: { schemas: Record<string, JsonObject> };
+};
+const routes = functions.flatMap((fn) => (fn.routes ?? []).map((route) => ({ fn, route })));
+const operationOf = (method: string, path: string): Operation => {
+  const found = document.paths[path]?.[method.toLowerCase()];
+  if (!found) throw new Error(`${method} ${path} is not documented`);
+  return found;
+};
+const componentOf = (ref: string): JsonObject => {
+  const schema = document.components.schemas[ref.replace('#/components/schemas/', '')];
+  if (!schema) throw new Error(`${ref} does not resolve`);
+  return schema;
+};
+
+
+describe('the OpenAPI document', () => {
+  it('is a valid OpenAPI 3.1 document', async () => {
+    const result = await validate(structuredClone(openApiDocument) as never);
+    if (!result.valid) throw new Error(compileErrors(result));
+    expect(result.specification).toBe('OpenAPI');
+    expect(openApiDocument.openapi).toBe('3.1.0');
+    expect(openApiDocument.servers).toEqual([{ url: '/' }]);
+    expect(openApiDocument.info).toMatchObject({ title: 'Loket API', version: '1.0.0' });
+  });
+
+  it('documents every declared route, with the function as its operation, and nothing else', () => {
+    const documented = Object.entries(document.paths).flatMap(([path, item]) => Object.keys(item).map((method) => `${method.toUpperCase()} ${path}`));
+    expect(documented.sort()).toEqual(routes.map(({ route }) => `${route.method} ${route.path}`).sort());
+    for (const { fn, route } of routes) {
+      expect(operationOf(route.method, route.path)).toMatchObject({ operationId: fn.name, summary: fn.description });
+    }
+  });
+
+  it('puts bearerAuth and 401 on every authorized route and neither on public ones', () => {
+    for (const { route } of routes) {
+      const operation = operationOf(route.method, route.path);
+      if (route.authorized) {
+        expect(operation.security).toEqual([{ bearerAuth: [] }]);
+        expect(operation.responses['401']?.content?.['application/json']?.schema.$ref).toBe('#/components/schemas/GatewayError');
+      } else {
+        expect(operation.security).toBeUndefined();
+        expect(operation.responses['401']).toBeUndefined();
+      }
+    }
+  });
+
+  it('answers errors as problem documents, and 404 on every route with an id', () => {
+    for (const { route } of routes) {
+      const { responses } = operationOf(route.method, route.path);
+      for (const [status, response] of Object.entries(responses)) {
+        if (Number(status) >= 400 && status !== '401') {
+          expect(response.content?.['application/problem+json']?.schema.$ref).toBe('#/components/schemas/Problem');
+        }
+      }
+      if (route.path.includes('{')) expect(responses['404']).toBeDefined();
+    }
+    expect(document.components.schemas.Problem).toMatchObject({ required: ['type', 'title', 'status', 'detail'] });
+  });
+
+  it('documents POST /v1/cases with Idempotency-Key, 201 with Location, 400 and 422', () => {
+    const submit = operationOf('POST', '/v1/cases');
+    expect(submit.parameters).toContainEqual(expect.objectContaining({ name: 'Idempotency-Key', in: 'header', required: false }));
+    expect(submit.responses['201']?.headers).toHaveProperty('Location');
+    expect(Object.keys(submit.responses)).toEqual(expect.arrayContaining(['201', '400', '401', '403', '413', '415', '422']));
+    expect(Object.keys(operationOf('POST', '/v1/tasks/{id}/complete').responses)).toContain('409');
+  });
+
+  it('gives the search and inbox query strings one parameter per field', async () => {
+    for (const [path, query] of [
+      ['/v1/cases', api.searchCasesQuery],
+      ['/v1/tasks', api.listTasksQuery],
+    ] as const) {
+      const names = (operationOf('GET', path).parameters ?? []).filter((parameter) => parameter.in === 'query').map((parameter) => parameter.name);
+      expect(names).toEqual(Object.keys(query.shape));
+    }
+  });
+
+  it('describes each request body with the JSON Schema of the schema its handler validates with', async () => {
+    const bodies: [string, z.ZodType][] = [
+      ['POST /v1/cases', api.submitCaseRequest],
+      ['POST /v1/cases/{id}/withdraw', reasonRequest],
+      ['POST /v1/cases/{id}/suspend', reasonRequest],
+      ['POST /v1/cases/{id}/resume', reasonRequest],
+      ['POST /v1/cases/{id}/extend', extendRequest],
+      ['POST /v1/cases/{id}/messages', messageRequest],
+      ['POST /v1/tasks/{id}/complete', api.completeTaskRequest],
+    ];
+    for (const [route, schema] of bodies) {
+      const [method, path] = route.split(' ') as [string, string];
+      const media = operationOf(method, path).requestBody?.content['application/json'];
+      expect(media && componentOf(media.schema.$ref)).toEqual(inputJsonSchema(schema));
+      for (const example of Object.values(media?.examples ?? {})) expect(schema.safeParse(example.value).error).toBeUndefined();
+    }
+  });
+
+  it("offers every transaction type's example request, valid by the handler's schema and by the document's", async () => {
+    const media = operationOf('POST', '/v1/cases').requestBody?.content['application/json'];
+    const examples = Object.values(media?.examples ?? {}).map((example) => example.value);
+    expect(examples).toEqual(expect.arrayContaining(transactionTypes.map((type) => type.example)));
+    expect(examples).toHaveLength(transactionTypes.length);
+    const documented = z.fromJSONSchema(componentOf(media?.schema.$ref ?? '') as never);
+    for (const example of examples) {
+      expect(api.submitCaseRequest.safeParse(example).error).toBeUndefined();
+      expect(documented.safeParse(example).error).toBeUndefined();
+    }
+    expect(documented.safeParse({ type: 'proof-of-residence', applicant: {}, data: {} }).success).toBe(false);
+  });
+
+  it('describes the responses the views give', () => {
+    const submit = operationOf('POST', '/v1/cases');
+    expect(submit.responses['201']?.content?.['application/json']?.schema.$ref).toBe('#/components/schemas/CaseView');
+    expect(operationOf('POST', '/v1/cases/{id}/messages').responses['202']).toBeDefined();
+    expect(componentOf('#/components/schemas/CaseView')).toMatchObject({
+      properties: { openTasks: { type: 'array', items: { $ref: '#/components/schemas/TaskView' } } },
+    });
+    expect(componentOf('#/components/schemas/TaskView').properties).not.toHaveProperty('token');
+    expect(componentOf('#/components/schemas/CaseHistory').required).toEqual(['caseId', 'number', 'verified', 'items']);
+    for (const type of transactionTypes) expect(api.transactionTypeViewSchema.safeParse({ ...type, displayTitle: type.title.en }).success).toBe(true);
+  });
+
+  it('is the same document, key for key, however often it is built', () => {
+    expect(JSON.stringify(buildOpenApiDocument())).toBe(JSON.stringify(openApiDocument));
+  });
+});
+
+describe('GET /v1/openapi.json', () => {
+  it('answers 200 with the document as JSON', async () => {
+    const event = {
+      version: '2.0',
+      routeKey: 'GET /v1/openapi.json',
+      rawPath: '/v1/openapi.json',
+      rawQueryString: '',
+      headers: {},
+      isBase64Encoded: false,
+      requestContext: { requestId: randomUUID(), routeKey: 'GET /v1/openapi.json', http: { method: 'GET', path: '/v1/openapi.json' } },
+    } as unknown as HttpEvent;
+    const context: Context = {
+      callbackWaitsForEmptyEventLoop: false,
+      functionName: 'loket-get-openapi',
+      functionVersion: '$LATEST',
+      invokedFunctionArn: 'arn:aws:lambda:eu-west-1:000000000000:function:loket-get-openapi',
+      memoryLimitInMB: '256',
+      awsRequestId: randomUUID(),
+      logGroupName: '/aws/lambda/loket-get-openapi',
+      logStreamName: 'test',
+      getRemainingTimeInMillis: () => 10_000,
+      done: () => undefined,
+      fail: () => undefined,
+      succeed: () => undefined,
+    };
+    const response = await handler(event, context);
+    expect(response.statusCode).toBe(200);
+    expect(response.headers?.['content-type']).toBe('application/json');
+    expect(JSON.parse(response.body ?? '')).toEqual(openApiDocument);
+  });
+});
