@@ -30,6 +30,8 @@ export interface FunctionDeclaration {
   readonly sendsTaskResults?: boolean;
   /** Stops executions of the transaction types' state machines. */
   readonly stopsExecutions?: boolean;
+  /** Access to the issued documents' files (the documents bucket); absent means none. */
+  readonly documents?: 'read' | 'readWrite';
   /** @default 256 */
   readonly memorySize?: number;
   /** @default 10 */
@@ -175,6 +177,19 @@ export const functions: readonly FunctionDeclaration[] = [
     kind: 'step',
   },
   {
+    name: 'look-up-enterprise',
+    entry: 'functions/steps/look-up-enterprise.handler.ts',
+    description: 'Looks up the business applicant in the enterprise register (KBO)',
+    kind: 'step',
+  },
+  {
+    name: 'update-register',
+    entry: 'functions/steps/update-register.handler.ts',
+    description: "Records the applicant's move in the population register",
+    kind: 'step',
+    table: 'read',
+  },
+  {
     name: 'record-status',
     entry: 'functions/steps/record-status.handler.ts',
     description: "Records a case's status transition with its audit event",
@@ -201,6 +216,16 @@ export const functions: readonly FunctionDeclaration[] = [
     description: 'Issues the document of a case (a certificate or permit) and records the decision',
     kind: 'step',
     table: 'readWrite',
+    documents: 'readWrite',
+  },
+  {
+    name: 'get-case-document',
+    entry: 'functions/api/get-case-document.handler.ts',
+    description: "Downloads a document of a case of the caller's tenant as a PDF",
+    kind: 'api',
+    routes: [{ method: 'GET', path: '/v1/cases/{id}/documents/{reference}', authorized: true }],
+    table: 'read',
+    documents: 'read',
   },
 ];
 
@@ -231,4 +256,6 @@ export const environmentNames = {
   tableName: 'TABLE_NAME',
   stateMachineArns: 'STATE_MACHINE_ARNS',
   populationRegister: 'POPULATION_REGISTER',
+  documentsBucket: 'DOCUMENTS_BUCKET',
+  enterpriseRegister: 'ENTERPRISE_REGISTER',
 } as const;

@@ -1,5 +1,8 @@
+import changeOfAddress from './change-of-address/type.json' with { type: 'json' };
+import eventPermit from './event-permit/type.json' with { type: 'json' };
 import proofOfResidence from './proof-of-residence/type.json' with { type: 'json' };
 import residentParkingPermit from './resident-parking-permit/type.json' with { type: 'json' };
+import terracePermit from './terrace-permit/type.json' with { type: 'json' };
 import { transactionTypeSchema } from '../functions/domain/transaction-type';
 import type { TransactionType } from '../functions/domain/transaction-type';
 
@@ -7,7 +10,7 @@ import type { TransactionType } from '../functions/domain/transaction-type';
  * Every published transaction type, bundled into the functions that need them and
  * validated at module load, so that a malformed type.json fails the cold start loudly.
  */
-export const transactionTypes: readonly TransactionType[] = [proofOfResidence, residentParkingPermit].map((raw) => transactionTypeSchema.parse(raw));
+export const transactionTypes: readonly TransactionType[] = [changeOfAddress, eventPermit, proofOfResidence, residentParkingPermit, terracePermit].map((raw) => transactionTypeSchema.parse(raw));
 
 export function findTransactionType(key: string): TransactionType | undefined {
   return transactionTypes.find((type) => type.key === key);

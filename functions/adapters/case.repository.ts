@@ -338,6 +338,19 @@ export const caseRepository = {
     return Item ? withoutKeys<MessageWait>(Item) : undefined;
   },
 
+  /** The messages a case's workflow waits for. */
+  async messageWaitsOf(caseId: string): Promise<MessageWait[]> {
+    const { Items = [] } = await documentClient.send(
+      new QueryCommand({
+        TableName: tableName,
+        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :await)',
+        ExpressionAttributeValues: { ':pk': keys.case(caseId).PK, ':await': keys.messageWaitPrefix },
+        ConsistentRead: true,
+      }),
+    );
+    return Items.map((item) => withoutKeys<MessageWait>(item));
+  },
+
   async getTask(id: string): Promise<Task | undefined> {
     const { Item } = await documentClient.send(new GetCommand({ TableName: tableName, Key: keys.task(id), ConsistentRead: true }));
     return Item ? withoutKeys<Task>(Item) : undefined;

@@ -20,8 +20,17 @@ const fixturePeople: readonly RegisteredPerson[] = [
   },
 ];
 
+/** Moves registered in this execution environment; a fixture has no durable register behind it. */
+const moves = new Map<string, RegisteredPerson['address']>();
+
 export const fixturePopulationRegister: PopulationRegister = {
   async findPerson(insz) {
-    return fixturePeople.find((person) => person.insz === insz);
+    const person = fixturePeople.find((candidate) => candidate.insz === insz);
+    const moved = moves.get(insz);
+    return person && moved ? { ...person, address: moved } : person;
+  },
+
+  async registerMove(insz, move) {
+    moves.set(insz, { street: move.street, postalCode: move.postalCode, municipality: move.municipality, nisCode: move.nisCode });
   },
 };

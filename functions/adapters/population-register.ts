@@ -23,6 +23,17 @@ export interface RegisteredPerson {
  */
 export interface PopulationRegister {
   findPerson(insz: string): Promise<RegisteredPerson | undefined>;
+  /** Records a move to a new main residence (the municipality's update of the register). */
+  registerMove(insz: string, move: AddressChange): Promise<void>;
+}
+
+export interface AddressChange {
+  readonly street: string;
+  readonly postalCode: string;
+  readonly municipality: string;
+  readonly nisCode: string;
+  /** ISO date from which the new address counts. */
+  readonly from: string;
 }
 
 const connectors: Record<string, PopulationRegister> = { fixture: fixturePopulationRegister };

@@ -11,6 +11,7 @@ export const keys = {
   auditPrefix: 'AUDIT#',
   task: (id: string) => ({ PK: `TASK#${id}`, SK: 'TASK' }),
   messageWait: (caseId: string, name: string) => ({ PK: `CASE#${caseId}`, SK: `AWAIT#${name}` }),
+  messageWaitPrefix: 'AWAIT#',
   caseNumberCounter: (tenant: string, year: number) => ({ PK: `COUNTER#${tenant}#${year}`, SK: 'CASENO' }),
   tenant: (id: string) => ({ PK: `TENANT#${id}`, SK: 'TENANT' }),
   /** A submission's Idempotency-Key, scoped to its tenant. */

@@ -94,6 +94,15 @@ const caseDocument = z.object({
   language: z.enum(['nl', 'en']),
   title: localizedText,
   text: localizedText,
+  file: z
+    .object({
+      key: z.string().describe('Where the document store keeps the file'),
+      contentType: z.literal('application/pdf'),
+      size: z.number().int().positive().describe('In bytes'),
+      sha256: z.string().regex(/^[0-9a-f]{64}$/).describe('SHA-256 of the file, in hex: a downloaded copy must match it'),
+    })
+    .optional()
+    .describe('The issued PDF; download it from GET /v1/cases/{id}/documents/{reference}'),
 });
 
 /** `taskView`: a task without its task token. */
@@ -153,6 +162,9 @@ export const caseViewSchema = z.object({
     .array(z.object({ days: z.number().int().positive(), reason: z.string(), at: timestamp, by: z.string() }))
     .describe('Extensions of the legal deadline, in working days'),
   openTasks: z.array(taskViewSchema).describe('Open and claimed tasks; filled by GET /v1/cases/{id} only'),
+  awaitingMessages: z
+    .array(z.object({ name: z.string(), since: timestamp }))
+    .describe('Messages the workflow waits for (POST /v1/cases/{id}/messages); filled by GET /v1/cases/{id} only'),
   version: z.number().int().nonnegative(),
 });
 

@@ -9,6 +9,6 @@ export const handler = httpHandler(async (event) => {
   const caller = callerOf(event);
   requireRole(caller, permissions.readCase);
   const found = await requireOwnCase(caller, event.pathParameters?.id);
-  const tasks = await caseRepository.tasksOfCase(found.id);
-  return json(200, caseView(found, findTransactionType(found.type.key), languageOf(event), tasks));
+  const [tasks, waits] = await Promise.all([caseRepository.tasksOfCase(found.id), caseRepository.messageWaitsOf(found.id)]);
+  return json(200, caseView(found, findTransactionType(found.type.key), languageOf(event), tasks, waits));
 });

@@ -1,4 +1,5 @@
 import type { Case } from '../domain/case';
+import type { MessageWait } from '../domain/message-wait';
 import type { Task } from '../domain/task';
 import type { Language, TransactionType } from '../domain/transaction-type';
 import { findStatus } from '../domain/transaction-type';
@@ -29,7 +30,13 @@ export function caseSummary(subject: Case, type: TransactionType | undefined, la
 }
 
 /** A case as the API shows it, with its status explained in the caller's language. */
-export function caseView(subject: Case, type: TransactionType | undefined, language: Language, tasks: readonly Task[] = []) {
+export function caseView(
+  subject: Case,
+  type: TransactionType | undefined,
+  language: Language,
+  tasks: readonly Task[] = [],
+  waits: readonly MessageWait[] = [],
+) {
   return {
     id: subject.id,
     number: subject.number,
@@ -47,6 +54,8 @@ export function caseView(subject: Case, type: TransactionType | undefined, langu
     ...(subject.suspendedSince ? { suspendedSince: subject.suspendedSince } : {}),
     extensions: subject.extensions ?? [],
     openTasks: tasks.filter((task) => task.status === 'open' || task.status === 'claimed').map(taskView),
+    // A wait that timed out, or of a withdrawn case, waits for nothing any more.
+    awaitingMessages: statusView(subject, type, language).final ? [] : waits.map((wait) => ({ name: wait.name, since: wait.since })),
     version: subject.version,
   };
 }

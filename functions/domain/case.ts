@@ -28,6 +28,16 @@ export interface CaseDocument {
   readonly language: keyof LocalizedText;
   readonly title: LocalizedText;
   readonly text: LocalizedText;
+  /** The rendered document (a PDF) in the document store; absent on documents issued before files were kept. */
+  readonly file?: DocumentFile;
+}
+
+/** Where a document's file is kept and how to check it: the SHA-256 of its bytes, in hex. */
+export interface DocumentFile {
+  readonly key: string;
+  readonly contentType: string;
+  readonly size: number;
+  readonly sha256: string;
 }
 
 /** An extension (verlenging) of the legal deadline. */

@@ -82,9 +82,57 @@ export function buildParkingPermit(input: DocumentInput): CaseDocument {
   };
 }
 
+function holderOf(subject: Case, person?: CertifiedPerson): string {
+  if (person) return `${person.givenName} ${person.familyName}`;
+  return 'insz' in subject.applicant ? formatInsz(subject.applicant.insz) : `KBO ${subject.applicant.kbo}`;
+}
+
+/** An event permit (evenementenvergunning), final once the objection period has passed. */
+export function buildEventPermit(input: DocumentInput): CaseDocument {
+  const { subject, tenant, person, now } = input;
+  const event = String(subject.data.eventName ?? '');
+  const location = String(subject.data.location ?? '');
+  const date = String(subject.data.date ?? '');
+  const holder = holderOf(subject, person);
+  return {
+    kind: 'permit',
+    reference: subject.number,
+    issuedAt: now.toISOString(),
+    language: subject.data.language === 'en' ? 'en' : 'nl',
+    title: { nl: 'Evenementenvergunning', en: 'Event permit' },
+    text: {
+      nl: `Het college van burgemeester en schepenen van ${tenant.name.nl} verleent ${holder} een vergunning voor het evenement "${event}" op ${date} te ${location}, onder de voorwaarden uit de adviezen van politie, brandweer en mobiliteit. De bezwaartermijn is verstreken. Referentie ${subject.number}.`,
+      en: `The board of mayor and aldermen of ${tenant.name.en} grants ${holder} a permit for the event "${event}" on ${date} at ${location}, under the conditions in the advice of police, fire service and mobility. The objection period has passed. Reference ${subject.number}.`,
+    },
+  };
+}
+
+/** A terrace permit (terrasvergunning) for a business, for one season. */
+export function buildTerracePermit(input: DocumentInput): CaseDocument {
+  const { subject, tenant, now } = input;
+  const kbo = 'kbo' in subject.applicant ? subject.applicant.kbo : '';
+  const address = String(subject.data.terraceAddress ?? '');
+  const area = String(subject.data.areaSquareMeters ?? '');
+  const from = String(subject.data.seasonFrom ?? '');
+  const to = String(subject.data.seasonTo ?? '');
+  return {
+    kind: 'permit',
+    reference: subject.number,
+    issuedAt: now.toISOString(),
+    language: subject.data.language === 'en' ? 'en' : 'nl',
+    title: { nl: 'Terrasvergunning', en: 'Terrace permit' },
+    text: {
+      nl: `${tenant.name.nl} verleent de onderneming met ondernemingsnummer ${kbo} een vergunning voor een terras van ${area} m² op ${address}, van ${from} tot ${to}. Referentie ${subject.number}.`,
+      en: `${tenant.name.en} grants the business with enterprise number ${kbo} a permit for a terrace of ${area} m² at ${address}, from ${from} to ${to}. Reference ${subject.number}.`,
+    },
+  };
+}
+
 const builders: Record<string, (input: DocumentInput) => CaseDocument> = {
   'proof-of-residence': buildCertificate,
   'resident-parking-permit': buildParkingPermit,
+  'event-permit': buildEventPermit,
+  'terrace-permit': buildTerracePermit,
 };
 
 /** The document a type's case ends with. */

@@ -5,4 +5,6 @@ export interface MessageWait {
   readonly since: string;
   /** The waiting step's task token: stored, never shown. */
   readonly token: string;
+  /** The case was suspended for the wait: the message resumes its deadline. */
+  readonly suspendsDeadline?: boolean;
 }

@@ -2,21 +2,36 @@ import { z } from 'zod';
 import { caseRepository } from '../adapters/case.repository';
 import { stepHandler } from '../commons/step';
 import { systemActor } from '../domain/actor';
-import { isClosed } from '../domain/case';
+import { isClosed, suspend } from '../domain/case';
 import { findTransactionType } from '../../workflows/catalogue';
 
-const input = z.object({ caseId: z.string(), name: z.string().min(1), taskToken: z.string().min(1) });
+const input = z.object({
+  caseId: z.string(),
+  name: z.string().min(1),
+  taskToken: z.string().min(1),
+  /** Whether the legal deadline stands still while the case waits (the applicant must act). */
+  suspendDeadline: z.boolean().default(false),
+});
 
 /** Registers that a step waits for a message; POST /v1/cases/{id}/messages resumes it with the token. */
-export const handler = stepHandler(input, async ({ caseId, name, taskToken }) => {
-  const now = new Date().toISOString();
+export const handler = stepHandler(input, async ({ caseId, name, taskToken, suspendDeadline }) => {
+  const now = new Date();
+  const actor = systemActor('await-message');
   await caseRepository.update(
     caseId,
-    (current) => ({
-      case: current,
-      audit: { action: 'message.awaited', actor: systemActor('await-message'), at: now, details: { name } },
-      awaitMessage: { caseId, name, since: now, token: taskToken },
-    }),
+    (current) => {
+      const type = findTransactionType(current.type.key)!;
+      const wait = { caseId, name, since: now.toISOString(), token: taskToken, suspendsDeadline: suspendDeadline };
+      if (suspendDeadline && !current.suspendedSince) {
+        const suspended = suspend(current, type, { actor, now, reason: `waiting for message '${name}'` });
+        return { ...suspended, awaitMessage: wait };
+      }
+      return {
+        case: current,
+        audit: { action: 'message.awaited', actor, at: now.toISOString(), details: { name } },
+        awaitMessage: wait,
+      };
+    },
     { isOpenAfter: (changed) => !isClosed(changed, findTransactionType(changed.type.key)!) },
   );
   return { awaiting: name };

@@ -12,9 +12,17 @@ const input = z.object({
     .optional(),
   cancelOpenTasks: z.boolean().optional(),
   error: z.object({ Error: z.string(), Cause: z.unknown().optional() }).optional(),
+  /** What the workflow knows at this point and the audit trail should keep (e.g. the advice given). */
+  details: z.record(z.string(), z.unknown()).optional(),
 });
 
-export const handler = stepHandler(input, async ({ caseId, status, decision, cancelOpenTasks, error }) => {
-  const saved = await recordStatus({ caseId, status, decision, cancelOpenTasks, details: error ? { error: error.Error } : undefined });
+export const handler = stepHandler(input, async ({ caseId, status, decision, cancelOpenTasks, error, details }) => {
+  const saved = await recordStatus({
+    caseId,
+    status,
+    decision,
+    cancelOpenTasks,
+    details: error || details ? { ...details, ...(error ? { error: error.Error } : {}) } : undefined,
+  });
   return { status: saved.status };
 });

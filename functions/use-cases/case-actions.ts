@@ -72,11 +72,20 @@ export async function deliverMessage(subject: Case, caller: Caller, name: string
   const wait = await caseRepository.messageWait(subject.id, name);
   if (!wait) throw conflict(`no step of case ${subject.number} is waiting for message '${name}'`);
   const now = new Date();
-  const saved = await save(subject.id, (current) => ({
-    case: { ...current, updatedAt: now.toISOString() },
-    audit: { action: 'message.received', actor: caller, at: now.toISOString(), details: { name } },
-    deliverMessage: wait,
-  }));
+  const saved = await save(subject.id, (current) => {
+    // A wait that suspended the deadline ends the suspension when the message arrives.
+    const resumed = wait.suspendsDeadline && current.suspendedSince ? resume(current, type, { actor: caller, now }).case : current;
+    return {
+      case: { ...resumed, updatedAt: now.toISOString() },
+      audit: {
+        action: 'message.received',
+        actor: caller,
+        at: now.toISOString(),
+        details: { name, ...(resumed !== current ? { dueAt: resumed.dueAt, previousDueAt: current.dueAt } : {}) },
+      },
+      deliverMessage: wait,
+    };
+  });
   try {
     await workflowEngine.resume(wait.token, { name, data: valid.data, receivedAt: now.toISOString(), by: caller.subject });
   } catch (error) {

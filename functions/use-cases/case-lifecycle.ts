@@ -9,11 +9,12 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Actor } from '../domain/actor';
 import { systemActor } from '../domain/actor';
 import { addDays } from '../domain/calendar';
-import type { Case, Decision } from '../domain/case';
+import type { Case, CaseDocument, Decision, DocumentFile } from '../domain/case';
 import { isClosed, transition } from '../domain/case';
 import { buildDocument } from '../domain/certificate';
 import { notFound } from '../domain/errors';
 import { cancelTask, isActive, openTask } from '../domain/task';
+import type { Tenant } from '../domain/tenant';
 import type { TransactionType } from '../domain/transaction-type';
 import { findTransactionType } from '../../workflows/catalogue';
 
@@ -133,19 +134,29 @@ export interface IssueCertificateCommand {
 }
 
 /**
+ * Renders a document as a file and keeps it (see case-documents.ts). The issue-certificate step
+ * passes it in, so that the other steps of this module load neither the renderer nor the store.
+ */
+export type FileDocument = (document: CaseDocument, subject: Case, tenant: Tenant) => Promise<DocumentFile>;
+
+/**
  * Issues a case's document (a certificate, a permit):
  * 1. looks the applicant up in the population register (once-only: nothing is asked again);
  * 2. writes the document's text in Dutch and English, in the tenant's name;
- * 3. closes the case in its final status with the decision and the document, in one transaction.
+ * 3. renders it as a PDF and stores it, before the transaction: a failed transaction leaves a
+ *    harmless file that the retried step overwrites, since the key follows from the case;
+ * 4. closes the case in its final status with the decision and the document (with its file's
+ *    key, size and SHA-256), in one transaction.
  */
-export async function issueCertificate(command: IssueCertificateCommand, now = new Date()): Promise<Case> {
+export async function issueCertificate(command: IssueCertificateCommand, fileDocument: FileDocument, now = new Date()): Promise<Case> {
   const { subject, type } = await requireCase(command.caseId);
   const status = command.status ?? 'issued';
   if (isClosed(subject, type)) return subject;
   const tenant = await tenantRepository.get(subject.tenant);
   if (!tenant) throw new Error(`tenant ${subject.tenant} of case ${subject.id} is not onboarded`);
   const person = 'insz' in subject.applicant ? await populationRegister.findPerson(subject.applicant.insz) : undefined;
-  const document = buildDocument(type.key, { subject, tenant, person, now });
+  const text = buildDocument(type.key, { subject, tenant, person, now });
+  const document: CaseDocument = { ...text, file: await fileDocument(text, subject, tenant) };
   const saved = await caseRepository.update(
     subject.id,
     (current) => {

@@ -1,9 +1,10 @@
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ArnFormat, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { ArnFormat, Aws, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
+import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { LogLevel, NodejsFunction, OutputFormat, type NodejsFunctionProps } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -41,6 +42,17 @@ export interface BindTableOptions {
    * @default - every GSI in tableDefinition
    */
   readonly indexNames?: readonly string[];
+}
+
+/** Where document files live in the bucket; the document store's keys (functions/adapters/document.store.ts) start with it. */
+export const documentKeyPrefix = 'documents/';
+
+export interface BindDocumentsOptions {
+  /**
+   * The KMS key that encrypts the bucket.
+   * @default - the bucket's own `encryptionKey`
+   */
+  readonly key?: IKey;
 }
 
 export interface LoketFunctionProps {
@@ -117,6 +129,7 @@ export class LoketFunction extends NodejsFunction {
         POWERTOOLS_LOG_LEVEL: 'INFO',
         // No connector to the real population register exists yet.
         [environmentNames.populationRegister]: 'fixture',
+        [environmentNames.enterpriseRegister]: 'fixture',
         ...props.environment,
       },
       bundling: {
@@ -171,6 +184,35 @@ export class LoketFunction extends NodejsFunction {
       );
     }
     this.addEnvironment(environmentNames.tableName, table.tableName);
+    return this;
+  }
+
+  /**
+   * Lets the function read (GetObject) or also write (PutObject) document files under
+   * `documents/` in the bucket, and sets DOCUMENTS_BUCKET. The bucket encrypts with its key
+   * by default, so the function names no key; it only gets the key actions S3 performs on its
+   * behalf (Decrypt to read, GenerateDataKey to write), and only through S3.
+   */
+  bindDocuments(bucket: IBucket, access: 'read' | 'readWrite', options: BindDocumentsOptions = {}): this {
+    const objects = bucket.arnForObjects(`${documentKeyPrefix}*`);
+    this.addToRolePolicy(
+      new PolicyStatement({ actions: access === 'read' ? ['s3:GetObject'] : ['s3:GetObject', 's3:PutObject'], resources: [objects] }),
+    );
+    const key = options.key ?? bucket.encryptionKey;
+    if (key) {
+      this.addToRolePolicy(
+        new PolicyStatement({
+          actions: access === 'read' ? ['kms:Decrypt'] : ['kms:Decrypt', 'kms:GenerateDataKey'],
+          resources: [key.keyArn],
+          conditions: { StringEquals: { 'kms:ViaService': `s3.${Aws.REGION}.amazonaws.com` } },
+        }),
+      );
+    }
+    Validations.of(this.role ?? this).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::<${Stack.of(bucket).resolve(bucket.node.defaultChild ? (bucket.node.defaultChild as { logicalId?: string }).logicalId ?? '' : '')}.Arn>/${documentKeyPrefix}*]`,
+      reason: 'Document keys name the tenant, case and reference; the grant covers only the documents/ prefix of the documents bucket.',
+    });
+    this.addEnvironment(environmentNames.documentsBucket, bucket.bucketName);
     return this;
   }
 

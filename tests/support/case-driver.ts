@@ -1,0 +1,42 @@
+import type { TestStack } from './test-stack';
+
+/** How to answer a case's workflow: an outcome per task name, data per message name. */
+export interface CasePlan {
+  readonly outcomes?: Readonly<Record<string, string>>;
+  readonly messages?: Readonly<Record<string, Record<string, unknown>>>;
+}
+
+/** Every task role the catalogue uses, so one token can work every task of a tenant. */
+export const allTaskRoles = ['clerk', 'police', 'fire-service', 'mobility', 'college', 'inspector'];
+
+/**
+ * Drives a case to a final status the way a back office would: completes each open task
+ * with the plan's outcome (or its first allowed one) and delivers each awaited message.
+ * Returns the final case and the steps taken.
+ */
+export async function driveToFinal(
+  stack: TestStack,
+  caseId: string,
+  tokens: { portal: string; worker: string },
+  plan: CasePlan = {},
+  timeoutMs = 30_000,
+): Promise<{ final: any; steps: string[] }> {
+  const steps: string[] = [];
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const current = (await stack.call('GET', `/v1/cases/${caseId}`, { token: tokens.portal })).body;
+    if (current?.status?.final) return { final: current, steps };
+    if (Date.now() > deadline) throw new Error(`case ${caseId} is not final after ${timeoutMs} ms: ${JSON.stringify(current?.status)}; steps ${steps.join(', ')}`);
+    for (const task of current.openTasks ?? []) {
+      const outcome = plan.outcomes?.[task.name] ?? task.outcomes[0];
+      const response = await stack.call('POST', `/v1/tasks/${task.id}/complete`, { token: tokens.worker, body: { outcome } });
+      if (response.status === 200) steps.push(`${task.name}=${outcome}`);
+    }
+    for (const wait of current.awaitingMessages ?? []) {
+      const data = plan.messages?.[wait.name] ?? {};
+      const response = await stack.call('POST', `/v1/cases/${caseId}/messages`, { token: tokens.portal, body: { name: wait.name, data } });
+      if (response.status === 202) steps.push(`message ${wait.name}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
