@@ -251,6 +251,9 @@ export const knownPlaceholders: readonly string[] = [
   ...resourcePlaceholders,
 ];
 
+/** Document files live under this key prefix of the documents bucket; the functions' S3 grants cover only it. */
+export const documentKeyPrefix = 'documents/';
+
 /** Environment variable names shared by both hosts. */
 export const environmentNames = {
   tableName: 'TABLE_NAME',

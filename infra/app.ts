@@ -50,13 +50,14 @@ function requiredContext(app: App, key: string): string {
 export function buildApp(options: BuildAppOptions = {}): LoketApp {
   const app = new App({ context: { ...cdkJsonContext(), ...options.context }, outdir: options.outdir });
   const stateful = new StatefulStack(app, 'LoketStateful', {
-    description: 'Loket: KMS key, case table and event bus (retained on delete)',
+    description: 'Loket: KMS key, case table, event bus and documents bucket (retained on delete)',
   });
   const stateless = new StatelessStack(app, 'LoketStateless', {
     description: 'Loket: functions, HTTP API, workflows, dashboard and alarms',
     table: stateful.table,
     key: stateful.key,
     eventBus: stateful.eventBus,
+    documentsBucket: stateful.documentsBucket,
     jwtIssuer: requiredContext(app, contextKeys.jwtIssuer),
     jwtAudience: requiredContext(app, contextKeys.jwtAudience),
   });

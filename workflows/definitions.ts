@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -19,7 +19,8 @@ export interface WorkflowSource {
  */
 export function loadWorkflowSources(directory: string = workflowsDirectory): WorkflowSource[] {
   return readdirSync(directory, { withFileTypes: true })
-    .filter((entry) => entry.isDirectory())
+    // Only type folders: workflows/ also holds the designers' tools.
+    .filter((entry) => entry.isDirectory() && existsSync(join(directory, entry.name, 'workflow.asl.json')))
     .map((entry) => entry.name)
     .sort()
     .map((key) => {

@@ -1,23 +1,124 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { isAbsolute, join, relative, sep } from 'node:path';
 import { knownPlaceholders } from '../functions/app.declaration';
 import type { TransactionType } from '../functions/domain/transaction-type';
-import { placeholdersIn, substitutePlaceholders } from './definitions';
+import { dataValidator, transactionTypeSchema } from '../functions/domain/transaction-type';
+import { placeholdersIn, substitutePlaceholders, workflowsDirectory } from './definitions';
+import {
+  awaitedName,
+  invokedStep,
+  isTerminal,
+  nestedMachines,
+  recordedStatus,
+  recordsFinalStatus,
+  statesOf,
+  transitionsOf,
+  waitsForTaskToken,
+  type Machine,
+  type State,
+} from './tools/workflow-graph';
 
 const require = createRequire(import.meta.url);
 const validateAsl = require('asl-validator') as (definition: unknown) => { isValid: boolean; errorsText: (separator?: string) => string };
 
-type State = Record<string, unknown> & { Type: string };
-
 /** Lambda's transient errors, which every Task must retry. */
 export const transientLambdaErrors = ['Lambda.ServiceException', 'Lambda.AWSLambdaException', 'Lambda.SdkClientException', 'Lambda.TooManyRequestsException'];
 
-function* statesOf(machine: { States?: Record<string, State> }): Generator<[string, State]> {
-  for (const [name, state] of Object.entries(machine.States ?? {})) {
-    yield [name, state];
-    for (const branch of (state.Branches as Array<{ States: Record<string, State> }> | undefined) ?? []) yield* statesOf(branch);
-    const processor = (state.ItemProcessor ?? state.Iterator) as { States: Record<string, State> } | undefined;
-    if (processor) yield* statesOf(processor);
+const quoted = (values: Iterable<string>) => [...values].map((value) => `"${value}"`).join(', ');
+const atState = (name: string, problem: string, fix: string) => `state "${name}": ${problem}; ${fix}`;
+
+/** A path from StartAt that ends at a state without a final status having been recorded on the way. */
+interface UnfinishedPath {
+  readonly terminal: string;
+  readonly path: readonly string[];
+}
+
+/**
+ * Walks every path from StartAt, breadth first so that the path reported is a shortest one.
+ * Along a Next, Choice or Default edge a state's recording counts; along a Catch edge it does
+ * not, since the state failed. A Fail right after a step that records a status ends a path
+ * properly (the failure recorder). Inside a Parallel branch or Map processor a Fail does not end
+ * the case (the parent's Catch takes over), so only successful ends count there.
+ */
+function unfinishedPaths(machine: Machine, type: TransactionType, nested = false): UnfinishedPath[] {
+  interface Visit {
+    readonly name: string;
+    readonly recorded: boolean;
+    readonly afterStatusRecorder: boolean;
+    readonly path: readonly string[];
   }
+  const found = new Map<string, UnfinishedPath>();
+  const seen = new Set<string>();
+  const queue: Visit[] = [{ name: machine.StartAt, recorded: false, afterStatusRecorder: false, path: [machine.StartAt] }];
+  while (queue.length > 0) {
+    const visit = queue.shift() as Visit;
+    const key = `${visit.name}\u0000${visit.recorded}\u0000${visit.afterStatusRecorder}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const state = machine.States[visit.name];
+    if (!state) continue;
+    const recordsHere =
+      recordsFinalStatus(state, type) || nestedMachines(state).some((inner) => unfinishedPaths(inner, type, true).length === 0);
+    const recorded = visit.recorded || recordsHere;
+    const properFailure = state.Type === 'Fail' && (visit.afterStatusRecorder || nested);
+    if (isTerminal(state) && !recorded && !properFailure && !found.has(visit.name)) {
+      found.set(visit.name, { terminal: visit.name, path: visit.path });
+    }
+    for (const transition of transitionsOf(state)) {
+      const failed = transition.kind === 'catch' || transition.kind === 'timeout';
+      queue.push({
+        name: transition.target,
+        recorded: failed ? visit.recorded : recorded,
+        afterStatusRecorder: !failed && recordedStatus(state) !== undefined,
+        path: [...visit.path, transition.target],
+      });
+    }
+  }
+  return [...found.values()];
+}
+
+function lintTask(name: string, state: State, all: Map<string, State>, type: TransactionType): string[] {
+  const problems: string[] = [];
+  const retriers = (state.Retry as Array<{ ErrorEquals: string[] }> | undefined) ?? [];
+  const catchers = (state.Catch as Array<{ ErrorEquals: string[]; Next: string }> | undefined) ?? [];
+  const retried = new Set(retriers.flatMap((retrier) => retrier.ErrorEquals));
+  const transientRetry = `add a Retry for ${quoted(transientLambdaErrors)}`;
+  if (retriers.length === 0) {
+    problems.push(atState(name, 'has no Retry', transientRetry));
+  } else if (!retried.has('States.ALL') && !transientLambdaErrors.every((error) => retried.has(error)) && String(state.Resource).includes(':lambda:')) {
+    const missing = transientLambdaErrors.filter((error) => !retried.has(error));
+    problems.push(atState(name, `does not retry Lambda's transient errors ${quoted(missing)}`, `add them to its Retry`));
+  }
+  const catchesAll = catchers.some((catcher) => catcher.ErrorEquals.includes('States.ALL'));
+  if (!catchesAll && all.get(String(state.Next))?.Type !== 'Fail') {
+    problems.push(atState(name, 'does not catch "States.ALL" into a failure path', 'add a Catch for "States.ALL" whose Next records the "failed" status'));
+  }
+  if (waitsForTaskToken(state)) {
+    const handlesTimeout = catchers.some((catcher) => catcher.ErrorEquals.includes('States.Timeout'));
+    if (state.TimeoutSeconds === undefined && state.TimeoutSecondsPath === undefined) {
+      problems.push(atState(name, 'waits for a task token without TimeoutSeconds', 'add "TimeoutSeconds" and a Catch for "States.Timeout"'));
+    } else if (!handlesTimeout) {
+      problems.push(atState(name, 'waits for a task token without handling "States.Timeout"', 'add a Catch for "States.Timeout" whose Next records an expiry status'));
+    }
+  }
+  const declared = type.statuses.map((status) => status.code);
+  for (const status of literalStatuses(state.Parameters)) {
+    if (!declared.includes(status)) {
+      problems.push(atState(name, `records status "${status}", which type.json does not declare`, `declare it in "statuses" or use one of ${quoted(declared)}`));
+    }
+  }
+  const step = invokedStep(state);
+  const awaited = awaitedName(state);
+  if (step === 'create-task' && awaited !== undefined && !(awaited in type.tasks)) {
+    problems.push(atState(name, `creates task "${awaited}", which type.json does not declare in "tasks"`, `declare it or use one of ${quoted(Object.keys(type.tasks))}`));
+  }
+  if (step === 'await-message' && awaited !== undefined && !(awaited in type.messages)) {
+    const known = Object.keys(type.messages);
+    const fix = known.length > 0 ? `declare it in "messages" or use one of ${quoted(known)}` : 'declare it in "messages"';
+    problems.push(atState(name, `waits for message "${awaited}", which type.json does not declare in "messages"`, fix));
+  }
+  return problems;
 }
 
 function literalStatuses(value: unknown): string[] {
@@ -31,44 +132,141 @@ function literalStatuses(value: unknown): string[] {
  * the ASL validates; every placeholder is known; JSONPath only (the local engine ignores
  * JSONata); every Task retries Lambda's transient errors and catches the rest, or is itself
  * the failure path that ends in a Fail state; every task-token state has a timeout and
- * handles States.Timeout; every status a step records is declared by the type.
- * Returns the problems found, empty when the workflow is sound.
+ * handles States.Timeout; every status a step records, task it creates and message it awaits
+ * is declared by the type; every path ends in a final status.
+ * Returns the problems found, each naming the state, what is wrong and what to change; empty
+ * when the workflow is sound.
  */
 export function lintWorkflow(definitionText: string, type: TransactionType): string[] {
-  const problems: string[] = [];
+  let raw: Machine;
+  try {
+    raw = JSON.parse(definitionText) as Machine;
+  } catch (error) {
+    return [`not valid JSON (${(error as Error).message}); fix the syntax`];
+  }
   const unknown = placeholdersIn(definitionText).filter((name) => !knownPlaceholders.includes(name));
-  if (unknown.length > 0) return [`unknown placeholders: ${unknown.join(', ')}`];
+  if (unknown.length > 0) {
+    return unknown.map((placeholder) => {
+      const users = [...statesOf(raw)].filter(([, state]) => JSON.stringify(state).includes(`\${${placeholder}}`)).map(([name]) => name);
+      const where = users.length > 0 ? `state "${users.join('", "')}": ` : '';
+      return `${where}uses unknown placeholder \${${placeholder}}; use one of ${knownPlaceholders.join(', ')} (functions/app.declaration.ts)`;
+    });
+  }
 
+  const problems: string[] = [];
   const dummyValues = Object.fromEntries(
     knownPlaceholders.map((name) => [name, name.endsWith('FunctionArn') ? `arn:aws:lambda:eu-west-1:000000000000:function:${name}` : name]),
   );
-  const definition = JSON.parse(substitutePlaceholders(definitionText, dummyValues)) as { QueryLanguage?: string; States: Record<string, State> };
+  const definition = JSON.parse(substitutePlaceholders(definitionText, dummyValues)) as Machine;
   const validation = validateAsl(structuredClone(definition));
-  if (!validation.isValid) problems.push(`invalid ASL: ${validation.errorsText('; ')}`);
-  if (definition.QueryLanguage === 'JSONata') problems.push('the workflow uses JSONata; use JSONPath');
+  if (!validation.isValid) problems.push(`invalid ASL: ${validation.errorsText('; ')}; correct it against the Amazon States Language specification`);
+  if (definition.QueryLanguage === 'JSONata') problems.push('the workflow uses QueryLanguage "JSONata"; use "JSONPath" (the local engine runs JSONPath only)');
 
-  const declared = new Set(type.statuses.map((status) => status.code));
   const all = new Map(statesOf(definition));
   for (const [name, state] of all) {
-    if (state.QueryLanguage === 'JSONata') problems.push(`${name}: uses JSONata; use JSONPath`);
-    if (state.Type !== 'Task') continue;
-    const retriers = (state.Retry as Array<{ ErrorEquals: string[] }> | undefined) ?? [];
-    const catchers = (state.Catch as Array<{ ErrorEquals: string[]; Next: string }> | undefined) ?? [];
-    const retried = new Set(retriers.flatMap((retrier) => retrier.ErrorEquals));
-    if (!retried.has('States.ALL') && !transientLambdaErrors.every((error) => retried.has(error)) && String(state.Resource).includes(':lambda:')) {
-      problems.push(`${name}: does not retry Lambda's transient errors`);
-    }
-    if (retriers.length === 0) problems.push(`${name}: has no Retry`);
-    const catchesAll = catchers.some((catcher) => catcher.ErrorEquals.includes('States.ALL'));
-    const next = all.get(String(state.Next));
-    if (!catchesAll && next?.Type !== 'Fail') problems.push(`${name}: does not catch States.ALL into a failure path`);
-    if (String(state.Resource).endsWith('.waitForTaskToken')) {
-      if (state.TimeoutSeconds === undefined && state.TimeoutSecondsPath === undefined) problems.push(`${name}: waits for a task token without TimeoutSeconds`);
-      if (!catchers.some((catcher) => catcher.ErrorEquals.includes('States.Timeout'))) problems.push(`${name}: does not handle States.Timeout`);
-    }
-    for (const status of literalStatuses(state.Parameters)) {
-      if (!declared.has(status)) problems.push(`${name}: records status '${status}', which type.json does not declare`);
+    if (state.QueryLanguage === 'JSONata') problems.push(atState(name, 'uses QueryLanguage "JSONata"', 'use "JSONPath"'));
+    if (state.Type === 'Task') problems.push(...lintTask(name, state, all, type));
+  }
+
+  if (validation.isValid) {
+    const finals = type.statuses.filter((status) => status.final).map((status) => status.code);
+    for (const { terminal, path } of unfinishedPaths(definition, type)) {
+      problems.push(
+        atState(
+          terminal,
+          `a path ends here without recording a final status (${path.join(' → ')})`,
+          `record one of the final statuses ${quoted(finals)} on that path before it ends`,
+        ),
+      );
     }
   }
   return problems;
+}
+
+/** The problems of one `<key>/` folder: its type.json and its workflow.asl.json, each message prefixed with the file. */
+export interface FolderValidation {
+  readonly key: string;
+  readonly problems: readonly string[];
+}
+
+/** How a file is named in messages: relative to the working directory when it lies below it. */
+function displayPath(path: string): string {
+  const shown = relative(process.cwd(), path);
+  return shown === '' || shown.startsWith('..') || isAbsolute(shown) ? path : shown.split(sep).join('/');
+}
+
+function validateType(raw: unknown, key: string, file: string): { type?: TransactionType; problems: string[] } {
+  const parsed = transactionTypeSchema.safeParse(raw);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => {
+      const where = issue.path.length > 0 ? `"${issue.path.join('.')}": ` : '';
+      return `${file}: ${where}${issue.message}; fix it to match transactionTypeSchema (functions/domain/transaction-type.ts)`;
+    });
+    return { problems };
+  }
+  const type = parsed.data;
+  const problems: string[] = [];
+  if (type.key !== key) problems.push(`${file}: "key" is "${type.key}" but the folder is "${key}"; make them equal`);
+  if (type.example.type !== key) problems.push(`${file}: "example.type" is "${type.example.type}"; set it to "${key}"`);
+  const example = dataValidator(type).safeParse(type.example.data);
+  if (!example.success) {
+    for (const issue of example.error.issues) {
+      const where = ['example', 'data', ...issue.path].join('.');
+      problems.push(`${file}: "${where}" does not match "inputSchema": ${issue.message}; change the example or the schema`);
+    }
+  }
+  return { type, problems };
+}
+
+/** Validates one transaction type folder: type.json against its schema and its example, then the workflow's rules. */
+export function validateWorkflowFolder(key: string, directory: string = workflowsDirectory): FolderValidation {
+  const typeFile = join(directory, key, 'type.json');
+  const workflowFile = join(directory, key, 'workflow.asl.json');
+  const shownType = displayPath(typeFile);
+  const shownWorkflow = displayPath(workflowFile);
+  const problems: string[] = [];
+  let type: TransactionType | undefined;
+  if (!existsSync(typeFile)) {
+    problems.push(`${shownType}: missing; add the type's metadata`);
+  } else {
+    let raw: unknown;
+    try {
+      raw = JSON.parse(readFileSync(typeFile, 'utf8'));
+    } catch (error) {
+      problems.push(`${shownType}: not valid JSON (${(error as Error).message}); fix the syntax`);
+    }
+    if (raw !== undefined) {
+      const checked = validateType(raw, key, shownType);
+      type = checked.type;
+      problems.push(...checked.problems);
+    }
+  }
+  if (!existsSync(workflowFile)) {
+    problems.push(`${shownWorkflow}: missing; add the workflow's definition`);
+  } else if (type) {
+    problems.push(...lintWorkflow(readFileSync(workflowFile, 'utf8'), type).map((problem) => `${shownWorkflow}: ${problem}`));
+  } else {
+    problems.push(`${shownWorkflow}: not checked until ${shownType} is valid`);
+  }
+  return { key, problems };
+}
+
+/** The transaction type folders in `directory`, in key order. */
+export function workflowKeys(directory: string = workflowsDirectory): string[] {
+  return readdirSync(directory, { withFileTypes: true })
+    .filter((entry) => entry.isDirectory() && ['type.json', 'workflow.asl.json'].some((file) => existsSync(join(directory, entry.name, file))))
+    .map((entry) => entry.name)
+    .sort();
+}
+
+/** Validates one type, or every type folder in `directory`. */
+export function validateWorkflows(options: { directory?: string; key?: string } = {}): FolderValidation[] {
+  const directory = options.directory ?? workflowsDirectory;
+  if (options.key !== undefined) {
+    if (!existsSync(join(directory, options.key))) {
+      return [{ key: options.key, problems: [`${displayPath(join(directory, options.key))}: no such transaction type folder; use one of ${workflowKeys(directory).join(', ')}`] }];
+    }
+    return [validateWorkflowFolder(options.key, directory)];
+  }
+  return workflowKeys(directory).map((key) => validateWorkflowFolder(key, directory));
 }

@@ -121,7 +121,9 @@ interface OperationSpec {
   readonly body?: { readonly schema: RequestBody; readonly examples: Record<string, { summary: string; value: unknown }> };
   readonly query?: z.ZodObject;
   readonly headers?: readonly HeaderName[];
-  readonly success: { readonly status: 200 | 201 | 202; readonly description: string; readonly schema: ResponseSchema };
+  readonly success:
+    | { readonly status: 200 | 201 | 202; readonly description: string; readonly schema: ResponseSchema }
+    | { readonly status: 200; readonly description: string; readonly file: { readonly mediaType: string } };
   /** Error statuses beyond those every route of its kind can give (see `errorStatuses`). */
   readonly errors?: readonly (409 | 422)[];
 }
@@ -219,6 +221,10 @@ const operations: Record<string, OperationSpec> = {
     success: { status: 202, description: 'The message was delivered to the waiting step', schema: 'CaseView' },
     errors: [409],
   },
+  'get-case-document': {
+    tag: 'Cases',
+    success: { status: 200, description: 'The issued document, as an attachment named <reference>.pdf', file: { mediaType: 'application/pdf' } },
+  },
   'list-tasks': {
     tag: 'Tasks',
     query: api.listTasksQuery,
@@ -293,8 +299,15 @@ function operation(fn: FunctionDeclaration, route: RouteDeclaration): JsonObject
     ...(spec.query ? queryParameters(spec.query) : []),
     ...(spec.headers ?? []).map((name) => headerParameters[name]),
   ];
+  const { success } = spec;
   const successHeaders =
-    spec.success.status === 201
+    'file' in success
+      ? {
+          headers: {
+            'Content-Disposition': { description: 'attachment; filename="<reference>.pdf"', required: true, schema: { type: 'string' } },
+          },
+        }
+      : success.status === 201
       ? {
           headers: {
             Location: { description: 'The new case', required: true, schema: { type: 'string' }, example: '/v1/cases/01JB8ZQ6M1V4Y3XK2T9R5N7C0D' },
@@ -316,10 +329,13 @@ function operation(fn: FunctionDeclaration, route: RouteDeclaration): JsonObject
         }
       : {}),
     responses: {
-      [spec.success.status]: {
-        description: spec.success.description,
+      [success.status]: {
+        description: success.description,
         ...successHeaders,
-        content: { 'application/json': { schema: componentRef(spec.success.schema) } },
+        content:
+          'file' in success
+            ? { [success.file.mediaType]: { schema: { type: 'string', format: 'binary' } } }
+            : { 'application/json': { schema: componentRef(success.schema) } },
       },
       ...Object.fromEntries(errorStatuses(route, spec).map((status) => [status, errorResponse(status)])),
     },

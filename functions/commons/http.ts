@@ -20,6 +20,20 @@ export function json(statusCode: number, body: unknown, headers: Record<string, 
   return { statusCode, headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) };
 }
 
+/** A file as an attachment: API Gateway decodes the base64 body and sends the bytes. */
+export function file(bytes: Uint8Array, contentType: string, filename: string): HttpResult {
+  return {
+    statusCode: 200,
+    headers: {
+      'content-type': contentType,
+      'content-disposition': `attachment; filename="${filename.replace(/["\\\r\n]/g, '_')}"`,
+      'cache-control': 'private, no-store',
+    },
+    body: Buffer.from(bytes).toString('base64'),
+    isBase64Encoded: true,
+  };
+}
+
 /** An RFC 9457 problem document. */
 export function problem(status: number, title: string, detail: string, errors?: readonly FieldError[]): HttpResult {
   return {

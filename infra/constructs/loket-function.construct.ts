@@ -10,7 +10,7 @@ import { LogLevel, NodejsFunction, OutputFormat, type NodejsFunctionProps } from
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
-import { environmentNames } from '../../functions/app.declaration';
+import { documentKeyPrefix, environmentNames } from '../../functions/app.declaration';
 import { tableDefinition } from '../table.definition';
 
 /** The repository root: handler entries in the app declaration are relative to it. */
@@ -44,8 +44,20 @@ export interface BindTableOptions {
   readonly indexNames?: readonly string[];
 }
 
-/** Where document files live in the bucket; the document store's keys (functions/adapters/document.store.ts) start with it. */
-export const documentKeyPrefix = 'documents/';
+/**
+ * How cdk-nag names a bucket's ARN in a finding: the export it is imported by when the bucket
+ * lives in another stack (the stateful one), otherwise the bucket's own `Arn` attribute.
+ * `exportValue` gives the very export that the cross-stack reference uses.
+ */
+function nagNameOfArn(bucket: IBucket, scope: Construct): string {
+  const bucketStack = Stack.of(bucket);
+  const stack = Stack.of(scope);
+  const arn = bucketStack === stack ? bucket.bucketArn : bucketStack.exportValue(bucket.bucketArn);
+  const resolved = stack.resolve(arn) as { 'Fn::ImportValue'?: string; 'Fn::GetAtt'?: [string, string] };
+  if (resolved['Fn::ImportValue']) return resolved['Fn::ImportValue'];
+  if (resolved['Fn::GetAtt']) return `<${resolved['Fn::GetAtt'][0]}.${resolved['Fn::GetAtt'][1]}>`;
+  return String(resolved);
+}
 
 export interface BindDocumentsOptions {
   /**
@@ -209,7 +221,7 @@ export class LoketFunction extends NodejsFunction {
       );
     }
     Validations.of(this.role ?? this).acknowledge({
-      id: `AwsSolutions-IAM5[Resource::<${Stack.of(bucket).resolve(bucket.node.defaultChild ? (bucket.node.defaultChild as { logicalId?: string }).logicalId ?? '' : '')}.Arn>/${documentKeyPrefix}*]`,
+      id: `AwsSolutions-IAM5[Resource::${nagNameOfArn(bucket, this)}/${documentKeyPrefix}*]`,
       reason: 'Document keys name the tenant, case and reference; the grant covers only the documents/ prefix of the documents bucket.',
     });
     this.addEnvironment(environmentNames.documentsBucket, bucket.bucketName);

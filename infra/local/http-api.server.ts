@@ -55,7 +55,7 @@ function flattenClaims(payload: JWTPayload): Record<string, string> {
   );
 }
 
-function send(response: ServerResponse, statusCode: number, headers: Record<string, string>, body: string): void {
+function send(response: ServerResponse, statusCode: number, headers: Record<string, string>, body: string | Buffer): void {
   response.writeHead(statusCode, { 'content-length': Buffer.byteLength(body), ...headers });
   response.end(body);
 }
@@ -164,7 +164,9 @@ export async function startHttpApi(options: HttpApiOptions): Promise<HttpApi> {
       },
     };
     const result = (await options.lambdas.invoke(match.functionName, event)) as APIGatewayProxyStructuredResultV2;
-    const resultBody = typeof result.body === 'string' ? result.body : '';
+    // As API Gateway does, a base64 body (a file) goes out as its bytes.
+    const text = typeof result.body === 'string' ? result.body : '';
+    const resultBody = result.isBase64Encoded ? Buffer.from(text, 'base64') : text;
     const resultHeaders = Object.fromEntries(Object.entries(result.headers ?? {}).map(([k, v]) => [k, String(v)]));
     send(response, result.statusCode ?? 200, { ...resultHeaders, 'apigw-requestid': requestId }, resultBody);
   }

@@ -5,12 +5,15 @@ import { CreateStateMachineCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { environmentNames, functionPlaceholder, stepFunctions } from '../../functions/app.declaration';
 import type { Tenant } from '../../functions/domain/tenant';
 import { loadWorkflowSources, substitutePlaceholders } from '../../workflows/definitions';
+import { startDynamoDbFaultProxy } from './dynamodb-fault.proxy';
 import { startDynamoDbLocal } from './dynamodb-local';
 import type { DevSigningKey } from './dev-keys';
 import { devAudience, devIssuer } from './dev-keys';
 import { startHttpApi } from './http-api.server';
+import { resumeOpenCases } from './recovery';
 import { LambdaHost, localFunctionArn } from './lambda-host';
 import { freePort, localAccountId, localCredentials, localRegion } from './local-network';
+import { startS3Local } from './s3-local';
 import { startStepFunctionsLocal } from './stepfunctions/stepfunctions.server';
 import { ensureTable } from './table.setup';
 
@@ -20,9 +23,15 @@ export const demoTenants: readonly Tenant[] = [
 ];
 
 export interface LocalStackOptions {
-  /** Ports of the HTTP API, the Step Functions endpoint and DynamoDB Local; 0 picks free ones. */
-  readonly ports: { readonly api: number; readonly stepFunctions: number; readonly dynamodb: number };
-  /** Where DynamoDB Local keeps its data and published events are logged; absent: in memory. */
+  /**
+   * Ports of the HTTP API, the Step Functions endpoint, DynamoDB Local and the S3-compatible
+   * document store; 0 picks free ones. `s3` @default 0
+   */
+  readonly ports: { readonly api: number; readonly stepFunctions: number; readonly dynamodb: number; readonly s3?: number };
+  /**
+   * Where DynamoDB Local and the document store keep their data and published events are
+   * logged; absent: in memory, and documents in a temporary directory removed on stop.
+   */
   readonly stateDirectory?: string;
   readonly signingKey: DevSigningKey;
   /** Multiplies workflow timeouts, waits and retry intervals (tests shorten them). @default 1 */
@@ -35,6 +44,13 @@ export interface LocalStackOptions {
    * Lambda itself can fail (e.g. an error named `Lambda.ServiceException`), for fault tests.
    */
   readonly injectFault?: (functionName: string, payload: unknown) => void | Promise<void>;
+  /** Caps every Wait state at this many seconds (LOKET_MAX_WAIT_SECONDS); absent: waits are real. */
+  readonly maxWaitSeconds?: number;
+  /**
+   * Share (0–1) of the functions' DynamoDB requests answered with a throttling error, through
+   * a proxy in front of DynamoDB Local, for fault tests. @default 0
+   */
+  readonly dynamodbThrottleRate?: number;
 }
 
 export interface PublishedEvent {
@@ -50,6 +66,9 @@ export interface LocalStack {
   readonly stepFunctionsEndpoint: string;
   readonly dynamodbEndpoint: string;
   readonly tableName: string;
+  /** The S3-compatible endpoint (path-style) that keeps the issued documents. */
+  readonly s3Endpoint: string;
+  readonly documentsBucket: string;
   readonly stateMachineArns: Readonly<Record<string, string>>;
   /** Events the workflows published to the bus, in order. */
   readonly events: readonly PublishedEvent[];
@@ -57,6 +76,7 @@ export interface LocalStack {
 }
 
 const tableName = 'loket';
+const documentsBucket = 'loket-documents';
 let running = false;
 const eventBusName = 'loket';
 
@@ -85,6 +105,13 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     stops.push(async () => (await dynamoStarting).stop());
     const dynamodb = new DynamoDBClient({ endpoint: dynamodbEndpoint, region: localRegion, credentials: localCredentials });
     stops.push(async () => dynamodb.destroy());
+    const s3Starting = startS3Local({
+      port: options.ports.s3 ?? 0,
+      dataDirectory: options.stateDirectory ? join(options.stateDirectory, 's3') : undefined,
+      buckets: [documentsBucket],
+    });
+    s3Starting.catch(() => undefined); // awaited below, like DynamoDB Local
+    stops.push(async () => (await s3Starting).stop());
 
     const events: PublishedEvent[] = [];
     const eventLog = options.stateDirectory ? join(options.stateDirectory, 'events.jsonl') : undefined;
@@ -99,6 +126,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       },
       dynamodb,
       timeScale: options.timeScale,
+      maxWaitSeconds: options.maxWaitSeconds,
       log: options.log,
       publishEvents: async (entries) => {
         for (const entry of entries) {
@@ -117,14 +145,26 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     });
     stops.push(sfnLocal.close);
 
+    // The functions may reach DynamoDB through a proxy that throttles a share of their requests.
+    let functionsDynamodbEndpoint = dynamodbEndpoint;
+    if (options.dynamodbThrottleRate) {
+      const proxy = await startDynamoDbFaultProxy({ target: dynamodbEndpoint, throttleRate: options.dynamodbThrottleRate });
+      stops.push(proxy.close);
+      functionsDynamodbEndpoint = proxy.endpoint;
+    }
+
+    const s3Local = await s3Starting;
     Object.assign(process.env, {
       AWS_REGION: localRegion,
       AWS_ACCESS_KEY_ID: localCredentials.accessKeyId,
       AWS_SECRET_ACCESS_KEY: localCredentials.secretAccessKey,
-      AWS_ENDPOINT_URL_DYNAMODB: dynamodbEndpoint,
+      AWS_ENDPOINT_URL_DYNAMODB: functionsDynamodbEndpoint,
       AWS_ENDPOINT_URL_SFN: sfnLocal.endpoint,
+      AWS_ENDPOINT_URL_S3: s3Local.endpoint,
       [environmentNames.tableName]: tableName,
+      [environmentNames.documentsBucket]: documentsBucket,
       [environmentNames.populationRegister]: 'fixture',
+      [environmentNames.enterpriseRegister]: 'fixture',
       POWERTOOLS_SERVICE_NAME: 'loket',
       POWERTOOLS_LOG_LEVEL: options.logLevel ?? 'WARN',
       POWERTOOLS_METRICS_DISABLED: 'true',
@@ -157,6 +197,14 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const { tenantRepository } = await import('../../functions/adapters/tenant.repository');
     for (const tenant of demoTenants) await tenantRepository.put(tenant);
 
+    // Executions live in the engine's memory: after a crash, start the open cases' workflows again.
+    if (options.stateDirectory) {
+      const recovery = await resumeOpenCases({ dynamodb, tableName, stepFunctionsEndpoint: sfnLocal.endpoint, stateMachineArns });
+      if (recovery.resumed.length > 0 || recovery.skipped.length > 0) {
+        (options.log ?? console.log)(`Resumed the workflows of ${recovery.resumed.length} open case(s)${recovery.skipped.length ? `; could not resume ${recovery.skipped.length}: ${JSON.stringify(recovery.skipped)}` : ''}`);
+      }
+    }
+
     const api = await startHttpApi({
       port: options.ports.api,
       lambdas,
@@ -171,6 +219,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       stepFunctionsEndpoint: sfnLocal.endpoint,
       dynamodbEndpoint,
       tableName,
+      s3Endpoint: s3Local.endpoint,
+      documentsBucket,
       stateMachineArns,
       events,
       stop,

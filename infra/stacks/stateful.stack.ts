@@ -1,7 +1,8 @@
-import { Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
 import { EventBus } from 'aws-cdk-lib/aws-events';
 import { Key } from 'aws-cdk-lib/aws-kms';
+import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
 import { tableDefinition, type TableDefinition } from '../table.definition';
 
@@ -16,16 +17,30 @@ export interface StatefulStackProps extends StackProps {
    * @default Duration.days(365)
    */
   readonly eventArchiveRetention?: Duration;
+  /**
+   * How long an overwritten or deleted version of a document file is kept.
+   * @default Duration.days(90)
+   */
+  readonly documentVersionRetention?: Duration;
+  /**
+   * How long the documents bucket's server access logs are kept.
+   * @default Duration.days(365)
+   */
+  readonly documentAccessLogRetention?: Duration;
 }
 
 /**
- * What holds data and must outlive any deployment of the code: the KMS key, the one table
- * and the event bus. Everything here is retained when the stack is deleted.
+ * What holds data and must outlive any deployment of the code: the KMS key, the one table,
+ * the event bus and the issued documents. Everything here is retained when the stack is deleted.
  */
 export class StatefulStack extends Stack {
   readonly key: Key;
   readonly table: Table;
   readonly eventBus: EventBus;
+  /** Issued certificates and permits (PDF), under `documents/<tenant>/<case id>/<reference>.pdf`. */
+  readonly documentsBucket: Bucket;
+  /** Server access logs of the documents bucket. */
+  readonly documentAccessLogsBucket: Bucket;
 
   constructor(scope: Construct, id: string, props: StatefulStackProps = {}) {
     super(scope, id, props);
@@ -33,7 +48,7 @@ export class StatefulStack extends Stack {
 
     this.key = new Key(this, 'Key', {
       alias: 'alias/loket',
-      description: 'Loket: encrypts the case table',
+      description: 'Loket: encrypts the case table and the issued documents',
       enableKeyRotation: true,
       removalPolicy: RemovalPolicy.RETAIN,
     });
@@ -65,6 +80,46 @@ export class StatefulStack extends Stack {
       description: 'Every event published on the loket bus',
       eventPattern: { account: [this.account] },
       retention: props.eventArchiveRetention ?? Duration.days(365),
+    });
+
+    // S3 delivers server access logs only to a bucket with S3-managed encryption, not SSE-KMS.
+    this.documentAccessLogsBucket = new Bucket(this, 'DocumentAccessLogs', {
+      encryption: BucketEncryption.S3_MANAGED,
+      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+      objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      enforceSSL: true,
+      lifecycleRules: [{ id: 'expire-access-logs', expiration: props.documentAccessLogRetention ?? Duration.days(365) }],
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    Validations.of(this.documentAccessLogsBucket).acknowledge({
+      id: 'AwsSolutions-S1',
+      reason: 'This bucket receives the documents bucket\'s server access logs; logging its own access would log the logging.',
+    });
+
+    /*
+     * Retention: a document is kept as long as its case (the transaction type's archive rule,
+     * years and destroy|keep), so current versions never expire here; removing them when a
+     * case's retention ends is the case's job. Older versions, left by a retried issue step
+     * overwriting its own file, expire after a while.
+     */
+    this.documentsBucket = new Bucket(this, 'Documents', {
+      encryption: BucketEncryption.KMS,
+      encryptionKey: this.key,
+      bucketKeyEnabled: true,
+      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+      objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      enforceSSL: true,
+      versioned: true,
+      serverAccessLogsBucket: this.documentAccessLogsBucket,
+      serverAccessLogsPrefix: 'documents/',
+      lifecycleRules: [
+        {
+          id: 'expire-old-versions',
+          noncurrentVersionExpiration: props.documentVersionRetention ?? Duration.days(90),
+          abortIncompleteMultipartUploadAfter: Duration.days(7),
+        },
+      ],
+      removalPolicy: RemovalPolicy.RETAIN,
     });
   }
 }

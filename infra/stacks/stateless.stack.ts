@@ -6,6 +6,7 @@ import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { IEventBus } from 'aws-cdk-lib/aws-events';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
+import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { functions as declaredFunctions, type FunctionDeclaration } from '../../functions/app.declaration';
@@ -20,6 +21,8 @@ export interface StatelessStackProps extends StackProps {
   readonly key: IKey;
   /** The domain event bus, from the stateful stack. */
   readonly eventBus: IEventBus;
+  /** The bucket of issued documents, KMS-encrypted, from the stateful stack. */
+  readonly documentsBucket: IBucket;
   /** Issuer (`iss`) the JWT authorizer accepts; its `/.well-known/openid-configuration` must be reachable. */
   readonly jwtIssuer: string;
   /** Audience (`aud`) the JWT authorizer accepts. */
@@ -90,6 +93,7 @@ export class StatelessStack extends Stack {
     for (const declaration of declarations) {
       const fn = functions[declaration.name]!;
       if (declaration.table) fn.bindTable(props.table, declaration.table, { key: props.key });
+      if (declaration.documents) fn.bindDocuments(props.documentsBucket, declaration.documents);
       if (declaration.startsExecutions) fn.bindStateMachines(this.workflows.stateMachines);
       if (declaration.sendsTaskResults) fn.grantTaskResults(stateMachines);
       if (declaration.stopsExecutions) fn.grantStopExecutions(Object.keys(this.workflows.stateMachines).map(stateMachineNameOf));

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { ListExecutionsCommand, SFNClient } from '@aws-sdk/client-sfn';
@@ -215,6 +216,52 @@ describe('proof of residence, end to end', () => {
     expect(response.status).toBe(400);
     expect(response.body.errors).toEqual([expect.objectContaining({ path: 'outcome' })]);
     expect((await openTaskFor(submitted.id)).status).toBe('open');
+  });
+});
+
+describe('the issued document', () => {
+  /** Downloads as a client would: the body is bytes, not JSON. */
+  const download = async (token: string, caseId: string, reference: string) => {
+    const response = await fetch(`${stack.apiUrl}/v1/cases/${caseId}/documents/${encodeURIComponent(reference)}`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    return { status: response.status, headers: response.headers, bytes: Buffer.from(await response.arrayBuffer()) };
+  };
+
+  test('is a PDF in the document store whose SHA-256 the case records, for whoever may read the case', async () => {
+    const { body: submitted } = await submit(portalGent, livesInGent, { purpose: 'school registration' });
+    const closed = await finalCase(portalGent, submitted.id);
+    const [document] = closed.documents;
+    expect(document.file).toEqual({
+      key: `documents/44021/${closed.id}/${closed.number}.pdf`,
+      contentType: 'application/pdf',
+      size: expect.any(Number),
+      sha256: expect.stringMatching(/^[0-9a-f]{64}$/),
+    });
+
+    for (const token of [portalGent, clerkGent]) {
+      const pdf = await download(token, closed.id, document.reference);
+      expect(pdf.status).toBe(200);
+      expect(pdf.headers.get('content-type')).toBe('application/pdf');
+      expect(pdf.headers.get('content-disposition')).toBe(`attachment; filename="${closed.number}.pdf"`);
+      expect(pdf.bytes.subarray(0, 5).toString('latin1')).toBe('%PDF-');
+      expect(pdf.bytes.length).toBe(document.file.size);
+      expect(createHash('sha256').update(pdf.bytes).digest('hex')).toBe(document.file.sha256);
+    }
+  });
+
+  test("another tenant, an unknown reference or a case without documents is a 404", async () => {
+    const { body: submitted } = await submit(portalGent, livesInGent);
+    const closed = await finalCase(portalGent, submitted.id);
+    const reference = closed.documents[0].reference;
+    const foreign = await download(portalAalst, closed.id, reference);
+    expect(foreign.status).toBe(404);
+    expect(foreign.headers.get('content-type')).toBe('application/problem+json');
+    expect((await download(clerkAalst, closed.id, reference)).status).toBe(404);
+    expect((await download(portalGent, closed.id, '44021-1999-000001')).status).toBe(404);
+
+    const { body: waiting } = await submit(portalGent, livesInAalst);
+    expect((await download(portalGent, waiting.id, waiting.number)).status).toBe(404);
   });
 });
 

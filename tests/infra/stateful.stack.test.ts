@@ -59,6 +59,52 @@ describe('stateful stack', () => {
     stateful.hasResourceProperties('AWS::KMS::Alias', { AliasName: 'alias/loket' });
   });
 
+  describe('the documents bucket', () => {
+    const documentsBucket = () => {
+      const [entry] = Object.entries(stateful.findResources('AWS::S3::Bucket', { Properties: { VersioningConfiguration: { Status: 'Enabled' } } }));
+      if (!entry) throw new Error('no versioned bucket');
+      return { id: entry[0], resource: entry[1] };
+    };
+
+    test('is encrypted with the customer-managed key, versioned, private and retained', () => {
+      const keyId = Object.keys(stateful.findResources('AWS::KMS::Key'))[0];
+      const { resource } = documentsBucket();
+      expect(resource).toMatchObject({ DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
+      expect(resource.Properties).toMatchObject({
+        BucketEncryption: {
+          ServerSideEncryptionConfiguration: [
+            { ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: { 'Fn::GetAtt': [keyId, 'Arn'] } }, BucketKeyEnabled: true },
+          ],
+        },
+        PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
+        OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] },
+      });
+    });
+
+    test('refuses requests that do not use TLS', () => {
+      const { id } = documentsBucket();
+      stateful.hasResourceProperties('AWS::S3::BucketPolicy', {
+        Bucket: { Ref: id },
+        PolicyDocument: {
+          Statement: Match.arrayWith([
+            Match.objectLike({ Effect: 'Deny', Action: 's3:*', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+          ]),
+        },
+      });
+    });
+
+    test('logs access to a separate private bucket, and expires only old versions', () => {
+      const { resource } = documentsBucket();
+      const logBucketId = resource.Properties.LoggingConfiguration.DestinationBucketName.Ref as string;
+      const logBucket = stateful.toJSON().Resources[logBucketId];
+      expect(logBucket.Properties.PublicAccessBlockConfiguration).toMatchObject({ BlockPublicAcls: true, RestrictPublicBuckets: true });
+      expect(logBucket.DeletionPolicy).toBe('Retain');
+      const rules = resource.Properties.LifecycleConfiguration.Rules as Record<string, unknown>[];
+      expect(rules.every((rule) => rule.ExpirationInDays === undefined)).toBe(true);
+      expect(rules).toContainEqual(expect.objectContaining({ NoncurrentVersionExpiration: expect.objectContaining({ NoncurrentDays: expect.any(Number) }) }));
+    });
+  });
+
   test('the event bus loket exists, with an archive', () => {
     stateful.hasResource('AWS::Events::EventBus', { DeletionPolicy: 'Retain', Properties: { Name: 'loket' } });
     stateful.resourceCountIs('AWS::Events::Archive', 1);

@@ -79,6 +79,33 @@ describe('least privilege', () => {
     expect(dynamoDb).not.toContain('dynamodb:Scan');
   });
 
+  test.each(functions.map((fn) => [fn.name, fn] as const))(
+    '%s has DOCUMENTS_BUCKET and S3 actions only if it declares document access',
+    (name, declaration) => {
+      const statements = functionStatements(template, name);
+      const s3 = actionsOf(statements).filter((action) => action.startsWith('s3:'));
+      const variables = template.Resources[functionLogicalId(template, name)].Properties.Environment.Variables as Json;
+      if (!declaration.documents) {
+        expect(s3).toEqual([]);
+        expect(variables.DOCUMENTS_BUCKET).toBeUndefined();
+        return;
+      }
+      expect(variables.DOCUMENTS_BUCKET).toBeDefined();
+      expect(s3).toEqual(declaration.documents === 'read' ? ['s3:GetObject'] : ['s3:GetObject', 's3:PutObject']);
+      const objectStatements = statements.filter((statement) => [statement.Action].flat().some((action) => action.startsWith('s3:')));
+      expect(JSON.stringify(objectStatements.map((statement) => statement.Resource))).toMatch(/\/documents\/\*"\]/);
+      const viaS3 = statements.filter((statement) => JSON.stringify(statement).includes('kms:ViaService'));
+      expect(actionsOf(viaS3)).toEqual(declaration.documents === 'read' ? ['kms:Decrypt'] : ['kms:Decrypt', 'kms:GenerateDataKey']);
+    },
+  );
+
+  test('only the functions that declare document access get S3 actions; the download only reads', () => {
+    const withS3 = functions.filter((fn) => actionsOf(functionStatements(template, fn.name)).some((action) => action.startsWith('s3:')));
+    expect(withS3.map((fn) => fn.name).sort()).toEqual(functions.filter((fn) => fn.documents).map((fn) => fn.name).sort());
+    expect(withS3.map((fn) => fn.name)).toEqual(expect.arrayContaining(['get-case-document', 'issue-certificate']));
+    expect(actionsOf(functionStatements(template, 'get-case-document'))).not.toContain('s3:PutObject');
+  });
+
   test('health gets no DynamoDB, KMS or Step Functions action', () => {
     const actions = actionsOf(functionStatements(template, 'health'));
     expect(actions.filter((action) => /^(dynamodb|kms|states):/.test(action))).toEqual([]);

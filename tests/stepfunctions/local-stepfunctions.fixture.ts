@@ -20,13 +20,14 @@ export interface LocalStepFunctions {
   close(): Promise<void>;
 }
 
-export async function startLocalStepFunctions(timeScale: number): Promise<LocalStepFunctions> {
+export async function startLocalStepFunctions(timeScale: number, options: { maxWaitSeconds?: number } = {}): Promise<LocalStepFunctions> {
   const lambdas = new Map<string, LambdaHandler>();
   const invocations: { functionName: string; payload: unknown }[] = [];
   const publishedEvents: PutEventsRequestEntry[] = [];
   const local = await startStepFunctionsLocal({
     port: 0,
     timeScale,
+    maxWaitSeconds: options.maxWaitSeconds,
     invokeLambda: async (functionName, payload) => {
       invocations.push({ functionName, payload });
       const handler = lambdas.get(functionName);

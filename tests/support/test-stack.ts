@@ -19,7 +19,7 @@ export interface ApiResponse {
 /** Starts a private local stack (DynamoDB Local in memory, free ports) for one test file. */
 export async function startTestStack(options: Partial<Omit<LocalStackOptions, 'signingKey'>> = {}): Promise<TestStack> {
   const { key: signingKey } = await generateDevSigningKey();
-  const stack = await startLocalStack({ ports: { api: 0, stepFunctions: 0, dynamodb: 0 }, signingKey, ...options });
+  const stack = await startLocalStack({ ports: { api: 0, stepFunctions: 0, dynamodb: 0, s3: 0 }, signingKey, ...options });
   return {
     ...stack,
     stop: stack.stop,

@@ -119,3 +119,37 @@ export function readReferencePath(value: unknown, path: string): unknown {
   }
   return current;
 }
+
+/** What a Wait state asks for, kept aside when the engine runs the state itself (see `takeOverWaitStates`). */
+export interface WaitSpecification {
+  readonly Seconds?: number;
+  readonly SecondsPath?: string;
+  readonly Timestamp?: string;
+  readonly TimestampPath?: string;
+}
+
+const WAIT_FIELDS = ['Seconds', 'SecondsPath', 'Timestamp', 'TimestampPath'] as const;
+
+/** The resource of a Wait state the engine took over; never invoked as a service. */
+export const TAKEN_OVER_WAIT_RESOURCE = 'arn:aws:states:::loket:wait';
+
+/**
+ * The interpreter evaluates SecondsPath and TimestampPath out of reach, so a wait that must be
+ * capped cannot stay a Wait: each becomes a Task whose local handler the engine supplies, with
+ * the same InputPath, OutputPath and transition; its output is its input, as a Wait's is.
+ * Mutates `runtimeDefinition` (a private copy) and returns what each Wait asked for, by name.
+ */
+export function takeOverWaitStates(runtimeDefinition: JsonObject): Map<string, WaitSpecification> {
+  const waits = new Map<string, WaitSpecification>();
+  forEachState(runtimeDefinition, (name, state) => {
+    if (state.Type !== 'Wait') return;
+    const specification: Record<string, unknown> = {};
+    for (const field of WAIT_FIELDS) {
+      if (state[field] !== undefined) specification[field] = state[field];
+      delete state[field];
+    }
+    waits.set(name, specification as WaitSpecification);
+    Object.assign(state, { Type: 'Task', Resource: TAKEN_OVER_WAIT_RESOURCE, TimeoutSeconds: MAX_TIMER_SECONDS });
+  });
+  return waits;
+}

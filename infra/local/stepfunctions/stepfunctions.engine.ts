@@ -23,8 +23,10 @@ import {
   isJsonObject,
   parseDefinition,
   readReferencePath,
+  takeOverWaitStates,
   toRuntimeDefinition,
   type JsonObject,
+  type WaitSpecification,
 } from './asl-definition';
 import { historyEventsFor, toJsonText, type HistoryEventDraft } from './execution-history';
 import { SfnError } from './sfn-error';
@@ -56,6 +58,8 @@ type Interpreted = ReturnType<StateMachine['run']>;
 export interface StepFunctionsEngineOptions extends TaskIntegrationServices {
   region: string;
   timeScale: number;
+  /** Caps every Wait state at this many seconds, after timeScale; absent: waits last as long as they ask. */
+  maxWaitSeconds?: number;
   log: (line: string) => void;
   newTimeoutError: TimeoutErrorFactory;
 }
@@ -65,10 +69,14 @@ interface TaskPlan {
   readonly state: JsonObject;
 }
 
-/** What a definition compiles to: the interpreter over the time-scaled copy and a plan per Task state. */
+/**
+ * What a definition compiles to: the interpreter over the time-scaled copy, a plan per Task
+ * state and, when waits are capped, the Wait states the engine runs itself.
+ */
 interface CompiledDefinition {
   readonly interpreter: StateMachine;
   readonly tasks: ReadonlyMap<string, TaskPlan>;
+  readonly waits: ReadonlyMap<string, WaitSpecification>;
 }
 
 interface StateMachineRecord {
@@ -95,6 +103,8 @@ interface ExecutionRecord {
   readonly history: HistoryEvent[];
   historyClosed: boolean;
   readonly openTasks: Set<TaskAttempt>;
+  /** Aborted when the execution ends, so no wait the engine runs outlives it. */
+  readonly ended: AbortController;
   abort: () => void;
 }
 
@@ -201,10 +211,11 @@ export class StepFunctionsEngine {
       tasks.set(name, { integration: resolveTaskIntegration(name, state.Resource, this.options), state });
     }
     const runtimeDefinition = toRuntimeDefinition(definition, this.options.timeScale);
+    const waits = this.options.maxWaitSeconds === undefined ? new Map<string, WaitSpecification>() : takeOverWaitStates(runtimeDefinition);
     const interpreter = new StateMachine(runtimeDefinition as unknown as StateMachineDefinition, {
       validationOptions: { noValidate: true },
     });
-    return { interpreter, tasks };
+    return { interpreter, tasks, waits };
   }
 
   private findStateMachine(arn: string): StateMachineRecord {
@@ -338,6 +349,7 @@ export class StepFunctionsEngine {
       history: [],
       historyClosed: false,
       openTasks: new Set(),
+      ended: new AbortController(),
       abort: () => undefined,
     };
     this.executions.set(arn, execution);
@@ -346,10 +358,13 @@ export class StepFunctionsEngine {
       executionStartedEventDetails: { input: inputText, inputDetails: { truncated: false }, roleArn: machine.roleArn },
     });
 
-    const { interpreter, tasks } = machine.compiled;
+    const { interpreter, tasks, waits } = machine.compiled;
     const handlers: LocalTaskHandlers = {};
     for (const [stateName, plan] of tasks) {
       handlers[stateName] = (taskInput) => this.runTask(execution, plan, taskInput);
+    }
+    for (const [stateName, wait] of waits) {
+      handlers[stateName] = (waitInput) => this.runWait(execution, wait, waitInput);
     }
     const run = interpreter.run(input, {
       overrides: { taskResourceLocalHandlers: handlers },
@@ -361,16 +376,18 @@ export class StepFunctionsEngine {
       },
     });
     execution.abort = run.abort;
-    void this.follow(execution, run);
+    void this.follow(execution, run, waits);
     this.options.log(`execution started: ${arn}`);
     return { executionArn: arn, startDate: execution.startDate };
   }
 
   /** Records the interpreter's events and settles the execution once its result is known. */
-  private async follow(execution: ExecutionRecord, run: Interpreted): Promise<void> {
+  private async follow(execution: ExecutionRecord, run: Interpreted, waits: ReadonlyMap<string, WaitSpecification>): Promise<void> {
     const eventsRecorded = (async () => {
       for await (const event of run.eventLogs) {
-        for (const draft of historyEventsFor(event)) this.record(execution, draft);
+        // A Wait the engine took over runs as a Task inside the interpreter; its history stays a Wait's.
+        const asWritten = 'state' in event && waits.has(event.state.name) ? { ...event, state: { ...event.state, type: 'Wait' as const } } : event;
+        for (const draft of historyEventsFor(asWritten as typeof event)) this.record(execution, draft);
       }
     })().catch((error: unknown) => this.options.log(`history of ${execution.arn} incomplete: ${String(error)}`));
     const outcome = await run.result.then(
@@ -410,6 +427,7 @@ export class StepFunctionsEngine {
     const event = terminal[status];
     if (event) this.record(execution, event);
     execution.historyClosed = true;
+    execution.ended.abort();
     const closed = new Error(`Execution ${status.toLowerCase()}`);
     closed.name = 'States.Runtime';
     for (const task of execution.openTasks) task.fail(closed);
@@ -429,6 +447,44 @@ export class StepFunctionsEngine {
       timeoutMs: toMs(secondsField(state, 'TimeoutSeconds', input)),
       heartbeatMs: toMs(secondsField(state, 'HeartbeatSeconds', input)),
     };
+  }
+
+  /**
+   * Runs a Wait state the engine took over: as long as it asks (Seconds and SecondsPath scaled
+   * by timeScale, timestamps as they are, as the interpreter does), but at most maxWaitSeconds.
+   */
+  private async runWait(execution: ExecutionRecord, wait: WaitSpecification, input: JsonValue): Promise<JsonValue> {
+    const runtimeError = (message: string) => Object.assign(new Error(message), { name: 'States.Runtime' });
+    let seconds: number;
+    if (wait.Seconds !== undefined) {
+      seconds = wait.Seconds;
+    } else if (wait.SecondsPath !== undefined) {
+      const value = readReferencePath(input, wait.SecondsPath);
+      if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) {
+        throw runtimeError(`SecondsPath '${wait.SecondsPath}' must point to a non-negative integer`);
+      }
+      seconds = value * this.options.timeScale;
+    } else {
+      const timestamp = wait.Timestamp ?? (wait.TimestampPath === undefined ? undefined : readReferencePath(input, wait.TimestampPath));
+      const at = typeof timestamp === 'string' ? Date.parse(timestamp) : Number.NaN;
+      if (Number.isNaN(at)) throw runtimeError(`TimestampPath '${String(wait.TimestampPath)}' must point to an RFC 3339 timestamp`);
+      seconds = (at - Date.now()) / 1000;
+    }
+    const capped = Math.max(0, Math.min(seconds, this.options.maxWaitSeconds ?? Number.POSITIVE_INFINITY, MAX_TIMER_SECONDS));
+    await new Promise<void>((resolve) => {
+      const { signal } = execution.ended;
+      if (signal.aborted) return resolve();
+      const timer = setTimeout(() => {
+        signal.removeEventListener('abort', stop);
+        resolve();
+      }, capped * 1000);
+      const stop = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+      signal.addEventListener('abort', stop, { once: true });
+    });
+    return input;
   }
 
   /** The local handler of one Task state entry: runs the integration under its deadlines and records history. */

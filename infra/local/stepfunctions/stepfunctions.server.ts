@@ -42,6 +42,12 @@ export interface StepFunctionsLocalOptions {
    * @default 1
    */
   timeScale?: number;
+  /**
+   * Caps every Wait state (Seconds, SecondsPath, Timestamp or TimestampPath) at this many
+   * seconds, after timeScale, so a workflow that waits days can be run through locally.
+   * @default no cap: waits last as long as they ask
+   */
+  maxWaitSeconds?: number;
   /** Log lines for operators. @default silent */
   log?: (line: string) => void;
 }
@@ -149,9 +155,14 @@ export async function startStepFunctionsLocal(options: StepFunctionsLocalOptions
   const log = options.log ?? (() => undefined);
   const timeScale = options.timeScale ?? 1;
   if (!(timeScale > 0)) throw new Error(`timeScale must be a positive number, got ${timeScale}`);
+  const { maxWaitSeconds } = options;
+  if (maxWaitSeconds !== undefined && !(maxWaitSeconds >= 0)) {
+    throw new Error(`maxWaitSeconds must be a non-negative number, got ${maxWaitSeconds}`);
+  }
   const engine = new StepFunctionsEngine({
     region: options.region ?? 'eu-west-1',
     timeScale,
+    maxWaitSeconds,
     log,
     invokeLambda: options.invokeLambda,
     dynamodb: options.dynamodb,

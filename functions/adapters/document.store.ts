@@ -1,0 +1,54 @@
+import { createHash } from 'node:crypto';
+import { GetObjectCommand, NoSuchKey, PutObjectCommand } from '@aws-sdk/client-s3';
+import { documentKeyPrefix, environmentNames } from '../app.declaration';
+import { s3 } from '../commons/clients';
+import { requireEnv } from '../commons/config';
+import type { DocumentFile } from '../domain/case';
+
+const bucket = requireEnv(environmentNames.documentsBucket);
+
+export const sha256Hex = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
+
+/** Which document a file holds: one per reference, within its case and tenant. */
+export interface DocumentAddress {
+  readonly tenant: string;
+  readonly caseId: string;
+  readonly reference: string;
+}
+
+/** The one place that knows how document keys are formed. */
+export function documentKey(address: DocumentAddress): string {
+  const segment = (value: string) => {
+    if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(value)) throw new Error(`'${value}' cannot be part of a document key`);
+    return value;
+  };
+  return `${documentKeyPrefix}${segment(address.tenant)}/${segment(address.caseId)}/${segment(address.reference)}.pdf`;
+}
+
+/**
+ * Issued documents in S3. On AWS the bucket encrypts every object with its KMS key by
+ * default, so the functions pass no key; locally the same calls reach an S3-compatible server.
+ */
+export const documentStore = {
+  /**
+   * Stores a PDF at the document's deterministic key (a retried step overwrites its own earlier
+   * attempt) and describes what it stored, with the SHA-256 of the bytes.
+   */
+  async putPdf(address: DocumentAddress, bytes: Uint8Array): Promise<DocumentFile> {
+    const key = documentKey(address);
+    const contentType = 'application/pdf';
+    await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: bytes, ContentType: contentType }));
+    return { key, contentType, size: bytes.byteLength, sha256: sha256Hex(bytes) };
+  },
+
+  /** The file's bytes, or undefined when no object has the key. */
+  async get(key: string): Promise<Uint8Array | undefined> {
+    try {
+      const object = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+      return object.Body ? await object.Body.transformToByteArray() : undefined;
+    } catch (error) {
+      if (error instanceof NoSuchKey) return undefined;
+      throw error;
+    }
+  },
+};

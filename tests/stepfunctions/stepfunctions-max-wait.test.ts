@@ -1,0 +1,61 @@
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { GetExecutionHistoryCommand } from '@aws-sdk/client-sfn';
+import { startLocalStepFunctions, type LocalStepFunctions } from './local-stepfunctions.fixture';
+
+const MAX_WAIT_SECONDS = 0.2;
+let env: LocalStepFunctions;
+
+beforeAll(async () => {
+  env = await startLocalStepFunctions(1, { maxWaitSeconds: MAX_WAIT_SECONDS });
+});
+
+afterAll(async () => {
+  await env.close();
+});
+
+async function runTimed(name: string, waitFields: Record<string, unknown>, input: unknown) {
+  const arn = await env.createMachine(name, {
+    StartAt: 'Pause',
+    States: { Pause: { Type: 'Wait', ...waitFields, OutputPath: '$.keep', End: true } },
+  });
+  const startedAt = Date.now();
+  const executionArn = await env.start(arn, input);
+  const described = await env.waitUntilDone(executionArn);
+  return { described, elapsedMs: Date.now() - startedAt, executionArn };
+}
+
+const anHourFromNow = () => new Date(Date.now() + 3_600_000).toISOString();
+
+describe('maxWaitSeconds caps every Wait state', () => {
+  test('a Wait of 3600 s finishes within about a second and passes its input on', async () => {
+    const { described, elapsedMs, executionArn } = await runTimed('capped-seconds', { Seconds: 3600 }, { keep: { caseId: 'c-1' } });
+    expect(described.status).toBe('SUCCEEDED');
+    expect(JSON.parse(described.output!)).toEqual({ caseId: 'c-1' });
+    expect(elapsedMs).toBeGreaterThanOrEqual(MAX_WAIT_SECONDS * 1000 - 20);
+    expect(elapsedMs).toBeLessThan(1000);
+    const { events } = await env.sfn.send(new GetExecutionHistoryCommand({ executionArn }));
+    expect(events?.map((event) => event.type)).toEqual(['ExecutionStarted', 'WaitStateEntered', 'WaitStateExited', 'ExecutionSucceeded']);
+  });
+
+  test.each([
+    ['SecondsPath', { SecondsPath: '$.delay' }, () => ({ delay: 3600, keep: 1 })],
+    ['Timestamp', { Timestamp: '2999-01-01T00:00:00Z' }, () => ({ keep: 1 })],
+    ['TimestampPath', { TimestampPath: '$.until' }, () => ({ until: anHourFromNow(), keep: 1 })],
+  ] as const)('a %s wait an hour or more away finishes within about a second', async (kind, fields, input) => {
+    const { described, elapsedMs } = await runTimed(`capped-${kind.toLowerCase()}`, fields, input());
+    expect(described.status).toBe('SUCCEEDED');
+    expect(described.output).toBe('1');
+    expect(elapsedMs).toBeLessThan(1000);
+  });
+
+  test('a wait shorter than the cap keeps its own length', async () => {
+    const { described, elapsedMs } = await runTimed('short-path', { SecondsPath: '$.delay' }, { delay: 0, keep: 'now' });
+    expect(described.status).toBe('SUCCEEDED');
+    expect(elapsedMs).toBeLessThan(MAX_WAIT_SECONDS * 1000);
+  });
+
+  test('a SecondsPath that is not a non-negative integer fails the execution with States.Runtime', async () => {
+    const { described } = await runTimed('bad-path', { SecondsPath: '$.delay' }, { delay: 'soon', keep: 1 });
+    expect(described).toMatchObject({ status: 'FAILED', error: 'States.Runtime' });
+  });
+});

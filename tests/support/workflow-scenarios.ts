@@ -1,0 +1,154 @@
+import { afterAll, beforeAll, expect, test } from '@jest/globals';
+import { DescribeExecutionCommand, DescribeStateMachineCommand, GetExecutionHistoryCommand, SFNClient, UpdateStateMachineCommand } from '@aws-sdk/client-sfn';
+import { stepFunctions } from '../../functions/app.declaration';
+import { localFunctionArn } from '../../infra/local/lambda-host';
+import { localCredentials, localRegion } from '../../infra/local/local-network';
+import { findTransactionType } from '../../workflows/catalogue';
+import { allTaskRoles } from './case-driver';
+import type { TestStack } from './test-stack';
+import { eventually, startTestStack } from './test-stack';
+
+/** One path through a workflow: how the back office answers, what goes wrong, where it must end. */
+export interface Scenario {
+  readonly name: string;
+  /** The request; the type's example when absent. */
+  readonly request?: { applicant: unknown; data: unknown };
+  /** Task name → outcome; a task not listed is left alone (so that it times out). */
+  readonly outcomes?: Readonly<Record<string, string>>;
+  /** Message name → data; a message not listed is never sent (so that its wait times out). */
+  readonly messages?: Readonly<Record<string, Record<string, unknown>>>;
+  /** State name → TimeoutSeconds for this scenario, to make one wait time out quickly. */
+  readonly timeouts?: Readonly<Record<string, number>>;
+  /** Every step function fails this many times, with a transient Lambda error, before it works. */
+  readonly transientFailures?: number;
+  /** Withdraw the case once it reaches this status. */
+  readonly withdrawAt?: string;
+  readonly expectedStatus: string;
+  /** States the execution must have entered, in this order (others may come between). */
+  readonly expectedPath?: readonly string[];
+  /** More checks on the final case. */
+  readonly check?: (finalCase: any, stack: TestStack) => Promise<void> | void;
+}
+
+interface Fault {
+  readonly caseId: string;
+  readonly remaining: Map<string, number>;
+}
+
+/**
+ * Runs each scenario of one transaction type on its own local stack, through the HTTP API
+ * as a portal and a back office would, and checks the final status, the path the execution
+ * took, and the audit chain.
+ */
+export function describeScenarios(typeKey: string, scenarios: readonly Scenario[]): void {
+  const type = findTransactionType(typeKey);
+  if (!type) throw new Error(`no type ${typeKey}`);
+  let stack: TestStack;
+  let sfn: SFNClient;
+  let portal: string;
+  let worker: string;
+  let original = '';
+  let fault: Fault | undefined;
+  const stateMachineArn = () => stack.stateMachineArns[typeKey]!;
+
+  beforeAll(async () => {
+    stack = await startTestStack({
+      timeScale: 0.01,
+      maxWaitSeconds: 0.05,
+      injectFault: (functionName, payload) => {
+        const caseId = (payload as { caseId?: string } | undefined)?.caseId;
+        if (!fault || !caseId) return;
+        // Armed before submission, a fault binds to the first case that calls a step.
+        if (fault.caseId === '') Object.assign(fault, { caseId });
+        if (caseId !== fault.caseId) return;
+        const left = fault.remaining.get(functionName) ?? 0;
+        if (left <= 0) return;
+        fault.remaining.set(functionName, left - 1);
+        const error = new Error('injected transient failure');
+        error.name = 'Lambda.ServiceException';
+        throw error;
+      },
+    });
+    sfn = new SFNClient({ endpoint: stack.stepFunctionsEndpoint, region: localRegion, credentials: localCredentials });
+    portal = await stack.token({ tenant: '44021', roles: ['portal'] });
+    worker = await stack.token({ tenant: '44021', roles: allTaskRoles, subject: 'back-office@gent' });
+    original = (await sfn.send(new DescribeStateMachineCommand({ stateMachineArn: stateMachineArn() }))).definition!;
+  }, 60_000);
+
+  afterAll(async () => {
+    sfn?.destroy();
+    await stack?.stop();
+  });
+
+  async function withTimeouts(timeouts: Readonly<Record<string, number>> | undefined): Promise<void> {
+    const definition = JSON.parse(original);
+    const visit = (states: Record<string, any>) => {
+      for (const [name, state] of Object.entries(states)) {
+        if (timeouts?.[name] !== undefined) state.TimeoutSeconds = timeouts[name];
+        for (const branch of state.Branches ?? []) visit(branch.States);
+      }
+    };
+    visit(definition.States);
+    await sfn.send(new UpdateStateMachineCommand({ stateMachineArn: stateMachineArn(), definition: JSON.stringify(definition) }));
+  }
+
+  test.each(scenarios.map((scenario) => [scenario.name, scenario] as const))('%s', async (_name, scenario) => {
+    await withTimeouts(scenario.timeouts);
+    const request = { type: typeKey, ...(scenario.request ?? { applicant: type.example.applicant, data: type.example.data }) };
+    const armed: Fault | undefined = scenario.transientFailures
+      ? {
+          caseId: '',
+          remaining: new Map(stepFunctions.map((fn) => [localFunctionArn(fn.name), scenario.transientFailures ?? 0] as const)),
+        }
+      : undefined;
+    fault = armed;
+    const submitted = await stack.call('POST', '/v1/cases', { token: portal, body: request });
+    expect(submitted.status).toBe(201);
+    const caseId: string = submitted.body.id;
+
+    const deadline = Date.now() + 30_000;
+    let current: any;
+    for (;;) {
+      current = (await stack.call('GET', `/v1/cases/${caseId}`, { token: portal })).body;
+      if (current.status.final) break;
+      if (Date.now() > deadline) throw new Error(`not final: ${JSON.stringify(current.status)}`);
+      if (scenario.withdrawAt && current.status.code === scenario.withdrawAt) {
+        expect((await stack.call('POST', `/v1/cases/${caseId}/withdraw`, { token: portal, body: { reason: 'test' } })).status).toBe(200);
+        continue;
+      }
+      for (const task of current.openTasks) {
+        const outcome = scenario.outcomes?.[task.name];
+        if (outcome) await stack.call('POST', `/v1/tasks/${task.id}/complete`, { token: worker, body: { outcome } });
+      }
+      for (const wait of current.awaitingMessages) {
+        const data = scenario.messages?.[wait.name];
+        if (data) await stack.call('POST', `/v1/cases/${caseId}/messages`, { token: portal, body: { name: wait.name, data } });
+      }
+      await new Promise((resolve) => setTimeout(resolve, 40));
+    }
+
+    expect(current.status.code).toBe(scenario.expectedStatus);
+    const executionArn = `${stateMachineArn().replace(':stateMachine:', ':execution:')}:${caseId}`;
+    const execution = await eventually(() => sfn.send(new DescribeExecutionCommand({ executionArn })), (e) => e.status !== 'RUNNING');
+    expect(execution.status).toBe(scenario.expectedStatus === 'withdrawn' ? 'ABORTED' : scenario.expectedStatus === 'failed' ? 'FAILED' : 'SUCCEEDED');
+    if (scenario.expectedPath) {
+      const { events = [] } = await sfn.send(new GetExecutionHistoryCommand({ executionArn, maxResults: 1000 }));
+      const entered = events.map((e) => e.stateEnteredEventDetails?.name).filter((name): name is string => name !== undefined);
+      let at = 0;
+      for (const state of scenario.expectedPath) {
+        const found = entered.indexOf(state, at);
+        if (found < 0) throw new Error(`the execution did not enter ${state} after ${scenario.expectedPath[scenario.expectedPath.indexOf(state) - 1] ?? 'the start'}; it entered ${entered.join(' → ')}`);
+        at = found + 1;
+      }
+    }
+    if (armed) {
+      // Every step the path used failed first and was retried.
+      expect(armed.caseId).toBe(caseId);
+      expect([...armed.remaining.values()].every((left) => left === 0 || left === scenario.transientFailures)).toBe(true);
+      expect([...armed.remaining.values()].filter((left) => left === 0).length).toBeGreaterThan(1);
+    }
+    const history = await stack.call('GET', `/v1/cases/${caseId}/history`, { token: portal });
+    expect(history.body.verified).toBe(true);
+    await scenario.check?.(current, stack);
+  });
+}

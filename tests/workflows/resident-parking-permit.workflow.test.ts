@@ -1,0 +1,31 @@
+import { describeScenarios } from '../support/workflow-scenarios';
+
+const paid = { 'payment-received': { amount: 35, reference: 'PAY-1' } };
+
+describeScenarios('resident-parking-permit', [
+  {
+    name: 'a resident pays and the clerk approves: granted with a permit',
+    messages: paid,
+    outcomes: { 'review-permit': 'approve' },
+    expectedStatus: 'granted',
+    expectedPath: ['LookUpApplicant', 'RecordAwaitingPayment', 'AwaitPayment', 'RecordUnderReview', 'ReviewPermit', 'GrantPermit', 'PublishCaseClosed'],
+    check: (closed) => expect(closed.documents[0]).toMatchObject({ kind: 'permit' }),
+  },
+  { name: 'the clerk rejects: rejected', messages: paid, outcomes: { 'review-permit': 'reject' }, expectedStatus: 'rejected', expectedPath: ['ReviewPermit', 'RecordRejected'] },
+  {
+    name: 'someone who does not live in the municipality: rejected without a task',
+    request: { applicant: { insz: '17073003384' }, data: { licensePlate: '1-ABC-234' } },
+    expectedStatus: 'rejected',
+    expectedPath: ['LookUpApplicant', 'RecordNotResident', 'PublishCaseClosed'],
+  },
+  { name: 'no payment in time: expired', timeouts: { AwaitPayment: 30 }, expectedStatus: 'expired', expectedPath: ['AwaitPayment', 'RecordExpired'] },
+  { name: 'no review in time: expired', messages: paid, timeouts: { ReviewPermit: 30 }, expectedStatus: 'expired', expectedPath: ['ReviewPermit', 'RecordExpired'] },
+  { name: 'withdrawn while awaiting payment', withdrawAt: 'awaiting-payment', expectedStatus: 'withdrawn' },
+  {
+    name: 'every step fails once transiently and is retried: still granted',
+    messages: paid,
+    outcomes: { 'review-permit': 'approve' },
+    transientFailures: 1,
+    expectedStatus: 'granted',
+  },
+]);

@@ -1,0 +1,167 @@
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadWorkflowSources, workflowsDirectory } from '../../workflows/definitions';
+import { writeDiagram } from '../../workflows/tools/diagram';
+import { runWorkflow } from '../../workflows/tools/run';
+import { validateCommand } from '../../workflows/tools/validate';
+import { statesOf, type Machine } from '../../workflows/tools/workflow-graph';
+
+/**
+ * Well-formedness of the XML the diagram writes (no dependency for it): every tag closes in
+ * order, attributes are quoted, and text holds only the predefined entities.
+ */
+function xmlProblems(xml: string): string[] {
+  const problems: string[] = [];
+  const open: string[] = [];
+  const body = xml.replace(/^<\?xml[^>]*\?>\s*/, '');
+  const token = /<(\/?)([A-Za-z][\w:.-]*)((?:\s+[\w:.-]+="[^"<]*")*)\s*(\/?)>|<|&(?!(?:amp|lt|gt|quot|apos);)/g;
+  for (const match of body.matchAll(token)) {
+    const [whole, closing, name, , selfClosing] = match;
+    if (whole === '<' || whole === '&') problems.push(`stray '${whole}' at ${match.index}`);
+    else if (closing) {
+      if (open.pop() !== name) problems.push(`unexpected </${name}> at ${match.index}`);
+    } else if (!selfClosing) open.push(name as string);
+  }
+  if (open.length > 0) problems.push(`unclosed <${open.join('>, <')}>`);
+  if (!body.startsWith('<svg')) problems.push('the root element is not <svg>');
+  return problems;
+}
+
+const keys = loadWorkflowSources().map((source) => source.key);
+let scratch: string;
+
+beforeAll(() => {
+  scratch = mkdtempSync(join(tmpdir(), 'loket-workflows-'));
+});
+
+afterAll(() => {
+  rmSync(scratch, { recursive: true, force: true });
+});
+
+/** A copy of proof-of-residence in its own workflows directory, edited; returns that directory. */
+function brokenCopy(name: string, edit: { workflow?: (definition: any) => void; type?: (type: any) => void }): string {
+  const directory = join(scratch, name);
+  cpSync(join(workflowsDirectory, 'proof-of-residence'), join(directory, 'proof-of-residence'), { recursive: true });
+  for (const [file, change] of [['workflow.asl.json', edit.workflow], ['type.json', edit.type]] as const) {
+    if (!change) continue;
+    const path = join(directory, 'proof-of-residence', file);
+    const content = JSON.parse(readFileSync(path, 'utf8'));
+    change(content);
+    writeFileSync(path, JSON.stringify(content, null, 2));
+  }
+  return directory;
+}
+
+function validate(options: { directory?: string; key?: string }) {
+  const lines: string[] = [];
+  const problems = validateCommand({ ...options, print: (line) => lines.push(line) });
+  return { problems, lines };
+}
+
+describe('validate', () => {
+  test('passes every type of the catalogue with a ✔ per type', () => {
+    const { problems, lines } = validate({});
+    expect(problems).toBe(0);
+    expect(lines).toEqual(keys.map((key) => `✔ ${key}`));
+  });
+
+  test('validates a single type', () => {
+    expect(validate({ key: 'proof-of-residence' }).lines).toEqual(['✔ proof-of-residence']);
+  });
+
+  test('names the file, the state, the problem and the fix', () => {
+    const directory = brokenCopy('no-timeout', { workflow: (d) => delete d.States.VerifyResidence.TimeoutSeconds });
+    const { problems, lines } = validate({ directory });
+    expect(problems).toBe(1);
+    expect(lines).toEqual([
+      '✘ proof-of-residence',
+      `  ${join(directory, 'proof-of-residence', 'workflow.asl.json')}: state "VerifyResidence": waits for a task token without TimeoutSeconds; add "TimeoutSeconds" and a Catch for "States.Timeout"`,
+    ]);
+  });
+
+  test('reports a path that ends without a final status at the state where it ends', () => {
+    const directory = brokenCopy('no-final', {
+      workflow: (d) => {
+        d.States.RegisterConfirmsResidence.Next = 'PublishCaseClosed';
+      },
+    });
+    const { lines } = validate({ directory });
+    expect(lines[1]).toMatch(/workflow\.asl\.json: state "PublishCaseClosed": a path ends here without recording a final status \(LookUpApplicant → ResidesInTenant → RegisterConfirmsResidence → PublishCaseClosed\); record one of the final statuses/);
+  });
+
+  test('checks type.json against its schema', () => {
+    const directory = brokenCopy('bad-type', { type: (t) => (t.statuses[0].final = 'no') });
+    const { lines } = validate({ directory });
+    expect(lines).toEqual([
+      '✘ proof-of-residence',
+      expect.stringMatching(/type\.json: "statuses\.0\.final": .*boolean.*; fix it to match transactionTypeSchema/),
+      expect.stringMatching(/workflow\.asl\.json: not checked until .*type\.json is valid$/),
+    ]);
+  });
+
+  test("checks the type's example against its inputSchema", () => {
+    const directory = brokenCopy('bad-example', { type: (t) => (t.example.data.language = 'fr') });
+    const { lines } = validate({ directory });
+    expect(lines).toEqual(['✘ proof-of-residence', expect.stringMatching(/type\.json: "example\.data\.language" does not match "inputSchema": .*; change the example or the schema$/)]);
+  });
+
+  test('checks task names against type.json tasks', () => {
+    const directory = brokenCopy('bad-task', { workflow: (d) => (d.States.VerifyResidence.Parameters.Payload.name = 'check') });
+    expect(validate({ directory }).lines[1]).toMatch(
+      /workflow\.asl\.json: state "VerifyResidence": creates task "check", which type\.json does not declare in "tasks"; declare it or use one of "verify-residence"$/,
+    );
+  });
+
+  test('an unknown key is an error', () => {
+    const { problems, lines } = validate({ key: 'no-such-type' });
+    expect(problems).toBe(1);
+    expect(lines[1]).toMatch(/no such transaction type folder; use one of .*proof-of-residence/);
+  });
+});
+
+describe('diagram', () => {
+  test.each(keys)('%s: a well-formed SVG and a Mermaid flowchart naming every state', (key) => {
+    const files = writeDiagram(key, { out: join(scratch, 'diagrams', key) });
+    expect(files).toEqual({ svg: join(scratch, 'diagrams', `${key}.svg`), mermaid: join(scratch, 'diagrams', `${key}.mmd`) });
+    const svg = readFileSync(files.svg, 'utf8');
+    const mermaid = readFileSync(files.mermaid, 'utf8');
+    expect(xmlProblems(svg)).toEqual([]);
+    expect(svg).toMatch(/<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
+    expect(mermaid.startsWith('flowchart TD\n')).toBe(true);
+    const machine = JSON.parse(readFileSync(join(workflowsDirectory, key, 'workflow.asl.json'), 'utf8')) as Machine;
+    for (const [name] of statesOf(machine)) {
+      expect(svg).toContain(`data-state="${name}"`);
+      expect(mermaid).toContain(`<b>${name}</b>`);
+    }
+  });
+
+  test('the well-formedness check itself catches broken XML', () => {
+    expect(xmlProblems('<svg><g><text>a & b</text></svg>')).toEqual(["stray '&' at 16", 'unexpected </svg> at 26', 'unclosed <svg>']);
+  });
+
+  test('highlights the states that record a final status and labels choices, catches and timeouts', () => {
+    const files = writeDiagram('proof-of-residence', { out: join(scratch, 'diagrams', 'highlight') });
+    const svg = readFileSync(files.svg, 'utf8');
+    expect(svg).toMatch(/<g class="state final" data-state="RecordRejected">/);
+    expect(svg).toMatch(/<g class="state final" data-state="IssueCertificate">/);
+    expect(svg).toMatch(/<g class="state plain" data-state="RecordUnderReview">/);
+    expect(svg).toContain('review.outcome == &quot;approve&quot;');
+    expect(svg).toContain('>timeout</text>');
+    expect(svg).toContain('>States.ALL</text>');
+    expect(readFileSync(files.mermaid, 'utf8')).toMatch(/-\.->\|"timeout"\|/);
+  });
+});
+
+describe('run', () => {
+  test('proof-of-residence runs through the local stack to a final status and prints its path', async () => {
+    const lines: string[] = [];
+    const report = await runWorkflow({ key: 'proof-of-residence', print: (line) => lines.push(line), timeoutMs: 60_000 });
+    expect(report.reachedFinalStatus).toBe(true);
+    expect(report.status).toEqual({ code: 'issued', final: true, citizenText: expect.objectContaining({ nl: expect.any(String), en: expect.any(String) }) });
+    expect(report.path.map((step) => step.state)).toEqual(['LookUpApplicant', 'ResidesInTenant', 'RegisterConfirmsResidence', 'IssueCertificate', 'PublishCaseClosed']);
+    expect(lines).toContain('Final status: issued (execution SUCCEEDED)');
+    expect(lines).toContain('  en: Your proof of residence is ready.');
+  }, 90_000);
+});

@@ -1,0 +1,72 @@
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { writeDiagram } from './diagram';
+import { runWorkflow } from './run';
+import { validateCommand } from './validate';
+
+// Lambda runs Node 22; on an older local Node the SDK's upgrade notice is known and only noise.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
+const usage = `Usage: npm run workflows -- <command>
+  validate [key]                          check one transaction type or all of them
+  diagram <key> [--out file]              write <file>.svg and <file>.mmd (default diagrams/<key>)
+  run <key> [--input case.json] [--outcomes task=outcome,...] [--messages name=json,...]
+                                          run a case through the local stack to a final status`;
+
+/** `a=1,b={"x":1,"y":2}` → { a: '1', b: '{"x":1,"y":2}' }: a comma starts a new pair only before `name=`. */
+export function parsePairs(text: string | undefined): Record<string, string> {
+  if (!text) return {};
+  return Object.fromEntries(
+    text.split(/,(?=[A-Za-z][A-Za-z0-9-]*=)/).map((pair) => {
+      const at = pair.indexOf('=');
+      if (at < 1) throw new Error(`expected name=value, got '${pair}'`);
+      return [pair.slice(0, at), pair.slice(at + 1)];
+    }),
+  );
+}
+
+async function main(argv: string[]): Promise<number> {
+  const { positionals, values } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: { out: { type: 'string' }, input: { type: 'string' }, outcomes: { type: 'string' }, messages: { type: 'string' }, help: { type: 'boolean' } },
+  });
+  const [command, key] = positionals;
+  if (values.help || command === undefined) {
+    console.log(usage);
+    return command === undefined && !values.help ? 2 : 0;
+  }
+  switch (command) {
+    case 'validate':
+      return validateCommand({ key }) === 0 ? 0 : 1;
+    case 'diagram': {
+      if (!key) break;
+      const files = writeDiagram(key, { out: values.out });
+      console.log(`wrote ${files.svg} and ${files.mermaid}`);
+      return 0;
+    }
+    case 'run': {
+      if (!key) break;
+      const messages = Object.fromEntries(Object.entries(parsePairs(values.messages)).map(([name, json]) => [name, JSON.parse(json) as unknown]));
+      const report = await runWorkflow({
+        key,
+        input: values.input ? (JSON.parse(readFileSync(values.input, 'utf8')) as unknown) : undefined,
+        outcomes: parsePairs(values.outcomes),
+        messages,
+      });
+      return report.reachedFinalStatus ? 0 : 1;
+    }
+    default:
+  }
+  console.error(usage);
+  return 2;
+}
+
+// Exit explicitly: the SDK's keep-alive sockets must not hold the process once the stack has stopped.
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    console.error(error instanceof Error ? error.message : error);
+    process.exit(1);
+  },
+);

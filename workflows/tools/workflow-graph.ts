@@ -1,0 +1,177 @@
+import { functionPlaceholder, stepFunctions } from '../../functions/app.declaration';
+import type { TransactionType } from '../../functions/domain/transaction-type';
+
+/** One state of an Amazon States Language definition, as read from JSON. */
+export type State = Record<string, unknown> & { Type: string };
+
+/** A state machine, or one Parallel branch or Map processor of it. */
+export interface Machine {
+  readonly StartAt: string;
+  readonly States: Record<string, State>;
+  readonly QueryLanguage?: string;
+  readonly Comment?: string;
+}
+
+export type TransitionKind = 'next' | 'choice' | 'default' | 'catch' | 'timeout';
+
+export interface Transition {
+  readonly target: string;
+  readonly kind: TransitionKind;
+  /** A Choice rule in words, or the errors a Catch takes. */
+  readonly label?: string;
+}
+
+export function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** The machines nested in a Parallel (its branches) or a Map (its processor); none for other states. */
+export function nestedMachines(state: State): Machine[] {
+  const branches = Array.isArray(state.Branches) ? (state.Branches as Machine[]) : [];
+  const processor = (state.ItemProcessor ?? state.Iterator) as Machine | undefined;
+  return processor ? [...branches, processor] : branches;
+}
+
+/** Every state of a machine, its Parallel branches and Map processors, depth first. */
+export function* statesOf(machine: Machine): Generator<[string, State]> {
+  for (const [name, state] of Object.entries(machine.States ?? {})) {
+    yield [name, state];
+    for (const nested of nestedMachines(state)) yield* statesOf(nested);
+  }
+}
+
+function payloadOf(state: State): Record<string, unknown> | undefined {
+  const parameters = state.Parameters;
+  if (!isObject(parameters)) return undefined;
+  return isObject(parameters.Payload) ? parameters.Payload : parameters;
+}
+
+/**
+ * The Loket step function a Task invokes (`record-status`, `create-task`, ...), read from its
+ * FunctionName whether the placeholder is still `${RecordStatusFunctionArn}` or resolved the way
+ * the lint resolves it (`...:function:RecordStatusFunctionArn`).
+ */
+export function invokedStep(state: State): string | undefined {
+  if (state.Type !== 'Task' || !isObject(state.Parameters)) return undefined;
+  const functionName = state.Parameters.FunctionName;
+  if (typeof functionName !== 'string') return undefined;
+  const placeholder = /([A-Za-z0-9]+FunctionArn)\}?$/.exec(functionName)?.[1];
+  return stepFunctions.find((fn) => functionPlaceholder(fn.name) === placeholder)?.name;
+}
+
+/** The literal `status` a Task's payload records, if it names one. */
+export function recordedStatus(state: State): string | undefined {
+  if (state.Type !== 'Task') return undefined;
+  const status = payloadOf(state)?.status;
+  return typeof status === 'string' ? status : undefined;
+}
+
+/** The literal `name` of a task (create-task) or message (await-message) a step waits for. */
+export function awaitedName(state: State): string | undefined {
+  const name = payloadOf(state)?.name;
+  return typeof name === 'string' ? name : undefined;
+}
+
+export function waitsForTaskToken(state: State): boolean {
+  return state.Type === 'Task' && String(state.Resource).endsWith('.waitForTaskToken');
+}
+
+/** Whether entering this state closes the case with a status that type.json declares final. */
+export function recordsFinalStatus(state: State, type: TransactionType): boolean {
+  if (state.Type !== 'Task') return false;
+  if (invokedStep(state) === 'issue-certificate') return true;
+  const status = recordedStatus(state);
+  return status !== undefined && type.statuses.some((declared) => declared.code === status && declared.final);
+}
+
+const comparators: Record<string, string> = {
+  StringEquals: '==',
+  StringEqualsPath: '==',
+  NumericEquals: '==',
+  NumericEqualsPath: '==',
+  BooleanEquals: '==',
+  BooleanEqualsPath: '==',
+  TimestampEquals: '==',
+  TimestampEqualsPath: '==',
+  StringLessThan: '<',
+  NumericLessThan: '<',
+  TimestampLessThan: '<',
+  StringGreaterThan: '>',
+  NumericGreaterThan: '>',
+  TimestampGreaterThan: '>',
+  StringLessThanEquals: '<=',
+  NumericLessThanEquals: '<=',
+  TimestampLessThanEquals: '<=',
+  StringGreaterThanEquals: '>=',
+  NumericGreaterThanEquals: '>=',
+  TimestampGreaterThanEquals: '>=',
+  StringMatches: 'matches',
+  IsPresent: 'is present:',
+  IsNull: 'is null:',
+  IsBoolean: 'is boolean:',
+  IsNumeric: 'is numeric:',
+  IsString: 'is string:',
+  IsTimestamp: 'is timestamp:',
+};
+
+const shortPath = (path: unknown) => String(path).replace(/^\$\./, '');
+
+/** A Choice rule in words, e.g. `review.outcome == "approve"`. */
+export function describeChoiceRule(rule: Record<string, unknown>): string {
+  if (Array.isArray(rule.And)) return rule.And.map((inner) => describeChoiceRule(inner as Record<string, unknown>)).join(' and ');
+  if (Array.isArray(rule.Or)) return rule.Or.map((inner) => `(${describeChoiceRule(inner as Record<string, unknown>)})`).join(' or ');
+  if (isObject(rule.Not)) return `not (${describeChoiceRule(rule.Not)})`;
+  if (typeof rule.Condition === 'string') return rule.Condition;
+  const operator = Object.keys(rule).find((key) => key in comparators);
+  if (!operator) return 'rule';
+  const value = rule[operator];
+  const operand = operator.endsWith('Path') ? shortPath(value) : JSON.stringify(value);
+  return `${shortPath(rule.Variable)} ${comparators[operator]} ${operand}`;
+}
+
+/** Where a state can go next: Next, Choice rules and Default, and Catch handlers (a States.Timeout one as a timeout). */
+export function transitionsOf(state: State): Transition[] {
+  const transitions: Transition[] = [];
+  if (typeof state.Next === 'string') transitions.push({ target: state.Next, kind: 'next' });
+  if (Array.isArray(state.Choices)) {
+    for (const rule of state.Choices as Array<Record<string, unknown>>) {
+      if (typeof rule.Next === 'string') transitions.push({ target: rule.Next, kind: 'choice', label: describeChoiceRule(rule) });
+    }
+  }
+  if (typeof state.Default === 'string') transitions.push({ target: state.Default, kind: 'default', label: 'otherwise' });
+  if (Array.isArray(state.Catch)) {
+    for (const catcher of state.Catch as Array<{ ErrorEquals?: string[]; Next?: string }>) {
+      if (typeof catcher.Next !== 'string') continue;
+      const errors = catcher.ErrorEquals ?? [];
+      const timeout = errors.length === 1 && errors[0] === 'States.Timeout';
+      transitions.push({ target: catcher.Next, kind: timeout ? 'timeout' : 'catch', label: timeout ? 'timeout' : errors.join(', ') });
+    }
+  }
+  return transitions;
+}
+
+export function isTerminal(state: State): boolean {
+  return state.Type === 'Succeed' || state.Type === 'Fail' || state.End === true;
+}
+
+/** What a state does, in a few words, for diagrams and run reports: the status it records, the task or message it waits for. */
+export function describeState(state: State): string | undefined {
+  if (state.Type === 'Map' || state.Type === 'Parallel') return undefined;
+  if (state.Type === 'Wait') {
+    const how = state.Seconds ?? state.SecondsPath ?? state.Timestamp ?? state.TimestampPath;
+    return how === undefined ? undefined : `waits ${typeof how === 'number' ? `${how} s` : String(how)}`;
+  }
+  if (state.Type === 'Fail') return typeof state.Error === 'string' ? `fails: ${state.Error}` : undefined;
+  if (state.Type !== 'Task') return undefined;
+  const step = invokedStep(state);
+  const status = recordedStatus(state);
+  const name = awaitedName(state);
+  if (step === 'create-task') return `task "${name ?? '?'}"`;
+  if (step === 'await-message') return `awaits message "${name ?? '?'}"`;
+  if (step === 'issue-certificate') return `issues the document${status ? `; records "${status}"` : ''}`;
+  if (status !== undefined) return `records "${status}"`;
+  if (step) return step;
+  const resource = String(state.Resource);
+  if (resource.includes(':events:putEvents')) return 'publishes an event';
+  return resource.replace(/^arn:aws:states:::/, '');
+}
