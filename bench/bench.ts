@@ -63,24 +63,24 @@ const readCommands = new Set(['GetItemCommand', 'QueryCommand', 'ScanCommand', '
 /** Called once the stack has set the functions' environment: the clients module reads it at load. */
 async function countDynamoDbCalls(): Promise<void> {
   // The same module instance the in-process handlers use.
-  const { dynamodb: functionsDynamodb } = await import('../functions/commons/clients');
+  const { dynamodb: functionsDynamodb } = await import('../functions/commons/dynamodb.client');
   functionsDynamodb.middlewareStack.add(
-  (next, context) => async (args) => {
-    const command = context.commandName ?? '';
-    if (command === 'ScanCommand') capacity.scans += 1;
-    if (!withCapacity.has(command)) return next(args);
-    capacity.calls += 1;
-    if (readCommands.has(command)) capacity.reads += 1;
-    else capacity.writes += 1;
-    (args.input as Record<string, unknown>).ReturnConsumedCapacity = 'TOTAL';
-    const result = await next(args);
-    const consumed = (result.output as { ConsumedCapacity?: unknown }).ConsumedCapacity;
-    const units = (Array.isArray(consumed) ? consumed : consumed ? [consumed] : []).reduce((sum: number, c: { CapacityUnits?: number }) => sum + (c.CapacityUnits ?? 0), 0);
-    if (readCommands.has(command)) capacity.read += units;
-    else capacity.write += units;
-    return result;
-  },
-  { step: 'initialize', name: 'benchConsumedCapacity', priority: 'low' },
+    (next, context) => async (args) => {
+      const command = context.commandName ?? '';
+      if (command === 'ScanCommand') capacity.scans += 1;
+      if (!withCapacity.has(command)) return next(args);
+      capacity.calls += 1;
+      if (readCommands.has(command)) capacity.reads += 1;
+      else capacity.writes += 1;
+      (args.input as Record<string, unknown>).ReturnConsumedCapacity = 'TOTAL';
+      const result = await next(args);
+      const consumed = (result.output as { ConsumedCapacity?: unknown }).ConsumedCapacity;
+      const units = (Array.isArray(consumed) ? consumed : consumed ? [consumed] : []).reduce((sum: number, c: { CapacityUnits?: number }) => sum + (c.CapacityUnits ?? 0), 0);
+      if (readCommands.has(command)) capacity.read += units;
+      else capacity.write += units;
+      return result;
+    },
+    { step: 'initialize', name: 'benchConsumedCapacity', priority: 'low' },
   );
 }
 

@@ -22,7 +22,7 @@ export interface LocalProcessOptions {
   readonly stateDirectory: string;
   /** `npm` runs `npm start` as a developer would; `node` runs start.ts directly (faster). @default 'node' */
   readonly via?: 'npm' | 'node';
-  readonly ports?: { api: number; stepFunctions: number; dynamodb: number };
+  readonly ports?: { api: number; stepFunctions: number; dynamodb: number; s3: number };
   readonly env?: Record<string, string>;
   readonly readyTimeoutMs?: number;
 }
@@ -34,13 +34,14 @@ export interface LocalProcessOptions {
  * hook never runs.)
  */
 export async function spawnLocalStack(options: LocalProcessOptions): Promise<LocalProcess> {
-  const ports = options.ports ?? { api: await freePort(), stepFunctions: await freePort(), dynamodb: await freePort() };
+  const ports = options.ports ?? { api: await freePort(), stepFunctions: await freePort(), dynamodb: await freePort(), s3: await freePort() };
   const env: Record<string, string | undefined> = {
     ...process.env,
     LOKET_STATE_DIR: options.stateDirectory,
     LOKET_API_PORT: String(ports.api),
     LOKET_SFN_PORT: String(ports.stepFunctions),
     LOKET_DYNAMODB_PORT: String(ports.dynamodb),
+    LOKET_S3_PORT: String(ports.s3),
     LOKET_LOG_LEVEL: 'WARN',
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
     ...options.env,

@@ -15,3 +15,10 @@ export const transactionTypes: readonly TransactionType[] = [changeOfAddress, ev
 export function findTransactionType(key: string): TransactionType | undefined {
   return transactionTypes.find((type) => type.key === key);
 }
+
+/** The type a case was submitted as; a case whose type is no longer published is a deployment error. */
+export function typeOfCase(subject: { readonly id: string; readonly type: { readonly key: string } }): TransactionType {
+  const type = findTransactionType(subject.type.key);
+  if (!type) throw new Error(`case ${subject.id} has unknown type '${subject.type.key}'`);
+  return type;
+}

@@ -1,7 +1,7 @@
 import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { documentClient } from '../commons/clients';
+import { documentClient } from '../commons/dynamodb.client';
 import { requireEnv } from '../commons/config';
 import { environmentNames } from '../app.declaration';
 import { applicantId } from '../domain/applicant';
@@ -121,13 +121,14 @@ function pageOf<T>(sorted: Sorted[], limit: number): Page<T> {
 
 const activeStatuses: readonly TaskStatus[] = ['open', 'claimed'];
 
-function caseItem(subject: Case, head: AuditHead, open: boolean): Record<string, unknown> {
+function caseItem(subject: Case, head: AuditHead): Record<string, unknown> {
   return {
     ...keys.case(subject.id),
     ...byStatus.cases(subject.tenant, subject.status, subject.dueAt, subject.id),
     ...byOwner.cases(subject.tenant, applicantId(subject.applicant), subject.createdAt, subject.id),
     ...bySubmission.cases(subject.tenant, subject.type.key, subject.createdAt, subject.id),
-    ...(open ? byDueDay.cases(subject.dueAt, subject.id) : {}),
+    // Only open cases are in the deadline watcher's index.
+    ...(subject.closedAt === undefined ? byDueDay.cases(subject.dueAt, subject.id) : {}),
     entity: 'case',
     ...subject,
     auditHead: head,
@@ -257,7 +258,7 @@ export const caseRepository = {
             {
               Put: {
                 TableName: tableName,
-                Item: caseItem(subject, { sequence: event.sequence, hash: event.hash }, true),
+                Item: caseItem(subject, { sequence: event.sequence, hash: event.hash }),
                 ConditionExpression: 'attribute_not_exists(PK)',
               },
             },
@@ -290,7 +291,6 @@ export const caseRepository = {
   async update(
     id: string,
     decide: (current: Case) => CaseChange | undefined,
-    options: { isOpenAfter: (changed: Case) => boolean },
   ): Promise<Case | undefined> {
     for (let attempt = 1; ; attempt++) {
       const record = await readRecord(id);
@@ -307,7 +307,7 @@ export const caseRepository = {
               {
                 Put: {
                   TableName: tableName,
-                  Item: caseItem(changed, { sequence: event.sequence, hash: event.hash }, options.isOpenAfter(changed)),
+                  Item: caseItem(changed, { sequence: event.sequence, hash: event.hash }),
                   ConditionExpression: '#version = :expected',
                   ExpressionAttributeNames: { '#version': 'version' },
                   ExpressionAttributeValues: { ':expected': record.case.version },

@@ -1,5 +1,5 @@
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { documentClient } from '../commons/clients';
+import { documentClient } from '../commons/dynamodb.client';
 import { requireEnv } from '../commons/config';
 import { environmentNames } from '../app.declaration';
 import type { Tenant } from '../domain/tenant';

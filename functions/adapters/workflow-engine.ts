@@ -1,5 +1,5 @@
 import { ExecutionAlreadyExists, SendTaskSuccessCommand, StartExecutionCommand, StopExecutionCommand } from '@aws-sdk/client-sfn';
-import { stepFunctions } from '../commons/clients';
+import { stepFunctions } from '../commons/sfn.client';
 import { requireEnv } from '../commons/config';
 import { environmentNames } from '../app.declaration';
 

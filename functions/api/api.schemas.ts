@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { applicantSchema } from '../domain/applicant';
 import { isValidInsz, isValidKbo, normalizeInsz } from '../domain/identifiers';
 import { transactionTypeSchema } from '../domain/transaction-type';

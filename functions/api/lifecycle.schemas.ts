@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** The body of withdraw, suspend and resume: why, in the words the audit trail keeps. */
 export const reasonRequest = z.object({ reason: z.string().trim().min(1).max(2000) }).strict();

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { apiFunctions } from '../app.declaration';
 import type { FunctionDeclaration, RouteDeclaration } from '../app.declaration';
 import { applicantSchema } from '../domain/applicant';

@@ -1,7 +1,6 @@
 import { caseRepository } from '../adapters/case.repository';
 import { decodeCursor, encodeCursor } from '../adapters/cursor';
 import { callerOf, fieldErrors, httpHandler, json, languageOf, requireRole } from '../commons/http';
-import { isValidInsz, isValidKbo, normalizeInsz } from '../domain/identifiers';
 import { validationError } from '../domain/errors';
 import { permissions } from '../domain/permissions';
 import { searchCasesQuery } from './api.schemas';

@@ -1,16 +1,10 @@
-import { callerOf, httpHandler, json, languageOf, parseBody, requireRole } from '../commons/http';
 import { permissions } from '../domain/permissions';
 import { suspendCase } from '../use-cases/case-actions';
+import { caseActionHandler } from './case-action';
 import { reasonRequest } from './lifecycle.schemas';
-import { requireOwnCase } from './own-case';
-import { caseView } from './views';
-import { findTransactionType } from '../../workflows/catalogue';
 
-export const handler = httpHandler(async (event) => {
-  const caller = callerOf(event);
-  requireRole(caller, permissions.suspendCase);
-  const { reason } = parseBody(event, reasonRequest);
-  const subject = await requireOwnCase(caller, event.pathParameters?.id);
-  const saved = await suspendCase(subject, caller, reason);
-  return json(200, caseView(saved, findTransactionType(saved.type.key), languageOf(event)));
+export const handler = caseActionHandler({
+  roles: permissions.suspendCase,
+  body: reasonRequest,
+  act: (subject, caller, { reason }) => suspendCase(subject, caller, reason),
 });

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { isValidInsz, isValidKbo, normalizeInsz, normalizeKbo } from './identifiers';
 
 const inszSchema = z

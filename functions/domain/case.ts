@@ -62,6 +62,8 @@ export interface Case {
   readonly createdAt: string;
   readonly updatedAt: string;
   readonly dueAt: string;
+  /** When the case reached a final status; absent while it is open. */
+  readonly closedAt?: string;
   readonly decision?: Decision;
   readonly confidentiality: string;
   readonly executionArn: string;
@@ -150,6 +152,7 @@ export function transition(subject: Case, type: TransactionType, change: Transit
       status: target.code,
       statusHistory: [...subject.statusHistory, { status: target.code, at, by: actorName(change.actor) }],
       updatedAt: at,
+      ...(target.final ? { closedAt: at } : {}),
       decision,
       documents: change.document ? [...subject.documents, change.document] : subject.documents,
     },

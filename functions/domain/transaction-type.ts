@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 const localizedText = z.object({ nl: z.string().min(1), en: z.string().min(1) }).strict();
 export type LocalizedText = z.infer<typeof localizedText>;

@@ -1,9 +1,9 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { caseRepository } from '../adapters/case.repository';
 import { stepHandler } from '../commons/step';
 import { systemActor } from '../domain/actor';
-import { isClosed, suspend } from '../domain/case';
-import { findTransactionType } from '../../workflows/catalogue';
+import { suspend } from '../domain/case';
+import { typeOfCase } from '../../workflows/catalogue';
 
 const input = z.object({
   caseId: z.string(),
@@ -20,7 +20,7 @@ export const handler = stepHandler(input, async ({ caseId, name, taskToken, susp
   await caseRepository.update(
     caseId,
     (current) => {
-      const type = findTransactionType(current.type.key)!;
+      const type = typeOfCase(current);
       const wait = { caseId, name, since: now.toISOString(), token: taskToken, suspendsDeadline: suspendDeadline };
       if (suspendDeadline && !current.suspendedSince) {
         const suspended = suspend(current, type, { actor, now, reason: `waiting for message '${name}'` });
@@ -32,7 +32,6 @@ export const handler = stepHandler(input, async ({ caseId, name, taskToken, susp
         awaitMessage: wait,
       };
     },
-    { isOpenAfter: (changed) => !isClosed(changed, findTransactionType(changed.type.key)!) },
   );
   return { awaiting: name };
 });

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { stepHandler } from '../commons/step';
 import { createTask } from '../use-cases/case-lifecycle';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { stepHandler } from '../commons/step';
 import { fileDocument } from '../use-cases/case-documents';
 import { issueCertificate } from '../use-cases/case-lifecycle';

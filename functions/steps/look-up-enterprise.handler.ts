@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { enterpriseRegister } from '../adapters/enterprise-register';
 import { stepHandler } from '../commons/step';
 import { logger } from '../commons/powertools';

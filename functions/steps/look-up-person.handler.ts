@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { populationRegister } from '../adapters/population-register';
 import { stepHandler } from '../commons/step';
 import { logger } from '../commons/powertools';

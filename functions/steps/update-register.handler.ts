@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { caseRepository } from '../adapters/case.repository';
 import { populationRegister } from '../adapters/population-register';
 import { stepHandler } from '../commons/step';

@@ -8,20 +8,11 @@ import { extend, isClosed, resume, suspend, withdraw } from '../domain/case';
 import { conflict, notFound, validationError } from '../domain/errors';
 import type { Task } from '../domain/task';
 import { cancelTask, claimTask as claim, isActive } from '../domain/task';
-import type { TransactionType } from '../domain/transaction-type';
 import { schemaValidator } from '../domain/transaction-type';
-import { findTransactionType } from '../../workflows/catalogue';
-
-function typeOf(subject: Case): TransactionType {
-  const type = findTransactionType(subject.type.key);
-  if (!type) throw new Error(`case ${subject.id} has unknown type '${subject.type.key}'`);
-  return type;
-}
-
-const isOpenAfter = (changed: Case) => !isClosed(changed, typeOf(changed));
+import { typeOfCase } from '../../workflows/catalogue';
 
 async function save(caseId: string, decide: Parameters<typeof caseRepository.update>[1]): Promise<Case> {
-  const saved = await caseRepository.update(caseId, decide, { isOpenAfter });
+  const saved = await caseRepository.update(caseId, decide);
   if (!saved) throw notFound(`case ${caseId}`);
   return saved;
 }
@@ -34,7 +25,7 @@ async function save(caseId: string, decide: Parameters<typeof caseRepository.upd
 export async function withdrawCase(subject: Case, caller: Caller, reason?: string): Promise<Case> {
   const active = (await caseRepository.tasksOfCase(subject.id)).filter(isActive);
   const saved = await save(subject.id, (current) => ({
-    ...withdraw(current, typeOf(current), { actor: caller, now: new Date(), reason }),
+    ...withdraw(current, typeOfCase(current), { actor: caller, now: new Date(), reason }),
     tasks: active.map((task) => ({ task: cancelTask(task), expect: 'active' as const })),
   }));
   await workflowEngine.stop(saved.executionArn, `Withdrawn by ${caller.subject}`);
@@ -42,15 +33,15 @@ export async function withdrawCase(subject: Case, caller: Caller, reason?: strin
 }
 
 export async function suspendCase(subject: Case, caller: Caller, reason?: string): Promise<Case> {
-  return save(subject.id, (current) => suspend(current, typeOf(current), { actor: caller, now: new Date(), reason }));
+  return save(subject.id, (current) => suspend(current, typeOfCase(current), { actor: caller, now: new Date(), reason }));
 }
 
 export async function resumeCase(subject: Case, caller: Caller, reason?: string): Promise<Case> {
-  return save(subject.id, (current) => resume(current, typeOf(current), { actor: caller, now: new Date(), reason }));
+  return save(subject.id, (current) => resume(current, typeOfCase(current), { actor: caller, now: new Date(), reason }));
 }
 
 export async function extendCase(subject: Case, caller: Caller, days: number, reason: string): Promise<Case> {
-  return save(subject.id, (current) => extend(current, typeOf(current), { actor: caller, now: new Date(), days, reason }));
+  return save(subject.id, (current) => extend(current, typeOfCase(current), { actor: caller, now: new Date(), days, reason }));
 }
 
 /**
@@ -61,7 +52,7 @@ export async function extendCase(subject: Case, caller: Caller, days: number, re
  * 4. resumes the step with the message (SendTaskSuccess).
  */
 export async function deliverMessage(subject: Case, caller: Caller, name: string, data: Record<string, unknown>): Promise<Case> {
-  const type = typeOf(subject);
+  const type = typeOfCase(subject);
   const definition = type.messages[name];
   if (!definition) {
     throw validationError('unknown message', [{ path: 'name', message: `type '${type.key}' declares no message '${name}'` }]);

@@ -16,21 +16,14 @@ import { notFound } from '../domain/errors';
 import { cancelTask, isActive, openTask } from '../domain/task';
 import type { Tenant } from '../domain/tenant';
 import type { TransactionType } from '../domain/transaction-type';
-import { findTransactionType } from '../../workflows/catalogue';
-
-function typeOf(subject: Case): TransactionType {
-  const type = findTransactionType(subject.type.key);
-  if (!type) throw new Error(`case ${subject.id} has unknown type '${subject.type.key}'`);
-  return type;
-}
+import { typeOfCase } from '../../workflows/catalogue';
 
 async function requireCase(caseId: string): Promise<{ subject: Case; type: TransactionType }> {
   const subject = await caseRepository.get(caseId);
   if (!subject) throw notFound(`case ${caseId}`);
-  return { subject, type: typeOf(subject) };
+  return { subject, type: typeOfCase(subject) };
 }
 
-const stillOpen = (changed: Case) => !isClosed(changed, typeOf(changed));
 
 function countClosed(type: TransactionType, status: string): void {
   if (type.statuses.find((s) => s.code === status)?.final) {
@@ -70,8 +63,7 @@ export async function recordStatus(command: RecordStatusCommand, actor: Actor = 
       });
       const tasks: TaskWrite[] = activeTasks.map((task) => ({ task: cancelTask(task), expect: 'active' }));
       return { ...moved, tasks };
-    },
-    { isOpenAfter: stillOpen },
+    }
   );
   if (!saved) throw notFound(`case ${command.caseId}`);
   if (saved.version !== subject.version) countClosed(type, saved.status);
@@ -119,8 +111,7 @@ export async function createTask(command: CreateTaskCommand, now = new Date()): 
       });
       taskId = opened.task.id;
       return { case: current, audit: opened.audit, tasks: [{ task: opened.task, expect: 'new' }] };
-    },
-    { isOpenAfter: stillOpen },
+    }
   );
   return { taskId };
 }
@@ -168,8 +159,7 @@ export async function issueCertificate(command: IssueCertificateCommand, fileDoc
         decision: { outcome: status, decidedBy: command.decidedBy, ...(command.reason ? { reason: command.reason } : {}) },
         document,
       });
-    },
-    { isOpenAfter: stillOpen },
+    }
   );
   if (!saved) throw notFound(`case ${command.caseId}`);
   if (saved.version !== subject.version) countClosed(type, saved.status);

@@ -10,7 +10,7 @@ import { logger, metrics } from '../commons/powertools';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { fieldErrors } from '../commons/http';
 import type { Caller } from '../commons/http';
-import { applicantKind, applicantSchema } from '../domain/applicant';
+import { applicantKind } from '../domain/applicant';
 import { addDays, brusselsDate } from '../domain/calendar';
 import type { Case } from '../domain/case';
 import { caseNumber, openCase } from '../domain/case';

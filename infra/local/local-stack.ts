@@ -82,7 +82,8 @@ const eventBusName = 'loket';
 
 /**
  * Brings up the whole app on this machine: DynamoDB Local with the app's table and demo
- * tenants, the Step Functions endpoint with every workflow, and the HTTP API, all running
+ * tenants, an S3-compatible document store with the documents bucket, the Step Functions
+ * endpoint with every workflow, and the HTTP API, all running
  * the same handlers as on AWS. Only the environment differs.
  */
 export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
