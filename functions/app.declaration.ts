@@ -201,6 +201,8 @@ export const functions: readonly FunctionDeclaration[] = [
     entry: 'functions/steps/create-task.handler.ts',
     description: 'Creates a human task that holds the waiting workflow step’s task token',
     kind: 'step',
+    // Resumes a re-run workflow at once when the task was answered or the message received before.
+    sendsTaskResults: true,
     table: 'readWrite',
   },
   {
@@ -208,6 +210,8 @@ export const functions: readonly FunctionDeclaration[] = [
     entry: 'functions/steps/await-message.handler.ts',
     description: 'Registers that a workflow step waits for a message on its case',
     kind: 'step',
+    // Resumes a re-run workflow at once when the task was answered or the message received before.
+    sendsTaskResults: true,
     table: 'readWrite',
   },
   {

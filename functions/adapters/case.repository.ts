@@ -26,6 +26,8 @@ interface AuditHead {
 export interface TaskWrite {
   readonly task: Task;
   readonly expect: 'new' | 'active';
+  /** The token the task must still hold: a step that re-ran in the meantime gave it a new one. */
+  readonly expectToken?: string;
 }
 
 /** What one change to a case writes, all together or not at all. */
@@ -160,9 +162,13 @@ function taskPut(write: TaskWrite): TransactItem {
     write.expect === 'new'
       ? { ConditionExpression: 'attribute_not_exists(PK)' }
       : {
-          ConditionExpression: '#status IN (:open, :claimed)',
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':open': activeStatuses[0], ':claimed': activeStatuses[1] },
+          ConditionExpression: `#status IN (:open, :claimed)${write.expectToken === undefined ? '' : ' AND #token = :token'}`,
+          ExpressionAttributeNames: { '#status': 'status', ...(write.expectToken === undefined ? {} : { '#token': 'token' }) },
+          ExpressionAttributeValues: {
+            ':open': activeStatuses[0],
+            ':claimed': activeStatuses[1],
+            ...(write.expectToken === undefined ? {} : { ':token': write.expectToken }),
+          },
         };
   return { Put: { TableName: tableName, Item: taskItem(write.task), ...guard } };
 }

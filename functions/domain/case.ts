@@ -48,6 +48,14 @@ export interface Extension {
   readonly by: string;
 }
 
+/** A message as its waiting step received it. */
+export interface DeliveredMessage {
+  readonly name: string;
+  readonly data: Readonly<Record<string, unknown>>;
+  readonly receivedAt: string;
+  readonly by: string;
+}
+
 /** A case (zaak): one applicant's transaction of one type, for one tenant. */
 export interface Case {
   readonly id: string;
@@ -71,6 +79,8 @@ export interface Case {
   /** Set while the case is suspended (opgeschort): the deadline clock stands still. */
   readonly suspendedSince?: string;
   readonly extensions?: readonly Extension[];
+  /** Messages delivered to the workflow, kept so that a re-run of the workflow does not wait for them again. */
+  readonly messages?: readonly DeliveredMessage[];
   /** Optimistic-locking version: every saved change increments it by one. */
   readonly version: number;
 }

@@ -129,6 +129,18 @@ export function claimTask(task: Task, actor: Actor & { kind: 'user' }, now: Date
   };
 }
 
+/** What the waiting workflow step receives when its task is completed. */
+export interface TaskResult {
+  readonly outcome: string;
+  readonly reason: string | null;
+  readonly completedBy: string;
+  readonly data: Readonly<Record<string, unknown>>;
+}
+
+export function taskResultOf(completion: TaskCompletion): TaskResult {
+  return { outcome: completion.outcome, reason: completion.reason ?? null, completedBy: completion.by, data: completion.data ?? {} };
+}
+
 /** Cancels an active task, e.g. when its case closes without it. */
 export function cancelTask(task: Task): Task {
   return { ...task, status: 'cancelled' };

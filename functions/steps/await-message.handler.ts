@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { caseRepository } from '../adapters/case.repository';
+import { workflowEngine } from '../adapters/workflow-engine';
 import { stepHandler } from '../commons/step';
 import { systemActor } from '../domain/actor';
 import { suspend } from '../domain/case';
@@ -15,6 +16,12 @@ const input = z.object({
 
 /** Registers that a step waits for a message; POST /v1/cases/{id}/messages resumes it with the token. */
 export const handler = stepHandler(input, async ({ caseId, name, taskToken, suspendDeadline }) => {
+  // A re-run workflow (recovery, redrive) does not wait again for a message the case already received.
+  const received = (await caseRepository.get(caseId))?.messages?.find((message) => message.name === name);
+  if (received) {
+    await workflowEngine.resume(taskToken, received);
+    return { awaiting: name, alreadyReceived: true };
+  }
   const now = new Date();
   const actor = systemActor('await-message');
   await caseRepository.update(

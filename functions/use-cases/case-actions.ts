@@ -3,7 +3,7 @@ import { workflowEngine } from '../adapters/workflow-engine';
 import { logger } from '../commons/powertools';
 import type { Caller } from '../commons/http';
 import { fieldErrors } from '../commons/http';
-import type { Case } from '../domain/case';
+import type { Case, DeliveredMessage } from '../domain/case';
 import { extend, isClosed, resume, suspend, withdraw } from '../domain/case';
 import { conflict, notFound, validationError } from '../domain/errors';
 import type { Task } from '../domain/task';
@@ -63,11 +63,12 @@ export async function deliverMessage(subject: Case, caller: Caller, name: string
   const wait = await caseRepository.messageWait(subject.id, name);
   if (!wait) throw conflict(`no step of case ${subject.number} is waiting for message '${name}'`);
   const now = new Date();
+  const delivered: DeliveredMessage = { name, data: valid.data as Record<string, unknown>, receivedAt: now.toISOString(), by: caller.subject };
   const saved = await save(subject.id, (current) => {
     // A wait that suspended the deadline ends the suspension when the message arrives.
     const resumed = wait.suspendsDeadline && current.suspendedSince ? resume(current, type, { actor: caller, now }).case : current;
     return {
-      case: { ...resumed, updatedAt: now.toISOString() },
+      case: { ...resumed, messages: [...(current.messages ?? []), delivered], updatedAt: now.toISOString() },
       audit: {
         action: 'message.received',
         actor: caller,
@@ -78,7 +79,7 @@ export async function deliverMessage(subject: Case, caller: Caller, name: string
     };
   });
   try {
-    await workflowEngine.resume(wait.token, { name, data: valid.data, receivedAt: now.toISOString(), by: caller.subject });
+    await workflowEngine.resume(wait.token, delivered);
   } catch (error) {
     logger.warn('Message delivered to a step that no longer waits', { caseId: subject.id, name, error: (error as Error).name });
     throw conflict(`the step of case ${subject.number} no longer waits for message '${name}'`);

@@ -1,5 +1,6 @@
 import { ulid } from 'ulid';
 import { caseRepository } from '../adapters/case.repository';
+import { workflowEngine } from '../adapters/workflow-engine';
 import type { TaskWrite } from '../adapters/case.repository';
 import { populationRegister } from '../adapters/population-register';
 import { tenantRepository } from '../adapters/tenant.repository';
@@ -13,7 +14,7 @@ import type { Case, CaseDocument, Decision, DocumentFile } from '../domain/case'
 import { isClosed, transition } from '../domain/case';
 import { buildDocument } from '../domain/certificate';
 import { notFound } from '../domain/errors';
-import { cancelTask, isActive, openTask } from '../domain/task';
+import { cancelTask, isActive, openTask, taskResultOf } from '../domain/task';
 import type { Tenant } from '../domain/tenant';
 import type { TransactionType } from '../domain/transaction-type';
 import { typeOfCase } from '../../workflows/catalogue';
@@ -52,8 +53,8 @@ export async function recordStatus(command: RecordStatusCommand, actor: Actor = 
   const saved = await caseRepository.update(
     subject.id,
     (current) => {
-      // A retried step finds its status recorded; a case closed meanwhile (withdrawn) moves no more.
-      if (current.status === command.status || isClosed(current, type)) return undefined;
+      // A retried or re-run step finds its status reached already; a case closed meanwhile (withdrawn) moves no more.
+      if (current.statusHistory.some((change) => change.status === command.status) || isClosed(current, type)) return undefined;
       const moved = transition(current, type, {
         status: command.status,
         actor,
@@ -86,7 +87,14 @@ export async function createTask(command: CreateTaskCommand, now = new Date()): 
   const { subject, type } = await requireCase(command.caseId);
   const definition = type.tasks[command.name];
   if (!definition) throw new Error(`type '${type.key}' declares no task '${command.name}'`);
-  const existing = (await caseRepository.tasksOfCase(subject.id)).find((task) => task.name === command.name && isActive(task));
+  const tasks = await caseRepository.tasksOfCase(subject.id);
+  // A re-run workflow (recovery, redrive) does not ask again what a task already answered.
+  const done = tasks.find((task) => task.name === command.name && task.status === 'completed' && task.completion);
+  if (done?.completion) {
+    await workflowEngine.resume(command.taskToken, taskResultOf(done.completion));
+    return { taskId: done.id };
+  }
+  const existing = tasks.find((task) => task.name === command.name && isActive(task));
   let taskId = existing?.id ?? ulid(now.getTime());
   await caseRepository.update(
     subject.id,

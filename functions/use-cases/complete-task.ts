@@ -6,15 +6,7 @@ import { logger } from '../commons/powertools';
 import type { Caller } from '../commons/http';
 import { conflict, notFound } from '../domain/errors';
 import type { Task } from '../domain/task';
-import { completeTask as complete } from '../domain/task';
-
-/** What the waiting workflow step receives as its result. */
-export interface TaskResult {
-  readonly outcome: string;
-  readonly reason: string | null;
-  readonly completedBy: string;
-  readonly data: Record<string, unknown>;
-}
+import { completeTask as complete, taskResultOf } from '../domain/task';
 
 /**
  * Completes a task for a clerk:
@@ -32,26 +24,13 @@ export async function completeTask(taskId: string, request: CompleteTaskRequest,
   await caseRepository.update(
     task.caseId,
     (current) => {
-      const done = complete(task, {
-        outcome: request.outcome,
-        actor: caller,
-        now,
-        reason: request.reason ?? reason,
-        data: request.data,
-      });
+      const done = complete(task, { outcome: request.outcome, actor: caller, now, reason: request.reason ?? reason, data: request.data });
       completed = done.task;
-      return { case: current, audit: done.audit, tasks: [{ task: done.task, expect: 'active' }] };
-    },
-  );
-  if (!completed) throw notFound(`case of task ${taskId}`);
-  const result: TaskResult = {
-    outcome: request.outcome,
-    reason: completed.completion?.reason ?? null,
-    completedBy: caller.subject,
-    data: request.data ?? {},
-  };
+      return { case: current, audit: done.audit, tasks: [{ task: done.task, expect: 'active', expectToken: task.token }] };
+    });
+  if (!completed?.completion) throw notFound(`case of task ${taskId}`);
   try {
-    await workflowEngine.resume(task.token, result);
+    await workflowEngine.resume(task.token, taskResultOf(completed.completion));
   } catch (error) {
     if (error instanceof SFNServiceException && ['TaskTimedOut', 'TaskDoesNotExist', 'InvalidToken'].includes(error.name)) {
       logger.warn('Completed task whose workflow step no longer waits', { taskId, error: error.name });
