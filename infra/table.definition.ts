@@ -12,7 +12,16 @@ export interface IndexDefinition extends KeySchema {
   readonly indexName: string;
   /** The access pattern the index serves. */
   readonly purpose: string;
+  /**
+   * The non-key attributes the index copies; absent means all of them. Every write of an
+   * item is also a write to each index it is in, priced by the projected size: an index
+   * that serves only summaries copies only those.
+   */
+  readonly projectedAttributes?: readonly string[];
 }
+
+/** What a case search result shows; the indexes that only serve searches copy just these. */
+export const caseSummaryAttributes = ['id', 'number', 'tenant', 'type', 'applicant', 'status', 'createdAt', 'updatedAt', 'dueAt'] as const;
 
 export interface TableDefinition extends KeySchema {
   readonly timeToLiveAttribute: string;
@@ -41,18 +50,21 @@ export const tableDefinition: TableDefinition = {
       partitionKey: 'GSI3PK',
       sortKey: 'GSI3SK',
       purpose: 'open cases across tenants by due date, for the deadline watcher',
+      projectedAttributes: caseSummaryAttributes,
     },
     {
       indexName: 'GSI4',
       partitionKey: 'GSI4PK',
       sortKey: 'GSI4SK',
       purpose: "a tenant's cases by transaction type, in order of submission",
+      projectedAttributes: caseSummaryAttributes,
     },
     {
       indexName: 'GSI5',
       partitionKey: 'GSI5PK',
       sortKey: 'GSI5SK',
       purpose: "all of a tenant's cases, in order of submission",
+      projectedAttributes: caseSummaryAttributes,
     },
   ],
 };

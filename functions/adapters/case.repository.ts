@@ -4,6 +4,7 @@ import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { documentClient } from '../commons/dynamodb.client';
 import { requireEnv } from '../commons/config';
 import { environmentNames } from '../app.declaration';
+import type { caseSummaryAttributes } from '../../infra/table.definition';
 import { applicantId } from '../domain/applicant';
 import type { AuditDraft, AuditEvent } from '../domain/audit';
 import { chainEvent, genesisHash } from '../domain/audit';
@@ -64,6 +65,9 @@ export interface Page<T> {
   /** The sort key after which the next page starts; absent on the last page. */
   readonly after?: string;
 }
+
+/** A case as the search indexes hold it (see caseSummaryAttributes in the table definition). */
+export type CaseSummary = Pick<Case, (typeof caseSummaryAttributes)[number]>;
 
 export interface CaseQuery {
   readonly tenant: string;
@@ -390,7 +394,7 @@ export const caseRepository = {
   },
 
   /** A tenant's cases through the index that serves the most selective filter; the others filter within it. */
-  async searchCases(query: CaseQuery): Promise<Page<Case>> {
+  async searchCases(query: CaseQuery): Promise<Page<CaseSummary>> {
     const filters: string[] = [];
     const names: Record<string, string> = {};
     const values: Record<string, unknown> = {};
@@ -420,7 +424,7 @@ export const caseRepository = {
       limit: query.limit,
       filter: filters.length > 0 ? { expression: filters.join(' AND '), names, values } : undefined,
     });
-    return pageOf<Case>(page.items, query.limit);
+    return pageOf<CaseSummary>(page.items, query.limit);
   },
 
   /** A case's audit trail in order. */

@@ -1,14 +1,18 @@
 import { caseRepository } from '../adapters/case.repository';
 import { callerOf, httpHandler, json, languageOf, requireRole } from '../commons/http';
 import { permissions } from '../domain/permissions';
-import { requireOwnCase } from './own-case';
+import { isCaseId, ownCaseOnly } from './own-case';
 import { caseView } from './views';
 import { findTransactionType } from '../../workflows/catalogue';
 
 export const handler = httpHandler(async (event) => {
   const caller = callerOf(event);
   requireRole(caller, permissions.readCase);
-  const found = await requireOwnCase(caller, event.pathParameters?.id);
-  const [tasks, waits] = await Promise.all([caseRepository.tasksOfCase(found.id), caseRepository.messageWaitsOf(found.id)]);
+  const id = event.pathParameters?.id;
+  // The three reads go out together; the tenant check comes before anything is shown.
+  const [stored, tasks, waits] = isCaseId(id)
+    ? await Promise.all([caseRepository.get(id), caseRepository.tasksOfCase(id), caseRepository.messageWaitsOf(id)])
+    : [undefined, [], []];
+  const found = ownCaseOnly(caller, id, stored);
   return json(200, caseView(found, findTransactionType(found.type.key), languageOf(event), tasks, waits));
 });

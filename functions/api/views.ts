@@ -1,3 +1,4 @@
+import type { CaseSummary } from '../adapters/case.repository';
 import type { Case } from '../domain/case';
 import type { MessageWait } from '../domain/message-wait';
 import type { Task } from '../domain/task';
@@ -10,13 +11,13 @@ export function taskView(task: Task) {
   return visible;
 }
 
-function statusView(subject: Case, type: TransactionType | undefined, language: Language) {
+function statusView(subject: Pick<Case, 'status'>, type: TransactionType | undefined, language: Language) {
   const status = type ? findStatus(type, subject.status) : undefined;
   return { code: subject.status, text: status?.citizenText[language] ?? subject.status, final: status?.final ?? false };
 }
 
 /** A case as a search result shows it. */
-export function caseSummary(subject: Case, type: TransactionType | undefined, language: Language) {
+export function caseSummary(subject: CaseSummary, type: TransactionType | undefined, language: Language) {
   return {
     id: subject.id,
     number: subject.number,

@@ -262,9 +262,19 @@ export class LoketFunction extends NodejsFunction {
     return this;
   }
 
-  /** Lets the function report task outcomes (SendTaskSuccess/Failure/Heartbeat) to these state machines. */
-  grantTaskResults(stateMachines: Iterable<IStateMachine>): this {
-    for (const stateMachine of stateMachines) stateMachine.grantTaskResponse(this);
+  /**
+   * Lets the function report task outcomes (SendTaskSuccess/Failure/Heartbeat) to the named
+   * state machines. By name rather than by reference: workflow steps hold this grant too,
+   * and the workflows reference their steps, so a reference back would be a cycle.
+   */
+  grantTaskResults(stateMachineNames: readonly string[]): this {
+    const stack = Stack.of(this);
+    const stateMachineArns = stateMachineNames.map((name) =>
+      stack.formatArn({ service: 'states', resource: 'stateMachine', resourceName: name, arnFormat: ArnFormat.COLON_RESOURCE_NAME }),
+    );
+    this.addToRolePolicy(
+      new PolicyStatement({ actions: ['states:SendTaskSuccess', 'states:SendTaskFailure', 'states:SendTaskHeartbeat'], resources: stateMachineArns }),
+    );
     return this;
   }
 }

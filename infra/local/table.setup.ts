@@ -28,7 +28,9 @@ export async function ensureTable(client: DynamoDBClient, tableName: string): Pr
             { AttributeName: index.partitionKey, KeyType: 'HASH' },
             { AttributeName: index.sortKey, KeyType: 'RANGE' },
           ],
-          Projection: { ProjectionType: 'ALL' },
+          Projection: index.projectedAttributes
+            ? { ProjectionType: 'INCLUDE', NonKeyAttributes: [...index.projectedAttributes] }
+            : { ProjectionType: 'ALL' },
         })),
       }),
     );

@@ -88,15 +88,15 @@ export class StatelessStack extends Stack {
       tableKey: props.key,
       eventBus: props.eventBus,
     });
-    const stateMachines = Object.values(this.workflows.stateMachines);
+    const stateMachineNames = Object.keys(this.workflows.stateMachines).map(stateMachineNameOf);
 
     for (const declaration of declarations) {
       const fn = functions[declaration.name]!;
       if (declaration.table) fn.bindTable(props.table, declaration.table, { key: props.key });
       if (declaration.documents) fn.bindDocuments(props.documentsBucket, declaration.documents);
       if (declaration.startsExecutions) fn.bindStateMachines(this.workflows.stateMachines);
-      if (declaration.sendsTaskResults) fn.grantTaskResults(stateMachines);
-      if (declaration.stopsExecutions) fn.grantStopExecutions(Object.keys(this.workflows.stateMachines).map(stateMachineNameOf));
+      if (declaration.sendsTaskResults) fn.grantTaskResults(stateMachineNames);
+      if (declaration.stopsExecutions) fn.grantStopExecutions(stateMachineNames);
     }
 
     const accessLogs = new LogGroup(this, 'ApiAccessLogs', {

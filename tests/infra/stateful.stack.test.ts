@@ -27,7 +27,7 @@ describe('stateful stack', () => {
     });
   });
 
-  test('every declared GSI exists with its keys and projection ALL', () => {
+  test('every declared GSI exists with its keys and its projection (all, or the declared attributes)', () => {
     stateful.hasResourceProperties('AWS::DynamoDB::Table', {
       GlobalSecondaryIndexes: tableDefinition.globalSecondaryIndexes.map((index) => ({
         IndexName: index.indexName,
@@ -35,7 +35,9 @@ describe('stateful stack', () => {
           { AttributeName: index.partitionKey, KeyType: 'HASH' },
           { AttributeName: index.sortKey, KeyType: 'RANGE' },
         ],
-        Projection: { ProjectionType: 'ALL' },
+        Projection: index.projectedAttributes
+          ? { ProjectionType: 'INCLUDE', NonKeyAttributes: [...index.projectedAttributes] }
+          : { ProjectionType: 'ALL' },
       })),
     });
   });

@@ -159,10 +159,12 @@ describe('least privilege', () => {
     },
   );
 
-  test('step functions can neither start executions nor report task results', () => {
+  test('step functions never start or stop executions; only those declared to may report task results', () => {
     for (const fn of stepFunctions) {
-      expect(actionsOf(functionStatements(template, fn.name)).filter((action) => action.startsWith('states:'))).toEqual([]);
+      const states = actionsOf(functionStatements(template, fn.name)).filter((action) => action.startsWith('states:'));
+      expect(states).toEqual(fn.sendsTaskResults ? ['states:SendTaskFailure', 'states:SendTaskHeartbeat', 'states:SendTaskSuccess'] : []);
     }
+    expect(stepFunctions.filter((fn) => fn.sendsTaskResults).map((fn) => fn.name).sort()).toEqual(['await-message', 'create-task']);
   });
 });
 

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { PDFDocument, PDFName, PDFRawStream, decodePDFRawStream } from 'pdf-lib';
+import { PDFDocument, PDFRawStream, decodePDFRawStream } from 'pdf-lib';
 import type { CaseDocument } from '../../../functions/domain/case';
 import { renderDocumentPdf } from '../../../functions/adapters/pdf.renderer';
 
