@@ -154,6 +154,7 @@ export const caseViewSchema = z.object({
   createdAt: timestamp,
   updatedAt: timestamp,
   dueAt: timestamp,
+  closedAt: timestamp.optional().describe('When the case reached a final status'),
   decision: decision.optional(),
   confidentiality: z.string(),
   documents: z.array(caseDocument),

@@ -38,17 +38,19 @@ export function caseView(
   tasks: readonly Task[] = [],
   waits: readonly MessageWait[] = [],
 ) {
+  const status = statusView(subject, type, language);
   return {
     id: subject.id,
     number: subject.number,
     type: subject.type,
     applicant: subject.applicant,
     data: subject.data,
-    status: statusView(subject, type, language),
+    status,
     statusHistory: subject.statusHistory,
     createdAt: subject.createdAt,
     updatedAt: subject.updatedAt,
     dueAt: subject.dueAt,
+    ...(subject.closedAt ? { closedAt: subject.closedAt } : {}),
     ...(subject.decision ? { decision: subject.decision } : {}),
     confidentiality: subject.confidentiality,
     documents: subject.documents,
@@ -56,7 +58,7 @@ export function caseView(
     extensions: subject.extensions ?? [],
     openTasks: tasks.filter((task) => task.status === 'open' || task.status === 'claimed').map(taskView),
     // A wait that timed out, or of a withdrawn case, waits for nothing any more.
-    awaitingMessages: statusView(subject, type, language).final ? [] : waits.map((wait) => ({ name: wait.name, since: wait.since })),
+    awaitingMessages: status.final ? [] : waits.map((wait) => ({ name: wait.name, since: wait.since })),
     version: subject.version,
   };
 }
