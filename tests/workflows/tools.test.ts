@@ -149,7 +149,9 @@ describe('diagram', () => {
     expect(svg).toMatch(/<g class="state plain" data-state="RecordUnderReview">/);
     expect(svg).toContain('review.outcome == &quot;approve&quot;');
     expect(svg).toContain('>timeout</text>');
-    expect(svg).toContain('>States.ALL</text>');
+    // Catch-alls into the failure path are noted on the box rather than drawn across the picture.
+    expect(svg).toContain('on error → RecordFailed</text>');
+    expect(svg).not.toMatch(/<path[^>]*><title>LookUpApplicant → RecordFailed/);
     expect(readFileSync(files.mermaid, 'utf8')).toMatch(/-\.->\|"timeout"\|/);
   });
 });

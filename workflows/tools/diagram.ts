@@ -275,6 +275,13 @@ function drawLayout(frame: Layout, offsetX: number, offsetY: number, type: Trans
       const target = frame.nodes.get(transition.target);
       if (!target) continue;
       const style = edgeStyle[transition.kind];
+      // Catch-alls into the failure path are on nearly every Task: a note on the box, not a line across the picture.
+      if (transition.kind === 'catch' && transition.label === 'States.ALL' && toneOf(target.state, type) === 'failure') {
+        labels.push(
+          `<text x="${(x + node.box.width).toFixed(1)}" y="${(y + node.box.height + 11).toFixed(1)}" text-anchor="end" class="on-error" fill="${style.stroke}"><title>${escapeXml(`${node.name} → ${transition.target} (States.ALL)`)}</title>on error → ${escapeXml(transition.target)}</text>`,
+        );
+        continue;
+      }
       const x1 = x + node.box.width / 2;
       const y1 = y + node.box.height;
       const x2 = offsetX + target.x + target.box.width / 2;
@@ -326,10 +333,10 @@ export function toSvg(machine: Machine, type: TransactionType): string {
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="Helvetica, Arial, sans-serif" font-size="12">`,
     `<title>${escapeXml(`${type.title.en} (${type.key} v${type.version})`)}</title>`,
     `<defs>${markers.join('')}</defs>`,
-    '<style>.name{font-weight:bold;fill:#1c2733}.detail{fill:#44546a;font-size:11px}.branch{fill:#44546a;font-style:italic;font-size:11px}.edge-label text{font-size:10px}</style>',
+    '<style>.name{font-weight:bold;fill:#1c2733}.detail{fill:#44546a;font-size:11px}.branch{fill:#44546a;font-style:italic;font-size:11px}.edge-label text{font-size:10px}.on-error{font-size:9px}</style>',
     `<rect width="${width}" height="${height}" fill="#ffffff"/>`,
     `<text x="${margin}" y="${margin - 8}" font-size="16" font-weight="bold" fill="#1c2733">${escapeXml(`${type.title.en} · ${type.key} v${type.version}`)}</text>`,
-    `<text x="${margin}" y="${margin + 10}" font-size="11" fill="#44546a">green: records a final status · red: failure · dashed: Catch (red) or timeout (orange)</text>`,
+    `<text x="${margin}" y="${margin + 10}" font-size="11" fill="#44546a">green: records a final status · red: failure · dashed: Catch (red) or timeout (orange) · "on error → X": every other error goes to X</text>`,
   ];
   drawLayout(frame, margin, margin + titleHeight, type, out);
   out.push('</svg>');
