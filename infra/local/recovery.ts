@@ -1,6 +1,6 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ExecutionAlreadyExists, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
-import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { byDueDay } from '../../functions/adapters/table-keys';
 import type { Case } from '../../functions/domain/case';
 import type { WorkflowInput } from '../../functions/use-cases/submit-case';
@@ -31,9 +31,9 @@ export interface Recovery {
  * closed case is not issued twice), so the workflow runs up to where it stood and waits
  * there again. AWS keeps executions durably and needs none of this.
  *
- * Open cases are read with a Scan of GSI3, the sparse index that holds only open cases.
- * A Scan is acceptable here: it runs once at start-up of the local host, never on a
- * request path.
+ * Open cases are found with a Scan of GSI3, the sparse index that holds only open cases,
+ * and then read whole from the table (the index projects only a summary). A Scan is
+ * acceptable here: it runs once at start-up of the local host, never on a request path.
  */
 export async function resumeOpenCases(options: RecoveryOptions): Promise<Recovery> {
   const documents = DynamoDBDocumentClient.from(options.dynamodb);
@@ -44,17 +44,13 @@ export async function resumeOpenCases(options: RecoveryOptions): Promise<Recover
     let startKey: Record<string, unknown> | undefined;
     do {
       const page = await documents.send(
-        new ScanCommand({
-          TableName: options.tableName,
-          IndexName: byDueDay.index,
-          FilterExpression: '#entity = :case',
-          ExpressionAttributeNames: { '#entity': 'entity' },
-          ExpressionAttributeValues: { ':case': 'case' },
-          ExclusiveStartKey: startKey,
-        }),
+        new ScanCommand({ TableName: options.tableName, IndexName: byDueDay.index, ExclusiveStartKey: startKey }),
       );
       startKey = page.LastEvaluatedKey;
-      for (const item of (page.Items ?? []) as Case[]) {
+      for (const entry of page.Items ?? []) {
+        const { Item } = await documents.send(new GetCommand({ TableName: options.tableName, Key: { PK: entry.PK, SK: entry.SK }, ConsistentRead: true }));
+        if (!Item) continue;
+        const item = Item as Case;
         const type = findTransactionType(item.type.key);
         const stateMachineArn = options.stateMachineArns[item.type.key];
         if (!type || !stateMachineArn) {
