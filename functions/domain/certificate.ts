@@ -1,4 +1,5 @@
 import type { Case, CaseDocument } from './case';
+import type { LocalizedText } from './transaction-type';
 import type { Tenant } from './tenant';
 
 /** The register's view of the applicant, as far as the certificate needs it. */
@@ -21,6 +22,18 @@ export function formatInsz(insz: string): string {
  * register places the applicant in the tenant's municipality the address is certified;
  * otherwise the certificate rests on the check a clerk made.
  */
+/** The parts every document shares: its case's number as reference, the issue time, the applicant's language. */
+function documentOf(kind: CaseDocument['kind'], input: DocumentInput, title: LocalizedText, text: LocalizedText): CaseDocument {
+  return {
+    kind,
+    reference: input.subject.number,
+    issuedAt: input.now.toISOString(),
+    language: input.subject.data.language === 'en' ? 'en' : 'nl',
+    title,
+    text,
+  };
+}
+
 interface DocumentInput {
   readonly subject: Case;
   readonly tenant: Tenant;
@@ -50,14 +63,7 @@ export function buildCertificate(input: DocumentInput): CaseDocument {
       : `resides within ${tenant.name.en}, as checked by municipal staff.`,
     `Issued on ${day}${purpose ? ` for: ${purpose}` : ''}. Reference ${subject.number}.`,
   ].join(' ');
-  return {
-    kind: 'certificate',
-    reference: subject.number,
-    issuedAt: now.toISOString(),
-    language: subject.data.language === 'en' ? 'en' : 'nl',
-    title: { nl: 'Attest van woonst', en: 'Proof of residence' },
-    text: { nl, en },
-  };
+  return documentOf('certificate', input, { nl: 'Attest van woonst', en: 'Proof of residence' }, { nl, en });
 }
 
 /** A resident parking permit (bewonerskaart) for one vehicle, in the tenant's name. */
@@ -65,21 +71,14 @@ export function buildParkingPermit(input: DocumentInput): CaseDocument {
   const { subject, tenant, person, now } = input;
   const plate = String(subject.data.licensePlate ?? '');
   const zone = typeof subject.data.zone === 'string' ? subject.data.zone : undefined;
-  const holder = person ? `${person.givenName} ${person.familyName}` : 'insz' in subject.applicant ? formatInsz(subject.applicant.insz) : '';
+  const holder = holderOf(subject, person);
   const validUntil = new Date(now.getTime() + 365 * 24 * 60 * 60 * 1000);
   const from = brusselsDay(now);
   const until = brusselsDay(validUntil);
-  return {
-    kind: 'permit',
-    reference: subject.number,
-    issuedAt: now.toISOString(),
-    language: subject.data.language === 'en' ? 'en' : 'nl',
-    title: { nl: 'Bewonerskaart', en: 'Resident parking permit' },
-    text: {
-      nl: `${tenant.name.nl} verleent ${holder} een bewonerskaart voor het voertuig ${plate}${zone ? ` in zone ${zone}` : ''}, geldig van ${from} tot ${until}. Referentie ${subject.number}.`,
-      en: `${tenant.name.en} grants ${holder} a resident parking permit for vehicle ${plate}${zone ? ` in zone ${zone}` : ''}, valid from ${from} to ${until}. Reference ${subject.number}.`,
-    },
-  };
+  return documentOf('permit', input, { nl: 'Bewonerskaart', en: 'Resident parking permit' }, {
+    nl: `${tenant.name.nl} verleent ${holder} een bewonerskaart voor het voertuig ${plate}${zone ? ` in zone ${zone}` : ''}, geldig van ${from} tot ${until}. Referentie ${subject.number}.`,
+    en: `${tenant.name.en} grants ${holder} a resident parking permit for vehicle ${plate}${zone ? ` in zone ${zone}` : ''}, valid from ${from} to ${until}. Reference ${subject.number}.`,
+  });
 }
 
 function holderOf(subject: Case, person?: CertifiedPerson): string {
@@ -89,43 +88,29 @@ function holderOf(subject: Case, person?: CertifiedPerson): string {
 
 /** An event permit (evenementenvergunning), final once the objection period has passed. */
 export function buildEventPermit(input: DocumentInput): CaseDocument {
-  const { subject, tenant, person, now } = input;
+  const { subject, tenant, person } = input;
   const event = String(subject.data.eventName ?? '');
   const location = String(subject.data.location ?? '');
   const date = String(subject.data.date ?? '');
   const holder = holderOf(subject, person);
-  return {
-    kind: 'permit',
-    reference: subject.number,
-    issuedAt: now.toISOString(),
-    language: subject.data.language === 'en' ? 'en' : 'nl',
-    title: { nl: 'Evenementenvergunning', en: 'Event permit' },
-    text: {
-      nl: `Het college van burgemeester en schepenen van ${tenant.name.nl} verleent ${holder} een vergunning voor het evenement "${event}" op ${date} te ${location}, onder de voorwaarden uit de adviezen van politie, brandweer en mobiliteit. De bezwaartermijn is verstreken. Referentie ${subject.number}.`,
-      en: `The board of mayor and aldermen of ${tenant.name.en} grants ${holder} a permit for the event "${event}" on ${date} at ${location}, under the conditions in the advice of police, fire service and mobility. The objection period has passed. Reference ${subject.number}.`,
-    },
-  };
+  return documentOf('permit', input, { nl: 'Evenementenvergunning', en: 'Event permit' }, {
+    nl: `Het college van burgemeester en schepenen van ${tenant.name.nl} verleent ${holder} een vergunning voor het evenement "${event}" op ${date} te ${location}, onder de voorwaarden uit de adviezen van politie, brandweer en mobiliteit. De bezwaartermijn is verstreken. Referentie ${subject.number}.`,
+    en: `The board of mayor and aldermen of ${tenant.name.en} grants ${holder} a permit for the event "${event}" on ${date} at ${location}, under the conditions in the advice of police, fire service and mobility. The objection period has passed. Reference ${subject.number}.`,
+  });
 }
 
 /** A terrace permit (terrasvergunning) for a business, for one season. */
 export function buildTerracePermit(input: DocumentInput): CaseDocument {
-  const { subject, tenant, now } = input;
+  const { subject, tenant } = input;
   const kbo = 'kbo' in subject.applicant ? subject.applicant.kbo : '';
   const address = String(subject.data.terraceAddress ?? '');
   const area = String(subject.data.areaSquareMeters ?? '');
   const from = String(subject.data.seasonFrom ?? '');
   const to = String(subject.data.seasonTo ?? '');
-  return {
-    kind: 'permit',
-    reference: subject.number,
-    issuedAt: now.toISOString(),
-    language: subject.data.language === 'en' ? 'en' : 'nl',
-    title: { nl: 'Terrasvergunning', en: 'Terrace permit' },
-    text: {
-      nl: `${tenant.name.nl} verleent de onderneming met ondernemingsnummer ${kbo} een vergunning voor een terras van ${area} m² op ${address}, van ${from} tot ${to}. Referentie ${subject.number}.`,
-      en: `${tenant.name.en} grants the business with enterprise number ${kbo} a permit for a terrace of ${area} m² at ${address}, from ${from} to ${to}. Reference ${subject.number}.`,
-    },
-  };
+  return documentOf('permit', input, { nl: 'Terrasvergunning', en: 'Terrace permit' }, {
+    nl: `${tenant.name.nl} verleent de onderneming met ondernemingsnummer ${kbo} een vergunning voor een terras van ${area} m² op ${address}, van ${from} tot ${to}. Referentie ${subject.number}.`,
+    en: `${tenant.name.en} grants the business with enterprise number ${kbo} a permit for a terrace of ${area} m² at ${address}, from ${from} to ${to}. Reference ${subject.number}.`,
+  });
 }
 
 const builders: Record<string, (input: DocumentInput) => CaseDocument> = {
