@@ -141,6 +141,19 @@ function caseItem(subject: Case, head: AuditHead): Record<string, unknown> {
   };
 }
 
+/** The case's own item, written under a condition: that it is new, or that it still has the version read. */
+function casePut(subject: Case, head: AuditHead, expectedVersion?: number): TransactItem {
+  const guard =
+    expectedVersion === undefined
+      ? { ConditionExpression: 'attribute_not_exists(PK)' }
+      : {
+          ConditionExpression: '#version = :expected',
+          ExpressionAttributeNames: { '#version': 'version' },
+          ExpressionAttributeValues: { ':expected': expectedVersion },
+        };
+  return { Put: { TableName: tableName, Item: caseItem(subject, head), ...guard } };
+}
+
 function taskItem(task: Task): Record<string, unknown> {
   return {
     ...keys.task(task.id),
@@ -265,13 +278,7 @@ export const caseRepository = {
       await documentClient.send(
         new TransactWriteCommand({
           TransactItems: [
-            {
-              Put: {
-                TableName: tableName,
-                Item: caseItem(subject, { sequence: event.sequence, hash: event.hash }),
-                ConditionExpression: 'attribute_not_exists(PK)',
-              },
-            },
+            casePut(subject, { sequence: event.sequence, hash: event.hash }),
             {
               Put: {
                 TableName: tableName,
@@ -314,15 +321,7 @@ export const caseRepository = {
         await documentClient.send(
           new TransactWriteCommand({
             TransactItems: [
-              {
-                Put: {
-                  TableName: tableName,
-                  Item: caseItem(changed, { sequence: event.sequence, hash: event.hash }),
-                  ConditionExpression: '#version = :expected',
-                  ExpressionAttributeNames: { '#version': 'version' },
-                  ExpressionAttributeValues: { ':expected': record.case.version },
-                },
-              },
+              casePut(changed, { sequence: event.sequence, hash: event.hash }, record.case.version),
               auditItem(event),
               ...taskWrites.map(taskPut),
               ...messageWrites(change),

@@ -4,6 +4,7 @@ import { workflowEngine } from '../adapters/workflow-engine';
 import { stepHandler } from '../commons/step';
 import { systemActor } from '../domain/actor';
 import { suspend } from '../domain/case';
+import type { DeliveredMessage } from '../domain/case';
 import { typeOfCase } from '../../workflows/catalogue';
 
 const input = z.object({
@@ -16,17 +17,15 @@ const input = z.object({
 
 /** Registers that a step waits for a message; POST /v1/cases/{id}/messages resumes it with the token. */
 export const handler = stepHandler(input, async ({ caseId, name, taskToken, suspendDeadline }) => {
-  // A re-run workflow (recovery, redrive) does not wait again for a message the case already received.
-  const received = (await caseRepository.get(caseId))?.messages?.find((message) => message.name === name);
-  if (received) {
-    await workflowEngine.resume(taskToken, received);
-    return { awaiting: name, alreadyReceived: true };
-  }
   const now = new Date();
   const actor = systemActor('await-message');
+  let received: DeliveredMessage | undefined;
   await caseRepository.update(
     caseId,
     (current) => {
+      // A re-run workflow (recovery, redrive) does not wait again for a message the case already received.
+      received = current.messages?.find((message) => message.name === name);
+      if (received) return undefined;
       const type = typeOfCase(current);
       const wait = { caseId, name, since: now.toISOString(), token: taskToken, suspendsDeadline: suspendDeadline };
       if (suspendDeadline && !current.suspendedSince) {
@@ -40,5 +39,9 @@ export const handler = stepHandler(input, async ({ caseId, name, taskToken, susp
       };
     },
   );
+  if (received) {
+    await workflowEngine.resume(taskToken, received);
+    return { awaiting: name, alreadyReceived: true };
+  }
   return { awaiting: name };
 });

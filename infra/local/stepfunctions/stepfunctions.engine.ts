@@ -177,6 +177,19 @@ function secondsField(state: JsonObject, field: string, input: unknown): number 
 }
 
 /** The Step Functions control plane and execution runtime, in memory, over aws-local-stepfunctions. */
+
+/** What DescribeExecution and ListExecutions both say of an execution. */
+function executionListItem(execution: ExecutionRecord): ExecutionListItem {
+  return {
+    executionArn: execution.arn,
+    stateMachineArn: execution.stateMachineArn,
+    name: execution.name,
+    status: execution.status,
+    startDate: execution.startDate,
+    stopDate: execution.stopDate,
+  };
+}
+
 export class StepFunctionsEngine {
   private readonly stateMachines = new Map<string, StateMachineRecord>();
   private readonly executions = new Map<string, ExecutionRecord>();
@@ -591,12 +604,7 @@ export class StepFunctionsEngine {
   describeExecution(request: ExecutionArnRequest): DescribeExecutionOutput {
     const execution = this.findExecution(request.executionArn);
     return {
-      executionArn: execution.arn,
-      stateMachineArn: execution.stateMachineArn,
-      name: execution.name,
-      status: execution.status,
-      startDate: execution.startDate,
-      stopDate: execution.stopDate,
+      ...executionListItem(execution),
       input: execution.input,
       inputDetails: { included: true },
       ...(execution.status === 'SUCCEEDED' && { output: execution.output, outputDetails: { included: true } }),
@@ -612,15 +620,7 @@ export class StepFunctionsEngine {
       .filter((execution) => request.statusFilter === undefined || execution.status === request.statusFilter)
       .reverse();
     const { page, nextToken } = paginate(matching, request.maxResults, request.nextToken);
-    const executions: ExecutionListItem[] = page.map((execution) => ({
-      executionArn: execution.arn,
-      stateMachineArn: execution.stateMachineArn,
-      name: execution.name,
-      status: execution.status,
-      startDate: execution.startDate,
-      stopDate: execution.stopDate,
-    }));
-    return { executions, nextToken };
+    return { executions: page.map(executionListItem), nextToken };
   }
 
   getExecutionHistory(request: GetExecutionHistoryRequest): GetExecutionHistoryOutput {
