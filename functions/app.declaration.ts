@@ -254,15 +254,3 @@ export const knownPlaceholders: readonly string[] = [
   ...stepFunctions.map((fn) => functionPlaceholder(fn.name)),
   ...resourcePlaceholders,
 ];
-
-/** Document files live under this key prefix of the documents bucket; the functions' S3 grants cover only it. */
-export const documentKeyPrefix = 'documents/';
-
-/** Environment variable names shared by both hosts. */
-export const environmentNames = {
-  tableName: 'TABLE_NAME',
-  stateMachineArns: 'STATE_MACHINE_ARNS',
-  populationRegister: 'POPULATION_REGISTER',
-  documentsBucket: 'DOCUMENTS_BUCKET',
-  enterpriseRegister: 'ENTERPRISE_REGISTER',
-} as const;

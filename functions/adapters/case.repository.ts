@@ -2,8 +2,7 @@ import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@
 import type { TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { documentClient } from '../commons/dynamodb.client';
-import { requireEnv } from '../commons/config';
-import { environmentNames } from '../app.declaration';
+import { environmentNames, requireEnv } from '../commons/config';
 import type { caseSummaryAttributes } from '../../infra/table.definition';
 import { applicantId } from '../domain/applicant';
 import type { AuditDraft, AuditEvent } from '../domain/audit';

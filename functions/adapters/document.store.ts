@@ -1,8 +1,7 @@
 import { createHash } from 'node:crypto';
 import { GetObjectCommand, NoSuchKey, PutObjectCommand } from '@aws-sdk/client-s3';
-import { documentKeyPrefix, environmentNames } from '../app.declaration';
+import { documentKeyPrefix, environmentNames, requireEnv } from '../commons/config';
 import { s3 } from '../commons/s3.client';
-import { requireEnv } from '../commons/config';
 import type { DocumentFile } from '../domain/case';
 
 const bucket = requireEnv(environmentNames.documentsBucket);

@@ -1,5 +1,4 @@
-import { requireEnv } from '../commons/config';
-import { environmentNames } from '../app.declaration';
+import { environmentNames, requireEnv } from '../commons/config';
 import { fixtureEnterpriseRegister } from './enterprise-register.fixture';
 
 /** An enterprise as the Crossroads Bank for Enterprises (KBO/BCE) knows it. */

@@ -1,5 +1,4 @@
-import { requireEnv } from '../commons/config';
-import { environmentNames } from '../app.declaration';
+import { environmentNames, requireEnv } from '../commons/config';
 import { fixturePopulationRegister } from './population-register.fixture';
 
 /** A person as the population register (rijksregister / bevolkingsregister) knows them. */

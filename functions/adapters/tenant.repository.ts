@@ -1,7 +1,6 @@
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { documentClient } from '../commons/dynamodb.client';
-import { requireEnv } from '../commons/config';
-import { environmentNames } from '../app.declaration';
+import { environmentNames, requireEnv } from '../commons/config';
 import type { Tenant } from '../domain/tenant';
 import { keys, withoutKeys } from './table-keys';
 

@@ -1,7 +1,6 @@
 import { ExecutionAlreadyExists, SendTaskSuccessCommand, StartExecutionCommand, StopExecutionCommand } from '@aws-sdk/client-sfn';
 import { stepFunctions } from '../commons/sfn.client';
-import { requireEnv } from '../commons/config';
-import { environmentNames } from '../app.declaration';
+import { environmentNames, requireEnv } from '../commons/config';
 
 function parseStateMachineArns(json: string): Record<string, string> {
   const parsed: unknown = JSON.parse(json);

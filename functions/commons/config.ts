@@ -1,3 +1,15 @@
+/** Document files live under this key prefix of the documents bucket; the functions' S3 grants cover only it. */
+export const documentKeyPrefix = 'documents/';
+
+/** Environment variable names shared by both hosts. */
+export const environmentNames = {
+  tableName: 'TABLE_NAME',
+  stateMachineArns: 'STATE_MACHINE_ARNS',
+  populationRegister: 'POPULATION_REGISTER',
+  documentsBucket: 'DOCUMENTS_BUCKET',
+  enterpriseRegister: 'ENTERPRISE_REGISTER',
+} as const;
+
 /** Reads a required environment variable once, at module load; a missing one stops the cold start loudly. */
 export function requireEnv(name: string): string {
   const value = process.env[name];

@@ -1,46 +1,12 @@
-import type { Case, CaseDocument } from './case';
-import type { LocalizedText } from './transaction-type';
-import type { Tenant } from './tenant';
-
-/** The register's view of the applicant, as far as the certificate needs it. */
-export interface CertifiedPerson {
-  readonly givenName: string;
-  readonly familyName: string;
-  readonly address: { readonly street: string; readonly postalCode: string; readonly municipality: string; readonly nisCode: string };
-}
-
-const brusselsDay = (instant: Date) =>
-  new Intl.DateTimeFormat('nl-BE', { timeZone: 'Europe/Brussels', day: '2-digit', month: '2-digit', year: 'numeric' }).format(instant);
-
-/** `85073003328` → `85.07.30-033.28`, the way Belgian documents print a national number. */
-export function formatInsz(insz: string): string {
-  return `${insz.slice(0, 2)}.${insz.slice(2, 4)}.${insz.slice(4, 6)}-${insz.slice(6, 9)}.${insz.slice(9)}`;
-}
+import type { CaseDocument } from './case';
+import type { DocumentInput } from './document';
+import { brusselsDay, documentOf, formatInsz, holderOf } from './document';
 
 /**
  * The text of a proof of residence (attest van woonst) in Dutch and English. When the
  * register places the applicant in the tenant's municipality the address is certified;
  * otherwise the certificate rests on the check a clerk made.
  */
-/** The parts every document shares: its case's number as reference, the issue time, the applicant's language. */
-function documentOf(kind: CaseDocument['kind'], input: DocumentInput, title: LocalizedText, text: LocalizedText): CaseDocument {
-  return {
-    kind,
-    reference: input.subject.number,
-    issuedAt: input.now.toISOString(),
-    language: input.subject.data.language === 'en' ? 'en' : 'nl',
-    title,
-    text,
-  };
-}
-
-interface DocumentInput {
-  readonly subject: Case;
-  readonly tenant: Tenant;
-  readonly person?: CertifiedPerson;
-  readonly now: Date;
-}
-
 export function buildCertificate(input: DocumentInput): CaseDocument {
   const { subject, tenant, person, now } = input;
   const insz = 'insz' in subject.applicant ? formatInsz(subject.applicant.insz) : '';
@@ -79,11 +45,6 @@ export function buildParkingPermit(input: DocumentInput): CaseDocument {
     nl: `${tenant.name.nl} verleent ${holder} een bewonerskaart voor het voertuig ${plate}${zone ? ` in zone ${zone}` : ''}, geldig van ${from} tot ${until}. Referentie ${subject.number}.`,
     en: `${tenant.name.en} grants ${holder} a resident parking permit for vehicle ${plate}${zone ? ` in zone ${zone}` : ''}, valid from ${from} to ${until}. Reference ${subject.number}.`,
   });
-}
-
-function holderOf(subject: Case, person?: CertifiedPerson): string {
-  if (person) return `${person.givenName} ${person.familyName}`;
-  return 'insz' in subject.applicant ? formatInsz(subject.applicant.insz) : `KBO ${subject.applicant.kbo}`;
 }
 
 /** An event permit (evenementenvergunning), final once the objection period has passed. */

@@ -10,7 +10,7 @@ import { LogLevel, NodejsFunction, OutputFormat, type NodejsFunctionProps } from
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
-import { documentKeyPrefix, environmentNames } from '../../functions/app.declaration';
+import { documentKeyPrefix, environmentNames } from '../../functions/commons/config';
 import { tableDefinition } from '../table.definition';
 
 /** The repository root: handler entries in the app declaration are relative to it. */

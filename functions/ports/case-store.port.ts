@@ -1,0 +1,118 @@
+import type { AuditDraft, AuditEvent } from '../domain/audit';
+import type { Case } from '../domain/case';
+import type { MessageWait } from '../domain/message-wait';
+import type { Task, TaskStatus } from '../domain/task';
+
+/**
+ * How a task is written with a change: a new task, or an update of the task exactly as it was
+ * read (same status, assignee and token), so that of two racing changes only one holds.
+ */
+export interface TaskWrite {
+  readonly task: Task;
+  /** `new`: the task must not exist yet. Otherwise the task as read: it must be unchanged since. */
+  readonly expect: 'new' | Task;
+}
+
+/** What one change to a case writes, all together or not at all. */
+export interface CaseChange {
+  /** The case after the change; the store gives it the next version. */
+  readonly case: Case;
+  readonly audit: AuditDraft;
+  readonly tasks?: readonly TaskWrite[];
+  /** A step starts waiting for a message (replacing an earlier wait of the same name). */
+  readonly awaitMessage?: MessageWait;
+  /** A message is delivered: its wait ends, provided it is still the same wait. */
+  readonly deliverMessage?: MessageWait;
+}
+
+/** What a use case decided about a case: what to write, and what to answer. */
+export interface Decision<R> {
+  /** Absent: nothing changes. */
+  readonly change?: CaseChange;
+  /** The use case's answer, from the case as saved (with its new version), or as read when nothing changed. */
+  readonly result: (saved: Case) => R;
+}
+
+/** The record that ties an Idempotency-Key to the case its first request created. */
+export interface IdempotencyRecord {
+  readonly tenant: string;
+  readonly key: string;
+  readonly requestHash: string;
+  readonly caseId: string;
+  /** Epoch seconds; the record is forgotten after it. */
+  readonly expiresAt: number;
+}
+
+/** Another request with the same Idempotency-Key created its case first. */
+export class IdempotencyKeyTaken extends Error {
+  constructor() {
+    super('the Idempotency-Key was used by a concurrent request');
+    this.name = 'IdempotencyKeyTaken';
+  }
+}
+
+/**
+ * The case aggregate: a case, its tasks, its awaited messages and its audit trail. Every
+ * change appends the next audit event and bumps the case's version under the condition that
+ * nobody changed it since it was read.
+ */
+export interface CaseStore {
+  get(id: string): Promise<Case | undefined>;
+  /**
+   * Reads the case, applies `decide` and saves its change in one transaction. A concurrent
+   * change of the case makes `decide` run again on the new state (a few times, then a
+   * TransientError); a task or message wait that changed since it was read is a conflict.
+   * Throws not-found when the case does not exist; returns what `decide` answers.
+   */
+  change<R>(id: string, decide: (current: Case) => Decision<R>): Promise<R>;
+  /** Hands out the next number of a tenant's year; a failed submission leaves a gap, never a duplicate. */
+  nextNumberSequence(tenant: string, year: number): Promise<number>;
+  /**
+   * Writes a new case with its number, its first audit event and its Idempotency-Key, all or
+   * nothing; throws IdempotencyKeyTaken when a concurrent request holds the key.
+   */
+  create(subject: Case, audit: AuditDraft, idempotency?: IdempotencyRecord): Promise<void>;
+  getTask(id: string): Promise<Task | undefined>;
+  tasksOfCase(caseId: string): Promise<Task[]>;
+  messageWait(caseId: string, name: string): Promise<MessageWait | undefined>;
+  messageWaitsOf(caseId: string): Promise<MessageWait[]>;
+}
+
+/** The Idempotency-Keys a tenant's submissions used. */
+export interface IdempotencyStore {
+  find(tenant: string, key: string): Promise<IdempotencyRecord | undefined>;
+}
+
+export interface Page<T> {
+  readonly items: T[];
+  /** The position after which the next page starts; absent on the last page. */
+  readonly after?: string;
+}
+
+/** A case as the search indexes hold it. */
+export type CaseSummary = Pick<Case, 'id' | 'number' | 'tenant' | 'type' | 'applicant' | 'status' | 'createdAt' | 'updatedAt' | 'dueAt'>;
+
+export interface CaseQuery {
+  readonly tenant: string;
+  readonly status?: string;
+  readonly type?: string;
+  readonly applicant?: string;
+  readonly limit: number;
+  readonly after?: string;
+}
+
+export interface TaskQuery {
+  readonly tenant: string;
+  readonly roles: readonly string[];
+  readonly statuses: readonly TaskStatus[];
+  readonly limit: number;
+  readonly after?: string;
+}
+
+/** The read side: inboxes, searches and audit trails, each served by an index. */
+export interface CaseReads {
+  tasksByRole(query: TaskQuery): Promise<Page<Task>>;
+  searchCases(query: CaseQuery): Promise<Page<CaseSummary>>;
+  /** A case's audit trail in order. */
+  history(caseId: string): Promise<AuditEvent[]>;
+}

@@ -1,0 +1,28 @@
+import type { Case, CaseDocument, DocumentFile } from '../domain/case';
+import type { Tenant } from '../domain/tenant';
+
+/** The time, so that deadlines and audit times can be tested on a clock of the test's choosing. */
+export interface Clock {
+  now(): Date;
+}
+
+/** The local governments onboarded on Loket. */
+export interface TenantDirectory {
+  get(id: string): Promise<Tenant | undefined>;
+}
+
+/** Renders documents as files and keeps them; the same document gives the same bytes at the same key. */
+export interface DocumentFiling {
+  /** Renders and stores a case's document in the tenant's name; describes the file it kept. */
+  file(document: CaseDocument, subject: Case, tenant: Tenant): Promise<DocumentFile>;
+  /** The bytes kept for a file, or undefined when there are none. */
+  read(file: DocumentFile): Promise<Uint8Array | undefined>;
+}
+
+/** What operators count and what deserves a warning; never personal data. */
+export interface Telemetry {
+  caseSubmitted(typeKey: string): void;
+  /** A case reached a final status. */
+  caseClosed(typeKey: string, status: string): void;
+  warn(message: string, fields: Readonly<Record<string, string | number | boolean>>): void;
+}

@@ -1,0 +1,28 @@
+/** The input every workflow receives. */
+export interface WorkflowInput {
+  readonly caseId: string;
+  readonly tenant: string;
+  readonly type: string;
+  readonly applicant: { readonly insz: string } | { readonly kbo: string };
+  readonly data: Readonly<Record<string, unknown>>;
+}
+
+/** The step a result was meant for no longer waits: it timed out, or its workflow ended. */
+export class StepNoLongerWaits extends Error {
+  constructor(readonly reason: string) {
+    super(`the workflow step no longer waits (${reason})`);
+    this.name = 'StepNoLongerWaits';
+  }
+}
+
+/** The engine that runs the transaction types' workflows (Step Functions on both hosts). */
+export interface WorkflowEngine {
+  /** The id the engine gives a case's execution; the case records it when it is opened. */
+  executionIdFor(typeKey: string, caseId: string): string;
+  /** Starts a case's workflow, named after the case: a repeated start cannot run it twice. */
+  start(typeKey: string, caseId: string, input: WorkflowInput): Promise<string>;
+  /** Stops an execution; one that already ended is left as it is. */
+  stop(executionId: string, cause: string): Promise<void>;
+  /** Resumes a waiting step with its result; throws StepNoLongerWaits when it waits no more. */
+  resume(token: string, output: unknown): Promise<void>;
+}
