@@ -219,6 +219,38 @@ describe('addCalendarDays', () => {
 });
 
 describe('addDays', () => {
+  // Expected dates are counted by hand on a 2026 calendar, not derived from the code under test.
+  it('pins a 5-working-day deadline (proof of residence) across Labour Day and a weekend', () => {
+    // Submitted Thursday 30 April 2026, 10:00 in Brussels (CEST). Friday 1 May is Labour Day,
+    // 2–3 May the weekend: Mon 4 (1), Tue 5 (2), Wed 6 (3), Thu 7 (4), Fri 8 May (5).
+    // Counting calendar days instead would end on Tuesday 5 May.
+    expect(addDays(at('2026-04-30T08:00:00Z'), 5, 'working').toISOString()).toBe('2026-05-08T21:59:59.999Z');
+  });
+
+  it('pins a 5-working-day deadline across Ascension and a weekend', () => {
+    // Submitted Wednesday 13 May 2026. Thursday 14 May is Ascension (Easter 5 April + 39):
+    // Fri 15 (1), Mon 18 (2), Tue 19 (3), Wed 20 (4), Thu 21 May (5).
+    expect(addDays(at('2026-05-13T08:00:00Z'), 5, 'working').toISOString()).toBe('2026-05-21T21:59:59.999Z');
+  });
+
+  it('pins a 5-working-day deadline across Armistice Day and a weekend, in winter time', () => {
+    // Submitted Monday 9 November 2026, 11:00 (CET). Wednesday 11 November is Armistice Day:
+    // Tue 10 (1), Thu 12 (2), Fri 13 (3), Mon 16 (4), Tue 17 November (5); 23:59:59.999 CET is 22:59:59.999Z.
+    expect(addDays(at('2026-11-09T10:00:00Z'), 5, 'working').toISOString()).toBe('2026-11-17T22:59:59.999Z');
+  });
+
+  it('pins a 15-working-day deadline (parking permit) across Ascension, Whit Monday and three weekends', () => {
+    // From Wednesday 13 May 2026: Thu 14 Ascension; Fri 15 (1); Mon 18–Fri 22 (2–6);
+    // Mon 25 Whit Monday (Easter + 50); Tue 26–Fri 29 (7–10); Mon 1–Fri 5 June (11–15).
+    expect(addDays(at('2026-05-13T08:00:00Z'), 15, 'working').toISOString()).toBe('2026-06-05T21:59:59.999Z');
+  });
+
+  it('pins a 30-calendar-day deadline (change of address) that ends on Christmas: it moves past the weekend', () => {
+    // From Wednesday 25 November 2026: 30 November is day 5, so day 30 is Friday 25 December,
+    // Christmas; Saturday 26 and Sunday 27 follow, so it falls due on Monday 28 December (CET).
+    expect(addDays(at('2026-11-25T10:00:00Z'), 30, 'calendar').toISOString()).toBe('2026-12-28T22:59:59.999Z');
+  });
+
   it('counts the kind of days the legal deadline names', () => {
     const friday = at('2026-01-09T09:00:00Z');
     expect(addDays(friday, 5, 'working')).toEqual(addWorkingDays(friday, 5));
