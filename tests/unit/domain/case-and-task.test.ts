@@ -1,6 +1,6 @@
 import { describe, expect, test } from '@jest/globals';
 import type { Case } from '../../../functions/domain/case';
-import { caseNumber, isClosed, openCase, transition } from '../../../functions/domain/case';
+import { caseNumber, extend, isClosed, openCase, transition } from '../../../functions/domain/case';
 import { DomainError } from '../../../functions/domain/errors';
 import { completeTask, openTask } from '../../../functions/domain/task';
 import { findTransactionType } from '../../../workflows/catalogue';
@@ -64,6 +64,40 @@ describe('a case', () => {
     expect(kindOf(() => transition(aCase(), type, { status: 'teleported', actor: system, now }))).toBe('conflict');
     const closed = transition(aCase(), type, { status: 'issued', actor: system, now }).case;
     expect(kindOf(() => transition(closed, type, { status: 'rejected', actor: system, now }))).toBe('conflict');
+  });
+});
+
+describe('extending the deadline', () => {
+  const permitType = findTransactionType('resident-parking-permit')!;
+  const maxDays = permitType.extension.maxDays;
+  // Due at the end of Monday 7 December 2026 in Brussels.
+  const permit = (): Case => ({ ...aCase(), type: { key: permitType.key, version: permitType.version }, dueAt: '2026-12-07T22:59:59.999Z' });
+  const extendBy = (days: number, subject = permit()) => extend(subject, permitType, { actor: clerk, now, days, reason: 'Complex file' });
+
+  test('the parking permit allows one extension of at most 15 working days', () => {
+    expect(permitType.extension).toEqual({ allowed: true, maxDays: 15, times: 1 });
+  });
+
+  test("by exactly the type's maximum is allowed, and moves the due date by that many working days", () => {
+    const extended = extendBy(maxDays);
+    // 15 working days after Monday 7 December 2026, counted by hand: 8–11 (1–4), 14–18 (5–9),
+    // 21–24 (10–13), Christmas on Friday 25 skipped, Mon 28 (14), Tue 29 December (15).
+    expect(extended.case.dueAt).toBe('2026-12-29T22:59:59.999Z');
+    expect(extended.case.extensions).toEqual([{ days: maxDays, reason: 'Complex file', at: now.toISOString(), by: 'clerk@gent' }]);
+    expect(extended.audit).toMatchObject({ action: 'case.extended', details: { days: maxDays, previousDueAt: '2026-12-07T22:59:59.999Z' } });
+  });
+
+  test('by one day more than the maximum is refused as invalid (400)', () => {
+    expect(kindOf(() => extendBy(maxDays + 1))).toBe('validation');
+  });
+
+  test('a second extension, beyond the times the type allows, is a conflict (409)', () => {
+    expect(kindOf(() => extendBy(1, extendBy(1).case))).toBe('conflict');
+  });
+
+  test('a type that allows no extension refuses even one day (409)', () => {
+    expect(type.extension.allowed).toBe(false);
+    expect(kindOf(() => extend(aCase(), type, { actor: clerk, now, days: 1, reason: 'x' }))).toBe('conflict');
   });
 });
 
