@@ -1,8 +1,8 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import type { TransactionType } from '../../functions/domain/transaction-type';
-import { transactionTypeSchema } from '../../functions/domain/transaction-type';
-import { workflowsDirectory } from '../definitions';
+import type { TransactionType } from '../functions/domain/transaction-type';
+import { workflowsDirectory } from '../workflows/definitions';
+import { readTransactionType } from '../workflows/type-loader';
 import {
   describeState,
   nestedMachines,
@@ -351,7 +351,7 @@ export interface DiagramFiles {
 /** Reads `<directory>/<key>/` and writes `<out>.svg` and `<out>.mmd` (default `diagrams/<key>`); returns both paths. */
 export function writeDiagram(key: string, options: { directory?: string; out?: string } = {}): DiagramFiles {
   const directory = options.directory ?? workflowsDirectory;
-  const type = transactionTypeSchema.parse(JSON.parse(readFileSync(join(directory, key, 'type.json'), 'utf8')));
+  const type = readTransactionType(directory, key);
   const machine = JSON.parse(readFileSync(join(directory, key, 'workflow.asl.json'), 'utf8')) as Machine;
   const base = (options.out ?? join('diagrams', key)).replace(/\.(svg|mmd)$/, '');
   const files = { svg: `${base}.svg`, mermaid: `${base}.mmd` };

@@ -4,7 +4,8 @@ import { isAbsolute, join, relative, sep } from 'node:path';
 import { knownPlaceholders } from '../functions/app.declaration';
 import type { TransactionType } from '../functions/domain/transaction-type';
 import { dataValidator, transactionTypeSchema } from '../functions/domain/transaction-type';
-import { placeholdersIn, substitutePlaceholders, workflowsDirectory } from './definitions';
+import { placeholdersIn, substitutePlaceholders, workflowsDirectory } from '../workflows/definitions';
+import { readTypeFile, typeFileOf } from '../workflows/type-loader';
 import {
   awaitedName,
   invokedStep,
@@ -17,7 +18,7 @@ import {
   waitsForTaskToken,
   type Machine,
   type State,
-} from './tools/workflow-graph';
+} from './workflow-graph';
 
 const require = createRequire(import.meta.url);
 const validateAsl = require('asl-validator') as (definition: unknown) => { isValid: boolean; errorsText: (separator?: string) => string };
@@ -220,7 +221,7 @@ function validateType(raw: unknown, key: string, file: string): { type?: Transac
 
 /** Validates one transaction type folder: type.json against its schema and its example, then the workflow's rules. */
 export function validateWorkflowFolder(key: string, directory: string = workflowsDirectory): FolderValidation {
-  const typeFile = join(directory, key, 'type.json');
+  const typeFile = typeFileOf(directory, key);
   const workflowFile = join(directory, key, 'workflow.asl.json');
   const shownType = displayPath(typeFile);
   const shownWorkflow = displayPath(workflowFile);
@@ -231,9 +232,10 @@ export function validateWorkflowFolder(key: string, directory: string = workflow
   } else {
     let raw: unknown;
     try {
-      raw = JSON.parse(readFileSync(typeFile, 'utf8'));
+      raw = readTypeFile(directory, key);
     } catch (error) {
-      problems.push(`${shownType}: not valid JSON (${(error as Error).message}); fix the syntax`);
+      const cause = (error as Error).message.replace(/^.* is not valid JSON: /, '');
+      problems.push(`${shownType}: not valid JSON (${cause}); fix the syntax`);
     }
     if (raw !== undefined) {
       const checked = validateType(raw, key, shownType);

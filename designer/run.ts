@@ -1,11 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DescribeExecutionCommand, GetExecutionHistoryCommand, SFNClient, type HistoryEvent } from '@aws-sdk/client-sfn';
-import { transactionTypeSchema, type TransactionType } from '../../functions/domain/transaction-type';
-import { generateDevSigningKey, signDevToken } from '../../infra/local/dev-keys';
-import { demoTenants, startLocalStack } from '../../infra/local/local-stack';
-import { localCredentials, localRegion } from '../../infra/local/local-network';
-import { workflowsDirectory } from '../definitions';
+import type { TransactionType } from '../functions/domain/transaction-type';
+import { generateDevSigningKey, signDevToken } from '../infra/local/dev-keys';
+import { demoTenants, startLocalStack } from '../infra/local/local-stack';
+import { localCredentials, localRegion } from '../infra/local/local-network';
+import { workflowsDirectory } from '../workflows/definitions';
+import { readTransactionType } from '../workflows/type-loader';
 import { awaitedName, describeState, invokedStep, isObject, statesOf, type Machine, type State } from './workflow-graph';
 
 export interface RunOptions {
@@ -75,7 +76,7 @@ export function exampleOf(schema: unknown): unknown {
 }
 
 function loadType(directory: string, key: string): { type: TransactionType; machine: Machine } {
-  const type = transactionTypeSchema.parse(JSON.parse(readFileSync(join(directory, key, 'type.json'), 'utf8')));
+  const type = readTransactionType(directory, key);
   const machine = JSON.parse(readFileSync(join(directory, key, 'workflow.asl.json'), 'utf8')) as Machine;
   return { type, machine };
 }

@@ -1,4 +1,4 @@
-import { validateWorkflows } from '../lint';
+import { validateWorkflows } from './lint';
 
 /**
  * `validate [key]`: checks one type or every type folder and prints `✔ <key>` per valid type

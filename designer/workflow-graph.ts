@@ -1,5 +1,5 @@
-import { functionPlaceholder, stepFunctions } from '../../functions/app.declaration';
-import type { TransactionType } from '../../functions/domain/transaction-type';
+import { functionPlaceholder, stepFunctions } from '../functions/app.declaration';
+import type { TransactionType } from '../functions/domain/transaction-type';
 
 /** One state of an Amazon States Language definition, as read from JSON. */
 export type State = Record<string, unknown> & { Type: string };

@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { readTypeVersion } from './type-loader';
 
 /** The folder that holds one sub-folder per transaction type. */
 export const workflowsDirectory = dirname(fileURLToPath(import.meta.url));
@@ -19,15 +20,11 @@ export interface WorkflowSource {
  */
 export function loadWorkflowSources(directory: string = workflowsDirectory): WorkflowSource[] {
   return readdirSync(directory, { withFileTypes: true })
-    // Only type folders: workflows/ also holds the designers' tools.
+    // Only type folders with a workflow: workflows/ also holds the loader and these helpers.
     .filter((entry) => entry.isDirectory() && existsSync(join(directory, entry.name, 'workflow.asl.json')))
     .map((entry) => entry.name)
     .sort()
-    .map((key) => {
-      const type = JSON.parse(readFileSync(join(directory, key, 'type.json'), 'utf8')) as { key: string; version: number };
-      if (type.key !== key) throw new Error(`workflows/${key}/type.json declares key '${type.key}'`);
-      return { key, version: type.version, definition: readFileSync(join(directory, key, 'workflow.asl.json'), 'utf8') };
-    });
+    .map((key) => ({ key, version: readTypeVersion(directory, key).version, definition: readFileSync(join(directory, key, 'workflow.asl.json'), 'utf8') }));
 }
 
 /** The `${Name}` placeholders a definition uses, sorted and without duplicates. */

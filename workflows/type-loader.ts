@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CaseDocument } from '../functions/domain/case';
 import type { DocumentInput } from '../functions/domain/document';
+import { transactionTypeSchema, type TransactionType } from '../functions/domain/transaction-type';
 import changeOfAddress from './change-of-address/type.json' with { type: 'json' };
 import eventPermit from './event-permit/type.json' with { type: 'json' };
 import { buildEventPermit } from './event-permit/document';
@@ -74,4 +75,14 @@ export function readTypeVersion(directory: string, folder: string): { readonly k
     throw new Error(`workflows/${folder}/type.json declares version '${String(version)}', not a positive integer`);
   }
   return { key, version };
+}
+
+/**
+ * Reads and validates `<directory>/<folder>/type.json` against the domain's schema, for the
+ * designer tools; throws with the schema's issues when it does not fit.
+ */
+export function readTransactionType(directory: string, folder: string): TransactionType {
+  const parsed = transactionTypeSchema.safeParse(readTypeFile(directory, folder));
+  if (!parsed.success) throw new Error(`${typeFileOf(directory, folder)} is not a valid transaction type: ${parsed.error.message}`);
+  return parsed.data;
 }

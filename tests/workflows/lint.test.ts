@@ -1,6 +1,6 @@
 import { describe, expect, test } from '@jest/globals';
 import { loadWorkflowSources } from '../../workflows/definitions';
-import { lintWorkflow } from '../../workflows/lint';
+import { lintWorkflow } from '../../designer/lint';
 import { findTransactionType, transactionTypes } from '../../workflows/catalogue';
 
 const sources = loadWorkflowSources();

@@ -3,10 +3,10 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadWorkflowSources, workflowsDirectory } from '../../workflows/definitions';
-import { writeDiagram } from '../../workflows/tools/diagram';
-import { runWorkflow } from '../../workflows/tools/run';
-import { validateCommand } from '../../workflows/tools/validate';
-import { statesOf, type Machine } from '../../workflows/tools/workflow-graph';
+import { writeDiagram } from '../../designer/diagram';
+import { runWorkflow } from '../../designer/run';
+import { validateCommand } from '../../designer/validate';
+import { statesOf, type Machine } from '../../designer/workflow-graph';
 
 /**
  * Well-formedness of the XML the diagram writes (no dependency for it): every tag closes in
