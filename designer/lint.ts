@@ -122,6 +122,100 @@ function lintTask(name: string, state: State, all: Map<string, State>, type: Tra
   return problems;
 }
 
+const secondsPerDay = 86_400;
+const inDays = (seconds: number) => (seconds % secondsPerDay === 0 ? `${seconds / secondsPerDay} days` : `${seconds} seconds`);
+
+/**
+ * The legal figures: every fixed wait in the workflow is one type.json declares, so the two
+ * cannot drift. A Wait's `Seconds` is the period of the same name in "periods"; a task-token
+ * state's `TimeoutSeconds` is the "expiresAfterDays" of the task it creates or the message it
+ * awaits; a declared period has its Wait state.
+ */
+function lintFigures(all: Map<string, State>, type: TransactionType): string[] {
+  const problems: string[] = [];
+  for (const [name, state] of all) {
+    if (state.Type === 'Wait' && typeof state.Seconds === 'number') {
+      const period = type.periods[name];
+      if (!period) {
+        problems.push(atState(name, `waits ${inDays(state.Seconds)}, a period type.json does not declare`, `declare it in "periods" as "${name}": { "days": …, "description": … }`));
+      } else if (state.Seconds !== period.days * secondsPerDay) {
+        problems.push(
+          atState(name, `waits ${inDays(state.Seconds)}, but type.json declares the ${period.description.en} as ${period.days} days`, `set "Seconds" to ${period.days * secondsPerDay} or change "periods"`),
+        );
+      }
+    }
+    if (state.Type === 'Task' && waitsForTaskToken(state) && typeof state.TimeoutSeconds === 'number') {
+      const awaited = awaitedName(state);
+      const step = invokedStep(state);
+      const [section, declared] =
+        step === 'create-task' && awaited !== undefined ? (['tasks', type.tasks[awaited]] as const)
+        : step === 'await-message' && awaited !== undefined ? (['messages', type.messages[awaited]] as const)
+        : [undefined, undefined];
+      // An undeclared task or message is reported by its own rule.
+      if (!section || !declared) continue;
+      const entry = `${section}."${awaited}"`;
+      if (declared.expiresAfterDays === undefined) {
+        problems.push(atState(name, `times out after ${inDays(state.TimeoutSeconds)}, which type.json does not declare`, `add "expiresAfterDays" to ${entry}`));
+      } else if (state.TimeoutSeconds !== declared.expiresAfterDays * secondsPerDay) {
+        problems.push(
+          atState(
+            name,
+            `times out after ${inDays(state.TimeoutSeconds)}, but type.json declares "expiresAfterDays": ${declared.expiresAfterDays} for ${entry}`,
+            `set "TimeoutSeconds" to ${declared.expiresAfterDays * secondsPerDay} or change type.json`,
+          ),
+        );
+      }
+    }
+  }
+  for (const [name, period] of Object.entries(type.periods)) {
+    if (all.get(name)?.Type !== 'Wait') {
+      problems.push(`type.json declares the ${period.description.en} "${name}", but the workflow has no Wait state "${name}"; add it or remove the period`);
+    }
+  }
+  return problems;
+}
+
+/** The most calendar days `workingDays` working days can take: weekends count, holidays do not. */
+export function longestSpanOf(workingDays: number): number {
+  return workingDays + 2 * Math.ceil(workingDays / 5);
+}
+
+/**
+ * The figures type.json must agree with itself on: a task does not expire before it falls
+ * due, and a text that names a period says its number of days.
+ */
+function figureProblems(type: TransactionType): string[] {
+  const problems: string[] = [];
+  for (const [name, task] of Object.entries(type.tasks)) {
+    const span = longestSpanOf(task.dueInWorkingDays);
+    if (task.expiresAfterDays !== undefined && task.expiresAfterDays < span) {
+      problems.push(
+        `"tasks.${name}.expiresAfterDays" is ${task.expiresAfterDays}, so the task can expire before it falls due (${task.dueInWorkingDays} working days can take ${span} calendar days); make it at least ${span}`,
+      );
+    }
+  }
+  const texts = [
+    ['title', type.title],
+    ['description', type.description],
+    ...type.statuses.map((status, index) => [`statuses.${index}.citizenText`, status.citizenText] as const),
+    ...Object.entries(type.tasks).map(([name, task]) => [`tasks.${name}.title`, task.title] as const),
+    ...Object.entries(type.messages).map(([name, message]) => [`messages.${name}.description`, message.description] as const),
+  ] as const;
+  for (const period of Object.values(type.periods)) {
+    for (const [where, text] of texts) {
+      for (const language of ['nl', 'en'] as const) {
+        if (!text[language].toLowerCase().includes(period.description[language].toLowerCase())) continue;
+        for (const match of text[language].matchAll(/(\d+)[\s-]+(?:kalender)?(?:dagen|dag|calendar days|days|day)\b/gi)) {
+          if (Number(match[1]) !== period.days) {
+            problems.push(`"${where}.${language}" says "${match[0]}" for the ${period.description.en}, which is ${period.days} days; make them equal`);
+          }
+        }
+      }
+    }
+  }
+  return problems;
+}
+
 function literalStatuses(value: unknown): string[] {
   if (Array.isArray(value)) return value.flatMap(literalStatuses);
   if (value === null || typeof value !== 'object') return [];
@@ -134,7 +228,8 @@ function literalStatuses(value: unknown): string[] {
  * JSONata); every Task retries Lambda's transient errors and catches the rest, or is itself
  * the failure path that ends in a Fail state; every task-token state has a timeout and
  * handles States.Timeout; every status a step records, task it creates and message it awaits
- * is declared by the type; every path ends in a final status.
+ * is declared by the type; every Wait period and task-token timeout is the figure type.json
+ * declares; every path ends in a final status.
  * Returns the problems found, each naming the state, what is wrong and what to change; empty
  * when the workflow is sound.
  */
@@ -168,6 +263,7 @@ export function lintWorkflow(definitionText: string, type: TransactionType): str
     if (state.QueryLanguage === 'JSONata') problems.push(atState(name, 'uses QueryLanguage "JSONata"', 'use "JSONPath"'));
     if (state.Type === 'Task') problems.push(...lintTask(name, state, all, type));
   }
+  problems.push(...lintFigures(all, type));
 
   if (validation.isValid) {
     const finals = type.statuses.filter((status) => status.final).map((status) => status.code);
@@ -209,6 +305,7 @@ function validateType(raw: unknown, key: string, file: string): { type?: Transac
   const problems: string[] = [];
   if (type.key !== key) problems.push(`${file}: "key" is "${type.key}" but the folder is "${key}"; make them equal`);
   if (type.example.type !== key) problems.push(`${file}: "example.type" is "${type.example.type}"; set it to "${key}"`);
+  problems.push(...figureProblems(type).map((problem) => `${file}: ${problem}`));
   const example = dataValidator(type).safeParse(type.example.data);
   if (!example.success) {
     for (const issue of example.error.issues) {

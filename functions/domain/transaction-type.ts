@@ -20,6 +20,11 @@ const taskDefinitionSchema = z
     role: z.string().min(1),
     outcomes: z.array(z.string().min(1)).min(1),
     dueInWorkingDays: z.number().int().positive(),
+    /**
+     * Calendar days after which the workflow stops waiting for the task (its TimeoutSeconds)
+     * and takes its expiry path; the workflow lint holds the ASL to it.
+     */
+    expiresAfterDays: z.number().int().positive().optional(),
     title: localizedText,
   })
   .strict();
@@ -29,6 +34,17 @@ const messageDefinitionSchema = z
     description: localizedText,
     /** JSON Schema of the message's `data`. */
     dataSchema: z.record(z.string(), z.unknown()),
+    /** Calendar days the workflow waits for the message (e.g. a payment window) before its expiry path. */
+    expiresAfterDays: z.number().int().positive().optional(),
+  })
+  .strict();
+
+/** A fixed period the workflow waits out (a Wait state), such as an objection period. */
+const periodSchema = z
+  .object({
+    days: z.number().int().positive(),
+    /** What the period is called, as the type's texts name it (e.g. "bezwaartermijn", "objection period"). */
+    description: localizedText,
   })
   .strict();
 
@@ -48,6 +64,8 @@ export const transactionTypeSchema = z
     tasks: z.record(z.string(), taskDefinitionSchema),
     /** Messages the workflow may wait for, by name. */
     messages: z.record(z.string(), messageDefinitionSchema).default({}),
+    /** Fixed periods in calendar days, by the name of the Wait state that waits them out. */
+    periods: z.record(z.string(), periodSchema).default({}),
     legalDeadline: z.object({ days: z.number().int().positive(), kind: z.enum(['calendar', 'working']) }).strict(),
     suspension: z.object({ allowed: z.boolean() }).strict(),
     extension: z
