@@ -1,13 +1,20 @@
 import { describe, expect, test } from '@jest/globals';
 import { loadWorkflowSources } from '../../workflows/definitions';
 import { lintWorkflow } from '../../designer/lint';
-import { findTransactionType, transactionTypes } from '../../workflows/catalogue';
+import { catalogue } from '../../functions/catalogue/catalogue';
+import type { TransactionType } from '../../functions/domain/transaction-type';
 
 const sources = loadWorkflowSources();
-const proofOfResidence = sources.find((source) => source.key === 'proof-of-residence')!;
-const type = findTransactionType('proof-of-residence')!;
-const parkingPermit = sources.find((source) => source.key === 'resident-parking-permit')!;
-const parkingType = findTransactionType('resident-parking-permit')!;
+const sourceOf = (key: string) => sources.find((source) => source.key === key)!;
+const proofOfResidence = sourceOf('proof-of-residence');
+const type = catalogue.find('proof-of-residence')!;
+const parkingPermit = sourceOf('resident-parking-permit');
+const parkingType = catalogue.find('resident-parking-permit')!;
+const eventPermit = sourceOf('event-permit');
+const eventType = catalogue.find('event-permit')!;
+const transactionTypes = catalogue.all();
+const findTransactionType = (key: string) => catalogue.find(key);
+const day = 86_400;
 
 describe('every workflow keeps the rules', () => {
   test('every workflow folder has a published type and vice versa', () => {
@@ -34,6 +41,21 @@ describe('the lint catches', () => {
 
   test('JSONata', () => {
     expect(broken((d) => (d.QueryLanguage = 'JSONata'))).toContain('the workflow uses QueryLanguage "JSONata"; use "JSONPath" (the local engine runs JSONPath only)');
+  });
+
+  test('JSONata on a single state, naming it', () => {
+    expect(broken((d) => (d.States.ResidesInTenant.QueryLanguage = 'JSONata'))).toContain('state "ResidesInTenant": uses QueryLanguage "JSONata"; use "JSONPath"');
+  });
+
+  test('JSONata on a state inside a Parallel branch', () => {
+    const problems = broken((d) => (d.States.GatherAdvice.Branches[0].States.PoliceAdvice.QueryLanguage = 'JSONata'), eventPermit, eventType);
+    expect(problems).toContain('state "PoliceAdvice": uses QueryLanguage "JSONata"; use "JSONPath"');
+  });
+
+  test('a task that retries but does not catch', () => {
+    expect(broken((d) => delete d.States.LookUpApplicant.Catch)).toEqual([
+      'state "LookUpApplicant": does not catch "States.ALL" into a failure path; add a Catch for "States.ALL" whose Next records the "failed" status',
+    ]);
   });
 
   test('a task without retries or catch', () => {
@@ -106,6 +128,109 @@ describe('the lint catches', () => {
   test('a message the type does not declare', () => {
     expect(broken((d) => (d.States.AwaitPayment.Parameters.Payload.name = 'paid'), parkingPermit, parkingType)).toEqual([
       'state "AwaitPayment": waits for message "paid", which type.json does not declare in "messages"; declare it in "messages" or use one of "payment-received"',
+    ]);
+  });
+});
+
+/** A copy of a type with some figures changed, as a designer might edit type.json. */
+function edited(of: TransactionType, edit: (type: any) => void): TransactionType {
+  const copy = structuredClone(of) as any;
+  edit(copy);
+  return copy;
+}
+
+describe('the legal figures are pinned: type.json declares them and the workflow keeps them', () => {
+  /** Written down from the regulations, not read from the files: changing one is a decision, not an edit. */
+  const legalFigures: Record<string, { deadline: TransactionType['legalDeadline']; periods?: Record<string, number>; messageWindows?: Record<string, number> }> = {
+    'change-of-address': { deadline: { days: 30, kind: 'calendar' } },
+    'event-permit': { deadline: { days: 60, kind: 'calendar' }, periods: { ObjectionPeriod: 30 } },
+    'proof-of-residence': { deadline: { days: 5, kind: 'working' } },
+    'resident-parking-permit': { deadline: { days: 15, kind: 'working' }, messageWindows: { 'payment-received': 30 } },
+    'terrace-permit': { deadline: { days: 45, kind: 'working' }, messageWindows: { 'documents-supplied': 30, 'payment-received': 30 } },
+  };
+
+  test('every published type has its figures written down here', () => {
+    expect(Object.keys(legalFigures).sort()).toEqual(transactionTypes.map((t) => t.key).sort());
+  });
+
+  test.each(Object.entries(legalFigures))('%s declares its legal deadline, periods and windows in type.json', (key, figures) => {
+    const declared = findTransactionType(key)!;
+    expect(declared.legalDeadline).toEqual(figures.deadline);
+    expect(Object.fromEntries(Object.entries(declared.periods).map(([name, period]) => [name, period.days]))).toEqual(figures.periods ?? {});
+    expect(Object.fromEntries(Object.entries(declared.messages).map(([name, message]) => [name, message.expiresAfterDays]))).toEqual(figures.messageWindows ?? {});
+  });
+
+  /** Read independently of the lint: every Wait's Seconds and every task-token state's TimeoutSeconds, in days, by what they wait for. */
+  function figuresInWorkflow(definition: string): Record<string, number> {
+    const found: Record<string, number> = {};
+    const visit = (states: Record<string, any>) => {
+      for (const [name, state] of Object.entries(states)) {
+        if (state.Type === 'Wait' && typeof state.Seconds === 'number') found[`period ${name}`] = state.Seconds / day;
+        if (typeof state.TimeoutSeconds === 'number') found[`wait for ${state.Parameters.Payload.name}`] = state.TimeoutSeconds / day;
+        for (const branch of state.Branches ?? []) visit(branch.States);
+        if (state.ItemProcessor) visit(state.ItemProcessor.States);
+      }
+    };
+    visit(JSON.parse(definition).States);
+    return found;
+  }
+
+  test.each(sources.map((source) => [source.key, source] as const))('%s waits exactly as long as type.json says', (key, source) => {
+    const declared = findTransactionType(key)!;
+    const expected = {
+      ...Object.fromEntries(Object.entries(declared.periods).map(([name, period]) => [`period ${name}`, period.days])),
+      ...Object.fromEntries(Object.entries(declared.tasks).map(([name, task]) => [`wait for ${name}`, task.expiresAfterDays])),
+      ...Object.fromEntries(Object.entries(declared.messages).map(([name, message]) => [`wait for ${name}`, message.expiresAfterDays])),
+    };
+    expect(figuresInWorkflow(source.definition)).toEqual(expected);
+  });
+
+  test("the event permit's objection period shortened to 3 days in the ASL", () => {
+    const shortened = eventPermit.definition.replace(`"Seconds": ${30 * day}`, `"Seconds": ${3 * day}`);
+    expect(shortened).not.toEqual(eventPermit.definition);
+    expect(lintWorkflow(shortened, eventType)).toEqual([
+      `state "ObjectionPeriod": waits 3 days, but type.json declares the objection period as 30 days; set "Seconds" to ${30 * day} or change "periods"`,
+    ]);
+  });
+
+  test('a Wait whose period type.json does not declare', () => {
+    expect(lintWorkflow(eventPermit.definition, edited(eventType, (t) => (t.periods = {})))).toEqual([
+      'state "ObjectionPeriod": waits 30 days, a period type.json does not declare; declare it in "periods" as "ObjectionPeriod": { "days": …, "description": … }',
+    ]);
+  });
+
+  test('a declared period the workflow does not wait out', () => {
+    const withAppeal = edited(eventType, (t) => (t.periods.AppealPeriod = { days: 15, description: { nl: 'beroepstermijn', en: 'appeal period' } }));
+    expect(lintWorkflow(eventPermit.definition, withAppeal)).toEqual([
+      'type.json declares the appeal period "AppealPeriod", but the workflow has no Wait state "AppealPeriod"; add it or remove the period',
+    ]);
+  });
+
+  test("the parking permit's 30-day payment window shortened to 3 days in the ASL", () => {
+    const shortened = JSON.parse(parkingPermit.definition);
+    shortened.States.AwaitPayment.TimeoutSeconds = 3 * day;
+    expect(lintWorkflow(JSON.stringify(shortened), parkingType)).toEqual([
+      `state "AwaitPayment": times out after 3 days, but type.json declares "expiresAfterDays": 30 for messages."payment-received"; set "TimeoutSeconds" to ${30 * day} or change type.json`,
+    ]);
+  });
+
+  test("a task's timeout that differs from its expiresAfterDays", () => {
+    const shortened = JSON.parse(proofOfResidence.definition);
+    shortened.States.VerifyResidence.TimeoutSeconds = 5 * day;
+    expect(lintWorkflow(JSON.stringify(shortened), type)).toEqual([
+      `state "VerifyResidence": times out after 5 days, but type.json declares "expiresAfterDays": 10 for tasks."verify-residence"; set "TimeoutSeconds" to ${10 * day} or change type.json`,
+    ]);
+  });
+
+  test('a task timeout type.json does not declare', () => {
+    expect(lintWorkflow(proofOfResidence.definition, edited(type, (t) => delete t.tasks['verify-residence'].expiresAfterDays))).toEqual([
+      'state "VerifyResidence": times out after 10 days, which type.json does not declare; add "expiresAfterDays" to tasks."verify-residence"',
+    ]);
+  });
+
+  test('a message window type.json does not declare', () => {
+    expect(lintWorkflow(parkingPermit.definition, edited(parkingType, (t) => delete t.messages['payment-received'].expiresAfterDays))).toEqual([
+      'state "AwaitPayment": times out after 30 days, which type.json does not declare; add "expiresAfterDays" to messages."payment-received"',
     ]);
   });
 });
