@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadWorkflowSources, workflowsDirectory } from '../../workflows/definitions';
@@ -40,13 +40,13 @@ afterAll(() => {
   rmSync(scratch, { recursive: true, force: true });
 });
 
-/** A copy of proof-of-residence in its own workflows directory, edited; returns that directory. */
-function brokenCopy(name: string, edit: { workflow?: (definition: any) => void; type?: (type: any) => void }): string {
+/** A copy of one type folder (proof-of-residence unless told) in its own workflows directory, edited; returns that directory. */
+function brokenCopy(name: string, edit: { workflow?: (definition: any) => void; type?: (type: any) => void }, key = 'proof-of-residence'): string {
   const directory = join(scratch, name);
-  cpSync(join(workflowsDirectory, 'proof-of-residence'), join(directory, 'proof-of-residence'), { recursive: true });
+  cpSync(join(workflowsDirectory, key), join(directory, key), { recursive: true });
   for (const [file, change] of [['workflow.asl.json', edit.workflow], ['type.json', edit.type]] as const) {
     if (!change) continue;
-    const path = join(directory, 'proof-of-residence', file);
+    const path = join(directory, key, file);
     const content = JSON.parse(readFileSync(path, 'utf8'));
     change(content);
     writeFileSync(path, JSON.stringify(content, null, 2));
@@ -111,6 +111,77 @@ describe('validate', () => {
     const directory = brokenCopy('bad-task', { workflow: (d) => (d.States.VerifyResidence.Parameters.Payload.name = 'check') });
     expect(validate({ directory }).lines[1]).toMatch(
       /workflow\.asl\.json: state "VerifyResidence": creates task "check", which type\.json does not declare in "tasks"; declare it or use one of "verify-residence"$/,
+    );
+  });
+
+  test('reports a type.json that is not JSON', () => {
+    const directory = brokenCopy('not-json', {});
+    writeFileSync(join(directory, 'proof-of-residence', 'type.json'), '{ "key": "proof-of-residence", ');
+    expect(validate({ directory }).lines).toEqual([
+      '✘ proof-of-residence',
+      expect.stringMatching(/type\.json: not valid JSON \(.+\); fix the syntax$/),
+      expect.stringMatching(/workflow\.asl\.json: not checked until .*type\.json is valid$/),
+    ]);
+  });
+
+  test('reports a missing type.json and a missing workflow', () => {
+    const noType = brokenCopy('no-type', {});
+    unlinkSync(join(noType, 'proof-of-residence', 'type.json'));
+    expect(validate({ directory: noType }).lines).toEqual([
+      '✘ proof-of-residence',
+      expect.stringMatching(/type\.json: missing; add the type's metadata$/),
+      expect.stringMatching(/workflow\.asl\.json: not checked until .*type\.json is valid$/),
+    ]);
+    const noWorkflow = brokenCopy('no-workflow', {});
+    unlinkSync(join(noWorkflow, 'proof-of-residence', 'workflow.asl.json'));
+    expect(validate({ directory: noWorkflow }).lines).toEqual(['✘ proof-of-residence', expect.stringMatching(/workflow\.asl\.json: missing; add the workflow's definition$/)]);
+  });
+
+  test("checks that the key and the example's type are the folder's name", () => {
+    const directory = brokenCopy('bad-key', {
+      type: (t) => {
+        t.key = 'residence-proof';
+        t.example.type = 'residence-proof';
+      },
+    });
+    expect(validate({ directory }).lines).toEqual([
+      '✘ proof-of-residence',
+      expect.stringMatching(/type\.json: "key" is "residence-proof" but the folder is "proof-of-residence"; make them equal$/),
+      expect.stringMatching(/type\.json: "example\.type" is "residence-proof"; set it to "proof-of-residence"$/),
+    ]);
+  });
+
+  test('a task that can expire before it falls due', () => {
+    // 10 working days can take 14 calendar days; the task expires after 10.
+    const directory = brokenCopy('expires-early', { type: (t) => (t.tasks['verify-residence'].dueInWorkingDays = 10) });
+    expect(validate({ directory }).lines).toEqual([
+      '✘ proof-of-residence',
+      expect.stringMatching(
+        /type\.json: "tasks\.verify-residence\.expiresAfterDays" is 10, so the task can expire before it falls due \(10 working days can take 14 calendar days\); make it at least 14$/,
+      ),
+    ]);
+  });
+
+  test('a text that names the objection period with other days than type.json declares', () => {
+    const directory = brokenCopy(
+      'text-days',
+      { type: (t) => (t.description.en = t.description.en.replace('objection period of 30 days', 'objection period of 3 days')) },
+      'event-permit',
+    );
+    expect(validate({ directory }).lines).toEqual([
+      '✘ event-permit',
+      expect.stringMatching(/type\.json: "description\.en" says "3 days" for the objection period, which is 30 days; make them equal$/),
+    ]);
+  });
+
+  test('a period declared with other days than the texts and the workflow say', () => {
+    const directory = brokenCopy('period-days', { type: (t) => (t.periods.ObjectionPeriod.days = 3) }, 'event-permit');
+    const { lines } = validate({ directory });
+    expect(lines).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/type\.json: "description\.nl" says "30 dagen" for the objection period, which is 3 days; make them equal$/),
+        expect.stringMatching(/workflow\.asl\.json: state "ObjectionPeriod": waits 30 days, but type\.json declares the objection period as 3 days; /),
+      ]),
     );
   });
 
