@@ -13,16 +13,20 @@ let portal: string;
 let clerk: string;
 let otherClerk: string;
 let portalAalst: string;
+let clerkAalst: string;
+let clerkAndPolice: string;
 let designer: string;
 let operator: string;
 
 beforeAll(async () => {
   stack = await startTestStack({ timeScale: 0.001 });
-  [portal, clerk, otherClerk, portalAalst, designer, operator] = await Promise.all([
+  [portal, clerk, otherClerk, portalAalst, clerkAalst, clerkAndPolice, designer, operator] = await Promise.all([
     stack.token({ tenant: '44021', roles: ['portal'], subject: 'portal@gent' }),
     stack.token({ tenant: '44021', roles: ['clerk'], subject: 'an@gent' }),
     stack.token({ tenant: '44021', roles: ['clerk'], subject: 'bert@gent' }),
     stack.token({ tenant: '41002', roles: ['portal'], subject: 'portal@aalst' }),
+    stack.token({ tenant: '41002', roles: ['clerk'], subject: 'clerk@aalst' }),
+    stack.token({ tenant: '44021', roles: ['clerk', 'police'], subject: 'carla@gent' }),
     stack.token({ tenant: '44021', roles: ['designer'], subject: 'designer@gent' }),
     stack.token({ tenant: '44021', roles: ['operator'], subject: 'operator@gent' }),
   ]);
@@ -49,10 +53,51 @@ async function openTaskOf(caseId: string, token = clerk) {
 }
 
 const expectProblem = (response: ApiResponse, status: number) => {
-  expect(response.status).toBe(status);
+  expect({ status: response.status, body: response.body }).toMatchObject({ status });
   expect(response.headers.get('content-type')).toBe('application/problem+json');
   expect(response.body).toMatchObject({ status, title: expect.any(String), detail: expect.any(String) });
 };
+
+/**
+ * Belgian public holidays, listed by hand (Easter Sunday 2026: 5 April, 2027: 28 March,
+ * 2028: 16 April; Easter Monday, Ascension = Easter + 39 and Whit Monday = Easter + 50 follow),
+ * so that the expected due date does not come from the code under test.
+ */
+const belgianPublicHolidays: Readonly<Record<number, readonly string[]>> = {
+  2026: ['2026-01-01', '2026-04-06', '2026-05-01', '2026-05-14', '2026-05-25', '2026-07-21', '2026-08-15', '2026-11-01', '2026-11-11', '2026-12-25'],
+  2027: ['2027-01-01', '2027-03-29', '2027-05-01', '2027-05-06', '2027-05-17', '2027-07-21', '2027-08-15', '2027-11-01', '2027-11-11', '2027-12-25'],
+  2028: ['2028-01-01', '2028-04-17', '2028-05-01', '2028-05-25', '2028-06-05', '2028-07-21', '2028-08-15', '2028-11-01', '2028-11-11', '2028-12-25'],
+};
+
+const brusselsFormat = new Intl.DateTimeFormat('en-CA', {
+  timeZone: 'Europe/Brussels',
+  hourCycle: 'h23',
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+  hour: '2-digit',
+  minute: '2-digit',
+  second: '2-digit',
+});
+
+/** The local date (YYYY-MM-DD) and wall-clock time (HH:MM:SS) in Brussels at an instant. */
+function brusselsWallClock(instant: Date): { date: string; time: string } {
+  const part = (type: Intl.DateTimeFormatPartTypes) => brusselsFormat.formatToParts(instant).find((p) => p.type === type)!.value;
+  return { date: `${part('year')}-${part('month')}-${part('day')}`, time: `${part('hour')}:${part('minute')}:${part('second')}` };
+}
+
+/** The date of the n-th Monday-to-Friday, non-holiday date after `isoDate`. */
+function nthWorkingDayAfter(isoDate: string, n: number): string {
+  let date = isoDate;
+  for (let counted = 0; counted < n; ) {
+    date = new Date(Date.parse(`${date}T12:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+    const holidays = belgianPublicHolidays[Number(date.slice(0, 4))];
+    if (!holidays) throw new Error(`list the public holidays of ${date.slice(0, 4)} in this test`);
+    const weekday = new Date(`${date}T12:00:00Z`).getUTCDay();
+    if (weekday !== 0 && weekday !== 6 && !holidays.includes(date)) counted += 1;
+  }
+  return date;
+}
 
 describe('submission', () => {
   test('a retry with the same Idempotency-Key and body returns the same case', async () => {
@@ -102,12 +147,18 @@ describe('submission', () => {
     expectProblem(await submit(proofOfResidence(freshInsz()), { 'idempotency-key': 'has spaces in it' }), 400);
   });
 
-  test('the legal deadline counts working days in Brussels', async () => {
-    const { body } = await submit(proofOfResidence(freshInsz()));
+  test.each([
+    ['proof-of-residence', 5, () => proofOfResidence(freshInsz())],
+    // 15 working days always span at least 21 calendar days, so counting calendar days cannot pass on any weekday.
+    ['resident-parking-permit', 15, () => parkingPermit()],
+  ] as const)('the legal deadline of %s counts %i working days in Brussels, skipping weekends and public holidays', async (key, days, request) => {
+    const type = await stack.call('GET', `/v1/transaction-types/${key}`, { token: portal });
+    expect(type.body.legalDeadline).toEqual({ days, kind: 'working' });
+    const { status, body } = await submit(request());
+    expect(status).toBe(201);
     const due = new Date(body.dueAt);
-    expect(due.getTime()).toBeGreaterThan(Date.now() + 5 * 24 * 3600 * 1000);
-    const brussels = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Brussels', hour: '2-digit', minute: '2-digit', weekday: 'short' }).format(due);
-    expect(brussels).toMatch(/^(Mon|Tue|Wed|Thu|Fri) 23:59$/);
+    expect(brusselsWallClock(due)).toEqual({ date: nthWorkingDayAfter(brusselsWallClock(new Date(body.createdAt)).date, days), time: '23:59:59' });
+    expect(due.getUTCMilliseconds()).toBe(999);
   });
 });
 
@@ -136,8 +187,15 @@ describe('search', () => {
   });
 
   test('filters by status and type through their indexes', async () => {
+    const permit = await submit(parkingPermit());
+    expect(permit.status).toBe(201);
     const byType = await stack.call('GET', '/v1/cases?type=resident-parking-permit&limit=100', { token: clerk });
-    expect(byType.body.items.every((c: { type: { key: string } }) => c.type.key === 'resident-parking-permit')).toBe(true);
+    expect(byType.status).toBe(200);
+    const found: { id: string; type: { key: string } }[] = byType.body.items;
+    expect(found.length).toBeGreaterThan(0);
+    expect(found.map((c) => c.id)).toContain(permit.body.id);
+    expect(found.map((c) => c.id)).not.toEqual(expect.arrayContaining([ids[0]]));
+    expect(found.every((c) => c.type.key === 'resident-parking-permit')).toBe(true);
     await eventually(
       () => stack.call('GET', `/v1/cases?applicant=${applicant}&status=under-review`, { token: clerk }),
       (r) => r.body.items.length === 5,
@@ -204,6 +262,21 @@ describe('tasks', () => {
     await inStatus(body.id, 'issued');
   });
 
+  test("a clerk of another tenant cannot claim a task: 404, and the task stays open for the tenant's clerks", async () => {
+    const { body } = await submit(proofOfResidence(freshInsz()));
+    const task = await openTaskOf(body.id);
+    expectProblem(await stack.call('POST', `/v1/tasks/${task.id}/claim`, { token: clerkAalst }), 404);
+    expectProblem(await stack.call('POST', `/v1/tasks/${task.id}/claim`, { token: clerkAalst }), 404);
+    const missing = await stack.call('POST', '/v1/tasks/01ARZ3NDEKTSV4RRFFQ69G5FAV/claim', { token: clerkAalst });
+    expectProblem(missing, 404);
+    expect((await openTaskOf(body.id)).status).toBe('open');
+    expect((await openTaskOf(body.id)).assignee).toBeUndefined();
+    const history = await stack.call('GET', `/v1/cases/${body.id}/history`, { token: operator });
+    expect(history.body.items.map((e: { action: string }) => e.action)).not.toContain('task.claimed');
+    const claimed = await stack.call('POST', `/v1/tasks/${task.id}/claim`, { token: clerk });
+    expect({ status: claimed.status, body: claimed.body }).toMatchObject({ status: 200, body: { status: 'claimed', assignee: 'an@gent' } });
+  });
+
   test('of 50 concurrent completions exactly one succeeds and the rest are 409', async () => {
     const { body } = await submit(proofOfResidence(freshInsz()));
     const task = await openTaskOf(body.id);
@@ -233,6 +306,27 @@ describe('tasks', () => {
     const dueDates = [...first.body.items, ...second.body.items].map((t: { dueAt: string }) => t.dueAt);
     expect([...dueDates].sort()).toEqual(dueDates);
     expect(new Set([...first.body.items, ...second.body.items].map((t: { id: string }) => t.id)).size).toBe(first.body.items.length + second.body.items.length);
+  });
+
+  test('an inbox cursor used by another tenant, or with another role, status or limit, or tampered, is a 400', async () => {
+    for (let i = 0; i < 3; i++) await submit(proofOfResidence(freshInsz()));
+    await eventually(() => stack.call('GET', '/v1/tasks?limit=100', { token: clerk }), (r) => r.body.items.length >= 3);
+    const first = await stack.call('GET', '/v1/tasks?limit=2', { token: clerk });
+    const cursor: string = first.body.nextCursor;
+    expect(cursor).toEqual(expect.any(String));
+    expect((await stack.call('GET', `/v1/tasks?limit=2&cursor=${cursor}`, { token: clerk })).status).toBe(200);
+
+    expectProblem(await stack.call('GET', `/v1/tasks?limit=2&cursor=${cursor}`, { token: clerkAalst }), 400);
+    expectProblem(await stack.call('GET', `/v1/tasks?limit=2&status=open&cursor=${cursor}`, { token: clerk }), 400);
+    expectProblem(await stack.call('GET', `/v1/tasks?limit=3&cursor=${cursor}`, { token: clerk }), 400);
+    const tampered = `${cursor.slice(0, 5)}${cursor[5] === 'A' ? 'B' : 'A'}${cursor.slice(6)}`;
+    expectProblem(await stack.call('GET', `/v1/tasks?limit=2&cursor=${tampered}`, { token: clerk }), 400);
+
+    // A cursor of the inbox of every role held (clerk and police) does not page the clerk role alone.
+    const bothRoles = await stack.call('GET', '/v1/tasks?limit=2', { token: clerkAndPolice });
+    expect(bothRoles.body.nextCursor).toEqual(expect.any(String));
+    expectProblem(await stack.call('GET', `/v1/tasks?limit=2&role=clerk&cursor=${bothRoles.body.nextCursor}`, { token: clerkAndPolice }), 400);
+    expectProblem(await stack.call('GET', `/v1/tasks?limit=2&role=police&cursor=${bothRoles.body.nextCursor}`, { token: clerkAndPolice }), 400);
   });
 });
 
@@ -332,10 +426,64 @@ describe('roles', () => {
     ['designer may not read cases', () => stack.call('GET', '/v1/cases', { token: designer }), 403],
     ['operator reads cases', () => stack.call('GET', '/v1/cases', { token: operator }), 200],
     ['operator may not submit', () => submit(proofOfResidence(freshInsz()), {}, operator), 403],
-    ['clerk may not withdraw', () => stack.call('POST', '/v1/cases/01ARZ3NDEKTSV4RRFFQ69G5FAV/withdraw', { token: clerk, body: { reason: 'x' } }), 403],
-    ['portal may not suspend', () => stack.call('POST', '/v1/cases/01ARZ3NDEKTSV4RRFFQ69G5FAV/suspend', { token: portal, body: { reason: 'x' } }), 403],
   ])('%s', async (_name, call, status) => {
     expect((await call()).status).toBe(status);
+  });
+
+  /**
+   * Each lifecycle route, for each role, on a real case in a state where the action would
+   * succeed (a parking permit awaiting payment; suspended first for resume), so that a role
+   * wrongly allowed shows as a 2xx rather than hiding behind a 404 or 409.
+   */
+  const lifecycle = {
+    extend: { body: { days: 5, reason: 'Complex file' }, suspended: false },
+    suspend: { body: { reason: 'Waiting for proof of vehicle ownership' }, suspended: false },
+    resume: { body: { reason: 'Ownership shown' }, suspended: true },
+    withdraw: { body: { reason: 'No longer needed' }, suspended: false },
+    messages: { body: { name: 'payment-received', data: { amount: 35, reference: 'PAY-ROLES' } }, suspended: false },
+  } as const;
+  const tokenOf = { portal: () => portal, clerk: () => clerk, operator: () => operator, designer: () => designer };
+  type Role = keyof typeof tokenOf;
+  const expectations: [keyof typeof lifecycle, Role, number][] = [
+    ['extend', 'clerk', 200],
+    ['extend', 'portal', 403],
+    ['extend', 'operator', 403],
+    ['extend', 'designer', 403],
+    ['suspend', 'clerk', 200],
+    ['suspend', 'portal', 403],
+    ['suspend', 'operator', 403],
+    ['suspend', 'designer', 403],
+    ['resume', 'clerk', 200],
+    ['resume', 'portal', 403],
+    ['resume', 'operator', 403],
+    ['resume', 'designer', 403],
+    ['withdraw', 'portal', 200],
+    ['withdraw', 'clerk', 403],
+    ['withdraw', 'operator', 403],
+    ['withdraw', 'designer', 403],
+    ['messages', 'portal', 202],
+    ['messages', 'clerk', 403],
+    ['messages', 'operator', 403],
+    ['messages', 'designer', 403],
+  ];
+
+  test.each(expectations)('POST /v1/cases/{id}/%s as %s is a %i', async (action, role, expected) => {
+    const { body } = await submit(parkingPermit());
+    await inStatus(body.id, 'awaiting-payment');
+    if (lifecycle[action].suspended) {
+      const suspended = await stack.call('POST', `/v1/cases/${body.id}/suspend`, { token: clerk, body: { reason: 'set-up' } });
+      expect({ status: suspended.status, body: suspended.body }).toMatchObject({ status: 200 });
+    }
+    const before = (await getCase(body.id)).body;
+    const response = await stack.call('POST', `/v1/cases/${body.id}/${action}`, { token: tokenOf[role](), body: lifecycle[action].body });
+    if (expected === 403) {
+      expectProblem(response, 403);
+      const after = (await getCase(body.id)).body;
+      expect(after).toMatchObject({ version: before.version, status: before.status, dueAt: before.dueAt, extensions: before.extensions });
+      expect(after.suspendedSince).toBe(before.suspendedSince);
+    } else {
+      expect({ status: response.status, body: response.body }).toMatchObject({ status: expected });
+    }
   });
 
   test('a portal may not claim or complete a task', async () => {
