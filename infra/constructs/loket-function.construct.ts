@@ -10,7 +10,8 @@ import { LogLevel, NodejsFunction, OutputFormat, type NodejsFunctionProps } from
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
-import { documentKeyPrefix, environmentNames } from '../../functions/commons/config';
+import { documentKeyPrefix } from '../../functions/commons/config';
+import { bundlingOptions } from '../deployment';
 import { tableDefinition } from '../table.definition';
 
 /** The repository root: handler entries in the app declaration are relative to it. */
@@ -27,11 +28,9 @@ const tableWriteActions = [
   'dynamodb:ConditionCheckItem',
 ];
 
-/** Lets CommonJS dependencies call `require` from inside the ESM bundle. */
-const requireBanner =
-  "import { createRequire as topLevelCreateRequire } from 'node:module'; const require = topLevelCreateRequire(import.meta.url);";
+const outputFormats = { esm: OutputFormat.ESM, cjs: OutputFormat.CJS } as const;
 
-export interface BindTableOptions {
+export interface GrantTableOptions {
   /**
    * The KMS key that encrypts the table.
    * @default - the table's own `encryptionKey`
@@ -59,7 +58,7 @@ function nagNameOfArn(bucket: IBucket, scope: Construct): string {
   return String(resolved);
 }
 
-export interface BindDocumentsOptions {
+export interface GrantDocumentsOptions {
   /**
    * The KMS key that encrypts the bucket.
    * @default - the bucket's own `encryptionKey`
@@ -93,7 +92,8 @@ export interface LoketFunctionProps {
    */
   readonly projectRoot?: string;
   /**
-   * Extra environment variables, on top of the Powertools and Loket defaults.
+   * The function's environment; the stateless stack sets it from the deployment model
+   * (`functionEnvironment` in infra/deployment.ts), with `addEnvironment` once the resources exist.
    * @default - none
    */
   readonly environment?: Readonly<Record<string, string>>;
@@ -101,10 +101,10 @@ export interface LoketFunctionProps {
 
 /**
  * The one way Loket builds a Lambda: nodejs22.x on arm64, X-Ray active, its own log group,
- * an ESM bundle built by the locally installed esbuild with source maps, Powertools
- * configured, and a role that starts with nothing but writing to that log group.
- * Access is added with the `bind*`/`grant*` helpers, which grant and set the environment
- * in one call so the two cannot disagree.
+ * bundled by the locally installed esbuild with the deployment model's options, and a role
+ * that starts with nothing but writing to that log group. Access is added with the `grant*`
+ * helpers; which variables the function gets is the deployment model's to say, from the
+ * same declaration flags that choose the grants.
  */
 export class LoketFunction extends NodejsFunction {
   constructor(scope: Construct, id: string, props: LoketFunctionProps) {
@@ -134,28 +134,18 @@ export class LoketFunction extends NodejsFunction {
       tracing: Tracing.ACTIVE,
       logGroup,
       role,
-      environment: {
-        NODE_OPTIONS: '--enable-source-maps',
-        POWERTOOLS_SERVICE_NAME: 'loket',
-        POWERTOOLS_METRICS_NAMESPACE: 'Loket',
-        POWERTOOLS_LOG_LEVEL: 'INFO',
-        // No connector to the real population register exists yet.
-        [environmentNames.populationRegister]: 'fixture',
-        [environmentNames.enterpriseRegister]: 'fixture',
-        ...props.environment,
-      },
+      environment: props.environment ? { ...props.environment } : undefined,
       bundling: {
         forceDockerBundling: false,
-        format: OutputFormat.ESM,
-        target: 'node22',
-        mainFields: ['module', 'main'],
-        banner: requireBanner,
-        minify: true,
-        sourceMap: true,
-        sourcesContent: false,
+        format: outputFormats[bundlingOptions.format],
+        target: bundlingOptions.target,
+        mainFields: [...bundlingOptions.mainFields],
+        banner: bundlingOptions.banner.js,
+        minify: bundlingOptions.minify,
+        sourceMap: bundlingOptions.sourcemap,
+        sourcesContent: bundlingOptions.sourcesContent,
         logLevel: LogLevel.WARNING,
-        // The nodejs22.x runtime ships AWS SDK v3.
-        externalModules: ['@aws-sdk/*'],
+        externalModules: [...bundlingOptions.external],
       },
     };
     super(scope, id, functionProps);
@@ -171,11 +161,11 @@ export class LoketFunction extends NodejsFunction {
   }
 
   /**
-   * Grants item access to the table, its indexes and its KMS key, and sets TABLE_NAME.
+   * Grants item access to the table, its indexes and its KMS key.
    * Narrower than `grantReadWriteData`: no Scan (no request path scans), no stream reads,
    * and the named indexes instead of `index/*`.
    */
-  bindTable(table: ITable, access: 'read' | 'readWrite', options: BindTableOptions = {}): this {
+  grantTable(table: ITable, access: 'read' | 'readWrite', options: GrantTableOptions = {}): this {
     const indexNames = options.indexNames ?? tableDefinition.globalSecondaryIndexes.map((index) => index.indexName);
     const key = options.key ?? table.encryptionKey;
     this.addToRolePolicy(
@@ -195,17 +185,16 @@ export class LoketFunction extends NodejsFunction {
         { id: 'AwsSolutions-IAM5[Action::kms:ReEncrypt*]', reason },
       );
     }
-    this.addEnvironment(environmentNames.tableName, table.tableName);
     return this;
   }
 
   /**
    * Lets the function read (GetObject) or also write (PutObject) document files under
-   * `documents/` in the bucket, and sets DOCUMENTS_BUCKET. The bucket encrypts with its key
+   * `documents/` in the bucket. The bucket encrypts with its key
    * by default, so the function names no key; it only gets the key actions S3 performs on its
    * behalf (Decrypt to read, GenerateDataKey to write), and only through S3.
    */
-  bindDocuments(bucket: IBucket, access: 'read' | 'readWrite', options: BindDocumentsOptions = {}): this {
+  grantDocuments(bucket: IBucket, access: 'read' | 'readWrite', options: GrantDocumentsOptions = {}): this {
     const objects = bucket.arnForObjects(`${documentKeyPrefix}*`);
     this.addToRolePolicy(
       new PolicyStatement({ actions: access === 'read' ? ['s3:GetObject'] : ['s3:GetObject', 's3:PutObject'], resources: [objects] }),
@@ -224,21 +213,18 @@ export class LoketFunction extends NodejsFunction {
       id: `AwsSolutions-IAM5[Resource::${nagNameOfArn(bucket, this)}/${documentKeyPrefix}*]`,
       reason: 'Document keys name the tenant, case and reference; the grant covers only the documents/ prefix of the documents bucket.',
     });
-    this.addEnvironment(environmentNames.documentsBucket, bucket.bucketName);
     return this;
   }
 
-  /**
-   * Lets the function start executions of these state machines and sets STATE_MACHINE_ARNS
-   * to `{ "<type key>": "<state machine arn>" }`.
-   */
-  bindStateMachines(stateMachines: Readonly<Record<string, IStateMachine>>): this {
-    const arns: Record<string, string> = {};
-    for (const [key, stateMachine] of Object.entries(stateMachines)) {
-      stateMachine.grantStartExecution(this);
-      arns[key] = stateMachine.stateMachineArn;
-    }
-    this.addEnvironment(environmentNames.stateMachineArns, Stack.of(this).toJsonString(arns));
+  /** Lets the function start executions of these state machines. */
+  grantStartExecutions(stateMachines: Readonly<Record<string, IStateMachine>>): this {
+    for (const stateMachine of Object.values(stateMachines)) stateMachine.grantStartExecution(this);
+    return this;
+  }
+
+  /** Adds these variables to the function's environment. */
+  addEnvironmentVariables(variables: Readonly<Record<string, string>>): this {
+    for (const [name, value] of Object.entries(variables)) this.addEnvironment(name, value);
     return this;
   }
 

@@ -15,6 +15,7 @@ import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 
 import { caseMetricDimension, caseMetricNames } from '../../functions/commons/metric-names';
+import { metricsNamespace, serviceName } from '../deployment';
 
 export { caseMetricDimension, caseMetricNames };
 
@@ -82,9 +83,9 @@ export class MonitoringConstruct extends Construct {
 
     const caseMetric = (metricName: string, key: string): Metric =>
       new Metric({
-        namespace: 'Loket',
+        namespace: metricsNamespace,
         metricName,
-        dimensionsMap: { service: 'loket', [caseMetricDimension]: key },
+        dimensionsMap: { service: serviceName, [caseMetricDimension]: key },
         statistic: 'Sum',
         period,
         label: `${key} ${metricName}`,

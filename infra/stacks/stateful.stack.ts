@@ -4,6 +4,7 @@ import { EventBus } from 'aws-cdk-lib/aws-events';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
+import { eventBusName } from '../deployment';
 import { tableDefinition, type TableDefinition } from '../table.definition';
 
 export interface StatefulStackProps extends StackProps {
@@ -75,7 +76,7 @@ export class StatefulStack extends Stack {
       });
     }
 
-    this.eventBus = new EventBus(this, 'EventBus', { eventBusName: 'loket' });
+    this.eventBus = new EventBus(this, 'EventBus', { eventBusName });
     this.eventBus.applyRemovalPolicy(RemovalPolicy.RETAIN);
     // Lets a subscriber that joins later, or one that lost events, replay them.
     this.eventBus.archive('EventArchive', {

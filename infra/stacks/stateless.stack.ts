@@ -12,7 +12,8 @@ import type { Construct } from 'constructs';
 import { functions as declaredFunctions, type FunctionDeclaration } from '../../functions/app.declaration';
 import { LoketFunction } from '../constructs/loket-function.construct';
 import { MonitoringConstruct } from '../constructs/monitoring.construct';
-import { stateMachineNameOf, WorkflowsConstruct } from '../constructs/workflows.construct';
+import { WorkflowsConstruct } from '../constructs/workflows.construct';
+import { deploymentOf, type EnvironmentValues, functionEnvironment, stateMachineNameOf } from '../deployment';
 
 export interface StatelessStackProps extends StackProps {
   /** The case table, from the stateful stack. */
@@ -68,13 +69,13 @@ export class StatelessStack extends Stack {
     const declarations = props.functions ?? declaredFunctions;
 
     const functions: Record<string, LoketFunction> = {};
-    for (const declaration of declarations) {
-      functions[declaration.name] = new LoketFunction(this, `${constructIdOf(declaration.name)}Function`, {
-        entry: declaration.entry,
-        description: declaration.description,
-        functionName: `loket-${declaration.name}`,
-        memorySize: declaration.memorySize,
-        timeout: declaration.timeoutSeconds === undefined ? undefined : Duration.seconds(declaration.timeoutSeconds),
+    for (const deployment of declarations.map(deploymentOf)) {
+      functions[deployment.name] = new LoketFunction(this, `${constructIdOf(deployment.name)}Function`, {
+        entry: deployment.declaration.entry,
+        description: deployment.declaration.description,
+        functionName: deployment.functionName,
+        memorySize: deployment.memorySize,
+        timeout: Duration.seconds(deployment.timeoutSeconds),
       });
     }
     this.functions = functions;
@@ -90,13 +91,23 @@ export class StatelessStack extends Stack {
     });
     const stateMachineNames = Object.keys(this.workflows.stateMachines).map(stateMachineNameOf);
 
+    const environmentValues: EnvironmentValues = {
+      host: 'aws',
+      tableName: props.table.tableName,
+      documentsBucket: props.documentsBucket.bucketName,
+      stateMachineArns: this.toJsonString(
+        Object.fromEntries(Object.entries(this.workflows.stateMachines).map(([key, stateMachine]) => [key, stateMachine.stateMachineArn])),
+      ),
+    };
     for (const declaration of declarations) {
       const fn = functions[declaration.name]!;
-      if (declaration.table) fn.bindTable(props.table, declaration.table, { key: props.key });
-      if (declaration.documents) fn.bindDocuments(props.documentsBucket, declaration.documents);
-      if (declaration.startsExecutions) fn.bindStateMachines(this.workflows.stateMachines);
+      // The same flags choose the grants here and the variables in functionEnvironment.
+      if (declaration.table) fn.grantTable(props.table, declaration.table, { key: props.key });
+      if (declaration.documents) fn.grantDocuments(props.documentsBucket, declaration.documents);
+      if (declaration.startsExecutions) fn.grantStartExecutions(this.workflows.stateMachines);
       if (declaration.sendsTaskResults) fn.grantTaskResults(stateMachineNames);
       if (declaration.stopsExecutions) fn.grantStopExecutions(stateMachineNames);
+      fn.addEnvironmentVariables(functionEnvironment(declaration, environmentValues));
     }
 
     const accessLogs = new LogGroup(this, 'ApiAccessLogs', {

@@ -1,0 +1,174 @@
+import type { BuildOptions } from 'esbuild';
+import { functions as declaredFunctions, type FunctionDeclaration } from '../functions/app.declaration';
+import { environmentNames } from '../functions/commons/config';
+
+/**
+ * The deployment model: what the app declaration (functions/app.declaration.ts) becomes on
+ * a host. Resource names, each function's environment and the bundling options are decided
+ * here once; the CDK stacks, the local host and the bench read them and supply only the
+ * values that differ per host (CDK tokens on AWS, local endpoints and names locally).
+ */
+
+/** Every named resource of a deployment starts with this. */
+const prefix = 'loket';
+
+/** `submit-case` → `loket-submit-case`: a function's physical name on both hosts. */
+export function functionNameOf(name: string): string {
+  return `${prefix}-${name}`;
+}
+
+/** `proof-of-residence` → `loket-proof-of-residence`: a transaction type's state machine on both hosts. */
+export function stateMachineNameOf(typeKey: string): string {
+  return `${prefix}-${typeKey}`;
+}
+
+/** The domain event bus, on both hosts. */
+export const eventBusName = prefix;
+/** Powertools' service name, and the `service` dimension of every custom metric. */
+export const serviceName = prefix;
+/** CloudWatch namespace of the custom metrics (EMF). */
+export const metricsNamespace = 'Loket';
+/** The role the local host says its state machines run as (nothing checks it locally). */
+export const workflowsRoleName = `${prefix}-workflows`;
+
+/** Names CloudFormation generates on AWS; the local host gives them these. */
+export const localResourceNames = {
+  table: prefix,
+  documentsBucket: `${prefix}-documents`,
+} as const;
+
+/** Where a host's ARNs live. */
+export interface ArnScope {
+  readonly region: string;
+  readonly accountId: string;
+}
+
+export function functionArnOf(name: string, scope: ArnScope): string {
+  return `arn:aws:lambda:${scope.region}:${scope.accountId}:function:${functionNameOf(name)}`;
+}
+
+export function stateMachineArnOf(typeKey: string, scope: ArnScope): string {
+  return `arn:aws:states:${scope.region}:${scope.accountId}:stateMachine:${stateMachineNameOf(typeKey)}`;
+}
+
+/**
+ * What a host supplies for the variables of the functions' environment: CDK tokens on AWS,
+ * plain strings locally. Which function gets which variable is not the host's choice.
+ */
+export interface EnvironmentValues {
+  readonly host: 'aws' | 'local';
+  /** TABLE_NAME, for functions with table access. */
+  readonly tableName: string;
+  /** DOCUMENTS_BUCKET, for functions with access to the documents. */
+  readonly documentsBucket: string;
+  /** STATE_MACHINE_ARNS, for functions that start executions: a JSON object of type key → state machine ARN. */
+  readonly stateMachineArns: string;
+  /**
+   * POWERTOOLS_LOG_LEVEL.
+   * @default 'INFO' on AWS, 'WARN' locally
+   */
+  readonly logLevel?: string;
+}
+
+/** Powertools and Node settings: on AWS metrics and traces go to CloudWatch and X-Ray; locally they have nowhere to go. */
+function runtimeEnvironment(values: EnvironmentValues): Record<string, string> {
+  if (values.host === 'aws') {
+    return {
+      // The bundles carry source maps (bundlingOptions.sourcemap).
+      NODE_OPTIONS: '--enable-source-maps',
+      POWERTOOLS_SERVICE_NAME: serviceName,
+      POWERTOOLS_METRICS_NAMESPACE: metricsNamespace,
+      POWERTOOLS_LOG_LEVEL: values.logLevel ?? 'INFO',
+    };
+  }
+  return {
+    POWERTOOLS_SERVICE_NAME: serviceName,
+    POWERTOOLS_LOG_LEVEL: values.logLevel ?? 'WARN',
+    POWERTOOLS_METRICS_DISABLED: 'true',
+    POWERTOOLS_TRACE_ENABLED: 'false',
+  };
+}
+
+/**
+ * A function's environment, from its declaration's access flags: TABLE_NAME with table
+ * access, DOCUMENTS_BUCKET with access to the documents, STATE_MACHINE_ARNS when it starts
+ * executions (reporting task results and stopping executions need no variable: the token or
+ * the execution ARN names the target). The registers' connectors are `fixture` everywhere:
+ * no connector to the real population or enterprise register exists yet.
+ */
+export function functionEnvironment(declaration: FunctionDeclaration, values: EnvironmentValues): Record<string, string> {
+  return {
+    ...runtimeEnvironment(values),
+    [environmentNames.populationRegister]: 'fixture',
+    [environmentNames.enterpriseRegister]: 'fixture',
+    ...(declaration.table && { [environmentNames.tableName]: values.tableName }),
+    ...(declaration.documents && { [environmentNames.documentsBucket]: values.documentsBucket }),
+    ...(declaration.startsExecutions && { [environmentNames.stateMachineArns]: values.stateMachineArns }),
+  };
+}
+
+/**
+ * The environment of several functions that share one process (the local host): the union
+ * of theirs. Values depend only on the host, never on the function, so the union is unambiguous.
+ */
+export function sharedEnvironment(declarations: readonly FunctionDeclaration[], values: EnvironmentValues): Record<string, string> {
+  return Object.assign({}, ...declarations.map((declaration) => functionEnvironment(declaration, values))) as Record<string, string>;
+}
+
+/** Lets CommonJS dependencies call `require` from inside the ESM bundle. */
+const requireBanner =
+  "import { createRequire as topLevelCreateRequire } from 'node:module'; const require = topLevelCreateRequire(import.meta.url);";
+
+/**
+ * How every function is bundled, in esbuild's terms: an ESM bundle for Node 22, minified,
+ * with source maps but without the sources in them, and without the AWS SDK v3, which the
+ * nodejs22.x runtime ships. The CDK construct maps these onto NodejsFunction's bundling
+ * options; the bench builds with them as they are.
+ */
+export const bundlingOptions = {
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node22',
+  mainFields: ['module', 'main'],
+  banner: { js: requireBanner },
+  minify: true,
+  sourcemap: true,
+  sourcesContent: false,
+  external: ['@aws-sdk/*'],
+} as const satisfies BuildOptions;
+
+/** One declared function as deployed: its physical name and its resolved settings. */
+export interface FunctionDeployment {
+  readonly declaration: FunctionDeclaration;
+  /** The declared (kebab-case) name. */
+  readonly name: string;
+  /** `loket-<name>`. */
+  readonly functionName: string;
+  readonly memorySize: number;
+  readonly timeoutSeconds: number;
+}
+
+export const defaultMemorySize = 256;
+export const defaultTimeoutSeconds = 10;
+
+export function deploymentOf(declaration: FunctionDeclaration): FunctionDeployment {
+  return {
+    declaration,
+    name: declaration.name,
+    functionName: functionNameOf(declaration.name),
+    memorySize: declaration.memorySize ?? defaultMemorySize,
+    timeoutSeconds: declaration.timeoutSeconds ?? defaultTimeoutSeconds,
+  };
+}
+
+/** Every declared function as deployed, in declaration order. */
+export const functionDeployments: readonly FunctionDeployment[] = declaredFunctions.map(deploymentOf);
+
+const functionArnPattern = /^arn:aws:lambda:[^:]+:\d+:function:/;
+
+/** The deployed function a caller means by its declared name, its physical name (`loket-x`) or its ARN (qualifier ignored). */
+export function findFunctionDeployment(nameOrArn: string, deployments: readonly FunctionDeployment[] = functionDeployments): FunctionDeployment | undefined {
+  const bare = nameOrArn.replace(functionArnPattern, '').replace(/:.*$/, '');
+  return deployments.find((deployment) => deployment.functionName === bare || deployment.name === bare);
+}
