@@ -1,8 +1,11 @@
 /**
  * The one DynamoDB table, declared once as plain data: the CDK stateful stack and the
  * local host (CreateTable against DynamoDB Local) both build the table from it.
- * Key formats live in functions/adapters/table-keys.ts.
+ * Key formats and attribute names live in functions/adapters/table-keys.ts.
  */
+import type { IndexKeys } from '../functions/adapters/table-keys';
+import { byDueDay, byOwner, byStatus, bySubmission, caseSummaryAttributes, tableKeys } from '../functions/adapters/table-keys';
+
 export interface KeySchema {
   readonly partitionKey: string;
   readonly sortKey: string;
@@ -20,49 +23,38 @@ export interface IndexDefinition extends KeySchema {
   readonly projectedAttributes?: readonly string[];
 }
 
-/** What a case search result shows; the indexes that only serve searches copy just these. */
-export const caseSummaryAttributes = ['id', 'number', 'tenant', 'type', 'applicant', 'status', 'createdAt', 'updatedAt', 'dueAt'] as const;
 
 export interface TableDefinition extends KeySchema {
   readonly timeToLiveAttribute: string;
   readonly globalSecondaryIndexes: readonly IndexDefinition[];
 }
 
+const index = (keys: IndexKeys) => ({ indexName: keys.name, partitionKey: keys.partitionKey, sortKey: keys.sortKey });
+
 export const tableDefinition: TableDefinition = {
-  partitionKey: 'PK',
-  sortKey: 'SK',
+  ...tableKeys,
   timeToLiveAttribute: 'expiresAt',
   globalSecondaryIndexes: [
     {
-      indexName: 'GSI1',
-      partitionKey: 'GSI1PK',
-      sortKey: 'GSI1SK',
+      ...index(byStatus.index),
       purpose: "a tenant's cases by status and its open tasks by role, each ordered by due date",
     },
     {
-      indexName: 'GSI2',
-      partitionKey: 'GSI2PK',
-      sortKey: 'GSI2SK',
+      ...index(byOwner.index),
       purpose: "a tenant's cases by applicant, and a case's tasks",
     },
     {
-      indexName: 'GSI3',
-      partitionKey: 'GSI3PK',
-      sortKey: 'GSI3SK',
+      ...index(byDueDay.index),
       purpose: 'open cases across tenants by due date, for the deadline watcher',
       projectedAttributes: caseSummaryAttributes,
     },
     {
-      indexName: 'GSI4',
-      partitionKey: 'GSI4PK',
-      sortKey: 'GSI4SK',
+      ...index(bySubmission.typeIndex),
       purpose: "a tenant's cases by transaction type, in order of submission",
       projectedAttributes: caseSummaryAttributes,
     },
     {
-      indexName: 'GSI5',
-      partitionKey: 'GSI5PK',
-      sortKey: 'GSI5SK',
+      ...index(bySubmission.allIndex),
       purpose: "all of a tenant's cases, in order of submission",
       projectedAttributes: caseSummaryAttributes,
     },

@@ -1,12 +1,12 @@
-import { createHash } from 'node:crypto';
+import { sha256Hex } from '../domain/digest';
 import { GetObjectCommand, NoSuchKey, PutObjectCommand } from '@aws-sdk/client-s3';
 import { documentKeyPrefix, environmentNames, requireEnv } from '../commons/config';
 import { s3 } from '../commons/s3.client';
 import type { DocumentFile } from '../domain/case';
+import type { DocumentFiling } from '../ports/services.port';
 
 const bucket = requireEnv(environmentNames.documentsBucket);
 
-export const sha256Hex = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 
 /** Which document a file holds: one per reference, within its case and tenant. */
 export interface DocumentAddress {
@@ -51,3 +51,6 @@ export const documentStore = {
     }
   },
 };
+
+/** Reads kept documents without loading the renderer, for the functions that only hand files out. */
+export const storedDocuments: Pick<DocumentFiling, 'read'> = { read: (file) => documentStore.get(file.key) };

@@ -1,4 +1,4 @@
-import type { EnterpriseRegister, RegisteredEnterprise } from './enterprise-register';
+import type { EnterpriseRegister, RegisteredEnterprise } from '../ports/registers.port';
 
 /**
  * FIXTURE DATA: clearly fake enterprises standing in for the KBO, which this machine cannot

@@ -1,19 +1,6 @@
 import { environmentNames, requireEnv } from '../commons/config';
+import type { EnterpriseRegister } from '../ports/registers.port';
 import { fixtureEnterpriseRegister } from './enterprise-register.fixture';
-
-/** An enterprise as the Crossroads Bank for Enterprises (KBO/BCE) knows it. */
-export interface RegisteredEnterprise {
-  readonly kbo: string;
-  readonly name: string;
-  readonly legalForm: string;
-  readonly active: boolean;
-  readonly seat: { readonly street: string; readonly postalCode: string; readonly municipality: string; readonly nisCode: string };
-}
-
-/** The connector to the authentic source for businesses; a real one would call the KBO's public web services. */
-export interface EnterpriseRegister {
-  findEnterprise(kbo: string): Promise<RegisteredEnterprise | undefined>;
-}
 
 const connectors: Record<string, EnterpriseRegister> = { fixture: fixtureEnterpriseRegister };
 

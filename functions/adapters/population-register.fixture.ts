@@ -1,4 +1,4 @@
-import type { PopulationRegister, RegisteredPerson } from './population-register';
+import type { PopulationRegister, RegisteredPerson } from '../ports/registers.port';
 
 /**
  * FIXTURE DATA: clearly fake people standing in for the population register, which this

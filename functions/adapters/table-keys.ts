@@ -4,6 +4,21 @@
  */
 const pad = (value: number, width: number) => String(value).padStart(width, '0');
 
+/** A global secondary index: its name and key attributes, as the table definition declares them. */
+export interface IndexKeys {
+  readonly name: string;
+  readonly partitionKey: string;
+  readonly sortKey: string;
+}
+
+const gsi = (n: number): IndexKeys => ({ name: `GSI${n}`, partitionKey: `GSI${n}PK`, sortKey: `GSI${n}SK` });
+
+/** The table's own key attributes. */
+export const tableKeys = { partitionKey: 'PK', sortKey: 'SK' } as const;
+
+/** What a case search result shows; the indexes that only serve searches copy just these. */
+export const caseSummaryAttributes = ['id', 'number', 'tenant', 'type', 'applicant', 'status', 'createdAt', 'updatedAt', 'dueAt'] as const;
+
 export const keys = {
   case: (id: string) => ({ PK: `CASE#${id}`, SK: 'CASE' }),
   caseNumber: (number: string) => ({ PK: `CASENO#${number}`, SK: 'CASENO' }),
@@ -20,7 +35,7 @@ export const keys = {
 
 /** GSI1: a tenant's cases by status, and its tasks by role and status, each ordered by due date. */
 export const byStatus = {
-  index: 'GSI1',
+  index: gsi(1),
   cases: (tenant: string, status: string, dueAt: string, id: string) => ({
     GSI1PK: `TENANT#${tenant}#CASES#${status}`,
     GSI1SK: `${dueAt}#${id}`,
@@ -35,7 +50,7 @@ export const byStatus = {
 
 /** GSI2: a tenant's cases by applicant (newest last), and a case's tasks. */
 export const byOwner = {
-  index: 'GSI2',
+  index: gsi(2),
   cases: (tenant: string, applicantId: string, createdAt: string, id: string) => ({
     GSI2PK: `TENANT#${tenant}#APPLICANT#${applicantId}`,
     GSI2SK: `${createdAt}#${id}`,
@@ -50,14 +65,14 @@ export const byOwner = {
  * cases drop out) and partitioned per due day, so that no single partition runs hot.
  */
 export const byDueDay = {
-  index: 'GSI3',
+  index: gsi(3),
   cases: (dueAt: string, id: string) => ({ GSI3PK: `DUE#${dueAt.slice(0, 10)}`, GSI3SK: `${dueAt}#${id}` }),
 } as const;
 
 /** GSI4 and GSI5: a tenant's cases by type, and all its cases, each in order of submission. */
 export const bySubmission = {
-  typeIndex: 'GSI4',
-  allIndex: 'GSI5',
+  typeIndex: gsi(4),
+  allIndex: gsi(5),
   typePartition: (tenant: string, typeKey: string) => `TENANT#${tenant}#TYPE#${typeKey}`,
   allPartition: (tenant: string) => `TENANT#${tenant}#CASES`,
   cases: (tenant: string, typeKey: string, createdAt: string, id: string) => ({
@@ -70,20 +85,11 @@ export const bySubmission = {
 
 /** Attributes that are keys, not domain data; stripped when an item becomes a domain object. */
 export const keyAttributes = [
-  'PK',
-  'SK',
-  'GSI1PK',
-  'GSI1SK',
-  'GSI2PK',
-  'GSI2SK',
-  'GSI3PK',
-  'GSI3SK',
-  'GSI4PK',
-  'GSI4SK',
-  'GSI5PK',
-  'GSI5SK',
+  tableKeys.partitionKey,
+  tableKeys.sortKey,
+  ...[byStatus.index, byOwner.index, byDueDay.index, bySubmission.typeIndex, bySubmission.allIndex].flatMap((index) => [index.partitionKey, index.sortKey]),
   'entity',
-] as const;
+];
 
 export function withoutKeys<T>(item: Record<string, unknown>): T {
   const copy: Record<string, unknown> = { ...item };

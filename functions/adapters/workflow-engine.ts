@@ -1,58 +1,65 @@
-import { ExecutionAlreadyExists, SendTaskSuccessCommand, StartExecutionCommand, StopExecutionCommand } from '@aws-sdk/client-sfn';
-import { stepFunctions } from '../commons/sfn.client';
-import { environmentNames, requireEnv } from '../commons/config';
+import { ExecutionAlreadyExists, SendTaskSuccessCommand, SFNServiceException, StartExecutionCommand, StopExecutionCommand } from '@aws-sdk/client-sfn';
+import type { SFNClient } from '@aws-sdk/client-sfn';
+import type { WorkflowEngine } from '../ports/workflow-engine.port';
+import { StepNoLongerWaits } from '../ports/workflow-engine.port';
 
-function parseStateMachineArns(json: string): Record<string, string> {
+/** Step Functions' answers to a task result that nobody waits for any more. */
+const noLongerWaiting = new Set(['TaskTimedOut', 'TaskDoesNotExist', 'InvalidToken']);
+
+/** Parses the map of transaction type key to state machine ARN that the host configures. */
+export function parseStateMachineArns(json: string, variable: string): Record<string, string> {
   const parsed: unknown = JSON.parse(json);
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
-    throw new Error(`${environmentNames.stateMachineArns} must be a JSON object of type key to state machine ARN`);
+    throw new Error(`${variable} must be a JSON object of type key to state machine ARN`);
   }
   return parsed as Record<string, string>;
 }
 
-let stateMachineArns: Record<string, string> | undefined;
+/**
+ * The workflows on Step Functions (AWS, or the local endpoint). `stateMachineArns` is called
+ * on first use, so that functions that only resume tasks need no map of state machines.
+ */
+export function stepFunctionsEngine(client: SFNClient, stateMachineArns: () => Readonly<Record<string, string>>): WorkflowEngine {
+  const stateMachineArn = (typeKey: string) => {
+    const arn = stateMachineArns()[typeKey];
+    if (!arn) throw new Error(`No state machine is deployed for transaction type '${typeKey}'`);
+    return arn;
+  };
+  /** `arn:aws:states:r:a:stateMachine:n` + `x` → `arn:aws:states:r:a:execution:n:x`, as Step Functions names executions. */
+  const executionIdFor = (typeKey: string, caseId: string) => `${stateMachineArn(typeKey).replace(':stateMachine:', ':execution:')}:${caseId}`;
 
-/** Read on first use: only the functions that start executions are given the map. */
-function stateMachineArn(typeKey: string): string {
-  stateMachineArns ??= parseStateMachineArns(requireEnv(environmentNames.stateMachineArns));
-  const arn = stateMachineArns[typeKey];
-  if (!arn) throw new Error(`No state machine is deployed for transaction type '${typeKey}'`);
-  return arn;
+  return {
+    executionIdFor,
+
+    async start(typeKey, caseId, input) {
+      try {
+        const { executionArn } = await client.send(
+          new StartExecutionCommand({ stateMachineArn: stateMachineArn(typeKey), name: caseId, input: JSON.stringify(input) }),
+        );
+        return executionArn ?? executionIdFor(typeKey, caseId);
+      } catch (error) {
+        // The case id names the execution: a repeated start finds the one that runs or ran.
+        if (error instanceof ExecutionAlreadyExists) return executionIdFor(typeKey, caseId);
+        throw error;
+      }
+    },
+
+    async stop(executionId, cause) {
+      try {
+        await client.send(new StopExecutionCommand({ executionArn: executionId, error: 'CaseClosed', cause }));
+      } catch (error) {
+        if ((error as Error).name === 'ExecutionDoesNotExist') return;
+        throw error;
+      }
+    },
+
+    async resume(token, output) {
+      try {
+        await client.send(new SendTaskSuccessCommand({ taskToken: token, output: JSON.stringify(output) }));
+      } catch (error) {
+        if (error instanceof SFNServiceException && noLongerWaiting.has(error.name)) throw new StepNoLongerWaits(error.name);
+        throw error;
+      }
+    },
+  };
 }
-
-/** `arn:aws:states:r:a:stateMachine:n` + `x` → `arn:aws:states:r:a:execution:n:x`, as Step Functions names executions. */
-export function executionArnFor(typeKey: string, executionName: string): string {
-  return `${stateMachineArn(typeKey).replace(':stateMachine:', ':execution:')}:${executionName}`;
-}
-
-export const workflowEngine = {
-  /**
-   * Starts a case's workflow. The case id is the execution name, so a repeated start cannot
-   * run it twice: Step Functions returns the running execution, or refuses a finished one.
-   */
-  async start(typeKey: string, executionName: string, input: unknown): Promise<string> {
-    try {
-      const { executionArn } = await stepFunctions.send(
-        new StartExecutionCommand({ stateMachineArn: stateMachineArn(typeKey), name: executionName, input: JSON.stringify(input) }),
-      );
-      return executionArn ?? executionArnFor(typeKey, executionName);
-    } catch (error) {
-      if (error instanceof ExecutionAlreadyExists) return executionArnFor(typeKey, executionName);
-      throw error;
-    }
-  },
-
-  /** Stops a running execution; one that already ended is left as it is. */
-  async stop(executionArn: string, cause: string): Promise<void> {
-    try {
-      await stepFunctions.send(new StopExecutionCommand({ executionArn, error: 'CaseClosed', cause }));
-    } catch (error) {
-      if ((error as Error).name === 'ExecutionDoesNotExist') return;
-      throw error;
-    }
-  },
-
-  async resume(taskToken: string, output: unknown): Promise<void> {
-    await stepFunctions.send(new SendTaskSuccessCommand({ taskToken, output: JSON.stringify(output) }));
-  },
-};

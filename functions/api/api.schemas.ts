@@ -57,8 +57,6 @@ export const listTasksQuery = z
  * parts are taken from the transaction type's own schema so that the two cannot drift.
  */
 
-export type SubmitCaseRequest = z.infer<typeof submitCaseRequest>;
-export type CompleteTaskRequest = z.infer<typeof completeTaskRequest>;
 
 const typeShape = transactionTypeSchema.shape;
 const timestamp = z.iso.datetime({ offset: true });
@@ -227,6 +225,8 @@ const page = <T extends z.ZodType>(item: T) =>
 export const caseSearchPageSchema = page(caseSummarySchema);
 export const taskPageSchema = page(taskViewSchema);
 export const transactionTypeListSchema = z.object({ items: z.array(transactionTypeSummarySchema) });
+
+export const openApiDocumentSchema = z.record(z.string(), z.unknown()).describe('This document');
 
 export const healthSchema = z.object({ status: z.literal('ok'), service: z.string() });
 

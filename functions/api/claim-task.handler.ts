@@ -1,9 +1,12 @@
-import { callerOf, httpHandler, json } from '../commons/http';
-import { claimTask } from '../use-cases/case-actions';
+import { caseStore } from '../adapters/dynamodb/table';
+import { systemClock } from '../commons/telemetry';
+import { claimTask } from '../use-cases/task-actions';
+import { routeHandler } from './http';
+import * as routes from './routes';
 import { taskView } from './views';
 
-export const handler = httpHandler(async (event) => {
-  const caller = callerOf(event);
-  const claimed = await claimTask(event.pathParameters?.id ?? '', caller);
-  return json(200, taskView(claimed));
-});
+const claim = claimTask({ cases: caseStore, clock: systemClock });
+
+export const handler = routeHandler(routes.claimTask, async ({ caller, path }) => ({
+  body: taskView(await claim({ caller, taskId: path('id') })),
+}));

@@ -1,11 +1,13 @@
-import { callerOf, httpHandler, json, parseBody } from '../commons/http';
-import { completeTask } from '../use-cases/complete-task';
-import { completeTaskRequest } from './api.schemas';
+import { caseStore } from '../adapters/dynamodb/table';
+import { workflowEngine } from '../adapters/step-functions';
+import { powertoolsTelemetry, systemClock } from '../commons/telemetry';
+import { completeTask } from '../use-cases/task-actions';
+import { routeHandler } from './http';
+import * as routes from './routes';
 import { taskView } from './views';
 
-export const handler = httpHandler(async (event) => {
-  const caller = callerOf(event);
-  const request = parseBody(event, completeTaskRequest);
-  const completed = await completeTask(event.pathParameters?.id ?? '', request, caller, event.headers['x-audit-reason']);
-  return json(200, taskView(completed));
-});
+const complete = completeTask({ cases: caseStore, workflows: workflowEngine, clock: systemClock, telemetry: powertoolsTelemetry });
+
+export const handler = routeHandler(routes.completeTask, async ({ caller, path, body, header }) => ({
+  body: taskView(await complete({ caller, taskId: path('id'), ...body, auditReason: header('X-Audit-Reason') })),
+}));

@@ -1,10 +1,12 @@
-import { permissions } from '../domain/permissions';
-import { extendCase } from '../use-cases/case-actions';
-import { caseActionHandler } from './case-action';
-import { extendRequest } from './lifecycle.schemas';
+import { extendCase } from '../use-cases/lifecycle-actions';
+import { caseActionDependencies } from './case-actions.wiring';
+import { routeHandler } from './http';
+import * as routes from './routes';
+import { caseView } from './views';
 
-export const handler = caseActionHandler({
-  roles: permissions.extendCase,
-  body: extendRequest,
-  act: (subject, caller, { days, reason }) => extendCase(subject, caller, days, reason),
+const extend = extendCase(caseActionDependencies);
+
+export const handler = routeHandler(routes.extendCase, async ({ caller, path, body, language }) => {
+  const done = await extend({ caller, caseId: path('id'), days: body.days, reason: body.reason });
+  return { body: caseView(done.case, done.type, language) };
 });

@@ -1,14 +1,14 @@
-import { callerOf, file, httpHandler, requireRole } from '../commons/http';
-import { permissions } from '../domain/permissions';
+import { storedDocuments } from '../adapters/document.store';
+import { caseStore } from '../adapters/dynamodb/table';
 import { downloadDocument } from '../use-cases/download-document';
-import { requireOwnCase } from './own-case';
+import { file, routeHandler } from './http';
+import * as routes from './routes';
+
+const download = downloadDocument({ cases: caseStore, documents: storedDocuments });
 
 /** A document of a case as the PDF that was issued; whoever may read the case may download it. */
-export const handler = httpHandler(async (event) => {
-  const caller = callerOf(event);
-  requireRole(caller, permissions.readCase);
-  const found = await requireOwnCase(caller, event.pathParameters?.id);
-  const reference = event.pathParameters?.reference ?? '';
-  const { file: stored, bytes } = await downloadDocument(found, reference);
-  return file(bytes, stored.contentType, `${reference}.pdf`);
+export const handler = routeHandler(routes.getCaseDocument, async ({ caller, path }) => {
+  const reference = path('reference');
+  const { file: stored, bytes } = await download({ caller, caseId: path('id'), reference });
+  return { result: file(bytes, stored.contentType, `${reference}.pdf`) };
 });

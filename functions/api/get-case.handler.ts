@@ -1,18 +1,13 @@
-import { caseRepository } from '../adapters/case.repository';
-import { callerOf, httpHandler, json, languageOf, requireRole } from '../commons/http';
-import { permissions } from '../domain/permissions';
-import { isCaseId, ownCaseOnly } from './own-case';
+import { caseStore } from '../adapters/dynamodb/table';
+import { catalogue } from '../catalogue/catalogue';
+import { getCase } from '../use-cases/read-cases';
+import { routeHandler } from './http';
+import * as routes from './routes';
 import { caseView } from './views';
-import { findTransactionType } from '../../workflows/catalogue';
 
-export const handler = httpHandler(async (event) => {
-  const caller = callerOf(event);
-  requireRole(caller, permissions.readCase);
-  const id = event.pathParameters?.id;
-  // The three reads go out together; the tenant check comes before anything is shown.
-  const [stored, tasks, waits] = isCaseId(id)
-    ? await Promise.all([caseRepository.get(id), caseRepository.tasksOfCase(id), caseRepository.messageWaitsOf(id)])
-    : [undefined, [], []];
-  const found = ownCaseOnly(caller, id, stored);
-  return json(200, caseView(found, findTransactionType(found.type.key), languageOf(event), tasks, waits));
+const get = getCase({ cases: caseStore, catalogue });
+
+export const handler = routeHandler(routes.getCase, async ({ caller, path, language }) => {
+  const found = await get({ caller, caseId: path('id') });
+  return { body: caseView(found.case, found.type, language, found.tasks, found.waits) };
 });

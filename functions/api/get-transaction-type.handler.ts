@@ -1,14 +1,11 @@
-import { callerOf, httpHandler, json, languageOf, requireRole } from '../commons/http';
-import { notFound } from '../domain/errors';
+import { catalogue } from '../catalogue/catalogue';
+import { getTransactionType } from '../use-cases/read-catalogue';
+import { routeHandler } from './http';
+import * as routes from './routes';
 import { transactionTypeView } from './views';
-import { findTransactionType } from '../../workflows/catalogue';
 
-const readers = ['portal', 'clerk', 'designer', 'operator'];
+const get = getTransactionType({ catalogue });
 
-export const handler = httpHandler(async (event) => {
-  requireRole(callerOf(event), readers);
-  const key = event.pathParameters?.key ?? '';
-  const type = findTransactionType(key);
-  if (!type) throw notFound(`transaction type '${key}'`);
-  return json(200, transactionTypeView(type, languageOf(event)));
-});
+export const handler = routeHandler(routes.getTransactionType, async ({ caller, path, language }) => ({
+  body: transactionTypeView(get({ caller, key: path('key') }), language),
+}));

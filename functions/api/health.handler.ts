@@ -1,3 +1,4 @@
-import { httpHandler, json } from '../commons/http';
+import { routeHandler } from './http';
+import { health } from './routes';
 
-export const handler = httpHandler(async () => json(200, { status: 'ok', service: 'loket' }));
+export const handler = routeHandler(health, async () => ({ body: { status: 'ok' as const, service: 'loket' } }));

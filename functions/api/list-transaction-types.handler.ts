@@ -1,12 +1,11 @@
-import { callerOf, httpHandler, json, languageOf, requireRole } from '../commons/http';
+import { catalogue } from '../catalogue/catalogue';
+import { listTransactionTypes } from '../use-cases/read-catalogue';
+import { routeHandler } from './http';
+import * as routes from './routes';
 import { transactionTypeSummary } from './views';
-import { transactionTypes } from '../../workflows/catalogue';
 
-/** Every role that may read the catalogue. */
-const readers = ['portal', 'clerk', 'designer', 'operator'];
+const list = listTransactionTypes({ catalogue });
 
-export const handler = httpHandler(async (event) => {
-  requireRole(callerOf(event), readers);
-  const language = languageOf(event);
-  return json(200, { items: transactionTypes.map((type) => transactionTypeSummary(type, language)) });
-});
+export const handler = routeHandler(routes.listTransactionTypes, async ({ caller, language }) => ({
+  body: { items: list({ caller }).map((type) => transactionTypeSummary(type, language)) },
+}));

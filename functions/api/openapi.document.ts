@@ -1,10 +1,8 @@
 import * as z from 'zod';
-import { apiFunctions } from '../app.declaration';
-import type { FunctionDeclaration, RouteDeclaration } from '../app.declaration';
 import { applicantSchema } from '../domain/applicant';
-import { transactionTypes } from '../../workflows/catalogue';
 import * as api from './api.schemas';
-import { extendRequest, messageRequest, reasonRequest } from './lifecycle.schemas';
+import type { HeaderName, RouteContract, Tag } from './route-contract';
+import { routes } from './routes';
 
 type JsonObject = Record<string, unknown>;
 
@@ -32,20 +30,10 @@ const dropDateTimePattern: Override = ({ jsonSchema }) => {
 
 const componentRef = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 
-/** Request bodies, by component name. */
-const requestBodies = {
-  SubmitCaseRequest: api.submitCaseRequest,
-  ReasonRequest: reasonRequest,
-  ExtendRequest: extendRequest,
-  MessageRequest: messageRequest,
-  CompleteTaskRequest: api.completeTaskRequest,
-} as const satisfies Record<string, z.ZodType>;
-type RequestBody = keyof typeof requestBodies;
-
 /** Responses, by component name; one registry so that they refer to each other by `$ref`. */
 const responseSchemas = {
   Health: api.healthSchema,
-  OpenApiDocument: z.record(z.string(), z.unknown()).describe('This document'),
+  OpenApiDocument: api.openApiDocumentSchema,
   TransactionTypeList: api.transactionTypeListSchema,
   TransactionTypeSummary: api.transactionTypeSummarySchema,
   TransactionTypeView: api.transactionTypeViewSchema,
@@ -59,7 +47,13 @@ const responseSchemas = {
   Problem: api.problemSchema,
   GatewayError: api.gatewayErrorSchema,
 } as const satisfies Record<string, z.ZodType>;
-type ResponseSchema = keyof typeof responseSchemas;
+
+/** The component name of a response schema; a route may only answer with a registered one. */
+function responseComponent(schema: z.ZodType): string {
+  const found = Object.entries(responseSchemas).find(([, registered]) => registered === schema);
+  if (!found) throw new Error('a route answers with a schema that is not among the response components');
+  return found[0];
+}
 
 function responseComponents(): Record<string, JsonObject> {
   const registry = z.registry<{ id: string }>();
@@ -77,8 +71,6 @@ function responseComponents(): Record<string, JsonObject> {
     }),
   );
 }
-
-type HeaderName = 'Idempotency-Key' | 'X-Audit-Reason' | 'Accept-Language';
 
 const headerParameters: Record<HeaderName, JsonObject> = {
   'Idempotency-Key': {
@@ -107,148 +99,12 @@ const headerParameters: Record<HeaderName, JsonObject> = {
   },
 };
 
-type Tag = 'Catalogue' | 'Cases' | 'Tasks' | 'Operations';
-
 const tags: readonly { name: Tag; description: string }[] = [
   { name: 'Catalogue', description: 'The transaction types a tenant publishes' },
   { name: 'Cases', description: 'Submitting and following cases' },
   { name: 'Tasks', description: 'The human tasks workflows wait on' },
   { name: 'Operations', description: 'Liveness and this document' },
 ];
-
-interface OperationSpec {
-  readonly tag: Tag;
-  readonly body?: { readonly schema: RequestBody; readonly examples: Record<string, { summary: string; value: unknown }> };
-  readonly query?: z.ZodObject;
-  readonly headers?: readonly HeaderName[];
-  readonly success:
-    | { readonly status: 200 | 201 | 202; readonly description: string; readonly schema: ResponseSchema }
-    | { readonly status: 200; readonly description: string; readonly file: { readonly mediaType: string } };
-  /** Error statuses beyond those every route of its kind can give (see `errorStatuses`). */
-  readonly errors?: readonly (409 | 422)[];
-}
-
-const reasonExample = (reason: string) => ({ default: { summary: 'A reason for the audit trail', value: { reason } } });
-
-const caseResponse = { status: 200, description: 'The case after the action', schema: 'CaseView' } as const;
-
-/** What each API function's route takes and gives, by function name. */
-const operations: Record<string, OperationSpec> = {
-  health: { tag: 'Operations', success: { status: 200, description: 'The service is alive', schema: 'Health' } },
-  'get-openapi': { tag: 'Operations', success: { status: 200, description: 'This OpenAPI document', schema: 'OpenApiDocument' } },
-  'list-transaction-types': {
-    tag: 'Catalogue',
-    headers: ['Accept-Language'],
-    success: { status: 200, description: 'The published transaction types', schema: 'TransactionTypeList' },
-  },
-  'get-transaction-type': {
-    tag: 'Catalogue',
-    headers: ['Accept-Language'],
-    success: { status: 200, description: 'The transaction type', schema: 'TransactionTypeView' },
-  },
-  'submit-case': {
-    tag: 'Cases',
-    body: {
-      schema: 'SubmitCaseRequest',
-      examples: Object.fromEntries(
-        [...transactionTypes]
-          .sort((a, b) => a.key.localeCompare(b.key))
-          .map((type) => [type.key, { summary: type.title.en, value: type.example }]),
-      ),
-    },
-    headers: ['Idempotency-Key', 'X-Audit-Reason', 'Accept-Language'],
-    success: { status: 201, description: 'The case was submitted (or, for a repeated Idempotency-Key, had been)', schema: 'CaseView' },
-    errors: [422],
-  },
-  'get-case': {
-    tag: 'Cases',
-    headers: ['Accept-Language'],
-    success: { status: 200, description: 'The case with its open tasks', schema: 'CaseView' },
-  },
-  'search-cases': {
-    tag: 'Cases',
-    query: api.searchCasesQuery,
-    headers: ['Accept-Language'],
-    success: { status: 200, description: 'A page of matching cases', schema: 'CaseSearchPage' },
-  },
-  'case-history': {
-    tag: 'Cases',
-    success: { status: 200, description: 'The audit trail, oldest first', schema: 'CaseHistory' },
-  },
-  'withdraw-case': {
-    tag: 'Cases',
-    body: { schema: 'ReasonRequest', examples: reasonExample('The applicant no longer needs the certificate') },
-    headers: ['Accept-Language'],
-    success: caseResponse,
-    errors: [409],
-  },
-  'suspend-case': {
-    tag: 'Cases',
-    body: { schema: 'ReasonRequest', examples: reasonExample('Waiting for the applicant to supply a document') },
-    headers: ['Accept-Language'],
-    success: caseResponse,
-    errors: [409],
-  },
-  'resume-case': {
-    tag: 'Cases',
-    body: { schema: 'ReasonRequest', examples: reasonExample('The applicant supplied the document') },
-    headers: ['Accept-Language'],
-    success: caseResponse,
-    errors: [409],
-  },
-  'extend-case': {
-    tag: 'Cases',
-    body: {
-      schema: 'ExtendRequest',
-      examples: { default: { summary: 'Ten more working days', value: { days: 10, reason: 'An on-site check is needed' } } },
-    },
-    headers: ['Accept-Language'],
-    success: caseResponse,
-    errors: [409],
-  },
-  'send-message': {
-    tag: 'Cases',
-    body: {
-      schema: 'MessageRequest',
-      examples: {
-        'payment-received': {
-          summary: 'The fee of a resident parking permit was paid',
-          value: { name: 'payment-received', data: { amount: 25, reference: '+++090/9337/55493+++' } },
-        },
-      },
-    },
-    headers: ['Accept-Language'],
-    success: { status: 202, description: 'The message was delivered to the waiting step', schema: 'CaseView' },
-    errors: [409],
-  },
-  'get-case-document': {
-    tag: 'Cases',
-    success: { status: 200, description: 'The issued document, as an attachment named <reference>.pdf', file: { mediaType: 'application/pdf' } },
-  },
-  'list-tasks': {
-    tag: 'Tasks',
-    query: api.listTasksQuery,
-    success: { status: 200, description: 'A page of tasks, soonest due first', schema: 'TaskPage' },
-  },
-  'claim-task': {
-    tag: 'Tasks',
-    success: { status: 200, description: 'The task, claimed by the caller', schema: 'TaskView' },
-    errors: [409],
-  },
-  'complete-task': {
-    tag: 'Tasks',
-    body: {
-      schema: 'CompleteTaskRequest',
-      examples: {
-        approve: { summary: 'Approve', value: { outcome: 'approve' } },
-        reject: { summary: 'Reject, with a reason', value: { outcome: 'reject', reason: 'The applicant does not live here' } },
-      },
-    },
-    headers: ['X-Audit-Reason'],
-    success: { status: 200, description: 'The completed task', schema: 'TaskView' },
-    errors: [409],
-  },
-};
 
 const errorDescriptions: Record<number, string> = {
   400: 'The request is invalid; `errors` names the fields',
@@ -266,11 +122,11 @@ function pathParameterNames(path: string): string[] {
   return [...path.matchAll(/\{([^}]+)\}/g)].map((match) => match[1] as string);
 }
 
-function errorStatuses(route: RouteDeclaration, spec: OperationSpec): number[] {
-  const statuses = new Set<number>([500, ...(spec.errors ?? [])]);
-  if (spec.body || spec.query || spec.headers?.includes('Idempotency-Key')) statuses.add(400);
-  if (spec.body) statuses.add(413).add(415);
-  if (route.authorized) statuses.add(401).add(403);
+function errorStatuses(route: RouteContract): number[] {
+  const statuses = new Set<number>([500, ...(route.errors ?? [])]);
+  if (route.body || route.query || route.headers?.includes('Idempotency-Key')) statuses.add(400);
+  if (route.body) statuses.add(413).add(415);
+  if (!('public' in route.access)) statuses.add(401).add(403);
   if (pathParameterNames(route.path).length > 0) statuses.add(404);
   return [...statuses].sort((a, b) => a - b);
 }
@@ -291,9 +147,8 @@ function queryParameters(query: z.ZodObject): JsonObject[] {
   }));
 }
 
-function operation(fn: FunctionDeclaration, route: RouteDeclaration): JsonObject {
-  const spec = operations[fn.name];
-  if (!spec) throw new Error(`the OpenAPI document does not describe function '${fn.name}'`);
+function operation(route: RouteContract): JsonObject {
+  const spec = route;
   const parameters = [
     ...pathParameterNames(route.path).map((name) => ({ name, in: 'path', required: true, schema: { type: 'string' } })),
     ...(spec.query ? queryParameters(spec.query) : []),
@@ -316,15 +171,15 @@ function operation(fn: FunctionDeclaration, route: RouteDeclaration): JsonObject
         }
       : {};
   return {
-    operationId: fn.name,
-    summary: fn.description,
+    operationId: route.name,
+    summary: route.summary,
     tags: [spec.tag],
     ...(parameters.length > 0 ? { parameters } : {}),
     ...(spec.body
       ? {
           requestBody: {
             required: true,
-            content: { 'application/json': { schema: componentRef(spec.body.schema), examples: spec.body.examples } },
+            content: { 'application/json': { schema: componentRef(spec.body.component), examples: spec.body.examples } },
           },
         }
       : {}),
@@ -335,16 +190,16 @@ function operation(fn: FunctionDeclaration, route: RouteDeclaration): JsonObject
         content:
           'file' in success
             ? { [success.file.mediaType]: { schema: { type: 'string', format: 'binary' } } }
-            : { 'application/json': { schema: componentRef(success.schema) } },
+            : { 'application/json': { schema: componentRef(responseComponent(success.schema)) } },
       },
-      ...Object.fromEntries(errorStatuses(route, spec).map((status) => [status, errorResponse(status)])),
+      ...Object.fromEntries(errorStatuses(route).map((status) => [status, errorResponse(status)])),
     },
-    ...(route.authorized ? { security: [{ bearerAuth: [] }] } : {}),
+    ...('public' in route.access ? {} : { security: [{ bearerAuth: [] }] }),
   };
 }
 
 /** `/v1/...` on every route gives version 1.0.0; routes of different versions would need one document each. */
-function apiVersion(routes: readonly RouteDeclaration[]): string {
+function apiVersion(): string {
   const majors = new Set(routes.map((route) => /^\/v(\d+)\//.exec(route.path)?.[1]));
   const [major] = majors;
   if (majors.size !== 1 || major === undefined) throw new Error('every route must share one /v<n>/ prefix');
@@ -355,22 +210,19 @@ const sortedEntries = <T>(record: Record<string, T>) => Object.entries(record).s
 
 /** Builds the document from the declaration and the schemas; the same code gives the same document, key for key. */
 export function buildOpenApiDocument(): JsonObject {
-  const undeclared = Object.keys(operations).filter((name) => !apiFunctions.some((fn) => fn.name === name));
-  if (undeclared.length > 0) throw new Error(`the OpenAPI document describes undeclared functions: ${undeclared.join(', ')}`);
-  const routes = apiFunctions.flatMap((fn) => (fn.routes ?? []).map((route) => ({ fn, route })));
   const paths: Record<string, Record<string, JsonObject>> = {};
-  for (const { fn, route } of routes) {
-    paths[route.path] = { ...paths[route.path], [route.method.toLowerCase()]: operation(fn, route) };
+  for (const route of routes) {
+    paths[route.path] = { ...paths[route.path], [route.method.toLowerCase()]: operation(route) };
   }
   const schemas: Record<string, JsonObject> = {
     ...responseComponents(),
-    ...Object.fromEntries(Object.entries(requestBodies).map(([name, schema]) => [name, inputJsonSchema(schema)])),
+    ...Object.fromEntries(routes.flatMap((route) => (route.body ? [[route.body.component, inputJsonSchema(route.body.schema)]] : []))),
   };
   return {
     openapi: '3.1.0',
     info: {
       title: 'Loket API',
-      version: apiVersion(routes.map(({ route }) => route)),
+      version: apiVersion(),
       description:
         'Digital government transactions. Errors are application/problem+json (RFC 9457). The tenant always comes from the token; a case or task of another tenant answers 404.',
     },

@@ -1,10 +1,12 @@
-import { permissions } from '../domain/permissions';
-import { resumeCase } from '../use-cases/case-actions';
-import { caseActionHandler } from './case-action';
-import { reasonRequest } from './lifecycle.schemas';
+import { resumeCase } from '../use-cases/lifecycle-actions';
+import { caseActionDependencies } from './case-actions.wiring';
+import { routeHandler } from './http';
+import * as routes from './routes';
+import { caseView } from './views';
 
-export const handler = caseActionHandler({
-  roles: permissions.resumeCase,
-  body: reasonRequest,
-  act: (subject, caller, { reason }) => resumeCase(subject, caller, reason),
+const resume = resumeCase(caseActionDependencies);
+
+export const handler = routeHandler(routes.resumeCase, async ({ caller, path, body, language }) => {
+  const done = await resume({ caller, caseId: path('id'), reason: body.reason });
+  return { body: caseView(done.case, done.type, language) };
 });

@@ -1,12 +1,15 @@
-import { permissions } from '../domain/permissions';
-import { deliverMessage } from '../use-cases/case-actions';
-import { caseActionHandler } from './case-action';
-import { messageRequest } from './lifecycle.schemas';
+import { workflowEngine } from '../adapters/step-functions';
+import { powertoolsTelemetry } from '../commons/telemetry';
+import { deliverMessage } from '../use-cases/deliver-message';
+import { caseActionDependencies } from './case-actions.wiring';
+import { routeHandler } from './http';
+import * as routes from './routes';
+import { caseView } from './views';
+
+const deliver = deliverMessage({ ...caseActionDependencies, workflows: workflowEngine, telemetry: powertoolsTelemetry });
 
 /** 202: the message is delivered; the workflow goes on asynchronously. */
-export const handler = caseActionHandler({
-  roles: permissions.sendMessage,
-  body: messageRequest,
-  status: 202,
-  act: (subject, caller, { name, data }) => deliverMessage(subject, caller, name, data),
+export const handler = routeHandler(routes.sendMessage, async ({ caller, path, body, language }) => {
+  const done = await deliver({ caller, caseId: path('id'), name: body.name, data: body.data });
+  return { body: caseView(done.case, done.type, language) };
 });

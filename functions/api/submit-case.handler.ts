@@ -1,22 +1,31 @@
-import { callerOf, fieldErrors, httpHandler, json, languageOf, parseBody, requireRole } from '../commons/http';
-import { validationError } from '../domain/errors';
-import { permissions } from '../domain/permissions';
+import { caseStore, tenantDirectory } from '../adapters/dynamodb/table';
+import { workflowEngine } from '../adapters/step-functions';
+import { catalogue } from '../catalogue/catalogue';
+import { powertoolsTelemetry, systemClock } from '../commons/telemetry';
+import { fieldErrors, validationError } from '../domain/errors';
 import { submitCase } from '../use-cases/submit-case';
-import { idempotencyKeySchema, submitCaseRequest } from './api.schemas';
+import { idempotencyKeySchema } from './api.schemas';
+import { routeHandler } from './http';
+import * as routes from './routes';
 import { caseView } from './views';
-import { findTransactionType } from '../../workflows/catalogue';
 
-export const handler = httpHandler(async (event) => {
-  const caller = callerOf(event);
-  requireRole(caller, permissions.submitCase);
-  const rawKey = event.headers['idempotency-key'];
+const submit = submitCase({
+  cases: caseStore,
+  idempotency: caseStore,
+  tenants: tenantDirectory,
+  workflows: workflowEngine,
+  catalogue,
+  clock: systemClock,
+  telemetry: powertoolsTelemetry,
+});
+
+export const handler = routeHandler(routes.submitCase, async ({ caller, body, header, language }) => {
+  const rawKey = header('Idempotency-Key');
   const key = rawKey === undefined ? undefined : idempotencyKeySchema.safeParse(rawKey);
   if (key && !key.success) throw validationError('invalid Idempotency-Key header', fieldErrors(key.error.issues, ['Idempotency-Key']));
-  const request = parseBody(event, submitCaseRequest);
-  const submission = await submitCase(request, caller, { reason: event.headers['x-audit-reason'], idempotencyKey: key?.data });
-  const submitted = submission.case;
-  return json(201, caseView(submitted, findTransactionType(submitted.type.key), languageOf(event)), {
-    location: `/v1/cases/${submitted.id}`,
-    ...(submission.replayed ? { 'idempotent-replayed': 'true' } : {}),
-  });
+  const submission = await submit({ caller, ...body, reason: header('X-Audit-Reason'), idempotencyKey: key?.data });
+  return {
+    body: caseView(submission.case, submission.type, language),
+    headers: { location: `/v1/cases/${submission.case.id}`, ...(submission.replayed ? { 'idempotent-replayed': 'true' } : {}) },
+  };
 });

@@ -1,10 +1,12 @@
-import { permissions } from '../domain/permissions';
-import { suspendCase } from '../use-cases/case-actions';
-import { caseActionHandler } from './case-action';
-import { reasonRequest } from './lifecycle.schemas';
+import { suspendCase } from '../use-cases/lifecycle-actions';
+import { caseActionDependencies } from './case-actions.wiring';
+import { routeHandler } from './http';
+import * as routes from './routes';
+import { caseView } from './views';
 
-export const handler = caseActionHandler({
-  roles: permissions.suspendCase,
-  body: reasonRequest,
-  act: (subject, caller, { reason }) => suspendCase(subject, caller, reason),
+const suspend = suspendCase(caseActionDependencies);
+
+export const handler = routeHandler(routes.suspendCase, async ({ caller, path, body, language }) => {
+  const done = await suspend({ caller, caseId: path('id'), reason: body.reason });
+  return { body: caseView(done.case, done.type, language) };
 });

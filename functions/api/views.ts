@@ -1,4 +1,7 @@
-import type { CaseSummary } from '../adapters/case.repository';
+import type { CaseSummary } from '../ports/case-store.port';
+import type { AuditEvent } from '../domain/audit';
+import type * as api from './api.schemas';
+import type { View } from './route-contract';
 import type { Case } from '../domain/case';
 import type { MessageWait } from '../domain/message-wait';
 import type { Task } from '../domain/task';
@@ -6,7 +9,7 @@ import type { Language, TransactionType } from '../domain/transaction-type';
 import { findStatus } from '../domain/transaction-type';
 
 /** A task as the API shows it: everything but its task token. */
-export function taskView(task: Task) {
+export function taskView(task: Task): View<typeof api.taskViewSchema> {
   const { token: _token, ...visible } = task;
   return visible;
 }
@@ -17,7 +20,7 @@ function statusView(subject: Pick<Case, 'status'>, type: TransactionType | undef
 }
 
 /** A case as a search result shows it. */
-export function caseSummary(subject: CaseSummary, type: TransactionType | undefined, language: Language) {
+export function caseSummary(subject: CaseSummary, type: TransactionType | undefined, language: Language): View<typeof api.caseSummarySchema> {
   return {
     id: subject.id,
     number: subject.number,
@@ -37,7 +40,7 @@ export function caseView(
   language: Language,
   tasks: readonly Task[] = [],
   waits: readonly MessageWait[] = [],
-) {
+): View<typeof api.caseViewSchema> {
   const status = statusView(subject, type, language);
   return {
     id: subject.id,
@@ -63,7 +66,7 @@ export function caseView(
   };
 }
 
-export function transactionTypeSummary(type: TransactionType, language: Language) {
+export function transactionTypeSummary(type: TransactionType, language: Language): View<typeof api.transactionTypeSummarySchema> {
   return {
     key: type.key,
     version: type.version,
@@ -76,7 +79,7 @@ export function transactionTypeSummary(type: TransactionType, language: Language
   };
 }
 
-export function transactionTypeView(type: TransactionType, language: Language) {
+export function transactionTypeView(type: TransactionType, language: Language): View<typeof api.transactionTypeViewSchema> {
   return {
     ...transactionTypeSummary(type, language),
     inputSchema: type.inputSchema,
@@ -88,4 +91,9 @@ export function transactionTypeView(type: TransactionType, language: Language) {
     confidentiality: type.confidentiality,
     retention: type.retention,
   };
+}
+
+/** A case's audit trail as the API shows it. */
+export function historyView(subject: Case, events: readonly AuditEvent[], verified: boolean): View<typeof api.caseHistorySchema> {
+  return { caseId: subject.id, number: subject.number, verified, items: events };
 }

@@ -1,10 +1,13 @@
-import { permissions } from '../domain/permissions';
-import { withdrawCase } from '../use-cases/case-actions';
-import { caseActionHandler } from './case-action';
-import { reasonRequest } from './lifecycle.schemas';
+import { workflowEngine } from '../adapters/step-functions';
+import { withdrawCase } from '../use-cases/lifecycle-actions';
+import { caseActionDependencies } from './case-actions.wiring';
+import { routeHandler } from './http';
+import * as routes from './routes';
+import { caseView } from './views';
 
-export const handler = caseActionHandler({
-  roles: permissions.withdrawCase,
-  body: reasonRequest,
-  act: (subject, caller, { reason }) => withdrawCase(subject, caller, reason),
+const withdraw = withdrawCase({ ...caseActionDependencies, workflows: workflowEngine });
+
+export const handler = routeHandler(routes.withdrawCase, async ({ caller, path, body, language }) => {
+  const done = await withdraw({ caller, caseId: path('id'), reason: body.reason });
+  return { body: caseView(done.case, done.type, language) };
 });

@@ -10,3 +10,6 @@ export function systemActor(component: string): Actor {
 export function actorName(actor: Actor): string {
   return actor.kind === 'user' ? actor.subject : `system:${actor.component}`;
 }
+
+/** An authenticated caller: a person or system acting for one tenant, with the roles its token grants. */
+export type Caller = Extract<Actor, { kind: 'user' }>;

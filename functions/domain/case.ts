@@ -35,7 +35,8 @@ export interface CaseDocument {
 /** Where a document's file is kept and how to check it: the SHA-256 of its bytes, in hex. */
 export interface DocumentFile {
   readonly key: string;
-  readonly contentType: string;
+  /** Every document is issued as a PDF. */
+  readonly contentType: 'application/pdf';
   readonly size: number;
   readonly sha256: string;
 }

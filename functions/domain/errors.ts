@@ -1,3 +1,5 @@
+import type * as z from 'zod';
+
 /** A violation of the rules of the domain; adapters map each kind to a protocol status. */
 export type DomainErrorKind = 'validation' | 'not-found' | 'forbidden' | 'conflict' | 'unprocessable';
 
@@ -31,4 +33,14 @@ export class TransientError extends Error {
     super(message, options);
     this.name = 'TransientError';
   }
+}
+
+/** Zod's issues as field errors, each with the dotted path of the offending field under `prefix`. */
+export function fieldErrors(issues: readonly z.core.$ZodIssue[], prefix: readonly PropertyKey[] = []): FieldError[] {
+  const pathOf = (path: readonly PropertyKey[]) => [...prefix, ...path].map(String).join('.') || '(body)';
+  return issues.flatMap((issue) =>
+    issue.code === 'unrecognized_keys'
+      ? issue.keys.map((key) => ({ path: pathOf([...issue.path, key]), message: 'is not a known field' }))
+      : [{ path: pathOf(issue.path), message: issue.message }],
+  );
 }

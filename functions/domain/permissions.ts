@@ -1,3 +1,6 @@
+import type { Caller } from './actor';
+import { forbidden } from './errors';
+
 /**
  * Which roles may do what. `portal`, `clerk`, `designer` and `operator` are API roles;
  * any other role a token carries (e.g. `police`, `college`) is a task role that a
@@ -19,4 +22,11 @@ const apiOnlyRoles = new Set(['portal', 'designer', 'operator']);
 /** The roles among `roles` that can hold tasks. */
 export function taskRoles(roles: readonly string[]): string[] {
   return roles.filter((role) => !apiOnlyRoles.has(role));
+}
+
+/** Refuses a caller who holds none of the roles an action needs. */
+export function requireRole(caller: Caller, allowed: readonly string[]): void {
+  if (!caller.roles.some((role) => allowed.includes(role))) {
+    throw forbidden(`this action needs one of the roles: ${allowed.join(', ')}`);
+  }
 }

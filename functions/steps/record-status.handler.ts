@@ -1,6 +1,10 @@
 import * as z from 'zod';
+import { caseStore } from '../adapters/dynamodb/table';
+import { catalogue } from '../catalogue/catalogue';
 import { stepHandler } from '../commons/step';
-import { recordStatus } from '../use-cases/case-lifecycle';
+import { powertoolsTelemetry, systemClock } from '../commons/telemetry';
+import { systemActor } from '../domain/actor';
+import { recordStatus } from '../use-cases/record-status';
 
 const input = z.object({
   caseId: z.string(),
@@ -16,13 +20,16 @@ const input = z.object({
   details: z.record(z.string(), z.unknown()).optional(),
 });
 
+const record = recordStatus({ cases: caseStore, catalogue, clock: systemClock, telemetry: powertoolsTelemetry });
+
 export const handler = stepHandler(input, async ({ caseId, status, decision, cancelOpenTasks, error, details }) => {
-  const saved = await recordStatus({
+  const recorded = await record({
     caseId,
+    actor: systemActor('record-status'),
     status,
     decision,
     cancelOpenTasks,
     details: error || details ? { ...details, ...(error ? { error: error.Error } : {}) } : undefined,
   });
-  return { status: saved.status };
+  return { status: recorded };
 });

@@ -3,12 +3,12 @@ import { validate, compileErrors } from '@readme/openapi-parser';
 import type { Context } from 'aws-lambda';
 import { z } from 'zod';
 import { functions } from '../../../functions/app.declaration';
-import type { HttpEvent } from '../../../functions/commons/http';
+import type { HttpEvent } from '../../../functions/api/http';
 import * as api from '../../../functions/api/api.schemas';
 import { handler } from '../../../functions/api/get-openapi.handler';
 import { extendRequest, messageRequest, reasonRequest } from '../../../functions/api/lifecycle.schemas';
 import { buildOpenApiDocument, inputJsonSchema, openApiDocument } from '../../../functions/api/openapi.document';
-import { transactionTypes } from '../../../workflows/catalogue';
+import { catalogue } from '../../../functions/catalogue/catalogue';
 
 type JsonObject = Record<string, unknown>;
 interface Operation {
@@ -118,8 +118,8 @@ describe('the OpenAPI document', () => {
   it("offers every transaction type's example request, valid by the handler's schema and by the document's", async () => {
     const media = operationOf('POST', '/v1/cases').requestBody?.content['application/json'];
     const examples = Object.values(media?.examples ?? {}).map((example) => example.value);
-    expect(examples).toEqual(expect.arrayContaining(transactionTypes.map((type) => type.example)));
-    expect(examples).toHaveLength(transactionTypes.length);
+    expect(examples).toEqual(expect.arrayContaining(catalogue.all().map((type) => type.example)));
+    expect(examples).toHaveLength(catalogue.all().length);
     const documented = z.fromJSONSchema(componentOf(media?.schema.$ref ?? '') as never);
     for (const example of examples) {
       expect(api.submitCaseRequest.safeParse(example).error).toBeUndefined();
@@ -137,7 +137,7 @@ describe('the OpenAPI document', () => {
     });
     expect(componentOf('#/components/schemas/TaskView').properties).not.toHaveProperty('token');
     expect(componentOf('#/components/schemas/CaseHistory').required).toEqual(['caseId', 'number', 'verified', 'items']);
-    for (const type of transactionTypes) expect(api.transactionTypeViewSchema.safeParse({ ...type, displayTitle: type.title.en }).success).toBe(true);
+    for (const type of catalogue.all()) expect(api.transactionTypeViewSchema.safeParse({ ...type, displayTitle: type.title.en }).success).toBe(true);
   });
 
   it('is the same document, key for key, however often it is built', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, test } from '@jest/globals';
 import fc from 'fast-check';
-import { decodeCursor, encodeCursor } from '../../../functions/adapters/cursor';
+import { decodeCursor, encodeCursor } from '../../../functions/domain/page-cursor';
 import { DomainError } from '../../../functions/domain/errors';
 
 const sortKey = '2026-12-04T22:59:59.999Z#01JDZ0000000000000000000AA';

@@ -4,14 +4,16 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type { z } from 'zod';
-import type { Actor } from '../domain/actor';
+import type { Caller } from '../domain/actor';
 import type { FieldError } from '../domain/errors';
-import { DomainError, validationError } from '../domain/errors';
-import { logger, metrics, tracer } from './powertools';
+import { DomainError, fieldErrors, forbidden, validationError } from '../domain/errors';
+import { requireRole, taskRoles } from '../domain/permissions';
+import type { Language } from '../domain/transaction-type';
+import { logger, metrics, tracer } from '../commons/powertools';
+import type { ResponseBody, RouteContract } from './route-contract';
 
 export type HttpEvent = APIGatewayProxyEventV2WithJWTAuthorizer;
 export type HttpResult = APIGatewayProxyStructuredResultV2;
-export type Caller = Actor & { kind: 'user' };
 
 /** Bodies above this size are refused before parsing. */
 const maxBodyBytes = 64 * 1024;
@@ -80,15 +82,6 @@ export function errorResponse(error: unknown): HttpResult {
   return problem(500, 'Internal error', 'The request could not be handled; it has been logged.');
 }
 
-export function fieldErrors(issues: readonly z.core.$ZodIssue[], prefix: readonly PropertyKey[] = []): FieldError[] {
-  const pathOf = (path: readonly PropertyKey[]) => [...prefix, ...path].map(String).join('.') || '(body)';
-  return issues.flatMap((issue) =>
-    issue.code === 'unrecognized_keys'
-      ? issue.keys.map((key) => ({ path: pathOf([...issue.path, key]), message: 'is not a known field' }))
-      : [{ path: pathOf(issue.path), message: issue.message }],
-  );
-}
-
 /** Parses and validates a JSON body; anything else is a 400 (or 413/415) problem. */
 export function parseBody<T extends z.ZodType>(event: HttpEvent, schema: T): z.infer<T> {
   const contentType = event.headers['content-type'] ?? '';
@@ -138,12 +131,6 @@ function parseRoles(claim: unknown): string[] {
   return text.replace(/^\[|\]$/g, '').split(/[\s,]+/).filter(Boolean);
 }
 
-export function requireRole(caller: Caller, allowed: readonly string[]): void {
-  if (!caller.roles.some((role) => allowed.includes(role))) {
-    throw new DomainError('forbidden', `this action needs one of the roles: ${allowed.join(', ')}`);
-  }
-}
-
 /** The first language of Accept-Language that Loket speaks; Dutch when none. */
 export function languageOf(event: HttpEvent): 'nl' | 'en' {
   const header = event.headers['accept-language'] ?? '';
@@ -171,4 +158,54 @@ export function httpHandler(handle: (event: HttpEvent, context: Context) => Prom
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(logMetrics(metrics))
     .use(captureLambdaHandler(tracer));
+}
+
+/** What a route's handler is given: the caller and the input its contract declares, validated. */
+export interface RouteRequest<C extends RouteContract> {
+  /** The authenticated caller; a public route has none. */
+  readonly caller: C['access'] extends { public: true } ? undefined : Caller;
+  readonly body: C['body'] extends { schema: infer S extends z.ZodType } ? z.output<S> : undefined;
+  readonly query: C['query'] extends z.ZodObject ? z.output<C['query']> : undefined;
+  /** A path parameter; absent ones are empty, which no id matches. */
+  path(name: string): string;
+  header(name: string): string | undefined;
+  readonly language: Language;
+}
+
+/** A route's answer: its contract's success body (and status), or a response made by hand (a file). */
+export type RouteAnswer<C extends RouteContract> =
+  | { readonly body: ResponseBody<C>; readonly status?: C['success']['status']; readonly headers?: Readonly<Record<string, string>> }
+  | { readonly result: HttpResult };
+
+/**
+ * The handler of one route, driven by its contract: it authenticates the caller and checks
+ * the roles the contract names, validates the query and body with the contract's schemas,
+ * and answers with the contract's success status; every error goes through one mapper.
+ */
+export function routeHandler<C extends RouteContract>(contract: C, handle: (request: RouteRequest<C>) => Promise<RouteAnswer<C>>) {
+  return httpHandler(async (event) => {
+    let caller: Caller | undefined;
+    if (!('public' in contract.access)) {
+      caller = callerOf(event);
+      if ('roles' in contract.access) requireRole(caller, contract.access.roles);
+      else if (taskRoles(caller.roles).length === 0) throw forbidden('working tasks needs a task role such as clerk');
+    }
+    let query: unknown;
+    if (contract.query) {
+      const parsed = contract.query.safeParse(event.queryStringParameters ?? {});
+      if (!parsed.success) throw validationError('invalid query parameters', fieldErrors(parsed.error.issues));
+      query = parsed.data;
+    }
+    const body = contract.body ? parseBody(event, contract.body.schema) : undefined;
+    const answer = await handle({
+      caller,
+      body,
+      query,
+      path: (name) => event.pathParameters?.[name] ?? '',
+      header: (name) => event.headers[name.toLowerCase()],
+      language: languageOf(event),
+    } as RouteRequest<C>);
+    if ('result' in answer) return answer.result;
+    return json(answer.status ?? contract.success.status, answer.body, answer.headers ?? {});
+  });
 }

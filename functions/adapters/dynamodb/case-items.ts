@@ -1,0 +1,107 @@
+import type { TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import { applicantId } from '../../domain/applicant';
+import type { AuditEvent } from '../../domain/audit';
+import type { Case } from '../../domain/case';
+import type { MessageWait } from '../../domain/message-wait';
+import type { Task } from '../../domain/task';
+import type { CaseChange, TaskWrite } from '../../ports/case-store.port';
+import { byDueDay, byOwner, byStatus, bySubmission, keys } from '../table-keys';
+
+/** How the case aggregate's items look in the table: the one mapping of each domain object to its item. */
+export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+
+/** The head of a case's audit chain, kept on the case item so that the next event can link to it. */
+export interface AuditHead {
+  readonly sequence: number;
+  readonly hash: string;
+}
+
+export function caseItem(subject: Case, head: AuditHead): Record<string, unknown> {
+  return {
+    ...keys.case(subject.id),
+    ...byStatus.cases(subject.tenant, subject.status, subject.dueAt, subject.id),
+    ...byOwner.cases(subject.tenant, applicantId(subject.applicant), subject.createdAt, subject.id),
+    ...bySubmission.cases(subject.tenant, subject.type.key, subject.createdAt, subject.id),
+    // Only open cases are in the deadline watcher's index.
+    ...(subject.closedAt === undefined ? byDueDay.cases(subject.dueAt, subject.id) : {}),
+    entity: 'case',
+    ...subject,
+    auditHead: head,
+  };
+}
+
+/** The case's own item, written under a condition: that it is new, or that it still has the version read. */
+export function casePut(tableName: string, subject: Case, head: AuditHead, expectedVersion?: number): TransactItem {
+  const guard =
+    expectedVersion === undefined
+      ? { ConditionExpression: 'attribute_not_exists(PK)' }
+      : {
+          ConditionExpression: '#version = :expected',
+          ExpressionAttributeNames: { '#version': 'version' },
+          ExpressionAttributeValues: { ':expected': expectedVersion },
+        };
+  return { Put: { TableName: tableName, Item: caseItem(subject, head), ...guard } };
+}
+
+function taskItem(task: Task): Record<string, unknown> {
+  return {
+    ...keys.task(task.id),
+    ...byStatus.tasks(task.tenant, task.role, task.status, task.dueAt, task.id),
+    ...byOwner.tasks(task.caseId, task.createdAt, task.id),
+    entity: 'task',
+    ...task,
+  };
+}
+
+export function auditPut(tableName: string, event: AuditEvent): TransactItem {
+  return {
+    Put: {
+      TableName: tableName,
+      Item: { ...keys.auditEvent(event.caseId, event.sequence), entity: 'audit', ...event },
+      ConditionExpression: 'attribute_not_exists(PK)',
+    },
+  };
+}
+
+/** A task's item, conditioned on the task not existing yet, or on it being exactly as it was read. */
+export function taskPut(tableName: string, write: TaskWrite): TransactItem {
+  if (write.expect === 'new') {
+    return { Put: { TableName: tableName, Item: taskItem(write.task), ConditionExpression: 'attribute_not_exists(PK)' } };
+  }
+  const read = write.expect;
+  const assigneeGuard = read.assignee === undefined ? 'attribute_not_exists(#assignee)' : '#assignee = :assignee';
+  return {
+    Put: {
+      TableName: tableName,
+      Item: taskItem(write.task),
+      ConditionExpression: `#status = :status AND #token = :token AND ${assigneeGuard}`,
+      ExpressionAttributeNames: { '#status': 'status', '#token': 'token', '#assignee': 'assignee' },
+      ExpressionAttributeValues: {
+        ':status': read.status,
+        ':token': read.token,
+        ...(read.assignee === undefined ? {} : { ':assignee': read.assignee }),
+      },
+    },
+  };
+}
+
+export function messageWrites(tableName: string, change: CaseChange): TransactItem[] {
+  const writes: TransactItem[] = [];
+  if (change.awaitMessage) {
+    const wait: MessageWait = change.awaitMessage;
+    writes.push({ Put: { TableName: tableName, Item: { ...keys.messageWait(wait.caseId, wait.name), entity: 'message-wait', ...wait } } });
+  }
+  if (change.deliverMessage) {
+    const wait = change.deliverMessage;
+    writes.push({
+      Delete: {
+        TableName: tableName,
+        Key: keys.messageWait(wait.caseId, wait.name),
+        ConditionExpression: '#token = :token',
+        ExpressionAttributeNames: { '#token': 'token' },
+        ExpressionAttributeValues: { ':token': wait.token },
+      },
+    });
+  }
+  return writes;
+}

@@ -1,0 +1,121 @@
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { AuditEvent } from '../../domain/audit';
+import type { Task } from '../../domain/task';
+import type { CaseReads, CaseSummary, Page } from '../../ports/case-store.port';
+import type { IndexKeys } from '../table-keys';
+import { byOwner, byStatus, bySubmission, keys, withoutKeys } from '../table-keys';
+
+interface IndexQuery {
+  readonly index: IndexKeys;
+  readonly partition: string;
+  readonly after?: string;
+  readonly limit: number;
+  readonly filter?: { expression: string; names: Record<string, string>; values: Record<string, unknown> };
+}
+
+type Sorted = { sortKey: string; item: Record<string, unknown> };
+
+function pageOf<T>(sorted: Sorted[], limit: number): Page<T> {
+  const items = sorted.slice(0, limit);
+  const more = sorted.length > limit;
+  return {
+    items: items.map(({ item }) => withoutKeys<T>(item)),
+    ...(more && items.length > 0 ? { after: items[items.length - 1]!.sortKey } : {}),
+  };
+}
+
+/** The read side of the case aggregate: inboxes, searches and audit trails, each through an index, never a Scan. */
+export function dynamoCaseReads(client: DynamoDBDocumentClient, tableName: string): CaseReads {
+  /**
+   * Reads up to limit + 1 matching items of one index partition after a position, page by
+   * page while a filter leaves pages short; the extra item tells whether more follow.
+   */
+  async function queryIndex(query: IndexQuery): Promise<Sorted[]> {
+    const { index } = query;
+    const items: Sorted[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await client.send(
+        new QueryCommand({
+          TableName: tableName,
+          IndexName: index.name,
+          KeyConditionExpression: query.after ? '#pk = :pk AND #sk > :after' : '#pk = :pk',
+          ExpressionAttributeNames: { '#pk': index.partitionKey, ...(query.after ? { '#sk': index.sortKey } : {}), ...query.filter?.names },
+          ExpressionAttributeValues: { ':pk': query.partition, ...(query.after ? { ':after': query.after } : {}), ...query.filter?.values },
+          FilterExpression: query.filter?.expression,
+          ExclusiveStartKey: startKey,
+          Limit: query.limit + 1,
+        }),
+      );
+      for (const item of page.Items ?? []) items.push({ sortKey: String(item[index.sortKey]), item });
+      startKey = page.LastEvaluatedKey;
+    } while (startKey && items.length <= query.limit);
+    return items.slice(0, query.limit + 1);
+  }
+
+  return {
+    /** Each role-and-status partition is read from the position and the results merged, soonest due first. */
+    async tasksByRole(query) {
+      const partitions = query.roles.flatMap((role) => query.statuses.map((status) => byStatus.tasksPartition(query.tenant, role, status)));
+      const pages = await Promise.all(
+        partitions.map((partition) => queryIndex({ index: byStatus.index, partition, after: query.after, limit: query.limit })),
+      );
+      const merged = pages.flat().sort((a, b) => (a.sortKey < b.sortKey ? -1 : a.sortKey > b.sortKey ? 1 : 0));
+      return pageOf<Task>(merged, query.limit);
+    },
+
+    /** Through the index that serves the most selective filter; the others filter within it. */
+    async searchCases(query) {
+      const filters: string[] = [];
+      const names: Record<string, string> = {};
+      const values: Record<string, unknown> = {};
+      const filterOn = (attribute: string, path: string, value: string | undefined) => {
+        if (value === undefined) return;
+        names[`#${attribute}`] = attribute;
+        values[`:${attribute}`] = value;
+        filters.push(`${path} = :${attribute}`);
+      };
+      let source: { index: IndexKeys; partition: string };
+      if (query.applicant !== undefined) {
+        source = { index: byOwner.index, partition: byOwner.casesPartition(query.tenant, query.applicant) };
+        filterOn('status', '#status', query.status);
+        filterOn('type', '#type.#key', query.type);
+      } else if (query.status !== undefined) {
+        source = { index: byStatus.index, partition: byStatus.casesPartition(query.tenant, query.status) };
+        filterOn('type', '#type.#key', query.type);
+      } else if (query.type !== undefined) {
+        source = { index: bySubmission.typeIndex, partition: bySubmission.typePartition(query.tenant, query.type) };
+      } else {
+        source = { index: bySubmission.allIndex, partition: bySubmission.allPartition(query.tenant) };
+      }
+      if (names['#type']) names['#key'] = 'key';
+      const sorted = await queryIndex({
+        ...source,
+        after: query.after,
+        limit: query.limit,
+        filter: filters.length > 0 ? { expression: filters.join(' AND '), names, values } : undefined,
+      });
+      return pageOf<CaseSummary>(sorted, query.limit);
+    },
+
+    async history(caseId) {
+      const events: AuditEvent[] = [];
+      let startKey: Record<string, unknown> | undefined;
+      do {
+        const page = await client.send(
+          new QueryCommand({
+            TableName: tableName,
+            KeyConditionExpression: 'PK = :pk AND begins_with(SK, :audit)',
+            ExpressionAttributeValues: { ':pk': keys.case(caseId).PK, ':audit': keys.auditPrefix },
+            ExclusiveStartKey: startKey,
+            ConsistentRead: true,
+          }),
+        );
+        events.push(...(page.Items ?? []).map((item) => withoutKeys<AuditEvent>(item)));
+        startKey = page.LastEvaluatedKey;
+      } while (startKey);
+      return events;
+    },
+  };
+}

@@ -1,0 +1,164 @@
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { AuditDraft } from '../../domain/audit';
+import { chainEvent, genesisHash } from '../../domain/audit';
+import type { Case } from '../../domain/case';
+import { conflict, notFound, TransientError } from '../../domain/errors';
+import type { MessageWait } from '../../domain/message-wait';
+import type { Task } from '../../domain/task';
+import type { CaseStore, Decision, IdempotencyRecord, IdempotencyStore } from '../../ports/case-store.port';
+import { IdempotencyKeyTaken } from '../../ports/case-store.port';
+import { byOwner, keys, withoutKeys } from '../table-keys';
+import type { AuditHead, TransactItem } from './case-items';
+import { auditPut, casePut, messageWrites, taskPut } from './case-items';
+
+function cancellationCodes(error: unknown): string[] | undefined {
+  if (error instanceof TransactionCanceledException) {
+    return (error.CancellationReasons ?? []).map((reason) => reason.Code ?? 'None');
+  }
+  return undefined;
+}
+
+/**
+ * The case aggregate in DynamoDB. Every change is one TransactWriteItems that bumps the case
+ * version under a condition, appends the next hash-chained audit event and writes the tasks
+ * and message waits it touches, each conditioned on the state that was read.
+ */
+export function dynamoCaseStore(client: DynamoDBDocumentClient, tableName: string): CaseStore & IdempotencyStore {
+  async function readRecord(id: string): Promise<{ case: Case; head: AuditHead } | undefined> {
+    const { Item } = await client.send(new GetCommand({ TableName: tableName, Key: keys.case(id), ConsistentRead: true }));
+    if (!Item) return undefined;
+    const { auditHead, ...rest } = withoutKeys<Case & { auditHead: AuditHead }>(Item);
+    return { case: rest, head: auditHead };
+  }
+
+  return {
+    async get(id) {
+      return (await readRecord(id))?.case;
+    },
+
+    async nextNumberSequence(tenant, year) {
+      const { Attributes } = await client.send(
+        new UpdateCommand({
+          TableName: tableName,
+          Key: keys.caseNumberCounter(tenant, year),
+          UpdateExpression: 'ADD #last :one',
+          ExpressionAttributeNames: { '#last': 'last' },
+          ExpressionAttributeValues: { ':one': 1 },
+          ReturnValues: 'UPDATED_NEW',
+        }),
+      );
+      return Attributes?.last as number;
+    },
+
+    async find(tenant, key) {
+      const { Item } = await client.send(new GetCommand({ TableName: tableName, Key: keys.idempotency(tenant, key), ConsistentRead: true }));
+      return Item ? withoutKeys<IdempotencyRecord>(Item) : undefined;
+    },
+
+    async create(subject: Case, audit: AuditDraft, idempotency?: IdempotencyRecord) {
+      const event = chainEvent(subject.id, audit, { sequence: 0, hash: genesisHash });
+      const idempotencyPut: TransactItem[] = idempotency
+        ? [
+            {
+              Put: {
+                TableName: tableName,
+                Item: { ...keys.idempotency(idempotency.tenant, idempotency.key), entity: 'idempotency', ...idempotency },
+                ConditionExpression: 'attribute_not_exists(PK)',
+              },
+            },
+          ]
+        : [];
+      try {
+        await client.send(
+          new TransactWriteCommand({
+            TransactItems: [
+              casePut(tableName, subject, { sequence: event.sequence, hash: event.hash }),
+              {
+                Put: {
+                  TableName: tableName,
+                  Item: { ...keys.caseNumber(subject.number), entity: 'case-number', caseId: subject.id, tenant: subject.tenant },
+                  ConditionExpression: 'attribute_not_exists(PK)',
+                },
+              },
+              auditPut(tableName, event),
+              ...idempotencyPut,
+            ],
+          }),
+        );
+      } catch (error) {
+        const code = idempotency ? cancellationCodes(error)?.[3] : undefined;
+        if (code === 'ConditionalCheckFailed' || code === 'TransactionConflict') throw new IdempotencyKeyTaken();
+        throw error;
+      }
+    },
+
+    async change<R>(id: string, decide: (current: Case) => Decision<R>): Promise<R> {
+      for (let attempt = 1; ; attempt++) {
+        const record = await readRecord(id);
+        if (!record) throw notFound(`case ${id}`);
+        const decision = decide(record.case);
+        const change = decision.change;
+        if (!change) return decision.result(record.case);
+        const changed: Case = { ...change.case, version: record.case.version + 1 };
+        const event = chainEvent(id, change.audit, record.head);
+        try {
+          await client.send(
+            new TransactWriteCommand({
+              TransactItems: [
+                casePut(tableName, changed, { sequence: event.sequence, hash: event.hash }, record.case.version),
+                auditPut(tableName, event),
+                ...(change.tasks ?? []).map((write) => taskPut(tableName, write)),
+                ...messageWrites(tableName, change),
+              ],
+            }),
+          );
+          return decision.result(changed);
+        } catch (error) {
+          const codes = cancellationCodes(error);
+          if (!codes) throw error;
+          // Items after the case and its audit event are tasks and waits, guarded on the state that was read.
+          if (codes.slice(2).some((code) => code === 'ConditionalCheckFailed')) throw conflict('the task or message was handled in the meantime');
+          if (attempt >= 5) throw new TransientError(`case ${id} kept changing concurrently`, { cause: error });
+          await new Promise((resolve) => setTimeout(resolve, 20 * 2 ** attempt * Math.random()));
+        }
+      }
+    },
+
+    async messageWait(caseId, name) {
+      const { Item } = await client.send(new GetCommand({ TableName: tableName, Key: keys.messageWait(caseId, name), ConsistentRead: true }));
+      return Item ? withoutKeys<MessageWait>(Item) : undefined;
+    },
+
+    async messageWaitsOf(caseId) {
+      const { Items = [] } = await client.send(
+        new QueryCommand({
+          TableName: tableName,
+          KeyConditionExpression: 'PK = :pk AND begins_with(SK, :await)',
+          ExpressionAttributeValues: { ':pk': keys.case(caseId).PK, ':await': keys.messageWaitPrefix },
+          ConsistentRead: true,
+        }),
+      );
+      return Items.map((item) => withoutKeys<MessageWait>(item));
+    },
+
+    async getTask(id) {
+      const { Item } = await client.send(new GetCommand({ TableName: tableName, Key: keys.task(id), ConsistentRead: true }));
+      return Item ? withoutKeys<Task>(Item) : undefined;
+    },
+
+    async tasksOfCase(caseId) {
+      const { Items = [] } = await client.send(
+        new QueryCommand({
+          TableName: tableName,
+          IndexName: byOwner.index.name,
+          KeyConditionExpression: '#pk = :pk',
+          ExpressionAttributeNames: { '#pk': byOwner.index.partitionKey },
+          ExpressionAttributeValues: { ':pk': byOwner.tasksPartition(caseId) },
+        }),
+      );
+      return Items.map((item) => withoutKeys<Task>(item));
+    },
+  };
+}

@@ -1,0 +1,12 @@
+import { documentClient } from '../../commons/dynamodb.client';
+import { environmentNames, requireEnv } from '../../commons/config';
+import { dynamoCaseReads } from './case.reads';
+import { dynamoCaseStore } from './case.store';
+import { dynamoTenantDirectory } from './tenant.directory';
+
+/** The app's table, bound once per execution environment for the functions that were granted it. */
+const tableName = requireEnv(environmentNames.tableName);
+
+export const caseStore = dynamoCaseStore(documentClient, tableName);
+export const caseReads = dynamoCaseReads(documentClient, tableName);
+export const tenantDirectory = dynamoTenantDirectory(documentClient, tableName);

@@ -1,0 +1,55 @@
+import type * as z from 'zod';
+import type { FunctionAccess } from '../function-access';
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+/** A request header a route reads. */
+export type HeaderName = 'Idempotency-Key' | 'X-Audit-Reason' | 'Accept-Language';
+
+export type Tag = 'Catalogue' | 'Cases' | 'Tasks' | 'Operations';
+
+/** Who may call a route: nobody needs a token, a token with one of these roles, or a token with any task role. */
+export type RouteAccess = { readonly public: true } | { readonly roles: readonly string[] } | { readonly taskRoles: true };
+
+export type SuccessResponse<S extends z.ZodType = z.ZodType> =
+  | { readonly status: 200 | 201 | 202; readonly description: string; readonly schema: S }
+  | { readonly status: 200; readonly description: string; readonly file: { readonly mediaType: string } };
+
+/**
+ * One route's whole contract: method and path, who may call it, what it takes and gives,
+ * the statuses it answers and what its function may touch. The app declaration, both hosts
+ * and the OpenAPI generator read it; the route's handler is typed by it.
+ */
+export interface RouteContract extends FunctionAccess {
+  /** kebab-case: the function's name, and the operation id. */
+  readonly name: string;
+  /** The handler module, relative to the project root; it exports `handler`. */
+  readonly entry: string;
+  /** One line: the operation's summary and the function's description. */
+  readonly summary: string;
+  readonly method: HttpMethod;
+  /** API Gateway HTTP API path, with `{name}` path parameters. */
+  readonly path: string;
+  readonly access: RouteAccess;
+  readonly tag: Tag;
+  readonly body?: {
+    /** The component the OpenAPI document names it by. */
+    readonly component: string;
+    readonly schema: z.ZodType;
+    readonly examples: Readonly<Record<string, { summary: string; value: unknown }>>;
+  };
+  readonly query?: z.ZodObject;
+  readonly headers?: readonly HeaderName[];
+  readonly success: SuccessResponse;
+  /** Error statuses beyond those every route of its kind can give (400 with input, 401/403 with a token, 404 with path ids, 413/415 with a body). */
+  readonly errors?: readonly (409 | 422)[];
+}
+
+/** A schema's type with every array and object read-only, so that domain objects fit it as they are. */
+export type Immutable<T> = T extends readonly (infer U)[] ? readonly Immutable<U>[] : T extends object ? { readonly [K in keyof T]: Immutable<T[K]> } : T;
+
+/** What a response schema describes, read-only: what a view must produce. */
+export type View<S extends z.ZodType> = Immutable<z.input<S>>;
+
+/** The JSON body a route's success answers with, as its schema describes it. */
+export type ResponseBody<C> = C extends { readonly success: { readonly schema: infer S extends z.ZodType } } ? View<S> : never;

@@ -1,0 +1,301 @@
+import { permissions } from '../domain/permissions';
+import { catalogue } from '../catalogue/catalogue';
+import * as api from './api.schemas';
+import { extendRequest, messageRequest, reasonRequest } from './lifecycle.schemas';
+import type { RouteContract } from './route-contract';
+
+/*
+ * Every route of API v1, one contract each. The app declaration turns each into a function,
+ * CDK and the local host serve it, the OpenAPI document describes it, and its handler is
+ * typed by it, so that none of them can drift from the others.
+ */
+
+const reasonExample = (reason: string) => ({ default: { summary: 'A reason for the audit trail', value: { reason } } });
+const caseResponse = { status: 200, description: 'The case after the action', schema: api.caseViewSchema } as const;
+const reasonBody = (reason: string) => ({ component: 'ReasonRequest', schema: reasonRequest, examples: reasonExample(reason) });
+
+export const health = {
+  name: 'health',
+  entry: 'functions/api/health.handler.ts',
+  summary: 'Liveness probe',
+  method: 'GET',
+  path: '/v1/health',
+  access: { public: true },
+  tag: 'Operations',
+  success: { status: 200, description: 'The service is alive', schema: api.healthSchema },
+  memorySize: 128,
+} satisfies RouteContract;
+
+export const getOpenApi = {
+  name: 'get-openapi',
+  entry: 'functions/api/get-openapi.handler.ts',
+  summary: 'Returns the OpenAPI 3.1 document of this API',
+  method: 'GET',
+  path: '/v1/openapi.json',
+  access: { public: true },
+  tag: 'Operations',
+  success: { status: 200, description: 'This OpenAPI document', schema: api.openApiDocumentSchema },
+} satisfies RouteContract;
+
+export const listTransactionTypes = {
+  name: 'list-transaction-types',
+  entry: 'functions/api/list-transaction-types.handler.ts',
+  summary: "Lists the transaction types published for the caller's tenant",
+  method: 'GET',
+  path: '/v1/transaction-types',
+  access: { roles: permissions.readCatalogue },
+  tag: 'Catalogue',
+  headers: ['Accept-Language'],
+  success: { status: 200, description: 'The published transaction types', schema: api.transactionTypeListSchema },
+  table: 'read',
+} satisfies RouteContract;
+
+export const getTransactionType = {
+  name: 'get-transaction-type',
+  entry: 'functions/api/get-transaction-type.handler.ts',
+  summary: 'Returns one transaction type with its input schema and statuses',
+  method: 'GET',
+  path: '/v1/transaction-types/{key}',
+  access: { roles: permissions.readCatalogue },
+  tag: 'Catalogue',
+  headers: ['Accept-Language'],
+  success: { status: 200, description: 'The transaction type', schema: api.transactionTypeViewSchema },
+  table: 'read',
+} satisfies RouteContract;
+
+export const submitCase = {
+  name: 'submit-case',
+  entry: 'functions/api/submit-case.handler.ts',
+  summary: 'Submits a case and starts its workflow',
+  method: 'POST',
+  path: '/v1/cases',
+  access: { roles: permissions.submitCase },
+  tag: 'Cases',
+  body: {
+    component: 'SubmitCaseRequest',
+    schema: api.submitCaseRequest,
+    // A getter: only the OpenAPI generator reads the examples, so the other functions' bundles can leave the catalogue out.
+    get examples() {
+      return Object.fromEntries(
+        [...catalogue.all()].sort((a, b) => a.key.localeCompare(b.key)).map((type) => [type.key, { summary: type.title.en, value: type.example }]),
+      );
+    },
+  },
+  headers: ['Idempotency-Key', 'X-Audit-Reason', 'Accept-Language'],
+  success: { status: 201, description: 'The case was submitted (or, for a repeated Idempotency-Key, had been)', schema: api.caseViewSchema },
+  errors: [422],
+  table: 'readWrite',
+  startsExecutions: true,
+} satisfies RouteContract;
+
+export const getCase = {
+  name: 'get-case',
+  entry: 'functions/api/get-case.handler.ts',
+  summary: 'Returns one case of the caller’s tenant',
+  method: 'GET',
+  path: '/v1/cases/{id}',
+  access: { roles: permissions.readCase },
+  tag: 'Cases',
+  headers: ['Accept-Language'],
+  success: { status: 200, description: 'The case with its open tasks', schema: api.caseViewSchema },
+  table: 'read',
+} satisfies RouteContract;
+
+export const searchCases = {
+  name: 'search-cases',
+  entry: 'functions/api/search-cases.handler.ts',
+  summary: "Searches the caller's tenant's cases by status, type or applicant",
+  method: 'GET',
+  path: '/v1/cases',
+  access: { roles: permissions.readCase },
+  tag: 'Cases',
+  query: api.searchCasesQuery,
+  headers: ['Accept-Language'],
+  success: { status: 200, description: 'A page of matching cases', schema: api.caseSearchPageSchema },
+  table: 'read',
+} satisfies RouteContract;
+
+export const caseHistory = {
+  name: 'case-history',
+  entry: 'functions/api/case-history.handler.ts',
+  summary: "Returns a case's audit trail and whether its hash chain verifies",
+  method: 'GET',
+  path: '/v1/cases/{id}/history',
+  access: { roles: permissions.readCase },
+  tag: 'Cases',
+  success: { status: 200, description: 'The audit trail, oldest first', schema: api.caseHistorySchema },
+  table: 'read',
+} satisfies RouteContract;
+
+export const withdrawCase = {
+  name: 'withdraw-case',
+  entry: 'functions/api/withdraw-case.handler.ts',
+  summary: 'Withdraws a case for its applicant and stops its workflow',
+  method: 'POST',
+  path: '/v1/cases/{id}/withdraw',
+  access: { roles: permissions.withdrawCase },
+  tag: 'Cases',
+  body: reasonBody('The applicant no longer needs the certificate'),
+  headers: ['Accept-Language'],
+  success: caseResponse,
+  errors: [409],
+  table: 'readWrite',
+  stopsExecutions: true,
+} satisfies RouteContract;
+
+export const suspendCase = {
+  name: 'suspend-case',
+  entry: 'functions/api/suspend-case.handler.ts',
+  summary: 'Suspends a case: its deadline clock stops',
+  method: 'POST',
+  path: '/v1/cases/{id}/suspend',
+  access: { roles: permissions.suspendCase },
+  tag: 'Cases',
+  body: reasonBody('Waiting for the applicant to supply a document'),
+  headers: ['Accept-Language'],
+  success: caseResponse,
+  errors: [409],
+  table: 'readWrite',
+} satisfies RouteContract;
+
+export const resumeCase = {
+  name: 'resume-case',
+  entry: 'functions/api/resume-case.handler.ts',
+  summary: 'Resumes a suspended case; its due date moves by the suspended time',
+  method: 'POST',
+  path: '/v1/cases/{id}/resume',
+  access: { roles: permissions.resumeCase },
+  tag: 'Cases',
+  body: reasonBody('The applicant supplied the document'),
+  headers: ['Accept-Language'],
+  success: caseResponse,
+  errors: [409],
+  table: 'readWrite',
+} satisfies RouteContract;
+
+export const extendCase = {
+  name: 'extend-case',
+  entry: 'functions/api/extend-case.handler.ts',
+  summary: "Extends a case's legal deadline by working days",
+  method: 'POST',
+  path: '/v1/cases/{id}/extend',
+  access: { roles: permissions.extendCase },
+  tag: 'Cases',
+  body: {
+    component: 'ExtendRequest',
+    schema: extendRequest,
+    examples: { default: { summary: 'Ten more working days', value: { days: 10, reason: 'An on-site check is needed' } } },
+  },
+  headers: ['Accept-Language'],
+  success: caseResponse,
+  errors: [409],
+  table: 'readWrite',
+} satisfies RouteContract;
+
+export const sendMessage = {
+  name: 'send-message',
+  entry: 'functions/api/send-message.handler.ts',
+  summary: 'Delivers a message to the workflow step of a case that waits for it',
+  method: 'POST',
+  path: '/v1/cases/{id}/messages',
+  access: { roles: permissions.sendMessage },
+  tag: 'Cases',
+  body: {
+    component: 'MessageRequest',
+    schema: messageRequest,
+    examples: {
+      'payment-received': {
+        summary: 'The fee of a resident parking permit was paid',
+        value: { name: 'payment-received', data: { amount: 25, reference: '+++090/9337/55493+++' } },
+      },
+    },
+  },
+  headers: ['Accept-Language'],
+  success: { status: 202, description: 'The message was delivered to the waiting step', schema: api.caseViewSchema },
+  errors: [409],
+  table: 'readWrite',
+  sendsTaskResults: true,
+} satisfies RouteContract;
+
+export const getCaseDocument = {
+  name: 'get-case-document',
+  entry: 'functions/api/get-case-document.handler.ts',
+  summary: "Downloads a document of a case of the caller's tenant as a PDF",
+  method: 'GET',
+  path: '/v1/cases/{id}/documents/{reference}',
+  access: { roles: permissions.readCase },
+  tag: 'Cases',
+  success: { status: 200, description: 'The issued document, as an attachment named <reference>.pdf', file: { mediaType: 'application/pdf' } },
+  table: 'read',
+  documents: 'read',
+} satisfies RouteContract;
+
+export const listTasks = {
+  name: 'list-tasks',
+  entry: 'functions/api/list-tasks.handler.ts',
+  summary: "Lists the open tasks of the caller's tenant for the caller's roles",
+  method: 'GET',
+  path: '/v1/tasks',
+  access: { taskRoles: true },
+  tag: 'Tasks',
+  query: api.listTasksQuery,
+  success: { status: 200, description: 'A page of tasks, soonest due first', schema: api.taskPageSchema },
+  table: 'read',
+} satisfies RouteContract;
+
+export const claimTask = {
+  name: 'claim-task',
+  entry: 'functions/api/claim-task.handler.ts',
+  summary: 'Assigns a task to the clerk who claims it',
+  method: 'POST',
+  path: '/v1/tasks/{id}/claim',
+  access: { taskRoles: true },
+  tag: 'Tasks',
+  success: { status: 200, description: 'The task, claimed by the caller', schema: api.taskViewSchema },
+  errors: [409],
+  table: 'readWrite',
+} satisfies RouteContract;
+
+export const completeTask = {
+  name: 'complete-task',
+  entry: 'functions/api/complete-task.handler.ts',
+  summary: 'Completes a task with an outcome and resumes the waiting workflow',
+  method: 'POST',
+  path: '/v1/tasks/{id}/complete',
+  access: { taskRoles: true },
+  tag: 'Tasks',
+  body: {
+    component: 'CompleteTaskRequest',
+    schema: api.completeTaskRequest,
+    examples: {
+      approve: { summary: 'Approve', value: { outcome: 'approve' } },
+      reject: { summary: 'Reject, with a reason', value: { outcome: 'reject', reason: 'The applicant does not live here' } },
+    },
+  },
+  headers: ['X-Audit-Reason'],
+  success: { status: 200, description: 'The completed task', schema: api.taskViewSchema },
+  errors: [409],
+  table: 'readWrite',
+  sendsTaskResults: true,
+} satisfies RouteContract;
+
+/** Every route, in the order the declaration lists their functions. */
+export const routes: readonly RouteContract[] = [
+  health,
+  getOpenApi,
+  listTransactionTypes,
+  getTransactionType,
+  submitCase,
+  getCase,
+  searchCases,
+  caseHistory,
+  withdrawCase,
+  suspendCase,
+  resumeCase,
+  extendCase,
+  sendMessage,
+  listTasks,
+  claimTask,
+  completeTask,
+  getCaseDocument,
+];

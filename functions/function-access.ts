@@ -1,0 +1,17 @@
+/** What a function may touch and how much it may use; CDK grants exactly this, and the local host mirrors it. */
+export interface FunctionAccess {
+  /** Access to the table; absent means none. */
+  readonly table?: 'read' | 'readWrite';
+  /** Starts executions of the transaction types' state machines. */
+  readonly startsExecutions?: boolean;
+  /** Reports task outcomes back to waiting executions (SendTaskSuccess/Failure). */
+  readonly sendsTaskResults?: boolean;
+  /** Stops executions of the transaction types' state machines. */
+  readonly stopsExecutions?: boolean;
+  /** Access to the issued documents' files (the documents bucket); absent means none. */
+  readonly documents?: 'read' | 'readWrite';
+  /** @default 256 */
+  readonly memorySize?: number;
+  /** @default 10 */
+  readonly timeoutSeconds?: number;
+}

@@ -1,0 +1,55 @@
+import { systemActor } from '../domain/actor';
+import type { DeliveredMessage } from '../domain/case';
+import { suspend } from '../domain/case';
+import type { MessageWait } from '../domain/message-wait';
+import type { Catalogue } from '../ports/catalogue.port';
+import type { CaseStore } from '../ports/case-store.port';
+import type { Clock } from '../ports/services.port';
+import type { WorkflowEngine } from '../ports/workflow-engine.port';
+
+export interface AwaitMessageCommand {
+  readonly caseId: string;
+  readonly name: string;
+  readonly taskToken: string;
+  /** Whether the legal deadline stands still while the case waits (the applicant must act). */
+  readonly suspendDeadline: boolean;
+}
+
+export interface AwaitMessageDependencies {
+  readonly cases: Pick<CaseStore, 'change'>;
+  readonly workflows: Pick<WorkflowEngine, 'resume'>;
+  readonly catalogue: Catalogue;
+  readonly clock: Clock;
+}
+
+/**
+ * Registers that a workflow step waits for a message; POST /v1/cases/{id}/messages resumes it:
+ * 1. a message the case received before (a re-run workflow) resumes the step at once;
+ * 2. otherwise the wait is written with its audit event, suspending the deadline when asked
+ *    and the case is not suspended already.
+ */
+export function awaitMessage(deps: AwaitMessageDependencies) {
+  return async (command: AwaitMessageCommand): Promise<{ awaiting: string; alreadyReceived?: true }> => {
+    const { caseId, name, taskToken } = command;
+    const now = deps.clock.now();
+    const actor = systemActor('await-message');
+    const received = await deps.cases.change<DeliveredMessage | undefined>(caseId, (current) => {
+      const earlier = current.messages?.find((message) => message.name === name);
+      if (earlier) return { result: () => earlier };
+      const wait: MessageWait = { caseId, name, since: now.toISOString(), token: taskToken, suspendsDeadline: command.suspendDeadline };
+      if (command.suspendDeadline && !current.suspendedSince) {
+        const suspended = suspend(current, deps.catalogue.ofCase(current), { actor, now, reason: `waiting for message '${name}'` });
+        return { change: { ...suspended, awaitMessage: wait }, result: () => undefined };
+      }
+      return {
+        change: { case: current, audit: { action: 'message.awaited', actor, at: now.toISOString(), details: { name } }, awaitMessage: wait },
+        result: () => undefined,
+      };
+    });
+    if (received) {
+      await deps.workflows.resume(taskToken, received);
+      return { awaiting: name, alreadyReceived: true };
+    }
+    return { awaiting: name };
+  };
+}

@@ -1,0 +1,75 @@
+import { ulid } from 'ulid';
+import { systemActor } from '../domain/actor';
+import { addDays } from '../domain/calendar';
+import { notFound } from '../domain/errors';
+import { isActive, openTask, taskResultOf } from '../domain/task';
+import type { Catalogue } from '../ports/catalogue.port';
+import type { CaseStore } from '../ports/case-store.port';
+import type { Clock } from '../ports/services.port';
+import type { WorkflowEngine } from '../ports/workflow-engine.port';
+
+export interface CreateTaskCommand {
+  readonly caseId: string;
+  readonly name: string;
+  readonly taskToken: string;
+}
+
+export interface CreateTaskDependencies {
+  readonly cases: Pick<CaseStore, 'get' | 'change' | 'tasksOfCase'>;
+  readonly workflows: Pick<WorkflowEngine, 'resume'>;
+  readonly catalogue: Catalogue;
+  readonly clock: Clock;
+}
+
+/**
+ * Creates the human task a workflow step waits on:
+ * 1. finds the task's definition (role, outcomes, due date) in the case's type;
+ * 2. when a re-run workflow (recovery, redrive) asks again what a task already answered,
+ *    resumes the step at once with the stored answer;
+ * 3. when the step is retried and its task is still active, hands that task the new token;
+ * 4. otherwise opens a new task, written with its audit event in one transaction.
+ */
+export function createTask(deps: CreateTaskDependencies) {
+  return async (command: CreateTaskCommand): Promise<{ taskId: string }> => {
+    const subject = await deps.cases.get(command.caseId);
+    if (!subject) throw notFound(`case ${command.caseId}`);
+    const type = deps.catalogue.ofCase(subject);
+    const definition = type.tasks[command.name];
+    if (!definition) throw new Error(`type '${type.key}' declares no task '${command.name}'`);
+    const tasks = await deps.cases.tasksOfCase(subject.id);
+    const done = tasks.find((task) => task.name === command.name && task.status === 'completed' && task.completion);
+    if (done?.completion) {
+      await deps.workflows.resume(command.taskToken, taskResultOf(done.completion));
+      return { taskId: done.id };
+    }
+    const existing = tasks.find((task) => task.name === command.name && isActive(task));
+    const now = deps.clock.now();
+    return deps.cases.change(subject.id, (current) => {
+      if (existing) {
+        return {
+          change: {
+            case: current,
+            audit: { action: 'task.reissued', actor: systemActor('create-task'), at: now.toISOString(), details: { taskId: existing.id } },
+            tasks: [{ task: { ...existing, token: command.taskToken }, expect: existing }],
+          },
+          result: () => ({ taskId: existing.id }),
+        };
+      }
+      const opened = openTask({
+        id: ulid(now.getTime()),
+        caseId: current.id,
+        caseNumber: current.number,
+        tenant: current.tenant,
+        name: command.name,
+        definition,
+        dueAt: addDays(now, definition.dueInWorkingDays, 'working'),
+        token: command.taskToken,
+        now,
+      });
+      return {
+        change: { case: current, audit: opened.audit, tasks: [{ task: opened.task, expect: 'new' }] },
+        result: () => ({ taskId: opened.task.id }),
+      };
+    });
+  };
+}

@@ -1,0 +1,70 @@
+import { systemActor } from '../domain/actor';
+import type { CaseDocument } from '../domain/case';
+import { isClosed, transition } from '../domain/case';
+import { notFound } from '../domain/errors';
+import type { Catalogue } from '../ports/catalogue.port';
+import type { CaseStore } from '../ports/case-store.port';
+import type { PopulationRegister } from '../ports/registers.port';
+import type { Clock, DocumentFiling, Telemetry, TenantDirectory } from '../ports/services.port';
+
+export interface IssueDocumentCommand {
+  readonly caseId: string;
+  /** The final status the document closes the case with. @default 'issued' */
+  readonly status?: string;
+  readonly decidedBy: string;
+  readonly reason?: string | null;
+}
+
+export interface IssueDocumentDependencies {
+  readonly cases: Pick<CaseStore, 'get' | 'change'>;
+  readonly tenants: TenantDirectory;
+  readonly population: Pick<PopulationRegister, 'findPerson'>;
+  readonly documents: Pick<DocumentFiling, 'file'>;
+  readonly catalogue: Catalogue;
+  readonly clock: Clock;
+  readonly telemetry: Telemetry;
+}
+
+/**
+ * Issues a case's document (a certificate, a permit):
+ * 1. a case closed already is left as it is (a retried step);
+ * 2. looks the applicant up in the population register (once-only: nothing is asked again);
+ * 3. writes the document's text in Dutch and English, in the tenant's name;
+ * 4. renders it as a PDF and stores it, before the transaction: a failed transaction leaves a
+ *    harmless file that the retried step overwrites, since the key follows from the case;
+ * 5. closes the case in its final status with the decision and the document (with its file's
+ *    key, size and SHA-256), in one transaction.
+ * Returns the case's status afterwards.
+ */
+export function issueDocument(deps: IssueDocumentDependencies) {
+  return async (command: IssueDocumentCommand): Promise<string> => {
+    const subject = await deps.cases.get(command.caseId);
+    if (!subject) throw notFound(`case ${command.caseId}`);
+    const type = deps.catalogue.ofCase(subject);
+    if (isClosed(subject, type)) return subject.status;
+    const build = deps.catalogue.documentBuilder(type.key);
+    if (!build) throw new Error(`type '${type.key}' issues no document`);
+    const tenant = await deps.tenants.get(subject.tenant);
+    if (!tenant) throw new Error(`tenant ${subject.tenant} of case ${subject.id} is not onboarded`);
+    const person = 'insz' in subject.applicant ? await deps.population.findPerson(subject.applicant.insz) : undefined;
+    const now = deps.clock.now();
+    const text = build({ subject, tenant, person, now });
+    const document: CaseDocument = { ...text, file: await deps.documents.file(text, subject, tenant) };
+    const status = command.status ?? 'issued';
+    const closed = await deps.cases.change(subject.id, (current) => {
+      if (isClosed(current, type)) return { result: (saved) => ({ status: saved.status, closed: false }) };
+      return {
+        change: transition(current, type, {
+          status,
+          actor: systemActor('issue-certificate'),
+          now,
+          decision: { outcome: status, decidedBy: command.decidedBy, ...(command.reason ? { reason: command.reason } : {}) },
+          document,
+        }),
+        result: (saved) => ({ status: saved.status, closed: true }),
+      };
+    });
+    if (closed.closed) deps.telemetry.caseClosed(type.key, closed.status);
+    return closed.status;
+  };
+}

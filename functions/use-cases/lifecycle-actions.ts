@@ -1,0 +1,97 @@
+import type { Caller } from '../domain/actor';
+import type { AuditDraft } from '../domain/audit';
+import type { Case } from '../domain/case';
+import { extend, resume, suspend, withdraw } from '../domain/case';
+import { permissions, requireRole } from '../domain/permissions';
+import { cancelTask, isActive } from '../domain/task';
+import type { TransactionType } from '../domain/transaction-type';
+import type { Catalogue } from '../ports/catalogue.port';
+import type { CaseChange, CaseStore } from '../ports/case-store.port';
+import type { Clock } from '../ports/services.port';
+import type { WorkflowEngine } from '../ports/workflow-engine.port';
+import type { CaseOutcome } from './own-case';
+import { readOwnCase } from './own-case';
+
+export interface CaseActionCommand {
+  readonly caller: Caller;
+  readonly caseId: string;
+  readonly reason: string;
+}
+
+export interface ExtendCaseCommand extends CaseActionCommand {
+  readonly days: number;
+}
+
+export interface CaseActionDependencies {
+  readonly cases: Pick<CaseStore, 'get' | 'change'>;
+  readonly catalogue: Catalogue;
+  readonly clock: Clock;
+}
+
+type Rule = (current: Case, type: TransactionType, now: Date) => { case: Case; audit: AuditDraft };
+
+/**
+ * One lifecycle action on the caller's tenant's case:
+ * 1. checks the caller's role;
+ * 2. finds the case (another tenant's answers 404);
+ * 3. applies the domain rule to the case as it is when written, with its audit event, in one transaction.
+ */
+async function act(deps: CaseActionDependencies, command: CaseActionCommand, roles: readonly string[], rule: Rule): Promise<CaseOutcome> {
+  requireRole(command.caller, roles);
+  const found = await readOwnCase(deps.cases, command.caller, command.caseId);
+  const type = deps.catalogue.ofCase(found);
+  const now = deps.clock.now();
+  return deps.cases.change(found.id, (current) => ({
+    change: rule(current, type, now),
+    result: (saved) => ({ case: saved, type }),
+  }));
+}
+
+/** Suspends a case: its deadline clock stops. */
+export function suspendCase(deps: CaseActionDependencies) {
+  return (command: CaseActionCommand) =>
+    act(deps, command, permissions.suspendCase, (current, type, now) => suspend(current, type, { actor: command.caller, now, reason: command.reason }));
+}
+
+/** Resumes a suspended case: its due date moves by the time it stood still. */
+export function resumeCase(deps: CaseActionDependencies) {
+  return (command: CaseActionCommand) =>
+    act(deps, command, permissions.resumeCase, (current, type, now) => resume(current, type, { actor: command.caller, now, reason: command.reason }));
+}
+
+/** Extends a case's legal deadline by working days, within what its type allows. */
+export function extendCase(deps: CaseActionDependencies) {
+  return (command: ExtendCaseCommand) =>
+    act(deps, command, permissions.extendCase, (current, type, now) =>
+      extend(current, type, { actor: command.caller, now, days: command.days, reason: command.reason }),
+    );
+}
+
+export interface WithdrawCaseDependencies extends CaseActionDependencies {
+  readonly cases: Pick<CaseStore, 'get' | 'change' | 'tasksOfCase'>;
+  readonly workflows: Pick<WorkflowEngine, 'stop'>;
+}
+
+/**
+ * Withdraws a case for the applicant:
+ * 1. closes it as `withdrawn` and cancels its active tasks (each as it was read), with the audit event, in one transaction;
+ * 2. stops its workflow execution (one that already ended is left alone).
+ */
+export function withdrawCase(deps: WithdrawCaseDependencies) {
+  return async (command: CaseActionCommand): Promise<CaseOutcome> => {
+    requireRole(command.caller, permissions.withdrawCase);
+    const found = await readOwnCase(deps.cases, command.caller, command.caseId);
+    const type = deps.catalogue.ofCase(found);
+    const active = (await deps.cases.tasksOfCase(found.id)).filter(isActive);
+    const now = deps.clock.now();
+    const withdrawn = await deps.cases.change(found.id, (current) => {
+      const change: CaseChange = {
+        ...withdraw(current, type, { actor: command.caller, now, reason: command.reason }),
+        tasks: active.map((task) => ({ task: cancelTask(task), expect: task })),
+      };
+      return { change, result: (saved) => saved };
+    });
+    await deps.workflows.stop(withdrawn.executionArn, `Withdrawn by ${command.caller.subject}`);
+    return { case: withdrawn, type };
+  };
+}

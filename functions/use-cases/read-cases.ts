@@ -1,0 +1,117 @@
+import type { Caller } from '../domain/actor';
+import type { AuditEvent } from '../domain/audit';
+import { verifyChain } from '../domain/audit';
+import type { Case } from '../domain/case';
+import { forbidden } from '../domain/errors';
+import type { MessageWait } from '../domain/message-wait';
+import { decodeCursor, encodeCursor } from '../domain/page-cursor';
+import { permissions, requireRole, taskRoles } from '../domain/permissions';
+import type { Task, TaskStatus } from '../domain/task';
+import type { TransactionType } from '../domain/transaction-type';
+import type { Catalogue } from '../ports/catalogue.port';
+import type { CaseReads, CaseStore, CaseSummary } from '../ports/case-store.port';
+import { isCaseId, ownCaseOnly, readOwnCase } from './own-case';
+
+export interface CaseView {
+  readonly case: Case;
+  readonly type: TransactionType;
+  readonly tasks: readonly Task[];
+  readonly waits: readonly MessageWait[];
+}
+
+export interface ReadCaseDependencies {
+  readonly cases: Pick<CaseStore, 'get' | 'tasksOfCase' | 'messageWaitsOf'>;
+  readonly catalogue: Catalogue;
+}
+
+/**
+ * One case of the caller's tenant with its tasks and awaited messages. The three reads go
+ * out together; the tenant check comes before anything is shown.
+ */
+export function getCase(deps: ReadCaseDependencies) {
+  return async (command: { caller: Caller; caseId: string }): Promise<CaseView> => {
+    requireRole(command.caller, permissions.readCase);
+    const id = command.caseId;
+    const [stored, tasks, waits] = isCaseId(id)
+      ? await Promise.all([deps.cases.get(id), deps.cases.tasksOfCase(id), deps.cases.messageWaitsOf(id)])
+      : [undefined, [], []];
+    const found = ownCaseOnly(command.caller, id, stored);
+    return { case: found, type: deps.catalogue.ofCase(found), tasks, waits };
+  };
+}
+
+export interface CaseHistory {
+  readonly case: Case;
+  readonly events: readonly AuditEvent[];
+  readonly verified: boolean;
+}
+
+/** A case's audit trail, with whether its hash chain verifies. */
+export function caseHistory(deps: { cases: Pick<CaseStore, 'get'>; reads: Pick<CaseReads, 'history'> }) {
+  return async (command: { caller: Caller; caseId: string }): Promise<CaseHistory> => {
+    requireRole(command.caller, permissions.readCase);
+    const found = await readOwnCase(deps.cases, command.caller, command.caseId);
+    const events = await deps.reads.history(found.id);
+    return { case: found, events, verified: verifyChain(events) };
+  };
+}
+
+export interface SearchCasesCommand {
+  readonly caller: Caller;
+  readonly status?: string;
+  readonly type?: string;
+  readonly applicant?: string;
+  readonly limit: number;
+  readonly cursor?: string;
+}
+
+export interface CasePage {
+  readonly items: ReadonlyArray<{ summary: CaseSummary; type: TransactionType | undefined }>;
+  readonly nextCursor?: string;
+}
+
+/**
+ * Searches the caller's tenant's cases; every filter is served by an index, never a scan.
+ * A cursor is bound to the tenant and the filters it was issued for.
+ */
+export function searchCases(deps: { reads: Pick<CaseReads, 'searchCases'>; catalogue: Catalogue }) {
+  return async (command: SearchCasesCommand): Promise<CasePage> => {
+    requireRole(command.caller, permissions.readCase);
+    const { caller, cursor, ...filters } = command;
+    const scope = { tenant: caller.tenant, status: filters.status, type: filters.type, applicant: filters.applicant, limit: filters.limit };
+    const after = cursor === undefined ? undefined : decodeCursor(cursor, scope);
+    const page = await deps.reads.searchCases({ ...scope, after });
+    return {
+      items: page.items.map((summary) => ({ summary, type: deps.catalogue.find(summary.type.key) })),
+      ...(page.after ? { nextCursor: encodeCursor(scope, page.after) } : {}),
+    };
+  };
+}
+
+export interface ListTasksCommand {
+  readonly caller: Caller;
+  readonly role?: string;
+  readonly status?: TaskStatus;
+  readonly limit: number;
+  readonly cursor?: string;
+}
+
+/**
+ * The tenant's task inbox: tasks of the caller's task roles (or one of them), soonest due
+ * first, open and claimed unless a status is asked. A cursor is bound to the tenant, roles,
+ * statuses and page size it was issued for.
+ */
+export function listTasks(deps: { reads: Pick<CaseReads, 'tasksByRole'> }) {
+  return async (command: ListTasksCommand): Promise<{ items: Task[]; nextCursor?: string }> => {
+    const { caller, role, status, limit, cursor } = command;
+    const held = taskRoles(caller.roles);
+    if (held.length === 0) throw forbidden('working tasks needs a task role such as clerk');
+    if (role !== undefined && !held.includes(role)) throw forbidden(`you do not hold role '${role}'`);
+    const roles = role ? [role] : held;
+    const statuses: TaskStatus[] = status ? [status] : ['open', 'claimed'];
+    const scope = { tenant: caller.tenant, roles, statuses, limit };
+    const after = cursor === undefined ? undefined : decodeCursor(cursor, scope);
+    const page = await deps.reads.tasksByRole({ ...scope, after });
+    return { items: page.items, ...(page.after ? { nextCursor: encodeCursor(scope, page.after) } : {}) };
+  };
+}

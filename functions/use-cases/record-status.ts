@@ -1,0 +1,60 @@
+import type { Actor } from '../domain/actor';
+import type { Decision as CaseDecision } from '../domain/case';
+import { isClosed, transition } from '../domain/case';
+import { cancelTask, isActive } from '../domain/task';
+import type { Catalogue } from '../ports/catalogue.port';
+import type { CaseStore } from '../ports/case-store.port';
+import type { Clock, Telemetry } from '../ports/services.port';
+
+export interface RecordStatusCommand {
+  readonly caseId: string;
+  readonly status: string;
+  readonly actor: Actor;
+  readonly decision?: Omit<CaseDecision, 'decidedAt'>;
+  readonly cancelOpenTasks?: boolean;
+  readonly details?: Record<string, unknown>;
+}
+
+export interface RecordStatusDependencies {
+  readonly cases: Pick<CaseStore, 'get' | 'change' | 'tasksOfCase'>;
+  readonly catalogue: Catalogue;
+  readonly clock: Clock;
+  readonly telemetry: Telemetry;
+}
+
+/**
+ * Records a status transition decided by a workflow step:
+ * 1. a case that reached the status before is left alone (a retried or re-run step), and so is
+ *    a case closed meanwhile (withdrawn);
+ * 2. otherwise the case moves to the status, with its audit event,
+ * 3. cancelling its active tasks in the same transaction when asked (a timeout or a failure);
+ * 4. a case that closed is counted.
+ * Returns the case's status afterwards.
+ */
+export function recordStatus(deps: RecordStatusDependencies) {
+  return async (command: RecordStatusCommand): Promise<string> => {
+    const subject = await deps.cases.get(command.caseId);
+    const type = subject ? deps.catalogue.ofCase(subject) : undefined;
+    const activeTasks = subject && command.cancelOpenTasks ? (await deps.cases.tasksOfCase(subject.id)).filter(isActive) : [];
+    const now = deps.clock.now();
+    const moved = await deps.cases.change(command.caseId, (current) => {
+      const currentType = type ?? deps.catalogue.ofCase(current);
+      if (current.statusHistory.some((change) => change.status === command.status) || isClosed(current, currentType)) {
+        return { result: (saved) => ({ status: saved.status, closed: false }) };
+      }
+      const next = transition(current, currentType, {
+        status: command.status,
+        actor: command.actor,
+        now,
+        decision: command.decision,
+        details: command.details,
+      });
+      return {
+        change: { ...next, tasks: activeTasks.map((task) => ({ task: cancelTask(task), expect: task })) },
+        result: (saved) => ({ status: saved.status, closed: isClosed(saved, currentType) }),
+      };
+    });
+    if (moved.closed) deps.telemetry.caseClosed(type?.key ?? '', moved.status);
+    return moved.status;
+  };
+}

@@ -1,0 +1,147 @@
+import { createHash } from 'node:crypto';
+import { ulid } from 'ulid';
+import type { Caller } from '../domain/actor';
+import type { Applicant } from '../domain/applicant';
+import { applicantKind } from '../domain/applicant';
+import { addDays, brusselsDate } from '../domain/calendar';
+import type { Case } from '../domain/case';
+import { caseNumber, openCase } from '../domain/case';
+import { fieldErrors, forbidden, notFound, TransientError, unprocessable, validationError } from '../domain/errors';
+import { permissions, requireRole } from '../domain/permissions';
+import { dataValidator } from '../domain/transaction-type';
+import type { Catalogue } from '../ports/catalogue.port';
+import type { CaseStore, IdempotencyRecord, IdempotencyStore } from '../ports/case-store.port';
+import { IdempotencyKeyTaken } from '../ports/case-store.port';
+import type { Clock, Telemetry, TenantDirectory } from '../ports/services.port';
+import type { WorkflowEngine, WorkflowInput } from '../ports/workflow-engine.port';
+import type { CaseOutcome } from './own-case';
+
+/** How long an Idempotency-Key is remembered: a day, as payment APIs commonly do. */
+export const idempotencyWindowSeconds = 24 * 60 * 60;
+
+export interface SubmitCaseCommand {
+  readonly caller: Caller;
+  readonly type: string;
+  readonly applicant: Applicant;
+  readonly data: Readonly<Record<string, unknown>>;
+  readonly reason?: string;
+  readonly idempotencyKey?: string;
+}
+
+export interface Submission extends CaseOutcome {
+  /** True when an earlier request with the same Idempotency-Key created the case. */
+  readonly replayed: boolean;
+}
+
+export interface SubmitCaseDependencies {
+  readonly cases: Pick<CaseStore, 'get' | 'create' | 'nextNumberSequence'>;
+  readonly idempotency: IdempotencyStore;
+  readonly tenants: TenantDirectory;
+  readonly workflows: Pick<WorkflowEngine, 'start' | 'executionIdFor'>;
+  readonly catalogue: Catalogue;
+  readonly clock: Clock;
+  readonly telemetry: Telemetry;
+}
+
+/** The fingerprint of a request after normalisation, so that `85.07.30-033.28` and `85073003328` are one request. */
+function fingerprint(command: SubmitCaseCommand): string {
+  return createHash('sha256').update(JSON.stringify([command.type, command.applicant, command.data])).digest('hex');
+}
+
+/** The input every workflow receives. */
+export function workflowInputOf(subject: Case): WorkflowInput {
+  return { caseId: subject.id, tenant: subject.tenant, type: subject.type.key, applicant: subject.applicant, data: subject.data };
+}
+
+/**
+ * Submits a case for the caller's tenant:
+ * 1. with an Idempotency-Key seen before, answers with that key's case (or 422 if the request differs);
+ * 2. finds the transaction type and checks it accepts this kind of applicant;
+ * 3. validates `data` against the type's input schema;
+ * 4. checks that the tenant is onboarded;
+ * 5. hands out the case number and computes the legal deadline (Europe/Brussels);
+ * 6. writes the case, its number, its first audit event and its Idempotency-Key in one
+ *    transaction: of concurrent requests with one key exactly one creates the case;
+ * 7. starts the workflow, named after the case id, so a repeated start cannot run it twice.
+ */
+export function submitCase(deps: SubmitCaseDependencies) {
+  /** The record of the concurrent request that won the key; its transaction may need a moment to become visible. */
+  async function winnerOf(tenant: string, key: string): Promise<IdempotencyRecord> {
+    for (let attempt = 0; attempt < 8; attempt++) {
+      const record = await deps.idempotency.find(tenant, key);
+      if (record) return record;
+      await new Promise((resolve) => setTimeout(resolve, 25 * 2 ** attempt));
+    }
+    throw new TransientError(`the request that holds Idempotency-Key ${key} did not complete`);
+  }
+
+  async function replay(record: IdempotencyRecord, requestHash: string): Promise<Submission> {
+    if (record.requestHash !== requestHash) {
+      throw unprocessable('this Idempotency-Key was used with a different request; use a new key for a new request');
+    }
+    const existing = await deps.cases.get(record.caseId);
+    if (!existing) throw notFound(`case ${record.caseId}`);
+    // The first request may have stopped between its write and the start: starting again is harmless.
+    await deps.workflows.start(existing.type.key, existing.id, workflowInputOf(existing));
+    return { case: existing, type: deps.catalogue.ofCase(existing), replayed: true };
+  }
+
+  return async (command: SubmitCaseCommand): Promise<Submission> => {
+    const { caller } = command;
+    requireRole(caller, permissions.submitCase);
+    const now = deps.clock.now();
+    const requestHash = fingerprint(command);
+    const key = command.idempotencyKey;
+    if (key !== undefined) {
+      const prior = await deps.idempotency.find(caller.tenant, key);
+      if (prior) return replay(prior, requestHash);
+    }
+
+    const type = deps.catalogue.find(command.type);
+    if (!type) {
+      throw validationError('unknown transaction type', [{ path: 'type', message: `no transaction type '${command.type}' is published` }]);
+    }
+    const kind = applicantKind(command.applicant);
+    if (!type.applicantKinds.includes(kind)) {
+      throw validationError('applicant not accepted', [
+        { path: 'applicant', message: `'${type.key}' accepts applicants of kind: ${type.applicantKinds.join(', ')}` },
+      ]);
+    }
+    const data = dataValidator(type).safeParse(command.data);
+    if (!data.success) throw validationError('data does not match the type’s schema', fieldErrors(data.error.issues, ['data']));
+
+    const tenant = await deps.tenants.get(caller.tenant);
+    if (!tenant) throw forbidden(`tenant ${caller.tenant} is not onboarded on Loket`);
+
+    const id = ulid(now.getTime());
+    const year = Number(brusselsDate(now).slice(0, 4));
+    const sequence = await deps.cases.nextNumberSequence(tenant.id, year);
+    const opened = openCase({
+      id,
+      number: caseNumber(tenant.id, year, sequence),
+      tenant: tenant.id,
+      type,
+      applicant: command.applicant,
+      data: data.data as Record<string, unknown>,
+      dueAt: addDays(now, type.legalDeadline.days, type.legalDeadline.kind),
+      executionArn: deps.workflows.executionIdFor(type.key, id),
+      actor: caller,
+      now,
+      reason: command.reason,
+    });
+    const idempotency: IdempotencyRecord | undefined =
+      key === undefined
+        ? undefined
+        : { tenant: tenant.id, key, requestHash, caseId: id, expiresAt: Math.floor(now.getTime() / 1000) + idempotencyWindowSeconds };
+    try {
+      await deps.cases.create(opened.case, opened.audit, idempotency);
+    } catch (error) {
+      if (error instanceof IdempotencyKeyTaken && key !== undefined) return replay(await winnerOf(caller.tenant, key), requestHash);
+      throw error;
+    }
+
+    await deps.workflows.start(type.key, id, workflowInputOf(opened.case));
+    deps.telemetry.caseSubmitted(type.key);
+    return { case: opened.case, type, replayed: false };
+  };
+}

@@ -1,0 +1,102 @@
+import type { Caller } from '../domain/actor';
+import { conflict, notFound } from '../domain/errors';
+import type { Task } from '../domain/task';
+import { claimTask as claim, completeTask as complete, taskResultOf } from '../domain/task';
+import type { CaseStore } from '../ports/case-store.port';
+import type { Clock, Telemetry } from '../ports/services.port';
+import type { WorkflowEngine } from '../ports/workflow-engine.port';
+import { StepNoLongerWaits } from '../ports/workflow-engine.port';
+
+const taskIdPattern = /^[0-9A-HJKMNP-TV-Z]{26}$/;
+
+/** The caller's tenant's task; another tenant's task answers exactly like a missing one. */
+async function readOwnTask(cases: Pick<CaseStore, 'getTask'>, caller: Caller, taskId: string): Promise<Task> {
+  const task = taskIdPattern.test(taskId) ? await cases.getTask(taskId) : undefined;
+  if (!task || task.tenant !== caller.tenant) throw notFound(`task ${taskId}`);
+  return task;
+}
+
+export interface ClaimTaskCommand {
+  readonly caller: Caller;
+  readonly taskId: string;
+}
+
+export interface ClaimTaskDependencies {
+  readonly cases: Pick<CaseStore, 'getTask' | 'change'>;
+  readonly clock: Clock;
+}
+
+/**
+ * A clerk takes a task of the tenant:
+ * 1. finds the task within the caller's tenant;
+ * 2. checks role and state (the domain rule); claiming one's own claimed task again changes nothing;
+ * 3. writes the claimed task, the case's version and the audit event in one transaction, under
+ *    the condition that the task is exactly as it was read: of concurrent claims one wins.
+ */
+export function claimTask(deps: ClaimTaskDependencies) {
+  return async (command: ClaimTaskCommand): Promise<Task> => {
+    const task = await readOwnTask(deps.cases, command.caller, command.taskId);
+    const now = deps.clock.now();
+    return deps.cases.change(task.caseId, (current) => {
+      const claimed = claim(task, command.caller, now);
+      if (!claimed) return { result: () => task };
+      return {
+        change: { case: current, audit: claimed.audit, tasks: [{ task: claimed.task, expect: task }] },
+        result: () => claimed.task,
+      };
+    });
+  };
+}
+
+export interface CompleteTaskCommand {
+  readonly caller: Caller;
+  readonly taskId: string;
+  readonly outcome: string;
+  readonly data?: Readonly<Record<string, unknown>>;
+  /** The motivation of the decision, from the body. */
+  readonly reason?: string;
+  /** The reason for the action (X-Audit-Reason), kept when the body gives none. */
+  readonly auditReason?: string;
+}
+
+export interface CompleteTaskDependencies {
+  readonly cases: Pick<CaseStore, 'getTask' | 'change'>;
+  readonly workflows: Pick<WorkflowEngine, 'resume'>;
+  readonly clock: Clock;
+  readonly telemetry: Telemetry;
+}
+
+/**
+ * Completes a task for a clerk:
+ * 1. finds the task within the caller's tenant (another tenant's task does not exist for them);
+ * 2. checks role, state and outcome (the domain rule);
+ * 3. writes the completed task, the case's version and the audit event in one transaction,
+ *    under the condition that the task is exactly as it was read (status, assignee and the
+ *    token of the step that waits): of concurrent completions, or a completion racing a
+ *    re-run of the step, one wins;
+ * 4. resumes the waiting workflow step with the outcome (SendTaskSuccess).
+ */
+export function completeTask(deps: CompleteTaskDependencies) {
+  return async (command: CompleteTaskCommand): Promise<Task> => {
+    const task = await readOwnTask(deps.cases, command.caller, command.taskId);
+    const now = deps.clock.now();
+    const completed = await deps.cases.change(task.caseId, (current) => {
+      const done = complete(task, {
+        outcome: command.outcome,
+        actor: command.caller,
+        now,
+        reason: command.reason ?? command.auditReason,
+        data: command.data,
+      });
+      return { change: { case: current, audit: done.audit, tasks: [{ task: done.task, expect: task }] }, result: () => done.task };
+    });
+    try {
+      await deps.workflows.resume(task.token, taskResultOf(completed.completion!));
+    } catch (error) {
+      if (!(error instanceof StepNoLongerWaits)) throw error;
+      deps.telemetry.warn('Completed task whose workflow step no longer waits', { taskId: task.id, reason: error.reason });
+      throw conflict(`task ${task.id} is no longer awaited by its workflow (${error.reason}); its deadline has passed`);
+    }
+    return completed;
+  };
+}
