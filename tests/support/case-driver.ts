@@ -1,9 +1,16 @@
-import type { TestStack } from './test-stack';
+import type { ApiResponse, TestStack } from './test-stack';
 
 /** How to answer a case's workflow: an outcome per task name, data per message name. */
 export interface CasePlan {
   readonly outcomes?: Readonly<Record<string, string>>;
   readonly messages?: Readonly<Record<string, Record<string, unknown>>>;
+}
+
+/** Fails with what the API answered, body included, unless it answered `status`. */
+function expectStatus(response: ApiResponse, status: number, doing: string): void {
+  if (response.status !== status) {
+    throw new Error(`${doing} answered ${response.status}, expected ${status}: ${JSON.stringify(response.body)}`);
+  }
 }
 
 /** Every task role the catalogue uses, so one token can work every task of a tenant. */
@@ -12,7 +19,9 @@ export const allTaskRoles = ['clerk', 'police', 'fire-service', 'mobility', 'col
 /**
  * Drives a case to a final status the way a back office would: completes each open task
  * with the plan's outcome (or its first allowed one) and delivers each awaited message.
- * Returns the final case and the steps taken.
+ * Every answer must be the success status (200 for a completion, 202 for a message): a
+ * refused step fails the drive at once, with the answer's body. Returns the final case
+ * and the steps taken.
  */
 export async function driveToFinal(
   stack: TestStack,
@@ -24,18 +33,22 @@ export async function driveToFinal(
   const steps: string[] = [];
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const current = (await stack.call('GET', `/v1/cases/${caseId}`, { token: tokens.portal })).body;
-    if (current?.status?.final) return { final: current, steps };
+    const read = await stack.call('GET', `/v1/cases/${caseId}`, { token: tokens.portal });
+    expectStatus(read, 200, `reading case ${caseId}`);
+    const current = read.body;
+    if (current.status.final) return { final: current, steps };
     if (Date.now() > deadline) throw new Error(`case ${caseId} is not final after ${timeoutMs} ms: ${JSON.stringify(current?.status)}; steps ${steps.join(', ')}`);
     for (const task of current.openTasks ?? []) {
       const outcome = plan.outcomes?.[task.name] ?? task.outcomes[0];
       const response = await stack.call('POST', `/v1/tasks/${task.id}/complete`, { token: tokens.worker, body: { outcome } });
-      if (response.status === 200) steps.push(`${task.name}=${outcome}`);
+      expectStatus(response, 200, `completing task ${task.name} (${task.id}) of case ${caseId} with '${outcome}'`);
+      steps.push(`${task.name}=${outcome}`);
     }
     for (const wait of current.awaitingMessages ?? []) {
       const data = plan.messages?.[wait.name] ?? {};
       const response = await stack.call('POST', `/v1/cases/${caseId}/messages`, { token: tokens.portal, body: { name: wait.name, data } });
-      if (response.status === 202) steps.push(`message ${wait.name}`);
+      expectStatus(response, 202, `delivering message ${wait.name} to case ${caseId}`);
+      steps.push(`message ${wait.name}`);
     }
     await new Promise((resolve) => setTimeout(resolve, 50));
   }

@@ -30,6 +30,13 @@ export interface Scenario {
   readonly check?: (finalCase: any, stack: TestStack) => Promise<void> | void;
 }
 
+/** Fails the scenario with what the API answered, body included, unless it answered `status`. */
+function expectStatus(response: { status: number; body: unknown }, status: number, doing: string): void {
+  if (response.status !== status) {
+    throw new Error(`${doing} answered ${response.status}, expected ${status}: ${JSON.stringify(response.body)}`);
+  }
+}
+
 interface Fault {
   readonly caseId: string;
   readonly remaining: Map<string, number>;
@@ -38,7 +45,8 @@ interface Fault {
 /**
  * Runs each scenario of one transaction type on its own local stack, through the HTTP API
  * as a portal and a back office would, and checks the final status, the path the execution
- * took, and the audit chain.
+ * took, and the audit chain. Every request the scenario makes must succeed (201, 200, 202);
+ * a refusal fails the scenario with the answer's body.
  */
 export function describeScenarios(typeKey: string, scenarios: readonly Scenario[]): void {
   const type = findTransactionType(typeKey);
@@ -103,26 +111,32 @@ export function describeScenarios(typeKey: string, scenarios: readonly Scenario[
       : undefined;
     fault = armed;
     const submitted = await stack.call('POST', '/v1/cases', { token: portal, body: request });
-    expect(submitted.status).toBe(201);
+    expectStatus(submitted, 201, `submitting ${typeKey}`);
     const caseId: string = submitted.body.id;
 
     const deadline = Date.now() + 30_000;
     let current: any;
     for (;;) {
-      current = (await stack.call('GET', `/v1/cases/${caseId}`, { token: portal })).body;
+      const read = await stack.call('GET', `/v1/cases/${caseId}`, { token: portal });
+      expectStatus(read, 200, `reading case ${caseId}`);
+      current = read.body;
       if (current.status.final) break;
       if (Date.now() > deadline) throw new Error(`not final: ${JSON.stringify(current.status)}`);
       if (scenario.withdrawAt && current.status.code === scenario.withdrawAt) {
-        expect((await stack.call('POST', `/v1/cases/${caseId}/withdraw`, { token: portal, body: { reason: 'test' } })).status).toBe(200);
+        expectStatus(await stack.call('POST', `/v1/cases/${caseId}/withdraw`, { token: portal, body: { reason: 'test' } }), 200, `withdrawing case ${caseId}`);
         continue;
       }
       for (const task of current.openTasks) {
         const outcome = scenario.outcomes?.[task.name];
-        if (outcome) await stack.call('POST', `/v1/tasks/${task.id}/complete`, { token: worker, body: { outcome } });
+        if (!outcome) continue;
+        const completed = await stack.call('POST', `/v1/tasks/${task.id}/complete`, { token: worker, body: { outcome } });
+        expectStatus(completed, 200, `completing task ${task.name} (${task.id}) of case ${caseId} with '${outcome}'`);
       }
       for (const wait of current.awaitingMessages) {
         const data = scenario.messages?.[wait.name];
-        if (data) await stack.call('POST', `/v1/cases/${caseId}/messages`, { token: portal, body: { name: wait.name, data } });
+        if (!data) continue;
+        const delivered = await stack.call('POST', `/v1/cases/${caseId}/messages`, { token: portal, body: { name: wait.name, data } });
+        expectStatus(delivered, 202, `delivering message ${wait.name} to case ${caseId}`);
       }
       await new Promise((resolve) => setTimeout(resolve, 40));
     }
@@ -148,6 +162,7 @@ export function describeScenarios(typeKey: string, scenarios: readonly Scenario[
       expect([...armed.remaining.values()].filter((left) => left === 0).length).toBeGreaterThan(1);
     }
     const history = await stack.call('GET', `/v1/cases/${caseId}/history`, { token: portal });
+    expectStatus(history, 200, `reading the history of case ${caseId}`);
     expect(history.body.verified).toBe(true);
     await scenario.check?.(current, stack);
   });
