@@ -29,6 +29,25 @@ function injectFault(): void {
   throw error;
 }
 
+/**
+ * Where each type must end under the bench driver's plan: a fresh applicant whom no register
+ * knows, every task answered with its first outcome, every awaited message delivered. Read
+ * off each workflow (and its scenarios in tests/workflows); a fault may delay a case, never
+ * change where it ends, so a case that ends `failed` is a finding.
+ */
+const expectedFinal: Readonly<Record<string, string>> = {
+  // Not in the population register, so not shown to live here: a clerk verifies and approves.
+  'proof-of-residence': 'issued',
+  // Not in the population register: rejected at once (RecordUnknownPerson).
+  'change-of-address': 'rejected',
+  // Three advices of no objection, the board grants, the objection period passes.
+  'event-permit': 'granted',
+  // Does not live in the municipality: rejected without a task (RecordNotResident).
+  'resident-parking-permit': 'rejected',
+  // An enterprise the register does not know is not active: refused at once (RecordInactiveEnterprise).
+  'terrace-permit': 'refused',
+};
+
 let stack: TestStack;
 let driver: Driver;
 let tokens: Record<string, Tokens>;
@@ -55,4 +74,16 @@ test('50 transactions of every type, with 10 % of Lambda steps and 5 % of Dynamo
   expect(report.notFinal).toEqual([]);
   expect(report.duplicated).toEqual([]);
   expect(report.unverified).toEqual([]);
+
+  expect(Object.keys(expectedFinal).sort()).toEqual(transactionTypes.map((type) => type.key).sort());
+  const unexpected = results
+    .filter((result) => result.caseStatus !== expectedFinal[result.type.key])
+    .map((result) => ({ id: result.id, tenant: result.tenant, type: result.type.key, status: result.caseStatus, expected: expectedFinal[result.type.key], reason: result.reason }));
+  expect(unexpected).toEqual([]);
+  const expectedCounts: Record<string, Record<string, number>> = {};
+  for (const { type } of plan) {
+    const byStatus = (expectedCounts[type.key] ??= {});
+    byStatus[expectedFinal[type.key]!] = (byStatus[expectedFinal[type.key]!] ?? 0) + 1;
+  }
+  expect(report.finalStatuses).toEqual(expectedCounts);
 }, 90_000);
