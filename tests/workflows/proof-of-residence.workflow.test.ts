@@ -18,10 +18,15 @@ interface Fault {
 /** Faults by case id; a fault armed before a submission binds to the first case that calls its function. */
 const faults = new Map<string, Fault>();
 let armed: Fault | undefined;
+/** How many times each step function was invoked for each case, failed attempts included. */
+const invocations = new Map<string, number>();
+const invocationsOf = (caseId: string, functionName: string) => invocations.get(`${caseId} ${functionName}`) ?? 0;
 
 function injectFault(functionName: string, payload: unknown): void {
   const caseId = (payload as { caseId?: string } | undefined)?.caseId;
   if (!caseId) return;
+  const name = functionName.slice(functionName.lastIndexOf(':loket-') + ':loket-'.length);
+  invocations.set(`${caseId} ${name}`, invocationsOf(caseId, name) + 1);
   if (armed && functionName.endsWith(`:loket-${armed.functionName}`) && !faults.has(caseId)) {
     faults.set(caseId, armed);
     armed = undefined;
@@ -106,8 +111,14 @@ describe('proof-of-residence workflow', () => {
     expect((await finalCase(submitted.id)).status.code).toBe('issued');
     const { execution, events } = await settledExecution(submitted.id);
     expect(execution.status).toBe('SUCCEEDED');
-    const lookUps = enteredStates(events).filter((name) => name === 'LookUpApplicant');
-    expect(lookUps.length).toBeGreaterThanOrEqual(1);
+    // The Retry stays within the state: entered once, the same path as without the fault.
+    expect(enteredStates(events)).toEqual(['LookUpApplicant', 'ResidesInTenant', 'RegisterConfirmsResidence', 'IssueCertificate', 'PublishCaseClosed']);
+    // Two attempts failed with the injected error, and the third answered.
+    const failedAttempts = events
+      .map((e) => e.taskFailedEventDetails?.error ?? e.lambdaFunctionFailedEventDetails?.error)
+      .filter((error): error is string => error !== undefined);
+    expect(failedAttempts).toEqual(['Lambda.ServiceException', 'Lambda.ServiceException']);
+    expect(invocationsOf(submitted.id, 'look-up-person')).toBe(3);
     expect(faults.get(submitted.id)?.remaining).toBe(0);
   });
 
