@@ -1,0 +1,433 @@
+/**
+ * TEST DOUBLES for the use cases' ports, for unit tests only: nothing here runs in Loket
+ * itself. They keep state in maps and behave like the DynamoDB adapters where a use case can
+ * tell the difference:
+ * - `change` reads the case, runs `decide`, and commits case (version + 1), audit event,
+ *   tasks and message waits together or not at all. A task written with `expect` must be
+ *   absent (`new`) or exactly as read (status, token, assignee), and a delivered message's
+ *   wait must still hold the same token; otherwise the change is a conflict. A case whose
+ *   version moved since it was read makes `decide` run again, five times at most, then a
+ *   TransientError. A missing case is not-found.
+ * - `create` writes case, number, first audit event and Idempotency-Key at once; a key
+ *   already held is IdempotencyKeyTaken.
+ * - the read side merges a tenant's role/status inboxes by due date and pages searches by
+ *   the same sort keys as the indexes.
+ * Tests steer races through `beforeCommit`, which runs between `decide` and the write.
+ */
+import { applicantId } from '../../functions/domain/applicant';
+import type { Caller } from '../../functions/domain/actor';
+import type { AuditDraft, AuditEvent } from '../../functions/domain/audit';
+import { chainEvent, genesisHash } from '../../functions/domain/audit';
+import type { Case, CaseDocument, DocumentFile } from '../../functions/domain/case';
+import { caseNumber, openCase } from '../../functions/domain/case';
+import { catalogue } from '../../functions/catalogue/catalogue';
+import { openTask } from '../../functions/domain/task';
+import { sha256Hex } from '../../functions/domain/digest';
+import { conflict, notFound, TransientError } from '../../functions/domain/errors';
+import type { MessageWait } from '../../functions/domain/message-wait';
+import type { Task } from '../../functions/domain/task';
+import type { Tenant } from '../../functions/domain/tenant';
+import type {
+  CaseReads,
+  CaseStore,
+  CaseSummary,
+  Decision,
+  IdempotencyRecord,
+  IdempotencyStore,
+  Page,
+} from '../../functions/ports/case-store.port';
+import { IdempotencyKeyTaken } from '../../functions/ports/case-store.port';
+import type { Clock, DocumentFiling, Telemetry, TenantDirectory } from '../../functions/ports/services.port';
+import type { WorkflowEngine, WorkflowInput } from '../../functions/ports/workflow-engine.port';
+
+const clone = <T>(value: T): T => structuredClone(value);
+const yieldTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/** What happens between a change's decision and its write: the moment another request can slip in. */
+export type BeforeCommit = (caseId: string, attempt: number) => void | Promise<void>;
+
+export interface InMemoryCaseStore extends CaseStore, IdempotencyStore, CaseReads {
+  readonly cases: Map<string, Case>;
+  readonly tasks: Map<string, Task>;
+  readonly waits: Map<string, MessageWait>;
+  readonly events: Map<string, AuditEvent[]>;
+  readonly idempotencyRecords: Map<string, IdempotencyRecord>;
+  readonly numbers: Map<string, string>;
+  /** How many times `decide` ran, over all changes. */
+  decideRuns: number;
+  /** How many changes and creations were committed. */
+  commits: number;
+  /** Called once per attempt, after `decide` and before the write; tests change the store here to race it. */
+  beforeCommit?: BeforeCommit;
+  /** Called at the start of `create`, before its condition checks. */
+  beforeCreate?: (subject: Case) => void | Promise<void>;
+  /** Puts a case (with its first audit event, so the chain verifies) without going through a use case. */
+  seedCase(subject: Case): Case;
+  seedTask(task: Task): Task;
+  seedWait(wait: MessageWait): MessageWait;
+  /** The case's audit trail. */
+  eventsOf(caseId: string): AuditEvent[];
+}
+
+const waitKey = (caseId: string, name: string) => `${caseId}#${name}`;
+const keyOf = (tenant: string, key: string) => `${tenant}#${key}`;
+
+function summaryOf(subject: Case): CaseSummary {
+  const { id, number, tenant, type, applicant, status, createdAt, updatedAt, dueAt } = subject;
+  return { id, number, tenant, type, applicant, status, createdAt, updatedAt, dueAt };
+}
+
+function page<T>(sorted: ReadonlyArray<{ sortKey: string; item: T }>, after: string | undefined, limit: number): Page<T> {
+  const rest = after === undefined ? [...sorted] : sorted.filter(({ sortKey }) => sortKey > after);
+  const items = rest.slice(0, limit);
+  return {
+    items: items.map(({ item }) => clone(item)),
+    ...(rest.length > limit && items.length > 0 ? { after: items[items.length - 1]!.sortKey } : {}),
+  };
+}
+
+const bySortKey = (a: { sortKey: string }, b: { sortKey: string }) => (a.sortKey < b.sortKey ? -1 : a.sortKey > b.sortKey ? 1 : 0);
+
+export function inMemoryCaseStore(): InMemoryCaseStore {
+  const cases = new Map<string, Case>();
+  const tasks = new Map<string, Task>();
+  const waits = new Map<string, MessageWait>();
+  const events = new Map<string, AuditEvent[]>();
+  const idempotencyRecords = new Map<string, IdempotencyRecord>();
+  const numbers = new Map<string, string>();
+  const counters = new Map<string, number>();
+
+  function append(caseId: string, draft: AuditDraft): AuditEvent {
+    const trail = events.get(caseId) ?? [];
+    const last = trail[trail.length - 1];
+    const event = chainEvent(caseId, clone(draft), last ? { sequence: last.sequence, hash: last.hash } : { sequence: 0, hash: genesisHash });
+    events.set(caseId, [...trail, event]);
+    return event;
+  }
+
+  function taskUnchanged(expect: 'new' | Task, stored: Task | undefined): boolean {
+    if (expect === 'new') return stored === undefined;
+    return stored !== undefined && stored.status === expect.status && stored.token === expect.token && stored.assignee === expect.assignee;
+  }
+
+  const store: InMemoryCaseStore = {
+    cases,
+    tasks,
+    waits,
+    events,
+    idempotencyRecords,
+    numbers,
+    decideRuns: 0,
+    commits: 0,
+
+    seedCase(subject) {
+      cases.set(subject.id, clone(subject));
+      numbers.set(subject.number, subject.id);
+      if (!events.has(subject.id)) {
+        append(subject.id, { action: 'case.submitted', actor: { kind: 'system', component: 'seed' }, at: subject.createdAt, details: { number: subject.number } });
+      }
+      return subject;
+    },
+    seedTask(task) {
+      tasks.set(task.id, clone(task));
+      return task;
+    },
+    seedWait(wait) {
+      waits.set(waitKey(wait.caseId, wait.name), clone(wait));
+      return wait;
+    },
+    eventsOf(caseId) {
+      return clone(events.get(caseId) ?? []);
+    },
+
+    async get(id) {
+      await yieldTurn();
+      const found = cases.get(id);
+      return found && clone(found);
+    },
+
+    async nextNumberSequence(tenant, year) {
+      const key = `${tenant}#${year}`;
+      const next = (counters.get(key) ?? 0) + 1;
+      counters.set(key, next);
+      return next;
+    },
+
+    async find(tenant, key) {
+      await yieldTurn();
+      const record = idempotencyRecords.get(keyOf(tenant, key));
+      return record && clone(record);
+    },
+
+    async create(subject, audit, idempotency) {
+      await store.beforeCreate?.(clone(subject));
+      if (cases.has(subject.id)) throw new Error(`case ${subject.id} exists`);
+      if (numbers.has(subject.number)) throw new Error(`case number ${subject.number} is taken`);
+      if (idempotency && idempotencyRecords.has(keyOf(idempotency.tenant, idempotency.key))) throw new IdempotencyKeyTaken();
+      cases.set(subject.id, clone(subject));
+      numbers.set(subject.number, subject.id);
+      append(subject.id, audit);
+      if (idempotency) idempotencyRecords.set(keyOf(idempotency.tenant, idempotency.key), clone(idempotency));
+      store.commits += 1;
+    },
+
+    async change<R>(id: string, decide: (current: Case) => Decision<R>): Promise<R> {
+      for (let attempt = 1; ; attempt++) {
+        await yieldTurn();
+        const read = cases.get(id);
+        if (!read) throw notFound(`case ${id}`);
+        const snapshot = clone(read);
+        store.decideRuns += 1;
+        const decision = decide(clone(snapshot));
+        const change = decision.change;
+        if (!change) return decision.result(snapshot);
+        await store.beforeCommit?.(id, attempt);
+        await yieldTurn();
+        const guardsHold =
+          (change.tasks ?? []).every((write) => taskUnchanged(write.expect, tasks.get(write.task.id))) &&
+          (change.deliverMessage === undefined ||
+            waits.get(waitKey(change.deliverMessage.caseId, change.deliverMessage.name))?.token === change.deliverMessage.token);
+        if (!guardsHold) throw conflict('the task or message was handled in the meantime');
+        if (cases.get(id)?.version !== snapshot.version) {
+          if (attempt >= 5) throw new TransientError(`case ${id} kept changing concurrently`);
+          continue;
+        }
+        const changed: Case = { ...clone(change.case), version: snapshot.version + 1 };
+        cases.set(id, changed);
+        append(id, change.audit);
+        for (const write of change.tasks ?? []) tasks.set(write.task.id, clone(write.task));
+        if (change.awaitMessage) waits.set(waitKey(change.awaitMessage.caseId, change.awaitMessage.name), clone(change.awaitMessage));
+        if (change.deliverMessage) waits.delete(waitKey(change.deliverMessage.caseId, change.deliverMessage.name));
+        store.commits += 1;
+        return decision.result(clone(changed));
+      }
+    },
+
+    async getTask(id) {
+      await yieldTurn();
+      const found = tasks.get(id);
+      return found && clone(found);
+    },
+
+    async tasksOfCase(caseId) {
+      return [...tasks.values()]
+        .filter((task) => task.caseId === caseId)
+        .sort((a, b) => (a.createdAt + a.id < b.createdAt + b.id ? -1 : 1))
+        .map(clone);
+    },
+
+    async messageWait(caseId, name) {
+      const found = waits.get(waitKey(caseId, name));
+      return found && clone(found);
+    },
+
+    async messageWaitsOf(caseId) {
+      return [...waits.values()].filter((wait) => wait.caseId === caseId).map(clone);
+    },
+
+    async tasksByRole(query) {
+      const matching = [...tasks.values()]
+        .filter((task) => task.tenant === query.tenant && query.roles.includes(task.role) && query.statuses.includes(task.status))
+        .map((task) => ({ sortKey: `${task.dueAt}#${task.id}`, item: task }))
+        .sort(bySortKey);
+      return page(matching, query.after, query.limit);
+    },
+
+    async searchCases(query) {
+      // Like the indexes: by due date within a status, by submission otherwise.
+      const sortOn = query.applicant === undefined && query.status !== undefined ? 'dueAt' : 'createdAt';
+      const matching = [...cases.values()]
+        .filter(
+          (subject) =>
+            subject.tenant === query.tenant &&
+            (query.status === undefined || subject.status === query.status) &&
+            (query.type === undefined || subject.type.key === query.type) &&
+            (query.applicant === undefined || applicantId(subject.applicant) === query.applicant),
+        )
+        .map((subject) => ({ sortKey: `${subject[sortOn]}#${subject.id}`, item: summaryOf(subject) }))
+        .sort(bySortKey);
+      return page(matching, query.after, query.limit);
+    },
+
+    async history(caseId) {
+      return clone(events.get(caseId) ?? []);
+    },
+  };
+  return store;
+}
+
+export interface RecordedStart {
+  readonly typeKey: string;
+  readonly caseId: string;
+  readonly input: WorkflowInput;
+}
+
+export interface InMemoryWorkflowEngine extends WorkflowEngine {
+  readonly starts: RecordedStart[];
+  readonly stops: Array<{ executionId: string; cause: string }>;
+  readonly resumes: Array<{ token: string; output: unknown }>;
+  /** Makes every later resume with this token throw the error (it is not recorded as a resume). */
+  failResume(token: string, error: Error): void;
+}
+
+export const executionIdFor = (typeKey: string, caseId: string) => `arn:aws:states:eu-west-1:000000000000:execution:loket-${typeKey}:${caseId}`;
+
+export function inMemoryWorkflowEngine(): InMemoryWorkflowEngine {
+  const failures = new Map<string, Error>();
+  const engine: InMemoryWorkflowEngine = {
+    starts: [],
+    stops: [],
+    resumes: [],
+    failResume(token, error) {
+      failures.set(token, error);
+    },
+    executionIdFor,
+    async start(typeKey, caseId, input) {
+      engine.starts.push(clone({ typeKey, caseId, input }));
+      return executionIdFor(typeKey, caseId);
+    },
+    async stop(executionId, cause) {
+      engine.stops.push({ executionId, cause });
+    },
+    async resume(token, output) {
+      const failure = failures.get(token);
+      if (failure) throw failure;
+      engine.resumes.push(clone({ token, output }));
+    },
+  };
+  return engine;
+}
+
+export interface SettableClock extends Clock {
+  set(instant: Date | string): void;
+  advance(ms: number): void;
+}
+
+export function settableClock(start: Date | string): SettableClock {
+  let current = new Date(start);
+  return {
+    now: () => new Date(current),
+    set(instant) {
+      current = new Date(instant);
+    },
+    advance(ms) {
+      current = new Date(current.getTime() + ms);
+    },
+  };
+}
+
+export interface TelemetryRecorder extends Telemetry {
+  readonly submitted: string[];
+  readonly closed: Array<{ typeKey: string; status: string }>;
+  readonly warnings: Array<{ message: string; fields: Readonly<Record<string, string | number | boolean>> }>;
+}
+
+export function telemetryRecorder(): TelemetryRecorder {
+  const recorder: TelemetryRecorder = {
+    submitted: [],
+    closed: [],
+    warnings: [],
+    caseSubmitted(typeKey) {
+      recorder.submitted.push(typeKey);
+    },
+    caseClosed(typeKey, status) {
+      recorder.closed.push({ typeKey, status });
+    },
+    warn(message, fields) {
+      recorder.warnings.push({ message, fields: { ...fields } });
+    },
+  };
+  return recorder;
+}
+
+export const gent: Tenant = { id: '44021', name: { nl: 'Stad Gent', en: 'City of Ghent' }, kind: 'municipality' };
+export const aalst: Tenant = { id: '41002', name: { nl: 'Stad Aalst', en: 'City of Aalst' }, kind: 'municipality' };
+
+export function tenantDirectory(tenants: readonly Tenant[] = [gent, aalst]): TenantDirectory {
+  const byId = new Map(tenants.map((tenant) => [tenant.id, tenant]));
+  return { get: async (id) => byId.get(id) };
+}
+
+export interface InMemoryDocumentFiling extends DocumentFiling {
+  /** The bytes kept by key; tests may delete or corrupt them. */
+  readonly files: Map<string, Uint8Array>;
+  readonly filed: Array<{ document: CaseDocument; caseId: string; tenant: string }>;
+}
+
+/** Files a document's text as its "rendering": the same document gives the same bytes at the same key. */
+export function inMemoryDocumentFiling(): InMemoryDocumentFiling {
+  const filing: InMemoryDocumentFiling = {
+    files: new Map(),
+    filed: [],
+    async file(document, subject, tenant) {
+      const bytes = new TextEncoder().encode(`${document.title[document.language]}\n${document.text[document.language]}`);
+      const key = `${tenant.id}/${subject.id}/${document.reference}.pdf`;
+      filing.files.set(key, bytes);
+      filing.filed.push(clone({ document, caseId: subject.id, tenant: tenant.id }));
+      return { key, contentType: 'application/pdf', size: bytes.byteLength, sha256: sha256Hex(bytes) } satisfies DocumentFile;
+    },
+    async read(file) {
+      const bytes = filing.files.get(file.key);
+      return bytes && new Uint8Array(bytes);
+    },
+  };
+  return filing;
+}
+
+/** A caller of a tenant with the given roles. */
+export function callerOf(tenant: string, roles: readonly string[], subject = `${roles.join('+')}@${tenant}`): Caller {
+  return { kind: 'user', subject, tenant, roles: [...roles] };
+}
+
+export const portalOf = (tenant = gent.id) => callerOf(tenant, ['portal']);
+export const clerkOf = (tenant = gent.id, subject?: string) => callerOf(tenant, ['clerk'], subject);
+
+/** A valid ULID made from a counter, so that tests can make ids without clocks or randomness. */
+export function testUlid(n: number): string {
+  return `01JDZ${String(n).padStart(21, '0')}`;
+}
+
+/** A case as submitted (version 0, status `submitted`), of one of the published types. */
+export function aCase(options: {
+  id: string;
+  typeKey: string;
+  tenant?: string;
+  sequence?: number;
+  applicant?: Case['applicant'];
+  data?: Record<string, unknown>;
+  now: Date;
+  dueAt: Date;
+}): Case {
+  const type = catalogue.find(options.typeKey);
+  if (!type) throw new Error(`no type ${options.typeKey}`);
+  const tenant = options.tenant ?? gent.id;
+  return openCase({
+    id: options.id,
+    number: caseNumber(tenant, options.now.getUTCFullYear(), options.sequence ?? 1),
+    tenant,
+    type,
+    applicant: options.applicant ?? (type.applicantKinds.includes('citizen') ? { insz: '85073003328' } : { kbo: '0999000129' }),
+    data: options.data ?? (type.example.data as Record<string, unknown>),
+    dueAt: options.dueAt,
+    executionArn: executionIdFor(type.key, options.id),
+    actor: callerOf(tenant, ['portal']),
+    now: options.now,
+  }).case;
+}
+
+/** An open task of a case, as its workflow step created it. */
+export function aTask(subject: Case, options: { id: string; name: string; token: string; now: Date; dueAt: Date }): Task {
+  const definition = catalogue.ofCase(subject).tasks[options.name];
+  if (!definition) throw new Error(`no task ${options.name}`);
+  return openTask({
+    id: options.id,
+    caseId: subject.id,
+    caseNumber: subject.number,
+    tenant: subject.tenant,
+    name: options.name,
+    definition,
+    dueAt: options.dueAt,
+    token: options.token,
+    now: options.now,
+  }).task;
+}
