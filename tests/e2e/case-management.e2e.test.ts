@@ -486,10 +486,11 @@ describe('roles', () => {
     }
   });
 
-  test('a portal may not claim or complete a task', async () => {
+  test.each(['portal', 'operator', 'designer'] as const)('the %s role may not claim or complete a task, which stays open', async (role) => {
     const { body } = await submit(proofOfResidence(freshInsz()));
     const task = await openTaskOf(body.id);
-    expectProblem(await stack.call('POST', `/v1/tasks/${task.id}/claim`, { token: portal }), 403);
-    expectProblem(await stack.call('POST', `/v1/tasks/${task.id}/complete`, { token: portal, body: { outcome: 'approve' } }), 403);
+    expectProblem(await stack.call('POST', `/v1/tasks/${task.id}/claim`, { token: tokenOf[role]() }), 403);
+    expectProblem(await stack.call('POST', `/v1/tasks/${task.id}/complete`, { token: tokenOf[role](), body: { outcome: 'approve' } }), 403);
+    expect(await openTaskOf(body.id)).toMatchObject({ id: task.id, status: 'open' });
   });
 });
