@@ -1,19 +1,17 @@
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BatchWriteItemCommand, DynamoDBClient, GetItemCommand, PutItemCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { GetExecutionHistoryCommand, SFNClient } from '@aws-sdk/client-sfn';
-import { build } from 'esbuild';
 import { byDueDay, byOwner, byStatus, bySubmission, keys } from '../functions/adapters/table-keys';
-import { functions } from '../functions/app.declaration';
-import { environmentNames } from '../functions/commons/config';
+import { findFunctionDeployment } from '../infra/deployment';
 import { generateDevSigningKey } from '../infra/local/dev-keys';
-import { LambdaHost } from '../infra/local/lambda-host';
+import type { InvocationMiddleware } from '../infra/local/lambda-host';
 import { startLocalStack } from '../infra/local/local-stack';
 import { localCredentials, localRegion } from '../infra/local/local-network';
 import { projectRoot } from '../infra/local/paths';
+import { measureColdStart } from './cold-start';
 import { spawnLocalStack } from './local-process';
 import { machineAndCommit, progress, resultsDirectory } from './report';
 import type { Submitted } from './transactions';
@@ -44,17 +42,16 @@ const prices = pricesFile.prices;
 // ---- counting: Lambda invocations and durations, DynamoDB units and Scans ----
 
 const invocations = new Map<string, { count: number; billedMs: number }>();
-const originalInvoke = LambdaHost.prototype.invoke;
-LambdaHost.prototype.invoke = async function invoke(this: LambdaHost, functionName: string, event: unknown) {
-  const name = this.find(functionName)?.name ?? functionName;
+/** Every invocation, by the API or a workflow, billed per started millisecond as Lambda does. */
+const countInvocations: InvocationMiddleware = async (invocation, next) => {
   const started = performance.now();
   try {
-    return await originalInvoke.call(this, functionName, event);
+    return await next();
   } finally {
-    const entry = invocations.get(name) ?? { count: 0, billedMs: 0 };
+    const entry = invocations.get(invocation.function.name) ?? { count: 0, billedMs: 0 };
     entry.count += 1;
     entry.billedMs += Math.ceil(performance.now() - started);
-    invocations.set(name, entry);
+    invocations.set(invocation.function.name, entry);
   }
 };
 
@@ -90,10 +87,11 @@ function snapshot() {
   let gbSeconds = 0;
   let apiRequests = 0;
   for (const [name, entry] of invocations) {
-    const declaration = functions.find((fn) => fn.name === name);
+    const deployment = findFunctionDeployment(name);
+    if (!deployment) throw new Error(`Invoked an undeclared function: ${name}`);
     lambdaCount += entry.count;
-    gbSeconds += (entry.billedMs / 1000) * ((declaration?.memorySize ?? 256) / 1024);
-    if (declaration?.kind === 'api') apiRequests += entry.count;
+    gbSeconds += (entry.billedMs / 1000) * (deployment.memorySize / 1024);
+    if (deployment.declaration.kind === 'api') apiRequests += entry.count;
   }
   return { lambdaCount, gbSeconds, apiRequests, ...capacity };
 }
@@ -106,7 +104,14 @@ const round = (value: number, digits = 2) => Number(value.toFixed(digits));
 
 const { key } = await generateDevSigningKey();
 progress(`starting the local stack (${quick ? 'quick' : 'full'} run)`);
-const stack = await startLocalStack({ ports: { api: 0, stepFunctions: 0, dynamodb: 0 }, signingKey: key, timeScale: 0.001, maxWaitSeconds: 0.05, log: () => undefined });
+const stack = await startLocalStack({
+  ports: { api: 0, stepFunctions: 0, dynamodb: 0 },
+  signingKey: key,
+  timeScale: 0.001,
+  maxWaitSeconds: 0.05,
+  log: () => undefined,
+  middleware: [countInvocations],
+});
 await countDynamoDbCalls();
 const tokens = await tokensFor(key);
 const driver = new Driver({ apiUrl: stack.apiUrl, dynamodbEndpoint: stack.dynamodbEndpoint, tableName: stack.tableName, tokens });
@@ -359,70 +364,7 @@ await stack.stop();
 
 // 5. cold start: bundle size and module init time vs a minimal handler
 progress('(5) bundling every declared function as the CDK construct does');
-const bundleDirectory = join(resultsDirectory, '.bundles');
-rmSync(bundleDirectory, { recursive: true, force: true });
-mkdirSync(bundleDirectory, { recursive: true });
-const esbuildOptions = {
-  bundle: true,
-  platform: 'node' as const,
-  format: 'esm' as const,
-  target: 'node22',
-  mainFields: ['module', 'main'],
-  banner: { js: "import { createRequire as topLevelCreateRequire } from 'node:module'; const require = topLevelCreateRequire(import.meta.url);" },
-  minify: true,
-  external: ['@aws-sdk/*'],
-  metafile: true,
-  logLevel: 'silent' as const,
-};
-const initEnv = {
-  ...process.env,
-  AWS_REGION: localRegion,
-  AWS_ACCESS_KEY_ID: 'local',
-  AWS_SECRET_ACCESS_KEY: 'local',
-  POWERTOOLS_SERVICE_NAME: 'loket',
-  POWERTOOLS_METRICS_DISABLED: 'true',
-  POWERTOOLS_TRACE_ENABLED: 'false',
-  POWERTOOLS_LOG_LEVEL: 'WARN',
-  ...Object.fromEntries(Object.values(environmentNames).map((name) => [name, name === environmentNames.stateMachineArns ? '{}' : name.endsWith('REGISTER') ? 'fixture' : 'loket'])),
-};
-function initMs(file: string): number {
-  const runs: number[] = [];
-  for (let i = 0; i < (quick ? 3 : 7); i++) {
-    const out = execFileSync(process.execPath, ['--input-type=module', '-e', `const t = performance.now(); await import(${JSON.stringify(file)}); console.log(performance.now() - t);`], { env: initEnv, cwd: projectRoot, encoding: 'utf8' });
-    runs.push(Number(out.trim().split('\n').pop()));
-  }
-  return median(runs);
-}
-const baselines = new Map<string, { file: string; initMs: number; bytes: number }>();
-async function baselineFor(clientsNeeded: string[]): Promise<{ initMs: number; bytes: number; name: string }> {
-  const name = clientsNeeded.length ? clientsNeeded.join('+') : 'none';
-  let baseline = baselines.get(name);
-  if (!baseline) {
-    const source = [
-      ...clientsNeeded.map((c, i) => `import { ${c === 'dynamodb' ? 'DynamoDBClient' : 'SFNClient'} as C${i} } from '@aws-sdk/client-${c === 'dynamodb' ? 'dynamodb' : 'sfn'}'; const c${i} = new C${i}({});`),
-      'export const handler = async () => ({ statusCode: 200 });',
-    ].join('\n');
-    const entry = join(bundleDirectory, `minimal-${name}.ts`);
-    writeFileSync(entry, source);
-    const outfile = join(bundleDirectory, `minimal-${name}.mjs`);
-    await build({ ...esbuildOptions, entryPoints: [entry], outfile });
-    baseline = { file: outfile, initMs: initMs(outfile), bytes: statSync(outfile).size };
-    baselines.set(name, baseline);
-  }
-  return { initMs: baseline.initMs, bytes: baseline.bytes, name };
-}
-const coldStart: Array<{ function: string; bytes: number; initMs: number; baseline: string; baselineInitMs: number; ratio: number }> = [];
-for (const declaration of functions) {
-  const outfile = join(bundleDirectory, `${declaration.name}.mjs`);
-  const result = await build({ ...esbuildOptions, entryPoints: [join(projectRoot, declaration.entry)], outfile });
-  const bytes = Object.values(result.metafile!.outputs).reduce((sum, output) => sum + output.bytes, 0);
-  const needed = [...(declaration.table ? ['dynamodb'] : []), ...(declaration.startsExecutions || declaration.sendsTaskResults || declaration.stopsExecutions ? ['sfn'] : [])];
-  const baseline = await baselineFor(needed);
-  const init = initMs(outfile);
-  coldStart.push({ function: declaration.name, bytes, initMs: round(init), baseline: baseline.name, baselineInitMs: round(baseline.initMs), ratio: round(init / baseline.initMs) });
-  progress(`(5) ${declaration.name}: ${(bytes / 1024).toFixed(0)} KB, init ${init.toFixed(0)} ms vs ${baseline.initMs.toFixed(0)} ms`);
-}
-rmSync(bundleDirectory, { recursive: true, force: true });
+const coldStart = await measureColdStart({ quick });
 
 // 6. start-up: `npm start` to the first 200 on /v1/health, on a fresh state directory
 progress('(6) `npm start` until the first served request');

@@ -1,5 +1,5 @@
 import type { BuildOptions } from 'esbuild';
-import { functions as declaredFunctions, type FunctionDeclaration } from '../functions/app.declaration';
+import { functionPlaceholder, functions as declaredFunctions, stepFunctions, type FunctionDeclaration } from '../functions/app.declaration';
 import { environmentNames } from '../functions/commons/config';
 
 /**
@@ -49,6 +49,21 @@ export function functionArnOf(name: string, scope: ArnScope): string {
 
 export function stateMachineArnOf(typeKey: string, scope: ArnScope): string {
   return `arn:aws:states:${scope.region}:${scope.accountId}:stateMachine:${stateMachineNameOf(typeKey)}`;
+}
+
+/** What a host gives the workflows' `${Placeholder}` names. */
+export interface WorkflowResources {
+  readonly tableName: string;
+  readonly eventBusName: string;
+  /** A step function's ARN, by declared name. */
+  readonly functionArn: (name: string) => string;
+}
+
+/** Every placeholder a workflow may use, with its value on a host. */
+export function workflowSubstitutions(resources: WorkflowResources): Record<string, string> {
+  const substitutions: Record<string, string> = { TableName: resources.tableName, EventBusName: resources.eventBusName };
+  for (const fn of stepFunctions) substitutions[functionPlaceholder(fn.name)] = resources.functionArn(fn.name);
+  return substitutions;
 }
 
 /**

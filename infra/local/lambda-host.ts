@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import type { Context } from 'aws-lambda';
-import type { FunctionDeclaration } from '../../functions/app.declaration';
-import { functions } from '../../functions/app.declaration';
+import { findFunctionDeployment, functionArnOf, functionDeployments, type FunctionDeployment } from '../deployment';
 import { localAccountId, localRegion } from './local-network';
 import { projectRoot } from './paths';
 
@@ -10,20 +9,19 @@ type Handler = (event: unknown, context: Context) => Promise<unknown>;
 
 /** The ARN a function has on the local host; workflows reference it through their placeholders. */
 export function localFunctionArn(name: string): string {
-  return `arn:aws:lambda:${localRegion}:${localAccountId}:function:loket-${name}`;
+  return functionArnOf(name, { region: localRegion, accountId: localAccountId });
 }
 
-function lambdaContext(declaration: FunctionDeclaration): Context {
-  const timeoutMs = (declaration.timeoutSeconds ?? 10) * 1000;
-  const deadline = Date.now() + timeoutMs;
+function lambdaContext(deployment: FunctionDeployment): Context {
+  const deadline = Date.now() + deployment.timeoutSeconds * 1000;
   return {
     callbackWaitsForEmptyEventLoop: false,
-    functionName: `loket-${declaration.name}`,
+    functionName: deployment.functionName,
     functionVersion: '$LATEST',
-    invokedFunctionArn: localFunctionArn(declaration.name),
-    memoryLimitInMB: String(declaration.memorySize ?? 256),
+    invokedFunctionArn: localFunctionArn(deployment.name),
+    memoryLimitInMB: String(deployment.memorySize),
     awsRequestId: randomUUID(),
-    logGroupName: `/aws/lambda/loket-${declaration.name}`,
+    logGroupName: `/aws/lambda/${deployment.functionName}`,
     logStreamName: 'local',
     getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
     done: () => undefined,
@@ -32,21 +30,59 @@ function lambdaContext(declaration: FunctionDeclaration): Context {
   };
 }
 
+/** One call of a function on the local host, as a middleware sees it. */
+export interface Invocation {
+  readonly function: FunctionDeployment;
+  /** The name the caller used: a declared name, `loket-<name>` or an ARN, as a workflow names it. */
+  readonly calledAs: string;
+  /** Who called: the HTTP API for a route, or a workflow's Task state. */
+  readonly trigger: InvocationTrigger;
+  /** The event as the caller sent it; the handler gets its own copy. */
+  readonly event: unknown;
+}
+
+export type InvocationTrigger = 'api' | 'workflow';
+
+/**
+ * Wraps every invocation: call `next()` to run the function (and the middlewares after this
+ * one), or throw instead to fail the invocation the way Lambda itself can.
+ */
+export type InvocationMiddleware = (invocation: Invocation, next: () => Promise<unknown>) => Promise<unknown>;
+
+export interface LambdaHostOptions {
+  /**
+   * Run around every invocation, the first outermost.
+   * @default - none
+   */
+  readonly middleware?: readonly InvocationMiddleware[];
+}
+
+export interface InvokeOptions {
+  /** @default 'api' */
+  readonly trigger?: InvocationTrigger;
+}
+
 /**
  * Runs the declared functions in this process, the way Lambda would run their bundles:
  * each module is loaded once (a warm container) after the host has set the environment.
  */
 export class LambdaHost {
   private readonly loaded = new Map<string, Promise<Handler>>();
+  private readonly middleware: readonly InvocationMiddleware[];
 
-  private load(declaration: FunctionDeclaration): Promise<Handler> {
-    let handler = this.loaded.get(declaration.name);
+  constructor(options: LambdaHostOptions = {}) {
+    this.middleware = options.middleware ?? [];
+  }
+
+  private load(deployment: FunctionDeployment): Promise<Handler> {
+    let handler = this.loaded.get(deployment.name);
     if (!handler) {
-      handler = import(join(projectRoot, declaration.entry)).then((module: { handler?: Handler }) => {
-        if (typeof module.handler !== 'function') throw new Error(`${declaration.entry} exports no handler`);
+      const { entry } = deployment.declaration;
+      handler = import(join(projectRoot, entry)).then((module: { handler?: Handler }) => {
+        if (typeof module.handler !== 'function') throw new Error(`${entry} exports no handler`);
         return module.handler;
       });
-      this.loaded.set(declaration.name, handler);
+      this.loaded.set(deployment.name, handler);
     }
     return handler;
   }
@@ -54,23 +90,28 @@ export class LambdaHost {
   /** Loads every function ahead of its first request, as provisioned concurrency would. */
   async preload(): Promise<void> {
     // One at a time: Jest's ESM loader fails on concurrent imports of shared modules.
-    for (const declaration of functions) await this.load(declaration);
+    for (const deployment of functionDeployments) await this.load(deployment);
   }
 
   /** Accepts a function's name, its local name (`loket-x`) or its local ARN. */
-  find(functionName: string): FunctionDeclaration | undefined {
-    const name = functionName.replace(/^arn:aws:lambda:[^:]+:\d+:function:/, '').replace(/^loket-/, '').replace(/:.*$/, '');
-    return functions.find((declaration) => declaration.name === name);
+  find(functionName: string): FunctionDeployment | undefined {
+    return findFunctionDeployment(functionName);
   }
 
-  async invoke(functionName: string, event: unknown): Promise<unknown> {
-    const declaration = this.find(functionName);
-    if (!declaration) {
+  async invoke(functionName: string, event: unknown, options: InvokeOptions = {}): Promise<unknown> {
+    const deployment = this.find(functionName);
+    if (!deployment) {
       const error = new Error(`Function not found: ${functionName}`);
       error.name = 'Lambda.ResourceNotFoundException';
       throw error;
     }
-    const handler = await this.load(declaration);
-    return handler(structuredClone(event), lambdaContext(declaration));
+    const invocation: Invocation = { function: deployment, calledAs: functionName, trigger: options.trigger ?? 'api', event };
+    const run = async (index: number): Promise<unknown> => {
+      const middleware = this.middleware[index];
+      if (middleware) return middleware(invocation, () => run(index + 1));
+      const handler = await this.load(deployment);
+      return handler(structuredClone(event), lambdaContext(deployment));
+    };
+    return run(0);
   }
 }

@@ -2,17 +2,25 @@ import { appendFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { CreateStateMachineCommand, SFNClient } from '@aws-sdk/client-sfn';
-import { functionPlaceholder, stepFunctions } from '../../functions/app.declaration';
-import { environmentNames } from '../../functions/commons/config';
 import type { Tenant } from '../../functions/domain/tenant';
 import { loadWorkflowSources, substitutePlaceholders } from '../../workflows/definitions';
+import {
+  eventBusName,
+  functionDeployments,
+  localResourceNames,
+  sharedEnvironment,
+  stateMachineArnOf,
+  stateMachineNameOf,
+  workflowsRoleName,
+  workflowSubstitutions,
+} from '../deployment';
 import { startDynamoDbFaultProxy } from './dynamodb-fault.proxy';
 import { startDynamoDbLocal } from './dynamodb-local';
 import type { DevSigningKey } from './dev-keys';
 import { devAudience, devIssuer } from './dev-keys';
 import { startHttpApi } from './http-api.server';
 import { resumeOpenCases } from './recovery';
-import { LambdaHost, localFunctionArn } from './lambda-host';
+import { type InvocationMiddleware, LambdaHost, localFunctionArn } from './lambda-host';
 import { freePort, localAccountId, localCredentials, localRegion } from './local-network';
 import { startS3Local } from './s3-local';
 import { startStepFunctionsLocal } from './stepfunctions/stepfunctions.server';
@@ -41,10 +49,17 @@ export interface LocalStackOptions {
   readonly logLevel?: string;
   readonly log?: (line: string) => void;
   /**
-   * Called before a workflow invokes a function; throwing here fails the invocation the way
-   * Lambda itself can fail (e.g. an error named `Lambda.ServiceException`), for fault tests.
+   * Called before a workflow invokes a function, with the function as the workflow names it;
+   * throwing here fails the invocation the way Lambda itself can fail (e.g. an error named
+   * `Lambda.ServiceException`), for fault tests. A middleware outside all of `middleware`.
    */
   readonly injectFault?: (functionName: string, payload: unknown) => void | Promise<void>;
+  /**
+   * Run around every function invocation, by the HTTP API or a workflow, the first outermost
+   * (after `injectFault`): for counting, timing or faults of one's own.
+   * @default - none
+   */
+  readonly middleware?: readonly InvocationMiddleware[];
   /** Caps every Wait state at this many seconds (LOKET_MAX_WAIT_SECONDS); absent: waits are real. */
   readonly maxWaitSeconds?: number;
   /**
@@ -76,10 +91,17 @@ export interface LocalStack {
   stop(): Promise<void>;
 }
 
-const tableName = 'loket';
-const documentsBucket = 'loket-documents';
+const { table: tableName, documentsBucket } = localResourceNames;
+const arnScope = { region: localRegion, accountId: localAccountId };
 let running = false;
-const eventBusName = 'loket';
+
+/** `injectFault` as a middleware: it sees only what workflows invoke, and its throw is the invocation's failure. */
+function faultInjection(injectFault: NonNullable<LocalStackOptions['injectFault']>): InvocationMiddleware {
+  return async (invocation, next) => {
+    if (invocation.trigger === 'workflow') await injectFault(invocation.calledAs, invocation.event);
+    return next();
+  };
+}
 
 /**
  * Brings up the whole app on this machine: DynamoDB Local with the app's table and demo
@@ -118,14 +140,13 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const events: PublishedEvent[] = [];
     const eventLog = options.stateDirectory ? join(options.stateDirectory, 'events.jsonl') : undefined;
     if (options.stateDirectory) mkdirSync(options.stateDirectory, { recursive: true });
-    const lambdas = new LambdaHost();
+    const lambdas = new LambdaHost({
+      middleware: [...(options.injectFault ? [faultInjection(options.injectFault)] : []), ...(options.middleware ?? [])],
+    });
     const sfnLocal = await startStepFunctionsLocal({
       port: options.ports.stepFunctions,
       region: localRegion,
-      invokeLambda: async (name: string, payload: unknown) => {
-        await options.injectFault?.(name, payload);
-        return lambdas.invoke(name, payload);
-      },
+      invokeLambda: (name: string, payload: unknown) => lambdas.invoke(name, payload, { trigger: 'workflow' }),
       dynamodb,
       timeScale: options.timeScale,
       maxWaitSeconds: options.maxWaitSeconds,
@@ -156,6 +177,10 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     }
 
     const s3Local = await s3Starting;
+    const workflows = loadWorkflowSources();
+    // The local endpoint names state machines as AWS does, so their ARNs are known before they exist.
+    const stateMachineArns = Object.fromEntries(workflows.map((source) => [source.key, stateMachineArnOf(source.key, arnScope)]));
+    // One process hosts every function: it gets the union of their environments.
     Object.assign(process.env, {
       AWS_REGION: localRegion,
       AWS_ACCESS_KEY_ID: localCredentials.accessKeyId,
@@ -163,41 +188,35 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       AWS_ENDPOINT_URL_DYNAMODB: functionsDynamodbEndpoint,
       AWS_ENDPOINT_URL_SFN: sfnLocal.endpoint,
       AWS_ENDPOINT_URL_S3: s3Local.endpoint,
-      [environmentNames.tableName]: tableName,
-      [environmentNames.documentsBucket]: documentsBucket,
-      [environmentNames.populationRegister]: 'fixture',
-      [environmentNames.enterpriseRegister]: 'fixture',
-      POWERTOOLS_SERVICE_NAME: 'loket',
-      POWERTOOLS_LOG_LEVEL: options.logLevel ?? 'WARN',
-      POWERTOOLS_METRICS_DISABLED: 'true',
-      POWERTOOLS_TRACE_ENABLED: 'false',
+      ...sharedEnvironment(
+        functionDeployments.map((deployment) => deployment.declaration),
+        { host: 'local', tableName, documentsBucket, stateMachineArns: JSON.stringify(stateMachineArns), logLevel: options.logLevel },
+      ),
     });
     const warming = lambdas.preload();
 
-    const substitutions: Record<string, string> = { TableName: tableName, EventBusName: eventBusName };
-    for (const fn of stepFunctions) substitutions[functionPlaceholder(fn.name)] = localFunctionArn(fn.name);
+    const substitutions = workflowSubstitutions({ tableName, eventBusName, functionArn: localFunctionArn });
     const sfn = new SFNClient({ endpoint: sfnLocal.endpoint, region: localRegion, credentials: localCredentials });
-    const stateMachineArns: Record<string, string> = {};
-    for (const source of loadWorkflowSources()) {
+    for (const source of workflows) {
       const created = await sfn.send(
         new CreateStateMachineCommand({
-          name: `loket-${source.key}`,
+          name: stateMachineNameOf(source.key),
           type: 'STANDARD',
-          roleArn: `arn:aws:iam::${localAccountId}:role/loket-workflows`,
+          roleArn: `arn:aws:iam::${localAccountId}:role/${workflowsRoleName}`,
           definition: substitutePlaceholders(source.definition, substitutions),
         }),
       );
-      stateMachineArns[source.key] = created.stateMachineArn as string;
+      if (created.stateMachineArn !== stateMachineArns[source.key]) {
+        throw new Error(`State machine of ${source.key} is ${String(created.stateMachineArn)}, not ${stateMachineArns[source.key]} as the deployment model says`);
+      }
     }
     sfn.destroy();
-    // Read lazily by the functions that start executions, so it may follow the preload.
-    process.env[environmentNames.stateMachineArns] = JSON.stringify(stateMachineArns);
 
     await dynamoStarting;
     await ensureTable(dynamodb, tableName);
     await warming;
-    const { tenantRepository } = await import('../../functions/adapters/tenant.repository');
-    for (const tenant of demoTenants) await tenantRepository.put(tenant);
+    const { tenantDirectory } = await import('../../functions/adapters/dynamodb/table');
+    for (const tenant of demoTenants) await tenantDirectory.put(tenant);
 
     // Executions live in the engine's memory: after a crash, start the open cases' workflows again.
     if (options.stateDirectory) {
