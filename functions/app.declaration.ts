@@ -102,13 +102,17 @@ function apiFunction(contract: RouteContract): FunctionDeclaration {
 
 export const functions: readonly FunctionDeclaration[] = [...routes.map(apiFunction), ...steps];
 
-/** `look-up-person` → `LookUpPersonFunctionArn`: the placeholder a workflow uses for a step function. */
-export function functionPlaceholder(functionName: string): string {
-  const pascal = functionName
+/** `look-up-person` → `LookUpPerson`: how kebab-case names become CDK ids and placeholder names. */
+export function pascalCase(kebab: string): string {
+  return kebab
     .split('-')
     .map((part) => part.charAt(0).toUpperCase() + part.slice(1))
     .join('');
-  return `${pascal}FunctionArn`;
+}
+
+/** `look-up-person` → `LookUpPersonFunctionArn`: the placeholder a workflow uses for a step function. */
+export function functionPlaceholder(functionName: string): string {
+  return `${pascalCase(functionName)}FunctionArn`;
 }
 
 /** Placeholders that name resources rather than functions. */

@@ -5,6 +5,7 @@ import type { View } from './route-contract';
 import type { Case } from '../domain/case';
 import type { MessageWait } from '../domain/message-wait';
 import type { Task } from '../domain/task';
+import { isActive } from '../domain/task';
 import type { Language, TransactionType } from '../domain/transaction-type';
 import { findStatus } from '../domain/transaction-type';
 
@@ -59,7 +60,7 @@ export function caseView(
     documents: subject.documents,
     ...(subject.suspendedSince ? { suspendedSince: subject.suspendedSince } : {}),
     extensions: subject.extensions ?? [],
-    openTasks: tasks.filter((task) => task.status === 'open' || task.status === 'claimed').map(taskView),
+    openTasks: tasks.filter(isActive).map(taskView),
     // A wait that timed out, or of a withdrawn case, waits for nothing any more.
     awaitingMessages: status.final ? [] : waits.map((wait) => ({ name: wait.name, since: wait.since })),
     version: subject.version,
