@@ -1,0 +1,199 @@
+import { beforeEach, describe, expect, test } from '@jest/globals';
+import type { Case } from '../../../functions/domain/case';
+import { DomainError } from '../../../functions/domain/errors';
+import type { Task } from '../../../functions/domain/task';
+import { StepNoLongerWaits } from '../../../functions/ports/workflow-engine.port';
+import type { CompleteTaskCommand } from '../../../functions/use-cases/task-actions';
+import { claimTask, completeTask } from '../../../functions/use-cases/task-actions';
+import type { InMemoryCaseStore, InMemoryWorkflowEngine, SettableClock, TelemetryRecorder } from '../../support/in-memory-ports';
+import {
+  aCase,
+  aTask,
+  callerOf,
+  clerkOf,
+  inMemoryCaseStore,
+  inMemoryWorkflowEngine,
+  portalOf,
+  settableClock,
+  telemetryRecorder,
+  testUlid,
+} from '../../support/in-memory-ports';
+
+const submittedAt = new Date('2026-11-09T10:00:00Z');
+
+let store: InMemoryCaseStore;
+let engine: InMemoryWorkflowEngine;
+let clock: SettableClock;
+let telemetry: TelemetryRecorder;
+let subject: Case;
+let task: Task;
+
+beforeEach(() => {
+  store = inMemoryCaseStore();
+  engine = inMemoryWorkflowEngine();
+  clock = settableClock('2026-11-10T09:00:00Z');
+  telemetry = telemetryRecorder();
+  subject = store.seedCase(aCase({ id: testUlid(1), typeKey: 'proof-of-residence', now: submittedAt, dueAt: new Date('2026-11-17T22:59:59.999Z') }));
+  task = store.seedTask(aTask(subject, { id: testUlid(10), name: 'verify-residence', token: 'token-1', now: submittedAt, dueAt: new Date('2026-11-13T22:59:59.999Z') }));
+});
+
+const claim = (caller = clerkOf(), taskId = task.id) => claimTask({ cases: store, clock })({ caller, taskId });
+const complete = (overrides: Partial<CompleteTaskCommand> = {}) =>
+  completeTask({ cases: store, workflows: engine, clock, telemetry })({ caller: clerkOf(), taskId: task.id, outcome: 'approve', ...overrides });
+
+async function refusal(promise: Promise<unknown>): Promise<DomainError> {
+  const error = await promise.then(
+    () => undefined,
+    (caught: unknown) => caught,
+  );
+  if (!(error instanceof DomainError)) throw new Error(`expected a DomainError, got ${String(error)}`);
+  return error;
+}
+
+describe('claiming a task', () => {
+  test('assigns it to the clerk with an audit event and the case’s next version', async () => {
+    const claimed = await claim();
+    expect(claimed).toEqual({ ...task, status: 'claimed', assignee: clerkOf().subject });
+    expect(store.tasks.get(task.id)).toEqual(claimed);
+    expect(store.cases.get(subject.id)!.version).toBe(1);
+    expect(store.eventsOf(subject.id).at(-1)).toMatchObject({
+      action: 'task.claimed',
+      actor: clerkOf(),
+      at: '2026-11-10T09:00:00.000Z',
+      details: { taskId: task.id, name: 'verify-residence' },
+    });
+  });
+
+  test("of another tenant's task is not-found and leaves it open", async () => {
+    const error = await refusal(claim(clerkOf('41002')));
+    expect(error.kind).toBe('not-found');
+    expect(store.tasks.get(task.id)!.status).toBe('open');
+    expect(store.commits).toBe(0);
+  });
+
+  test('of an id that is not a ULID, or of no task, is not-found', async () => {
+    expect((await refusal(claim(clerkOf(), 'not-a-task'))).kind).toBe('not-found');
+    expect((await refusal(claim(clerkOf(), testUlid(77)))).kind).toBe('not-found');
+  });
+
+  test('by someone without the task’s role is forbidden', async () => {
+    const error = await refusal(claim(callerOf('44021', ['police'])));
+    expect(error.kind).toBe('forbidden');
+    expect(store.tasks.get(task.id)!.status).toBe('open');
+  });
+
+  test('again by the same clerk changes nothing: no write, no audit event', async () => {
+    const first = await claim();
+    const again = await claim();
+    expect(again).toEqual(first);
+    expect(store.commits).toBe(1);
+    expect(store.eventsOf(subject.id)).toHaveLength(2);
+    expect(store.cases.get(subject.id)!.version).toBe(1);
+  });
+
+  test('of a task claimed by another clerk is a conflict', async () => {
+    await claim(clerkOf('44021', 'anna@gent'));
+    const error = await refusal(claim(clerkOf('44021', 'bert@gent')));
+    expect(error.kind).toBe('conflict');
+    expect(store.tasks.get(task.id)!.assignee).toBe('anna@gent');
+  });
+
+  test('of N concurrent claims exactly one wins; the others conflict', async () => {
+    const clerks = ['a', 'b', 'c', 'd', 'e'].map((name) => clerkOf('44021', `${name}@gent`));
+    const settled = await Promise.allSettled(clerks.map((clerk) => claim(clerk)));
+    const won = settled.filter((result) => result.status === 'fulfilled');
+    const lost = settled.flatMap((result) => (result.status === 'rejected' ? [result.reason as DomainError] : []));
+    expect(won).toHaveLength(1);
+    expect(lost.map((error) => error.kind)).toEqual(['conflict', 'conflict', 'conflict', 'conflict']);
+    const winner = (won[0] as PromiseFulfilledResult<Task>).value.assignee;
+    expect(store.tasks.get(task.id)!.assignee).toBe(winner);
+    expect(store.eventsOf(subject.id).filter((event) => event.action === 'task.claimed')).toHaveLength(1);
+  });
+});
+
+describe('completing a task', () => {
+  test('writes the completion and resumes the waiting step with the outcome', async () => {
+    const done = await complete({ data: { checked: true }, reason: 'address confirmed' });
+    expect(done).toEqual({
+      ...task,
+      status: 'completed',
+      completion: { outcome: 'approve', by: clerkOf().subject, at: '2026-11-10T09:00:00.000Z', reason: 'address confirmed', data: { checked: true } },
+    });
+    expect(store.tasks.get(task.id)).toEqual(done);
+    expect(store.eventsOf(subject.id).at(-1)).toMatchObject({ action: 'task.completed', reason: 'address confirmed', details: { outcome: 'approve' } });
+    expect(engine.resumes).toEqual([
+      { token: 'token-1', output: { outcome: 'approve', reason: 'address confirmed', completedBy: clerkOf().subject, data: { checked: true } } },
+    ]);
+  });
+
+  test('without reason or data resumes with null and {}', async () => {
+    await complete();
+    expect(engine.resumes[0]!.output).toEqual({ outcome: 'approve', reason: null, completedBy: clerkOf().subject, data: {} });
+  });
+
+  test('with an outcome the task does not allow is refused at `outcome`, writing and resuming nothing', async () => {
+    const error = await refusal(complete({ outcome: 'maybe' }));
+    expect(error.kind).toBe('validation');
+    expect(error.errors).toEqual([{ path: 'outcome', message: 'must be one of: approve, reject' }]);
+    expect(store.commits).toBe(0);
+    expect(engine.resumes).toEqual([]);
+  });
+
+  test("of another tenant's task is not-found", async () => {
+    expect((await refusal(complete({ caller: clerkOf('41002') }))).kind).toBe('not-found');
+    expect(engine.resumes).toEqual([]);
+  });
+
+  test('by someone without the task’s role is forbidden', async () => {
+    expect((await refusal(complete({ caller: portalOf() }))).kind).toBe('forbidden');
+  });
+
+  test('of a task claimed by someone else is a conflict', async () => {
+    await claim(clerkOf('44021', 'anna@gent'));
+    expect((await refusal(complete({ caller: clerkOf('44021', 'bert@gent') }))).kind).toBe('conflict');
+  });
+
+  test('a second time is a conflict, and the step is resumed once', async () => {
+    await complete();
+    expect((await refusal(complete({ outcome: 'reject' }))).kind).toBe('conflict');
+    expect(engine.resumes).toHaveLength(1);
+    expect(store.tasks.get(task.id)!.completion!.outcome).toBe('approve');
+  });
+
+  test('is conditioned on the token read: a re-run of the step between read and write makes it a conflict', async () => {
+    store.beforeCommit = () => {
+      store.tasks.set(task.id, { ...task, token: 'token-2' });
+    };
+    const error = await refusal(complete());
+    expect(error.kind).toBe('conflict');
+    expect(store.tasks.get(task.id)).toEqual({ ...task, token: 'token-2' });
+    expect(engine.resumes).toEqual([]);
+  });
+
+  test('when the step no longer waits answers a conflict and warns operators', async () => {
+    engine.failResume('token-1', new StepNoLongerWaits('timed out'));
+    const error = await refusal(complete());
+    expect(error.kind).toBe('conflict');
+    expect(error.message).toContain('timed out');
+    expect(telemetry.warnings).toEqual([{ message: 'Completed task whose workflow step no longer waits', fields: { taskId: task.id, reason: 'timed out' } }]);
+  });
+
+  test('any other engine error propagates as it is, without a warning', async () => {
+    const failure = new Error('throttled');
+    engine.failResume('token-1', failure);
+    await expect(complete()).rejects.toBe(failure);
+    expect(telemetry.warnings).toEqual([]);
+  });
+
+  test('the body’s reason takes precedence over X-Audit-Reason', async () => {
+    const done = await complete({ reason: 'from the body', auditReason: 'from the header' });
+    expect(done.completion!.reason).toBe('from the body');
+    expect(store.eventsOf(subject.id).at(-1)!.reason).toBe('from the body');
+  });
+
+  test('X-Audit-Reason is kept when the body gives no reason', async () => {
+    const done = await complete({ auditReason: 'from the header' });
+    expect(done.completion!.reason).toBe('from the header');
+    expect(engine.resumes[0]!.output).toMatchObject({ reason: 'from the header' });
+  });
+});
