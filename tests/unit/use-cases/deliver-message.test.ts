@@ -1,0 +1,160 @@
+import { beforeEach, describe, expect, test } from '@jest/globals';
+import { catalogue } from '../../../functions/catalogue/catalogue';
+import type { Case } from '../../../functions/domain/case';
+import { DomainError } from '../../../functions/domain/errors';
+import type { MessageWait } from '../../../functions/domain/message-wait';
+import { StepNoLongerWaits } from '../../../functions/ports/workflow-engine.port';
+import type { DeliverMessageCommand } from '../../../functions/use-cases/deliver-message';
+import { deliverMessage } from '../../../functions/use-cases/deliver-message';
+import type { InMemoryCaseStore, InMemoryWorkflowEngine, SettableClock, TelemetryRecorder } from '../../support/in-memory-ports';
+import {
+  aCase,
+  clerkOf,
+  inMemoryCaseStore,
+  inMemoryWorkflowEngine,
+  portalOf,
+  settableClock,
+  telemetryRecorder,
+  testUlid,
+} from '../../support/in-memory-ports';
+
+const submittedAt = new Date('2026-11-09T10:00:00Z');
+const dueAt = '2026-11-30T22:59:59.999Z';
+const payment = { amount: 25, reference: 'OGM 123' };
+
+let store: InMemoryCaseStore;
+let engine: InMemoryWorkflowEngine;
+let clock: SettableClock;
+let telemetry: TelemetryRecorder;
+let parking: Case;
+let wait: MessageWait;
+
+beforeEach(() => {
+  store = inMemoryCaseStore();
+  engine = inMemoryWorkflowEngine();
+  clock = settableClock('2026-11-12T09:00:00Z');
+  telemetry = telemetryRecorder();
+  parking = store.seedCase(aCase({ id: testUlid(1), typeKey: 'resident-parking-permit', now: submittedAt, dueAt: new Date(dueAt) }));
+  wait = store.seedWait({ caseId: parking.id, name: 'payment-received', since: '2026-11-10T09:00:00.000Z', token: 'wait-token', suspendsDeadline: false });
+});
+
+const deliver = (overrides: Partial<DeliverMessageCommand> = {}) =>
+  deliverMessage({ cases: store, workflows: engine, catalogue, clock, telemetry })({
+    caller: portalOf(),
+    caseId: parking.id,
+    name: 'payment-received',
+    data: payment,
+    ...overrides,
+  });
+
+async function refusal(promise: Promise<unknown>): Promise<DomainError> {
+  const error = await promise.then(
+    () => undefined,
+    (caught: unknown) => caught,
+  );
+  if (!(error instanceof DomainError)) throw new Error(`expected a DomainError, got ${String(error)}`);
+  return error;
+}
+
+describe('delivering a message', () => {
+  test('ends the wait, records the message on the case and resumes the step with it', async () => {
+    const outcome = await deliver();
+    const delivered = { name: 'payment-received', data: payment, receivedAt: '2026-11-12T09:00:00.000Z', by: portalOf().subject };
+    expect(outcome.type.key).toBe('resident-parking-permit');
+    expect(outcome.case).toMatchObject({ messages: [delivered], version: 1, updatedAt: '2026-11-12T09:00:00.000Z', dueAt });
+    expect(store.cases.get(parking.id)).toEqual(outcome.case);
+    expect(store.waits.size).toBe(0);
+    expect(store.eventsOf(parking.id).at(-1)).toMatchObject({ action: 'message.received', actor: portalOf(), details: { name: 'payment-received' } });
+    expect(store.eventsOf(parking.id).at(-1)!.details).toEqual({ name: 'payment-received' });
+    expect(engine.resumes).toEqual([{ token: 'wait-token', output: delivered }]);
+  });
+
+  test('is for the portal: a clerk is forbidden', async () => {
+    expect((await refusal(deliver({ caller: clerkOf() }))).kind).toBe('forbidden');
+    expect(store.waits.size).toBe(1);
+  });
+
+  test("to another tenant's case is not-found", async () => {
+    expect((await refusal(deliver({ caller: portalOf('41002') }))).kind).toBe('not-found');
+    expect(store.waits.size).toBe(1);
+  });
+
+  test('that the type does not declare is refused at `name`', async () => {
+    const error = await refusal(deliver({ name: 'documents-supplied' }));
+    expect(error.kind).toBe('validation');
+    expect(error.errors).toEqual([{ path: 'name', message: "type 'resident-parking-permit' declares no message 'documents-supplied'" }]);
+  });
+
+  test('with data that does not match its schema is refused under `data.`', async () => {
+    const error = await refusal(deliver({ data: { amount: -1 } }));
+    expect(error.kind).toBe('validation');
+    expect(error.errors.map((field) => field.path).sort()).toEqual(['data.amount', 'data.reference']);
+    expect(store.commits).toBe(0);
+    expect(engine.resumes).toEqual([]);
+  });
+
+  test('to a closed case is a conflict', async () => {
+    store.cases.set(parking.id, { ...parking, status: 'withdrawn' });
+    expect((await refusal(deliver())).kind).toBe('conflict');
+    expect(store.waits.size).toBe(1);
+  });
+
+  test('when no step waits for it is a conflict, not lost silently', async () => {
+    store.waits.clear();
+    const error = await refusal(deliver());
+    expect(error.kind).toBe('conflict');
+    expect(error.message).toBe(`no step of case ${parking.number} is waiting for message 'payment-received'`);
+    expect(store.commits).toBe(0);
+  });
+
+  test('to a wait that suspended the deadline resumes it: dueAt moves by the suspended time', async () => {
+    store.cases.set(parking.id, { ...parking, suspendedSince: '2026-11-10T09:00:00.000Z' });
+    store.seedWait({ ...wait, suspendsDeadline: true });
+    const { case: saved } = await deliver();
+    const movedDue = new Date(Date.parse(dueAt) + 2 * 86_400_000).toISOString();
+    expect(saved.suspendedSince).toBeUndefined();
+    expect(saved.dueAt).toBe(movedDue);
+    expect(store.eventsOf(parking.id).at(-1)!.details).toEqual({ name: 'payment-received', dueAt: movedDue, previousDueAt: dueAt });
+  });
+
+  test('to a wait that did not suspend leaves a suspension by a clerk alone', async () => {
+    store.cases.set(parking.id, { ...parking, suspendedSince: '2026-11-10T09:00:00.000Z' });
+    const { case: saved } = await deliver();
+    expect(saved.suspendedSince).toBe('2026-11-10T09:00:00.000Z');
+    expect(saved.dueAt).toBe(dueAt);
+  });
+
+  test('twice at once: one delivery wins, the other is a conflict', async () => {
+    const settled = await Promise.allSettled([deliver(), deliver()]);
+    expect(settled.map((result) => result.status).sort()).toEqual(['fulfilled', 'rejected']);
+    const lost = settled.find((result) => result.status === 'rejected') as PromiseRejectedResult;
+    expect((lost.reason as DomainError).kind).toBe('conflict');
+    expect(store.cases.get(parking.id)!.messages).toHaveLength(1);
+    expect(engine.resumes).toHaveLength(1);
+  });
+
+  test('to a wait replaced by a re-run step between read and write is a conflict', async () => {
+    store.beforeCommit = () => {
+      store.seedWait({ ...wait, token: 'newer-token' });
+    };
+    expect((await refusal(deliver())).kind).toBe('conflict');
+    expect(store.cases.get(parking.id)!.messages).toBeUndefined();
+    expect(engine.resumes).toEqual([]);
+  });
+
+  test('to a step that no longer waits is a conflict with a warning', async () => {
+    engine.failResume('wait-token', new StepNoLongerWaits('execution ended'));
+    const error = await refusal(deliver());
+    expect(error.kind).toBe('conflict');
+    expect(telemetry.warnings).toEqual([
+      { message: 'Message delivered to a step that no longer waits', fields: { caseId: parking.id, name: 'payment-received', reason: 'execution ended' } },
+    ]);
+  });
+
+  test('any other engine error propagates', async () => {
+    const failure = new Error('throttled');
+    engine.failResume('wait-token', failure);
+    await expect(deliver()).rejects.toBe(failure);
+    expect(telemetry.warnings).toEqual([]);
+  });
+});
