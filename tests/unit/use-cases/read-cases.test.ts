@@ -1,0 +1,208 @@
+import { beforeEach, describe, expect, jest, test } from '@jest/globals';
+import { catalogue } from '../../../functions/catalogue/catalogue';
+import type { Case } from '../../../functions/domain/case';
+import { DomainError } from '../../../functions/domain/errors';
+import type { Task } from '../../../functions/domain/task';
+import { caseHistory, getCase, listTasks, searchCases } from '../../../functions/use-cases/read-cases';
+import type { InMemoryCaseStore } from '../../support/in-memory-ports';
+import { aCase, aTask, callerOf, clerkOf, inMemoryCaseStore, portalOf, testUlid } from '../../support/in-memory-ports';
+
+let store: InMemoryCaseStore;
+let first: Case;
+let second: Case;
+let third: Case;
+let aalstCase: Case;
+
+const day = (n: number) => new Date(Date.UTC(2026, 10, n, 10));
+
+beforeEach(() => {
+  store = inMemoryCaseStore();
+  first = store.seedCase(aCase({ id: testUlid(1), typeKey: 'proof-of-residence', now: day(2), dueAt: day(20), sequence: 1 }));
+  second = store.seedCase(aCase({ id: testUlid(2), typeKey: 'resident-parking-permit', now: day(3), dueAt: day(10), sequence: 2, applicant: { insz: '17073003384' } }));
+  third = store.seedCase(aCase({ id: testUlid(3), typeKey: 'proof-of-residence', now: day(4), dueAt: day(15), sequence: 3 }));
+  aalstCase = store.seedCase(aCase({ id: testUlid(4), typeKey: 'proof-of-residence', tenant: '41002', now: day(5), dueAt: day(12) }));
+});
+
+async function refusal(promise: Promise<unknown>): Promise<DomainError> {
+  const error = await promise.then(
+    () => undefined,
+    (caught: unknown) => caught,
+  );
+  if (!(error instanceof DomainError)) throw new Error(`expected a DomainError, got ${String(error)}`);
+  return error;
+}
+
+describe('reading one case', () => {
+  const read = (caller = clerkOf(), caseId = first.id) => getCase({ cases: store, catalogue })({ caller, caseId });
+
+  test('shows the case with its type, tasks and awaited messages', async () => {
+    const task = store.seedTask(aTask(first, { id: testUlid(10), name: 'verify-residence', token: 't', now: day(2), dueAt: day(5) }));
+    const wait = store.seedWait({ caseId: first.id, name: 'anything', since: day(3).toISOString(), token: 'w' });
+    const view = await read();
+    expect(view).toEqual({ case: first, type: catalogue.find('proof-of-residence'), tasks: [task], waits: [wait] });
+  });
+
+  test.each([['portal'], ['clerk'], ['operator']])('is allowed to %s', async (role) => {
+    await expect(read(callerOf('44021', [role]))).resolves.toMatchObject({ case: { id: first.id } });
+  });
+
+  test('is forbidden to a designer', async () => {
+    expect((await refusal(read(callerOf('44021', ['designer'])))).kind).toBe('forbidden');
+  });
+
+  test("of another tenant's case is not-found", async () => {
+    expect((await refusal(read(clerkOf('41002')))).kind).toBe('not-found');
+  });
+
+  test('of an id that is not a ULID is not-found without any read', async () => {
+    const get = jest.fn(store.get);
+    const tasksOfCase = jest.fn(store.tasksOfCase);
+    const error = await refusal(getCase({ cases: { ...store, get, tasksOfCase }, catalogue })({ caller: clerkOf(), caseId: 'x' }));
+    expect(error.kind).toBe('not-found');
+    expect(get).not.toHaveBeenCalled();
+    expect(tasksOfCase).not.toHaveBeenCalled();
+  });
+});
+
+describe('a case’s history', () => {
+  const history = (caller = clerkOf(), caseId = first.id) => caseHistory({ cases: store, reads: store })({ caller, caseId });
+
+  test('lists the audit trail in order and says the chain verifies', async () => {
+    await store.change(first.id, (current) => ({
+      change: { case: current, audit: { action: 'note', actor: clerkOf(), at: day(6).toISOString() } },
+      result: () => undefined,
+    }));
+    const trail = await history();
+    expect(trail.case.id).toBe(first.id);
+    expect(trail.events.map((event) => [event.sequence, event.action])).toEqual([
+      [1, 'case.submitted'],
+      [2, 'note'],
+    ]);
+    expect(trail.verified).toBe(true);
+  });
+
+  test('says so when the chain was tampered with', async () => {
+    const [event] = store.events.get(first.id)!;
+    store.events.set(first.id, [{ ...event!, action: 'rewritten' }]);
+    expect((await history()).verified).toBe(false);
+  });
+
+  test("of another tenant's case is not-found; a designer is forbidden", async () => {
+    expect((await refusal(history(clerkOf('41002')))).kind).toBe('not-found');
+    expect((await refusal(history(callerOf('44021', ['designer'])))).kind).toBe('forbidden');
+  });
+});
+
+describe('searching cases', () => {
+  const search = (command: Partial<Parameters<ReturnType<typeof searchCases>>[0]> = {}) =>
+    searchCases({ reads: store, catalogue })({ caller: clerkOf(), limit: 10, ...command });
+
+  test('finds only the caller’s tenant’s cases, each with its type', async () => {
+    const page = await search();
+    expect(page.items.map((item) => item.summary.id)).toEqual([first.id, second.id, third.id]);
+    expect(page.items[1]!.type).toBe(catalogue.find('resident-parking-permit'));
+    expect(page.nextCursor).toBeUndefined();
+  });
+
+  test('filters by type, status and applicant', async () => {
+    expect((await search({ type: 'resident-parking-permit' })).items.map((item) => item.summary.id)).toEqual([second.id]);
+    expect((await search({ status: 'submitted' })).items.map((item) => item.summary.id)).toEqual([second.id, third.id, first.id]);
+    expect((await search({ status: 'issued' })).items).toEqual([]);
+    expect((await search({ applicant: '17073003384' })).items.map((item) => item.summary.id)).toEqual([second.id]);
+  });
+
+  test('pages with a cursor until the last page', async () => {
+    const one = await search({ limit: 2 });
+    expect(one.items.map((item) => item.summary.id)).toEqual([first.id, second.id]);
+    expect(one.nextCursor).toEqual(expect.any(String));
+    const two = await search({ limit: 2, cursor: one.nextCursor });
+    expect(two.items.map((item) => item.summary.id)).toEqual([third.id]);
+    expect(two.nextCursor).toBeUndefined();
+  });
+
+  test('refuses a cursor issued for another tenant or other filters at `cursor`', async () => {
+    const { nextCursor } = await search({ limit: 1 });
+    for (const misuse of [
+      { caller: clerkOf('41002'), limit: 1, cursor: nextCursor },
+      { limit: 1, status: 'submitted', cursor: nextCursor },
+      { limit: 1, type: 'proof-of-residence', cursor: nextCursor },
+      { limit: 1, applicant: '85073003328', cursor: nextCursor },
+      { limit: 2, cursor: nextCursor },
+      { limit: 1, cursor: `${nextCursor}x` },
+    ]) {
+      const error = await refusal(search(misuse));
+      expect(error.kind).toBe('validation');
+      expect(error.errors.map((field) => field.path)).toEqual(['cursor']);
+    }
+  });
+
+  test('is forbidden to a designer', async () => {
+    expect((await refusal(search({ caller: callerOf('44021', ['designer']) }))).kind).toBe('forbidden');
+  });
+
+  test('does not see another tenant’s case even by its applicant', async () => {
+    const page = await searchCases({ reads: store, catalogue })({ caller: clerkOf('41002'), limit: 10 });
+    expect(page.items.map((item) => item.summary.id)).toEqual([aalstCase.id]);
+  });
+});
+
+describe('the task inbox', () => {
+  let review: Task;
+  let verify: Task;
+  let police: Task;
+  let done: Task;
+
+  beforeEach(() => {
+    const change = store.seedCase(aCase({ id: testUlid(5), typeKey: 'change-of-address', now: day(2), dueAt: day(28), sequence: 5 }));
+    verify = store.seedTask(aTask(first, { id: testUlid(11), name: 'verify-residence', token: 'a', now: day(2), dueAt: day(9) }));
+    review = store.seedTask({ ...aTask(second, { id: testUlid(12), name: 'review-permit', token: 'b', now: day(3), dueAt: day(7) }), status: 'claimed', assignee: 'clerk@gent' });
+    police = store.seedTask(aTask(change, { id: testUlid(13), name: 'police-check', token: 'c', now: day(2), dueAt: day(8) }));
+    done = store.seedTask({ ...aTask(third, { id: testUlid(14), name: 'verify-residence', token: 'd', now: day(4), dueAt: day(6) }), status: 'completed' });
+    store.seedTask(aTask(aalstCase, { id: testUlid(15), name: 'verify-residence', token: 'e', now: day(5), dueAt: day(6) }));
+  });
+
+  const list = (command: Partial<Parameters<ReturnType<typeof listTasks>>[0]> = {}) =>
+    listTasks({ reads: store })({ caller: clerkOf(), limit: 10, ...command });
+
+  test('lists open and claimed tasks of the caller’s task roles, soonest due first', async () => {
+    const inbox = await list({ caller: callerOf('44021', ['clerk', 'police', 'portal']) });
+    expect(inbox.items.map((task) => task.id)).toEqual([review.id, police.id, verify.id]);
+    expect(inbox.nextCursor).toBeUndefined();
+  });
+
+  test('narrows to one role the caller holds, and to one status', async () => {
+    const both = callerOf('44021', ['clerk', 'police']);
+    expect((await list({ caller: both, role: 'police' })).items.map((task) => task.id)).toEqual([police.id]);
+    expect((await list({ status: 'completed' })).items.map((task) => task.id)).toEqual([done.id]);
+    expect((await list({ status: 'claimed' })).items.map((task) => task.id)).toEqual([review.id]);
+  });
+
+  test('needs a task role', async () => {
+    const error = await refusal(list({ caller: callerOf('44021', ['portal', 'operator', 'designer']) }));
+    expect(error.kind).toBe('forbidden');
+  });
+
+  test('refuses a role the caller does not hold', async () => {
+    const error = await refusal(list({ role: 'police' }));
+    expect(error.kind).toBe('forbidden');
+    expect(error.message).toBe("you do not hold role 'police'");
+  });
+
+  test('pages with a cursor bound to tenant, roles, statuses and limit', async () => {
+    const one = await list({ limit: 1 });
+    expect(one.items.map((task) => task.id)).toEqual([review.id]);
+    const two = await list({ limit: 1, cursor: one.nextCursor });
+    expect(two.items.map((task) => task.id)).toEqual([verify.id]);
+    expect(two.nextCursor).toBeUndefined();
+    for (const misuse of [
+      { caller: clerkOf('41002'), limit: 1, cursor: one.nextCursor },
+      { caller: callerOf('44021', ['clerk', 'police']), limit: 1, cursor: one.nextCursor },
+      { status: 'open' as const, limit: 1, cursor: one.nextCursor },
+      { limit: 2, cursor: one.nextCursor },
+    ]) {
+      const error = await refusal(list(misuse));
+      expect(error.kind).toBe('validation');
+      expect(error.errors.map((field) => field.path)).toEqual(['cursor']);
+    }
+  });
+});
