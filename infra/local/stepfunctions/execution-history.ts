@@ -9,6 +9,18 @@ export type HistoryEventDraft = Omit<HistoryEvent, 'id' | 'previousEventId' | 't
   type: HistoryEventType;
 };
 
+/** An execution's history: numbered and stamped on arrival, and closed once the execution ends. */
+export interface ExecutionHistory {
+  readonly history: HistoryEvent[];
+  historyClosed: boolean;
+}
+
+export function recordEvent(execution: ExecutionHistory, draft: HistoryEventDraft): void {
+  if (execution.historyClosed) return;
+  const id = execution.history.length + 1;
+  execution.history.push({ ...draft, id, previousEventId: id - 1, timestamp: new Date() });
+}
+
 export function toJsonText(value: unknown): string {
   return JSON.stringify(value ?? null);
 }

@@ -4,8 +4,9 @@ import type { AddressInfo } from 'node:net';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import { ZodError, type ZodType } from 'zod';
+import { Executions } from './executions';
 import { SfnError } from './sfn-error';
-import { StepFunctionsEngine } from './stepfunctions.engine';
+import { StateMachines } from './state-machines';
 import {
   createStateMachineInput,
   executionArnInput,
@@ -21,6 +22,7 @@ import {
   updateStateMachineInput,
 } from './stepfunctions.schemas';
 import { loadTimeoutErrorFactory } from './states-timeout';
+import { TaskCallbacks } from './task-callbacks';
 
 export interface StepFunctionsLocalOptions {
   /**
@@ -62,26 +64,38 @@ export interface StepFunctionsLocal {
 const JSON_CONTENT_TYPE = 'application/x-amz-json-1.0';
 const TARGET_PREFIX = 'AWSStepFunctions.';
 
-type Operation = (engine: StepFunctionsEngine, body: unknown) => unknown;
+/** The three parts of the endpoint: control plane, execution runner and task callbacks. */
+interface Engine {
+  readonly stateMachines: StateMachines;
+  readonly executions: Executions;
+  readonly callbacks: TaskCallbacks;
+}
 
-function operation<T>(schema: ZodType<T>, run: (engine: StepFunctionsEngine, request: T) => unknown): Operation {
+type Operation = (engine: Engine, body: unknown) => unknown;
+
+function operation<T>(schema: ZodType<T>, run: (engine: Engine, request: T) => unknown): Operation {
   return (engine, body) => run(engine, schema.parse(body));
 }
 
 const operations: Record<string, Operation> = {
-  CreateStateMachine: operation(createStateMachineInput, (engine, request) => engine.createStateMachine(request)),
-  DescribeStateMachine: operation(stateMachineArnInput, (engine, request) => engine.describeStateMachine(request)),
-  ListStateMachines: operation(listStateMachinesInput, (engine, request) => engine.listStateMachines(request)),
-  UpdateStateMachine: operation(updateStateMachineInput, (engine, request) => engine.updateStateMachine(request)),
-  DeleteStateMachine: operation(stateMachineArnInput, (engine, request) => engine.deleteStateMachine(request)),
-  StartExecution: operation(startExecutionInput, (engine, request) => engine.startExecution(request)),
-  DescribeExecution: operation(executionArnInput, (engine, request) => engine.describeExecution(request)),
-  ListExecutions: operation(listExecutionsInput, (engine, request) => engine.listExecutions(request)),
-  GetExecutionHistory: operation(getExecutionHistoryInput, (engine, request) => engine.getExecutionHistory(request)),
-  StopExecution: operation(stopExecutionInput, (engine, request) => engine.stopExecution(request)),
-  SendTaskSuccess: operation(sendTaskSuccessInput, (engine, request) => engine.sendTaskSuccess(request)),
-  SendTaskFailure: operation(sendTaskFailureInput, (engine, request) => engine.sendTaskFailure(request)),
-  SendTaskHeartbeat: operation(sendTaskHeartbeatInput, (engine, request) => engine.sendTaskHeartbeat(request)),
+  CreateStateMachine: operation(createStateMachineInput, ({ stateMachines }, request) => stateMachines.createStateMachine(request)),
+  DescribeStateMachine: operation(stateMachineArnInput, ({ stateMachines }, request) => stateMachines.describeStateMachine(request)),
+  ListStateMachines: operation(listStateMachinesInput, ({ stateMachines }, request) => stateMachines.listStateMachines(request)),
+  UpdateStateMachine: operation(updateStateMachineInput, ({ stateMachines }, request) => stateMachines.updateStateMachine(request)),
+  // Running executions of a deleted state machine are stopped, as on AWS.
+  DeleteStateMachine: operation(stateMachineArnInput, ({ stateMachines, executions }, request) => {
+    const deleted = stateMachines.deleteStateMachine(request);
+    if (deleted) executions.stopExecutionsOf(deleted);
+    return {};
+  }),
+  StartExecution: operation(startExecutionInput, ({ executions }, request) => executions.startExecution(request)),
+  DescribeExecution: operation(executionArnInput, ({ executions }, request) => executions.describeExecution(request)),
+  ListExecutions: operation(listExecutionsInput, ({ executions }, request) => executions.listExecutions(request)),
+  GetExecutionHistory: operation(getExecutionHistoryInput, ({ executions }, request) => executions.getExecutionHistory(request)),
+  StopExecution: operation(stopExecutionInput, ({ executions }, request) => executions.stopExecution(request)),
+  SendTaskSuccess: operation(sendTaskSuccessInput, ({ callbacks }, request) => callbacks.sendTaskSuccess(request)),
+  SendTaskFailure: operation(sendTaskFailureInput, ({ callbacks }, request) => callbacks.sendTaskFailure(request)),
+  SendTaskHeartbeat: operation(sendTaskHeartbeatInput, ({ callbacks }, request) => callbacks.sendTaskHeartbeat(request)),
 };
 
 /** The JSON 1.0 protocol carries timestamps as epoch seconds. */
@@ -129,7 +143,7 @@ function parseBody(text: string): unknown {
   }
 }
 
-async function handle(engine: StepFunctionsEngine, request: IncomingMessage, response: ServerResponse, log: (line: string) => void): Promise<void> {
+async function handle(engine: Engine, request: IncomingMessage, response: ServerResponse, log: (line: string) => void): Promise<void> {
   try {
     const text = await readBody(request);
     const target = request.headers['x-amz-target'];
@@ -159,16 +173,18 @@ export async function startStepFunctionsLocal(options: StepFunctionsLocalOptions
   if (maxWaitSeconds !== undefined && !(maxWaitSeconds >= 0)) {
     throw new Error(`maxWaitSeconds must be a non-negative number, got ${maxWaitSeconds}`);
   }
-  const engine = new StepFunctionsEngine({
-    region: options.region ?? 'eu-west-1',
+  const region = options.region ?? 'eu-west-1';
+  const stateMachines = new StateMachines({
+    region,
     timeScale,
     maxWaitSeconds,
-    log,
     invokeLambda: options.invokeLambda,
     dynamodb: options.dynamodb,
     publishEvents: options.publishEvents,
-    newTimeoutError: await loadTimeoutErrorFactory(),
   });
+  const callbacks = new TaskCallbacks();
+  const executions = new Executions({ region, timeScale, maxWaitSeconds, log, newTimeoutError: await loadTimeoutErrorFactory() }, stateMachines, callbacks);
+  const engine: Engine = { stateMachines, executions, callbacks };
 
   const server = createServer((request, response) => {
     void handle(engine, request, response, log);
@@ -187,7 +203,7 @@ export async function startStepFunctionsLocal(options: StepFunctionsLocalOptions
   return {
     endpoint,
     close: async () => {
-      engine.close();
+      executions.close();
       await new Promise<void>((resolve, reject) => {
         server.close((error) => (error ? reject(error) : resolve()));
         server.closeAllConnections();

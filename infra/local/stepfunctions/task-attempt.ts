@@ -1,4 +1,4 @@
-import type { CallbackTarget } from './task-token.registry';
+import type { CallbackTarget } from './task-callbacks';
 
 export interface TaskDeadlines {
   /** Milliseconds the whole task may take; absent means no limit. */
