@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { transactionTypes } from '../../workflows/catalogue';
+import { catalogue } from '../../functions/catalogue/catalogue';
 import { allTaskRoles, driveToFinal } from '../support/case-driver';
 import type { TestStack } from '../support/test-stack';
 import { startTestStack } from '../support/test-stack';
@@ -36,18 +36,18 @@ afterAll(async () => {
 describe('the catalogue on the local stack', () => {
   test('lists every type with its example', async () => {
     const response = await stack.call('GET', '/v1/transaction-types', { token: portal });
-    expect(response.body.items.map((t: { key: string }) => t.key).sort()).toEqual(transactionTypes.map((t) => t.key).sort());
-    for (const type of transactionTypes) {
+    expect(response.body.items.map((t: { key: string }) => t.key).sort()).toEqual(catalogue.all().map((t) => t.key).sort());
+    for (const type of catalogue.all()) {
       const detail = await stack.call('GET', `/v1/transaction-types/${type.key}`, { token: portal });
       expect(detail.body.example).toEqual(type.example);
     }
   });
 
   test('every type of the catalogue has an expected outcome here', () => {
-    expect(Object.keys(expectedFinal).sort()).toEqual(transactionTypes.map((t) => t.key).sort());
+    expect(Object.keys(expectedFinal).sort()).toEqual(catalogue.all().map((t) => t.key).sort());
   });
 
-  test.each(transactionTypes.map((type) => [type.key, type] as const))(
+  test.each(catalogue.all().map((type) => [type.key, type] as const))(
     '%s: the example request, submitted as is and driven by its tasks and messages, reaches a final status',
     async (_key, type) => {
       const submitted = await stack.call('POST', '/v1/cases', { token: portal, body: type.example });

@@ -3,7 +3,7 @@ import { DescribeExecutionCommand, DescribeStateMachineCommand, GetExecutionHist
 import { stepFunctions } from '../../functions/app.declaration';
 import { localFunctionArn } from '../../infra/local/lambda-host';
 import { localCredentials, localRegion } from '../../infra/local/local-network';
-import { findTransactionType } from '../../workflows/catalogue';
+import { catalogue } from '../../functions/catalogue/catalogue';
 import { allTaskRoles } from './case-driver';
 import type { TestStack } from './test-stack';
 import { eventually, startTestStack } from './test-stack';
@@ -49,7 +49,7 @@ interface Fault {
  * a refusal fails the scenario with the answer's body.
  */
 export function describeScenarios(typeKey: string, scenarios: readonly Scenario[]): void {
-  const type = findTransactionType(typeKey);
+  const type = catalogue.find(typeKey);
   if (!type) throw new Error(`no type ${typeKey}`);
   let stack: TestStack;
   let sfn: SFNClient;

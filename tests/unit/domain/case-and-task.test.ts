@@ -3,9 +3,9 @@ import type { Case } from '../../../functions/domain/case';
 import { caseNumber, extend, isClosed, openCase, transition } from '../../../functions/domain/case';
 import { DomainError } from '../../../functions/domain/errors';
 import { completeTask, openTask } from '../../../functions/domain/task';
-import { findTransactionType } from '../../../workflows/catalogue';
+import { catalogue } from '../../../functions/catalogue/catalogue';
 
-const type = findTransactionType('proof-of-residence')!;
+const type = catalogue.find('proof-of-residence')!;
 const portal = { kind: 'user', subject: 'portal@gent', tenant: '44021', roles: ['portal'] } as const;
 const clerk = { kind: 'user', subject: 'clerk@gent', tenant: '44021', roles: ['clerk'] } as const;
 const now = new Date('2026-11-28T10:00:00Z');
@@ -68,7 +68,7 @@ describe('a case', () => {
 });
 
 describe('extending the deadline', () => {
-  const permitType = findTransactionType('resident-parking-permit')!;
+  const permitType = catalogue.find('resident-parking-permit')!;
   const maxDays = permitType.extension.maxDays;
   // Due at the end of Monday 7 December 2026 in Brussels.
   const permit = (): Case => ({ ...aCase(), type: { key: permitType.key, version: permitType.version }, dueAt: '2026-12-07T22:59:59.999Z' });
