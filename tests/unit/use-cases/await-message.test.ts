@@ -1,0 +1,69 @@
+import { beforeEach, describe, expect, test } from '@jest/globals';
+import { catalogue } from '../../../functions/catalogue/catalogue';
+import type { Case } from '../../../functions/domain/case';
+import { awaitMessage } from '../../../functions/use-cases/await-message';
+import type { InMemoryCaseStore, InMemoryWorkflowEngine } from '../../support/in-memory-ports';
+import { aCase, inMemoryCaseStore, inMemoryWorkflowEngine, settableClock, testUlid } from '../../support/in-memory-ports';
+
+const submittedAt = new Date('2026-11-09T10:00:00Z');
+const now = '2026-11-10T09:00:00.000Z';
+
+let store: InMemoryCaseStore;
+let engine: InMemoryWorkflowEngine;
+let subject: Case;
+
+beforeEach(() => {
+  store = inMemoryCaseStore();
+  engine = inMemoryWorkflowEngine();
+  subject = store.seedCase(aCase({ id: testUlid(1), typeKey: 'resident-parking-permit', now: submittedAt, dueAt: new Date('2026-11-30T22:59:59.999Z') }));
+});
+
+const wait = (suspendDeadline: boolean, caseId = subject.id) =>
+  awaitMessage({ cases: store, workflows: engine, catalogue, clock: settableClock(now) })({ caseId, name: 'payment-received', taskToken: 'step-token', suspendDeadline });
+
+describe('awaiting a message', () => {
+  test('writes the wait with an audit event, leaving the deadline running', async () => {
+    await expect(wait(false)).resolves.toEqual({ awaiting: 'payment-received' });
+    expect(await store.messageWait(subject.id, 'payment-received')).toEqual({
+      caseId: subject.id,
+      name: 'payment-received',
+      since: now,
+      token: 'step-token',
+      suspendsDeadline: false,
+    });
+    expect(store.cases.get(subject.id)!.suspendedSince).toBeUndefined();
+    expect(store.eventsOf(subject.id).at(-1)).toMatchObject({ action: 'message.awaited', at: now, details: { name: 'payment-received' }, actor: { kind: 'system', component: 'await-message' } });
+    expect(engine.resumes).toEqual([]);
+  });
+
+  test('suspends the deadline when asked, with the wait in the same change', async () => {
+    await wait(true);
+    const saved = store.cases.get(subject.id)!;
+    expect(saved.suspendedSince).toBe(now);
+    expect(saved.version).toBe(1);
+    expect(store.commits).toBe(1);
+    expect(store.eventsOf(subject.id).at(-1)).toMatchObject({ action: 'case.suspended', reason: "waiting for message 'payment-received'" });
+    expect((await store.messageWait(subject.id, 'payment-received'))!.suspendsDeadline).toBe(true);
+  });
+
+  test('a case suspended already stays suspended since then, and the wait is written', async () => {
+    store.cases.set(subject.id, { ...subject, suspendedSince: '2026-11-09T12:00:00.000Z' });
+    await wait(true);
+    expect(store.cases.get(subject.id)!.suspendedSince).toBe('2026-11-09T12:00:00.000Z');
+    expect(store.eventsOf(subject.id).at(-1)!.action).toBe('message.awaited');
+    expect(await store.messageWait(subject.id, 'payment-received')).toBeDefined();
+  });
+
+  test('a message received before (a re-run workflow) resumes the step at once, writing nothing', async () => {
+    const received = { name: 'payment-received', data: { amount: 25, reference: 'x' }, receivedAt: '2026-11-09T11:00:00.000Z', by: 'portal@gent' };
+    store.cases.set(subject.id, { ...subject, messages: [{ ...received, name: 'other' }, received] });
+    await expect(wait(true)).resolves.toEqual({ awaiting: 'payment-received', alreadyReceived: true });
+    expect(engine.resumes).toEqual([{ token: 'step-token', output: received }]);
+    expect(store.commits).toBe(0);
+    expect(store.waits.size).toBe(0);
+  });
+
+  test('a missing case is not-found', async () => {
+    await expect(wait(false, testUlid(99))).rejects.toMatchObject({ kind: 'not-found' });
+  });
+});

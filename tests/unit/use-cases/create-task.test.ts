@@ -1,0 +1,89 @@
+import { beforeEach, describe, expect, test } from '@jest/globals';
+import { catalogue } from '../../../functions/catalogue/catalogue';
+import type { Case } from '../../../functions/domain/case';
+import type { Task } from '../../../functions/domain/task';
+import { createTask } from '../../../functions/use-cases/create-task';
+import type { InMemoryCaseStore, InMemoryWorkflowEngine } from '../../support/in-memory-ports';
+import { aCase, aTask, inMemoryCaseStore, inMemoryWorkflowEngine, settableClock, testUlid } from '../../support/in-memory-ports';
+
+const submittedAt = new Date('2026-11-09T10:00:00Z');
+
+let store: InMemoryCaseStore;
+let engine: InMemoryWorkflowEngine;
+let subject: Case;
+
+beforeEach(() => {
+  store = inMemoryCaseStore();
+  engine = inMemoryWorkflowEngine();
+  subject = store.seedCase(aCase({ id: testUlid(1), typeKey: 'proof-of-residence', now: submittedAt, dueAt: new Date('2026-11-16T22:59:59.999Z') }));
+});
+
+// Monday 9 November 2026, 11:00 Brussels: three working days skip Armistice Day.
+const create = (name = 'verify-residence', taskToken = 'new-token', caseId = subject.id) =>
+  createTask({ cases: store, workflows: engine, catalogue, clock: settableClock('2026-11-09T10:00:00Z') })({ caseId, name, taskToken });
+
+const existing = (status: Task['status'], extra: Partial<Task> = {}) =>
+  store.seedTask({ ...aTask(subject, { id: testUlid(10), name: 'verify-residence', token: 'old-token', now: submittedAt, dueAt: new Date('2026-11-12T22:59:59.999Z') }), status, ...extra });
+
+describe('creating a task', () => {
+  test('opens a new task with the role, outcomes and a due date in working days, with its audit event', async () => {
+    const { taskId } = await create();
+    expect(taskId).toMatch(/^[0-9A-HJKMNP-TV-Z]{26}$/);
+    const task = store.tasks.get(taskId)!;
+    expect(task).toMatchObject({
+      caseId: subject.id,
+      caseNumber: subject.number,
+      tenant: '44021',
+      name: 'verify-residence',
+      role: 'clerk',
+      outcomes: ['approve', 'reject'],
+      status: 'open',
+      token: 'new-token',
+      createdAt: '2026-11-09T10:00:00.000Z',
+      dueAt: '2026-11-13T22:59:59.999Z',
+    });
+    expect(store.eventsOf(subject.id).at(-1)).toMatchObject({ action: 'task.created', details: { taskId, name: 'verify-residence', role: 'clerk' } });
+    expect(store.cases.get(subject.id)!.version).toBe(1);
+    expect(engine.resumes).toEqual([]);
+  });
+
+  test('for a task already completed resumes the step at once with the stored result and opens none', async () => {
+    const done = existing('completed', { completion: { outcome: 'approve', by: 'clerk@gent', at: '2026-11-10T09:00:00.000Z', reason: 'ok', data: { a: 1 } } });
+    await expect(create()).resolves.toEqual({ taskId: done.id });
+    expect(engine.resumes).toEqual([{ token: 'new-token', output: { outcome: 'approve', reason: 'ok', completedBy: 'clerk@gent', data: { a: 1 } } }]);
+    expect(store.tasks.size).toBe(1);
+    expect(store.commits).toBe(0);
+  });
+
+  test.each([['open'], ['claimed']] as const)('for a task still %s hands it the new token, keeping it as it is otherwise', async (status) => {
+    const active = existing(status, status === 'claimed' ? { assignee: 'clerk@gent' } : {});
+    await expect(create()).resolves.toEqual({ taskId: active.id });
+    expect(store.tasks.size).toBe(1);
+    expect(store.tasks.get(active.id)).toEqual({ ...active, token: 'new-token' });
+    expect(store.eventsOf(subject.id).at(-1)).toMatchObject({ action: 'task.reissued', details: { taskId: active.id } });
+    expect(engine.resumes).toEqual([]);
+  });
+
+  test('a cancelled task of the same name does not count: a new one opens', async () => {
+    const cancelled = existing('cancelled');
+    const { taskId } = await create();
+    expect(taskId).not.toBe(cancelled.id);
+    expect(store.tasks.size).toBe(2);
+  });
+
+  test('a task of another name does not count', async () => {
+    store.seedTask({ ...aTask(subject, { id: testUlid(12), name: 'verify-residence', token: 'x', now: submittedAt, dueAt: submittedAt }), name: 'other-task', status: 'completed', completion: { outcome: 'approve', by: 'a', at: 'b' } });
+    await create();
+    expect(engine.resumes).toEqual([]);
+    expect(store.tasks.size).toBe(2);
+  });
+
+  test('a name the type does not declare is an error', async () => {
+    await expect(create('police-check')).rejects.toThrow("type 'proof-of-residence' declares no task 'police-check'");
+    expect(store.tasks.size).toBe(0);
+  });
+
+  test('a missing case is not-found', async () => {
+    await expect(create('verify-residence', 't', testUlid(99))).rejects.toMatchObject({ kind: 'not-found' });
+  });
+});

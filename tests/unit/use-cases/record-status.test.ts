@@ -1,0 +1,87 @@
+import { beforeEach, describe, expect, test } from '@jest/globals';
+import { catalogue } from '../../../functions/catalogue/catalogue';
+import { systemActor } from '../../../functions/domain/actor';
+import type { Case } from '../../../functions/domain/case';
+import type { Task } from '../../../functions/domain/task';
+import type { RecordStatusCommand } from '../../../functions/use-cases/record-status';
+import { recordStatus } from '../../../functions/use-cases/record-status';
+import type { InMemoryCaseStore, TelemetryRecorder } from '../../support/in-memory-ports';
+import { aCase, aTask, inMemoryCaseStore, settableClock, telemetryRecorder, testUlid } from '../../support/in-memory-ports';
+
+const submittedAt = new Date('2026-11-09T10:00:00Z');
+const actor = systemActor('record-status');
+
+let store: InMemoryCaseStore;
+let telemetry: TelemetryRecorder;
+let subject: Case;
+let open: Task;
+let done: Task;
+
+beforeEach(() => {
+  store = inMemoryCaseStore();
+  telemetry = telemetryRecorder();
+  subject = store.seedCase(aCase({ id: testUlid(1), typeKey: 'proof-of-residence', now: submittedAt, dueAt: new Date('2026-11-16T22:59:59.999Z') }));
+  open = store.seedTask(aTask(subject, { id: testUlid(10), name: 'verify-residence', token: 't1', now: submittedAt, dueAt: new Date('2026-11-12T22:59:59.999Z') }));
+  done = store.seedTask({ ...aTask(subject, { id: testUlid(11), name: 'verify-residence', token: 't2', now: submittedAt, dueAt: new Date('2026-11-12T22:59:59.999Z') }), status: 'completed' });
+});
+
+const record = (overrides: Partial<RecordStatusCommand> = {}) =>
+  recordStatus({ cases: store, catalogue, clock: settableClock('2026-11-10T09:00:00Z'), telemetry })({ caseId: subject.id, status: 'under-review', actor, ...overrides });
+
+describe('recording a status', () => {
+  test('moves the case with its audit event and answers the new status', async () => {
+    await expect(record({ details: { step: 'Review' } })).resolves.toBe('under-review');
+    const saved = store.cases.get(subject.id)!;
+    expect(saved.status).toBe('under-review');
+    expect(saved.version).toBe(1);
+    expect(saved.statusHistory.at(-1)).toEqual({ status: 'under-review', at: '2026-11-10T09:00:00.000Z', by: 'system:record-status' });
+    expect(store.eventsOf(subject.id).at(-1)).toMatchObject({ action: 'case.status-changed', details: { from: 'submitted', to: 'under-review', step: 'Review' } });
+    expect(store.tasks.get(open.id)!.status).toBe('open');
+    expect(telemetry.closed).toEqual([]);
+  });
+
+  test('a status reached before is left alone (a retried step): no write', async () => {
+    await record();
+    await expect(record()).resolves.toBe('under-review');
+    expect(store.commits).toBe(1);
+  });
+
+  test('a final status closes the case with the decision, cancels active tasks when asked, and is counted', async () => {
+    const status = await record({ status: 'expired', cancelOpenTasks: true, decision: { outcome: 'expired', decidedBy: 'system' } });
+    expect(status).toBe('expired');
+    const saved = store.cases.get(subject.id)!;
+    expect(saved).toMatchObject({ status: 'expired', closedAt: '2026-11-10T09:00:00.000Z', decision: { outcome: 'expired', decidedBy: 'system', decidedAt: '2026-11-10T09:00:00.000Z' } });
+    expect(store.tasks.get(open.id)!.status).toBe('cancelled');
+    expect(store.tasks.get(done.id)!.status).toBe('completed');
+    expect(store.commits).toBe(1);
+    expect(telemetry.closed).toEqual([{ typeKey: 'proof-of-residence', status: 'expired' }]);
+  });
+
+  test('without cancelOpenTasks leaves the tasks as they are', async () => {
+    await record({ status: 'rejected' });
+    expect(store.tasks.get(open.id)!.status).toBe('open');
+  });
+
+  test('a case closed meanwhile (withdrawn) is left alone and nothing is counted', async () => {
+    store.cases.set(subject.id, { ...subject, status: 'withdrawn' });
+    await expect(record({ status: 'issued' })).resolves.toBe('withdrawn');
+    expect(store.commits).toBe(0);
+    expect(telemetry.closed).toEqual([]);
+  });
+
+  test('a status the type does not declare is a conflict', async () => {
+    await expect(record({ status: 'granted' })).rejects.toMatchObject({ kind: 'conflict' });
+  });
+
+  test('a missing case is not-found', async () => {
+    await expect(record({ caseId: testUlid(99) })).rejects.toMatchObject({ kind: 'not-found' });
+  });
+
+  test('a task that changed since it was read makes the change a conflict', async () => {
+    store.beforeCommit = () => {
+      store.tasks.set(open.id, { ...open, status: 'claimed', assignee: 'clerk@gent' });
+    };
+    await expect(record({ status: 'expired', cancelOpenTasks: true })).rejects.toMatchObject({ kind: 'conflict' });
+    expect(store.cases.get(subject.id)!.status).toBe('submitted');
+  });
+});
