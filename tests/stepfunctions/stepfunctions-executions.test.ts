@@ -187,9 +187,10 @@ describe('timeouts, heartbeats and retries', () => {
   });
 
   test('a callback without heartbeats times out; its token is then refused with TaskTimedOut', async () => {
+    // 0.1 s between heartbeats against a 60 s task timeout: a timeout seen within waitUntilDone's 5 s is the heartbeat's.
     const arn = await env.createMachine('heartbeat-missed', {
       StartAt: 'Wait',
-      States: { Wait: callbackTask('heartbeat', { HeartbeatSeconds: 100, End: true }) },
+      States: { Wait: callbackTask('heartbeat', { HeartbeatSeconds: 100, TimeoutSeconds: 60_000, End: true }) },
     });
     const before = tokens.length;
     const executionArn = await env.start(arn);
@@ -201,19 +202,28 @@ describe('timeouts, heartbeats and retries', () => {
   });
 
   test('heartbeats keep a callback alive beyond its HeartbeatSeconds', async () => {
+    // 2 s allowed between heartbeats, one sent every 100 ms: only a stall of nearly 2 s, which even a
+    // loaded machine does not make, could starve the task. The task timeout (60 s) stays out of the way.
+    const heartbeatBudgetMs = 2000;
     const arn = await env.createMachine('heartbeat-kept', {
       StartAt: 'Wait',
-      States: { Wait: callbackTask('heartbeat', { HeartbeatSeconds: 150, End: true }) },
+      States: { Wait: callbackTask('heartbeat', { HeartbeatSeconds: Math.round(heartbeatBudgetMs / 1000 / TIME_SCALE), TimeoutSeconds: 60_000, End: true }) },
     });
     const before = tokens.length;
     const executionArn = await env.start(arn);
     const token = await nextToken(before + 1);
-    for (let beat = 0; beat < 6; beat++) {
-      await new Promise((resolve) => setTimeout(resolve, 50));
+    // The heartbeat clock started before the token was handed out: outliving the budget from here proves the beats extended it.
+    const handedOut = Date.now();
+    let beats = 0;
+    while (Date.now() - handedOut < heartbeatBudgetMs * 1.25) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
       await env.sfn.send(new SendTaskHeartbeatCommand({ taskToken: token }));
+      beats += 1;
     }
     await env.sfn.send(new SendTaskSuccessCommand({ taskToken: token, output: '{"kept":true}' }));
 
+    expect(Date.now() - handedOut).toBeGreaterThan(heartbeatBudgetMs);
+    expect(beats).toBeGreaterThan(1);
     expect(await env.waitUntilDone(executionArn)).toMatchObject({ status: 'SUCCEEDED', output: '{"kept":true}' });
   });
 
