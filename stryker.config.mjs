@@ -12,7 +12,7 @@ export default {
   checkers: ['typescript'],
   tsconfigFile: 'tsconfig.json',
   typescriptChecker: { prioritizePerformanceOverAccuracy: true },
-  mutate: ['functions/domain/**/*.ts', 'functions/use-cases/**/*.ts', 'designer/lint.ts'],
+  mutate: ['functions/domain/**/*.ts', 'functions/use-cases/**/*.ts', 'functions/commons/transient-errors.ts', 'designer/lint.ts'],
   coverageAnalysis: 'perTest',
   concurrency: 2,
   timeoutMS: 20000,
