@@ -1,0 +1,28 @@
+import { describe, expect, test } from '@jest/globals';
+import { catalogue } from '../../../functions/catalogue/catalogue';
+import { getTransactionType, listTransactionTypes } from '../../../functions/use-cases/read-catalogue';
+import { callerOf } from '../../support/in-memory-ports';
+
+describe('reading the catalogue', () => {
+  test.each([['portal'], ['clerk'], ['designer'], ['operator']])('lists every published type to a %s', (role) => {
+    const types = listTransactionTypes({ catalogue })({ caller: callerOf('44021', [role]) });
+    expect(types.map((type) => type.key)).toEqual(['change-of-address', 'event-permit', 'proof-of-residence', 'resident-parking-permit', 'terrace-permit']);
+  });
+
+  test('is forbidden to a caller with only a task role', () => {
+    expect(() => listTransactionTypes({ catalogue })({ caller: callerOf('44021', ['police']) })).toThrow(expect.objectContaining({ kind: 'forbidden' }));
+    expect(() => getTransactionType({ catalogue })({ caller: callerOf('44021', ['dpo']), key: 'proof-of-residence' })).toThrow(
+      expect.objectContaining({ kind: 'forbidden' }),
+    );
+  });
+
+  test('answers one type by key', () => {
+    expect(getTransactionType({ catalogue })({ caller: callerOf('44021', ['portal']), key: 'terrace-permit' })).toBe(catalogue.find('terrace-permit'));
+  });
+
+  test('an unknown key is not-found', () => {
+    expect(() => getTransactionType({ catalogue })({ caller: callerOf('44021', ['portal']), key: 'dog-licence' })).toThrow(
+      expect.objectContaining({ kind: 'not-found', message: "transaction type 'dog-licence' does not exist" }),
+    );
+  });
+});
