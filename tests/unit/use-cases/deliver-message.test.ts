@@ -5,7 +5,9 @@ import { DomainError } from '../../../functions/domain/errors';
 import type { MessageWait } from '../../../functions/domain/message-wait';
 import { StepNoLongerWaits } from '../../../functions/ports/workflow-engine.port';
 import type { DeliverMessageCommand } from '../../../functions/use-cases/deliver-message';
+import { awaitMessage } from '../../../functions/use-cases/await-message';
 import { deliverMessage } from '../../../functions/use-cases/deliver-message';
+import { suspendCase } from '../../../functions/use-cases/lifecycle-actions';
 import type { InMemoryCaseStore, InMemoryWorkflowEngine, SettableClock, TelemetryRecorder } from '../../support/in-memory-ports';
 import {
   aCase,
@@ -156,5 +158,20 @@ describe('delivering a message', () => {
     engine.failResume('wait-token', failure);
     await expect(deliver()).rejects.toBe(failure);
     expect(telemetry.warnings).toEqual([]);
+  });
+
+  // BUG (functions/use-cases/await-message.ts, the `wait` built before the suspension check):
+  // on a case a clerk suspended already, the wait is written with suspendsDeadline: true although
+  // it suspended nothing (MessageWait says "the case was suspended for the wait"), so
+  // deliver-message then ends the clerk's suspension and moves the deadline by the clerk's time.
+  test.failing('to a wait on a case a clerk had suspended already leaves the clerk’s suspension in place', async () => {
+    store.waits.clear();
+    clock.set('2026-11-10T09:00:00Z');
+    await suspendCase({ cases: store, catalogue, clock })({ caller: clerkOf(), caseId: parking.id, reason: 'waiting for police advice' });
+    await awaitMessage({ cases: store, workflows: engine, catalogue, clock })({ caseId: parking.id, name: 'payment-received', taskToken: 'wait-token', suspendDeadline: true });
+    clock.set('2026-11-12T09:00:00Z');
+    const { case: saved } = await deliver();
+    expect(saved.suspendedSince).toBe('2026-11-10T09:00:00.000Z');
+    expect(saved.dueAt).toBe(dueAt);
   });
 });

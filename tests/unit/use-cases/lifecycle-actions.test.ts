@@ -216,4 +216,20 @@ describe('a concurrent change', () => {
     await expect(suspendCase(deps())(command(parking.id))).rejects.toMatchObject({ name: 'TransientError' });
     expect(store.decideRuns).toBe(5);
   });
+
+  // BUG (functions/use-cases/lifecycle-actions.ts, withdrawCase: `active` is read before
+  // `cases.change` and not again when decide re-runs): a task a workflow step opens between that
+  // read and the write bumps the case's version, decide runs again with the stale list, and the
+  // new task stays open in the inbox of a withdrawn case. record-status with cancelOpenTasks has
+  // the same shape.
+  test.failing('a task opened while withdrawing is cancelled with the others', async () => {
+    store.beforeCommit = (id, attempt) => {
+      if (attempt !== 1) return;
+      store.seedTask(aTask(parking, { id: testUlid(21), name: 'review-permit', token: 't-late', now: submittedAt, dueAt: new Date('2026-11-16T22:59:59.999Z') }));
+      const current = store.cases.get(id)!;
+      store.cases.set(id, { ...current, version: current.version + 1 });
+    };
+    await withdrawCase(deps())(command(parking.id, portalOf()));
+    expect(store.tasks.get(testUlid(21))!.status).toBe('cancelled');
+  });
 });

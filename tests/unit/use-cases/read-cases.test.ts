@@ -5,7 +5,7 @@ import { DomainError } from '../../../functions/domain/errors';
 import type { Task } from '../../../functions/domain/task';
 import { caseHistory, getCase, listTasks, searchCases } from '../../../functions/use-cases/read-cases';
 import type { InMemoryCaseStore } from '../../support/in-memory-ports';
-import { aCase, aTask, callerOf, clerkOf, inMemoryCaseStore, portalOf, testUlid } from '../../support/in-memory-ports';
+import { aCase, aTask, callerOf, clerkOf, inMemoryCaseStore, testUlid } from '../../support/in-memory-ports';
 
 let store: InMemoryCaseStore;
 let first: Case;
