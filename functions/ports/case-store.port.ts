@@ -59,12 +59,14 @@ export class IdempotencyKeyTaken extends Error {
 export interface CaseStore {
   get(id: string): Promise<Case | undefined>;
   /**
-   * Reads the case, applies `decide` and saves its change in one transaction. A concurrent
+   * Reads the case, applies `decide` and saves its change in one transaction. `decide` may
+   * read more of the aggregate (its tasks): anything that changes those also changes the
+   * case's version, so a decision on stale reads never commits. A concurrent
    * change of the case makes `decide` run again on the new state (a few times, then a
    * TransientError); a task or message wait that changed since it was read is a conflict.
    * Throws not-found when the case does not exist; returns what `decide` answers.
    */
-  change<R>(id: string, decide: (current: Case) => Decision<R>): Promise<R>;
+  change<R>(id: string, decide: (current: Case) => Decision<R> | Promise<Decision<R>>): Promise<R>;
   /** Hands out the next number of a tenant's year; a failed submission leaves a gap, never a duplicate. */
   nextNumberSequence(tenant: string, year: number): Promise<number>;
   /**

@@ -36,10 +36,11 @@ export function awaitMessage(deps: AwaitMessageDependencies) {
     const received = await deps.cases.change<DeliveredMessage | undefined>(caseId, (current) => {
       const earlier = current.messages?.find((message) => message.name === name);
       if (earlier) return { result: () => earlier };
-      const wait: MessageWait = { caseId, name, since: now.toISOString(), token: taskToken, suspendsDeadline: command.suspendDeadline };
+      const wait: MessageWait = { caseId, name, since: now.toISOString(), token: taskToken, suspendsDeadline: false };
+      // Only a wait that suspended the case resumes it: a clerk's earlier suspension is the clerk's to end.
       if (command.suspendDeadline && !current.suspendedSince) {
         const suspended = suspend(current, deps.catalogue.ofCase(current), { actor, now, reason: `waiting for message '${name}'` });
-        return { change: { ...suspended, awaitMessage: wait }, result: () => undefined };
+        return { change: { ...suspended, awaitMessage: { ...wait, suspendsDeadline: true } }, result: () => undefined };
       }
       return {
         change: { case: current, audit: { action: 'message.awaited', actor, at: now.toISOString(), details: { name } }, awaitMessage: wait },

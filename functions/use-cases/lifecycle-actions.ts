@@ -74,7 +74,8 @@ export interface WithdrawCaseDependencies extends CaseActionDependencies {
 
 /**
  * Withdraws a case for the applicant:
- * 1. closes it as `withdrawn` and cancels its active tasks (each as it was read), with the audit event, in one transaction;
+ * 1. closes it as `withdrawn` and cancels its active tasks as they are when it is written (each
+ *    conditioned on its state as read), with the audit event, in one transaction;
  * 2. stops its workflow execution (one that already ended is left alone).
  */
 export function withdrawCase(deps: WithdrawCaseDependencies) {
@@ -82,9 +83,10 @@ export function withdrawCase(deps: WithdrawCaseDependencies) {
     requireRole(command.caller, permissions.withdrawCase);
     const found = await readOwnCase(deps.cases, command.caller, command.caseId);
     const type = deps.catalogue.ofCase(found);
-    const active = (await deps.cases.tasksOfCase(found.id)).filter(isActive);
     const now = deps.clock.now();
-    const withdrawn = await deps.cases.change(found.id, (current) => {
+    const withdrawn = await deps.cases.change(found.id, async (current) => {
+      // Read with the case: a task opened meanwhile changes the case's version, and the decision runs again.
+      const active = (await deps.cases.tasksOfCase(current.id)).filter(isActive);
       const change: CaseChange = {
         ...withdraw(current, type, { actor: command.caller, now, reason: command.reason }),
         tasks: active.map((task) => ({ task: cancelTask(task), expect: task })),

@@ -35,13 +35,13 @@ export function recordStatus(deps: RecordStatusDependencies) {
   return async (command: RecordStatusCommand): Promise<string> => {
     const subject = await deps.cases.get(command.caseId);
     const type = subject ? deps.catalogue.ofCase(subject) : undefined;
-    const activeTasks = subject && command.cancelOpenTasks ? (await deps.cases.tasksOfCase(subject.id)).filter(isActive) : [];
     const now = deps.clock.now();
-    const moved = await deps.cases.change(command.caseId, (current) => {
+    const moved = await deps.cases.change(command.caseId, async (current) => {
       const currentType = type ?? deps.catalogue.ofCase(current);
       if (current.statusHistory.some((change) => change.status === command.status) || isClosed(current, currentType)) {
         return { result: (saved) => ({ status: saved.status, closed: false }) };
       }
+      const activeTasks = command.cancelOpenTasks ? (await deps.cases.tasksOfCase(current.id)).filter(isActive) : [];
       const next = transition(current, currentType, {
         status: command.status,
         actor: command.actor,

@@ -171,14 +171,14 @@ export function inMemoryCaseStore(): InMemoryCaseStore {
       store.commits += 1;
     },
 
-    async change<R>(id: string, decide: (current: Case) => Decision<R>): Promise<R> {
+    async change<R>(id: string, decide: (current: Case) => Decision<R> | Promise<Decision<R>>): Promise<R> {
       for (let attempt = 1; ; attempt++) {
         await yieldTurn();
         const read = cases.get(id);
         if (!read) throw notFound(`case ${id}`);
         const snapshot = clone(read);
         store.decideRuns += 1;
-        const decision = decide(clone(snapshot));
+        const decision = await decide(clone(snapshot));
         const change = decision.change;
         if (!change) return decision.result(snapshot);
         await store.beforeCommit?.(id, attempt);

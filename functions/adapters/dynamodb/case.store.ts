@@ -94,11 +94,11 @@ export function dynamoCaseStore(client: DynamoDBDocumentClient, tableName: strin
       }
     },
 
-    async change<R>(id: string, decide: (current: Case) => Decision<R>): Promise<R> {
+    async change<R>(id: string, decide: (current: Case) => Decision<R> | Promise<Decision<R>>): Promise<R> {
       for (let attempt = 1; ; attempt++) {
         const record = await readRecord(id);
         if (!record) throw notFound(`case ${id}`);
-        const decision = decide(record.case);
+        const decision = await decide(record.case);
         const change = decision.change;
         if (!change) return decision.result(record.case);
         const changed: Case = { ...change.case, version: record.case.version + 1 };
