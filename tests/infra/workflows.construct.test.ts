@@ -1,3 +1,6 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { AttributeType, Table } from 'aws-cdk-lib/aws-dynamodb';
@@ -10,6 +13,54 @@ import { functionLogicalId, type Json, statementsOfRole, synthesisTimeout, synth
 
 const sources = loadWorkflowSources();
 
+/** The ASL files as they are on disk, read here rather than through the loader the construct uses. */
+const workflowsRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'workflows');
+const aslFiles = readdirSync(workflowsRoot, { withFileTypes: true })
+  .filter((entry) => entry.isDirectory() && existsSync(join(workflowsRoot, entry.name, 'workflow.asl.json')))
+  .map((entry) => ({ key: entry.name, definition: JSON.parse(readFileSync(join(workflowsRoot, entry.name, 'workflow.asl.json'), 'utf8')) as Json }));
+
+/** What a state is made of that a construct could mangle: its type, timings, target, retries and transitions. */
+const stateFields = ['Type', 'Seconds', 'SecondsPath', 'Timestamp', 'TimestampPath', 'TimeoutSeconds', 'HeartbeatSeconds', 'Resource', 'Parameters', 'Retry', 'Catch', 'Choices', 'Default', 'Next', 'End'];
+
+/** Every state by its path (`Advice/0/Police` inside a Parallel branch), with the fields above. */
+function statesOf(definition: Json, prefix = ''): Record<string, Json> {
+  const states: Record<string, Json> = {};
+  for (const [name, state] of Object.entries((definition.States ?? {}) as Record<string, Json>)) {
+    const path = `${prefix}${name}`;
+    states[path] = Object.fromEntries(stateFields.filter((field) => field in state).map((field) => [field, state[field]]));
+    ((state.Branches ?? []) as Json[]).forEach((branch, index) => Object.assign(states, statesOf(branch, `${path}/${index}/`)));
+    const iterator = (state.ItemProcessor ?? state.Iterator) as Json | undefined;
+    if (iterator) Object.assign(states, statesOf(iterator, `${path}/items/`));
+  }
+  return states;
+}
+
+/** `Decide: TimeoutSeconds=1209600`, one line per Wait or timeout figure, in state order. */
+function timingFigures(states: Record<string, Json>): string[] {
+  return Object.entries(states).flatMap(([path, state]) =>
+    ['Seconds', 'SecondsPath', 'Timestamp', 'TimestampPath', 'TimeoutSeconds', 'HeartbeatSeconds']
+      .filter((field) => field in state)
+      .map((field) => `${path}: ${field}=${String(state[field])}`),
+  );
+}
+
+/** Each string value of a definition that holds a `${Placeholder}`, with its JSON path. */
+function placeholderOccurrences(value: unknown, path: readonly (string | number)[] = []): { path: (string | number)[]; value: string; name: string }[] {
+  if (typeof value === 'string') return [...value.matchAll(/\$\{([A-Za-z]+)\}/g)].map((match) => ({ path: [...path], value, name: match[1]! }));
+  if (Array.isArray(value)) return value.flatMap((item, index) => placeholderOccurrences(item, [...path, index]));
+  if (value !== null && typeof value === 'object') return Object.entries(value).flatMap(([key, item]) => placeholderOccurrences(item, [...path, key]));
+  return [];
+}
+
+function valueAt(value: unknown, path: readonly (string | number)[]): unknown {
+  return path.reduce<unknown>((node, key) => (node as Record<string | number, unknown> | undefined)?.[key], value);
+}
+
+/** `LookUpPerson` → `look-up-person`. */
+function kebabCase(pascal: string): string {
+  return pascal.replace(/([a-z0-9])([A-Z])/g, '$1-$2').toLowerCase();
+}
+
 describe('state machines of the synthesized app', () => {
   let template: Json;
   let stateMachines: [string, Json][];
@@ -18,6 +69,15 @@ describe('state machines of the synthesized app', () => {
     template = synthesizeLoket().statelessJson;
     stateMachines = Object.entries(template.Resources as Json).filter(([, resource]) => resource.Type === 'AWS::StepFunctions::StateMachine');
   }, synthesisTimeout);
+
+  /** The logical id of the Lambda with this physical name, found by name rather than by construct path. */
+  const lambdaNamed = (functionName: string): string => {
+    const found = Object.entries(template.Resources as Json).find(
+      ([, resource]) => resource.Type === 'AWS::Lambda::Function' && resource.Properties.FunctionName === functionName,
+    );
+    if (!found) throw new Error(`No Lambda named ${functionName}`);
+    return found[0];
+  };
 
   const byType = (key: string): [string, Json] => {
     const found = stateMachines.find(([, resource]) => resource.Properties.StateMachineName === `loket-${key}`);
@@ -38,11 +98,45 @@ describe('state machines of the synthesized app', () => {
     });
   });
 
-  test.each(sources.map((source) => [source.key, source] as const))('%s keeps its ASL inline, as written', (key, source) => {
-    const [, stateMachine] = byType(key);
-    expect(typeof stateMachine.Properties.DefinitionString).toBe('string');
-    expect(JSON.parse(stateMachine.Properties.DefinitionString as string)).toEqual(JSON.parse(source.definition));
-  });
+  test.each(aslFiles.map((file) => [file.key, file] as const))(
+    '%s keeps every state of its ASL file, with its Wait seconds, task timeouts, retries and transitions',
+    (key, file) => {
+      const [, stateMachine] = byType(key);
+      expect(typeof stateMachine.Properties.DefinitionString).toBe('string');
+      const deployed = statesOf(JSON.parse(stateMachine.Properties.DefinitionString as string) as Json);
+      const written = statesOf(file.definition);
+      expect(Object.keys(deployed).sort()).toEqual(Object.keys(written).sort());
+      expect(timingFigures(deployed)).toEqual(timingFigures(written));
+      expect(deployed).toEqual(written);
+      // Every workflow waits for people: a file without any timeout figure would make this test vacuous.
+      expect(timingFigures(written).some((figure) => figure.includes('TimeoutSeconds='))).toBe(true);
+    },
+  );
+
+  test.each(aslFiles.map((file) => [file.key, file] as const))(
+    '%s resolves each placeholder of its ASL file to the resource it names',
+    (key, file) => {
+      const [, stateMachine] = byType(key);
+      const deployed = JSON.parse(stateMachine.Properties.DefinitionString as string) as Json;
+      const substitutions = stateMachine.Properties.DefinitionSubstitutions as Json;
+      const occurrences = placeholderOccurrences(file.definition);
+      expect(occurrences.length).toBeGreaterThan(0);
+      for (const { path, value, name } of occurrences) {
+        expect({ path, value: valueAt(deployed, path) }).toEqual({ path, value });
+        const resolved = substitutions[name];
+        const functionName = /^(.+)FunctionArn$/.exec(name)?.[1];
+        if (functionName !== undefined) {
+          expect({ name, resolved }).toEqual({ name, resolved: { 'Fn::GetAtt': [lambdaNamed(`loket-${kebabCase(functionName)}`), 'Arn'] } });
+        } else if (name === 'TableName') {
+          expect(JSON.stringify(resolved)).toMatch(/Fn::ImportValue.*LoketStateful.*Table/);
+        } else if (name === 'EventBusName') {
+          expect(JSON.stringify(resolved)).toMatch(/Fn::ImportValue.*LoketStateful.*EventBus/);
+        } else {
+          throw new Error(`${key} uses placeholder \${${name}} that this test does not know`);
+        }
+      }
+    },
+  );
 
   test.each(sources.map((source) => [source.key, source] as const))(
     '%s substitutes exactly the placeholders it uses, each with the right resource',
