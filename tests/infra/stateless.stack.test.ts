@@ -1,5 +1,6 @@
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { apiFunctions, functions, stepFunctions } from '../../functions/app.declaration';
+import { functionEnvironment } from '../../infra/deployment';
 import { loadWorkflowSources } from '../../workflows/definitions';
 import {
   actionsOf,
@@ -47,6 +48,15 @@ describe('functions', () => {
       expect(fn.Metadata['aws:asset:is-bundled']).toBe(true);
     },
   );
+
+  test.each(functions.map((fn) => [fn.name, fn] as const))("%s gets exactly the environment the deployment model gives it on AWS", (name, declaration) => {
+    const variables = template.Resources[functionLogicalId(template, name)].Properties.Environment.Variables as Json;
+    const modelled = functionEnvironment(declaration, { host: 'aws', tableName: 'table', documentsBucket: 'bucket', stateMachineArns: '{}' });
+    expect(Object.keys(variables).sort()).toEqual(Object.keys(modelled).sort());
+    for (const [variable, value] of Object.entries(modelled)) {
+      if (!['TABLE_NAME', 'DOCUMENTS_BUCKET', 'STATE_MACHINE_ARNS'].includes(variable)) expect({ variable, value: variables[variable] }).toEqual({ variable, value });
+    }
+  });
 
   test.each(functions.map((fn) => [fn.name]))('%s logs to its own log group with a retention', (name) => {
     const fn = template.Resources[functionLogicalId(template, name)];
