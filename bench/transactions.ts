@@ -3,7 +3,7 @@ import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { byOwner, keys } from '../functions/adapters/table-keys';
 import { inszCheckDigits, kboCheckDigits } from '../functions/domain/identifiers';
 import type { TransactionType } from '../functions/domain/transaction-type';
-import { transactionTypes } from '../workflows/catalogue';
+import { catalogue } from '../functions/catalogue/catalogue';
 import type { DevSigningKey } from '../infra/local/dev-keys';
 import { signDevToken } from '../infra/local/dev-keys';
 import { localCredentials, localRegion } from '../infra/local/local-network';
@@ -36,7 +36,7 @@ export interface Tokens {
 /** Every role a type declares, so that one clerk token can work every task. */
 export function allRoles(): string[] {
   const roles = new Set<string>(['clerk']);
-  for (const type of transactionTypes) {
+  for (const type of catalogue.all()) {
     for (const role of type.roles) roles.add(role);
     for (const task of Object.values(type.tasks)) roles.add(task.role);
   }
@@ -199,7 +199,7 @@ export class Driver {
       this.table.send(
         new QueryCommand({
           TableName: this.options.tableName,
-          IndexName: byOwner.index,
+          IndexName: byOwner.index.name,
           KeyConditionExpression: 'GSI2PK = :pk',
           ExpressionAttributeValues: { ':pk': byOwner.tasksPartition(caseId) },
         }),
@@ -283,4 +283,5 @@ export function percentile(values: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
 }
 
-export { transactionTypes };
+/** Every published type, for the benchmarks to submit. */
+export const transactionTypes = catalogue.all();

@@ -3,8 +3,8 @@ import { ExecutionAlreadyExists, SFNClient, StartExecutionCommand } from '@aws-s
 import { DynamoDBDocumentClient, GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { byDueDay } from '../../functions/adapters/table-keys';
 import type { Case } from '../../functions/domain/case';
-import type { WorkflowInput } from '../../functions/use-cases/submit-case';
-import { findTransactionType } from '../../workflows/catalogue';
+import type { WorkflowInput } from '../../functions/ports/workflow-engine.port';
+import { catalogue } from '../../functions/catalogue/catalogue';
 import { localCredentials, localRegion } from './local-network';
 
 export interface RecoveryOptions {
@@ -44,14 +44,14 @@ export async function resumeOpenCases(options: RecoveryOptions): Promise<Recover
     let startKey: Record<string, unknown> | undefined;
     do {
       const page = await documents.send(
-        new ScanCommand({ TableName: options.tableName, IndexName: byDueDay.index, ExclusiveStartKey: startKey }),
+        new ScanCommand({ TableName: options.tableName, IndexName: byDueDay.index.name, ExclusiveStartKey: startKey }),
       );
       startKey = page.LastEvaluatedKey;
       for (const entry of page.Items ?? []) {
         const { Item } = await documents.send(new GetCommand({ TableName: options.tableName, Key: { PK: entry.PK, SK: entry.SK }, ConsistentRead: true }));
         if (!Item) continue;
         const item = Item as Case;
-        const type = findTransactionType(item.type.key);
+        const type = catalogue.find(item.type.key);
         const stateMachineArn = options.stateMachineArns[item.type.key];
         if (!type || !stateMachineArn) {
           skipped.push({ caseId: item.id, reason: `no workflow for transaction type '${item.type.key}'` });
