@@ -24,8 +24,14 @@ export interface FunctionDeclaration extends FunctionAccess {
   /** Handler module, relative to the project root; it exports `handler`. */
   readonly entry: string;
   readonly description: string;
-  /** An API function serves routes; a step function is called by workflows. */
-  readonly kind: 'api' | 'step';
+  /**
+   * An API function serves routes; a step function is called by workflows; the stream
+   * function is fed the table's new items (the outbox); a scheduled function runs every
+   * `everyMinutes`.
+   */
+  readonly kind: 'api' | 'step' | 'stream' | 'scheduled';
+  /** How often a scheduled function runs. */
+  readonly everyMinutes?: number;
   readonly routes?: readonly RouteDeclaration[];
 }
 
@@ -100,7 +106,35 @@ function apiFunction(contract: RouteContract): FunctionDeclaration {
   };
 }
 
-export const functions: readonly FunctionDeclaration[] = [...routes.map(apiFunction), ...steps];
+/** What keeps the case store and the workflows together: the outbox dispatcher and the reconciler. */
+const operations: readonly FunctionDeclaration[] = [
+  {
+    name: 'dispatch-outbox',
+    entry: 'functions/outbox/dispatch-outbox.handler.ts',
+    description: "Delivers the outbox's effects to the workflows (start, task and message results, stop), fed by the table's stream",
+    kind: 'stream',
+    table: 'readWrite',
+    startsExecutions: true,
+    sendsTaskResults: true,
+    stopsExecutions: true,
+    timeoutSeconds: 60,
+  },
+  {
+    name: 'reconcile',
+    entry: 'functions/operations/reconcile.handler.ts',
+    description: 'Reconciles open cases with their workflows: starts missing executions, flags ended ones, redelivers stale outbox items, counts overdue cases',
+    kind: 'scheduled',
+    everyMinutes: 5,
+    table: 'readWrite',
+    startsExecutions: true,
+    sendsTaskResults: true,
+    stopsExecutions: true,
+    timeoutSeconds: 300,
+    memorySize: 512,
+  },
+];
+
+export const functions: readonly FunctionDeclaration[] = [...routes.map(apiFunction), ...steps, ...operations];
 
 /** `look-up-person` → `LookUpPerson`: how kebab-case names become CDK ids and placeholder names. */
 export function pascalCase(kebab: string): string {
@@ -121,6 +155,8 @@ export type ResourcePlaceholder = (typeof resourcePlaceholders)[number];
 
 export const stepFunctions = functions.filter((fn) => fn.kind === 'step');
 export const apiFunctions = functions.filter((fn) => fn.kind === 'api');
+export const streamFunctions = functions.filter((fn) => fn.kind === 'stream');
+export const scheduledFunctions = functions.filter((fn) => fn.kind === 'scheduled');
 
 /** Every placeholder a workflow definition may use. */
 export const knownPlaceholders: readonly string[] = [

@@ -17,7 +17,7 @@ const gsi = (n: number): IndexKeys => ({ name: `GSI${n}`, partitionKey: `GSI${n}
 export const tableKeys = { partitionKey: 'PK', sortKey: 'SK' } as const;
 
 /** What a case search result shows; the indexes that only serve searches copy just these. */
-export const caseSummaryAttributes = ['id', 'number', 'tenant', 'type', 'applicant', 'status', 'createdAt', 'updatedAt', 'dueAt'] as const;
+export const caseSummaryAttributes = ['id', 'number', 'tenant', 'type', 'applicant', 'status', 'createdAt', 'updatedAt', 'dueAt', 'attention'] as const;
 
 export const keys = {
   case: (id: string) => ({ PK: `CASE#${id}`, SK: 'CASE' }),
@@ -27,6 +27,9 @@ export const keys = {
   task: (id: string) => ({ PK: `TASK#${id}`, SK: 'TASK' }),
   messageWait: (caseId: string, name: string) => ({ PK: `CASE#${caseId}`, SK: `AWAIT#${name}` }),
   messageWaitPrefix: 'AWAIT#',
+  /** An undelivered effect of a change to the case: its outbox item, in the case's own partition. */
+  outbox: (caseId: string, id: string) => ({ PK: `CASE#${caseId}`, SK: `OUTBOX#${id}` }),
+  outboxPrefix: 'OUTBOX#',
   caseNumberCounter: (tenant: string, year: number) => ({ PK: `COUNTER#${tenant}#${year}`, SK: 'CASENO' }),
   tenant: (id: string) => ({ PK: `TENANT#${id}`, SK: 'TENANT' }),
   /** A submission's Idempotency-Key, scoped to its tenant. */
@@ -69,6 +72,13 @@ export const byDueDay = {
   cases: (dueAt: string, id: string) => ({ GSI3PK: `DUE#${dueAt.slice(0, 10)}`, GSI3SK: `${dueAt}#${id}` }),
 } as const;
 
+/** GSI6: a tenant's open cases that need an operator, longest waiting first. Sparse: only flagged cases are in it. */
+export const byAttention = {
+  index: gsi(6),
+  partition: (tenant: string) => `TENANT#${tenant}#ATTENTION`,
+  cases: (tenant: string, since: string, id: string) => ({ GSI6PK: `TENANT#${tenant}#ATTENTION`, GSI6SK: `${since}#${id}` }),
+} as const;
+
 /** GSI4 and GSI5: a tenant's cases by type, and all its cases, each in order of submission. */
 export const bySubmission = {
   typeIndex: gsi(4),
@@ -87,7 +97,7 @@ export const bySubmission = {
 export const keyAttributes = [
   tableKeys.partitionKey,
   tableKeys.sortKey,
-  ...[byStatus.index, byOwner.index, byDueDay.index, bySubmission.typeIndex, bySubmission.allIndex].flatMap((index) => [index.partitionKey, index.sortKey]),
+  ...[byStatus.index, byOwner.index, byDueDay.index, bySubmission.typeIndex, bySubmission.allIndex, byAttention.index].flatMap((index) => [index.partitionKey, index.sortKey]),
   'entity',
 ];
 

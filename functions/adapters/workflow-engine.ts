@@ -1,10 +1,19 @@
-import { ExecutionAlreadyExists, SendTaskSuccessCommand, SFNServiceException, StartExecutionCommand, StopExecutionCommand } from '@aws-sdk/client-sfn';
+import { DescribeExecutionCommand, ExecutionAlreadyExists, SendTaskSuccessCommand, SFNServiceException, StartExecutionCommand, StopExecutionCommand } from '@aws-sdk/client-sfn';
 import type { SFNClient } from '@aws-sdk/client-sfn';
-import type { WorkflowEngine } from '../ports/workflow-engine.port';
+import type { ExecutionState, WorkflowEngine } from '../ports/workflow-engine.port';
 import { StepNoLongerWaits } from '../ports/workflow-engine.port';
 
 /** Step Functions' answers to a task result that nobody waits for any more. */
 const noLongerWaiting = new Set(['TaskTimedOut', 'TaskDoesNotExist', 'InvalidToken']);
+
+const states: Record<string, ExecutionState> = {
+  RUNNING: 'running',
+  PENDING_REDRIVE: 'running',
+  SUCCEEDED: 'succeeded',
+  FAILED: 'failed',
+  TIMED_OUT: 'timed-out',
+  ABORTED: 'aborted',
+};
 
 /** Parses the map of transaction type key to state machine ARN that the host configures. */
 export function parseStateMachineArns(json: string, variable: string): Record<string, string> {
@@ -49,6 +58,18 @@ export function stepFunctionsEngine(client: SFNClient, stateMachineArns: () => R
         await client.send(new StopExecutionCommand({ executionArn: executionId, error: 'CaseClosed', cause }));
       } catch (error) {
         if ((error as Error).name === 'ExecutionDoesNotExist') return;
+        throw error;
+      }
+    },
+
+    async describe(executionId) {
+      try {
+        const { status } = await client.send(new DescribeExecutionCommand({ executionArn: executionId }));
+        const state = status === undefined ? undefined : states[status];
+        if (!state) throw new Error(`execution ${executionId} has an unknown status '${String(status)}'`);
+        return state;
+      } catch (error) {
+        if ((error as Error).name === 'ExecutionDoesNotExist') return 'missing';
         throw error;
       }
     },

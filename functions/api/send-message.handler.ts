@@ -1,12 +1,10 @@
-import { workflowEngine } from '../adapters/step-functions';
-import { powertoolsTelemetry } from '../commons/telemetry';
 import { deliverMessage } from '../use-cases/deliver-message';
 import { caseActionDependencies } from './case-actions.wiring';
 import { routeHandler } from './http';
 import * as routes from './routes';
 import { caseView } from './views';
 
-const deliver = deliverMessage({ ...caseActionDependencies, workflows: workflowEngine, telemetry: powertoolsTelemetry });
+const deliver = deliverMessage(caseActionDependencies);
 
 /** 202: the message is delivered; the workflow goes on asynchronously. */
 export const handler = routeHandler(routes.sendMessage, async ({ caller, path, body, language }) => {

@@ -2,5 +2,14 @@
  * The custom metrics the handlers publish (Powertools Metrics, EMF, namespace `Loket`) with
  * the transaction type as dimension; the CDK dashboard graphs the same names.
  */
-export const caseMetricNames = { submitted: 'CasesSubmitted', completed: 'CasesCompleted', failed: 'CasesFailed' } as const;
+export const caseMetricNames = {
+  submitted: 'CasesSubmitted',
+  completed: 'CasesCompleted',
+  failed: 'CasesFailed',
+  needsAttention: 'CasesNeedingAttention',
+  overdue: 'CasesOverdue',
+} as const;
+
+/** The overdue count is published per tenant as well, so that an alarm can name the municipality. */
+export const tenantMetricDimension = 'tenant';
 export const caseMetricDimension = 'transactionType';

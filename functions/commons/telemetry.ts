@@ -1,6 +1,6 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Clock, Telemetry } from '../ports/services.port';
-import { caseMetricDimension, caseMetricNames } from './metric-names';
+import { caseMetricDimension, caseMetricNames, tenantMetricDimension } from './metric-names';
 import { logger, metrics } from './powertools';
 
 /** Counts as EMF metrics with the transaction type as dimension; warnings go to the structured log. */
@@ -15,6 +15,16 @@ export const powertoolsTelemetry: Telemetry = {
   },
   warn(message, fields) {
     logger.warn(message, { ...fields });
+  },
+  caseNeedsAttention(typeKey) {
+    metrics.addDimension(caseMetricDimension, typeKey);
+    metrics.addMetric(caseMetricNames.needsAttention, MetricUnit.Count, 1);
+  },
+  overdueCases(tenant, typeKey, count) {
+    // One EMF document per tenant and type: the dimensions of a single document are shared by its metrics.
+    const single = metrics.singleMetric();
+    single.addDimensions({ [caseMetricDimension]: typeKey, [tenantMetricDimension]: tenant });
+    single.addMetric(caseMetricNames.overdue, MetricUnit.Count, count);
   },
 };
 

@@ -82,8 +82,39 @@ export interface Case {
   readonly extensions?: readonly Extension[];
   /** Messages delivered to the workflow, kept so that a re-run of the workflow does not wait for them again. */
   readonly messages?: readonly DeliveredMessage[];
+  /** Set while the case needs an operator: its workflow ended or cannot be started, and it is not closed. */
+  readonly attention?: Attention;
   /** Optimistic-locking version: every saved change increments it by one. */
   readonly version: number;
+}
+
+/** Why an open case needs an operator, and since when. */
+export interface Attention {
+  readonly reason: string;
+  readonly since: string;
+}
+
+/**
+ * Flags an open case for an operator (its workflow ended while it is open). A case flagged
+ * for the same reason already changes nothing (undefined); a closed case is never flagged.
+ */
+export function flagAttention(subject: Case, type: TransactionType, reason: string, actor: Actor, now: Date): { case: Case; audit: AuditDraft } | undefined {
+  if (isClosed(subject, type) || subject.attention?.reason === reason) return undefined;
+  const at = now.toISOString();
+  return {
+    case: { ...subject, attention: { reason, since: at }, updatedAt: at },
+    audit: { action: 'case.needs-attention', actor, at, details: { reason } },
+  };
+}
+
+/** Clears the flag once the case's workflow runs again (an operator redrove it); a case without one changes nothing. */
+export function clearAttention(subject: Case, actor: Actor, now: Date): { case: Case; audit: AuditDraft } | undefined {
+  if (!subject.attention) return undefined;
+  const at = now.toISOString();
+  return {
+    case: { ...subject, attention: undefined, updatedAt: at },
+    audit: { action: 'case.attention-cleared', actor, at, details: { reason: subject.attention.reason } },
+  };
 }
 
 export function caseNumber(tenant: string, year: number, sequence: number): string {

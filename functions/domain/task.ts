@@ -84,11 +84,21 @@ export interface Completion {
   readonly data?: Readonly<Record<string, unknown>>;
 }
 
-/** Completes an active task with one of its allowed outcomes, by someone holding its role. */
-export function completeTask(task: Task, completion: Completion): { task: Task; audit: AuditDraft } {
+/** Whether a completion repeats the one that completed the task: same person, same outcome (a client's retry). */
+export function isRepeatedCompletion(task: Task, completion: Pick<Completion, 'outcome' | 'actor'>): boolean {
+  return task.status === 'completed' && task.completion?.by === actorName(completion.actor) && task.completion.outcome === completion.outcome;
+}
+
+/**
+ * Completes an active task with one of its allowed outcomes, by someone holding its role. The
+ * same completion repeated by the same person changes nothing (undefined); any other on a
+ * task no longer active is a conflict.
+ */
+export function completeTask(task: Task, completion: Completion): { task: Task; audit: AuditDraft } | undefined {
   if (!completion.actor.roles.includes(task.role)) {
     throw forbidden(`completing task '${task.name}' needs role '${task.role}'`);
   }
+  if (isRepeatedCompletion(task, completion)) return undefined;
   if (!isActive(task)) throw conflict(`task ${task.id} is already ${task.status}`);
   if (task.assignee !== undefined && task.assignee !== completion.actor.subject) {
     throw conflict(`task ${task.id} is claimed by someone else`);

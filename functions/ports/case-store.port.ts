@@ -1,5 +1,6 @@
 import type { AuditDraft, AuditEvent } from '../domain/audit';
 import type { Case } from '../domain/case';
+import type { Effect, OutboxItem } from '../domain/effect';
 import type { MessageWait } from '../domain/message-wait';
 import type { Task, TaskStatus } from '../domain/task';
 
@@ -23,6 +24,8 @@ export interface CaseChange {
   readonly awaitMessage?: MessageWait;
   /** A message is delivered: its wait ends, provided it is still the same wait. */
   readonly deliverMessage?: MessageWait;
+  /** What must follow in the workflow: written to the outbox in the same transaction. */
+  readonly effects?: readonly Effect[];
 }
 
 /** What a use case decided about a case: what to write, and what to answer. */
@@ -73,11 +76,19 @@ export interface CaseStore {
    * Writes a new case with its number, its first audit event and its Idempotency-Key, all or
    * nothing; throws IdempotencyKeyTaken when a concurrent request holds the key.
    */
-  create(subject: Case, audit: AuditDraft, idempotency?: IdempotencyRecord): Promise<void>;
+  create(subject: Case, audit: AuditDraft, idempotency?: IdempotencyRecord, effects?: readonly Effect[]): Promise<void>;
   getTask(id: string): Promise<Task | undefined>;
   tasksOfCase(caseId: string): Promise<Task[]>;
   messageWait(caseId: string, name: string): Promise<MessageWait | undefined>;
   messageWaitsOf(caseId: string): Promise<MessageWait[]>;
+}
+
+/** The effects written with case changes that have not been delivered yet. */
+export interface Outbox {
+  /** A case's undelivered effects, oldest first. */
+  pendingOf(caseId: string): Promise<OutboxItem[]>;
+  /** Marks an item delivered (removes it); an item removed before is no error. */
+  delivered(item: OutboxItem): Promise<void>;
 }
 
 /** The Idempotency-Keys a tenant's submissions used. */
@@ -92,7 +103,7 @@ export interface Page<T> {
 }
 
 /** A case as the search indexes hold it. */
-export type CaseSummary = Pick<Case, 'id' | 'number' | 'tenant' | 'type' | 'applicant' | 'status' | 'createdAt' | 'updatedAt' | 'dueAt'>;
+export type CaseSummary = Pick<Case, 'id' | 'number' | 'tenant' | 'type' | 'applicant' | 'status' | 'createdAt' | 'updatedAt' | 'dueAt' | 'attention'>;
 
 export interface CaseQuery {
   readonly tenant: string;
@@ -117,4 +128,8 @@ export interface CaseReads {
   searchCases(query: CaseQuery): Promise<Page<CaseSummary>>;
   /** A case's audit trail in order. */
   history(caseId: string): Promise<AuditEvent[]>;
+  /** Every open case, across tenants, a page at a time (for the reconciler; not a request path). */
+  openCases(after: string | undefined, limit: number): Promise<Page<CaseSummary>>;
+  /** A tenant's open cases that need an operator, longest waiting first. */
+  casesNeedingAttention(query: { tenant: string; limit: number; after?: string }): Promise<Page<CaseSummary>>;
 }

@@ -25,4 +25,8 @@ export interface Telemetry {
   /** A case reached a final status. */
   caseClosed(typeKey: string, status: string): void;
   warn(message: string, fields: Readonly<Record<string, string | number | boolean>>): void;
+  /** A case's workflow ended while the case is open. */
+  caseNeedsAttention(typeKey: string): void;
+  /** How many open cases of a tenant's type are past their due date, as the reconciler counted them. */
+  overdueCases(tenant: string, typeKey: string, count: number): void;
 }

@@ -15,6 +15,9 @@ export class StepNoLongerWaits extends Error {
   }
 }
 
+/** Where a case's execution stands; `missing` when it was never started. */
+export type ExecutionState = 'running' | 'succeeded' | 'failed' | 'timed-out' | 'aborted' | 'missing';
+
 /** The engine that runs the transaction types' workflows (Step Functions on both hosts). */
 export interface WorkflowEngine {
   /** The id the engine gives a case's execution; the case records it when it is opened. */
@@ -23,6 +26,8 @@ export interface WorkflowEngine {
   start(typeKey: string, caseId: string, input: WorkflowInput): Promise<string>;
   /** Stops an execution; one that already ended is left as it is. */
   stop(executionId: string, cause: string): Promise<void>;
+  /** Where an execution stands. */
+  describe(executionId: string): Promise<ExecutionState>;
   /** Resumes a waiting step with its result; throws StepNoLongerWaits when it waits no more. */
   resume(token: string, output: unknown): Promise<void>;
 }

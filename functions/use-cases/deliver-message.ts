@@ -6,9 +6,7 @@ import { permissions, requireRole } from '../domain/permissions';
 import { schemaValidator } from '../domain/transaction-type';
 import type { Catalogue } from '../ports/catalogue.port';
 import type { CaseStore } from '../ports/case-store.port';
-import type { Clock, Telemetry } from '../ports/services.port';
-import type { WorkflowEngine } from '../ports/workflow-engine.port';
-import { StepNoLongerWaits } from '../ports/workflow-engine.port';
+import type { Clock } from '../ports/services.port';
 import type { CaseOutcome } from './own-case';
 import { readOwnCase } from './own-case';
 
@@ -21,18 +19,17 @@ export interface DeliverMessageCommand {
 
 export interface DeliverMessageDependencies {
   readonly cases: Pick<CaseStore, 'get' | 'change' | 'messageWait'>;
-  readonly workflows: Pick<WorkflowEngine, 'resume'>;
   readonly catalogue: Catalogue;
   readonly clock: Clock;
-  readonly telemetry: Telemetry;
 }
 
 /**
  * Delivers a message to the workflow step of a case that waits for it:
  * 1. checks the type declares the message and validates its data;
  * 2. finds the waiting step; when none waits, the message is refused (409), not lost;
- * 3. ends the wait and records the delivery in one transaction (a concurrent delivery loses);
- * 4. resumes the step with the message (SendTaskSuccess).
+ * 3. ends the wait, records the delivery and hands the step the message (through the outbox)
+ *    in one transaction: a concurrent delivery loses, and a committed delivery always reaches
+ *    the step, or is recorded as undeliverable when the step no longer waits.
  */
 export function deliverMessage(deps: DeliverMessageDependencies) {
   return async (command: DeliverMessageCommand): Promise<CaseOutcome> => {
@@ -64,17 +61,11 @@ export function deliverMessage(deps: DeliverMessageDependencies) {
             details: { name, ...(resumed !== current ? { dueAt: resumed.dueAt, previousDueAt: current.dueAt } : {}) },
           },
           deliverMessage: wait,
+          effects: [{ kind: 'resume-step', caseId: current.id, token: wait.token, output: { ...delivered }, answers: { message: name } }],
         },
         result: (changed) => changed,
       };
     });
-    try {
-      await deps.workflows.resume(wait.token, delivered);
-    } catch (error) {
-      if (!(error instanceof StepNoLongerWaits)) throw error;
-      deps.telemetry.warn('Message delivered to a step that no longer waits', { caseId: subject.id, name, reason: error.reason });
-      throw conflict(`the step of case ${subject.number} no longer waits for message '${name}'`);
-    }
     return { case: saved, type };
   };
 }

@@ -8,7 +8,6 @@ import type { TransactionType } from '../domain/transaction-type';
 import type { Catalogue } from '../ports/catalogue.port';
 import type { CaseChange, CaseStore } from '../ports/case-store.port';
 import type { Clock } from '../ports/services.port';
-import type { WorkflowEngine } from '../ports/workflow-engine.port';
 import type { CaseOutcome } from './own-case';
 import { readOwnCase } from './own-case';
 
@@ -69,14 +68,13 @@ export function extendCase(deps: CaseActionDependencies) {
 
 export interface WithdrawCaseDependencies extends CaseActionDependencies {
   readonly cases: Pick<CaseStore, 'get' | 'change' | 'tasksOfCase'>;
-  readonly workflows: Pick<WorkflowEngine, 'stop'>;
 }
 
 /**
  * Withdraws a case for the applicant:
  * 1. closes it as `withdrawn` and cancels its active tasks as they are when it is written (each
  *    conditioned on its state as read), with the audit event, in one transaction;
- * 2. stops its workflow execution (one that already ended is left alone).
+ * 2. stops its workflow execution through the outbox, in the same transaction.
  */
 export function withdrawCase(deps: WithdrawCaseDependencies) {
   return async (command: CaseActionCommand): Promise<CaseOutcome> => {
@@ -90,10 +88,10 @@ export function withdrawCase(deps: WithdrawCaseDependencies) {
       const change: CaseChange = {
         ...withdraw(current, type, { actor: command.caller, now, reason: command.reason }),
         tasks: active.map((task) => ({ task: cancelTask(task), expect: task })),
+        effects: [{ kind: 'stop-workflow', caseId: current.id, executionId: current.executionArn, cause: `Withdrawn by ${command.caller.subject}` }],
       };
       return { change, result: (saved) => saved };
     });
-    await deps.workflows.stop(withdrawn.executionArn, `Withdrawn by ${command.caller.subject}`);
     return { case: withdrawn, type };
   };
 }

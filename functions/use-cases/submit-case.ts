@@ -4,7 +4,6 @@ import type { Caller } from '../domain/actor';
 import type { Applicant } from '../domain/applicant';
 import { applicantKind } from '../domain/applicant';
 import { addDays, brusselsDate } from '../domain/calendar';
-import type { Case } from '../domain/case';
 import { caseNumber, openCase } from '../domain/case';
 import { fieldErrors, forbidden, notFound, TransientError, unprocessable, validationError } from '../domain/errors';
 import { permissions, requireRole } from '../domain/permissions';
@@ -13,7 +12,7 @@ import type { Catalogue } from '../ports/catalogue.port';
 import type { CaseStore, IdempotencyRecord, IdempotencyStore } from '../ports/case-store.port';
 import { IdempotencyKeyTaken } from '../ports/case-store.port';
 import type { Clock, Telemetry, TenantDirectory } from '../ports/services.port';
-import type { WorkflowEngine, WorkflowInput } from '../ports/workflow-engine.port';
+import type { WorkflowEngine } from '../ports/workflow-engine.port';
 import type { CaseOutcome } from './own-case';
 
 /** How long an Idempotency-Key is remembered: a day, as payment APIs commonly do. */
@@ -37,7 +36,7 @@ export interface SubmitCaseDependencies {
   readonly cases: Pick<CaseStore, 'get' | 'create' | 'nextNumberSequence'>;
   readonly idempotency: IdempotencyStore;
   readonly tenants: TenantDirectory;
-  readonly workflows: Pick<WorkflowEngine, 'start' | 'executionIdFor'>;
+  readonly workflows: Pick<WorkflowEngine, 'executionIdFor'>;
   readonly catalogue: Catalogue;
   readonly clock: Clock;
   readonly telemetry: Telemetry;
@@ -48,11 +47,6 @@ function fingerprint(command: SubmitCaseCommand): string {
   return createHash('sha256').update(JSON.stringify([command.type, command.applicant, command.data])).digest('hex');
 }
 
-/** The input every workflow receives. */
-export function workflowInputOf(subject: Case): WorkflowInput {
-  return { caseId: subject.id, tenant: subject.tenant, type: subject.type.key, applicant: subject.applicant, data: subject.data };
-}
-
 /**
  * Submits a case for the caller's tenant:
  * 1. with an Idempotency-Key seen before, answers with that key's case (or 422 if the request differs);
@@ -60,9 +54,9 @@ export function workflowInputOf(subject: Case): WorkflowInput {
  * 3. validates `data` against the type's input schema;
  * 4. checks that the tenant is onboarded;
  * 5. hands out the case number and computes the legal deadline (Europe/Brussels);
- * 6. writes the case, its number, its first audit event and its Idempotency-Key in one
- *    transaction: of concurrent requests with one key exactly one creates the case;
- * 7. starts the workflow, named after the case id, so a repeated start cannot run it twice.
+ * 6. writes the case, its number, its first audit event, its Idempotency-Key and the start of
+ *    its workflow (to the outbox) in one transaction: of concurrent requests with one key
+ *    exactly one creates the case, and a committed case always gets its workflow.
  */
 export function submitCase(deps: SubmitCaseDependencies) {
   /** The record of the concurrent request that won the key; its transaction may need a moment to become visible. */
@@ -81,8 +75,6 @@ export function submitCase(deps: SubmitCaseDependencies) {
     }
     const existing = await deps.cases.get(record.caseId);
     if (!existing) throw notFound(`case ${record.caseId}`);
-    // The first request may have stopped between its write and the start: starting again is harmless.
-    await deps.workflows.start(existing.type.key, existing.id, workflowInputOf(existing));
     return { case: existing, type: deps.catalogue.ofCase(existing), replayed: true };
   }
 
@@ -134,13 +126,12 @@ export function submitCase(deps: SubmitCaseDependencies) {
         ? undefined
         : { tenant: tenant.id, key, requestHash, caseId: id, expiresAt: Math.floor(now.getTime() / 1000) + idempotencyWindowSeconds };
     try {
-      await deps.cases.create(opened.case, opened.audit, idempotency);
+      await deps.cases.create(opened.case, opened.audit, idempotency, [{ kind: 'start-workflow', caseId: id }]);
     } catch (error) {
       if (error instanceof IdempotencyKeyTaken && key !== undefined) return replay(await winnerOf(caller.tenant, key), requestHash);
       throw error;
     }
 
-    await deps.workflows.start(type.key, id, workflowInputOf(opened.case));
     deps.telemetry.caseSubmitted(type.key);
     return { case: opened.case, type, replayed: false };
   };

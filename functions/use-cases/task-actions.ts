@@ -1,11 +1,9 @@
 import type { Caller } from '../domain/actor';
-import { conflict, notFound } from '../domain/errors';
+import { notFound } from '../domain/errors';
 import type { Task } from '../domain/task';
 import { claimTask as claim, completeTask as complete, taskResultOf } from '../domain/task';
 import type { CaseStore } from '../ports/case-store.port';
-import type { Clock, Telemetry } from '../ports/services.port';
-import type { WorkflowEngine } from '../ports/workflow-engine.port';
-import { StepNoLongerWaits } from '../ports/workflow-engine.port';
+import type { Clock } from '../ports/services.port';
 
 const taskIdPattern = /^[0-9A-HJKMNP-TV-Z]{26}$/;
 
@@ -61,26 +59,24 @@ export interface CompleteTaskCommand {
 
 export interface CompleteTaskDependencies {
   readonly cases: Pick<CaseStore, 'getTask' | 'change'>;
-  readonly workflows: Pick<WorkflowEngine, 'resume'>;
   readonly clock: Clock;
-  readonly telemetry: Telemetry;
 }
 
 /**
  * Completes a task for a clerk:
  * 1. finds the task within the caller's tenant (another tenant's task does not exist for them);
- * 2. checks role, state and outcome (the domain rule);
- * 3. writes the completed task, the case's version and the audit event in one transaction,
- *    under the condition that the task is exactly as it was read (status, assignee and the
- *    token of the step that waits): of concurrent completions, or a completion racing a
- *    re-run of the step, one wins;
- * 4. resumes the waiting workflow step with the outcome (SendTaskSuccess).
+ * 2. checks role, state and outcome (the domain rule); the same completion repeated by the
+ *    same clerk (a retry) answers the completed task again and changes nothing;
+ * 3. writes the completed task, the case's version, the audit event and the outcome for the
+ *    waiting step (through the outbox) in one transaction, under the condition that the task
+ *    is exactly as it was read (status, assignee and the token of the step that waits): of
+ *    concurrent completions, or a completion racing a re-run of the step, one wins.
  */
 export function completeTask(deps: CompleteTaskDependencies) {
   return async (command: CompleteTaskCommand): Promise<Task> => {
     const task = await readOwnTask(deps.cases, command.caller, command.taskId);
     const now = deps.clock.now();
-    const completed = await deps.cases.change(task.caseId, (current) => {
+    return deps.cases.change(task.caseId, (current) => {
       const done = complete(task, {
         outcome: command.outcome,
         actor: command.caller,
@@ -88,15 +84,12 @@ export function completeTask(deps: CompleteTaskDependencies) {
         reason: command.reason ?? command.auditReason,
         data: command.data,
       });
-      return { change: { case: current, audit: done.audit, tasks: [{ task: done.task, expect: task }] }, result: () => done.task };
+      if (!done) return { result: () => task };
+      const effect = { kind: 'resume-step', caseId: task.caseId, token: task.token, output: { ...taskResultOf(done.task.completion!) }, answers: { task: task.id } } as const;
+      return {
+        change: { case: current, audit: done.audit, tasks: [{ task: done.task, expect: task }], effects: [effect] },
+        result: () => done.task,
+      };
     });
-    try {
-      await deps.workflows.resume(task.token, taskResultOf(completed.completion!));
-    } catch (error) {
-      if (!(error instanceof StepNoLongerWaits)) throw error;
-      deps.telemetry.warn('Completed task whose workflow step no longer waits', { taskId: task.id, reason: error.reason });
-      throw conflict(`task ${task.id} is no longer awaited by its workflow (${error.reason}); its deadline has passed`);
-    }
-    return completed;
   };
 }

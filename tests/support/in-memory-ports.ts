@@ -12,13 +12,16 @@
  *   already held is IdempotencyKeyTaken.
  * - the read side merges a tenant's role/status inboxes by due date and pages searches by
  *   the same sort keys as the indexes.
+ * - a change's and a creation's effects go to the outbox in the same commit, with ULID ids.
  * Tests steer races through `beforeCommit`, which runs between `decide` and the write.
  */
+import { monotonicFactory } from 'ulid';
 import { applicantId } from '../../functions/domain/applicant';
 import type { Caller } from '../../functions/domain/actor';
 import type { AuditDraft, AuditEvent } from '../../functions/domain/audit';
 import { chainEvent, genesisHash } from '../../functions/domain/audit';
 import type { Case, CaseDocument, DocumentFile } from '../../functions/domain/case';
+import type { Effect, OutboxItem } from '../../functions/domain/effect';
 import { caseNumber, openCase } from '../../functions/domain/case';
 import { catalogue } from '../../functions/catalogue/catalogue';
 import { openTask } from '../../functions/domain/task';
@@ -34,11 +37,14 @@ import type {
   Decision,
   IdempotencyRecord,
   IdempotencyStore,
+  Outbox,
   Page,
 } from '../../functions/ports/case-store.port';
 import { IdempotencyKeyTaken } from '../../functions/ports/case-store.port';
 import type { Clock, DocumentFiling, Telemetry, TenantDirectory } from '../../functions/ports/services.port';
-import type { WorkflowEngine, WorkflowInput } from '../../functions/ports/workflow-engine.port';
+import type { ExecutionState, WorkflowEngine, WorkflowInput } from '../../functions/ports/workflow-engine.port';
+import type { Delivery } from '../../functions/use-cases/deliver-effect';
+import { deliverEffect } from '../../functions/use-cases/deliver-effect';
 
 const clone = <T>(value: T): T => structuredClone(value);
 const yieldTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
@@ -46,7 +52,11 @@ const yieldTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 /** What happens between a change's decision and its write: the moment another request can slip in. */
 export type BeforeCommit = (caseId: string, attempt: number) => void | Promise<void>;
 
-export interface InMemoryCaseStore extends CaseStore, IdempotencyStore, CaseReads {
+export interface InMemoryCaseStore extends CaseStore, IdempotencyStore, CaseReads, Outbox {
+  /** Undelivered effects, by outbox id. */
+  readonly outbox: Map<string, OutboxItem>;
+  /** The effects written so far, delivered or not, in order. */
+  readonly effectsWritten: Effect[];
   readonly cases: Map<string, Case>;
   readonly tasks: Map<string, Task>;
   readonly waits: Map<string, MessageWait>;
@@ -73,8 +83,8 @@ const waitKey = (caseId: string, name: string) => `${caseId}#${name}`;
 const keyOf = (tenant: string, key: string) => `${tenant}#${key}`;
 
 function summaryOf(subject: Case): CaseSummary {
-  const { id, number, tenant, type, applicant, status, createdAt, updatedAt, dueAt } = subject;
-  return { id, number, tenant, type, applicant, status, createdAt, updatedAt, dueAt };
+  const { id, number, tenant, type, applicant, status, createdAt, updatedAt, dueAt, attention } = subject;
+  return { id, number, tenant, type, applicant, status, createdAt, updatedAt, dueAt, ...(attention ? { attention } : {}) };
 }
 
 function page<T>(sorted: ReadonlyArray<{ sortKey: string; item: T }>, after: string | undefined, limit: number): Page<T> {
@@ -96,6 +106,17 @@ export function inMemoryCaseStore(): InMemoryCaseStore {
   const idempotencyRecords = new Map<string, IdempotencyRecord>();
   const numbers = new Map<string, string>();
   const counters = new Map<string, number>();
+  const outbox = new Map<string, OutboxItem>();
+  const effectsWritten: Effect[] = [];
+  const outboxId = monotonicFactory();
+
+  function enqueue(caseId: string, effects: readonly Effect[] | undefined, at: string): void {
+    for (const effect of effects ?? []) {
+      const item: OutboxItem = { id: outboxId(Date.parse(at)), caseId, effect: clone(effect), createdAt: at };
+      outbox.set(item.id, item);
+      effectsWritten.push(clone(effect));
+    }
+  }
 
   function append(caseId: string, draft: AuditDraft): AuditEvent {
     const trail = events.get(caseId) ?? [];
@@ -117,6 +138,8 @@ export function inMemoryCaseStore(): InMemoryCaseStore {
     events,
     idempotencyRecords,
     numbers,
+    outbox,
+    effectsWritten,
     decideRuns: 0,
     commits: 0,
 
@@ -159,7 +182,7 @@ export function inMemoryCaseStore(): InMemoryCaseStore {
       return record && clone(record);
     },
 
-    async create(subject, audit, idempotency) {
+    async create(subject, audit, idempotency, effects) {
       await store.beforeCreate?.(clone(subject));
       if (cases.has(subject.id)) throw new Error(`case ${subject.id} exists`);
       if (numbers.has(subject.number)) throw new Error(`case number ${subject.number} is taken`);
@@ -168,6 +191,7 @@ export function inMemoryCaseStore(): InMemoryCaseStore {
       numbers.set(subject.number, subject.id);
       append(subject.id, audit);
       if (idempotency) idempotencyRecords.set(keyOf(idempotency.tenant, idempotency.key), clone(idempotency));
+      enqueue(subject.id, effects, audit.at);
       store.commits += 1;
     },
 
@@ -198,9 +222,18 @@ export function inMemoryCaseStore(): InMemoryCaseStore {
         for (const write of change.tasks ?? []) tasks.set(write.task.id, clone(write.task));
         if (change.awaitMessage) waits.set(waitKey(change.awaitMessage.caseId, change.awaitMessage.name), clone(change.awaitMessage));
         if (change.deliverMessage) waits.delete(waitKey(change.deliverMessage.caseId, change.deliverMessage.name));
+        enqueue(id, change.effects, change.audit.at);
         store.commits += 1;
         return decision.result(clone(changed));
       }
+    },
+
+    async pendingOf(caseId) {
+      return [...outbox.values()].filter((item) => item.caseId === caseId).sort((a, b) => (a.id < b.id ? -1 : 1)).map(clone);
+    },
+
+    async delivered(item) {
+      outbox.delete(item.id);
     },
 
     async getTask(id) {
@@ -252,6 +285,22 @@ export function inMemoryCaseStore(): InMemoryCaseStore {
     async history(caseId) {
       return clone(events.get(caseId) ?? []);
     },
+
+    async openCases(after, limit) {
+      const open = [...cases.values()]
+        .filter((subject) => subject.closedAt === undefined)
+        .map((subject) => ({ sortKey: `${subject.dueAt}#${subject.id}`, item: summaryOf(subject) }))
+        .sort(bySortKey);
+      return page(open, after, limit);
+    },
+
+    async casesNeedingAttention(query) {
+      const flagged = [...cases.values()]
+        .filter((subject) => subject.tenant === query.tenant && subject.closedAt === undefined && subject.attention)
+        .map((subject) => ({ sortKey: `${subject.attention!.since}#${subject.id}`, item: summaryOf(subject) }))
+        .sort(bySortKey);
+      return page(flagged, query.after, query.limit);
+    },
   };
   return store;
 }
@@ -268,6 +317,8 @@ export interface InMemoryWorkflowEngine extends WorkflowEngine {
   readonly resumes: Array<{ token: string; output: unknown }>;
   /** Makes every later resume with this token throw the error (it is not recorded as a resume). */
   failResume(token: string, error: Error): void;
+  /** Where each execution stands; an execution started here is running until a test says otherwise. */
+  readonly executions: Map<string, ExecutionState>;
 }
 
 export const executionIdFor = (typeKey: string, caseId: string) => `arn:aws:states:eu-west-1:000000000000:execution:loket-${typeKey}:${caseId}`;
@@ -281,10 +332,17 @@ export function inMemoryWorkflowEngine(): InMemoryWorkflowEngine {
     failResume(token, error) {
       failures.set(token, error);
     },
+    executions: new Map(),
     executionIdFor,
     async start(typeKey, caseId, input) {
+      const id = executionIdFor(typeKey, caseId);
+      if (engine.executions.has(id)) return id;
       engine.starts.push(clone({ typeKey, caseId, input }));
-      return executionIdFor(typeKey, caseId);
+      engine.executions.set(id, 'running');
+      return id;
+    },
+    async describe(executionId) {
+      return engine.executions.get(executionId) ?? 'missing';
     },
     async stop(executionId, cause) {
       engine.stops.push({ executionId, cause });
@@ -320,6 +378,8 @@ export interface TelemetryRecorder extends Telemetry {
   readonly submitted: string[];
   readonly closed: Array<{ typeKey: string; status: string }>;
   readonly warnings: Array<{ message: string; fields: Readonly<Record<string, string | number | boolean>> }>;
+  readonly needingAttention: string[];
+  readonly overdue: Array<{ tenant: string; typeKey: string; count: number }>;
 }
 
 export function telemetryRecorder(): TelemetryRecorder {
@@ -327,6 +387,8 @@ export function telemetryRecorder(): TelemetryRecorder {
     submitted: [],
     closed: [],
     warnings: [],
+    needingAttention: [],
+    overdue: [],
     caseSubmitted(typeKey) {
       recorder.submitted.push(typeKey);
     },
@@ -335,6 +397,12 @@ export function telemetryRecorder(): TelemetryRecorder {
     },
     warn(message, fields) {
       recorder.warnings.push({ message, fields: { ...fields } });
+    },
+    caseNeedsAttention(typeKey) {
+      recorder.needingAttention.push(typeKey);
+    },
+    overdueCases(tenant, typeKey, count) {
+      recorder.overdue.push({ tenant, typeKey, count });
     },
   };
   return recorder;
@@ -430,4 +498,29 @@ export function aTask(subject: Case, options: { id: string; name: string; token:
     token: options.token,
     now: options.now,
   }).task;
+}
+
+/**
+ * The outbox dispatcher over the doubles: delivers every pending effect with the real
+ * deliver-effect use case, as the stream-fed dispatcher does after a commit. Returns how
+ * each delivery ended; a delivery that throws stays pending and the error propagates.
+ */
+export function outboxDispatcher(store: InMemoryCaseStore, engine: InMemoryWorkflowEngine, clock: Clock, telemetry: Telemetry = telemetryRecorder()) {
+  const deliver = deliverEffect({ cases: store, outbox: store, workflows: engine, catalogue, clock, telemetry });
+  return async (): Promise<Delivery[]> => {
+    const deliveries: Delivery[] = [];
+    for (const item of [...store.outbox.values()].sort((a, b) => (a.id < b.id ? -1 : 1))) deliveries.push(await deliver(item));
+    return deliveries;
+  };
+}
+
+/** A use case followed by the dispatcher, whatever the use case answered: what a client sees, then what the workflow gets. */
+export function thenDispatch<C, R>(useCase: (command: C) => Promise<R>, dispatch: () => Promise<unknown>): (command: C) => Promise<R> {
+  return async (command) => {
+    try {
+      return await useCase(command);
+    } finally {
+      await dispatch();
+    }
+  };
 }

@@ -2,10 +2,11 @@ import type { TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { applicantId } from '../../domain/applicant';
 import type { AuditEvent } from '../../domain/audit';
 import type { Case } from '../../domain/case';
+import type { OutboxItem } from '../../domain/effect';
 import type { MessageWait } from '../../domain/message-wait';
 import type { Task } from '../../domain/task';
 import type { CaseChange, TaskWrite } from '../../ports/case-store.port';
-import { byDueDay, byOwner, byStatus, bySubmission, keys } from '../table-keys';
+import { byAttention, byDueDay, byOwner, byStatus, bySubmission, keys } from '../table-keys';
 
 /** How the case aggregate's items look in the table: the one mapping of each domain object to its item. */
 export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
@@ -24,6 +25,8 @@ export function caseItem(subject: Case, head: AuditHead): Record<string, unknown
     ...bySubmission.cases(subject.tenant, subject.type.key, subject.createdAt, subject.id),
     // Only open cases are in the deadline watcher's index.
     ...(subject.closedAt === undefined ? byDueDay.cases(subject.dueAt, subject.id) : {}),
+    // Only open cases that need an operator are in the attention index.
+    ...(subject.closedAt === undefined && subject.attention ? byAttention.cases(subject.tenant, subject.attention.since, subject.id) : {}),
     entity: 'case',
     ...subject,
     auditHead: head,
@@ -104,4 +107,15 @@ export function messageWrites(tableName: string, change: CaseChange): TransactIt
     });
   }
   return writes;
+}
+
+/** The item the dispatcher is fed from the table's stream: a new item of entity `outbox`. */
+export function outboxPut(tableName: string, item: OutboxItem): TransactItem {
+  return {
+    Put: {
+      TableName: tableName,
+      Item: { ...keys.outbox(item.caseId, item.id), entity: 'outbox', ...item },
+      ConditionExpression: 'attribute_not_exists(PK)',
+    },
+  };
 }

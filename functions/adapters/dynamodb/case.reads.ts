@@ -1,10 +1,10 @@
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { AuditEvent } from '../../domain/audit';
 import type { Task } from '../../domain/task';
 import type { CaseReads, CaseSummary, Page } from '../../ports/case-store.port';
 import type { IndexKeys } from '../table-keys';
-import { byOwner, byStatus, bySubmission, keys, withoutKeys } from '../table-keys';
+import { byAttention, byDueDay, byOwner, byStatus, bySubmission, keys, withoutKeys } from '../table-keys';
 
 interface IndexQuery {
   readonly index: IndexKeys;
@@ -96,6 +96,30 @@ export function dynamoCaseReads(client: DynamoDBDocumentClient, tableName: strin
         limit: query.limit,
         filter: filters.length > 0 ? { expression: filters.join(' AND '), names, values } : undefined,
       });
+      return pageOf<CaseSummary>(sorted, query.limit);
+    },
+
+    /**
+     * A Scan of GSI3, which holds only open cases: the reconciler must see every one of
+     * them, whatever its due day. It is a background job, never a request path.
+     */
+    async openCases(after, limit) {
+      const { Items = [], LastEvaluatedKey } = await client.send(
+        new ScanCommand({
+          TableName: tableName,
+          IndexName: byDueDay.index.name,
+          Limit: limit,
+          ExclusiveStartKey: after === undefined ? undefined : (JSON.parse(after) as Record<string, unknown>),
+        }),
+      );
+      return {
+        items: Items.map((item) => withoutKeys<CaseSummary>(item)),
+        ...(LastEvaluatedKey ? { after: JSON.stringify(LastEvaluatedKey) } : {}),
+      };
+    },
+
+    async casesNeedingAttention(query) {
+      const sorted = await queryIndex({ index: byAttention.index, partition: byAttention.partition(query.tenant), after: query.after, limit: query.limit });
       return pageOf<CaseSummary>(sorted, query.limit);
     },
 

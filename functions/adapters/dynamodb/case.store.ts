@@ -1,17 +1,26 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { monotonicFactory } from 'ulid';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { AuditDraft } from '../../domain/audit';
 import { chainEvent, genesisHash } from '../../domain/audit';
 import type { Case } from '../../domain/case';
+import type { Effect, OutboxItem } from '../../domain/effect';
 import { conflict, notFound, TransientError } from '../../domain/errors';
 import type { MessageWait } from '../../domain/message-wait';
 import type { Task } from '../../domain/task';
-import type { CaseStore, Decision, IdempotencyRecord, IdempotencyStore } from '../../ports/case-store.port';
+import type { CaseStore, Decision, IdempotencyRecord, IdempotencyStore, Outbox } from '../../ports/case-store.port';
 import { IdempotencyKeyTaken } from '../../ports/case-store.port';
 import { byOwner, keys, withoutKeys } from '../table-keys';
 import type { AuditHead, TransactItem } from './case-items';
-import { auditPut, casePut, messageWrites, taskPut } from './case-items';
+import { auditPut, casePut, messageWrites, outboxPut, taskPut } from './case-items';
+
+const outboxId = monotonicFactory();
+
+/** The outbox items of a change's effects, written in its transaction. */
+function outboxPuts(tableName: string, caseId: string, effects: readonly Effect[] | undefined, at: string): TransactItem[] {
+  return (effects ?? []).map((effect) => outboxPut(tableName, { id: outboxId(Date.parse(at)), caseId, effect, createdAt: at }));
+}
 
 function cancellationCodes(error: unknown): string[] | undefined {
   if (error instanceof TransactionCanceledException) {
@@ -25,7 +34,7 @@ function cancellationCodes(error: unknown): string[] | undefined {
  * version under a condition, appends the next hash-chained audit event and writes the tasks
  * and message waits it touches, each conditioned on the state that was read.
  */
-export function dynamoCaseStore(client: DynamoDBDocumentClient, tableName: string): CaseStore & IdempotencyStore {
+export function dynamoCaseStore(client: DynamoDBDocumentClient, tableName: string): CaseStore & IdempotencyStore & Outbox {
   async function readRecord(id: string): Promise<{ case: Case; head: AuditHead } | undefined> {
     const { Item } = await client.send(new GetCommand({ TableName: tableName, Key: keys.case(id), ConsistentRead: true }));
     if (!Item) return undefined;
@@ -57,7 +66,7 @@ export function dynamoCaseStore(client: DynamoDBDocumentClient, tableName: strin
       return Item ? withoutKeys<IdempotencyRecord>(Item) : undefined;
     },
 
-    async create(subject: Case, audit: AuditDraft, idempotency?: IdempotencyRecord) {
+    async create(subject: Case, audit: AuditDraft, idempotency?: IdempotencyRecord, effects?: readonly Effect[]) {
       const event = chainEvent(subject.id, audit, { sequence: 0, hash: genesisHash });
       const idempotencyPut: TransactItem[] = idempotency
         ? [
@@ -83,7 +92,9 @@ export function dynamoCaseStore(client: DynamoDBDocumentClient, tableName: strin
                 },
               },
               auditPut(tableName, event),
+              // The Idempotency-Key stays fourth: a cancellation at index 3 means a concurrent request holds it.
               ...idempotencyPut,
+              ...outboxPuts(tableName, subject.id, effects, audit.at),
             ],
           }),
         );
@@ -111,6 +122,7 @@ export function dynamoCaseStore(client: DynamoDBDocumentClient, tableName: strin
                 auditPut(tableName, event),
                 ...(change.tasks ?? []).map((write) => taskPut(tableName, write)),
                 ...messageWrites(tableName, change),
+                ...outboxPuts(tableName, id, change.effects, change.audit.at),
               ],
             }),
           );
@@ -141,6 +153,22 @@ export function dynamoCaseStore(client: DynamoDBDocumentClient, tableName: strin
         }),
       );
       return Items.map((item) => withoutKeys<MessageWait>(item));
+    },
+
+    async pendingOf(caseId) {
+      const { Items = [] } = await client.send(
+        new QueryCommand({
+          TableName: tableName,
+          KeyConditionExpression: 'PK = :pk AND begins_with(SK, :outbox)',
+          ExpressionAttributeValues: { ':pk': keys.case(caseId).PK, ':outbox': keys.outboxPrefix },
+          ConsistentRead: true,
+        }),
+      );
+      return Items.map((item) => withoutKeys<OutboxItem>(item));
+    },
+
+    async delivered(item) {
+      await client.send(new DeleteCommand({ TableName: tableName, Key: keys.outbox(item.caseId, item.id) }));
     },
 
     async getTask(id) {

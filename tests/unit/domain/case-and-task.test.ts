@@ -2,7 +2,7 @@ import { describe, expect, test } from '@jest/globals';
 import type { Case } from '../../../functions/domain/case';
 import { caseNumber, extend, isClosed, openCase, transition } from '../../../functions/domain/case';
 import { DomainError } from '../../../functions/domain/errors';
-import { completeTask, openTask } from '../../../functions/domain/task';
+import { completeTask, isRepeatedCompletion, openTask } from '../../../functions/domain/task';
 import { catalogue } from '../../../functions/catalogue/catalogue';
 
 const type = catalogue.find('proof-of-residence')!;
@@ -120,7 +120,7 @@ describe('a task', () => {
   });
 
   test('completes with an allowed outcome by someone with its role', () => {
-    const done = completeTask(task(), { outcome: 'approve', actor: clerk, now, reason: 'ok' });
+    const done = completeTask(task(), { outcome: 'approve', actor: clerk, now, reason: 'ok' })!;
     expect(done.task.status).toBe('completed');
     expect(done.task.completion).toEqual({ outcome: 'approve', by: 'clerk@gent', at: now.toISOString(), reason: 'ok', data: undefined });
     expect(done.audit).toMatchObject({ action: 'task.completed', reason: 'ok' });
@@ -129,7 +129,15 @@ describe('a task', () => {
   test('refuses a wrong role (403), an unknown outcome (400) and a second completion (409)', () => {
     expect(kindOf(() => completeTask(task(), { outcome: 'approve', actor: { ...clerk, roles: ['portal'] }, now }))).toBe('forbidden');
     expect(kindOf(() => completeTask(task(), { outcome: 'maybe', actor: clerk, now }))).toBe('validation');
-    const done = completeTask(task(), { outcome: 'approve', actor: clerk, now }).task;
+    const done = completeTask(task(), { outcome: 'approve', actor: clerk, now })!.task;
     expect(kindOf(() => completeTask(done, { outcome: 'reject', actor: clerk, now }))).toBe('conflict');
+    expect(kindOf(() => completeTask(done, { outcome: 'approve', actor: { ...clerk, subject: 'another-clerk' }, now }))).toBe('conflict');
+  });
+
+  test('the same completion repeated by the same clerk changes nothing', () => {
+    const done = completeTask(task(), { outcome: 'approve', actor: clerk, now })!.task;
+    expect(completeTask(done, { outcome: 'approve', actor: clerk, now })).toBeUndefined();
+    expect(isRepeatedCompletion(done, { outcome: 'approve', actor: clerk })).toBe(true);
+    expect(isRepeatedCompletion(task(), { outcome: 'approve', actor: clerk })).toBe(false);
   });
 });

@@ -13,6 +13,8 @@ import {
   aCase,
   clerkOf,
   inMemoryCaseStore,
+  outboxDispatcher,
+  thenDispatch,
   inMemoryWorkflowEngine,
   portalOf,
   settableClock,
@@ -41,7 +43,7 @@ beforeEach(() => {
 });
 
 const deliver = (overrides: Partial<DeliverMessageCommand> = {}) =>
-  deliverMessage({ cases: store, workflows: engine, catalogue, clock, telemetry })({
+  thenDispatch(deliverMessage({ cases: store, catalogue, clock }), outboxDispatcher(store, engine, clock, telemetry))({
     caller: portalOf(),
     caseId: parking.id,
     name: 'payment-received',
@@ -144,19 +146,22 @@ describe('delivering a message', () => {
     expect(engine.resumes).toEqual([]);
   });
 
-  test('to a step that no longer waits is a conflict with a warning', async () => {
+  test('to a step that no longer waits stays recorded, and the audit trail says it was undeliverable', async () => {
     engine.failResume('wait-token', new StepNoLongerWaits('execution ended'));
-    const error = await refusal(deliver());
-    expect(error.kind).toBe('conflict');
-    expect(telemetry.warnings).toEqual([
-      { message: 'Message delivered to a step that no longer waits', fields: { caseId: parking.id, name: 'payment-received', reason: 'execution ended' } },
-    ]);
+    const saved = await deliver();
+    expect(saved.case.messages).toHaveLength(1);
+    expect(store.eventsOf(parking.id).at(-1)).toMatchObject({
+      action: 'message.result-undeliverable',
+      details: { name: 'payment-received', reason: 'execution ended' },
+    });
+    expect(telemetry.warnings).toEqual([{ message: 'A result reached a step that no longer waits', fields: { caseId: parking.id, reason: 'execution ended' } }]);
   });
 
-  test('any other engine error propagates', async () => {
+  test('any other engine error leaves the message in the outbox for the next delivery', async () => {
     const failure = new Error('throttled');
     engine.failResume('wait-token', failure);
     await expect(deliver()).rejects.toBe(failure);
+    expect(store.outbox.size).toBe(1);
     expect(telemetry.warnings).toEqual([]);
   });
 

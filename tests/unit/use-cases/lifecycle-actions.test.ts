@@ -10,6 +10,8 @@ import {
   aTask,
   clerkOf,
   inMemoryCaseStore,
+  outboxDispatcher,
+  thenDispatch,
   inMemoryWorkflowEngine,
   portalOf,
   settableClock,
@@ -35,7 +37,9 @@ beforeEach(() => {
   proof = store.seedCase(aCase({ id: testUlid(2), typeKey: 'proof-of-residence', now: submittedAt, dueAt: new Date('2026-11-17T22:59:59.999Z'), sequence: 2 }));
 });
 
-const deps = () => ({ cases: store, catalogue, clock, workflows: engine });
+const deps = () => ({ cases: store, catalogue, clock });
+/** Withdrawing, then the outbox delivered: what the client sees, then what the workflow gets. */
+const withdraw = (cmd: CaseActionCommand) => thenDispatch(withdrawCase(deps()), outboxDispatcher(store, engine, clock))(cmd);
 const command = (caseId: string, caller = clerkOf(), reason = 'applicant asked'): CaseActionCommand => ({ caller, caseId, reason });
 
 async function refusal(promise: Promise<unknown>): Promise<DomainError> {
@@ -52,7 +56,7 @@ describe('who may act', () => {
     ['suspend', () => suspendCase(deps())(command(parking.id, portalOf()))],
     ['resume', () => resumeCase(deps())(command(parking.id, portalOf()))],
     ['extend', () => extendCase(deps())({ ...command(parking.id, portalOf()), days: 5 })],
-    ['withdraw', () => withdrawCase(deps())(command(parking.id, clerkOf()))],
+    ['withdraw', () => withdraw(command(parking.id, clerkOf()))],
   ])('%s by the wrong API role is forbidden and writes nothing', async (_action, act) => {
     const error = await refusal(act());
     expect(error.kind).toBe('forbidden');
@@ -61,7 +65,7 @@ describe('who may act', () => {
   });
 
   test('the portal may withdraw; a clerk may suspend and extend', async () => {
-    await expect(withdrawCase(deps())(command(proof.id, portalOf()))).resolves.toMatchObject({ case: { status: 'withdrawn' } });
+    await expect(withdraw(command(proof.id, portalOf()))).resolves.toMatchObject({ case: { status: 'withdrawn' } });
     await expect(suspendCase(deps())(command(parking.id))).resolves.toMatchObject({ case: { suspendedSince: '2026-11-10T09:00:00.000Z' } });
     clock.advance(HOUR);
     await expect(resumeCase(deps())(command(parking.id))).resolves.toMatchObject({ case: { suspendedSince: undefined } });
@@ -72,7 +76,7 @@ describe('who may act', () => {
     ['suspend', () => suspendCase(deps())(command(parking.id, clerkOf('41002')))],
     ['resume', () => resumeCase(deps())(command(parking.id, clerkOf('41002')))],
     ['extend', () => extendCase(deps())({ ...command(parking.id, clerkOf('41002')), days: 5 })],
-    ['withdraw', () => withdrawCase(deps())(command(parking.id, portalOf('41002')))],
+    ['withdraw', () => withdraw(command(parking.id, portalOf('41002')))],
   ])("%s of another tenant's case is not-found and changes nothing", async (_action, act) => {
     const error = await refusal(act());
     expect(error.kind).toBe('not-found');
@@ -157,7 +161,7 @@ describe('withdrawing', () => {
     const claimed = store.seedTask({ ...aTask(parking, { id: testUlid(12), name: 'review-permit', token: 't-claimed', now: submittedAt, dueAt: new Date('2026-11-16T22:59:59.999Z') }), status: 'claimed', assignee: 'clerk@gent' });
     const done = store.seedTask({ ...aTask(parking, { id: testUlid(13), name: 'review-permit', token: 't-done', now: submittedAt, dueAt: new Date('2026-11-16T22:59:59.999Z') }), status: 'completed' });
     const portal = portalOf();
-    const outcome = await withdrawCase(deps())(command(parking.id, portal, 'no longer needed'));
+    const outcome = await withdraw(command(parking.id, portal, 'no longer needed'));
     expect(outcome.case).toMatchObject({ status: 'withdrawn', closedAt: '2026-11-10T09:00:00.000Z', version: 1 });
     expect(outcome.type.key).toBe('resident-parking-permit');
     expect(store.tasks.get(open.id)!.status).toBe('cancelled');
@@ -173,14 +177,14 @@ describe('withdrawing', () => {
     store.beforeCommit = () => {
       store.tasks.set(open.id, { ...open, status: 'claimed', assignee: 'clerk@gent' });
     };
-    expect((await refusal(withdrawCase(deps())(command(parking.id, portalOf())))).kind).toBe('conflict');
+    expect((await refusal(withdraw(command(parking.id, portalOf())))).kind).toBe('conflict');
     expect(store.cases.get(parking.id)!.status).toBe('submitted');
     expect(engine.stops).toEqual([]);
   });
 
   test('a case that is closed already is a conflict and stops nothing', async () => {
-    await withdrawCase(deps())(command(parking.id, portalOf()));
-    const error = await refusal(withdrawCase(deps())(command(parking.id, portalOf())));
+    await withdraw(command(parking.id, portalOf()));
+    const error = await refusal(withdraw(command(parking.id, portalOf())));
     expect(error.kind).toBe('conflict');
     expect(engine.stops).toHaveLength(1);
   });
@@ -189,7 +193,7 @@ describe('withdrawing', () => {
     ['suspend', () => suspendCase(deps())(command(parking.id))],
     ['extend', () => extendCase(deps())({ ...command(parking.id), days: 1 })],
   ])('%s of a closed case is a conflict', async (_action, act) => {
-    await withdrawCase(deps())(command(parking.id, portalOf()));
+    await withdraw(command(parking.id, portalOf()));
     expect((await refusal(act())).kind).toBe('conflict');
   });
 });
@@ -229,7 +233,7 @@ describe('a concurrent change', () => {
       const current = store.cases.get(id)!;
       store.cases.set(id, { ...current, version: current.version + 1 });
     };
-    await withdrawCase(deps())(command(parking.id, portalOf()));
+    await withdraw(command(parking.id, portalOf()));
     expect(store.tasks.get(testUlid(21))!.status).toBe('cancelled');
   });
 });

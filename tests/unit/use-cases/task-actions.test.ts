@@ -12,6 +12,8 @@ import {
   callerOf,
   clerkOf,
   inMemoryCaseStore,
+  outboxDispatcher,
+  thenDispatch,
   inMemoryWorkflowEngine,
   portalOf,
   settableClock,
@@ -39,7 +41,12 @@ beforeEach(() => {
 
 const claim = (caller = clerkOf(), taskId = task.id) => claimTask({ cases: store, clock })({ caller, taskId });
 const complete = (overrides: Partial<CompleteTaskCommand> = {}) =>
-  completeTask({ cases: store, workflows: engine, clock, telemetry })({ caller: clerkOf(), taskId: task.id, outcome: 'approve', ...overrides });
+  thenDispatch(completeTask({ cases: store, clock }), outboxDispatcher(store, engine, clock, telemetry))({
+    caller: clerkOf(),
+    taskId: task.id,
+    outcome: 'approve',
+    ...overrides,
+  });
 
 async function refusal(promise: Promise<unknown>): Promise<DomainError> {
   const error = await promise.then(
@@ -170,18 +177,55 @@ describe('completing a task', () => {
     expect(engine.resumes).toEqual([]);
   });
 
-  test('when the step no longer waits answers a conflict and warns operators', async () => {
-    engine.failResume('token-1', new StepNoLongerWaits('timed out'));
-    const error = await refusal(complete());
-    expect(error.kind).toBe('conflict');
-    expect(error.message).toContain('timed out');
-    expect(telemetry.warnings).toEqual([{ message: 'Completed task whose workflow step no longer waits', fields: { taskId: task.id, reason: 'timed out' } }]);
+  test('answers as soon as the completion commits: the outcome for the step goes through the outbox in the same change', async () => {
+    const done = await completeTask({ cases: store, clock })({ caller: clerkOf(), taskId: task.id, outcome: 'approve' });
+    expect(done.status).toBe('completed');
+    expect(engine.resumes).toEqual([]);
+    expect(store.effectsWritten).toEqual([
+      {
+        kind: 'resume-step',
+        caseId: subject.id,
+        token: 'token-1',
+        output: { outcome: 'approve', reason: null, completedBy: clerkOf().subject, data: {} },
+        answers: { task: task.id },
+      },
+    ]);
   });
 
-  test('any other engine error propagates as it is, without a warning', async () => {
+  test('the same completion retried by the same clerk answers the same task and writes nothing more', async () => {
+    const first = await complete();
+    const commits = store.commits;
+    const again = await complete();
+    expect(again).toEqual(first);
+    expect(store.commits).toBe(commits);
+    expect(engine.resumes).toHaveLength(1);
+  });
+
+  test('another outcome after completion, or the same outcome by another clerk, is a conflict', async () => {
+    await complete();
+    expect((await refusal(complete({ outcome: 'reject' }))).kind).toBe('conflict');
+    expect((await refusal(complete({ caller: clerkOf('44021', 'another-clerk') }))).kind).toBe('conflict');
+  });
+
+  test('when the step no longer waits the completion stands, and the audit trail says the result was undeliverable', async () => {
+    engine.failResume('token-1', new StepNoLongerWaits('TaskTimedOut'));
+    const done = await complete();
+    expect(done.status).toBe('completed');
+    expect(store.eventsOf(subject.id).at(-1)).toMatchObject({
+      action: 'task.result-undeliverable',
+      actor: { kind: 'system', component: 'outbox' },
+      details: { taskId: task.id, reason: 'TaskTimedOut' },
+    });
+    expect(store.outbox.size).toBe(0);
+    expect(telemetry.warnings).toEqual([{ message: 'A result reached a step that no longer waits', fields: { caseId: subject.id, reason: 'TaskTimedOut' } }]);
+  });
+
+  test('any other engine error leaves the outcome in the outbox for the next delivery', async () => {
     const failure = new Error('throttled');
     engine.failResume('token-1', failure);
     await expect(complete()).rejects.toBe(failure);
+    expect(store.tasks.get(task.id)!.status).toBe('completed');
+    expect(store.outbox.size).toBe(1);
     expect(telemetry.warnings).toEqual([]);
   });
 

@@ -1,0 +1,28 @@
+/**
+ * What must happen in a workflow after a case change commits. A change writes its effects to
+ * the outbox in the same transaction; a dispatcher delivers each until it has happened, so a
+ * commit is never followed by a call that could fail and leave the two apart.
+ */
+export type Effect =
+  /** Start the case's workflow (named after the case, so a repeated start runs it once). */
+  | { readonly kind: 'start-workflow'; readonly caseId: string }
+  /** Hand a waiting step its result: a task's outcome, or a message. */
+  | {
+      readonly kind: 'resume-step';
+      readonly caseId: string;
+      readonly token: string;
+      readonly output: Readonly<Record<string, unknown>>;
+      /** What the result answers, for the audit trail when the step no longer waits. */
+      readonly answers: { readonly task: string } | { readonly message: string };
+    }
+  /** Stop the case's execution (a closed case); one that already ended is left alone. */
+  | { readonly kind: 'stop-workflow'; readonly caseId: string; readonly executionId: string; readonly cause: string };
+
+/** An effect as the outbox holds it until it is delivered. */
+export interface OutboxItem {
+  /** A ULID: outbox items of a case sort in the order they were written. */
+  readonly id: string;
+  readonly caseId: string;
+  readonly effect: Effect;
+  readonly createdAt: string;
+}

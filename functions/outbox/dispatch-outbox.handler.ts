@@ -1,0 +1,51 @@
+import middy from '@middy/core';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
+import { caseStore } from '../adapters/dynamodb/table';
+import { workflowEngine } from '../adapters/step-functions';
+import { catalogue } from '../catalogue/catalogue';
+import { logger, metrics, tracer } from '../commons/powertools';
+import { powertoolsTelemetry, systemClock } from '../commons/telemetry';
+import type { OutboxItem } from '../domain/effect';
+import { deliverEffect } from '../use-cases/deliver-effect';
+
+const deliver = deliverEffect({ cases: caseStore, outbox: caseStore, workflows: workflowEngine, catalogue, clock: systemClock, telemetry: powertoolsTelemetry });
+
+/** The outbox item a stream record carries, if it is a new one. */
+function outboxItemOf(record: DynamoDBStreamEvent['Records'][number]): OutboxItem | undefined {
+  const image = record.dynamodb?.NewImage;
+  if (record.eventName !== 'INSERT' || !image || image.entity?.S !== 'outbox') return undefined;
+  const { id, caseId, effect, createdAt } = unmarshall(image as Record<string, AttributeValue>);
+  return { id, caseId, effect, createdAt } as OutboxItem;
+}
+
+/**
+ * The outbox dispatcher, fed by the table's stream (an event source mapping on AWS, the local
+ * host's stream poller locally). Records are delivered in order; at the first failure the
+ * rest of the batch is reported back (partial batch response), so the failed item and those
+ * after it come again and none is skipped.
+ */
+export const handler = middy(async (event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> => {
+  const records = event.Records;
+  for (const [index, record] of records.entries()) {
+    const item = outboxItemOf(record);
+    if (!item) continue;
+    try {
+      const delivery = await deliver(item);
+      logger.info('Outbox item delivered', { caseId: item.caseId, kind: item.effect.kind, outboxId: item.id, delivery });
+    } catch (error) {
+      logger.warn('Outbox item not delivered; it comes again', { caseId: item.caseId, kind: item.effect.kind, outboxId: item.id, error: (error as Error).name });
+      return {
+        batchItemFailures: records.slice(index).map((failed) => ({ itemIdentifier: failed.dynamodb?.SequenceNumber ?? '' })),
+      };
+    }
+  }
+  return { batchItemFailures: [] };
+})
+  .use(injectLambdaContext(logger, { resetKeys: true }))
+  .use(logMetrics(metrics))
+  .use(captureLambdaHandler(tracer, { captureResponse: false }));

@@ -1,0 +1,82 @@
+import { systemActor } from '../domain/actor';
+import { isClosed } from '../domain/case';
+import type { OutboxItem } from '../domain/effect';
+import type { Catalogue } from '../ports/catalogue.port';
+import type { CaseStore, Outbox } from '../ports/case-store.port';
+import type { Clock, Telemetry } from '../ports/services.port';
+import type { WorkflowEngine } from '../ports/workflow-engine.port';
+import { StepNoLongerWaits } from '../ports/workflow-engine.port';
+import { workflowInputOf } from './workflow-input';
+
+export interface DeliverEffectDependencies {
+  readonly cases: Pick<CaseStore, 'get' | 'change'>;
+  readonly outbox: Pick<Outbox, 'delivered'>;
+  readonly workflows: Pick<WorkflowEngine, 'start' | 'stop' | 'resume'>;
+  readonly catalogue: Catalogue;
+  readonly clock: Clock;
+  readonly telemetry: Telemetry;
+}
+
+/** How an effect ended: it happened, it was no longer wanted, or the step it was for no longer waits. */
+export type Delivery = 'delivered' | 'not-needed' | 'undeliverable';
+
+/**
+ * Delivers one outbox item, so that what a committed change asked of its workflow happens;
+ * delivering an item twice does no harm:
+ * 1. start: the execution is named after the case, so a second start finds the first (a case
+ *    closed meanwhile, or gone, needs none);
+ * 2. a step's result: when the step no longer waits (it timed out, or its workflow ended), the
+ *    result is recorded in the audit trail as undeliverable and the case follows its timeout
+ *    path, instead of retrying forever;
+ * 3. stop: an execution that already ended stays as it is;
+ * 4. the item leaves the outbox. A transient failure leaves it there, for the next delivery.
+ */
+export function deliverEffect(deps: DeliverEffectDependencies) {
+  async function undeliverable(item: OutboxItem & { effect: { kind: 'resume-step' } }, reason: string): Promise<void> {
+    const { answers } = item.effect;
+    const now = deps.clock.now();
+    await deps.cases.change(item.caseId, (current) => ({
+      change: {
+        case: current,
+        audit: {
+          action: 'task' in answers ? 'task.result-undeliverable' : 'message.result-undeliverable',
+          actor: systemActor('outbox'),
+          at: now.toISOString(),
+          details: { ...('task' in answers ? { taskId: answers.task } : { name: answers.message }), reason, outboxId: item.id },
+        },
+      },
+      result: () => undefined,
+    }));
+    deps.telemetry.warn('A result reached a step that no longer waits', { caseId: item.caseId, reason });
+  }
+
+  async function perform(item: OutboxItem): Promise<Delivery> {
+    const { effect } = item;
+    switch (effect.kind) {
+      case 'start-workflow': {
+        const subject = await deps.cases.get(effect.caseId);
+        if (!subject || isClosed(subject, deps.catalogue.ofCase(subject))) return 'not-needed';
+        await deps.workflows.start(subject.type.key, subject.id, workflowInputOf(subject));
+        return 'delivered';
+      }
+      case 'resume-step':
+        try {
+          await deps.workflows.resume(effect.token, effect.output);
+          return 'delivered';
+        } catch (error) {
+          if (!(error instanceof StepNoLongerWaits)) throw error;
+          await undeliverable({ ...item, effect }, error.reason);
+          return 'undeliverable';
+        }
+      case 'stop-workflow':
+        await deps.workflows.stop(effect.executionId, effect.cause);
+        return 'delivered';
+    }
+  }
+
+  return async (item: OutboxItem): Promise<Delivery> => {
+    const delivery = await perform(item);
+    await deps.outbox.delivered(item);
+    return delivery;
+  };
+}

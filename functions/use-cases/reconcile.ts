@@ -1,0 +1,129 @@
+import { systemActor } from '../domain/actor';
+import { clearAttention, flagAttention } from '../domain/case';
+import type { Catalogue } from '../ports/catalogue.port';
+import type { CaseReads, CaseStore, CaseSummary, Outbox } from '../ports/case-store.port';
+import type { Clock, Telemetry } from '../ports/services.port';
+import type { ExecutionState, WorkflowEngine } from '../ports/workflow-engine.port';
+import type { DeliverEffectDependencies } from './deliver-effect';
+import { deliverEffect } from './deliver-effect';
+import { workflowInputOf } from './workflow-input';
+
+export interface ReconcileDependencies extends DeliverEffectDependencies {
+  readonly cases: Pick<CaseStore, 'get' | 'change'>;
+  readonly reads: Pick<CaseReads, 'openCases'>;
+  readonly outbox: Pick<Outbox, 'pendingOf' | 'delivered'>;
+  readonly workflows: Pick<WorkflowEngine, 'executionIdFor' | 'describe' | 'start' | 'stop' | 'resume'>;
+  readonly catalogue: Catalogue;
+  readonly clock: Clock;
+  readonly telemetry: Telemetry;
+}
+
+export interface ReconcileOptions {
+  /** An outbox item older than this was not delivered by the stream: deliver it now. @default 60 000 */
+  readonly staleAfterMs?: number;
+  /** Open cases read per page. @default 100 */
+  readonly pageSize?: number;
+}
+
+export interface Reconciliation {
+  /** Open cases looked at. */
+  readonly examined: number;
+  /** Executions that were missing and are now started. */
+  readonly started: string[];
+  /** Outbox items the stream had not delivered, delivered now. */
+  readonly redelivered: number;
+  /** Outbox items that could not be delivered now either; they stay for the next run. */
+  readonly undelivered: number;
+  /** Cases whose workflow ended while they are open, flagged for an operator. */
+  readonly flagged: string[];
+  /** Flags cleared because the workflow runs again. */
+  readonly cleared: string[];
+  /** Open cases past their due date, by tenant and type. */
+  readonly overdue: Readonly<Record<string, number>>;
+}
+
+const ended = (state: ExecutionState) => state !== 'running' && state !== 'missing';
+
+/**
+ * Reconciles the open cases with their workflows, on a schedule on both hosts (and at the
+ * local host's start-up):
+ * 1. delivers outbox items the stream left undelivered (older than `staleAfterMs`);
+ * 2. starts the execution of an open case that has none and no start waiting in the outbox;
+ * 3. flags an open case whose execution ended (`needs-attention`, with a metric), and clears
+ *    the flag when the execution runs again;
+ * 4. counts open cases past their due date per tenant and type, as a metric.
+ * A failure on one case is counted and the others go on; the next run tries again.
+ */
+export function reconcile(deps: ReconcileDependencies, options: ReconcileOptions = {}) {
+  const deliver = deliverEffect(deps);
+  const staleAfterMs = options.staleAfterMs ?? 60_000;
+  const pageSize = options.pageSize ?? 100;
+
+  return async (): Promise<Reconciliation> => {
+    const now = deps.clock.now();
+    const actor = systemActor('reconciler');
+    const report = { examined: 0, started: [] as string[], redelivered: 0, undelivered: 0, flagged: [] as string[], cleared: [] as string[] };
+    const overdue: Record<string, number> = {};
+
+    async function reconcileCase(summary: CaseSummary): Promise<void> {
+      const type = deps.catalogue.find(summary.type.key);
+      if (!type) return;
+      const pending = await deps.outbox.pendingOf(summary.id);
+      for (const item of pending.filter((candidate) => now.getTime() - Date.parse(candidate.createdAt) >= staleAfterMs)) {
+        try {
+          await deliver(item);
+          report.redelivered += 1;
+        } catch {
+          report.undelivered += 1;
+        }
+      }
+      const state = await deps.workflows.describe(deps.workflows.executionIdFor(type.key, summary.id));
+      if (state === 'missing' && !pending.some((item) => item.effect.kind === 'start-workflow')) {
+        const subject = await deps.cases.get(summary.id);
+        if (subject) {
+          await deps.workflows.start(type.key, subject.id, workflowInputOf(subject));
+          report.started.push(subject.id);
+        }
+      } else if (ended(state)) {
+        const flagged = await deps.cases.change(summary.id, (current) => {
+          const change = flagAttention(current, type, `execution ${state}`, actor, now);
+          return { change, result: () => change !== undefined };
+        });
+        if (flagged) {
+          report.flagged.push(summary.id);
+          deps.telemetry.caseNeedsAttention(type.key);
+        }
+      } else if (state === 'running' && summary.attention) {
+        const cleared = await deps.cases.change(summary.id, (current) => {
+          const change = clearAttention(current, actor, now);
+          return { change, result: () => change !== undefined };
+        });
+        if (cleared) report.cleared.push(summary.id);
+      }
+      if (Date.parse(summary.dueAt) < now.getTime()) {
+        const key = `${summary.tenant}/${type.key}`;
+        overdue[key] = (overdue[key] ?? 0) + 1;
+      }
+    }
+
+    let after: string | undefined;
+    do {
+      const page = await deps.reads.openCases(after, pageSize);
+      for (const summary of page.items) {
+        report.examined += 1;
+        try {
+          await reconcileCase(summary);
+        } catch (error) {
+          deps.telemetry.warn('A case could not be reconciled; the next run tries again', { caseId: summary.id, error: (error as Error).name });
+        }
+      }
+      after = page.after;
+    } while (after !== undefined);
+
+    for (const [key, count] of Object.entries(overdue)) {
+      const [tenant, typeKey] = key.split('/') as [string, string];
+      deps.telemetry.overdueCases(tenant, typeKey, count);
+    }
+    return { ...report, overdue };
+  };
+}
