@@ -1,0 +1,104 @@
+import { beforeEach, describe, expect, test } from '@jest/globals';
+import { catalogue } from '../../../functions/catalogue/catalogue';
+import type { Case } from '../../../functions/domain/case';
+import type { Effect, OutboxItem } from '../../../functions/domain/effect';
+import { StepNoLongerWaits } from '../../../functions/ports/workflow-engine.port';
+import { deliverEffect } from '../../../functions/use-cases/deliver-effect';
+import type { InMemoryCaseStore, InMemoryWorkflowEngine, TelemetryRecorder } from '../../support/in-memory-ports';
+import { aCase, executionIdFor, inMemoryCaseStore, inMemoryWorkflowEngine, settableClock, telemetryRecorder, testUlid } from '../../support/in-memory-ports';
+
+const submittedAt = new Date('2026-11-09T10:00:00Z');
+let store: InMemoryCaseStore;
+let engine: InMemoryWorkflowEngine;
+let telemetry: TelemetryRecorder;
+let subject: Case;
+
+beforeEach(() => {
+  store = inMemoryCaseStore();
+  engine = inMemoryWorkflowEngine();
+  telemetry = telemetryRecorder();
+  subject = store.seedCase(aCase({ id: testUlid(1), typeKey: 'proof-of-residence', now: submittedAt, dueAt: new Date('2026-11-16T22:59:59.999Z') }));
+});
+
+/** Puts an effect in the outbox as a change would, and returns its item. */
+function enqueue(effect: Effect): OutboxItem {
+  const item: OutboxItem = { id: testUlid(900 + store.outbox.size), caseId: subject.id, effect, createdAt: submittedAt.toISOString() };
+  store.outbox.set(item.id, item);
+  return item;
+}
+
+const deliver = (item: OutboxItem) =>
+  deliverEffect({ cases: store, outbox: store, workflows: engine, catalogue, clock: settableClock('2026-11-10T09:00:00Z'), telemetry })(item);
+
+describe('delivering an outbox item', () => {
+  test('starts the workflow named after the case with the case’s ids, type, applicant and data, and leaves the outbox', async () => {
+    const item = enqueue({ kind: 'start-workflow', caseId: subject.id });
+    await expect(deliver(item)).resolves.toBe('delivered');
+    expect(engine.starts).toEqual([
+      { typeKey: 'proof-of-residence', caseId: subject.id, input: { caseId: subject.id, tenant: '44021', type: 'proof-of-residence', applicant: subject.applicant, data: subject.data } },
+    ]);
+    expect(store.outbox.size).toBe(0);
+  });
+
+  test('a start delivered twice runs one execution', async () => {
+    const item = enqueue({ kind: 'start-workflow', caseId: subject.id });
+    await deliver(item);
+    await deliver(item);
+    expect(engine.starts).toHaveLength(1);
+  });
+
+  test('a start for a case closed meanwhile, or gone, is not needed and starts nothing', async () => {
+    store.cases.set(subject.id, { ...subject, status: 'withdrawn', closedAt: submittedAt.toISOString() });
+    await expect(deliver(enqueue({ kind: 'start-workflow', caseId: subject.id }))).resolves.toBe('not-needed');
+    store.cases.delete(subject.id);
+    await expect(deliver(enqueue({ kind: 'start-workflow', caseId: subject.id }))).resolves.toBe('not-needed');
+    expect(engine.starts).toEqual([]);
+    expect(store.outbox.size).toBe(0);
+  });
+
+  test('hands a waiting step its result', async () => {
+    const item = enqueue({ kind: 'resume-step', caseId: subject.id, token: 't-1', output: { outcome: 'approve' }, answers: { task: testUlid(10) } });
+    await expect(deliver(item)).resolves.toBe('delivered');
+    expect(engine.resumes).toEqual([{ token: 't-1', output: { outcome: 'approve' } }]);
+  });
+
+  test('a result for a step that no longer waits is recorded as undeliverable, once, and leaves the outbox', async () => {
+    engine.failResume('t-1', new StepNoLongerWaits('TaskTimedOut'));
+    const item = enqueue({ kind: 'resume-step', caseId: subject.id, token: 't-1', output: { outcome: 'approve' }, answers: { task: testUlid(10) } });
+    await expect(deliver(item)).resolves.toBe('undeliverable');
+    const trail = store.eventsOf(subject.id);
+    expect(trail).toHaveLength(2);
+    expect(trail[1]).toEqual(
+      expect.objectContaining({
+        action: 'task.result-undeliverable',
+        actor: { kind: 'system', component: 'outbox' },
+        at: '2026-11-10T09:00:00.000Z',
+        details: { taskId: testUlid(10), reason: 'TaskTimedOut', outboxId: item.id },
+      }),
+    );
+    expect(store.outbox.size).toBe(0);
+    expect(telemetry.warnings).toEqual([{ message: 'A result reached a step that no longer waits', fields: { caseId: subject.id, reason: 'TaskTimedOut' } }]);
+  });
+
+  test('a message that no longer has a waiting step is named in its undeliverable event', async () => {
+    engine.failResume('w-1', new StepNoLongerWaits('InvalidToken'));
+    await deliver(enqueue({ kind: 'resume-step', caseId: subject.id, token: 'w-1', output: {}, answers: { message: 'payment-received' } }));
+    expect(store.eventsOf(subject.id).at(-1)).toMatchObject({ action: 'message.result-undeliverable', details: { name: 'payment-received', reason: 'InvalidToken' } });
+  });
+
+  test('a transient failure propagates and the item stays in the outbox for the next delivery', async () => {
+    const failure = Object.assign(new Error('slow down'), { name: 'ThrottlingException' });
+    engine.failResume('t-1', failure);
+    const item = enqueue({ kind: 'resume-step', caseId: subject.id, token: 't-1', output: {}, answers: { task: testUlid(10) } });
+    await expect(deliver(item)).rejects.toBe(failure);
+    expect(store.outbox.has(item.id)).toBe(true);
+    expect(store.eventsOf(subject.id)).toHaveLength(1);
+  });
+
+  test('stops the execution it names', async () => {
+    const executionId = executionIdFor('proof-of-residence', subject.id);
+    await expect(deliver(enqueue({ kind: 'stop-workflow', caseId: subject.id, executionId, cause: 'Withdrawn by x' }))).resolves.toBe('delivered');
+    expect(engine.stops).toEqual([{ executionId, cause: 'Withdrawn by x' }]);
+    expect(store.outbox.size).toBe(0);
+  });
+});

@@ -1,0 +1,146 @@
+import { beforeEach, describe, expect, test } from '@jest/globals';
+import { catalogue } from '../../../functions/catalogue/catalogue';
+import type { Case } from '../../../functions/domain/case';
+import type { OutboxItem } from '../../../functions/domain/effect';
+import { reconcile } from '../../../functions/use-cases/reconcile';
+import type { InMemoryCaseStore, InMemoryWorkflowEngine, SettableClock, TelemetryRecorder } from '../../support/in-memory-ports';
+import { aCase, executionIdFor, inMemoryCaseStore, inMemoryWorkflowEngine, settableClock, telemetryRecorder, testUlid } from '../../support/in-memory-ports';
+
+const submittedAt = new Date('2026-11-09T10:00:00Z');
+let store: InMemoryCaseStore;
+let engine: InMemoryWorkflowEngine;
+let clock: SettableClock;
+let telemetry: TelemetryRecorder;
+
+beforeEach(() => {
+  store = inMemoryCaseStore();
+  engine = inMemoryWorkflowEngine();
+  clock = settableClock('2026-11-10T09:00:00Z');
+  telemetry = telemetryRecorder();
+});
+
+const run = (options = {}) =>
+  reconcile({ cases: store, reads: store, outbox: store, workflows: engine, catalogue, clock, telemetry }, { pageSize: 2, ...options })();
+
+function openCase(n: number, overrides: Partial<Case> = {}, typeKey = 'proof-of-residence'): Case {
+  const subject = { ...aCase({ id: testUlid(n), typeKey, now: submittedAt, dueAt: new Date('2026-11-16T22:59:59.999Z'), sequence: n }), ...overrides };
+  store.seedCase(subject);
+  return subject;
+}
+
+const running = (subject: Case) => engine.executions.set(executionIdFor(subject.type.key, subject.id), 'running');
+
+describe('reconciling open cases with their workflows', () => {
+  test('starts the execution an open case lacks, with its input, and leaves running ones alone (over several pages)', async () => {
+    const lacking = openCase(1);
+    const others = [openCase(2), openCase(3), openCase(4)];
+    others.forEach(running);
+    const report = await run();
+    expect(report.examined).toBe(4);
+    expect(report.started).toEqual([lacking.id]);
+    expect(engine.starts).toEqual([{ typeKey: 'proof-of-residence', caseId: lacking.id, input: expect.objectContaining({ caseId: lacking.id, tenant: '44021' }) }]);
+  });
+
+  test('leaves closed cases out', async () => {
+    openCase(1, { status: 'issued', closedAt: submittedAt.toISOString() });
+    const report = await run();
+    expect(report.examined).toBe(0);
+    expect(engine.starts).toEqual([]);
+  });
+
+  test('a start still waiting in the outbox, and not yet stale, is left to the dispatcher', async () => {
+    const subject = openCase(1);
+    const item: OutboxItem = { id: testUlid(901), caseId: subject.id, effect: { kind: 'start-workflow', caseId: subject.id }, createdAt: '2026-11-10T08:59:30.000Z' };
+    store.outbox.set(item.id, item);
+    const report = await run();
+    expect(report.started).toEqual([]);
+    expect(report.redelivered).toBe(0);
+    expect(engine.starts).toEqual([]);
+    expect(store.outbox.has(item.id)).toBe(true);
+  });
+
+  test('delivers outbox items older than the stale limit, and counts those that fail again', async () => {
+    const subject = openCase(1);
+    running(subject);
+    const stale: OutboxItem = { id: testUlid(901), caseId: subject.id, effect: { kind: 'resume-step', caseId: subject.id, token: 't-1', output: {}, answers: { task: 'x' } }, createdAt: '2026-11-10T08:58:59.000Z' };
+    const failing: OutboxItem = { id: testUlid(902), caseId: subject.id, effect: { kind: 'resume-step', caseId: subject.id, token: 't-2', output: {}, answers: { task: 'y' } }, createdAt: '2026-11-10T08:58:00.000Z' };
+    store.outbox.set(stale.id, stale);
+    store.outbox.set(failing.id, failing);
+    engine.failResume('t-2', Object.assign(new Error('down'), { name: 'ServiceUnavailable' }));
+    const report = await run({ staleAfterMs: 60_000 });
+    expect(report.redelivered).toBe(1);
+    expect(report.undelivered).toBe(1);
+    expect(engine.resumes).toEqual([{ token: 't-1', output: {} }]);
+    expect([...store.outbox.keys()]).toEqual([failing.id]);
+  });
+
+  test('an item exactly at the stale limit is delivered; one a moment younger is not', async () => {
+    const subject = openCase(1);
+    running(subject);
+    const at = (createdAt: string, n: number): OutboxItem => ({ id: testUlid(n), caseId: subject.id, effect: { kind: 'resume-step', caseId: subject.id, token: `t-${n}`, output: {}, answers: { task: 'x' } }, createdAt });
+    store.outbox.set(testUlid(901), at('2026-11-10T08:59:00.000Z', 901));
+    store.outbox.set(testUlid(902), at('2026-11-10T08:59:00.001Z', 902));
+    await run({ staleAfterMs: 60_000 });
+    expect(engine.resumes.map((resume) => resume.token)).toEqual(['t-901']);
+  });
+
+  test.each(['succeeded', 'failed', 'timed-out', 'aborted'] as const)('flags an open case whose execution %s, once, with an audit event and a metric', async (state) => {
+    const subject = openCase(1);
+    engine.executions.set(executionIdFor(subject.type.key, subject.id), state);
+    const first = await run();
+    expect(first.flagged).toEqual([subject.id]);
+    expect(store.cases.get(subject.id)!.attention).toEqual({ reason: `execution ${state}`, since: '2026-11-10T09:00:00.000Z' });
+    expect(store.eventsOf(subject.id).at(-1)).toMatchObject({ action: 'case.needs-attention', actor: { kind: 'system', component: 'reconciler' }, details: { reason: `execution ${state}` } });
+    const second = await run();
+    expect(second.flagged).toEqual([]);
+    expect(store.eventsOf(subject.id)).toHaveLength(2);
+    expect(telemetry.needingAttention).toEqual(['proof-of-residence']);
+    expect(engine.starts).toEqual([]);
+  });
+
+  test('clears the flag once the execution runs again', async () => {
+    const subject = openCase(1, { attention: { reason: 'execution failed', since: '2026-11-09T12:00:00.000Z' } });
+    running(subject);
+    const report = await run();
+    expect(report.cleared).toEqual([subject.id]);
+    expect(store.cases.get(subject.id)!.attention).toBeUndefined();
+    expect(store.eventsOf(subject.id).at(-1)).toMatchObject({ action: 'case.attention-cleared', details: { reason: 'execution failed' } });
+  });
+
+  test('counts open cases past their due date per tenant and type; a case due later is not counted', async () => {
+    [openCase(1, { dueAt: '2026-11-09T22:59:59.999Z' }), openCase(2, { dueAt: '2026-11-08T22:59:59.999Z' }), openCase(3), openCase(4, { dueAt: '2026-11-01T22:59:59.999Z', tenant: '41002' })].forEach(running);
+    const report = await run();
+    expect(report.overdue).toEqual({ '44021/proof-of-residence': 2, '41002/proof-of-residence': 1 });
+    expect(telemetry.overdue).toEqual(
+      expect.arrayContaining([
+        { tenant: '44021', typeKey: 'proof-of-residence', count: 2 },
+        { tenant: '41002', typeKey: 'proof-of-residence', count: 1 },
+      ]),
+    );
+    expect(telemetry.overdue).toHaveLength(2);
+  });
+
+  test('a case due exactly now is not overdue yet', async () => {
+    running(openCase(1, { dueAt: '2026-11-10T09:00:00.000Z' }));
+    expect((await run()).overdue).toEqual({});
+  });
+
+  test('a failure on one case is warned about and the others are still reconciled', async () => {
+    const broken = openCase(1);
+    const fine = openCase(2);
+    engine.describe = async (id) => {
+      if (id.endsWith(broken.id)) throw Object.assign(new Error('boom'), { name: 'InternalFailure' });
+      return 'missing';
+    };
+    const report = await run();
+    expect(report.started).toEqual([fine.id]);
+    expect(telemetry.warnings).toEqual([{ message: 'A case could not be reconciled; the next run tries again', fields: { caseId: broken.id, error: 'InternalFailure' } }]);
+  });
+
+  test('a case of a type no longer published is skipped', async () => {
+    openCase(1, { type: { key: 'retired-type', version: 1 } });
+    const report = await run();
+    expect(report.examined).toBe(1);
+    expect(report.started).toEqual([]);
+  });
+});
