@@ -43,6 +43,14 @@ export const searchCasesQuery = z
   })
   .strict();
 
+export const attentionQuery = z
+  .object({
+    attention: z.literal('true').describe('Only the cases that need an operator (the only listing there is)'),
+    limit: z.coerce.number().int().min(1).max(100).default(25),
+    cursor: z.string().max(1000).optional(),
+  })
+  .strict();
+
 export const listTasksQuery = z
   .object({
     role: z.string().min(1).max(50).optional(),
@@ -128,6 +136,10 @@ export const taskViewSchema = z.object({
     .optional(),
 });
 
+const attention = z
+  .object({ reason: z.string().describe('e.g. `execution failed`'), since: timestamp })
+  .describe("Set while the case needs an operator: its workflow ended while it is open. POST /v1/cases/{id}/redrive runs it again.");
+
 /** `caseSummary`: a case as a search result shows it. */
 export const caseSummarySchema = z.object({
   id: z.string(),
@@ -138,6 +150,7 @@ export const caseSummarySchema = z.object({
   createdAt: timestamp,
   updatedAt: timestamp,
   dueAt: timestamp,
+  attention: attention.optional(),
 });
 
 /** `caseView`: one case, its status explained in the caller's language. */
@@ -164,6 +177,7 @@ export const caseViewSchema = z.object({
   awaitingMessages: z
     .array(z.object({ name: z.string(), since: timestamp }))
     .describe('Messages the workflow waits for (POST /v1/cases/{id}/messages); filled by GET /v1/cases/{id} only'),
+  attention: attention.optional(),
   version: z.number().int().nonnegative(),
 });
 

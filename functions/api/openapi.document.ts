@@ -103,7 +103,7 @@ const tags: readonly { name: Tag; description: string }[] = [
   { name: 'Catalogue', description: 'The transaction types a tenant publishes' },
   { name: 'Cases', description: 'Submitting and following cases' },
   { name: 'Tasks', description: 'The human tasks workflows wait on' },
-  { name: 'Operations', description: 'Liveness and this document' },
+  { name: 'Operations', description: 'Liveness, this document, and what operators need: the cases that need attention' },
 ];
 
 const errorDescriptions: Record<number, string> = {

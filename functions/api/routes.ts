@@ -279,6 +279,20 @@ export const completeTask = {
   sendsTaskResults: true,
 } satisfies RouteContract;
 
+export const casesNeedingAttention = {
+  name: 'list-cases-needing-attention',
+  entry: 'functions/api/list-cases-needing-attention.handler.ts',
+  summary: "Lists the caller's tenant's open cases whose workflow ended, for operators",
+  method: 'GET',
+  path: '/v1/operations/cases',
+  access: { roles: permissions.operateCases },
+  tag: 'Operations',
+  query: api.attentionQuery,
+  headers: ['Accept-Language'],
+  success: { status: 200, description: 'A page of cases that need an operator, longest waiting first, each with why', schema: api.caseSearchPageSchema },
+  table: 'read',
+} satisfies RouteContract;
+
 /** Every route, in the order the declaration lists their functions. */
 export const routes: readonly RouteContract[] = [
   health,
@@ -298,4 +312,5 @@ export const routes: readonly RouteContract[] = [
   claimTask,
   completeTask,
   getCaseDocument,
+  casesNeedingAttention,
 ];

@@ -31,6 +31,7 @@ export function caseSummary(subject: CaseSummary, type: TransactionType | undefi
     createdAt: subject.createdAt,
     updatedAt: subject.updatedAt,
     dueAt: subject.dueAt,
+    ...(subject.attention ? { attention: subject.attention } : {}),
   };
 }
 
@@ -63,6 +64,7 @@ export function caseView(
     openTasks: tasks.filter(isActive).map(taskView),
     // A wait that timed out, or of a withdrawn case, waits for nothing any more.
     awaitingMessages: status.final ? [] : waits.map((wait) => ({ name: wait.name, since: wait.since })),
+    ...(subject.attention ? { attention: subject.attention } : {}),
     version: subject.version,
   };
 }

@@ -15,6 +15,7 @@ export const permissions = {
   suspendCase: ['clerk'],
   resumeCase: ['clerk'],
   extendCase: ['clerk'],
+  operateCases: ['operator'],
 } as const satisfies Record<string, readonly string[]>;
 
 const apiOnlyRoles = new Set(['portal', 'designer', 'operator']);

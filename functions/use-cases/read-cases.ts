@@ -115,3 +115,20 @@ export function listTasks(deps: { reads: Pick<CaseReads, 'tasksByRole'> }) {
     return { items: page.items, ...(page.after ? { nextCursor: encodeCursor(scope, page.after) } : {}) };
   };
 }
+
+/**
+ * The caller's tenant's open cases that need an operator (their workflow ended while they are
+ * open), longest waiting first; a cursor is bound to the tenant and page size.
+ */
+export function casesNeedingAttention(deps: { reads: Pick<CaseReads, 'casesNeedingAttention'>; catalogue: Catalogue }) {
+  return async (command: { caller: Caller; limit: number; cursor?: string }): Promise<CasePage> => {
+    requireRole(command.caller, permissions.operateCases);
+    const scope = { tenant: command.caller.tenant, attention: true, limit: command.limit };
+    const after = command.cursor === undefined ? undefined : decodeCursor(command.cursor, scope);
+    const page = await deps.reads.casesNeedingAttention({ tenant: scope.tenant, limit: scope.limit, after });
+    return {
+      items: page.items.map((summary) => ({ summary, type: deps.catalogue.find(summary.type.key) })),
+      ...(page.after ? { nextCursor: encodeCursor(scope, page.after) } : {}),
+    };
+  };
+}

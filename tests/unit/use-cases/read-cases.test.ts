@@ -3,9 +3,9 @@ import { catalogue } from '../../../functions/catalogue/catalogue';
 import type { Case } from '../../../functions/domain/case';
 import { DomainError } from '../../../functions/domain/errors';
 import type { Task } from '../../../functions/domain/task';
-import { caseHistory, getCase, listTasks, searchCases } from '../../../functions/use-cases/read-cases';
+import { caseHistory, casesNeedingAttention, getCase, listTasks, searchCases } from '../../../functions/use-cases/read-cases';
 import type { InMemoryCaseStore } from '../../support/in-memory-ports';
-import { aCase, aTask, callerOf, clerkOf, inMemoryCaseStore, testUlid } from '../../support/in-memory-ports';
+import { aCase, aTask, callerOf, clerkOf, inMemoryCaseStore, portalOf, testUlid } from '../../support/in-memory-ports';
 
 let store: InMemoryCaseStore;
 let first: Case;
@@ -204,5 +204,43 @@ describe('the task inbox', () => {
       expect(error.kind).toBe('validation');
       expect(error.errors.map((field) => field.path)).toEqual(['cursor']);
     }
+  });
+});
+
+describe('the cases that need an operator', () => {
+  const flagged = (n: number, tenant: string, since: string) => {
+    const subject = aCase({ id: testUlid(700 + n), typeKey: 'proof-of-residence', tenant, now: new Date('2026-11-09T10:00:00Z'), dueAt: new Date('2026-11-16T22:59:59.999Z'), sequence: 700 + n });
+    return store.seedCase({ ...subject, attention: { reason: 'execution failed', since } });
+  };
+  const list = (caller = callerOf('44021', ['operator']), limit = 25, cursor?: string) =>
+    casesNeedingAttention({ reads: store, catalogue })({ caller, limit, cursor });
+
+  test('are listed for operators of the tenant only, longest waiting first, with why', async () => {
+    const later = flagged(1, '44021', '2026-11-10T10:00:00.000Z');
+    const earlier = flagged(2, '44021', '2026-11-10T08:00:00.000Z');
+    flagged(3, '41002', '2026-11-10T07:00:00.000Z');
+    store.seedCase(aCase({ id: testUlid(799), typeKey: 'proof-of-residence', now: new Date('2026-11-09T10:00:00Z'), dueAt: new Date('2026-11-16T22:59:59.999Z'), sequence: 799 }));
+    const page = await list();
+    expect(page.items.map(({ summary }) => summary.id)).toEqual([earlier.id, later.id]);
+    expect(page.items[0]!.summary.attention).toEqual({ reason: 'execution failed', since: '2026-11-10T08:00:00.000Z' });
+    expect(page.items[0]!.type?.key).toBe('proof-of-residence');
+  });
+
+  test('are for operators: a clerk or a portal is forbidden', async () => {
+    for (const caller of [clerkOf(), portalOf()]) {
+      await expect(list(caller)).rejects.toMatchObject({ kind: 'forbidden' });
+    }
+  });
+
+  test('page with a cursor bound to the tenant and the page size', async () => {
+    flagged(1, '44021', '2026-11-10T08:00:00.000Z');
+    flagged(2, '44021', '2026-11-10T09:00:00.000Z');
+    const first = await list(undefined, 1);
+    expect(first.nextCursor).toBeDefined();
+    const second = await list(undefined, 1, first.nextCursor);
+    expect(second.items).toHaveLength(1);
+    expect(second.nextCursor).toBeUndefined();
+    await expect(list(callerOf('41002', ['operator']), 1, first.nextCursor)).rejects.toMatchObject({ kind: 'validation' });
+    await expect(list(undefined, 2, first.nextCursor)).rejects.toMatchObject({ kind: 'validation' });
   });
 });
