@@ -23,8 +23,29 @@ import {
 const require = createRequire(import.meta.url);
 const validateAsl = require('asl-validator') as (definition: unknown) => { isValid: boolean; errorsText: (separator?: string) => string };
 
-/** Lambda's transient errors, which every Task must retry. */
-export const transientLambdaErrors = ['Lambda.ServiceException', 'Lambda.AWSLambdaException', 'Lambda.SdkClientException', 'Lambda.TooManyRequestsException'];
+/**
+ * The errors every Lambda Task must retry: Lambda's own transient service errors, its
+ * timeouts and out-of-memory ends (`Lambda.Unknown`, `Sandbox.Timedout`), and the steps'
+ * `TransientError` (throttling, 5xx, timeouts and network errors of the clients they use).
+ * Every step is idempotent, so retrying it is safe.
+ */
+export const transientErrors = [
+  'Lambda.ClientExecutionTimeoutException',
+  'Lambda.ServiceException',
+  'Lambda.AWSLambdaException',
+  'Lambda.SdkClientException',
+  'Lambda.TooManyRequestsException',
+  'Lambda.Unknown',
+  'Sandbox.Timedout',
+  'TransientError',
+];
+
+/**
+ * The error an execution fails with when its failure recorder could not write either: an
+ * infrastructure failure, apart from a case that ends `failed`. Its own alarm and the
+ * reconciler (which flags the case, still open) pick it up.
+ */
+export const failureNotRecorded = 'FailureNotRecorded';
 
 const quoted = (values: Iterable<string>) => [...values].map((value) => `"${value}"`).join(', ');
 const atState = (name: string, problem: string, fix: string) => `state "${name}": ${problem}; ${fix}`;
@@ -39,7 +60,8 @@ interface UnfinishedPath {
  * Walks every path from StartAt, breadth first so that the path reported is a shortest one.
  * Along a Next, Choice or Default edge a state's recording counts; along a Catch edge it does
  * not, since the state failed. A Fail right after a step that records a status ends a path
- * properly (the failure recorder). Inside a Parallel branch or Map processor a Fail does not end
+ * properly (the failure recorder), and so does the `FailureNotRecorded` Fail that the failure
+ * recorder's own Catch leads to (the reconciler flags that case). Inside a Parallel branch or Map processor a Fail does not end
  * the case (the parent's Catch takes over), so only successful ends count there.
  */
 function unfinishedPaths(machine: Machine, type: TransactionType, nested = false): UnfinishedPath[] {
@@ -62,7 +84,7 @@ function unfinishedPaths(machine: Machine, type: TransactionType, nested = false
     const recordsHere =
       recordsFinalStatus(state, type) || nestedMachines(state).some((inner) => unfinishedPaths(inner, type, true).length === 0);
     const recorded = visit.recorded || recordsHere;
-    const properFailure = state.Type === 'Fail' && (visit.afterStatusRecorder || nested);
+    const properFailure = state.Type === 'Fail' && (visit.afterStatusRecorder || nested || state.Error === failureNotRecorded);
     if (isTerminal(state) && !recorded && !properFailure && !found.has(visit.name)) {
       found.set(visit.name, { terminal: visit.name, path: visit.path });
     }
@@ -84,12 +106,21 @@ function lintTask(name: string, state: State, all: Map<string, State>, type: Tra
   const retriers = (state.Retry as Array<{ ErrorEquals: string[] }> | undefined) ?? [];
   const catchers = (state.Catch as Array<{ ErrorEquals: string[]; Next: string }> | undefined) ?? [];
   const retried = new Set(retriers.flatMap((retrier) => retrier.ErrorEquals));
-  const transientRetry = `add a Retry for ${quoted(transientLambdaErrors)}`;
+  const transientRetry = `add a Retry for ${quoted(transientErrors)}`;
   if (retriers.length === 0) {
     problems.push(atState(name, 'has no Retry', transientRetry));
-  } else if (!retried.has('States.ALL') && !transientLambdaErrors.every((error) => retried.has(error)) && String(state.Resource).includes(':lambda:')) {
-    const missing = transientLambdaErrors.filter((error) => !retried.has(error));
-    problems.push(atState(name, `does not retry Lambda's transient errors ${quoted(missing)}`, `add them to its Retry`));
+  } else if (!retried.has('States.ALL') && !transientErrors.every((error) => retried.has(error)) && String(state.Resource).includes(':lambda:')) {
+    const missing = transientErrors.filter((error) => !retried.has(error));
+    problems.push(atState(name, `does not retry the transient errors ${quoted(missing)}`, `add them to its Retry`));
+  }
+  if (recordedStatus(state) === 'failed') {
+    const fallback = catchers.find((catcher) => catcher.ErrorEquals.includes('States.ALL'));
+    const target = fallback ? all.get(fallback.Next) : undefined;
+    if (target?.Type !== 'Fail' || target.Error !== failureNotRecorded) {
+      problems.push(
+        atState(name, 'records the "failed" status but does not catch its own failure', `add a Catch for "States.ALL" into a Fail state with "Error": "${failureNotRecorded}"`),
+      );
+    }
   }
   const catchesAll = catchers.some((catcher) => catcher.ErrorEquals.includes('States.ALL'));
   if (!catchesAll && all.get(String(state.Next))?.Type !== 'Fail') {

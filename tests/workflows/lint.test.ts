@@ -1,6 +1,6 @@
 import { describe, expect, test } from '@jest/globals';
 import { loadWorkflowSources } from '../../workflows/definitions';
-import { lintWorkflow } from '../../designer/lint';
+import { lintWorkflow, transientErrors } from '../../designer/lint';
 import { catalogue } from '../../functions/catalogue/catalogue';
 import type { TransactionType } from '../../functions/domain/transaction-type';
 
@@ -65,17 +65,70 @@ describe('the lint catches', () => {
     });
     expect(problems).toEqual(
       expect.arrayContaining([
-        'state "LookUpApplicant": has no Retry; add a Retry for "Lambda.ServiceException", "Lambda.AWSLambdaException", "Lambda.SdkClientException", "Lambda.TooManyRequestsException"',
+        'state "LookUpApplicant": has no Retry; add a Retry for "Lambda.ClientExecutionTimeoutException", "Lambda.ServiceException", "Lambda.AWSLambdaException", "Lambda.SdkClientException", "Lambda.TooManyRequestsException", "Lambda.Unknown", "Sandbox.Timedout", "TransientError"',
         'state "LookUpApplicant": does not catch "States.ALL" into a failure path; add a Catch for "States.ALL" whose Next records the "failed" status',
       ]),
     );
   });
 
-  test("a task that retries some but not all of Lambda's transient errors", () => {
+  test('a task that retries some but not all of the transient errors', () => {
     const problems = broken((d) => (d.States.LookUpApplicant.Retry[0].ErrorEquals = ['Lambda.ServiceException']));
     expect(problems).toContain(
-      'state "LookUpApplicant": does not retry Lambda\'s transient errors "Lambda.AWSLambdaException", "Lambda.SdkClientException", "Lambda.TooManyRequestsException"; add them to its Retry',
+      'state "LookUpApplicant": does not retry the transient errors "Lambda.ClientExecutionTimeoutException", "Lambda.AWSLambdaException", "Lambda.SdkClientException", "Lambda.TooManyRequestsException", "Lambda.Unknown", "Sandbox.Timedout", "TransientError"; add them to its Retry',
     );
+  });
+
+  test.each(transientErrors)('a task that does not retry %s (throttling, 5xx, Lambda timeouts and the like would fail the case)', (error) => {
+    const problems = broken((d) => (d.States.IssueCertificate.Retry[0].ErrorEquals = transientErrors.filter((other) => other !== error)));
+    expect(problems).toEqual([`state "IssueCertificate": does not retry the transient errors "${error}"; add them to its Retry`]);
+  });
+
+  test('the transient errors are exactly what AWS documents for Lambda tasks, plus the steps’ own TransientError', () => {
+    expect([...transientErrors].sort()).toEqual(
+      [
+        'Lambda.AWSLambdaException',
+        'Lambda.ClientExecutionTimeoutException',
+        'Lambda.SdkClientException',
+        'Lambda.ServiceException',
+        'Lambda.TooManyRequestsException',
+        'Lambda.Unknown',
+        'Sandbox.Timedout',
+        'TransientError',
+      ].sort(),
+    );
+  });
+
+  test('a failure recorder that does not catch its own failure', () => {
+    expect(
+      broken((d) => {
+        delete d.States.RecordFailed.Catch;
+        delete d.States.FailureNotRecorded;
+      }),
+    ).toEqual([
+      'state "RecordFailed": records the "failed" status but does not catch its own failure; add a Catch for "States.ALL" into a Fail state with "Error": "FailureNotRecorded"',
+    ]);
+  });
+
+  test('a failure recorder whose catch ends in a Fail of another name, which the infrastructure alarm would not see', () => {
+    const problems = broken((d) => (d.States.FailureNotRecorded.Error = 'CaseFailed'));
+    expect(problems).toContain(
+      'state "RecordFailed": records the "failed" status but does not catch its own failure; add a Catch for "States.ALL" into a Fail state with "Error": "FailureNotRecorded"',
+    );
+  });
+
+  test('a failure recorder whose catch goes elsewhere than a Fail', () => {
+    const problems = broken((d) => (d.States.RecordFailed.Catch[0].Next = 'PublishCaseClosed'));
+    expect(problems).toContain(
+      'state "RecordFailed": records the "failed" status but does not catch its own failure; add a Catch for "States.ALL" into a Fail state with "Error": "FailureNotRecorded"',
+    );
+  });
+
+  test('the FailureNotRecorded end is accepted only under that name: another Fail after a Catch is an unfinished path', () => {
+    const problems = broken((d) => {
+      d.States.LookUpApplicant.Catch[0].Next = 'FailureNotRecorded';
+      d.States.FailureNotRecorded.Error = 'Oops';
+    });
+    expect(problems).toEqual(expect.arrayContaining([expect.stringMatching(/^state "FailureNotRecorded": a path ends here without recording a final status/)]));
   });
 
   test('a task-token state without a timeout', () => {
