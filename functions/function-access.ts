@@ -2,8 +2,12 @@
 export interface FunctionAccess {
   /** Access to the table; absent means none. */
   readonly table?: 'read' | 'readWrite';
-  /** Starts executions of the transaction types' state machines. */
+  /** Starts, redrives and describes executions of the transaction types' state machines. */
   readonly startsExecutions?: boolean;
+  /** Knows the state machines (their ARNs, to name a case's execution), without acting on them. */
+  readonly knowsStateMachines?: boolean;
+  /** Describes executions of the state machines (where a case's workflow stands). */
+  readonly readsExecutions?: boolean;
   /** Reports task outcomes back to waiting executions (SendTaskSuccess/Failure). */
   readonly sendsTaskResults?: boolean;
   /** Stops executions of the transaction types' state machines. */

@@ -1,4 +1,4 @@
-import { DescribeExecutionCommand, ExecutionAlreadyExists, SendTaskSuccessCommand, SFNServiceException, StartExecutionCommand, StopExecutionCommand } from '@aws-sdk/client-sfn';
+import { DescribeExecutionCommand, ExecutionAlreadyExists, RedriveExecutionCommand, SendTaskSuccessCommand, SFNServiceException, StartExecutionCommand, StopExecutionCommand } from '@aws-sdk/client-sfn';
 import type { SFNClient } from '@aws-sdk/client-sfn';
 import type { ExecutionState, WorkflowEngine } from '../ports/workflow-engine.port';
 import { StepNoLongerWaits } from '../ports/workflow-engine.port';
@@ -58,6 +58,16 @@ export function stepFunctionsEngine(client: SFNClient, stateMachineArns: () => R
         await client.send(new StopExecutionCommand({ executionArn: executionId, error: 'CaseClosed', cause }));
       } catch (error) {
         if ((error as Error).name === 'ExecutionDoesNotExist') return;
+        throw error;
+      }
+    },
+
+    async redrive(executionId) {
+      try {
+        await client.send(new RedriveExecutionCommand({ executionArn: executionId, clientToken: undefined }));
+        return true;
+      } catch (error) {
+        if ((error as Error).name === 'ExecutionNotRedrivable') return false;
         throw error;
       }
     },

@@ -85,7 +85,8 @@ export const submitCase = {
   success: { status: 201, description: 'The case was submitted (or, for a repeated Idempotency-Key, had been)', schema: api.caseViewSchema },
   errors: [422],
   table: 'readWrite',
-  startsExecutions: true,
+  // Names the case's execution; the outbox dispatcher starts it.
+  knowsStateMachines: true,
 } satisfies RouteContract;
 
 export const getCase = {
@@ -140,7 +141,6 @@ export const withdrawCase = {
   success: caseResponse,
   errors: [409],
   table: 'readWrite',
-  stopsExecutions: true,
 } satisfies RouteContract;
 
 export const suspendCase = {
@@ -214,7 +214,6 @@ export const sendMessage = {
   success: { status: 202, description: 'The message was delivered to the waiting step', schema: api.caseViewSchema },
   errors: [409],
   table: 'readWrite',
-  sendsTaskResults: true,
 } satisfies RouteContract;
 
 export const getCaseDocument = {
@@ -276,7 +275,6 @@ export const completeTask = {
   success: { status: 200, description: 'The completed task', schema: api.taskViewSchema },
   errors: [409],
   table: 'readWrite',
-  sendsTaskResults: true,
 } satisfies RouteContract;
 
 export const casesNeedingAttention = {
@@ -291,6 +289,22 @@ export const casesNeedingAttention = {
   headers: ['Accept-Language'],
   success: { status: 200, description: 'A page of cases that need an operator, longest waiting first, each with why', schema: api.caseSearchPageSchema },
   table: 'read',
+} satisfies RouteContract;
+
+export const redriveCase = {
+  name: 'redrive-case',
+  entry: 'functions/api/redrive-case.handler.ts',
+  summary: "Runs a case's failed, timed-out or aborted workflow again, for operators",
+  method: 'POST',
+  path: '/v1/cases/{id}/redrive',
+  access: { roles: permissions.redriveCase },
+  tag: 'Operations',
+  body: reasonBody('The population register was unreachable; it is back'),
+  headers: ['Accept-Language'],
+  success: { status: 202, description: 'The redrive is recorded; the workflow runs again shortly (RedriveExecution, through the outbox)', schema: api.caseViewSchema },
+  errors: [409],
+  table: 'readWrite',
+  readsExecutions: true,
 } satisfies RouteContract;
 
 /** Every route, in the order the declaration lists their functions. */
@@ -313,4 +327,5 @@ export const routes: readonly RouteContract[] = [
   completeTask,
   getCaseDocument,
   casesNeedingAttention,
+  redriveCase,
 ];

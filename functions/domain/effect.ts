@@ -16,7 +16,9 @@ export type Effect =
       readonly answers: { readonly task: string } | { readonly message: string };
     }
   /** Stop the case's execution (a closed case); one that already ended is left alone. */
-  | { readonly kind: 'stop-workflow'; readonly caseId: string; readonly executionId: string; readonly cause: string };
+  | { readonly kind: 'stop-workflow'; readonly caseId: string; readonly executionId: string; readonly cause: string }
+  /** Run an execution that ended while its case is open again, from where it failed. */
+  | { readonly kind: 'redrive-workflow'; readonly caseId: string; readonly executionId: string };
 
 /** An effect as the outbox holds it until it is delivered. */
 export interface OutboxItem {

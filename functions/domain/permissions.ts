@@ -16,6 +16,7 @@ export const permissions = {
   resumeCase: ['clerk'],
   extendCase: ['clerk'],
   operateCases: ['operator'],
+  redriveCase: ['operator'],
 } as const satisfies Record<string, readonly string[]>;
 
 const apiOnlyRoles = new Set(['portal', 'designer', 'operator']);

@@ -26,6 +26,8 @@ export interface WorkflowEngine {
   start(typeKey: string, caseId: string, input: WorkflowInput): Promise<string>;
   /** Stops an execution; one that already ended is left as it is. */
   stop(executionId: string, cause: string): Promise<void>;
+  /** Runs an execution that failed, timed out or was aborted again; false when it cannot be (it runs, or it succeeded). */
+  redrive(executionId: string): Promise<boolean>;
   /** Where an execution stands. */
   describe(executionId: string): Promise<ExecutionState>;
   /** Resumes a waiting step with its result; throws StepNoLongerWaits when it waits no more. */

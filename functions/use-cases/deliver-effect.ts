@@ -11,7 +11,7 @@ import { workflowInputOf } from './workflow-input';
 export interface DeliverEffectDependencies {
   readonly cases: Pick<CaseStore, 'get' | 'change'>;
   readonly outbox: Pick<Outbox, 'delivered'>;
-  readonly workflows: Pick<WorkflowEngine, 'start' | 'stop' | 'resume'>;
+  readonly workflows: Pick<WorkflowEngine, 'start' | 'stop' | 'resume' | 'redrive'>;
   readonly catalogue: Catalogue;
   readonly clock: Clock;
   readonly telemetry: Telemetry;
@@ -28,7 +28,7 @@ export type Delivery = 'delivered' | 'not-needed' | 'undeliverable';
  * 2. a step's result: when the step no longer waits (it timed out, or its workflow ended), the
  *    result is recorded in the audit trail as undeliverable and the case follows its timeout
  *    path, instead of retrying forever;
- * 3. stop: an execution that already ended stays as it is;
+ * 3. stop: an execution that already ended stays as it is; redrive: one that runs again needs none;
  * 4. the item leaves the outbox. A transient failure leaves it there, for the next delivery.
  */
 export function deliverEffect(deps: DeliverEffectDependencies) {
@@ -71,6 +71,9 @@ export function deliverEffect(deps: DeliverEffectDependencies) {
       case 'stop-workflow':
         await deps.workflows.stop(effect.executionId, effect.cause);
         return 'delivered';
+      case 'redrive-workflow':
+        // An execution that runs again already, or succeeded meanwhile, needs no redrive.
+        return (await deps.workflows.redrive(effect.executionId)) ? 'delivered' : 'not-needed';
     }
   }
 

@@ -319,6 +319,7 @@ export interface InMemoryWorkflowEngine extends WorkflowEngine {
   failResume(token: string, error: Error): void;
   /** Where each execution stands; an execution started here is running until a test says otherwise. */
   readonly executions: Map<string, ExecutionState>;
+  readonly redrives: string[];
 }
 
 export const executionIdFor = (typeKey: string, caseId: string) => `arn:aws:states:eu-west-1:000000000000:execution:loket-${typeKey}:${caseId}`;
@@ -333,6 +334,7 @@ export function inMemoryWorkflowEngine(): InMemoryWorkflowEngine {
       failures.set(token, error);
     },
     executions: new Map(),
+    redrives: [],
     executionIdFor,
     async start(typeKey, caseId, input) {
       const id = executionIdFor(typeKey, caseId);
@@ -343,6 +345,13 @@ export function inMemoryWorkflowEngine(): InMemoryWorkflowEngine {
     },
     async describe(executionId) {
       return engine.executions.get(executionId) ?? 'missing';
+    },
+    async redrive(executionId) {
+      const state = engine.executions.get(executionId);
+      if (state !== 'failed' && state !== 'timed-out' && state !== 'aborted') return false;
+      engine.redrives.push(executionId);
+      engine.executions.set(executionId, 'running');
+      return true;
     },
     async stop(executionId, cause) {
       engine.stops.push({ executionId, cause });
