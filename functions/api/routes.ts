@@ -82,7 +82,12 @@ export const submitCase = {
     },
   },
   headers: ['Idempotency-Key', 'X-Audit-Reason', 'Accept-Language'],
-  success: { status: 201, description: 'The case was submitted (or, for a repeated Idempotency-Key, had been)', schema: api.caseViewSchema },
+  success: {
+    status: 201,
+    description:
+      'The case was submitted (or, for a repeated Idempotency-Key, had been). The answer comes as soon as the case is stored; its workflow starts right after, even if the workflow engine was briefly unavailable.',
+    schema: api.caseViewSchema,
+  },
   errors: [422],
   table: 'readWrite',
   // Names the case's execution; the outbox dispatcher starts it.
@@ -138,7 +143,7 @@ export const withdrawCase = {
   tag: 'Cases',
   body: reasonBody('The applicant no longer needs the certificate'),
   headers: ['Accept-Language'],
-  success: caseResponse,
+  success: { ...caseResponse, description: 'The case, closed as withdrawn; its workflow is stopped right after the answer' },
   errors: [409],
   table: 'readWrite',
 } satisfies RouteContract;
@@ -211,7 +216,11 @@ export const sendMessage = {
     },
   },
   headers: ['Accept-Language'],
-  success: { status: 202, description: 'The message was delivered to the waiting step', schema: api.caseViewSchema },
+  success: {
+    status: 202,
+    description: 'The message is recorded and the waiting step will receive it (at least once, right after the answer). A step that no longer waits gets an audit event `message.result-undeliverable` instead.',
+    schema: api.caseViewSchema,
+  },
   errors: [409],
   table: 'readWrite',
 } satisfies RouteContract;
@@ -272,7 +281,12 @@ export const completeTask = {
     },
   },
   headers: ['X-Audit-Reason'],
-  success: { status: 200, description: 'The completed task', schema: api.taskViewSchema },
+  success: {
+    status: 200,
+    description:
+      'The completed task, as soon as the completion is stored; the waiting step receives the outcome right after. The same completion (same outcome, same clerk) sent again answers the same 200 and changes nothing; any other completion of a completed task is a 409. A step that no longer waits (its deadline passed) gets an audit event `task.result-undeliverable` and the case follows its timeout path.',
+    schema: api.taskViewSchema,
+  },
   errors: [409],
   table: 'readWrite',
 } satisfies RouteContract;
