@@ -94,6 +94,9 @@ function runtimeEnvironment(values: EnvironmentValues): Record<string, string> {
       POWERTOOLS_SERVICE_NAME: serviceName,
       POWERTOOLS_METRICS_NAMESPACE: metricsNamespace,
       POWERTOOLS_LOG_LEVEL: values.logLevel ?? 'INFO',
+      // Traces carry ids and timings, never a response or an error's data (personal data stays out of X-Ray).
+      POWERTOOLS_TRACER_CAPTURE_RESPONSE: 'false',
+      POWERTOOLS_TRACER_CAPTURE_ERROR: 'false',
     };
   }
   return {
@@ -118,7 +121,7 @@ export function functionEnvironment(declaration: FunctionDeclaration, values: En
     [environmentNames.enterpriseRegister]: 'fixture',
     ...(declaration.table && { [environmentNames.tableName]: values.tableName }),
     ...(declaration.documents && { [environmentNames.documentsBucket]: values.documentsBucket }),
-    ...(declaration.startsExecutions && { [environmentNames.stateMachineArns]: values.stateMachineArns }),
+    ...((declaration.startsExecutions || declaration.knowsStateMachines || declaration.readsExecutions) && { [environmentNames.stateMachineArns]: values.stateMachineArns }),
   };
 }
 

@@ -157,7 +157,7 @@ export function httpHandler(handle: (event: HttpEvent, context: Context) => Prom
   })
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(logMetrics(metrics))
-    .use(captureLambdaHandler(tracer));
+    .use(captureLambdaHandler(tracer, { captureResponse: false }));
 }
 
 /** What a route's handler is given: the caller and the input its contract declares, validated. */

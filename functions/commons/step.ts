@@ -25,5 +25,5 @@ export function stepHandler<S extends z.ZodType, O>(schema: S, handle: (input: z
   })
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(logMetrics(metrics))
-    .use(captureLambdaHandler(tracer));
+    .use(captureLambdaHandler(tracer, { captureResponse: false }));
 }

@@ -153,3 +153,21 @@ export function maskInsz(insz: string): string {
   const digits = normalizeInsz(insz);
   return /^\d{11}$/.test(digits) ? `${digits.slice(0, 6)}*****` : '*'.repeat(11);
 }
+
+/** An INSZ or KBO number as it may appear in free text: bare, or with the usual dots, dashes, spaces and a BE prefix. */
+const identifierInText = /(?<![\dA-Za-z])(?:BE\s?)?\d[\d.\- ]{8,16}\d(?![\dA-Za-z])/g;
+
+/**
+ * Text fit for logs and traces: every valid INSZ or KBO number in it, however written, is
+ * replaced by stars. Numbers that merely look alike (an epoch time, a case number) stay, since
+ * their check digits do not hold.
+ */
+export function maskIdentifiers(text: string): string {
+  return text.replace(identifierInText, (found) => {
+    const insz = normalizeInsz(found);
+    if (/^\d{11}$/.test(insz) && isValidInsz(insz)) return '*'.repeat(11);
+    const kbo = normalizeKbo(found);
+    if (/^[01]\d{9}$/.test(kbo) && isValidKbo(kbo)) return '*'.repeat(10);
+    return found;
+  });
+}

@@ -1,0 +1,20 @@
+import { expect, jest, test } from '@jest/globals';
+import { logger } from '../../../functions/commons/powertools';
+
+test('the shared logger masks national and enterprise numbers in every field it writes, however nested', () => {
+  const written: string[] = [];
+  const spy = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    written.push(String(chunk));
+    return true;
+  });
+  try {
+    logger.setLogLevel('INFO');
+    logger.info('Applicant 85073003328 looked up', { applicant: { insz: '85.07.30-033.28', kbo: '0403170701' }, caseId: '01JDZ000000000000000000001' });
+  } finally {
+    spy.mockRestore();
+  }
+  const line = written.join('');
+  expect(line).toContain('01JDZ000000000000000000001');
+  expect(line).toContain('Applicant *********** looked up');
+  expect(line).not.toMatch(/85073003328|85\.07\.30-033\.28|0403170701/);
+});
