@@ -42,12 +42,14 @@ const steps: readonly FunctionDeclaration[] = [
     entry: 'functions/steps/look-up-person.handler.ts',
     description: 'Looks up the applicant in the population register (authentic source)',
     kind: 'step',
+    table: 'read',
   },
   {
     name: 'look-up-enterprise',
     entry: 'functions/steps/look-up-enterprise.handler.ts',
     description: 'Looks up the business applicant in the enterprise register (KBO)',
     kind: 'step',
+    table: 'read',
   },
   {
     name: 'update-register',

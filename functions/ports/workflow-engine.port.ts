@@ -1,10 +1,13 @@
-/** The input every workflow receives. */
+/**
+ * The input every workflow receives: ids and codes only. Steps read personal data (the
+ * applicant, the case's data) from the table when they need it, so no execution input,
+ * history or log holds it.
+ */
 export interface WorkflowInput {
   readonly caseId: string;
   readonly tenant: string;
   readonly type: string;
-  readonly applicant: { readonly insz: string } | { readonly kbo: string };
-  readonly data: Readonly<Record<string, unknown>>;
+  readonly version: number;
 }
 
 /** The step a result was meant for no longer waits: it timed out, or its workflow ended. */

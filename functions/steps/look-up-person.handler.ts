@@ -1,16 +1,17 @@
 import * as z from 'zod';
+import { caseStore } from '../adapters/dynamodb/table';
 import { populationRegister } from '../adapters/population-register';
 import { logger } from '../commons/powertools';
 import { stepHandler } from '../commons/step';
 import { lookUpPerson } from '../use-cases/look-up-applicant';
 
-const input = z.object({ caseId: z.string(), tenant: z.string(), insz: z.string() });
+const input = z.object({ caseId: z.string() });
 
-const lookUp = lookUpPerson({ population: populationRegister });
+const lookUp = lookUpPerson({ cases: caseStore, population: populationRegister });
 
 /** Asks the population register where the applicant lives, and whether that is the tenant's municipality. */
-export const handler = stepHandler(input, async ({ tenant, insz }) => {
-  const result = await lookUp({ tenant, insz });
+export const handler = stepHandler(input, async ({ caseId }) => {
+  const result = await lookUp({ caseId });
   logger.info('Applicant looked up', result);
   return result;
 });

@@ -1,17 +1,32 @@
+import { notFound } from '../domain/errors';
+import type { CaseStore } from '../ports/case-store.port';
 import type { EnterpriseRegister, PopulationRegister } from '../ports/registers.port';
 
-/** Asks the population register where the applicant lives, and whether that is the tenant's municipality. */
-export function lookUpPerson(deps: { population: Pick<PopulationRegister, 'findPerson'> }) {
-  return async (command: { tenant: string; insz: string }): Promise<{ found: boolean; residesInTenant: boolean }> => {
-    const person = await deps.population.findPerson(command.insz);
-    return { found: person !== undefined, residesInTenant: person?.address.nisCode === command.tenant };
+async function applicantOf(cases: Pick<CaseStore, 'get'>, caseId: string) {
+  const subject = await cases.get(caseId);
+  if (!subject) throw notFound(`case ${caseId}`);
+  return subject;
+}
+
+/**
+ * Asks the population register where the case's applicant lives, and whether that is the
+ * case's municipality. The national number is read from the case, never passed by the workflow.
+ */
+export function lookUpPerson(deps: { cases: Pick<CaseStore, 'get'>; population: Pick<PopulationRegister, 'findPerson'> }) {
+  return async (command: { caseId: string }): Promise<{ found: boolean; residesInTenant: boolean }> => {
+    const subject = await applicantOf(deps.cases, command.caseId);
+    if (!('insz' in subject.applicant)) throw new Error(`case ${command.caseId} has no citizen applicant`);
+    const person = await deps.population.findPerson(subject.applicant.insz);
+    return { found: person !== undefined, residesInTenant: person?.address.nisCode === subject.tenant };
   };
 }
 
-/** Asks the enterprise register whether the business exists, is active, and has its seat in the tenant's municipality. */
-export function lookUpEnterprise(deps: { enterprises: EnterpriseRegister }) {
-  return async (command: { tenant: string; kbo: string }): Promise<{ found: boolean; active: boolean; seatInTenant: boolean }> => {
-    const enterprise = await deps.enterprises.findEnterprise(command.kbo);
-    return { found: enterprise !== undefined, active: enterprise?.active ?? false, seatInTenant: enterprise?.seat.nisCode === command.tenant };
+/** Asks the enterprise register whether the case's business exists, is active, and has its seat in the case's municipality. */
+export function lookUpEnterprise(deps: { cases: Pick<CaseStore, 'get'>; enterprises: EnterpriseRegister }) {
+  return async (command: { caseId: string }): Promise<{ found: boolean; active: boolean; seatInTenant: boolean }> => {
+    const subject = await applicantOf(deps.cases, command.caseId);
+    if (!('kbo' in subject.applicant)) throw new Error(`case ${command.caseId} has no business applicant`);
+    const enterprise = await deps.enterprises.findEnterprise(subject.applicant.kbo);
+    return { found: enterprise !== undefined, active: enterprise?.active ?? false, seatInTenant: enterprise?.seat.nisCode === subject.tenant };
   };
 }

@@ -31,11 +31,11 @@ const deliver = (item: OutboxItem) =>
   deliverEffect({ cases: store, outbox: store, workflows: engine, catalogue, clock: settableClock('2026-11-10T09:00:00Z'), telemetry })(item);
 
 describe('delivering an outbox item', () => {
-  test('starts the workflow named after the case with the case’s ids, type, applicant and data, and leaves the outbox', async () => {
+  test('starts the workflow named after the case with ids and codes only (no personal data), and leaves the outbox', async () => {
     const item = enqueue({ kind: 'start-workflow', caseId: subject.id });
     await expect(deliver(item)).resolves.toBe('delivered');
     expect(engine.starts).toEqual([
-      { typeKey: 'proof-of-residence', caseId: subject.id, input: { caseId: subject.id, tenant: '44021', type: 'proof-of-residence', applicant: subject.applicant, data: subject.data } },
+      { typeKey: 'proof-of-residence', caseId: subject.id, input: { caseId: subject.id, tenant: '44021', type: 'proof-of-residence', version: 1 } },
     ]);
     expect(store.outbox.size).toBe(0);
   });
