@@ -1,0 +1,19 @@
+/**
+ * The Java-free tests StrykerJS runs against every mutant (npm run mutate): the domain, the use
+ * cases over in-memory ports, the commons they rely on, and the workflow lint. They run as
+ * CommonJS here (the same TypeScript, compiled by swc to `require`), since Jest's ESM mode
+ * re-links every module for each of the thousands of runs and made a mutation run take hours.
+ */
+module.exports = {
+  testEnvironment: 'node',
+  transform: {
+    '^.+\\.ts$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'commonjs' } }],
+  },
+  testMatch: [
+    '<rootDir>/tests/unit/domain/**/*.test.ts',
+    '<rootDir>/tests/unit/use-cases/**/*.test.ts',
+    '<rootDir>/tests/unit/commons/**/*.test.ts',
+    '<rootDir>/tests/workflows/lint.test.ts',
+  ],
+  setupFiles: ['<rootDir>/tests/setup-env.ts'],
+};
