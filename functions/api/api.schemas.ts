@@ -34,11 +34,26 @@ export const searchCasesQuery = z
     status: z.string().regex(/^[a-z][a-z-]{0,49}$/, 'must be a status code').optional(),
     type: z.string().regex(/^[a-z][a-z0-9-]{0,99}$/, 'must be a transaction type key').optional(),
     applicant: z
-      .string()
-      .transform(normalizeInsz)
-      .refine((value) => isValidInsz(value) || isValidKbo(value), 'must be a valid INSZ or KBO number')
-      .optional(),
+      .unknown()
+      .refine(() => false, 'a national or enterprise number never goes in a URL: search by applicant with POST /v1/cases/search')
+      .optional()
+      .describe('Refused: search by applicant with POST /v1/cases/search, so that the number stays out of URLs and logs'),
     limit: z.coerce.number().int().min(1).max(100).default(25),
+    cursor: z.string().max(1000).optional(),
+  })
+  .strict();
+
+/** Search by applicant: the INSZ or KBO travels in the body, never in a URL. */
+export const searchByApplicantRequest = z
+  .object({
+    applicant: z
+      .string()
+      .max(20)
+      .transform(normalizeInsz)
+      .refine((value) => isValidInsz(value) || isValidKbo(value), 'must be a valid INSZ or KBO number'),
+    status: z.string().regex(/^[a-z][a-z-]{0,49}$/, 'must be a status code').optional(),
+    type: z.string().regex(/^[a-z][a-z0-9-]{0,99}$/, 'must be a transaction type key').optional(),
+    limit: z.number().int().min(1).max(100).default(25),
     cursor: z.string().max(1000).optional(),
   })
   .strict();

@@ -121,6 +121,24 @@ export const searchCases = {
   table: 'read',
 } satisfies RouteContract;
 
+export const searchCasesByApplicant = {
+  name: 'search-cases-by-applicant',
+  entry: 'functions/api/search-cases-by-applicant.handler.ts',
+  summary: "Searches the caller's tenant's cases of one applicant, by INSZ or KBO in the body",
+  method: 'POST',
+  path: '/v1/cases/search',
+  access: { roles: permissions.readCase },
+  tag: 'Cases',
+  body: {
+    component: 'SearchByApplicantRequest',
+    schema: api.searchByApplicantRequest,
+    examples: { citizen: { summary: "A citizen's open cases under review", value: { applicant: '85073003328', status: 'under-review', limit: 10 } } },
+  },
+  headers: ['Accept-Language'],
+  success: { status: 200, description: 'A page of the applicant’s cases, oldest first', schema: api.caseSearchPageSchema },
+  table: 'read',
+} satisfies RouteContract;
+
 export const caseHistory = {
   name: 'case-history',
   entry: 'functions/api/case-history.handler.ts',
@@ -330,6 +348,7 @@ export const routes: readonly RouteContract[] = [
   submitCase,
   getCase,
   searchCases,
+  searchCasesByApplicant,
   caseHistory,
   withdrawCase,
   suspendCase,

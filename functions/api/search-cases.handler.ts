@@ -9,7 +9,8 @@ const search = searchCases({ reads: caseReads, catalogue });
 
 /** Searches the caller's tenant's cases; every filter is served by an index, never a scan. */
 export const handler = routeHandler(routes.searchCases, async ({ caller, query, language }) => {
-  const page = await search({ caller, ...query });
+  const { applicant: _refusedBySchema, ...filters } = query;
+  const page = await search({ caller, ...filters });
   return {
     body: {
       items: page.items.map(({ summary, type }) => caseSummary(summary, type, language)),

@@ -52,6 +52,11 @@ async function openTaskOf(caseId: string, token = clerk) {
   return inbox.body.items.find((t: { caseId: string }) => t.caseId === caseId);
 }
 
+/** Searches a tenant's cases by applicant, with the number in the body as the API requires. */
+function searchByApplicant(applicant: string, token: string, filters: Record<string, unknown> = {}) {
+  return stack.call('POST', '/v1/cases/search', { token, body: { applicant, ...filters } });
+}
+
 const expectProblem = (response: ApiResponse, status: number) => {
   expect({ status: response.status, body: response.body }).toMatchObject({ status });
   expect(response.headers.get('content-type')).toBe('application/problem+json');
@@ -108,7 +113,7 @@ describe('submission', () => {
     expect(again.status).toBe(201);
     expect(again.body.id).toBe(first.body.id);
     expect(again.headers.get('idempotent-replayed')).toBe('true');
-    const found = await stack.call('GET', `/v1/cases?applicant=${body.applicant.insz}`, { token: portal });
+    const found = await searchByApplicant(body.applicant.insz, portal);
     expect(found.body.items).toHaveLength(1);
   });
 
@@ -117,7 +122,7 @@ describe('submission', () => {
     expect((await submit(proofOfResidence(insz), { 'idempotency-key': 'retry-2' })).status).toBe(201);
     const other = await submit(proofOfResidence(insz, { purpose: 'something else' }), { 'idempotency-key': 'retry-2' });
     expectProblem(other, 422);
-    expect((await stack.call('GET', `/v1/cases?applicant=${insz}`, { token: portal })).body.items).toHaveLength(1);
+    expect((await searchByApplicant(insz, portal)).body.items).toHaveLength(1);
   });
 
   test('the same key in another tenant is another request', async () => {
@@ -133,7 +138,7 @@ describe('submission', () => {
     expect(responses.map((r) => r.status).filter((s) => s >= 500)).toEqual([]);
     const ids = new Set(responses.filter((r) => r.status === 201).map((r) => r.body.id));
     expect(ids.size).toBe(1);
-    expect((await stack.call('GET', `/v1/cases?applicant=${body.applicant.insz}`, { token: portal })).body.items).toHaveLength(1);
+    expect((await searchByApplicant(body.applicant.insz, portal)).body.items).toHaveLength(1);
   });
 
   test('concurrent submissions get unique numbers of the tenant and year', async () => {
@@ -176,7 +181,7 @@ describe('search', () => {
     let cursor: string | undefined;
     let pages = 0;
     do {
-      const response = await stack.call('GET', `/v1/cases?applicant=${applicant}&limit=2${cursor ? `&cursor=${cursor}` : ''}`, { token: clerk });
+      const response = await searchByApplicant(applicant, clerk, { limit: 2, ...(cursor ? { cursor } : {}) });
       expect(response.status).toBe(200);
       seen.push(...response.body.items.map((item: { id: string }) => item.id));
       cursor = response.body.nextCursor;
@@ -197,7 +202,7 @@ describe('search', () => {
     expect(found.map((c) => c.id)).not.toEqual(expect.arrayContaining([ids[0]]));
     expect(found.every((c) => c.type.key === 'resident-parking-permit')).toBe(true);
     await eventually(
-      () => stack.call('GET', `/v1/cases?applicant=${applicant}&status=under-review`, { token: clerk }),
+      () => searchByApplicant(applicant, clerk, { status: 'under-review' }),
       (r) => r.body.items.length === 5,
     );
     const byStatus = await stack.call('GET', '/v1/cases?status=under-review&limit=100', { token: clerk });
@@ -207,22 +212,37 @@ describe('search', () => {
   });
 
   test('another tenant sees none of them', async () => {
-    const response = await stack.call('GET', `/v1/cases?applicant=${applicant}`, { token: portalAalst });
+    const response = await searchByApplicant(applicant, portalAalst);
     expect(response.body.items).toEqual([]);
   });
 
   test('a tampered cursor, or one used by another tenant or with other filters, is a 400', async () => {
-    const first = await stack.call('GET', `/v1/cases?applicant=${applicant}&limit=2`, { token: portal });
+    const first = await searchByApplicant(applicant, portal, { limit: 2 });
     const cursor: string = first.body.nextCursor;
     const tampered = `${cursor.slice(0, 5)}${cursor[5] === 'A' ? 'B' : 'A'}${cursor.slice(6)}`;
-    expectProblem(await stack.call('GET', `/v1/cases?applicant=${applicant}&limit=2&cursor=${tampered}`, { token: portal }), 400);
-    expectProblem(await stack.call('GET', `/v1/cases?applicant=${applicant}&limit=2&cursor=${cursor}`, { token: portalAalst }), 400);
+    expectProblem(await searchByApplicant(applicant, portal, { limit: 2, cursor: tampered }), 400);
+    expectProblem(await searchByApplicant(applicant, portalAalst, { limit: 2, cursor }), 400);
     expectProblem(await stack.call('GET', `/v1/cases?limit=2&cursor=${cursor}`, { token: portal }), 400);
   });
 
   test.each(['limit=0', 'limit=101', 'limit=abc', 'status=NOT!', 'applicant=12345678901', 'colour=red'])('%s is a 400', async (query) => {
     expectProblem(await stack.call('GET', `/v1/cases?${query}`, { token: portal }), 400);
   });
+
+  test('a national number in the URL is refused, and points to the search in the body', async () => {
+    const response = await stack.call('GET', `/v1/cases?applicant=${applicant}`, { token: portal });
+    expectProblem(response, 400);
+    expect(response.body.errors).toEqual([
+      { path: 'applicant', message: 'a national or enterprise number never goes in a URL: search by applicant with POST /v1/cases/search' },
+    ]);
+  });
+
+  test.each([{ applicant: '12345678901' }, {}, { applicant: '85073003328', limit: 0 }, { applicant: '85073003328', colour: 'red' }])(
+    'searching by applicant with %j is a 400',
+    async (body) => {
+      expectProblem(await stack.call('POST', '/v1/cases/search', { token: portal, body }), 400);
+    },
+  );
 });
 
 describe('history', () => {
