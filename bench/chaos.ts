@@ -135,7 +135,7 @@ async function faultsBadInputAndRaces(): Promise<{ faults: FaultsSection; badInp
     );
     const ids = new Set([one.id, ...storm.filter((r) => r.status === 201).map((r) => r.body.id as string)]);
     const applicant = Object.values((one.body as { applicant: Record<string, string> }).applicant)[0];
-    const byApplicant = await driver.call('GET', `/v1/cases?applicant=${applicant}`, { token: tokens[tenant]!.portal });
+    const byApplicant = await driver.call('POST', '/v1/cases/search', { token: tokens[tenant]!.portal, body: { applicant } });
     // A task to complete: submit fresh cases until one waits on a task.
     faultsOn = false;
     let taskId: string | undefined;

@@ -77,7 +77,7 @@ export async function checkTransactions(
     }
     if (options.freshApplicants) {
       const applicant = Object.values(result.body && typeof result.body === 'object' ? ((result.body as { applicant: Record<string, string> }).applicant ?? {}) : {})[0];
-      const search = await driver.call('GET', `/v1/cases?applicant=${applicant}&limit=10`, { token: tenantTokens.portal });
+      const search = await driver.call('POST', '/v1/cases/search', { token: tenantTokens.portal, body: { applicant, limit: 10 } });
       const count = search.body?.items?.length ?? -1;
       if (count !== 1) report.duplicated.push({ caseId: result.id, type, why: `${count} cases for its applicant ${applicant}` });
     }
