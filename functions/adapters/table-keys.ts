@@ -51,7 +51,7 @@ export const byStatus = {
   tasksPartition: (tenant: string, role: string, status: string) => `TENANT#${tenant}#TASKS#${role}#${status}`,
 } as const;
 
-/** GSI2: a tenant's cases by applicant (newest last), and a case's tasks. */
+/** GSI2: a tenant's cases by applicant (by the applicant's pseudonym, never the number; newest last), and a case's tasks. */
 export const byOwner = {
   index: gsi(2),
   cases: (tenant: string, applicantId: string, createdAt: string, id: string) => ({

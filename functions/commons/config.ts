@@ -8,6 +8,10 @@ export const environmentNames = {
   populationRegister: 'POPULATION_REGISTER',
   documentsBucket: 'DOCUMENTS_BUCKET',
   enterpriseRegister: 'ENTERPRISE_REGISTER',
+  /** The KMS HMAC key of applicant pseudonyms (AWS). */
+  pseudonymKeyId: 'PSEUDONYM_KEY_ID',
+  /** The development key of applicant pseudonyms (local host only). */
+  pseudonymDevKey: 'PSEUDONYM_DEV_KEY',
 } as const;
 
 /** Reads a required environment variable once, at module load; a missing one stops the cold start loudly. */

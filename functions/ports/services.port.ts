@@ -30,3 +30,13 @@ export interface Telemetry {
   /** How many open cases of a tenant's type are past their due date, as the reconciler counted them. */
   overdueCases(tenant: string, typeKey: string, count: number): void;
 }
+
+/**
+ * Keyed pseudonyms of national and enterprise numbers: the same number always gives the same
+ * pseudonym, and without the key (which no table writer holds) a pseudonym cannot be turned
+ * back into the number, nor guessed by hashing candidates. Indexes and the processing log key
+ * on pseudonyms, never on the numbers themselves.
+ */
+export interface Pseudonyms {
+  of(identifier: string): Promise<string>;
+}

@@ -1,5 +1,4 @@
 import type { TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
-import { applicantId } from '../../domain/applicant';
 import type { AuditEvent } from '../../domain/audit';
 import type { Case } from '../../domain/case';
 import type { OutboxItem } from '../../domain/effect';
@@ -17,11 +16,15 @@ export interface AuditHead {
   readonly hash: string;
 }
 
-export function caseItem(subject: Case, head: AuditHead): Record<string, unknown> {
+/**
+ * The case's item with its index keys. The applicant index is keyed by the applicant's
+ * pseudonym (a keyed hash), so no index key holds a national or enterprise number.
+ */
+export function caseItem(subject: Case, head: AuditHead, applicantPseudonym: string): Record<string, unknown> {
   return {
     ...keys.case(subject.id),
     ...byStatus.cases(subject.tenant, subject.status, subject.dueAt, subject.id),
-    ...byOwner.cases(subject.tenant, applicantId(subject.applicant), subject.createdAt, subject.id),
+    ...byOwner.cases(subject.tenant, applicantPseudonym, subject.createdAt, subject.id),
     ...bySubmission.cases(subject.tenant, subject.type.key, subject.createdAt, subject.id),
     // Only open cases are in the deadline watcher's index.
     ...(subject.closedAt === undefined ? byDueDay.cases(subject.dueAt, subject.id) : {}),
@@ -34,7 +37,7 @@ export function caseItem(subject: Case, head: AuditHead): Record<string, unknown
 }
 
 /** The case's own item, written under a condition: that it is new, or that it still has the version read. */
-export function casePut(tableName: string, subject: Case, head: AuditHead, expectedVersion?: number): TransactItem {
+export function casePut(tableName: string, subject: Case, head: AuditHead, applicantPseudonym: string, expectedVersion?: number): TransactItem {
   const guard =
     expectedVersion === undefined
       ? { ConditionExpression: 'attribute_not_exists(PK)' }
@@ -43,7 +46,7 @@ export function casePut(tableName: string, subject: Case, head: AuditHead, expec
           ExpressionAttributeNames: { '#version': 'version' },
           ExpressionAttributeValues: { ':expected': expectedVersion },
         };
-  return { Put: { TableName: tableName, Item: caseItem(subject, head), ...guard } };
+  return { Put: { TableName: tableName, Item: caseItem(subject, head, applicantPseudonym), ...guard } };
 }
 
 function taskItem(task: Task): Record<string, unknown> {

@@ -3,6 +3,7 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { AuditEvent } from '../../domain/audit';
 import type { Task } from '../../domain/task';
 import type { CaseReads, CaseSummary, Page } from '../../ports/case-store.port';
+import type { Pseudonyms } from '../../ports/services.port';
 import type { IndexKeys } from '../table-keys';
 import { byAttention, byDueDay, byOwner, byStatus, bySubmission, keys, withoutKeys } from '../table-keys';
 
@@ -26,7 +27,7 @@ function pageOf<T>(sorted: Sorted[], limit: number): Page<T> {
 }
 
 /** The read side of the case aggregate: inboxes, searches and audit trails, each through an index, never a Scan. */
-export function dynamoCaseReads(client: DynamoDBDocumentClient, tableName: string): CaseReads {
+export function dynamoCaseReads(client: DynamoDBDocumentClient, tableName: string, pseudonyms: Pseudonyms): CaseReads {
   /**
    * Reads up to limit + 1 matching items of one index partition after a position, page by
    * page while a filter leaves pages short; the extra item tells whether more follow.
@@ -78,7 +79,7 @@ export function dynamoCaseReads(client: DynamoDBDocumentClient, tableName: strin
       };
       let source: { index: IndexKeys; partition: string };
       if (query.applicant !== undefined) {
-        source = { index: byOwner.index, partition: byOwner.casesPartition(query.tenant, query.applicant) };
+        source = { index: byOwner.index, partition: byOwner.casesPartition(query.tenant, await pseudonyms.of(query.applicant)) };
         filterOn('status', '#status', query.status);
         filterOn('type', '#type.#key', query.type);
       } else if (query.status !== undefined) {

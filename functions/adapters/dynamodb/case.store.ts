@@ -9,7 +9,9 @@ import type { Effect, OutboxItem } from '../../domain/effect';
 import { conflict, notFound, TransientError } from '../../domain/errors';
 import type { MessageWait } from '../../domain/message-wait';
 import type { Task } from '../../domain/task';
+import { applicantId } from '../../domain/applicant';
 import type { CaseStore, Decision, IdempotencyRecord, IdempotencyStore, Outbox } from '../../ports/case-store.port';
+import type { Pseudonyms } from '../../ports/services.port';
 import { IdempotencyKeyTaken } from '../../ports/case-store.port';
 import { byOwner, keys, withoutKeys } from '../table-keys';
 import type { AuditHead, TransactItem } from './case-items';
@@ -34,7 +36,9 @@ function cancellationCodes(error: unknown): string[] | undefined {
  * version under a condition, appends the next hash-chained audit event and writes the tasks
  * and message waits it touches, each conditioned on the state that was read.
  */
-export function dynamoCaseStore(client: DynamoDBDocumentClient, tableName: string): CaseStore & IdempotencyStore & Outbox {
+export function dynamoCaseStore(client: DynamoDBDocumentClient, tableName: string, pseudonyms: Pseudonyms): CaseStore & IdempotencyStore & Outbox {
+  const applicantKey = (subject: Case) => pseudonyms.of(applicantId(subject.applicant));
+
   async function readRecord(id: string): Promise<{ case: Case; head: AuditHead } | undefined> {
     const { Item } = await client.send(new GetCommand({ TableName: tableName, Key: keys.case(id), ConsistentRead: true }));
     if (!Item) return undefined;
@@ -68,6 +72,7 @@ export function dynamoCaseStore(client: DynamoDBDocumentClient, tableName: strin
 
     async create(subject: Case, audit: AuditDraft, idempotency?: IdempotencyRecord, effects?: readonly Effect[]) {
       const event = chainEvent(subject.id, audit, { sequence: 0, hash: genesisHash });
+      const applicant = await applicantKey(subject);
       const idempotencyPut: TransactItem[] = idempotency
         ? [
             {
@@ -83,7 +88,7 @@ export function dynamoCaseStore(client: DynamoDBDocumentClient, tableName: strin
         await client.send(
           new TransactWriteCommand({
             TransactItems: [
-              casePut(tableName, subject, { sequence: event.sequence, hash: event.hash }),
+              casePut(tableName, subject, { sequence: event.sequence, hash: event.hash }, applicant),
               {
                 Put: {
                   TableName: tableName,
@@ -114,11 +119,12 @@ export function dynamoCaseStore(client: DynamoDBDocumentClient, tableName: strin
         if (!change) return decision.result(record.case);
         const changed: Case = { ...change.case, version: record.case.version + 1 };
         const event = chainEvent(id, change.audit, record.head);
+        const applicant = await applicantKey(changed);
         try {
           await client.send(
             new TransactWriteCommand({
               TransactItems: [
-                casePut(tableName, changed, { sequence: event.sequence, hash: event.hash }, record.case.version),
+                casePut(tableName, changed, { sequence: event.sequence, hash: event.hash }, applicant, record.case.version),
                 auditPut(tableName, event),
                 ...(change.tasks ?? []).map((write) => taskPut(tableName, write)),
                 ...messageWrites(tableName, change),
