@@ -32,6 +32,9 @@ export const keys = {
   outboxPrefix: 'OUTBOX#',
   caseNumberCounter: (tenant: string, year: number) => ({ PK: `COUNTER#${tenant}#${year}`, SK: 'CASENO' }),
   tenant: (id: string) => ({ PK: `TENANT#${id}`, SK: 'TENANT' }),
+  /** A person's access records within a tenant (the processing log), in time order. */
+  accessRecord: (tenant: string, person: string, at: string, id: string) => ({ PK: `ACCESS#${tenant}#${person}`, SK: `${at}#${id}` }),
+  accessPartition: (tenant: string, person: string) => `ACCESS#${tenant}#${person}`,
   /** A submission's Idempotency-Key, scoped to its tenant. */
   idempotency: (tenant: string, key: string) => ({ PK: `IDEMPOTENCY#${tenant}#${key}`, SK: 'IDEMPOTENCY' }),
 } as const;

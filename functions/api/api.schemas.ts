@@ -257,6 +257,40 @@ export const transactionTypeListSchema = z.object({ items: z.array(transactionTy
 
 export const openApiDocumentSchema = z.record(z.string(), z.unknown()).describe('This document');
 
+/** The data protection officer names the person or business in the body, never in a URL. */
+export const processingLogRequest = z
+  .object({ applicant: applicantSchema, limit: z.number().int().min(1).max(100).default(50), cursor: z.string().max(1000).optional() })
+  .strict();
+
+export const dataSubjectExportRequest = z.object({ applicant: applicantSchema }).strict();
+
+export const accessRecordSchema = z.object({
+  tenant: z.string(),
+  at: timestamp,
+  actor: z.object({ subject: z.string(), roles: z.array(z.string()) }),
+  person: z.string().describe("The person's keyed pseudonym: the same for every record of one person"),
+  caseId: z.string().optional(),
+  action: z.enum(['case.read', 'case.history', 'case.search', 'document.download', 'register.lookup', 'data-subject.processing-log', 'data-subject.export']),
+  purpose: z.string().describe("The caller's X-Purpose, or the route or workflow step that read"),
+});
+
+export const processingLogPageSchema = z.object({
+  items: z.array(accessRecordSchema),
+  nextCursor: z.string().optional().describe('Present when there are more records: pass it as `cursor` for the next page'),
+});
+
+export const dataSubjectExportSchema = z.object({
+  person: z.string().describe("The person's keyed pseudonym"),
+  cases: z.array(
+    z.object({
+      case: caseViewSchema,
+      history: z.array(auditEventSchema),
+      documents: z.array(z.object({ reference: z.string(), href: z.string().describe('GET this with a token that may read the case') })),
+    }),
+  ),
+  accessRecords: z.array(accessRecordSchema),
+});
+
 export const healthSchema = z.object({ status: z.literal('ok'), service: z.string() });
 
 /** An RFC 9457 problem, as `problem()` in commons/http.ts writes it. */

@@ -170,6 +170,8 @@ export interface RouteRequest<C extends RouteContract> {
   path(name: string): string;
   header(name: string): string | undefined;
   readonly language: Language;
+  /** Why the caller acts, for the processing log: its X-Purpose header, or the route it called. */
+  readonly purpose: string;
 }
 
 /** A route's answer: its contract's success body (and status), or a response made by hand (a file). */
@@ -204,6 +206,7 @@ export function routeHandler<C extends RouteContract>(contract: C, handle: (requ
       path: (name) => event.pathParameters?.[name] ?? '',
       header: (name) => event.headers[name.toLowerCase()],
       language: languageOf(event),
+      purpose: event.headers['x-purpose']?.slice(0, 200) || contract.name,
     } as RouteRequest<C>);
     if ('result' in answer) return answer.result;
     return json(answer.status ?? contract.success.status, answer.body, answer.headers ?? {});

@@ -44,6 +44,9 @@ const responseSchemas = {
   AuditEvent: api.auditEventSchema,
   TaskView: api.taskViewSchema,
   TaskPage: api.taskPageSchema,
+  AccessRecord: api.accessRecordSchema,
+  ProcessingLogPage: api.processingLogPageSchema,
+  DataSubjectExport: api.dataSubjectExportSchema,
   Problem: api.problemSchema,
   GatewayError: api.gatewayErrorSchema,
 } as const satisfies Record<string, z.ZodType>;
@@ -89,6 +92,14 @@ const headerParameters: Record<HeaderName, JsonObject> = {
     description: 'Why the caller acts; kept in the case’s audit trail',
     schema: { type: 'string' },
   },
+  'X-Purpose': {
+    name: 'X-Purpose',
+    in: 'header',
+    required: false,
+    description: 'Why the caller reads this personal data; kept in the processing log (the route’s name when absent)',
+    schema: { type: 'string', maxLength: 200 },
+    example: 'verifying residence for a school registration',
+  },
   'Accept-Language': {
     name: 'Accept-Language',
     in: 'header',
@@ -103,6 +114,7 @@ const tags: readonly { name: Tag; description: string }[] = [
   { name: 'Catalogue', description: 'The transaction types a tenant publishes' },
   { name: 'Cases', description: 'Submitting and following cases' },
   { name: 'Tasks', description: 'The human tasks workflows wait on' },
+  { name: 'Data protection', description: 'For the data protection officer (`dpo`): who processed a person’s data, and everything held about them' },
   { name: 'Operations', description: 'Liveness, this document, and what operators need: the cases that need attention' },
 ];
 

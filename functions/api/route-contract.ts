@@ -4,9 +4,9 @@ import type { FunctionAccess } from '../function-access';
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 /** A request header a route reads. */
-export type HeaderName = 'Idempotency-Key' | 'X-Audit-Reason' | 'Accept-Language';
+export type HeaderName = 'Idempotency-Key' | 'X-Audit-Reason' | 'Accept-Language' | 'X-Purpose';
 
-export type Tag = 'Catalogue' | 'Cases' | 'Tasks' | 'Operations';
+export type Tag = 'Catalogue' | 'Cases' | 'Tasks' | 'Operations' | 'Data protection';
 
 /** Who may call a route: nobody needs a token, a token with one of these roles, or a token with any task role. */
 export type RouteAccess = { readonly public: true } | { readonly roles: readonly string[] } | { readonly taskRoles: true };

@@ -102,7 +102,7 @@ export const getCase = {
   path: '/v1/cases/{id}',
   access: { roles: permissions.readCase },
   tag: 'Cases',
-  headers: ['Accept-Language'],
+  headers: ['Accept-Language', 'X-Purpose'],
   success: { status: 200, description: 'The case with its open tasks', schema: api.caseViewSchema },
   table: 'read',
 } satisfies RouteContract;
@@ -134,7 +134,7 @@ export const searchCasesByApplicant = {
     schema: api.searchByApplicantRequest,
     examples: { citizen: { summary: "A citizen's open cases under review", value: { applicant: '85073003328', status: 'under-review', limit: 10 } } },
   },
-  headers: ['Accept-Language'],
+  headers: ['Accept-Language', 'X-Purpose'],
   success: { status: 200, description: 'A page of the applicant’s cases, oldest first', schema: api.caseSearchPageSchema },
   table: 'read',
 } satisfies RouteContract;
@@ -147,6 +147,7 @@ export const caseHistory = {
   path: '/v1/cases/{id}/history',
   access: { roles: permissions.readCase },
   tag: 'Cases',
+  headers: ['X-Purpose'],
   success: { status: 200, description: 'The audit trail, oldest first', schema: api.caseHistorySchema },
   table: 'read',
 } satisfies RouteContract;
@@ -251,6 +252,7 @@ export const getCaseDocument = {
   path: '/v1/cases/{id}/documents/{reference}',
   access: { roles: permissions.readCase },
   tag: 'Cases',
+  headers: ['X-Purpose'],
   success: { status: 200, description: 'The issued document, as an attachment named <reference>.pdf', file: { mediaType: 'application/pdf' } },
   table: 'read',
   documents: 'read',
@@ -339,6 +341,43 @@ export const redriveCase = {
   readsExecutions: true,
 } satisfies RouteContract;
 
+export const processingLog = {
+  name: 'data-subject-processing-log',
+  entry: 'functions/api/data-subject-processing-log.handler.ts',
+  summary: "Lists who processed a person's or business's data within the caller's tenant, for the data protection officer",
+  method: 'POST',
+  path: '/v1/data-subject/processing-log',
+  access: { roles: permissions.dataSubject },
+  tag: 'Data protection',
+  body: {
+    component: 'ProcessingLogRequest',
+    schema: api.processingLogRequest,
+    examples: { citizen: { summary: 'A citizen’s processing log', value: { applicant: { insz: '85073003328' }, limit: 50 } } },
+  },
+  headers: ['X-Purpose'],
+  success: { status: 200, description: 'A page of access records, oldest first', schema: api.processingLogPageSchema },
+  table: 'read',
+} satisfies RouteContract;
+
+export const dataSubjectExport = {
+  name: 'data-subject-export',
+  entry: 'functions/api/data-subject-export.handler.ts',
+  summary: "Exports everything the caller's tenant holds about a person or business, for the data protection officer",
+  method: 'POST',
+  path: '/v1/data-subject/export',
+  access: { roles: permissions.dataSubject },
+  tag: 'Data protection',
+  body: {
+    component: 'DataSubjectExportRequest',
+    schema: api.dataSubjectExportRequest,
+    examples: { citizen: { summary: 'A citizen’s access request', value: { applicant: { insz: '85073003328' } } } },
+  },
+  headers: ['X-Purpose', 'Accept-Language'],
+  success: { status: 200, description: 'The cases with their audit trails and document links, and the processing log', schema: api.dataSubjectExportSchema },
+  table: 'read',
+  timeoutSeconds: 30,
+} satisfies RouteContract;
+
 /** Every route, in the order the declaration lists their functions. */
 export const routes: readonly RouteContract[] = [
   health,
@@ -361,4 +400,6 @@ export const routes: readonly RouteContract[] = [
   getCaseDocument,
   casesNeedingAttention,
   redriveCase,
+  processingLog,
+  dataSubjectExport,
 ];

@@ -17,9 +17,11 @@ export const permissions = {
   extendCase: ['clerk'],
   operateCases: ['operator'],
   redriveCase: ['operator'],
+  /** The data protection officer: who processed a person's data, and everything held about them. */
+  dataSubject: ['dpo'],
 } as const satisfies Record<string, readonly string[]>;
 
-const apiOnlyRoles = new Set(['portal', 'designer', 'operator']);
+const apiOnlyRoles = new Set(['portal', 'designer', 'operator', 'dpo']);
 
 /** The roles among `roles` that can hold tasks. */
 export function taskRoles(roles: readonly string[]): string[] {

@@ -1,3 +1,4 @@
+import type { AccessRecord } from '../domain/access-record';
 import type { Case, CaseDocument, DocumentFile } from '../domain/case';
 import type { Tenant } from '../domain/tenant';
 
@@ -39,4 +40,11 @@ export interface Telemetry {
  */
 export interface Pseudonyms {
   of(identifier: string): Promise<string>;
+}
+
+/** The processing log: who read whose personal data. Append-only. */
+export interface ProcessingLog {
+  record(record: AccessRecord): Promise<void>;
+  /** A person's records within a tenant, oldest first, a page at a time. */
+  ofPerson(query: { tenant: string; person: string; limit: number; after?: string }): Promise<{ items: AccessRecord[]; after?: string }>;
 }

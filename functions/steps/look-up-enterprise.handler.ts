@@ -1,5 +1,7 @@
 import * as z from 'zod';
-import { caseStore } from '../adapters/dynamodb/table';
+import { caseStore, processingLog } from '../adapters/dynamodb/table';
+import { pseudonyms } from '../adapters/pseudonyms.instance';
+import { systemClock } from '../commons/telemetry';
 import { enterpriseRegister } from '../adapters/enterprise-register';
 import { logger } from '../commons/powertools';
 import { stepHandler } from '../commons/step';
@@ -7,7 +9,7 @@ import { lookUpEnterprise } from '../use-cases/look-up-applicant';
 
 const input = z.object({ caseId: z.string() });
 
-const lookUp = lookUpEnterprise({ cases: caseStore, enterprises: enterpriseRegister });
+const lookUp = lookUpEnterprise({ cases: caseStore, enterprises: enterpriseRegister, processingLog, pseudonyms, clock: systemClock });
 
 /** Asks the enterprise register whether the business exists, is active, and has its seat in the tenant's municipality. */
 export const handler = stepHandler(input, async ({ caseId }) => {

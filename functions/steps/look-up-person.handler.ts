@@ -1,5 +1,7 @@
 import * as z from 'zod';
-import { caseStore } from '../adapters/dynamodb/table';
+import { caseStore, processingLog } from '../adapters/dynamodb/table';
+import { pseudonyms } from '../adapters/pseudonyms.instance';
+import { systemClock } from '../commons/telemetry';
 import { populationRegister } from '../adapters/population-register';
 import { logger } from '../commons/powertools';
 import { stepHandler } from '../commons/step';
@@ -7,7 +9,7 @@ import { lookUpPerson } from '../use-cases/look-up-applicant';
 
 const input = z.object({ caseId: z.string() });
 
-const lookUp = lookUpPerson({ cases: caseStore, population: populationRegister });
+const lookUp = lookUpPerson({ cases: caseStore, population: populationRegister, processingLog, pseudonyms, clock: systemClock });
 
 /** Asks the population register where the applicant lives, and whether that is the tenant's municipality. */
 export const handler = stepHandler(input, async ({ caseId }) => {

@@ -11,6 +11,8 @@ import type { TransactionType } from '../domain/transaction-type';
 import type { Catalogue } from '../ports/catalogue.port';
 import type { CaseReads, CaseStore, CaseSummary } from '../ports/case-store.port';
 import { isCaseId, ownCaseOnly, readOwnCase } from './own-case';
+import type { AccessDependencies } from './record-access';
+import { recordAccess } from './record-access';
 
 export interface CaseView {
   readonly case: Case;
@@ -19,23 +21,30 @@ export interface CaseView {
   readonly waits: readonly MessageWait[];
 }
 
-export interface ReadCaseDependencies {
+export interface ReadCaseDependencies extends AccessDependencies {
   readonly cases: Pick<CaseStore, 'get' | 'tasksOfCase' | 'messageWaitsOf'>;
   readonly catalogue: Catalogue;
 }
 
+/** Why the caller reads: its X-Purpose, or the route it called. */
+export interface Purposeful {
+  readonly purpose: string;
+}
+
 /**
  * One case of the caller's tenant with its tasks and awaited messages. The three reads go
- * out together; the tenant check comes before anything is shown.
+ * out together; the tenant check comes before anything is shown, and the read is in the
+ * processing log before the case is.
  */
 export function getCase(deps: ReadCaseDependencies) {
-  return async (command: { caller: Caller; caseId: string }): Promise<CaseView> => {
+  return async (command: { caller: Caller; caseId: string } & Purposeful): Promise<CaseView> => {
     requireRole(command.caller, permissions.readCase);
     const id = command.caseId;
     const [stored, tasks, waits] = isCaseId(id)
       ? await Promise.all([deps.cases.get(id), deps.cases.tasksOfCase(id), deps.cases.messageWaitsOf(id)])
       : [undefined, [], []];
     const found = ownCaseOnly(command.caller, id, stored);
+    await recordAccess(deps, { tenant: found.tenant, actor: command.caller, applicant: found.applicant, caseId: found.id, action: 'case.read', purpose: command.purpose });
     return { case: found, type: deps.catalogue.ofCase(found), tasks, waits };
   };
 }
@@ -47,17 +56,20 @@ export interface CaseHistory {
 }
 
 /** A case's audit trail, with whether its hash chain verifies. */
-export function caseHistory(deps: { cases: Pick<CaseStore, 'get'>; reads: Pick<CaseReads, 'history'> }) {
-  return async (command: { caller: Caller; caseId: string }): Promise<CaseHistory> => {
+export function caseHistory(deps: { cases: Pick<CaseStore, 'get'>; reads: Pick<CaseReads, 'history'> } & AccessDependencies) {
+  return async (command: { caller: Caller; caseId: string } & Purposeful): Promise<CaseHistory> => {
     requireRole(command.caller, permissions.readCase);
     const found = await readOwnCase(deps.cases, command.caller, command.caseId);
     const events = await deps.reads.history(found.id);
+    await recordAccess(deps, { tenant: found.tenant, actor: command.caller, applicant: found.applicant, caseId: found.id, action: 'case.history', purpose: command.purpose });
     return { case: found, events, verified: verifyChain(events) };
   };
 }
 
 export interface SearchCasesCommand {
   readonly caller: Caller;
+  /** Why the caller searches (recorded when the search names a person). */
+  readonly purpose: string;
   readonly status?: string;
   readonly type?: string;
   readonly applicant?: string;
@@ -74,13 +86,17 @@ export interface CasePage {
  * Searches the caller's tenant's cases; every filter is served by an index, never a scan.
  * A cursor is bound to the tenant and the filters it was issued for.
  */
-export function searchCases(deps: { reads: Pick<CaseReads, 'searchCases'>; catalogue: Catalogue }) {
+export function searchCases(deps: { reads: Pick<CaseReads, 'searchCases'>; catalogue: Catalogue } & AccessDependencies) {
   return async (command: SearchCasesCommand): Promise<CasePage> => {
     requireRole(command.caller, permissions.readCase);
-    const { caller, cursor, ...filters } = command;
+    const { caller, cursor, purpose, ...filters } = command;
     const scope = { tenant: caller.tenant, status: filters.status, type: filters.type, applicant: filters.applicant, limit: filters.limit };
     const after = cursor === undefined ? undefined : decodeCursor(cursor, scope);
     const page = await deps.reads.searchCases({ ...scope, after });
+    if (filters.applicant !== undefined) {
+      const applicant = filters.applicant.length === 11 ? { insz: filters.applicant } : { kbo: filters.applicant };
+      await recordAccess(deps, { tenant: caller.tenant, actor: caller, applicant, action: 'case.search', purpose });
+    }
     return {
       items: page.items.map((summary) => ({ summary, type: deps.catalogue.find(summary.type.key) })),
       ...(page.after ? { nextCursor: encodeCursor(scope, page.after) } : {}),

@@ -41,7 +41,9 @@ import type {
   Page,
 } from '../../functions/ports/case-store.port';
 import { IdempotencyKeyTaken } from '../../functions/ports/case-store.port';
-import type { Clock, DocumentFiling, Telemetry, TenantDirectory } from '../../functions/ports/services.port';
+import type { Clock, DocumentFiling, ProcessingLog, Telemetry, TenantDirectory } from '../../functions/ports/services.port';
+import type { AccessRecord } from '../../functions/domain/access-record';
+import { hmacPseudonyms } from '../../functions/adapters/pseudonyms';
 import type { ExecutionState, WorkflowEngine, WorkflowInput } from '../../functions/ports/workflow-engine.port';
 import type { Delivery } from '../../functions/use-cases/deliver-effect';
 import { deliverEffect } from '../../functions/use-cases/deliver-effect';
@@ -532,4 +534,35 @@ export function thenDispatch<C, R>(useCase: (command: C) => Promise<R>, dispatch
       await dispatch();
     }
   };
+}
+
+export interface InMemoryProcessingLog extends ProcessingLog {
+  readonly records: AccessRecord[];
+}
+
+/** The processing log as a list, in the order of recording. */
+export function inMemoryProcessingLog(): InMemoryProcessingLog {
+  const records: AccessRecord[] = [];
+  return {
+    records,
+    async record(record) {
+      records.push(clone(record));
+    },
+    async ofPerson(query) {
+      // Positions look like the table's sort keys (time # ULID), so that page cursors accept them.
+      const mine = records.filter((record) => record.tenant === query.tenant && record.person === query.person);
+      const start = query.after === undefined ? 0 : Number(query.after.slice(-6));
+      const items = mine.slice(start, start + query.limit).map(clone);
+      const next = start + query.limit;
+      return { items, ...(next < mine.length ? { after: `${items.at(-1)!.at}#01JDZ000000000000000${String(next).padStart(6, '0')}` } : {}) };
+    },
+  };
+}
+
+/** Pseudonyms under a fixed test key: the real keyed hash, so tests can compute the expected pseudonym. */
+export const testPseudonyms = hmacPseudonyms('test-pseudonym-key');
+
+/** Everything a reading use case needs for the processing log, with the log exposed for assertions. */
+export function accessDoubles(clock: Clock = settableClock('2026-11-10T09:00:00Z')) {
+  return { processingLog: inMemoryProcessingLog(), pseudonyms: testPseudonyms, clock };
 }

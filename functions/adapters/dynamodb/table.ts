@@ -3,6 +3,7 @@ import { environmentNames, requireEnv } from '../../commons/config';
 import { pseudonyms } from '../pseudonyms.instance';
 import { dynamoCaseReads } from './case.reads';
 import { dynamoCaseStore } from './case.store';
+import { dynamoProcessingLog } from './processing-log';
 import { dynamoTenantDirectory } from './tenant.directory';
 
 /** The app's table, bound once per execution environment for the functions that were granted it. */
@@ -11,3 +12,4 @@ const tableName = requireEnv(environmentNames.tableName);
 export const caseStore = dynamoCaseStore(documentClient, tableName, pseudonyms);
 export const caseReads = dynamoCaseReads(documentClient, tableName, pseudonyms);
 export const tenantDirectory = dynamoTenantDirectory(documentClient, tableName);
+export const processingLog = dynamoProcessingLog(documentClient, tableName);

@@ -2,17 +2,19 @@ import { beforeEach, describe, expect, test } from '@jest/globals';
 import type { Case, CaseDocument } from '../../../functions/domain/case';
 import { downloadDocument } from '../../../functions/use-cases/download-document';
 import type { InMemoryCaseStore, InMemoryDocumentFiling } from '../../support/in-memory-ports';
-import { aCase, callerOf, clerkOf, gent, inMemoryCaseStore, inMemoryDocumentFiling, portalOf, testUlid } from '../../support/in-memory-ports';
+import { aCase, accessDoubles, callerOf, clerkOf, gent, inMemoryCaseStore, inMemoryDocumentFiling, portalOf, testUlid } from '../../support/in-memory-ports';
 
 const submittedAt = new Date('2026-11-09T10:00:00Z');
 
 let store: InMemoryCaseStore;
+let access: ReturnType<typeof accessDoubles>;
 let filing: InMemoryDocumentFiling;
 let subject: Case;
 let document: CaseDocument;
 
 beforeEach(async () => {
   store = inMemoryCaseStore();
+  access = accessDoubles();
   filing = inMemoryDocumentFiling();
   const opened = aCase({ id: testUlid(1), typeKey: 'proof-of-residence', now: submittedAt, dueAt: submittedAt });
   const text: CaseDocument = {
@@ -29,7 +31,7 @@ beforeEach(async () => {
 });
 
 const download = (caller = portalOf(), reference = document.reference, caseId = subject.id) =>
-  downloadDocument({ cases: store, documents: filing })({ caller, caseId, reference });
+  downloadDocument({ cases: store, documents: filing, ...access })({ caller, caseId, reference, purpose: 'test' });
 
 describe('downloading a document', () => {
   test('hands out the file and its bytes', async () => {

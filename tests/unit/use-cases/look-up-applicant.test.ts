@@ -3,9 +3,10 @@ import { fixtureEnterpriseRegister } from '../../../functions/adapters/enterpris
 import { fixturePopulationRegister } from '../../../functions/adapters/population-register.fixture';
 import type { Applicant } from '../../../functions/domain/applicant';
 import { lookUpEnterprise, lookUpPerson } from '../../../functions/use-cases/look-up-applicant';
-import { aCase, inMemoryCaseStore, testUlid } from '../../support/in-memory-ports';
+import { aCase, accessDoubles, inMemoryCaseStore, testUlid } from '../../support/in-memory-ports';
 
 const store = inMemoryCaseStore();
+const access = accessDoubles();
 let sequence = 0;
 
 /** A case of the tenant for the applicant; the look-ups get its id only, as the workflow passes nothing else. */
@@ -16,8 +17,8 @@ function caseFor(tenant: string, applicant: Applicant, typeKey: string): string 
   return subject.id;
 }
 
-const person = (tenant: string, insz: string) => lookUpPerson({ cases: store, population: fixturePopulationRegister })({ caseId: caseFor(tenant, { insz }, 'proof-of-residence') });
-const enterprise = (tenant: string, kbo: string) => lookUpEnterprise({ cases: store, enterprises: fixtureEnterpriseRegister })({ caseId: caseFor(tenant, { kbo }, 'terrace-permit') });
+const person = (tenant: string, insz: string) => lookUpPerson({ cases: store, population: fixturePopulationRegister, ...access })({ caseId: caseFor(tenant, { insz }, 'proof-of-residence') });
+const enterprise = (tenant: string, kbo: string) => lookUpEnterprise({ cases: store, enterprises: fixtureEnterpriseRegister, ...access })({ caseId: caseFor(tenant, { kbo }, 'terrace-permit') });
 
 describe('looking up a person, from the case id alone', () => {
   test('found and residing in the tenant', async () => {
@@ -33,8 +34,8 @@ describe('looking up a person, from the case id alone', () => {
   });
 
   test('a case that does not exist is not found; a business applicant is an error', async () => {
-    await expect(lookUpPerson({ cases: store, population: fixturePopulationRegister })({ caseId: testUlid(999) })).rejects.toMatchObject({ kind: 'not-found' });
-    await expect(lookUpPerson({ cases: store, population: fixturePopulationRegister })({ caseId: caseFor('44021', { kbo: '0999000129' }, 'terrace-permit') })).rejects.toThrow(
+    await expect(lookUpPerson({ cases: store, population: fixturePopulationRegister, ...access })({ caseId: testUlid(999) })).rejects.toMatchObject({ kind: 'not-found' });
+    await expect(lookUpPerson({ cases: store, population: fixturePopulationRegister, ...access })({ caseId: caseFor('44021', { kbo: '0999000129' }, 'terrace-permit') })).rejects.toThrow(
       'has no citizen applicant',
     );
   });
@@ -58,7 +59,7 @@ describe('looking up an enterprise, from the case id alone', () => {
   });
 
   test('a citizen applicant is an error', async () => {
-    await expect(lookUpEnterprise({ cases: store, enterprises: fixtureEnterpriseRegister })({ caseId: caseFor('44021', { insz: '85073003328' }, 'proof-of-residence') })).rejects.toThrow(
+    await expect(lookUpEnterprise({ cases: store, enterprises: fixtureEnterpriseRegister, ...access })({ caseId: caseFor('44021', { insz: '85073003328' }, 'proof-of-residence') })).rejects.toThrow(
       'has no business applicant',
     );
   });

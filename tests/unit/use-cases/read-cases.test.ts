@@ -5,9 +5,10 @@ import { DomainError } from '../../../functions/domain/errors';
 import type { Task } from '../../../functions/domain/task';
 import { caseHistory, casesNeedingAttention, getCase, listTasks, searchCases } from '../../../functions/use-cases/read-cases';
 import type { InMemoryCaseStore } from '../../support/in-memory-ports';
-import { aCase, aTask, callerOf, clerkOf, inMemoryCaseStore, portalOf, testUlid } from '../../support/in-memory-ports';
+import { aCase, accessDoubles, aTask, callerOf, clerkOf, inMemoryCaseStore, portalOf, testUlid } from '../../support/in-memory-ports';
 
 let store: InMemoryCaseStore;
+let access: ReturnType<typeof accessDoubles>;
 let first: Case;
 let second: Case;
 let third: Case;
@@ -17,6 +18,7 @@ const day = (n: number) => new Date(Date.UTC(2026, 10, n, 10));
 
 beforeEach(() => {
   store = inMemoryCaseStore();
+  access = accessDoubles();
   first = store.seedCase(aCase({ id: testUlid(1), typeKey: 'proof-of-residence', now: day(2), dueAt: day(20), sequence: 1 }));
   second = store.seedCase(aCase({ id: testUlid(2), typeKey: 'resident-parking-permit', now: day(3), dueAt: day(10), sequence: 2, applicant: { insz: '17073003384' } }));
   third = store.seedCase(aCase({ id: testUlid(3), typeKey: 'proof-of-residence', now: day(4), dueAt: day(15), sequence: 3 }));
@@ -33,7 +35,7 @@ async function refusal(promise: Promise<unknown>): Promise<DomainError> {
 }
 
 describe('reading one case', () => {
-  const read = (caller = clerkOf(), caseId = first.id) => getCase({ cases: store, catalogue })({ caller, caseId });
+  const read = (caller = clerkOf(), caseId = first.id) => getCase({ cases: store, catalogue, ...access })({ caller, caseId, purpose: 'test' });
 
   test('shows the case with its type, tasks and awaited messages', async () => {
     const task = store.seedTask(aTask(first, { id: testUlid(10), name: 'verify-residence', token: 't', now: day(2), dueAt: day(5) }));
@@ -57,7 +59,7 @@ describe('reading one case', () => {
   test('of an id that is not a ULID is not-found without any read', async () => {
     const get = jest.fn(store.get);
     const tasksOfCase = jest.fn(store.tasksOfCase);
-    const error = await refusal(getCase({ cases: { ...store, get, tasksOfCase }, catalogue })({ caller: clerkOf(), caseId: 'x' }));
+    const error = await refusal(getCase({ cases: { ...store, get, tasksOfCase }, catalogue, ...access })({ caller: clerkOf(), caseId: 'x', purpose: 'test' }));
     expect(error.kind).toBe('not-found');
     expect(get).not.toHaveBeenCalled();
     expect(tasksOfCase).not.toHaveBeenCalled();
@@ -65,7 +67,7 @@ describe('reading one case', () => {
 });
 
 describe('a case’s history', () => {
-  const history = (caller = clerkOf(), caseId = first.id) => caseHistory({ cases: store, reads: store })({ caller, caseId });
+  const history = (caller = clerkOf(), caseId = first.id) => caseHistory({ cases: store, reads: store, ...access })({ caller, caseId, purpose: 'test' });
 
   test('lists the audit trail in order and says the chain verifies', async () => {
     await store.change(first.id, (current) => ({
@@ -95,7 +97,7 @@ describe('a case’s history', () => {
 
 describe('searching cases', () => {
   const search = (command: Partial<Parameters<ReturnType<typeof searchCases>>[0]> = {}) =>
-    searchCases({ reads: store, catalogue })({ caller: clerkOf(), limit: 10, ...command });
+    searchCases({ reads: store, catalogue, ...access })({ caller: clerkOf(), limit: 10, purpose: 'test', ...command });
 
   test('finds only the caller’s tenant’s cases, each with its type', async () => {
     const page = await search();
@@ -141,7 +143,7 @@ describe('searching cases', () => {
   });
 
   test('does not see another tenant’s case even by its applicant', async () => {
-    const page = await searchCases({ reads: store, catalogue })({ caller: clerkOf('41002'), limit: 10 });
+    const page = await searchCases({ reads: store, catalogue, ...access })({ caller: clerkOf('41002'), limit: 10, purpose: 'test' });
     expect(page.items.map((item) => item.summary.id)).toEqual([aalstCase.id]);
   });
 });
