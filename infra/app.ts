@@ -56,6 +56,7 @@ export function buildApp(options: BuildAppOptions = {}): LoketApp {
     description: 'Loket: functions, HTTP API, workflows, dashboard and alarms',
     table: stateful.table,
     key: stateful.key,
+    pseudonymKey: stateful.pseudonymKey,
     eventBus: stateful.eventBus,
     documentsBucket: stateful.documentsBucket,
     jwtIssuer: requiredContext(app, contextKeys.jwtIssuer),

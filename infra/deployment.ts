@@ -78,6 +78,8 @@ export interface EnvironmentValues {
   readonly documentsBucket: string;
   /** STATE_MACHINE_ARNS, for functions that start executions: a JSON object of type key → state machine ARN. */
   readonly stateMachineArns: string;
+  /** The applicant pseudonyms' key, for functions with table access: a KMS HMAC key on AWS, a development key locally. */
+  readonly pseudonymKey: { readonly kmsKeyId: string } | { readonly devKey: string };
   /**
    * POWERTOOLS_LOG_LEVEL.
    * @default 'INFO' on AWS, 'WARN' locally
@@ -120,6 +122,10 @@ export function functionEnvironment(declaration: FunctionDeclaration, values: En
     [environmentNames.populationRegister]: 'fixture',
     [environmentNames.enterpriseRegister]: 'fixture',
     ...(declaration.table && { [environmentNames.tableName]: values.tableName }),
+    ...(declaration.table &&
+      ('kmsKeyId' in values.pseudonymKey
+        ? { [environmentNames.pseudonymKeyId]: values.pseudonymKey.kmsKeyId }
+        : { [environmentNames.pseudonymDevKey]: values.pseudonymKey.devKey })),
     ...(declaration.documents && { [environmentNames.documentsBucket]: values.documentsBucket }),
     ...((declaration.startsExecutions || declaration.knowsStateMachines || declaration.readsExecutions) && { [environmentNames.stateMachineArns]: values.stateMachineArns }),
   };

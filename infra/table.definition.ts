@@ -4,7 +4,7 @@
  * Key formats and attribute names live in functions/adapters/table-keys.ts.
  */
 import type { IndexKeys } from '../functions/adapters/table-keys';
-import { byDueDay, byOwner, byStatus, bySubmission, caseSummaryAttributes, tableKeys } from '../functions/adapters/table-keys';
+import { byAttention, byDueDay, byOwner, byStatus, bySubmission, caseSummaryAttributes, tableKeys } from '../functions/adapters/table-keys';
 
 export interface KeySchema {
   readonly partitionKey: string;
@@ -26,6 +26,8 @@ export interface IndexDefinition extends KeySchema {
 
 export interface TableDefinition extends KeySchema {
   readonly timeToLiveAttribute: string;
+  /** What the table's stream carries: the outbox dispatcher reads new items from it. */
+  readonly stream: 'NEW_IMAGE';
   readonly globalSecondaryIndexes: readonly IndexDefinition[];
 }
 
@@ -34,6 +36,7 @@ const index = (keys: IndexKeys) => ({ indexName: keys.name, partitionKey: keys.p
 export const tableDefinition: TableDefinition = {
   ...tableKeys,
   timeToLiveAttribute: 'expiresAt',
+  stream: 'NEW_IMAGE',
   globalSecondaryIndexes: [
     {
       ...index(byStatus.index),
@@ -56,6 +59,11 @@ export const tableDefinition: TableDefinition = {
     {
       ...index(bySubmission.allIndex),
       purpose: "all of a tenant's cases, in order of submission",
+      projectedAttributes: caseSummaryAttributes,
+    },
+    {
+      ...index(byAttention.index),
+      purpose: "a tenant's open cases that need an operator, longest waiting first (sparse)",
       projectedAttributes: caseSummaryAttributes,
     },
   ],

@@ -222,6 +222,32 @@ export class LoketFunction extends NodejsFunction {
     return this;
   }
 
+  /** Lets the function see where executions of the named state machines stand, and redrive those that ended. */
+  grantRedriveExecutions(stateMachineNames: readonly string[]): this {
+    return this.grantOnExecutions(['states:DescribeExecution', 'states:RedriveExecution'], stateMachineNames);
+  }
+
+  /** Lets the function see where executions of the named state machines stand. */
+  grantDescribeExecutions(stateMachineNames: readonly string[]): this {
+    return this.grantOnExecutions(['states:DescribeExecution'], stateMachineNames);
+  }
+
+  /** Execution names are the case ids, so the grant is `execution:<state machine name>:*` per state machine. */
+  private grantOnExecutions(actions: string[], stateMachineNames: readonly string[]): this {
+    const stack = Stack.of(this);
+    const executionArns = stateMachineNames.map((name) =>
+      stack.formatArn({ service: 'states', resource: 'execution', resourceName: `${name}:*`, arnFormat: ArnFormat.COLON_RESOURCE_NAME }),
+    );
+    this.addToRolePolicy(new PolicyStatement({ actions, resources: executionArns }));
+    for (const name of stateMachineNames) {
+      Validations.of(this.role ?? this).acknowledge({
+        id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:${name}:*]`,
+        reason: `Execution names are the case ids; the grant covers only the executions of state machine ${name}.`,
+      });
+    }
+    return this;
+  }
+
   /** Adds these variables to the function's environment. */
   addEnvironmentVariables(variables: Readonly<Record<string, string>>): this {
     for (const [name, value] of Object.entries(variables)) this.addEnvironment(name, value);

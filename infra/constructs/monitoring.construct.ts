@@ -11,6 +11,8 @@ import {
   TreatMissingData,
 } from 'aws-cdk-lib/aws-cloudwatch';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
+import { MathExpression } from 'aws-cdk-lib/aws-cloudwatch';
 import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 
@@ -34,6 +36,12 @@ export interface MonitoringConstructProps {
    * @default 5
    */
   readonly apiServerErrorThreshold?: number;
+  /**
+   * Queues whose messages are work that could not be done (the outbox's dead letters): any
+   * message in one raises an alarm.
+   * @default - none
+   */
+  readonly deadLetterQueues?: readonly IQueue[];
 }
 
 const period = Duration.minutes(5);
@@ -77,6 +85,25 @@ export class MonitoringConstruct extends Construct {
       alarmOn(`${fn.node.id}Errors`, fn.metricErrors({ period, statistic: 'Sum' }), 1, `Lambda ${fn.node.id} reported errors.`);
       alarmOn(`${fn.node.id}Throttles`, fn.metricThrottles({ period, statistic: 'Sum' }), 1, `Lambda ${fn.node.id} was throttled.`);
     }
+    for (const queue of props.deadLetterQueues ?? []) {
+      alarmOn(
+        `${queue.node.id}NotEmpty`,
+        queue.metricApproximateNumberOfMessagesVisible({ period, statistic: 'Maximum' }),
+        1,
+        'An outbox effect (a workflow start, a task or message result, a stop or a redrive) could not be delivered within its retries: the reconciler delivers it again; if the queue stays full, see the runbook.',
+      );
+    }
+    // Cases whose workflow ended while they are open (the reconciler flags them), over every type.
+    alarmOn(
+      'CasesNeedingAttention',
+      new MathExpression({
+        expression: `SUM(SEARCH('{${metricsNamespace},${caseMetricDimension},service} MetricName="${caseMetricNames.needsAttention}"', 'Sum', 300))`,
+        label: 'Cases needing attention',
+        period,
+      }),
+      1,
+      'An open case’s workflow ended (failed, timed out or was stopped outside Loket): list them with GET /v1/operations/cases?attention=true and redrive each.',
+    );
     const apiServerErrors = props.api.metricServerError({ period, statistic: 'Sum' });
     alarmOn('ApiServerErrors', apiServerErrors, props.apiServerErrorThreshold ?? 5, 'The Loket API answered with server errors (5xx).');
     this.alarms = alarms;

@@ -58,3 +58,9 @@ export async function signDevToken(key: DevSigningKey, claims: DevTokenClaims): 
     .setExpirationTime(claims.expiresIn ?? '8h')
     .sign(key.privateKey);
 }
+
+/**
+ * The local host's key for applicant pseudonyms (on AWS a KMS HMAC key). Fixed, so that
+ * pseudonyms in a kept `.loket/` table stay valid across restarts; it protects nothing.
+ */
+export const devPseudonymKey = 'loket-local-development-pseudonym-key';

@@ -41,7 +41,8 @@ export interface Invocation {
   readonly event: unknown;
 }
 
-export type InvocationTrigger = 'api' | 'workflow';
+/** Who invoked: a route, a workflow's Task state, the table's stream, or a schedule. */
+export type InvocationTrigger = 'api' | 'workflow' | 'stream' | 'schedule';
 
 /**
  * Wraps every invocation: call `next()` to run the function (and the middlewares after this

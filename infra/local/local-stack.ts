@@ -1,6 +1,8 @@
 import { appendFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
+import { scheduledFunctions, streamFunctions } from '../../functions/app.declaration';
 import { CreateStateMachineCommand, SFNClient } from '@aws-sdk/client-sfn';
 import type { Tenant } from '../../functions/domain/tenant';
 import { loadWorkflowSources, substitutePlaceholders } from '../../workflows/definitions';
@@ -17,9 +19,10 @@ import {
 import { startDynamoDbFaultProxy } from './dynamodb-fault.proxy';
 import { startDynamoDbLocal } from './dynamodb-local';
 import type { DevSigningKey } from './dev-keys';
-import { devAudience, devIssuer } from './dev-keys';
+import { devAudience, devIssuer, devPseudonymKey } from './dev-keys';
 import { startHttpApi } from './http-api.server';
-import { resumeOpenCases } from './recovery';
+import type { DeliverBatch } from './outbox-stream';
+import { startOutboxStream } from './outbox-stream';
 import { type InvocationMiddleware, LambdaHost, localFunctionArn } from './lambda-host';
 import { freePort, localAccountId, localCredentials, localRegion } from './local-network';
 import { startS3Local } from './s3-local';
@@ -67,6 +70,11 @@ export interface LocalStackOptions {
    * a proxy in front of DynamoDB Local, for fault tests. @default 0
    */
   readonly dynamodbThrottleRate?: number;
+  /**
+   * How often the reconciler runs; it also runs once before the API serves.
+   * @default its declared `everyMinutes`
+   */
+  readonly reconcileIntervalMs?: number;
 }
 
 export interface PublishedEvent {
@@ -190,7 +198,14 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       AWS_ENDPOINT_URL_S3: s3Local.endpoint,
       ...sharedEnvironment(
         functionDeployments.map((deployment) => deployment.declaration),
-        { host: 'local', tableName, documentsBucket, stateMachineArns: JSON.stringify(stateMachineArns), logLevel: options.logLevel },
+        {
+          host: 'local',
+          tableName,
+          documentsBucket,
+          stateMachineArns: JSON.stringify(stateMachineArns),
+          pseudonymKey: { devKey: devPseudonymKey },
+          logLevel: options.logLevel,
+        },
       ),
     });
     const warming = lambdas.preload();
@@ -213,18 +228,48 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     sfn.destroy();
 
     await dynamoStarting;
-    await ensureTable(dynamodb, tableName);
+    const { streamArn } = await ensureTable(dynamodb, tableName);
     await warming;
     const { tenantDirectory } = await import('../../functions/adapters/dynamodb/table');
     for (const tenant of demoTenants) await tenantDirectory.put(tenant);
 
-    // Executions live in the engine's memory: after a crash, start the open cases' workflows again.
-    if (options.stateDirectory) {
-      const recovery = await resumeOpenCases({ dynamodb, tableName, stepFunctionsEndpoint: sfnLocal.endpoint, stateMachineArns });
-      if (recovery.resumed.length > 0 || recovery.skipped.length > 0) {
-        (options.log ?? console.log)(`Resumed the workflows of ${recovery.resumed.length} open case(s)${recovery.skipped.length ? `; could not resume ${recovery.skipped.length}: ${JSON.stringify(recovery.skipped)}` : ''}`);
-      }
-    }
+    // The outbox dispatcher is fed from DynamoDB Local's own stream, as the event source mapping feeds it on AWS.
+    const [dispatcher] = streamFunctions;
+    if (!dispatcher) throw new Error('no stream function is declared');
+    const streams = new DynamoDBStreamsClient({ endpoint: dynamodbEndpoint, region: localRegion, credentials: localCredentials });
+    const outboxStream = startOutboxStream({
+      client: streams,
+      streamArn,
+      deliver: (event) => lambdas.invoke(dispatcher.name, event, { trigger: 'stream' }) as ReturnType<DeliverBatch>,
+      log: options.log,
+    });
+    stops.push(async () => {
+      await outboxStream.stop();
+      streams.destroy();
+    });
+
+    // The reconciler runs once before the API serves (executions live in the engine's memory: after
+    // a crash it starts the open cases' workflows again), then on its schedule.
+    const reconcile = async () => {
+      for (const scheduled of scheduledFunctions) await lambdas.invoke(scheduled.name, {}, { trigger: 'schedule' });
+    };
+    const [reconciler] = scheduledFunctions;
+    if (!reconciler) throw new Error('no scheduled function is declared');
+    const first = (await lambdas.invoke(reconciler.name, {}, { trigger: 'schedule' })) as { started?: string[] };
+    if (first.started && first.started.length > 0) (options.log ?? console.log)(`Started the workflows of ${first.started.length} open case(s)`);
+    const intervalMs = options.reconcileIntervalMs ?? (scheduledFunctions[0]?.everyMinutes ?? 5) * 60_000;
+    let reconciling = false;
+    const timer = setInterval(() => {
+      if (reconciling) return;
+      reconciling = true;
+      reconcile()
+        .catch((error: Error) => options.log?.(`reconciler: ${error.name}: ${error.message}`))
+        .finally(() => {
+          reconciling = false;
+        });
+    }, intervalMs);
+    timer.unref();
+    stops.push(async () => clearInterval(timer));
 
     const api = await startHttpApi({
       port: options.ports.api,

@@ -3,47 +3,80 @@ import {
   DescribeTableCommand,
   DynamoDBClient,
   ResourceInUseException,
+  UpdateTableCommand,
   UpdateTimeToLiveCommand,
   waitUntilTableExists,
 } from '@aws-sdk/client-dynamodb';
+import type { GlobalSecondaryIndex } from '@aws-sdk/client-dynamodb';
+import type { IndexDefinition } from '../table.definition';
 import { tableDefinition } from '../table.definition';
 
-/** Creates the table from the same definition the CDK stateful stack uses, unless it exists. */
-export async function ensureTable(client: DynamoDBClient, tableName: string): Promise<void> {
-  const { partitionKey, sortKey, globalSecondaryIndexes, timeToLiveAttribute } = tableDefinition;
+const keySchemaOf = (keys: { partitionKey: string; sortKey: string }) => [
+  { AttributeName: keys.partitionKey, KeyType: 'HASH' as const },
+  { AttributeName: keys.sortKey, KeyType: 'RANGE' as const },
+];
+
+function indexOf(index: IndexDefinition): GlobalSecondaryIndex {
+  return {
+    IndexName: index.indexName,
+    KeySchema: keySchemaOf(index),
+    Projection: index.projectedAttributes ? { ProjectionType: 'INCLUDE', NonKeyAttributes: [...index.projectedAttributes] } : { ProjectionType: 'ALL' },
+  };
+}
+
+const attributeOf = (name: string) => ({ AttributeName: name, AttributeType: 'S' as const });
+
+async function waitUntilActive(client: DynamoDBClient, tableName: string): Promise<void> {
+  for (let attempt = 0; attempt < 300; attempt++) {
+    const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
+    const busy = Table?.TableStatus !== 'ACTIVE' || (Table.GlobalSecondaryIndexes ?? []).some((index) => index.IndexStatus !== 'ACTIVE');
+    if (!busy) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`table ${tableName} did not become active`);
+}
+
+/**
+ * Creates the table from the same definition the CDK stateful stack uses, with its stream.
+ * A table kept from an earlier `npm start` is brought up to the definition: the stream
+ * enabled, and indexes added since, added to it.
+ */
+export async function ensureTable(client: DynamoDBClient, tableName: string): Promise<{ streamArn: string }> {
+  const { partitionKey, sortKey, globalSecondaryIndexes, timeToLiveAttribute, stream } = tableDefinition;
   const attributes = [partitionKey, sortKey, ...globalSecondaryIndexes.flatMap((index) => [index.partitionKey, index.sortKey])];
   try {
     await client.send(
       new CreateTableCommand({
         TableName: tableName,
         BillingMode: 'PAY_PER_REQUEST',
-        AttributeDefinitions: attributes.map((name) => ({ AttributeName: name, AttributeType: 'S' })),
-        KeySchema: [
-          { AttributeName: partitionKey, KeyType: 'HASH' },
-          { AttributeName: sortKey, KeyType: 'RANGE' },
-        ],
-        GlobalSecondaryIndexes: globalSecondaryIndexes.map((index) => ({
-          IndexName: index.indexName,
-          KeySchema: [
-            { AttributeName: index.partitionKey, KeyType: 'HASH' },
-            { AttributeName: index.sortKey, KeyType: 'RANGE' },
-          ],
-          Projection: index.projectedAttributes
-            ? { ProjectionType: 'INCLUDE', NonKeyAttributes: [...index.projectedAttributes] }
-            : { ProjectionType: 'ALL' },
-        })),
+        AttributeDefinitions: attributes.map(attributeOf),
+        KeySchema: keySchemaOf({ partitionKey, sortKey }),
+        GlobalSecondaryIndexes: globalSecondaryIndexes.map(indexOf),
+        StreamSpecification: { StreamEnabled: true, StreamViewType: stream },
       }),
     );
+    await waitUntilTableExists({ client, maxWaitTime: 30 }, { TableName: tableName });
+    await client.send(new UpdateTimeToLiveCommand({ TableName: tableName, TimeToLiveSpecification: { AttributeName: timeToLiveAttribute, Enabled: true } }));
   } catch (error) {
-    if (error instanceof ResourceInUseException) return;
-    throw error;
+    if (!(error instanceof ResourceInUseException)) throw error;
+    const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
+    if (!Table?.StreamSpecification?.StreamEnabled) {
+      await client.send(new UpdateTableCommand({ TableName: tableName, StreamSpecification: { StreamEnabled: true, StreamViewType: stream } }));
+    }
+    const existing = new Set((Table?.GlobalSecondaryIndexes ?? []).map((index) => index.IndexName));
+    for (const index of globalSecondaryIndexes.filter((candidate) => !existing.has(candidate.indexName))) {
+      await waitUntilActive(client, tableName);
+      await client.send(
+        new UpdateTableCommand({
+          TableName: tableName,
+          AttributeDefinitions: [attributeOf(index.partitionKey), attributeOf(index.sortKey)],
+          GlobalSecondaryIndexUpdates: [{ Create: indexOf(index) }],
+        }),
+      );
+    }
   }
-  await waitUntilTableExists({ client, maxWaitTime: 30 }, { TableName: tableName });
-  await client.send(
-    new UpdateTimeToLiveCommand({
-      TableName: tableName,
-      TimeToLiveSpecification: { AttributeName: timeToLiveAttribute, Enabled: true },
-    }),
-  );
-  await client.send(new DescribeTableCommand({ TableName: tableName }));
+  await waitUntilActive(client, tableName);
+  const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
+  if (!Table?.LatestStreamArn) throw new Error(`table ${tableName} has no stream`);
+  return { streamArn: Table.LatestStreamArn };
 }

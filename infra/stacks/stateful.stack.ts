@@ -1,7 +1,7 @@
 import { Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
-import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
+import { AttributeType, BillingMode, ProjectionType, StreamViewType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
 import { EventBus } from 'aws-cdk-lib/aws-events';
-import { Key } from 'aws-cdk-lib/aws-kms';
+import { Key, KeySpec, KeyUsage } from 'aws-cdk-lib/aws-kms';
 import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
 import { eventBusName } from '../deployment';
@@ -36,6 +36,8 @@ export interface StatefulStackProps extends StackProps {
  */
 export class StatefulStack extends Stack {
   readonly key: Key;
+  /** The HMAC key of applicant pseudonyms (GenerateMac): no one reads it, functions only ask KMS for MACs. */
+  readonly pseudonymKey: Key;
   readonly table: Table;
   readonly eventBus: EventBus;
   /** Issued certificates and permits (PDF), under `documents/<tenant>/<case id>/<reference>.pdf`. */
@@ -54,11 +56,26 @@ export class StatefulStack extends Stack {
       removalPolicy: RemovalPolicy.RETAIN,
     });
 
+    this.pseudonymKey = new Key(this, 'PseudonymKey', {
+      alias: 'alias/loket-pseudonyms',
+      description: 'Loket: keyed pseudonyms of national and enterprise numbers (applicant index, processing log)',
+      keySpec: KeySpec.HMAC_256,
+      keyUsage: KeyUsage.GENERATE_VERIFY_MAC,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+
+    Validations.of(this.pseudonymKey).acknowledge({
+      id: 'AwsSolutions-KMS5',
+      reason: 'KMS does not rotate HMAC keys, and rotating this one would change every pseudonym in the applicant index and the processing log.',
+    });
+
     this.table = new Table(this, 'Table', {
       partitionKey: { name: definition.partitionKey, type: AttributeType.STRING },
       sortKey: { name: definition.sortKey, type: AttributeType.STRING },
       billingMode: BillingMode.PAY_PER_REQUEST,
       timeToLiveAttribute: definition.timeToLiveAttribute,
+      // The outbox dispatcher reads new items from the stream.
+      stream: StreamViewType[definition.stream],
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       encryption: TableEncryption.CUSTOMER_MANAGED,
       encryptionKey: this.key,

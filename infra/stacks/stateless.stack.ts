@@ -4,6 +4,11 @@ import { HttpApi, HttpMethod, HttpNoneAuthorizer, type HttpStage, LogGroupLogDes
 import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
+import { FilterCriteria, FilterRule, StartingPosition } from 'aws-cdk-lib/aws-lambda';
+import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { IEventBus } from 'aws-cdk-lib/aws-events';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
@@ -20,6 +25,8 @@ export interface StatelessStackProps extends StackProps {
   readonly table: ITable;
   /** The key that encrypts the table: functions and workflows with table access may use it. */
   readonly key: IKey;
+  /** The HMAC key of applicant pseudonyms: functions with table access may ask KMS for MACs with it. */
+  readonly pseudonymKey: IKey;
   /** The domain event bus, from the stateful stack. */
   readonly eventBus: IEventBus;
   /** The bucket of issued documents, KMS-encrypted, from the stateful stack. */
@@ -63,6 +70,8 @@ export class StatelessStack extends Stack {
   readonly api: HttpApi;
   readonly stage: HttpStage;
   readonly workflows: WorkflowsConstruct;
+  /** Outbox items the dispatcher could not deliver within its retries. */
+  readonly outboxDeadLetters: Queue;
 
   constructor(scope: Construct, id: string, props: StatelessStackProps) {
     super(scope, id, props);
@@ -98,16 +107,52 @@ export class StatelessStack extends Stack {
       stateMachineArns: this.toJsonString(
         Object.fromEntries(Object.entries(this.workflows.stateMachines).map(([key, stateMachine]) => [key, stateMachine.stateMachineArn])),
       ),
+      pseudonymKey: { kmsKeyId: props.pseudonymKey.keyArn },
     };
     for (const declaration of declarations) {
       const fn = functions[declaration.name]!;
+      if (declaration.table) props.pseudonymKey.grant(fn, 'kms:GenerateMac');
+      if (declaration.readsExecutions) fn.grantDescribeExecutions(stateMachineNames);
       // The same flags choose the grants here and the variables in functionEnvironment.
       if (declaration.table) fn.grantTable(props.table, declaration.table, { key: props.key });
       if (declaration.documents) fn.grantDocuments(props.documentsBucket, declaration.documents);
-      if (declaration.startsExecutions) fn.grantStartExecutions(this.workflows.stateMachines);
+      if (declaration.startsExecutions) fn.grantStartExecutions(this.workflows.stateMachines).grantRedriveExecutions(stateMachineNames);
       if (declaration.sendsTaskResults) fn.grantTaskResults(stateMachineNames);
       if (declaration.stopsExecutions) fn.grantStopExecutions(stateMachineNames);
       fn.addEnvironmentVariables(functionEnvironment(declaration, environmentValues));
+    }
+
+    // The outbox dispatcher: fed new outbox items by the table's stream, in order per case partition.
+    this.outboxDeadLetters = new Queue(this, 'OutboxDeadLetters', {
+      encryption: QueueEncryption.KMS,
+      encryptionMasterKey: props.key,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    Validations.of(this.outboxDeadLetters).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason: 'This queue is itself the dead-letter destination of the outbox dispatcher; its depth raises an alarm.',
+    });
+    for (const declaration of declarations.filter((candidate) => candidate.kind === 'stream')) {
+      functions[declaration.name]!.addEventSource(
+        new DynamoEventSource(props.table, {
+          startingPosition: StartingPosition.TRIM_HORIZON,
+          batchSize: 10,
+          bisectBatchOnError: true,
+          reportBatchItemFailures: true,
+          retryAttempts: 10,
+          maxRecordAge: Duration.hours(24),
+          onFailure: new SqsDlq(this.outboxDeadLetters),
+          filters: [FilterCriteria.filter({ eventName: FilterRule.isEqual('INSERT'), dynamodb: { NewImage: { entity: { S: FilterRule.isEqual('outbox') } } } })],
+        }),
+      );
+    }
+    for (const declaration of declarations.filter((candidate) => candidate.kind === 'scheduled')) {
+      new Rule(this, `${constructIdOf(declaration.name)}Schedule`, {
+        description: `Runs ${declaration.name} every ${declaration.everyMinutes ?? 5} minutes`,
+        schedule: Schedule.rate(Duration.minutes(declaration.everyMinutes ?? 5)),
+        targets: [new LambdaFunction(functions[declaration.name]!)],
+      });
     }
 
     const accessLogs = new LogGroup(this, 'ApiAccessLogs', {
@@ -153,6 +198,7 @@ export class StatelessStack extends Stack {
       functions: Object.values(functions),
       stateMachines: this.workflows.stateMachines,
       api: this.api,
+      deadLetterQueues: [this.outboxDeadLetters],
     });
 
     new CfnOutput(this, 'ApiUrl', { value: this.stage.url, description: 'Base URL of the Loket API' });

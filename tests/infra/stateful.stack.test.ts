@@ -56,9 +56,18 @@ describe('stateful stack', () => {
   });
 
   test('the KMS key rotates, is retained and is aliased alias/loket', () => {
-    stateful.resourceCountIs('AWS::KMS::Key', 1);
+    stateful.resourceCountIs('AWS::KMS::Key', 2);
     stateful.hasResource('AWS::KMS::Key', { DeletionPolicy: 'Retain', Properties: Match.objectLike({ EnableKeyRotation: true }) });
     stateful.hasResourceProperties('AWS::KMS::Alias', { AliasName: 'alias/loket' });
+  });
+
+  test('the pseudonym key is an HMAC key for GenerateMac, retained, aliased alias/loket-pseudonyms', () => {
+    stateful.hasResource('AWS::KMS::Key', { DeletionPolicy: 'Retain', Properties: Match.objectLike({ KeySpec: 'HMAC_256', KeyUsage: 'GENERATE_VERIFY_MAC' }) });
+    stateful.hasResourceProperties('AWS::KMS::Alias', { AliasName: 'alias/loket-pseudonyms' });
+  });
+
+  test('the table streams new images, for the outbox dispatcher', () => {
+    stateful.hasResourceProperties('AWS::DynamoDB::Table', { StreamSpecification: { StreamViewType: 'NEW_IMAGE' } });
   });
 
   describe('the documents bucket', () => {

@@ -51,10 +51,16 @@ describe('functions', () => {
 
   test.each(functions.map((fn) => [fn.name, fn] as const))("%s gets exactly the environment the deployment model gives it on AWS", (name, declaration) => {
     const variables = template.Resources[functionLogicalId(template, name)].Properties.Environment.Variables as Json;
-    const modelled = functionEnvironment(declaration, { host: 'aws', tableName: 'table', documentsBucket: 'bucket', stateMachineArns: '{}' });
+    const modelled = functionEnvironment(declaration, {
+      host: 'aws',
+      tableName: 'table',
+      documentsBucket: 'bucket',
+      stateMachineArns: '{}',
+      pseudonymKey: { kmsKeyId: 'key' },
+    });
     expect(Object.keys(variables).sort()).toEqual(Object.keys(modelled).sort());
     for (const [variable, value] of Object.entries(modelled)) {
-      if (!['TABLE_NAME', 'DOCUMENTS_BUCKET', 'STATE_MACHINE_ARNS'].includes(variable)) expect({ variable, value: variables[variable] }).toEqual({ variable, value });
+      if (!['TABLE_NAME', 'DOCUMENTS_BUCKET', 'STATE_MACHINE_ARNS', 'PSEUDONYM_KEY_ID'].includes(variable)) expect({ variable, value: variables[variable] }).toEqual({ variable, value });
     }
   });
 
@@ -121,13 +127,14 @@ describe('least privilege', () => {
     expect(actions.filter((action) => /^(dynamodb|kms|states):/.test(action))).toEqual([]);
   });
 
-  test('get-case may only read the table and decrypt', () => {
+  test('get-case may read the table, decrypt, and ask for pseudonyms; it writes only the processing log', () => {
     const actions = actionsOf(functionStatements(template, 'get-case'));
     expect(actions.filter((action) => /^(dynamodb|kms|states):/.test(action))).toEqual([
       'dynamodb:BatchGetItem',
       'dynamodb:GetItem',
       'dynamodb:Query',
       'kms:Decrypt',
+      'kms:GenerateMac',
     ]);
   });
 
@@ -137,19 +144,34 @@ describe('least privilege', () => {
     expect(resources).not.toContain('/index/*');
   });
 
-  test('submit-case may start every state machine and knows each ARN by type key', () => {
+  test('submit-case knows each state machine ARN by type key, and starts none itself (the outbox does)', () => {
+    expect(actionsOf(functionStatements(template, 'submit-case')).filter((action) => action.startsWith('states:'))).toEqual([]);
     const stateMachineIds = Object.keys(stateless.findResources('AWS::StepFunctions::StateMachine')).sort();
-    const start = functionStatements(template, 'submit-case').filter((statement) => [statement.Action].flat().includes('states:StartExecution'));
-    const resources = start.flatMap((statement) => [statement.Resource].flat()) as Json[];
-    expect(resources.map((resource) => resource.Ref as string).sort()).toEqual(stateMachineIds);
     const arns = JSON.stringify(template.Resources[functionLogicalId(template, 'submit-case')].Properties.Environment.Variables.STATE_MACHINE_ARNS);
     for (const source of loadWorkflowSources()) expect(arns).toContain(`\\"${source.key}\\":\\"`);
     for (const id of stateMachineIds) expect(arns).toContain(`{"Ref":"${id}"}`);
   });
 
-  test('complete-task may send task success, failure and heartbeat, and nothing else of Step Functions', () => {
-    const actions = actionsOf(functionStatements(template, 'complete-task')).filter((action) => action.startsWith('states:'));
-    expect(actions).toEqual(['states:SendTaskFailure', 'states:SendTaskHeartbeat', 'states:SendTaskSuccess']);
+  test('the outbox dispatcher may start every state machine, redrive and describe their executions', () => {
+    const stateMachineIds = Object.keys(stateless.findResources('AWS::StepFunctions::StateMachine')).sort();
+    const start = functionStatements(template, 'dispatch-outbox').filter((statement) => [statement.Action].flat().includes('states:StartExecution'));
+    const resources = start.flatMap((statement) => [statement.Resource].flat()) as Json[];
+    expect(resources.map((resource) => resource.Ref as string).sort()).toEqual(stateMachineIds);
+    const redrive = functionStatements(template, 'dispatch-outbox').filter((statement) => [statement.Action].flat().includes('states:RedriveExecution'));
+    expect(redrive).toHaveLength(1);
+    // CDK merges the stop grant on the same executions into this statement.
+    expect([redrive[0]!.Action].flat().sort()).toEqual(['states:DescribeExecution', 'states:RedriveExecution', 'states:StopExecution']);
+    for (const source of loadWorkflowSources()) expect(JSON.stringify(redrive[0]!.Resource)).toContain(`:execution:loket-${source.key}:*`);
+  });
+
+  test('complete-task, send-message and withdraw-case call no Step Functions action: their effects go through the outbox', () => {
+    for (const name of ['complete-task', 'send-message', 'withdraw-case']) {
+      expect({ name, actions: actionsOf(functionStatements(template, name)).filter((action) => action.startsWith('states:')) }).toEqual({ name, actions: [] });
+    }
+  });
+
+  test('redrive-case may only describe executions', () => {
+    expect(actionsOf(functionStatements(template, 'redrive-case')).filter((action) => action.startsWith('states:'))).toEqual(['states:DescribeExecution']);
   });
 
   test.each(functions.filter((fn) => fn.stopsExecutions).map((fn) => [fn.name]))(
@@ -162,7 +184,7 @@ describe('least privilege', () => {
     },
   );
 
-  test.each(functions.filter((fn) => !fn.startsExecutions && !fn.sendsTaskResults && !fn.stopsExecutions).map((fn) => [fn.name]))(
+  test.each(functions.filter((fn) => !fn.startsExecutions && !fn.sendsTaskResults && !fn.stopsExecutions && !fn.readsExecutions).map((fn) => [fn.name]))(
     '%s gets no Step Functions action',
     (name) => {
       expect(actionsOf(functionStatements(template, name)).filter((action) => action.startsWith('states:'))).toEqual([]);
@@ -248,5 +270,42 @@ describe('monitoring', () => {
 
   test('the API has a 5xx alarm', () => {
     expect(alarmsOn('AWS/ApiGateway', '5xx')).toHaveLength(1);
+  });
+});
+
+describe('the outbox and the reconciler', () => {
+  test('the dispatcher is fed new outbox items from the table stream, with partial batch responses, bisection, bounded retries and a dead-letter queue', () => {
+    stateless.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      FunctionName: { Ref: functionLogicalId(template, 'dispatch-outbox') },
+      StartingPosition: 'TRIM_HORIZON',
+      BisectBatchOnFunctionError: true,
+      MaximumRetryAttempts: 10,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      FilterCriteria: { Filters: [{ Pattern: JSON.stringify({ eventName: ['INSERT'], dynamodb: { NewImage: { entity: { S: ['outbox'] } } } }) }] },
+      DestinationConfig: { OnFailure: { Destination: Match.anyValue() } },
+    });
+  });
+
+  test('the dead-letter queue is encrypted with the customer-managed key, and its depth raises an alarm', () => {
+    const [queueId, queue] = Object.entries(stateless.findResources('AWS::SQS::Queue'))[0]!;
+    expect(JSON.stringify(queue.Properties.KmsMasterKeyId)).toContain('LoketStateful');
+    const alarms = Object.values(stateless.findResources('AWS::CloudWatch::Alarm')).filter((alarm) => JSON.stringify(alarm).includes(queueId));
+    expect(alarms).toHaveLength(1);
+    expect(alarms[0]!.Properties).toMatchObject({ MetricName: 'ApproximateNumberOfMessagesVisible', Threshold: 1 });
+  });
+
+  test('the reconciler runs every five minutes', () => {
+    stateless.hasResourceProperties('AWS::Events::Rule', {
+      ScheduleExpression: 'rate(5 minutes)',
+      Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [functionLogicalId(template, 'reconcile'), 'Arn'] } })],
+    });
+  });
+
+  test('cases needing attention raise an alarm over every type', () => {
+    const alarm = Object.values(stateless.findResources('AWS::CloudWatch::Alarm')).find((candidate) =>
+      String(candidate.Metadata?.['aws:cdk:path']).endsWith('Monitoring/CasesNeedingAttention/Resource'),
+    );
+    expect(alarm).toBeDefined();
+    expect(JSON.stringify(alarm)).toContain('SEARCH');
   });
 });
