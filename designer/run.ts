@@ -121,14 +121,20 @@ export async function runWorkflow(options: RunOptions): Promise<RunReport> {
     const caseId = submitted.body.id as string;
     print(`Submitted ${options.key} case ${submitted.body.number ?? ''} (${caseId}) for tenant ${tenant}`);
     const executionArn = `${stack.stateMachineArns[options.key]!.replace(':stateMachine:', ':execution:')}:${caseId}`;
+    /** The execution's history; none yet while the outbox has not started it (a moment after the submission). */
     const history = async (): Promise<HistoryEvent[]> => {
       const events: HistoryEvent[] = [];
       let nextToken: string | undefined;
-      do {
-        const page = await sfn.send(new GetExecutionHistoryCommand({ executionArn, maxResults: 1000, nextToken }));
-        events.push(...(page.events ?? []));
-        nextToken = page.nextToken;
-      } while (nextToken);
+      try {
+        do {
+          const page = await sfn.send(new GetExecutionHistoryCommand({ executionArn, maxResults: 1000, nextToken }));
+          events.push(...(page.events ?? []));
+          nextToken = page.nextToken;
+        } while (nextToken);
+      } catch (error) {
+        if ((error as Error).name === 'ExecutionDoesNotExist') return [];
+        throw error;
+      }
       return events;
     };
 

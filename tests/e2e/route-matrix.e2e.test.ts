@@ -19,10 +19,12 @@ const roles = ['portal', 'clerk', 'designer', 'operator', 'police', 'none'] as c
 type Role = (typeof roles)[number];
 const apiOnly = new Set(['portal', 'designer', 'operator']);
 
+/** Whether the contract lets the role in; a task route also needs the task's own role (`clerk` for the matrix's task). */
 function allows(route: RouteContract, role: Role): boolean {
   if ('public' in route.access) return true;
   if ('roles' in route.access) return route.access.roles.includes(role);
-  return role !== 'none' && !apiOnly.has(role);
+  const taskRole = role !== 'none' && !apiOnly.has(role);
+  return route.path.startsWith('/v1/tasks/{id}') ? taskRole && role === 'clerk' : taskRole;
 }
 
 let stack: TestStack;
