@@ -65,7 +65,7 @@ afterAll(async () => {
 
 test('50 transactions of every type, with 10 % of Lambda steps and 5 % of DynamoDB calls failing: none lost, none duplicated, every chain verified', async () => {
   const plan = Array.from({ length: 50 }, (_, i) => ({ type: transactionTypes[i % transactionTypes.length]!, tenant: tenants[i % tenants.length]! }));
-  const results = await pool(plan, 16, ({ type, tenant }) => driver.transact(tenant, type, { fresh: true, timeoutMs: 30_000 }));
+  const results = await pool(plan, 16, ({ type, tenant }) => driver.transact(tenant, type, { fresh: true, timeoutMs: 60_000 }));
   const report = await checkTransactions(driver, tokens, results, { freshApplicants: true });
   expect(injected).toBeGreaterThan(0);
   expect(report.notAcknowledged).toEqual([]);
@@ -86,4 +86,4 @@ test('50 transactions of every type, with 10 % of Lambda steps and 5 % of Dynamo
     byStatus[expectedFinal[type.key]!] = (byStatus[expectedFinal[type.key]!] ?? 0) + 1;
   }
   expect(report.finalStatuses).toEqual(expectedCounts);
-}, 90_000);
+}, 180_000);
