@@ -1,7 +1,8 @@
 import type { Caller } from '../domain/actor';
 import { notFound } from '../domain/errors';
 import type { Task } from '../domain/task';
-import { claimTask as claim, completeTask as complete, taskResultOf } from '../domain/task';
+import { claimTask as claim, completeTask as complete, isRepeatedCompletion, taskResultOf } from '../domain/task';
+import { DomainError } from '../domain/errors';
 import type { CaseStore } from '../ports/case-store.port';
 import type { Clock } from '../ports/services.port';
 
@@ -76,20 +77,30 @@ export function completeTask(deps: CompleteTaskDependencies) {
   return async (command: CompleteTaskCommand): Promise<Task> => {
     const task = await readOwnTask(deps.cases, command.caller, command.taskId);
     const now = deps.clock.now();
-    return deps.cases.change(task.caseId, (current) => {
-      const done = complete(task, {
-        outcome: command.outcome,
-        actor: command.caller,
-        now,
-        reason: command.reason ?? command.auditReason,
-        data: command.data,
+    const completeAsRead = () =>
+      deps.cases.change(task.caseId, (current) => {
+        const done = complete(task, {
+          outcome: command.outcome,
+          actor: command.caller,
+          now,
+          reason: command.reason ?? command.auditReason,
+          data: command.data,
+        });
+        if (!done) return { result: () => task };
+        const effect = { kind: 'resume-step', caseId: task.caseId, token: task.token, output: { ...taskResultOf(done.task.completion!) }, answers: { task: task.id } } as const;
+        return {
+          change: { case: current, audit: done.audit, tasks: [{ task: done.task, expect: task }], effects: [effect] },
+          result: () => done.task,
+        };
       });
-      if (!done) return { result: () => task };
-      const effect = { kind: 'resume-step', caseId: task.caseId, token: task.token, output: { ...taskResultOf(done.task.completion!) }, answers: { task: task.id } } as const;
-      return {
-        change: { case: current, audit: done.audit, tasks: [{ task: done.task, expect: task }], effects: [effect] },
-        result: () => done.task,
-      };
-    });
+    try {
+      return await completeAsRead();
+    } catch (error) {
+      // A retry racing the request it repeats loses the write; it is answered like any later retry.
+      if (!(error instanceof DomainError && error.kind === 'conflict')) throw error;
+      const after = await deps.cases.getTask(task.id);
+      if (after && isRepeatedCompletion(after, { outcome: command.outcome, actor: command.caller })) return after;
+      throw error;
+    }
   };
 }

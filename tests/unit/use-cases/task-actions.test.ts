@@ -241,3 +241,29 @@ describe('completing a task', () => {
     expect(engine.resumes[0]!.output).toMatchObject({ reason: 'from the header' });
   });
 });
+
+describe('a completion racing its own retry', () => {
+  test('the retry that loses the write is answered with the completed task, like any later retry', async () => {
+    let raced = false;
+    store.beforeCommit = async () => {
+      if (raced) return;
+      raced = true;
+      // The original request commits first, between the retry's read and its write.
+      await completeTask({ cases: store, clock })({ caller: clerkOf(), taskId: task.id, outcome: 'approve' });
+    };
+    const answer = await completeTask({ cases: store, clock })({ caller: clerkOf(), taskId: task.id, outcome: 'approve' });
+    expect(answer.status).toBe('completed');
+    expect(answer.completion).toMatchObject({ outcome: 'approve', by: clerkOf().subject });
+    expect(store.eventsOf(subject.id).filter((event) => event.action === 'task.completed')).toHaveLength(1);
+  });
+
+  test('another outcome racing it still loses with a conflict', async () => {
+    let raced = false;
+    store.beforeCommit = async () => {
+      if (raced) return;
+      raced = true;
+      await completeTask({ cases: store, clock })({ caller: clerkOf(), taskId: task.id, outcome: 'approve' });
+    };
+    await expect(completeTask({ cases: store, clock })({ caller: clerkOf(), taskId: task.id, outcome: 'reject' })).rejects.toMatchObject({ kind: 'conflict' });
+  });
+});
