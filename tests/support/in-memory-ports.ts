@@ -26,7 +26,7 @@ import { caseNumber, openCase } from '../../functions/domain/case';
 import { catalogue } from '../../functions/catalogue/catalogue';
 import { openTask } from '../../functions/domain/task';
 import { sha256Hex } from '../../functions/domain/digest';
-import { conflict, notFound, TransientError } from '../../functions/domain/errors';
+import { conflict, DomainError, notFound, TransientError } from '../../functions/domain/errors';
 import type { MessageWait } from '../../functions/domain/message-wait';
 import type { Task } from '../../functions/domain/task';
 import type { Tenant } from '../../functions/domain/tenant';
@@ -565,4 +565,14 @@ export const testPseudonyms = hmacPseudonyms('test-pseudonym-key');
 /** Everything a reading use case needs for the processing log, with the log exposed for assertions. */
 export function accessDoubles(clock: Clock = settableClock('2026-11-10T09:00:00Z')) {
   return { processingLog: inMemoryProcessingLog(), pseudonyms: testPseudonyms, clock };
+}
+
+/** The domain error a use case refused with; anything else (success, another error) fails the test. */
+export async function refusal(promise: Promise<unknown>): Promise<DomainError> {
+  const error = await promise.then(
+    () => undefined,
+    (caught: unknown) => caught,
+  );
+  if (!(error instanceof DomainError)) throw new Error(`expected a DomainError, got ${String(error)}`);
+  return error;
 }

@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, test } from '@jest/globals';
+import { DomainError } from '../../../functions/domain/errors';
 import { catalogue } from '../../../functions/catalogue/catalogue';
 import type { Case } from '../../../functions/domain/case';
-import { DomainError } from '../../../functions/domain/errors';
 import type { MessageWait } from '../../../functions/domain/message-wait';
 import { StepNoLongerWaits } from '../../../functions/ports/workflow-engine.port';
 import type { DeliverMessageCommand } from '../../../functions/use-cases/deliver-message';
@@ -13,13 +13,14 @@ import {
   aCase,
   clerkOf,
   inMemoryCaseStore,
-  outboxDispatcher,
-  thenDispatch,
   inMemoryWorkflowEngine,
+  outboxDispatcher,
   portalOf,
+  refusal,
   settableClock,
   telemetryRecorder,
   testUlid,
+  thenDispatch,
 } from '../../support/in-memory-ports';
 
 const submittedAt = new Date('2026-11-09T10:00:00Z');
@@ -50,15 +51,6 @@ const deliver = (overrides: Partial<DeliverMessageCommand> = {}) =>
     data: payment,
     ...overrides,
   });
-
-async function refusal(promise: Promise<unknown>): Promise<DomainError> {
-  const error = await promise.then(
-    () => undefined,
-    (caught: unknown) => caught,
-  );
-  if (!(error instanceof DomainError)) throw new Error(`expected a DomainError, got ${String(error)}`);
-  return error;
-}
 
 describe('delivering a message', () => {
   test('ends the wait, records the message on the case and resumes the step with it', async () => {

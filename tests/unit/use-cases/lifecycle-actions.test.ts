@@ -1,7 +1,6 @@
 import { beforeEach, describe, expect, jest, test } from '@jest/globals';
 import { catalogue } from '../../../functions/catalogue/catalogue';
 import type { Case } from '../../../functions/domain/case';
-import { DomainError } from '../../../functions/domain/errors';
 import type { CaseActionCommand } from '../../../functions/use-cases/lifecycle-actions';
 import { extendCase, resumeCase, suspendCase, withdrawCase } from '../../../functions/use-cases/lifecycle-actions';
 import type { InMemoryCaseStore, InMemoryWorkflowEngine, SettableClock } from '../../support/in-memory-ports';
@@ -10,12 +9,13 @@ import {
   aTask,
   clerkOf,
   inMemoryCaseStore,
-  outboxDispatcher,
-  thenDispatch,
   inMemoryWorkflowEngine,
+  outboxDispatcher,
   portalOf,
+  refusal,
   settableClock,
   testUlid,
+  thenDispatch,
 } from '../../support/in-memory-ports';
 
 const submittedAt = new Date('2026-11-09T10:00:00Z');
@@ -41,15 +41,6 @@ const deps = () => ({ cases: store, catalogue, clock });
 /** Withdrawing, then the outbox delivered: what the client sees, then what the workflow gets. */
 const withdraw = (cmd: CaseActionCommand) => thenDispatch(withdrawCase(deps()), outboxDispatcher(store, engine, clock))(cmd);
 const command = (caseId: string, caller = clerkOf(), reason = 'applicant asked'): CaseActionCommand => ({ caller, caseId, reason });
-
-async function refusal(promise: Promise<unknown>): Promise<DomainError> {
-  const error = await promise.then(
-    () => undefined,
-    (caught: unknown) => caught,
-  );
-  if (!(error instanceof DomainError)) throw new Error(`expected a DomainError, got ${String(error)}`);
-  return error;
-}
 
 describe('who may act', () => {
   test.each([

@@ -1,11 +1,20 @@
 import { beforeEach, describe, expect, jest, test } from '@jest/globals';
 import { catalogue } from '../../../functions/catalogue/catalogue';
 import type { Case } from '../../../functions/domain/case';
-import { DomainError } from '../../../functions/domain/errors';
 import type { Task } from '../../../functions/domain/task';
 import { caseHistory, casesNeedingAttention, getCase, listTasks, searchCases } from '../../../functions/use-cases/read-cases';
 import type { InMemoryCaseStore } from '../../support/in-memory-ports';
-import { aCase, accessDoubles, aTask, callerOf, clerkOf, inMemoryCaseStore, portalOf, testUlid } from '../../support/in-memory-ports';
+import {
+  aCase,
+  aTask,
+  accessDoubles,
+  callerOf,
+  clerkOf,
+  inMemoryCaseStore,
+  portalOf,
+  refusal,
+  testUlid,
+} from '../../support/in-memory-ports';
 
 let store: InMemoryCaseStore;
 let access: ReturnType<typeof accessDoubles>;
@@ -24,15 +33,6 @@ beforeEach(() => {
   third = store.seedCase(aCase({ id: testUlid(3), typeKey: 'proof-of-residence', now: day(4), dueAt: day(15), sequence: 3 }));
   aalstCase = store.seedCase(aCase({ id: testUlid(4), typeKey: 'proof-of-residence', tenant: '41002', now: day(5), dueAt: day(12) }));
 });
-
-async function refusal(promise: Promise<unknown>): Promise<DomainError> {
-  const error = await promise.then(
-    () => undefined,
-    (caught: unknown) => caught,
-  );
-  if (!(error instanceof DomainError)) throw new Error(`expected a DomainError, got ${String(error)}`);
-  return error;
-}
 
 describe('reading one case', () => {
   const read = (caller = clerkOf(), caseId = first.id) => getCase({ cases: store, catalogue, ...access })({ caller, caseId, purpose: 'test' });

@@ -1,6 +1,5 @@
 import { beforeEach, describe, expect, test } from '@jest/globals';
 import { catalogue } from '../../../functions/catalogue/catalogue';
-import { DomainError } from '../../../functions/domain/errors';
 import { IdempotencyKeyTaken } from '../../../functions/ports/case-store.port';
 import type { SubmitCaseCommand } from '../../../functions/use-cases/submit-case';
 import { idempotencyWindowSeconds, submitCase } from '../../../functions/use-cases/submit-case';
@@ -11,13 +10,14 @@ import {
   clerkOf,
   executionIdFor,
   inMemoryCaseStore,
-  outboxDispatcher,
-  thenDispatch,
   inMemoryWorkflowEngine,
+  outboxDispatcher,
   portalOf,
+  refusal,
   settableClock,
   telemetryRecorder,
   tenantDirectory,
+  thenDispatch,
 } from '../../support/in-memory-ports';
 
 // A Friday: five working days run over the weekend to the next Friday.
@@ -47,15 +47,6 @@ const proof = (overrides: Partial<SubmitCaseCommand> = {}): SubmitCaseCommand =>
   data: { purpose: 'school registration', language: 'nl' },
   ...overrides,
 });
-
-async function refusal(promise: Promise<unknown>): Promise<DomainError> {
-  const error = await promise.then(
-    () => undefined,
-    (caught: unknown) => caught,
-  );
-  if (!(error instanceof DomainError)) throw new Error(`expected a DomainError, got ${String(error)}`);
-  return error;
-}
 
 describe('submitting a case', () => {
   test('is for the portal only: a clerk is forbidden and nothing is written', async () => {

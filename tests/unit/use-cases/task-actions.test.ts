@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, test } from '@jest/globals';
-import type { Case } from '../../../functions/domain/case';
 import { DomainError } from '../../../functions/domain/errors';
+import type { Case } from '../../../functions/domain/case';
 import type { Task } from '../../../functions/domain/task';
 import { StepNoLongerWaits } from '../../../functions/ports/workflow-engine.port';
 import type { CompleteTaskCommand } from '../../../functions/use-cases/task-actions';
@@ -12,13 +12,14 @@ import {
   callerOf,
   clerkOf,
   inMemoryCaseStore,
-  outboxDispatcher,
-  thenDispatch,
   inMemoryWorkflowEngine,
+  outboxDispatcher,
   portalOf,
+  refusal,
   settableClock,
   telemetryRecorder,
   testUlid,
+  thenDispatch,
 } from '../../support/in-memory-ports';
 
 const submittedAt = new Date('2026-11-09T10:00:00Z');
@@ -47,15 +48,6 @@ const complete = (overrides: Partial<CompleteTaskCommand> = {}) =>
     outcome: 'approve',
     ...overrides,
   });
-
-async function refusal(promise: Promise<unknown>): Promise<DomainError> {
-  const error = await promise.then(
-    () => undefined,
-    (caught: unknown) => caught,
-  );
-  if (!(error instanceof DomainError)) throw new Error(`expected a DomainError, got ${String(error)}`);
-  return error;
-}
 
 describe('claiming a task', () => {
   test('assigns it to the clerk with an audit event and the case’s next version', async () => {
