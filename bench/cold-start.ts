@@ -34,6 +34,7 @@ const environmentValues: EnvironmentValues = {
   tableName: localResourceNames.table,
   documentsBucket: localResourceNames.documentsBucket,
   stateMachineArns: '{}',
+  pseudonymKey: { devKey: 'cold-start' },
   logLevel: 'WARN',
 };
 
