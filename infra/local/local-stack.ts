@@ -27,6 +27,8 @@ import { type InvocationMiddleware, LambdaHost, localFunctionArn } from './lambd
 import { freePort, localAccountId, localCredentials, localRegion } from './local-network';
 import { startS3Local } from './s3-local';
 import { startStepFunctionsLocal } from './stepfunctions/stepfunctions.server';
+import type { StepFunctionsFaultProxy } from './stepfunctions-fault.proxy';
+import { startStepFunctionsFaultProxy } from './stepfunctions-fault.proxy';
 import { ensureTable } from './table.setup';
 
 export const demoTenants: readonly Tenant[] = [
@@ -75,6 +77,11 @@ export interface LocalStackOptions {
    * @default its declared `everyMinutes`
    */
   readonly reconcileIntervalMs?: number;
+  /**
+   * Puts a proxy in front of the Step Functions endpoint the functions use, through which a
+   * test fails chosen operations (`LocalStack.stepFunctionsFaults`). @default false
+   */
+  readonly stepFunctionsFaults?: boolean;
 }
 
 export interface PublishedEvent {
@@ -96,6 +103,8 @@ export interface LocalStack {
   readonly stateMachineArns: Readonly<Record<string, string>>;
   /** Events the workflows published to the bus, in order. */
   readonly events: readonly PublishedEvent[];
+  /** With the `stepFunctionsFaults` option: the faults the functions' Step Functions calls meet now. */
+  readonly stepFunctionsFaults?: StepFunctionsFaultProxy;
   stop(): Promise<void>;
 }
 
@@ -183,6 +192,12 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       stops.push(proxy.close);
       functionsDynamodbEndpoint = proxy.endpoint;
     }
+    // Likewise their Step Functions calls, through a proxy that fails the operations a test names.
+    let stepFunctionsFaults: StepFunctionsFaultProxy | undefined;
+    if (options.stepFunctionsFaults) {
+      stepFunctionsFaults = await startStepFunctionsFaultProxy({ target: sfnLocal.endpoint });
+      stops.push(stepFunctionsFaults.close);
+    }
 
     const s3Local = await s3Starting;
     const workflows = loadWorkflowSources();
@@ -194,7 +209,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       AWS_ACCESS_KEY_ID: localCredentials.accessKeyId,
       AWS_SECRET_ACCESS_KEY: localCredentials.secretAccessKey,
       AWS_ENDPOINT_URL_DYNAMODB: functionsDynamodbEndpoint,
-      AWS_ENDPOINT_URL_SFN: sfnLocal.endpoint,
+      AWS_ENDPOINT_URL_SFN: stepFunctionsFaults?.endpoint ?? sfnLocal.endpoint,
       AWS_ENDPOINT_URL_S3: s3Local.endpoint,
       ...sharedEnvironment(
         functionDeployments.map((deployment) => deployment.declaration),
@@ -289,6 +304,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       documentsBucket,
       stateMachineArns,
       events,
+      ...(stepFunctionsFaults && { stepFunctionsFaults }),
       stop,
     };
   } catch (error) {

@@ -26,7 +26,11 @@ export interface OutboxStreamOptions {
 }
 
 interface ShardReader {
+  /** A child shard is read once its parent is read to its end, so that a key's records stay in order. */
+  readonly parentShardId: string | undefined;
   iterator: string | undefined;
+  /** The last record delivered: an expired iterator is replaced by one just after it. */
+  lastSequenceNumber: string | undefined;
   /** Records read but not yet delivered: a failed batch is delivered again from its first failure. */
   pending: StreamRecord[];
   backoffMs: number;
@@ -60,8 +64,10 @@ function lambdaRecord(record: StreamRecord, streamArn: string): DynamoDBStreamEv
  * mapping does on AWS: every shard is read in order from where the host started (LATEST; the
  * reconciler delivers what an earlier run left in the outbox), each batch goes to the
  * function, and a batch that reports failures is delivered again from its first failed
- * record after a backoff, so that nothing is skipped. Closed shards hand over to their
- * children, which DescribeStream lists.
+ * record after a backoff (doubling up to `maxBackoffMs`), so that nothing is skipped. A
+ * closed shard hands over to its children, which DescribeStream lists; a child is read from
+ * its beginning once its parent is read to its end. Shards are read one after another, so a
+ * failing batch holds up the others while it backs off (on AWS each shard has its own poller).
  */
 export function startOutboxStream(options: OutboxStreamOptions): { stop(): Promise<void> } {
   const pollMs = options.pollMs ?? 50;
@@ -76,11 +82,18 @@ export function startOutboxStream(options: OutboxStreamOptions): { stop(): Promi
       const { StreamDescription } = await options.client.send(new DescribeStreamCommand({ StreamArn: options.streamArn, ExclusiveStartShardId: exclusiveStartShardId }));
       for (const shard of StreamDescription?.Shards ?? []) {
         if (!shard.ShardId || shards.has(shard.ShardId)) continue;
-        const parentKnown = shard.ParentShardId !== undefined && shards.has(shard.ParentShardId);
-        // At start the newest records count; a child shard found later is read from its beginning.
-        const type = first && !parentKnown ? 'LATEST' : 'TRIM_HORIZON';
-        const { ShardIterator } = await options.client.send(new GetShardIteratorCommand({ StreamArn: options.streamArn, ShardId: shard.ShardId, ShardIteratorType: type }));
-        shards.set(shard.ShardId, { iterator: ShardIterator, pending: [], backoffMs: initialBackoff, closed: false });
+        // At start only what comes from now on counts (shards already closed hold nothing new);
+        // a shard that appears later is a child of one being read, and is read from its beginning.
+        const closedAlready = first && shard.SequenceNumberRange?.EndingSequenceNumber !== undefined;
+        const ShardIterator = closedAlready ? undefined : await iteratorOf(shard.ShardId, { ShardIteratorType: first ? 'LATEST' : 'TRIM_HORIZON' });
+        shards.set(shard.ShardId, {
+          parentShardId: shard.ParentShardId,
+          iterator: ShardIterator,
+          lastSequenceNumber: undefined,
+          pending: [],
+          backoffMs: initialBackoff,
+          closed: closedAlready,
+        });
       }
       exclusiveStartShardId = StreamDescription?.LastEvaluatedShardId;
     } while (exclusiveStartShardId);
@@ -98,21 +111,25 @@ export function startOutboxStream(options: OutboxStreamOptions): { stop(): Promi
     }
     const failed = response?.batchItemFailures?.[0]?.itemIdentifier;
     if (failed === undefined) {
+      reader.lastSequenceNumber = reader.pending.at(-1)?.dynamodb?.SequenceNumber ?? reader.lastSequenceNumber;
       reader.pending = [];
       reader.backoffMs = initialBackoff;
       return true;
     }
+    // An identifier the batch does not hold cannot say where to go on: the whole batch comes again.
     const from = reader.pending.findIndex((record) => record.dynamodb?.SequenceNumber === failed);
+    if (from > 0) reader.lastSequenceNumber = reader.pending[from - 1]?.dynamodb?.SequenceNumber ?? reader.lastSequenceNumber;
     reader.pending = from < 0 ? reader.pending : reader.pending.slice(from);
     return false;
   }
 
+  async function backOff(reader: ShardReader): Promise<void> {
+    await sleep(reader.backoffMs);
+    reader.backoffMs = Math.min(maxBackoff, reader.backoffMs * 2);
+  }
+
   async function readShard(id: string, reader: ShardReader): Promise<void> {
-    if (!(await deliverPending(reader))) {
-      await sleep(reader.backoffMs);
-      reader.backoffMs = Math.min(maxBackoff, reader.backoffMs * 2);
-      return;
-    }
+    if (!(await deliverPending(reader))) return backOff(reader);
     if (!reader.iterator) {
       reader.closed = true;
       return;
@@ -121,24 +138,46 @@ export function startOutboxStream(options: OutboxStreamOptions): { stop(): Promi
       const { Records = [], NextShardIterator } = await options.client.send(new GetRecordsCommand({ ShardIterator: reader.iterator, Limit: 100 }));
       reader.iterator = NextShardIterator;
       reader.pending = Records;
-      await deliverPending(reader);
     } catch (error) {
-      if (error instanceof ExpiredIteratorException || error instanceof TrimmedDataAccessException) {
-        options.log?.(`outbox stream: shard ${id} must be read again from its oldest record`);
-        const { ShardIterator } = await options.client.send(new GetShardIteratorCommand({ StreamArn: options.streamArn, ShardId: id, ShardIteratorType: 'TRIM_HORIZON' }));
-        reader.iterator = ShardIterator;
+      if (error instanceof ExpiredIteratorException) {
+        // The host slept past the iterator's 15 minutes: go on right after the last record delivered.
+        const after = reader.lastSequenceNumber;
+        options.log?.(`outbox stream: the iterator of shard ${id} expired; reading on ${after ? `after ${after}` : 'from its oldest record'}`);
+        reader.iterator = await iteratorOf(id, after ? { ShardIteratorType: 'AFTER_SEQUENCE_NUMBER', SequenceNumber: after } : { ShardIteratorType: 'TRIM_HORIZON' });
+        return;
+      }
+      if (error instanceof TrimmedDataAccessException) {
+        // Records older than the stream keeps are gone: the reconciler delivers what they carried.
+        options.log?.(`outbox stream: shard ${id} was trimmed past where it was read; reading on from its oldest record`);
+        reader.iterator = await iteratorOf(id, { ShardIteratorType: 'TRIM_HORIZON' });
         return;
       }
       throw error;
     }
+    if (!(await deliverPending(reader))) await backOff(reader);
   }
+
+  async function iteratorOf(
+    shardId: string,
+    position: { ShardIteratorType: 'LATEST' | 'TRIM_HORIZON' } | { ShardIteratorType: 'AFTER_SEQUENCE_NUMBER'; SequenceNumber: string },
+  ): Promise<string | undefined> {
+    const { ShardIterator } = await options.client.send(new GetShardIteratorCommand({ StreamArn: options.streamArn, ShardId: shardId, ...position }));
+    return ShardIterator;
+  }
+
+  /** A shard whose parent is still being read waits for it. */
+  const readable = (reader: ShardReader) => {
+    if (reader.closed) return false;
+    const parent = reader.parentShardId === undefined ? undefined : shards.get(reader.parentShardId);
+    return parent === undefined || parent.closed;
+  };
 
   const loop = (async () => {
     await discover(true);
     let sinceDiscovery = 0;
     while (running) {
       try {
-        for (const [id, reader] of shards) if (!reader.closed) await readShard(id, reader);
+        for (const [id, reader] of shards) if (readable(reader)) await readShard(id, reader);
         sinceDiscovery += 1;
         // New and child shards appear over time (DynamoDB rolls shards); look for them now and then.
         if (sinceDiscovery >= 20 || [...shards.values()].every((reader) => reader.closed)) {
