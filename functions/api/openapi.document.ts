@@ -3,6 +3,7 @@ import { applicantSchema } from '../domain/applicant';
 import * as api from './api.schemas';
 import type { HeaderName, RouteContract, Tag } from './route-contract';
 import { routes } from './routes';
+import { catalogue } from '../catalogue/catalogue';
 
 type JsonObject = Record<string, unknown>;
 
@@ -159,6 +160,14 @@ function queryParameters(query: z.ZodObject): JsonObject[] {
   }));
 }
 
+/** A body's examples; a submission shows each published type's example request. */
+function examplesOf(examples: NonNullable<RouteContract['body']>['examples']): JsonObject {
+  if (examples !== 'transaction-type-examples') return examples;
+  return Object.fromEntries(
+    [...catalogue.all()].sort((a, b) => a.key.localeCompare(b.key)).map((type) => [type.key, { summary: type.title.en, value: type.example }]),
+  );
+}
+
 function operation(route: RouteContract): JsonObject {
   const spec = route;
   const parameters = [
@@ -191,7 +200,7 @@ function operation(route: RouteContract): JsonObject {
       ? {
           requestBody: {
             required: true,
-            content: { 'application/json': { schema: componentRef(spec.body.component), examples: spec.body.examples } },
+            content: { 'application/json': { schema: componentRef(spec.body.component), examples: examplesOf(spec.body.examples) } },
           },
         }
       : {}),

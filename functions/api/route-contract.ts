@@ -36,7 +36,8 @@ export interface RouteContract extends FunctionAccess {
     /** The component the OpenAPI document names it by. */
     readonly component: string;
     readonly schema: z.ZodType;
-    readonly examples: Readonly<Record<string, { summary: string; value: unknown }>>;
+    /** Named examples, or `transaction-type-examples`: one per published type, from the catalogue. */
+    readonly examples: Readonly<Record<string, { summary: string; value: unknown }>> | 'transaction-type-examples';
   };
   readonly query?: z.ZodObject;
   readonly headers?: readonly HeaderName[];
