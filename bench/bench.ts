@@ -86,14 +86,19 @@ function snapshot() {
   let lambdaCount = 0;
   let gbSeconds = 0;
   let apiRequests = 0;
+  // The outbox dispatcher's batches and the reconciler's runs are in lambdaCount; these say how many.
+  let dispatcherBatches = 0;
+  let reconcilerRuns = 0;
   for (const [name, entry] of invocations) {
     const deployment = findFunctionDeployment(name);
     if (!deployment) throw new Error(`Invoked an undeclared function: ${name}`);
     lambdaCount += entry.count;
     gbSeconds += (entry.billedMs / 1000) * (deployment.memorySize / 1024);
     if (deployment.declaration.kind === 'api') apiRequests += entry.count;
+    if (deployment.declaration.kind === 'stream') dispatcherBatches += entry.count;
+    if (deployment.declaration.kind === 'scheduled') reconcilerRuns += entry.count;
   }
-  return { lambdaCount, gbSeconds, apiRequests, ...capacity };
+  return { lambdaCount, gbSeconds, apiRequests, dispatcherBatches, reconcilerRuns, ...capacity };
 }
 type Snapshot = ReturnType<typeof snapshot>;
 
@@ -166,7 +171,7 @@ interface TypeCost {
   readonly type: string;
   readonly finalStatuses: string[];
   readonly straightThrough: boolean;
-  readonly perTransaction: { apiRequests: number; lambdaInvocations: number; lambdaGbSeconds: number; stateTransitions: number; readUnits: number; writeUnits: number; events: number; dynamodbCalls: number; dynamodbReads: number; dynamodbWrites: number };
+  readonly perTransaction: { apiRequests: number; lambdaInvocations: number; dispatcherBatches: number; lambdaGbSeconds: number; stateTransitions: number; readUnits: number; writeUnits: number; events: number; dynamodbCalls: number; dynamodbReads: number; dynamodbWrites: number };
   readonly costUsd: number;
   readonly floor: { apiRequests: number; lambdaInvocations: number; writeUnits: number; costUsd: number };
   readonly ratio: number;
@@ -201,6 +206,10 @@ for (const type of transactionTypes) {
   const perTransaction = {
     apiRequests: per(after.apiRequests - before.apiRequests),
     lambdaInvocations: per(after.lambdaCount - before.lambdaCount),
+    // Every effect reaches the workflow through an outbox item (written in the case's transaction,
+    // so in writeUnits) and a dispatcher batch from the stream (in lambdaInvocations); the stream's
+    // reads by the event source mapping cost nothing.
+    dispatcherBatches: per(after.dispatcherBatches - before.dispatcherBatches),
     lambdaGbSeconds: per(after.gbSeconds - before.gbSeconds),
     stateTransitions: per(transitions),
     readUnits: per(after.read - before.read),

@@ -16,7 +16,7 @@ import { MathExpression } from 'aws-cdk-lib/aws-cloudwatch';
 import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 
-import { caseMetricDimension, caseMetricNames } from '../../functions/commons/metric-names';
+import { caseMetricDimension, caseMetricNames, tenantMetricDimension } from '../../functions/commons/metric-names';
 import { metricsNamespace, serviceName } from '../deployment';
 
 export { caseMetricDimension, caseMetricNames };
@@ -93,17 +93,18 @@ export class MonitoringConstruct extends Construct {
         'An outbox effect (a workflow start, a task or message result, a stop or a redrive) could not be delivered within its retries: the reconciler delivers it again; if the queue stays full, see the runbook.',
       );
     }
-    // Cases whose workflow ended while they are open (the reconciler flags them), over every type.
+    // The reconciler's metrics, over every type (and tenant): a Metrics Insights query, because an
+    // alarm cannot watch a SEARCH expression.
+    const needingAttention = insightsQuery('SUM', caseMetricNames.needsAttention, [caseMetricDimension], 'Cases needing attention');
     alarmOn(
       'CasesNeedingAttention',
-      new MathExpression({
-        expression: `SUM(SEARCH('{${metricsNamespace},${caseMetricDimension},service} MetricName="${caseMetricNames.needsAttention}"', 'Sum', 300))`,
-        label: 'Cases needing attention',
-        period,
-      }),
+      needingAttention,
       1,
       'An open case’s workflow ended (failed, timed out or was stopped outside Loket): list them with GET /v1/operations/cases?attention=true and redrive each.',
     );
+    // A gauge the reconciler publishes per tenant and type at each run: the largest says whether any case is late.
+    const overdue = insightsQuery('MAX', caseMetricNames.overdue, [tenantMetricDimension, caseMetricDimension], 'Most overdue open cases of one tenant and type');
+    alarmOn('CasesOverdue', overdue, 1, 'An open case is past its legal deadline: see the tenant and type on the dashboard, and act on the case or extend it with a reason.');
     const apiServerErrors = props.api.metricServerError({ period, statistic: 'Sum' });
     alarmOn('ApiServerErrors', apiServerErrors, props.apiServerErrorThreshold ?? 5, 'The Loket API answered with server errors (5xx).');
     this.alarms = alarms;
@@ -161,6 +162,21 @@ export class MonitoringConstruct extends Construct {
     );
     this.dashboard.addWidgets(
       new GraphWidget({
+        title: 'Outbox dead letters',
+        left: (props.deadLetterQueues ?? []).map((queue) =>
+          queue.metricApproximateNumberOfMessagesVisible({ period, statistic: 'Maximum', label: `${queue.node.id} messages` }),
+        ),
+        width: 8,
+      }),
+      new GraphWidget({
+        title: 'Cases needing attention per type',
+        left: typeKeys.map((key) => caseMetric(caseMetricNames.needsAttention, key)),
+        width: 8,
+      }),
+      new GraphWidget({ title: 'Overdue open cases', left: [overdue], width: 8 }),
+    );
+    this.dashboard.addWidgets(
+      new GraphWidget({
         title: 'Lambda errors and throttles',
         left: props.functions.map((fn) => fn.metricErrors({ period, statistic: 'Sum', label: `${fn.node.id} errors` })),
         right: props.functions.map((fn) => fn.metricThrottles({ period, statistic: 'Sum', label: `${fn.node.id} throttles` })),
@@ -173,6 +189,15 @@ export class MonitoringConstruct extends Construct {
       }),
     );
   }
+}
+
+/**
+ * A Metrics Insights query over one of Loket's metrics across every value of its dimensions;
+ * `service` (Powertools' default dimension) is part of every schema.
+ */
+function insightsQuery(aggregate: 'SUM' | 'MAX', metricName: string, dimensions: readonly string[], label: string): MathExpression {
+  const schema = [`"${metricsNamespace}"`, 'service', ...dimensions].join(', ');
+  return new MathExpression({ expression: `SELECT ${aggregate}(${metricName}) FROM SCHEMA(${schema})`, label, period });
 }
 
 function pascalCase(kebab: string): string {

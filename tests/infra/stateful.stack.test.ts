@@ -42,6 +42,18 @@ describe('stateful stack', () => {
     });
   });
 
+  test("GSI6 holds a tenant's open cases needing an operator, with the case summary (which includes the attention flag)", () => {
+    const [table] = Object.values(stateful.findResources('AWS::DynamoDB::Table'));
+    const gsi6 = (table!.Properties.GlobalSecondaryIndexes as Array<{ IndexName: string; KeySchema: unknown; Projection: { NonKeyAttributes: string[] } }>).find(
+      (index) => index.IndexName === 'GSI6',
+    );
+    expect(gsi6?.KeySchema).toEqual([
+      { AttributeName: 'GSI6PK', KeyType: 'HASH' },
+      { AttributeName: 'GSI6SK', KeyType: 'RANGE' },
+    ]);
+    expect(gsi6?.Projection.NonKeyAttributes).toContain('attention');
+  });
+
   test('the table has PITR, deletion protection, is retained, and is encrypted with the customer-managed key', () => {
     const keyId = Object.keys(stateful.findResources('AWS::KMS::Key'))[0];
     stateful.hasResource('AWS::DynamoDB::Table', {
@@ -67,7 +79,8 @@ describe('stateful stack', () => {
   });
 
   test('the table streams new images, for the outbox dispatcher', () => {
-    stateful.hasResourceProperties('AWS::DynamoDB::Table', { StreamSpecification: { StreamViewType: 'NEW_IMAGE' } });
+    stateful.hasResourceProperties('AWS::DynamoDB::Table', { StreamSpecification: { StreamViewType: tableDefinition.stream } });
+    expect(tableDefinition.stream).toBe('NEW_IMAGE');
   });
 
   describe('the documents bucket', () => {

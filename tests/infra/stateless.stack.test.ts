@@ -280,6 +280,7 @@ describe('the outbox and the reconciler', () => {
       StartingPosition: 'TRIM_HORIZON',
       BisectBatchOnFunctionError: true,
       MaximumRetryAttempts: 10,
+      MaximumRecordAgeInSeconds: 86_400,
       FunctionResponseTypes: ['ReportBatchItemFailures'],
       FilterCriteria: { Filters: [{ Pattern: JSON.stringify({ eventName: ['INSERT'], dynamodb: { NewImage: { entity: { S: ['outbox'] } } } }) }] },
       DestinationConfig: { OnFailure: { Destination: Match.anyValue() } },
@@ -301,11 +302,42 @@ describe('the outbox and the reconciler', () => {
     });
   });
 
-  test('cases needing attention raise an alarm over every type', () => {
-    const alarm = Object.values(stateless.findResources('AWS::CloudWatch::Alarm')).find((candidate) =>
-      String(candidate.Metadata?.['aws:cdk:path']).endsWith('Monitoring/CasesNeedingAttention/Resource'),
+  test('the dispatcher may read the table stream', () => {
+    expect(actionsOf(functionStatements(template, 'dispatch-outbox'))).toEqual(expect.arrayContaining(['dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator']));
+  });
+
+  test('the dead-letter queue refuses requests that do not use TLS', () => {
+    stateless.hasResourceProperties('AWS::SQS::QueuePolicy', {
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
+    });
+  });
+
+  const monitoringAlarm = (id: string) =>
+    Object.values(stateless.findResources('AWS::CloudWatch::Alarm')).find((candidate) =>
+      String(candidate.Metadata?.['aws:cdk:path']).endsWith(`Monitoring/${id}/Resource`),
     );
+
+  test('cases needing attention raise an alarm over every type, with a Metrics Insights query (an alarm cannot watch SEARCH)', () => {
+    const alarm = monitoringAlarm('CasesNeedingAttention');
     expect(alarm).toBeDefined();
-    expect(JSON.stringify(alarm)).toContain('SEARCH');
+    expect(alarm!.Properties).toMatchObject({ Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold' });
+    expect(alarm!.Properties.Metrics).toEqual([
+      expect.objectContaining({ Expression: 'SELECT SUM(CasesNeedingAttention) FROM SCHEMA("Loket", service, transactionType)', Period: 300, ReturnData: true }),
+    ]);
+    expect(JSON.stringify(stateless.findResources('AWS::CloudWatch::Alarm'))).not.toContain('SEARCH(');
+  });
+
+  test('an open case past its deadline in any tenant and type raises an alarm', () => {
+    const alarm = monitoringAlarm('CasesOverdue');
+    expect(alarm).toBeDefined();
+    expect(alarm!.Properties.Metrics).toEqual([
+      expect.objectContaining({ Expression: 'SELECT MAX(CasesOverdue) FROM SCHEMA("Loket", service, tenant, transactionType)', Period: 300 }),
+    ]);
+  });
+
+  test('the dashboard shows the dead letters, the cases needing attention and the overdue cases', () => {
+    const [dashboard] = Object.values(stateless.findResources('AWS::CloudWatch::Dashboard'));
+    const body = JSON.stringify(dashboard!.Properties.DashboardBody);
+    for (const title of ['Outbox dead letters', 'Cases needing attention per type', 'Overdue open cases']) expect(body).toContain(title);
   });
 });
