@@ -7,19 +7,21 @@ import type {
   GetExecutionHistoryOutput,
   HistoryEvent,
   ListExecutionsOutput,
+  RedriveExecutionOutput,
   StartExecutionOutput,
   StopExecutionOutput,
 } from '@aws-sdk/client-sfn';
 import { ExecutionError, ExecutionTimeoutError, type RunOptions, type StateMachine } from 'aws-local-stepfunctions';
-import { assertExecutionArn, assertValidName, executionArnOf, paginate, parseJsonText } from './api-conventions';
+import { assertExecutionArn, assertValidName, executionArnOf, paginate, parseJsonText, type JsonValue } from './api-conventions';
 import { isJsonObject, type WaitSpecification } from './asl-definition';
 import { historyEventsFor, recordEvent, toJsonText, type HistoryEventDraft } from './execution-history';
 import { SfnError } from './sfn-error';
-import type { StateMachineRecord, StateMachines } from './state-machines';
+import type { CompiledDefinition, StateMachineRecord, StateMachines } from './state-machines';
 import type {
   ExecutionArnRequest,
   GetExecutionHistoryRequest,
   ListExecutionsRequest,
+  RedriveExecutionRequest,
   StartExecutionRequest,
   StopExecutionRequest,
 } from './stepfunctions.schemas';
@@ -37,6 +39,10 @@ interface ExecutionRecord extends RunningExecution {
   readonly arn: string;
   readonly name: string;
   readonly stateMachineArn: string;
+  readonly stateMachineName: string;
+  readonly roleArn: string;
+  /** The definition the execution started on; a redrive runs this one even after UpdateStateMachine, as on AWS. */
+  readonly compiled: CompiledDefinition;
   readonly input: string;
   readonly startDate: Date;
   status: ExecutionStatus;
@@ -44,7 +50,14 @@ interface ExecutionRecord extends RunningExecution {
   output?: string;
   error?: string;
   cause?: string;
-  /** Aborts the interpreter's run. */
+  /** Replaced on redrive, so the waits of the new run are not cut short by the end of the last one. */
+  ended: AbortController;
+  /** Also numbers the interpreter runs: only the run started at the current count may still act on the execution. */
+  redriveCount: number;
+  redriveDate?: Date;
+  /** The client tokens of recent redrives and the redriveDate each answered, oldest first. */
+  readonly redriveClientTokens: Map<string, Date>;
+  /** Aborts the interpreter's current run. */
   abort: () => void;
 }
 
@@ -53,6 +66,12 @@ interface ExecutionEnd {
   error?: string;
   cause?: string;
 }
+
+/** AWS redrives executions that ended unsuccessfully in the last 14 days. */
+const REDRIVABLE_PERIOD_MS = 14 * 24 * 60 * 60 * 1000;
+/** AWS answers the last 10 client tokens of successful redrives idempotently, for 15 minutes each. */
+const REDRIVE_CLIENT_TOKENS_KEPT = 10;
+const REDRIVE_CLIENT_TOKEN_TTL_MS = 15 * 60 * 1000;
 
 /** What DescribeExecution and ListExecutions both say of an execution. */
 function executionListItem(execution: ExecutionRecord): ExecutionListItem {
@@ -63,6 +82,31 @@ function executionListItem(execution: ExecutionRecord): ExecutionListItem {
     status: execution.status,
     startDate: execution.startDate,
     stopDate: execution.stopDate,
+    redriveCount: execution.redriveCount,
+    redriveDate: execution.redriveDate,
+  };
+}
+
+/**
+ * The execution as one interpreter run sees it. Once a redrive supersedes the run (an aborted
+ * run may still finish, retry or catch its current state), the run reads the execution as
+ * ended and its history as closed, so it can no longer run tasks or write history.
+ */
+function runView(execution: ExecutionRecord, isCurrent: () => boolean): RunningExecution {
+  const { ended } = execution;
+  return {
+    get status() {
+      return isCurrent() ? execution.status : 'ABORTED';
+    },
+    history: execution.history,
+    get historyClosed() {
+      return !isCurrent() || execution.historyClosed;
+    },
+    set historyClosed(closed: boolean) {
+      execution.historyClosed = closed;
+    },
+    openTasks: execution.openTasks,
+    ended,
   };
 }
 
@@ -123,6 +167,9 @@ export class Executions {
       arn,
       name,
       stateMachineArn: machine.arn,
+      stateMachineName: machine.name,
+      roleArn: machine.roleArn,
+      compiled: machine.compiled,
       input: inputText,
       startDate: new Date(),
       status: 'RUNNING',
@@ -130,6 +177,8 @@ export class Executions {
       historyClosed: false,
       openTasks: new Set(),
       ended: new AbortController(),
+      redriveCount: 0,
+      redriveClientTokens: new Map(),
       abort: () => undefined,
     };
     this.executions.set(arn, execution);
@@ -137,37 +186,61 @@ export class Executions {
       type: 'ExecutionStarted',
       executionStartedEventDetails: { input: inputText, inputDetails: { truncated: false }, roleArn: machine.roleArn },
     });
+    this.run(execution, input);
+    this.options.log(`execution started: ${arn}`);
+    return { executionArn: arn, startDate: execution.startDate };
+  }
 
-    const { interpreter, tasks, waits } = machine.compiled;
+  /**
+   * Runs the execution's definition on the interpreter from StartAt. Runs are numbered by the
+   * redrive count: one that a redrive has superseded can no longer run tasks, write history or
+   * settle the execution.
+   */
+  private run(execution: ExecutionRecord, input: JsonValue): void {
+    const { interpreter, tasks, waits } = execution.compiled;
+    const runNumber = execution.redriveCount;
+    const isCurrent = () => execution.redriveCount === runNumber;
+    const thisRun = runView(execution, isCurrent);
     const handlers: LocalTaskHandlers = {};
     for (const [stateName, plan] of tasks) {
-      handlers[stateName] = (taskInput) => this.tasks.runTask(execution, plan, taskInput);
+      handlers[stateName] = (taskInput) => this.tasks.runTask(thisRun, plan, taskInput);
     }
     for (const [stateName, wait] of waits) {
-      handlers[stateName] = (waitInput) => this.tasks.runWait(execution, wait, waitInput);
+      handlers[stateName] = (waitInput) => this.tasks.runWait(thisRun, wait, waitInput);
     }
     const run = interpreter.run(input, {
       overrides: { taskResourceLocalHandlers: handlers },
       noThrowOnAbort: true,
       context: {
-        Execution: { Id: arn, Name: name, RoleArn: machine.roleArn, StartTime: execution.startDate.toISOString() },
-        StateMachine: { Id: machine.arn, Name: machine.name },
+        Execution: {
+          Id: execution.arn,
+          Name: execution.name,
+          RoleArn: execution.roleArn,
+          StartTime: execution.startDate.toISOString(),
+          RedriveCount: execution.redriveCount,
+          ...(execution.redriveDate && { RedriveTime: execution.redriveDate.toISOString() }),
+        },
+        StateMachine: { Id: execution.stateMachineArn, Name: execution.stateMachineName },
         Task: { Token: this.callbacks.tokenPlaceholder },
       },
     });
     execution.abort = run.abort;
-    void this.follow(execution, run, waits);
-    this.options.log(`execution started: ${arn}`);
-    return { executionArn: arn, startDate: execution.startDate };
+    void this.follow(execution, thisRun, run, waits, isCurrent);
   }
 
-  /** Records the interpreter's events and settles the execution once its result is known. */
-  private async follow(execution: ExecutionRecord, run: Interpreted, waits: ReadonlyMap<string, WaitSpecification>): Promise<void> {
+  /** Records the interpreter's events and settles the execution once its result is known, while the run is current. */
+  private async follow(
+    execution: ExecutionRecord,
+    thisRun: RunningExecution,
+    run: Interpreted,
+    waits: ReadonlyMap<string, WaitSpecification>,
+    isCurrent: () => boolean,
+  ): Promise<void> {
     const eventsRecorded = (async () => {
       for await (const event of run.eventLogs) {
         // A Wait the runner took over runs as a Task inside the interpreter; its history stays a Wait's.
         const asWritten = 'state' in event && waits.has(event.state.name) ? { ...event, state: { ...event.state, type: 'Wait' as const } } : event;
-        for (const draft of historyEventsFor(asWritten as typeof event)) recordEvent(execution, draft);
+        for (const draft of historyEventsFor(asWritten as typeof event)) recordEvent(thisRun, draft);
       }
     })().catch((error: unknown) => this.options.log(`history of ${execution.arn} incomplete: ${String(error)}`));
     const outcome = await run.result.then(
@@ -175,6 +248,7 @@ export class Executions {
       (error: unknown) => ({ ok: false as const, error }),
     );
     await eventsRecorded;
+    if (!isCurrent()) return;
     if (outcome.ok) {
       this.finish(execution, 'SUCCEEDED', { output: toJsonText(outcome.output) });
     } else if (outcome.error instanceof ExecutionTimeoutError) {
@@ -214,8 +288,21 @@ export class Executions {
     this.finish(execution, 'ABORTED', end);
   }
 
+  /** Why RedriveExecution would answer ExecutionNotRedrivable, in AWS's words; undefined when it would not. */
+  private notRedrivableReason(execution: ExecutionRecord): string | undefined {
+    if (execution.status === 'RUNNING' || execution.status === 'SUCCEEDED') {
+      return `Execution is ${execution.status} and cannot be redriven.`;
+    }
+    if (!this.stateMachines.exists(execution.stateMachineArn)) return 'State machine is in DELETING status.';
+    if (execution.stopDate && Date.now() - execution.stopDate.getTime() > REDRIVABLE_PERIOD_MS) {
+      return 'Execution redrivable period exceeded.';
+    }
+    return undefined;
+  }
+
   describeExecution(request: ExecutionArnRequest): DescribeExecutionOutput {
     const execution = this.find(request.executionArn);
+    const notRedrivable = this.notRedrivableReason(execution);
     return {
       ...executionListItem(execution),
       input: execution.input,
@@ -223,6 +310,8 @@ export class Executions {
       ...(execution.status === 'SUCCEEDED' && { output: execution.output, outputDetails: { included: true } }),
       error: execution.error,
       cause: execution.cause,
+      redriveStatus: notRedrivable === undefined ? 'REDRIVABLE' : 'NOT_REDRIVABLE',
+      redriveStatusReason: notRedrivable,
     };
   }
 
@@ -231,6 +320,7 @@ export class Executions {
     const matching = [...this.executions.values()]
       .filter((execution) => request.stateMachineArn === undefined || execution.stateMachineArn === request.stateMachineArn)
       .filter((execution) => request.statusFilter === undefined || execution.status === request.statusFilter)
+      .filter((execution) => request.redriveFilter === undefined || (execution.redriveCount > 0) === (request.redriveFilter === 'REDRIVEN'))
       .reverse();
     const { page, nextToken } = paginate(matching, request.maxResults, request.nextToken);
     return { executions: page.map(executionListItem), nextToken };
@@ -248,6 +338,57 @@ export class Executions {
     const execution = this.find(request.executionArn);
     this.stop(execution, { error: request.error, cause: request.cause });
     return { stopDate: execution.stopDate };
+  }
+
+  /**
+   * RedriveExecution: runs a FAILED, TIMED_OUT or ABORTED execution again under the same ARN,
+   * with the definition and input it started with, and counts the redrive (redriveCount and
+   * redriveDate in DescribeExecution and ListExecutions, `$$.Execution.RedriveCount` and
+   * `RedriveTime` in the context, an ExecutionRedriven event continuing its history).
+   *
+   * The one difference from AWS: AWS resumes from the states that did not succeed and keeps
+   * the results of those that did; the interpreter cannot start mid-way, so the local engine
+   * runs the definition again from StartAt. Loket's steps are idempotent (a case does not
+   * re-enter statuses it reached, re-ask answered tasks or await messages it received), so a
+   * workflow ends the same either way; a definition whose early states are not idempotent would
+   * repeat their effects locally.
+   *
+   * Task tokens of the earlier run stay closed (SendTask* answers TaskTimedOut, as for any
+   * ended execution); the new run mints its own. There is no running-execution limit locally,
+   * so ExecutionLimitExceeded is never answered.
+   */
+  redriveExecution(request: RedriveExecutionRequest): RedriveExecutionOutput {
+    const execution = this.find(request.executionArn);
+    const { clientToken } = request;
+    const earlier = clientToken === undefined ? undefined : execution.redriveClientTokens.get(clientToken);
+    if (earlier && Date.now() - earlier.getTime() <= REDRIVE_CLIENT_TOKEN_TTL_MS) return { redriveDate: earlier };
+    const notRedrivable = this.notRedrivableReason(execution);
+    if (notRedrivable !== undefined) {
+      throw new SfnError('ExecutionNotRedrivable', `Execution Not Redrivable: '${execution.arn}': ${notRedrivable}`);
+    }
+
+    const redriveDate = new Date();
+    execution.redriveCount += 1;
+    execution.redriveDate = redriveDate;
+    execution.status = 'RUNNING';
+    execution.stopDate = undefined;
+    execution.output = undefined;
+    execution.error = undefined;
+    execution.cause = undefined;
+    execution.ended = new AbortController();
+    execution.historyClosed = false;
+    recordEvent(execution, { type: 'ExecutionRedriven', executionRedrivenEventDetails: { redriveCount: execution.redriveCount } });
+    if (clientToken !== undefined) {
+      execution.redriveClientTokens.delete(clientToken);
+      execution.redriveClientTokens.set(clientToken, redriveDate);
+      for (const oldest of execution.redriveClientTokens.keys()) {
+        if (execution.redriveClientTokens.size <= REDRIVE_CLIENT_TOKENS_KEPT) break;
+        execution.redriveClientTokens.delete(oldest);
+      }
+    }
+    this.run(execution, parseJsonText(execution.input, 'InvalidExecutionInput', 'Execution Input'));
+    this.options.log(`execution redriven (${execution.redriveCount}): ${execution.arn}`);
+    return { redriveDate };
   }
 
   /** Stops the running executions of a deleted state machine. */

@@ -94,6 +94,11 @@ export class StateMachines {
     return record;
   }
 
+  /** Whether the state machine is still there (a deleted one leaves its executions behind). */
+  exists(arn: string): boolean {
+    return this.records.has(arn);
+  }
+
   createStateMachine(request: CreateStateMachineRequest): CreateStateMachineOutput {
     assertValidName(request.name);
     if (request.type === 'EXPRESS') {

@@ -34,6 +34,7 @@ export const executionArnInput = z.object({ executionArn: z.string().min(1) });
 export const listExecutionsInput = z.object({
   stateMachineArn: z.string().min(1).optional(),
   statusFilter: z.enum(['RUNNING', 'SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED', 'PENDING_REDRIVE']).optional(),
+  redriveFilter: z.enum(['REDRIVEN', 'NOT_REDRIVEN']).optional(),
   ...pageRequest,
 });
 
@@ -48,6 +49,11 @@ export const stopExecutionInput = z.object({
   executionArn: z.string().min(1),
   error: z.string().max(256).optional(),
   cause: z.string().max(32768).optional(),
+});
+
+export const redriveExecutionInput = z.object({
+  executionArn: z.string().min(1).max(2048),
+  clientToken: z.string().min(1).max(64).optional(),
 });
 
 export const sendTaskSuccessInput = z.object({ taskToken: z.string().min(1).max(2048), output: z.string() });
@@ -69,6 +75,7 @@ export type ExecutionArnRequest = z.infer<typeof executionArnInput>;
 export type ListExecutionsRequest = z.infer<typeof listExecutionsInput>;
 export type GetExecutionHistoryRequest = z.infer<typeof getExecutionHistoryInput>;
 export type StopExecutionRequest = z.infer<typeof stopExecutionInput>;
+export type RedriveExecutionRequest = z.infer<typeof redriveExecutionInput>;
 export type SendTaskSuccessRequest = z.infer<typeof sendTaskSuccessInput>;
 export type SendTaskFailureRequest = z.infer<typeof sendTaskFailureInput>;
 export type SendTaskHeartbeatRequest = z.infer<typeof sendTaskHeartbeatInput>;
