@@ -17,8 +17,10 @@ export const powertoolsTelemetry: Telemetry = {
     logger.warn(message, { ...fields });
   },
   caseNeedsAttention(typeKey) {
-    metrics.addDimension(caseMetricDimension, typeKey);
-    metrics.addMetric(caseMetricNames.needsAttention, MetricUnit.Count, 1);
+    // One reconciler run flags cases of several types: each count goes out with its own type.
+    const single = metrics.singleMetric();
+    single.addDimension(caseMetricDimension, typeKey);
+    single.addMetric(caseMetricNames.needsAttention, MetricUnit.Count, 1);
   },
   overdueCases(tenant, typeKey, count) {
     // One EMF document per tenant and type: the dimensions of a single document are shared by its metrics.

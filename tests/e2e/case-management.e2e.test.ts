@@ -373,7 +373,8 @@ describe('lifecycle', () => {
     expect(inbox.body.items.map((t: { id: string }) => t.id)).toContain(task.id);
     const sfn = new SFNClient({ endpoint: stack.stepFunctionsEndpoint, region: localRegion, credentials: localCredentials });
     const executionArn = `${stack.stateMachineArns['proof-of-residence']!.replace(':stateMachine:', ':execution:')}:${body.id}`;
-    expect((await sfn.send(new DescribeExecutionCommand({ executionArn }))).status).toBe('ABORTED');
+    // The stop goes through the outbox, a moment after the answer.
+    await eventually(() => sfn.send(new DescribeExecutionCommand({ executionArn })), (execution) => execution.status === 'ABORTED');
     sfn.destroy();
     expectProblem(await stack.call('POST', `/v1/cases/${body.id}/withdraw`, { token: portal, body: { reason: 'again' } }), 409);
     expectProblem(await stack.call('POST', `/v1/tasks/${task.id}/complete`, { token: clerk, body: { outcome: 'approve' } }), 409);
