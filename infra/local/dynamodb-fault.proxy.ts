@@ -1,4 +1,5 @@
-import { Agent, createServer, request as forward } from 'node:http';
+import { Agent, createServer } from 'node:http';
+import { forwardRequest } from './proxy-forward';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 
@@ -70,27 +71,8 @@ export async function startDynamoDbFaultProxy(options: DynamoDbFaultProxyOptions
       throttle(request, response);
       return;
     }
-    const upstream = forward(
-      {
-        protocol: target.protocol,
-        hostname: target.hostname,
-        port: target.port,
-        method: request.method,
-        path: request.url,
-        headers: { ...request.headers, host: target.host },
-        agent,
-      },
-      (answer) => {
-        response.writeHead(answer.statusCode ?? 502, answer.headers);
-        answer.pipe(response);
-      },
-    );
-    upstream.on('error', (error) => {
-      // DynamoDB Local went away: the client sees a broken connection, as with a network fault.
-      if (!response.headersSent) response.writeHead(502, { 'content-type': 'text/plain' });
-      response.end(String(error.message));
-    });
-    request.pipe(upstream);
+    // DynamoDB Local went away: the client sees a broken connection, as with a network fault.
+    forwardRequest(target, agent, request, response);
   });
   server.keepAliveTimeout = 60_000;
   server.on('connection', (socket) => {

@@ -1,4 +1,5 @@
-import { Agent, createServer, request as forward } from 'node:http';
+import { Agent, createServer } from 'node:http';
+import { forwardRequest } from './proxy-forward';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 
@@ -68,26 +69,7 @@ export async function startStepFunctionsFaultProxy(options: { readonly target: s
           if (fault === 'forget' && operation === 'StartExecution') return answer(response, 200, forgottenStart(body));
           return answer(response, 400, { __type: 'ThrottlingException', message: 'Rate exceeded' }, 'ThrottlingException');
         }
-        const upstream = forward(
-          {
-            protocol: target.protocol,
-            hostname: target.hostname,
-            port: target.port,
-            method: request.method,
-            path: request.url,
-            headers: { ...request.headers, host: target.host },
-            agent,
-          },
-          (upstreamAnswer) => {
-            response.writeHead(upstreamAnswer.statusCode ?? 502, upstreamAnswer.headers);
-            upstreamAnswer.pipe(response);
-          },
-        );
-        upstream.on('error', (error) => {
-          if (!response.headersSent) response.writeHead(502, { 'content-type': 'text/plain' });
-          response.end(String(error.message));
-        });
-        upstream.end(body);
+        forwardRequest(target, agent, request, response, body);
       })
       .catch(() => response.destroy());
   });
