@@ -10,13 +10,11 @@ import { DomainError, fieldErrors, forbidden, validationError } from '../domain/
 import { requireRole, taskRoles } from '../domain/permissions';
 import type { Language } from '../domain/transaction-type';
 import { logger, metrics, tracer } from '../commons/powertools';
+import { nestsDeeperThan, outOfBoundsNumbers, requestLimits } from './request-limits';
 import type { ResponseBody, RouteContract } from './route-contract';
 
 export type HttpEvent = APIGatewayProxyEventV2WithJWTAuthorizer;
 export type HttpResult = APIGatewayProxyStructuredResultV2;
-
-/** Bodies above this size are refused before parsing. */
-const maxBodyBytes = 64 * 1024;
 
 export function json(statusCode: number, body: unknown, headers: Record<string, string> = {}): HttpResult {
   return { statusCode, headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) };
@@ -82,21 +80,32 @@ export function errorResponse(error: unknown): HttpResult {
   return problem(500, 'Internal error', 'The request could not be handled; it has been logged.');
 }
 
-/** Parses and validates a JSON body; anything else is a 400 (or 413/415) problem. */
+/**
+ * Parses and validates a JSON body; anything else is a 400 (or 413/415) problem. The size,
+ * the nesting and the numbers are checked before the schema, so that no deep or huge body
+ * reaches any code that walks it recursively, and no number reaches the table that it refuses.
+ */
 export function parseBody<T extends z.ZodType>(event: HttpEvent, schema: T): z.infer<T> {
   const contentType = event.headers['content-type'] ?? '';
   if (!/^application\/json\s*(;|$)/i.test(contentType)) {
     throw new HttpError(415, 'Unsupported media type', 'the body must be JSON, sent with content-type application/json');
   }
+  const tooLarge = () => new HttpError(413, 'Payload too large', `the body is larger than ${requestLimits.bodyBytes} bytes`);
   const raw = event.body ?? '';
+  if (raw.length > (event.isBase64Encoded ? Math.ceil(requestLimits.bodyBytes / 3) * 4 : requestLimits.bodyBytes)) throw tooLarge();
   const text = event.isBase64Encoded ? Buffer.from(raw, 'base64').toString('utf8') : raw;
-  if (Buffer.byteLength(text) > maxBodyBytes) throw new HttpError(413, 'Payload too large', `the body is larger than ${maxBodyBytes} bytes`);
+  if (Buffer.byteLength(text) > requestLimits.bodyBytes) throw tooLarge();
+  if (nestsDeeperThan(text, requestLimits.bodyDepth)) {
+    throw validationError(`the body nests arrays and objects deeper than ${requestLimits.bodyDepth} levels`);
+  }
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
   } catch {
     throw validationError('the body is not valid JSON');
   }
+  const numbers = outOfBoundsNumbers(parsed);
+  if (numbers.length > 0) throw validationError('the body holds a number out of bounds', numbers);
   const result = schema.safeParse(parsed);
   if (!result.success) throw validationError('the body does not match the expected shape', fieldErrors(result.error.issues));
   return result.data;

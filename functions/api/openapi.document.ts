@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { applicantSchema } from '../domain/applicant';
 import * as api from './api.schemas';
+import { requestLimits } from './request-limits';
 import type { HeaderName, RouteContract, Tag } from './route-contract';
 import { routes } from './routes';
 import { catalogue } from '../catalogue/catalogue';
@@ -120,12 +121,12 @@ const tags: readonly { name: Tag; description: string }[] = [
 ];
 
 const errorDescriptions: Record<number, string> = {
-  400: 'The request is invalid; `errors` names the fields',
+  400: `The request is invalid; \`errors\` names the fields. A body that nests arrays and objects deeper than ${requestLimits.bodyDepth} levels, or holds a number other than 0 whose magnitude is outside ${requestLimits.smallestNumber}…${requestLimits.largestNumber}, is refused before anything reads it`,
   401: 'No valid bearer token (answered by API Gateway)',
   403: 'The token lacks a role or tenant the action needs',
   404: 'No such resource in the caller’s tenant',
   409: 'The resource’s state does not allow the action (closed case, task already completed or claimed, no step waiting)',
-  413: 'The body is larger than 64 KiB',
+  413: `The body is larger than ${requestLimits.bodyBytes} bytes`,
   415: 'The body is not sent as application/json',
   422: 'The Idempotency-Key was used before with a different request',
   500: 'The request could not be handled; it has been logged',
