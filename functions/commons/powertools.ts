@@ -2,12 +2,13 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { Tracer } from '@aws-lambda-powertools/tracer';
 
-import { maskIdentifiers } from '../domain/identifiers';
+import { maskIdentifierNumber, maskIdentifiers } from '../domain/identifiers';
 
 const serviceName = 'loket';
 
-/** Every string a log line carries goes out with national and enterprise numbers masked, whoever logged it. */
-const maskPersonalNumbers = (_key: string, value: unknown): unknown => (typeof value === 'string' ? maskIdentifiers(value) : value);
+/** Every string and number a log line carries goes out with national and enterprise numbers masked, whoever logged it. */
+const maskPersonalNumbers = (_key: string, value: unknown): unknown =>
+  typeof value === 'string' ? maskIdentifiers(value) : typeof value === 'number' ? maskIdentifierNumber(value) : value;
 
 /** One logger, metrics and tracer per execution environment, shared by every handler. */
 export const logger = new Logger({ serviceName, jsonReplacerFn: maskPersonalNumbers });

@@ -154,20 +154,73 @@ export function maskInsz(insz: string): string {
   return /^\d{11}$/.test(digits) ? `${digits.slice(0, 6)}*****` : '*'.repeat(11);
 }
 
-/** An INSZ or KBO number as it may appear in free text: bare, or with the usual dots, dashes, spaces and a BE prefix. */
-const identifierInText = /(?<![\dA-Za-z])(?:BE\s?)?\d[\d.\- ]{8,16}\d(?![\dA-Za-z])/g;
+/**
+ * A run of digit groups as people write national and enterprise numbers: bare, or with dots,
+ * dashes and spaces between the groups, maybe after the VAT prefix BE. Letters around it do not
+ * matter (`KBO0403170701`, `0403170701x`): a number glued to a word still identifies someone.
+ */
+const digitRun = /(?:(?<![A-Za-z])BE\s?)?\d+(?:[\s.\-]{1,3}\d+)*/g;
+
+interface DigitGroup {
+  readonly start: number;
+  readonly end: number;
+  readonly digits: string;
+}
 
 /**
- * Text fit for logs and traces: every valid INSZ or KBO number in it, however written, is
- * replaced by stars. Numbers that merely look alike (an epoch time, a case number) stay, since
- * their check digits do not hold.
+ * The identifier that starts at `groups[first]` and spans whole groups, preferring the longest:
+ * a valid INSZ (11 digits), a valid KBO (10 digits), or a KBO written without its leading 0
+ * (9 digits, the old VAT number). Returns its last group and how many stars replace it.
+ */
+function identifierAt(groups: readonly DigitGroup[], first: number): { last: number; stars: number } | undefined {
+  let digits = '';
+  let found: { last: number; stars: number } | undefined;
+  for (let last = first; last < groups.length; last++) {
+    digits += groups[last]!.digits;
+    if (digits.length > 11) break;
+    if (digits.length === 11 && isValidInsz(digits)) return { last, stars: 11 };
+    if ((digits.length === 10 && isValidKbo(digits)) || (digits.length === 9 && isValidKbo(`0${digits}`))) found = { last, stars: 10 };
+  }
+  return found;
+}
+
+/** A run with every identifier in it masked; digits around an identifier stay. */
+function maskRun(run: string): string {
+  const groups: DigitGroup[] = [...run.matchAll(/\d+/g)].map((match) => ({ start: match.index, end: match.index + match[0].length, digits: match[0] }));
+  let masked = '';
+  let cursor = 0;
+  for (let first = 0; first < groups.length; first++) {
+    const identifier = identifierAt(groups, first);
+    if (!identifier) continue;
+    // A BE prefix goes with the number it precedes.
+    const from = first === 0 ? 0 : groups[first]!.start;
+    masked += run.slice(cursor, from) + '*'.repeat(identifier.stars);
+    cursor = groups[identifier.last]!.end;
+    first = identifier.last;
+  }
+  return masked + run.slice(cursor);
+}
+
+/**
+ * Text fit for logs and traces: every valid INSZ or KBO number in it, however written (bare,
+ * with dots, dashes or spaces, with a BE prefix, a KBO without its leading 0, next to other
+ * digit groups or letters), is replaced by stars. Numbers that merely look alike (an epoch
+ * time, a case number) stay, since their check digits do not hold.
  */
 export function maskIdentifiers(text: string): string {
-  return text.replace(identifierInText, (found) => {
-    const insz = normalizeInsz(found);
-    if (/^\d{11}$/.test(insz) && isValidInsz(insz)) return '*'.repeat(11);
-    const kbo = normalizeKbo(found);
-    if (/^[01]\d{9}$/.test(kbo) && isValidKbo(kbo)) return '*'.repeat(10);
-    return found;
-  });
+  return text.replace(digitRun, maskRun);
+}
+
+/**
+ * A JSON number fit for logs: one whose digits are a valid INSZ or KBO, also after the leading
+ * zeros a number cannot keep, becomes stars; any other number stays as it is.
+ */
+export function maskIdentifierNumber(value: number): number | string {
+  if (!Number.isSafeInteger(value) || value < 1e7 || value >= 1e11) return value;
+  const digits = String(value);
+  for (const padded of [digits, digits.padStart(10, '0'), digits.padStart(11, '0')]) {
+    const masked = maskIdentifiers(padded);
+    if (masked !== padded) return masked;
+  }
+  return value;
 }

@@ -18,3 +18,26 @@ test('the shared logger masks national and enterprise numbers in every field it 
   expect(line).toContain('Applicant *********** looked up');
   expect(line).not.toMatch(/85073003328|85\.07\.30-033\.28|0403170701/);
 });
+
+test('the shared logger masks a sole trader’s enterprise number in every form, and numbers as well as strings', () => {
+  const written: string[] = [];
+  const spy = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    written.push(String(chunk));
+    return true;
+  });
+  try {
+    logger.setLogLevel('INFO');
+    logger.info('Enterprise BE 0403.170.701 looked up', {
+      forms: ['0403 170 701', '0403-170-701', '403170701', 'BE403170701', 'KBO0403170701'],
+      asNumber: 403170701,
+      inszAsNumber: 85073003328,
+      count: 2,
+    });
+  } finally {
+    spy.mockRestore();
+  }
+  const line = written.join('');
+  expect(line).toContain('Enterprise ********** looked up');
+  expect(line).toContain('"count":2');
+  expect(line).not.toMatch(/0403|403170701|170.701|85073003328/);
+});

@@ -1,5 +1,5 @@
 import { describe, expect, test } from '@jest/globals';
-import { maskIdentifiers } from '../../../functions/domain/identifiers';
+import { maskIdentifierNumber, maskIdentifiers } from '../../../functions/domain/identifiers';
 
 describe('masking national and enterprise numbers in text', () => {
   test.each([
@@ -9,6 +9,18 @@ describe('masking national and enterprise numbers in text', () => {
     ['a bare KBO', 'enterprise 0403170701 found', 'enterprise ********** found'],
     ['a KBO with BE prefix and dots', 'BE 0403.170.701', '**********'],
     ['two numbers in one line', '85073003328 and 0403170701', '*********** and **********'],
+    // A sole trader's enterprise number identifies a natural person: every way of writing it is masked.
+    ['a KBO with spaces', 'KBO 0403 170 701', 'KBO **********'],
+    ['a KBO with dashes', '0403-170-701', '**********'],
+    ['a KBO without its leading 0 (the old VAT number)', 'btw 403170701', 'btw **********'],
+    ['a KBO without its leading 0, with dots', '403.170.701', '**********'],
+    ['a KBO with BE prefix and no leading 0', 'BE403170701', '**********'],
+    ['a KBO glued to a word', 'KBO0403170701', 'KBO**********'],
+    ['a KBO followed by letters', 'id=0403170701x', 'id=**********x'],
+    ['a KBO followed by another number', 'enterprise 0403.170.701 2 employees', 'enterprise ********** 2 employees'],
+    ['a KBO after a short number', 'on 01-01 0403170701', 'on 01-01 **********'],
+    ['a printed INSZ followed by another number', '85.07.30-033.28 12', '*********** 12'],
+    ['an INSZ with spaces', '85 07 30 033 28', '***********'],
   ])('%s is masked', (_, text, masked) => {
     expect(maskIdentifiers(text)).toBe(masked);
   });
@@ -20,7 +32,20 @@ describe('masking national and enterprise numbers in text', () => {
     ['an 11-digit number with wrong check digits', '85073003329'],
     ['a ULID', '01JDZ000000000000000000001'],
     ['an ISO time', '2026-11-10T09:00:00.000Z'],
+    ['a payment reference', '+++090/9337/55493+++'],
   ])('%s stays as it is', (_, text) => {
     expect(maskIdentifiers(text)).toBe(text);
+  });
+
+  test.each([
+    ['an INSZ', 85073003328, '***********'],
+    ['an INSZ that lost its leading 0', 1070100168, '***********'],
+    ['a KBO that lost its leading 0', 403170701, '**********'],
+  ])('%s written as a JSON number is masked', (_, value, masked) => {
+    expect(maskIdentifierNumber(value)).toBe(masked);
+  });
+
+  test.each([[1796083200], [42], [1.5], [85073003329]])('the number %p stays a number', (value) => {
+    expect(maskIdentifierNumber(value)).toBe(value);
   });
 });
