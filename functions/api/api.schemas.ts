@@ -2,6 +2,7 @@ import * as z from 'zod';
 import { applicantSchema } from '../domain/applicant';
 import { isValidInsz, isValidKbo, normalizeInsz } from '../domain/identifiers';
 import { transactionTypeSchema } from '../domain/transaction-type';
+import type { HeaderName } from './route-contract';
 
 /*
  * The API's request and response schemas: the handlers validate with them and the OpenAPI
@@ -18,8 +19,41 @@ export const submitCaseRequest = z
   })
   .strict();
 
+/*
+ * Path parameters: each route names the schema of each `{name}` in its path. A value that
+ * does not match cannot name anything, so it answers 404 before anything is read.
+ */
+
+const ulid = z.string().max(26).regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, 'must be a ULID');
+export const caseIdParameter = ulid.describe('The case’s id, a ULID');
+export const taskIdParameter = ulid.describe('The task’s id, a ULID');
+export const typeKeyParameter = z
+  .string()
+  .max(100)
+  .regex(/^[a-z][a-z0-9-]{0,99}$/, 'must be a transaction type key')
+  .describe('The transaction type’s key, e.g. proof-of-residence');
+export const documentReferenceParameter = z
+  .string()
+  .max(64)
+  .regex(/^[A-Za-z0-9][A-Za-z0-9-]{0,63}$/, 'must be a document reference')
+  .describe('The document’s reference: the case number, e.g. 44021-2026-000123');
+
+/** Text a header may carry: no control characters. */
+const headerText = /^[^\x00-\x1f\x7f]*$/;
+
 /** An Idempotency-Key: 1 to 200 visible ASCII characters (a UUID is typical). */
-export const idempotencyKeySchema = z.string().regex(/^[\x21-\x7e]{1,200}$/, 'must be 1 to 200 visible ASCII characters');
+export const idempotencyKeySchema = z.string().max(200).regex(/^[\x21-\x7e]{1,200}$/, 'must be 1 to 200 visible ASCII characters');
+
+/** The request headers a route may read, each bounded; a route that declares one refuses a value that does not match with a 400. */
+export const headerSchemas = {
+  'Idempotency-Key': idempotencyKeySchema,
+  'X-Audit-Reason': z.string().min(1).max(2000).regex(headerText, 'must not contain control characters'),
+  'X-Purpose': z.string().min(1).max(200).regex(headerText, 'must not contain control characters'),
+  'Accept-Language': z
+    .string()
+    .max(200)
+    .regex(/^[A-Za-z0-9*;=.,\s-]*$/, 'must be a list of language tags with weights, e.g. nl-BE,nl;q=0.9,en;q=0.8'),
+} as const satisfies Record<HeaderName, z.ZodString>;
 
 export const completeTaskRequest = z
   .object({

@@ -2,16 +2,18 @@ import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
+import { decodeJwt } from 'jose';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type { z } from 'zod';
 import type { Caller } from '../domain/actor';
 import type { FieldError } from '../domain/errors';
 import { DomainError, fieldErrors, forbidden, validationError } from '../domain/errors';
-import { requireRole, taskRoles } from '../domain/permissions';
+import { declaredRoles, requireRole, taskRoles } from '../domain/permissions';
 import type { Language } from '../domain/transaction-type';
 import { logger, metrics, tracer } from '../commons/powertools';
 import { nestsDeeperThan, outOfBoundsNumbers, requestLimits } from './request-limits';
-import type { ResponseBody, RouteContract } from './route-contract';
+import { headerSchemas } from './api.schemas';
+import type { HeaderName, ResponseBody, RouteContract } from './route-contract';
 
 export type HttpEvent = APIGatewayProxyEventV2WithJWTAuthorizer;
 export type HttpResult = APIGatewayProxyStructuredResultV2;
@@ -112,8 +114,8 @@ export function parseBody<T extends z.ZodType>(event: HttpEvent, schema: T): z.i
 }
 
 /**
- * The authenticated caller, from the claims the JWT authorizer verified. API Gateway passes
- * an array claim as the string `[a b]`; a JSON array or a space-separated string is accepted too.
+ * The authenticated caller, from the claims the JWT authorizer verified. Its roles are the
+ * declared role names its roles claim lists; a token that carries none of them is refused.
  */
 export function callerOf(event: HttpEvent): Caller {
   const claims = event.requestContext.authorizer?.jwt?.claims ?? {};
@@ -122,22 +124,45 @@ export function callerOf(event: HttpEvent): Caller {
   if (typeof subject !== 'string' || typeof tenant !== 'string' || subject === '' || tenant === '') {
     throw new DomainError('forbidden', 'the token carries no subject or tenant');
   }
-  return { kind: 'user', subject: String(subject), tenant: String(tenant), roles: parseRoles(claims.roles) };
+  const roles = declaredRoles(rolesClaimOf(event));
+  if (roles.length === 0) throw forbidden('the token carries none of the roles Loket declares');
+  return { kind: 'user', subject, tenant, roles };
 }
 
-function parseRoles(claim: unknown): string[] {
-  if (Array.isArray(claim)) return claim.map(String);
-  if (typeof claim !== 'string') return [];
-  const text = claim.trim();
-  if (text.startsWith('[') && text.includes('"')) {
-    try {
-      const parsed: unknown = JSON.parse(text);
-      if (Array.isArray(parsed)) return parsed.map(String);
-    } catch {
-      // not JSON: fall through to API Gateway's bracketed form
-    }
+const roleClaimError = 'the roles claim of the token must be a JSON array of role names';
+
+/**
+ * The roles claim, one name per array element. It must be a JSON array of strings. API Gateway
+ * hands an array claim to the function flattened to the string `[a b]`, which cannot tell
+ * `["portal clerk"]` from `["portal", "clerk"]`; the bearer token in the Authorization header,
+ * which the JWT authorizer verified, can: its own array is taken when it flattens to exactly
+ * the claim API Gateway passed. Without it, `[a b]` is read as API Gateway writes it, one
+ * element per space-separated name. Nothing else is split.
+ */
+function rolesClaimOf(event: HttpEvent): readonly string[] {
+  const claim: unknown = event.requestContext.authorizer?.jwt?.claims?.roles;
+  if (isStringArray(claim)) return claim;
+  if (typeof claim !== 'string') throw forbidden(roleClaimError);
+  const inToken = rolesInBearerToken(event.headers.authorization);
+  if (inToken && (claim === `[${inToken.join(' ')}]` || claim === JSON.stringify(inToken))) return inToken;
+  if (/^\[[^[\]"]*\]$/.test(claim)) return claim.slice(1, -1).split(' ').filter((name) => name !== '');
+  throw forbidden(roleClaimError);
+}
+
+function isStringArray(value: unknown): value is readonly string[] {
+  return Array.isArray(value) && value.every((element) => typeof element === 'string');
+}
+
+/** The roles array of the bearer token in an Authorization header, read without verifying it (the authorizer did). */
+function rolesInBearerToken(header: string | undefined): readonly string[] | undefined {
+  const token = /^Bearer\s+(\S+)$/i.exec(header?.trim() ?? '')?.[1];
+  if (!token) return undefined;
+  try {
+    const { roles } = decodeJwt(token);
+    return isStringArray(roles) ? roles : undefined;
+  } catch {
+    return undefined;
   }
-  return text.replace(/^\[|\]$/g, '').split(/[\s,]+/).filter(Boolean);
 }
 
 /** The first language of Accept-Language that Loket speaks; Dutch when none. */
@@ -175,9 +200,10 @@ export interface RouteRequest<C extends RouteContract> {
   readonly caller: C['access'] extends { public: true } ? undefined : Caller;
   readonly body: C['body'] extends { schema: infer S extends z.ZodType } ? z.output<S> : undefined;
   readonly query: C['query'] extends z.ZodObject ? z.output<C['query']> : undefined;
-  /** A path parameter; absent ones are empty, which no id matches. */
+  /** A path parameter, as its contract's schema accepted it. */
   path(name: string): string;
-  header(name: string): string | undefined;
+  /** A header the contract declares, as its schema accepted it; undefined when absent or undeclared. */
+  header(name: HeaderName): string | undefined;
   readonly language: Language;
   /** Why the caller acts, for the processing log: its X-Purpose header, or the route it called. */
   readonly purpose: string;
@@ -187,6 +213,36 @@ export interface RouteRequest<C extends RouteContract> {
 export type RouteAnswer<C extends RouteContract> =
   | { readonly body: ResponseBody<C>; readonly status?: C['success']['status']; readonly headers?: Readonly<Record<string, string>> }
   | { readonly result: HttpResult };
+
+/**
+ * The route's path parameters, each checked against its contract's schema before anything is
+ * read: a value the schema refuses (too long, the wrong shape) cannot name anything, so it is
+ * answered like a missing resource, without echoing it.
+ */
+function pathParametersOf(contract: RouteContract, event: HttpEvent): Record<string, string> {
+  const values: Record<string, string> = {};
+  for (const [name, schema] of Object.entries(contract.pathParameters ?? {})) {
+    const value = event.pathParameters?.[name] ?? '';
+    if (!schema.safeParse(value).success) throw new DomainError('not-found', `no resource has this ${name}`);
+    values[name] = value;
+  }
+  return values;
+}
+
+/** The headers the contract declares, each checked against its schema: a value that does not match is a 400 naming the header. */
+function declaredHeadersOf(contract: RouteContract, event: HttpEvent): Partial<Record<HeaderName, string>> {
+  const values: Partial<Record<HeaderName, string>> = {};
+  const errors: FieldError[] = [];
+  for (const name of contract.headers ?? []) {
+    const value = event.headers[name.toLowerCase()];
+    if (value === undefined) continue;
+    const parsed = headerSchemas[name].safeParse(value);
+    if (parsed.success) values[name] = parsed.data;
+    else errors.push(...fieldErrors(parsed.error.issues, [name]));
+  }
+  if (errors.length > 0) throw validationError('invalid request headers', errors);
+  return values;
+}
 
 /**
  * The handler of one route, driven by its contract: it authenticates the caller and checks
@@ -201,6 +257,8 @@ export function routeHandler<C extends RouteContract>(contract: C, handle: (requ
       if ('roles' in contract.access) requireRole(caller, contract.access.roles);
       else if (taskRoles(caller.roles).length === 0) throw forbidden('working tasks needs a task role such as clerk');
     }
+    const pathValues = pathParametersOf(contract, event);
+    const headers = declaredHeadersOf(contract, event);
     let query: unknown;
     if (contract.query) {
       const parsed = contract.query.safeParse(event.queryStringParameters ?? {});
@@ -212,10 +270,10 @@ export function routeHandler<C extends RouteContract>(contract: C, handle: (requ
       caller,
       body,
       query,
-      path: (name) => event.pathParameters?.[name] ?? '',
-      header: (name) => event.headers[name.toLowerCase()],
+      path: (name) => pathValues[name] ?? '',
+      header: (name) => headers[name],
       language: languageOf(event),
-      purpose: event.headers['x-purpose']?.slice(0, 200) || contract.name,
+      purpose: headers['X-Purpose'] ?? contract.name,
     } as RouteRequest<C>);
     if ('result' in answer) return answer.result;
     return json(answer.status ?? contract.success.status, answer.body, answer.headers ?? {});

@@ -77,40 +77,24 @@ function responseComponents(): Record<string, JsonObject> {
   );
 }
 
-const headerParameters: Record<HeaderName, JsonObject> = {
+const headerDescriptions: Record<HeaderName, { description: string; example: string }> = {
   'Idempotency-Key': {
-    name: 'Idempotency-Key',
-    in: 'header',
-    required: false,
     description:
       'Makes a retried submission safe: a request with a key seen in the last 24 hours answers with that key’s case; the same key with a different body answers 422.',
-    schema: inputJsonSchema(api.idempotencyKeySchema),
     example: '4b0f6c1e-6a1f-4b7e-9f5e-2d1c3b4a5e6f',
   },
-  'X-Audit-Reason': {
-    name: 'X-Audit-Reason',
-    in: 'header',
-    required: false,
-    description: 'Why the caller acts; kept in the case’s audit trail',
-    schema: { type: 'string' },
-  },
+  'X-Audit-Reason': { description: 'Why the caller acts; kept in the case’s audit trail', example: 'Requested at the counter' },
   'X-Purpose': {
-    name: 'X-Purpose',
-    in: 'header',
-    required: false,
     description: 'Why the caller reads this personal data; kept in the processing log (the route’s name when absent)',
-    schema: { type: 'string', maxLength: 200 },
     example: 'verifying residence for a school registration',
   },
-  'Accept-Language': {
-    name: 'Accept-Language',
-    in: 'header',
-    required: false,
-    description: 'The language of status texts and titles: nl (default) or en',
-    schema: { type: 'string' },
-    example: 'en',
-  },
+  'Accept-Language': { description: 'The language of status texts and titles: nl (default) or en', example: 'en' },
 };
+
+/** A request header, described by the schema every route that reads it checks it with. */
+function headerParameter(name: HeaderName): JsonObject {
+  return { name, in: 'header', required: false, ...headerDescriptions[name], schema: inputJsonSchema(api.headerSchemas[name]) };
+}
 
 const tags: readonly { name: Tag; description: string }[] = [
   { name: 'Catalogue', description: 'The transaction types a tenant publishes' },
@@ -134,6 +118,14 @@ const errorDescriptions: Record<number, string> = {
 
 function pathParameterNames(path: string): string[] {
   return [...path.matchAll(/\{([^}]+)\}/g)].map((match) => match[1] as string);
+}
+
+/** A path parameter, described by the schema its route checks it with; a route must declare one for each `{name}`. */
+function pathParameter(route: RouteContract, name: string): JsonObject {
+  const schema = route.pathParameters?.[name];
+  if (!schema) throw new Error(`${route.method} ${route.path} declares no schema for its path parameter {${name}}`);
+  const { description, ...rest } = inputJsonSchema(schema);
+  return { name, in: 'path', required: true, description, schema: rest };
 }
 
 function errorStatuses(route: RouteContract): number[] {
@@ -172,9 +164,9 @@ function examplesOf(examples: NonNullable<RouteContract['body']>['examples']): J
 function operation(route: RouteContract): JsonObject {
   const spec = route;
   const parameters = [
-    ...pathParameterNames(route.path).map((name) => ({ name, in: 'path', required: true, schema: { type: 'string' } })),
+    ...pathParameterNames(route.path).map((name) => pathParameter(route, name)),
     ...(spec.query ? queryParameters(spec.query) : []),
-    ...(spec.headers ?? []).map((name) => headerParameters[name]),
+    ...(spec.headers ?? []).map(headerParameter),
   ];
   const { success } = spec;
   const successHeaders =

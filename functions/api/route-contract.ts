@@ -31,6 +31,11 @@ export interface RouteContract extends FunctionAccess {
   /** API Gateway HTTP API path, with `{name}` path parameters. */
   readonly path: string;
   readonly access: RouteAccess;
+  /**
+   * The schema of each `{name}` in the path. A value it refuses cannot name anything: the
+   * route answers 404 before it reads anything.
+   */
+  readonly pathParameters?: Readonly<Record<string, z.ZodString>>;
   readonly tag: Tag;
   readonly body?: {
     /** The component the OpenAPI document names it by. */
@@ -40,6 +45,7 @@ export interface RouteContract extends FunctionAccess {
     readonly examples: Readonly<Record<string, { summary: string; value: unknown }>> | 'transaction-type-examples';
   };
   readonly query?: z.ZodObject;
+  /** The request headers the route reads; a value that does not match its schema (api.schemas.ts) is a 400. */
   readonly headers?: readonly HeaderName[];
   readonly success: SuccessResponse;
   /** Error statuses beyond those every route of its kind can give (400 with input, 401/403 with a token, 404 with path ids, 413/415 with a body). */

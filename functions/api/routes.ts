@@ -10,6 +10,7 @@ import type { RouteContract } from './route-contract';
  */
 
 const reasonExample = (reason: string) => ({ default: { summary: 'A reason for the audit trail', value: { reason } } });
+const caseIdPath = { id: api.caseIdParameter };
 const caseResponse = { status: 200, description: 'The case after the action', schema: api.caseViewSchema } as const;
 const reasonBody = (reason: string) => ({ component: 'ReasonRequest', schema: reasonRequest, examples: reasonExample(reason) });
 
@@ -55,6 +56,7 @@ export const getTransactionType = {
   summary: 'Returns one transaction type with its input schema and statuses',
   method: 'GET',
   path: '/v1/transaction-types/{key}',
+  pathParameters: { key: api.typeKeyParameter },
   access: { roles: permissions.readCatalogue },
   tag: 'Catalogue',
   headers: ['Accept-Language'],
@@ -95,6 +97,7 @@ export const getCase = {
   summary: 'Returns one case of the caller’s tenant',
   method: 'GET',
   path: '/v1/cases/{id}',
+  pathParameters: caseIdPath,
   access: { roles: permissions.readCase },
   tag: 'Cases',
   headers: ['Accept-Language', 'X-Purpose'],
@@ -111,7 +114,7 @@ export const searchCases = {
   access: { roles: permissions.readCase },
   tag: 'Cases',
   query: api.searchCasesQuery,
-  headers: ['Accept-Language'],
+  headers: ['Accept-Language', 'X-Purpose'],
   success: { status: 200, description: 'A page of matching cases', schema: api.caseSearchPageSchema },
   table: 'read',
 } satisfies RouteContract;
@@ -140,6 +143,7 @@ export const caseHistory = {
   summary: "Returns a case's audit trail and whether its hash chain verifies",
   method: 'GET',
   path: '/v1/cases/{id}/history',
+  pathParameters: caseIdPath,
   access: { roles: permissions.readCase },
   tag: 'Cases',
   headers: ['X-Purpose'],
@@ -153,6 +157,7 @@ export const withdrawCase = {
   summary: 'Withdraws a case for its applicant and stops its workflow',
   method: 'POST',
   path: '/v1/cases/{id}/withdraw',
+  pathParameters: caseIdPath,
   access: { roles: permissions.withdrawCase },
   tag: 'Cases',
   body: reasonBody('The applicant no longer needs the certificate'),
@@ -168,6 +173,7 @@ export const suspendCase = {
   summary: 'Suspends a case: its deadline clock stops',
   method: 'POST',
   path: '/v1/cases/{id}/suspend',
+  pathParameters: caseIdPath,
   access: { roles: permissions.suspendCase },
   tag: 'Cases',
   body: reasonBody('Waiting for the applicant to supply a document'),
@@ -183,6 +189,7 @@ export const resumeCase = {
   summary: 'Resumes a suspended case; its due date moves by the suspended time',
   method: 'POST',
   path: '/v1/cases/{id}/resume',
+  pathParameters: caseIdPath,
   access: { roles: permissions.resumeCase },
   tag: 'Cases',
   body: reasonBody('The applicant supplied the document'),
@@ -198,6 +205,7 @@ export const extendCase = {
   summary: "Extends a case's legal deadline by working days",
   method: 'POST',
   path: '/v1/cases/{id}/extend',
+  pathParameters: caseIdPath,
   access: { roles: permissions.extendCase },
   tag: 'Cases',
   body: {
@@ -217,6 +225,7 @@ export const sendMessage = {
   summary: 'Delivers a message to the workflow step of a case that waits for it',
   method: 'POST',
   path: '/v1/cases/{id}/messages',
+  pathParameters: caseIdPath,
   access: { roles: permissions.sendMessage },
   tag: 'Cases',
   body: {
@@ -245,6 +254,7 @@ export const getCaseDocument = {
   summary: "Downloads a document of a case of the caller's tenant as a PDF",
   method: 'GET',
   path: '/v1/cases/{id}/documents/{reference}',
+  pathParameters: { id: api.caseIdParameter, reference: api.documentReferenceParameter },
   access: { roles: permissions.readCase },
   tag: 'Cases',
   headers: ['X-Purpose'],
@@ -272,6 +282,7 @@ export const claimTask = {
   summary: 'Assigns a task to the clerk who claims it',
   method: 'POST',
   path: '/v1/tasks/{id}/claim',
+  pathParameters: { id: api.taskIdParameter },
   access: { taskRoles: true },
   tag: 'Tasks',
   success: { status: 200, description: 'The task, claimed by the caller', schema: api.taskViewSchema },
@@ -285,6 +296,7 @@ export const completeTask = {
   summary: 'Completes a task with an outcome and resumes the waiting workflow',
   method: 'POST',
   path: '/v1/tasks/{id}/complete',
+  pathParameters: { id: api.taskIdParameter },
   access: { taskRoles: true },
   tag: 'Tasks',
   body: {
@@ -326,6 +338,7 @@ export const redriveCase = {
   summary: "Runs a case's failed, timed-out or aborted workflow again, for operators",
   method: 'POST',
   path: '/v1/cases/{id}/redrive',
+  pathParameters: caseIdPath,
   access: { roles: permissions.redriveCase },
   tag: 'Operations',
   body: reasonBody('The population register was unreachable; it is back'),

@@ -2,9 +2,7 @@ import { caseStore, tenantDirectory } from '../adapters/dynamodb/table';
 import { workflowEngine } from '../adapters/step-functions';
 import { catalogue } from '../catalogue/catalogue';
 import { powertoolsTelemetry, systemClock } from '../commons/telemetry';
-import { fieldErrors, validationError } from '../domain/errors';
 import { submitCase } from '../use-cases/submit-case';
-import { idempotencyKeySchema } from './api.schemas';
 import { routeHandler } from './http';
 import * as routes from './routes';
 import { caseView } from './views';
@@ -20,10 +18,7 @@ const submit = submitCase({
 });
 
 export const handler = routeHandler(routes.submitCase, async ({ caller, body, header, language }) => {
-  const rawKey = header('Idempotency-Key');
-  const key = rawKey === undefined ? undefined : idempotencyKeySchema.safeParse(rawKey);
-  if (key && !key.success) throw validationError('invalid Idempotency-Key header', fieldErrors(key.error.issues, ['Idempotency-Key']));
-  const submission = await submit({ caller, ...body, reason: header('X-Audit-Reason'), idempotencyKey: key?.data });
+  const submission = await submit({ caller, ...body, reason: header('X-Audit-Reason'), idempotencyKey: header('Idempotency-Key') });
   return {
     body: caseView(submission.case, submission.type, language),
     headers: { location: `/v1/cases/${submission.case.id}`, ...(submission.replayed ? { 'idempotent-replayed': 'true' } : {}) },
