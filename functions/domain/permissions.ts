@@ -21,6 +21,25 @@ export const permissions = {
   dataSubject: ['dpo'],
 } as const satisfies Record<string, readonly string[]>;
 
+/** The roles of the API itself. */
+export const apiRoles = ['portal', 'clerk', 'designer', 'operator', 'dpo'] as const;
+
+/**
+ * The task roles transaction types may give their tasks: names the identity provider issues.
+ * A type that needs another role declares it here first (a test checks every published type).
+ */
+export const taskRoleNames = ['clerk', 'police', 'fire-service', 'mobility', 'inspector', 'college'] as const;
+
+const declaredRoleNames = new Set<string>([...apiRoles, ...taskRoleNames]);
+
+/**
+ * The declared roles among the names a token carries, each once. Any other name is no role of
+ * Loket's and grants nothing: a role is one exact name, never part of a longer string.
+ */
+export function declaredRoles(names: readonly string[]): string[] {
+  return [...new Set(names.filter((name) => declaredRoleNames.has(name)))];
+}
+
 const apiOnlyRoles = new Set(['portal', 'designer', 'operator', 'dpo']);
 
 /** The roles among `roles` that can hold tasks. */
