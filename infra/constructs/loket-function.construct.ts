@@ -82,6 +82,11 @@ export interface LoketFunctionProps {
   /** @default RetentionDays.THREE_MONTHS */
   readonly logRetention?: RetentionDays;
   /**
+   * The customer-managed key that encrypts the function's log group.
+   * @default - CloudWatch Logs' own encryption
+   */
+  readonly logKey?: IKey;
+  /**
    * What happens to the function's log group when the function is removed.
    * @default RemovalPolicy.RETAIN
    */
@@ -111,6 +116,7 @@ export class LoketFunction extends NodejsFunction {
     const root = props.projectRoot ?? projectRoot;
     const logGroup = new LogGroup(scope, `${id}Logs`, {
       retention: props.logRetention ?? RetentionDays.THREE_MONTHS,
+      encryptionKey: props.logKey,
       removalPolicy: props.logRemovalPolicy ?? RemovalPolicy.RETAIN,
     });
     // An own role instead of AWSLambdaBasicExecutionRole: it may only write to its own log group.
@@ -225,6 +231,27 @@ export class LoketFunction extends NodejsFunction {
   /** Lets the function see where executions of the named state machines stand, and redrive those that ended. */
   grantRedriveExecutions(stateMachineNames: readonly string[]): this {
     return this.grantOnExecutions(['states:DescribeExecution', 'states:RedriveExecution'], stateMachineNames);
+  }
+
+  /**
+   * Lets the function use the key that encrypts the named state machines, for what Step Functions
+   * encrypts or decrypts on its behalf: `read` decrypts (describing an execution), `readWrite` also
+   * generates data keys (a start's input, a task result, a stop, a redrive). Only under the
+   * encryption context of those state machines, so the grant opens nothing else under the key.
+   */
+  grantWorkflowKey(key: IKey, stateMachineNames: readonly string[], access: 'read' | 'readWrite'): this {
+    const stack = Stack.of(this);
+    const stateMachineArns = stateMachineNames.map((name) =>
+      stack.formatArn({ service: 'states', resource: 'stateMachine', resourceName: name, arnFormat: ArnFormat.COLON_RESOURCE_NAME }),
+    );
+    this.addToRolePolicy(
+      new PolicyStatement({
+        actions: access === 'read' ? ['kms:Decrypt'] : ['kms:Decrypt', 'kms:GenerateDataKey'],
+        resources: [key.keyArn],
+        conditions: { StringEquals: { 'kms:EncryptionContext:aws:states:stateMachineArn': stateMachineArns } },
+      }),
+    );
+    return this;
   }
 
   /** Lets the function see where executions of the named state machines stand. */

@@ -5,7 +5,7 @@ import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
-import { DefinitionBody, LogLevel, StateMachine, StateMachineType } from 'aws-cdk-lib/aws-stepfunctions';
+import { CustomerManagedEncryptionConfiguration, DefinitionBody, LogLevel, StateMachine, StateMachineType } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { functionPlaceholder, knownPlaceholders } from '../../functions/app.declaration';
 import { loadWorkflowSources, placeholdersIn, type WorkflowSource } from '../../workflows/definitions';
@@ -27,7 +27,18 @@ export interface WorkflowsConstructProps {
    * @default - every `workflows/<key>/workflow.asl.json`, from `loadWorkflowSources()`
    */
   readonly sources?: readonly WorkflowSource[];
-  /** @default RetentionDays.SIX_MONTHS */
+  /**
+   * The customer-managed key that encrypts each state machine (definition and execution
+   * history) and its log group. The key's policy must let CloudWatch Logs and the log delivery
+   * service use it (the stateful stack's key does).
+   * @default - Step Functions' and CloudWatch Logs' own AWS-owned keys
+   */
+  readonly encryptionKey?: IKey;
+  /**
+   * How long a state machine's log records are kept. They hold ids, state names and error
+   * names only (level ERROR, no execution data).
+   * @default RetentionDays.THREE_MONTHS, as long as Step Functions keeps an execution's history
+   */
   readonly logRetention?: RetentionDays;
 }
 
@@ -95,7 +106,8 @@ export class WorkflowsConstruct extends Construct {
 
     const id = pascalCase(source.key);
     const logGroup = new LogGroup(this, `${id}Logs`, {
-      retention: props.logRetention ?? RetentionDays.SIX_MONTHS,
+      retention: props.logRetention ?? RetentionDays.THREE_MONTHS,
+      encryptionKey: props.encryptionKey,
       removalPolicy: RemovalPolicy.RETAIN,
     });
     const stateMachine = new StateMachine(this, `${id}StateMachine`, {
@@ -105,7 +117,9 @@ export class WorkflowsConstruct extends Construct {
       definitionBody: DefinitionBody.fromString(source.definition),
       definitionSubstitutions: Object.keys(substitutions).length > 0 ? substitutions : undefined,
       tracingEnabled: true,
-      logs: { destination: logGroup, level: LogLevel.ALL, includeExecutionData: true },
+      // Failures only, and without execution data: state inputs and outputs stay out of the logs.
+      logs: { destination: logGroup, level: LogLevel.ERROR, includeExecutionData: false },
+      encryptionConfiguration: props.encryptionKey ? new CustomerManagedEncryptionConfiguration(props.encryptionKey) : undefined,
     });
 
     // Only the unqualified ARNs the definition names: no `:*` version/alias wildcard.
@@ -123,6 +137,11 @@ export class WorkflowsConstruct extends Construct {
       else key?.grantEncryptDecrypt(stateMachine);
     }
 
+    Validations.of(stateMachine).acknowledge({
+      id: 'AwsSolutions-SF1',
+      reason:
+        'Level ALL would log every state\'s events; Loket logs at ERROR without execution data so that no log holds personal data. An execution\'s full history stays in Step Functions (90 days, ids only), and the reconciler reads each ended execution\'s status and error name from it.',
+    });
     Validations.of(stateMachine.role).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
       reason:

@@ -1,6 +1,7 @@
-import { Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import { ArnFormat, Aws, Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import { AttributeType, BillingMode, ProjectionType, StreamViewType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
 import { EventBus } from 'aws-cdk-lib/aws-events';
+import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key, KeySpec, KeyUsage } from 'aws-cdk-lib/aws-kms';
 import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
@@ -51,10 +52,11 @@ export class StatefulStack extends Stack {
 
     this.key = new Key(this, 'Key', {
       alias: 'alias/loket',
-      description: 'Loket: encrypts the case table and the issued documents',
+      description: 'Loket: encrypts the case table, the issued documents, the log groups and the workflows',
       enableKeyRotation: true,
       removalPolicy: RemovalPolicy.RETAIN,
     });
+    this.allowLogsToUseKey();
 
     this.pseudonymKey = new Key(this, 'PseudonymKey', {
       alias: 'alias/loket-pseudonyms',
@@ -141,5 +143,47 @@ export class StatefulStack extends Stack {
       ],
       removalPolicy: RemovalPolicy.RETAIN,
     });
+  }
+
+  /**
+   * The key policy statements that the log groups need, scoped by account and region rather than
+   * by log group: the log groups live in the stateless stack, and naming them here would make the
+   * two stacks depend on each other. The state machines' roles need no statement here: the key
+   * policy leaves the account's principals to IAM, and each role's own policy allows the key only
+   * under its state machine's encryption context (`kms:EncryptionContext:aws:states:stateMachineArn`).
+   */
+  private allowLogsToUseKey(): void {
+    // CloudWatch Logs encrypts and decrypts log events itself, under an encryption context that names the log group.
+    this.key.addToResourcePolicy(
+      new PolicyStatement({
+        sid: 'CloudWatchLogsEncryptsThisAccountsLogGroups',
+        principals: [new ServicePrincipal(`logs.${Aws.REGION}.amazonaws.com`)],
+        actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
+        resources: ['*'],
+        conditions: {
+          ArnLike: {
+            'kms:EncryptionContext:aws:logs:arn': this.formatArn({
+              service: 'logs',
+              resource: 'log-group',
+              resourceName: '*',
+              arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+            }),
+          },
+        },
+      }),
+    );
+    /*
+     * Step Functions hands its execution logs to CloudWatch Logs through the log delivery service,
+     * which decrypts with this key to write to an encrypted log group. This is the statement that
+     * CDK's StateMachine adds itself when a state machine is encrypted and logs; it is written here
+     * so that the key's whole policy reads in one place (CDK drops the identical copy).
+     */
+    this.key.addToResourcePolicy(
+      new PolicyStatement({
+        principals: [new ServicePrincipal('delivery.logs.amazonaws.com')],
+        actions: ['kms:Decrypt*'],
+        resources: ['*'],
+      }),
+    );
   }
 }

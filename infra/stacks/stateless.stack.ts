@@ -23,7 +23,7 @@ import { deploymentOf, type EnvironmentValues, functionEnvironment, stateMachine
 export interface StatelessStackProps extends StackProps {
   /** The case table, from the stateful stack. */
   readonly table: ITable;
-  /** The key that encrypts the table: functions and workflows with table access may use it. */
+  /** The key that encrypts the table, the state machines and every log group: functions and workflows with table access may use it. */
   readonly key: IKey;
   /** The HMAC key of applicant pseudonyms: functions with table access may ask KMS for MACs with it. */
   readonly pseudonymKey: IKey;
@@ -85,6 +85,7 @@ export class StatelessStack extends Stack {
         functionName: deployment.functionName,
         memorySize: deployment.memorySize,
         timeout: Duration.seconds(deployment.timeoutSeconds),
+        logKey: props.key,
       });
     }
     this.functions = functions;
@@ -96,6 +97,7 @@ export class StatelessStack extends Stack {
       stepFunctions,
       table: props.table,
       tableKey: props.key,
+      encryptionKey: props.key,
       eventBus: props.eventBus,
     });
     const stateMachineNames = Object.keys(this.workflows.stateMachines).map(stateMachineNameOf);
@@ -119,6 +121,12 @@ export class StatelessStack extends Stack {
       if (declaration.startsExecutions) fn.grantStartExecutions(this.workflows.stateMachines).grantRedriveExecutions(stateMachineNames);
       if (declaration.sendsTaskResults) fn.grantTaskResults(stateMachineNames);
       if (declaration.stopsExecutions) fn.grantStopExecutions(stateMachineNames);
+      // The state machines are encrypted with the key: Step Functions uses it on the caller's behalf.
+      if (declaration.startsExecutions || declaration.sendsTaskResults || declaration.stopsExecutions) {
+        fn.grantWorkflowKey(props.key, stateMachineNames, 'readWrite');
+      } else if (declaration.readsExecutions) {
+        fn.grantWorkflowKey(props.key, stateMachineNames, 'read');
+      }
       fn.addEnvironmentVariables(functionEnvironment(declaration, environmentValues));
     }
 
@@ -157,6 +165,7 @@ export class StatelessStack extends Stack {
 
     const accessLogs = new LogGroup(this, 'ApiAccessLogs', {
       retention: RetentionDays.SIX_MONTHS,
+      encryptionKey: props.key,
       removalPolicy: RemovalPolicy.RETAIN,
     });
     this.api = new HttpApi(this, 'Api', {

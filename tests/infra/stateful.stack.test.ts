@@ -1,6 +1,6 @@
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { tableDefinition } from '../../infra/table.definition';
-import { synthesisTimeout, synthesizeLoket } from './synthesize';
+import { keyLogicalId, synthesisTimeout, synthesizeLoket } from './synthesize';
 
 let stateful: Template;
 
@@ -71,6 +71,42 @@ describe('stateful stack', () => {
     stateful.resourceCountIs('AWS::KMS::Key', 2);
     stateful.hasResource('AWS::KMS::Key', { DeletionPolicy: 'Retain', Properties: Match.objectLike({ EnableKeyRotation: true }) });
     stateful.hasResourceProperties('AWS::KMS::Alias', { AliasName: 'alias/loket' });
+  });
+
+  describe('the key policy of alias/loket', () => {
+    const statements = (): Record<string, any>[] => {
+      const [, key] = Object.entries(stateful.findResources('AWS::KMS::Key')).find(([id]) => id === keyLogicalId(stateful.toJSON(), 'alias/loket'))!;
+      return key.Properties.KeyPolicy.Statement as Record<string, any>[];
+    };
+    const accountScoped = (service: string, resource: string) => ({
+      'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:${service}:`, { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, resource]],
+    });
+
+    test("lets CloudWatch Logs of the stack's region use the key, only for this account's log groups", () => {
+      expect(statements()).toContainEqual({
+        Sid: 'CloudWatchLogsEncryptsThisAccountsLogGroups',
+        Effect: 'Allow',
+        Principal: { Service: { 'Fn::Join': ['', ['logs.', { Ref: 'AWS::Region' }, '.amazonaws.com']] } },
+        Action: ['kms:Decrypt*', 'kms:Describe*', 'kms:Encrypt*', 'kms:GenerateDataKey*', 'kms:ReEncrypt*'],
+        Resource: '*',
+        Condition: { ArnLike: { 'kms:EncryptionContext:aws:logs:arn': accountScoped('logs', ':log-group:*') } },
+      });
+    });
+
+    test("lets the log delivery service decrypt, so that Step Functions' execution logs reach their encrypted log groups", () => {
+      expect(statements()).toContainEqual({ Effect: 'Allow', Principal: { Service: 'delivery.logs.amazonaws.com' }, Action: 'kms:Decrypt*', Resource: '*' });
+    });
+
+    test('names no resource of the stateless stack (no cycle between the stacks), and grants no service anything else', () => {
+      expect(JSON.stringify(statements())).not.toContain('LoketStateless');
+      const services = statements().filter((statement) => statement.Principal.Service !== undefined);
+      expect(services).toHaveLength(2);
+      const others = statements().filter((statement) => statement.Principal.Service === undefined);
+      // The account itself, so that IAM policies (the state machines' roles, the functions') decide the rest.
+      expect(others).toEqual([
+        { Effect: 'Allow', Action: 'kms:*', Resource: '*', Principal: { AWS: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::', { Ref: 'AWS::AccountId' }, ':root']] } } },
+      ]);
+    });
   });
 
   test('the pseudonym key is an HMAC key for GenerateMac, retained, aliased alias/loket-pseudonyms', () => {

@@ -6,7 +6,9 @@ import {
   actionsOf,
   functionLogicalId,
   functionStatements,
+  isImportedKeyArn,
   type Json,
+  keyLogicalId,
   synthesisTimeout,
   synthesizeLoket,
   testContext,
@@ -14,9 +16,12 @@ import {
 
 let stateless: Template;
 let template: Json;
+let keyId: string;
 
 beforeAll(() => {
-  ({ stateless, statelessJson: template } = synthesizeLoket());
+  const synthesized = synthesizeLoket();
+  ({ stateless, statelessJson: template } = synthesized);
+  keyId = keyLogicalId(synthesized.statefulJson, 'alias/loket');
 }, synthesisTimeout);
 
 describe('functions', () => {
@@ -70,6 +75,12 @@ describe('functions', () => {
     expect(logGroup.Type).toBe('AWS::Logs::LogGroup');
     expect(logGroup.Properties.RetentionInDays).toBe(90);
     expect(logGroup.DeletionPolicy).toBe('Retain');
+  });
+
+  test('every log group of the stack (functions, state machines, API access logs) is encrypted with the customer-managed key', () => {
+    const logGroups = Object.values(stateless.findResources('AWS::Logs::LogGroup'));
+    expect(logGroups).toHaveLength(functions.length + loadWorkflowSources().length + 1);
+    for (const logGroup of logGroups) expect(isImportedKeyArn(logGroup.Properties.KmsKeyId, keyId)).toBe(true);
   });
 
   test('no function role uses an AWS managed policy', () => {
@@ -188,6 +199,26 @@ describe('least privilege', () => {
     '%s gets no Step Functions action',
     (name) => {
       expect(actionsOf(functionStatements(template, name)).filter((action) => action.startsWith('states:'))).toEqual([]);
+    },
+  );
+
+  test.each(functions.map((fn) => [fn.name, fn] as const))(
+    "%s may use the key under the state machines' encryption context only if it calls Step Functions, and to write only if it starts, stops or resumes",
+    (name, declaration) => {
+      const underStates = functionStatements(template, name).filter((statement) =>
+        JSON.stringify(statement).includes('kms:EncryptionContext:aws:states:stateMachineArn'),
+      ) as Json[];
+      const writes = Boolean(declaration.startsExecutions || declaration.sendsTaskResults || declaration.stopsExecutions);
+      if (!writes && !declaration.readsExecutions) {
+        expect(underStates).toEqual([]);
+        return;
+      }
+      expect(underStates).toHaveLength(1);
+      const [statement] = underStates;
+      expect(isImportedKeyArn(statement!.Resource, keyId)).toBe(true);
+      expect(statement!.Action).toEqual(writes ? ['kms:Decrypt', 'kms:GenerateDataKey'] : 'kms:Decrypt');
+      const arns = statement!.Condition.StringEquals['kms:EncryptionContext:aws:states:stateMachineArn'] as Json[];
+      expect(arns.map((arn) => (arn['Fn::Join'][1] as unknown[]).at(-1)).sort()).toEqual(loadWorkflowSources().map((source) => `:stateMachine:loket-${source.key}`).sort());
     },
   );
 

@@ -78,3 +78,18 @@ export function functionStatements(template: Json, name: string): Statement[] {
   const fn = template.Resources[functionLogicalId(template, name)];
   return statementsOfRole(template, fn.Properties.Role['Fn::GetAtt'][0] as string);
 }
+
+/** The logical id of the stateful stack's KMS key with this alias (`alias/loket`). */
+export function keyLogicalId(statefulTemplate: Json, alias: string): string {
+  const found = Object.values(statefulTemplate.Resources as Json).find(
+    (resource) => resource.Type === 'AWS::KMS::Alias' && resource.Properties.AliasName === alias,
+  );
+  if (!found) throw new Error(`No KMS alias ${alias}`);
+  return found.Properties.TargetKeyId['Fn::GetAtt'][0] as string;
+}
+
+/** Whether a value of the stateless template is the ARN of this stateful key, imported across the stacks. */
+export function isImportedKeyArn(value: unknown, keyId: string): boolean {
+  const imported = (value as Json | undefined)?.['Fn::ImportValue'];
+  return typeof imported === 'string' && imported.startsWith('LoketStateful:') && imported.includes(`FnGetAtt${keyId}Arn`);
+}

@@ -9,7 +9,7 @@ import { Function as LambdaFunction, type IFunction } from 'aws-cdk-lib/aws-lamb
 import { functionPlaceholder, knownPlaceholders, stepFunctions } from '../../functions/app.declaration';
 import { WorkflowsConstruct } from '../../infra/constructs/workflows.construct';
 import { loadWorkflowSources, placeholdersIn, type WorkflowSource } from '../../workflows/definitions';
-import { functionLogicalId, type Json, statementsOfRole, synthesisTimeout, synthesizeLoket } from './synthesize';
+import { functionLogicalId, isImportedKeyArn, type Json, keyLogicalId, statementsOfRole, synthesisTimeout, synthesizeLoket } from './synthesize';
 
 const sources = loadWorkflowSources();
 
@@ -64,9 +64,12 @@ function kebabCase(pascal: string): string {
 describe('state machines of the synthesized app', () => {
   let template: Json;
   let stateMachines: [string, Json][];
+  let keyId: string;
 
   beforeAll(() => {
-    template = synthesizeLoket().statelessJson;
+    const synthesized = synthesizeLoket();
+    template = synthesized.statelessJson;
+    keyId = keyLogicalId(synthesized.statefulJson, 'alias/loket');
     stateMachines = Object.entries(template.Resources as Json).filter(([, resource]) => resource.Type === 'AWS::StepFunctions::StateMachine');
   }, synthesisTimeout);
 
@@ -89,14 +92,51 @@ describe('state machines of the synthesized app', () => {
     expect(stateMachines.map(([, resource]) => resource.Properties.StateMachineName).sort()).toEqual(sources.map((source) => `loket-${source.key}`));
   });
 
-  test.each(sources.map((source) => [source.key, source] as const))('%s is STANDARD, traced and logs ALL with execution data', (key) => {
+  test.each(sources.map((source) => [source.key, source] as const))('%s is STANDARD, traced, and logs only errors, without execution data', (key) => {
     const [, stateMachine] = byType(key);
     expect(stateMachine.Properties).toMatchObject({
       StateMachineType: 'STANDARD',
       TracingConfiguration: { Enabled: true },
-      LoggingConfiguration: { Level: 'ALL', IncludeExecutionData: true },
+      LoggingConfiguration: { Level: 'ERROR', IncludeExecutionData: false },
     });
   });
+
+  test.each(sources.map((source) => [source.key, source] as const))(
+    '%s and its log group are encrypted with the customer-managed key, and the log group keeps records 90 days',
+    (key) => {
+      const [, stateMachine] = byType(key);
+      expect(stateMachine.Properties.EncryptionConfiguration).toMatchObject({ Type: 'CUSTOMER_MANAGED_KMS_KEY' });
+      expect(isImportedKeyArn(stateMachine.Properties.EncryptionConfiguration.KmsKeyId, keyId)).toBe(true);
+      const destinations = stateMachine.Properties.LoggingConfiguration.Destinations as Json[];
+      expect(destinations).toHaveLength(1);
+      const logGroup = template.Resources[destinations[0]!.CloudWatchLogsLogGroup.LogGroupArn['Fn::GetAtt'][0] as string];
+      expect(logGroup.Type).toBe('AWS::Logs::LogGroup');
+      expect(isImportedKeyArn(logGroup.Properties.KmsKeyId, keyId)).toBe(true);
+      expect(logGroup.Properties.RetentionInDays).toBe(90);
+    },
+  );
+
+  test.each(sources.map((source) => [source.key, source] as const))(
+    "%s's role may use the key only under its own state machine's encryption context, and for its log delivery",
+    (key) => {
+      const [, stateMachine] = byType(key);
+      const kms = statementsOfRole(template, stateMachine.Properties.RoleArn['Fn::GetAtt'][0] as string).filter(
+        (statement) => isImportedKeyArn(statement.Resource, keyId) && JSON.stringify(statement).includes('EncryptionContext'),
+      ) as Json[];
+      const ownArn = { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':states:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, `:stateMachine:loket-${key}`]] };
+      expect(kms).toContainEqual(
+        expect.objectContaining({
+          Effect: 'Allow',
+          Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
+          Condition: { StringEquals: { 'kms:EncryptionContext:aws:states:stateMachineArn': ownArn } },
+        }),
+      );
+      const logs = kms.filter((statement) => JSON.stringify(statement.Condition).includes('kms:EncryptionContext:SourceArn'));
+      expect(logs).toHaveLength(1);
+      expect(logs[0]!.Action).toBe('kms:GenerateDataKey');
+      expect(JSON.stringify(logs[0]!.Condition)).toContain(':logs:');
+    },
+  );
 
   test.each(aslFiles.map((file) => [file.key, file] as const))(
     '%s keeps every state of its ASL file, with its Wait seconds, task timeouts, retries and transitions',
