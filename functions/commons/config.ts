@@ -12,6 +12,12 @@ export const environmentNames = {
   pseudonymKeyId: 'PSEUDONYM_KEY_ID',
   /** The development key of applicant pseudonyms (local host only). */
   pseudonymDevKey: 'PSEUDONYM_DEV_KEY',
+  /**
+   * Optional: after how many seconds the reconciler delivers an outbox item the stream has not
+   * (default 60). Kept at or below the reconciler's period, a lost delivery is made up within
+   * two periods; the local host shortens both for tests and benchmarks.
+   */
+  outboxStaleAfterSeconds: 'OUTBOX_STALE_AFTER_SECONDS',
 } as const;
 
 /** Reads a required environment variable once, at module load; a missing one stops the cold start loudly. */

@@ -5,20 +5,32 @@ import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import { caseReads, caseStore } from '../adapters/dynamodb/table';
 import { workflowEngine } from '../adapters/step-functions';
 import { catalogue } from '../catalogue/catalogue';
+import { environmentNames } from '../commons/config';
 import { logger, metrics, tracer } from '../commons/powertools';
 import { powertoolsTelemetry, systemClock } from '../commons/telemetry';
 import type { Reconciliation } from '../use-cases/reconcile';
 import { reconcile } from '../use-cases/reconcile';
 
-const run = reconcile({
-  cases: caseStore,
-  reads: caseReads,
-  outbox: caseStore,
-  workflows: workflowEngine,
-  catalogue,
-  clock: systemClock,
-  telemetry: powertoolsTelemetry,
-});
+/** The configured staleness of outbox items in milliseconds; absent: the use case's default. */
+function staleAfterMs(seconds: string | undefined): number | undefined {
+  if (seconds === undefined || seconds === '') return undefined;
+  const value = Number(seconds);
+  if (!Number.isFinite(value) || value < 0) throw new Error(`${environmentNames.outboxStaleAfterSeconds} must be a number of seconds, not '${seconds}'`);
+  return value * 1000;
+}
+
+const run = reconcile(
+  {
+    cases: caseStore,
+    reads: caseReads,
+    outbox: caseStore,
+    workflows: workflowEngine,
+    catalogue,
+    clock: systemClock,
+    telemetry: powertoolsTelemetry,
+  },
+  { staleAfterMs: staleAfterMs(process.env[environmentNames.outboxStaleAfterSeconds]) },
+);
 
 /** The reconciler, on its schedule (EventBridge on AWS, a timer locally); its report is logged with ids and counts only. */
 export const handler = middy(async (): Promise<Reconciliation> => {
@@ -30,6 +42,7 @@ export const handler = middy(async (): Promise<Reconciliation> => {
     undelivered: report.undelivered,
     flagged: report.flagged.length,
     cleared: report.cleared.length,
+    failuresNotRecorded: report.failuresNotRecorded.length,
   });
   return report;
 })

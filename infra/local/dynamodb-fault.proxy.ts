@@ -31,6 +31,8 @@ export interface DynamoDbFaultProxy {
   readonly endpoint: string;
   /** Requests seen, and of them answered with a throttling error. */
   readonly counts: { readonly requests: number; readonly throttled: number };
+  /** The share (0–1) of requests throttled from now on: a test turns its faults on and off. */
+  throttleRate: number;
   close(): Promise<void>;
 }
 
@@ -40,8 +42,13 @@ export interface DynamoDbFaultProxy {
  * reaches the table, so a throttled request has no effect, as on AWS. The rest pass
  * through unchanged, streamed both ways over kept-alive connections.
  */
+const checkedRate = (rate: number) => {
+  if (!(rate >= 0 && rate <= 1)) throw new Error(`throttleRate must be within 0 and 1, not ${rate}`);
+  return rate;
+};
+
 export async function startDynamoDbFaultProxy(options: DynamoDbFaultProxyOptions): Promise<DynamoDbFaultProxy> {
-  if (!(options.throttleRate >= 0 && options.throttleRate <= 1)) throw new Error(`throttleRate must be within 0 and 1, not ${options.throttleRate}`);
+  let throttleRate = checkedRate(options.throttleRate);
   const target = new URL(options.target);
   const random = options.random ?? Math.random;
   const errorName = options.error ?? 'ThrottlingException';
@@ -66,7 +73,7 @@ export async function startDynamoDbFaultProxy(options: DynamoDbFaultProxyOptions
 
   const server = createServer((request, response) => {
     counts.requests += 1;
-    if (random() < options.throttleRate) {
+    if (throttleRate > 0 && random() < throttleRate) {
       counts.throttled += 1;
       throttle(request, response);
       return;
@@ -87,6 +94,12 @@ export async function startDynamoDbFaultProxy(options: DynamoDbFaultProxyOptions
   return {
     endpoint: `http://127.0.0.1:${port}`,
     counts,
+    get throttleRate() {
+      return throttleRate;
+    },
+    set throttleRate(rate: number) {
+      throttleRate = checkedRate(rate);
+    },
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());

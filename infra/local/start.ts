@@ -19,6 +19,7 @@ const stack = await startLocalStack({
   signingKey: await loadOrCreateDevSigningKey(devKeyFile),
   logLevel: process.env.LOKET_LOG_LEVEL ?? 'INFO',
   maxWaitSeconds: process.env.LOKET_MAX_WAIT_SECONDS === undefined ? undefined : Number(process.env.LOKET_MAX_WAIT_SECONDS),
+  reconcileIntervalMs: process.env.LOKET_RECONCILE_INTERVAL_MS === undefined ? undefined : Number(process.env.LOKET_RECONCILE_INTERVAL_MS),
 }).catch((error: unknown) => {
   console.error(error instanceof Error ? error.message : error);
   process.exit(1);
