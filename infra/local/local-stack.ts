@@ -16,6 +16,7 @@ import {
   workflowsRoleName,
   workflowSubstitutions,
 } from '../deployment';
+import type { DynamoDbFaultProxy } from './dynamodb-fault.proxy';
 import { startDynamoDbFaultProxy } from './dynamodb-fault.proxy';
 import { startDynamoDbLocal } from './dynamodb-local';
 import type { DevSigningKey } from './dev-keys';
@@ -25,6 +26,8 @@ import type { DeliverBatch } from './outbox-stream';
 import { startOutboxStream } from './outbox-stream';
 import { type InvocationMiddleware, LambdaHost, localFunctionArn } from './lambda-host';
 import { freePort, localAccountId, localCredentials, localRegion } from './local-network';
+import type { S3FaultProxy } from './s3-fault.proxy';
+import { startS3FaultProxy } from './s3-fault.proxy';
 import { startS3Local } from './s3-local';
 import { startStepFunctionsLocal } from './stepfunctions/stepfunctions.server';
 import type { StepFunctionsFaultProxy } from './stepfunctions-fault.proxy';
@@ -69,9 +72,16 @@ export interface LocalStackOptions {
   readonly maxWaitSeconds?: number;
   /**
    * Share (0–1) of the functions' DynamoDB requests answered with a throttling error, through
-   * a proxy in front of DynamoDB Local, for fault tests. @default 0
+   * a proxy in front of DynamoDB Local, for fault tests; given (even 0), the proxy is there
+   * and `LocalStack.dynamodbFaults` changes the share later. @default - no proxy
    */
   readonly dynamodbThrottleRate?: number;
+  /**
+   * Share (0–1) of the functions' S3 requests answered with an S3 error (SlowDown,
+   * InternalError), through a proxy in front of the document store, for fault tests; given
+   * (even 0), `LocalStack.s3Faults` changes the share later. @default - no proxy
+   */
+  readonly s3ErrorRate?: number;
   /**
    * How often the reconciler runs; it also runs once before the API serves.
    * @default its declared `everyMinutes`
@@ -105,6 +115,10 @@ export interface LocalStack {
   readonly events: readonly PublishedEvent[];
   /** With the `stepFunctionsFaults` option: the faults the functions' Step Functions calls meet now. */
   readonly stepFunctionsFaults?: StepFunctionsFaultProxy;
+  /** With the `dynamodbThrottleRate` option: the throttling the functions' DynamoDB calls meet now. */
+  readonly dynamodbFaults?: DynamoDbFaultProxy;
+  /** With the `s3ErrorRate` option: the errors the functions' S3 calls meet now. */
+  readonly s3Faults?: S3FaultProxy;
   stop(): Promise<void>;
 }
 
@@ -186,12 +200,12 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     stops.push(sfnLocal.close);
 
     // The functions may reach DynamoDB through a proxy that throttles a share of their requests.
-    let functionsDynamodbEndpoint = dynamodbEndpoint;
-    if (options.dynamodbThrottleRate) {
-      const proxy = await startDynamoDbFaultProxy({ target: dynamodbEndpoint, throttleRate: options.dynamodbThrottleRate });
-      stops.push(proxy.close);
-      functionsDynamodbEndpoint = proxy.endpoint;
+    let dynamodbFaults: DynamoDbFaultProxy | undefined;
+    if (options.dynamodbThrottleRate !== undefined) {
+      dynamodbFaults = await startDynamoDbFaultProxy({ target: dynamodbEndpoint, throttleRate: options.dynamodbThrottleRate });
+      stops.push(dynamodbFaults.close);
     }
+    const functionsDynamodbEndpoint = dynamodbFaults?.endpoint ?? dynamodbEndpoint;
     // Likewise their Step Functions calls, through a proxy that fails the operations a test names.
     let stepFunctionsFaults: StepFunctionsFaultProxy | undefined;
     if (options.stepFunctionsFaults) {
@@ -200,6 +214,12 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     }
 
     const s3Local = await s3Starting;
+    // And their S3 calls, through a proxy that answers a share of them with S3's errors.
+    let s3Faults: S3FaultProxy | undefined;
+    if (options.s3ErrorRate !== undefined) {
+      s3Faults = await startS3FaultProxy({ target: s3Local.endpoint, errorRate: options.s3ErrorRate });
+      stops.push(s3Faults.close);
+    }
     const workflows = loadWorkflowSources();
     // The local endpoint names state machines as AWS does, so their ARNs are known before they exist.
     const stateMachineArns = Object.fromEntries(workflows.map((source) => [source.key, stateMachineArnOf(source.key, arnScope)]));
@@ -210,7 +230,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       AWS_SECRET_ACCESS_KEY: localCredentials.secretAccessKey,
       AWS_ENDPOINT_URL_DYNAMODB: functionsDynamodbEndpoint,
       AWS_ENDPOINT_URL_SFN: stepFunctionsFaults?.endpoint ?? sfnLocal.endpoint,
-      AWS_ENDPOINT_URL_S3: s3Local.endpoint,
+      AWS_ENDPOINT_URL_S3: s3Faults?.endpoint ?? s3Local.endpoint,
       ...sharedEnvironment(
         functionDeployments.map((deployment) => deployment.declaration),
         {
@@ -305,6 +325,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       stateMachineArns,
       events,
       ...(stepFunctionsFaults && { stepFunctionsFaults }),
+      ...(dynamodbFaults && { dynamodbFaults }),
+      ...(s3Faults && { s3Faults }),
       stop,
     };
   } catch (error) {
