@@ -248,6 +248,8 @@ export const transactionTypeViewSchema = transactionTypeSummarySchema.extend({
   example: typeShape.example,
   statuses: typeShape.statuses,
   roles: typeShape.roles,
+  tasks: typeShape.tasks.describe('The human tasks, by name: who works them, their outcomes, and the JSON Schema (`dataSchema`) of the `data` a completion may carry'),
+  messages: typeShape.messages.describe('The messages a case may wait for, by name, with the JSON Schema (`dataSchema`) of their `data`'),
   suspension: typeShape.suspension,
   extension: typeShape.extension,
   confidentiality: typeShape.confidentiality,

@@ -89,6 +89,8 @@ export function transactionTypeView(type: TransactionType, language: Language): 
     example: type.example,
     statuses: type.statuses,
     roles: type.roles,
+    tasks: type.tasks,
+    messages: type.messages,
     suspension: type.suspension,
     extension: type.extension,
     confidentiality: type.confidentiality,

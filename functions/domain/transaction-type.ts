@@ -1,13 +1,22 @@
 import * as z from 'zod';
 
-const localizedText = z.object({ nl: z.string().min(1), en: z.string().min(1) }).strict();
+const text = z.string().min(1).max(2000);
+const localizedText = z.object({ nl: text, en: text }).strict();
+const name = z.string().min(1).max(100);
+/** Calendar or working days a figure of a type may span: ten years at most. */
+const days = z.number().int().positive().max(3660);
+
+/** A JSON Schema a designer wrote (of a case's, a message's or a completion's data); it must bound every value it admits. */
+const dataSchema = z.record(z.string(), z.unknown()).superRefine((schema, context) => {
+  for (const problem of unboundedPartsOf(schema)) context.addIssue({ code: 'custom', path: [...problem.path], message: problem.message });
+});
 export type LocalizedText = z.infer<typeof localizedText>;
 export type Language = keyof LocalizedText;
 
 const statusSchema = z
   .object({
-    code: z.string().regex(/^[a-z][a-z-]*$/),
-    order: z.number().int().positive(),
+    code: z.string().max(50).regex(/^[a-z][a-z-]*$/),
+    order: z.number().int().positive().max(1000),
     citizenText: localizedText,
     /** Whether the applicant is informed when the case enters this status. */
     inform: z.boolean(),
@@ -17,15 +26,17 @@ const statusSchema = z
 
 const taskDefinitionSchema = z
   .object({
-    role: z.string().min(1),
-    outcomes: z.array(z.string().min(1)).min(1),
-    dueInWorkingDays: z.number().int().positive(),
+    role: name,
+    outcomes: z.array(name).min(1).max(20),
+    dueInWorkingDays: days,
     /**
      * Calendar days after which the workflow stops waiting for the task (its TimeoutSeconds)
      * and takes its expiry path; the workflow lint holds the ASL to it.
      */
-    expiresAfterDays: z.number().int().positive().optional(),
+    expiresAfterDays: days.optional(),
     title: localizedText,
+    /** JSON Schema of the `data` a completion may carry; a completion whose data does not match is refused. */
+    dataSchema,
   })
   .strict();
 
@@ -33,16 +44,16 @@ const messageDefinitionSchema = z
   .object({
     description: localizedText,
     /** JSON Schema of the message's `data`. */
-    dataSchema: z.record(z.string(), z.unknown()),
+    dataSchema,
     /** Calendar days the workflow waits for the message (e.g. a payment window) before its expiry path. */
-    expiresAfterDays: z.number().int().positive().optional(),
+    expiresAfterDays: days.optional(),
   })
   .strict();
 
 /** A fixed period the workflow waits out (a Wait state), such as an objection period. */
 const periodSchema = z
   .object({
-    days: z.number().int().positive(),
+    days,
     /** What the period is called, as the type's texts name it (e.g. "bezwaartermijn", "objection period"). */
     description: localizedText,
   })
@@ -51,29 +62,29 @@ const periodSchema = z
 /** The metadata of one version of a transaction type, as written in `workflows/<key>/type.json`. */
 export const transactionTypeSchema = z
   .object({
-    key: z.string().regex(/^[a-z][a-z0-9-]*$/),
-    version: z.number().int().positive(),
+    key: z.string().max(100).regex(/^[a-z][a-z0-9-]*$/),
+    version: z.number().int().positive().max(10_000),
     title: localizedText,
     description: localizedText,
-    sdgProcedure: z.string().optional(),
-    applicantKinds: z.array(z.enum(['citizen', 'business'])).min(1),
-    inputSchema: z.record(z.string(), z.unknown()),
-    example: z.object({ type: z.string(), applicant: z.unknown(), data: z.unknown() }).strict(),
-    statuses: z.array(statusSchema).min(2),
-    roles: z.array(z.string().min(1)),
+    sdgProcedure: z.string().max(100).optional(),
+    applicantKinds: z.array(z.enum(['citizen', 'business'])).min(1).max(2),
+    inputSchema: dataSchema,
+    example: z.object({ type: z.string().max(100), applicant: z.unknown(), data: z.unknown() }).strict(),
+    statuses: z.array(statusSchema).min(2).max(50),
+    roles: z.array(name).max(50),
     tasks: z.record(z.string(), taskDefinitionSchema),
     /** Messages the workflow may wait for, by name. */
     messages: z.record(z.string(), messageDefinitionSchema).default({}),
     /** Fixed periods in calendar days, by the name of the Wait state that waits them out. */
     periods: z.record(z.string(), periodSchema).default({}),
-    legalDeadline: z.object({ days: z.number().int().positive(), kind: z.enum(['calendar', 'working']) }).strict(),
+    legalDeadline: z.object({ days, kind: z.enum(['calendar', 'working']) }).strict(),
     suspension: z.object({ allowed: z.boolean() }).strict(),
     extension: z
-      .object({ allowed: z.boolean(), maxDays: z.number().int().nonnegative(), times: z.number().int().nonnegative() })
+      .object({ allowed: z.boolean(), maxDays: z.number().int().nonnegative().max(365), times: z.number().int().nonnegative().max(10) })
       .strict(),
     confidentiality: z.enum(['public', 'internal', 'confidential', 'secret']),
-    retention: z.object({ years: z.number().int().positive(), action: z.enum(['destroy', 'keep']) }).strict(),
-    fee: z.object({ amount: z.number().nonnegative(), currency: z.literal('EUR') }).strict(),
+    retention: z.object({ years: z.number().int().positive().max(100), action: z.enum(['destroy', 'keep']) }).strict(),
+    fee: z.object({ amount: z.number().nonnegative().max(100_000), currency: z.literal('EUR') }).strict(),
   })
   .strict()
   .superRefine((type, context) => {
@@ -105,4 +116,54 @@ export function schemaValidator(schema: Record<string, unknown>): z.ZodType {
 /** Builds the validator of a type's `data` from the JSON Schema its designer wrote. */
 export function dataValidator(type: TransactionType): z.ZodType {
   return schemaValidator(type.inputSchema);
+}
+
+/** A part of a designer's JSON Schema that admits unbounded values, with where it is. */
+export interface UnboundedPart {
+  readonly path: readonly (string | number)[];
+  readonly message: string;
+}
+
+const schemaKeywordsWithSchemas = ['items', 'additionalItems', 'not', 'if', 'then', 'else', 'contains'] as const;
+const schemaKeywordsWithSchemaLists = ['anyOf', 'oneOf', 'allOf', 'prefixItems'] as const;
+const schemaKeywordsWithSchemaMaps = ['properties', 'patternProperties', '$defs', 'definitions'] as const;
+
+/**
+ * The parts of a JSON Schema that admit values without bound: a number without a minimum and
+ * a maximum within safe integers, a string without maxLength (or enum, const), an array
+ * without maxItems, an object open to any further property. What a designer's schema admits is
+ * stored, shown and handed to workflows, so every value it admits must be bounded.
+ */
+export function unboundedPartsOf(schema: unknown, path: readonly (string | number)[] = []): UnboundedPart[] {
+  if (schema === true) return [{ path, message: '`true` admits any value; describe the value with bounds' }];
+  if (typeof schema !== 'object' || schema === null || Array.isArray(schema)) return [];
+  const node = schema as Record<string, unknown>;
+  const problems: UnboundedPart[] = [];
+  const types = Array.isArray(node.type) ? node.type : [node.type];
+  const fixed = 'enum' in node || 'const' in node;
+  const safe = (value: unknown) => typeof value === 'number' && Math.abs(value) <= Number.MAX_SAFE_INTEGER;
+  if (!fixed && (types.includes('number') || types.includes('integer'))) {
+    if (!safe(node.minimum) && !safe(node.exclusiveMinimum)) problems.push({ path, message: 'a number needs a minimum within safe integers' });
+    if (!safe(node.maximum) && !safe(node.exclusiveMaximum)) problems.push({ path, message: 'a number needs a maximum within safe integers' });
+  }
+  if (!fixed && types.includes('string') && typeof node.maxLength !== 'number') problems.push({ path, message: 'a string needs a maxLength' });
+  if (types.includes('array') && typeof node.maxItems !== 'number') problems.push({ path, message: 'an array needs maxItems' });
+  if (types.includes('object') && node.additionalProperties !== false && typeof node.maxProperties !== 'number') {
+    problems.push({ path, message: 'an object needs "additionalProperties": false (or maxProperties)' });
+  }
+  for (const keyword of schemaKeywordsWithSchemas) {
+    if (keyword in node) problems.push(...unboundedPartsOf(node[keyword], [...path, keyword]));
+  }
+  if (typeof node.additionalProperties === 'object') problems.push(...unboundedPartsOf(node.additionalProperties, [...path, 'additionalProperties']));
+  for (const keyword of schemaKeywordsWithSchemaLists) {
+    const list = node[keyword];
+    if (Array.isArray(list)) list.forEach((inner, index) => problems.push(...unboundedPartsOf(inner, [...path, keyword, index])));
+  }
+  for (const keyword of schemaKeywordsWithSchemaMaps) {
+    const map = node[keyword];
+    if (typeof map === 'object' && map !== null) {
+      for (const [name, inner] of Object.entries(map)) problems.push(...unboundedPartsOf(inner, [...path, keyword, name]));
+    }
+  }
+  return problems;
 }

@@ -2,8 +2,10 @@ import type { Caller } from '../domain/actor';
 import { notFound } from '../domain/errors';
 import type { Task } from '../domain/task';
 import { claimTask as claim, completeTask as complete, isRepeatedCompletion, taskResultOf } from '../domain/task';
-import { DomainError } from '../domain/errors';
+import { DomainError, fieldErrors, validationError } from '../domain/errors';
+import { schemaValidator, type TransactionType } from '../domain/transaction-type';
 import type { CaseStore } from '../ports/case-store.port';
+import type { Catalogue } from '../ports/catalogue.port';
 import type { Clock } from '../ports/services.port';
 
 const taskIdPattern = /^[0-9A-HJKMNP-TV-Z]{26}$/;
@@ -60,14 +62,25 @@ export interface CompleteTaskCommand {
 
 export interface CompleteTaskDependencies {
   readonly cases: Pick<CaseStore, 'getTask' | 'change'>;
+  readonly catalogue: Pick<Catalogue, 'ofCase'>;
   readonly clock: Clock;
+}
+
+/** A completion's data, checked against the data schema its task declares in type.json; a mismatch is a 400 naming the fields. */
+function checkCompletionData(type: TransactionType, task: Task, data: Readonly<Record<string, unknown>> | undefined): void {
+  if (data === undefined) return;
+  const schema = type.tasks[task.name]?.dataSchema;
+  if (!schema) throw validationError('unknown task', [{ path: 'data', message: `type '${type.key}' declares no task '${task.name}'` }]);
+  const valid = schemaValidator(schema).safeParse(data);
+  if (!valid.success) throw validationError('completion data does not match its task’s schema', fieldErrors(valid.error.issues, ['data']));
 }
 
 /**
  * Completes a task for a clerk:
  * 1. finds the task within the caller's tenant (another tenant's task does not exist for them);
  * 2. checks role, state and outcome (the domain rule); the same completion repeated by the
- *    same clerk (a retry) answers the completed task again and changes nothing;
+ *    same clerk (a retry) answers the completed task again and changes nothing; then checks
+ *    the data against the schema the task declares in its type;
  * 3. writes the completed task, the case's version, the audit event and the outcome for the
  *    waiting step (through the outbox) in one transaction, under the condition that the task
  *    is exactly as it was read (status, assignee and the token of the step that waits): of
@@ -87,6 +100,7 @@ export function completeTask(deps: CompleteTaskDependencies) {
           data: command.data,
         });
         if (!done) return { result: () => task };
+        checkCompletionData(deps.catalogue.ofCase(current), task, command.data);
         const effect = { kind: 'resume-step', caseId: task.caseId, token: task.token, output: { ...taskResultOf(done.task.completion!) }, answers: { task: task.id } } as const;
         return {
           change: { case: current, audit: done.audit, tasks: [{ task: done.task, expect: task }], effects: [effect] },

@@ -162,6 +162,27 @@ describe('validate', () => {
     ]);
   });
 
+  test('a task without a completion-data schema, and data schemas that admit unbounded values', () => {
+    const directory = brokenCopy(
+      'unbounded-data',
+      {
+        type: (t) => {
+          delete t.tasks['review-permit'].dataSchema;
+          delete t.messages['payment-received'].dataSchema.properties.amount.maximum;
+          delete t.inputSchema.properties.zone.maxLength;
+        },
+      },
+      'resident-parking-permit',
+    );
+    expect(validate({ directory }).lines).toEqual([
+      '✘ resident-parking-permit',
+      expect.stringMatching(/type\.json: "inputSchema\.properties\.zone": a string needs a maxLength; fix it/),
+      expect.stringMatching(/type\.json: "tasks\.review-permit\.dataSchema": Invalid input: expected record, received undefined; fix it/),
+      expect.stringMatching(/type\.json: "messages\.payment-received\.dataSchema\.properties\.amount": a number needs a maximum within safe integers; fix it/),
+      expect.stringMatching(/workflow\.asl\.json: not checked until .*type\.json is valid$/),
+    ]);
+  });
+
   test('a text that names the objection period with other days than type.json declares', () => {
     const directory = brokenCopy(
       'text-days',

@@ -1,4 +1,5 @@
 import { beforeEach, describe, expect, test } from '@jest/globals';
+import { catalogue } from '../../../functions/catalogue/catalogue';
 import { DomainError } from '../../../functions/domain/errors';
 import type { Case } from '../../../functions/domain/case';
 import type { Task } from '../../../functions/domain/task';
@@ -42,7 +43,7 @@ beforeEach(() => {
 
 const claim = (caller = clerkOf(), taskId = task.id) => claimTask({ cases: store, clock })({ caller, taskId });
 const complete = (overrides: Partial<CompleteTaskCommand> = {}) =>
-  thenDispatch(completeTask({ cases: store, clock }), outboxDispatcher(store, engine, clock, telemetry))({
+  thenDispatch(completeTask({ cases: store, catalogue, clock }), outboxDispatcher(store, engine, clock, telemetry))({
     caller: clerkOf(),
     taskId: task.id,
     outcome: 'approve',
@@ -112,16 +113,16 @@ describe('claiming a task', () => {
 
 describe('completing a task', () => {
   test('writes the completion and resumes the waiting step with the outcome', async () => {
-    const done = await complete({ data: { checked: true }, reason: 'address confirmed' });
+    const done = await complete({ data: { registerChecked: true }, reason: 'address confirmed' });
     expect(done).toEqual({
       ...task,
       status: 'completed',
-      completion: { outcome: 'approve', by: clerkOf().subject, at: '2026-11-10T09:00:00.000Z', reason: 'address confirmed', data: { checked: true } },
+      completion: { outcome: 'approve', by: clerkOf().subject, at: '2026-11-10T09:00:00.000Z', reason: 'address confirmed', data: { registerChecked: true } },
     });
     expect(store.tasks.get(task.id)).toEqual(done);
     expect(store.eventsOf(subject.id).at(-1)).toMatchObject({ action: 'task.completed', reason: 'address confirmed', details: { outcome: 'approve' } });
     expect(engine.resumes).toEqual([
-      { token: 'token-1', output: { outcome: 'approve', reason: 'address confirmed', completedBy: clerkOf().subject, data: { checked: true } } },
+      { token: 'token-1', output: { outcome: 'approve', reason: 'address confirmed', completedBy: clerkOf().subject, data: { registerChecked: true } } },
     ]);
   });
 
@@ -136,6 +137,25 @@ describe('completing a task', () => {
     expect(error.errors).toEqual([{ path: 'outcome', message: 'must be one of: approve, reject' }]);
     expect(store.commits).toBe(0);
     expect(engine.resumes).toEqual([]);
+  });
+
+  test('with data its task’s schema does not admit is refused at the field, writing and resuming nothing', async () => {
+    let deep: Record<string, unknown> = {};
+    for (let level = 0; level < 40; level++) deep = { a: deep };
+    const cases: [Record<string, unknown>, string][] = [
+      [{ registerChecked: 'yes' }, 'data.registerChecked'],
+      [{ note: 'n'.repeat(1001) }, 'data.note'],
+      [{ unexpected: true }, 'data.unexpected'],
+      [deep, 'data.a'],
+    ];
+    for (const [data, path] of cases) {
+      const error = await refusal(complete({ data }));
+      expect(error.kind).toBe('validation');
+      expect(error.errors.map((field) => field.path)).toContain(path);
+    }
+    expect(store.commits).toBe(0);
+    expect(engine.resumes).toEqual([]);
+    expect(store.tasks.get(task.id)!.status).toBe('open');
   });
 
   test("of another tenant's task is not-found", async () => {
@@ -170,7 +190,7 @@ describe('completing a task', () => {
   });
 
   test('answers as soon as the completion commits: the outcome for the step goes through the outbox in the same change', async () => {
-    const done = await completeTask({ cases: store, clock })({ caller: clerkOf(), taskId: task.id, outcome: 'approve' });
+    const done = await completeTask({ cases: store, catalogue, clock })({ caller: clerkOf(), taskId: task.id, outcome: 'approve' });
     expect(done.status).toBe('completed');
     expect(engine.resumes).toEqual([]);
     expect(store.effectsWritten).toEqual([
@@ -241,9 +261,9 @@ describe('a completion racing its own retry', () => {
       if (raced) return;
       raced = true;
       // The original request commits first, between the retry's read and its write.
-      await completeTask({ cases: store, clock })({ caller: clerkOf(), taskId: task.id, outcome: 'approve' });
+      await completeTask({ cases: store, catalogue, clock })({ caller: clerkOf(), taskId: task.id, outcome: 'approve' });
     };
-    const answer = await completeTask({ cases: store, clock })({ caller: clerkOf(), taskId: task.id, outcome: 'approve' });
+    const answer = await completeTask({ cases: store, catalogue, clock })({ caller: clerkOf(), taskId: task.id, outcome: 'approve' });
     expect(answer.status).toBe('completed');
     expect(answer.completion).toMatchObject({ outcome: 'approve', by: clerkOf().subject });
     expect(store.eventsOf(subject.id).filter((event) => event.action === 'task.completed')).toHaveLength(1);
@@ -254,8 +274,8 @@ describe('a completion racing its own retry', () => {
     store.beforeCommit = async () => {
       if (raced) return;
       raced = true;
-      await completeTask({ cases: store, clock })({ caller: clerkOf(), taskId: task.id, outcome: 'approve' });
+      await completeTask({ cases: store, catalogue, clock })({ caller: clerkOf(), taskId: task.id, outcome: 'approve' });
     };
-    await expect(completeTask({ cases: store, clock })({ caller: clerkOf(), taskId: task.id, outcome: 'reject' })).rejects.toMatchObject({ kind: 'conflict' });
+    await expect(completeTask({ cases: store, catalogue, clock })({ caller: clerkOf(), taskId: task.id, outcome: 'reject' })).rejects.toMatchObject({ kind: 'conflict' });
   });
 });
