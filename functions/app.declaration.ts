@@ -5,7 +5,8 @@
  * functions come from the route contracts (functions/api/routes.ts), one function a route.
  */
 import { routes } from './api/routes';
-import type { HttpMethod, RouteContract } from './api/route-contract';
+import { throttleOf, type HttpMethod, type RouteContract, type RouteThrottle } from './api/route-contract';
+import type { Scope } from './api/scopes';
 import type { FunctionAccess } from './function-access';
 
 export type { HttpMethod } from './api/route-contract';
@@ -16,6 +17,10 @@ export interface RouteDeclaration {
   readonly path: string;
   /** Whether the JWT authorizer guards the route. */
   readonly authorized: boolean;
+  /** OAuth scopes the route accepts, one of which the token must carry; none on a public route. */
+  readonly scopes: readonly Scope[];
+  /** Requests a second the route accepts from all callers, and the burst above that. */
+  readonly throttle: RouteThrottle;
 }
 
 export interface FunctionDeclaration extends FunctionAccess {
@@ -103,7 +108,15 @@ function apiFunction(contract: RouteContract): FunctionDeclaration {
     entry: contract.entry,
     description: contract.summary,
     kind: 'api',
-    routes: [{ method: contract.method, path: contract.path, authorized: !('public' in contract.access) }],
+    routes: [
+      {
+        method: contract.method,
+        path: contract.path,
+        authorized: !('public' in contract.access),
+        scopes: 'public' in contract.access ? [] : contract.access.scopes,
+        throttle: throttleOf(contract),
+      },
+    ],
     ...access,
   };
 }

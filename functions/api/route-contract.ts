@@ -1,5 +1,6 @@
 import type * as z from 'zod';
 import type { FunctionAccess } from '../function-access';
+import type { Scope } from './scopes';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -8,8 +9,41 @@ export type HeaderName = 'Idempotency-Key' | 'X-Audit-Reason' | 'Accept-Language
 
 export type Tag = 'Catalogue' | 'Cases' | 'Tasks' | 'Operations' | 'Data protection';
 
-/** Who may call a route: nobody needs a token, a token with one of these roles, or a token with any task role. */
-export type RouteAccess = { readonly public: true } | { readonly roles: readonly string[] } | { readonly taskRoles: true };
+/**
+ * Who may call a route: nobody needs a token, a token with one of these roles, or a token with
+ * any task role. A route that needs a token also names the OAuth scopes it accepts: the token
+ * must carry at least one of them (API Gateway's rule for `authorizationScopes`).
+ */
+export type RouteAccess =
+  | { readonly public: true }
+  | { readonly roles: readonly string[]; readonly scopes: readonly Scope[] }
+  | { readonly taskRoles: true; readonly scopes: readonly Scope[] };
+
+/**
+ * How many requests a second the route accepts from all callers together, and the burst
+ * above that rate (API Gateway's token bucket); beyond them the gateway answers 429.
+ */
+export interface RouteThrottle {
+  readonly rateLimit: number;
+  readonly burstLimit: number;
+}
+
+/**
+ * The throttles of routes that declare none. The unauthenticated routes get the lowest: anyone
+ * can call them, and their functions' concurrency is reserved (and so capped) as well.
+ */
+export const defaultThrottles = {
+  public: { rateLimit: 10, burstLimit: 20 },
+  read: { rateLimit: 100, burstLimit: 200 },
+  write: { rateLimit: 50, burstLimit: 100 },
+} as const satisfies Record<string, RouteThrottle>;
+
+/** The throttle of a route: its own, or the default for a public route, a read (GET) or a write. */
+export function throttleOf(contract: Pick<RouteContract, 'throttle' | 'access' | 'method'>): RouteThrottle {
+  if (contract.throttle) return contract.throttle;
+  if ('public' in contract.access) return defaultThrottles.public;
+  return contract.method === 'GET' ? defaultThrottles.read : defaultThrottles.write;
+}
 
 export type SuccessResponse<S extends z.ZodType = z.ZodType> =
   | { readonly status: 200 | 201 | 202; readonly description: string; readonly schema: S }
@@ -31,6 +65,8 @@ export interface RouteContract extends FunctionAccess {
   /** API Gateway HTTP API path, with `{name}` path parameters. */
   readonly path: string;
   readonly access: RouteAccess;
+  /** @default throttleOf: by whether the route is public, reads or writes */
+  readonly throttle?: RouteThrottle;
   /**
    * The schema of each `{name}` in the path. A value it refuses cannot name anything: the
    * route answers 404 before it reads anything.

@@ -1,17 +1,19 @@
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import { createLocalJWKSet, jwtVerify } from 'jose';
+import { createLocalJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
 import type { JSONWebKeySet, JWTPayload } from 'jose';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import type { RouteDeclaration } from '../../functions/app.declaration';
 import { apiFunctions } from '../../functions/app.declaration';
+import { scopesOfToken } from '../../functions/api/scopes';
 import type { LambdaHost } from './lambda-host';
 import { localAccountId } from './local-network';
 
 export interface HttpApiOptions {
   readonly port: number;
-  readonly lambdas: LambdaHost;
+  /** What runs the routes' functions: the local Lambda host, or a test's stand-in. */
+  readonly lambdas: Pick<LambdaHost, 'invoke'>;
   readonly jwks: JSONWebKeySet;
   readonly issuer: string;
   readonly audience: string;
@@ -24,6 +26,11 @@ export interface HttpApi {
 
 /** API Gateway's own limit on a request's payload. */
 const maxPayloadBytes = 10 * 1024 * 1024;
+
+/** The only signature algorithm accepted: the HTTP API's JWT authorizer verifies RSA signatures. */
+const acceptedAlgorithms = ['RS256'];
+/** How far the issuer's clock may be off from this one, for `exp`, `nbf` and `iat`. */
+const clockSkewSeconds = 60;
 
 interface CompiledRoute {
   readonly route: RouteDeclaration;
@@ -55,6 +62,15 @@ function flattenClaims(payload: JWTPayload): Record<string, string> {
   );
 }
 
+/** The path's parameters, percent-decoded; undefined when an escape is malformed. */
+function decodedParameters(names: readonly string[], values: readonly string[]): Record<string, string> | undefined {
+  try {
+    return Object.fromEntries(names.map((name, i) => [name, decodeURIComponent(values[i] ?? '')]));
+  } catch {
+    return undefined;
+  }
+}
+
 function send(response: ServerResponse, statusCode: number, headers: Record<string, string>, body: string | Buffer): void {
   response.writeHead(statusCode, { 'content-length': Buffer.byteLength(body), ...headers });
   response.end(body);
@@ -63,6 +79,17 @@ function send(response: ServerResponse, statusCode: number, headers: Record<stri
 /** API Gateway's own error answers, which happen before any function runs. */
 function gatewayError(response: ServerResponse, statusCode: number, message: string, extra: Record<string, string> = {}): void {
   send(response, statusCode, { 'content-type': 'application/json', ...extra }, JSON.stringify({ message }));
+}
+
+/** A path whose percent-escapes do not decode names nothing; it is refused before anything runs. */
+function malformedPath(response: ServerResponse): void {
+  const problem = {
+    type: 'https://loket.dev/problems/invalid-request',
+    title: 'Invalid request',
+    status: 400,
+    detail: 'the path holds a malformed percent-escape',
+  };
+  send(response, 400, { 'content-type': 'application/problem+json' }, JSON.stringify(problem));
 }
 
 function readBody(request: IncomingMessage): Promise<Buffer | undefined> {
@@ -86,17 +113,32 @@ function readBody(request: IncomingMessage): Promise<Buffer | undefined> {
 /**
  * The HTTP API on the local host: the same routes as the CDK HttpApi, each request turned
  * into an API Gateway payload 2.0 event for the same handler, and JWTs checked the way the
- * HTTP API JWT authorizer checks them (signature against the JWKS, issuer, audience, expiry).
+ * HTTP API JWT authorizer checks them (an RS256 signature by the JWKS key the token's `kid`
+ * names, issuer, audience, expiry, not-before and issued-at, and the route's scopes).
  */
 export async function startHttpApi(options: HttpApiOptions): Promise<HttpApi> {
   const routes = compileRoutes();
   const keySet = createLocalJWKSet(options.jwks);
 
-  async function authorize(header: string | undefined): Promise<JWTPayload | undefined> {
+  /**
+   * The token's claims if it is one the HTTP API's JWT authorizer accepts: signed with RS256 by
+   * the key its header names (`kid` is required), for this issuer and audience, with an `exp`,
+   * and current: `exp` not passed, `nbf` and `iat` not in the future, each within the clock skew.
+   */
+  async function authenticate(header: string | undefined): Promise<JWTPayload | undefined> {
     if (!header) return undefined;
     const token = header.replace(/^Bearer\s+/i, '').trim();
     try {
-      const { payload } = await jwtVerify(token, keySet, { issuer: options.issuer, audience: options.audience, requiredClaims: ['exp'] });
+      if (typeof decodeProtectedHeader(token).kid !== 'string') return undefined;
+      const { payload } = await jwtVerify(token, keySet, {
+        algorithms: acceptedAlgorithms,
+        issuer: options.issuer,
+        audience: options.audience,
+        requiredClaims: ['exp'],
+        clockTolerance: clockSkewSeconds,
+      });
+      // jose checks that `iat` is not in the future only together with a maximum token age, which the authorizer has not.
+      if (payload.iat !== undefined && payload.iat > Math.floor(Date.now() / 1000) + clockSkewSeconds) return undefined;
       return payload;
     } catch {
       return undefined;
@@ -113,17 +155,24 @@ export async function startHttpApi(options: HttpApiOptions): Promise<HttpApi> {
     const match = candidates.find((candidate) => candidate.route.method === method);
     if (!match) return gatewayError(response, 404, 'Not Found');
 
+    const pathParameters = decodedParameters(match.parameterNames, match.pattern.exec(url.pathname)?.slice(1) ?? []);
+    if (!pathParameters) return malformedPath(response);
+
     let claims: Record<string, string> | undefined;
+    let scopes: string[] = [];
     if (match.route.authorized) {
-      const payload = await authorize(request.headers.authorization);
+      const payload = await authenticate(request.headers.authorization);
       if (!payload) return gatewayError(response, 401, 'Unauthorized', { 'www-authenticate': 'Bearer' });
+      // As the authorizer checks a route's authorizationScopes: one of them must be in the token (an ID token has none).
+      scopes = scopesOfToken(payload);
+      if (match.route.scopes.length > 0 && !match.route.scopes.some((scope) => scopes.includes(scope))) {
+        return gatewayError(response, 403, 'Forbidden', { 'www-authenticate': `Bearer error="insufficient_scope", scope="${match.route.scopes.join(' ')}"` });
+      }
       claims = flattenClaims(payload);
     }
     const body = await readBody(request);
     if (!body) return gatewayError(response, 413, 'Request Entity Too Large');
 
-    const values = match.pattern.exec(url.pathname)?.slice(1) ?? [];
-    const pathParameters = Object.fromEntries(match.parameterNames.map((name, i) => [name, decodeURIComponent(values[i] ?? '')]));
     const headers: Record<string, string> = {};
     for (const [name, value] of Object.entries(request.headers)) {
       if (value !== undefined) headers[name.toLowerCase()] = Array.isArray(value) ? value.join(',') : value;
@@ -146,7 +195,7 @@ export async function startHttpApi(options: HttpApiOptions): Promise<HttpApi> {
       requestContext: {
         accountId: localAccountId,
         apiId: 'local',
-        authorizer: { principalId: '', integrationLatency: 0, jwt: { claims: claims ?? {}, scopes: [] } },
+        authorizer: { principalId: '', integrationLatency: 0, jwt: { claims: claims ?? {}, scopes } },
         domainName: headers.host ?? 'localhost',
         domainPrefix: 'localhost',
         http: {

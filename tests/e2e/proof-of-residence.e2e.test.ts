@@ -97,11 +97,11 @@ describe('the public edge', () => {
     const stranger = await signDevToken(strangerKey, { tenant: '44021', roles: ['portal'] });
     const wrongAudience = await stack.token({ tenant: '44021', roles: ['portal'], audience: 'another-api' });
     const expired = await new SignJWT({ tenant: '44021', roles: ['portal'] })
-      .setProtectedHeader({ alg: 'ES256', kid: 'loket-dev' })
+      .setProtectedHeader({ alg: 'RS256', kid: 'loket-dev' })
       .setSubject('late')
       .setIssuer(devIssuer)
       .setAudience(devAudience)
-      .setExpirationTime(Math.floor(Date.now() / 1000) - 60)
+      .setExpirationTime(Math.floor(Date.now() / 1000) - 600)
       .sign(stack.signingKey.privateKey);
     for (const token of [stranger, wrongAudience, expired]) {
       expect((await stack.call('GET', '/v1/transaction-types', { token })).status).toBe(401);
