@@ -4,7 +4,7 @@ import type { EnterpriseRegister, RegisteredEnterprise } from '../ports/register
  * FIXTURE DATA: clearly fake enterprises standing in for the KBO, which this machine cannot
  * reach. The numbers have valid check digits; names and addresses are invented.
  */
-const fixtureEnterprises: readonly RegisteredEnterprise[] = [
+export const fixtureEnterprises: readonly RegisteredEnterprise[] = [
   {
     kbo: '0999000129',
     name: 'Fixture Brasserie De Proef BV',

@@ -5,7 +5,7 @@ import type { PopulationRegister, RegisteredPerson } from '../ports/registers.po
  * machine cannot reach. The INSZ numbers have valid check digits; names and addresses are
  * invented.
  */
-const fixturePeople: readonly RegisteredPerson[] = [
+export const fixturePeople: readonly RegisteredPerson[] = [
   {
     insz: '85073003328',
     givenName: 'Testa',

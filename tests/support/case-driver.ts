@@ -4,6 +4,10 @@ import type { ApiResponse, TestStack } from './test-stack';
 export interface CasePlan {
   readonly outcomes?: Readonly<Record<string, string>>;
   readonly messages?: Readonly<Record<string, Record<string, unknown>>>;
+  /** The reason every completion gives, as a clerk would type it. @default none */
+  readonly reason?: string;
+  /** Tasks and messages (by name) left alone, so that their waits time out. @default none */
+  readonly unanswered?: readonly string[];
 }
 
 /** Fails with what the API answered, body included, unless it answered `status`. */
@@ -29,6 +33,7 @@ export async function driveToFinal(
   tokens: { portal: string; worker: string },
   plan: CasePlan = {},
   timeoutMs = 30_000,
+  pollMs = 50,
 ): Promise<{ final: any; steps: string[] }> {
   const steps: string[] = [];
   const deadline = Date.now() + timeoutMs;
@@ -39,17 +44,19 @@ export async function driveToFinal(
     if (current.status.final) return { final: current, steps };
     if (Date.now() > deadline) throw new Error(`case ${caseId} is not final after ${timeoutMs} ms: ${JSON.stringify(current?.status)}; steps ${steps.join(', ')}`);
     for (const task of current.openTasks ?? []) {
+      if (plan.unanswered?.includes(task.name)) continue;
       const outcome = plan.outcomes?.[task.name] ?? task.outcomes[0];
-      const response = await stack.call('POST', `/v1/tasks/${task.id}/complete`, { token: tokens.worker, body: { outcome } });
+      const response = await stack.call('POST', `/v1/tasks/${task.id}/complete`, { token: tokens.worker, body: { outcome, ...(plan.reason && { reason: plan.reason }) } });
       expectStatus(response, 200, `completing task ${task.name} (${task.id}) of case ${caseId} with '${outcome}'`);
       steps.push(`${task.name}=${outcome}`);
     }
     for (const wait of current.awaitingMessages ?? []) {
+      if (plan.unanswered?.includes(wait.name)) continue;
       const data = plan.messages?.[wait.name] ?? {};
       const response = await stack.call('POST', `/v1/cases/${caseId}/messages`, { token: tokens.portal, body: { name: wait.name, data } });
       expectStatus(response, 202, `delivering message ${wait.name} to case ${caseId}`);
       steps.push(`message ${wait.name}`);
     }
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await new Promise((resolve) => setTimeout(resolve, pollMs));
   }
 }
