@@ -4,6 +4,10 @@
  * CommonJS here (the same TypeScript, compiled by swc to `require`), since Jest's ESM mode
  * re-links every module for each of the thousands of runs and made a mutation run take hours.
  */
+// The workflow lint's ASL check compiles asl-validator's schemas on every call; across the
+// thousands of runs the same definitions come back, so their answers are kept (designer/asl-structure.ts).
+process.env.LOKET_ASL_CACHE ??= require('node:path').join(require('node:os').tmpdir(), 'loket-asl-structure');
+
 module.exports = {
   testEnvironment: 'node',
   transform: {

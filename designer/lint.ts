@@ -1,6 +1,6 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { isAbsolute, join, relative, sep } from 'node:path';
+import { checkAslStructure } from './asl-structure';
 import { knownPlaceholders } from '../functions/app.declaration';
 import type { TransactionType } from '../functions/domain/transaction-type';
 import { dataValidator, transactionTypeSchema } from '../functions/domain/transaction-type';
@@ -20,8 +20,6 @@ import {
   type State,
 } from './workflow-graph';
 
-const require = createRequire(import.meta.url);
-const validateAsl = require('asl-validator') as (definition: unknown) => { isValid: boolean; errorsText: (separator?: string) => string };
 
 /**
  * The errors every Lambda Task must retry: Lambda's own transient service errors, its
@@ -285,8 +283,8 @@ export function lintWorkflow(definitionText: string, type: TransactionType): str
     knownPlaceholders.map((name) => [name, name.endsWith('FunctionArn') ? `arn:aws:lambda:eu-west-1:000000000000:function:${name}` : name]),
   );
   const definition = JSON.parse(substitutePlaceholders(definitionText, dummyValues)) as Machine;
-  const validation = validateAsl(structuredClone(definition));
-  if (!validation.isValid) problems.push(`invalid ASL: ${validation.errorsText('; ')}; correct it against the Amazon States Language specification`);
+  const validation = checkAslStructure(definition);
+  if (!validation.isValid) problems.push(`invalid ASL: ${validation.errors}; correct it against the Amazon States Language specification`);
   if (definition.QueryLanguage === 'JSONata') problems.push('the workflow uses QueryLanguage "JSONata"; use "JSONPath" (the local engine runs JSONPath only)');
 
   const all = new Map(statesOf(definition));
