@@ -1,10 +1,13 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { execFile, spawn, spawnSync } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { delimiter, dirname, join } from 'node:path';
+import { promisify } from 'node:util';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { freePort, localCredentials, localRegion } from './local-network';
+import { projectRoot } from './paths';
 
 export interface DynamoDbLocalOptions {
   /** 0 picks a free port. */
@@ -38,6 +41,42 @@ export function assertJavaInstalled(): void {
   }
 }
 
+const launcherClass = 'LoopbackDynamoDbLocal';
+const launcherSource = join(projectRoot, 'infra', 'local', `${launcherClass}.java`);
+
+/**
+ * The folder holding the compiled launcher that binds DynamoDB Local to 127.0.0.1 (its own
+ * command line cannot: it listens on every interface). Compiled once per launcher source and
+ * jar into node_modules/.cache, with the Java compiler module that a JDK, and Debian's JRE
+ * package, include; two processes compiling at once each build their own copy and keep one.
+ */
+async function loopbackLauncher(emulator: string): Promise<string> {
+  const jar = join(emulator, 'DynamoDBLocal.jar');
+  const key = createHash('sha256').update(readFileSync(launcherSource)).update(`${statSync(jar).size}`).digest('hex').slice(0, 16);
+  const cache = join(projectRoot, 'node_modules', '.cache', 'loket');
+  const directory = join(cache, `dynamodb-local-loopback-${key}`);
+  if (existsSync(join(directory, `${launcherClass}.class`))) return directory;
+  mkdirSync(cache, { recursive: true });
+  const staging = mkdtempSync(`${directory}-`);
+  try {
+    await promisify(execFile)('java', ['-m', 'jdk.compiler/com.sun.tools.javac.Main', '-d', staging, '-cp', jar, launcherSource]);
+  } catch (error) {
+    rmSync(staging, { recursive: true, force: true });
+    throw new Error(
+      'DynamoDB Local is started through a small launcher that makes it listen on 127.0.0.1 only; compiling it needs the Java compiler ' +
+        'module (jdk.compiler), which a JDK 17 or newer has (and Debian’s openjdk-17-jre-headless). Install one and run the command again.',
+      { cause: error },
+    );
+  }
+  try {
+    renameSync(staging, directory);
+  } catch {
+    // Another process put its copy there first.
+    rmSync(staging, { recursive: true, force: true });
+  }
+  return directory;
+}
+
 async function waitUntilServing(endpoint: string, child: ChildProcess, output: () => string): Promise<void> {
   const client = new DynamoDBClient({ endpoint, region: localRegion, credentials: localCredentials });
   const deadline = Date.now() + 30_000;
@@ -57,11 +96,12 @@ async function waitUntilServing(endpoint: string, child: ChildProcess, output: (
   }
 }
 
-/** Starts DynamoDB Local on the system Java, and stops it with its parent. */
+/** Starts DynamoDB Local on the system Java, listening on 127.0.0.1 only, and stops it with its parent. */
 export async function startDynamoDbLocal(options: DynamoDbLocalOptions): Promise<DynamoDbLocal> {
   assertJavaInstalled();
   const port = options.port === 0 ? await freePort() : options.port;
   const directory = emulatorDirectory();
+  const launcher = await loopbackLauncher(directory);
   const storage = options.dataDirectory ? ['-dbPath', options.dataDirectory] : ['-inMemory'];
   if (options.dataDirectory) mkdirSync(options.dataDirectory, { recursive: true });
   const child = spawn(
@@ -72,8 +112,9 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions): Promise
       '-XX:TieredStopAtLevel=1',
       '-XX:+UseSerialGC',
       `-Djava.library.path=${join(directory, 'DynamoDBLocal_lib')}`,
-      '-jar',
-      join(directory, 'DynamoDBLocal.jar'),
+      '-cp',
+      [join(directory, 'DynamoDBLocal.jar'), launcher].join(delimiter),
+      launcherClass,
       '-port',
       String(port),
       '-sharedDb',

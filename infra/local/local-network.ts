@@ -6,7 +6,7 @@ export const localRegion = 'eu-west-1';
 /** The account id local ARNs use: the documented placeholder, no real account. */
 export const localAccountId = '000000000000';
 
-/** Whether nothing listens on this TCP port (on every interface, as DynamoDB Local binds). */
+/** Whether nothing listens on this TCP port on any interface. */
 function isFree(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const server = createServer();
