@@ -74,12 +74,12 @@ export function stepFunctionsEngine(client: SFNClient, stateMachineArns: () => R
 
     async describe(executionId) {
       try {
-        const { status } = await client.send(new DescribeExecutionCommand({ executionArn: executionId }));
+        const { status, error } = await client.send(new DescribeExecutionCommand({ executionArn: executionId }));
         const state = status === undefined ? undefined : states[status];
         if (!state) throw new Error(`execution ${executionId} has an unknown status '${String(status)}'`);
-        return state;
+        return error ? { state, error } : { state };
       } catch (error) {
-        if ((error as Error).name === 'ExecutionDoesNotExist') return 'missing';
+        if ((error as Error).name === 'ExecutionDoesNotExist') return { state: 'missing' };
         throw error;
       }
     },

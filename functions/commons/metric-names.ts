@@ -8,6 +8,8 @@ export const caseMetricNames = {
   failed: 'CasesFailed',
   needsAttention: 'CasesNeedingAttention',
   overdue: 'CasesOverdue',
+  /** Open cases whose workflow failed with `FailureNotRecorded`, counted by the reconciler at each run. */
+  failuresNotRecorded: 'FailuresNotRecorded',
 } as const;
 
 /** The overdue count is published per tenant as well, so that an alarm can name the municipality. */

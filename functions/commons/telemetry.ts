@@ -28,6 +28,11 @@ export const powertoolsTelemetry: Telemetry = {
     single.addDimensions({ [caseMetricDimension]: typeKey, [tenantMetricDimension]: tenant });
     single.addMetric(caseMetricNames.overdue, MetricUnit.Count, count);
   },
+  failuresNotRecorded(typeKey, count) {
+    const single = metrics.singleMetric();
+    single.addDimension(caseMetricDimension, typeKey);
+    single.addMetric(caseMetricNames.failuresNotRecorded, MetricUnit.Count, count);
+  },
 };
 
 export const systemClock: Clock = { now: () => new Date() };

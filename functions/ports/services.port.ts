@@ -30,6 +30,12 @@ export interface Telemetry {
   caseNeedsAttention(typeKey: string): void;
   /** How many open cases of a tenant's type are past their due date, as the reconciler counted them. */
   overdueCases(tenant: string, typeKey: string, count: number): void;
+  /**
+   * How many open cases of a type have a workflow that failed with `FailureNotRecorded` (its
+   * failure recorder could not write), as the reconciler counted them at one run: infrastructure
+   * failures, apart from cases that end `failed`.
+   */
+  failuresNotRecorded(typeKey: string, count: number): void;
 }
 
 /**

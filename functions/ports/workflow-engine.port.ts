@@ -21,6 +21,20 @@ export class StepNoLongerWaits extends Error {
 /** Where a case's execution stands; `missing` when it was never started. */
 export type ExecutionState = 'running' | 'succeeded' | 'failed' | 'timed-out' | 'aborted' | 'missing';
 
+/** An execution's state and, once it ended with one, its error name (never its cause, which may carry data). */
+export interface ExecutionStatus {
+  readonly state: ExecutionState;
+  /** e.g. `FailureNotRecorded`, `States.Timeout`; absent while it runs, and for one that succeeded. */
+  readonly error?: string;
+}
+
+/**
+ * The error every workflow fails with when a step failed and its failure recorder could not
+ * write either (the `FailureNotRecorded` Fail state the workflow lint requires): an
+ * infrastructure failure, not the case's own `failed` end. The case stays open.
+ */
+export const failureNotRecorded = 'FailureNotRecorded';
+
 /** The engine that runs the transaction types' workflows (Step Functions on both hosts). */
 export interface WorkflowEngine {
   /** The id the engine gives a case's execution; the case records it when it is opened. */
@@ -31,8 +45,8 @@ export interface WorkflowEngine {
   stop(executionId: string, cause: string): Promise<void>;
   /** Runs an execution that failed, timed out or was aborted again; false when it cannot be (it runs, or it succeeded). */
   redrive(executionId: string): Promise<boolean>;
-  /** Where an execution stands. */
-  describe(executionId: string): Promise<ExecutionState>;
+  /** Where an execution stands, and the error it ended with. */
+  describe(executionId: string): Promise<ExecutionStatus>;
   /** Resumes a waiting step with its result; throws StepNoLongerWaits when it waits no more. */
   resume(token: string, output: unknown): Promise<void>;
 }

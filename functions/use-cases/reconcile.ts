@@ -4,6 +4,7 @@ import type { Catalogue } from '../ports/catalogue.port';
 import type { CaseReads, CaseStore, CaseSummary, Outbox } from '../ports/case-store.port';
 import type { Clock, Telemetry } from '../ports/services.port';
 import type { ExecutionState, WorkflowEngine } from '../ports/workflow-engine.port';
+import { failureNotRecorded } from '../ports/workflow-engine.port';
 import type { DeliverEffectDependencies } from './deliver-effect';
 import { deliverEffect } from './deliver-effect';
 import { workflowInputOf } from './workflow-input';
@@ -38,6 +39,8 @@ export interface Reconciliation {
   readonly flagged: string[];
   /** Flags cleared because the workflow runs again. */
   readonly cleared: string[];
+  /** Open cases whose workflow failed with `FailureNotRecorded`, flagged now or before: infrastructure failures. */
+  readonly failuresNotRecorded: string[];
   /** Open cases past their due date, by tenant and type. */
   readonly overdue: Readonly<Record<string, number>>;
 }
@@ -49,9 +52,12 @@ const ended = (state: ExecutionState) => state !== 'running' && state !== 'missi
  * local host's start-up):
  * 1. delivers outbox items the stream left undelivered (older than `staleAfterMs`);
  * 2. starts the execution of an open case that has none and no start waiting in the outbox;
- * 3. flags an open case whose execution ended (`needs-attention`, with a metric), and clears
- *    the flag when the execution runs again;
- * 4. counts open cases past their due date per tenant and type, as a metric.
+ * 3. flags an open case whose execution ended (`needs-attention`, with a metric; the reason
+ *    names the execution's error), and clears the flag when the execution runs again;
+ * 4. counts open cases past their due date per tenant and type, as a metric;
+ * 5. counts open cases whose execution failed with `FailureNotRecorded` per type, as a metric of
+ *    its own: the failure path itself could not write, which is the infrastructure's fault and
+ *    raises its own alarm, apart from cases that end `failed`.
  * A failure on one case is counted and the others go on; the next run tries again.
  */
 export function reconcile(deps: ReconcileDependencies, options: ReconcileOptions = {}) {
@@ -62,8 +68,9 @@ export function reconcile(deps: ReconcileDependencies, options: ReconcileOptions
   return async (): Promise<Reconciliation> => {
     const now = deps.clock.now();
     const actor = systemActor('reconciler');
-    const report = { examined: 0, started: [] as string[], redelivered: 0, undelivered: 0, flagged: [] as string[], cleared: [] as string[] };
+    const report = { examined: 0, started: [] as string[], redelivered: 0, undelivered: 0, flagged: [] as string[], cleared: [] as string[], failuresNotRecorded: [] as string[] };
     const overdue: Record<string, number> = {};
+    const notRecorded: Record<string, number> = {};
 
     async function reconcileCase(summary: CaseSummary): Promise<void> {
       const type = deps.catalogue.find(summary.type.key);
@@ -77,7 +84,11 @@ export function reconcile(deps: ReconcileDependencies, options: ReconcileOptions
           report.undelivered += 1;
         }
       }
-      const state = await deps.workflows.describe(deps.workflows.executionIdFor(type.key, summary.id));
+      const { state, error } = await deps.workflows.describe(deps.workflows.executionIdFor(type.key, summary.id));
+      if (state === 'failed' && error === failureNotRecorded) {
+        report.failuresNotRecorded.push(summary.id);
+        notRecorded[type.key] = (notRecorded[type.key] ?? 0) + 1;
+      }
       if (state === 'missing' && !pending.some((item) => item.effect.kind === 'start-workflow')) {
         const subject = await deps.cases.get(summary.id);
         if (subject) {
@@ -86,7 +97,7 @@ export function reconcile(deps: ReconcileDependencies, options: ReconcileOptions
         }
       } else if (ended(state)) {
         const flagged = await deps.cases.change(summary.id, (current) => {
-          const change = flagAttention(current, type, `execution ${state}`, actor, now);
+          const change = flagAttention(current, type, error ? `execution ${state} (${error})` : `execution ${state}`, actor, now);
           return { change, result: () => change !== undefined };
         });
         if (flagged) {
@@ -124,6 +135,7 @@ export function reconcile(deps: ReconcileDependencies, options: ReconcileOptions
       const [tenant, typeKey] = key.split('/') as [string, string];
       deps.telemetry.overdueCases(tenant, typeKey, count);
     }
+    for (const [typeKey, count] of Object.entries(notRecorded)) deps.telemetry.failuresNotRecorded(typeKey, count);
     return { ...report, overdue };
   };
 }

@@ -37,7 +37,7 @@ export function redriveCase(deps: RedriveCaseDependencies) {
     const found = await readOwnCase(deps.cases, command.caller, command.caseId);
     const type = deps.catalogue.ofCase(found);
     if (isClosed(found, type)) throw conflict(`case ${found.number} is closed with status '${found.status}'`);
-    const state = await deps.workflows.describe(found.executionArn);
+    const { state } = await deps.workflows.describe(found.executionArn);
     if (state === 'running' || state === 'succeeded' || state === 'missing') {
       throw conflict(`the workflow of case ${found.number} is ${state === 'missing' ? 'not started yet' : state}; only a failed, timed-out or aborted one can be redriven`);
     }

@@ -48,8 +48,9 @@ const period = Duration.minutes(5);
 
 /**
  * The operator's view: one dashboard (cases per type, executions, API, functions) and the
- * alarms (failed executions, Lambda errors and throttles, API 5xx). The alarms have no
- * actions yet; a notification topic subscribes to them once on-call is decided.
+ * alarms (failed executions, failures not recorded, Lambda errors and throttles, API 5xx,
+ * the reconciler's flagged and overdue cases, dead letters). The alarms have no actions yet;
+ * a notification topic subscribes to them once on-call is decided.
  */
 export class MonitoringConstruct extends Construct {
   readonly dashboard: Dashboard;
@@ -78,7 +79,8 @@ export class MonitoringConstruct extends Construct {
         `${pascalCase(key)}ExecutionsFailed`,
         stateMachine.metricFailed({ period, statistic: 'Sum' }),
         1,
-        `An execution of transaction type ${key} failed: find it in the Step Functions console and redrive it.`,
+        `An execution of transaction type ${key} failed. Most are cases that ended 'failed' (error CaseFailed), recorded on the case and in its audit trail; ` +
+          'the FailuresNotRecorded alarm singles out the executions whose failure could not be recorded.',
       );
     }
     for (const fn of props.functions) {
@@ -101,6 +103,16 @@ export class MonitoringConstruct extends Construct {
       needingAttention,
       1,
       'An open case’s workflow ended (failed, timed out or was stopped outside Loket): list them with GET /v1/operations/cases?attention=true and redrive each.',
+    );
+    // A gauge the reconciler publishes per type at each run while such cases exist: apart from the business `failed` ends above.
+    const notRecorded = insightsQuery('MAX', caseMetricNames.failuresNotRecorded, [caseMetricDimension], 'Open cases whose workflow failure was not recorded (most of one type)');
+    alarmOn(
+      'FailuresNotRecorded',
+      notRecorded,
+      1,
+      'A workflow failed and its failure recorder could not write either (error FailureNotRecorded): infrastructure, not the case. The case stays open and is flagged. ' +
+        'Check the record-status function (errors, throttles) and the table (throttling, KMS); once they are healthy, list the cases with GET /v1/operations/cases?attention=true ' +
+        "(reason 'execution failed (FailureNotRecorded)') and redrive each with POST /v1/cases/{id}/redrive. The alarm clears at the first reconciler run that finds none.",
     );
     // A gauge the reconciler publishes per tenant and type at each run: the largest says whether any case is late.
     const overdue = insightsQuery('MAX', caseMetricNames.overdue, [tenantMetricDimension, caseMetricDimension], 'Most overdue open cases of one tenant and type');
@@ -161,19 +173,20 @@ export class MonitoringConstruct extends Construct {
       }),
     );
     this.dashboard.addWidgets(
+      new GraphWidget({ title: 'Failures not recorded (FailureNotRecorded)', left: [notRecorded], width: 6 }),
       new GraphWidget({
         title: 'Outbox dead letters',
         left: (props.deadLetterQueues ?? []).map((queue) =>
           queue.metricApproximateNumberOfMessagesVisible({ period, statistic: 'Maximum', label: `${queue.node.id} messages` }),
         ),
-        width: 8,
+        width: 6,
       }),
       new GraphWidget({
         title: 'Cases needing attention per type',
         left: typeKeys.map((key) => caseMetric(caseMetricNames.needsAttention, key)),
-        width: 8,
+        width: 6,
       }),
-      new GraphWidget({ title: 'Overdue open cases', left: [overdue], width: 8 }),
+      new GraphWidget({ title: 'Overdue open cases', left: [overdue], width: 6 }),
     );
     this.dashboard.addWidgets(
       new GraphWidget({

@@ -366,9 +366,20 @@ describe('the outbox and the reconciler', () => {
     ]);
   });
 
-  test('the dashboard shows the dead letters, the cases needing attention and the overdue cases', () => {
+  test('a workflow whose failure recorder could not write raises its own alarm, apart from the failed-executions alarms, saying what to do', () => {
+    const alarm = monitoringAlarm('FailuresNotRecorded');
+    expect(alarm).toBeDefined();
+    expect(alarm!.Properties).toMatchObject({ Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold', TreatMissingData: 'notBreaching' });
+    expect(alarm!.Properties.Metrics).toEqual([
+      expect.objectContaining({ Expression: 'SELECT MAX(FailuresNotRecorded) FROM SCHEMA("Loket", service, transactionType)', Period: 300, ReturnData: true }),
+    ]);
+    expect(alarm!.Properties.AlarmDescription).toEqual(expect.stringContaining('FailureNotRecorded'));
+    expect(alarm!.Properties.AlarmDescription).toEqual(expect.stringContaining('POST /v1/cases/{id}/redrive'));
+  });
+
+  test('the dashboard shows the failures not recorded, the dead letters, the cases needing attention and the overdue cases', () => {
     const [dashboard] = Object.values(stateless.findResources('AWS::CloudWatch::Dashboard'));
     const body = JSON.stringify(dashboard!.Properties.DashboardBody);
-    for (const title of ['Outbox dead letters', 'Cases needing attention per type', 'Overdue open cases']) expect(body).toContain(title);
+    for (const title of ['Failures not recorded (FailureNotRecorded)', 'Outbox dead letters', 'Cases needing attention per type', 'Overdue open cases']) expect(body).toContain(title);
   });
 });

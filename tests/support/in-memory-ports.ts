@@ -321,6 +321,8 @@ export interface InMemoryWorkflowEngine extends WorkflowEngine {
   failResume(token: string, error: Error): void;
   /** Where each execution stands; an execution started here is running until a test says otherwise. */
   readonly executions: Map<string, ExecutionState>;
+  /** The error name an ended execution reports; a redrive clears it. */
+  readonly errors: Map<string, string>;
   readonly redrives: string[];
 }
 
@@ -336,6 +338,7 @@ export function inMemoryWorkflowEngine(): InMemoryWorkflowEngine {
       failures.set(token, error);
     },
     executions: new Map(),
+    errors: new Map(),
     redrives: [],
     executionIdFor,
     async start(typeKey, caseId, input) {
@@ -346,13 +349,16 @@ export function inMemoryWorkflowEngine(): InMemoryWorkflowEngine {
       return id;
     },
     async describe(executionId) {
-      return engine.executions.get(executionId) ?? 'missing';
+      const state = engine.executions.get(executionId) ?? 'missing';
+      const error = state === 'running' ? undefined : engine.errors.get(executionId);
+      return error ? { state, error } : { state };
     },
     async redrive(executionId) {
       const state = engine.executions.get(executionId);
       if (state !== 'failed' && state !== 'timed-out' && state !== 'aborted') return false;
       engine.redrives.push(executionId);
       engine.executions.set(executionId, 'running');
+      engine.errors.delete(executionId);
       return true;
     },
     async stop(executionId, cause) {
@@ -391,6 +397,7 @@ export interface TelemetryRecorder extends Telemetry {
   readonly warnings: Array<{ message: string; fields: Readonly<Record<string, string | number | boolean>> }>;
   readonly needingAttention: string[];
   readonly overdue: Array<{ tenant: string; typeKey: string; count: number }>;
+  readonly notRecorded: Array<{ typeKey: string; count: number }>;
 }
 
 export function telemetryRecorder(): TelemetryRecorder {
@@ -400,6 +407,7 @@ export function telemetryRecorder(): TelemetryRecorder {
     warnings: [],
     needingAttention: [],
     overdue: [],
+    notRecorded: [],
     caseSubmitted(typeKey) {
       recorder.submitted.push(typeKey);
     },
@@ -414,6 +422,9 @@ export function telemetryRecorder(): TelemetryRecorder {
     },
     overdueCases(tenant, typeKey, count) {
       recorder.overdue.push({ tenant, typeKey, count });
+    },
+    failuresNotRecorded(typeKey, count) {
+      recorder.notRecorded.push({ typeKey, count });
     },
   };
   return recorder;

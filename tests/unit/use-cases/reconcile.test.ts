@@ -29,6 +29,11 @@ function openCase(n: number, overrides: Partial<Case> = {}, typeKey = 'proof-of-
 }
 
 const running = (subject: Case) => engine.executions.set(executionIdFor(subject.type.key, subject.id), 'running');
+const ended = (subject: Case, state: 'failed' | 'timed-out' | 'aborted', error?: string) => {
+  const id = executionIdFor(subject.type.key, subject.id);
+  engine.executions.set(id, state);
+  if (error) engine.errors.set(id, error);
+};
 
 describe('reconciling open cases with their workflows', () => {
   test('starts the execution an open case lacks, with its input, and leaves running ones alone (over several pages)', async () => {
@@ -98,6 +103,75 @@ describe('reconciling open cases with their workflows', () => {
     expect(engine.starts).toEqual([]);
   });
 
+  test('names the error an execution failed with in the reason; a business error is not counted as an infrastructure failure', async () => {
+    const subject = openCase(1);
+    ended(subject, 'failed', 'States.Runtime');
+    const report = await run();
+    expect(report.flagged).toEqual([subject.id]);
+    expect(store.cases.get(subject.id)!.attention?.reason).toBe('execution failed (States.Runtime)');
+    expect(report.failuresNotRecorded).toEqual([]);
+    expect(telemetry.notRecorded).toEqual([]);
+  });
+
+  describe('a workflow whose failure recorder could not write (FailureNotRecorded)', () => {
+    test('is flagged for an operator with that reason, and counted apart as an infrastructure failure of its type', async () => {
+      const subject = openCase(1);
+      ended(subject, 'failed', 'FailureNotRecorded');
+      const report = await run();
+      expect(report.flagged).toEqual([subject.id]);
+      expect(report.failuresNotRecorded).toEqual([subject.id]);
+      expect(store.cases.get(subject.id)!.attention).toEqual({ reason: 'execution failed (FailureNotRecorded)', since: '2026-11-10T09:00:00.000Z' });
+      expect(store.eventsOf(subject.id).at(-1)).toMatchObject({ action: 'case.needs-attention', details: { reason: 'execution failed (FailureNotRecorded)' } });
+      expect(telemetry.needingAttention).toEqual(['proof-of-residence']);
+      expect(telemetry.notRecorded).toEqual([{ typeKey: 'proof-of-residence', count: 1 }]);
+    });
+
+    test('is counted at every run while it lasts (the alarm stays raised), though flagged only once', async () => {
+      const subject = openCase(1);
+      ended(subject, 'failed', 'FailureNotRecorded');
+      await run();
+      const second = await run();
+      expect(second.flagged).toEqual([]);
+      expect(second.failuresNotRecorded).toEqual([subject.id]);
+      expect(store.eventsOf(subject.id)).toHaveLength(2);
+      expect(telemetry.needingAttention).toEqual(['proof-of-residence']);
+      expect(telemetry.notRecorded).toEqual([
+        { typeKey: 'proof-of-residence', count: 1 },
+        { typeKey: 'proof-of-residence', count: 1 },
+      ]);
+    });
+
+    test('is counted per type, one count per type and run; other ended executions are not counted', async () => {
+      ended(openCase(1), 'failed', 'FailureNotRecorded');
+      ended(openCase(2), 'failed', 'FailureNotRecorded');
+      ended(openCase(3, {}, 'event-permit'), 'failed', 'FailureNotRecorded');
+      ended(openCase(4), 'timed-out', 'States.Timeout');
+      ended(openCase(5), 'aborted');
+      running(openCase(6));
+      const report = await run();
+      expect(report.failuresNotRecorded.sort()).toEqual([testUlid(1), testUlid(2), testUlid(3)].sort());
+      expect(report.flagged).toHaveLength(5);
+      expect(telemetry.notRecorded).toEqual(
+        expect.arrayContaining([
+          { typeKey: 'proof-of-residence', count: 2 },
+          { typeKey: 'event-permit', count: 1 },
+        ]),
+      );
+      expect(telemetry.notRecorded).toHaveLength(2);
+    });
+
+    test('once redriven and running, is no longer counted and its flag is cleared', async () => {
+      const subject = openCase(1);
+      ended(subject, 'failed', 'FailureNotRecorded');
+      await run();
+      await engine.redrive(executionIdFor(subject.type.key, subject.id));
+      const after = await run();
+      expect(after.failuresNotRecorded).toEqual([]);
+      expect(after.cleared).toEqual([subject.id]);
+      expect(telemetry.notRecorded).toEqual([{ typeKey: 'proof-of-residence', count: 1 }]);
+    });
+  });
+
   test('clears the flag once the execution runs again', async () => {
     const subject = openCase(1, { attention: { reason: 'execution failed', since: '2026-11-09T12:00:00.000Z' } });
     running(subject);
@@ -130,7 +204,7 @@ describe('reconciling open cases with their workflows', () => {
     const fine = openCase(2);
     engine.describe = async (id) => {
       if (id.endsWith(broken.id)) throw Object.assign(new Error('boom'), { name: 'InternalFailure' });
-      return 'missing';
+      return { state: 'missing' };
     };
     const report = await run();
     expect(report.started).toEqual([fine.id]);
