@@ -1,12 +1,12 @@
 import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
-import { HttpApi, HttpMethod, HttpNoneAuthorizer, type HttpStage, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
+import { CfnStage, HttpApi, HttpMethod, HttpNoneAuthorizer, type HttpStage, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
-import { FilterCriteria, FilterRule, StartingPosition } from 'aws-cdk-lib/aws-lambda';
+import { type CfnFunction, FilterCriteria, FilterRule, StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { IEventBus } from 'aws-cdk-lib/aws-events';
@@ -41,15 +41,24 @@ export interface StatelessStackProps extends StackProps {
    */
   readonly functions?: readonly FunctionDeclaration[];
   /**
-   * Steady-state requests per second the API stage accepts.
+   * Steady-state requests per second the API stage accepts on a route without its own
+   * throttle; every declared route has one (from its contract).
    * @default 50
    */
   readonly throttleRateLimit?: number;
   /**
-   * Burst of requests the API stage accepts.
+   * Burst of requests the API stage accepts on a route without its own throttle.
    * @default 100
    */
   readonly throttleBurstLimit?: number;
+  /**
+   * Concurrent executions reserved for each function of a public route, which is also the most
+   * it may run. Reserved concurrency comes out of the account's regional pool (1,000 by default;
+   * a new account may start far lower), of which Lambda always keeps 100 unreserved: two public
+   * functions at 5 take 10.
+   * @default 5
+   */
+  readonly publicRouteConcurrency?: number;
 }
 
 /** `submit-case` → `SubmitCase`: construct ids follow the declared names. */
@@ -184,24 +193,39 @@ export class StatelessStack extends Stack {
       authorizerName: 'loket-jwt',
       jwtAudience: [props.jwtAudience],
     });
+    // Each route: the scopes its contract accepts (the token must carry one; an ID token carries none) and its own throttle.
+    // RouteSettings is plain JSON to CloudFormation (route key → settings): CDK passes it through as written.
+    const routeSettings: Record<string, { ThrottlingRateLimit: number; ThrottlingBurstLimit: number }> = {};
     for (const declaration of declarations) {
       if (!declaration.routes?.length) continue;
-      const integration = new HttpLambdaIntegration(`${constructIdOf(declaration.name)}Integration`, functions[declaration.name]!);
+      const fn = functions[declaration.name]!;
+      const integration = new HttpLambdaIntegration(`${constructIdOf(declaration.name)}Integration`, fn);
       for (const route of declaration.routes) {
         const [httpRoute] = this.api.addRoutes({
           path: route.path,
           methods: [HttpMethod[route.method]],
           integration,
           authorizer: route.authorized ? jwtAuthorizer : new HttpNoneAuthorizer(),
+          ...(route.authorized ? { authorizationScopes: [...route.scopes] } : {}),
         });
+        routeSettings[`${route.method} ${route.path}`] = {
+          ThrottlingRateLimit: route.throttle.rateLimit,
+          ThrottlingBurstLimit: route.throttle.burstLimit,
+        };
+        // A stage's route settings must name routes that exist.
+        if (httpRoute) this.stage.node.addDependency(httpRoute);
         if (!route.authorized && httpRoute) {
+          // Anyone may call a public route: its throttle is the lowest, and its function's concurrency is reserved,
+          // which caps what it can cost and keeps it from taking the concurrency the authenticated functions need.
+          (fn.node.defaultChild as CfnFunction).reservedConcurrentExecutions = props.publicRouteConcurrency ?? 5;
           Validations.of(httpRoute).acknowledge({
             id: 'AwsSolutions-APIG4',
-            reason: `${route.method} ${route.path} is declared public (authorized: false): a liveness probe that returns no data.`,
+            reason: `${route.method} ${route.path} is declared public: it returns no tenant or personal data (the liveness probe, the OpenAPI document), is throttled to ${route.throttle.rateLimit}/s and its function's concurrency is reserved.`,
           });
         }
       }
     }
+    (this.stage.node.defaultChild as CfnStage).routeSettings = routeSettings;
 
     new MonitoringConstruct(this, 'Monitoring', {
       functions: Object.values(functions),

@@ -266,6 +266,45 @@ describe('HTTP API', () => {
     },
   );
 
+  test.each(declaredRoutes.map((route) => [`${route.method} ${route.path}`, route] as const))(
+    '%s requires one of the scopes its contract names, or none when public',
+    (routeKey, route) => {
+      const [resource] = Object.values(stateless.findResources('AWS::ApiGatewayV2::Route', { Properties: { RouteKey: routeKey } }));
+      if (route.authorized) {
+        expect(route.scopes.length).toBeGreaterThan(0);
+        expect(resource?.Properties.AuthorizationScopes).toEqual(route.scopes);
+      } else {
+        expect(resource?.Properties.AuthorizationScopes).toBeUndefined();
+      }
+    },
+  );
+
+  test('each route has the throttle its contract declares, and the public routes the lowest', () => {
+    const [stage] = Object.values(stateless.findResources('AWS::ApiGatewayV2::Stage'));
+    const settings = stage?.Properties.RouteSettings as Record<string, { ThrottlingRateLimit: number; ThrottlingBurstLimit: number }>;
+    expect(Object.keys(settings).sort()).toEqual(declaredRoutes.map((route) => `${route.method} ${route.path}`).sort());
+    for (const route of declaredRoutes) {
+      expect(settings[`${route.method} ${route.path}`]).toEqual({ ThrottlingRateLimit: route.throttle.rateLimit, ThrottlingBurstLimit: route.throttle.burstLimit });
+    }
+    const publicRates = declaredRoutes.filter((route) => !route.authorized).map((route) => route.throttle.rateLimit);
+    const authenticatedRates = declaredRoutes.filter((route) => route.authorized && !['data-subject-export', 'data-subject-processing-log'].includes(route.name));
+    expect(publicRates.length).toBeGreaterThan(0);
+    expect(Math.max(...publicRates)).toBeLessThan(Math.min(...authenticatedRates.map((route) => route.throttle.rateLimit)));
+    // The stage's route settings name routes, which must exist before it.
+    const routeIds = Object.keys(stateless.findResources('AWS::ApiGatewayV2::Route'));
+    const [stageId] = Object.keys(stateless.findResources('AWS::ApiGatewayV2::Stage'));
+    expect(template.Resources[stageId!].DependsOn).toEqual(expect.arrayContaining(routeIds));
+  });
+
+  test('only the functions of public routes have reserved concurrency, which caps them', () => {
+    const publicNames = new Set(declaredRoutes.filter((route) => !route.authorized).map((route) => route.name));
+    for (const fn of functions) {
+      const reserved = template.Resources[functionLogicalId(template, fn.name)].Properties.ReservedConcurrentExecutions;
+      if (publicNames.has(fn.name)) expect(reserved).toBe(5);
+      else expect(reserved).toBeUndefined();
+    }
+  });
+
   test('the health route is public', () => {
     stateless.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: 'GET /v1/health', AuthorizationType: 'NONE' });
   });
