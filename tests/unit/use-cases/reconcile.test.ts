@@ -103,7 +103,7 @@ describe('reconciling open cases with their workflows', () => {
     expect(engine.starts).toEqual([]);
   });
 
-  test('names the error an execution failed with in the reason; a business error is not counted as an infrastructure failure', async () => {
+  test('names the error an execution failed with in the reason; another error than FailureNotRecorded is not counted with those', async () => {
     const subject = openCase(1);
     ended(subject, 'failed', 'States.Runtime');
     const report = await run();
