@@ -121,7 +121,7 @@ function apiFunction(contract: RouteContract): FunctionDeclaration {
   };
 }
 
-/** What keeps the case store and the workflows together: the outbox dispatcher and the reconciler. */
+/** What keeps the case store and the workflows together (the outbox dispatcher and the reconciler), and the retention job. */
 const operations: readonly FunctionDeclaration[] = [
   {
     name: 'dispatch-outbox',
@@ -145,6 +145,17 @@ const operations: readonly FunctionDeclaration[] = [
     sendsTaskResults: true,
     stopsExecutions: true,
     timeoutSeconds: 300,
+    memorySize: 512,
+  },
+  {
+    name: 'apply-retention',
+    entry: 'functions/operations/apply-retention.handler.ts',
+    description: "Applies closed cases' retention once it is due: destroys them, leaving a tombstone in their audit trail, or marks them for transfer to the archive",
+    kind: 'scheduled',
+    everyMinutes: 24 * 60,
+    table: 'readWrite',
+    documents: 'destroy',
+    timeoutSeconds: 900,
     memorySize: 512,
   },
 ];

@@ -12,8 +12,11 @@ export interface FunctionAccess {
   readonly sendsTaskResults?: boolean;
   /** Stops executions of the transaction types' state machines. */
   readonly stopsExecutions?: boolean;
-  /** Access to the issued documents' files (the documents bucket); absent means none. */
-  readonly documents?: 'read' | 'readWrite';
+  /**
+   * Access to the issued documents' files (the documents bucket); absent means none. `destroy`
+   * lists a case's files and deletes them, without reading them (the retention job).
+   */
+  readonly documents?: 'read' | 'readWrite' | 'destroy';
   /** @default 256 */
   readonly memorySize?: number;
   /** @default 10 */

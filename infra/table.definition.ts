@@ -4,7 +4,7 @@
  * Key formats and attribute names live in functions/adapters/table-keys.ts.
  */
 import type { IndexKeys } from '../functions/adapters/table-keys';
-import { byAttention, byDueDay, byOwner, byStatus, bySubmission, caseSummaryAttributes, tableKeys } from '../functions/adapters/table-keys';
+import { byArchiveMonth, byAttention, byDueDay, byOwner, byStatus, bySubmission, caseSummaryAttributes, tableKeys } from '../functions/adapters/table-keys';
 
 export interface KeySchema {
   readonly partitionKey: string;
@@ -65,6 +65,11 @@ export const tableDefinition: TableDefinition = {
       ...index(byAttention.index),
       purpose: "a tenant's open cases that need an operator, longest waiting first (sparse)",
       projectedAttributes: caseSummaryAttributes,
+    },
+    {
+      ...index(byArchiveMonth.index),
+      purpose: 'closed cases by the month their retention ends, for the retention job (sparse; no personal data)',
+      projectedAttributes: ['id', 'tenant', 'type', 'retention'],
     },
   ],
 };

@@ -1,12 +1,12 @@
 import { sha256Hex } from '../domain/digest';
-import { GetObjectCommand, NoSuchKey, PutObjectCommand } from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, GetObjectCommand, ListObjectsV2Command, NoSuchKey, PutObjectCommand } from '@aws-sdk/client-s3';
 import { documentKeyPrefix, environmentNames, requireEnv } from '../commons/config';
 import { s3 } from '../commons/s3.client';
 import type { DocumentFile } from '../domain/case';
+import type { CaseFiles } from '../ports/retention.port';
 import type { DocumentFiling } from '../ports/services.port';
 
 const bucket = requireEnv(environmentNames.documentsBucket);
-
 
 /** Which document a file holds: one per reference, within its case and tenant. */
 export interface DocumentAddress {
@@ -15,13 +15,19 @@ export interface DocumentAddress {
   readonly reference: string;
 }
 
+function segment(value: string): string {
+  if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(value)) throw new Error(`'${value}' cannot be part of a document key`);
+  return value;
+}
+
+/** Where the files of one case are kept: every document key of the case starts with it. */
+function casePrefix(address: Omit<DocumentAddress, 'reference'>): string {
+  return `${documentKeyPrefix}${segment(address.tenant)}/${segment(address.caseId)}/`;
+}
+
 /** The one place that knows how document keys are formed. */
 export function documentKey(address: DocumentAddress): string {
-  const segment = (value: string) => {
-    if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(value)) throw new Error(`'${value}' cannot be part of a document key`);
-    return value;
-  };
-  return `${documentKeyPrefix}${segment(address.tenant)}/${segment(address.caseId)}/${segment(address.reference)}.pdf`;
+  return `${casePrefix(address)}${segment(address.reference)}.pdf`;
 }
 
 /**
@@ -54,3 +60,26 @@ export const documentStore = {
 
 /** Reads kept documents without loading the renderer, for the functions that only hand files out. */
 export const storedDocuments: Pick<DocumentFiling, 'read'> = { read: (file) => documentStore.get(file.key) };
+
+/**
+ * A case's files, for its destruction: listed under the case's key prefix, so that a file a
+ * retried step left and the case does not record goes too. On AWS the bucket keeps versions:
+ * a delete leaves a delete marker, and the version it hides expires with the bucket's
+ * noncurrent-version lifecycle rule.
+ */
+export const caseFiles: CaseFiles = {
+  async keysOf(subject) {
+    const found: string[] = [];
+    let token: string | undefined;
+    do {
+      const page = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: casePrefix({ tenant: subject.tenant, caseId: subject.id }), ContinuationToken: token }));
+      for (const object of page.Contents ?? []) if (object.Key) found.push(object.Key);
+      token = page.IsTruncated ? page.NextContinuationToken : undefined;
+    } while (token);
+    return found;
+  },
+
+  async remove(fileKeys) {
+    for (const key of fileKeys) await s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: key }));
+  },
+};

@@ -37,6 +37,8 @@ export const keys = {
   accessPartition: (tenant: string, person: string) => `ACCESS#${tenant}#${person}`,
   /** A submission's Idempotency-Key, scoped to its tenant. */
   idempotency: (tenant: string, key: string) => ({ PK: `IDEMPOTENCY#${tenant}#${key}`, SK: 'IDEMPOTENCY' }),
+  /** How far the retention job has handled the archive schedule (GSI7): the month its reads start at. */
+  retentionProgress: { PK: 'RETENTION', SK: 'PROGRESS' },
 } as const;
 
 /** GSI1: a tenant's cases by status, and its tasks by role and status, each ordered by due date. */
@@ -82,6 +84,22 @@ export const byAttention = {
   cases: (tenant: string, since: string, id: string) => ({ GSI6PK: `TENANT#${tenant}#ATTENTION`, GSI6SK: `${since}#${id}` }),
 } as const;
 
+/**
+ * GSI7: closed cases by the month their retention ends (the archive schedule), for the
+ * retention job. Sparse: a case is in it from its closing until it is destroyed or found due
+ * for transfer to the archive. One partition per month across tenants: a month's cases are
+ * written as they close, years before they are due, so no partition runs hot; within a month
+ * by tenant, then due date, so that one tenant's due cases are one key range. Ids and dates
+ * only: nothing personal in a key.
+ */
+export const byArchiveMonth = {
+  index: gsi(7),
+  partition: (month: string) => `ARCHIVE#${month}`,
+  cases: (tenant: string, dueOn: string, id: string) => ({ GSI7PK: `ARCHIVE#${dueOn.slice(0, 7)}`, GSI7SK: `${tenant}#${dueOn}#${id}` }),
+  /** The sort keys of a tenant's cases of one month partition that are due on or before `day`. */
+  dueRange: (tenant: string, day: string) => ({ from: `${tenant}#`, to: `${tenant}#${day}#~` }),
+} as const;
+
 /** GSI4 and GSI5: a tenant's cases by type, and all its cases, each in order of submission. */
 export const bySubmission = {
   typeIndex: gsi(4),
@@ -100,7 +118,7 @@ export const bySubmission = {
 export const keyAttributes = [
   tableKeys.partitionKey,
   tableKeys.sortKey,
-  ...[byStatus.index, byOwner.index, byDueDay.index, bySubmission.typeIndex, bySubmission.allIndex, byAttention.index].flatMap((index) => [index.partitionKey, index.sortKey]),
+  ...[byStatus.index, byOwner.index, byDueDay.index, bySubmission.typeIndex, bySubmission.allIndex, byAttention.index, byArchiveMonth.index].flatMap((index) => [index.partitionKey, index.sortKey]),
   'entity',
 ];
 

@@ -108,7 +108,7 @@ const errorDescriptions: Record<number, string> = {
   400: `The request is invalid; \`errors\` names the fields. A body that nests arrays and objects deeper than ${requestLimits.bodyDepth} levels, or holds a number other than 0 whose magnitude is outside ${requestLimits.smallestNumber}…${requestLimits.largestNumber}, is refused before anything reads it`,
   401: 'No valid bearer token (answered by API Gateway)',
   403: 'The token lacks a role or tenant the action needs',
-  404: 'No such resource in the caller’s tenant',
+  404: 'No such resource in the caller’s tenant; a case destroyed when its retention ended answers the same (its tombstone stays in its audit trail)',
   409: 'The resource’s state does not allow the action (closed case, task already completed or claimed, no step waiting)',
   413: `The body is larger than ${requestLimits.bodyBytes} bytes`,
   415: 'The body is not sent as application/json',

@@ -10,6 +10,8 @@ export const caseMetricNames = {
   overdue: 'CasesOverdue',
   /** Open cases whose workflow failed with `FailureNotRecorded`, counted by the reconciler at each run. */
   failuresNotRecorded: 'FailuresNotRecorded',
+  /** Cases the retention job destroyed. */
+  destroyed: 'CasesDestroyed',
 } as const;
 
 /** The overdue count is published per tenant as well, so that an alarm can name the municipality. */

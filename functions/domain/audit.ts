@@ -22,7 +22,7 @@ export interface AuditEvent extends AuditDraft {
 export const genesisHash = '0'.repeat(64);
 
 /** JSON with object keys sorted, so that the hash does not depend on property order. */
-function canonicalJson(value: unknown): string {
+export function canonicalJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
   if (value !== null && typeof value === 'object') {
     const entries = Object.entries(value as Record<string, unknown>)

@@ -4,6 +4,8 @@ import type { Applicant } from './applicant';
 import type { AuditDraft } from './audit';
 import { addWorkingDays, shiftBySuspension } from './calendar';
 import { conflict, validationError } from './errors';
+import type { CaseRetention } from './retention';
+import { retentionOnClosing } from './retention';
 import type { LocalizedText, TransactionType } from './transaction-type';
 import { findStatus } from './transaction-type';
 
@@ -73,6 +75,8 @@ export interface Case {
   readonly dueAt: string;
   /** When the case reached a final status; absent while it is open. */
   readonly closedAt?: string;
+  /** What happens to the case when its retention ends, and from when: set as it closes, from its type's version. */
+  readonly retention?: CaseRetention;
   readonly decision?: Decision;
   readonly confidentiality: string;
   readonly executionArn: string;
@@ -181,7 +185,7 @@ export interface Transition {
   readonly details?: Readonly<Record<string, unknown>>;
 }
 
-/** Moves a case to a status its type declares; a closed case moves no more. */
+/** Moves a case to a status its type declares; a closed case moves no more, and gets its retention as it closes. */
 export function transition(subject: Case, type: TransactionType, change: Transition): { case: Case; audit: AuditDraft } {
   const target = findStatus(type, change.status);
   if (!target) throw conflict(`status '${change.status}' is not declared by type '${type.key}'`);
@@ -194,7 +198,7 @@ export function transition(subject: Case, type: TransactionType, change: Transit
       status: target.code,
       statusHistory: [...subject.statusHistory, { status: target.code, at, by: actorName(change.actor) }],
       updatedAt: at,
-      ...(target.final ? { closedAt: at } : {}),
+      ...(target.final ? { closedAt: at, retention: retentionOnClosing(type, change.now) } : {}),
       decision,
       documents: change.document ? [...subject.documents, change.document] : subject.documents,
     },

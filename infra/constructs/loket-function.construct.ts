@@ -196,17 +196,27 @@ export class LoketFunction extends NodejsFunction {
 
   /**
    * Lets the function read (GetObject) or also write (PutObject) document files under
-   * `documents/` in the bucket. The bucket encrypts with its key
+   * `documents/` in the bucket, or, for `destroy`, list them (ListBucket under that prefix) and
+   * delete them (DeleteObject) without reading them. The bucket encrypts with its key
    * by default, so the function names no key; it only gets the key actions S3 performs on its
-   * behalf (Decrypt to read, GenerateDataKey to write), and only through S3.
+   * behalf (Decrypt to read, GenerateDataKey to write), and only through S3. Listing and
+   * deleting need no key.
    */
-  grantDocuments(bucket: IBucket, access: 'read' | 'readWrite', options: GrantDocumentsOptions = {}): this {
+  grantDocuments(bucket: IBucket, access: 'read' | 'readWrite' | 'destroy', options: GrantDocumentsOptions = {}): this {
     const objects = bucket.arnForObjects(`${documentKeyPrefix}*`);
-    this.addToRolePolicy(
-      new PolicyStatement({ actions: access === 'read' ? ['s3:GetObject'] : ['s3:GetObject', 's3:PutObject'], resources: [objects] }),
-    );
+    const objectActions = { read: ['s3:GetObject'], readWrite: ['s3:GetObject', 's3:PutObject'], destroy: ['s3:DeleteObject'] }[access];
+    this.addToRolePolicy(new PolicyStatement({ actions: objectActions, resources: [objects] }));
+    if (access === 'destroy') {
+      this.addToRolePolicy(
+        new PolicyStatement({
+          actions: ['s3:ListBucket'],
+          resources: [bucket.bucketArn],
+          conditions: { StringLike: { 's3:prefix': [`${documentKeyPrefix}*`] } },
+        }),
+      );
+    }
     const key = options.key ?? bucket.encryptionKey;
-    if (key) {
+    if (key && access !== 'destroy') {
       this.addToRolePolicy(
         new PolicyStatement({
           actions: access === 'read' ? ['kms:Decrypt'] : ['kms:Decrypt', 'kms:GenerateDataKey'],

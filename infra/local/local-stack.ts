@@ -83,7 +83,8 @@ export interface LocalStackOptions {
    */
   readonly s3ErrorRate?: number;
   /**
-   * How often the reconciler runs; it also runs once before the API serves.
+   * How often the reconciler runs; it also runs once before the API serves. Every other
+   * scheduled function runs on its own declared `everyMinutes`.
    * @default its declared `everyMinutes`
    */
   readonly reconcileIntervalMs?: number;
@@ -283,28 +284,30 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       streams.destroy();
     });
 
-    // The reconciler runs once before the API serves (executions live in the engine's memory: after
-    // a crash it starts the open cases' workflows again), then on its schedule.
-    const reconcile = async () => {
-      for (const scheduled of scheduledFunctions) await lambdas.invoke(scheduled.name, {}, { trigger: 'schedule' });
-    };
-    const [reconciler] = scheduledFunctions;
-    if (!reconciler) throw new Error('no scheduled function is declared');
+    // Every scheduled function runs on its own timer, as its rule runs it on AWS. The reconciler also
+    // runs once before the API serves (executions live in the engine's memory: after a crash it
+    // starts the open cases' workflows again).
+    const reconciler = scheduledFunctions.find((scheduled) => scheduled.name === 'reconcile');
+    if (!reconciler) throw new Error('no reconciler is declared');
     const first = (await lambdas.invoke(reconciler.name, {}, { trigger: 'schedule' })) as { started?: string[] };
     if (first.started && first.started.length > 0) (options.log ?? console.log)(`Started the workflows of ${first.started.length} open case(s)`);
-    const intervalMs = options.reconcileIntervalMs ?? (scheduledFunctions[0]?.everyMinutes ?? 5) * 60_000;
-    let reconciling = false;
-    const timer = setInterval(() => {
-      if (reconciling) return;
-      reconciling = true;
-      reconcile()
-        .catch((error: Error) => options.log?.(`reconciler: ${error.name}: ${error.message}`))
-        .finally(() => {
-          reconciling = false;
-        });
-    }, intervalMs);
-    timer.unref();
-    stops.push(async () => clearInterval(timer));
+    for (const scheduled of scheduledFunctions) {
+      const intervalMs =
+        scheduled === reconciler && options.reconcileIntervalMs !== undefined ? options.reconcileIntervalMs : (scheduled.everyMinutes ?? 5) * 60_000;
+      let busy = false;
+      const timer = setInterval(() => {
+        if (busy) return;
+        busy = true;
+        lambdas
+          .invoke(scheduled.name, {}, { trigger: 'schedule' })
+          .catch((error: Error) => options.log?.(`${scheduled.name}: ${error.name}: ${error.message}`))
+          .finally(() => {
+            busy = false;
+          });
+      }, intervalMs);
+      timer.unref();
+      stops.push(async () => clearInterval(timer));
+    }
 
     const api = await startHttpApi({
       port: options.ports.api,

@@ -118,11 +118,16 @@ describe('least privilege', () => {
         return;
       }
       expect(variables.DOCUMENTS_BUCKET).toBeDefined();
-      expect(s3).toEqual(declaration.documents === 'read' ? ['s3:GetObject'] : ['s3:GetObject', 's3:PutObject']);
-      const objectStatements = statements.filter((statement) => [statement.Action].flat().some((action) => action.startsWith('s3:')));
+      const expected = { read: ['s3:GetObject'], readWrite: ['s3:GetObject', 's3:PutObject'], destroy: ['s3:DeleteObject', 's3:ListBucket'] }[declaration.documents];
+      expect(s3).toEqual(expected);
+      const objectStatements = statements.filter((statement) => [statement.Action].flat().some((action) => action.startsWith('s3:') && action !== 's3:ListBucket'));
       expect(JSON.stringify(objectStatements.map((statement) => statement.Resource))).toMatch(/\/documents\/\*"\]/);
+      // Listing is on the bucket, but only under the documents/ prefix.
+      for (const listing of statements.filter((statement) => [statement.Action].flat().includes('s3:ListBucket'))) {
+        expect(listing).toMatchObject({ Resource: expect.anything(), Condition: { StringLike: { 's3:prefix': ['documents/*'] } } });
+      }
       const viaS3 = statements.filter((statement) => JSON.stringify(statement).includes('kms:ViaService'));
-      expect(actionsOf(viaS3)).toEqual(declaration.documents === 'read' ? ['kms:Decrypt'] : ['kms:Decrypt', 'kms:GenerateDataKey']);
+      expect(actionsOf(viaS3)).toEqual({ read: ['kms:Decrypt'], readWrite: ['kms:Decrypt', 'kms:GenerateDataKey'], destroy: [] }[declaration.documents]);
     },
   );
 
@@ -370,6 +375,17 @@ describe('the outbox and the reconciler', () => {
       ScheduleExpression: 'rate(5 minutes)',
       Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [functionLogicalId(template, 'reconcile'), 'Arn'] } })],
     });
+  });
+
+  test('the retention job runs daily, and may delete documents but not read or write them', () => {
+    stateless.hasResourceProperties('AWS::Events::Rule', {
+      ScheduleExpression: 'rate(1 day)',
+      Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [functionLogicalId(template, 'apply-retention'), 'Arn'] } })],
+    });
+    const actions = actionsOf(functionStatements(template, 'apply-retention'));
+    expect(actions).toEqual(expect.arrayContaining(['s3:DeleteObject', 's3:ListBucket', 'dynamodb:DeleteItem']));
+    expect(actions).not.toContain('s3:GetObject');
+    expect(actions).not.toContain('s3:PutObject');
   });
 
   test('the dispatcher may read the table stream', () => {

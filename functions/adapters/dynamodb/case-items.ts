@@ -5,7 +5,7 @@ import type { OutboxItem } from '../../domain/effect';
 import type { MessageWait } from '../../domain/message-wait';
 import type { Task } from '../../domain/task';
 import type { CaseChange, TaskWrite } from '../../ports/case-store.port';
-import { byAttention, byDueDay, byOwner, byStatus, bySubmission, keys } from '../table-keys';
+import { byArchiveMonth, byAttention, byDueDay, byOwner, byStatus, bySubmission, keys } from '../table-keys';
 
 /** How the case aggregate's items look in the table: the one mapping of each domain object to its item. */
 export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
@@ -30,6 +30,8 @@ export function caseItem(subject: Case, head: AuditHead, applicantPseudonym: str
     ...(subject.closedAt === undefined ? byDueDay.cases(subject.dueAt, subject.id) : {}),
     // Only open cases that need an operator are in the attention index.
     ...(subject.closedAt === undefined && subject.attention ? byAttention.cases(subject.tenant, subject.attention.since, subject.id) : {}),
+    // A closed case is in the archive schedule until it is destroyed or found due for transfer to the archive.
+    ...(subject.retention && !subject.retention.transferDueSince ? byArchiveMonth.cases(subject.tenant, subject.retention.dueOn, subject.id) : {}),
     entity: 'case',
     ...subject,
     auditHead: head,

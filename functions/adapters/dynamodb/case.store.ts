@@ -92,7 +92,14 @@ export function dynamoCaseStore(client: DynamoDBDocumentClient, tableName: strin
               {
                 Put: {
                   TableName: tableName,
-                  Item: { ...keys.caseNumber(subject.number), entity: 'case-number', caseId: subject.id, tenant: subject.tenant },
+                  // The Idempotency-Key is kept with the number, so that destroying the case finds its record.
+                  Item: {
+                    ...keys.caseNumber(subject.number),
+                    entity: 'case-number',
+                    caseId: subject.id,
+                    tenant: subject.tenant,
+                    ...(idempotency ? { idempotencyKey: idempotency.key } : {}),
+                  },
                   ConditionExpression: 'attribute_not_exists(PK)',
                 },
               },
