@@ -4,6 +4,7 @@ import * as api from './api.schemas';
 import { requestLimits } from './request-limits';
 import type { HeaderName, RouteContract, Tag } from './route-contract';
 import { routes } from './routes';
+import { scopes } from './scopes';
 import { catalogue } from '../catalogue/catalogue';
 
 type JsonObject = Record<string, unknown>;
@@ -107,7 +108,7 @@ const tags: readonly { name: Tag; description: string }[] = [
 const errorDescriptions: Record<number, string> = {
   400: `The request is invalid; \`errors\` names the fields. A body that nests arrays and objects deeper than ${requestLimits.bodyDepth} levels, or holds a number other than 0 whose magnitude is outside ${requestLimits.smallestNumber}…${requestLimits.largestNumber}, is refused before anything reads it`,
   401: 'No valid bearer token (answered by API Gateway)',
-  403: 'The token lacks a role or tenant the action needs',
+  403: 'The token carries none of the scopes the operation accepts (answered by API Gateway), or its roles do not allow the action',
   404: 'No such resource in the caller’s tenant; a case destroyed when its retention ended answers the same (its tombstone stays in its audit trail)',
   409: 'The resource’s state does not allow the action (closed case, task already completed or claimed, no step waiting)',
   413: `The body is larger than ${requestLimits.bodyBytes} bytes`,
@@ -142,6 +143,37 @@ function errorResponse(status: number): JsonObject {
   const mediaType = status === 401 ? 'application/json' : 'application/problem+json';
   return { description: errorDescriptions[status], content: { [mediaType]: { schema: componentRef(schema) } } };
 }
+
+/**
+ * The identity provider of the reference deployment (cdk.json `loket:jwtIssuer`, a Keycloak
+ * realm). Each deployment configures its own issuer, whose discovery document names its
+ * endpoints; the OAuth flow of the document shows the reference deployment's.
+ */
+const referenceIssuer = 'https://auth.example.org/realms/loket';
+
+/** The one security scheme: OAuth 2.0 access tokens from the deployment's identity provider, with Loket's scopes. */
+const oauth2Scheme = {
+  type: 'oauth2',
+  description: [
+    'OAuth 2.0 access tokens, sent as `Authorization: Bearer <token>`: JWTs (RFC 9068) verified following RFC8725 (JSON Web Token Best Current Practices):',
+    "signed with RS256 by the key the header's `kid` names in the issuer's JWKS; `iss` and `aud` those of the deployment;",
+    '`exp` required; `nbf` and `iat` not in the future (60 s of clock skew).',
+    'Claims: `sub`; `tenant`, the NIS code of the government the caller acts for (never taken from the request);',
+    '`roles`, a JSON array of role names (`portal`, `clerk`, `designer`, `operator`, `dpo` and the task roles transaction types declare, such as `police`);',
+    '`scope`, space-separated.',
+    'Each operation lists the scopes it accepts: a token without one of them (such as an OpenID Connect ID token, which has none) is refused with 403 before anything runs;',
+    'the roles then decide what the user may do. The identity provider is configured per deployment:',
+    "its endpoints are in `<issuer>/.well-known/openid-configuration`, and those below are the reference deployment's.",
+  ].join(' '),
+  flows: {
+    authorizationCode: {
+      authorizationUrl: `${referenceIssuer}/protocol/openid-connect/auth`,
+      tokenUrl: `${referenceIssuer}/protocol/openid-connect/token`,
+      refreshUrl: `${referenceIssuer}/protocol/openid-connect/token`,
+      scopes: Object.fromEntries(Object.entries(scopes).sort(([a], [b]) => (a < b ? -1 : 1))),
+    },
+  },
+};
 
 function queryParameters(query: z.ZodObject): JsonObject[] {
   const schema = inputJsonSchema(query) as { properties?: Record<string, JsonObject>; required?: string[] };
@@ -208,7 +240,7 @@ function operation(route: RouteContract): JsonObject {
       },
       ...Object.fromEntries(errorStatuses(route).map((status) => [status, errorResponse(status)])),
     },
-    ...('public' in route.access ? {} : { security: [{ bearerAuth: [] }] }),
+    ...('public' in route.access ? {} : { security: [{ oauth2: [...route.access.scopes] }] }),
   };
 }
 
@@ -244,14 +276,7 @@ export function buildOpenApiDocument(): JsonObject {
     tags,
     paths: Object.fromEntries(sortedEntries(paths)),
     components: {
-      securitySchemes: {
-        bearerAuth: {
-          type: 'http',
-          scheme: 'bearer',
-          bearerFormat: 'JWT',
-          description: 'A JWT with the claims sub, tenant and roles',
-        },
-      },
+      securitySchemes: { oauth2: oauth2Scheme },
       schemas: Object.fromEntries(sortedEntries(schemas)),
     },
   };

@@ -9,6 +9,7 @@ import { handler } from '../../../functions/api/get-openapi.handler';
 import { extendRequest, messageRequest, reasonRequest } from '../../../functions/api/lifecycle.schemas';
 import { buildOpenApiDocument, inputJsonSchema, openApiDocument } from '../../../functions/api/openapi.document';
 import { catalogue } from '../../../functions/catalogue/catalogue';
+import { scopes } from '../../../functions/api/scopes';
 
 type JsonObject = Record<string, unknown>;
 interface Operation {
@@ -53,17 +54,30 @@ describe('the OpenAPI document', () => {
     }
   });
 
-  it('puts bearerAuth and 401 on every authorized route and neither on public ones', () => {
+  it('puts the OAuth scopes of its contract and 401 on every authorized route and neither on public ones', () => {
     for (const { route } of routes) {
       const operation = operationOf(route.method, route.path);
       if (route.authorized) {
-        expect(operation.security).toEqual([{ bearerAuth: [] }]);
+        expect(operation.security).toEqual([{ oauth2: route.scopes }]);
         expect(operation.responses['401']?.content?.['application/json']?.schema.$ref).toBe('#/components/schemas/GatewayError');
       } else {
-        expect(operation.security).toBeUndefined();
+        expect(operation.security ?? []).toEqual([]);
         expect(operation.responses['401']).toBeUndefined();
       }
     }
+  });
+
+  it('declares one OAuth 2.0 scheme that lists every scope with what it allows, and the token rules', () => {
+    const { securitySchemes } = (openApiDocument as { components: { securitySchemes: Record<string, any> } }).components;
+    expect(Object.keys(securitySchemes)).toEqual(['oauth2']);
+    const { authorizationCode } = securitySchemes.oauth2.flows;
+    expect(Object.keys(authorizationCode.scopes).sort()).toEqual(Object.keys(scopes).sort());
+    for (const description of Object.values(authorizationCode.scopes)) expect(description).toEqual(expect.any(String));
+    expect(authorizationCode).toMatchObject({ authorizationUrl: expect.stringMatching(/^https:/), tokenUrl: expect.stringMatching(/^https:/), refreshUrl: expect.stringMatching(/^https:/) });
+    expect(securitySchemes.oauth2.description).toMatch(/RFC8725/);
+    expect(securitySchemes.oauth2.description).toMatch(/RS256/);
+    const used = new Set(routes.flatMap(({ route }) => route.scopes));
+    expect([...used].sort()).toEqual(Object.keys(scopes).sort());
   });
 
   it('answers errors as problem documents, and 404 on every route with an id', () => {
