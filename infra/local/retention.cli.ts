@@ -49,7 +49,11 @@ const { handler } = await import('../../functions/operations/apply-retention.han
 try {
   console.log(JSON.stringify(await handler(event, context), null, 2));
 } catch (error) {
-  const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-  console.error(`${message}\nIs \`npm start\` running? The job reads its DynamoDB Local and document store.`);
+  if (error instanceof Error && error.name === 'ZodError') {
+    console.error(`The job refused the event ${JSON.stringify(event)}: ${error.message}`);
+  } else {
+    const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+    console.error(`${message}\nIs \`npm start\` running? The job reads its DynamoDB Local and document store.`);
+  }
   process.exit(1);
 }
