@@ -1,7 +1,7 @@
 import { ulid } from 'ulid';
 import { systemActor } from '../domain/actor';
 import { addDays } from '../domain/calendar';
-import { notFound } from '../domain/errors';
+import { DomainError, notFound, TransientError } from '../domain/errors';
 import { isActive, openTask, taskResultOf } from '../domain/task';
 import type { Catalogue } from '../ports/catalogue.port';
 import type { CaseStore } from '../ports/case-store.port';
@@ -28,9 +28,11 @@ export interface CreateTaskDependencies {
  *    resumes the step at once with the stored answer;
  * 3. when the step is retried and its task is still active, hands that task the new token;
  * 4. otherwise opens a new task, written with its audit event in one transaction.
+ * A task that changes between the read and the write (a clerk completes it while the step is
+ * retried) is read again and decided anew; one that keeps changing is a transient failure.
  */
 export function createTask(deps: CreateTaskDependencies) {
-  return async (command: CreateTaskCommand): Promise<{ taskId: string }> => {
+  const createOnce = async (command: CreateTaskCommand): Promise<{ taskId: string }> => {
     const subject = await deps.cases.get(command.caseId);
     if (!subject) throw notFound(`case ${command.caseId}`);
     const type = deps.catalogue.ofCase(subject);
@@ -71,5 +73,16 @@ export function createTask(deps: CreateTaskDependencies) {
         result: () => ({ taskId: opened.task.id }),
       };
     });
+  };
+
+  return async (command: CreateTaskCommand): Promise<{ taskId: string }> => {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await createOnce(command);
+      } catch (error) {
+        if (!(error instanceof DomainError && error.kind === 'conflict')) throw error;
+        if (attempt >= 3) throw new TransientError(`task '${command.name}' of case ${command.caseId} kept changing while its step was retried`, { cause: error });
+      }
+    }
   };
 }

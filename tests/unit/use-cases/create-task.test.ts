@@ -64,6 +64,32 @@ describe('creating a task', () => {
     expect(engine.resumes).toEqual([]);
   });
 
+  test('a task completed while a retried step hands it a new token: the step decides again and resumes with the completion', async () => {
+    // The step's first attempt opened the task and timed out; its retry reads the task still open,
+    // and the clerk's completion commits between that read and the retry's write.
+    const active = existing('open');
+    const completion = { outcome: 'approve', by: 'clerk@gent', at: '2026-11-09T10:00:01.000Z' };
+    store.beforeCommit = () => {
+      store.beforeCommit = undefined;
+      store.tasks.set(active.id, { ...active, status: 'completed', completion });
+    };
+    await expect(create()).resolves.toEqual({ taskId: active.id });
+    expect(engine.resumes).toEqual([{ token: 'new-token', output: expect.objectContaining({ outcome: 'approve', completedBy: 'clerk@gent' }) }]);
+    expect(store.tasks.get(active.id)).toMatchObject({ status: 'completed', token: 'old-token', completion });
+    expect(store.tasks.size).toBe(1);
+  });
+
+  test('a task that keeps changing under a retried step is a transient failure, which the workflow retries', async () => {
+    const active = existing('open');
+    let round = 0;
+    store.beforeCommit = () => {
+      round += 1;
+      store.tasks.set(active.id, { ...active, token: `someone-else-${round}` });
+    };
+    await expect(create()).rejects.toMatchObject({ name: 'TransientError' });
+    expect(engine.resumes).toEqual([]);
+  });
+
   test('a cancelled task of the same name does not count: a new one opens', async () => {
     const cancelled = existing('cancelled');
     const { taskId } = await create();
