@@ -139,16 +139,20 @@ export function claimTask(task: Task, actor: Actor & { kind: 'user' }, now: Date
   };
 }
 
-/** What the waiting workflow step receives when its task is completed. */
+/**
+ * What the waiting workflow step receives when its task is completed: the outcome, who decided
+ * and which task. The reason and the data a clerk typed stay with the task in the table (free
+ * text may name the applicant, and an execution's history is no place for that): a step that
+ * needs them reads them there, by `taskId`.
+ */
 export interface TaskResult {
   readonly outcome: string;
-  readonly reason: string | null;
   readonly completedBy: string;
-  readonly data: Readonly<Record<string, unknown>>;
+  readonly taskId: string;
 }
 
-export function taskResultOf(completion: TaskCompletion): TaskResult {
-  return { outcome: completion.outcome, reason: completion.reason ?? null, completedBy: completion.by, data: completion.data ?? {} };
+export function taskResultOf(task: Task & { readonly completion: TaskCompletion }): TaskResult {
+  return { outcome: task.completion.outcome, completedBy: task.completion.by, taskId: task.id };
 }
 
 /** Cancels an active task, e.g. when its case closes without it. */

@@ -7,7 +7,15 @@ import { stepHandler } from '../commons/step';
 import { powertoolsTelemetry, systemClock } from '../commons/telemetry';
 import { issueDocument } from '../use-cases/issue-document';
 
-const input = z.object({ caseId: z.string(), status: z.string().optional(), decidedBy: z.string(), reason: z.string().nullish() });
+/**
+ * `decision` is what decided, as the workflow holds it: a completed task's result (who, and the
+ * task, whose reason is read from the table) or a result the workflow states itself (who, and why).
+ */
+const input = z.object({
+  caseId: z.string(),
+  status: z.string().optional(),
+  decision: z.object({ completedBy: z.string(), taskId: z.string().nullish(), reason: z.string().nullish() }),
+});
 
 const issue = issueDocument({
   cases: caseStore,
@@ -19,4 +27,6 @@ const issue = issueDocument({
   telemetry: powertoolsTelemetry,
 });
 
-export const handler = stepHandler(input, async (command) => ({ status: await issue(command) }));
+export const handler = stepHandler(input, async ({ caseId, status, decision }) => ({
+  status: await issue({ caseId, status, decidedBy: decision.completedBy, taskId: decision.taskId, reason: decision.reason }),
+}));

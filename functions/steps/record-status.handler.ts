@@ -11,8 +11,8 @@ const input = z.object({
   status: z.string(),
   executionArn: z.string().optional(),
   decision: z
-    .object({ outcome: z.string(), reason: z.string().nullish(), decidedBy: z.string() })
-    .transform(({ reason, ...rest }) => (reason ? { ...rest, reason } : rest))
+    .object({ outcome: z.string(), reason: z.string().nullish(), decidedBy: z.string(), taskId: z.string().nullish() })
+    .transform(({ reason, taskId, ...rest }) => ({ ...rest, ...(reason ? { reason } : {}), ...(taskId ? { taskId } : {}) }))
     .optional(),
   cancelOpenTasks: z.boolean().optional(),
   error: z.object({ Error: z.string(), Cause: z.unknown().optional() }).optional(),

@@ -2,6 +2,7 @@ import { systemActor } from '../domain/actor';
 import type { DeliveredMessage } from '../domain/case';
 import { suspend } from '../domain/case';
 import type { MessageWait } from '../domain/message-wait';
+import { messageResultOf } from '../domain/message-wait';
 import type { Catalogue } from '../ports/catalogue.port';
 import type { CaseStore } from '../ports/case-store.port';
 import type { Clock } from '../ports/services.port';
@@ -48,7 +49,7 @@ export function awaitMessage(deps: AwaitMessageDependencies) {
       };
     });
     if (received) {
-      await deps.workflows.resume(taskToken, received);
+      await deps.workflows.resume(taskToken, messageResultOf(received));
       return { awaiting: name, alreadyReceived: true };
     }
     return { awaiting: name };

@@ -41,7 +41,7 @@ export function createTask(deps: CreateTaskDependencies) {
     const tasks = await deps.cases.tasksOfCase(subject.id);
     const done = tasks.find((task) => task.name === command.name && task.status === 'completed' && task.completion);
     if (done?.completion) {
-      await deps.workflows.resume(command.taskToken, taskResultOf(done.completion));
+      await deps.workflows.resume(command.taskToken, taskResultOf({ ...done, completion: done.completion }));
       return { taskId: done.id };
     }
     const existing = tasks.find((task) => task.name === command.name && isActive(task));

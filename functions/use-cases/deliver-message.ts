@@ -2,6 +2,7 @@ import type { Caller } from '../domain/actor';
 import type { DeliveredMessage } from '../domain/case';
 import { isClosed, resume } from '../domain/case';
 import { conflict, fieldErrors, validationError } from '../domain/errors';
+import { messageResultOf } from '../domain/message-wait';
 import { permissions, requireRole } from '../domain/permissions';
 import { schemaValidator } from '../domain/transaction-type';
 import type { Catalogue } from '../ports/catalogue.port';
@@ -61,7 +62,7 @@ export function deliverMessage(deps: DeliverMessageDependencies) {
             details: { name, ...(resumed !== current ? { dueAt: resumed.dueAt, previousDueAt: current.dueAt } : {}) },
           },
           deliverMessage: wait,
-          effects: [{ kind: 'resume-step', caseId: current.id, token: wait.token, output: { ...delivered }, answers: { message: name } }],
+          effects: [{ kind: 'resume-step', caseId: current.id, token: wait.token, output: { ...messageResultOf(delivered) }, answers: { message: name } }],
         },
         result: (changed) => changed,
       };

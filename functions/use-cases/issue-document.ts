@@ -6,17 +6,21 @@ import type { Catalogue } from '../ports/catalogue.port';
 import type { CaseStore } from '../ports/case-store.port';
 import type { PopulationRegister } from '../ports/registers.port';
 import type { Clock, DocumentFiling, Telemetry, TenantDirectory } from '../ports/services.port';
+import { decisionOf } from './decision';
 
 export interface IssueDocumentCommand {
   readonly caseId: string;
   /** The final status the document closes the case with. @default 'issued' */
   readonly status?: string;
   readonly decidedBy: string;
+  /** A reason the workflow states itself (e.g. the register decided). */
   readonly reason?: string | null;
+  /** The task whose completion decided: its reason, read from the table, becomes the decision's. */
+  readonly taskId?: string | null;
 }
 
 export interface IssueDocumentDependencies {
-  readonly cases: Pick<CaseStore, 'get' | 'change'>;
+  readonly cases: Pick<CaseStore, 'get' | 'change' | 'getTask'>;
   readonly tenants: TenantDirectory;
   readonly population: Pick<PopulationRegister, 'findPerson'>;
   readonly documents: Pick<DocumentFiling, 'file'>;
@@ -32,8 +36,8 @@ export interface IssueDocumentDependencies {
  * 3. writes the document's text in Dutch and English, in the tenant's name;
  * 4. renders it as a PDF and stores it, before the transaction: a failed transaction leaves a
  *    harmless file that the retried step overwrites, since the key follows from the case;
- * 5. closes the case in its final status with the decision and the document (with its file's
- *    key, size and SHA-256), in one transaction.
+ * 5. closes the case in its final status with the decision (a clerk's reason read from the
+ *    deciding task) and the document (with its file's key, size and SHA-256), in one transaction.
  * Returns the case's status afterwards.
  */
 export function issueDocument(deps: IssueDocumentDependencies) {
@@ -48,9 +52,10 @@ export function issueDocument(deps: IssueDocumentDependencies) {
     if (!tenant) throw new Error(`tenant ${subject.tenant} of case ${subject.id} is not onboarded`);
     const person = 'insz' in subject.applicant ? await deps.population.findPerson(subject.applicant.insz) : undefined;
     const now = deps.clock.now();
+    const status = command.status ?? 'issued';
+    const decision = await decisionOf(deps.cases, subject.id, { outcome: status, decidedBy: command.decidedBy, reason: command.reason ?? undefined, taskId: command.taskId ?? undefined });
     const text = build({ subject, tenant, person, now });
     const document: CaseDocument = { ...text, file: await deps.documents.file(text, subject, tenant) };
-    const status = command.status ?? 'issued';
     const closed = await deps.cases.change(subject.id, (current) => {
       if (isClosed(current, type)) return { result: (saved) => ({ status: saved.status, closed: false }) };
       return {
@@ -58,7 +63,7 @@ export function issueDocument(deps: IssueDocumentDependencies) {
           status,
           actor: systemActor('issue-certificate'),
           now,
-          decision: { outcome: status, decidedBy: command.decidedBy, ...(command.reason ? { reason: command.reason } : {}) },
+          decision,
           document,
         }),
         result: (saved) => ({ status: saved.status, closed: true }),

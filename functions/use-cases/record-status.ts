@@ -1,22 +1,23 @@
 import type { Actor } from '../domain/actor';
-import type { Decision as CaseDecision } from '../domain/case';
 import { isClosed, transition } from '../domain/case';
 import { cancelTask, isActive } from '../domain/task';
 import type { Catalogue } from '../ports/catalogue.port';
 import type { CaseStore } from '../ports/case-store.port';
 import type { Clock, Telemetry } from '../ports/services.port';
+import type { ReportedDecision } from './decision';
+import { decisionOf } from './decision';
 
 export interface RecordStatusCommand {
   readonly caseId: string;
   readonly status: string;
   readonly actor: Actor;
-  readonly decision?: Omit<CaseDecision, 'decidedAt'>;
+  readonly decision?: ReportedDecision;
   readonly cancelOpenTasks?: boolean;
   readonly details?: Record<string, unknown>;
 }
 
 export interface RecordStatusDependencies {
-  readonly cases: Pick<CaseStore, 'get' | 'change' | 'tasksOfCase'>;
+  readonly cases: Pick<CaseStore, 'get' | 'change' | 'tasksOfCase' | 'getTask'>;
   readonly catalogue: Catalogue;
   readonly clock: Clock;
   readonly telemetry: Telemetry;
@@ -26,7 +27,8 @@ export interface RecordStatusDependencies {
  * Records a status transition decided by a workflow step:
  * 1. a case that reached the status before is left alone (a retried or re-run step), and so is
  *    a case closed meanwhile (withdrawn);
- * 2. otherwise the case moves to the status, with its audit event,
+ * 2. otherwise the case moves to the status, with its audit event (and the decision, whose
+ *    reason a clerk gave is read from the deciding task),
  * 3. cancelling its active tasks in the same transaction when asked (a timeout or a failure);
  * 4. a case that closed is counted.
  * Returns the case's status afterwards.
@@ -36,6 +38,7 @@ export function recordStatus(deps: RecordStatusDependencies) {
     const subject = await deps.cases.get(command.caseId);
     const type = subject ? deps.catalogue.ofCase(subject) : undefined;
     const now = deps.clock.now();
+    const decision = command.decision && (await decisionOf(deps.cases, command.caseId, command.decision));
     const moved = await deps.cases.change(command.caseId, async (current) => {
       const currentType = type ?? deps.catalogue.ofCase(current);
       if (current.statusHistory.some((change) => change.status === command.status) || isClosed(current, currentType)) {
@@ -46,7 +49,7 @@ export function recordStatus(deps: RecordStatusDependencies) {
         status: command.status,
         actor: command.actor,
         now,
-        decision: command.decision,
+        decision,
         details: command.details,
       });
       return {

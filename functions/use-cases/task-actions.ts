@@ -101,7 +101,7 @@ export function completeTask(deps: CompleteTaskDependencies) {
         });
         if (!done) return { result: () => task };
         checkCompletionData(deps.catalogue.ofCase(current), task, command.data);
-        const effect = { kind: 'resume-step', caseId: task.caseId, token: task.token, output: { ...taskResultOf(done.task.completion!) }, answers: { task: task.id } } as const;
+        const effect = { kind: 'resume-step', caseId: task.caseId, token: task.token, output: { ...taskResultOf({ ...done.task, completion: done.task.completion! }) }, answers: { task: task.id } } as const;
         return {
           change: { case: current, audit: done.audit, tasks: [{ task: done.task, expect: task }], effects: [effect] },
           result: () => done.task,

@@ -31,7 +31,8 @@ import { eventually, startTestStack } from '../support/test-stack';
  * Issue 10: personal data stays in the table (and the documents). The whole catalogue runs on
  * the local stack, every task outcome, message, withdrawal, expiry, failure and redrive, every
  * read and search and the data protection officer's routes, with the functions' Tracer sending
- * to a fake X-Ray daemon as on Lambda. Then everything that leaves the table is scanned for
+ * to a fake X-Ray daemon as on Lambda; the free text people type (reasons, notes, message data)
+ * names a person too. Then everything that leaves the table is scanned for
  * the fixture registers' people and businesses: what the process printed (the stack's log,
  * Powertools logs and EMF metrics, any console call), every execution the Step Functions
  * endpoint holds (input, output, history with its data), every published event, every outbox
@@ -42,13 +43,20 @@ const gent = '44021';
 const aalst = '41002';
 const tenants = [gent, aalst] as const;
 
+const [someone] = fixturePeople;
+const [someBusiness] = fixtureEnterprises;
+/**
+ * Free text as people type it, naming a person: a clerk's reason and note, a portal's payment
+ * reference, an operator's reason. It belongs with the case in the table, and nowhere else.
+ */
+const aboutSomeone = `${someone!.givenName} ${someone!.familyName} (${someone!.address.street}) came to the desk`;
 /** Messages the catalogue's workflows wait for, with data a portal would send. */
 const messages = {
-  'payment-received': { amount: 35, reference: '+++090/9337/55493+++' },
-  'documents-supplied': { documentReference: 'site-plan.pdf', pages: 2 },
+  'payment-received': { amount: 35, reference: `Paid by ${someone!.givenName} ${someone!.familyName}` },
+  'documents-supplied': { documentReference: `site plan of ${someBusiness!.name}.pdf`, pages: 2 },
 };
-/** What a clerk types with a decision: free text, without personal data. */
-const reason = 'Checked against the file';
+const reason = aboutSomeone;
+const data = { note: aboutSomeone };
 
 const residentOf = (tenant: string) => fixturePeople.find((person) => person.address.nisCode === tenant)!;
 const activeEnterpriseOf = (tenant: string) => fixtureEnterprises.find((enterprise) => enterprise.active && enterprise.seat.nisCode === tenant)!;
@@ -153,6 +161,7 @@ function plansOf(type: TransactionType): CasePlan[] {
     outcomes: Object.fromEntries(Object.entries(type.tasks).map(([name, task]) => [name, task.outcomes[Math.min(k, task.outcomes.length - 1)]!])),
     messages,
     reason,
+    data,
   }));
 }
 
@@ -235,7 +244,7 @@ async function perform(run: Run, id?: string): Promise<Ran> {
   if (run.withdraw) {
     const waiting = await eventually(() => caseOf(run.tenant, caseId), waitsForSomeone, patience);
     if (!waiting.status.final) {
-      const withdrawn = await stack.call('POST', `/v1/cases/${caseId}/withdraw`, { token: portal, body: { reason: 'No longer needed' } });
+      const withdrawn = await stack.call('POST', `/v1/cases/${caseId}/withdraw`, { token: portal, body: { reason: `No longer needed, says ${someone!.givenName} ${someone!.familyName}` } });
       expect(withdrawn.status).toBe(200);
     }
   }
@@ -248,14 +257,14 @@ async function perform(run: Run, id?: string): Promise<Ran> {
 /** A resident parking permit that is suspended, extended and resumed while it awaits payment, and whose review task is claimed first. */
 async function lifecycle(): Promise<Ran> {
   const type = catalogue.find('resident-parking-permit')!;
-  const run: Run = { label: 'lifecycle actions', type, tenant: gent, applicant: taskApplicant(type), plan: { messages, reason } };
+  const run: Run = { label: 'lifecycle actions', type, tenant: gent, applicant: taskApplicant(type), plan: { messages, reason, data } };
   const id = await submit(run);
   const { worker } = tokens[gent]!;
   await eventually(() => caseOf(gent, id), (current) => current?.awaitingMessages?.length > 0, patience);
   for (const [action, body] of [
-    ['suspend', { reason: 'Waiting for proof of vehicle ownership' }],
-    ['extend', { days: 5, reason: 'Complex file' }],
-    ['resume', { reason: 'Ownership shown' }],
+    ['suspend', { reason: `Waiting for ${someone!.familyName}'s proof of vehicle ownership` }],
+    ['extend', { days: 5, reason: aboutSomeone }],
+    ['resume', { reason: aboutSomeone }],
   ] as const) {
     const response = await stack.call('POST', `/v1/cases/${id}/${action}`, { token: worker, body });
     expect({ action, status: response.status }).toEqual({ action, status: 200 });
@@ -271,7 +280,7 @@ async function lifecycle(): Promise<Ran> {
 /** A proof of residence whose execution is stopped outside Loket: the reconciler flags it, an operator lists it and redrives it. */
 async function redriven(): Promise<Ran> {
   const type = catalogue.find('proof-of-residence')!;
-  const run: Run = { label: 'redriven', type, tenant: gent, applicant: taskApplicant(type), plan: { reason } };
+  const run: Run = { label: 'redriven', type, tenant: gent, applicant: taskApplicant(type), plan: { reason, data } };
   const id = await submit(run);
   await eventually(() => caseOf(gent, id), (current) => current?.openTasks?.length > 0, patience);
   const executionArn = `${stack.stateMachineArns[type.key]!.replace(':stateMachine:', ':execution:')}:${id}`;
@@ -280,7 +289,7 @@ async function redriven(): Promise<Ran> {
   const { operator } = tokens[gent]!;
   const listed = await stack.call('GET', '/v1/operations/cases?attention=true', { token: operator });
   expect(listed.body.items.map((item: { id: string }) => item.id)).toContain(id);
-  const redrive = await stack.call('POST', `/v1/cases/${id}/redrive`, { token: operator, body: { reason: 'Stopped by mistake' } });
+  const redrive = await stack.call('POST', `/v1/cases/${id}/redrive`, { token: operator, body: { reason: `Stopped by mistake while ${someone!.givenName} waited` } });
   expect(redrive.status).toBe(202);
   // The redriven step waits again: its task is handed the new token.
   await eventually(
@@ -294,7 +303,7 @@ async function redriven(): Promise<Ran> {
 /** A proof of residence whose certificate step fails for good: the case ends as failed, with the error in its execution. */
 async function failed(): Promise<Ran> {
   const type = catalogue.find('proof-of-residence')!;
-  const run: Run = { label: 'failed', type, tenant: gent, applicant: taskApplicant(type), plan: { outcomes: { 'verify-residence': 'approve' }, reason } };
+  const run: Run = { label: 'failed', type, tenant: gent, applicant: taskApplicant(type), plan: { outcomes: { 'verify-residence': 'approve' }, reason, data } };
   const id = await submit(run);
   failing.add(id);
   return perform(run, id);
@@ -352,7 +361,7 @@ async function expiries(): Promise<Ran[]> {
     return await Promise.all(
       expiring.map((entry) => {
         const type = catalogue.find(entry.type)!;
-        return perform({ label: `${entry.type} expiring`, type, tenant: gent, applicant: taskApplicant(type), plan: { outcomes: entry.outcomes, unanswered: entry.unanswered, messages, reason } });
+        return perform({ label: `${entry.type} expiring`, type, tenant: gent, applicant: taskApplicant(type), plan: { outcomes: entry.outcomes, unanswered: entry.unanswered, messages, reason, data } });
       }),
     );
   } finally {
@@ -471,6 +480,10 @@ describe('the whole catalogue on the local stack, traced as on Lambda', () => {
         'submitted licence plate',
       ]),
     );
+    // The free text people typed is kept with the tasks and the cases' decisions.
+    const tasks = items.filter((item) => item.entity === 'task');
+    const inTasks = new Set(scan(tasks.map((item) => ({ source: String(item.PK), text: JSON.stringify(item) }))).map((finding) => finding.label));
+    expect([...inTasks]).toEqual(expect.arrayContaining([`${person(someone!.insz)}: given name`, `${person(someone!.insz)}: street`]));
     // And it finds a number however it is written.
     expect(findPersonalData('test', `insz ${residentOf(gent).insz.replace(/^(\d\d)(\d\d)(\d\d)(\d{3})(\d\d)$/, '$1.$2.$3-$4.$5')}`, personalValues)).toHaveLength(1);
   });

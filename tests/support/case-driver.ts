@@ -6,6 +6,8 @@ export interface CasePlan {
   readonly messages?: Readonly<Record<string, Record<string, unknown>>>;
   /** The reason every completion gives, as a clerk would type it. @default none */
   readonly reason?: string;
+  /** The data every completion gives. @default none */
+  readonly data?: Readonly<Record<string, unknown>>;
   /** Tasks and messages (by name) left alone, so that their waits time out. @default none */
   readonly unanswered?: readonly string[];
 }
@@ -46,7 +48,7 @@ export async function driveToFinal(
     for (const task of current.openTasks ?? []) {
       if (plan.unanswered?.includes(task.name)) continue;
       const outcome = plan.outcomes?.[task.name] ?? task.outcomes[0];
-      const response = await stack.call('POST', `/v1/tasks/${task.id}/complete`, { token: tokens.worker, body: { outcome, ...(plan.reason && { reason: plan.reason }) } });
+      const response = await stack.call('POST', `/v1/tasks/${task.id}/complete`, { token: tokens.worker, body: { outcome, ...(plan.reason && { reason: plan.reason }), ...(plan.data && { data: plan.data }) } });
       expectStatus(response, 200, `completing task ${task.name} (${task.id}) of case ${caseId} with '${outcome}'`);
       steps.push(`${task.name}=${outcome}`);
     }

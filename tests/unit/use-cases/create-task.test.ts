@@ -50,7 +50,7 @@ describe('creating a task', () => {
   test('for a task already completed resumes the step at once with the stored result and opens none', async () => {
     const done = existing('completed', { completion: { outcome: 'approve', by: 'clerk@gent', at: '2026-11-10T09:00:00.000Z', reason: 'ok', data: { a: 1 } } });
     await expect(create()).resolves.toEqual({ taskId: done.id });
-    expect(engine.resumes).toEqual([{ token: 'new-token', output: { outcome: 'approve', reason: 'ok', completedBy: 'clerk@gent', data: { a: 1 } } }]);
+    expect(engine.resumes).toEqual([{ token: 'new-token', output: { outcome: 'approve', completedBy: 'clerk@gent', taskId: done.id } }]);
     expect(store.tasks.size).toBe(1);
     expect(store.commits).toBe(0);
   });

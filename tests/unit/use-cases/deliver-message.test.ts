@@ -53,7 +53,7 @@ const deliver = (overrides: Partial<DeliverMessageCommand> = {}) =>
   });
 
 describe('delivering a message', () => {
-  test('ends the wait, records the message on the case and resumes the step with it', async () => {
+  test('ends the wait, records the message on the case and resumes the step with which message, when and from whom: its data stays in the table', async () => {
     const outcome = await deliver();
     const delivered = { name: 'payment-received', data: payment, receivedAt: '2026-11-12T09:00:00.000Z', by: portalOf().subject };
     expect(outcome.type.key).toBe('resident-parking-permit');
@@ -62,7 +62,7 @@ describe('delivering a message', () => {
     expect(store.waits.size).toBe(0);
     expect(store.eventsOf(parking.id).at(-1)).toMatchObject({ action: 'message.received', actor: portalOf(), details: { name: 'payment-received' } });
     expect(store.eventsOf(parking.id).at(-1)!.details).toEqual({ name: 'payment-received' });
-    expect(engine.resumes).toEqual([{ token: 'wait-token', output: delivered }]);
+    expect(engine.resumes).toEqual([{ token: 'wait-token', output: { name: 'payment-received', receivedAt: '2026-11-12T09:00:00.000Z', by: portalOf().subject } }]);
   });
 
   test('is for the portal: a clerk is forbidden', async () => {

@@ -6,7 +6,7 @@ import { sha256Hex } from '../../../functions/domain/digest';
 import type { IssueDocumentCommand } from '../../../functions/use-cases/issue-document';
 import { issueDocument } from '../../../functions/use-cases/issue-document';
 import type { InMemoryCaseStore, InMemoryDocumentFiling, TelemetryRecorder } from '../../support/in-memory-ports';
-import { aCase, inMemoryCaseStore, inMemoryDocumentFiling, settableClock, telemetryRecorder, tenantDirectory, testUlid } from '../../support/in-memory-ports';
+import { aCase, aTask, inMemoryCaseStore, inMemoryDocumentFiling, settableClock, telemetryRecorder, tenantDirectory, testUlid } from '../../support/in-memory-ports';
 
 const submittedAt = new Date('2026-11-09T10:00:00Z');
 const now = '2026-11-10T09:00:00.000Z';
@@ -57,6 +57,16 @@ describe('issuing a document', () => {
   test('closes with the status asked, and without a reason when none is given', async () => {
     await expect(issue({ status: 'rejected', reason: null })).resolves.toBe('rejected');
     expect(store.cases.get(subject.id)!.decision).toEqual({ outcome: 'rejected', decidedBy: 'clerk@gent', decidedAt: now });
+  });
+
+  test("a clerk's decision takes its reason from the completed task the workflow names", async () => {
+    const task = store.seedTask({
+      ...aTask(subject, { id: testUlid(10), name: 'verify-residence', token: 't', now: submittedAt, dueAt: submittedAt }),
+      status: 'completed',
+      completion: { outcome: 'approve', by: 'clerk@gent', at: now, reason: 'Seen at the desk' },
+    });
+    await expect(issue({ taskId: task.id })).resolves.toBe('issued');
+    expect(store.cases.get(subject.id)!.decision).toEqual({ outcome: 'issued', decidedBy: 'clerk@gent', reason: 'Seen at the desk', decidedAt: now });
   });
 
   test('a case closed already is left untouched: nothing filed, written or counted', async () => {

@@ -57,6 +57,28 @@ describe('recording a status', () => {
     expect(telemetry.closed).toEqual([{ typeKey: 'proof-of-residence', status: 'expired' }]);
   });
 
+  test("a clerk's decision takes its reason from the completed task the workflow names, which carries no free text itself", async () => {
+    const decided = store.seedTask({ ...done, id: testUlid(12), completion: { outcome: 'reject', by: 'clerk@gent', at: '2026-11-10T08:00:00.000Z', reason: 'Not at this address' } });
+    await record({ status: 'rejected', decision: { outcome: 'rejected', decidedBy: 'clerk@gent', taskId: decided.id } });
+    expect(store.cases.get(subject.id)!.decision).toEqual({ outcome: 'rejected', decidedBy: 'clerk@gent', reason: 'Not at this address', decidedAt: '2026-11-10T09:00:00.000Z' });
+  });
+
+  test("a task of another case, or one completed without a reason, gives the decision none; a reason the workflow states is kept", async () => {
+    const other = store.seedCase(aCase({ id: testUlid(2), typeKey: 'proof-of-residence', now: submittedAt, dueAt: new Date('2026-11-16T22:59:59.999Z') }));
+    const elsewhere = store.seedTask({ ...aTask(other, { id: testUlid(20), name: 'verify-residence', token: 't3', now: submittedAt, dueAt: submittedAt }), status: 'completed', completion: { outcome: 'reject', by: 'clerk@gent', at: 'x', reason: 'of another case' } });
+    await record({ status: 'rejected', decision: { outcome: 'rejected', decidedBy: 'clerk@gent', taskId: elsewhere.id } });
+    expect(store.cases.get(subject.id)!.decision).toEqual({ outcome: 'rejected', decidedBy: 'clerk@gent', decidedAt: '2026-11-10T09:00:00.000Z' });
+
+    const third = store.seedCase(aCase({ id: testUlid(3), typeKey: 'proof-of-residence', now: submittedAt, dueAt: new Date('2026-11-16T22:59:59.999Z') }));
+    await recordStatus({ cases: store, catalogue, clock: settableClock('2026-11-10T09:00:00Z'), telemetry })({
+      caseId: third.id,
+      status: 'rejected',
+      actor,
+      decision: { outcome: 'rejected', decidedBy: 'system:deadline', reason: 'No answer in time', taskId: testUlid(99) },
+    });
+    expect(store.cases.get(third.id)!.decision).toMatchObject({ reason: 'No answer in time' });
+  });
+
   test('without cancelOpenTasks leaves the tasks as they are', async () => {
     await record({ status: 'rejected' });
     expect(store.tasks.get(open.id)!.status).toBe('open');
