@@ -15,9 +15,12 @@ export const submitCaseRequest = z
   .object({
     type: z.string().min(1).max(100),
     applicant: applicantSchema,
-    data: z.record(z.string(), z.unknown()).default({}),
+    data: z.record(z.string().max(100), z.unknown()).default({}),
   })
   .strict();
+
+/** The largest document file Loket serves: a function's answer is at most 6 MB, and a file travels base64-encoded. */
+export const maxDocumentBytes = 4 * 1024 * 1024;
 
 /*
  * Path parameters: each route names the schema of each `{name}` in its path. A value that
@@ -58,15 +61,15 @@ export const headerSchemas = {
 export const completeTaskRequest = z
   .object({
     outcome: z.string().min(1).max(100),
-    data: z.record(z.string(), z.unknown()).optional(),
+    data: z.record(z.string().max(100), z.unknown()).optional(),
     reason: z.string().min(1).max(2000).optional(),
   })
   .strict();
 
 export const searchCasesQuery = z
   .object({
-    status: z.string().regex(/^[a-z][a-z-]{0,49}$/, 'must be a status code').optional(),
-    type: z.string().regex(/^[a-z][a-z0-9-]{0,99}$/, 'must be a transaction type key').optional(),
+    status: z.string().max(50).regex(/^[a-z][a-z-]{0,49}$/, 'must be a status code').optional(),
+    type: z.string().max(100).regex(/^[a-z][a-z0-9-]{0,99}$/, 'must be a transaction type key').optional(),
     applicant: z
       .unknown()
       .refine(() => false, 'a national or enterprise number never goes in a URL: search by applicant with POST /v1/cases/search')
@@ -85,8 +88,8 @@ export const searchByApplicantRequest = z
       .max(20)
       .transform(normalizeInsz)
       .refine((value) => isValidInsz(value) || isValidKbo(value), 'must be a valid INSZ or KBO number'),
-    status: z.string().regex(/^[a-z][a-z-]{0,49}$/, 'must be a status code').optional(),
-    type: z.string().regex(/^[a-z][a-z0-9-]{0,99}$/, 'must be a transaction type key').optional(),
+    status: z.string().max(50).regex(/^[a-z][a-z-]{0,49}$/, 'must be a status code').optional(),
+    type: z.string().max(100).regex(/^[a-z][a-z0-9-]{0,99}$/, 'must be a transaction type key').optional(),
     limit: z.number().int().min(1).max(100).default(25),
     cursor: z.string().max(1000).optional(),
   })
@@ -102,7 +105,7 @@ export const attentionQuery = z
 
 export const listTasksQuery = z
   .object({
-    role: z.string().min(1).max(50).optional(),
+    role: z.string().max(50).regex(/^[a-z][a-z0-9-]{0,49}$/, 'must be a role name').optional(),
     status: z.enum(['open', 'claimed', 'completed', 'cancelled']).optional(),
     limit: z.coerce.number().int().min(1).max(100).default(25),
     cursor: z.string().max(1000).optional(),
@@ -116,45 +119,67 @@ export const listTasksQuery = z
 
 
 const typeShape = transactionTypeSchema.shape;
-const timestamp = z.iso.datetime({ offset: true });
+
+/*
+ * The bounds of what responses carry. Each is a bound the request schemas, the domain or the
+ * table already keep (ids are ULIDs, reasons at most 2000 characters, one item at most 400 KB);
+ * the document states them so that a client can size what it keeps.
+ */
+const id = z.string().max(26).regex(/^[0-9A-HJKMNP-TV-Z]{26}$/);
+const caseNumber = z.string().max(64).regex(/^[A-Za-z0-9][A-Za-z0-9-]{0,63}$/);
+const tenantId = z.string().max(64);
+/** Who acted: a token's subject, or `system:<component>`. */
+const actorName = z.string().max(256);
+/** A status code, an outcome, a task, message or role name, an action. */
+const code = z.string().max(100);
+const prose = z.string().max(2000);
+const cursor = z.string().max(1000);
+const dataRecord = z.record(z.string().max(100), z.unknown());
+/** A list kept in one case item, which holds at most 400 KB. */
+const inOneItem = 10_000;
+/** Tasks and message waits open at once on one case: a workflow waits on a handful. */
+const openAtOnce = 1000;
+
+/** An ISO 8601 instant; Loket writes them as `toISOString` does, in UTC. */
+const timestamp = z.iso.datetime({ offset: true }).max(35);
 const localizedText = typeShape.title;
 
 /** A case's applicant after normalisation: digits only, exactly one identifier. */
 export const applicantView = z.union([
-  z.object({ insz: z.string().regex(/^\d{11}$/) }).strict(),
-  z.object({ kbo: z.string().regex(/^[01]\d{9}$/) }).strict(),
+  z.object({ insz: z.string().max(11).regex(/^\d{11}$/) }).strict(),
+  z.object({ kbo: z.string().max(10).regex(/^[01]\d{9}$/) }).strict(),
 ]);
 
-const caseTypeRef = z.object({ key: z.string(), version: z.number().int().positive() });
+const caseTypeRef = z.object({ key: typeShape.key, version: typeShape.version });
 
 const statusView = z.object({
-  code: z.string(),
-  text: z.string().describe("The status explained in the caller's language (Accept-Language)"),
+  code,
+  text: prose.describe("The status explained in the caller's language (Accept-Language)"),
   final: z.boolean(),
 });
 
-const statusChange = z.object({ status: z.string(), at: timestamp, by: z.string() });
+const statusChange = z.object({ status: code, at: timestamp, by: actorName });
 
 const decision = z.object({
-  outcome: z.string(),
-  reason: z.string().optional(),
+  outcome: code,
+  reason: prose.optional(),
   decidedAt: timestamp,
-  decidedBy: z.string(),
+  decidedBy: actorName,
 });
 
 const caseDocument = z.object({
   kind: z.enum(['certificate', 'permit']),
-  reference: z.string(),
+  reference: caseNumber,
   issuedAt: timestamp,
   language: z.enum(['nl', 'en']),
   title: localizedText,
   text: localizedText,
   file: z
     .object({
-      key: z.string().describe('Where the document store keeps the file'),
+      key: z.string().max(300).describe('Where the document store keeps the file'),
       contentType: z.literal('application/pdf'),
-      size: z.number().int().positive().describe('In bytes'),
-      sha256: z.string().regex(/^[0-9a-f]{64}$/).describe('SHA-256 of the file, in hex: a downloaded copy must match it'),
+      size: z.number().int().positive().max(maxDocumentBytes).describe('In bytes'),
+      sha256: z.string().max(64).regex(/^[0-9a-f]{64}$/).describe('SHA-256 of the file, in hex: a downloaded copy must match it'),
     })
     .optional()
     .describe('The issued PDF; download it from GET /v1/cases/{id}/documents/{reference}'),
@@ -162,37 +187,37 @@ const caseDocument = z.object({
 
 /** `taskView`: a task without its task token. */
 export const taskViewSchema = z.object({
-  id: z.string(),
-  caseId: z.string(),
-  caseNumber: z.string(),
-  tenant: z.string(),
-  name: z.string(),
+  id,
+  caseId: id,
+  caseNumber,
+  tenant: tenantId,
+  name: code,
   title: localizedText,
-  role: z.string(),
+  role: code,
   status: z.enum(['open', 'claimed', 'completed', 'cancelled']),
-  outcomes: z.array(z.string()),
+  outcomes: typeShape.tasks.valueType.shape.outcomes,
   createdAt: timestamp,
   dueAt: timestamp,
-  assignee: z.string().optional(),
+  assignee: actorName.optional(),
   completion: z
     .object({
-      outcome: z.string(),
-      by: z.string(),
+      outcome: code,
+      by: actorName,
       at: timestamp,
-      reason: z.string().optional(),
-      data: z.record(z.string(), z.unknown()).optional(),
+      reason: prose.optional(),
+      data: dataRecord.optional(),
     })
     .optional(),
 });
 
 const attention = z
-  .object({ reason: z.string().describe('e.g. `execution failed`'), since: timestamp })
+  .object({ reason: prose.describe('e.g. `execution failed`'), since: timestamp })
   .describe("Set while the case needs an operator: its workflow ended while it is open. POST /v1/cases/{id}/redrive runs it again.");
 
 /** `caseSummary`: a case as a search result shows it. */
 export const caseSummarySchema = z.object({
-  id: z.string(),
-  number: z.string().describe('Human number per tenant and year, e.g. 44021-2026-000123'),
+  id,
+  number: caseNumber.describe('Human number per tenant and year, e.g. 44021-2026-000123'),
   type: caseTypeRef,
   applicant: applicantView,
   status: statusView,
@@ -204,30 +229,32 @@ export const caseSummarySchema = z.object({
 
 /** `caseView`: one case, its status explained in the caller's language. */
 export const caseViewSchema = z.object({
-  id: z.string(),
-  number: z.string(),
+  id,
+  number: caseNumber,
   type: caseTypeRef,
   applicant: applicantView,
-  data: z.record(z.string(), z.unknown()),
+  data: dataRecord,
   status: statusView,
-  statusHistory: z.array(statusChange),
+  statusHistory: z.array(statusChange).max(inOneItem),
   createdAt: timestamp,
   updatedAt: timestamp,
   dueAt: timestamp,
   closedAt: timestamp.optional().describe('When the case reached a final status'),
   decision: decision.optional(),
-  confidentiality: z.string(),
-  documents: z.array(caseDocument),
+  confidentiality: code,
+  documents: z.array(caseDocument).max(inOneItem),
   suspendedSince: timestamp.optional().describe('Set while the case is suspended: its deadline clock stands still'),
   extensions: z
-    .array(z.object({ days: z.number().int().positive(), reason: z.string(), at: timestamp, by: z.string() }))
+    .array(z.object({ days: z.number().int().positive().max(365), reason: prose, at: timestamp, by: actorName }))
+    .max(inOneItem)
     .describe('Extensions of the legal deadline, in working days'),
-  openTasks: z.array(taskViewSchema).describe('Open and claimed tasks; filled by GET /v1/cases/{id} only'),
+  openTasks: z.array(taskViewSchema).max(openAtOnce).describe('Open and claimed tasks; filled by GET /v1/cases/{id} only'),
   awaitingMessages: z
-    .array(z.object({ name: z.string(), since: timestamp }))
+    .array(z.object({ name: code, since: timestamp }))
+    .max(openAtOnce)
     .describe('Messages the workflow waits for (POST /v1/cases/{id}/messages); filled by GET /v1/cases/{id} only'),
   attention: attention.optional(),
-  version: z.number().int().nonnegative(),
+  version: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER),
 });
 
 /** `transactionTypeSummary`. */
@@ -236,7 +263,7 @@ export const transactionTypeSummarySchema = z.object({
   version: typeShape.version,
   title: typeShape.title,
   description: typeShape.description,
-  displayTitle: z.string().describe("The title in the caller's language (Accept-Language)"),
+  displayTitle: prose.describe("The title in the caller's language (Accept-Language)"),
   applicantKinds: typeShape.applicantKinds,
   legalDeadline: typeShape.legalDeadline,
   fee: typeShape.fee,
@@ -257,41 +284,41 @@ export const transactionTypeViewSchema = transactionTypeSummarySchema.extend({
 });
 
 const actor = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('user'), subject: z.string(), tenant: z.string(), roles: z.array(z.string()) }),
-  z.object({ kind: z.literal('system'), component: z.string() }),
+  z.object({ kind: z.literal('user'), subject: actorName, tenant: tenantId, roles: z.array(code).max(50) }),
+  z.object({ kind: z.literal('system'), component: code }),
 ]);
 
 /** One sealed event of a case's audit trail. */
 export const auditEventSchema = z.object({
-  caseId: z.string(),
-  sequence: z.number().int().positive(),
-  action: z.string(),
+  caseId: id,
+  sequence: z.number().int().positive().max(Number.MAX_SAFE_INTEGER),
+  action: code,
   actor,
   at: timestamp,
-  reason: z.string().optional(),
-  details: z.record(z.string(), z.unknown()).optional(),
-  previousHash: z.string().regex(/^[0-9a-f]{64}$/),
-  hash: z.string().regex(/^[0-9a-f]{64}$/),
+  reason: prose.optional(),
+  details: dataRecord.optional(),
+  previousHash: z.string().max(64).regex(/^[0-9a-f]{64}$/),
+  hash: z.string().max(64).regex(/^[0-9a-f]{64}$/),
 });
 
 export const caseHistorySchema = z.object({
-  caseId: z.string(),
-  number: z.string(),
+  caseId: id,
+  number: caseNumber,
   verified: z.boolean().describe("Whether every event's hash and link to the one before hold"),
   items: z.array(auditEventSchema),
 });
 
 const page = <T extends z.ZodType>(item: T) =>
   z.object({
-    items: z.array(item),
-    nextCursor: z.string().optional().describe('Present when there are more results: pass it as `cursor` for the next page'),
+    items: z.array(item).max(100),
+    nextCursor: cursor.optional().describe('Present when there are more results: pass it as `cursor` for the next page'),
   });
 
 export const caseSearchPageSchema = page(caseSummarySchema);
 export const taskPageSchema = page(taskViewSchema);
-export const transactionTypeListSchema = z.object({ items: z.array(transactionTypeSummarySchema) });
+export const transactionTypeListSchema = z.object({ items: z.array(transactionTypeSummarySchema).max(1000) });
 
-export const openApiDocumentSchema = z.record(z.string(), z.unknown()).describe('This document');
+export const openApiDocumentSchema = z.record(z.string().max(100), z.unknown()).describe('This document');
 
 /** The data protection officer names the person or business in the body, never in a URL. */
 export const processingLogRequest = z
@@ -301,45 +328,49 @@ export const processingLogRequest = z
 export const dataSubjectExportRequest = z.object({ applicant: applicantSchema }).strict();
 
 export const accessRecordSchema = z.object({
-  tenant: z.string(),
+  tenant: tenantId,
   at: timestamp,
-  actor: z.object({ subject: z.string(), roles: z.array(z.string()) }),
-  person: z.string().describe("The person's keyed pseudonym: the same for every record of one person"),
-  caseId: z.string().optional(),
+  actor: z.object({ subject: actorName, roles: z.array(code).max(50) }),
+  person: z.string().max(100).describe("The person's keyed pseudonym: the same for every record of one person"),
+  caseId: id.optional(),
   action: z.enum(['case.read', 'case.history', 'case.search', 'document.download', 'register.lookup', 'data-subject.processing-log', 'data-subject.export']),
-  purpose: z.string().describe("The caller's X-Purpose, or the route or workflow step that read"),
+  purpose: z.string().max(200).describe("The caller's X-Purpose, or the route or workflow step that read"),
 });
 
 export const processingLogPageSchema = z.object({
-  items: z.array(accessRecordSchema),
-  nextCursor: z.string().optional().describe('Present when there are more records: pass it as `cursor` for the next page'),
+  items: z.array(accessRecordSchema).max(100),
+  nextCursor: cursor.optional().describe('Present when there are more records: pass it as `cursor` for the next page'),
 });
 
 export const dataSubjectExportSchema = z.object({
-  person: z.string().describe("The person's keyed pseudonym"),
+  person: z.string().max(100).describe("The person's keyed pseudonym"),
   cases: z.array(
     z.object({
       case: caseViewSchema,
       history: z.array(auditEventSchema),
-      documents: z.array(z.object({ reference: z.string(), href: z.string().describe('GET this with a token that may read the case') })),
+      documents: z.array(z.object({ reference: caseNumber, href: z.string().max(200).describe('GET this with a token that may read the case') })).max(inOneItem),
     }),
   ),
   accessRecords: z.array(accessRecordSchema),
 });
 
-export const healthSchema = z.object({ status: z.literal('ok'), service: z.string() });
+export const healthSchema = z.object({ status: z.literal('ok'), service: code });
+
+/** The most field errors a problem names; a body with more faults gets the first ones. */
+export const maxFieldErrors = 100;
 
 /** An RFC 9457 problem, as `problem()` in commons/http.ts writes it. */
 export const problemSchema = z.object({
-  type: z.string().describe('A URI that identifies the kind of problem'),
-  title: z.string(),
+  type: z.string().max(200).describe('A URI that identifies the kind of problem'),
+  title: code,
   status: z.number().int().min(400).max(599),
-  detail: z.string(),
+  detail: prose,
   errors: z
-    .array(z.object({ path: z.string().describe('Dotted path of the field, e.g. applicant.insz'), message: z.string() }))
+    .array(z.object({ path: z.string().max(1000).describe('Dotted path of the field, e.g. applicant.insz'), message: prose }))
+    .max(maxFieldErrors)
     .optional()
     .describe('The fields that failed validation'),
 });
 
 /** What API Gateway's JWT authorizer answers itself, before any function runs. */
-export const gatewayErrorSchema = z.object({ message: z.string() });
+export const gatewayErrorSchema = z.object({ message: z.string().max(200) });

@@ -12,7 +12,7 @@ import { declaredRoles, requireRole, taskRoles } from '../domain/permissions';
 import type { Language } from '../domain/transaction-type';
 import { logger, metrics, tracer } from '../commons/powertools';
 import { nestsDeeperThan, outOfBoundsNumbers, requestLimits } from './request-limits';
-import { headerSchemas } from './api.schemas';
+import { headerSchemas, maxFieldErrors } from './api.schemas';
 import type { HeaderName, ResponseBody, RouteContract } from './route-contract';
 
 export type HttpEvent = APIGatewayProxyEventV2WithJWTAuthorizer;
@@ -46,7 +46,7 @@ export function problem(status: number, title: string, detail: string, errors?: 
       title,
       status,
       detail,
-      ...(errors && errors.length > 0 ? { errors } : {}),
+      ...(errors && errors.length > 0 ? { errors: errors.slice(0, maxFieldErrors) } : {}),
     }),
   };
 }

@@ -9,7 +9,7 @@ export const extendRequest = z
 
 export const messageRequest = z
   .object({
-    name: z.string().regex(/^[a-z][a-z0-9-]{0,99}$/, 'must be a message name such as payment-received'),
-    data: z.record(z.string(), z.unknown()).default({}),
+    name: z.string().max(100).regex(/^[a-z][a-z0-9-]{0,99}$/, 'must be a message name such as payment-received'),
+    data: z.record(z.string().max(100), z.unknown()).default({}),
   })
   .strict();

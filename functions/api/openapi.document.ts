@@ -20,9 +20,25 @@ const describeRefinements: Override = ({ zodSchema, jsonSchema }) => {
   jsonSchema.oneOf = ['insz', 'kbo'].map((name) => ({ type: 'object', properties: { [name]: {} }, required: [name] }));
 };
 
+const int32 = { minimum: -(2 ** 31), maximum: 2 ** 31 - 1 };
+
+/** An integer's format, from its bounds: int32 when they fit in 32 bits, int64 otherwise. */
+const integerFormat: Override = ({ jsonSchema }) => {
+  if (jsonSchema.type !== 'integer') return;
+  const lowest = Number(jsonSchema.minimum ?? jsonSchema.exclusiveMinimum ?? -Infinity);
+  const highest = Number(jsonSchema.maximum ?? jsonSchema.exclusiveMaximum ?? Infinity);
+  jsonSchema.format = lowest >= int32.minimum && highest <= int32.maximum ? 'int32' : 'int64';
+};
+
+const overrides =
+  (...steps: Override[]): Override =>
+  (context) => {
+    for (const step of steps) step(context);
+  };
+
 /** The JSON Schema (draft 2020-12, the dialect of OpenAPI 3.1) of what a client sends: before defaults, coercion and transforms. */
 export function inputJsonSchema(schema: z.ZodType): JsonObject {
-  const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, { io: 'input', target: 'draft-2020-12', override: describeRefinements });
+  const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, { io: 'input', target: 'draft-2020-12', override: overrides(describeRefinements, integerFormat) });
   return rest;
 }
 
@@ -68,7 +84,7 @@ function responseComponents(): Record<string, JsonObject> {
     io: 'output',
     target: 'draft-2020-12',
     uri: (id) => `#/components/schemas/${id}`,
-    override: dropDateTimePattern,
+    override: overrides(dropDateTimePattern, integerFormat),
   });
   return Object.fromEntries(
     Object.entries(schemas).map(([id, schema]) => {
@@ -114,6 +130,7 @@ const errorDescriptions: Record<number, string> = {
   413: `The body is larger than ${requestLimits.bodyBytes} bytes`,
   415: 'The body is not sent as application/json',
   422: 'The Idempotency-Key was used before with a different request',
+  429: 'Too many requests: the route’s throttle (answered by API Gateway, before any function runs). Wait and retry, with exponential backoff and jitter',
   500: 'The request could not be handled; it has been logged',
 };
 
@@ -130,18 +147,35 @@ function pathParameter(route: RouteContract, name: string): JsonObject {
 }
 
 function errorStatuses(route: RouteContract): number[] {
-  const statuses = new Set<number>([500, ...(route.errors ?? [])]);
-  if (route.body || route.query || route.headers?.includes('Idempotency-Key')) statuses.add(400);
+  const statuses = new Set<number>([429, 500, ...(route.errors ?? [])]);
+  if (route.body || route.query || (route.headers ?? []).length > 0) statuses.add(400);
   if (route.body) statuses.add(413).add(415);
   if (!('public' in route.access)) statuses.add(401).add(403);
   if (pathParameterNames(route.path).length > 0) statuses.add(404);
   return [...statuses].sort((a, b) => a - b);
 }
 
+/** What API Gateway answers itself, before any function runs; the functions answer problem documents. */
+const gatewayStatuses = new Set([401, 429]);
+
+const retryAfter = {
+  'Retry-After': {
+    description:
+      'Seconds to wait before retrying, when the answer gives it. API Gateway’s throttle does not, so a client without it backs off exponentially, with jitter',
+    required: false,
+    schema: { type: 'integer', format: 'int32', minimum: 0, maximum: 86_400 },
+  },
+};
+
 function errorResponse(status: number): JsonObject {
-  const schema = status === 401 ? 'GatewayError' : 'Problem';
-  const mediaType = status === 401 ? 'application/json' : 'application/problem+json';
-  return { description: errorDescriptions[status], content: { [mediaType]: { schema: componentRef(schema) } } };
+  const fromGateway = gatewayStatuses.has(status);
+  const schema = fromGateway ? 'GatewayError' : 'Problem';
+  const mediaType = fromGateway ? 'application/json' : 'application/problem+json';
+  return {
+    description: errorDescriptions[status],
+    ...(status === 429 ? { headers: retryAfter } : {}),
+    content: { [mediaType]: { schema: componentRef(schema) } },
+  };
 }
 
 /**
@@ -205,13 +239,13 @@ function operation(route: RouteContract): JsonObject {
     'file' in success
       ? {
           headers: {
-            'Content-Disposition': { description: 'attachment; filename="<reference>.pdf"', required: true, schema: { type: 'string' } },
+            'Content-Disposition': { description: 'attachment; filename="<reference>.pdf"', required: true, schema: { type: 'string', maxLength: 200 } },
           },
         }
       : success.status === 201
       ? {
           headers: {
-            Location: { description: 'The new case', required: true, schema: { type: 'string' }, example: '/v1/cases/01JB8ZQ6M1V4Y3XK2T9R5N7C0D' },
+            Location: { description: 'The new case', required: true, schema: { type: 'string', maxLength: 100 }, example: '/v1/cases/01JB8ZQ6M1V4Y3XK2T9R5N7C0D' },
             'Idempotent-Replayed': { description: '`true` when an earlier request with the same Idempotency-Key created the case', schema: { type: 'string', enum: ['true'] } },
           },
         }
@@ -235,14 +269,27 @@ function operation(route: RouteContract): JsonObject {
         ...successHeaders,
         content:
           'file' in success
-            ? { [success.file.mediaType]: { schema: { type: 'string', format: 'binary' } } }
+            ? { [success.file.mediaType]: { schema: { type: 'string', format: 'binary', maxLength: api.maxDocumentBytes } } }
             : { 'application/json': { schema: componentRef(responseComponent(success.schema)) } },
       },
       ...Object.fromEntries(errorStatuses(route).map((status) => [status, errorResponse(status)])),
     },
-    ...('public' in route.access ? {} : { security: [{ oauth2: [...route.access.scopes] }] }),
+    security: 'public' in route.access ? [] : [{ oauth2: [...route.access.scopes] }],
   };
 }
+
+/**
+ * Loket offers no CORS. Its clients are municipal portals and back-office applications; a
+ * browser application calls through its own server (a backend for frontend), which keeps the
+ * tokens out of the browser. No answer carries Access-Control-Allow-Origin, and a preflight
+ * (OPTIONS) is answered 404 like any route that does not exist, by API Gateway and the local
+ * host alike, so that a browser refuses a cross-origin call.
+ */
+export const corsPolicy = {
+  allowedOrigins: [] as string[],
+  statement:
+    'CORS: none. Browser applications call Loket through their own server (a backend for frontend), which keeps tokens out of the browser; no answer carries Access-Control-Allow-Origin, and a preflight (OPTIONS) answers 404.',
+};
 
 /** `/v1/...` on every route gives version 1.0.0; routes of different versions would need one document each. */
 function apiVersion(): string {
@@ -269,10 +316,21 @@ export function buildOpenApiDocument(): JsonObject {
     info: {
       title: 'Loket API',
       version: apiVersion(),
-      description:
+      description: [
         'Digital government transactions. Errors are application/problem+json (RFC 9457). The tenant always comes from the token; a case or task of another tenant answers 404.',
+        `Request bodies are JSON of at most ${requestLimits.bodyBytes} bytes, nested at most ${requestLimits.bodyDepth} levels, with numbers that are 0 or of magnitude ${requestLimits.smallestNumber} to ${requestLimits.largestNumber}; anything else is refused before it is read.`,
+        corsPolicy.statement,
+      ].join('\n\n'),
     },
-    servers: [{ url: '/' }],
+    'x-cors': corsPolicy,
+    'x-request-limits': requestLimits,
+    servers: [
+      {
+        url: '/',
+        description: 'The deployment that serves this document: production or staging on AWS, or the local stack of `npm start`',
+        'x-internal': false,
+      },
+    ],
     tags,
     paths: Object.fromEntries(sortedEntries(paths)),
     components: {

@@ -1,12 +1,17 @@
 import * as z from 'zod';
 import { isValidInsz, isValidKbo, normalizeInsz, normalizeKbo } from './identifiers';
 
+/** Room for the number with separators, e.g. 85.07.30-033.28 or BE 0123.456.789. */
+const withSeparators = 20;
+
 const inszSchema = z
   .string()
+  .max(withSeparators)
   .transform(normalizeInsz)
   .refine(isValidInsz, 'not a valid INSZ: expected 11 digits with correct check digits');
 const kboSchema = z
   .string()
+  .max(withSeparators)
   .transform(normalizeKbo)
   .refine(isValidKbo, 'not a valid KBO enterprise number: expected 10 digits with correct check digits');
 

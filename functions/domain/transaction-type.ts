@@ -7,7 +7,7 @@ const name = z.string().min(1).max(100);
 const days = z.number().int().positive().max(3660);
 
 /** A JSON Schema a designer wrote (of a case's, a message's or a completion's data); it must bound every value it admits. */
-const dataSchema = z.record(z.string(), z.unknown()).superRefine((schema, context) => {
+const dataSchema = z.record(z.string().max(100), z.unknown()).superRefine((schema, context) => {
   for (const problem of unboundedPartsOf(schema)) context.addIssue({ code: 'custom', path: [...problem.path], message: problem.message });
 });
 export type LocalizedText = z.infer<typeof localizedText>;
@@ -72,11 +72,11 @@ export const transactionTypeSchema = z
     example: z.object({ type: z.string().max(100), applicant: z.unknown(), data: z.unknown() }).strict(),
     statuses: z.array(statusSchema).min(2).max(50),
     roles: z.array(name).max(50),
-    tasks: z.record(z.string(), taskDefinitionSchema),
+    tasks: z.record(z.string().max(100), taskDefinitionSchema),
     /** Messages the workflow may wait for, by name. */
-    messages: z.record(z.string(), messageDefinitionSchema).default({}),
+    messages: z.record(z.string().max(100), messageDefinitionSchema).default({}),
     /** Fixed periods in calendar days, by the name of the Wait state that waits them out. */
-    periods: z.record(z.string(), periodSchema).default({}),
+    periods: z.record(z.string().max(100), periodSchema).default({}),
     legalDeadline: z.object({ days, kind: z.enum(['calendar', 'working']) }).strict(),
     suspension: z.object({ allowed: z.boolean() }).strict(),
     extension: z

@@ -42,7 +42,7 @@ describe('the OpenAPI document', () => {
     if (!result.valid) throw new Error(compileErrors(result));
     expect(result.specification).toBe('OpenAPI');
     expect(openApiDocument.openapi).toBe('3.1.0');
-    expect(openApiDocument.servers).toEqual([{ url: '/' }]);
+    expect(openApiDocument.servers).toEqual([expect.objectContaining({ url: '/', 'x-internal': false })]);
     expect(openApiDocument.info).toMatchObject({ title: 'Loket API', version: '1.0.0' });
   });
 
@@ -61,7 +61,7 @@ describe('the OpenAPI document', () => {
         expect(operation.security).toEqual([{ oauth2: route.scopes }]);
         expect(operation.responses['401']?.content?.['application/json']?.schema.$ref).toBe('#/components/schemas/GatewayError');
       } else {
-        expect(operation.security ?? []).toEqual([]);
+        expect(operation.security).toEqual([]);
         expect(operation.responses['401']).toBeUndefined();
       }
     }
@@ -84,7 +84,7 @@ describe('the OpenAPI document', () => {
     for (const { route } of routes) {
       const { responses } = operationOf(route.method, route.path);
       for (const [status, response] of Object.entries(responses)) {
-        if (Number(status) >= 400 && status !== '401') {
+        if (Number(status) >= 400 && status !== '401' && status !== '429') {
           expect(response.content?.['application/problem+json']?.schema.$ref).toBe('#/components/schemas/Problem');
         }
       }
@@ -152,6 +152,47 @@ describe('the OpenAPI document', () => {
     expect(componentOf('#/components/schemas/TaskView').properties).not.toHaveProperty('token');
     expect(componentOf('#/components/schemas/CaseHistory').required).toEqual(['caseId', 'number', 'verified', 'items']);
     for (const type of catalogue.all()) expect(api.transactionTypeViewSchema.safeParse({ ...type, displayTitle: type.title.en }).success).toBe(true);
+  });
+
+  it('declares 429 with Retry-After on every operation, answered by API Gateway', () => {
+    for (const { route } of routes) {
+      const throttled = operationOf(route.method, route.path).responses['429'] as { headers?: Record<string, { required?: boolean }> };
+      expect(throttled).toMatchObject({ content: { 'application/json': { schema: { $ref: '#/components/schemas/GatewayError' } } } });
+      expect(throttled.headers?.['Retry-After']).toMatchObject({ required: false });
+    }
+  });
+
+  it('bounds and pattern-checks every path parameter and header with the schema its route checks it with', () => {
+    for (const { route } of routes) {
+      for (const parameter of operationOf(route.method, route.path).parameters ?? []) {
+        if (parameter.in === 'query') continue;
+        expect({ route: route.path, name: parameter.name, maxLength: typeof parameter.schema.maxLength }).toEqual({ route: route.path, name: parameter.name, maxLength: 'number' });
+        if (parameter.in === 'path') expect(parameter.schema.pattern).toEqual(expect.any(String));
+      }
+    }
+    const claim = operationOf('POST', '/v1/tasks/{id}/claim').parameters?.find((parameter) => parameter.name === 'id');
+    expect(claim?.schema).toMatchObject({ type: 'string', maxLength: 26, pattern: '^[0-9A-HJKMNP-TV-Z]{26}$' });
+  });
+
+  it('gives every integer a format and a maximum, and every string a maxLength or a fixed value', () => {
+    const unbounded: string[] = [];
+    const visit = (node: unknown, path: string): void => {
+      if (Array.isArray(node)) return node.forEach((item, index) => visit(item, `${path}/${index}`));
+      if (node === null || typeof node !== 'object') return;
+      const schema = node as JsonObject;
+      const integerBounded = ['int32', 'int64'].includes(String(schema.format)) && ('maximum' in schema || 'exclusiveMaximum' in schema);
+      if (schema.type === 'integer' && !integerBounded) unbounded.push(path);
+      if (schema.type === 'string' && !('maxLength' in schema || 'enum' in schema || 'const' in schema)) unbounded.push(path);
+      for (const [key, value] of Object.entries(schema)) if (key !== 'examples' && key !== 'example') visit(value, `${path}/${key}`);
+    };
+    visit(openApiDocument.paths, '#/paths');
+    visit(openApiDocument.components, '#/components');
+    expect(unbounded).toEqual([]);
+  });
+
+  it('states its CORS policy and request limits', () => {
+    expect(openApiDocument).toMatchObject({ 'x-cors': { allowedOrigins: [] }, 'x-request-limits': { bodyBytes: 65_536, bodyDepth: 16 } });
+    expect((openApiDocument.info as { description: string }).description).toContain('CORS: none');
   });
 
   it('is the same document, key for key, however often it is built', () => {
