@@ -166,7 +166,7 @@ export async function startHttpApi(options: HttpApiOptions): Promise<HttpApi> {
       // As the authorizer checks a route's authorizationScopes: one of them must be in the token (an ID token has none).
       scopes = scopesOfToken(payload);
       if (match.route.scopes.length > 0 && !match.route.scopes.some((scope) => scopes.includes(scope))) {
-        return gatewayError(response, 403, 'Forbidden', { 'www-authenticate': `Bearer error="insufficient_scope", scope="${match.route.scopes.join(' ')}"` });
+        return gatewayError(response, 403, 'Forbidden');
       }
       claims = flattenClaims(payload);
     }

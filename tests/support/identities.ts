@@ -1,4 +1,12 @@
+import { scopes } from '../../functions/api/scopes';
 import { inszCheckDigits } from '../../functions/domain/identifiers';
+
+/**
+ * The scopes a test identity's token carries unless a test chooses: all of them, as for a
+ * client registered for the whole API, so that what a test proves about roles is the
+ * function's own check and not the gateway's scope check (tests of scopes pass their own).
+ */
+export const testScopes: readonly string[] = Object.keys(scopes);
 
 let sequence = 100;
 

@@ -2,9 +2,11 @@ import { generateDevSigningKey, signDevToken } from '../../infra/local/dev-keys'
 import type { DevSigningKey, DevTokenClaims } from '../../infra/local/dev-keys';
 import type { LocalStack, LocalStackOptions } from '../../infra/local/local-stack';
 import { startLocalStack } from '../../infra/local/local-stack';
+import { testScopes } from './identities';
 
 export interface TestStack extends LocalStack {
   readonly signingKey: DevSigningKey;
+  /** A token of the stack's signing key; it carries every scope unless `claims.scopes` says otherwise. */
   token(claims: DevTokenClaims): Promise<string>;
   /** Calls the HTTP API as a client would; JSON in, JSON out. */
   call(method: string, path: string, options?: { token?: string; body?: unknown; rawBody?: string; headers?: Record<string, string> }): Promise<ApiResponse>;
@@ -24,7 +26,7 @@ export async function startTestStack(options: Partial<Omit<LocalStackOptions, 's
     ...stack,
     stop: stack.stop,
     signingKey,
-    token: (claims) => signDevToken(signingKey, claims),
+    token: (claims) => signDevToken(signingKey, { scopes: testScopes, ...claims }),
     async call(method, path, { token, body, rawBody, headers = {} } = {}) {
       const response = await fetch(`${stack.apiUrl}${path}`, {
         method,
