@@ -10,7 +10,7 @@ import { workflowInputOf } from './workflow-input';
 
 export interface DeliverEffectDependencies {
   readonly cases: Pick<CaseStore, 'get' | 'change'>;
-  readonly outbox: Pick<Outbox, 'delivered'>;
+  readonly outbox: Pick<Outbox, 'delivered' | 'pendingOf'>;
   readonly workflows: Pick<WorkflowEngine, 'start' | 'stop' | 'resume' | 'redrive'>;
   readonly catalogue: Catalogue;
   readonly clock: Clock;
@@ -27,7 +27,9 @@ export type Delivery = 'delivered' | 'not-needed' | 'undeliverable';
  *    closed meanwhile, or gone, needs none);
  * 2. a step's result: when the step no longer waits (it timed out, or its workflow ended), the
  *    result is recorded in the audit trail as undeliverable and the case follows its timeout
- *    path, instead of retrying forever;
+ *    path, instead of retrying forever; unless the item has left the outbox meanwhile: then an
+ *    earlier delivery of the same item (a batch the stream delivers again, the reconciler and
+ *    the stream at once) handed the step its result, and nothing is recorded;
  * 3. stop: an execution that already ended stays as it is; redrive: one that runs again needs none;
  * 4. the item leaves the outbox. A transient failure leaves it there, for the next delivery.
  */
@@ -65,6 +67,8 @@ export function deliverEffect(deps: DeliverEffectDependencies) {
           return 'delivered';
         } catch (error) {
           if (!(error instanceof StepNoLongerWaits)) throw error;
+          const stillPending = (await deps.outbox.pendingOf(item.caseId)).some((pending) => pending.id === item.id);
+          if (!stillPending) return 'not-needed';
           await undeliverable({ ...item, effect }, error.reason);
           return 'undeliverable';
         }

@@ -80,6 +80,16 @@ describe('delivering an outbox item', () => {
     expect(telemetry.warnings).toEqual([{ message: 'A result reached a step that no longer waits', fields: { caseId: subject.id, reason: 'TaskTimedOut' } }]);
   });
 
+  test('a result delivered twice (the stream again after a timed-out batch, or the reconciler and the stream at once) records nothing the second time: the first took it from the outbox', async () => {
+    const item = enqueue({ kind: 'resume-step', caseId: subject.id, token: 't-1', output: { outcome: 'approve' }, answers: { task: testUlid(10) } });
+    await expect(deliver(item)).resolves.toBe('delivered');
+    // The step took the result: its token no longer waits.
+    engine.failResume('t-1', new StepNoLongerWaits('TaskTimedOut'));
+    await expect(deliver(item)).resolves.toBe('not-needed');
+    expect(store.eventsOf(subject.id)).toHaveLength(1);
+    expect(telemetry.warnings).toEqual([]);
+  });
+
   test('a message that no longer has a waiting step is named in its undeliverable event', async () => {
     engine.failResume('w-1', new StepNoLongerWaits('InvalidToken'));
     await deliver(enqueue({ kind: 'resume-step', caseId: subject.id, token: 'w-1', output: {}, answers: { message: 'payment-received' } }));
