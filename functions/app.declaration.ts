@@ -23,6 +23,12 @@ export interface RouteDeclaration {
   readonly throttle: RouteThrottle;
 }
 
+export interface StreamRecordFilter {
+  readonly eventName: 'INSERT' | 'MODIFY' | 'REMOVE';
+  /** The `entity` attribute of the item's new image. */
+  readonly entity: string;
+}
+
 export interface FunctionDeclaration extends FunctionAccess {
   /** kebab-case name: the Lambda's logical name and the local in-process function name. */
   readonly name: string;
@@ -37,6 +43,12 @@ export interface FunctionDeclaration extends FunctionAccess {
   readonly kind: 'api' | 'step' | 'stream' | 'scheduled';
   /** How often a scheduled function runs. */
   readonly everyMinutes?: number;
+  /**
+   * Which records of the table's stream a stream function is given: on AWS the event source
+   * mapping's filter, locally the poller's. Nothing else reaches it, so no other item's image
+   * (a case with its applicant) ever becomes its input.
+   */
+  readonly streamRecords?: StreamRecordFilter;
   readonly routes?: readonly RouteDeclaration[];
 }
 
@@ -128,6 +140,7 @@ const operations: readonly FunctionDeclaration[] = [
     entry: 'functions/outbox/dispatch-outbox.handler.ts',
     description: "Delivers the outbox's effects to the workflows (start, task and message results, stop), fed by the table's stream",
     kind: 'stream',
+    streamRecords: { eventName: 'INSERT', entity: 'outbox' },
     table: 'readWrite',
     startsExecutions: true,
     sendsTaskResults: true,

@@ -277,6 +277,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       client: streams,
       streamArn,
       deliver: (event) => lambdas.invoke(dispatcher.name, event, { trigger: 'stream' }) as ReturnType<DeliverBatch>,
+      records: dispatcher.streamRecords,
       log: options.log,
     });
     stops.push(async () => {

@@ -8,6 +8,7 @@ import {
 } from '@aws-sdk/client-dynamodb-streams';
 import type { _Record as StreamRecord } from '@aws-sdk/client-dynamodb-streams';
 import type { DynamoDBStreamEvent } from 'aws-lambda';
+import type { StreamRecordFilter } from '../../functions/app.declaration';
 
 /** What the poller hands each batch to: the stream function, through the local Lambda host. */
 export type DeliverBatch = (event: DynamoDBStreamEvent) => Promise<{ batchItemFailures?: Array<{ itemIdentifier: string }> } | undefined>;
@@ -16,6 +17,8 @@ export interface OutboxStreamOptions {
   readonly client: DynamoDBStreamsClient;
   readonly streamArn: string;
   readonly deliver: DeliverBatch;
+  /** Only the records that pass it are delivered, as the event source mapping's filter does on AWS. @default every record */
+  readonly records?: StreamRecordFilter;
   /** How often an idle shard is read again. @default 50 */
   readonly pollMs?: number;
   /** Backoff after a failed batch, doubling up to `maxBackoffMs`. @default 50 */
@@ -35,6 +38,11 @@ interface ShardReader {
   pending: StreamRecord[];
   backoffMs: number;
   closed: boolean;
+}
+
+/** Whether a record passes a filter the way Lambda's filter criteria on `eventName` and the new image's `entity` pass it. */
+export function passes(record: StreamRecord, filter: StreamRecordFilter | undefined): boolean {
+  return filter === undefined || (record.eventName === filter.eventName && record.dynamodb?.NewImage?.entity?.S === filter.entity);
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -137,7 +145,9 @@ export function startOutboxStream(options: OutboxStreamOptions): { stop(): Promi
     try {
       const { Records = [], NextShardIterator } = await options.client.send(new GetRecordsCommand({ ShardIterator: reader.iterator, Limit: 100 }));
       reader.iterator = NextShardIterator;
-      reader.pending = Records;
+      // A filtered-out record is passed over for good, as on AWS; the last one read still marks the position.
+      reader.pending = Records.filter((record) => passes(record, options.records));
+      if (reader.pending.length === 0 && Records.length > 0) reader.lastSequenceNumber = Records.at(-1)?.dynamodb?.SequenceNumber;
     } catch (error) {
       if (error instanceof ExpiredIteratorException) {
         // The host slept past the iterator's 15 minutes: go on right after the last record delivered.

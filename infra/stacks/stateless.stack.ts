@@ -18,6 +18,7 @@ import { functions as declaredFunctions, type FunctionDeclaration } from '../../
 import { LoketFunction } from '../constructs/loket-function.construct';
 import { MonitoringConstruct } from '../constructs/monitoring.construct';
 import { WorkflowsConstruct } from '../constructs/workflows.construct';
+import { tableDefinition } from '../table.definition';
 import { deploymentOf, type EnvironmentValues, functionEnvironment, stateMachineNameOf } from '../deployment';
 
 export interface StatelessStackProps extends StackProps {
@@ -59,6 +60,22 @@ export interface StatelessStackProps extends StackProps {
    * @default 5
    */
   readonly publicRouteConcurrency?: number;
+  /**
+   * The names of the table's global secondary indexes, watched one by one.
+   * @default tableDefinition's indexes (infra/table.definition.ts)
+   */
+  readonly tableIndexNames?: readonly string[];
+  /**
+   * Who is told when an alarm goes off or clears: e-mail addresses and HTTPS endpoints (a chat
+   * webhook, a paging service) subscribed to the alarm topic.
+   * @default - no subscription: the alarms notify a topic nobody reads
+   */
+  readonly alarmSubscriptions?: { readonly emails?: readonly string[]; readonly httpsEndpoints?: readonly string[] };
+  /**
+   * POWERTOOLS_LOG_LEVEL of every function.
+   * @default 'INFO'
+   */
+  readonly logLevel?: string;
 }
 
 /** `submit-case` → `SubmitCase`: construct ids follow the declared names. */
@@ -81,6 +98,7 @@ export class StatelessStack extends Stack {
   readonly workflows: WorkflowsConstruct;
   /** Outbox items the dispatcher could not deliver within its retries. */
   readonly outboxDeadLetters: Queue;
+  readonly monitoring: MonitoringConstruct;
 
   constructor(scope: Construct, id: string, props: StatelessStackProps) {
     super(scope, id, props);
@@ -119,6 +137,7 @@ export class StatelessStack extends Stack {
         Object.fromEntries(Object.entries(this.workflows.stateMachines).map(([key, stateMachine]) => [key, stateMachine.stateMachineArn])),
       ),
       pseudonymKey: { kmsKeyId: props.pseudonymKey.keyArn },
+      ...(props.logLevel ? { logLevel: props.logLevel } : {}),
     };
     for (const declaration of declarations) {
       const fn = functions[declaration.name]!;
@@ -160,7 +179,12 @@ export class StatelessStack extends Stack {
           retryAttempts: 10,
           maxRecordAge: Duration.hours(24),
           onFailure: new SqsDlq(this.outboxDeadLetters),
-          filters: [FilterCriteria.filter({ eventName: FilterRule.isEqual('INSERT'), dynamodb: { NewImage: { entity: { S: FilterRule.isEqual('outbox') } } } })],
+          filters: declaration.streamRecords && [
+            FilterCriteria.filter({
+              eventName: FilterRule.isEqual(declaration.streamRecords.eventName),
+              dynamodb: { NewImage: { entity: { S: FilterRule.isEqual(declaration.streamRecords.entity) } } },
+            }),
+          ],
         }),
       );
     }
@@ -185,6 +209,8 @@ export class StatelessStack extends Stack {
     this.stage = this.api.addStage('DefaultStage', {
       stageName: '$default',
       autoDeploy: true,
+      // Per-route metrics (4xx, 5xx, latency by route) for the dashboard and the saved queries.
+      detailedMetricsEnabled: true,
       throttle: { rateLimit: props.throttleRateLimit ?? 50, burstLimit: props.throttleBurstLimit ?? 100 },
       accessLogSettings: { destination: new LogGroupLogDestination(accessLogs), format: accessLogFormat() },
     });
@@ -227,11 +253,18 @@ export class StatelessStack extends Stack {
     }
     (this.stage.node.defaultChild as CfnStage).routeSettings = routeSettings;
 
-    new MonitoringConstruct(this, 'Monitoring', {
-      functions: Object.values(functions),
+    this.monitoring = new MonitoringConstruct(this, 'Monitoring', {
+      functions: declarations.map((declaration) => ({ function: functions[declaration.name]!, kind: declaration.kind, name: declaration.name })),
       stateMachines: this.workflows.stateMachines,
       api: this.api,
+      stageName: this.stage.stageName,
+      table: props.table,
+      tableIndexNames: props.tableIndexNames ?? tableDefinition.globalSecondaryIndexes.map((index) => index.indexName),
+      alarmTopicKey: props.key,
+      alarmEmails: props.alarmSubscriptions?.emails,
+      alarmHttpsEndpoints: props.alarmSubscriptions?.httpsEndpoints,
       deadLetterQueues: [this.outboxDeadLetters],
+      reconcilerEveryMinutes: declarations.find((declaration) => declaration.name === 'reconcile')?.everyMinutes,
     });
 
     new CfnOutput(this, 'ApiUrl', { value: this.stage.url, description: 'Base URL of the Loket API' });
