@@ -4,23 +4,37 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import type { Context } from 'aws-lambda';
 import type { z } from 'zod';
+import { TransientError } from '../domain/errors';
 import { logger, metrics, tracer } from './powertools';
 import { asStepError } from './transient-errors';
+
+/** A tenant code as workflows pass it: short and plain, so that nothing else rides along into every log line. */
+const tenantPattern = /^[A-Za-z0-9._-]{1,64}$/;
 
 /**
  * Wraps a workflow step in the chain every function shares. The payload is validated with
  * the step's schema; errors propagate, so that the state machine's Retry and Catch see them
- * by name, and a throttling, 5xx, timeout or network error of any client is a `TransientError`. The case id is the correlation id.
+ * by name, and a throttling, 5xx, timeout or network error of any client is a `TransientError`.
+ * Every log line carries the case id (the correlation id) and, when the workflow passes it, the
+ * tenant. What a step throws is logged first, by name: a `TransientError` as a warning (the
+ * workflow retries it), anything else as an error (the Catch decides). The logger masks national
+ * and enterprise numbers in the message.
  */
 export function stepHandler<S extends z.ZodType, O>(schema: S, handle: (input: z.infer<S>, context: Context) => Promise<O>) {
   return middy(async (payload: unknown, context: Context): Promise<O> => {
-    const input = schema.parse(payload);
-    const caseId = (input as { caseId?: unknown }).caseId;
-    if (typeof caseId === 'string') logger.appendKeys({ caseId });
+    const tenant = (payload as { tenant?: unknown } | null)?.tenant;
+    if (typeof tenant === 'string' && tenantPattern.test(tenant)) logger.appendKeys({ tenant });
+    const caseId = (payload as { caseId?: unknown } | null)?.caseId;
+    if (typeof caseId === 'string' && caseId.length <= 100) logger.appendKeys({ caseId });
     try {
+      const input = schema.parse(payload);
       return await handle(input, context);
     } catch (error) {
-      throw asStepError(error);
+      const thrown = asStepError(error);
+      const name = thrown instanceof Error ? thrown.name : typeof thrown;
+      if (thrown instanceof TransientError) logger.warn('Step failed, transient: the workflow retries it', { errorName: name, error: thrown });
+      else logger.error('Step failed', { errorName: name, error: thrown as Error });
+      throw thrown;
     }
   })
     .use(injectLambdaContext(logger, { resetKeys: true }))
