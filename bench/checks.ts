@@ -23,6 +23,11 @@ export interface ReliabilityReport {
   readonly unverified: Finding[];
   /** Final statuses reached, by type and status. */
   readonly finalStatuses: Record<string, Record<string, number>>;
+  /**
+   * Audit events `task.result-undeliverable` and `message.result-undeliverable`: a result that
+   * met no waiting step (it timed out, or an earlier delivery of the same result got there first).
+   */
+  readonly undeliverableResults: number;
 }
 
 /**
@@ -34,7 +39,11 @@ export async function checkTransactions(
   driver: Driver,
   tokens: Record<string, { portal: string; operator: string }>,
   results: ReadonlyArray<Submitted & Partial<Driven>>,
-  options: { freshApplicants: boolean; concurrency?: number },
+  options: {
+    /** Whether a result's applicant was fresh (one case per applicant): all, none, or per result. */
+    freshApplicants: boolean | ((result: Submitted) => boolean);
+    concurrency?: number;
+  },
 ): Promise<ReliabilityReport> {
   const report: ReliabilityReport = {
     submitted: results.length,
@@ -45,8 +54,10 @@ export async function checkTransactions(
     duplicated: [],
     unverified: [],
     finalStatuses: {},
+    undeliverableResults: 0,
   };
   let acknowledged = 0;
+  let undeliverableResults = 0;
   await pool(results, options.concurrency ?? 16, async (result) => {
     const type = result.type.key;
     if (result.status !== 201 || !result.id) {
@@ -75,7 +86,8 @@ export async function checkTransactions(
     if (replay.status !== 201 || replay.body?.id !== result.id) {
       report.duplicated.push({ caseId: result.id, type, why: `a replay of its Idempotency-Key answered ${replay.status} ${replay.body?.id ?? ''}` });
     }
-    if (options.freshApplicants) {
+    const fresh = typeof options.freshApplicants === 'function' ? options.freshApplicants(result) : options.freshApplicants;
+    if (fresh) {
       const applicant = Object.values(result.body && typeof result.body === 'object' ? ((result.body as { applicant: Record<string, string> }).applicant ?? {}) : {})[0];
       const search = await driver.call('POST', '/v1/cases/search', { token: tenantTokens.portal, body: { applicant, limit: 10 } });
       const count = search.body?.items?.length ?? -1;
@@ -83,9 +95,11 @@ export async function checkTransactions(
     }
 
     const history = await driver.call('GET', `/v1/cases/${result.id}/history`, { token: tenantTokens.operator });
+    const items: Array<{ action?: string }> = Array.isArray(history.body?.items) ? history.body.items : [];
+    undeliverableResults += items.filter((event) => typeof event.action === 'string' && event.action.endsWith('.result-undeliverable')).length;
     if (history.status !== 200 || history.body?.verified !== true) {
       report.unverified.push({ caseId: result.id, type, why: history.status === 200 ? 'hash chain does not verify' : `history answers ${history.status}` });
     }
   });
-  return { ...report, acknowledged };
+  return { ...report, acknowledged, undeliverableResults };
 }

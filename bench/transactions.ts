@@ -114,6 +114,11 @@ export interface DriverOptions {
   readonly tokens: Record<string, Tokens>;
   /** Picks a task's outcome; @default the first outcome the type declares */
   readonly chooseOutcome?: (outcomes: readonly string[]) => string;
+  /**
+   * How often a driven case is looked at: right after acting, then less often (×1.5) up to
+   * `max` while it has nothing to act on. @default { min: 20, max: 250 }
+   */
+  readonly pollMs?: { readonly min: number; readonly max: number };
 }
 
 export interface Submitted {
@@ -129,7 +134,18 @@ export interface Driven {
   readonly final: boolean;
   /** The case's status code where driving ended. */
   readonly caseStatus?: string;
+  /** Why the case needs an operator, when driving ended on its flag (`stopOnAttention`). */
+  readonly attention?: string;
+  /** When (performance.now()) the driver saw the case final or flagged. */
+  readonly settledAt?: number;
   readonly reason?: string;
+}
+
+export interface DriveOptions {
+  /** When (Date.now()) to give up; read again on every round, so a caller can move it. @default now + timeoutMs */
+  readonly deadline?: () => number;
+  /** Stop when the case is flagged as needing an operator: nothing a client does moves it on. */
+  readonly stopOnAttention?: boolean;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -172,19 +188,23 @@ export class Driver {
     return { status: response.status, headers: response.headers, body };
   }
 
-  /** Submits with an Idempotency-Key; a 5xx or a broken connection is retried with the same key, as a client should. */
+  /**
+   * Submits with an Idempotency-Key; a 5xx or a broken connection is retried with the same key,
+   * as a client should, with backoff (doubling from 100 ms, at most 2 s between attempts).
+   */
   async submit(tenant: string, type: TransactionType, options: { fresh?: boolean; idempotencyKey?: string; attempts?: number } = {}): Promise<Submitted> {
     const body = submissionOf(type, options.fresh ?? true);
     const idempotencyKey = options.idempotencyKey ?? `bench-${process.pid}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`;
     let last: ApiResponse | undefined;
-    for (let attempt = 0; attempt < (options.attempts ?? 5); attempt++) {
+    const attempts = options.attempts ?? 5;
+    for (let attempt = 0; attempt < attempts; attempt++) {
       try {
         last = await this.call('POST', '/v1/cases', { token: this.options.tokens[tenant]!.portal, body, headers: { 'idempotency-key': idempotencyKey } });
         if (last.status < 500) break;
       } catch {
         // connection refused or reset: retry with the same key
       }
-      await sleep(100 * 2 ** attempt);
+      if (attempt + 1 < attempts) await sleep(Math.min(2000, 100 * 2 ** attempt));
     }
     return { id: last?.body?.id ?? '', tenant, type, idempotencyKey, body, status: last?.status ?? 0 };
   }
@@ -218,22 +238,39 @@ export class Driver {
     };
   }
 
+  /** The case's outbox items: effects committed with a change and not yet delivered. */
+  async pendingEffectsOf(caseId: string): Promise<Array<{ id: string; kind: string; createdAt: string }>> {
+    const { Items = [] } = await this.table.send(
+      new QueryCommand({
+        TableName: this.options.tableName,
+        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :outbox)',
+        ExpressionAttributeValues: { ':pk': keys.case(caseId).PK, ':outbox': keys.outboxPrefix },
+        ConsistentRead: true,
+      }),
+    );
+    return Items.map((item) => ({ id: String(item.id), kind: String(item.effect?.kind), createdAt: String(item.createdAt) }));
+  }
+
   /**
    * Works the case until its status is final: completes its tasks, delivers the messages it
    * waits for. Answers where it stood when `timeoutMs` ran out.
    */
-  async driveToFinal(submitted: Pick<Submitted, 'id' | 'tenant' | 'type'>, timeoutMs = 60_000): Promise<Driven> {
+  async driveToFinal(submitted: Pick<Submitted, 'id' | 'tenant' | 'type'>, timeoutMs = 60_000, options: DriveOptions = {}): Promise<Driven> {
     const tokens = this.options.tokens[submitted.tenant]!;
-    const deadline = Date.now() + timeoutMs;
-    let pause = 20;
+    const fixedDeadline = Date.now() + timeoutMs;
+    const deadline = options.deadline ?? (() => fixedDeadline);
+    const poll = this.options.pollMs ?? { min: 20, max: 250 };
+    let pause = poll.min;
     let status: string | undefined;
     for (;;) {
       const current = await this.getCase(submitted.tenant, submitted.id).catch(() => undefined);
       if (current?.status === 200) {
         status = current.body.status?.code;
-        if (current.body.status?.final) return { final: true, caseStatus: status };
+        if (current.body.status?.final) return { final: true, caseStatus: status, settledAt: performance.now() };
+        const attention = current.body.attention?.reason;
+        if (options.stopOnAttention && typeof attention === 'string') return { final: false, caseStatus: status, attention, settledAt: performance.now() };
       }
-      if (Date.now() > deadline) return { final: false, caseStatus: status, reason: `still '${status ?? 'unknown'}' after ${timeoutMs} ms` };
+      if (Date.now() > deadline()) return { final: false, caseStatus: status, reason: `still '${status ?? 'unknown'}' when driving gave up` };
       const waits = await this.waitsOf(submitted.id).catch(() => ({ tasks: [], messages: [] }));
       for (const task of waits.tasks) {
         const outcomes = submitted.type.tasks[task.name]?.outcomes ?? ['approve'];
@@ -246,7 +283,7 @@ export class Driver {
         await this.call('POST', `/v1/cases/${submitted.id}/messages`, { token: tokens.portal, body: { name, data } }).catch(() => undefined);
       }
       const acted = waits.tasks.length + waits.messages.length > 0;
-      pause = acted ? 20 : Math.min(pause * 1.5, 250);
+      pause = acted ? poll.min : Math.min(pause * 1.5, poll.max);
       await sleep(pause);
     }
   }
