@@ -46,7 +46,7 @@ const crashTransactions = argument('crash-transactions', 100);
 const malformedCount = argument('malformed', 600);
 /** The reconciler's period in every section: convergence after faults is measured against it. */
 const reconcileSeconds = argument('reconcile-seconds', 10);
-const kills = argument('kills', 2);
+const kills = argument('kills', 3);
 const lambdaFaultRate = 0.1;
 const dynamodbThrottleRate = 0.05;
 const lambdaErrors = ['Lambda.ServiceException', 'Lambda.TooManyRequestsException'];
