@@ -2,9 +2,10 @@ import { afterAll, beforeAll, expect, test } from '@jest/globals';
 import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import fc from 'fast-check';
 import { localCredentials, localRegion } from '../../infra/local/local-network';
-import { malformedRequest, malformedRequestTokens, sendMalformedRequest } from '../support/malformed-requests';
+import { freshInsz } from '../support/identities';
+import { knownMalformedRequests, malformedRequest, malformedRequestTokens, sendMalformedRequest, type MalformedRequestTargets } from '../support/malformed-requests';
 import type { TestStack } from '../support/test-stack';
-import { startTestStack } from '../support/test-stack';
+import { eventually, startTestStack } from '../support/test-stack';
 
 /*
  * Generated malformed requests against every route: wrong types, missing and extra fields,
@@ -13,10 +14,24 @@ import { startTestStack } from '../support/test-stack';
  */
 let stack: TestStack;
 let tokens: string[];
+let targets: MalformedRequestTargets;
 
 beforeAll(async () => {
   stack = await startTestStack({ timeScale: 0.001 });
   tokens = await malformedRequestTokens(stack.token);
+  // A case waiting for its payment and an open task, so that bad messages and completions reach the checks that once failed.
+  const portal = await stack.token({ tenant: '44021', roles: ['portal'] });
+  const parking = await stack.call('POST', '/v1/cases', {
+    token: portal,
+    body: { type: 'resident-parking-permit', applicant: { insz: '85073003328' }, data: { licensePlate: '1-ABC-234', zone: 'Centrum' } },
+  });
+  const proof = await stack.call('POST', '/v1/cases', {
+    token: portal,
+    body: { type: 'proof-of-residence', applicant: { insz: freshInsz() }, data: { purpose: 'school registration', language: 'nl' } },
+  });
+  await eventually(() => stack.call('GET', `/v1/cases/${parking.body.id}`, { token: portal }), (read) => read.body.awaitingMessages?.length > 0);
+  const withTask = await eventually(() => stack.call('GET', `/v1/cases/${proof.body.id}`, { token: portal }), (read) => read.body.openTasks?.length > 0);
+  targets = { caseId: parking.body.id, taskId: withTask.body.openTasks[0].id };
 }, 60_000);
 
 afterAll(async () => {
@@ -46,3 +61,13 @@ test('200 generated malformed requests: no 5xx and nothing written', async () =>
   expect(statuses.some((status) => status === 401)).toBe(true);
   expect(await itemCount()).toBe(before);
 });
+
+test('the requests that once answered 500 (issue 11, S4 and S7): each refused with its 4xx, and nothing written', async () => {
+  const before = await itemCount();
+  const answered: { name: string; status: number }[] = [];
+  for (const known of knownMalformedRequests()) {
+    answered.push({ name: known.name, status: await sendMalformedRequest(stack.apiUrl, tokens, known.request, targets) });
+  }
+  expect(answered).toEqual(knownMalformedRequests().map((known) => ({ name: known.name, status: known.expected })));
+  expect(await itemCount()).toBe(before);
+}, 120_000);
