@@ -71,3 +71,18 @@ test('the requests that once answered 500 (issue 11, S4 and S7): each refused wi
   expect(answered).toEqual(knownMalformedRequests().map((known) => ({ name: known.name, status: known.expected })));
   expect(await itemCount()).toBe(before);
 }, 120_000);
+
+test('a CORS preflight is answered 404 with no Access-Control header, as the OpenAPI document states (x-cors)', async () => {
+  for (const path of ['/v1/cases', `/v1/cases/${targets.caseId}`, '/v1/health']) {
+    const response = await fetch(`${stack.apiUrl}${path}`, {
+      method: 'OPTIONS',
+      headers: { origin: 'https://portal.gent.example', 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization,content-type' },
+    });
+    await response.arrayBuffer();
+    expect({ path, status: response.status }).toEqual({ path, status: 404 });
+    expect([...response.headers.keys()].filter((name) => name.startsWith('access-control-'))).toEqual([]);
+  }
+  const read = await fetch(`${stack.apiUrl}/v1/health`, { headers: { origin: 'https://portal.gent.example' } });
+  expect(read.status).toBe(200);
+  expect(read.headers.get('access-control-allow-origin')).toBeNull();
+});
