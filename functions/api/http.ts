@@ -254,10 +254,13 @@ export function routeHandler<C extends RouteContract>(contract: C, handle: (requ
     let caller: Caller | undefined;
     if (!('public' in contract.access)) {
       caller = callerOf(event);
+      logger.appendKeys({ tenant: caller.tenant });
       if ('roles' in contract.access) requireRole(caller, contract.access.roles);
       else if (taskRoles(caller.roles).length === 0) throw forbidden('working tasks needs a task role such as clerk');
     }
     const pathValues = pathParametersOf(contract, event);
+    // The case a route names is on every line it logs, as on the steps' lines: one query finds a case's whole story.
+    if (contract.path.startsWith('/v1/cases/{id}') && pathValues.id) logger.appendKeys({ caseId: pathValues.id });
     const headers = declaredHeadersOf(contract, event);
     let query: unknown;
     if (contract.query) {

@@ -36,6 +36,16 @@ export function stepHandler<S extends z.ZodType, O>(schema: S, handle: (input: z
       else logger.error('Step failed', { errorName: name, error: thrown as Error });
       throw thrown;
     }
+  }, {
+    /*
+     * Just before the function's timeout, middy abandons the step with an error it names
+     * TimeoutError, which no Task's Retry lists: the Catch would close the case 'failed' for a
+     * step that was merely slow (a throttled table, a slow store). It is a TransientError instead.
+     */
+    timeoutEarlyResponse: () => {
+      logger.warn('Step failed, transient: the workflow retries it', { errorName: 'TransientError', cause: 'the function ran out of time' });
+      throw new TransientError('the step ran out of time before its function timed out');
+    },
   })
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(logMetrics(metrics))
