@@ -214,12 +214,16 @@ const attention = z
   .object({ reason: prose.describe('e.g. `execution failed`'), since: timestamp })
   .describe("Set while the case needs an operator: its workflow ended while it is open. POST /v1/cases/{id}/redrive runs it again.");
 
-/** `caseSummary`: a case as a search result shows it. */
+/**
+ * `caseSummary`: a case as a list shows it. Data minimisation: a list carries no personal data
+ * (no INSZ or KBO, no name, no address, no case data), so listing writes no access record; the
+ * whole case is one GET /v1/cases/{id} away, and that read is in the processing log.
+ */
 export const caseSummarySchema = z.object({
   id,
   number: caseNumber.describe('Human number per tenant and year, e.g. 44021-2026-000123'),
   type: caseTypeRef,
-  applicant: applicantView,
+  applicantKind: z.enum(['citizen', 'business']).describe('Whether the applicant is a citizen (INSZ) or a business (KBO); the number itself is in GET /v1/cases/{id}'),
   status: statusView,
   createdAt: timestamp,
   updatedAt: timestamp,
@@ -249,6 +253,10 @@ export const caseViewSchema = z.object({
     .max(inOneItem)
     .describe('Extensions of the legal deadline, in working days'),
   openTasks: z.array(taskViewSchema).max(openAtOnce).describe('Open and claimed tasks; filled by GET /v1/cases/{id} only'),
+  completedTasks: z
+    .array(taskViewSchema)
+    .max(openAtOnce)
+    .describe("Completed tasks with their outcome, reason and data (an officer's note); filled by GET /v1/cases/{id} only, whose read is in the processing log"),
   awaitingMessages: z
     .array(z.object({ name: code, since: timestamp }))
     .max(openAtOnce)
@@ -315,7 +323,15 @@ const page = <T extends z.ZodType>(item: T) =>
   });
 
 export const caseSearchPageSchema = page(caseSummarySchema);
-export const taskPageSchema = page(taskViewSchema);
+/**
+ * `taskSummary`: a task as the inbox lists it. A completion shows its outcome, who and when,
+ * but not its reason or data, which may be free text about the applicant (an officer's note):
+ * the case shows those (`completedTasks` of GET /v1/cases/{id}), and that read is in the processing log.
+ */
+export const taskSummarySchema = taskViewSchema.extend({
+  completion: taskViewSchema.shape.completion.unwrap().pick({ outcome: true, by: true, at: true }).optional(),
+});
+export const taskPageSchema = page(taskSummarySchema);
 export const transactionTypeListSchema = z.object({ items: z.array(transactionTypeSummarySchema).max(1000) });
 
 export const openApiDocumentSchema = z.record(z.string().max(100), z.unknown()).describe('This document');

@@ -62,6 +62,7 @@ const responseSchemas = {
   CaseHistory: api.caseHistorySchema,
   AuditEvent: api.auditEventSchema,
   TaskView: api.taskViewSchema,
+  TaskSummary: api.taskSummarySchema,
   TaskPage: api.taskPageSchema,
   AccessRecord: api.accessRecordSchema,
   ProcessingLogPage: api.processingLogPageSchema,

@@ -1,4 +1,5 @@
 import type { CaseSummary } from '../ports/case-store.port';
+import { applicantKind } from '../domain/applicant';
 import type { AuditEvent } from '../domain/audit';
 import type * as api from './api.schemas';
 import type { View } from './route-contract';
@@ -20,13 +21,19 @@ function statusView(subject: Pick<Case, 'status'>, type: TransactionType | undef
   return { code: subject.status, text: status?.citizenText[language] ?? subject.status, final: status?.final ?? false };
 }
 
-/** A case as a search result shows it. */
+/** A task as the inbox lists it: a completion without its reason and data, which may speak of the applicant. */
+export function taskSummary(task: Task): View<typeof api.taskSummarySchema> {
+  const { completion, ...visible } = taskView(task);
+  return { ...visible, ...(completion ? { completion: { outcome: completion.outcome, by: completion.by, at: completion.at } } : {}) };
+}
+
+/** A case as a list shows it: no personal data, so that listing needs no access record. */
 export function caseSummary(subject: CaseSummary, type: TransactionType | undefined, language: Language): View<typeof api.caseSummarySchema> {
   return {
     id: subject.id,
     number: subject.number,
     type: subject.type,
-    applicant: subject.applicant,
+    applicantKind: applicantKind(subject.applicant),
     status: statusView(subject, type, language),
     createdAt: subject.createdAt,
     updatedAt: subject.updatedAt,
@@ -62,6 +69,7 @@ export function caseView(
     ...(subject.suspendedSince ? { suspendedSince: subject.suspendedSince } : {}),
     extensions: subject.extensions ?? [],
     openTasks: tasks.filter(isActive).map(taskView),
+    completedTasks: tasks.filter((task) => task.status === 'completed').map(taskView),
     // A wait that timed out, or of a withdrawn case, waits for nothing any more.
     awaitingMessages: status.final ? [] : waits.map((wait) => ({ name: wait.name, since: wait.since })),
     ...(subject.attention ? { attention: subject.attention } : {}),

@@ -201,12 +201,17 @@ describe('search', () => {
     expect(found.map((c) => c.id)).toContain(permit.body.id);
     expect(found.map((c) => c.id)).not.toEqual(expect.arrayContaining([ids[0]]));
     expect(found.every((c) => c.type.key === 'resident-parking-permit')).toBe(true);
+    // A list carries no personal data (and so writes no access record): the number is one GET away.
+    expect(found.find((c) => c.id === permit.body.id)).toMatchObject({ applicantKind: 'citizen' });
+    expect(JSON.stringify(byType.body)).not.toMatch(/"applicant"|"data"/);
+    expect(JSON.stringify(byType.body)).not.toContain(livesInGent);
     await eventually(
       () => searchByApplicant(applicant, clerk, { status: 'under-review' }),
       (r) => r.body.items.length === 5,
     );
     const byStatus = await stack.call('GET', '/v1/cases?status=under-review&limit=100', { token: clerk });
     expect(byStatus.body.items.map((c: { id: string }) => c.id)).toEqual(expect.arrayContaining(ids));
+    expect(JSON.stringify(byStatus.body)).not.toContain(applicant);
     const dueDates = byStatus.body.items.map((c: { dueAt: string }) => c.dueAt);
     expect([...dueDates].sort()).toEqual(dueDates);
   });
