@@ -12,7 +12,7 @@ import { malformedRequest, malformedRequestTokens, sendMalformedRequest } from '
 import type { ReliabilityReport } from './checks';
 import { checkTransactions } from './checks';
 import type { ClassEnvironment, FaultClass, FaultClassResult } from './fault-classes';
-import { calibrate, chosenCase, faultClassFindings, faultClassTable, runFaultClass } from './fault-classes';
+import { calibrate, chosenCase, faultClassFindings, faultClassTable, faultClassTypeTables, runFaultClass } from './fault-classes';
 import type { LocalProcess } from './local-process';
 import { spawnLocalStack } from './local-process';
 import { machineAndCommit, progress, resultsDirectory } from './report';
@@ -595,9 +595,7 @@ const md = [
             `- (${c.id}) ${JSON.stringify(c.injected)}; ${c.serverErrors} × 5xx seen by clients (retried); ${c.undeliverableResults} result(s) that met no waiting step (audit \`*.result-undeliverable\`); load ${c.loadSeconds.toFixed(0)} s`,
         ),
         '',
-        'Final statuses, per class:',
-        ...faultClasses.flatMap((c) => [`- (${c.id})`, ...statusLines(c.finalStatuses).map((line) => `  ${line}`)]),
-        '',
+        ...faultClassTypeTables(faultClasses),
       ]
     : []),
   '## Other sections',

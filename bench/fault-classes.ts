@@ -401,6 +401,35 @@ export function faultClassTable(results: readonly FaultClassResult[]): string[] 
   ];
 }
 
+/** One table per fault class, a row per type: where its transactions ended, and what went wrong with them. */
+export function faultClassTypeTables(results: readonly FaultClassResult[]): string[] {
+  const lines: string[] = [];
+  for (const r of results) {
+    const plan = planTransactions(r.transactions);
+    const count = (list: readonly Finding[], type: string) => list.filter((finding) => finding.type === type).length;
+    lines.push(
+      `### (${r.id}) ${r.title}`,
+      '',
+      '| type | transactions | final statuses | flagged for an operator | lost | effects undelivered | stuck | still running | duplicated | wrong final status |',
+      '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+    );
+    for (const type of transactionTypes.map((t) => t.key)) {
+      const statuses = Object.entries(r.finalStatuses[type] ?? {})
+        .map(([code, n]) => `${code} ${n}`)
+        .join(', ');
+      const planned = plan.filter((item) => item.type.key === type).length;
+      const final = Object.values(r.finalStatuses[type] ?? {}).reduce((sum, n) => sum + n, 0);
+      // What is neither final nor accounted for otherwise was open and flagged when checked.
+      const flagged = planned - final - count(r.notAcknowledged, type) - count(r.lost, type) - count(r.stuck, type) - count(r.notConverged, type);
+      lines.push(
+        `| ${type} | ${planned} | ${statuses || '–'} | ${flagged} | ${count(r.lost, type)} | ${count(r.undelivered, type)} | ${count(r.stuck, type)} | ${count(r.notConverged, type)} | ${count(r.duplicated, type)} | ${count(r.wrongFinal, type)} |`,
+      );
+    }
+    lines.push('');
+  }
+  return lines;
+}
+
 /** The findings of the fault classes, at most 30 per kind and class. */
 export function faultClassFindings(results: readonly FaultClassResult[]): string[] {
   const lines: string[] = [];
