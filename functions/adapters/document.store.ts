@@ -1,9 +1,10 @@
 import { sha256Hex } from '../domain/digest';
-import { DeleteObjectCommand, GetObjectCommand, ListObjectsV2Command, NoSuchKey, PutObjectCommand } from '@aws-sdk/client-s3';
+import { GetObjectCommand, NoSuchKey, PutObjectCommand } from '@aws-sdk/client-s3';
 import { documentKeyPrefix, environmentNames, requireEnv } from '../commons/config';
 import { s3 } from '../commons/s3.client';
 import type { DocumentFile } from '../domain/case';
 import type { CaseFiles } from '../ports/retention.port';
+import { s3CaseFiles } from './case-files';
 import type { DocumentFiling } from '../ports/services.port';
 
 const bucket = requireEnv(environmentNames.documentsBucket);
@@ -63,23 +64,7 @@ export const storedDocuments: Pick<DocumentFiling, 'read'> = { read: (file) => d
 
 /**
  * A case's files, for its destruction: listed under the case's key prefix, so that a file a
- * retried step left and the case does not record goes too. On AWS the bucket keeps versions:
- * a delete leaves a delete marker, and the version it hides expires with the bucket's
- * noncurrent-version lifecycle rule.
+ * retried step left and the case does not record goes too, and destroyed with every version the
+ * bucket keeps of them.
  */
-export const caseFiles: CaseFiles = {
-  async keysOf(subject) {
-    const found: string[] = [];
-    let token: string | undefined;
-    do {
-      const page = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: casePrefix({ tenant: subject.tenant, caseId: subject.id }), ContinuationToken: token }));
-      for (const object of page.Contents ?? []) if (object.Key) found.push(object.Key);
-      token = page.IsTruncated ? page.NextContinuationToken : undefined;
-    } while (token);
-    return found;
-  },
-
-  async remove(fileKeys) {
-    for (const key of fileKeys) await s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: key }));
-  },
-};
+export const caseFiles: CaseFiles = s3CaseFiles(s3, bucket, (subject) => casePrefix({ tenant: subject.tenant, caseId: subject.id }));

@@ -42,8 +42,11 @@ export interface CaseDestruction {
 
 /** The files kept for cases (their issued documents), as far as destroying a case needs them. */
 export interface CaseFiles {
-  /** The keys of every file kept for the case, whether its case records it or not (e.g. left by a retried step). */
+  /**
+   * The keys of every file kept for the case, whether its case records it or not (e.g. left by a
+   * retried step), and of a file of which only earlier versions are left.
+   */
   keysOf(subject: Pick<Case, 'id' | 'tenant'>): Promise<string[]>;
-  /** Deletes the files; a key with no file is no error. */
+  /** Destroys the files with every earlier version the store keeps of them; a key with no file is no error. */
   remove(keys: readonly string[]): Promise<void>;
 }

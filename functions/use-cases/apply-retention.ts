@@ -70,9 +70,9 @@ const dueCaseOf = (scheduled: ScheduledCase): DueCase => ({ id: scheduled.id, te
  *    the schedule;
  * 3. a `destroy` case gets its tombstone first: in one transaction with the case's version
  *    (so that it describes exactly the state read), the last event of its audit trail records
- *    what goes, when, under which rule and a digest of it; then its files are deleted, then its
- *    tasks, message waits, outbox items, number and Idempotency-Key records and finally the
- *    case item. A run that dies half way leaves the case marked and in the schedule: the next
+ *    what goes, when, under which rule and a digest of it; then its files are destroyed with
+ *    every version the store keeps, then its tasks, message waits, outbox items, number and
+ *    Idempotency-Key records and finally the case item. A run that dies half way leaves the case marked and in the schedule: the next
  *    run finishes the deletes without a second tombstone;
  * 4. a dry run reads the same and changes nothing.
  * A failure on one case is reported and the others go on. A complete run over every tenant

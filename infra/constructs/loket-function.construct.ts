@@ -196,20 +196,25 @@ export class LoketFunction extends NodejsFunction {
 
   /**
    * Lets the function read (GetObject) or also write (PutObject) document files under
-   * `documents/` in the bucket, or, for `destroy`, list them (ListBucket under that prefix) and
-   * delete them (DeleteObject) without reading them. The bucket encrypts with its key
-   * by default, so the function names no key; it only gets the key actions S3 performs on its
-   * behalf (Decrypt to read, GenerateDataKey to write), and only through S3. Listing and
-   * deleting need no key.
+   * `documents/` in the bucket, or, for `destroy`, destroy them without reading them: list their
+   * versions (ListBucketVersions under that prefix) and delete each version and delete marker
+   * (DeleteObjectVersion; DeleteObject for a bucket without versioning), since a plain delete
+   * on the versioned bucket only hides a file. The bucket encrypts with its key by default, so
+   * the function names no key; it only gets the key actions S3 performs on its behalf (Decrypt
+   * to read, GenerateDataKey to write), and only through S3. Listing and deleting need no key.
    */
   grantDocuments(bucket: IBucket, access: 'read' | 'readWrite' | 'destroy', options: GrantDocumentsOptions = {}): this {
     const objects = bucket.arnForObjects(`${documentKeyPrefix}*`);
-    const objectActions = { read: ['s3:GetObject'], readWrite: ['s3:GetObject', 's3:PutObject'], destroy: ['s3:DeleteObject'] }[access];
+    const objectActions = {
+      read: ['s3:GetObject'],
+      readWrite: ['s3:GetObject', 's3:PutObject'],
+      destroy: ['s3:DeleteObject', 's3:DeleteObjectVersion'],
+    }[access];
     this.addToRolePolicy(new PolicyStatement({ actions: objectActions, resources: [objects] }));
     if (access === 'destroy') {
       this.addToRolePolicy(
         new PolicyStatement({
-          actions: ['s3:ListBucket'],
+          actions: ['s3:ListBucketVersions'],
           resources: [bucket.bucketArn],
           conditions: { StringLike: { 's3:prefix': [`${documentKeyPrefix}*`] } },
         }),

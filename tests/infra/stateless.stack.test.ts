@@ -118,12 +118,20 @@ describe('least privilege', () => {
         return;
       }
       expect(variables.DOCUMENTS_BUCKET).toBeDefined();
-      const expected = { read: ['s3:GetObject'], readWrite: ['s3:GetObject', 's3:PutObject'], destroy: ['s3:DeleteObject', 's3:ListBucket'] }[declaration.documents];
+      // Destroying takes every version of a file (DeleteObjectVersion), so it lists versions, not objects.
+      const expected = {
+        read: ['s3:GetObject'],
+        readWrite: ['s3:GetObject', 's3:PutObject'],
+        destroy: ['s3:DeleteObject', 's3:DeleteObjectVersion', 's3:ListBucketVersions'],
+      }[declaration.documents];
       expect(s3).toEqual(expected);
-      const objectStatements = statements.filter((statement) => [statement.Action].flat().some((action) => action.startsWith('s3:') && action !== 's3:ListBucket'));
+      const listings = ['s3:ListBucket', 's3:ListBucketVersions'];
+      const objectStatements = statements.filter((statement) => [statement.Action].flat().some((action) => action.startsWith('s3:') && !listings.includes(action)));
       expect(JSON.stringify(objectStatements.map((statement) => statement.Resource))).toMatch(/\/documents\/\*"\]/);
       // Listing is on the bucket, but only under the documents/ prefix.
-      for (const listing of statements.filter((statement) => [statement.Action].flat().includes('s3:ListBucket'))) {
+      const listingStatements = statements.filter((statement) => [statement.Action].flat().some((action) => listings.includes(action)));
+      expect(listingStatements).toHaveLength(declaration.documents === 'destroy' ? 1 : 0);
+      for (const listing of listingStatements) {
         expect(listing).toMatchObject({ Resource: expect.anything(), Condition: { StringLike: { 's3:prefix': ['documents/*'] } } });
       }
       const viaS3 = statements.filter((statement) => JSON.stringify(statement).includes('kms:ViaService'));
@@ -377,13 +385,13 @@ describe('the outbox and the reconciler', () => {
     });
   });
 
-  test('the retention job runs daily, and may delete documents but not read or write them', () => {
+  test('the retention job runs daily, and may destroy every version of a document but not read or write them', () => {
     stateless.hasResourceProperties('AWS::Events::Rule', {
       ScheduleExpression: 'rate(1 day)',
       Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [functionLogicalId(template, 'apply-retention'), 'Arn'] } })],
     });
     const actions = actionsOf(functionStatements(template, 'apply-retention'));
-    expect(actions).toEqual(expect.arrayContaining(['s3:DeleteObject', 's3:ListBucket', 'dynamodb:DeleteItem']));
+    expect(actions).toEqual(expect.arrayContaining(['s3:DeleteObject', 's3:DeleteObjectVersion', 's3:ListBucketVersions', 'dynamodb:DeleteItem']));
     expect(actions).not.toContain('s3:GetObject');
     expect(actions).not.toContain('s3:PutObject');
   });
