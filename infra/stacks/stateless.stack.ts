@@ -196,8 +196,9 @@ export class StatelessStack extends Stack {
       });
     }
 
+    // Each line names the caller's sub and source IP: kept 90 days, as the functions' logs are.
     const accessLogs = new LogGroup(this, 'ApiAccessLogs', {
-      retention: RetentionDays.SIX_MONTHS,
+      retention: RetentionDays.THREE_MONTHS,
       encryptionKey: props.key,
       removalPolicy: RemovalPolicy.RETAIN,
     });

@@ -330,6 +330,16 @@ describe('HTTP API', () => {
       AccessLogSettings: { DestinationArn: Match.anyValue(), Format: Match.stringLikeRegexp('\\$context\\.requestId') },
     });
   });
+
+  test("the API access logs, which hold each caller's sub and source IP, are kept 90 days like the other logs", () => {
+    const stages = Object.values(stateless.findResources('AWS::ApiGatewayV2::Stage'));
+    expect(stages).toHaveLength(1);
+    const destination = stages[0]!.Properties.AccessLogSettings.DestinationArn as { 'Fn::GetAtt': [string, string] };
+    expect(destination['Fn::GetAtt'][1]).toBe('Arn');
+    const logGroup = template.Resources[destination['Fn::GetAtt'][0]];
+    expect(logGroup.Type).toBe('AWS::Logs::LogGroup');
+    expect(logGroup.Properties.RetentionInDays).toBe(90);
+  });
 });
 
 describe('monitoring', () => {
