@@ -11,7 +11,7 @@ import { DomainError, fieldErrors, forbidden, validationError } from '../domain/
 import { declaredRoles, requireRole, taskRoles } from '../domain/permissions';
 import type { Language } from '../domain/transaction-type';
 import { logger, metrics, tracer } from '../commons/powertools';
-import { nestsDeeperThan, outOfBoundsNumbers, requestLimits } from './request-limits';
+import { callerLimits, nestsDeeperThan, outOfBoundsNumbers, requestLimits } from './request-limits';
 import { headerSchemas, maxFieldErrors } from './api.schemas';
 import type { HeaderName, ResponseBody, RouteContract } from './route-contract';
 
@@ -123,6 +123,10 @@ export function callerOf(event: HttpEvent): Caller {
   const tenant = claims.tenant;
   if (typeof subject !== 'string' || typeof tenant !== 'string' || subject === '' || tenant === '') {
     throw new DomainError('forbidden', 'the token carries no subject or tenant');
+  }
+  // Both are written into cases, tasks and audit events, and the contract bounds them there.
+  if (subject.length > callerLimits.subjectLength || !callerLimits.tenantPattern.test(tenant)) {
+    throw forbidden('the token’s subject or tenant is not one Loket accepts');
   }
   const roles = declaredRoles(rolesClaimOf(event));
   if (roles.length === 0) throw forbidden('the token carries none of the roles Loket declares');

@@ -18,6 +18,13 @@ export const requestLimits = {
   smallestNumber: 1e-9,
 } as const;
 
+/** What a token's claims may be: its subject and tenant are written into cases and audit events, where the contract bounds them. */
+export const callerLimits = {
+  subjectLength: 256,
+  /** A NIS code or another short code of a government. */
+  tenantPattern: /^[A-Za-z0-9-]{1,64}$/,
+} as const;
+
 /** Whether the arrays and objects of a JSON text nest deeper than `limit`; scanned without parsing, so any depth is safe to ask about. */
 export function nestsDeeperThan(text: string, limit: number): boolean {
   let depth = 0;

@@ -21,7 +21,13 @@ const context = {
 
 const taskId = '01JB8ZQ6M1V4Y3XK2T9R5N7C0D';
 
-function eventOf(routeKey: string, pathParameters: Record<string, string>, headers: Record<string, string> = {}, body?: unknown): HttpEvent {
+function eventOf(
+  routeKey: string,
+  pathParameters: Record<string, string>,
+  headers: Record<string, string> = {},
+  body?: unknown,
+  claims: Record<string, unknown> = { sub: 'clerk@44021', tenant: '44021', roles: '[clerk portal]' },
+): HttpEvent {
   return {
     version: '2.0',
     routeKey,
@@ -35,7 +41,7 @@ function eventOf(routeKey: string, pathParameters: Record<string, string>, heade
       requestId: randomUUID(),
       routeKey,
       http: { method: 'POST', path: '/' },
-      authorizer: { jwt: { claims: { sub: 'clerk@44021', tenant: '44021', roles: '[clerk portal]' }, scopes: [] } },
+      authorizer: { jwt: { claims, scopes: [] } },
     },
   } as unknown as HttpEvent;
 }
@@ -120,5 +126,18 @@ describe('path parameters and headers are checked against the route contract bef
     await call(eventOf('GET /v1/cases/{id}', { id: taskId }));
     expect(seen.map((request) => request.purpose)).toEqual(['school registration', 'get-case']);
     expect(seen[0]?.headers).toEqual({ 'Accept-Language': 'nl-BE,nl;q=0.9,en;q=0.8', 'X-Purpose': 'school registration' });
+  });
+
+  it('refuses a token whose subject or tenant the contract could not show, before anything runs', async () => {
+    for (const claims of [
+      { sub: 's'.repeat(257), tenant: '44021', roles: '[clerk]' },
+      { sub: 'clerk@44021', tenant: 't'.repeat(65), roles: '[clerk]' },
+      { sub: 'clerk@44021', tenant: '44021/other', roles: '[clerk]' },
+    ]) {
+      const { seen, call } = recording(routes.getCase);
+      const result = await call(eventOf('GET /v1/cases/{id}', { id: taskId }, {}, undefined, claims));
+      expect(result.statusCode).toBe(403);
+      expect(seen).toEqual([]);
+    }
   });
 });
