@@ -14,8 +14,8 @@ export const handler = routeHandler(routes.dataSubjectExport, async ({ caller, b
   return {
     body: {
       person: held.person,
-      cases: held.cases.map(({ case: subject, history }) => ({
-        case: caseView(subject, catalogue.find(subject.type.key), language),
+      cases: held.cases.map(({ case: subject, tasks, history }) => ({
+        case: caseView(subject, catalogue.find(subject.type.key), language, tasks),
         history,
         documents: subject.documents
           .filter((document) => document.file)

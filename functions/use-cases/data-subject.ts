@@ -4,6 +4,7 @@ import type { Applicant } from '../domain/applicant';
 import { applicantId } from '../domain/applicant';
 import type { AuditEvent } from '../domain/audit';
 import type { Case } from '../domain/case';
+import type { Task } from '../domain/task';
 import { decodeCursor, encodeCursor } from '../domain/page-cursor';
 import { permissions, requireRole } from '../domain/permissions';
 import type { CaseReads, CaseStore } from '../ports/case-store.port';
@@ -36,18 +37,19 @@ export function processingLogOf(deps: AccessDependencies) {
 
 export interface DataSubjectExport {
   readonly person: string;
-  readonly cases: ReadonlyArray<{ case: Case; history: readonly AuditEvent[] }>;
+  /** Each case with its tasks (their outcomes, reasons and notes are about the person too) and its audit trail. */
+  readonly cases: ReadonlyArray<{ case: Case; tasks: readonly Task[]; history: readonly AuditEvent[] }>;
   readonly accessRecords: readonly AccessRecord[];
 }
 
 export interface ExportDependencies extends AccessDependencies {
-  readonly cases: Pick<CaseStore, 'get'>;
+  readonly cases: Pick<CaseStore, 'get' | 'tasksOfCase'>;
   readonly reads: Pick<CaseReads, 'searchCases' | 'history'>;
 }
 
 /**
  * Everything the tenant holds about a person or business (GDPR art. 15): each of their cases
- * whole, with its audit trail and its documents (as links in the view), and the processing
+ * whole, with its tasks, its audit trail and its documents (as links in the view), and the processing
  * log. The export is itself recorded.
  */
 export function exportDataSubject(deps: ExportDependencies) {
@@ -56,13 +58,13 @@ export function exportDataSubject(deps: ExportDependencies) {
     const tenant = command.caller.tenant;
     const identifier = applicantId(command.applicant);
     const person = await deps.pseudonyms.of(identifier);
-    const cases: Array<{ case: Case; history: readonly AuditEvent[] }> = [];
+    const cases: Array<{ case: Case; tasks: readonly Task[]; history: readonly AuditEvent[] }> = [];
     let after: string | undefined;
     do {
       const page = await deps.reads.searchCases({ tenant, applicant: identifier, limit: 100, after });
       for (const summary of page.items) {
         const found = await deps.cases.get(summary.id);
-        if (found) cases.push({ case: found, history: await deps.reads.history(found.id) });
+        if (found) cases.push({ case: found, tasks: await deps.cases.tasksOfCase(found.id), history: await deps.reads.history(found.id) });
       }
       after = page.after;
     } while (after !== undefined);

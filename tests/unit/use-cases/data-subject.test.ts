@@ -6,7 +6,7 @@ import { exportDataSubject, processingLogOf } from '../../../functions/use-cases
 import { lookUpPerson } from '../../../functions/use-cases/look-up-applicant';
 import { caseHistory, getCase, searchCases } from '../../../functions/use-cases/read-cases';
 import type { InMemoryCaseStore } from '../../support/in-memory-ports';
-import { aCase, accessDoubles, callerOf, clerkOf, inMemoryCaseStore, portalOf, testPseudonyms, testUlid } from '../../support/in-memory-ports';
+import { aCase, aTask, accessDoubles, callerOf, clerkOf, inMemoryCaseStore, portalOf, testPseudonyms, testUlid } from '../../support/in-memory-ports';
 
 const insz = '85073003328';
 const dpo = callerOf('44021', ['dpo'], 'dpo@gent');
@@ -85,6 +85,17 @@ describe('the data protection officer', () => {
     expect(held.cases[0]!.history.map((event) => event.action)).toEqual(['case.submitted']);
     expect(held.accessRecords.map((record) => record.action)).toEqual(['case.read']);
     expect(access.processingLog.records.at(-1)).toMatchObject({ action: 'data-subject.export', purpose: 'access request 12' });
+  });
+
+  test("exports each case's tasks with the officer's outcome and reasons, which are about the person too", async () => {
+    const completion = { outcome: 'approve', by: 'clerk@gent', at: '2026-11-10T09:00:00.000Z', reason: 'spoke with the applicant at the desk' };
+    const task = store.seedTask({
+      ...aTask(subject, { id: testUlid(50), name: 'verify-residence', token: 'token-50', now: new Date('2026-11-09T10:00:00Z'), dueAt: new Date('2026-11-12T22:59:59.999Z') }),
+      status: 'completed',
+      completion,
+    });
+    const held = await exportDataSubject({ cases: store, reads: store, ...access })({ caller: dpo, applicant: { insz }, purpose: 'access request 12' });
+    expect(held.cases[0]!.tasks).toEqual([expect.objectContaining({ id: task.id, status: 'completed', completion })]);
   });
 
   test('is the only role that may ask', async () => {
