@@ -2,7 +2,7 @@ import * as z from 'zod';
 import { applicantSchema } from '../domain/applicant';
 import * as api from './api.schemas';
 import { requestLimits } from './request-limits';
-import type { HeaderName, RouteContract, Tag } from './route-contract';
+import { throttleOf, type HeaderName, type RouteContract, type Tag } from './route-contract';
 import { routes } from './routes';
 import { scopes } from './scopes';
 import { catalogue } from '../catalogue/catalogue';
@@ -168,12 +168,18 @@ const retryAfter = {
   },
 };
 
-function errorResponse(status: number): JsonObject {
+/** What a 429 says of its route: the throttle API Gateway keeps for it, from its contract. */
+function throttleDescription(route: RouteContract): string {
+  const { rateLimit, burstLimit } = throttleOf(route);
+  return `${errorDescriptions[429]}. This route accepts ${rateLimit} requests a second from all callers together, with bursts of ${burstLimit}`;
+}
+
+function errorResponse(status: number, route: RouteContract): JsonObject {
   const fromGateway = gatewayStatuses.has(status);
   const schema = fromGateway ? 'GatewayError' : 'Problem';
   const mediaType = fromGateway ? 'application/json' : 'application/problem+json';
   return {
-    description: errorDescriptions[status],
+    description: status === 429 ? throttleDescription(route) : errorDescriptions[status],
     ...(status === 429 ? { headers: retryAfter } : {}),
     content: { [mediaType]: { schema: componentRef(schema) } },
   };
@@ -273,7 +279,7 @@ function operation(route: RouteContract): JsonObject {
             ? { [success.file.mediaType]: { schema: { type: 'string', format: 'binary', maxLength: api.maxDocumentBytes } } }
             : { 'application/json': { schema: componentRef(responseComponent(success.schema)) } },
       },
-      ...Object.fromEntries(errorStatuses(route).map((status) => [status, errorResponse(status)])),
+      ...Object.fromEntries(errorStatuses(route).map((status) => [status, errorResponse(status, route)])),
     },
     security: 'public' in route.access ? [] : [{ oauth2: [...route.access.scopes] }],
   };

@@ -159,6 +159,8 @@ describe('the OpenAPI document', () => {
       const throttled = operationOf(route.method, route.path).responses['429'] as { headers?: Record<string, { required?: boolean }> };
       expect(throttled).toMatchObject({ content: { 'application/json': { schema: { $ref: '#/components/schemas/GatewayError' } } } });
       expect(throttled.headers?.['Retry-After']).toMatchObject({ required: false });
+      const { rateLimit, burstLimit } = route.throttle;
+      expect((throttled as { description: string }).description).toContain(`${rateLimit} requests a second from all callers together, with bursts of ${burstLimit}`);
     }
   });
 
