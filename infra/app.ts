@@ -4,10 +4,20 @@ import { fileURLToPath } from 'node:url';
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { projectRoot } from './constructs/loket-function.construct';
+import { listOf, logLevelOf } from './deployment';
 import { StatefulStack } from './stacks/stateful.stack';
 import { StatelessStack } from './stacks/stateless.stack';
 
-export const contextKeys = { jwtIssuer: 'loket:jwtIssuer', jwtAudience: 'loket:jwtAudience' } as const;
+export const contextKeys = {
+  jwtIssuer: 'loket:jwtIssuer',
+  jwtAudience: 'loket:jwtAudience',
+  /** E-mail addresses told of every alarm, comma-separated. */
+  alarmEmails: 'loket:alarmEmails',
+  /** HTTPS endpoints (a chat webhook, a paging service) told of every alarm, comma-separated. */
+  alarmHttpsEndpoints: 'loket:alarmHttpsEndpoints',
+  /** POWERTOOLS_LOG_LEVEL of the functions: DEBUG, INFO (the default), WARN, ERROR. */
+  logLevel: 'loket:logLevel',
+} as const;
 
 export interface BuildAppOptions {
   /**
@@ -42,6 +52,12 @@ function requiredContext(app: App, key: string): string {
   return value;
 }
 
+function optionalLogLevel(app: App): string | undefined {
+  const value: unknown = app.node.tryGetContext(contextKeys.logLevel);
+  if (value === undefined || value === '') return undefined;
+  return logLevelOf(String(value), `Context '${contextKeys.logLevel}'`);
+}
+
 /**
  * Builds Loket's two stacks, environment-agnostic (no lookups, no credentials needed), with
  * the AWS Solutions checks of cdk-nag: synthesis fails on any finding that is neither fixed
@@ -61,6 +77,11 @@ export function buildApp(options: BuildAppOptions = {}): LoketApp {
     documentsBucket: stateful.documentsBucket,
     jwtIssuer: requiredContext(app, contextKeys.jwtIssuer),
     jwtAudience: requiredContext(app, contextKeys.jwtAudience),
+    alarmSubscriptions: {
+      emails: listOf(app.node.tryGetContext(contextKeys.alarmEmails), `Context '${contextKeys.alarmEmails}'`),
+      httpsEndpoints: listOf(app.node.tryGetContext(contextKeys.alarmHttpsEndpoints), `Context '${contextKeys.alarmHttpsEndpoints}'`),
+    },
+    logLevel: optionalLogLevel(app),
   });
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   return { app, stateful, stateless };

@@ -87,6 +87,26 @@ export interface EnvironmentValues {
   readonly logLevel?: string;
 }
 
+/** The levels Powertools Logger knows (POWERTOOLS_LOG_LEVEL). */
+export const logLevels = ['DEBUG', 'INFO', 'WARN', 'ERROR', 'CRITICAL', 'SILENT'] as const;
+export type LogLevelName = (typeof logLevels)[number];
+
+/** A log level from context or the environment, case-insensitive; anything else fails synthesis rather than logging at a level nobody chose. */
+export function logLevelOf(value: string, source: string): LogLevelName {
+  const upper = value.toUpperCase();
+  const known = logLevels.find((level) => level === upper);
+  if (!known) throw new Error(`${source} is '${value}': it must be one of ${logLevels.join(', ')}`);
+  return known;
+}
+
+/** A comma-separated list from context (`-c loket:alarmEmails=a@example.org,b@example.org`), or a JSON array from cdk.json. */
+export function listOf(value: unknown, source: string): string[] {
+  if (value === undefined || value === null || value === '') return [];
+  if (Array.isArray(value) && value.every((item) => typeof item === 'string')) return value.map((item) => item.trim()).filter(Boolean);
+  if (typeof value === 'string') return value.split(',').map((item) => item.trim()).filter(Boolean);
+  throw new Error(`${source} must be a comma-separated string or an array of strings`);
+}
+
 /** Powertools and Node settings: on AWS metrics and traces go to CloudWatch and X-Ray; locally they have nowhere to go. */
 function runtimeEnvironment(values: EnvironmentValues): Record<string, string> {
   if (values.host === 'aws') {

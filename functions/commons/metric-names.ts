@@ -6,6 +6,8 @@ export const caseMetricNames = {
   submitted: 'CasesSubmitted',
   completed: 'CasesCompleted',
   failed: 'CasesFailed',
+  /** Every closed case, with its final status as a dimension (issued, rejected, expired, withdrawn, failed, ...). */
+  closed: 'CasesClosed',
   needsAttention: 'CasesNeedingAttention',
   overdue: 'CasesOverdue',
   /** Open cases whose workflow failed with `FailureNotRecorded`, counted by the reconciler at each run. */
@@ -17,3 +19,8 @@ export const caseMetricNames = {
 /** The overdue count is published per tenant as well, so that an alarm can name the municipality. */
 export const tenantMetricDimension = 'tenant';
 export const caseMetricDimension = 'transactionType';
+/**
+ * The final status of a closed case: a type declares a handful (its statuses with `final`), so
+ * the dimension stays low-cardinality.
+ */
+export const statusMetricDimension = 'status';

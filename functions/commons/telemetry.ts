@@ -1,6 +1,6 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Clock, Telemetry } from '../ports/services.port';
-import { caseMetricDimension, caseMetricNames, tenantMetricDimension } from './metric-names';
+import { caseMetricDimension, caseMetricNames, statusMetricDimension, tenantMetricDimension } from './metric-names';
 import { logger, metrics } from './powertools';
 
 /** Counts as EMF metrics with the transaction type as dimension; warnings go to the structured log. */
@@ -12,6 +12,10 @@ export const powertoolsTelemetry: Telemetry = {
   caseClosed(typeKey, status) {
     metrics.addDimension(caseMetricDimension, typeKey);
     metrics.addMetric(status === 'failed' ? caseMetricNames.failed : caseMetricNames.completed, MetricUnit.Count, 1);
+    // Per final status in its own document: a dimension added to the shared metrics would split CasesFailed and CasesCompleted too.
+    const single = metrics.singleMetric();
+    single.addDimensions({ [caseMetricDimension]: typeKey, [statusMetricDimension]: status });
+    single.addMetric(caseMetricNames.closed, MetricUnit.Count, 1);
   },
   warn(message, fields) {
     logger.warn(message, { ...fields });

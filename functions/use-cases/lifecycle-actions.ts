@@ -7,7 +7,7 @@ import { cancelTask, isActive } from '../domain/task';
 import type { TransactionType } from '../domain/transaction-type';
 import type { Catalogue } from '../ports/catalogue.port';
 import type { CaseChange, CaseStore } from '../ports/case-store.port';
-import type { Clock } from '../ports/services.port';
+import type { Clock, Telemetry } from '../ports/services.port';
 import type { CaseOutcome } from './own-case';
 import { readOwnCase } from './own-case';
 
@@ -68,13 +68,16 @@ export function extendCase(deps: CaseActionDependencies) {
 
 export interface WithdrawCaseDependencies extends CaseActionDependencies {
   readonly cases: Pick<CaseStore, 'get' | 'change' | 'tasksOfCase'>;
+  /** A withdrawal closes the case: it is counted with the other final statuses. */
+  readonly telemetry: Pick<Telemetry, 'caseClosed'>;
 }
 
 /**
  * Withdraws a case for the applicant:
  * 1. closes it as `withdrawn` and cancels its active tasks as they are when it is written (each
  *    conditioned on its state as read), with the audit event, in one transaction;
- * 2. stops its workflow execution through the outbox, in the same transaction.
+ * 2. stops its workflow execution through the outbox, in the same transaction;
+ * 3. counts the case as closed `withdrawn`.
  */
 export function withdrawCase(deps: WithdrawCaseDependencies) {
   return async (command: CaseActionCommand): Promise<CaseOutcome> => {
@@ -92,6 +95,7 @@ export function withdrawCase(deps: WithdrawCaseDependencies) {
       };
       return { change, result: (saved) => saved };
     });
+    deps.telemetry.caseClosed(type.key, withdrawn.status);
     return { case: withdrawn, type };
   };
 }

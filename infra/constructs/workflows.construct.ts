@@ -68,6 +68,9 @@ const dynamoDbReadActions = new Set(['dynamodb:GetItem', 'dynamodb:Query', 'dyna
 export class WorkflowsConstruct extends Construct {
   /** The state machines by transaction type key. */
   readonly stateMachines: Readonly<Record<string, StateMachine>>;
+  /** Each state machine's execution log group, by transaction type key. */
+  readonly logGroups: Readonly<Record<string, LogGroup>>;
+  private readonly createdLogGroups: Record<string, LogGroup> = {};
 
   constructor(scope: Construct, id: string, props: WorkflowsConstructProps) {
     super(scope, id);
@@ -77,6 +80,7 @@ export class WorkflowsConstruct extends Construct {
       stateMachines[source.key] = this.createStateMachine(source, props);
     }
     this.stateMachines = stateMachines;
+    this.logGroups = this.createdLogGroups;
   }
 
   private createStateMachine(source: WorkflowSource, props: WorkflowsConstructProps): StateMachine {
@@ -110,6 +114,7 @@ export class WorkflowsConstruct extends Construct {
       encryptionKey: props.encryptionKey,
       removalPolicy: RemovalPolicy.RETAIN,
     });
+    this.createdLogGroups[source.key] = logGroup;
     const stateMachine = new StateMachine(this, `${id}StateMachine`, {
       stateMachineName: stateMachineNameOf(source.key),
       stateMachineType: StateMachineType.STANDARD,

@@ -52,11 +52,12 @@ export class StatefulStack extends Stack {
 
     this.key = new Key(this, 'Key', {
       alias: 'alias/loket',
-      description: 'Loket: encrypts the case table, the issued documents, the log groups and the workflows',
+      description: 'Loket: encrypts the case table, the issued documents, the log groups, the workflows and the alarm topic',
       enableKeyRotation: true,
       removalPolicy: RemovalPolicy.RETAIN,
     });
     this.allowLogsToUseKey();
+    this.allowAlarmsToUseKey();
 
     this.pseudonymKey = new Key(this, 'PseudonymKey', {
       alias: 'alias/loket-pseudonyms',
@@ -143,6 +144,27 @@ export class StatefulStack extends Stack {
       ],
       removalPolicy: RemovalPolicy.RETAIN,
     });
+  }
+
+  /**
+   * CloudWatch publishes alarm notifications to the alarm topic, which this key encrypts: without
+   * kms:Decrypt and kms:GenerateDataKey* for cloudwatch.amazonaws.com every notification is dropped,
+   * silently. Only alarms of this account and region may have it used on their behalf (the topic
+   * lives in the stateless stack, so the statement names alarms, not the topic).
+   */
+  private allowAlarmsToUseKey(): void {
+    this.key.addToResourcePolicy(
+      new PolicyStatement({
+        sid: 'CloudWatchAlarmsPublishToTheEncryptedAlarmTopic',
+        principals: [new ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        resources: ['*'],
+        conditions: {
+          StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID },
+          ArnLike: { 'aws:SourceArn': this.formatArn({ service: 'cloudwatch', resource: 'alarm', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME }) },
+        },
+      }),
+    );
   }
 
   /**

@@ -255,7 +255,14 @@ export class StatelessStack extends Stack {
     (this.stage.node.defaultChild as CfnStage).routeSettings = routeSettings;
 
     this.monitoring = new MonitoringConstruct(this, 'Monitoring', {
-      functions: declarations.map((declaration) => ({ function: functions[declaration.name]!, kind: declaration.kind, name: declaration.name })),
+      functions: declarations.map((declaration) => ({
+        function: functions[declaration.name]!,
+        kind: declaration.kind,
+        name: declaration.name,
+        logGroup: functions[declaration.name]!.logGroup,
+      })),
+      workflowLogGroups: Object.values(this.workflows.logGroups),
+      apiAccessLogs: accessLogs,
       stateMachines: this.workflows.stateMachines,
       api: this.api,
       stageName: this.stage.stageName,

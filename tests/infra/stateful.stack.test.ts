@@ -97,10 +97,24 @@ describe('stateful stack', () => {
       expect(statements()).toContainEqual({ Effect: 'Allow', Principal: { Service: 'delivery.logs.amazonaws.com' }, Action: 'kms:Decrypt*', Resource: '*' });
     });
 
+    test("lets CloudWatch alarms of this account and region publish to the encrypted alarm topic (without it, notifications are dropped silently)", () => {
+      expect(statements()).toContainEqual({
+        Sid: 'CloudWatchAlarmsPublishToTheEncryptedAlarmTopic',
+        Effect: 'Allow',
+        Principal: { Service: 'cloudwatch.amazonaws.com' },
+        Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        Resource: '*',
+        Condition: {
+          StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } },
+          ArnLike: { 'aws:SourceArn': accountScoped('cloudwatch', ':alarm:*') },
+        },
+      });
+    });
+
     test('names no resource of the stateless stack (no cycle between the stacks), and grants no service anything else', () => {
       expect(JSON.stringify(statements())).not.toContain('LoketStateless');
       const services = statements().filter((statement) => statement.Principal.Service !== undefined);
-      expect(services).toHaveLength(2);
+      expect(services).toHaveLength(3);
       const others = statements().filter((statement) => statement.Principal.Service === undefined);
       // The account itself, so that IAM policies (the state machines' roles, the functions') decide the rest.
       expect(others).toEqual([

@@ -1,6 +1,7 @@
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { apiFunctions, functions, stepFunctions } from '../../functions/app.declaration';
 import { functionEnvironment } from '../../infra/deployment';
+import { tableDefinition } from '../../infra/table.definition';
 import { loadWorkflowSources } from '../../workflows/definitions';
 import {
   actionsOf,
@@ -345,24 +346,179 @@ describe('HTTP API', () => {
 describe('monitoring', () => {
   const alarmsOn = (namespace: string, metricName: string): Json[] =>
     Object.values(stateless.findResources('AWS::CloudWatch::Alarm', { Properties: { Namespace: namespace, MetricName: metricName } }));
+  const alarmAt = (id: string): Json | undefined =>
+    Object.values(stateless.findResources('AWS::CloudWatch::Alarm')).find((candidate) => String(candidate.Metadata?.['aws:cdk:path']).endsWith(`Monitoring/${id}/Resource`));
+  const topicId = (): string => Object.keys(stateless.findResources('AWS::SNS::Topic'))[0]!;
+  const allAlarms = (): [string, Json][] => [
+    ...Object.entries(stateless.findResources('AWS::CloudWatch::Alarm')),
+    ...Object.entries(stateless.findResources('AWS::CloudWatch::CompositeAlarm')),
+  ];
 
   test('the Loket dashboard exists', () => {
     stateless.hasResourceProperties('AWS::CloudWatch::Dashboard', { DashboardName: 'Loket' });
   });
 
-  test('each state machine has a failed-executions alarm', () => {
-    const stateMachines = Object.keys(stateless.findResources('AWS::StepFunctions::StateMachine'));
-    const alarmed = alarmsOn('AWS/States', 'ExecutionsFailed').map((alarm) => alarm.Properties.Dimensions[0].Value.Ref);
-    expect(alarmed.sort()).toEqual(stateMachines.sort());
+  test('one alarm topic, encrypted with the customer-managed key and refusing requests without TLS', () => {
+    stateless.resourceCountIs('AWS::SNS::Topic', 1);
+    const [topic] = Object.values(stateless.findResources('AWS::SNS::Topic'));
+    expect(isImportedKeyArn(topic!.Properties.KmsMasterKeyId, keyId)).toBe(true);
+    stateless.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      Topics: [{ Ref: topicId() }],
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
+    });
   });
 
-  test.each([['Errors'], ['Throttles']])('each function has a Lambda %s alarm', (metricName) => {
-    const alarmed = alarmsOn('AWS/Lambda', metricName).map((alarm) => alarm.Properties.Dimensions[0].Value.Ref);
+  test('every alarm and composite alarm notifies the topic when it goes off and when it clears', () => {
+    const alarms = allAlarms();
+    expect(alarms.length).toBeGreaterThan(50);
+    for (const [id, alarm] of alarms) {
+      expect({ id, actions: alarm.Properties.AlarmActions, ok: alarm.Properties.OKActions }).toEqual({ id, actions: [{ Ref: topicId() }], ok: [{ Ref: topicId() }] });
+    }
+  });
+
+  test('every alarm says its layer, what it means and what to do, and treats missing data by choice', () => {
+    for (const [id, alarm] of allAlarms()) {
+      expect({ id, description: alarm.Properties.AlarmDescription }).toEqual({ id, description: expect.stringMatching(/^\[(api|workflows|data|delivery)\] .{80,}/) });
+    }
+    for (const [id, alarm] of Object.entries(stateless.findResources('AWS::CloudWatch::Alarm'))) {
+      expect({ id, missing: alarm.Properties.TreatMissingData }).toEqual({ id, missing: expect.stringMatching(/^(notBreaching|breaching)$/) });
+      expect({ id, m: alarm.Properties.DatapointsToAlarm }).toEqual({ id, m: expect.any(Number) });
+    }
+  });
+
+  test('one composite alarm per layer (API, workflows, data, delivery) covers every alarm of the stack exactly once', () => {
+    const composites = Object.values(stateless.findResources('AWS::CloudWatch::CompositeAlarm'));
+    expect(composites.map((composite) => String(composite.Metadata['aws:cdk:path']).split('/').at(-2)).sort()).toEqual(['ApiHealth', 'DataHealth', 'DeliveryHealth', 'WorkflowsHealth']);
+    const rules = composites.map((composite) => JSON.stringify(composite.Properties.AlarmRule));
+    for (const alarmId of Object.keys(stateless.findResources('AWS::CloudWatch::Alarm'))) {
+      expect({ alarmId, in: rules.filter((rule) => rule.includes(`"${alarmId}"`)).length }).toEqual({ alarmId, in: 1 });
+    }
+  });
+
+  test('each state machine has a failed-executions alarm (1 of 3 periods: one failure matters) and an aborted/timed-out/throttled alarm', () => {
+    const stateMachines = Object.keys(stateless.findResources('AWS::StepFunctions::StateMachine'));
+    const failed = alarmsOn('AWS/States', 'ExecutionsFailed');
+    expect(failed.map((alarm) => alarm.Properties.Dimensions[0].Value.Ref).sort()).toEqual(stateMachines.sort());
+    for (const alarm of failed) expect(alarm.Properties).toMatchObject({ EvaluationPeriods: 3, DatapointsToAlarm: 1, TreatMissingData: 'notBreaching' });
+    const abnormal = Object.values(stateless.findResources('AWS::CloudWatch::Alarm')).filter((alarm) => String(alarm.Metadata['aws:cdk:path']).endsWith('ExecutionsEndedAbnormally/Resource'));
+    expect(abnormal).toHaveLength(stateMachines.length);
+    for (const alarm of abnormal) {
+      const metricNames = (alarm.Properties.Metrics as Json[]).filter((metric) => metric.MetricStat).map((metric) => metric.MetricStat.Metric.MetricName);
+      expect(metricNames.sort()).toEqual(['ExecutionThrottled', 'ExecutionsAborted', 'ExecutionsTimedOut']);
+    }
+  });
+
+  test('every function but the API functions (which answer exceptions with a 500) has an Errors alarm; step errors alarm 2 of 3 periods, so a retried TransientError does not', () => {
+    const alarmed = alarmsOn('AWS/Lambda', 'Errors');
+    expect(alarmed.map((alarm) => alarm.Properties.Dimensions[0].Value.Ref).sort()).toEqual(
+      functions.filter((fn) => fn.kind !== 'api').map((fn) => functionLogicalId(template, fn.name)).sort(),
+    );
+    for (const alarm of alarmed) expect(alarm.Properties).toMatchObject({ EvaluationPeriods: 3, DatapointsToAlarm: 2 });
+  });
+
+  test('each function has a Lambda Throttles alarm', () => {
+    const alarmed = alarmsOn('AWS/Lambda', 'Throttles').map((alarm) => alarm.Properties.Dimensions[0].Value.Ref);
     expect(alarmed.sort()).toEqual(functions.map((fn) => functionLogicalId(template, fn.name)).sort());
   });
 
-  test('the API has a 5xx alarm', () => {
-    expect(alarmsOn('AWS/ApiGateway', '5xx')).toHaveLength(1);
+  test('a reconciler that stops running raises an alarm, missing data counting as breaching', () => {
+    expect(alarmAt('ReconcilerNotRunning')!.Properties).toMatchObject({
+      MetricName: 'Invocations',
+      Dimensions: [{ Name: 'FunctionName', Value: { Ref: functionLogicalId(template, 'reconcile') } }],
+      ComparisonOperator: 'LessThanThreshold',
+      Threshold: 1,
+      TreatMissingData: 'breaching',
+    });
+  });
+
+  test("the API alarm watches the stage's 5xx rate (5xx over requests), 2 of 3 periods, and detailed per-route metrics are on", () => {
+    expect(alarmsOn('AWS/ApiGateway', '5xx')).toHaveLength(0);
+    const alarm = alarmAt('ApiServerErrorRate')!;
+    expect(alarm.Properties).toMatchObject({ Threshold: 5, EvaluationPeriods: 3, DatapointsToAlarm: 2 });
+    const metrics = alarm.Properties.Metrics as Json[];
+    expect(metrics.find((metric) => metric.ReturnData !== false)!.Expression).toBe('IF(requests < 20, 100 * errors / 20, 100 * errors / requests)');
+    const errors = metrics.find((metric) => metric.Id === 'errors')!.MetricStat.Metric;
+    expect(errors).toMatchObject({ Namespace: 'AWS/ApiGateway', MetricName: '5xx' });
+    expect(errors.Dimensions).toContainEqual({ Name: 'Stage', Value: '$default' });
+    stateless.hasResourceProperties('AWS::ApiGatewayV2::Stage', { StageName: '$default', DefaultRouteSettings: Match.objectLike({ DetailedMetricsEnabled: true }) });
+  });
+
+  test('cases closed failed are alarmed over every type, and graphed with the cases closed per final status', () => {
+    expect(alarmAt('CasesFailed')!.Properties.Metrics).toEqual([
+      expect.objectContaining({ Expression: 'SELECT SUM(CasesFailed) FROM SCHEMA("Loket", service, transactionType)', ReturnData: true }),
+    ]);
+    const [dashboard] = Object.values(stateless.findResources('AWS::CloudWatch::Dashboard'));
+    const body = JSON.stringify(dashboard!.Properties.DashboardBody);
+    expect(body).toContain('Cases closed failed (CasesFailed)');
+    expect(body).toContain('CasesClosed');
+    expect(body).toContain('service,status,transactionType');
+    expect(body).toContain("${PROP('Dim.transactionType')} ${PROP('Dim.status')}");
+  });
+
+  describe('saved Logs Insights queries', () => {
+    const queryNamed = (prefix: string): Json => {
+      const found = Object.values(stateless.findResources('AWS::Logs::QueryDefinition')).find((query) => String(query.Properties.Name).startsWith(`Loket/${prefix}`));
+      if (!found) throw new Error(`No saved query Loket/${prefix}...`);
+      return found;
+    };
+    const logGroupIds = (query: Json): string[] => (query.Properties.LogGroupNames as Json[]).map((name) => name.Ref as string).sort();
+    const logGroupOf = (name: string): string => template.Resources[functionLogicalId(template, name)].Properties.LoggingConfig.LogGroup.Ref as string;
+    const accessLogsId = (): string => Object.keys(stateless.findResources('AWS::Logs::LogGroup')).find((id) => id.startsWith('ApiAccessLogs'))!;
+
+    test('everything about a case reads every function, every workflow and the API access log', () => {
+      const query = queryNamed('Everything about case');
+      const workflowLogGroups = Object.values(stateless.findResources('AWS::StepFunctions::StateMachine')).map(
+        (machine) => machine.Properties.LoggingConfiguration.Destinations[0].CloudWatchLogsLogGroup.LogGroupArn['Fn::GetAtt'][0] as string,
+      );
+      expect(logGroupIds(query)).toEqual([...functions.map((fn) => logGroupOf(fn.name)), ...workflowLogGroups, accessLogsId()].sort());
+      expect(query.Properties.QueryString).toContain('filter caseId = "CASE_ID" or @message like "CASE_ID"');
+    });
+
+    test('5xx by route and tenant, and the slowest requests, read the API access log', () => {
+      const serverErrors = queryNamed('5xx by route and tenant');
+      expect(logGroupIds(serverErrors)).toEqual([accessLogsId()]);
+      expect(serverErrors.Properties.QueryString).toContain('stats count(*) as serverErrors by routeKey, tenant, status');
+      const slowest = queryNamed('Slowest requests');
+      expect(logGroupIds(slowest)).toEqual([accessLogsId()]);
+      expect(slowest.Properties.QueryString).toContain('sort latencyMs desc');
+    });
+
+    test("failed steps read the step functions' logs for the lines stepHandler writes", () => {
+      const query = queryNamed('Failed steps');
+      expect(logGroupIds(query)).toEqual(stepFunctions.map((fn) => logGroupOf(fn.name)).sort());
+      expect(query.Properties.QueryString).toContain('filter message like /^Step failed/');
+    });
+  });
+
+  describe('the table', () => {
+    const tableMetricsOf = (alarm: Json): Json[] => (alarm.Properties.Metrics as Json[]).filter((metric) => metric.MetricStat).map((metric) => metric.MetricStat.Metric);
+    const isTheTable = (metric: Json) => JSON.stringify(metric.Dimensions).includes('LoketStateful') && JSON.stringify(metric.Dimensions).includes('Table');
+
+    test('throttled reads and writes on the table raise an alarm, 2 of 3 periods', () => {
+      const alarm = alarmAt('TableThrottles')!;
+      expect(alarm.Properties).toMatchObject({ EvaluationPeriods: 3, DatapointsToAlarm: 2 });
+      expect(tableMetricsOf(alarm).map((metric) => metric.MetricName).sort()).toEqual(['ReadThrottleEvents', 'WriteThrottleEvents']);
+      expect(tableMetricsOf(alarm).every(isTheTable)).toBe(true);
+    });
+
+    test.each(tableDefinition.globalSecondaryIndexes.map((index) => [index.indexName]))('throttles on index %s raise their own alarm', (indexName) => {
+      const alarm = alarmAt(`IndexThrottles${indexName.charAt(0).toUpperCase()}${indexName.slice(1)}`)!;
+      for (const metric of tableMetricsOf(alarm)) expect(metric.Dimensions).toContainEqual({ Name: 'GlobalSecondaryIndexName', Value: indexName });
+    });
+
+    test('system errors and transaction conflicts on the table raise alarms', () => {
+      const systemErrors = tableMetricsOf(alarmAt('TableSystemErrors')!);
+      expect(systemErrors.length).toBeGreaterThan(5);
+      expect(systemErrors.every((metric) => metric.MetricName === 'SystemErrors' && isTheTable(metric))).toBe(true);
+      expect(alarmAt('TableTransactionConflicts')!.Properties).toMatchObject({ Namespace: 'AWS/DynamoDB', MetricName: 'TransactionConflict' });
+    });
+
+    test('the dashboard shows consumed capacity per index', () => {
+      const [dashboard] = Object.values(stateless.findResources('AWS::CloudWatch::Dashboard'));
+      const body = JSON.stringify(dashboard!.Properties.DashboardBody);
+      expect(body).toContain('Table: consumed read capacity per index');
+      for (const index of tableDefinition.globalSecondaryIndexes) expect(body).toContain(`GlobalSecondaryIndexName\\",\\"${index.indexName}`);
+    });
   });
 });
 

@@ -3,7 +3,7 @@ import { catalogue } from '../../../functions/catalogue/catalogue';
 import type { Case } from '../../../functions/domain/case';
 import type { CaseActionCommand } from '../../../functions/use-cases/lifecycle-actions';
 import { extendCase, resumeCase, suspendCase, withdrawCase } from '../../../functions/use-cases/lifecycle-actions';
-import type { InMemoryCaseStore, InMemoryWorkflowEngine, SettableClock } from '../../support/in-memory-ports';
+import type { InMemoryCaseStore, InMemoryWorkflowEngine, SettableClock, TelemetryRecorder } from '../../support/in-memory-ports';
 import {
   aCase,
   aTask,
@@ -14,6 +14,7 @@ import {
   portalOf,
   refusal,
   settableClock,
+  telemetryRecorder,
   testUlid,
   thenDispatch,
 } from '../../support/in-memory-ports';
@@ -31,6 +32,7 @@ beforeEach(() => {
   store = inMemoryCaseStore();
   engine = inMemoryWorkflowEngine();
   clock = settableClock('2026-11-10T09:00:00Z');
+  telemetry = telemetryRecorder();
   // Resident parking permit: suspension allowed, one extension of at most 15 working days.
   parking = store.seedCase(aCase({ id: testUlid(1), typeKey: 'resident-parking-permit', now: submittedAt, dueAt: new Date('2026-11-30T22:59:59.999Z') }));
   // Proof of residence: neither suspension nor extension.
@@ -39,7 +41,8 @@ beforeEach(() => {
 
 const deps = () => ({ cases: store, catalogue, clock });
 /** Withdrawing, then the outbox delivered: what the client sees, then what the workflow gets. */
-const withdraw = (cmd: CaseActionCommand) => thenDispatch(withdrawCase(deps()), outboxDispatcher(store, engine, clock))(cmd);
+let telemetry: TelemetryRecorder;
+const withdraw = (cmd: CaseActionCommand) => thenDispatch(withdrawCase({ ...deps(), telemetry }), outboxDispatcher(store, engine, clock))(cmd);
 const command = (caseId: string, caller = clerkOf(), reason = 'applicant asked'): CaseActionCommand => ({ caller, caseId, reason });
 
 describe('who may act', () => {
@@ -53,6 +56,16 @@ describe('who may act', () => {
     expect(error.kind).toBe('forbidden');
     expect(store.commits).toBe(0);
     expect(engine.stops).toEqual([]);
+  });
+
+  test('a withdrawn case is counted closed, with its type and final status', async () => {
+    await withdraw(command(proof.id, portalOf()));
+    expect(telemetry.closed).toEqual([{ typeKey: 'proof-of-residence', status: 'withdrawn' }]);
+  });
+
+  test('a refused withdrawal counts nothing', async () => {
+    await expect(withdraw(command(parking.id, clerkOf()))).rejects.toBeDefined();
+    expect(telemetry.closed).toEqual([]);
   });
 
   test('the portal may withdraw; a clerk may suspend and extend', async () => {
