@@ -637,7 +637,7 @@ function savedQueries(scope: Construct, props: MonitoringConstructProps): Record
       [props.apiAccessLogs],
       new QueryString({
         filterStatements: ['status like /^5/'],
-        stats: 'count(*) as serverErrors by routeKey, tenant, status',
+        statsStatements: ['count(*) as serverErrors by routeKey, tenant, status'],
         sort: 'serverErrors desc',
         limit: 100,
       }),
