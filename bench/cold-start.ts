@@ -35,6 +35,7 @@ const environmentValues: EnvironmentValues = {
   documentsBucket: localResourceNames.documentsBucket,
   stateMachineArns: '{}',
   pseudonymKey: { devKey: 'cold-start' },
+  auditSealKey: { devKey: 'cold-start' },
   logLevel: 'WARN',
 };
 

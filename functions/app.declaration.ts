@@ -110,7 +110,7 @@ const steps: readonly FunctionDeclaration[] = [
   },
 ];
 
-const accessKeys = ['table', 'startsExecutions', 'knowsStateMachines', 'readsExecutions', 'sendsTaskResults', 'stopsExecutions', 'documents', 'memorySize', 'timeoutSeconds'] as const;
+const accessKeys = ['table', 'verifiesAuditTrail', 'startsExecutions', 'knowsStateMachines', 'readsExecutions', 'sendsTaskResults', 'stopsExecutions', 'documents', 'memorySize', 'timeoutSeconds'] as const;
 
 /** A route's function: its contract's name, entry and grants, serving the one route. */
 function apiFunction(contract: RouteContract): FunctionDeclaration {

@@ -1,7 +1,12 @@
 /** What a function may touch and how much it may use; CDK grants exactly this, and the local host mirrors it. */
 export interface FunctionAccess {
-  /** Access to the table; absent means none. */
+  /**
+   * Access to the table; absent means none. `readWrite` also seals the audit events it writes
+   * (GenerateMac with the audit seal's key): every change of a case goes through the case store.
+   */
   readonly table?: 'read' | 'readWrite';
+  /** Verifies the seals of case audit trails (VerifyMac with the audit seal's key): the history route. */
+  readonly verifiesAuditTrail?: boolean;
   /** Starts, redrives and describes executions of the transaction types' state machines. */
   readonly startsExecutions?: boolean;
   /** Knows the state machines (their ARNs, to name a case's execution), without acting on them. */

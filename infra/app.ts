@@ -73,6 +73,7 @@ export function buildApp(options: BuildAppOptions = {}): LoketApp {
     table: stateful.table,
     key: stateful.key,
     pseudonymKey: stateful.pseudonymKey,
+    auditSealKey: stateful.auditSealKey,
     eventBus: stateful.eventBus,
     documentsBucket: stateful.documentsBucket,
     jwtIssuer: requiredContext(app, contextKeys.jwtIssuer),

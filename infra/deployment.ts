@@ -80,6 +80,8 @@ export interface EnvironmentValues {
   readonly stateMachineArns: string;
   /** The applicant pseudonyms' key, for functions with table access: a KMS HMAC key on AWS, a development key locally. */
   readonly pseudonymKey: { readonly kmsKeyId: string } | { readonly devKey: string };
+  /** The key that seals case audit trails, for functions with table access: a KMS HMAC key on AWS, a development key locally. */
+  readonly auditSealKey: { readonly kmsKeyId: string } | { readonly devKey: string };
   /**
    * POWERTOOLS_LOG_LEVEL.
    * @default 'INFO' on AWS, 'WARN' locally
@@ -146,6 +148,11 @@ export function functionEnvironment(declaration: FunctionDeclaration, values: En
       ('kmsKeyId' in values.pseudonymKey
         ? { [environmentNames.pseudonymKeyId]: values.pseudonymKey.kmsKeyId }
         : { [environmentNames.pseudonymDevKey]: values.pseudonymKey.devKey })),
+    // Every function with table access builds the case store, which seals what it writes.
+    ...(declaration.table &&
+      ('kmsKeyId' in values.auditSealKey
+        ? { [environmentNames.auditSealKeyId]: values.auditSealKey.kmsKeyId }
+        : { [environmentNames.auditSealDevKey]: values.auditSealKey.devKey })),
     ...(declaration.documents && { [environmentNames.documentsBucket]: values.documentsBucket }),
     ...((declaration.startsExecutions || declaration.knowsStateMachines || declaration.readsExecutions) && { [environmentNames.stateMachineArns]: values.stateMachineArns }),
   };

@@ -296,6 +296,14 @@ const actor = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('system'), component: code }),
 ]);
 
+const sha256Hex = z.string().max(64).regex(/^[0-9a-f]{64}$/);
+const stateDigest = z
+  .string()
+  .max(71)
+  .regex(/^sha256:[0-9a-f]{64}$/)
+  .describe('SHA-256 of the canonical JSON of the case as stored (keys sorted), prefixed `sha256:`');
+const seal = z.string().max(43).regex(/^[A-Za-z0-9_-]{43}$/).describe('HMAC-SHA-256 (base64url) under a key the table\'s writers do not hold');
+
 /** One sealed event of a case's audit trail. */
 export const auditEventSchema = z.object({
   caseId: id,
@@ -303,16 +311,36 @@ export const auditEventSchema = z.object({
   action: code,
   actor,
   at: timestamp,
-  reason: prose.optional(),
-  details: dataRecord.optional(),
-  previousHash: z.string().max(64).regex(/^[0-9a-f]{64}$/),
-  hash: z.string().max(64).regex(/^[0-9a-f]{64}$/),
+  reason: prose.optional().describe('The reason for the action: the X-Audit-Reason header, or the reason of a lifecycle action'),
+  details: dataRecord.optional().describe("What changed; a task completion's `motivation` is the reason its body gave for the decision"),
+  previousHash: sha256Hex,
+  previousSeal: seal.optional().describe("The previous event's seal; absent on the first event"),
+  previousStateDigest: stateDigest.optional().describe('The case as the change found it; absent on the first event'),
+  stateDigest: stateDigest.optional().describe('The case as the change left it; absent only on events written before trails were sealed'),
+  hash: sha256Hex.describe("SHA-256 of the event's canonical JSON without its hash and seal"),
+  seal: seal.optional().describe('The MAC of the case id, sequence, hash and state digest; absent only on events written before trails were sealed'),
 });
+
+export const trailFaultSchema = z
+  .enum(['sequence', 'link', 'hash', 'seal', 'unsealed', 'state', 'missing', 'head', 'case'])
+  .describe(
+    'Why the trail does not verify: `sequence` an event is out of place (removed or reordered), `link` an event does not link to the one before, `hash` an event was rewritten, `seal` an event was rewritten with recomputed hashes or its seal changed, `unsealed` an event predates sealing, `state` the case was changed between two events, `missing` newest events were deleted, `head` the case item names another last event, `case` the case was changed after its last event',
+  );
 
 export const caseHistorySchema = z.object({
   caseId: id,
   number: caseNumber,
-  verified: z.boolean().describe("Whether every event's hash and link to the one before hold"),
+  verified: z
+    .boolean()
+    .describe("Whether the trail tells the truth: every event is in place, linked and unchanged, the newest event's seal holds, the case item names the last event, and the case as stored is the state that event recorded"),
+  firstBadSequence: z
+    .number()
+    .int()
+    .positive()
+    .max(Number.MAX_SAFE_INTEGER)
+    .optional()
+    .describe('When not verified: the sequence number of the first position where the trail departs from what was sealed'),
+  fault: trailFaultSchema.optional().describe('When not verified: why, at `firstBadSequence`'),
   items: z.array(auditEventSchema),
 });
 

@@ -140,7 +140,7 @@ export const searchCasesByApplicant = {
 export const caseHistory = {
   name: 'case-history',
   entry: 'functions/api/case-history.handler.ts',
-  summary: "Returns a case's audit trail and whether its hash chain verifies",
+  summary: "Returns a case's audit trail and whether it verifies: complete, unchanged, sealed and matching the case",
   method: 'GET',
   path: '/v1/cases/{id}/history',
   pathParameters: caseIdPath,
@@ -149,6 +149,7 @@ export const caseHistory = {
   headers: ['X-Purpose'],
   success: { status: 200, description: 'The audit trail, oldest first', schema: api.caseHistorySchema },
   table: 'read',
+  verifiesAuditTrail: true,
 } satisfies RouteContract;
 
 export const withdrawCase = {

@@ -1,6 +1,7 @@
 import type { CaseSummary } from '../ports/case-store.port';
 import { applicantKind } from '../domain/applicant';
 import type { AuditEvent } from '../domain/audit';
+import type { TrailVerdict } from '../domain/audit-trail';
 import type * as api from './api.schemas';
 import type { View } from './route-contract';
 import type { Case } from '../domain/case';
@@ -106,7 +107,8 @@ export function transactionTypeView(type: TransactionType, language: Language): 
   };
 }
 
-/** A case's audit trail as the API shows it. */
-export function historyView(subject: Case, events: readonly AuditEvent[], verified: boolean): View<typeof api.caseHistorySchema> {
-  return { caseId: subject.id, number: subject.number, verified, items: events };
+/** A case's audit trail as the API shows it, with the verdict on it: when it does not verify, where and why. */
+export function historyView(subject: Case, events: readonly AuditEvent[], verdict: TrailVerdict): View<typeof api.caseHistorySchema> {
+  const where = verdict.verified ? {} : { firstBadSequence: verdict.firstBadSequence, fault: verdict.reason };
+  return { caseId: subject.id, number: subject.number, verified: verdict.verified, ...where, items: events };
 }

@@ -12,6 +12,10 @@ export const environmentNames = {
   pseudonymKeyId: 'PSEUDONYM_KEY_ID',
   /** The development key of applicant pseudonyms (local host only). */
   pseudonymDevKey: 'PSEUDONYM_DEV_KEY',
+  /** The KMS HMAC key that seals the heads of case audit trails (AWS). */
+  auditSealKeyId: 'AUDIT_SEAL_KEY_ID',
+  /** The development key that seals the heads of case audit trails (local host only). */
+  auditSealDevKey: 'AUDIT_SEAL_DEV_KEY',
   /**
    * Optional: after how many seconds the reconciler delivers an outbox item the stream has not
    * (default 60). Kept at or below the reconciler's period, a lost delivery is made up within

@@ -80,7 +80,10 @@ export interface Completion {
   readonly outcome: string;
   readonly actor: Actor & { kind: 'user' };
   readonly now: Date;
+  /** The motivation of the decision (the body's reason): kept with the task, and it becomes the case's decision's reason. */
   readonly reason?: string;
+  /** The reason for the action (X-Audit-Reason): kept in the audit event next to the motivation, never instead of it. */
+  readonly auditReason?: string;
   readonly data?: Readonly<Record<string, unknown>>;
 }
 
@@ -120,8 +123,8 @@ export function completeTask(task: Task, completion: Completion): { task: Task; 
       action: 'task.completed',
       actor: completion.actor,
       at,
-      reason: completion.reason,
-      details: { taskId: task.id, name: task.name, outcome: completion.outcome },
+      reason: completion.auditReason,
+      details: { taskId: task.id, name: task.name, outcome: completion.outcome, ...(completion.reason === undefined ? {} : { motivation: completion.reason }) },
     },
   };
 }

@@ -1,4 +1,5 @@
 import type { AuditDraft, AuditEvent } from '../domain/audit';
+import type { StoredCase } from '../domain/audit-trail';
 import type { Case } from '../domain/case';
 import type { Effect, OutboxItem } from '../domain/effect';
 import type { MessageWait } from '../domain/message-wait';
@@ -56,11 +57,16 @@ export class IdempotencyKeyTaken extends Error {
 
 /**
  * The case aggregate: a case, its tasks, its awaited messages and its audit trail. Every
- * change appends the next audit event and bumps the case's version under the condition that
- * nobody changed it since it was read.
+ * change appends the next audit event, sealed with the audit seal, and bumps the case's
+ * version under the condition that nobody changed it since it was read.
  */
 export interface CaseStore {
   get(id: string): Promise<Case | undefined>;
+  /**
+   * The case as stored, with the head of its audit trail and whether its item's keys are its
+   * own: what its trail is verified against.
+   */
+  getAudited(id: string): Promise<StoredCase | undefined>;
   /**
    * Reads the case, applies `decide` and saves its change in one transaction. `decide` may
    * read more of the aggregate (its tasks): anything that changes those also changes the

@@ -1,6 +1,7 @@
 import type { Caller } from '../domain/actor';
 import type { AuditEvent } from '../domain/audit';
-import { verifyChain } from '../domain/audit';
+import type { StoredCase, TrailVerdict } from '../domain/audit-trail';
+import { verifyTrail } from '../domain/audit-trail';
 import type { Case } from '../domain/case';
 import { forbidden } from '../domain/errors';
 import type { MessageWait } from '../domain/message-wait';
@@ -8,9 +9,10 @@ import { decodeCursor, encodeCursor } from '../domain/page-cursor';
 import { permissions, requireRole, taskRoles } from '../domain/permissions';
 import type { Task, TaskStatus } from '../domain/task';
 import type { TransactionType } from '../domain/transaction-type';
+import type { AuditSeal } from '../ports/audit-seal.port';
 import type { Catalogue } from '../ports/catalogue.port';
 import type { CaseReads, CaseStore, CaseSummary } from '../ports/case-store.port';
-import { isCaseId, ownCaseOnly, readOwnCase } from './own-case';
+import { isCaseId, ownCaseOnly } from './own-case';
 import type { AccessDependencies } from './record-access';
 import { recordAccess } from './record-access';
 
@@ -52,17 +54,45 @@ export function getCase(deps: ReadCaseDependencies) {
 export interface CaseHistory {
   readonly case: Case;
   readonly events: readonly AuditEvent[];
-  readonly verified: boolean;
+  /** Whether the trail tells the truth, and if not, its first bad position and why. */
+  readonly verdict: TrailVerdict;
 }
 
-/** A case's audit trail, with whether its hash chain verifies. */
-export function caseHistory(deps: { cases: Pick<CaseStore, 'get'>; reads: Pick<CaseReads, 'history'> } & AccessDependencies) {
+export interface CaseHistoryDependencies extends AccessDependencies {
+  readonly cases: Pick<CaseStore, 'getAudited'>;
+  readonly reads: Pick<CaseReads, 'history'>;
+  readonly seal: Pick<AuditSeal, 'verify'>;
+}
+
+/** How often the case and its trail are read again when a change landed between the two reads. */
+const historyReads = 3;
+
+/**
+ * A case's audit trail, verified:
+ * 1. reads the caller's tenant's case with the head of its trail, then the trail; a change that
+ *    commits between the two reads makes them disagree, so they are read again (a few times:
+ *    a trail that still disagrees is judged as read);
+ * 2. records the read in the processing log;
+ * 3. verifies the trail from genesis against its head, its seals and the case as stored.
+ */
+export function caseHistory(deps: CaseHistoryDependencies) {
   return async (command: { caller: Caller; caseId: string } & Purposeful): Promise<CaseHistory> => {
     requireRole(command.caller, permissions.readCase);
-    const found = await readOwnCase(deps.cases, command.caller, command.caseId);
-    const events = await deps.reads.history(found.id);
-    await recordAccess(deps, { tenant: found.tenant, actor: command.caller, applicant: found.applicant, caseId: found.id, action: 'case.history', purpose: command.purpose });
-    return { case: found, events, verified: verifyChain(events) };
+    const id = command.caseId;
+    const readOwn = async (): Promise<StoredCase> => {
+      const stored = isCaseId(id) ? await deps.cases.getAudited(id) : undefined;
+      return { ...stored, case: ownCaseOnly(command.caller, id, stored?.case) };
+    };
+    let found = await readOwn();
+    let events = await deps.reads.history(id);
+    for (let read = 2; read <= historyReads && events.length !== found.head?.sequence; read++) {
+      found = await readOwn();
+      events = await deps.reads.history(id);
+    }
+    const subject = found.case;
+    await recordAccess(deps, { tenant: subject.tenant, actor: command.caller, applicant: subject.applicant, caseId: subject.id, action: 'case.history', purpose: command.purpose });
+    const verdict = await verifyTrail({ caseId: subject.id, events, stored: found }, (message, mac) => deps.seal.verify(message, mac));
+    return { case: subject, events, verdict };
   };
 }
 

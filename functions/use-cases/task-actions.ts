@@ -56,7 +56,7 @@ export interface CompleteTaskCommand {
   readonly data?: Readonly<Record<string, unknown>>;
   /** The motivation of the decision, from the body. */
   readonly reason?: string;
-  /** The reason for the action (X-Audit-Reason), kept when the body gives none. */
+  /** The reason for the action (X-Audit-Reason), kept in the audit event next to the body's reason. */
   readonly auditReason?: string;
 }
 
@@ -96,7 +96,8 @@ export function completeTask(deps: CompleteTaskDependencies) {
           outcome: command.outcome,
           actor: command.caller,
           now,
-          reason: command.reason ?? command.auditReason,
+          reason: command.reason,
+          auditReason: command.auditReason,
           data: command.data,
         });
         if (!done) return { result: () => task };

@@ -90,3 +90,9 @@ export async function signDevToken(key: DevSigningKey, claims: DevTokenClaims): 
  * pseudonyms in a kept `.loket/` table stay valid across restarts; it protects nothing.
  */
 export const devPseudonymKey = 'loket-local-development-pseudonym-key';
+
+/**
+ * The local host's key that seals audit trails (on AWS a KMS HMAC key no table writer holds).
+ * Fixed, so that trails in a kept `.loket/` table still verify after a restart; it protects nothing.
+ */
+export const devAuditSealKey = 'loket-local-development-audit-seal-key';

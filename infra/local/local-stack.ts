@@ -20,7 +20,7 @@ import type { DynamoDbFaultProxy } from './dynamodb-fault.proxy';
 import { startDynamoDbFaultProxy } from './dynamodb-fault.proxy';
 import { startDynamoDbLocal } from './dynamodb-local';
 import type { DevSigningKey } from './dev-keys';
-import { devAudience, devIssuer, devPseudonymKey } from './dev-keys';
+import { devAudience, devAuditSealKey, devIssuer, devPseudonymKey } from './dev-keys';
 import { startHttpApi } from './http-api.server';
 import type { DeliverBatch } from './outbox-stream';
 import { startOutboxStream } from './outbox-stream';
@@ -240,6 +240,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
           documentsBucket,
           stateMachineArns: JSON.stringify(stateMachineArns),
           pseudonymKey: { devKey: devPseudonymKey },
+          auditSealKey: { devKey: devAuditSealKey },
           logLevel: options.logLevel,
         },
       ),

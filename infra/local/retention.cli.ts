@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import type { Context } from 'aws-lambda';
 import { functions } from '../../functions/app.declaration';
 import { functionEnvironment, functionNameOf, localResourceNames } from '../deployment';
-import { devPseudonymKey } from './dev-keys';
+import { devAuditSealKey, devPseudonymKey } from './dev-keys';
 import { localCredentials, localRegion } from './local-network';
 
 /**
@@ -39,6 +39,7 @@ Object.assign(process.env, {
     documentsBucket: localResourceNames.documentsBucket,
     stateMachineArns: '{}',
     pseudonymKey: { devKey: devPseudonymKey },
+    auditSealKey: { devKey: devAuditSealKey },
     logLevel: process.env.LOKET_LOG_LEVEL ?? 'WARN',
   }),
 });

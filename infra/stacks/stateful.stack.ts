@@ -39,6 +39,11 @@ export class StatefulStack extends Stack {
   readonly key: Key;
   /** The HMAC key of applicant pseudonyms (GenerateMac): no one reads it, functions only ask KMS for MACs. */
   readonly pseudonymKey: Key;
+  /**
+   * The HMAC key that seals case audit trails: writers ask KMS for MACs (GenerateMac), the
+   * history route checks them (VerifyMac); whoever can only write the table cannot seal.
+   */
+  readonly auditSealKey: Key;
   readonly table: Table;
   readonly eventBus: EventBus;
   /** Issued certificates and permits (PDF), under `documents/<tenant>/<case id>/<reference>.pdf`. */
@@ -70,6 +75,19 @@ export class StatefulStack extends Stack {
     Validations.of(this.pseudonymKey).acknowledge({
       id: 'AwsSolutions-KMS5',
       reason: 'KMS does not rotate HMAC keys, and rotating this one would change every pseudonym in the applicant index and the processing log.',
+    });
+
+    // A key of its own: sealing the audit trails is another purpose than pseudonyms, and neither key's grants need the other's.
+    this.auditSealKey = new Key(this, 'AuditSealKey', {
+      alias: 'alias/loket-audit-seal',
+      description: 'Loket: seals the heads of case audit trails (HMAC), so that an edit of the table made outside the app is found',
+      keySpec: KeySpec.HMAC_256,
+      keyUsage: KeyUsage.GENERATE_VERIFY_MAC,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    Validations.of(this.auditSealKey).acknowledge({
+      id: 'AwsSolutions-KMS5',
+      reason: 'KMS does not rotate HMAC keys, and the seals of every audit trail written so far are checked with this key: a new key would need the old one kept for verification.',
     });
 
     this.table = new Table(this, 'Table', {

@@ -28,6 +28,8 @@ export interface StatelessStackProps extends StackProps {
   readonly key: IKey;
   /** The HMAC key of applicant pseudonyms: functions with table access may ask KMS for MACs with it. */
   readonly pseudonymKey: IKey;
+  /** The HMAC key that seals audit trails: functions that write the table seal with it, the history route verifies. */
+  readonly auditSealKey: IKey;
   /** The domain event bus, from the stateful stack. */
   readonly eventBus: IEventBus;
   /** The bucket of issued documents, KMS-encrypted, from the stateful stack. */
@@ -137,11 +139,14 @@ export class StatelessStack extends Stack {
         Object.fromEntries(Object.entries(this.workflows.stateMachines).map(([key, stateMachine]) => [key, stateMachine.stateMachineArn])),
       ),
       pseudonymKey: { kmsKeyId: props.pseudonymKey.keyArn },
+      auditSealKey: { kmsKeyId: props.auditSealKey.keyArn },
       ...(props.logLevel ? { logLevel: props.logLevel } : {}),
     };
     for (const declaration of declarations) {
       const fn = functions[declaration.name]!;
       if (declaration.table) props.pseudonymKey.grant(fn, 'kms:GenerateMac');
+      if (declaration.table === 'readWrite') props.auditSealKey.grant(fn, 'kms:GenerateMac');
+      if (declaration.verifiesAuditTrail) props.auditSealKey.grant(fn, 'kms:VerifyMac');
       if (declaration.readsExecutions) fn.grantDescribeExecutions(stateMachineNames);
       // The same flags choose the grants here and the variables in functionEnvironment.
       if (declaration.table) fn.grantTable(props.table, declaration.table, { key: props.key });

@@ -7,15 +7,17 @@ import { dynamoArchiveSchedule } from '../../functions/adapters/dynamodb/archive
 import { dynamoCaseDestruction } from '../../functions/adapters/dynamodb/case.destruction';
 import { dynamoCaseReads } from '../../functions/adapters/dynamodb/case.reads';
 import { dynamoCaseStore } from '../../functions/adapters/dynamodb/case.store';
+import { hmacAuditSeal } from '../../functions/adapters/audit-seal';
 import { hmacPseudonyms } from '../../functions/adapters/pseudonyms';
 import { keys } from '../../functions/adapters/table-keys';
 import { verifyChain } from '../../functions/domain/audit';
+import { verifyTrail } from '../../functions/domain/audit-trail';
 import { brusselsDate } from '../../functions/domain/calendar';
 import { addYears } from '../../functions/domain/retention';
 import type { CaseFiles } from '../../functions/ports/retention.port';
 import type { RetentionReport } from '../../functions/use-cases/apply-retention';
 import { applyRetention } from '../../functions/use-cases/apply-retention';
-import { devPseudonymKey } from '../../infra/local/dev-keys';
+import { devAuditSealKey, devPseudonymKey } from '../../infra/local/dev-keys';
 import { localCredentials, localRegion } from '../../infra/local/local-network';
 import { allTaskRoles, driveToFinal } from '../support/case-driver';
 import type { ApiResponse, TestStack } from '../support/test-stack';
@@ -67,7 +69,7 @@ afterAll(async () => {
 
 /** The job with its production adapters, on a clock set to `now`. */
 function job(now: Date) {
-  const store = dynamoCaseStore(documents, stack.tableName, hmacPseudonyms(devPseudonymKey));
+  const store = dynamoCaseStore(documents, stack.tableName, hmacPseudonyms(devPseudonymKey), hmacAuditSeal(devAuditSealKey));
   return applyRetention({
     cases: store,
     outbox: store,
@@ -199,6 +201,9 @@ describe('retention on the local stack, with a scaled clock', () => {
       details: { tenant: '44021', rule: { type: { key: 'resident-parking-permit' }, action: 'destroy', years: 2 }, destroyed: { cases: 1, caseNumbers: 1, idempotencyKeys: 1 }, digest: expect.stringMatching(/^sha256:[0-9a-f]{64}$/) },
     });
     expect(verifyChain(events)).toBe(true);
+    // The case went with the head on its item: its trail verifies up to its sealed tombstone.
+    expect(await verifyTrail({ caseId: cases.parking, events, stored: 'destroyed' }, hmacAuditSeal(devAuditSealKey).verify)).toEqual({ verified: true });
+    expect(await verifyTrail({ caseId: cases.parking, events: events.slice(0, -1), stored: 'destroyed' }, hmacAuditSeal(devAuditSealKey).verify)).toMatchObject({ verified: false, reason: 'missing' });
     expect(JSON.stringify(events)).not.toContain('85073003328');
     expect(JSON.stringify(events)).not.toContain('1-ABC-234');
     expect(await item(keys.case(cases.proof))).toEqual(proofBefore);
@@ -241,6 +246,7 @@ describe('retention on the local stack, with a scaled clock', () => {
     expect(kept?.GSI7PK).toBeUndefined();
     expect(verifyChain(await history(cases.address))).toBe(true);
     expect((await stack.call('GET', `/v1/cases/${cases.address}`, { token: portal })).status).toBe(200);
+    expect((await stack.call('GET', `/v1/cases/${cases.address}/history`, { token: portal })).body).toMatchObject({ verified: true });
 
     const before = await wholeTable();
     const again = await job(yearsAhead(31));

@@ -68,7 +68,7 @@ describe('stateful stack', () => {
   });
 
   test('the KMS key rotates, is retained and is aliased alias/loket', () => {
-    stateful.resourceCountIs('AWS::KMS::Key', 2);
+    stateful.resourceCountIs('AWS::KMS::Key', 3);
     stateful.hasResource('AWS::KMS::Key', { DeletionPolicy: 'Retain', Properties: Match.objectLike({ EnableKeyRotation: true }) });
     stateful.hasResourceProperties('AWS::KMS::Alias', { AliasName: 'alias/loket' });
   });
@@ -126,6 +126,13 @@ describe('stateful stack', () => {
   test('the pseudonym key is an HMAC key for GenerateMac, retained, aliased alias/loket-pseudonyms', () => {
     stateful.hasResource('AWS::KMS::Key', { DeletionPolicy: 'Retain', Properties: Match.objectLike({ KeySpec: 'HMAC_256', KeyUsage: 'GENERATE_VERIFY_MAC' }) });
     stateful.hasResourceProperties('AWS::KMS::Alias', { AliasName: 'alias/loket-pseudonyms' });
+  });
+
+  test('the audit seal key is an HMAC key of its own, retained, aliased alias/loket-audit-seal', () => {
+    const json = stateful.toJSON() as { Resources: Record<string, { Type: string; DeletionPolicy?: string; Properties: Record<string, unknown> }> };
+    const sealKeyId = keyLogicalId(json, 'alias/loket-audit-seal');
+    expect(sealKeyId).not.toBe(keyLogicalId(json, 'alias/loket-pseudonyms'));
+    expect(json.Resources[sealKeyId]).toMatchObject({ DeletionPolicy: 'Retain', Properties: { KeySpec: 'HMAC_256', KeyUsage: 'GENERATE_VERIFY_MAC' } });
   });
 
   test('the table streams new images, for the outbox dispatcher', () => {

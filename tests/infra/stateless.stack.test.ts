@@ -18,11 +18,13 @@ import {
 let stateless: Template;
 let template: Json;
 let keyId: string;
+let sealKeyId: string;
 
 beforeAll(() => {
   const synthesized = synthesizeLoket();
   ({ stateless, statelessJson: template } = synthesized);
   keyId = keyLogicalId(synthesized.statefulJson, 'alias/loket');
+  sealKeyId = keyLogicalId(synthesized.statefulJson, 'alias/loket-audit-seal');
 }, synthesisTimeout);
 
 describe('functions', () => {
@@ -63,10 +65,11 @@ describe('functions', () => {
       documentsBucket: 'bucket',
       stateMachineArns: '{}',
       pseudonymKey: { kmsKeyId: 'key' },
+      auditSealKey: { kmsKeyId: 'seal-key' },
     });
     expect(Object.keys(variables).sort()).toEqual(Object.keys(modelled).sort());
     for (const [variable, value] of Object.entries(modelled)) {
-      if (!['TABLE_NAME', 'DOCUMENTS_BUCKET', 'STATE_MACHINE_ARNS', 'PSEUDONYM_KEY_ID'].includes(variable)) expect({ variable, value: variables[variable] }).toEqual({ variable, value });
+      if (!['TABLE_NAME', 'DOCUMENTS_BUCKET', 'STATE_MACHINE_ARNS', 'PSEUDONYM_KEY_ID', 'AUDIT_SEAL_KEY_ID'].includes(variable)) expect({ variable, value: variables[variable] }).toEqual({ variable, value });
     }
   });
 
@@ -161,6 +164,20 @@ describe('least privilege', () => {
       'kms:Decrypt',
       'kms:GenerateMac',
     ]);
+  });
+
+  test('every function that writes the table may seal audit trails (GenerateMac on the audit seal key), none other; only the history route may verify them', () => {
+    // CDK merges the grants of both HMAC keys for the same action into one statement naming both keys.
+    const sealStatements = (name: string) =>
+      functionStatements(template, name).filter((statement) => [statement.Resource].flat().some((resource) => isImportedKeyArn(resource, sealKeyId)));
+    for (const fn of functions) {
+      const actions = actionsOf(sealStatements(fn.name));
+      const expected = [...(fn.table === 'readWrite' ? ['kms:GenerateMac'] : []), ...(fn.verifiesAuditTrail ? ['kms:VerifyMac'] : [])];
+      expect({ name: fn.name, actions }).toEqual({ name: fn.name, actions: expected });
+    }
+    expect(functions.filter((fn) => fn.verifiesAuditTrail).map((fn) => fn.name)).toEqual(['case-history']);
+    const variables = template.Resources[functionLogicalId(template, 'case-history')].Properties.Environment.Variables as Json;
+    expect(isImportedKeyArn(variables.AUDIT_SEAL_KEY_ID, sealKeyId)).toBe(true);
   });
 
   test('table grants name the table and each of its indexes, never index/*', () => {

@@ -18,8 +18,11 @@
 import { monotonicFactory } from 'ulid';
 import { applicantId } from '../../functions/domain/applicant';
 import type { Caller } from '../../functions/domain/actor';
-import type { AuditDraft, AuditEvent } from '../../functions/domain/audit';
-import { chainEvent, genesisHash } from '../../functions/domain/audit';
+import type { AuditDraft, AuditEvent, AuditHead } from '../../functions/domain/audit';
+import { chainEvent, genesisHead, headOf, sealMessage } from '../../functions/domain/audit';
+import { caseDigest } from '../../functions/domain/audit-trail';
+import { hmacAuditSeal, hmacSealOf } from '../../functions/adapters/audit-seal';
+import type { AuditSeal } from '../../functions/ports/audit-seal.port';
 import type { Case, CaseDocument, DocumentFile } from '../../functions/domain/case';
 import type { Effect, OutboxItem } from '../../functions/domain/effect';
 import { caseNumber, openCase } from '../../functions/domain/case';
@@ -63,6 +66,10 @@ export interface InMemoryCaseStore extends CaseStore, IdempotencyStore, CaseRead
   readonly tasks: Map<string, Task>;
   readonly waits: Map<string, MessageWait>;
   readonly events: Map<string, AuditEvent[]>;
+  /** The head of each case's trail, as the case item keeps it. */
+  readonly heads: Map<string, AuditHead>;
+  /** The seal the store's events are sealed with (the development seal, with a test key). */
+  readonly seal: AuditSeal;
   readonly idempotencyRecords: Map<string, IdempotencyRecord>;
   readonly numbers: Map<string, string>;
   /** How many times `decide` ran, over all changes. */
@@ -100,11 +107,15 @@ function page<T>(sorted: ReadonlyArray<{ sortKey: string; item: T }>, after: str
 
 const bySortKey = (a: { sortKey: string }, b: { sortKey: string }) => (a.sortKey < b.sortKey ? -1 : a.sortKey > b.sortKey ? 1 : 0);
 
+/** The key the doubles seal audit trails with. */
+export const testAuditSealKey = 'test-audit-seal-key';
+
 export function inMemoryCaseStore(): InMemoryCaseStore {
   const cases = new Map<string, Case>();
   const tasks = new Map<string, Task>();
   const waits = new Map<string, MessageWait>();
   const events = new Map<string, AuditEvent[]>();
+  const heads = new Map<string, AuditHead>();
   const idempotencyRecords = new Map<string, IdempotencyRecord>();
   const numbers = new Map<string, string>();
   const counters = new Map<string, number>();
@@ -120,11 +131,13 @@ export function inMemoryCaseStore(): InMemoryCaseStore {
     }
   }
 
-  function append(caseId: string, draft: AuditDraft): AuditEvent {
+  /** Appends the next sealed event, as the DynamoDB store does: chained to the head, with the case's state before and after. */
+  function append(caseId: string, draft: AuditDraft, before: Case | undefined, after: Case): AuditEvent {
     const trail = events.get(caseId) ?? [];
-    const last = trail[trail.length - 1];
-    const event = chainEvent(caseId, clone(draft), last ? { sequence: last.sequence, hash: last.hash } : { sequence: 0, hash: genesisHash });
+    const unsealed = chainEvent(caseId, clone(draft), heads.get(caseId) ?? genesisHead, { before: before && caseDigest(before), after: caseDigest(after) });
+    const event: AuditEvent = { ...unsealed, seal: hmacSealOf(testAuditSealKey, sealMessage(unsealed)) };
     events.set(caseId, [...trail, event]);
+    heads.set(caseId, headOf(event));
     return event;
   }
 
@@ -138,6 +151,8 @@ export function inMemoryCaseStore(): InMemoryCaseStore {
     tasks,
     waits,
     events,
+    heads,
+    seal: hmacAuditSeal(testAuditSealKey),
     idempotencyRecords,
     numbers,
     outbox,
@@ -149,7 +164,7 @@ export function inMemoryCaseStore(): InMemoryCaseStore {
       cases.set(subject.id, clone(subject));
       numbers.set(subject.number, subject.id);
       if (!events.has(subject.id)) {
-        append(subject.id, { action: 'case.submitted', actor: { kind: 'system', component: 'seed' }, at: subject.createdAt, details: { number: subject.number } });
+        append(subject.id, { action: 'case.submitted', actor: { kind: 'system', component: 'seed' }, at: subject.createdAt, details: { number: subject.number } }, undefined, subject);
       }
       return subject;
     },
@@ -169,6 +184,13 @@ export function inMemoryCaseStore(): InMemoryCaseStore {
       await yieldTurn();
       const found = cases.get(id);
       return found && clone(found);
+    },
+
+    async getAudited(id) {
+      await yieldTurn();
+      const found = cases.get(id);
+      const head = heads.get(id);
+      return found && { case: clone(found), ...(head ? { head: clone(head) } : {}), keysIntact: true };
     },
 
     async nextNumberSequence(tenant, year) {
@@ -191,7 +213,7 @@ export function inMemoryCaseStore(): InMemoryCaseStore {
       if (idempotency && idempotencyRecords.has(keyOf(idempotency.tenant, idempotency.key))) throw new IdempotencyKeyTaken();
       cases.set(subject.id, clone(subject));
       numbers.set(subject.number, subject.id);
-      append(subject.id, audit);
+      append(subject.id, audit, undefined, subject);
       if (idempotency) idempotencyRecords.set(keyOf(idempotency.tenant, idempotency.key), clone(idempotency));
       enqueue(subject.id, effects, audit.at);
       store.commits += 1;
@@ -220,7 +242,7 @@ export function inMemoryCaseStore(): InMemoryCaseStore {
         }
         const changed: Case = { ...clone(change.case), version: snapshot.version + 1 };
         cases.set(id, changed);
-        append(id, change.audit);
+        append(id, change.audit, snapshot, changed);
         for (const write of change.tasks ?? []) tasks.set(write.task.id, clone(write.task));
         if (change.awaitMessage) waits.set(waitKey(change.awaitMessage.caseId, change.awaitMessage.name), clone(change.awaitMessage));
         if (change.deliverMessage) waits.delete(waitKey(change.deliverMessage.caseId, change.deliverMessage.name));

@@ -82,7 +82,7 @@ export async function startFakeXrayDaemon(): Promise<FakeXrayDaemon> {
 export function lambdaTracingEnvironment(daemonAddress: string): Record<string, string> {
   const onAws = sharedEnvironment(
     functionDeployments.map((deployment) => deployment.declaration),
-    { host: 'aws', tableName: 'table', documentsBucket: 'bucket', stateMachineArns: '{}', pseudonymKey: { kmsKeyId: 'key' } },
+    { host: 'aws', tableName: 'table', documentsBucket: 'bucket', stateMachineArns: '{}', pseudonymKey: { kmsKeyId: 'key' }, auditSealKey: { kmsKeyId: 'seal-key' } },
   );
   const powertools = Object.fromEntries(Object.entries(onAws).filter(([name]) => name.startsWith('POWERTOOLS_')));
   return {

@@ -1,20 +1,17 @@
 import type { TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
-import type { AuditEvent } from '../../domain/audit';
+import type { AuditEvent, AuditHead } from '../../domain/audit';
 import type { Case } from '../../domain/case';
 import type { OutboxItem } from '../../domain/effect';
 import type { MessageWait } from '../../domain/message-wait';
 import type { Task } from '../../domain/task';
 import type { CaseChange, TaskWrite } from '../../ports/case-store.port';
-import { byArchiveMonth, byAttention, byDueDay, byOwner, byStatus, bySubmission, keys } from '../table-keys';
+import { byArchiveMonth, byAttention, byDueDay, byOwner, byStatus, bySubmission, keyAttributes, keys } from '../table-keys';
 
 /** How the case aggregate's items look in the table: the one mapping of each domain object to its item. */
 export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
-/** The head of a case's audit chain, kept on the case item so that the next event can link to it. */
-export interface AuditHead {
-  readonly sequence: number;
-  readonly hash: string;
-}
+/** The head of a case's audit trail, kept on the case item: the next event links to it, and verification checks the trail against it. */
+export type { AuditHead };
 
 /**
  * The case's item with its index keys. The applicant index is keyed by the applicant's
@@ -36,6 +33,16 @@ export function caseItem(subject: Case, head: AuditHead, applicantPseudonym: str
     ...subject,
     auditHead: head,
   };
+}
+
+/**
+ * Whether a case item's keys and index keys are the ones its case gives: they are derived, not
+ * part of the case's state digest, so an edit of one (moving the case into another tenant's
+ * or status's index) is found by deriving them again.
+ */
+export function caseKeysIntact(item: Record<string, unknown>, subject: Case, applicantPseudonym: string): boolean {
+  const derived = caseItem(subject, { sequence: 0, hash: '' }, applicantPseudonym);
+  return keyAttributes.every((attribute) => item[attribute] === derived[attribute]);
 }
 
 /** The case's own item, written under a condition: that it is new, or that it still has the version read. */

@@ -2,8 +2,9 @@ import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { monotonicFactory } from 'ulid';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { AuditDraft } from '../../domain/audit';
-import { chainEvent, genesisHash } from '../../domain/audit';
+import type { AuditDraft, AuditEvent, AuditHead } from '../../domain/audit';
+import { chainEvent, genesisHead, headOf, sealMessage } from '../../domain/audit';
+import { caseDigest } from '../../domain/audit-trail';
 import type { Case } from '../../domain/case';
 import type { Effect, OutboxItem } from '../../domain/effect';
 import { conflict, notFound, TransientError } from '../../domain/errors';
@@ -11,11 +12,12 @@ import type { MessageWait } from '../../domain/message-wait';
 import type { Task } from '../../domain/task';
 import { applicantId } from '../../domain/applicant';
 import type { CaseStore, Decision, IdempotencyRecord, IdempotencyStore, Outbox } from '../../ports/case-store.port';
+import type { AuditSeal } from '../../ports/audit-seal.port';
 import type { Pseudonyms } from '../../ports/services.port';
 import { IdempotencyKeyTaken } from '../../ports/case-store.port';
 import { byOwner, keys, withoutKeys } from '../table-keys';
-import type { AuditHead, TransactItem } from './case-items';
-import { auditPut, casePut, messageWrites, outboxPut, taskPut } from './case-items';
+import type { TransactItem } from './case-items';
+import { auditPut, caseKeysIntact, casePut, messageWrites, outboxPut, taskPut } from './case-items';
 
 const outboxId = monotonicFactory();
 
@@ -33,22 +35,43 @@ function cancellationCodes(error: unknown): string[] | undefined {
 
 /**
  * The case aggregate in DynamoDB. Every change is one TransactWriteItems that bumps the case
- * version under a condition, appends the next hash-chained audit event and writes the tasks
+ * version under a condition, appends the next hash-chained, sealed audit event (with the
+ * digests of the case as read and as written) with the case's new head, and writes the tasks
  * and message waits it touches, each conditioned on the state that was read.
  */
-export function dynamoCaseStore(client: DynamoDBDocumentClient, tableName: string, pseudonyms: Pseudonyms): CaseStore & IdempotencyStore & Outbox {
+export function dynamoCaseStore(client: DynamoDBDocumentClient, tableName: string, pseudonyms: Pseudonyms, auditSeal: AuditSeal): CaseStore & IdempotencyStore & Outbox {
   const applicantKey = (subject: Case) => pseudonyms.of(applicantId(subject.applicant));
 
-  async function readRecord(id: string): Promise<{ case: Case; head: AuditHead } | undefined> {
+  async function readItem(id: string): Promise<{ item: Record<string, unknown>; case: Case; head: AuditHead } | undefined> {
     const { Item } = await client.send(new GetCommand({ TableName: tableName, Key: keys.case(id), ConsistentRead: true }));
     if (!Item) return undefined;
     const { auditHead, ...rest } = withoutKeys<Case & { auditHead: AuditHead }>(Item);
-    return { case: rest, head: auditHead };
+    return { item: Item, case: rest, head: auditHead };
+  }
+
+  /** The next event of the trail, sealed: its seal is the MAC of its seal message, which no table writer can compute. */
+  async function sealed(event: Omit<AuditEvent, 'seal'>): Promise<AuditEvent> {
+    return { ...event, seal: await auditSeal.seal(sealMessage(event)) };
+  }
+
+  /** Whether the item's keys are its case's; a case too mangled to derive them from has none intact. */
+  async function keysIntact(item: Record<string, unknown>, subject: Case): Promise<boolean> {
+    try {
+      return caseKeysIntact(item, subject, await applicantKey(subject));
+    } catch {
+      return false;
+    }
   }
 
   return {
     async get(id) {
-      return (await readRecord(id))?.case;
+      return (await readItem(id))?.case;
+    },
+
+    async getAudited(id) {
+      const record = await readItem(id);
+      if (!record) return undefined;
+      return { case: record.case, head: record.head, keysIntact: await keysIntact(record.item, record.case) };
     },
 
     async nextNumberSequence(tenant, year) {
@@ -71,8 +94,7 @@ export function dynamoCaseStore(client: DynamoDBDocumentClient, tableName: strin
     },
 
     async create(subject: Case, audit: AuditDraft, idempotency?: IdempotencyRecord, effects?: readonly Effect[]) {
-      const event = chainEvent(subject.id, audit, { sequence: 0, hash: genesisHash });
-      const applicant = await applicantKey(subject);
+      const [event, applicant] = await Promise.all([sealed(chainEvent(subject.id, audit, genesisHead, { after: caseDigest(subject) })), applicantKey(subject)]);
       const idempotencyPut: TransactItem[] = idempotency
         ? [
             {
@@ -88,7 +110,7 @@ export function dynamoCaseStore(client: DynamoDBDocumentClient, tableName: strin
         await client.send(
           new TransactWriteCommand({
             TransactItems: [
-              casePut(tableName, subject, { sequence: event.sequence, hash: event.hash }, applicant),
+              casePut(tableName, subject, headOf(event), applicant),
               {
                 Put: {
                   TableName: tableName,
@@ -119,19 +141,19 @@ export function dynamoCaseStore(client: DynamoDBDocumentClient, tableName: strin
 
     async change<R>(id: string, decide: (current: Case) => Decision<R> | Promise<Decision<R>>): Promise<R> {
       for (let attempt = 1; ; attempt++) {
-        const record = await readRecord(id);
+        const record = await readItem(id);
         if (!record) throw notFound(`case ${id}`);
         const decision = await decide(record.case);
         const change = decision.change;
         if (!change) return decision.result(record.case);
         const changed: Case = { ...change.case, version: record.case.version + 1 };
-        const event = chainEvent(id, change.audit, record.head);
-        const applicant = await applicantKey(changed);
+        const unsealed = chainEvent(id, change.audit, record.head, { before: caseDigest(record.case), after: caseDigest(changed) });
+        const [event, applicant] = await Promise.all([sealed(unsealed), applicantKey(changed)]);
         try {
           await client.send(
             new TransactWriteCommand({
               TransactItems: [
-                casePut(tableName, changed, { sequence: event.sequence, hash: event.hash }, applicant, record.case.version),
+                casePut(tableName, changed, headOf(event), applicant, record.case.version),
                 auditPut(tableName, event),
                 ...(change.tasks ?? []).map((write) => taskPut(tableName, write)),
                 ...messageWrites(tableName, change),

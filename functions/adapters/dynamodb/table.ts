@@ -1,5 +1,6 @@
 import { documentClient } from '../../commons/dynamodb.client';
 import { environmentNames, requireEnv } from '../../commons/config';
+import { auditSeal } from '../audit-seal.instance';
 import { pseudonyms } from '../pseudonyms.instance';
 import { dynamoCaseReads } from './case.reads';
 import { dynamoCaseStore } from './case.store';
@@ -9,7 +10,7 @@ import { dynamoTenantDirectory } from './tenant.directory';
 /** The app's table, bound once per execution environment for the functions that were granted it. */
 const tableName = requireEnv(environmentNames.tableName);
 
-export const caseStore = dynamoCaseStore(documentClient, tableName, pseudonyms);
+export const caseStore = dynamoCaseStore(documentClient, tableName, pseudonyms, auditSeal);
 export const caseReads = dynamoCaseReads(documentClient, tableName, pseudonyms);
 export const tenantDirectory = dynamoTenantDirectory(documentClient, tableName);
 export const processingLog = dynamoProcessingLog(documentClient, tableName);

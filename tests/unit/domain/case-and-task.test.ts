@@ -120,10 +120,10 @@ describe('a task', () => {
   });
 
   test('completes with an allowed outcome by someone with its role', () => {
-    const done = completeTask(task(), { outcome: 'approve', actor: clerk, now, reason: 'ok' })!;
+    const done = completeTask(task(), { outcome: 'approve', actor: clerk, now, reason: 'ok', auditReason: 'at the counter' })!;
     expect(done.task.status).toBe('completed');
     expect(done.task.completion).toEqual({ outcome: 'approve', by: 'clerk@gent', at: now.toISOString(), reason: 'ok', data: undefined });
-    expect(done.audit).toMatchObject({ action: 'task.completed', reason: 'ok' });
+    expect(done.audit).toMatchObject({ action: 'task.completed', reason: 'at the counter', details: { motivation: 'ok' } });
   });
 
   test('refuses a wrong role (403), an unknown outcome (400) and a second completion (409)', () => {

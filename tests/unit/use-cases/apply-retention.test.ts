@@ -3,6 +3,7 @@ import { fixturePopulationRegister } from '../../../functions/adapters/populatio
 import { catalogue } from '../../../functions/catalogue/catalogue';
 import { systemActor } from '../../../functions/domain/actor';
 import { verifyChain } from '../../../functions/domain/audit';
+import { verifyTrail } from '../../../functions/domain/audit-trail';
 import type { Case } from '../../../functions/domain/case';
 import type { CaseRemains } from '../../../functions/domain/destruction';
 import { remainsDigest } from '../../../functions/domain/destruction';
@@ -225,7 +226,11 @@ describe('destroying a case whose retention ended', () => {
       caseId: proof.id,
       sequence: trail.length + 1,
       previousHash: trail.at(-1)!.hash,
+      previousSeal: trail.at(-1)!.seal,
+      previousStateDigest: trail.at(-1)!.stateDigest,
+      stateDigest: expect.stringMatching(/^sha256:[0-9a-f]{64}$/),
       hash: expect.stringMatching(/^[0-9a-f]{64}$/),
+      seal: expect.any(String),
       action: 'case.destroyed',
       actor: { kind: 'system', component: 'apply-retention' },
       at: '2031-11-10T08:00:00.000Z',
@@ -237,6 +242,8 @@ describe('destroying a case whose retention ended', () => {
       },
     });
     expect(verifyChain(events)).toBe(true);
+    // The case is gone with its head: its trail verifies up to its sealed tombstone.
+    expect(await verifyTrail({ caseId: proof.id, events, stored: 'destroyed' }, store.seal.verify)).toEqual({ verified: true });
   });
 
   test('the audit trail that stays holds none of the personal data that went', async () => {

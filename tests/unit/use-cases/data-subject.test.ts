@@ -25,7 +25,7 @@ describe('every read of personal data is in the processing log', () => {
   test('reading a case, its history, a search by applicant and a register look-up each leave a record: who, role, when, case, person (pseudonym), purpose', async () => {
     const person = await testPseudonyms.of(insz);
     await getCase({ cases: store, catalogue, ...access })({ caller: clerkOf(), caseId: subject.id, purpose: 'checking the address' });
-    await caseHistory({ cases: store, reads: store, ...access })({ caller: clerkOf(), caseId: subject.id, purpose: 'case-history' });
+    await caseHistory({ cases: store, reads: store, seal: store.seal, ...access })({ caller: clerkOf(), caseId: subject.id, purpose: 'case-history' });
     await searchCases({ reads: store, catalogue, ...access })({ caller: portalOf(), applicant: insz, limit: 10, purpose: 'search-cases-by-applicant' });
     await lookUpPerson({ cases: store, population: fixturePopulationRegister, ...access })({ caseId: subject.id });
     expect(access.processingLog.records).toEqual([

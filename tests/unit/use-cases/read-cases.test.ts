@@ -67,31 +67,86 @@ describe('reading one case', () => {
 });
 
 describe('a case’s history', () => {
-  const history = (caller = clerkOf(), caseId = first.id) => caseHistory({ cases: store, reads: store, ...access })({ caller, caseId, purpose: 'test' });
-
-  test('lists the audit trail in order and says the chain verifies', async () => {
-    await store.change(first.id, (current) => ({
-      change: { case: current, audit: { action: 'note', actor: clerkOf(), at: day(6).toISOString() } },
+  const history = (caller = clerkOf(), caseId = first.id) => caseHistory({ cases: store, reads: store, seal: store.seal, ...access })({ caller, caseId, purpose: 'test' });
+  const note = (n: number) =>
+    store.change(first.id, (current) => ({
+      change: { case: { ...current, updatedAt: day(5 + n).toISOString() }, audit: { action: 'note', actor: clerkOf(), at: day(5 + n).toISOString(), details: { n } } },
       result: () => undefined,
     }));
+
+  test('lists the audit trail in order and says it verifies', async () => {
+    await note(1);
     const trail = await history();
     expect(trail.case.id).toBe(first.id);
     expect(trail.events.map((event) => [event.sequence, event.action])).toEqual([
       [1, 'case.submitted'],
       [2, 'note'],
     ]);
-    expect(trail.verified).toBe(true);
+    expect(trail.verdict).toEqual({ verified: true });
   });
 
-  test('says so when the chain was tampered with', async () => {
-    const [event] = store.events.get(first.id)!;
-    store.events.set(first.id, [{ ...event!, action: 'rewritten' }]);
-    expect((await history()).verified).toBe(false);
+  describe('names the first bad position after a tamper with the store', () => {
+    beforeEach(async () => {
+      for (const n of [1, 2, 3]) await note(n);
+    });
+    const verdict = async () => (await history()).verdict;
+
+    test('its newest events deleted', async () => {
+      store.events.set(first.id, store.events.get(first.id)!.slice(0, 2));
+      expect(await verdict()).toEqual({ verified: false, firstBadSequence: 3, reason: 'missing' });
+    });
+
+    test('an event rewritten, with or without its hashes recomputed', async () => {
+      const events = store.events.get(first.id)!;
+      store.events.set(first.id, events.map((event, i) => (i === 1 ? { ...event, actor: { kind: 'system', component: 'forger' } } : event)));
+      expect(await verdict()).toEqual({ verified: false, firstBadSequence: 2, reason: 'hash' });
+    });
+
+    test('events reordered', async () => {
+      const [a, b, c, d] = store.events.get(first.id)!;
+      store.events.set(first.id, [a!, c!, b!, d!]);
+      expect(await verdict()).toEqual({ verified: false, firstBadSequence: 2, reason: 'sequence' });
+    });
+
+    test('the case edited: its applicant, or who decided', async () => {
+      const stored = store.cases.get(first.id)!;
+      store.cases.set(first.id, { ...stored, applicant: { insz: '17073003384' } });
+      expect(await verdict()).toEqual({ verified: false, firstBadSequence: 4, reason: 'case' });
+      store.cases.set(first.id, { ...stored, decision: { outcome: 'issued', decidedAt: day(9).toISOString(), decidedBy: 'forger@44021' } });
+      expect(await verdict()).toEqual({ verified: false, firstBadSequence: 4, reason: 'case' });
+    });
+
+    test('the case edited and then changed through the app: the change that carried the edit on', async () => {
+      store.cases.set(first.id, { ...store.cases.get(first.id)!, applicant: { insz: '17073003384' } });
+      await note(4);
+      expect(await verdict()).toEqual({ verified: false, firstBadSequence: 5, reason: 'state' });
+    });
+
+    test('the head moved back with the newest event deleted', async () => {
+      const events = store.events.get(first.id)!.slice(0, 3);
+      store.events.set(first.id, events);
+      store.heads.set(first.id, { sequence: 3, hash: events[2]!.hash, stateDigest: events[2]!.stateDigest, seal: events[2]!.seal });
+      expect(await verdict()).toEqual({ verified: false, firstBadSequence: 3, reason: 'case' });
+    });
+  });
+
+  test('reads the case and its trail again when a change lands between the two reads, and verifies what it read last', async () => {
+    const reads = {
+      history: jest.fn(async (caseId: string) => {
+        if (reads.history.mock.calls.length === 1) await note(1);
+        return store.history(caseId);
+      }),
+    };
+    const trail = await caseHistory({ cases: store, reads, seal: store.seal, ...access })({ caller: clerkOf(), caseId: first.id, purpose: 'test' });
+    expect(reads.history).toHaveBeenCalledTimes(2);
+    expect(trail.events).toHaveLength(2);
+    expect(trail.verdict).toEqual({ verified: true });
   });
 
   test("of another tenant's case is not-found; a designer is forbidden", async () => {
     expect((await refusal(history(clerkOf('41002')))).kind).toBe('not-found');
     expect((await refusal(history(callerOf('44021', ['designer'])))).kind).toBe('forbidden');
+    expect((await refusal(history(clerkOf(), 'not-a-ulid'))).kind).toBe('not-found');
   });
 });
 

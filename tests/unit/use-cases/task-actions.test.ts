@@ -120,7 +120,7 @@ describe('completing a task', () => {
       completion: { outcome: 'approve', by: clerkOf().subject, at: '2026-11-10T09:00:00.000Z', reason: 'address confirmed', data: { registerChecked: true } },
     });
     expect(store.tasks.get(task.id)).toEqual(done);
-    expect(store.eventsOf(subject.id).at(-1)).toMatchObject({ action: 'task.completed', reason: 'address confirmed', details: { outcome: 'approve' } });
+    expect(store.eventsOf(subject.id).at(-1)).toMatchObject({ action: 'task.completed', details: { outcome: 'approve', motivation: 'address confirmed' } });
     expect(engine.resumes).toEqual([
       { token: 'token-1', output: { outcome: 'approve', completedBy: clerkOf().subject, taskId: task.id } },
     ]);
@@ -236,16 +236,26 @@ describe('completing a task', () => {
     expect(telemetry.warnings).toEqual([]);
   });
 
-  test('the body’s reason takes precedence over X-Audit-Reason', async () => {
+  test('X-Audit-Reason and the body’s reason are both kept: the reason for the action and the motivation of the decision', async () => {
     const done = await complete({ reason: 'from the body', auditReason: 'from the header' });
     expect(done.completion!.reason).toBe('from the body');
-    expect(store.eventsOf(subject.id).at(-1)!.reason).toBe('from the body');
+    expect(store.eventsOf(subject.id).at(-1)).toMatchObject({ reason: 'from the header', details: { motivation: 'from the body' } });
   });
 
-  test("X-Audit-Reason is kept when the body gives no reason, with the task, not in the step's result", async () => {
+  test("X-Audit-Reason alone is the audit event's reason and does not become the decision's motivation, nor reach the step", async () => {
     const done = await complete({ auditReason: 'from the header' });
-    expect(done.completion!.reason).toBe('from the header');
+    expect(done.completion!.reason).toBeUndefined();
+    const event = store.eventsOf(subject.id).at(-1)!;
+    expect(event.reason).toBe('from the header');
+    expect(event.details).not.toHaveProperty('motivation');
     expect(engine.resumes[0]!.output).toEqual({ outcome: 'approve', completedBy: clerkOf().subject, taskId: task.id });
+  });
+
+  test('a body’s reason alone is the motivation, and the audit event has no reason for the action', async () => {
+    await complete({ reason: 'from the body' });
+    const event = store.eventsOf(subject.id).at(-1)!;
+    expect(event.reason).toBeUndefined();
+    expect(event.details).toMatchObject({ motivation: 'from the body' });
   });
 });
 
