@@ -90,7 +90,25 @@ interface BadInputSection {
 
 interface RacesSection {
   readonly idempotency: { readonly requests: number; readonly distinctCases: number; readonly serverErrors: number; readonly casesForApplicant: number };
-  readonly completion: { readonly requests: number; readonly successes: number; readonly conflicts: number; readonly other: number[] };
+  /**
+   * 50 concurrent completions of one task by one clerk, half with one outcome and half with
+   * another: the first to commit wins; the requests with its outcome are answered 200 (a retry of
+   * the same completion), the others 409; the task is completed once.
+   */
+  readonly completion: {
+    readonly requests: number;
+    readonly outcomes: readonly string[];
+    readonly winningOutcome: string | undefined;
+    readonly successes: number;
+    readonly conflicts: number;
+    /** Answered 200 with an outcome that is not the one stored: must be 0. */
+    readonly successesOfTheLoser: number;
+    /** Answered 409 although they asked for the stored outcome: must be 0. */
+    readonly conflictsOfTheWinner: number;
+    /** `task.completed` events in the case's audit trail: must be 1. */
+    readonly completedEvents: number;
+    readonly other: number[];
+  };
 }
 
 /** One kill -9 of class (2): what waited in the outbox, and how long the restart took. */
@@ -317,24 +335,37 @@ async function inProcessSections(): Promise<{ faults?: FaultsSection; badInput?:
       // A task to complete: submit fresh cases until one waits on a task.
       mode = 'none';
       let taskId: string | undefined;
-      let outcome = 'approve';
+      let taskCaseId: string | undefined;
+      let outcomes: string[] = [];
       for (let attempt = 0; attempt < 20 && !taskId; attempt++) {
         const candidateType = transactionTypes[attempt % transactionTypes.length]!;
         const candidate = await driver.submit(tenant, candidateType, { fresh: true });
         for (let poll = 0; poll < 100 && !taskId; poll++) {
           const waits = await driver.waitsOf(candidate.id);
-          taskId = waits.tasks[0]?.id;
-          if (waits.tasks[0]) outcome = candidateType.tasks[waits.tasks[0].name]?.outcomes[0] ?? outcome;
-          if (waits.messages.length > 0 || (await driver.getCase(tenant, candidate.id)).body?.status?.final) break;
+          const [first] = waits.tasks;
+          const declared = first ? (candidateType.tasks[first.name]?.outcomes ?? []) : [];
+          if (first && declared.length >= 2) {
+            taskId = first.id;
+            taskCaseId = candidate.id;
+            outcomes = declared.slice(0, 2);
+          }
+          if (first || waits.messages.length > 0 || (await driver.getCase(tenant, candidate.id)).body?.status?.final) break;
           await new Promise((resolve) => setTimeout(resolve, 50));
         }
       }
       mode = 'lambda-faults';
+      const attempts = Array.from({ length: 50 }, (_, i) => outcomes[i % 2]!);
       const completions = taskId
         ? await Promise.all(
-            Array.from({ length: 50 }, () => driver.call('POST', `/v1/tasks/${taskId}/complete`, { token: tokens[tenant]!.clerk, body: { outcome } })),
+            attempts.map(async (outcome) => ({
+              outcome,
+              answer: await driver.call('POST', `/v1/tasks/${taskId}/complete`, { token: tokens[tenant]!.clerk, body: { outcome } }),
+            })),
           )
         : [];
+      const stored = taskId ? (await driver.call('GET', `/v1/cases/${taskCaseId}/history`, { token: tokens[tenant]!.operator })).body?.items ?? [] : [];
+      const completedEvents = (stored as Array<{ action?: string; details?: { outcome?: string } }>).filter((event) => event.action === 'task.completed');
+      const winningOutcome = completedEvents[0]?.details?.outcome;
       result.races = {
         idempotency: {
           requests: 50,
@@ -344,12 +375,18 @@ async function inProcessSections(): Promise<{ faults?: FaultsSection; badInput?:
         },
         completion: {
           requests: completions.length,
-          successes: completions.filter((r) => r.status === 200).length,
-          conflicts: completions.filter((r) => r.status === 409).length,
-          other: completions.filter((r) => r.status !== 200 && r.status !== 409).map((r) => r.status),
+          outcomes,
+          winningOutcome,
+          successes: completions.filter((c) => c.answer.status === 200).length,
+          conflicts: completions.filter((c) => c.answer.status === 409).length,
+          successesOfTheLoser: completions.filter((c) => c.answer.status === 200 && c.outcome !== winningOutcome).length,
+          conflictsOfTheWinner: completions.filter((c) => c.answer.status === 409 && c.outcome === winningOutcome).length,
+          completedEvents: completedEvents.length,
+          other: completions.filter((c) => c.answer.status !== 200 && c.answer.status !== 409).map((c) => c.answer.status),
         },
       };
-      progress(`(d) one key: ${ids.size} case(s); one task: ${result.races.completion.successes} success(es), ${result.races.completion.conflicts} × 409`);
+      const race = result.races.completion;
+      progress(`(d) one key: ${ids.size} case(s); one task: '${race.winningOutcome}' won, ${race.successes} × 200, ${race.conflicts} × 409, ${race.completedEvents} completion(s) recorded`);
       mode = 'none';
       dynamodbFaults.throttleRate = 0;
     }
@@ -535,9 +572,23 @@ async function killBetweenCommitAndEffect(): Promise<FaultClassResult & { kills:
   }
 }
 
+/** The completion race held: one completion recorded, its outcome's requests answered 200 and the other's 409. */
+function completionRaceHeld(race: RacesSection['completion']): boolean {
+  return (
+    race.requests === 50 && race.completedEvents === 1 && race.successesOfTheLoser === 0 && race.conflictsOfTheWinner === 0 && race.successes + race.conflicts === race.requests
+  );
+}
+
 function findings(title: string, report: ReliabilityReport): string[] {
   const lines: string[] = [];
-  for (const [name, list] of Object.entries({ lost: report.lost, 'not final': report.notFinal, duplicated: report.duplicated, 'chain not verified': report.unverified, 'not acknowledged': report.notAcknowledged })) {
+  for (const [name, list] of Object.entries({
+    lost: report.lost,
+    'not final': report.notFinal,
+    failed: report.failed,
+    duplicated: report.duplicated,
+    'chain not verified': report.unverified,
+    'not acknowledged': report.notAcknowledged,
+  })) {
     for (const finding of list.slice(0, 50)) lines.push(`- ${title}, ${name}: case ${finding.caseId || '(none)'} (${finding.type}): ${finding.why}`);
     if (list.length > 50) lines.push(`- … and ${list.length - 50} more ${name}`);
   }
@@ -552,7 +603,7 @@ const faultClasses = [...classes, ...(killed ? [killed] : [])].sort((x, y) => x.
 const summary = {
   lost: (faults?.lost.length ?? 0) + (crashed?.lost.length ?? 0) + faultClasses.reduce((n, c) => n + c.lost.length, 0),
   duplicated: (faults?.duplicated.length ?? 0) + (crashed?.duplicated.length ?? 0) + faultClasses.reduce((n, c) => n + c.duplicated.length, 0),
-  racesFailed: races ? (races.idempotency.distinctCases === 1 ? 0 : 1) + (races.completion.successes === 1 ? 0 : 1) : 0,
+  racesFailed: races ? (races.idempotency.distinctCases === 1 ? 0 : 1) + (completionRaceHeld(races.completion) ? 0 : 1) : 0,
   notFinal: (faults?.notFinal.length ?? 0) + (crashed?.notFinal.length ?? 0),
   unverified: (faults?.unverified.length ?? 0) + (crashed?.unverified.length ?? 0) + faultClasses.reduce((n, c) => n + c.unverified.length, 0),
   badInput5xx: badInput?.serverErrors.length ?? 0,
@@ -620,7 +671,7 @@ const md = [
   ...(races
     ? [
         `| (d) 50 submissions, one Idempotency-Key | ${races.idempotency.distinctCases} case(s), ${races.idempotency.casesForApplicant} for the applicant, ${races.idempotency.serverErrors} × 5xx | one case |`,
-        `| (d) 50 completions of one task | ${races.completion.successes} success(es), ${races.completion.conflicts} × 409, other ${JSON.stringify(races.completion.other)} | one success |`,
+        `| (d) 50 completions of one task by one clerk, ${races.completion.outcomes.map((o) => `25 × '${o}'`).join(' and ')} | '${races.completion.winningOutcome}' won: ${races.completion.successes} × 200 (${races.completion.successesOfTheLoser} of them for the other outcome), ${races.completion.conflicts} × 409 (${races.completion.conflictsOfTheWinner} of them for the winning outcome), other ${JSON.stringify(races.completion.other)}; ${races.completion.completedEvents} completion(s) recorded | one completion recorded; its outcome's requests 200, the other's 409 |`,
       ]
     : []),
   '',

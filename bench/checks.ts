@@ -21,6 +21,8 @@ export interface ReliabilityReport {
   readonly duplicated: Finding[];
   /** Audit chains that do not verify. */
   readonly unverified: Finding[];
+  /** Cases that ended `failed` (a step's failure was recorded), with the end of their audit trail. */
+  readonly failed: Finding[];
   /** Final statuses reached, by type and status. */
   readonly finalStatuses: Record<string, Record<string, number>>;
   /**
@@ -53,6 +55,7 @@ export async function checkTransactions(
     notFinal: [],
     duplicated: [],
     unverified: [],
+    failed: [],
     finalStatuses: {},
     undeliverableResults: 0,
   };
@@ -95,7 +98,11 @@ export async function checkTransactions(
     }
 
     const history = await driver.call('GET', `/v1/cases/${result.id}/history`, { token: tenantTokens.operator });
-    const items: Array<{ action?: string }> = Array.isArray(history.body?.items) ? history.body.items : [];
+    const items: Array<{ action?: string; details?: Record<string, unknown> }> = Array.isArray(history.body?.items) ? history.body.items : [];
+    if (status?.final && status.code === 'failed') {
+      const trail = items.slice(-6).map((event) => `${event.action}${event.details?.error ? ` (${String(event.details.error)})` : ''}`);
+      report.failed.push({ caseId: result.id, type, why: `ended 'failed'; last events: ${trail.join(' → ')}` });
+    }
     undeliverableResults += items.filter((event) => typeof event.action === 'string' && event.action.endsWith('.result-undeliverable')).length;
     if (history.status !== 200 || history.body?.verified !== true) {
       report.unverified.push({ caseId: result.id, type, why: history.status === 200 ? 'hash chain does not verify' : `history answers ${history.status}` });
