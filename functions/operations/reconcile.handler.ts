@@ -32,9 +32,14 @@ const run = reconcile(
   { staleAfterMs: staleAfterMs(process.env[environmentNames.outboxStaleAfterSeconds]) },
 );
 
-/** The reconciler, on its schedule (EventBridge on AWS, a timer locally); its report is logged with ids and counts only. */
-export const handler = middy(async (): Promise<Reconciliation> => {
-  const report = await run();
+/**
+ * The reconciler, on its schedule (EventBridge on AWS, a timer locally); its report is logged
+ * with ids and counts only. An event `{ "outboxStaleAfterSeconds": n }` sets this run's stale
+ * limit (the local host's start-up run passes 0).
+ */
+export const handler = middy(async (event: unknown): Promise<Reconciliation> => {
+  const override = (event as { outboxStaleAfterSeconds?: unknown } | null | undefined)?.outboxStaleAfterSeconds;
+  const report = await run(typeof override === 'number' && Number.isFinite(override) && override >= 0 ? { staleAfterMs: override * 1000 } : {});
   logger.info('Reconciled open cases', {
     examined: report.examined,
     started: report.started.length,

@@ -19,6 +19,15 @@ export interface ReconcileDependencies extends DeliverEffectDependencies {
   readonly telemetry: Telemetry;
 }
 
+/** What one run may change. */
+export interface ReconcileRun {
+  /**
+   * This run's stale limit, instead of the configured one: 0 when nothing else will deliver what
+   * the outbox holds (the local host starting again reads its stream from the start onwards).
+   */
+  readonly staleAfterMs?: number;
+}
+
 export interface ReconcileOptions {
   /** An outbox item older than this was not delivered by the stream: deliver it now. @default 60 000 */
   readonly staleAfterMs?: number;
@@ -62,10 +71,11 @@ const ended = (state: ExecutionState) => state !== 'running' && state !== 'missi
  */
 export function reconcile(deps: ReconcileDependencies, options: ReconcileOptions = {}) {
   const deliver = deliverEffect(deps);
-  const staleAfterMs = options.staleAfterMs ?? 60_000;
+  const configuredStaleAfterMs = options.staleAfterMs ?? 60_000;
   const pageSize = options.pageSize ?? 100;
 
-  return async (): Promise<Reconciliation> => {
+  return async (run: ReconcileRun = {}): Promise<Reconciliation> => {
+    const staleAfterMs = run.staleAfterMs ?? configuredStaleAfterMs;
     const now = deps.clock.now();
     const actor = systemActor('reconciler');
     const report = { examined: 0, started: [] as string[], redelivered: 0, undelivered: 0, flagged: [] as string[], cleared: [] as string[], failuresNotRecorded: [] as string[] };

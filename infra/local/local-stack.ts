@@ -291,7 +291,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     // starts the open cases' workflows again).
     const reconciler = scheduledFunctions.find((scheduled) => scheduled.name === 'reconcile');
     if (!reconciler) throw new Error('no reconciler is declared');
-    const first = (await lambdas.invoke(reconciler.name, {}, { trigger: 'schedule' })) as { started?: string[] };
+    // Its first run delivers all the outbox holds, however young: the stream is read from now on.
+    const first = (await lambdas.invoke(reconciler.name, { outboxStaleAfterSeconds: 0 }, { trigger: 'schedule' })) as { started?: string[] };
     if (first.started && first.started.length > 0) (options.log ?? console.log)(`Started the workflows of ${first.started.length} open case(s)`);
     for (const scheduled of scheduledFunctions) {
       const intervalMs =

@@ -79,6 +79,20 @@ describe('reconciling open cases with their workflows', () => {
     expect([...store.outbox.keys()]).toEqual([failing.id]);
   });
 
+  test('a run told that every item is stale (the local host starting again) delivers the outbox however young its items: the stream reads only what is written after the start', async () => {
+    const subject = openCase(1);
+    const young: OutboxItem = { id: testUlid(901), caseId: subject.id, effect: { kind: 'start-workflow', caseId: subject.id }, createdAt: '2026-11-10T08:59:58.000Z' };
+    store.outbox.set(young.id, young);
+    const reconciler = reconcile({ cases: store, reads: store, outbox: store, workflows: engine, catalogue, clock, telemetry }, { staleAfterMs: 60_000 });
+    const report = await reconciler({ staleAfterMs: 0 });
+    expect(report.redelivered).toBe(1);
+    expect(engine.starts).toEqual([expect.objectContaining({ caseId: subject.id })]);
+    expect(store.outbox.size).toBe(0);
+    // The next run on the schedule keeps the configured limit.
+    store.outbox.set(young.id, { ...young, id: testUlid(902) });
+    await expect(reconciler()).resolves.toMatchObject({ redelivered: 0 });
+  });
+
   test('an item exactly at the stale limit is delivered; one a moment younger is not', async () => {
     const subject = openCase(1);
     running(subject);
