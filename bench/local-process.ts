@@ -10,7 +10,10 @@ export interface LocalProcess {
   readonly stepFunctionsEndpoint: string;
   /** The last lines it printed. */
   output(): string;
-  /** Resolves with the milliseconds from spawning to the first 200 on /v1/health. */
+  /**
+   * Resolves with the milliseconds from spawning to the first 200 on /v1/health once the child
+   * has said it runs (a port another process took in the meantime answers health, too).
+   */
   readonly ready: Promise<number>;
   /** `kill -9` of its whole process group: npm, tsx, node and DynamoDB Local's JVM. */
   kill9(): Promise<void>;
@@ -79,7 +82,7 @@ export async function spawnLocalStack(options: LocalProcessOptions): Promise<Loc
       try {
         const response = await fetch(`${apiUrl}/v1/health`);
         await response.arrayBuffer();
-        if (response.status === 200) return performance.now() - startedAt;
+        if (response.status === 200 && log.includes('Loket is running locally') && child.exitCode === null) return performance.now() - startedAt;
       } catch {
         // not listening yet
       }
