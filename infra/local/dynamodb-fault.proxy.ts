@@ -1,7 +1,4 @@
-import { Agent, createServer } from 'node:http';
-import { forwardRequest } from './proxy-forward';
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import { answerAfterBody, checkedRate, startFaultProxyServer } from './proxy-forward';
 
 /**
  * The errors DynamoDB answers when it throttles a request. The SDK classifies both as
@@ -42,69 +39,35 @@ export interface DynamoDbFaultProxy {
  * reaches the table, so a throttled request has no effect, as on AWS. The rest pass
  * through unchanged, streamed both ways over kept-alive connections.
  */
-const checkedRate = (rate: number) => {
-  if (!(rate >= 0 && rate <= 1)) throw new Error(`throttleRate must be within 0 and 1, not ${rate}`);
-  return rate;
-};
-
 export async function startDynamoDbFaultProxy(options: DynamoDbFaultProxyOptions): Promise<DynamoDbFaultProxy> {
-  let throttleRate = checkedRate(options.throttleRate);
-  const target = new URL(options.target);
+  let throttleRate = checkedRate('throttleRate', options.throttleRate);
   const random = options.random ?? Math.random;
   const errorName = options.error ?? 'ThrottlingException';
-  const agent = new Agent({ keepAlive: true, maxSockets: 256 });
   const counts = { requests: 0, throttled: 0 };
-  const sockets = new Set<Socket>();
 
-  const throttle = (request: IncomingMessage, response: ServerResponse) => {
-    // The body is drained first, so that the client's connection stays usable for its retry.
-    request.resume();
-    request.on('end', () => {
-      const body = JSON.stringify({ __type: `com.amazonaws.dynamodb.v20120810#${errorName}`, message: throttlingErrors[errorName] });
-      response.writeHead(400, {
-        'content-type': 'application/x-amz-json-1.0',
-        'content-length': Buffer.byteLength(body),
-        'x-amzn-errortype': `${errorName}:`,
-        'x-amzn-requestid': `throttled-${counts.requests}`,
-      });
-      response.end(body);
-    });
-  };
-
-  const server = createServer((request, response) => {
+  const server = await startFaultProxyServer(new URL(options.target), (request, response, passOn) => {
     counts.requests += 1;
-    if (throttleRate > 0 && random() < throttleRate) {
-      counts.throttled += 1;
-      throttle(request, response);
-      return;
-    }
-    // DynamoDB Local went away: the client sees a broken connection, as with a network fault.
-    forwardRequest(target, agent, request, response);
+    // Passed on; if DynamoDB Local went away, the client sees a broken connection, as with a network fault.
+    if (!(throttleRate > 0 && random() < throttleRate)) return passOn(request, response);
+    counts.throttled += 1;
+    const body = JSON.stringify({ __type: `com.amazonaws.dynamodb.v20120810#${errorName}`, message: throttlingErrors[errorName] });
+    answerAfterBody(
+      request,
+      response,
+      400,
+      { 'content-type': 'application/x-amz-json-1.0', 'x-amzn-errortype': `${errorName}:`, 'x-amzn-requestid': `throttled-${counts.requests}` },
+      body,
+    );
   });
-  server.keepAliveTimeout = 60_000;
-  server.on('connection', (socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
   return {
-    endpoint: `http://127.0.0.1:${port}`,
+    endpoint: server.endpoint,
     counts,
     get throttleRate() {
       return throttleRate;
     },
     set throttleRate(rate: number) {
-      throttleRate = checkedRate(rate);
+      throttleRate = checkedRate('throttleRate', rate);
     },
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        for (const socket of sockets) socket.destroy();
-        agent.destroy();
-      }),
+    close: server.close,
   };
 }

@@ -1,7 +1,4 @@
-import { Agent, createServer } from 'node:http';
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
-import { forwardRequest } from './proxy-forward';
+import { answerAfterBody, checkedRate, startFaultProxyServer } from './proxy-forward';
 
 /**
  * The errors S3 answers when it cannot serve a request now: the SDK classifies both as
@@ -32,11 +29,6 @@ export interface S3FaultProxy {
   close(): Promise<void>;
 }
 
-const checkedRate = (rate: number) => {
-  if (!(rate >= 0 && rate <= 1)) throw new Error(`errorRate must be within 0 and 1, not ${rate}`);
-  return rate;
-};
-
 /**
  * An HTTP proxy in front of the local S3-compatible server that answers a share of requests
  * the way S3 does when it cannot serve them (an XML error body with a 503 SlowDown or a 500
@@ -44,64 +36,30 @@ const checkedRate = (rate: number) => {
  * The rest pass through unchanged.
  */
 export async function startS3FaultProxy(options: S3FaultProxyOptions): Promise<S3FaultProxy> {
-  const target = new URL(options.target);
   const random = options.random ?? Math.random;
-  let errorRate = checkedRate(options.errorRate ?? 0);
-  const agent = new Agent({ keepAlive: true, maxSockets: 256 });
+  let errorRate = checkedRate('errorRate', options.errorRate ?? 0);
   const counts = { requests: 0, failed: {} as Partial<Record<S3Error, number>> };
   const names = Object.keys(s3Errors) as S3Error[];
   let turn = 0;
-  const sockets = new Set<Socket>();
 
-  const fail = (request: IncomingMessage, response: ServerResponse, name: S3Error) => {
-    // The body is drained first, so that the client's connection stays usable for its retry.
-    request.resume();
-    request.on('end', () => {
-      const requestId = `faulted-${counts.requests}`;
-      const body = `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${name}</Code><Message>${s3Errors[name].message}</Message><RequestId>${requestId}</RequestId><HostId>local</HostId></Error>`;
-      response.writeHead(s3Errors[name].status, {
-        'content-type': 'application/xml',
-        'content-length': Buffer.byteLength(body),
-        'x-amz-request-id': requestId,
-      });
-      response.end(body);
-    });
-  };
-
-  const server = createServer((request, response) => {
+  const server = await startFaultProxyServer(new URL(options.target), (request, response, passOn) => {
     counts.requests += 1;
-    if (errorRate > 0 && random() < errorRate) {
-      const name = names[turn++ % names.length]!;
-      counts.failed[name] = (counts.failed[name] ?? 0) + 1;
-      fail(request, response, name);
-      return;
-    }
-    forwardRequest(target, agent, request, response);
+    if (!(errorRate > 0 && random() < errorRate)) return passOn(request, response);
+    const name = names[turn++ % names.length]!;
+    counts.failed[name] = (counts.failed[name] ?? 0) + 1;
+    const requestId = `faulted-${counts.requests}`;
+    const body = `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${name}</Code><Message>${s3Errors[name].message}</Message><RequestId>${requestId}</RequestId><HostId>local</HostId></Error>`;
+    answerAfterBody(request, response, s3Errors[name].status, { 'content-type': 'application/xml', 'x-amz-request-id': requestId }, body);
   });
-  server.keepAliveTimeout = 60_000;
-  server.on('connection', (socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
   return {
-    endpoint: `http://127.0.0.1:${port}`,
+    endpoint: server.endpoint,
     counts,
     get errorRate() {
       return errorRate;
     },
     set errorRate(rate: number) {
-      errorRate = checkedRate(rate);
+      errorRate = checkedRate('errorRate', rate);
     },
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        for (const socket of sockets) socket.destroy();
-        agent.destroy();
-      }),
+    close: server.close,
   };
 }

@@ -1,7 +1,5 @@
-import { Agent, createServer } from 'node:http';
-import { forwardRequest } from './proxy-forward';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import { startFaultProxyServer } from './proxy-forward';
 
 const targetPrefix = 'AWSStepFunctions.';
 
@@ -69,14 +67,11 @@ function forgottenStart(body: Buffer): { executionArn: string; startDate: number
  * test asks it to: the outbox must deliver what was committed once the fault stops.
  */
 export async function startStepFunctionsFaultProxy(options: { readonly target: string; readonly random?: () => number }): Promise<StepFunctionsFaultProxy> {
-  const target = new URL(options.target);
   const random = options.random ?? Math.random;
-  const agent = new Agent({ keepAlive: true, maxSockets: 256 });
   const faults = new Map<string, StepFunctionsFault | StepFunctionsFaultRule>();
   const faulted: Record<string, number> = {};
   const requests: Record<string, number> = {};
   const turns: Record<string, number> = {};
-  const sockets = new Set<Socket>();
 
   /** The fault this request of `operation` meets now, if any. */
   const faultOf = (operation: string): StepFunctionsFault | undefined => {
@@ -87,14 +82,14 @@ export async function startStepFunctionsFaultProxy(options: { readonly target: s
     return rule.faults[turn % rule.faults.length];
   };
 
-  const server = createServer((request, response) => {
+  const server = await startFaultProxyServer(new URL(options.target), (request, response, passOn) => {
     const header = request.headers['x-amz-target'];
     const operation = typeof header === 'string' && header.startsWith(targetPrefix) ? header.slice(targetPrefix.length) : undefined;
     if (operation !== undefined) requests[operation] = (requests[operation] ?? 0) + 1;
     const fault = operation === undefined ? undefined : faultOf(operation);
     readBody(request)
       .then((body) => {
-        if (operation === undefined || fault === undefined) return forwardRequest(target, agent, request, response, body);
+        if (operation === undefined || fault === undefined) return passOn(request, response, body);
         faulted[operation] = (faulted[operation] ?? 0) + 1;
         switch (fault) {
           case 'forget':
@@ -107,31 +102,16 @@ export async function startStepFunctionsFaultProxy(options: { readonly target: s
           case 'disconnect':
             return response.socket?.destroy();
           case 'lose-answer':
-            return forwardRequest(target, agent, request, response, body, { loseAnswer: true });
+            return passOn(request, response, body, { loseAnswer: true });
         }
       })
       .catch(() => response.destroy());
   });
-  server.keepAliveTimeout = 60_000;
-  server.on('connection', (socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
   return {
-    endpoint: `http://127.0.0.1:${port}`,
+    endpoint: server.endpoint,
     faults,
     faulted,
     requests,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        for (const socket of sockets) socket.destroy();
-        agent.destroy();
-      }),
+    close: server.close,
   };
 }
