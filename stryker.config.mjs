@@ -9,7 +9,9 @@
 export default {
   packageManager: 'npm',
   testRunner: 'jest',
-  jest: { projectType: 'custom', configFile: 'jest.mutation.config.cjs', enableFindRelatedTests: false },
+  // Each mutant runs only the test files that import its file (directly or through others), and
+  // in those only the tests that reached it: loading all 30 files for every mutant took ten times longer.
+  jest: { projectType: 'custom', configFile: 'jest.mutation.config.cjs', enableFindRelatedTests: true },
   // A mutant that does not compile is not a test's merit: the TypeScript checker sorts those out first.
   checkers: ['typescript'],
   tsconfigFile: 'tsconfig.json',
