@@ -11,7 +11,12 @@ const usage = `Usage: npm run workflows -- <command>
   validate [key]                          check one transaction type or all of them
   diagram <key> [--out file]              write <file>.svg and <file>.mmd (default diagrams/<key>)
   run <key> [--input case.json] [--outcomes task=outcome,...] [--messages name=json,...]
-                                          run a case through the local stack to a final status`;
+          [--expire name,...] [--withdraw status]
+                                          run a case through the local stack to a final status:
+                                          --outcomes  a task's outcome; task=a,b gives a the first time, b after
+                                          --messages  the data a message is delivered with
+                                          --expire    tasks and messages left to time out (after seconds, not days)
+                                          --withdraw  the applicant withdraws once the case has this status`;
 
 /** `a=1,b={"x":1,"y":2}` → { a: '1', b: '{"x":1,"y":2}' }: a comma starts a new pair only before `name=`. */
 export function parsePairs(text: string | undefined): Record<string, string> {
@@ -25,11 +30,27 @@ export function parsePairs(text: string | undefined): Record<string, string> {
   );
 }
 
+function parseJson(text: string, what: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (error) {
+    throw new Error(`${what}: not JSON (${(error as Error).message})`);
+  }
+}
+
 async function main(argv: string[]): Promise<number> {
   const { positionals, values } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { out: { type: 'string' }, input: { type: 'string' }, outcomes: { type: 'string' }, messages: { type: 'string' }, help: { type: 'boolean' } },
+    options: {
+      out: { type: 'string' },
+      input: { type: 'string' },
+      outcomes: { type: 'string' },
+      messages: { type: 'string' },
+      expire: { type: 'string' },
+      withdraw: { type: 'string' },
+      help: { type: 'boolean' },
+    },
   });
   const [command, key] = positionals;
   if (values.help || command === undefined) {
@@ -47,13 +68,16 @@ async function main(argv: string[]): Promise<number> {
     }
     case 'run': {
       if (!key) break;
-      const messages = Object.fromEntries(Object.entries(parsePairs(values.messages)).map(([name, json]) => [name, JSON.parse(json) as unknown]));
+      const messages = Object.fromEntries(Object.entries(parsePairs(values.messages)).map(([name, json]) => [name, parseJson(json, `--messages ${name}`)]));
       const report = await runWorkflow({
         key,
-        input: values.input ? (JSON.parse(readFileSync(values.input, 'utf8')) as unknown) : undefined,
-        outcomes: parsePairs(values.outcomes),
+        input: values.input ? parseJson(readFileSync(values.input, 'utf8'), `--input ${values.input}`) : undefined,
+        outcomes: Object.fromEntries(Object.entries(parsePairs(values.outcomes)).map(([task, outcomes]) => [task, outcomes.split(',')])),
         messages,
+        expire: values.expire?.split(',').filter(Boolean),
+        withdrawAt: values.withdraw,
       });
+      if (report.refused) return 2;
       return report.reachedFinalStatus ? 0 : 1;
     }
     default:

@@ -1,24 +1,32 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { DescribeExecutionCommand, GetExecutionHistoryCommand, SFNClient, type HistoryEvent } from '@aws-sdk/client-sfn';
-import type { TransactionType } from '../functions/domain/transaction-type';
-import { generateDevSigningKey, signDevToken } from '../infra/local/dev-keys';
-import { demoTenants, startLocalStack } from '../infra/local/local-stack';
+import { DescribeExecutionCommand, DescribeStateMachineCommand, GetExecutionHistoryCommand, SFNClient, UpdateStateMachineCommand, type HistoryEvent } from '@aws-sdk/client-sfn';
+import { schemaValidator, type TransactionType } from '../functions/domain/transaction-type';
+import { eventBusName, localResourceNames, workflowSubstitutions } from '../infra/deployment';
+import { generateDevSigningKey, signDevToken, type DevSigningKey } from '../infra/local/dev-keys';
+import { localFunctionArn } from '../infra/local/lambda-host';
+import { demoTenants, startLocalStack, type LocalStack } from '../infra/local/local-stack';
 import { localCredentials, localRegion } from '../infra/local/local-network';
-import { workflowsDirectory } from '../workflows/definitions';
+import { substitutePlaceholders, workflowsDirectory } from '../workflows/definitions';
 import { readTransactionType } from '../workflows/type-loader';
-import { awaitedName, describeState, invokedStep, isObject, statesOf, type Machine, type State } from './workflow-graph';
+import { awaitedName, describeState, invokedStep, isObject, loadMachine, statesOf, type Machine, type State } from './workflow-graph';
 
 export interface RunOptions {
   readonly key: string;
   /** The case as POST /v1/cases takes it; default: the type's `example`. */
   readonly input?: unknown;
-  /** Outcome per task name; default: a task's first allowed outcome. */
-  readonly outcomes?: Readonly<Record<string, string>>;
+  /**
+   * Outcome per task name; a list gives the outcome of each time the task comes round, the last
+   * one repeated. Default: a task's first allowed outcome.
+   */
+  readonly outcomes?: Readonly<Record<string, string | readonly string[]>>;
   /** `data` per message name; default: built from the message's dataSchema. */
   readonly messages?: Readonly<Record<string, unknown>>;
+  /** Task and message names left to time out: their steps' timeouts are shortened to seconds and nothing answers them. */
+  readonly expire?: readonly string[];
+  /** A status code: the applicant withdraws the case as soon as it has this status. */
+  readonly withdrawAt?: string;
   /** @default 60_000 */
   readonly timeoutMs?: number;
+  /** Where the type's folder is; the local stack runs the workflow found there. @default workflows/ */
   readonly directory?: string;
   /** Progress and report lines. @default console.log */
   readonly print?: (line: string) => void;
@@ -30,6 +38,15 @@ export interface PathStep {
   readonly detail?: string;
 }
 
+/** An error the execution history records, in the state it happened in. */
+export interface StepError {
+  readonly state?: string;
+  readonly error?: string;
+  readonly cause?: string;
+  /** Whether the execution ended on it; otherwise a Catch or Retry took it. */
+  readonly ended: boolean;
+}
+
 export interface RunReport {
   readonly caseId?: string;
   readonly path: readonly PathStep[];
@@ -37,10 +54,19 @@ export interface RunReport {
   /** The case's status when the run ended; `final` tells whether it closed in time. */
   readonly status?: { readonly code: string; readonly final: boolean; readonly citizenText?: { nl: string; en: string } };
   readonly reachedFinalStatus: boolean;
+  /** What was wrong with the options; the run did not start. */
+  readonly refused?: readonly string[];
+  /** Why the run stopped before a final status, in one line. */
+  readonly stoppedBecause?: string;
+  /** The errors in the execution history: the one that ended it and those a Catch took. */
+  readonly errors?: readonly StepError[];
 }
 
 const tenant = demoTenants[0]?.id ?? '44021';
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** Workflow time runs a thousand times faster; a task left to expire times out after this many real seconds. */
+const timeScale = 1e-3;
+const expireAfterSeconds = 2;
 
 /** A value that satisfies a JSON Schema's simple constraints: its example or default, else one built from its type. */
 export function exampleOf(schema: unknown): unknown {
@@ -75,32 +101,158 @@ export function exampleOf(schema: unknown): unknown {
   }
 }
 
-function loadType(directory: string, key: string): { type: TransactionType; machine: Machine } {
-  const type = readTransactionType(directory, key);
-  const machine = JSON.parse(readFileSync(join(directory, key, 'workflow.asl.json'), 'utf8')) as Machine;
-  return { type, machine };
+const quoted = (names: Iterable<string>) => [...names].map((name) => `"${name}"`).join(', ') || 'none';
+
+/** The Task states that create this task or await this message. */
+function statesAwaiting(machine: Machine, name: string): string[] {
+  return [...statesOf(machine)]
+    .filter(([, state]) => ['create-task', 'await-message'].includes(invokedStep(state) ?? '') && awaitedName(state) === name)
+    .map(([stateName]) => stateName);
 }
 
 /**
- * `run <key>`: starts the local stack in memory, submits a case through the HTTP API as the
- * portal of demo tenant 44021, then plays every part the workflow waits for: completes each task
- * that reaches the inbox and delivers each message a step awaits, until the case is final.
- * Reports the path from the execution history. The stack is always stopped.
+ * What is wrong with a run's options, each problem with the names that would be right; empty
+ * when the run can start. Names are checked against type.json, data against its schemas.
+ */
+export function checkRunOptions(type: TransactionType, machine: Machine, options: RunOptions): string[] {
+  const problems: string[] = [];
+  const tasks = Object.keys(type.tasks);
+  const messages = Object.keys(type.messages);
+  for (const [task, wanted] of Object.entries(options.outcomes ?? {})) {
+    const declared = type.tasks[task];
+    if (!declared) {
+      problems.push(`--outcomes: ${type.key} has no task "${task}"; its tasks are ${quoted(tasks)}`);
+      continue;
+    }
+    for (const outcome of typeof wanted === 'string' ? [wanted] : wanted) {
+      if (!declared.outcomes.includes(outcome)) problems.push(`--outcomes: task "${task}" has no outcome "${outcome}"; its outcomes are ${quoted(declared.outcomes)}`);
+    }
+  }
+  for (const [message, data] of Object.entries(options.messages ?? {})) {
+    const declared = type.messages[message];
+    if (!declared) {
+      problems.push(`--messages: ${type.key} awaits no message "${message}"; its messages are ${quoted(messages)}`);
+      continue;
+    }
+    const parsed = schemaValidator(declared.dataSchema).safeParse(data);
+    for (const issue of parsed.success ? [] : parsed.error.issues) {
+      problems.push(`--messages: the data of "${message}" does not match its dataSchema at "${issue.path.join('.') || '(the data)'}": ${issue.message}`);
+    }
+  }
+  for (const name of options.expire ?? []) {
+    if (!type.tasks[name] && !type.messages[name]) {
+      problems.push(`--expire: ${type.key} has no task or message "${name}"; its tasks are ${quoted(tasks)} and its messages ${quoted(messages)}`);
+    } else if (statesAwaiting(machine, name).length === 0) {
+      problems.push(`--expire: no state of the workflow waits for "${name}"`);
+    }
+    if (options.outcomes?.[name] !== undefined) problems.push(`--expire: task "${name}" is also given an outcome; leave it out of --outcomes`);
+    if (options.messages?.[name] !== undefined) problems.push(`--expire: message "${name}" is also given data; leave it out of --messages`);
+  }
+  if (options.withdrawAt !== undefined) {
+    const open = type.statuses.filter((status) => !status.final).map((status) => status.code);
+    if (!open.includes(options.withdrawAt)) problems.push(`--withdraw: "${options.withdrawAt}" is not a status a case can be withdrawn in; use one of ${quoted(open)}`);
+  }
+  return problems;
+}
+
+/** The errors an execution's history records, each in the state entered last before it. */
+export function errorsIn(history: readonly HistoryEvent[]): StepError[] {
+  const open: string[] = [];
+  const errors: StepError[] = [];
+  for (const event of history) {
+    const type = event.type ?? '';
+    if (type.endsWith('StateEntered')) open.push(event.stateEnteredEventDetails?.name ?? '?');
+    if (type.endsWith('StateExited')) {
+      const at = open.lastIndexOf(event.stateExitedEventDetails?.name ?? '?');
+      if (at >= 0) open.splice(at, 1);
+    }
+    const details =
+      event.taskFailedEventDetails ??
+      event.taskTimedOutEventDetails ??
+      event.lambdaFunctionFailedEventDetails ??
+      event.lambdaFunctionTimedOutEventDetails ??
+      event.executionFailedEventDetails ??
+      event.executionTimedOutEventDetails;
+    if (details) errors.push({ state: open.at(-1), error: details.error, cause: details.cause, ended: type.startsWith('Execution') });
+  }
+  return errors;
+}
+
+const describeError = (error: StepError) => `${error.error ?? 'an error'}${error.cause ? `: ${error.cause}` : ''}`;
+
+interface PreparedRun {
+  readonly options: RunOptions;
+  readonly print: (line: string) => void;
+  readonly type: TransactionType;
+  readonly machine: Machine;
+  /** The states whose tasks or messages are left to time out. */
+  readonly expiring: ReadonlySet<string>;
+}
+
+/** Reads the type and its workflow through the loaders and checks the options; prints and returns the refusal when they do not fit. */
+function prepare(options: RunOptions): PreparedRun | RunReport {
+  const print = options.print ?? console.log;
+  const directory = options.directory ?? workflowsDirectory;
+  const type = readTransactionType(directory, options.key);
+  const machine = loadMachine(directory, options.key);
+  const refused = checkRunOptions(type, machine, options);
+  if (options.input !== undefined) {
+    const parsed = isObject(options.input) ? schemaValidator(type.inputSchema).safeParse(options.input.data) : undefined;
+    if (!parsed) refused.push('--input: expected a case { "type", "applicant", "data" }');
+    for (const issue of parsed && !parsed.success ? parsed.error.issues : []) {
+      refused.push(`--input: "data.${issue.path.join('.')}" does not match the inputSchema: ${issue.message}`);
+    }
+  }
+  if (refused.length > 0) {
+    for (const problem of refused) print(problem);
+    print('Nothing was run.');
+    return { path: [], reachedFinalStatus: false, refused };
+  }
+  const expiring = new Set((options.expire ?? []).flatMap((name) => statesAwaiting(machine, name)));
+  return { options, print, type, machine, expiring };
+}
+
+/**
+ * `run <key>`: checks the options against the type, starts the local stack in memory (one per
+ * process: the handlers keep their clients, as a warm Lambda does) and runs one case on it
+ * ({@link runCase}). The stack is always stopped.
  */
 export async function runWorkflow(options: RunOptions): Promise<RunReport> {
-  const print = options.print ?? console.log;
-  const { type, machine } = loadType(options.directory ?? workflowsDirectory, options.key);
-  const states = new Map(statesOf(machine));
+  const prepared = prepare(options);
+  if (!('machine' in prepared)) return prepared;
   const { key: signingKey } = await generateDevSigningKey();
-  const stack = await startLocalStack({
-    ports: { api: 0, stepFunctions: 0, dynamodb: 0 },
-    signingKey,
-    timeScale: 1e-3,
-    maxWaitSeconds: 0.05,
-    logLevel: 'ERROR',
-  });
+  const stack = await startLocalStack({ ports: { api: 0, stepFunctions: 0, dynamodb: 0 }, signingKey, ...runStackOptions, logLevel: 'ERROR' });
+  try {
+    return await runPrepared(stack, signingKey, prepared);
+  } finally {
+    await stack.stop();
+  }
+}
+
+/** The time the stack a run uses keeps: workflow time a thousand times faster, waits of days capped at moments. */
+export const runStackOptions = { timeScale, maxWaitSeconds: 0.05 } as const;
+
+/**
+ * Runs one case on a running local stack (started with {@link runStackOptions}): installs the
+ * type folder's workflow (with the timeouts of the steps left to expire shortened), submits a
+ * case through the HTTP API as the portal of demo tenant 44021, then plays every part the
+ * workflow waits for: completes each task that reaches the inbox, delivers each message a step
+ * awaits, withdraws when asked, until the case is final, the execution ends without closing
+ * it, or the API refuses something. Reports the path from the execution history and every
+ * error it records.
+ */
+export async function runCase(stack: LocalStack, signingKey: DevSigningKey, options: RunOptions): Promise<RunReport> {
+  const prepared = prepare(options);
+  return 'machine' in prepared ? runPrepared(stack, signingKey, prepared) : prepared;
+}
+
+async function runPrepared(stack: LocalStack, signingKey: DevSigningKey, { options, print, type, machine, expiring }: PreparedRun): Promise<RunReport> {
+  const states = new Map(statesOf(machine));
   const sfn = new SFNClient({ endpoint: stack.stepFunctionsEndpoint, region: localRegion, credentials: localCredentials });
   try {
+    const stateMachineArn = stack.stateMachineArns[options.key];
+    if (!stateMachineArn) throw new Error(`the local stack has no state machine for ${options.key}`);
+    await installWorkflow(sfn, stateMachineArn, machine, expiring);
     const portal = await signDevToken(signingKey, { tenant, roles: ['portal'], subject: 'applicant@portal' });
     const worker = await signDevToken(signingKey, { tenant, roles: type.roles, subject: 'worker@loket' });
     const call = async (method: string, path: string, token: string, body?: unknown) => {
@@ -115,12 +267,13 @@ export async function runWorkflow(options: RunOptions): Promise<RunReport> {
 
     const submitted = await call('POST', '/v1/cases', portal, options.input ?? type.example);
     if (submitted.status !== 201) {
-      print(`The case was refused: HTTP ${submitted.status} ${JSON.stringify(submitted.body)}`);
-      return { path: [], reachedFinalStatus: false };
+      const stoppedBecause = `the case was refused: HTTP ${submitted.status} ${JSON.stringify(submitted.body)}`;
+      print(`The ${stoppedBecause}`);
+      return { path: [], reachedFinalStatus: false, stoppedBecause };
     }
     const caseId = submitted.body.id as string;
     print(`Submitted ${options.key} case ${submitted.body.number ?? ''} (${caseId}) for tenant ${tenant}`);
-    const executionArn = `${stack.stateMachineArns[options.key]!.replace(':stateMachine:', ':execution:')}:${caseId}`;
+    const executionArn = `${stateMachineArn.replace(':stateMachine:', ':execution:')}:${caseId}`;
     /** The execution's history; none yet while the outbox has not started it (a moment after the submission). */
     const history = async (): Promise<HistoryEvent[]> => {
       const events: HistoryEvent[] = [];
@@ -137,34 +290,83 @@ export async function runWorkflow(options: RunOptions): Promise<RunReport> {
       }
       return events;
     };
+    const executionStatusNow = async () => {
+      try {
+        return (await sfn.send(new DescribeExecutionCommand({ executionArn }))).status;
+      } catch (error) {
+        if ((error as Error).name === 'ExecutionDoesNotExist') return undefined;
+        throw error;
+      }
+    };
 
     const completions = new Map<string, string[]>();
     const deliveries = new Map<string, string[]>();
+    const answeredTasks = new Set<string>();
     const deliveredFor = new Set<number>();
+    const toldOnce = new Set<string>();
+    const once = (line: string) => {
+      if (!toldOnce.has(line)) print(line);
+      toldOnce.add(line);
+    };
+    const nextOutcome = (task: { name: string; outcomes: string[] }) => {
+      const wanted = options.outcomes?.[task.name];
+      const sequence = wanted === undefined ? [] : typeof wanted === 'string' ? [wanted] : wanted;
+      const done = completions.get(task.name)?.length ?? 0;
+      return sequence[Math.min(done, sequence.length - 1)] ?? task.outcomes[0] ?? '';
+    };
     const deadline = Date.now() + (options.timeoutMs ?? 60_000);
     let status: RunReport['status'];
-    while (Date.now() < deadline) {
+    let stoppedBecause: string | undefined;
+    let withdrawn = false;
+    let executionStatus: string | undefined;
+    while (stoppedBecause === undefined) {
+      if (Date.now() >= deadline) {
+        stoppedBecause = `the case did not reach a final status within ${Math.round((options.timeoutMs ?? 60_000) / 1000)} s`;
+        break;
+      }
+      executionStatus = await executionStatusNow();
       const current = await call('GET', `/v1/cases/${caseId}`, portal);
       status = current.body?.status;
       if (status?.final) break;
+      if (executionStatus !== undefined && executionStatus !== 'RUNNING') {
+        stoppedBecause = `the execution ended ${executionStatus} while the case is "${status?.code ?? 'unknown'}"`;
+        break;
+      }
+
+      if (!withdrawn && status !== undefined && status.code === options.withdrawAt) {
+        const answer = await call('POST', `/v1/cases/${caseId}/withdraw`, portal, { reason: 'withdrawn by npm run workflows -- run' });
+        if (answer.status !== 200) {
+          stoppedBecause = `the withdrawal was refused: HTTP ${answer.status} ${JSON.stringify(answer.body)}`;
+          break;
+        }
+        withdrawn = true;
+        print(`  case withdrawn in status "${status.code}"`);
+        continue;
+      }
 
       const inbox = await call('GET', '/v1/tasks', worker);
       for (const task of (inbox.body?.items ?? []) as Array<{ id: string; caseId: string; name: string; outcomes: string[] }>) {
-        if (task.caseId !== caseId) continue;
-        const outcome = options.outcomes?.[task.name] ?? task.outcomes[0] ?? '';
+        if (task.caseId !== caseId || answeredTasks.has(task.id)) continue;
+        if (options.expire?.includes(task.name)) {
+          once(`  task "${task.name}" left to time out`);
+          continue;
+        }
+        const outcome = nextOutcome(task);
         const completed = await call('POST', `/v1/tasks/${task.id}/complete`, worker, { outcome, reason: 'completed by npm run workflows -- run' });
         if (completed.status === 200) {
+          answeredTasks.add(task.id);
           print(`  task "${task.name}" completed with outcome "${outcome}"`);
           completions.set(task.name, [...(completions.get(task.name) ?? []), outcome]);
         } else {
-          print(`  task "${task.name}" could not be completed with "${outcome}": HTTP ${completed.status} ${JSON.stringify(completed.body)}`);
+          stoppedBecause = `task "${task.name}" could not be completed with "${outcome}": HTTP ${completed.status} ${JSON.stringify(completed.body)}`;
+          break;
         }
       }
+      if (stoppedBecause !== undefined) break;
 
       // A step awaits a message from the moment its Task state is entered until it exits.
-      const events = await history();
       const open = new Map<string, number>();
-      for (const event of events) {
+      for (const event of await history()) {
         const name = event.stateEnteredEventDetails?.name ?? event.stateExitedEventDetails?.name;
         if (name === undefined || invokedStep(states.get(name) ?? ({ Type: '' } as State)) !== 'await-message') continue;
         if (event.type === 'TaskStateEntered') open.set(name, event.id ?? 0);
@@ -173,6 +375,10 @@ export async function runWorkflow(options: RunOptions): Promise<RunReport> {
       for (const [stateName, enteredAt] of open) {
         if (deliveredFor.has(enteredAt)) continue;
         const name = awaitedName(states.get(stateName) as State) ?? '';
+        if (expiring.has(stateName)) {
+          once(`  message "${name}" left to time out`);
+          continue;
+        }
         const data = options.messages?.[name] ?? exampleOf(type.messages[name]?.dataSchema);
         const sent = await call('POST', `/v1/cases/${caseId}/messages`, portal, { name, data });
         if (sent.status === 202) {
@@ -181,23 +387,24 @@ export async function runWorkflow(options: RunOptions): Promise<RunReport> {
           deliveries.set(name, [...(deliveries.get(name) ?? []), JSON.stringify(data)]);
         } else if (sent.status !== 409) {
           // 409: the step has not registered its wait yet; anything else will not get better.
-          print(`  message "${name}" refused: HTTP ${sent.status} ${JSON.stringify(sent.body)}`);
-          deliveredFor.add(enteredAt);
+          stoppedBecause = `message "${name}" was refused: HTTP ${sent.status} ${JSON.stringify(sent.body)}`;
+          break;
         }
       }
       await sleep(100);
     }
 
     // The case is final before the workflow publishes its closing event: let the execution settle.
-    let executionStatus: string | undefined;
-    const settleBy = Math.min(deadline, Date.now() + 5_000);
-    do {
-      executionStatus = (await sfn.send(new DescribeExecutionCommand({ executionArn }))).status;
+    const settleBy = Date.now() + 5_000;
+    while (stoppedBecause === undefined && Date.now() < settleBy) {
+      executionStatus = await executionStatusNow();
       if (executionStatus !== 'RUNNING') break;
       await sleep(50);
-    } while (Date.now() < settleBy);
+    }
 
-    const path: PathStep[] = (await history())
+    const events = await history();
+    const errors = errorsIn(events);
+    const path: PathStep[] = events
       .filter((event) => event.type?.endsWith('StateEntered'))
       .map((event) => {
         const name = event.stateEnteredEventDetails?.name ?? '?';
@@ -205,11 +412,11 @@ export async function runWorkflow(options: RunOptions): Promise<RunReport> {
         let detail = state ? describeState(state) : undefined;
         const step = state ? invokedStep(state) : undefined;
         const awaited = state ? awaitedName(state) : undefined;
-        if (step === 'create-task' && awaited !== undefined) {
+        if (expiring.has(name)) detail = `${detail} → timed out`;
+        else if (step === 'create-task' && awaited !== undefined) {
           const outcome = completions.get(awaited)?.shift();
           if (outcome) detail = `${detail} → ${outcome}`;
-        }
-        if (step === 'await-message' && awaited !== undefined) {
+        } else if (step === 'await-message' && awaited !== undefined) {
           const data = deliveries.get(awaited)?.shift();
           if (data) detail = `${detail} → ${data}`;
         }
@@ -223,13 +430,32 @@ export async function runWorkflow(options: RunOptions): Promise<RunReport> {
       executionStatus,
       status: status ? { code: status.code, final: status.final, citizenText: declared?.citizenText } : undefined,
       reachedFinalStatus: status?.final === true,
+      stoppedBecause,
+      errors: errors.filter((error) => !(expiring.has(error.state ?? '') && error.error === 'States.Timeout')),
     };
     printReport(report, print);
     return report;
   } finally {
     sfn.destroy();
-    await stack.stop();
   }
+}
+
+/**
+ * Puts the workflow of the type's folder, read through the loader and resolved as the local
+ * host resolves it, in place of the one the stack started with; the steps in `expiring` time
+ * out after a few seconds instead of days. Executions started afterwards run it.
+ */
+async function installWorkflow(sfn: SFNClient, stateMachineArn: string, machine: Machine, expiring: ReadonlySet<string>): Promise<void> {
+  const copy = JSON.parse(JSON.stringify(machine)) as Machine;
+  for (const [name, state] of statesOf(copy)) {
+    if (!expiring.has(name)) continue;
+    delete state.TimeoutSecondsPath;
+    state.TimeoutSeconds = Math.ceil(expireAfterSeconds / timeScale);
+  }
+  const substitutions = workflowSubstitutions({ tableName: localResourceNames.table, eventBusName, functionArn: localFunctionArn });
+  const definition = substitutePlaceholders(JSON.stringify(copy, null, 2), substitutions);
+  const { definition: running } = await sfn.send(new DescribeStateMachineCommand({ stateMachineArn }));
+  if (running !== definition) await sfn.send(new UpdateStateMachineCommand({ stateMachineArn, definition }));
 }
 
 export function printReport(report: RunReport, print: (line: string) => void): void {
@@ -238,8 +464,15 @@ export function printReport(report: RunReport, print: (line: string) => void): v
   report.path.forEach((step, index) => {
     print(`  ${String(index + 1).padStart(2)}. ${step.state.padEnd(width)}  ${step.type.padEnd(8)}${step.detail ? `  ${step.detail}` : ''}`.trimEnd());
   });
+  const fatal = report.errors?.find((error) => error.ended);
+  const caught = report.errors?.filter((error) => !error.ended) ?? [];
+  if (caught.length > 0) {
+    print('Errors a Retry or Catch took:');
+    for (const error of caught) print(`  in "${error.state ?? '?'}": ${describeError(error)}`);
+  }
+  if (fatal) print(`The execution failed in state "${fatal.state ?? '?'}": ${describeError(fatal)}`);
   if (!report.reachedFinalStatus) {
-    print(`The case did not reach a final status in time (status: ${report.status?.code ?? 'unknown'}, execution: ${report.executionStatus ?? 'unknown'}).`);
+    print(`Stopped: ${report.stoppedBecause ?? 'the case did not reach a final status'} (status: ${report.status?.code ?? 'unknown'}, execution: ${report.executionStatus ?? 'unknown'}).`);
     return;
   }
   print(`Final status: ${report.status?.code} (execution ${report.executionStatus})`);

@@ -1,5 +1,6 @@
 import { functionPlaceholder, stepFunctions } from '../functions/app.declaration';
 import type { TransactionType } from '../functions/domain/transaction-type';
+import { loadWorkflowSources } from '../workflows/definitions';
 
 /** One state of an Amazon States Language definition, as read from JSON. */
 export type State = Record<string, unknown> & { Type: string };
@@ -19,6 +20,22 @@ export interface Transition {
   readonly kind: TransitionKind;
   /** A Choice rule in words, or the errors a Catch takes. */
   readonly label?: string;
+}
+
+/** A type's workflow as both hosts load it (through workflows/definitions.ts), its placeholders unresolved. */
+export function loadMachine(directory: string, key: string): Machine {
+  const source = loadWorkflowSources(directory).find((candidate) => candidate.key === key);
+  if (!source) throw new Error(`${directory} has no workflow for "${key}"`);
+  return JSON.parse(source.definition) as Machine;
+}
+
+/** A number of seconds as a designer reads it: "30 days", "1.5 days", "2 h", "45 s". */
+export function formatDuration(seconds: number): string {
+  const round = (value: number) => String(Math.round(value * 10) / 10);
+  if (seconds >= 86_400) return `${round(seconds / 86_400)} ${seconds === 86_400 ? 'day' : 'days'}`;
+  if (seconds >= 3_600) return `${round(seconds / 3_600)} h`;
+  if (seconds >= 60) return `${round(seconds / 60)} min`;
+  return `${round(seconds)} s`;
 }
 
 export function isObject(value: unknown): value is Record<string, unknown> {
@@ -159,7 +176,7 @@ export function describeState(state: State): string | undefined {
   if (state.Type === 'Map' || state.Type === 'Parallel') return undefined;
   if (state.Type === 'Wait') {
     const how = state.Seconds ?? state.SecondsPath ?? state.Timestamp ?? state.TimestampPath;
-    return how === undefined ? undefined : `waits ${typeof how === 'number' ? `${how} s` : String(how)}`;
+    return how === undefined ? undefined : `waits ${typeof how === 'number' ? formatDuration(how) : String(how)}`;
   }
   if (state.Type === 'Fail') return typeof state.Error === 'string' ? `fails: ${state.Error}` : undefined;
   if (state.Type !== 'Task') return undefined;

@@ -1,12 +1,14 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { cpSync, mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadWorkflowSources, workflowsDirectory } from '../../workflows/definitions';
 import { writeDiagram } from '../../designer/diagram';
-import { runWorkflow } from '../../designer/run';
+import { checkRunOptions, runWorkflow } from '../../designer/run';
+import { readTransactionType } from '../../workflows/type-loader';
 import { validateCommand } from '../../designer/validate';
-import { statesOf, type Machine } from '../../designer/workflow-graph';
+import { editedTypeCopy, type TypeFolderEdit } from '../support/type-folders';
+import { loadMachine, statesOf, type Machine } from '../../designer/workflow-graph';
 
 /**
  * Well-formedness of the XML the diagram writes (no dependency for it): every tag closes in
@@ -41,17 +43,8 @@ afterAll(() => {
 });
 
 /** A copy of one type folder (proof-of-residence unless told) in its own workflows directory, edited; returns that directory. */
-function brokenCopy(name: string, edit: { workflow?: (definition: any) => void; type?: (type: any) => void }, key = 'proof-of-residence'): string {
-  const directory = join(scratch, name);
-  cpSync(join(workflowsDirectory, key), join(directory, key), { recursive: true });
-  for (const [file, change] of [['workflow.asl.json', edit.workflow], ['type.json', edit.type]] as const) {
-    if (!change) continue;
-    const path = join(directory, key, file);
-    const content = JSON.parse(readFileSync(path, 'utf8'));
-    change(content);
-    writeFileSync(path, JSON.stringify(content, null, 2));
-  }
-  return directory;
+function brokenCopy(name: string, edit: TypeFolderEdit, key = 'proof-of-residence'): string {
+  return editedTypeCopy(scratch, name, edit, key);
 }
 
 function validate(options: { directory?: string; key?: string }) {
@@ -249,13 +242,57 @@ describe('diagram', () => {
 });
 
 describe('run', () => {
-  test('proof-of-residence runs through the local stack to a final status and prints its path', async () => {
+  /** Runs a case with the lines it prints and how long it took. */
+  async function run(options: Omit<Parameters<typeof runWorkflow>[0], 'print'>) {
     const lines: string[] = [];
-    const report = await runWorkflow({ key: 'proof-of-residence', print: (line) => lines.push(line), timeoutMs: 60_000 });
+    const started = Date.now();
+    const report = await runWorkflow({ timeoutMs: 60_000, ...options, print: (line) => lines.push(line) });
+    return { report, lines, seconds: (Date.now() - started) / 1000 };
+  }
+
+  test('proof-of-residence runs through the local stack to a final status and prints its path', async () => {
+    const { report, lines } = await run({ key: 'proof-of-residence' });
     expect(report.reachedFinalStatus).toBe(true);
     expect(report.status).toEqual({ code: 'issued', final: true, citizenText: expect.objectContaining({ nl: expect.any(String), en: expect.any(String) }) });
     expect(report.path.map((step) => step.state)).toEqual(['LookUpApplicant', 'ResidesInTenant', 'RegisterConfirmsResidence', 'IssueCertificate', 'PublishCaseClosed']);
+    expect(report.errors).toEqual([]);
     expect(lines).toContain('Final status: issued (execution SUCCEEDED)');
     expect(lines).toContain('  en: Your proof of residence is ready.');
   }, 90_000);
+
+  test('refuses unknown task, outcome, message and status names before anything runs, listing the valid ones', async () => {
+    const { report, lines, seconds } = await run({
+      key: 'event-permit',
+      outcomes: { 'college-decison': 'grant', 'police-advice': ['objectoin'] },
+      messages: { 'payment-received': {} },
+      expire: ['board-decision'],
+      withdrawAt: 'granted',
+    });
+    expect(report.refused).toEqual([
+      '--outcomes: event-permit has no task "college-decison"; its tasks are "police-advice", "fire-service-advice", "mobility-advice", "college-decision"',
+      '--outcomes: task "police-advice" has no outcome "objectoin"; its outcomes are "no-objection", "conditions", "objection"',
+      '--messages: event-permit awaits no message "payment-received"; its messages are none',
+      '--expire: event-permit has no task or message "board-decision"; its tasks are "police-advice", "fire-service-advice", "mobility-advice", "college-decision" and its messages none',
+      '--withdraw: "granted" is not a status a case can be withdrawn in; use one of "submitted", "under-advice", "awaiting-decision", "objection-period"',
+    ]);
+    expect(lines).toEqual([...(report.refused ?? []), 'Nothing was run.']);
+    expect(report.caseId).toBeUndefined();
+    expect(seconds).toBeLessThan(5);
+  });
+
+  test("checks message data against the message's dataSchema and refuses a task both completed and expired", () => {
+    const type = readTransactionType(workflowsDirectory, 'resident-parking-permit');
+    const machine = loadMachine(workflowsDirectory, 'resident-parking-permit');
+    const problems = checkRunOptions(type, machine, {
+      key: 'resident-parking-permit',
+      messages: { 'payment-received': { amount: 'ten', reference: 'RP-1' } },
+      outcomes: { 'review-permit': 'approve' },
+      expire: ['review-permit'],
+    });
+    expect(problems).toEqual([
+      expect.stringMatching(/^--messages: the data of "payment-received" does not match its dataSchema at "amount": /),
+      '--expire: task "review-permit" is also given an outcome; leave it out of --outcomes',
+    ]);
+    expect(checkRunOptions(type, machine, { key: 'resident-parking-permit', outcomes: { 'review-permit': type.tasks['review-permit']!.outcomes } })).toEqual([]);
+  });
 });
