@@ -1,47 +1,69 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import type { CaseDocument } from '../functions/domain/case';
-import type { DocumentInput } from '../functions/domain/document';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { documentTemplateProblems, type DocumentTemplate } from '../functions/domain/document';
+import type { DocumentDeclaration } from '../functions/domain/document-declaration';
 import { transactionTypeSchema, type TransactionType } from '../functions/domain/transaction-type';
-import changeOfAddress from './change-of-address/type.json' with { type: 'json' };
-import eventPermit from './event-permit/type.json' with { type: 'json' };
-import { buildEventPermit } from './event-permit/document';
-import proofOfResidence from './proof-of-residence/type.json' with { type: 'json' };
-import { buildCertificate } from './proof-of-residence/document';
-import residentParkingPermit from './resident-parking-permit/type.json' with { type: 'json' };
-import { buildParkingPermit } from './resident-parking-permit/document';
-import terracePermit from './terrace-permit/type.json' with { type: 'json' };
-import { buildTerracePermit } from './terrace-permit/document';
 
 /**
- * The one module that reads `workflows/<key>/type.json`. A Lambda gets the published types
- * from the static imports below, which esbuild bundles; build-time code (CDK, the local
- * host, the designer tools) reads a type folder from disk, including one a designer has
- * just added and not yet listed here.
+ * The one module that reads the type folders, `workflows/<key>/`: a type is its folder, and
+ * whatever lists, runs or deploys types finds them here. A folder with a `type.json` is a
+ * published type; its `document` declares the templates, files beside it.
+ *
+ * Lambdas cannot read the repository, so the function bundles carry the folders: CDK copies
+ * each folder's type.json and templates into every bundle under `workflows/` (see
+ * {@link bundledTypeFiles}) and defines `LOKET_BUNDLED_TYPES` for esbuild, which tells this
+ * module, inlined in the bundle, to read them there. Everywhere else (the local host, the
+ * designer tools, the tests) it reads the repository's folders, so a type added as a folder
+ * needs no code change anywhere.
  */
 
-/** What a function bundle carries of one transaction type: its type.json, unvalidated, and its own code. */
-export interface BundledType {
+declare const LOKET_BUNDLED_TYPES: string | undefined;
+
+const moduleDirectory = dirname(fileURLToPath(import.meta.url));
+
+/** Where this module finds the type folders: in the repository, its own folder; in a function bundle, the folder the build copied them to. */
+export const typesDirectory: string = typeof LOKET_BUNDLED_TYPES === 'string' ? join(moduleDirectory, LOKET_BUNDLED_TYPES) : moduleDirectory;
+
+/** The folder in a function bundle that holds the type folders, relative to the bundle's entry file. */
+export const bundledTypesFolder = 'workflows';
+
+/** One type folder as read from disk, unvalidated: its type.json and the templates it declares. */
+export interface TypeFolder {
   /** The folder's name, which must be the type's key. */
   readonly folder: string;
-  /** The parsed type.json; the catalogue validates it against the domain's schema. */
+  /** The parsed type.json. */
   readonly definition: unknown;
-  /** Writes the document the type's cases end with; absent when the type issues none. */
-  readonly documentBuilder?: (input: DocumentInput) => CaseDocument;
+  /** The text of each template file type.json names, by file name; a named file that is missing is absent. */
+  readonly templates: Readonly<Record<string, string>>;
 }
 
-/** Every published type, in key order. Publishing a new type is one line here. */
-export const bundledTypes: readonly BundledType[] = [
-  { folder: 'change-of-address', definition: changeOfAddress },
-  { folder: 'event-permit', definition: eventPermit, documentBuilder: buildEventPermit },
-  { folder: 'proof-of-residence', definition: proofOfResidence, documentBuilder: buildCertificate },
-  { folder: 'resident-parking-permit', definition: residentParkingPermit, documentBuilder: buildParkingPermit },
-  { folder: 'terrace-permit', definition: terracePermit, documentBuilder: buildTerracePermit },
-];
+/** A published type with its document's templates, validated. */
+export interface LoadedType {
+  readonly type: TransactionType;
+  /** Absent when the type issues no document. */
+  readonly document?: DocumentTemplate;
+}
+
+/** A mistake in a type folder's document: where, what is wrong, and how to fix it. */
+export interface DocumentProblem {
+  /** `type.json "document…"` or the template's file name. */
+  readonly at: string;
+  readonly what: string;
+  readonly fix: string;
+}
 
 /** The path of a type folder's type.json. */
 export function typeFileOf(directory: string, folder: string): string {
   return join(directory, folder, 'type.json');
+}
+
+/** The names of the type folders under `directory` (those with a type.json), sorted, so that whatever lists them is deterministic. */
+export function typeFolderNames(directory: string = typesDirectory): string[] {
+  return readdirSync(directory, { withFileTypes: true })
+    .filter((entry) => entry.isDirectory() && existsSync(typeFileOf(directory, entry.name)))
+    .map((entry) => entry.name)
+    .sort();
 }
 
 /**
@@ -61,6 +83,97 @@ export function readTypeFile(directory: string, folder: string): unknown {
   } catch (error) {
     throw new Error(`${file} is not valid JSON: ${(error as Error).message}`);
   }
+}
+
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** The template file names a type.json declares, read defensively: the schema judges the rest. */
+function declaredTemplateFiles(definition: unknown): Array<{ language: string; file: string }> {
+  const template = isObject(definition) && isObject(definition.document) ? definition.document.template : undefined;
+  if (!isObject(template)) return [];
+  return Object.entries(template).flatMap(([language, file]) =>
+    // Only plain names: a declared path must not read outside the folder.
+    typeof file === 'string' && /^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(file) ? [{ language, file }] : [],
+  );
+}
+
+/** Reads one type folder: its type.json and the template files it declares. */
+export function readTypeFolder(directory: string, folder: string): TypeFolder {
+  const definition = readTypeFile(directory, folder);
+  const templates: Record<string, string> = {};
+  for (const { file } of declaredTemplateFiles(definition)) {
+    const path = join(directory, folder, file);
+    if (existsSync(path)) templates[file] = readFileSync(path, 'utf8');
+  }
+  return { folder, definition, templates };
+}
+
+/** The type and document of a folder, or what is wrong with them. */
+function validatedFolder(directory: string, folder: TypeFolder): { loaded?: LoadedType; problems: string[] } {
+  const where = typeFileOf(directory, folder.folder);
+  const parsed = transactionTypeSchema.safeParse(folder.definition);
+  if (!parsed.success) return { problems: [`${where} is not a valid transaction type: ${parsed.error.message}`] };
+  const type = parsed.data;
+  if (type.key !== folder.folder) return { problems: [`${where} declares key '${type.key}', not its folder's name '${folder.folder}'`] };
+  const problems = folderDocumentProblems(folder, type).map((found) => `workflows/${folder.folder}, ${found.at}: ${found.what}; ${found.fix}`);
+  if (problems.length > 0) return { problems };
+  if (!type.document) return { loaded: { type }, problems };
+  return { loaded: { type, document: { declaration: type.document, source: templateSource(folder, type.document) } }, problems };
+}
+
+function templateSource(folder: TypeFolder, declaration: DocumentDeclaration): DocumentTemplate['source'] {
+  return { nl: folder.templates[declaration.template.nl] ?? '', en: folder.templates[declaration.template.en] ?? '' };
+}
+
+function folderDocumentProblems(folder: TypeFolder, type: TransactionType): DocumentProblem[] {
+  const declaration = type.document;
+  if (!declaration) return [];
+  const problems: DocumentProblem[] = [];
+  for (const language of ['nl', 'en'] as const) {
+    const file = declaration.template[language];
+    if (folder.templates[file] === undefined) {
+      problems.push({ at: `type.json "document.template.${language}"`, what: `names ${file}, which is not in the folder`, fix: `add workflows/${folder.folder}/${file} with the document's text in ${language === 'nl' ? 'Dutch' : 'English'}` });
+    }
+  }
+  if (problems.length > 0) return problems;
+  return documentTemplateProblems(type, { declaration, source: templateSource(folder, declaration) }).map((found) => ({ at: declaration.template[found.language], what: found.what, fix: found.fix }));
+}
+
+/**
+ * What is wrong with the document a type folder declares, for the designer tools (the
+ * workflow lint reports each): a template file that is missing, a placeholder that names no
+ * field of the case, a section not closed. Empty when the folder declares no document, when
+ * its type.json is not a valid type (the lint reports that itself), and when the document can
+ * be written.
+ */
+export function documentProblems(directory: string, folder: string): DocumentProblem[] {
+  const read = readTypeFolder(directory, folder);
+  const parsed = transactionTypeSchema.safeParse(read.definition);
+  return parsed.success ? folderDocumentProblems(read, parsed.data) : [];
+}
+
+/**
+ * Every published type under `directory`, validated, with its document's templates, in key
+ * order. Throws with every problem found when a folder's type.json is malformed, its key is
+ * not its folder's name, or its document cannot be written: the catalogue calls this at a
+ * function's cold start and CDK at synthesis, so a broken folder fails loudly at both.
+ */
+export function loadTypes(directory: string = typesDirectory): LoadedType[] {
+  const results = typeFolderNames(directory).map((folder) => validatedFolder(directory, readTypeFolder(directory, folder)));
+  const problems = results.flatMap((result) => result.problems);
+  if (problems.length > 0) throw new Error(`The transaction types cannot be loaded:\n${problems.join('\n')}`);
+  return results.map((result) => result.loaded as LoadedType);
+}
+
+/**
+ * The files a function bundle needs of the type folders, relative to `directory`
+ * (`event-permit/type.json`, `event-permit/document.nl.txt`, …), after checking that they load.
+ */
+export function bundledTypeFiles(directory: string = typesDirectory): string[] {
+  return loadTypes(directory).flatMap(({ type, document }) => [
+    `${type.key}/type.json`,
+    ...(document ? [...new Set([document.declaration.template.nl, document.declaration.template.en])].map((file) => `${type.key}/${file}`) : []),
+  ]);
 }
 
 /**

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { documentDeclarationSchema } from './document-declaration';
 
 const text = z.string().min(1).max(2000);
 const localizedText = z.object({ nl: text, en: text }).strict();
@@ -62,6 +63,8 @@ const periodSchema = z
 /** The metadata of one version of a transaction type, as written in `workflows/<key>/type.json`. */
 export const transactionTypeSchema = z
   .object({
+    /** The JSON Schema an editor checks the file against (`../type.schema.json`); the catalogue ignores it. */
+    $schema: z.string().max(200).optional(),
     key: z.string().max(100).regex(/^[a-z][a-z0-9-]*$/),
     version: z.number().int().positive().max(10_000),
     title: localizedText,
@@ -77,6 +80,8 @@ export const transactionTypeSchema = z
     messages: z.record(z.string().max(100), messageDefinitionSchema).default({}),
     /** Fixed periods in calendar days, by the name of the Wait state that waits them out. */
     periods: z.record(z.string().max(100), periodSchema).default({}),
+    /** The document (certificate, permit) the type's cases may end with, written from templates in its folder. */
+    document: documentDeclarationSchema.optional(),
     legalDeadline: z.object({ days, kind: z.enum(['calendar', 'working']) }).strict(),
     suspension: z.object({ allowed: z.boolean() }).strict(),
     extension: z

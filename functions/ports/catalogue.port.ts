@@ -1,9 +1,5 @@
-import type { CaseDocument } from '../domain/case';
-import type { DocumentInput } from '../domain/document';
+import type { DocumentTemplate } from '../domain/document';
 import type { TransactionType } from '../domain/transaction-type';
-
-/** Writes the text of a type's document (certificate, permit) in Dutch and English. */
-export type DocumentBuilder = (input: DocumentInput) => CaseDocument;
 
 /** The published transaction types. */
 export interface Catalogue {
@@ -11,6 +7,6 @@ export interface Catalogue {
   find(key: string): TransactionType | undefined;
   /** The type a case was submitted as; a case whose type is not published is a deployment error. */
   ofCase(subject: { readonly id: string; readonly type: { readonly key: string } }): TransactionType;
-  /** The type's document builder; undefined when the type issues no document. */
-  documentBuilder(key: string): DocumentBuilder | undefined;
+  /** The templates of the document a type issues; undefined when the type issues none. */
+  documentOf(key: string): DocumentTemplate | undefined;
 }

@@ -1,6 +1,7 @@
 import { systemActor } from '../domain/actor';
 import type { CaseDocument } from '../domain/case';
 import { isClosed, transition } from '../domain/case';
+import { writeDocument } from '../domain/document';
 import { notFound } from '../domain/errors';
 import type { Catalogue } from '../ports/catalogue.port';
 import type { CaseStore } from '../ports/case-store.port';
@@ -33,7 +34,8 @@ export interface IssueDocumentDependencies {
  * Issues a case's document (a certificate, a permit):
  * 1. a case closed already is left as it is (a retried step);
  * 2. looks the applicant up in the population register (once-only: nothing is asked again);
- * 3. writes the document's text in Dutch and English, in the tenant's name;
+ * 3. writes the document's text in Dutch and English, in the tenant's name, from the templates
+ *    its type's folder declares;
  * 4. renders it as a PDF and stores it, before the transaction: a failed transaction leaves a
  *    harmless file that the retried step overwrites, since the key follows from the case;
  * 5. closes the case in its final status with the decision (a clerk's reason read from the
@@ -46,15 +48,15 @@ export function issueDocument(deps: IssueDocumentDependencies) {
     if (!subject) throw notFound(`case ${command.caseId}`);
     const type = deps.catalogue.ofCase(subject);
     if (isClosed(subject, type)) return subject.status;
-    const build = deps.catalogue.documentBuilder(type.key);
-    if (!build) throw new Error(`type '${type.key}' issues no document`);
+    const template = deps.catalogue.documentOf(type.key);
+    if (!template) throw new Error(`type '${type.key}' declares no document`);
     const tenant = await deps.tenants.get(subject.tenant);
     if (!tenant) throw new Error(`tenant ${subject.tenant} of case ${subject.id} is not onboarded`);
     const person = 'insz' in subject.applicant ? await deps.population.findPerson(subject.applicant.insz) : undefined;
     const now = deps.clock.now();
     const status = command.status ?? 'issued';
     const decision = await decisionOf(deps.cases, subject.id, { outcome: status, decidedBy: command.decidedBy, reason: command.reason ?? undefined, taskId: command.taskId ?? undefined });
-    const text = build({ subject, tenant, person, now });
+    const text = writeDocument(template, { subject, tenant, person, now });
     const document: CaseDocument = { ...text, file: await deps.documents.file(text, subject, tenant) };
     const closed = await deps.cases.change(subject.id, (current) => {
       if (isClosed(current, type)) return { result: (saved) => ({ status: saved.status, closed: false }) };
