@@ -4,7 +4,7 @@ import { checkAslStructure } from './asl-structure';
 import { knownPlaceholders } from '../functions/app.declaration';
 import type { TransactionType } from '../functions/domain/transaction-type';
 import { dataValidator, transactionTypeSchema } from '../functions/domain/transaction-type';
-import { placeholdersIn, substitutePlaceholders, workflowsDirectory } from '../workflows/definitions';
+import { expandWorkflowText, placeholdersIn, substitutePlaceholders, workflowsDirectory } from '../workflows/definitions';
 import { readTypeFile, typeFileOf } from '../workflows/type-loader';
 import {
   awaitedName,
@@ -372,7 +372,7 @@ export function validateWorkflowFolder(key: string, directory: string = workflow
   if (!existsSync(workflowFile)) {
     problems.push(`${shownWorkflow}: missing; add the workflow's definition`);
   } else if (type) {
-    problems.push(...lintWorkflow(readFileSync(workflowFile, 'utf8'), type).map((problem) => `${shownWorkflow}: ${problem}`));
+    problems.push(...lintWorkflow(expandWorkflowText(readFileSync(workflowFile, 'utf8'), type), type).map((problem) => `${shownWorkflow}: ${problem}`));
   } else {
     problems.push(`${shownWorkflow}: not checked until ${shownType} is valid`);
   }

@@ -8,16 +8,21 @@ import { EventBus } from 'aws-cdk-lib/aws-events';
 import { Function as LambdaFunction, type IFunction } from 'aws-cdk-lib/aws-lambda';
 import { functionPlaceholder, knownPlaceholders, stepFunctions } from '../../functions/app.declaration';
 import { WorkflowsConstruct } from '../../infra/constructs/workflows.construct';
-import { loadWorkflowSources, placeholdersIn, type WorkflowSource } from '../../workflows/definitions';
+import { expandWorkflow, loadWorkflowSources, placeholdersIn, type WorkflowSource } from '../../workflows/definitions';
 import { functionLogicalId, isImportedKeyArn, type Json, keyLogicalId, statementsOfRole, synthesisTimeout, synthesizeLoket } from './synthesize';
 
 const sources = loadWorkflowSources();
 
-/** The ASL files as they are on disk, read here rather than through the loader the construct uses. */
+/**
+ * The ASL files as they are on disk, read here rather than through the loader the construct uses,
+ * each completed from its type.json (tests/workflows/expansion.test.ts holds the expansion to the
+ * ASL the files held before it).
+ */
 const workflowsRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'workflows');
+const readJson = (...path: string[]) => JSON.parse(readFileSync(join(workflowsRoot, ...path), 'utf8')) as Json;
 const aslFiles = readdirSync(workflowsRoot, { withFileTypes: true })
   .filter((entry) => entry.isDirectory() && existsSync(join(workflowsRoot, entry.name, 'workflow.asl.json')))
-  .map((entry) => ({ key: entry.name, definition: JSON.parse(readFileSync(join(workflowsRoot, entry.name, 'workflow.asl.json'), 'utf8')) as Json }));
+  .map((entry) => ({ key: entry.name, definition: expandWorkflow(readJson(entry.name, 'workflow.asl.json'), readJson(entry.name, 'type.json')) }));
 
 /** What a state is made of that a construct could mangle: its type, timings, target, retries and transitions. */
 const stateFields = ['Type', 'Seconds', 'SecondsPath', 'Timestamp', 'TimestampPath', 'TimeoutSeconds', 'HeartbeatSeconds', 'Resource', 'Parameters', 'Retry', 'Catch', 'Choices', 'Default', 'Next', 'End'];
