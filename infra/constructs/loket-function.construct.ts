@@ -11,6 +11,7 @@ import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
 import { documentKeyPrefix } from '../../functions/commons/config';
+import { bundledTypeFiles, bundledTypesFolder } from '../../workflows/type-loader';
 import { bundlingOptions } from '../deployment';
 import { tableDefinition } from '../table.definition';
 
@@ -29,6 +30,33 @@ const tableWriteActions = [
 ];
 
 const outputFormats = { esm: OutputFormat.ESM, cjs: OutputFormat.CJS } as const;
+
+const shellQuoted = (text: string) => `'${text.replaceAll("'", "'\\''")}'`;
+
+/** The type folders' files a bundle carries, per project root: loaded (and so checked) once per synthesis. */
+const typeFilesByRoot = new Map<string, readonly string[]>();
+
+/**
+ * The commands that copy the type folders (each type.json and its document's templates) into a
+ * function's bundle, under `workflows/`, where the catalogue reads them at cold start. A copy
+ * rather than inlining them at bundle time: the folders stay files (a designer's template is
+ * read as written), the command line stays short however many types there are, and the
+ * asset's hash, taken over the bundle's output, changes with any of them. The folders are
+ * loaded first, so a malformed type.json or template fails the synthesis, as it would fail a
+ * cold start.
+ */
+function typeFolderCopyCommands(root: string, inputDir: string, outputDir: string): string[] {
+  let files = typeFilesByRoot.get(root);
+  if (!files) {
+    files = bundledTypeFiles(join(root, 'workflows'));
+    typeFilesByRoot.set(root, files);
+  }
+  const folders = [...new Set(files.map((file) => dirname(file)))];
+  return [
+    `mkdir -p ${folders.map((folder) => shellQuoted(`${outputDir}/${bundledTypesFolder}/${folder}`)).join(' ')}`,
+    ...files.map((file) => `cp ${shellQuoted(`${inputDir}/workflows/${file}`)} ${shellQuoted(`${outputDir}/${bundledTypesFolder}/${file}`)}`),
+  ];
+}
 
 export interface GrantTableOptions {
   /**
@@ -152,6 +180,13 @@ export class LoketFunction extends NodejsFunction {
         sourcesContent: bundlingOptions.sourcesContent,
         logLevel: LogLevel.WARNING,
         externalModules: [...bundlingOptions.external],
+        // Tells workflows/type-loader.ts, inlined in the bundle, to read the type folders the hook copies beside it.
+        define: { LOKET_BUNDLED_TYPES: JSON.stringify(bundledTypesFolder) },
+        commandHooks: {
+          beforeBundling: () => [],
+          beforeInstall: () => [],
+          afterBundling: (inputDir, outputDir) => typeFolderCopyCommands(root, inputDir, outputDir),
+        },
       },
     };
     super(scope, id, functionProps);

@@ -1,0 +1,79 @@
+import { execFileSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, test } from '@jest/globals';
+import { App, Stack } from 'aws-cdk-lib';
+import { LoketFunction, projectRoot } from '../../infra/constructs/loket-function.construct';
+import { typeFolderNames } from '../../workflows/type-loader';
+import { synthesisTimeout } from './synthesize';
+
+/** Under the repository (git ignores .loket/), so that a bundle run here resolves the SDK from node_modules, as Lambda's runtime provides it. */
+const scratch = join(projectRoot, '.loket');
+mkdirSync(scratch, { recursive: true });
+const outdirs: string[] = [];
+afterAll(() => outdirs.forEach((outdir) => rmSync(outdir, { recursive: true, force: true })));
+
+/** Synthesizes one function with the real esbuild bundling; returns its bundle's directory. */
+function bundleOf(entry: string, root = projectRoot): string {
+  const outdir = mkdtempSync(join(scratch, 'bundle-test-'));
+  outdirs.push(outdir);
+  const app = new App({ outdir, context: { 'aws:cdk:enable-asset-metadata': true } });
+  const stack = new Stack(app, 'Bundled');
+  new LoketFunction(stack, 'Listed', { entry, description: 'test', projectRoot: root });
+  const assembly = app.synth();
+  const template = assembly.getStackArtifact(stack.artifactId).template as { Resources: Record<string, { Type: string; Metadata?: Record<string, string> }> };
+  const lambda = Object.values(template.Resources).find((resource) => resource.Type === 'AWS::Lambda::Function');
+  const assetPath = lambda?.Metadata?.['aws:asset:path'];
+  if (!assetPath) throw new Error('no asset path on the function');
+  return join(assembly.directory, assetPath);
+}
+
+/** Calls a bundled API handler the way Lambda does, in a process of its own, with a caller's JWT claims. */
+function invokeBundled(bundle: string): any {
+  const event = {
+    version: '2.0',
+    routeKey: 'GET /v1/transaction-types',
+    rawPath: '/v1/transaction-types',
+    headers: {},
+    requestContext: { requestId: 'r1', http: { method: 'GET', path: '/v1/transaction-types' }, authorizer: { jwt: { claims: { sub: 'portal@gent', tenant: '44021', roles: '[portal]' } } } },
+    isBase64Encoded: false,
+  };
+  const script = `const { handler } = await import(${JSON.stringify(join(bundle, 'index.mjs'))}); process.stdout.write(JSON.stringify(await handler(${JSON.stringify(event)}, { awsRequestId: 'r1', functionName: 'f', getRemainingTimeInMillis: () => 10000 })));`;
+  const output = execFileSync(process.execPath, ['--input-type=module', '-e', script], {
+    cwd: bundle,
+    env: { PATH: process.env.PATH, AWS_REGION: 'eu-west-1', POWERTOOLS_METRICS_DISABLED: 'true', POWERTOOLS_TRACE_ENABLED: 'false', POWERTOOLS_LOG_LEVEL: 'SILENT', POWERTOOLS_SERVICE_NAME: 'loket' },
+    encoding: 'utf8',
+  });
+  return JSON.parse(output);
+}
+
+describe('a function bundle carries the type folders', () => {
+  test(
+    'each type.json and template is copied under workflows/, and the bundled catalogue lists every folder, read at cold start',
+    () => {
+      const bundle = bundleOf('functions/api/list-transaction-types.handler.ts');
+      for (const folder of typeFolderNames()) expect(existsSync(join(bundle, 'workflows', folder, 'type.json'))).toBe(true);
+      expect(readFileSync(join(bundle, 'workflows', 'event-permit', 'document.nl.txt'), 'utf8')).toContain('{{data.eventName}}');
+      expect(existsSync(join(bundle, 'workflows', 'event-permit', 'workflow.asl.json'))).toBe(false);
+      const response = invokeBundled(bundle);
+      expect(response.statusCode).toBe(200);
+      expect(JSON.parse(response.body).items.map((type: { key: string }) => type.key).sort()).toEqual(typeFolderNames());
+    },
+    synthesisTimeout,
+  );
+
+  test(
+    'a malformed type.json fails the synthesis, naming the file',
+    () => {
+      const root = mkdtempSync(join(scratch, 'root-test-'));
+      outdirs.push(root);
+      cpSync(join(projectRoot, 'workflows'), join(root, 'workflows'), { recursive: true });
+      writeFileSync(join(root, 'workflows', 'terrace-permit', 'type.json'), '{"key": "terrace-permit", "version": 1}');
+      writeFileSync(join(root, 'package-lock.json'), '{}');
+      mkdirSync(join(root, 'functions'), { recursive: true });
+      writeFileSync(join(root, 'functions', 'entry.ts'), 'export const handler = async () => ({});');
+      expect(() => bundleOf('functions/entry.ts', root)).toThrow(/terrace-permit\/type\.json is not a valid transaction type/);
+    },
+    synthesisTimeout,
+  );
+});
