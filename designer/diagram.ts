@@ -1,10 +1,15 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { TransactionType } from '../functions/domain/transaction-type';
-import { loadWorkflowDefinition, workflowsDirectory } from '../workflows/definitions';
+import { workflowsDirectory } from '../workflows/definitions';
 import { readTransactionType } from '../workflows/type-loader';
+import { layoutGraph, type GraphLayout, type LayoutEdge, type LayoutNode, type Point, type Rect, type Size } from './graph-layout';
 import {
+  awaitedName,
   describeState,
+  formatDuration,
+  invokedStep,
+  loadMachine,
   nestedMachines,
   recordedStatus,
   recordsFinalStatus,
@@ -24,9 +29,59 @@ function toneOf(state: State, type: TransactionType): Tone {
   return 'plain';
 }
 
-function linesOf(name: string, state: State): string[] {
+interface TextLine {
+  readonly text: string;
+  /** name: the state's name; detail: what it does; note: what type.json declares of it; on-error: where other errors go. */
+  readonly kind: 'name' | 'detail' | 'note' | 'on-error';
+}
+
+/** Splits a list into lines of at most `width` characters after a first line's prefix. */
+function wrapped(prefix: string, words: readonly string[], width = 44): string[] {
+  const lines: string[] = [];
+  let line = prefix;
+  for (const word of words) {
+    const next = line === prefix || line.endsWith(' ') ? `${line}${word}` : `${line}, ${word}`;
+    if (next.length > width && line !== prefix && !line.endsWith(' ')) {
+      lines.push(`${line},`);
+      line = `  ${word}`;
+    } else line = next;
+  }
+  lines.push(line);
+  return lines;
+}
+
+/**
+ * A catch-all into the failure path is on nearly every Task: a note on the box ("on error → X"),
+ * not a line across the picture.
+ */
+function isNotedOnBox(transition: Transition, machine: Machine, type: TransactionType): boolean {
+  const target = machine.States[transition.target];
+  return transition.kind === 'catch' && transition.label === 'States.ALL' && target !== undefined && toneOf(target, type) === 'failure';
+}
+
+/** What a box says: its name, what it does, and for the steps type.json declares, the role, due days, outcomes and timeouts. */
+function linesOf(name: string, state: State, type: TransactionType, machine?: Machine): TextLine[] {
   const description = describeState(state);
-  return [name, `${state.Type}${description ? ` · ${description}` : ''}`];
+  const lines: TextLine[] = [
+    { text: name, kind: 'name' },
+    { text: `${state.Type}${description ? ` · ${description}` : ''}`, kind: 'detail' },
+  ];
+  const step = invokedStep(state);
+  const awaited = awaitedName(state);
+  const task = step === 'create-task' && awaited !== undefined ? type.tasks[awaited] : undefined;
+  if (task) {
+    lines.push({ text: `role ${task.role} · due in ${task.dueInWorkingDays} working days`, kind: 'note' });
+    for (const text of wrapped('outcomes: ', task.outcomes)) lines.push({ text, kind: 'note' });
+  }
+  const period = state.Type === 'Wait' ? type.periods[name] : undefined;
+  if (period) lines.push({ text: `${period.description.en} (${period.days} days)`, kind: 'note' });
+  if (typeof state.TimeoutSeconds === 'number') lines.push({ text: `times out after ${formatDuration(state.TimeoutSeconds)}`, kind: 'note' });
+  if (machine) {
+    for (const transition of transitionsOf(state)) {
+      if (isNotedOnBox(transition, machine, type)) lines.push({ text: `on error → ${transition.target}`, kind: 'on-error' });
+    }
+  }
+  return lines;
 }
 
 // ---------------------------------------------------------------- Mermaid
@@ -56,8 +111,8 @@ export function toMermaid(machine: Machine, type: TransactionType): string {
       const id = own.get(name) as string;
       const nested = nestedMachines(state);
       if (nested.length > 0) {
-        const [title, detail] = linesOf(name, state).map(mermaidText);
-        lines.push(`${indent}subgraph ${id}["<b>${title}</b><br/>${detail}"]`, `${indent}  direction TB`);
+        const [title, ...details] = linesOf(name, state, type).map((line) => mermaidText(line.text));
+        lines.push(`${indent}subgraph ${id}["<b>${title}</b><br/>${details.join('<br/>')}"]`, `${indent}  direction TB`);
         nested.forEach((branch, index) => {
           const branchId = `${id}_b${index}`;
           const label = state.Type === 'Map' ? 'each item' : `branch ${index + 1}`;
@@ -67,7 +122,8 @@ export function toMermaid(machine: Machine, type: TransactionType): string {
         });
         lines.push(`${indent}end`);
       } else {
-        const [title, detail] = linesOf(name, state).map(mermaidText);
+        const [title, ...details] = linesOf(name, state, type).map((line) => mermaidText(line.text));
+        const detail = details.join('<br/>');
         const shape = state.Type === 'Choice' ? [`{"`, `"}`] : state.Type === 'Succeed' || state.Type === 'Fail' ? ['(["', '"])'] : ['["', '"]'];
         lines.push(`${indent}${id}${shape[0]}<b>${title}</b><br/>${detail}${shape[1]}`);
       }
@@ -100,128 +156,173 @@ export function toMermaid(machine: Machine, type: TransactionType): string {
 const escapeXml = (text: string) =>
   text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c] as string);
 
-const CHAR_WIDTH = 6.6;
 const LINE_HEIGHT = 16;
+const LABEL_LINE_HEIGHT = 12;
 const PADDING = 10;
-const LAYER_GAP = 56;
-const NODE_GAP = 36;
-const GROUP_HEADER = 24;
-
-interface Box {
-  width: number;
-  height: number;
-}
-
-interface PlacedNode {
-  readonly name: string;
-  readonly state: State;
-  readonly layer: number;
-  x: number;
-  y: number;
-  readonly box: Box;
-  /** The laid-out branches of a Parallel or Map, drawn inside the node's box. */
-  readonly inner?: Layout[];
-}
-
-interface Layout {
-  readonly machine: Machine;
-  readonly nodes: Map<string, PlacedNode>;
-  readonly width: number;
-  readonly height: number;
-}
+const BRANCH_GAP = 24;
+const BRANCH_HEADER = 18;
+const MARGIN = 40;
+const TITLE_HEIGHT = 44;
+const FONT_SIZE: Record<TextLine['kind'] | 'label', number> = { name: 12, detail: 11, note: 10.5, 'on-error': 10, label: 10 };
 
 /**
- * Longest-path layering from StartAt, ignoring edges that close a cycle; states not reachable
- * from StartAt are layered from themselves. Within a layer, states keep discovery order, then
- * one barycenter pass over their predecessors reduces crossings.
+ * How wide a text is drawn, in pixels, from Helvetica's character widths in groups, rounded up:
+ * the layout keeps this room, so the estimate must not fall short.
  */
-function layersOf(machine: Machine): Map<string, number> {
-  const names = Object.keys(machine.States);
-  const forward = new Map<string, string[]>(names.map((name) => [name, []]));
-  const onStack = new Set<string>();
-  const done = new Set<string>();
-  const visit = (name: string) => {
-    onStack.add(name);
-    for (const { target } of transitionsOf(machine.States[name] as State)) {
-      if (!machine.States[target] || onStack.has(target)) continue; // a back edge
-      forward.get(name)?.push(target);
-      if (!done.has(target)) visit(target);
-    }
-    onStack.delete(name);
-    done.add(name);
-  };
-  for (const root of [machine.StartAt, ...names]) if (machine.States[root] && !done.has(root)) visit(root);
-  const layer = new Map<string, number>();
-  const order: string[] = [];
-  const seen = new Set<string>();
-  const topo = (name: string) => {
-    if (seen.has(name)) return;
-    seen.add(name);
-    for (const target of forward.get(name) ?? []) topo(target);
-    order.unshift(name);
-  };
-  for (const root of [machine.StartAt, ...names]) if (machine.States[root]) topo(root);
-  for (const name of order) {
-    const here = layer.get(name) ?? 0;
-    layer.set(name, here);
-    for (const target of forward.get(name) ?? []) layer.set(target, Math.max(layer.get(target) ?? 0, here + 1));
+export function textWidth(text: string, fontSize: number, bold = false): number {
+  let ems = 0;
+  for (const c of text) {
+    if ('il.,:;|!\'`'.includes(c)) ems += 0.3;
+    else if ('jtfr ()[]{}"-/'.includes(c)) ems += 0.38;
+    else if ('mwMW@%'.includes(c)) ems += 0.9;
+    else if (/[A-Z]/.test(c)) ems += 0.74;
+    else if ('→=<>+*'.includes(c)) ems += 0.62;
+    else ems += 0.58;
   }
-  return layer;
+  return Math.ceil(ems * fontSize * (bold ? 1.08 : 1));
 }
 
-function layout(machine: Machine, type: TransactionType): Layout {
-  const layers = layersOf(machine);
-  const nodes = new Map<string, PlacedNode>();
-  for (const [name, state] of Object.entries(machine.States)) {
-    const text = linesOf(name, state);
-    const textWidth = Math.max(...text.map((line) => line.length)) * CHAR_WIDTH + 2 * PADDING;
-    const branches = nestedMachines(state);
-    if (branches.length > 0) {
-      const inner = branches.map((branch) => layout(branch, type));
-      const width = Math.max(textWidth, inner.reduce((sum, branch) => sum + branch.width, 0) + NODE_GAP * (inner.length - 1) + 2 * PADDING);
-      const height = GROUP_HEADER + text.length * LINE_HEIGHT + Math.max(...inner.map((branch) => branch.height)) + 2 * PADDING;
-      nodes.set(name, { name, state, layer: layers.get(name) ?? 0, x: 0, y: 0, box: { width, height }, inner });
-    } else {
-      const box = { width: Math.max(140, textWidth), height: text.length * LINE_HEIGHT + 2 * PADDING };
-      nodes.set(name, { name, state, layer: layers.get(name) ?? 0, x: 0, y: 0, box });
-    }
-  }
-  const byLayer: PlacedNode[][] = [];
-  for (const node of nodes.values()) (byLayer[node.layer] ??= []).push(node);
-  const rows = byLayer.filter((row) => row !== undefined);
+const lineWidth = (line: TextLine) => textWidth(line.text, FONT_SIZE[line.kind], line.kind === 'name');
 
-  const placeRow = (row: PlacedNode[]) => {
-    let x = 0;
-    for (const node of row) {
-      node.x = x;
-      x += node.box.width + NODE_GAP;
+/** A Choice rule or a Catch's errors as a label of at most 30 characters a line. */
+function labelLines(text: string): string[] {
+  const words = text.split(' ');
+  const lines: string[] = [];
+  let line = '';
+  for (const word of words) {
+    if (line && `${line} ${word}`.length > 30) {
+      lines.push(line);
+      line = word;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  lines.push(line);
+  return lines;
+}
+
+const labelSize = (lines: readonly string[]): Size => ({
+  width: Math.max(...lines.map((line) => textWidth(line, FONT_SIZE.label))) + 8,
+  height: lines.length * LABEL_LINE_HEIGHT + 4,
+});
+
+interface Branch {
+  readonly frame: Frame;
+  readonly title: string;
+  /** Where the branch's frame sits in its group's box. */
+  readonly dx: number;
+  readonly dy: number;
+}
+
+interface FrameNode {
+  readonly name: string;
+  readonly state: State;
+  readonly lines: readonly TextLine[];
+  readonly branches: readonly Branch[];
+  /** The group's header: its lines and the branch titles; the inner frames sit below it. */
+  readonly headerHeight: number;
+}
+
+interface FrameEdge {
+  readonly transition: Transition;
+  readonly from: string;
+  readonly labelLines?: readonly string[];
+}
+
+/** One machine (the workflow, a Parallel branch or a Map processor) laid out. */
+interface Frame {
+  readonly machine: Machine;
+  readonly nodes: ReadonlyMap<string, FrameNode>;
+  readonly edges: ReadonlyMap<string, FrameEdge>;
+  readonly layout: GraphLayout;
+}
+
+function frameOf(machine: Machine, type: TransactionType): Frame {
+  const nodes = new Map<string, FrameNode>();
+  const layoutNodes: LayoutNode[] = [];
+  for (const [name, state] of Object.entries(machine.States)) {
+    const lines = linesOf(name, state, type, machine);
+    const textBox = Math.max(...lines.map(lineWidth)) + 2 * PADDING;
+    const inner = nestedMachines(state).map((branch) => frameOf(branch, type));
+    if (inner.length === 0) {
+      nodes.set(name, { name, state, lines, branches: [], headerHeight: 0 });
+      layoutNodes.push({ id: name, width: Math.max(150, textBox), height: lines.length * LINE_HEIGHT + 2 * PADDING });
+      continue;
+    }
+    const headerHeight = PADDING + lines.length * LINE_HEIGHT + BRANCH_HEADER;
+    let dx = PADDING;
+    const branches = inner.map((frame, index) => {
+      const branch = { frame, title: state.Type === 'Map' ? 'each item' : `branch ${index + 1}`, dx, dy: headerHeight };
+      dx += Math.max(frame.layout.width, textWidth(branch.title, 11)) + BRANCH_GAP;
+      return branch;
+    });
+    const width = Math.max(textBox, dx - BRANCH_GAP + PADDING);
+    const height = headerHeight + Math.max(...inner.map((frame) => frame.layout.height)) + PADDING;
+    nodes.set(name, { name, state, lines, branches, headerHeight });
+    layoutNodes.push({ id: name, width, height });
+  }
+  const edges = new Map<string, FrameEdge>();
+  const layoutEdges: LayoutEdge[] = [];
+  for (const [name, state] of Object.entries(machine.States)) {
+    transitionsOf(state).forEach((transition, index) => {
+      if (!machine.States[transition.target]) return;
+      const id = `${name}#${index}`;
+      const hidden = isNotedOnBox(transition, machine, type);
+      const lines = transition.label && !hidden ? labelLines(transition.label) : undefined;
+      edges.set(id, { transition, from: name, labelLines: lines });
+      layoutEdges.push({ id, from: name, to: transition.target, hidden, label: lines ? labelSize(lines) : undefined });
+    });
+  }
+  return { machine, nodes, edges, layout: layoutGraph(layoutNodes, layoutEdges, machine.StartAt) };
+}
+
+/** Everything the SVG draws, placed, in the SVG's coordinates: what the layout's test checks. */
+export interface DiagramGeometry {
+  readonly width: number;
+  readonly height: number;
+  /** Every state's box; a group's title is its header, a plain box is all title. */
+  readonly boxes: ReadonlyArray<{ readonly name: string; readonly rect: Rect; readonly title: Rect; readonly group: boolean; readonly ancestors: readonly string[] }>;
+  readonly edges: ReadonlyArray<{ readonly from: string; readonly to: string; readonly points: readonly Point[]; readonly label?: Rect; readonly ancestors: readonly string[] }>;
+  /** The diagram's own title and legend. */
+  readonly texts: readonly Rect[];
+}
+
+const moved = (rect: Rect, dx: number, dy: number): Rect => ({ ...rect, x: rect.x + dx, y: rect.y + dy });
+const legend = 'green: records a final status · red: failure · dashed: Catch (red) or timeout (orange) · "on error → X": every other error goes to X';
+
+function geometryOf(frame: Frame, type: TransactionType): DiagramGeometry {
+  const boxes: Array<DiagramGeometry['boxes'][number]> = [];
+  const edges: Array<DiagramGeometry['edges'][number]> = [];
+  const walk = (inner: Frame, dx: number, dy: number, ancestors: readonly string[]) => {
+    for (const [name, rect] of inner.layout.boxes) {
+      const node = inner.nodes.get(name) as FrameNode;
+      const placed = moved(rect, dx, dy);
+      const group = node.branches.length > 0;
+      boxes.push({ name, rect: placed, title: group ? { ...placed, height: node.headerHeight } : placed, group, ancestors });
+      for (const branch of node.branches) walk(branch.frame, placed.x + branch.dx, placed.y + branch.dy, [...ancestors, name]);
+    }
+    for (const edge of inner.layout.edges) {
+      edges.push({
+        from: edge.from,
+        to: edge.to,
+        points: edge.points.map((point) => ({ x: point.x + dx, y: point.y + dy })),
+        label: edge.label ? moved(edge.label, dx, dy) : undefined,
+        ancestors,
+      });
     }
   };
-  rows.forEach(placeRow);
-  const predecessors = (node: PlacedNode) =>
-    [...nodes.values()].filter((other) => other.layer < node.layer && transitionsOf(other.state).some((t) => t.target === node.name));
-  for (const row of rows.slice(1)) {
-    const centre = (node: PlacedNode) => {
-      const from = predecessors(node);
-      return from.length === 0 ? node.x : from.reduce((sum, other) => sum + other.x + other.box.width / 2, 0) / from.length;
-    };
-    const centres = new Map(row.map((node) => [node, centre(node)]));
-    row.sort((a, b) => (centres.get(a) as number) - (centres.get(b) as number));
-    placeRow(row);
-  }
-  const rowWidth = (row: PlacedNode[]) => row.reduce((sum, node) => sum + node.box.width, 0) + NODE_GAP * (row.length - 1);
-  const width = Math.max(...rows.map(rowWidth));
-  let y = 0;
-  for (const row of rows) {
-    const offset = (width - rowWidth(row)) / 2;
-    const height = Math.max(...row.map((node) => node.box.height));
-    for (const node of row) {
-      node.x += offset;
-      node.y = y + (height - node.box.height) / 2;
-    }
-    y += height + LAYER_GAP;
-  }
-  return { machine, nodes, width, height: y - LAYER_GAP };
+  walk(frame, MARGIN, MARGIN + TITLE_HEIGHT, []);
+  const title = `${type.title.en} · ${type.key} v${type.version}`;
+  const texts = [
+    { x: MARGIN, y: MARGIN - 22, width: textWidth(title, 16, true), height: 18 },
+    { x: MARGIN, y: MARGIN, width: textWidth(legend, 11), height: 13 },
+  ];
+  const width = Math.ceil(Math.max(frame.layout.width, ...texts.map((text) => text.width)) + 2 * MARGIN);
+  const height = Math.ceil(frame.layout.height + 2 * MARGIN + TITLE_HEIGHT);
+  return { width, height, boxes, edges, texts };
+}
+
+/** The geometry of the SVG that {@link toSvg} draws for this workflow. */
+export function diagramGeometry(machine: Machine, type: TransactionType): DiagramGeometry {
+  return geometryOf(frameOf(machine, type), type);
 }
 
 const palette: Record<Tone, { fill: string; stroke: string; width: number }> = {
@@ -239,91 +340,57 @@ const edgeStyle: Record<Transition['kind'], { stroke: string; dash: string }> = 
   timeout: { stroke: '#b26b00', dash: '5 4' },
 };
 
-function drawLayout(frame: Layout, offsetX: number, offsetY: number, type: TransactionType, out: string[]): void {
-  const labels: string[] = [];
-  for (const node of frame.nodes.values()) {
-    const x = offsetX + node.x;
-    const y = offsetY + node.y;
+function drawFrame(frame: Frame, dx: number, dy: number, type: TransactionType, out: string[], labels: string[]): void {
+  for (const [name, rect] of frame.layout.boxes) {
+    const node = frame.nodes.get(name) as FrameNode;
+    const { x, y, width, height } = moved(rect, dx, dy);
     const tone = toneOf(node.state, type);
     const colours = palette[tone];
+    const group = node.branches.length > 0;
     const radius = node.state.Type === 'Succeed' || node.state.Type === 'Fail' ? 18 : node.state.Type === 'Choice' ? 2 : 6;
-    const text = linesOf(node.name, node.state);
-    const group = node.inner !== undefined;
-    out.push(`<g class="state ${tone}" data-state="${escapeXml(node.name)}">`, `<title>${escapeXml(text.join(' — '))}</title>`);
+    out.push(`<g class="state ${tone}" data-state="${escapeXml(name)}">`, `<title>${escapeXml(node.lines.map((line) => line.text).join(' — '))}</title>`);
     out.push(
-      `<rect x="${x.toFixed(1)}" y="${y.toFixed(1)}" width="${node.box.width.toFixed(1)}" height="${node.box.height.toFixed(1)}" rx="${radius}" fill="${group ? '#f5f7fa' : colours.fill}" stroke="${colours.stroke}" stroke-width="${colours.width}"${node.state.Type === 'Choice' ? ' stroke-dasharray="2 0"' : ''}/>`,
+      `<rect x="${x.toFixed(1)}" y="${y.toFixed(1)}" width="${width.toFixed(1)}" height="${height.toFixed(1)}" rx="${radius}" fill="${group ? '#f5f7fa' : colours.fill}" stroke="${colours.stroke}" stroke-width="${colours.width}"/>`,
     );
-    text.forEach((line, index) => {
-      const cx = group ? x + PADDING : x + node.box.width / 2;
-      const anchor = group ? 'start' : 'middle';
+    node.lines.forEach((line, index) => {
+      const textX = group ? x + PADDING : x + width / 2;
       out.push(
-        `<text x="${cx.toFixed(1)}" y="${(y + PADDING + LINE_HEIGHT * (index + 0.75)).toFixed(1)}" text-anchor="${anchor}" class="${index === 0 ? 'name' : 'detail'}">${escapeXml(line)}</text>`,
+        `<text x="${textX.toFixed(1)}" y="${(y + PADDING + LINE_HEIGHT * (index + 0.75)).toFixed(1)}" text-anchor="${group ? 'start' : 'middle'}" class="${line.kind}">${escapeXml(line.text)}</text>`,
       );
     });
-    out.push('</g>');
-    if (node.inner) {
-      let innerX = x + PADDING;
-      const innerY = y + PADDING + text.length * LINE_HEIGHT + GROUP_HEADER - 8;
-      node.inner.forEach((branch, index) => {
-        const label = node.state.Type === 'Map' ? 'each item' : `branch ${index + 1}`;
-        out.push(`<text x="${innerX.toFixed(1)}" y="${(innerY - 4).toFixed(1)}" class="branch">${label}</text>`);
-        drawLayout(branch, innerX, innerY + 6, type, out);
-        innerX += branch.width + NODE_GAP;
-      });
+    for (const branch of node.branches) {
+      out.push(`<text x="${(x + branch.dx).toFixed(1)}" y="${(y + branch.dy - 5).toFixed(1)}" class="branch">${branch.title}</text>`);
     }
-    for (const transition of transitionsOf(node.state)) {
-      const target = frame.nodes.get(transition.target);
-      if (!target) continue;
-      const style = edgeStyle[transition.kind];
-      // Catch-alls into the failure path are on nearly every Task: a note on the box, not a line across the picture.
-      if (transition.kind === 'catch' && transition.label === 'States.ALL' && toneOf(target.state, type) === 'failure') {
-        labels.push(
-          `<text x="${(x + node.box.width).toFixed(1)}" y="${(y + node.box.height + 11).toFixed(1)}" text-anchor="end" class="on-error" fill="${style.stroke}"><title>${escapeXml(`${node.name} → ${transition.target} (States.ALL)`)}</title>on error → ${escapeXml(transition.target)}</text>`,
-        );
-        continue;
-      }
-      const x1 = x + node.box.width / 2;
-      const y1 = y + node.box.height;
-      const x2 = offsetX + target.x + target.box.width / 2;
-      const y2 = offsetY + target.y;
-      let path: string;
-      let labelX: number;
-      let labelY: number;
-      if (target.layer > node.layer) {
-        const bend = (y1 + y2) / 2;
-        path = `M${x1.toFixed(1)},${y1.toFixed(1)} C${x1.toFixed(1)},${bend.toFixed(1)} ${x2.toFixed(1)},${bend.toFixed(1)} ${x2.toFixed(1)},${y2.toFixed(1)}`;
-        labelX = (x1 + x2) / 2;
-        labelY = bend;
-      } else {
-        // A back edge or one within a layer: around the right-hand side.
-        const side = Math.max(x + node.box.width, offsetX + target.x + target.box.width) + 30;
-        const fromY = y + node.box.height / 2;
-        const toY = offsetY + target.y + target.box.height / 2;
-        path = `M${(x + node.box.width).toFixed(1)},${fromY.toFixed(1)} C${side.toFixed(1)},${fromY.toFixed(1)} ${side.toFixed(1)},${toY.toFixed(1)} ${(offsetX + target.x + target.box.width).toFixed(1)},${toY.toFixed(1)}`;
-        labelX = side;
-        labelY = (fromY + toY) / 2;
-      }
-      out.push(
-        `<path d="${path}" fill="none" stroke="${style.stroke}" stroke-width="1.3"${style.dash ? ` stroke-dasharray="${style.dash}"` : ''} marker-end="url(#arrow-${transition.kind})"><title>${escapeXml(`${node.name} → ${transition.target}${transition.label ? ` (${transition.label})` : ''}`)}</title></path>`,
+    out.push('</g>');
+    for (const branch of node.branches) drawFrame(branch.frame, x + branch.dx, y + branch.dy, type, out, labels);
+  }
+  for (const routed of frame.layout.edges) {
+    const edge = frame.edges.get(routed.id) as FrameEdge;
+    const { transition } = edge;
+    const style = edgeStyle[transition.kind];
+    const path = routed.path.replace(/-?\d+(\.\d+)?,-?\d+(\.\d+)?/g, (pair) => {
+      const [px, py] = pair.split(',').map(Number) as [number, number];
+      return `${(px + dx).toFixed(1)},${(py + dy).toFixed(1)}`;
+    });
+    out.push(
+      `<path d="${path}" fill="none" stroke="${style.stroke}" stroke-width="1.3"${style.dash ? ` stroke-dasharray="${style.dash}"` : ''} marker-end="url(#arrow-${transition.kind})"><title>${escapeXml(`${edge.from} → ${transition.target}${transition.label ? ` (${transition.label})` : ''}`)}</title></path>`,
+    );
+    if (routed.label && edge.labelLines) {
+      const label = moved(routed.label, dx, dy);
+      const centre = label.x + label.width / 2;
+      labels.push(
+        `<g class="edge-label"><rect x="${label.x.toFixed(1)}" y="${label.y.toFixed(1)}" width="${label.width.toFixed(1)}" height="${label.height.toFixed(1)}" rx="3" fill="#ffffff" stroke="${style.stroke}" stroke-width="0.5"/>${edge.labelLines
+          .map((line, index) => `<text x="${centre.toFixed(1)}" y="${(label.y + 2 + LABEL_LINE_HEIGHT * (index + 0.8)).toFixed(1)}" text-anchor="middle" fill="${style.stroke}">${escapeXml(line)}</text>`)
+          .join('')}</g>`,
       );
-      if (transition.label) {
-        const width = transition.label.length * 5.8 + 8;
-        labels.push(
-          `<g class="edge-label"><rect x="${(labelX - width / 2).toFixed(1)}" y="${(labelY - 8).toFixed(1)}" width="${width.toFixed(1)}" height="15" rx="3" fill="#ffffff" fill-opacity="0.9"/><text x="${labelX.toFixed(1)}" y="${(labelY + 3).toFixed(1)}" text-anchor="middle" fill="${style.stroke}">${escapeXml(transition.label)}</text></g>`,
-        );
-      }
     }
   }
-  out.push(...labels);
 }
 
-/** The workflow as a standalone SVG, laid out here: layered top-down, Parallel and Map states as nested groups. */
+/** The workflow as a standalone SVG: layered top-down by {@link layoutGraph}, Parallel and Map states as groups with their branches inside. */
 export function toSvg(machine: Machine, type: TransactionType): string {
-  const frame = layout(machine, type);
-  const margin = 40;
-  const titleHeight = 44;
-  const width = Math.ceil(frame.width + 2 * margin + 60);
-  const height = Math.ceil(frame.height + 2 * margin + titleHeight);
+  const frame = frameOf(machine, type);
+  const { width, height } = geometryOf(frame, type);
   const markers = (Object.keys(edgeStyle) as Array<Transition['kind']>).map(
     (kind) =>
       `<marker id="arrow-${kind}" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="${edgeStyle[kind].stroke}"/></marker>`,
@@ -333,13 +400,14 @@ export function toSvg(machine: Machine, type: TransactionType): string {
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="Helvetica, Arial, sans-serif" font-size="12">`,
     `<title>${escapeXml(`${type.title.en} (${type.key} v${type.version})`)}</title>`,
     `<defs>${markers.join('')}</defs>`,
-    '<style>.name{font-weight:bold;fill:#1c2733}.detail{fill:#44546a;font-size:11px}.branch{fill:#44546a;font-style:italic;font-size:11px}.edge-label text{font-size:10px}.on-error{font-size:9px}</style>',
+    '<style>.name{font-weight:bold;fill:#1c2733}.detail{fill:#44546a;font-size:11px}.note{fill:#5b4a8a;font-size:10.5px}.on-error{fill:#b42318;font-size:10px}.branch{fill:#44546a;font-style:italic;font-size:11px}.edge-label text{font-size:10px}</style>',
     `<rect width="${width}" height="${height}" fill="#ffffff"/>`,
-    `<text x="${margin}" y="${margin - 8}" font-size="16" font-weight="bold" fill="#1c2733">${escapeXml(`${type.title.en} · ${type.key} v${type.version}`)}</text>`,
-    `<text x="${margin}" y="${margin + 10}" font-size="11" fill="#44546a">green: records a final status · red: failure · dashed: Catch (red) or timeout (orange) · "on error → X": every other error goes to X</text>`,
+    `<text x="${MARGIN}" y="${MARGIN - 8}" font-size="16" font-weight="bold" fill="#1c2733">${escapeXml(`${type.title.en} · ${type.key} v${type.version}`)}</text>`,
+    `<text x="${MARGIN}" y="${MARGIN + 10}" font-size="11" fill="#44546a">${escapeXml(legend)}</text>`,
   ];
-  drawLayout(frame, margin, margin + titleHeight, type, out);
-  out.push('</svg>');
+  const labels: string[] = [];
+  drawFrame(frame, MARGIN, MARGIN + TITLE_HEIGHT, type, out, labels);
+  out.push(...labels, '</svg>');
   return `${out.join('\n')}\n`;
 }
 
@@ -348,11 +416,11 @@ export interface DiagramFiles {
   readonly mermaid: string;
 }
 
-/** Reads `<directory>/<key>/` and writes `<out>.svg` and `<out>.mmd` (default `diagrams/<key>`); returns both paths. */
+/** Reads `<directory>/<key>/` through the loaders (the workflow as it runs) and writes `<out>.svg` and `<out>.mmd` (default `diagrams/<key>`); returns both paths. */
 export function writeDiagram(key: string, options: { directory?: string; out?: string } = {}): DiagramFiles {
   const directory = options.directory ?? workflowsDirectory;
   const type = readTransactionType(directory, key);
-  const machine = JSON.parse(loadWorkflowDefinition(key, directory)) as Machine;
+  const machine = loadMachine(directory, key);
   const base = (options.out ?? join('diagrams', key)).replace(/\.(svg|mmd)$/, '');
   const files = { svg: `${base}.svg`, mermaid: `${base}.mmd` };
   mkdirSync(dirname(files.svg), { recursive: true });
