@@ -8,6 +8,7 @@ import type { z } from 'zod';
 import type { Caller } from '../domain/actor';
 import type { FieldError } from '../domain/errors';
 import { DomainError, fieldErrors, forbidden, validationError } from '../domain/errors';
+import { catalogue } from '../catalogue/catalogue';
 import { declaredRoles, requireRole, taskRoles } from '../domain/permissions';
 import type { Language } from '../domain/transaction-type';
 import { logger, metrics, tracer } from '../commons/powertools';
@@ -113,6 +114,9 @@ export function parseBody<T extends z.ZodType>(event: HttpEvent, schema: T): z.i
   return result.data;
 }
 
+/** The task roles the published types declare: a role a type folder names is one Loket knows. */
+const typeRoles = catalogue.all().flatMap((type) => type.roles);
+
 /**
  * The authenticated caller, from the claims the JWT authorizer verified. Its roles are the
  * declared role names its roles claim lists; a token that carries none of them is refused.
@@ -128,7 +132,7 @@ export function callerOf(event: HttpEvent): Caller {
   if (subject.length > callerLimits.subjectLength || !callerLimits.tenantPattern.test(tenant)) {
     throw forbidden('the token’s subject or tenant is not one Loket accepts');
   }
-  const roles = declaredRoles(rolesClaimOf(event));
+  const roles = declaredRoles(rolesClaimOf(event), typeRoles);
   if (roles.length === 0) throw forbidden('the token carries none of the roles Loket declares');
   return { kind: 'user', subject, tenant, roles };
 }

@@ -25,19 +25,14 @@ export const permissions = {
 export const apiRoles = ['portal', 'clerk', 'designer', 'operator', 'dpo'] as const;
 
 /**
- * The task roles transaction types may give their tasks: names the identity provider issues.
- * A type that needs another role declares it here first (a test checks every published type).
- */
-export const taskRoleNames = ['clerk', 'police', 'fire-service', 'mobility', 'inspector', 'college'] as const;
-
-const declaredRoleNames = new Set<string>([...apiRoles, ...taskRoleNames]);
-
-/**
- * The declared roles among the names a token carries, each once. Any other name is no role of
+ * The declared roles among the names a token carries, each once: the API roles (the clerk's
+ * included) and the task roles of the published transaction types (`typeRoles`, their `roles` from the
+ * catalogue), so that a type folder brings its roles with it. Any other name is no role of
  * Loket's and grants nothing: a role is one exact name, never part of a longer string.
  */
-export function declaredRoles(names: readonly string[]): string[] {
-  return [...new Set(names.filter((name) => declaredRoleNames.has(name)))];
+export function declaredRoles(names: readonly string[], typeRoles: readonly string[]): string[] {
+  const declared = new Set<string>([...apiRoles, ...typeRoles]);
+  return [...new Set(names.filter((name) => declared.has(name)))];
 }
 
 const apiOnlyRoles = new Set(['portal', 'designer', 'operator', 'dpo']);

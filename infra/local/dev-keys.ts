@@ -5,6 +5,7 @@ import type { CryptoKey, JWK, JSONWebKeySet } from 'jose';
 import type { RouteAccess } from '../../functions/api/route-contract';
 import { routes } from '../../functions/api/routes';
 import type { Scope } from '../../functions/api/scopes';
+import { catalogue } from '../../functions/catalogue/catalogue';
 import { declaredRoles, taskRoles } from '../../functions/domain/permissions';
 
 /** The issuer and audience of local dev tokens; on AWS they come from the cdk.json context. */
@@ -66,7 +67,7 @@ function mayCall(access: RouteAccess, roles: readonly string[]): boolean {
 
 /** The scopes of every route a user with these roles may call, sorted: what a client asks for on the user's behalf. */
 export function scopesForRoles(roles: readonly string[]): Scope[] {
-  const held = declaredRoles(roles);
+  const held = declaredRoles(roles, catalogue.all().flatMap((type) => type.roles));
   const granted = routes.flatMap((route) => ('public' in route.access || !mayCall(route.access, held) ? [] : route.access.scopes));
   return [...new Set(granted)].sort();
 }

@@ -1,0 +1,101 @@
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, test } from '@jest/globals';
+import { catalogue } from '../../functions/catalogue/catalogue';
+import { bundledTypeFiles, documentProblems, loadTypes, typeFolderNames, typesDirectory } from '../../workflows/type-loader';
+
+/** A copy of the shipped type folders, to add, break and remove types in. */
+let directory: string;
+
+beforeEach(() => {
+  directory = mkdtempSync(join(tmpdir(), 'loket-types-'));
+  for (const folder of typeFolderNames()) cpSync(join(typesDirectory, folder), join(directory, folder), { recursive: true });
+});
+
+afterEach(() => rmSync(directory, { recursive: true, force: true }));
+
+const typeFile = (folder: string) => join(directory, folder, 'type.json');
+const edit = (folder: string, change: (type: any) => void) => {
+  const type = JSON.parse(readFileSync(typeFile(folder), 'utf8'));
+  change(type);
+  writeFileSync(typeFile(folder), JSON.stringify(type, null, 2));
+};
+
+/** A shipped type copied under a new key, as a designer would start a new type: only files. */
+function copyType(from: string, to: string): void {
+  cpSync(join(directory, from), join(directory, to), { recursive: true });
+  edit(to, (type) => {
+    type.key = to;
+    type.example.type = to;
+  });
+}
+
+describe('a type is its folder', () => {
+  test('the catalogue lists every folder under workflows/ that holds a type.json, and nothing else', () => {
+    expect(catalogue.all().map((type) => type.key)).toEqual(typeFolderNames());
+    expect(typeFolderNames()).toContain('tree-felling-permit');
+  });
+
+  test('a folder copied under a new key is a type, with its document', () => {
+    copyType('event-permit', 'street-party-permit');
+    const loaded = loadTypes(directory).find((entry) => entry.type.key === 'street-party-permit');
+    expect(loaded?.document?.declaration.title.en).toBe('Event permit');
+    expect(loaded?.document?.source.nl).toContain('{{data.eventName}}');
+  });
+
+  test('a malformed type.json fails the load, naming the file and the field', () => {
+    edit('event-permit', (type) => {
+      type.statuses = 'none';
+    });
+    expect(() => loadTypes(directory)).toThrow(new RegExp(`${typeFile('event-permit')} is not a valid transaction type:[\\s\\S]*statuses`));
+  });
+
+  test('a type.json that is not JSON fails the load', () => {
+    writeFileSync(typeFile('terrace-permit'), '{ "key": ');
+    expect(() => loadTypes(directory)).toThrow(`${typeFile('terrace-permit')} is not valid JSON`);
+  });
+
+  test("a type.json whose key is not its folder's name fails the load", () => {
+    cpSync(join(directory, 'event-permit'), join(directory, 'event-permit-copy'), { recursive: true });
+    expect(() => loadTypes(directory)).toThrow("declares key 'event-permit', not its folder's name 'event-permit-copy'");
+  });
+
+  test('a placeholder that names no field of the case fails the load and is a document problem the lint reports', () => {
+    const file = join(directory, 'event-permit', 'document.en.txt');
+    writeFileSync(file, readFileSync(file, 'utf8').replace('{{data.eventName}}', '{{data.eventNam}}'));
+    expect(() => loadTypes(directory)).toThrow('workflows/event-permit, document.en.txt: {{data.eventNam}} names no field of the case; use one of applicant.insz');
+    expect(documentProblems(directory, 'event-permit')).toEqual([
+      { at: 'document.en.txt', what: '{{data.eventNam}} names no field of the case', fix: expect.stringContaining('data.eventName') },
+    ]);
+  });
+
+  test('a declared template file that is missing is a document problem', () => {
+    rmSync(join(directory, 'terrace-permit', 'document.nl.txt'));
+    expect(documentProblems(directory, 'terrace-permit')).toEqual([
+      { at: 'type.json "document.template.nl"', what: 'names document.nl.txt, which is not in the folder', fix: 'add workflows/terrace-permit/document.nl.txt with the document\'s text in Dutch' },
+    ]);
+    expect(() => loadTypes(directory)).toThrow('terrace-permit');
+  });
+
+  test('a template file declared as a path outside the folder is refused by the schema, and never read', () => {
+    edit('terrace-permit', (type) => {
+      type.document.template.nl = '../event-permit/document.nl.txt';
+    });
+    expect(() => loadTypes(directory)).toThrow(/document\.template\.nl|template/);
+  });
+
+  test('the shipped folders have no document problems', () => {
+    for (const folder of typeFolderNames()) expect({ folder, problems: documentProblems(typesDirectory, folder) }).toEqual({ folder, problems: [] });
+  });
+
+  test('a function bundle carries each type.json and each declared template, and nothing else of the folders', () => {
+    copyType('change-of-address', 'change-of-address-copy');
+    const files = bundledTypeFiles(directory);
+    expect(files).toContain('change-of-address-copy/type.json');
+    expect(files).toContain('event-permit/document.nl.txt');
+    expect(files).toContain('event-permit/document.en.txt');
+    expect(files.filter((file) => !file.endsWith('/type.json') && !file.endsWith('.txt'))).toEqual([]);
+    expect(files.some((file) => file.endsWith('workflow.asl.json'))).toBe(false);
+  });
+});
