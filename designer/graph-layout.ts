@@ -209,6 +209,30 @@ function assignX(rows: Item[][]): void {
   }
 }
 
+/**
+ * Straightens long edges: moves all the bends of an edge to one x where every row they are in
+ * leaves room for it (the order and the separations stay), choosing the x that moves them least.
+ */
+function straighten(rows: Item[][], chains: readonly Chain[]): void {
+  for (let pass = 0; pass < 2; pass++) {
+    for (const chain of chains) {
+      const bends = chain.items.slice(1, -1);
+      if (bends.length < 2) continue;
+      const fits = (x: number) =>
+        bends.every((item) => {
+          const row = rows[item.rank] as Item[];
+          const left = row[item.order - 1];
+          const right = row[item.order + 1];
+          return (!left || left.x + separation(left, item) <= x + 1e-6) && (!right || x + separation(item, right) <= right.x + 1e-6);
+        });
+      const cost = (x: number) => bends.reduce((sum, item) => sum + Math.abs(item.x - x), 0);
+      const candidates = [...bends.map((item) => item.x), ...[chain.items[0], chain.items.at(-1)].map((item) => (item as Item).x)].filter(fits);
+      const best = candidates.sort((a, b) => cost(a) - cost(b))[0];
+      if (best !== undefined) for (const item of bends) item.x = best;
+    }
+  }
+}
+
 function cubicPoints(from: Point, to: Point): Point[] {
   const middle = (from.y + to.y) / 2;
   const points: Point[] = [];
@@ -311,6 +335,7 @@ export function layoutGraph(nodes: readonly LayoutNode[], edges: readonly Layout
   const allRows = Array.from({ length: rows.length }, (_, r) => rows[r] ?? []);
   order(allRows);
   assignX(allRows);
+  straighten(allRows, chains);
 
   const left = Math.min(0, ...allRows.flat().map((item) => item.x - item.width / 2));
   for (const item of allRows.flat()) item.x -= left;
