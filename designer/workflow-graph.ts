@@ -1,6 +1,6 @@
 import { functionPlaceholder, stepFunctions } from '../functions/app.declaration';
 import type { TransactionType } from '../functions/domain/transaction-type';
-import { loadWorkflowSources } from '../workflows/definitions';
+import { loadWorkflowDefinition } from '../workflows/definitions';
 
 /** One state of an Amazon States Language definition, as read from JSON. */
 export type State = Record<string, unknown> & { Type: string };
@@ -24,9 +24,7 @@ export interface Transition {
 
 /** A type's workflow as both hosts load it (through workflows/definitions.ts), its placeholders unresolved. */
 export function loadMachine(directory: string, key: string): Machine {
-  const source = loadWorkflowSources(directory).find((candidate) => candidate.key === key);
-  if (!source) throw new Error(`${directory} has no workflow for "${key}"`);
-  return JSON.parse(source.definition) as Machine;
+  return JSON.parse(loadWorkflowDefinition(key, directory)) as Machine;
 }
 
 /** A number of seconds as a designer reads it: "30 days", "1.5 days", "2 h", "45 s". */
