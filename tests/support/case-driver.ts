@@ -1,8 +1,11 @@
+import { catalogue } from '../../functions/catalogue/catalogue';
+import { exampleOf } from '../../designer/run';
 import type { ApiResponse, TestStack } from './test-stack';
 
 /** How to answer a case's workflow: an outcome per task name, data per message name. */
 export interface CasePlan {
   readonly outcomes?: Readonly<Record<string, string>>;
+  /** Data per message name. @default an example built from the message's declared data schema */
   readonly messages?: Readonly<Record<string, Record<string, unknown>>>;
   /** The reason every completion gives, as a clerk would type it. @default none */
   readonly reason?: string;
@@ -19,12 +22,20 @@ function expectStatus(response: ApiResponse, status: number, doing: string): voi
   }
 }
 
-/** Every task role the catalogue uses, so one token can work every task of a tenant. */
-export const allTaskRoles = ['clerk', 'police', 'fire-service', 'mobility', 'college', 'inspector'];
+/** The clerk and every task role the catalogue's types declare, so one token can work every task of a tenant. */
+export const allTaskRoles = [...new Set(['clerk', ...catalogue.all().flatMap((type) => type.roles)])];
+
+/** The data a portal sends with a message when the plan gives none: an example of the data schema the case's type declares for it. */
+export function messageDataOf(typeKey: string, message: string): Record<string, unknown> {
+  const declared = catalogue.find(typeKey)?.messages[message];
+  if (!declared) throw new Error(`type ${typeKey} declares no message '${message}'`);
+  return exampleOf(declared.dataSchema) as Record<string, unknown>;
+}
 
 /**
  * Drives a case to a final status the way a back office would: completes each open task
- * with the plan's outcome (or its first allowed one) and delivers each awaited message.
+ * with the plan's outcome (or its first allowed one) and delivers each awaited message (with
+ * the plan's data, or an example of the message's declared data schema).
  * Every answer must be the success status (200 for a completion, 202 for a message): a
  * refused step fails the drive at once, with the answer's body. Returns the final case
  * and the steps taken.
@@ -54,7 +65,7 @@ export async function driveToFinal(
     }
     for (const wait of current.awaitingMessages ?? []) {
       if (plan.unanswered?.includes(wait.name)) continue;
-      const data = plan.messages?.[wait.name] ?? {};
+      const data = plan.messages?.[wait.name] ?? messageDataOf(current.type.key, wait.name);
       const response = await stack.call('POST', `/v1/cases/${caseId}/messages`, { token: tokens.portal, body: { name: wait.name, data } });
       expectStatus(response, 202, `delivering message ${wait.name} to case ${caseId}`);
       steps.push(`message ${wait.name}`);

@@ -4,6 +4,7 @@ import { stepFunctions } from '../../functions/app.declaration';
 import { localFunctionArn } from '../../infra/local/lambda-host';
 import { localCredentials, localRegion } from '../../infra/local/local-network';
 import { catalogue } from '../../functions/catalogue/catalogue';
+import type { TransactionType } from '../../functions/domain/transaction-type';
 import { allTaskRoles } from './case-driver';
 import type { TestStack } from './test-stack';
 import { eventually, startTestStack } from './test-stack';
@@ -42,6 +43,30 @@ interface Fault {
   readonly remaining: Map<string, number>;
 }
 
+const quoted = (names: Iterable<string>) => [...names].map((name) => `'${name}'`).join(', ');
+
+/**
+ * What a scenario names that its type does not declare: a task, an outcome, a message, a final
+ * status or a status to withdraw in. A misspelt name would otherwise leave a task or message
+ * alone, and the scenario would test a timeout it never meant to.
+ */
+export function undeclaredIn(type: TransactionType, scenario: Scenario): string[] {
+  const problems: string[] = [];
+  for (const [task, outcome] of Object.entries(scenario.outcomes ?? {})) {
+    const declared = type.tasks[task];
+    if (!declared) problems.push(`no task '${task}'; the type declares ${quoted(Object.keys(type.tasks))}`);
+    else if (!declared.outcomes.includes(outcome)) problems.push(`task '${task}' has no outcome '${outcome}'; it declares ${quoted(declared.outcomes)}`);
+  }
+  for (const message of Object.keys(scenario.messages ?? {})) {
+    if (!type.messages[message]) problems.push(`no message '${message}'; the type declares ${quoted(Object.keys(type.messages))}`);
+  }
+  const finals = type.statuses.filter((status) => status.final).map((status) => status.code);
+  if (!finals.includes(scenario.expectedStatus)) problems.push(`'${scenario.expectedStatus}' is no final status; the type declares ${quoted(finals)}`);
+  const open = type.statuses.filter((status) => !status.final).map((status) => status.code);
+  if (scenario.withdrawAt !== undefined && !open.includes(scenario.withdrawAt)) problems.push(`cannot withdraw in '${scenario.withdrawAt}'; the open statuses are ${quoted(open)}`);
+  return problems;
+}
+
 /**
  * Runs each scenario of one transaction type on its own local stack, through the HTTP API
  * as a portal and a back office would, and checks the final status, the path the execution
@@ -51,6 +76,8 @@ interface Fault {
 export function describeScenarios(typeKey: string, scenarios: readonly Scenario[]): void {
   const type = catalogue.find(typeKey);
   if (!type) throw new Error(`no type ${typeKey}`);
+  const misnamed = scenarios.flatMap((scenario) => undeclaredIn(type, scenario).map((problem) => `${typeKey}, scenario "${scenario.name}": ${problem}`));
+  if (misnamed.length > 0) throw new Error(misnamed.join('\n'));
   let stack: TestStack;
   let sfn: SFNClient;
   let portal: string;
