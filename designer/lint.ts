@@ -1,14 +1,17 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { isAbsolute, join, relative, sep } from 'node:path';
+import { join } from 'node:path';
 import { checkAslStructure } from './asl-structure';
+import { analyseDataFlow, type ChoiceFinding, type UnwrittenRead } from './data-flow';
 import { knownPlaceholders } from '../functions/app.declaration';
 import type { TransactionType } from '../functions/domain/transaction-type';
 import { dataValidator, transactionTypeSchema } from '../functions/domain/transaction-type';
-import { expandWorkflowText, placeholdersIn, substitutePlaceholders, workflowsDirectory } from '../workflows/definitions';
-import { readTypeFile, typeFileOf } from '../workflows/type-loader';
+import { failureNotRecorded } from '../functions/ports/workflow-engine.port';
+import { expandWorkflowText, placeholdersIn, substitutePlaceholders, transientErrors, workflowsDirectory } from '../workflows/definitions';
+import { documentProblems, readTypeFile, typeFileOf } from '../workflows/type-loader';
 import {
   awaitedName,
   invokedStep,
+  isObject,
   isTerminal,
   nestedMachines,
   recordedStatus,
@@ -20,35 +23,297 @@ import {
   type State,
 } from './workflow-graph';
 
+/** Every Lambda Task retries these (the loader adds that Retry where a workflow writes none); every step is idempotent. */
+export { failureNotRecorded, transientErrors };
 
 /**
- * The errors every Lambda Task must retry: Lambda's own transient service errors, its
- * timeouts and out-of-memory ends (`Lambda.Unknown`, `Sandbox.Timedout`), and the steps'
- * `TransientError` (throttling, 5xx, timeouts and network errors of the clients they use).
- * Every step is idempotent, so retrying it is safe.
+ * Every problem `validate` reports, by its code, with what it means. A designer searches the
+ * workflows README for the code; the README lists them all (a test holds it to this list).
  */
-export const transientErrors = [
-  'Lambda.ClientExecutionTimeoutException',
-  'Lambda.ServiceException',
-  'Lambda.AWSLambdaException',
-  'Lambda.SdkClientException',
-  'Lambda.TooManyRequestsException',
-  'Lambda.Unknown',
-  'Sandbox.Timedout',
-  'TransientError',
-];
+export const problemCodes = {
+  LOKET_FILE_MISSING: 'type.json or workflow.asl.json is missing from the folder',
+  LOKET_JSON_INVALID: 'a file is not valid JSON',
+  LOKET_TYPE_UNKNOWN: 'no folder of that name',
+  LOKET_TYPE_SCHEMA: 'type.json does not match type.schema.json',
+  LOKET_TYPE_KEY_MISMATCH: '"key" or "example.type" is not the folder\'s name',
+  LOKET_EXAMPLE_INVALID: 'the example request does not match "inputSchema"',
+  LOKET_STATUS_REQUIRED: '"withdrawn" or "failed" is not declared as a final status',
+  LOKET_STATUS_ORDER_DUPLICATE: 'two statuses share an "order"',
+  LOKET_STATUS_UNDECLARED: 'a step records a status type.json does not declare',
+  LOKET_STATUS_UNUSED: 'a declared status no step records',
+  LOKET_TASK_UNDECLARED: 'a step creates a task type.json does not declare',
+  LOKET_TASK_UNUSED: 'a declared task no step creates',
+  LOKET_MESSAGE_UNDECLARED: 'a step waits for a message type.json does not declare',
+  LOKET_MESSAGE_UNUSED: 'a declared message no step waits for',
+  LOKET_OUTCOME_UNUSED: "a task offers outcomes, but nothing reads the task's outcome",
+  LOKET_OUTCOME_UNHANDLED: 'a declared outcome that no Choice rule handles, so the case fails',
+  LOKET_CHOICE_UNKNOWN_OUTCOME: 'a Choice tests a value the task it tests cannot answer',
+  LOKET_PATH_UNWRITTEN: 'a state reads a path that some way into it does not write',
+  LOKET_RESULT_FIELD_UNKNOWN: "a ResultSelector reads a field the step does not answer",
+  LOKET_VARIABLE_UNASSIGNED: 'a state reads a variable no earlier Assign sets',
+  LOKET_DOCUMENT_UNDECLARED: 'a step issues a document the folder does not declare',
+  LOKET_DOCUMENT_INVALID: "a document template that is missing or names what a case does not hold",
+  LOKET_PLACEHOLDER_UNKNOWN: 'a ${Placeholder} neither host can fill in',
+  LOKET_ASL_INVALID: 'the definition breaks the Amazon States Language',
+  LOKET_JSONATA: 'JSONata, which the local engine does not run',
+  LOKET_RETRY_MISSING: 'a Task without Retry',
+  LOKET_RETRY_INCOMPLETE: 'a Lambda Task that does not retry every transient error',
+  LOKET_CATCH_MISSING: 'a Task whose failure does not reach the failure recorder',
+  LOKET_FAILURE_RECORDER_UNCAUGHT: 'the failure recorder does not catch its own failure',
+  LOKET_TIMEOUT_MISSING: 'a task-token state that could wait forever',
+  LOKET_TIMEOUT_UNHANDLED: 'a task-token state whose timeout fails the case',
+  LOKET_TIMEOUT_UNDECLARED: 'a timeout type.json does not declare as "expiresAfterDays"',
+  LOKET_TIMEOUT_MISMATCH: 'a timeout other than the declared "expiresAfterDays"',
+  LOKET_TIMEOUT_BEFORE_DUE: 'a task that times out before it falls due',
+  LOKET_PERIOD_UNDECLARED: 'a Wait of a period type.json does not declare',
+  LOKET_PERIOD_MISMATCH: 'a Wait other than the declared period',
+  LOKET_PERIOD_WITHOUT_WAIT: 'a declared period no Wait state waits out',
+  LOKET_TEXT_DAYS_MISMATCH: 'a text that names a period with other days',
+  LOKET_FINAL_STATUS_MISSING: 'a path that ends without a final status',
+  LOKET_NOT_CHECKED: 'the workflow waits until type.json is valid',
+} as const;
 
-/**
- * The error an execution fails with when its failure recorder could not write either: an
- * infrastructure failure, apart from a case that ends `failed`. Its own alarm and the
- * reconciler (which flags the case, still open) pick it up.
- */
-export const failureNotRecorded = 'FailureNotRecorded';
+export type ProblemCode = keyof typeof problemCodes;
+
+/** One problem: its code, where it is in the designer's words (a state, a field of type.json, a file), and what is wrong and what to change. */
+export interface Problem {
+  readonly code: ProblemCode;
+  readonly at: string;
+  readonly text: string;
+}
 
 const quoted = (values: Iterable<string>) => [...values].map((value) => `"${value}"`).join(', ');
-const atState = (name: string, problem: string, fix: string) => `state "${name}": ${problem}; ${fix}`;
+const problem = (code: ProblemCode, at: string, what: string, fix: string): Problem => ({ code, at, text: `${what}; ${fix}` });
+const inState = (name: string) => `state "${name}"`;
+const inType = (field?: string) => (field === undefined ? 'type.json' : `type.json "${field}"`);
 
-/** A path from StartAt that ends at a state without a final status having been recorded on the way. */
+/** A problem as validate prints it: `LOKET_… <type>, <where>: <what>; <fix>`. */
+export function formatProblem(key: string, found: Problem): string {
+  return `${found.code} ${key}, ${found.at}: ${found.text}`;
+}
+
+/** The task or message a task-token state waits for, as type.json declares it; undefined when it declares none of that name. */
+function declaredEntry(state: State, type: TransactionType): { entry: string; task?: TransactionType['tasks'][string] & { name: string }; expiresAfterDays?: number } | undefined {
+  const awaited = awaitedName(state);
+  if (awaited === undefined) return undefined;
+  const step = invokedStep(state);
+  const task = step === 'create-task' ? type.tasks[awaited] : undefined;
+  if (task) return { entry: `tasks."${awaited}"`, task: { ...task, name: awaited }, expiresAfterDays: task.expiresAfterDays };
+  const message = step === 'await-message' ? type.messages[awaited] : undefined;
+  return message ? { entry: `messages."${awaited}"`, expiresAfterDays: message.expiresAfterDays } : undefined;
+}
+
+function lintTask(name: string, state: State, all: Map<string, State>, type: TransactionType): Problem[] {
+  const problems: Problem[] = [];
+  const at = inState(name);
+  const retriers = (state.Retry as Array<{ ErrorEquals: string[] }> | undefined) ?? [];
+  const catchers = (state.Catch as Array<{ ErrorEquals: string[]; Next: string }> | undefined) ?? [];
+  const retried = new Set(retriers.flatMap((retrier) => retrier.ErrorEquals));
+  if (retriers.length === 0) {
+    problems.push(problem('LOKET_RETRY_MISSING', at, 'has no Retry', `add a Retry for ${quoted(transientErrors)}`));
+  } else if (!retried.has('States.ALL') && !transientErrors.every((error) => retried.has(error)) && String(state.Resource).includes(':lambda:')) {
+    const missing = transientErrors.filter((error) => !retried.has(error));
+    problems.push(problem('LOKET_RETRY_INCOMPLETE', at, `does not retry the transient errors ${quoted(missing)}`, 'add them to its Retry'));
+  }
+  if (recordedStatus(state) === 'failed') {
+    const fallback = catchers.find((catcher) => catcher.ErrorEquals.includes('States.ALL'));
+    const target = fallback ? all.get(fallback.Next) : undefined;
+    if (target?.Type !== 'Fail' || target.Error !== failureNotRecorded) {
+      problems.push(
+        problem('LOKET_FAILURE_RECORDER_UNCAUGHT', at, 'records the "failed" status but does not catch its own failure', `add a Catch for "States.ALL" into a Fail state with "Error": "${failureNotRecorded}"`),
+      );
+    }
+  }
+  const catchesAll = catchers.some((catcher) => catcher.ErrorEquals.includes('States.ALL'));
+  if (!catchesAll && all.get(String(state.Next))?.Type !== 'Fail') {
+    problems.push(problem('LOKET_CATCH_MISSING', at, 'does not catch "States.ALL" into a failure path', 'add a Catch for "States.ALL" whose Next records the "failed" status'));
+  }
+  if (waitsForTaskToken(state)) {
+    const handlesTimeout = catchers.some((catcher) => catcher.ErrorEquals.includes('States.Timeout'));
+    if (state.TimeoutSeconds === undefined && state.TimeoutSecondsPath === undefined) {
+      const entry = declaredEntry(state, type);
+      const fix = entry ? `declare "expiresAfterDays" for ${entry.entry} in type.json (the timeout follows from it)` : 'add "TimeoutSeconds"';
+      problems.push(problem('LOKET_TIMEOUT_MISSING', at, 'waits for a task token without a timeout, so the case could wait forever', `${fix}, and a Catch for "States.Timeout"`));
+    } else if (!handlesTimeout) {
+      problems.push(problem('LOKET_TIMEOUT_UNHANDLED', at, 'waits for a task token without handling "States.Timeout"', 'add a Catch for "States.Timeout" whose Next records an expiry status'));
+    }
+  }
+  const declared = type.statuses.map((status) => status.code);
+  for (const status of literalStatuses(state.Parameters)) {
+    // A missing "withdrawn" or "failed" is told once, by typeProblems (LOKET_STATUS_REQUIRED).
+    if (!declared.includes(status) && !(status in requiredStatuses)) {
+      problems.push(problem('LOKET_STATUS_UNDECLARED', at, `records status "${status}", which type.json does not declare`, `declare it in "statuses" or use one of ${quoted(declared)}`));
+    }
+  }
+  const step = invokedStep(state);
+  const awaited = awaitedName(state);
+  if (step === 'create-task' && awaited !== undefined && !(awaited in type.tasks)) {
+    problems.push(problem('LOKET_TASK_UNDECLARED', at, `creates task "${awaited}", which type.json does not declare in "tasks"`, `declare it or use one of ${quoted(Object.keys(type.tasks))}`));
+  }
+  if (step === 'await-message' && awaited !== undefined && !(awaited in type.messages)) {
+    const known = Object.keys(type.messages);
+    const fix = known.length > 0 ? `declare it in "messages" or use one of ${quoted(known)}` : 'declare it in "messages"';
+    problems.push(problem('LOKET_MESSAGE_UNDECLARED', at, `waits for message "${awaited}", which type.json does not declare in "messages"`, fix));
+  }
+  return problems;
+}
+
+const secondsPerDay = 86_400;
+
+/** A duration as a designer reads it: in days when whole, else in hours, minutes or seconds. */
+export function inDays(seconds: number): string {
+  const unit = (amount: number, name: string) => `${amount} ${name}${amount === 1 ? '' : 's'}`;
+  if (seconds % secondsPerDay === 0) return unit(seconds / secondsPerDay, 'day');
+  if (seconds % 3600 === 0) return unit(seconds / 3600, 'hour');
+  if (seconds % 60 === 0) return unit(seconds / 60, 'minute');
+  return unit(seconds, 'second');
+}
+
+/** The most calendar days `workingDays` working days can take: weekends count, holidays do not. */
+export function longestSpanOf(workingDays: number): number {
+  return workingDays + 2 * Math.ceil(workingDays / 5);
+}
+
+/**
+ * The legal figures: every fixed wait in the workflow is one type.json declares, so the two
+ * cannot drift. A Wait's `Seconds` is the period of the same name in "periods"; a task-token
+ * state's `TimeoutSeconds` is the "expiresAfterDays" of the task it creates or the message it
+ * awaits, and a task does not time out before it falls due; a declared period has its Wait state.
+ */
+function lintFigures(all: Map<string, State>, type: TransactionType): Problem[] {
+  const problems: Problem[] = [];
+  for (const [name, state] of all) {
+    const at = inState(name);
+    if (state.Type === 'Wait' && typeof state.Seconds === 'number') {
+      const period = type.periods[name];
+      if (!period) {
+        problems.push(problem('LOKET_PERIOD_UNDECLARED', at, `waits ${inDays(state.Seconds)}, a period type.json does not declare`, `declare it in "periods" as "${name}": { "days": …, "description": … }`));
+      } else if (state.Seconds !== period.days * secondsPerDay) {
+        problems.push(
+          problem('LOKET_PERIOD_MISMATCH', at, `waits ${inDays(state.Seconds)}, but type.json declares the ${period.description.en} as ${period.days} days`, 'remove "Seconds" (the wait follows from "periods") or change "periods"'),
+        );
+      }
+    }
+    const declared = state.Type === 'Task' && waitsForTaskToken(state) && typeof state.TimeoutSeconds === 'number' ? declaredEntry(state, type) : undefined;
+    // An undeclared task or message is reported by its own rule.
+    if (!declared) continue;
+    const timeout = state.TimeoutSeconds as number;
+    const { entry, task, expiresAfterDays } = declared;
+    const span = task ? longestSpanOf(task.dueInWorkingDays) : 0;
+    const derived = expiresAfterDays !== undefined && timeout === expiresAfterDays * secondsPerDay;
+    // A timeout that follows from "expiresAfterDays" is judged once, on type.json (typeProblems).
+    if (task && timeout < span * secondsPerDay && !derived) {
+      const expiry = Math.max(span, expiresAfterDays ?? span);
+      problems.push(
+        problem(
+          'LOKET_TIMEOUT_BEFORE_DUE',
+          at,
+          `times out after ${inDays(timeout)}, before task "${task.name}" falls due (type.json: "dueInWorkingDays": ${task.dueInWorkingDays}, which can take ${span} calendar days)`,
+          `remove "TimeoutSeconds" and declare "expiresAfterDays": ${expiry} (or more) for ${entry}; the timeout follows from it`,
+        ),
+      );
+    } else if (expiresAfterDays === undefined) {
+      problems.push(problem('LOKET_TIMEOUT_UNDECLARED', at, `times out after ${inDays(timeout)}, which type.json does not declare`, `add "expiresAfterDays" to ${entry} and remove "TimeoutSeconds"; the timeout follows from it`));
+    } else if (timeout !== expiresAfterDays * secondsPerDay) {
+      problems.push(
+        problem(
+          'LOKET_TIMEOUT_MISMATCH',
+          at,
+          `times out after ${inDays(timeout)}, but type.json declares "expiresAfterDays": ${expiresAfterDays} for ${entry}`,
+          'remove "TimeoutSeconds" (the timeout follows from "expiresAfterDays") or change type.json',
+        ),
+      );
+    }
+  }
+  for (const [name, period] of Object.entries(type.periods)) {
+    if (all.get(name)?.Type !== 'Wait') {
+      problems.push(problem('LOKET_PERIOD_WITHOUT_WAIT', inType(`periods.${name}`), `declares the ${period.description.en} "${name}", but the workflow has no Wait state "${name}"`, 'add it or remove the period'));
+    }
+  }
+  return problems;
+}
+
+/** The statuses every type declares as final, with what goes wrong without each. */
+const requiredStatuses: Readonly<Record<string, string>> = {
+  withdrawn: "a citizen's withdrawal would be refused with 409 Conflict",
+  failed: 'a step that fails could not close the case, which would stay open until an operator looks',
+};
+
+/** The statuses a case reaches without any step recording them: the first one on submission, and withdrawn from the API. */
+const statusesSetOutsideTheWorkflow = ['withdrawn'];
+
+/**
+ * What type.json must say of itself: "withdrawn" and "failed" are final statuses (a withdrawal
+ * and the failure recorder need them), no two statuses share an order, a task does not expire
+ * before it falls due, and a text that names a period says its number of days.
+ */
+export function typeProblems(type: TransactionType): Problem[] {
+  const problems: Problem[] = [];
+  for (const [code, without] of Object.entries(requiredStatuses)) {
+    const declared = type.statuses.find((status) => status.code === code);
+    if (!declared) {
+      problems.push(problem('LOKET_STATUS_REQUIRED', inType('statuses'), `declares no status "${code}": ${without}`, `add { "code": "${code}", "order": …, "citizenText": { "nl": …, "en": … }, "inform": true, "final": true }`));
+    } else if (!declared.final) {
+      problems.push(problem('LOKET_STATUS_REQUIRED', inType(`statuses.${type.statuses.indexOf(declared)}.final`), `status "${code}" is not final: the case would stay open after it`, 'set "final": true'));
+    }
+  }
+  const byOrder = new Map<number, string[]>();
+  for (const status of type.statuses) byOrder.set(status.order, [...(byOrder.get(status.order) ?? []), status.code]);
+  for (const [order, codes] of byOrder) {
+    if (codes.length > 1) {
+      problems.push(problem('LOKET_STATUS_ORDER_DUPLICATE', inType('statuses'), `the statuses ${quoted(codes)} all have "order": ${order}`, 'give each status an order of its own'));
+    }
+  }
+  for (const [name, task] of Object.entries(type.tasks)) {
+    const span = longestSpanOf(task.dueInWorkingDays);
+    if (task.expiresAfterDays !== undefined && task.expiresAfterDays < span) {
+      problems.push(
+        problem(
+          'LOKET_TIMEOUT_BEFORE_DUE',
+          inType(`tasks.${name}.expiresAfterDays`),
+          `is ${task.expiresAfterDays}, so the task can expire before it falls due (${task.dueInWorkingDays} working days can take ${span} calendar days)`,
+          `make it at least ${span}`,
+        ),
+      );
+    }
+  }
+  const texts = [
+    ['title', type.title],
+    ['description', type.description],
+    ...type.statuses.map((status, index) => [`statuses.${index}.citizenText`, status.citizenText] as const),
+    ...Object.entries(type.tasks).map(([name, task]) => [`tasks.${name}.title`, task.title] as const),
+    ...Object.entries(type.messages).map(([name, message]) => [`messages.${name}.description`, message.description] as const),
+  ] as const;
+  for (const period of Object.values(type.periods)) {
+    for (const [where, text] of texts) {
+      for (const language of ['nl', 'en'] as const) {
+        if (!text[language].toLowerCase().includes(period.description[language].toLowerCase())) continue;
+        for (const match of text[language].matchAll(/(\d+)[\s-]+(?:kalender)?(?:dagen|dag|calendar days|days|day)\b/gi)) {
+          if (Number(match[1]) !== period.days) {
+            problems.push(problem('LOKET_TEXT_DAYS_MISMATCH', inType(`${where}.${language}`), `says "${match[0]}" for the ${period.description.en}, which is ${period.days} days`, 'make them equal'));
+          }
+        }
+      }
+    }
+  }
+  return problems;
+}
+
+function literalStatuses(value: unknown): string[] {
+  if (Array.isArray(value)) return value.flatMap(literalStatuses);
+  if (value === null || typeof value !== 'object') return [];
+  return Object.entries(value).flatMap(([key, inner]) => (key === 'status' && typeof inner === 'string' ? [inner] : literalStatuses(inner)));
+}
+
+/** Whether a step records a status it reads from the data (`"status.$"`), which the lint cannot follow. */
+function recordsComputedStatus(state: State): boolean {
+  const step = invokedStep(state);
+  if (step !== 'record-status' && step !== 'issue-certificate') return false;
+  const payload = isObject(state.Parameters) && isObject(state.Parameters.Payload) ? state.Parameters.Payload : {};
+  return 'status.$' in payload;
+}
+
+/** A path that ends at a state without a final status having been recorded on the way. */
 interface UnfinishedPath {
   readonly terminal: string;
   readonly path: readonly string[];
@@ -59,8 +324,9 @@ interface UnfinishedPath {
  * Along a Next, Choice or Default edge a state's recording counts; along a Catch edge it does
  * not, since the state failed. A Fail right after a step that records a status ends a path
  * properly (the failure recorder), and so does the `FailureNotRecorded` Fail that the failure
- * recorder's own Catch leads to (the reconciler flags that case). Inside a Parallel branch or Map processor a Fail does not end
- * the case (the parent's Catch takes over), so only successful ends count there.
+ * recorder's own Catch leads to (the reconciler flags that case). Inside a Parallel branch or
+ * Map processor a Fail does not end the case (the parent's Catch takes over), so only
+ * successful ends count there.
  */
 function unfinishedPaths(machine: Machine, type: TransactionType, nested = false): UnfinishedPath[] {
   interface Visit {
@@ -99,209 +365,77 @@ function unfinishedPaths(machine: Machine, type: TransactionType, nested = false
   return [...found.values()];
 }
 
-function lintTask(name: string, state: State, all: Map<string, State>, type: TransactionType): string[] {
-  const problems: string[] = [];
-  const retriers = (state.Retry as Array<{ ErrorEquals: string[] }> | undefined) ?? [];
-  const catchers = (state.Catch as Array<{ ErrorEquals: string[]; Next: string }> | undefined) ?? [];
-  const retried = new Set(retriers.flatMap((retrier) => retrier.ErrorEquals));
-  const transientRetry = `add a Retry for ${quoted(transientErrors)}`;
-  if (retriers.length === 0) {
-    problems.push(atState(name, 'has no Retry', transientRetry));
-  } else if (!retried.has('States.ALL') && !transientErrors.every((error) => retried.has(error)) && String(state.Resource).includes(':lambda:')) {
-    const missing = transientErrors.filter((error) => !retried.has(error));
-    problems.push(atState(name, `does not retry the transient errors ${quoted(missing)}`, `add them to its Retry`));
+function unwrittenProblem(found: UnwrittenRead): Problem {
+  const at = inState(found.state);
+  if (found.variable !== undefined) {
+    const known = found.holds.length > 0 ? `; the variables set before it are ${quoted(found.holds)}` : '';
+    return problem('LOKET_VARIABLE_UNASSIGNED', at, `reads the variable "${found.path}" in ${found.field}, which no earlier state assigns${known}`, 'assign it earlier or fix the name');
   }
-  if (recordedStatus(state) === 'failed') {
-    const fallback = catchers.find((catcher) => catcher.ErrorEquals.includes('States.ALL'));
-    const target = fallback ? all.get(fallback.Next) : undefined;
-    if (target?.Type !== 'Fail' || target.Error !== failureNotRecorded) {
-      problems.push(
-        atState(name, 'records the "failed" status but does not catch its own failure', `add a Catch for "States.ALL" into a Fail state with "Error": "${failureNotRecorded}"`),
-      );
-    }
+  const holds = found.holds.length > 0 ? `"${found.written}" holds ${quoted(found.holds)}` : `"${found.written}" holds no fields`;
+  if (found.ofResult !== undefined) {
+    return problem('LOKET_RESULT_FIELD_UNKNOWN', at, `its ResultSelector reads "${found.path}", which ${found.ofResult} does not answer (${holds})`, 'fix the path');
   }
-  const catchesAll = catchers.some((catcher) => catcher.ErrorEquals.includes('States.ALL'));
-  if (!catchesAll && all.get(String(state.Next))?.Type !== 'Fail') {
-    problems.push(atState(name, 'does not catch "States.ALL" into a failure path', 'add a Catch for "States.ALL" whose Next records the "failed" status'));
-  }
-  if (waitsForTaskToken(state)) {
-    const handlesTimeout = catchers.some((catcher) => catcher.ErrorEquals.includes('States.Timeout'));
-    if (state.TimeoutSeconds === undefined && state.TimeoutSecondsPath === undefined) {
-      problems.push(atState(name, 'waits for a task token without TimeoutSeconds', 'add "TimeoutSeconds" and a Catch for "States.Timeout"'));
-    } else if (!handlesTimeout) {
-      problems.push(atState(name, 'waits for a task token without handling "States.Timeout"', 'add a Catch for "States.Timeout" whose Next records an expiry status'));
-    }
-  }
-  const declared = type.statuses.map((status) => status.code);
-  for (const status of literalStatuses(state.Parameters)) {
-    if (!declared.includes(status)) {
-      problems.push(atState(name, `records status "${status}", which type.json does not declare`, `declare it in "statuses" or use one of ${quoted(declared)}`));
-    }
-  }
-  const step = invokedStep(state);
-  const awaited = awaitedName(state);
-  if (step === 'create-task' && awaited !== undefined && !(awaited in type.tasks)) {
-    problems.push(atState(name, `creates task "${awaited}", which type.json does not declare in "tasks"`, `declare it or use one of ${quoted(Object.keys(type.tasks))}`));
-  }
-  if (step === 'await-message' && awaited !== undefined && !(awaited in type.messages)) {
-    const known = Object.keys(type.messages);
-    const fix = known.length > 0 ? `declare it in "messages" or use one of ${quoted(known)}` : 'declare it in "messages"';
-    problems.push(atState(name, `waits for message "${awaited}", which type.json does not declare in "messages"`, fix));
-  }
-  return problems;
-}
-
-const secondsPerDay = 86_400;
-const inDays = (seconds: number) => (seconds % secondsPerDay === 0 ? `${seconds / secondsPerDay} days` : `${seconds} seconds`);
-
-/**
- * The legal figures: every fixed wait in the workflow is one type.json declares, so the two
- * cannot drift. A Wait's `Seconds` is the period of the same name in "periods"; a task-token
- * state's `TimeoutSeconds` is the "expiresAfterDays" of the task it creates or the message it
- * awaits; a declared period has its Wait state.
- */
-function lintFigures(all: Map<string, State>, type: TransactionType): string[] {
-  const problems: string[] = [];
-  for (const [name, state] of all) {
-    if (state.Type === 'Wait' && typeof state.Seconds === 'number') {
-      const period = type.periods[name];
-      if (!period) {
-        problems.push(atState(name, `waits ${inDays(state.Seconds)}, a period type.json does not declare`, `declare it in "periods" as "${name}": { "days": …, "description": … }`));
-      } else if (state.Seconds !== period.days * secondsPerDay) {
-        problems.push(
-          atState(name, `waits ${inDays(state.Seconds)}, but type.json declares the ${period.description.en} as ${period.days} days`, `set "Seconds" to ${period.days * secondsPerDay} or change "periods"`),
-        );
-      }
-    }
-    if (state.Type === 'Task' && waitsForTaskToken(state) && typeof state.TimeoutSeconds === 'number') {
-      const awaited = awaitedName(state);
-      const step = invokedStep(state);
-      const [section, declared] =
-        step === 'create-task' && awaited !== undefined ? (['tasks', type.tasks[awaited]] as const)
-        : step === 'await-message' && awaited !== undefined ? (['messages', type.messages[awaited]] as const)
-        : [undefined, undefined];
-      // An undeclared task or message is reported by its own rule.
-      if (!section || !declared) continue;
-      const entry = `${section}."${awaited}"`;
-      if (declared.expiresAfterDays === undefined) {
-        problems.push(atState(name, `times out after ${inDays(state.TimeoutSeconds)}, which type.json does not declare`, `add "expiresAfterDays" to ${entry}`));
-      } else if (state.TimeoutSeconds !== declared.expiresAfterDays * secondsPerDay) {
-        problems.push(
-          atState(
-            name,
-            `times out after ${inDays(state.TimeoutSeconds)}, but type.json declares "expiresAfterDays": ${declared.expiresAfterDays} for ${entry}`,
-            `set "TimeoutSeconds" to ${declared.expiresAfterDays * secondsPerDay} or change type.json`,
-          ),
-        );
-      }
-    }
-  }
-  for (const [name, period] of Object.entries(type.periods)) {
-    if (all.get(name)?.Type !== 'Wait') {
-      problems.push(`type.json declares the ${period.description.en} "${name}", but the workflow has no Wait state "${name}"; add it or remove the period`);
-    }
-  }
-  return problems;
-}
-
-/** The most calendar days `workingDays` working days can take: weekends count, holidays do not. */
-export function longestSpanOf(workingDays: number): number {
-  return workingDays + 2 * Math.ceil(workingDays / 5);
-}
-
-/**
- * The figures type.json must agree with itself on: a task does not expire before it falls
- * due, and a text that names a period says its number of days.
- */
-function figureProblems(type: TransactionType): string[] {
-  const problems: string[] = [];
-  for (const [name, task] of Object.entries(type.tasks)) {
-    const span = longestSpanOf(task.dueInWorkingDays);
-    if (task.expiresAfterDays !== undefined && task.expiresAfterDays < span) {
-      problems.push(
-        `"tasks.${name}.expiresAfterDays" is ${task.expiresAfterDays}, so the task can expire before it falls due (${task.dueInWorkingDays} working days can take ${span} calendar days); make it at least ${span}`,
-      );
-    }
-  }
-  const texts = [
-    ['title', type.title],
-    ['description', type.description],
-    ...type.statuses.map((status, index) => [`statuses.${index}.citizenText`, status.citizenText] as const),
-    ...Object.entries(type.tasks).map(([name, task]) => [`tasks.${name}.title`, task.title] as const),
-    ...Object.entries(type.messages).map(([name, message]) => [`messages.${name}.description`, message.description] as const),
-  ] as const;
-  for (const period of Object.values(type.periods)) {
-    for (const [where, text] of texts) {
-      for (const language of ['nl', 'en'] as const) {
-        if (!text[language].toLowerCase().includes(period.description[language].toLowerCase())) continue;
-        for (const match of text[language].matchAll(/(\d+)[\s-]+(?:kalender)?(?:dagen|dag|calendar days|days|day)\b/gi)) {
-          if (Number(match[1]) !== period.days) {
-            problems.push(`"${where}.${language}" says "${match[0]}" for the ${period.description.en}, which is ${period.days} days; make them equal`);
-          }
-        }
-      }
-    }
-  }
-  return problems;
-}
-
-function literalStatuses(value: unknown): string[] {
-  if (Array.isArray(value)) return value.flatMap(literalStatuses);
-  if (value === null || typeof value !== 'object') return [];
-  return Object.entries(value).flatMap(([key, inner]) => (key === 'status' && typeof inner === 'string' ? [inner] : literalStatuses(inner)));
-}
-
-/**
- * The rules every workflow keeps, checked before anything is deployed or run:
- * the ASL validates; every placeholder is known; JSONPath only (the local engine ignores
- * JSONata); every Task retries Lambda's transient errors and catches the rest, or is itself
- * the failure path that ends in a Fail state; every task-token state has a timeout and
- * handles States.Timeout; every status a step records, task it creates and message it awaits
- * is declared by the type; every Wait period and task-token timeout is the figure type.json
- * declares; every path ends in a final status.
- * Returns the problems found, each naming the state, what is wrong and what to change; empty
- * when the workflow is sound.
- */
-export function lintWorkflow(definitionText: string, type: TransactionType): string[] {
-  let raw: Machine;
-  try {
-    raw = JSON.parse(definitionText) as Machine;
-  } catch (error) {
-    return [`not valid JSON (${(error as Error).message}); fix the syntax`];
-  }
-  const unknown = placeholdersIn(definitionText).filter((name) => !knownPlaceholders.includes(name));
-  if (unknown.length > 0) {
-    return unknown.map((placeholder) => {
-      const users = [...statesOf(raw)].filter(([, state]) => JSON.stringify(state).includes(`\${${placeholder}}`)).map(([name]) => name);
-      const where = users.length > 0 ? `state "${users.join('", "')}": ` : '';
-      return `${where}uses unknown placeholder \${${placeholder}}; use one of ${knownPlaceholders.join(', ')} (functions/app.declaration.ts)`;
-    });
-  }
-
-  const problems: string[] = [];
-  const dummyValues = Object.fromEntries(
-    knownPlaceholders.map((name) => [name, name.endsWith('FunctionArn') ? `arn:aws:lambda:eu-west-1:000000000000:function:${name}` : name]),
+  const where =
+    found.missingAfter.length > 0 ? `no state writes it on the way from ${quoted(found.missingAfter)}` : 'no earlier state writes it';
+  return problem(
+    'LOKET_PATH_UNWRITTEN',
+    at,
+    `reads "${found.path}" in ${found.field}, but ${where} (${holds})`,
+    'fix the path, or write it earlier with a ResultPath on every way into this state',
   );
-  const definition = JSON.parse(substitutePlaceholders(definitionText, dummyValues)) as Machine;
-  const validation = checkAslStructure(definition);
-  if (!validation.isValid) problems.push(`invalid ASL: ${validation.errors}; correct it against the Amazon States Language specification`);
-  if (definition.QueryLanguage === 'JSONata') problems.push('the workflow uses QueryLanguage "JSONata"; use "JSONPath" (the local engine runs JSONPath only)');
+}
 
-  const all = new Map(statesOf(definition));
-  for (const [name, state] of all) {
-    if (state.QueryLanguage === 'JSONata') problems.push(atState(name, 'uses QueryLanguage "JSONata"', 'use "JSONPath"'));
-    if (state.Type === 'Task') problems.push(...lintTask(name, state, all, type));
+function choiceProblem(found: ChoiceFinding): Problem {
+  const at = inState(found.state);
+  const whose = found.tasks.length > 0 ? `the outcomes of task ${quoted(found.tasks)}` : `the values "${found.path}" can hold`;
+  if (found.kind === 'unknown-value') {
+    return problem(
+      'LOKET_CHOICE_UNKNOWN_OUTCOME',
+      at,
+      `tests "${found.path}" against "${found.value}", which is not one of ${whose} (${quoted(found.possible)})`,
+      `use one of ${quoted(found.possible)}, or declare "${found.value}" in the task's "outcomes"`,
+    );
   }
-  problems.push(...lintFigures(all, type));
+  const otherwise =
+    found.default === undefined ? 'the Choice has no Default, so the execution fails (States.NoChoiceMatched)' : `it goes to the Default "${found.default}", which fails the case`;
+  return problem('LOKET_OUTCOME_UNHANDLED', at, `no rule handles "${found.value}", one of ${whose}: ${otherwise}`, `add a rule for "${found.value}", or remove it from the task's "outcomes"`);
+}
 
-  if (validation.isValid) {
-    const finals = type.statuses.filter((status) => status.final).map((status) => status.code);
-    for (const { terminal, path } of unfinishedPaths(definition, type)) {
+/**
+ * What the type and its workflow must agree on beyond single states: every declared status is
+ * recorded somewhere (the first on submission, withdrawn by the API), every declared task is
+ * created and every message awaited, a task that offers a choice of outcomes has its outcome
+ * read, and a step that issues a document has one declared.
+ */
+function crossProblems(all: Map<string, State>, type: TransactionType): Problem[] {
+  const problems: Problem[] = [];
+  const states = [...all.values()];
+  const steps = states.map((state) => ({ step: invokedStep(state), name: awaitedName(state) }));
+  if (!states.some(recordsComputedStatus)) {
+    const recorded = new Set(states.flatMap((state) => literalStatuses(state.Parameters)));
+    if (steps.some(({ step }, index) => step === 'issue-certificate' && recordedStatus(states[index] as State) === undefined)) recorded.add('issued');
+    for (const [index, status] of type.statuses.entries()) {
+      if (index === 0 || statusesSetOutsideTheWorkflow.includes(status.code) || recorded.has(status.code)) continue;
+      problems.push(problem('LOKET_STATUS_UNUSED', inType(`statuses.${index}`), `declares status "${status.code}", which no step records`, 'record it in a step or remove it'));
+    }
+  }
+  const created = new Set(steps.filter(({ step }) => step === 'create-task').map(({ name }) => name));
+  for (const name of Object.keys(type.tasks)) {
+    if (!created.has(name)) problems.push(problem('LOKET_TASK_UNUSED', inType(`tasks.${name}`), `declares task "${name}", which no step creates`, 'create it in a create-task step or remove it'));
+  }
+  const awaited = new Set(steps.filter(({ step }) => step === 'await-message').map(({ name }) => name));
+  for (const name of Object.keys(type.messages)) {
+    if (!awaited.has(name)) problems.push(problem('LOKET_MESSAGE_UNUSED', inType(`messages.${name}`), `declares message "${name}", which no step waits for`, 'wait for it in an await-message step or remove it'));
+  }
+  if (type.document === undefined) {
+    for (const [name, state] of all) {
+      if (invokedStep(state) !== 'issue-certificate') continue;
       problems.push(
-        atState(
-          terminal,
-          `a path ends here without recording a final status (${path.join(' → ')})`,
-          `record one of the final statuses ${quoted(finals)} on that path before it ends`,
+        problem(
+          'LOKET_DOCUMENT_UNDECLARED',
+          inState(name),
+          "issues the type's document, but type.json declares no \"document\", so every case would fail here",
+          'declare "document" (its kind, title and a template file per language in the folder), or record a final status instead',
         ),
       );
     }
@@ -309,37 +443,111 @@ export function lintWorkflow(definitionText: string, type: TransactionType): str
   return problems;
 }
 
-/** The problems of one `<key>/` folder: its type.json and its workflow.asl.json, each message prefixed with the file. */
+function outcomeProblems(definition: Machine, all: Map<string, State>, type: TransactionType): Problem[] {
+  const flow = analyseDataFlow(definition, type);
+  const problems = [...flow.unwritten.map(unwrittenProblem), ...flow.choices.map(choiceProblem)];
+  // A misspelt read is the likelier reason an outcome goes unread: that is told first, and once.
+  if (flow.unwritten.length > 0) return problems;
+  for (const [name, state] of all) {
+    const task = invokedStep(state) === 'create-task' ? awaitedName(state) : undefined;
+    const declared = task === undefined ? undefined : type.tasks[task];
+    if (task === undefined || !declared || declared.outcomes.length < 2 || flow.outcomesRead.has(task)) continue;
+    problems.push(
+      problem(
+        'LOKET_OUTCOME_UNUSED',
+        inState(name),
+        `task "${task}" offers the outcomes ${quoted(declared.outcomes)}, but no state reads its outcome, so each one leads to the same`,
+        `test "${String(state.ResultPath ?? '$')}.outcome" in a Choice after it, or declare a single outcome`,
+      ),
+    );
+  }
+  return problems;
+}
+
+/**
+ * The rules every workflow keeps, checked before anything is deployed or run, as problems:
+ * the ASL validates; every placeholder is known; JSONPath only (the local engine ignores
+ * JSONata); every Task retries Lambda's transient errors and catches the rest, or is itself
+ * the failure path that ends in a Fail state; every task-token state has a timeout, not
+ * before its task falls due, and handles States.Timeout; every status a step records, task it
+ * creates and message it awaits is declared by the type, and every one the type declares is
+ * used; every Wait period and task-token timeout is the figure type.json declares; every path
+ * a state reads is written on every way into it; every Choice tests values its task can answer
+ * and handles each; a document step has its document; every path ends in a final status.
+ */
+export function lintProblems(definitionText: string, type: TransactionType): Problem[] {
+  let raw: Machine;
+  try {
+    raw = JSON.parse(definitionText) as Machine;
+  } catch (error) {
+    return [problem('LOKET_JSON_INVALID', 'workflow.asl.json', `not valid JSON (${(error as Error).message})`, 'fix the syntax')];
+  }
+  const unknown = placeholdersIn(definitionText).filter((name) => !knownPlaceholders.includes(name));
+  if (unknown.length > 0) {
+    return unknown.map((placeholder) => {
+      const users = [...statesOf(raw)].filter(([, state]) => JSON.stringify(state).includes(`\${${placeholder}}`)).map(([name]) => name);
+      const at = users.length > 0 ? `state "${users.join('", "')}"` : 'workflow.asl.json';
+      return problem('LOKET_PLACEHOLDER_UNKNOWN', at, `uses unknown placeholder \${${placeholder}}`, `use one of ${knownPlaceholders.join(', ')}`);
+    });
+  }
+
+  const problems: Problem[] = [];
+  const dummyValues = Object.fromEntries(
+    knownPlaceholders.map((name) => [name, name.endsWith('FunctionArn') ? `arn:aws:lambda:eu-west-1:000000000000:function:${name}` : name]),
+  );
+  const definition = JSON.parse(substitutePlaceholders(definitionText, dummyValues)) as Machine;
+  const validation = checkAslStructure(definition);
+  if (!validation.isValid) problems.push(problem('LOKET_ASL_INVALID', 'workflow.asl.json', validation.errors, 'correct it against the Amazon States Language specification'));
+  if (definition.QueryLanguage === 'JSONata') problems.push(problem('LOKET_JSONATA', 'workflow.asl.json', 'uses QueryLanguage "JSONata"', 'use "JSONPath" (the local engine runs JSONPath only)'));
+
+  const all = new Map(statesOf(definition));
+  for (const [name, state] of all) {
+    if (state.QueryLanguage === 'JSONata') problems.push(problem('LOKET_JSONATA', inState(name), 'uses QueryLanguage "JSONata"', 'use "JSONPath"'));
+    if (state.Type === 'Task') problems.push(...lintTask(name, state, all, type));
+  }
+  problems.push(...lintFigures(all, type));
+  problems.push(...crossProblems(all, type));
+
+  if (validation.isValid) {
+    problems.push(...outcomeProblems(definition, all, type));
+    const finals = type.statuses.filter((status) => status.final).map((status) => status.code);
+    for (const { terminal, path } of unfinishedPaths(definition, type)) {
+      problems.push(
+        problem('LOKET_FINAL_STATUS_MISSING', inState(terminal), `a path ends here without recording a final status (${path.join(' → ')})`, `record one of the final statuses ${quoted(finals)} on that path before it ends`),
+      );
+    }
+  }
+  return problems;
+}
+
+/** The lint's problems as validate prints them, each naming its code, the type and the state. */
+export function lintWorkflow(definitionText: string, type: TransactionType): string[] {
+  return lintProblems(definitionText, type).map((found) => formatProblem(type.key, found));
+}
+
+/** The problems of one `<key>/` folder: its type.json and its workflow.asl.json, each line naming the code, the type and where. */
 export interface FolderValidation {
   readonly key: string;
   readonly problems: readonly string[];
 }
 
-/** How a file is named in messages: relative to the working directory when it lies below it. */
-function displayPath(path: string): string {
-  const shown = relative(process.cwd(), path);
-  return shown === '' || shown.startsWith('..') || isAbsolute(shown) ? path : shown.split(sep).join('/');
-}
-
-function validateType(raw: unknown, key: string, file: string): { type?: TransactionType; problems: string[] } {
+function validateType(raw: unknown, key: string): { type?: TransactionType; problems: Problem[] } {
   const parsed = transactionTypeSchema.safeParse(raw);
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => {
-      const where = issue.path.length > 0 ? `"${issue.path.join('.')}": ` : '';
-      return `${file}: ${where}${issue.message}; fix it to match transactionTypeSchema (functions/domain/transaction-type.ts)`;
-    });
+    const problems = parsed.error.issues.map((issue) =>
+      problem('LOKET_TYPE_SCHEMA', inType(issue.path.length > 0 ? issue.path.join('.') : undefined), issue.message, 'fix it to match workflows/type.schema.json'),
+    );
     return { problems };
   }
   const type = parsed.data;
-  const problems: string[] = [];
-  if (type.key !== key) problems.push(`${file}: "key" is "${type.key}" but the folder is "${key}"; make them equal`);
-  if (type.example.type !== key) problems.push(`${file}: "example.type" is "${type.example.type}"; set it to "${key}"`);
-  problems.push(...figureProblems(type).map((problem) => `${file}: ${problem}`));
+  const problems: Problem[] = [];
+  if (type.key !== key) problems.push(problem('LOKET_TYPE_KEY_MISMATCH', inType('key'), `is "${type.key}" but the folder is "${key}"`, 'make them equal'));
+  if (type.example.type !== key) problems.push(problem('LOKET_TYPE_KEY_MISMATCH', inType('example.type'), `is "${type.example.type}"`, `set it to "${key}"`));
+  problems.push(...typeProblems(type));
   const example = dataValidator(type).safeParse(type.example.data);
   if (!example.success) {
     for (const issue of example.error.issues) {
-      const where = ['example', 'data', ...issue.path].join('.');
-      problems.push(`${file}: "${where}" does not match "inputSchema": ${issue.message}; change the example or the schema`);
+      problems.push(problem('LOKET_EXAMPLE_INVALID', inType(['example', 'data', ...issue.path].join('.')), `does not match "inputSchema": ${issue.message}`, 'change the example or the schema'));
     }
   }
   return { type, problems };
@@ -349,34 +557,33 @@ function validateType(raw: unknown, key: string, file: string): { type?: Transac
 export function validateWorkflowFolder(key: string, directory: string = workflowsDirectory): FolderValidation {
   const typeFile = typeFileOf(directory, key);
   const workflowFile = join(directory, key, 'workflow.asl.json');
-  const shownType = displayPath(typeFile);
-  const shownWorkflow = displayPath(workflowFile);
-  const problems: string[] = [];
+  const problems: Problem[] = [];
   let type: TransactionType | undefined;
   if (!existsSync(typeFile)) {
-    problems.push(`${shownType}: missing; add the type's metadata`);
+    problems.push(problem('LOKET_FILE_MISSING', 'type.json', 'missing', "add the type's metadata"));
   } else {
     let raw: unknown;
     try {
       raw = readTypeFile(directory, key);
     } catch (error) {
       const cause = (error as Error).message.replace(/^.* is not valid JSON: /, '');
-      problems.push(`${shownType}: not valid JSON (${cause}); fix the syntax`);
+      problems.push(problem('LOKET_JSON_INVALID', 'type.json', `not valid JSON (${cause})`, 'fix the syntax'));
     }
     if (raw !== undefined) {
-      const checked = validateType(raw, key, shownType);
+      const checked = validateType(raw, key);
       type = checked.type;
       problems.push(...checked.problems);
+      if (type) problems.push(...documentProblems(directory, key).map((found) => problem('LOKET_DOCUMENT_INVALID', found.at, found.what, found.fix)));
     }
   }
   if (!existsSync(workflowFile)) {
-    problems.push(`${shownWorkflow}: missing; add the workflow's definition`);
+    problems.push(problem('LOKET_FILE_MISSING', 'workflow.asl.json', 'missing', "add the workflow's definition"));
   } else if (type) {
-    problems.push(...lintWorkflow(expandWorkflowText(readFileSync(workflowFile, 'utf8'), type), type).map((problem) => `${shownWorkflow}: ${problem}`));
+    problems.push(...lintProblems(expandWorkflowText(readFileSync(workflowFile, 'utf8'), type), type));
   } else {
-    problems.push(`${shownWorkflow}: not checked until ${shownType} is valid`);
+    problems.push(problem('LOKET_NOT_CHECKED', 'workflow.asl.json', 'not checked until type.json is valid', 'fix type.json first'));
   }
-  return { key, problems };
+  return { key, problems: problems.map((found) => formatProblem(key, found)) };
 }
 
 /** The transaction type folders in `directory`, in key order. */
@@ -392,7 +599,8 @@ export function validateWorkflows(options: { directory?: string; key?: string } 
   const directory = options.directory ?? workflowsDirectory;
   if (options.key !== undefined) {
     if (!existsSync(join(directory, options.key))) {
-      return [{ key: options.key, problems: [`${displayPath(join(directory, options.key))}: no such transaction type folder; use one of ${workflowKeys(directory).join(', ')}`] }];
+      const found = problem('LOKET_TYPE_UNKNOWN', 'workflows', `has no folder "${options.key}"`, `use one of ${workflowKeys(directory).join(', ')}`);
+      return [{ key: options.key, problems: [formatProblem(options.key, found)] }];
     }
     return [validateWorkflowFolder(options.key, directory)];
   }

@@ -1,6 +1,10 @@
 import { describe, expect, test } from '@jest/globals';
-import { loadWorkflowSources } from '../../workflows/definitions';
-import { lintWorkflow, transientErrors } from '../../designer/lint';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadWorkflowSources, workflowsDirectory } from '../../workflows/definitions';
+import { formatProblem, lintWorkflow, transientErrors, typeProblems } from '../../designer/lint';
+import { stepContracts } from '../../designer/step-contracts';
+import { stepFunctions } from '../../functions/app.declaration';
 import { catalogue } from '../../functions/catalogue/catalogue';
 import type { TransactionType } from '../../functions/domain/transaction-type';
 
@@ -12,6 +16,10 @@ const parkingPermit = sourceOf('resident-parking-permit');
 const parkingType = catalogue.find('resident-parking-permit')!;
 const eventPermit = sourceOf('event-permit');
 const eventType = catalogue.find('event-permit')!;
+const terracePermit = sourceOf('terrace-permit');
+const terraceType = catalogue.find('terrace-permit')!;
+const changeOfAddress = sourceOf('change-of-address');
+const addressType = catalogue.find('change-of-address')!;
 const transactionTypes = catalogue.all();
 const findTransactionType = (key: string) => catalogue.find(key);
 const day = 86_400;
@@ -36,25 +44,25 @@ describe('the lint catches', () => {
   test('an unknown placeholder, naming the state that uses it', () => {
     const [problem, ...rest] = lintWorkflow(proofOfResidence.definition.replace('${RecordStatusFunctionArn}', '${NoSuchFunctionArn}'), type);
     expect(rest).toEqual([]);
-    expect(problem).toMatch(/^state "RecordUnderReview": uses unknown placeholder \$\{NoSuchFunctionArn\}; use one of .*RecordStatusFunctionArn/);
+    expect(problem).toMatch(/^LOKET_PLACEHOLDER_UNKNOWN proof-of-residence, state "RecordUnderReview": uses unknown placeholder \$\{NoSuchFunctionArn\}; use one of .*RecordStatusFunctionArn/);
   });
 
   test('JSONata', () => {
-    expect(broken((d) => (d.QueryLanguage = 'JSONata'))).toContain('the workflow uses QueryLanguage "JSONata"; use "JSONPath" (the local engine runs JSONPath only)');
+    expect(broken((d) => (d.QueryLanguage = 'JSONata'))).toContain('LOKET_JSONATA proof-of-residence, workflow.asl.json: uses QueryLanguage "JSONata"; use "JSONPath" (the local engine runs JSONPath only)');
   });
 
   test('JSONata on a single state, naming it', () => {
-    expect(broken((d) => (d.States.ResidesInTenant.QueryLanguage = 'JSONata'))).toContain('state "ResidesInTenant": uses QueryLanguage "JSONata"; use "JSONPath"');
+    expect(broken((d) => (d.States.ResidesInTenant.QueryLanguage = 'JSONata'))).toContain('LOKET_JSONATA proof-of-residence, state "ResidesInTenant": uses QueryLanguage "JSONata"; use "JSONPath"');
   });
 
   test('JSONata on a state inside a Parallel branch', () => {
     const problems = broken((d) => (d.States.GatherAdvice.Branches[0].States.PoliceAdvice.QueryLanguage = 'JSONata'), eventPermit, eventType);
-    expect(problems).toContain('state "PoliceAdvice": uses QueryLanguage "JSONata"; use "JSONPath"');
+    expect(problems).toContain('LOKET_JSONATA event-permit, state "PoliceAdvice": uses QueryLanguage "JSONata"; use "JSONPath"');
   });
 
   test('a task that retries but does not catch', () => {
     expect(broken((d) => delete d.States.LookUpApplicant.Catch)).toEqual([
-      'state "LookUpApplicant": does not catch "States.ALL" into a failure path; add a Catch for "States.ALL" whose Next records the "failed" status',
+      'LOKET_CATCH_MISSING proof-of-residence, state "LookUpApplicant": does not catch "States.ALL" into a failure path; add a Catch for "States.ALL" whose Next records the "failed" status',
     ]);
   });
 
@@ -65,8 +73,8 @@ describe('the lint catches', () => {
     });
     expect(problems).toEqual(
       expect.arrayContaining([
-        'state "LookUpApplicant": has no Retry; add a Retry for "Lambda.ClientExecutionTimeoutException", "Lambda.ServiceException", "Lambda.AWSLambdaException", "Lambda.SdkClientException", "Lambda.TooManyRequestsException", "Lambda.Unknown", "Sandbox.Timedout", "TransientError"',
-        'state "LookUpApplicant": does not catch "States.ALL" into a failure path; add a Catch for "States.ALL" whose Next records the "failed" status',
+        'LOKET_RETRY_MISSING proof-of-residence, state "LookUpApplicant": has no Retry; add a Retry for "Lambda.ClientExecutionTimeoutException", "Lambda.ServiceException", "Lambda.AWSLambdaException", "Lambda.SdkClientException", "Lambda.TooManyRequestsException", "Lambda.Unknown", "Sandbox.Timedout", "TransientError"',
+        'LOKET_CATCH_MISSING proof-of-residence, state "LookUpApplicant": does not catch "States.ALL" into a failure path; add a Catch for "States.ALL" whose Next records the "failed" status',
       ]),
     );
   });
@@ -74,13 +82,13 @@ describe('the lint catches', () => {
   test('a task that retries some but not all of the transient errors', () => {
     const problems = broken((d) => (d.States.LookUpApplicant.Retry[0].ErrorEquals = ['Lambda.ServiceException']));
     expect(problems).toContain(
-      'state "LookUpApplicant": does not retry the transient errors "Lambda.ClientExecutionTimeoutException", "Lambda.AWSLambdaException", "Lambda.SdkClientException", "Lambda.TooManyRequestsException", "Lambda.Unknown", "Sandbox.Timedout", "TransientError"; add them to its Retry',
+      'LOKET_RETRY_INCOMPLETE proof-of-residence, state "LookUpApplicant": does not retry the transient errors "Lambda.ClientExecutionTimeoutException", "Lambda.AWSLambdaException", "Lambda.SdkClientException", "Lambda.TooManyRequestsException", "Lambda.Unknown", "Sandbox.Timedout", "TransientError"; add them to its Retry',
     );
   });
 
   test.each(transientErrors)('a task that does not retry %s (throttling, 5xx, Lambda timeouts and the like would fail the case)', (error) => {
     const problems = broken((d) => (d.States.IssueCertificate.Retry[0].ErrorEquals = transientErrors.filter((other) => other !== error)));
-    expect(problems).toEqual([`state "IssueCertificate": does not retry the transient errors "${error}"; add them to its Retry`]);
+    expect(problems).toEqual([`LOKET_RETRY_INCOMPLETE proof-of-residence, state "IssueCertificate": does not retry the transient errors "${error}"; add them to its Retry`]);
   });
 
   test('the transient errors are exactly what AWS documents for Lambda tasks, plus the steps’ own TransientError', () => {
@@ -105,21 +113,21 @@ describe('the lint catches', () => {
         delete d.States.FailureNotRecorded;
       }),
     ).toEqual([
-      'state "RecordFailed": records the "failed" status but does not catch its own failure; add a Catch for "States.ALL" into a Fail state with "Error": "FailureNotRecorded"',
+      'LOKET_FAILURE_RECORDER_UNCAUGHT proof-of-residence, state "RecordFailed": records the "failed" status but does not catch its own failure; add a Catch for "States.ALL" into a Fail state with "Error": "FailureNotRecorded"',
     ]);
   });
 
   test('a failure recorder whose catch ends in a Fail of another name, which the infrastructure alarm would not see', () => {
     const problems = broken((d) => (d.States.FailureNotRecorded.Error = 'CaseFailed'));
     expect(problems).toContain(
-      'state "RecordFailed": records the "failed" status but does not catch its own failure; add a Catch for "States.ALL" into a Fail state with "Error": "FailureNotRecorded"',
+      'LOKET_FAILURE_RECORDER_UNCAUGHT proof-of-residence, state "RecordFailed": records the "failed" status but does not catch its own failure; add a Catch for "States.ALL" into a Fail state with "Error": "FailureNotRecorded"',
     );
   });
 
   test('a failure recorder whose catch goes elsewhere than a Fail', () => {
     const problems = broken((d) => (d.States.RecordFailed.Catch[0].Next = 'PublishCaseClosed'));
     expect(problems).toContain(
-      'state "RecordFailed": records the "failed" status but does not catch its own failure; add a Catch for "States.ALL" into a Fail state with "Error": "FailureNotRecorded"',
+      'LOKET_FAILURE_RECORDER_UNCAUGHT proof-of-residence, state "RecordFailed": records the "failed" status but does not catch its own failure; add a Catch for "States.ALL" into a Fail state with "Error": "FailureNotRecorded"',
     );
   });
 
@@ -128,7 +136,7 @@ describe('the lint catches', () => {
       d.States.LookUpApplicant.Catch[0].Next = 'FailureNotRecorded';
       d.States.FailureNotRecorded.Error = 'Oops';
     });
-    expect(problems).toEqual(expect.arrayContaining([expect.stringMatching(/^state "FailureNotRecorded": a path ends here without recording a final status/)]));
+    expect(problems).toEqual(expect.arrayContaining([expect.stringMatching(/^LOKET_FINAL_STATUS_MISSING proof-of-residence, state "FailureNotRecorded": a path ends here without recording a final status/)]));
   });
 
   test('a task-token state without a timeout', () => {
@@ -136,7 +144,7 @@ describe('the lint catches', () => {
       delete d.States.VerifyResidence.TimeoutSeconds;
       d.States.VerifyResidence.Catch = d.States.VerifyResidence.Catch.filter((c: any) => !c.ErrorEquals.includes('States.Timeout'));
     });
-    expect(problems).toContain('state "VerifyResidence": waits for a task token without TimeoutSeconds; add "TimeoutSeconds" and a Catch for "States.Timeout"');
+    expect(problems).toContain('LOKET_TIMEOUT_MISSING proof-of-residence, state "VerifyResidence": waits for a task token without a timeout, so the case could wait forever; declare "expiresAfterDays" for tasks."verify-residence" in type.json (the timeout follows from it), and a Catch for "States.Timeout"');
   });
 
   test('a task-token state with a timeout it does not handle', () => {
@@ -144,18 +152,18 @@ describe('the lint catches', () => {
       d.States.VerifyResidence.Catch = d.States.VerifyResidence.Catch.filter((c: any) => !c.ErrorEquals.includes('States.Timeout'));
     });
     expect(problems).toContain(
-      'state "VerifyResidence": waits for a task token without handling "States.Timeout"; add a Catch for "States.Timeout" whose Next records an expiry status',
+      'LOKET_TIMEOUT_UNHANDLED proof-of-residence, state "VerifyResidence": waits for a task token without handling "States.Timeout"; add a Catch for "States.Timeout" whose Next records an expiry status',
     );
   });
 
   test('an undeclared status', () => {
     expect(broken((d) => (d.States.RecordRejected.Parameters.Payload.status = 'denied'))).toContain(
-      'state "RecordRejected": records status "denied", which type.json does not declare; declare it in "statuses" or use one of "submitted", "under-review", "issued", "rejected", "expired", "withdrawn", "failed"',
+      'LOKET_STATUS_UNDECLARED proof-of-residence, state "RecordRejected": records status "denied", which type.json does not declare; declare it in "statuses" or use one of "submitted", "under-review", "issued", "rejected", "expired", "withdrawn", "failed"',
     );
   });
 
   test('an invalid state machine', () => {
-    expect(broken((d) => (d.States.ResidesInTenant.Default = 'Nowhere')).join()).toMatch(/invalid ASL/);
+    expect(broken((d) => (d.States.ResidesInTenant.Default = 'Nowhere')).join()).toMatch(/^LOKET_ASL_INVALID proof-of-residence, workflow\.asl\.json: .*; correct it against the Amazon States Language specification/);
   });
 
   test('a path that ends without a final status', () => {
@@ -163,24 +171,26 @@ describe('the lint catches', () => {
       d.States.RecordRejected.Parameters.Payload.status = 'under-review';
     });
     expect(problems).toContain(
-      'state "PublishCaseClosed": a path ends here without recording a final status (LookUpApplicant → ResidesInTenant → RecordUnderReview → VerifyResidence → ReviewOutcome → RecordRejected → PublishCaseClosed); record one of the final statuses "issued", "rejected", "expired", "withdrawn", "failed" on that path before it ends',
+      'LOKET_FINAL_STATUS_MISSING proof-of-residence, state "PublishCaseClosed": a path ends here without recording a final status (LookUpApplicant → ResidesInTenant → RecordUnderReview → VerifyResidence → ReviewOutcome → RecordRejected → PublishCaseClosed); record one of the final statuses "issued", "rejected", "expired", "withdrawn", "failed" on that path before it ends',
     );
   });
 
   test('a Fail reached without a failure recorder before it', () => {
     const problems = broken((d) => (d.States.LookUpApplicant.Catch[0].Next = 'CaseFailed'));
-    expect(problems).toEqual([expect.stringMatching(/^state "CaseFailed": a path ends here without recording a final status \(LookUpApplicant → CaseFailed\)/)]);
+    expect(problems).toEqual([expect.stringMatching(/^LOKET_FINAL_STATUS_MISSING proof-of-residence, state "CaseFailed": a path ends here without recording a final status \(LookUpApplicant → CaseFailed\)/)]);
   });
 
   test('a task name the type does not declare', () => {
     expect(broken((d) => (d.States.VerifyResidence.Parameters.Payload.name = 'verify-adress'))).toEqual([
-      'state "VerifyResidence": creates task "verify-adress", which type.json does not declare in "tasks"; declare it or use one of "verify-residence"',
+      'LOKET_TASK_UNDECLARED proof-of-residence, state "VerifyResidence": creates task "verify-adress", which type.json does not declare in "tasks"; declare it or use one of "verify-residence"',
+      'LOKET_TASK_UNUSED proof-of-residence, type.json "tasks.verify-residence": declares task "verify-residence", which no step creates; create it in a create-task step or remove it',
     ]);
   });
 
   test('a message the type does not declare', () => {
     expect(broken((d) => (d.States.AwaitPayment.Parameters.Payload.name = 'paid'), parkingPermit, parkingType)).toEqual([
-      'state "AwaitPayment": waits for message "paid", which type.json does not declare in "messages"; declare it in "messages" or use one of "payment-received"',
+      'LOKET_MESSAGE_UNDECLARED resident-parking-permit, state "AwaitPayment": waits for message "paid", which type.json does not declare in "messages"; declare it in "messages" or use one of "payment-received"',
+      'LOKET_MESSAGE_UNUSED resident-parking-permit, type.json "messages.payment-received": declares message "payment-received", which no step waits for; wait for it in an await-message step or remove it',
     ]);
   });
 });
@@ -202,8 +212,9 @@ describe('the legal figures are pinned: type.json declares them and the workflow
     'terrace-permit': { deadline: { days: 45, kind: 'working' }, messageWindows: { 'documents-supplied': 30, 'payment-received': 30 } },
   };
 
-  test('every published type has its figures written down here', () => {
-    expect(Object.keys(legalFigures).sort()).toEqual(transactionTypes.map((t) => t.key).sort());
+  // A type added as a folder needs no line here (the lint holds its workflow to its type.json); these are pinned on purpose.
+  test('every type whose figures are written down here is published', () => {
+    expect(transactionTypes.map((t) => t.key)).toEqual(expect.arrayContaining(Object.keys(legalFigures)));
   });
 
   test.each(Object.entries(legalFigures))('%s declares its legal deadline, periods and windows in type.json', (key, figures) => {
@@ -242,20 +253,20 @@ describe('the legal figures are pinned: type.json declares them and the workflow
     const shortened = eventPermit.definition.replace(`"Seconds": ${30 * day}`, `"Seconds": ${3 * day}`);
     expect(shortened).not.toEqual(eventPermit.definition);
     expect(lintWorkflow(shortened, eventType)).toEqual([
-      `state "ObjectionPeriod": waits 3 days, but type.json declares the objection period as 30 days; set "Seconds" to ${30 * day} or change "periods"`,
+      'LOKET_PERIOD_MISMATCH event-permit, state "ObjectionPeriod": waits 3 days, but type.json declares the objection period as 30 days; remove "Seconds" (the wait follows from "periods") or change "periods"',
     ]);
   });
 
   test('a Wait whose period type.json does not declare', () => {
     expect(lintWorkflow(eventPermit.definition, edited(eventType, (t) => (t.periods = {})))).toEqual([
-      'state "ObjectionPeriod": waits 30 days, a period type.json does not declare; declare it in "periods" as "ObjectionPeriod": { "days": …, "description": … }',
+      'LOKET_PERIOD_UNDECLARED event-permit, state "ObjectionPeriod": waits 30 days, a period type.json does not declare; declare it in "periods" as "ObjectionPeriod": { "days": …, "description": … }',
     ]);
   });
 
   test('a declared period the workflow does not wait out', () => {
     const withAppeal = edited(eventType, (t) => (t.periods.AppealPeriod = { days: 15, description: { nl: 'beroepstermijn', en: 'appeal period' } }));
     expect(lintWorkflow(eventPermit.definition, withAppeal)).toEqual([
-      'type.json declares the appeal period "AppealPeriod", but the workflow has no Wait state "AppealPeriod"; add it or remove the period',
+      'LOKET_PERIOD_WITHOUT_WAIT event-permit, type.json "periods.AppealPeriod": declares the appeal period "AppealPeriod", but the workflow has no Wait state "AppealPeriod"; add it or remove the period',
     ]);
   });
 
@@ -263,7 +274,7 @@ describe('the legal figures are pinned: type.json declares them and the workflow
     const shortened = JSON.parse(parkingPermit.definition);
     shortened.States.AwaitPayment.TimeoutSeconds = 3 * day;
     expect(lintWorkflow(JSON.stringify(shortened), parkingType)).toEqual([
-      `state "AwaitPayment": times out after 3 days, but type.json declares "expiresAfterDays": 30 for messages."payment-received"; set "TimeoutSeconds" to ${30 * day} or change type.json`,
+      'LOKET_TIMEOUT_MISMATCH resident-parking-permit, state "AwaitPayment": times out after 3 days, but type.json declares "expiresAfterDays": 30 for messages."payment-received"; remove "TimeoutSeconds" (the timeout follows from "expiresAfterDays") or change type.json',
     ]);
   });
 
@@ -271,19 +282,230 @@ describe('the legal figures are pinned: type.json declares them and the workflow
     const shortened = JSON.parse(proofOfResidence.definition);
     shortened.States.VerifyResidence.TimeoutSeconds = 5 * day;
     expect(lintWorkflow(JSON.stringify(shortened), type)).toEqual([
-      `state "VerifyResidence": times out after 5 days, but type.json declares "expiresAfterDays": 10 for tasks."verify-residence"; set "TimeoutSeconds" to ${10 * day} or change type.json`,
+      'LOKET_TIMEOUT_MISMATCH proof-of-residence, state "VerifyResidence": times out after 5 days, but type.json declares "expiresAfterDays": 10 for tasks."verify-residence"; remove "TimeoutSeconds" (the timeout follows from "expiresAfterDays") or change type.json',
     ]);
   });
 
   test('a task timeout type.json does not declare', () => {
     expect(lintWorkflow(proofOfResidence.definition, edited(type, (t) => delete t.tasks['verify-residence'].expiresAfterDays))).toEqual([
-      'state "VerifyResidence": times out after 10 days, which type.json does not declare; add "expiresAfterDays" to tasks."verify-residence"',
+      'LOKET_TIMEOUT_UNDECLARED proof-of-residence, state "VerifyResidence": times out after 10 days, which type.json does not declare; add "expiresAfterDays" to tasks."verify-residence" and remove "TimeoutSeconds"; the timeout follows from it',
     ]);
   });
 
   test('a message window type.json does not declare', () => {
     expect(lintWorkflow(parkingPermit.definition, edited(parkingType, (t) => delete t.messages['payment-received'].expiresAfterDays))).toEqual([
-      'state "AwaitPayment": times out after 30 days, which type.json does not declare; add "expiresAfterDays" to messages."payment-received"',
+      'LOKET_TIMEOUT_UNDECLARED resident-parking-permit, state "AwaitPayment": times out after 30 days, which type.json does not declare; add "expiresAfterDays" to messages."payment-received" and remove "TimeoutSeconds"; the timeout follows from it',
     ]);
+  });
+});
+
+/** A copy of a shipped workflow with one mistake, linted against its type (edited too, when told). */
+function mistaken(source: { definition: string }, of: TransactionType, edit: (definition: any) => void, editType?: (type: any) => void): string[] {
+  const definition = JSON.parse(source.definition);
+  edit(definition);
+  return lintWorkflow(JSON.stringify(definition), editType ? edited(of, editType) : of);
+}
+
+describe('the data flow: every path a state reads is written on every way into it', () => {
+  test('a Choice on a misspelt path ($.inspection.outcom), which would fail the execution inside the Choice', () => {
+    expect(mistaken(terracePermit, terraceType, (d) => (d.States.InspectionOutcome.Choices[0].Variable = '$.inspection.outcom'))).toEqual([
+      'LOKET_PATH_UNWRITTEN terrace-permit, state "InspectionOutcome": reads "$.inspection.outcom" in Choices, but no earlier state writes it ("$.inspection" holds "outcome", "completedBy", "taskId"); fix the path, or write it earlier with a ResultPath on every way into this state',
+    ]);
+  });
+
+  test('a typo in a Parameters path', () => {
+    expect(mistaken(terracePermit, terraceType, (d) => (d.States.RecordRefused.Parameters.Payload.decision['taskId.$'] = '$.decison.taskId'))).toEqual([
+      'LOKET_PATH_UNWRITTEN terrace-permit, state "RecordRefused": reads "$.decison.taskId" in Parameters, but no earlier state writes it ("$" holds "caseId", "tenant", "type", "version", "enterprise", "documents", "inspection", "decision"); fix the path, or write it earlier with a ResultPath on every way into this state',
+    ]);
+  });
+
+  test('a path written on one way into a state but not on another, naming the way that misses it', () => {
+    const problems = mistaken(proofOfResidence, type, (d) => (d.States.VerifyResidence.ResultPath = '$.verification'));
+    expect(problems).toContain(
+      'LOKET_PATH_UNWRITTEN proof-of-residence, state "IssueCertificate": reads "$.review" in Parameters, but no state writes it on the way from "ReviewOutcome" ("$" holds "caseId", "tenant", "type", "version", "register"); fix the path, or write it earlier with a ResultPath on every way into this state',
+    );
+    expect(problems).toContain(
+      'LOKET_PATH_UNWRITTEN proof-of-residence, state "ReviewOutcome": reads "$.review.outcome" in Choices, but no earlier state writes it ("$" holds "caseId", "tenant", "type", "version", "register", "verification"); fix the path, or write it earlier with a ResultPath on every way into this state',
+    );
+  });
+
+  test('a result a ResultPath of null throws away', () => {
+    expect(mistaken(changeOfAddress, addressType, (d) => (d.States.LookUpApplicant.ResultPath = null))).toEqual([
+      'LOKET_PATH_UNWRITTEN change-of-address, state "KnownInRegister": reads "$.register.found" in Choices, but no earlier state writes it ("$" holds "caseId", "tenant", "type", "version"); fix the path, or write it earlier with a ResultPath on every way into this state',
+    ]);
+  });
+
+  test("a ResultSelector that reads a field the step does not answer", () => {
+    expect(mistaken(terracePermit, terraceType, (d) => (d.States.LookUpEnterprise.ResultSelector['active.$'] = '$.Payload.isActive'))).toEqual([
+      'LOKET_RESULT_FIELD_UNKNOWN terrace-permit, state "LookUpEnterprise": its ResultSelector reads "$.Payload.isActive", which look-up-enterprise does not answer ("$.Payload" holds "found", "active", "seatInTenant"); fix the path',
+    ]);
+  });
+
+  test('a path inside an intrinsic function', () => {
+    const problems = mistaken(terracePermit, terraceType, (d) => (d.States.RecordAwaitingDocuments.Parameters.Payload['details.$'] = "States.JsonMerge($.enterprise, $.enterprse, false)"));
+    expect(problems).toEqual([expect.stringMatching(/^LOKET_PATH_UNWRITTEN terrace-permit, state "RecordAwaitingDocuments": reads "\$\.enterprse" in Parameters, but no earlier state writes it/)]);
+  });
+
+  test('a variable no earlier state assigns', () => {
+    expect(mistaken(terracePermit, terraceType, (d) => (d.States.RecordInspection.Parameters.Payload['details.$'] = '$inspector'))).toContain(
+      'LOKET_VARIABLE_UNASSIGNED terrace-permit, state "RecordInspection": reads the variable "$inspector" in Parameters, which no earlier state assigns; assign it earlier or fix the name',
+    );
+  });
+
+  test('a variable an earlier Assign sets is written', () => {
+    const problems = mistaken(terracePermit, terraceType, (d) => {
+      d.States.AwaitDocuments.Assign = { 'supplied.$': '$.name' };
+      d.States.RecordInspection.Parameters.Payload['details.$'] = '$supplied';
+    });
+    expect(problems.filter((line) => line.startsWith('LOKET_VARIABLE'))).toEqual([]);
+  });
+
+  test('JSONata reads of $states.input are followed too', () => {
+    const problems = mistaken(terracePermit, terraceType, (d) => {
+      d.States.InspectionOutcome = {
+        Type: 'Choice',
+        QueryLanguage: 'JSONata',
+        Choices: [{ Condition: "{% $states.input.inspection.outcom = 'non-compliant' %}", Next: 'RecordNonCompliant' }],
+        Default: 'RecordAwaitingDecision',
+      };
+    });
+    expect(problems).toContain(
+      'LOKET_PATH_UNWRITTEN terrace-permit, state "InspectionOutcome": reads "$.inspection.outcom" in Choices, but no earlier state writes it ("$.inspection" holds "outcome", "completedBy", "taskId"); fix the path, or write it earlier with a ResultPath on every way into this state',
+    );
+  });
+});
+
+describe('Choices and outcomes: a Choice tests what its task can answer, and handles every declared outcome', () => {
+  test('a Choice value that is not one of the task\'s outcomes ("granted" where the outcome is "grant")', () => {
+    expect(mistaken(terracePermit, terraceType, (d) => (d.States.DecisionOutcome.Choices[0].StringEquals = 'granted'))).toEqual([
+      'LOKET_CHOICE_UNKNOWN_OUTCOME terrace-permit, state "DecisionOutcome": tests "$.decision.outcome" against "granted", which is not one of the outcomes of task "college-decision" ("grant", "refuse"); use one of "grant", "refuse", or declare "granted" in the task\'s "outcomes"',
+      'LOKET_OUTCOME_UNHANDLED terrace-permit, state "DecisionOutcome": no rule handles "grant", one of the outcomes of task "college-decision": it goes to the Default "UnknownOutcome", which fails the case; add a rule for "grant", or remove it from the task\'s "outcomes"',
+    ]);
+  });
+
+  test('a declared outcome no rule handles', () => {
+    const problems = mistaken(terracePermit, terraceType, () => {}, (t) => t.tasks['college-decision'].outcomes.push('defer'));
+    expect(problems).toEqual([
+      'LOKET_OUTCOME_UNHANDLED terrace-permit, state "DecisionOutcome": no rule handles "defer", one of the outcomes of task "college-decision": it goes to the Default "UnknownOutcome", which fails the case; add a rule for "defer", or remove it from the task\'s "outcomes"',
+    ]);
+  });
+
+  test('a Choice without a Default that does not handle every outcome', () => {
+    const problems = mistaken(
+      terracePermit,
+      terraceType,
+      (d) => {
+        delete d.States.DecisionOutcome.Default;
+        delete d.States.UnknownOutcome;
+      },
+      (t) => t.tasks['college-decision'].outcomes.push('defer'),
+    );
+    expect(problems).toEqual([
+      'LOKET_OUTCOME_UNHANDLED terrace-permit, state "DecisionOutcome": no rule handles "defer", one of the outcomes of task "college-decision": the Choice has no Default, so the execution fails (States.NoChoiceMatched); add a rule for "defer", or remove it from the task\'s "outcomes"',
+    ]);
+  });
+
+  test('an outcome left to a Default that carries on is handled', () => {
+    expect(mistaken(terracePermit, terraceType, () => {})).toEqual([]);
+    expect(terraceType.tasks['inspect-site']!.outcomes).toEqual(['compliant', 'non-compliant']);
+  });
+
+  test('two tasks whose results meet in one Choice: the values of both are allowed', () => {
+    const problems = mistaken(changeOfAddress, addressType, () => {}, (t) => (t.tasks['verify-address'].outcomes = ['positive', 'negative', 'moved-away']));
+    expect(problems).toEqual([
+      'LOKET_OUTCOME_UNHANDLED change-of-address, state "CheckOutcome": no rule handles "moved-away", one of the outcomes of task "police-check", "verify-address": it goes to the Default "UnknownOutcome", which fails the case; add a rule for "moved-away", or remove it from the task\'s "outcomes"',
+    ]);
+  });
+
+  test('a task that offers outcomes nothing reads', () => {
+    const problems = mistaken(terracePermit, terraceType, (d) => (d.States.InspectionOutcome.Choices[0] = { Variable: '$.enterprise.found', BooleanEquals: false, Next: 'RecordNonCompliant' }));
+    expect(problems).toEqual([
+      'LOKET_OUTCOME_UNUSED terrace-permit, state "InspectSite": task "inspect-site" offers the outcomes "compliant", "non-compliant", but no state reads its outcome, so each one leads to the same; test "$.inspection.outcome" in a Choice after it, or declare a single outcome',
+    ]);
+  });
+});
+
+describe('statuses, tasks and messages: declared and used', () => {
+  const typeLines = (of: TransactionType) => typeProblems(of).map((found) => formatProblem(of.key, found));
+
+  test('a missing "withdrawn" status, which makes a citizen\'s withdrawal a 409', () => {
+    expect(typeLines(edited(terraceType, (t) => (t.statuses = t.statuses.filter((status: any) => status.code !== 'withdrawn'))))).toEqual([
+      'LOKET_STATUS_REQUIRED terrace-permit, type.json "statuses": declares no status "withdrawn": a citizen\'s withdrawal would be refused with 409 Conflict; add { "code": "withdrawn", "order": …, "citizenText": { "nl": …, "en": … }, "inform": true, "final": true }',
+    ]);
+  });
+
+  test('a missing "failed" status', () => {
+    expect(typeLines(edited(terraceType, (t) => (t.statuses = t.statuses.filter((status: any) => status.code !== 'failed'))))).toEqual([
+      'LOKET_STATUS_REQUIRED terrace-permit, type.json "statuses": declares no status "failed": a step that fails could not close the case, which would stay open until an operator looks; add { "code": "failed", "order": …, "citizenText": { "nl": …, "en": … }, "inform": true, "final": true }',
+    ]);
+  });
+
+  test('a "withdrawn" status that is not final', () => {
+    expect(typeLines(edited(terraceType, (t) => (t.statuses.find((status: any) => status.code === 'withdrawn').final = false)))).toEqual([
+      'LOKET_STATUS_REQUIRED terrace-permit, type.json "statuses.8.final": status "withdrawn" is not final: the case would stay open after it; set "final": true',
+    ]);
+  });
+
+  test('a duplicate order', () => {
+    expect(typeLines(edited(terraceType, (t) => (t.statuses[3].order = 3)))).toEqual([
+      'LOKET_STATUS_ORDER_DUPLICATE terrace-permit, type.json "statuses": the statuses "inspection", "awaiting-decision" all have "order": 3; give each status an order of its own',
+    ]);
+  });
+
+  test('a declared status nothing records', () => {
+    const problems = mistaken(terracePermit, terraceType, () => {}, (t) =>
+      t.statuses.splice(5, 0, { code: 'on-hold', order: 11, citizenText: { nl: 'In wacht.', en: 'On hold.' }, inform: true, final: false }),
+    );
+    expect(problems).toEqual([
+      'LOKET_STATUS_UNUSED terrace-permit, type.json "statuses.5": declares status "on-hold", which no step records; record it in a step or remove it',
+    ]);
+  });
+
+  test('a declared task nothing creates and a declared message nothing awaits', () => {
+    const problems = mistaken(terracePermit, terraceType, () => {}, (t) => {
+      t.tasks['second-inspection'] = structuredClone(t.tasks['inspect-site']);
+      t.messages['photos-supplied'] = structuredClone(t.messages['documents-supplied']);
+    });
+    expect(problems).toEqual([
+      'LOKET_TASK_UNUSED terrace-permit, type.json "tasks.second-inspection": declares task "second-inspection", which no step creates; create it in a create-task step or remove it',
+      'LOKET_MESSAGE_UNUSED terrace-permit, type.json "messages.photos-supplied": declares message "photos-supplied", which no step waits for; wait for it in an await-message step or remove it',
+    ]);
+  });
+
+  test('a document step in a type that declares no document', () => {
+    expect(mistaken(terracePermit, terraceType, () => {}, (t) => delete t.document)).toEqual([
+      'LOKET_DOCUMENT_UNDECLARED terrace-permit, state "GrantPermit": issues the type\'s document, but type.json declares no "document", so every case would fail here; declare "document" (its kind, title and a template file per language in the folder), or record a final status instead',
+    ]);
+  });
+});
+
+describe('timeouts agree with due days', () => {
+  test('a 1-hour timeout on a task due in 10 working days', () => {
+    expect(mistaken(terracePermit, terraceType, (d) => (d.States.InspectSite.TimeoutSeconds = 3600))).toEqual([
+      'LOKET_TIMEOUT_BEFORE_DUE terrace-permit, state "InspectSite": times out after 1 hour, before task "inspect-site" falls due (type.json: "dueInWorkingDays": 10, which can take 14 calendar days); remove "TimeoutSeconds" and declare "expiresAfterDays": 14 (or more) for tasks."inspect-site"; the timeout follows from it',
+    ]);
+  });
+
+  test('a task that type.json lets expire before it falls due', () => {
+    expect(typeProblems(edited(terraceType, (t) => (t.tasks['inspect-site'].expiresAfterDays = 2))).map((found) => formatProblem('terrace-permit', found))).toEqual([
+      'LOKET_TIMEOUT_BEFORE_DUE terrace-permit, type.json "tasks.inspect-site.expiresAfterDays": is 2, so the task can expire before it falls due (10 working days can take 14 calendar days); make it at least 14',
+    ]);
+  });
+});
+
+describe('the step contracts the lint follows', () => {
+  test('name every step function a workflow may invoke, and no other', () => {
+    expect(Object.keys(stepContracts).sort()).toEqual(stepFunctions.map((fn) => fn.name).sort());
+  });
+
+  test('are documented in the workflows README: each step in a row with every field it takes and answers', () => {
+    const rows = readFileSync(join(workflowsDirectory, 'README.md'), 'utf8').split('\n');
+    for (const [name, contract] of Object.entries(stepContracts)) {
+      const row = rows.find((line) => line.startsWith(`| \`${name}\` `));
+      expect(row).toBeDefined();
+      for (const field of [...Object.keys(contract.payload), ...Object.keys(contract.result)]) {
+        expect(row).toMatch(new RegExp(`\\b${field.replace('?', '')}\\b`));
+      }
+    }
   });
 });

@@ -1,13 +1,11 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadWorkflowSources, workflowsDirectory } from '../../workflows/definitions';
 import { writeDiagram } from '../../designer/diagram';
 import { checkRunOptions, runWorkflow } from '../../designer/run';
 import { readTransactionType } from '../../workflows/type-loader';
-import { validateCommand } from '../../designer/validate';
-import { editedTypeCopy, type TypeFolderEdit } from '../support/type-folders';
 import { loadMachine, statesOf, type Machine } from '../../designer/workflow-graph';
 
 /**
@@ -40,171 +38,6 @@ beforeAll(() => {
 
 afterAll(() => {
   rmSync(scratch, { recursive: true, force: true });
-});
-
-/** A copy of one type folder (proof-of-residence unless told) in its own workflows directory, edited; returns that directory. */
-function brokenCopy(name: string, edit: TypeFolderEdit, key = 'proof-of-residence'): string {
-  return editedTypeCopy(scratch, name, edit, key);
-}
-
-function validate(options: { directory?: string; key?: string }) {
-  const lines: string[] = [];
-  const problems = validateCommand({ ...options, print: (line) => lines.push(line) });
-  return { problems, lines };
-}
-
-describe('validate', () => {
-  test('passes every type of the catalogue with a ✔ per type', () => {
-    const { problems, lines } = validate({});
-    expect(problems).toBe(0);
-    expect(lines).toEqual(keys.map((key) => `✔ ${key}`));
-  });
-
-  test('validates a single type', () => {
-    expect(validate({ key: 'proof-of-residence' }).lines).toEqual(['✔ proof-of-residence']);
-  });
-
-  test('names the file, the state, the problem and the fix', () => {
-    const directory = brokenCopy('no-timeout', { type: (t) => delete t.tasks['verify-residence'].expiresAfterDays });
-    const { problems, lines } = validate({ directory });
-    expect(problems).toBe(1);
-    expect(lines).toEqual([
-      '✘ proof-of-residence',
-      `  ${join(directory, 'proof-of-residence', 'workflow.asl.json')}: state "VerifyResidence": waits for a task token without TimeoutSeconds; add "TimeoutSeconds" and a Catch for "States.Timeout"`,
-    ]);
-  });
-
-  test('reports a path that ends without a final status at the state where it ends', () => {
-    const directory = brokenCopy('no-final', {
-      workflow: (d) => {
-        d.States.RegisterConfirmsResidence.Next = 'PublishCaseClosed';
-      },
-    });
-    const { lines } = validate({ directory });
-    expect(lines[1]).toMatch(/workflow\.asl\.json: state "PublishCaseClosed": a path ends here without recording a final status \(LookUpApplicant → ResidesInTenant → RegisterConfirmsResidence → PublishCaseClosed\); record one of the final statuses/);
-  });
-
-  test('checks type.json against its schema', () => {
-    const directory = brokenCopy('bad-type', { type: (t) => (t.statuses[0].final = 'no') });
-    const { lines } = validate({ directory });
-    expect(lines).toEqual([
-      '✘ proof-of-residence',
-      expect.stringMatching(/type\.json: "statuses\.0\.final": .*boolean.*; fix it to match transactionTypeSchema/),
-      expect.stringMatching(/workflow\.asl\.json: not checked until .*type\.json is valid$/),
-    ]);
-  });
-
-  test("checks the type's example against its inputSchema", () => {
-    const directory = brokenCopy('bad-example', { type: (t) => (t.example.data.language = 'fr') });
-    const { lines } = validate({ directory });
-    expect(lines).toEqual(['✘ proof-of-residence', expect.stringMatching(/type\.json: "example\.data\.language" does not match "inputSchema": .*; change the example or the schema$/)]);
-  });
-
-  test('checks task names against type.json tasks', () => {
-    const directory = brokenCopy('bad-task', { workflow: (d) => (d.States.VerifyResidence.Parameters.Payload.name = 'check') });
-    // The task's timeout, which follows from the declared task, is missing as well.
-    expect(validate({ directory }).lines).toContainEqual(
-      expect.stringMatching(/workflow\.asl\.json: state "VerifyResidence": creates task "check", which type\.json does not declare in "tasks"; declare it or use one of "verify-residence"$/),
-    );
-  });
-
-  test('reports a type.json that is not JSON', () => {
-    const directory = brokenCopy('not-json', {});
-    writeFileSync(join(directory, 'proof-of-residence', 'type.json'), '{ "key": "proof-of-residence", ');
-    expect(validate({ directory }).lines).toEqual([
-      '✘ proof-of-residence',
-      expect.stringMatching(/type\.json: not valid JSON \(.+\); fix the syntax$/),
-      expect.stringMatching(/workflow\.asl\.json: not checked until .*type\.json is valid$/),
-    ]);
-  });
-
-  test('reports a missing type.json and a missing workflow', () => {
-    const noType = brokenCopy('no-type', {});
-    unlinkSync(join(noType, 'proof-of-residence', 'type.json'));
-    expect(validate({ directory: noType }).lines).toEqual([
-      '✘ proof-of-residence',
-      expect.stringMatching(/type\.json: missing; add the type's metadata$/),
-      expect.stringMatching(/workflow\.asl\.json: not checked until .*type\.json is valid$/),
-    ]);
-    const noWorkflow = brokenCopy('no-workflow', {});
-    unlinkSync(join(noWorkflow, 'proof-of-residence', 'workflow.asl.json'));
-    expect(validate({ directory: noWorkflow }).lines).toEqual(['✘ proof-of-residence', expect.stringMatching(/workflow\.asl\.json: missing; add the workflow's definition$/)]);
-  });
-
-  test("checks that the key and the example's type are the folder's name", () => {
-    const directory = brokenCopy('bad-key', {
-      type: (t) => {
-        t.key = 'residence-proof';
-        t.example.type = 'residence-proof';
-      },
-    });
-    expect(validate({ directory }).lines).toEqual([
-      '✘ proof-of-residence',
-      expect.stringMatching(/type\.json: "key" is "residence-proof" but the folder is "proof-of-residence"; make them equal$/),
-      expect.stringMatching(/type\.json: "example\.type" is "residence-proof"; set it to "proof-of-residence"$/),
-    ]);
-  });
-
-  test('a task that can expire before it falls due', () => {
-    // 10 working days can take 14 calendar days; the task expires after 10.
-    const directory = brokenCopy('expires-early', { type: (t) => (t.tasks['verify-residence'].dueInWorkingDays = 10) });
-    expect(validate({ directory }).lines).toEqual([
-      '✘ proof-of-residence',
-      expect.stringMatching(
-        /type\.json: "tasks\.verify-residence\.expiresAfterDays" is 10, so the task can expire before it falls due \(10 working days can take 14 calendar days\); make it at least 14$/,
-      ),
-    ]);
-  });
-
-  test('a task without a completion-data schema, and data schemas that admit unbounded values', () => {
-    const directory = brokenCopy(
-      'unbounded-data',
-      {
-        type: (t) => {
-          delete t.tasks['review-permit'].dataSchema;
-          delete t.messages['payment-received'].dataSchema.properties.amount.maximum;
-          delete t.inputSchema.properties.zone.maxLength;
-        },
-      },
-      'resident-parking-permit',
-    );
-    expect(validate({ directory }).lines).toEqual([
-      '✘ resident-parking-permit',
-      expect.stringMatching(/type\.json: "inputSchema\.properties\.zone": a string needs a maxLength; fix it/),
-      expect.stringMatching(/type\.json: "tasks\.review-permit\.dataSchema": Invalid input: expected record, received undefined; fix it/),
-      expect.stringMatching(/type\.json: "messages\.payment-received\.dataSchema\.properties\.amount": a number needs a maximum within safe integers; fix it/),
-      expect.stringMatching(/workflow\.asl\.json: not checked until .*type\.json is valid$/),
-    ]);
-  });
-
-  test('a text that names the objection period with other days than type.json declares', () => {
-    const directory = brokenCopy(
-      'text-days',
-      { type: (t) => (t.description.en = t.description.en.replace('objection period of 30 days', 'objection period of 3 days')) },
-      'event-permit',
-    );
-    expect(validate({ directory }).lines).toEqual([
-      '✘ event-permit',
-      expect.stringMatching(/type\.json: "description\.en" says "3 days" for the objection period, which is 30 days; make them equal$/),
-    ]);
-  });
-
-  test('a period declared with other days than the texts say', () => {
-    const directory = brokenCopy('period-days', { type: (t) => (t.periods.ObjectionPeriod.days = 3) }, 'event-permit');
-    const { lines } = validate({ directory });
-    expect(lines).toEqual(
-      expect.arrayContaining([
-        // The workflow's Wait follows the declared period: only the texts disagree.
-        expect.stringMatching(/type\.json: "description\.nl" says "30 dagen" for the objection period, which is 3 days; make them equal$/),
-      ]),
-    );
-  });
-
-  test('an unknown key is an error', () => {
-    const { problems, lines } = validate({ key: 'no-such-type' });
-    expect(problems).toBe(1);
-    expect(lines[1]).toMatch(/no such transaction type folder; use one of .*proof-of-residence/);
-  });
 });
 
 describe('diagram', () => {
