@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { writeDiagram } from './diagram';
 import { runWorkflow } from './run';
+import { typeSchemaFile, writeTypeSchema } from './type-schema';
 import { validateCommand } from './validate';
 
 // Lambda runs Node 22; on an older local Node the SDK's upgrade notice is known and only noise.
@@ -9,6 +10,7 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 const usage = `Usage: npm run workflows -- <command>
   validate [key]                          check one transaction type or all of them
+  schema                                  write workflows/type.schema.json from the domain's schema
   diagram <key> [--out file]              write <file>.svg and <file>.mmd (default diagrams/<key>)
   run <key> [--input case.json] [--outcomes task=outcome,...] [--messages name=json,...]
           [--expire name,...] [--withdraw status]
@@ -60,6 +62,9 @@ async function main(argv: string[]): Promise<number> {
   switch (command) {
     case 'validate':
       return validateCommand({ key }) === 0 ? 0 : 1;
+    case 'schema':
+      console.log(`${writeTypeSchema() ? 'wrote' : 'unchanged:'} ${typeSchemaFile}`);
+      return 0;
     case 'diagram': {
       if (!key) break;
       const files = writeDiagram(key, { out: values.out });
