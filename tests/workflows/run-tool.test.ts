@@ -77,4 +77,14 @@ describe('run', () => {
     expect(report.stoppedBecause).toMatch(/^task "college-decision" could not be completed with "postpone": HTTP 400 /);
     expect(seconds).toBeLessThan(30);
   }, 90_000);
+
+  test('names the error a Catch took into the failure path, with its state and cause', async () => {
+    const directory = editedTypeCopy(scratch, 'undeclared-status', { workflow: (d) => (d.States.RecordUnderAdvice.Parameters.Payload.status = 'under-advise') }, 'event-permit');
+    const { report, lines } = await run({ key: 'event-permit', directory });
+    expect(report.status?.code).toBe('failed');
+    const caught = report.errors?.filter((error) => !error.ended) ?? [];
+    expect(caught[0]).toEqual({ state: 'RecordUnderAdvice', error: expect.any(String), cause: expect.stringContaining('under-advise'), ended: false });
+    expect(lines).toContain('Errors a Retry or Catch took:');
+    expect(lines).toContain(`  in "RecordUnderAdvice": ${caught[0]?.error}: ${caught[0]?.cause}`);
+  }, 90_000);
 });
