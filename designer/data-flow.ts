@@ -132,9 +132,19 @@ export interface ChoiceFinding {
   readonly default?: string;
 }
 
+/** A Loket step called with a Payload that lacks what it needs, or with a field it does not know that looks like one it does. */
+export interface PayloadFinding {
+  readonly state: string;
+  readonly step: string;
+  /** Missing fields, `decision.completedBy` for one inside an object, with what that object holds. */
+  readonly missing: readonly { readonly field: string; readonly holds?: readonly string[] }[];
+  readonly misspelt: readonly { readonly field: string; readonly meant: string }[];
+}
+
 export interface DataFlow {
   readonly unwritten: readonly UnwrittenRead[];
   readonly choices: readonly ChoiceFinding[];
+  readonly payloads: readonly PayloadFinding[];
   /** The tasks whose outcome some state reads. */
   readonly outcomesRead: ReadonlySet<string>;
 }
@@ -166,6 +176,7 @@ interface Findings {
   readonly unwritten: UnwrittenRead[];
   readonly choices: ChoiceFinding[];
   readonly outcomesRead: Set<string>;
+  readonly payloads: PayloadFinding[];
 }
 
 interface Context {
@@ -364,6 +375,41 @@ function checkChoice(context: Context, flow: Flow, state: State, all: Machine): 
   }
 }
 
+/** Edits between two names (Levenshtein), to tell a misspelt field from another one. */
+function distance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, index) => index);
+  for (const [i, charA] of [...a].entries()) {
+    const current = [i + 1];
+    for (const [j, charB] of [...b].entries()) current.push(Math.min((previous[j + 1] as number) + 1, (current[j] as number) + 1, (previous[j] as number) + (charA === charB ? 0 : 1)));
+    previous = current;
+  }
+  return previous[b.length] as number;
+}
+
+/** Holds a Loket step's Payload to its contract: the fields it needs, inside its objects too, and no near-miss of a field it knows. */
+function checkPayload(findings: Findings, name: string, state: State, parameters: Shape): void {
+  const step = invokedStep(state);
+  const contract = step ? stepContracts[step] : undefined;
+  const payload = parameters.fields.get('Payload');
+  if (!step || !contract || !payload || payload.open) return;
+  const known = Object.keys(contract.payload).map((field) => field.replace(/\?$/, ''));
+  const misspelt = [...payload.fields.keys()]
+    .filter((field) => !known.includes(field))
+    .flatMap((field) => {
+      const meant = known.find((candidate) => candidate.toLowerCase() === field.toLowerCase() || distance(candidate, field) <= 2);
+      return meant ? [{ field, meant }] : [];
+    });
+  const missing: { field: string; holds?: string[] }[] = Object.keys(contract.payload)
+    .filter((field) => !field.endsWith('?') && !payload.fields.has(field) && !misspelt.some((found) => found.meant === field))
+    .map((field) => ({ field }));
+  for (const [field, needed] of Object.entries(contract.nested ?? {})) {
+    const inner = payload.fields.get(field);
+    if (!inner || inner.open) continue;
+    for (const part of needed) if (!inner.fields.has(part)) missing.push({ field: `${field}.${part}`, holds: [...inner.fields.keys()] });
+  }
+  if (missing.length > 0 || misspelt.length > 0) findings.payloads.push({ state: name, step, missing, misspelt });
+}
+
 /** Whether going to `name` ends the case as failed: a Fail, or the failure recorder, possibly after Pass states. */
 function failsTheCase(machine: Machine, name: string): boolean {
   const seen = new Set<string>();
@@ -400,7 +446,8 @@ function transfer(context: Context, incoming: Flow, state: State): Edge[] {
       break;
     }
     case 'Task': {
-      if ('Parameters' in state) template(context, effective, state.Parameters, 'Parameters');
+      const parameters = 'Parameters' in state ? template(context, effective, state.Parameters, 'Parameters') : undefined;
+      if (context.findings && parameters) checkPayload(context.findings, context.state, state, parameters);
       for (const field of ['TimeoutSecondsPath', 'HeartbeatSecondsPath'] as const) if (typeof state[field] === 'string') read(context, effective, state[field] as string, field);
       const answer = taskResult(state, context.type);
       result = isObject(state.ResultSelector) ? template(context, { data: answer.shape, variables: effective.variables }, state.ResultSelector, 'ResultSelector', answer.step ?? 'the task') : answer.shape;
@@ -490,7 +537,7 @@ function analyseMachine(machine: Machine, start: Flow, type: TransactionType, fi
  * before a Default that fails the case, and which tasks' outcomes are read at all.
  */
 export function analyseDataFlow(machine: Machine, type: TransactionType): DataFlow {
-  const findings: Findings = { unwritten: [], choices: [], outcomesRead: new Set() };
+  const findings: Findings = { unwritten: [], choices: [], outcomesRead: new Set(), payloads: [] };
   const start: Flow = { data: objectShape(Object.keys(workflowInputFields).map((name) => [name, closedLeaf])), variables: new Map() };
   analyseMachine(machine, start, type, findings);
   const seen = new Set<string>();
@@ -500,5 +547,5 @@ export function analyseDataFlow(machine: Machine, type: TransactionType): DataFl
     seen.add(key);
     return true;
   });
-  return { unwritten, choices: findings.choices, outcomesRead: findings.outcomesRead };
+  return { unwritten, choices: findings.choices, outcomesRead: findings.outcomesRead, payloads: findings.payloads };
 }

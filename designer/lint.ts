@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { checkAslStructure } from './asl-structure';
-import { analyseDataFlow, type ChoiceFinding, type UnwrittenRead } from './data-flow';
+import { analyseDataFlow, type ChoiceFinding, type PayloadFinding, type UnwrittenRead } from './data-flow';
 import { knownPlaceholders } from '../functions/app.declaration';
 import type { TransactionType } from '../functions/domain/transaction-type';
 import { dataValidator, transactionTypeSchema } from '../functions/domain/transaction-type';
@@ -49,6 +49,8 @@ export const problemCodes = {
   LOKET_OUTCOME_UNHANDLED: 'a declared outcome that no Choice rule handles, so the case fails',
   LOKET_CHOICE_UNKNOWN_OUTCOME: 'a Choice tests a value the task it tests cannot answer',
   LOKET_PATH_UNWRITTEN: 'a state reads a path that some way into it does not write',
+  LOKET_PAYLOAD_FIELD_MISSING: 'a step is called without a Payload field it needs',
+  LOKET_PAYLOAD_FIELD_MISSPELT: 'a Payload field a step does not know, close to one it does',
   LOKET_RESULT_FIELD_UNKNOWN: "a ResultSelector reads a field the step does not answer",
   LOKET_VARIABLE_UNASSIGNED: 'a state reads a variable no earlier Assign sets',
   LOKET_DOCUMENT_UNDECLARED: 'a step issues a document the folder does not declare',
@@ -443,9 +445,26 @@ function crossProblems(all: Map<string, State>, type: TransactionType): Problem[
   return problems;
 }
 
+function payloadProblems(found: PayloadFinding): Problem[] {
+  const at = inState(found.state);
+  return [
+    ...found.misspelt.map(({ field, meant }) =>
+      problem('LOKET_PAYLOAD_FIELD_MISSPELT', at, `passes "${field}" to ${found.step}, which takes no such field`, `did you mean "${meant}"? (see the step payload contract in workflows/README.md)`),
+    ),
+    ...found.missing.map(({ field, holds }) =>
+      problem(
+        'LOKET_PAYLOAD_FIELD_MISSING',
+        at,
+        `calls ${found.step} without "${field}"${holds ? ` ("${field.split('.')[0]}" holds ${holds.length > 0 ? quoted(holds) : 'no fields'})` : ''}, so the step refuses its input and the case fails`,
+        `add it to the Payload (see the step payload contract in workflows/README.md)`,
+      ),
+    ),
+  ];
+}
+
 function outcomeProblems(definition: Machine, all: Map<string, State>, type: TransactionType): Problem[] {
   const flow = analyseDataFlow(definition, type);
-  const problems = [...flow.unwritten.map(unwrittenProblem), ...flow.choices.map(choiceProblem)];
+  const problems = [...flow.unwritten.map(unwrittenProblem), ...flow.choices.map(choiceProblem), ...flow.payloads.flatMap(payloadProblems)];
   // A misspelt read is the likelier reason an outcome goes unread: that is told first, and once.
   if (flow.unwritten.length > 0) return problems;
   for (const [name, state] of all) {

@@ -43,6 +43,8 @@ export interface StepContract {
   readonly result: Readonly<Record<string, string>>;
   /** Whether the workflow must call it with `.waitForTaskToken` (it resumes later with `result`). */
   readonly waitsForTaskToken: boolean;
+  /** The fields an object in the Payload must hold when it is given, by the Payload field. */
+  readonly nested?: Readonly<Record<string, readonly string[]>>;
 }
 
 const statusAnswer = { status: "the case's status afterwards" } as const;
@@ -87,6 +89,7 @@ export const stepContracts: Readonly<Record<string, StepContract>> = {
     },
     result: statusAnswer,
     waitsForTaskToken: false,
+    nested: { decision: ['outcome', 'decidedBy'], error: ['Error'] },
   },
   'create-task': {
     payload: { caseId: '$.caseId', name: 'a task type.json declares', taskToken: '$$.Task.Token' },
@@ -111,5 +114,6 @@ export const stepContracts: Readonly<Record<string, StepContract>> = {
     },
     result: statusAnswer,
     waitsForTaskToken: false,
+    nested: { decision: ['completedBy'] },
   },
 };

@@ -375,6 +375,40 @@ describe('the data flow: every path a state reads is written on every way into i
   });
 });
 
+describe('step payloads: each Loket step gets what its contract says it takes', () => {
+  test('a misspelt Payload field, which the step would ignore or refuse', () => {
+    expect(mistaken(proofOfResidence, type, (d) => {
+      const payload = d.States.RecordExpired.Parameters.Payload;
+      payload.cancelOpenTask = payload.cancelOpenTasks;
+      delete payload.cancelOpenTasks;
+    })).toEqual([
+      'LOKET_PAYLOAD_FIELD_MISSPELT proof-of-residence, state "RecordExpired": passes "cancelOpenTask" to record-status, which takes no such field; did you mean "cancelOpenTasks"? (see the step payload contract in workflows/README.md)',
+    ]);
+  });
+
+  test('a field name in the wrong case is told once, as misspelt', () => {
+    expect(mistaken(proofOfResidence, type, (d) => {
+      const payload = d.States.VerifyResidence.Parameters.Payload;
+      payload['caseID.$'] = payload['caseId.$'];
+      delete payload['caseId.$'];
+    })).toEqual([
+      'LOKET_PAYLOAD_FIELD_MISSPELT proof-of-residence, state "VerifyResidence": passes "caseID" to create-task, which takes no such field; did you mean "caseId"? (see the step payload contract in workflows/README.md)',
+    ]);
+  });
+
+  test('a missing Payload field', () => {
+    expect(mistaken(proofOfResidence, type, (d) => delete d.States.IssueCertificate.Parameters.Payload['decision.$'])).toEqual([
+      'LOKET_PAYLOAD_FIELD_MISSING proof-of-residence, state "IssueCertificate": calls issue-certificate without "decision", so the step refuses its input and the case fails; add it to the Payload (see the step payload contract in workflows/README.md)',
+    ]);
+  });
+
+  test("a decision taken from a message's answer, which has no completedBy", () => {
+    expect(mistaken(parkingPermit, parkingType, (d) => (d.States.GrantPermit.Parameters.Payload['decision.$'] = '$.payment'))).toEqual([
+      'LOKET_PAYLOAD_FIELD_MISSING resident-parking-permit, state "GrantPermit": calls issue-certificate without "decision.completedBy" ("decision" holds "name", "receivedAt", "by"), so the step refuses its input and the case fails; add it to the Payload (see the step payload contract in workflows/README.md)',
+    ]);
+  });
+});
+
 describe('Choices and outcomes: a Choice tests what its task can answer, and handles every declared outcome', () => {
   test('a Choice value that is not one of the task\'s outcomes ("granted" where the outcome is "grant")', () => {
     expect(mistaken(terracePermit, terraceType, (d) => (d.States.DecisionOutcome.Choices[0].StringEquals = 'granted'))).toEqual([
