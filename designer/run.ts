@@ -178,7 +178,18 @@ export function errorsIn(history: readonly HistoryEvent[]): StepError[] {
   return errors;
 }
 
-const describeError = (error: StepError) => `${error.error ?? 'an error'}${error.cause ? `: ${error.cause}` : ''}`;
+/** A Lambda step's cause is its error as JSON (errorType, errorMessage, trace): the message is what a designer reads. */
+function causeText(cause: string | undefined): string | undefined {
+  try {
+    const parsed = JSON.parse(cause ?? '') as unknown;
+    if (isObject(parsed) && typeof parsed.errorMessage === 'string') return parsed.errorMessage;
+  } catch {
+    // not JSON: the cause as written
+  }
+  return cause;
+}
+
+const describeError = (error: StepError) => `${error.error ?? 'an error'}${error.cause ? `: ${causeText(error.cause)}` : ''}`;
 
 interface PreparedRun {
   readonly options: RunOptions;
@@ -221,7 +232,8 @@ export async function runWorkflow(options: RunOptions): Promise<RunReport> {
   const prepared = prepare(options);
   if (!('machine' in prepared)) return prepared;
   const { key: signingKey } = await generateDevSigningKey();
-  const stack = await startLocalStack({ ports: { api: 0, stepFunctions: 0, dynamodb: 0 }, signingKey, ...runStackOptions, logLevel: 'ERROR' });
+  // The functions log nothing: the run reports each error once, from the execution history.
+  const stack = await startLocalStack({ ports: { api: 0, stepFunctions: 0, dynamodb: 0 }, signingKey, ...runStackOptions, logLevel: 'SILENT' });
   try {
     return await runPrepared(stack, signingKey, prepared);
   } finally {
