@@ -47,6 +47,14 @@ describe('run', () => {
     expect(report.errors).toEqual([]);
   }, 90_000);
 
+  test('lets a message time out: the documents never come and the terrace permit expires', async () => {
+    const { report, lines } = await run({ key: 'terrace-permit', expire: ['documents-supplied'] });
+    expect(lines).toContain('  message "documents-supplied" left to time out');
+    expect(report.status?.code).toBe('expired');
+    expect(report.path).toEqual(expect.arrayContaining([expect.objectContaining({ state: 'AwaitDocuments', detail: expect.stringMatching(/→ timed out$/) })]));
+    expect(report.path.map((step) => step.state)).not.toContain('InspectSite');
+  }, 90_000);
+
   test('withdraws the case in the status asked for, and the workflow is stopped', async () => {
     const { report, lines } = await run({ key: 'event-permit', withdrawAt: 'awaiting-decision' });
     expect(lines).toContain('  case withdrawn in status "awaiting-decision"');
