@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { projectRoot } from './constructs/loket-function.construct';
-import { listOf, logLevelOf } from './deployment';
+import { listOf, logLevelOf, type Naming, namingOf } from './deployment';
 import { StatefulStack } from './stacks/stateful.stack';
 import { StatelessStack } from './stacks/stateless.stack';
 
@@ -17,6 +17,11 @@ export const contextKeys = {
   alarmHttpsEndpoints: 'loket:alarmHttpsEndpoints',
   /** POWERTOOLS_LOG_LEVEL of the functions: DEBUG, INFO (the default), WARN, ERROR. */
   logLevel: 'loket:logLevel',
+  /**
+   * The environment (`test`, `prod`) every name carries, so that several share an account and
+   * region: stacks `Loket<Env>Stateful`, functions `loket-<env>-…`. Absent: the default names.
+   */
+  environment: 'loket:environment',
 } as const;
 
 export interface BuildAppOptions {
@@ -36,6 +41,7 @@ export interface LoketApp {
   readonly app: App;
   readonly stateful: StatefulStack;
   readonly stateless: StatelessStack;
+  readonly naming: Naming;
 }
 
 /** cdk.json's context, so that an in-process synthesis (tests) gets the same feature flags as `cdk synth`. */
@@ -52,6 +58,13 @@ function requiredContext(app: App, key: string): string {
   return value;
 }
 
+function optionalEnvironment(app: App): string | undefined {
+  const value: unknown = app.node.tryGetContext(contextKeys.environment);
+  if (value === undefined || value === '') return undefined;
+  if (typeof value !== 'string') throw new Error(`Context '${contextKeys.environment}' must be a string`);
+  return value;
+}
+
 function optionalLogLevel(app: App): string | undefined {
   const value: unknown = app.node.tryGetContext(contextKeys.logLevel);
   if (value === undefined || value === '') return undefined;
@@ -65,11 +78,15 @@ function optionalLogLevel(app: App): string | undefined {
  */
 export function buildApp(options: BuildAppOptions = {}): LoketApp {
   const app = new App({ context: { ...cdkJsonContext(), ...options.context }, outdir: options.outdir });
-  const stateful = new StatefulStack(app, 'LoketStateful', {
-    description: 'Loket: KMS key, case table, event bus and documents bucket (retained on delete)',
+  const naming = namingOf(optionalEnvironment(app), `Context '${contextKeys.environment}'`);
+  const of = naming.environment ? ` (${naming.environment})` : '';
+  const stateful = new StatefulStack(app, naming.stackName('Stateful'), {
+    description: `Loket${of}: KMS key, case table, event bus and documents bucket (retained on delete)`,
+    naming,
   });
-  const stateless = new StatelessStack(app, 'LoketStateless', {
-    description: 'Loket: functions, HTTP API, workflows, dashboard and alarms',
+  const stateless = new StatelessStack(app, naming.stackName('Stateless'), {
+    description: `Loket${of}: functions, HTTP API, workflows, dashboard and alarms`,
+    naming,
     table: stateful.table,
     key: stateful.key,
     pseudonymKey: stateful.pseudonymKey,
@@ -85,7 +102,7 @@ export function buildApp(options: BuildAppOptions = {}): LoketApp {
     logLevel: optionalLogLevel(app),
   });
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
-  return { app, stateful, stateless };
+  return { app, stateful, stateless, naming };
 }
 
 const invokedDirectly = process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(import.meta.url);

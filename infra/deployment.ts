@@ -9,32 +9,85 @@ import { environmentNames } from '../functions/commons/config';
  * values that differ per host (CDK tokens on AWS, local endpoints and names locally).
  */
 
-/** Every named resource of a deployment starts with this. */
-const prefix = 'loket';
+/**
+ * The names of one deployment. Every name an account and region must hold once (stacks,
+ * functions, state machines, the event bus, key aliases, the dashboard, the saved queries'
+ * folder, the API, the `service` dimension of the custom metrics) carries the environment, so
+ * that test and production can share an account and region; log groups, alarms, the table and
+ * the buckets are named by CloudFormation after their stack. Without an environment the names
+ * are those of the local host and the README (`loket-submit-case`, dashboard `Loket`).
+ */
+export interface Naming {
+  /** e.g. `test`; undefined for the default deployment. */
+  readonly environment: string | undefined;
+  /** `loket`, or `loket-<environment>`: the start of every physical name. */
+  readonly prefix: string;
+  /** `submit-case` → `loket[-env]-submit-case`. */
+  functionName(name: string): string;
+  /** `proof-of-residence` → `loket[-env]-proof-of-residence`. */
+  stateMachineName(typeKey: string): string;
+  /** `Stateful` → `LoketStateful`, or `Loket<Env>Stateful`. */
+  stackName(role: 'Stateful' | 'Stateless'): string;
+  /** `alias/loket[-env]`, or `alias/loket[-env]-<purpose>`. */
+  keyAlias(purpose?: string): string;
+  readonly eventBusName: string;
+  /** Powertools' service name, and the `service` dimension of every custom metric. */
+  readonly serviceName: string;
+  readonly apiName: string;
+  /** The CloudWatch dashboard, and the console folder of the saved Logs Insights queries: `Loket`, or `Loket-<env>`. */
+  readonly dashboardName: string;
+}
 
-/** `submit-case` → `loket-submit-case`: a function's physical name on both hosts. */
+/** What an environment may be called: short, lower-case, so that every name built from it stays within AWS's limits. */
+const environmentPattern = /^[a-z][a-z0-9]{0,9}$/;
+
+/** The names of the deployment of an environment (`test`, `prod`), or of the default one. */
+export function namingOf(environment?: string, source = 'The environment'): Naming {
+  if (environment !== undefined && !environmentPattern.test(environment)) {
+    throw new Error(`${source} is '${environment}': it must be 1 to 10 lower-case letters and digits, starting with a letter`);
+  }
+  const prefix = environment ? `loket-${environment}` : 'loket';
+  const title = environment ? `Loket${environment.charAt(0).toUpperCase()}${environment.slice(1)}` : 'Loket';
+  return {
+    environment,
+    prefix,
+    functionName: (name) => `${prefix}-${name}`,
+    stateMachineName: (typeKey) => `${prefix}-${typeKey}`,
+    stackName: (role) => `${title}${role}`,
+    keyAlias: (purpose) => `alias/${prefix}${purpose ? `-${purpose}` : ''}`,
+    eventBusName: prefix,
+    serviceName: prefix,
+    apiName: prefix,
+    dashboardName: environment ? `Loket-${environment}` : 'Loket',
+  };
+}
+
+/** The default deployment's names: the local host's, and AWS's without an environment. */
+export const defaultNaming = namingOf();
+
+/** `submit-case` → `loket-submit-case`: a function's physical name on the local host (and AWS's default deployment). */
 export function functionNameOf(name: string): string {
-  return `${prefix}-${name}`;
+  return defaultNaming.functionName(name);
 }
 
-/** `proof-of-residence` → `loket-proof-of-residence`: a transaction type's state machine on both hosts. */
+/** `proof-of-residence` → `loket-proof-of-residence`: a transaction type's state machine on the local host. */
 export function stateMachineNameOf(typeKey: string): string {
-  return `${prefix}-${typeKey}`;
+  return defaultNaming.stateMachineName(typeKey);
 }
 
-/** The domain event bus, on both hosts. */
-export const eventBusName = prefix;
-/** Powertools' service name, and the `service` dimension of every custom metric. */
-export const serviceName = prefix;
-/** CloudWatch namespace of the custom metrics (EMF). */
+/** The domain event bus of the local host. */
+export const eventBusName = defaultNaming.eventBusName;
+/** Powertools' service name on the local host, and the `service` dimension of every custom metric. */
+export const serviceName = defaultNaming.serviceName;
+/** CloudWatch namespace of the custom metrics (EMF); environments differ by the `service` dimension. */
 export const metricsNamespace = 'Loket';
 /** The role the local host says its state machines run as (nothing checks it locally). */
-export const workflowsRoleName = `${prefix}-workflows`;
+export const workflowsRoleName = `${defaultNaming.prefix}-workflows`;
 
 /** Names CloudFormation generates on AWS; the local host gives them these. */
 export const localResourceNames = {
-  table: prefix,
-  documentsBucket: `${prefix}-documents`,
+  table: defaultNaming.prefix,
+  documentsBucket: `${defaultNaming.prefix}-documents`,
 } as const;
 
 /** Where a host's ARNs live. */
@@ -87,6 +140,11 @@ export interface EnvironmentValues {
    * @default 'INFO' on AWS, 'WARN' locally
    */
   readonly logLevel?: string;
+  /**
+   * POWERTOOLS_SERVICE_NAME, the `service` dimension of the custom metrics: the environment's.
+   * @default serviceName (`loket`)
+   */
+  readonly serviceName?: string;
 }
 
 /** The levels Powertools Logger knows (POWERTOOLS_LOG_LEVEL). */
@@ -115,7 +173,7 @@ function runtimeEnvironment(values: EnvironmentValues): Record<string, string> {
     return {
       // The bundles carry source maps (bundlingOptions.sourcemap).
       NODE_OPTIONS: '--enable-source-maps',
-      POWERTOOLS_SERVICE_NAME: serviceName,
+      POWERTOOLS_SERVICE_NAME: values.serviceName ?? serviceName,
       POWERTOOLS_METRICS_NAMESPACE: metricsNamespace,
       POWERTOOLS_LOG_LEVEL: values.logLevel ?? 'INFO',
       // Traces carry ids and timings, never a response or an error's data (personal data stays out of X-Ray).
@@ -203,18 +261,18 @@ export interface FunctionDeployment {
 export const defaultMemorySize = 256;
 export const defaultTimeoutSeconds = 10;
 
-export function deploymentOf(declaration: FunctionDeclaration): FunctionDeployment {
+export function deploymentOf(declaration: FunctionDeclaration, naming: Naming = defaultNaming): FunctionDeployment {
   return {
     declaration,
     name: declaration.name,
-    functionName: functionNameOf(declaration.name),
+    functionName: naming.functionName(declaration.name),
     memorySize: declaration.memorySize ?? defaultMemorySize,
     timeoutSeconds: declaration.timeoutSeconds ?? defaultTimeoutSeconds,
   };
 }
 
 /** Every declared function as deployed, in declaration order. */
-export const functionDeployments: readonly FunctionDeployment[] = declaredFunctions.map(deploymentOf);
+export const functionDeployments: readonly FunctionDeployment[] = declaredFunctions.map((declaration) => deploymentOf(declaration));
 
 const functionArnPattern = /^arn:aws:lambda:[^:]+:\d+:function:/;
 

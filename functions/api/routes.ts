@@ -350,6 +350,27 @@ export const redriveCase = {
   readsExecutions: true,
 } satisfies RouteContract;
 
+export const reopenCase = {
+  name: 'reopen-case',
+  entry: 'functions/api/reopen-case.handler.ts',
+  summary: "Reopens a case closed 'failed' by mistake and starts its workflow again, for operators",
+  method: 'POST',
+  path: '/v1/cases/{id}/reopen',
+  pathParameters: caseIdPath,
+  access: { roles: permissions.reopenCase, scopes: ['loket/operations.write'] },
+  tag: 'Operations',
+  body: reasonBody('Closed failed during a population register outage; the register is back'),
+  headers: ['Accept-Language'],
+  success: {
+    status: 202,
+    description: "The case is open again in its last open status; a new execution of its workflow starts shortly (through the outbox) and takes it to its final status. A case that is not closed 'failed' is a 409.",
+    schema: api.caseViewSchema,
+  },
+  errors: [409],
+  table: 'readWrite',
+  knowsStateMachines: true,
+} satisfies RouteContract;
+
 export const processingLog = {
   name: 'data-subject-processing-log',
   entry: 'functions/api/data-subject-processing-log.handler.ts',
@@ -413,6 +434,7 @@ export const routes: readonly RouteContract[] = [
   getCaseDocument,
   casesNeedingAttention,
   redriveCase,
+  reopenCase,
   processingLog,
   dataSubjectExport,
 ];

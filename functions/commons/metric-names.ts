@@ -9,15 +9,21 @@ export const caseMetricNames = {
   /** Every closed case, with its final status as a dimension (issued, rejected, expired, withdrawn, failed, ...). */
   closed: 'CasesClosed',
   needsAttention: 'CasesNeedingAttention',
+  /** Open cases past their due date, per type, published by the reconciler at every run (tenants in the `tenants` property). */
   overdue: 'CasesOverdue',
+  /** Open cases due within two days and not overdue yet, per type, as CasesOverdue. */
+  dueSoon: 'CasesDueSoon',
   /** Open cases whose workflow failed with `FailureNotRecorded`, counted by the reconciler at each run. */
   failuresNotRecorded: 'FailuresNotRecorded',
   /** Cases the retention job destroyed. */
   destroyed: 'CasesDestroyed',
 } as const;
 
-/** The overdue count is published per tenant as well, so that an alarm can name the municipality. */
-export const tenantMetricDimension = 'tenant';
+/**
+ * The tenant of a figure, as an EMF property (not a dimension: a dimension per municipality would
+ * multiply the metrics by the tenants); Logs Insights reads it from the reconciler's log group.
+ */
+export const tenantMetricProperty = 'tenants';
 export const caseMetricDimension = 'transactionType';
 /**
  * The final status of a closed case: a type declares a handful (its statuses with `final`), so

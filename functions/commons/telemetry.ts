@@ -1,6 +1,6 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Clock, Telemetry } from '../ports/services.port';
-import { caseMetricDimension, caseMetricNames, statusMetricDimension, tenantMetricDimension } from './metric-names';
+import { caseMetricDimension, caseMetricNames, statusMetricDimension, tenantMetricProperty } from './metric-names';
 import { logger, metrics } from './powertools';
 
 /** Counts as EMF metrics with the transaction type as dimension; warnings go to the structured log. */
@@ -26,11 +26,13 @@ export const powertoolsTelemetry: Telemetry = {
     single.addDimension(caseMetricDimension, typeKey);
     single.addMetric(caseMetricNames.needsAttention, MetricUnit.Count, 1);
   },
-  overdueCases(tenant, typeKey, count) {
-    // One EMF document per tenant and type: the dimensions of a single document are shared by its metrics.
+  deadlines(typeKey, figures) {
+    // One EMF document per type; each tenant's share is a property of it, which Logs Insights can read and no alarm multiplies.
     const single = metrics.singleMetric();
-    single.addDimensions({ [caseMetricDimension]: typeKey, [tenantMetricDimension]: tenant });
-    single.addMetric(caseMetricNames.overdue, MetricUnit.Count, count);
+    single.addDimension(caseMetricDimension, typeKey);
+    single.addMetadata(tenantMetricProperty, JSON.stringify(figures.tenants));
+    single.addMetric(caseMetricNames.overdue, MetricUnit.Count, figures.overdue);
+    single.addMetric(caseMetricNames.dueSoon, MetricUnit.Count, figures.dueSoon);
   },
   failuresNotRecorded(typeKey, count) {
     const single = metrics.singleMetric();

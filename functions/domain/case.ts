@@ -282,3 +282,42 @@ export function extend(
     audit: { action: 'case.extended', actor: action.actor, at, reason: action.reason, details: { days: action.days, previousDueAt: subject.dueAt, dueAt } },
   };
 }
+
+/** The name of a case's current execution: the last part of its ARN (the case id, or `<case id>-<n>` once restarted). */
+export function executionNameOf(subject: Pick<Case, 'executionArn'>): string {
+  return subject.executionArn.slice(subject.executionArn.lastIndexOf(':') + 1);
+}
+
+/**
+ * Reopens a case an operator finds closed `failed` by mistake (an outage the steps took for the
+ * case's own failure): it returns to the last open status it had, with neither closing date nor
+ * retention, and its workflow starts again as a new execution (`<case id>-<n>`), since the one
+ * that closed it ended. Any other status is a conflict.
+ */
+export function reopen(subject: Case, type: TransactionType, action: LifecycleAction & { executionArnOf: (name: string) => string }): { case: Case; audit: AuditDraft } {
+  if (subject.status !== 'failed') throw conflict(`case ${subject.number} has status '${subject.status}'; only a case closed 'failed' can be reopened`);
+  const open = [...subject.statusHistory].reverse().find((change) => !(findStatus(type, change.status)?.final ?? false));
+  if (!open) throw conflict(`case ${subject.number} never had an open status to return to`);
+  const restarts = /-(\d+)$/.exec(executionNameOf(subject))?.[1];
+  const executionArn = action.executionArnOf(`${subject.id}-${restarts ? Number(restarts) + 1 : 2}`);
+  const at = action.now.toISOString();
+  return {
+    case: {
+      ...subject,
+      status: open.status,
+      statusHistory: [...subject.statusHistory, { status: open.status, at, by: actorName(action.actor) }],
+      closedAt: undefined,
+      retention: undefined,
+      attention: undefined,
+      executionArn,
+      updatedAt: at,
+    },
+    audit: {
+      action: 'case.reopened',
+      actor: action.actor,
+      at,
+      reason: action.reason,
+      details: { from: subject.status, to: open.status, previousExecution: executionNameOf(subject), execution: executionNameOf({ executionArn }) },
+    },
+  };
+}

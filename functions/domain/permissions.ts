@@ -17,6 +17,8 @@ export const permissions = {
   extendCase: ['clerk'],
   operateCases: ['operator'],
   redriveCase: ['operator'],
+  /** Reopen a case closed `failed` by mistake. */
+  reopenCase: ['operator'],
   /** The data protection officer: who processed a person's data, and everything held about them. */
   dataSubject: ['dpo'],
 } as const satisfies Record<string, readonly string[]>;

@@ -20,6 +20,13 @@ export interface DocumentFiling {
   read(file: DocumentFile): Promise<Uint8Array | undefined>;
 }
 
+/** Open cases of one type past their due date and due soon, in all and per tenant (tenants with any only). */
+export interface DeadlineFigures {
+  readonly overdue: number;
+  readonly dueSoon: number;
+  readonly tenants: Readonly<Record<string, { readonly overdue: number; readonly dueSoon: number }>>;
+}
+
 /** What operators count and what deserves a warning; never personal data. */
 export interface Telemetry {
   caseSubmitted(typeKey: string): void;
@@ -28,8 +35,8 @@ export interface Telemetry {
   warn(message: string, fields: Readonly<Record<string, string | number | boolean>>): void;
   /** A case's workflow ended while the case is open. */
   caseNeedsAttention(typeKey: string): void;
-  /** How many open cases of a tenant's type are past their due date, as the reconciler counted them. */
-  overdueCases(tenant: string, typeKey: string, count: number): void;
+  /** How many open cases of a type are past their due date or due soon, and each tenant's share, as the reconciler counted them. */
+  deadlines(typeKey: string, figures: DeadlineFigures): void;
   /**
    * How many open cases of a type have a workflow that failed with `FailureNotRecorded` (its
    * failure recorder could not write), as the reconciler counted them at one run: infrastructure

@@ -1,5 +1,5 @@
 import { systemActor } from '../domain/actor';
-import { isClosed } from '../domain/case';
+import { executionNameOf, isClosed } from '../domain/case';
 import type { OutboxItem } from '../domain/effect';
 import type { Catalogue } from '../ports/catalogue.port';
 import type { CaseStore, Outbox } from '../ports/case-store.port';
@@ -58,7 +58,8 @@ export function deliverEffect(deps: DeliverEffectDependencies) {
       case 'start-workflow': {
         const subject = await deps.cases.get(effect.caseId);
         if (!subject || isClosed(subject, deps.catalogue.ofCase(subject))) return 'not-needed';
-        await deps.workflows.start(subject.type.key, subject.id, workflowInputOf(subject));
+        // Named as the case records it: the case id, or `<case id>-<n>` for a case an operator reopened.
+        await deps.workflows.start(subject.type.key, executionNameOf(subject), workflowInputOf(subject));
         return 'delivered';
       }
       case 'resume-step':

@@ -1,8 +1,8 @@
 import { systemActor } from '../domain/actor';
-import { clearAttention, flagAttention } from '../domain/case';
+import { clearAttention, executionNameOf, flagAttention } from '../domain/case';
 import type { Catalogue } from '../ports/catalogue.port';
 import type { CaseReads, CaseStore, CaseSummary, Outbox } from '../ports/case-store.port';
-import type { Clock, Telemetry } from '../ports/services.port';
+import type { Clock, DeadlineFigures, Telemetry } from '../ports/services.port';
 import type { ExecutionState, WorkflowEngine } from '../ports/workflow-engine.port';
 import { failureNotRecorded } from '../ports/workflow-engine.port';
 import type { DeliverEffectDependencies } from './deliver-effect';
@@ -33,6 +33,8 @@ export interface ReconcileOptions {
   readonly staleAfterMs?: number;
   /** Open cases read per page. @default 100 */
   readonly pageSize?: number;
+  /** An open case due within this much time, and not overdue yet, is due soon. @default two days */
+  readonly dueSoonWithinMs?: number;
 }
 
 export interface Reconciliation {
@@ -50,8 +52,8 @@ export interface Reconciliation {
   readonly cleared: string[];
   /** Open cases whose workflow failed with `FailureNotRecorded`, flagged now or before: infrastructure failures. */
   readonly failuresNotRecorded: string[];
-  /** Open cases past their due date, by tenant and type. */
-  readonly overdue: Readonly<Record<string, number>>;
+  /** Open cases past their due date and due soon, per type (every published type, zeros included), with each tenant's share. */
+  readonly deadlines: Readonly<Record<string, DeadlineFigures>>;
 }
 
 const ended = (state: ExecutionState) => state !== 'running' && state !== 'missing';
@@ -63,7 +65,9 @@ const ended = (state: ExecutionState) => state !== 'running' && state !== 'missi
  * 2. starts the execution of an open case that has none and no start waiting in the outbox;
  * 3. flags an open case whose execution ended (`needs-attention`, with a metric; the reason
  *    names the execution's error), and clears the flag when the execution runs again;
- * 4. counts open cases past their due date per tenant and type, as a metric;
+ * 4. counts open cases past their due date, and due soon, per type with each tenant's share, as
+ *    metrics published for every type at every run (zeros too, so that an alarm sees how long
+ *    a type has had overdue cases);
  * 5. counts open cases whose execution failed with `FailureNotRecorded` per type, as a metric of
  *    its own: the failure path itself could not write, which is the infrastructure's fault and
  *    raises its own alarm, apart from cases that end `failed`.
@@ -73,13 +77,16 @@ export function reconcile(deps: ReconcileDependencies, options: ReconcileOptions
   const deliver = deliverEffect(deps);
   const configuredStaleAfterMs = options.staleAfterMs ?? 60_000;
   const pageSize = options.pageSize ?? 100;
+  const dueSoonWithinMs = options.dueSoonWithinMs ?? 2 * 24 * 60 * 60 * 1000;
 
   return async (run: ReconcileRun = {}): Promise<Reconciliation> => {
     const staleAfterMs = run.staleAfterMs ?? configuredStaleAfterMs;
     const now = deps.clock.now();
     const actor = systemActor('reconciler');
     const report = { examined: 0, started: [] as string[], redelivered: 0, undelivered: 0, flagged: [] as string[], cleared: [] as string[], failuresNotRecorded: [] as string[] };
-    const overdue: Record<string, number> = {};
+    const deadlines: Record<string, { overdue: number; dueSoon: number; tenants: Record<string, { overdue: number; dueSoon: number }> }> = Object.fromEntries(
+      deps.catalogue.all().map((type) => [type.key, { overdue: 0, dueSoon: 0, tenants: {} }]),
+    );
     const notRecorded: Record<string, number> = {};
 
     async function reconcileCase(summary: CaseSummary): Promise<void> {
@@ -94,7 +101,7 @@ export function reconcile(deps: ReconcileDependencies, options: ReconcileOptions
           report.undelivered += 1;
         }
       }
-      const { state, error } = await deps.workflows.describe(deps.workflows.executionIdFor(type.key, summary.id));
+      const { state, error } = await describeCurrentExecution(type.key, summary.id);
       if (state === 'failed' && error === failureNotRecorded) {
         report.failuresNotRecorded.push(summary.id);
         notRecorded[type.key] = (notRecorded[type.key] ?? 0) + 1;
@@ -102,7 +109,7 @@ export function reconcile(deps: ReconcileDependencies, options: ReconcileOptions
       if (state === 'missing' && !pending.some((item) => item.effect.kind === 'start-workflow')) {
         const subject = await deps.cases.get(summary.id);
         if (subject) {
-          await deps.workflows.start(type.key, subject.id, workflowInputOf(subject));
+          await deps.workflows.start(type.key, executionNameOf(subject), workflowInputOf(subject));
           report.started.push(subject.id);
         }
       } else if (ended(state)) {
@@ -121,10 +128,26 @@ export function reconcile(deps: ReconcileDependencies, options: ReconcileOptions
         });
         if (cleared) report.cleared.push(summary.id);
       }
-      if (Date.parse(summary.dueAt) < now.getTime()) {
-        const key = `${summary.tenant}/${type.key}`;
-        overdue[key] = (overdue[key] ?? 0) + 1;
+      const untilDue = Date.parse(summary.dueAt) - now.getTime();
+      const figure = untilDue < 0 ? 'overdue' : untilDue <= dueSoonWithinMs ? 'dueSoon' : undefined;
+      if (figure) {
+        const ofType = (deadlines[type.key] ??= { overdue: 0, dueSoon: 0, tenants: {} });
+        const ofTenant = (ofType.tenants[summary.tenant] ??= { overdue: 0, dueSoon: 0 });
+        ofType[figure] += 1;
+        ofTenant[figure] += 1;
       }
+    }
+
+    /**
+     * The case's current execution: the one named after the case, unless that one ended and the
+     * case records another (an operator reopened it: `<case id>-<n>`), which is read only then.
+     */
+    async function describeCurrentExecution(typeKey: string, caseId: string) {
+      const first = deps.workflows.executionIdFor(typeKey, caseId);
+      const status = await deps.workflows.describe(first);
+      if (status.state === 'running') return status;
+      const subject = await deps.cases.get(caseId);
+      return subject && subject.executionArn !== first ? deps.workflows.describe(subject.executionArn) : status;
     }
 
     let after: string | undefined;
@@ -141,11 +164,8 @@ export function reconcile(deps: ReconcileDependencies, options: ReconcileOptions
       after = page.after;
     } while (after !== undefined);
 
-    for (const [key, count] of Object.entries(overdue)) {
-      const [tenant, typeKey] = key.split('/') as [string, string];
-      deps.telemetry.overdueCases(tenant, typeKey, count);
-    }
+    for (const [typeKey, figures] of Object.entries(deadlines)) deps.telemetry.deadlines(typeKey, figures);
     for (const [typeKey, count] of Object.entries(notRecorded)) deps.telemetry.failuresNotRecorded(typeKey, count);
-    return { ...report, overdue };
+    return { ...report, deadlines };
   };
 }

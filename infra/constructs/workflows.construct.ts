@@ -40,6 +40,11 @@ export interface WorkflowsConstructProps {
    * @default RetentionDays.THREE_MONTHS, as long as Step Functions keeps an execution's history
    */
   readonly logRetention?: RetentionDays;
+  /**
+   * The physical name of a type's state machine (it carries the deployment's environment).
+   * @default stateMachineNameOf: `loket-<type key>`
+   */
+  readonly stateMachineName?: (typeKey: string) => string;
 }
 
 /** `arn:aws:states:::dynamodb:putItem` and `arn:aws:states:::aws-sdk:dynamodb:getItem` → their IAM actions. */
@@ -116,7 +121,7 @@ export class WorkflowsConstruct extends Construct {
     });
     this.createdLogGroups[source.key] = logGroup;
     const stateMachine = new StateMachine(this, `${id}StateMachine`, {
-      stateMachineName: stateMachineNameOf(source.key),
+      stateMachineName: (props.stateMachineName ?? stateMachineNameOf)(source.key),
       stateMachineType: StateMachineType.STANDARD,
       comment: `Transaction type ${source.key}, version ${source.version}`,
       definitionBody: DefinitionBody.fromString(source.definition),

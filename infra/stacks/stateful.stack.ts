@@ -5,7 +5,7 @@ import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key, KeySpec, KeyUsage } from 'aws-cdk-lib/aws-kms';
 import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
-import { eventBusName } from '../deployment';
+import { defaultNaming, type Naming } from '../deployment';
 import { tableDefinition, type TableDefinition } from '../table.definition';
 
 export interface StatefulStackProps extends StackProps {
@@ -29,6 +29,11 @@ export interface StatefulStackProps extends StackProps {
    * @default Duration.days(365)
    */
   readonly documentAccessLogRetention?: Duration;
+  /**
+   * The names of this deployment: the key aliases and the event bus carry its environment.
+   * @default defaultNaming (`alias/loket`, bus `loket`)
+   */
+  readonly naming?: Naming;
 }
 
 /**
@@ -54,9 +59,10 @@ export class StatefulStack extends Stack {
   constructor(scope: Construct, id: string, props: StatefulStackProps = {}) {
     super(scope, id, props);
     const definition = props.table ?? tableDefinition;
+    const naming = props.naming ?? defaultNaming;
 
     this.key = new Key(this, 'Key', {
-      alias: 'alias/loket',
+      alias: naming.keyAlias(),
       description: 'Loket: encrypts the case table, the issued documents, the log groups, the workflows and the alarm topic',
       enableKeyRotation: true,
       removalPolicy: RemovalPolicy.RETAIN,
@@ -65,7 +71,7 @@ export class StatefulStack extends Stack {
     this.allowAlarmsToUseKey();
 
     this.pseudonymKey = new Key(this, 'PseudonymKey', {
-      alias: 'alias/loket-pseudonyms',
+      alias: naming.keyAlias('pseudonyms'),
       description: 'Loket: keyed pseudonyms of national and enterprise numbers (applicant index, processing log)',
       keySpec: KeySpec.HMAC_256,
       keyUsage: KeyUsage.GENERATE_VERIFY_MAC,
@@ -79,7 +85,7 @@ export class StatefulStack extends Stack {
 
     // A key of its own: sealing the audit trails is another purpose than pseudonyms, and neither key's grants need the other's.
     this.auditSealKey = new Key(this, 'AuditSealKey', {
-      alias: 'alias/loket-audit-seal',
+      alias: naming.keyAlias('audit-seal'),
       description: 'Loket: seals the heads of case audit trails (HMAC), so that an edit of the table made outside the app is found',
       keySpec: KeySpec.HMAC_256,
       keyUsage: KeyUsage.GENERATE_VERIFY_MAC,
@@ -114,11 +120,11 @@ export class StatefulStack extends Stack {
       });
     }
 
-    this.eventBus = new EventBus(this, 'EventBus', { eventBusName });
+    this.eventBus = new EventBus(this, 'EventBus', { eventBusName: naming.eventBusName });
     this.eventBus.applyRemovalPolicy(RemovalPolicy.RETAIN);
     // Lets a subscriber that joins later, or one that lost events, replay them.
     this.eventBus.archive('EventArchive', {
-      description: 'Every event published on the loket bus',
+      description: `Every event published on the ${naming.eventBusName} bus`,
       eventPattern: { account: [this.account] },
       retention: props.eventArchiveRetention ?? Duration.days(365),
     });

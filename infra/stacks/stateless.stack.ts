@@ -19,7 +19,7 @@ import { LoketFunction } from '../constructs/loket-function.construct';
 import { MonitoringConstruct } from '../constructs/monitoring.construct';
 import { WorkflowsConstruct } from '../constructs/workflows.construct';
 import { tableDefinition } from '../table.definition';
-import { deploymentOf, type EnvironmentValues, functionEnvironment, stateMachineNameOf } from '../deployment';
+import { defaultNaming, deploymentOf, type EnvironmentValues, functionEnvironment, type Naming } from '../deployment';
 
 export interface StatelessStackProps extends StackProps {
   /** The case table, from the stateful stack. */
@@ -78,6 +78,12 @@ export interface StatelessStackProps extends StackProps {
    * @default 'INFO'
    */
   readonly logLevel?: string;
+  /**
+   * The names of this deployment: functions, state machines, the API, the dashboard, the saved
+   * queries and the metrics' `service` carry its environment.
+   * @default defaultNaming (`loket-*`, dashboard `Loket`)
+   */
+  readonly naming?: Naming;
 }
 
 /** `submit-case` → `SubmitCase`: construct ids follow the declared names. */
@@ -105,9 +111,11 @@ export class StatelessStack extends Stack {
   constructor(scope: Construct, id: string, props: StatelessStackProps) {
     super(scope, id, props);
     const declarations = props.functions ?? declaredFunctions;
+    const naming = props.naming ?? defaultNaming;
 
     const functions: Record<string, LoketFunction> = {};
-    for (const deployment of declarations.map(deploymentOf)) {
+    const deployments = declarations.map((declaration) => deploymentOf(declaration, naming));
+    for (const deployment of deployments) {
       functions[deployment.name] = new LoketFunction(this, `${constructIdOf(deployment.name)}Function`, {
         entry: deployment.declaration.entry,
         description: deployment.declaration.description,
@@ -128,8 +136,9 @@ export class StatelessStack extends Stack {
       tableKey: props.key,
       encryptionKey: props.key,
       eventBus: props.eventBus,
+      stateMachineName: naming.stateMachineName,
     });
-    const stateMachineNames = Object.keys(this.workflows.stateMachines).map(stateMachineNameOf);
+    const stateMachineNames = Object.keys(this.workflows.stateMachines).map(naming.stateMachineName);
 
     const environmentValues: EnvironmentValues = {
       host: 'aws',
@@ -141,6 +150,7 @@ export class StatelessStack extends Stack {
       pseudonymKey: { kmsKeyId: props.pseudonymKey.keyArn },
       auditSealKey: { kmsKeyId: props.auditSealKey.keyArn },
       ...(props.logLevel ? { logLevel: props.logLevel } : {}),
+      serviceName: naming.serviceName,
     };
     for (const declaration of declarations) {
       const fn = functions[declaration.name]!;
@@ -208,7 +218,7 @@ export class StatelessStack extends Stack {
       removalPolicy: RemovalPolicy.RETAIN,
     });
     this.api = new HttpApi(this, 'Api', {
-      apiName: 'loket',
+      apiName: naming.apiName,
       description: 'Loket API v1',
       createDefaultStage: false,
     });
@@ -222,12 +232,13 @@ export class StatelessStack extends Stack {
     });
 
     const jwtAuthorizer = new HttpJwtAuthorizer('JwtAuthorizer', props.jwtIssuer, {
-      authorizerName: 'loket-jwt',
+      authorizerName: `${naming.prefix}-jwt`,
       jwtAudience: [props.jwtAudience],
     });
     // Each route: the scopes its contract accepts (the token must carry one; an ID token carries none) and its own throttle.
     // RouteSettings is plain JSON to CloudFormation (route key → settings): CDK passes it through as written.
     const routeSettings: Record<string, { ThrottlingRateLimit: number; ThrottlingBurstLimit: number }> = {};
+    const reservedConcurrency: Record<string, number> = {};
     for (const declaration of declarations) {
       if (!declaration.routes?.length) continue;
       const fn = functions[declaration.name]!;
@@ -249,7 +260,8 @@ export class StatelessStack extends Stack {
         if (!route.authorized && httpRoute) {
           // Anyone may call a public route: its throttle is the lowest, and its function's concurrency is reserved,
           // which caps what it can cost and keeps it from taking the concurrency the authenticated functions need.
-          (fn.node.defaultChild as CfnFunction).reservedConcurrentExecutions = props.publicRouteConcurrency ?? 5;
+          reservedConcurrency[declaration.name] = props.publicRouteConcurrency ?? 5;
+          (fn.node.defaultChild as CfnFunction).reservedConcurrentExecutions = reservedConcurrency[declaration.name];
           Validations.of(httpRoute).acknowledge({
             id: 'AwsSolutions-APIG4',
             reason: `${route.method} ${route.path} is declared public: it returns no tenant or personal data (the liveness probe, the OpenAPI document), is throttled to ${route.throttle.rateLimit}/s and its function's concurrency is reserved.`,
@@ -260,11 +272,13 @@ export class StatelessStack extends Stack {
     (this.stage.node.defaultChild as CfnStage).routeSettings = routeSettings;
 
     this.monitoring = new MonitoringConstruct(this, 'Monitoring', {
-      functions: declarations.map((declaration) => ({
-        function: functions[declaration.name]!,
-        kind: declaration.kind,
-        name: declaration.name,
-        logGroup: functions[declaration.name]!.logGroup,
+      functions: deployments.map((deployment) => ({
+        function: functions[deployment.name]!,
+        kind: deployment.declaration.kind,
+        name: deployment.name,
+        logGroup: functions[deployment.name]!.logGroup,
+        timeoutSeconds: deployment.timeoutSeconds,
+        reservedConcurrency: reservedConcurrency[deployment.name],
       })),
       workflowLogGroups: Object.values(this.workflows.logGroups),
       apiAccessLogs: accessLogs,
@@ -278,6 +292,11 @@ export class StatelessStack extends Stack {
       alarmHttpsEndpoints: props.alarmSubscriptions?.httpsEndpoints,
       deadLetterQueues: [this.outboxDeadLetters],
       reconcilerEveryMinutes: declarations.find((declaration) => declaration.name === 'reconcile')?.everyMinutes,
+      dashboardName: naming.dashboardName,
+      queryFolder: naming.dashboardName,
+      serviceName: naming.serviceName,
+      // The default deployment's topic keeps the name CloudFormation gave it (a new name would replace it and its subscriptions).
+      ...(naming.environment ? { alarmTopicName: `${naming.prefix}-alarms` } : {}),
     });
 
     new CfnOutput(this, 'ApiUrl', { value: this.stage.url, description: 'Base URL of the Loket API' });

@@ -66,6 +66,7 @@ const bodies: Record<string, unknown> = {
   'send-message': { name: 'payment-received', data: { amount: 1, reference: 'matrix' } },
   'complete-task': { outcome: 'approve' },
   'redrive-case': { reason: 'matrix' },
+  'reopen-case': { reason: 'matrix' },
 };
 const queries: Record<string, string> = { 'list-cases-needing-attention': '?attention=true' };
 

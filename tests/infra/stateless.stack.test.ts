@@ -438,6 +438,18 @@ describe('monitoring', () => {
     expect(alarmed.sort()).toEqual(functions.map((fn) => functionLogicalId(template, fn.name)).sort());
   });
 
+  test("every function has a near-timeout alarm at 80 % of its own timeout (p99, 2 of 3 periods), and each public function one near its reserved concurrency", () => {
+    for (const [logicalId, fn] of Object.entries(stateless.findResources('AWS::Lambda::Function'))) {
+      const onFunction = (metricName: string) =>
+        alarmsOn('AWS/Lambda', metricName).filter((alarm) => JSON.stringify(alarm.Properties.Dimensions) === JSON.stringify([{ Name: 'FunctionName', Value: { Ref: logicalId } }]));
+      const [nearTimeout, ...others] = onFunction('Duration');
+      expect({ logicalId, others: others.length }).toEqual({ logicalId, others: 0 });
+      expect(nearTimeout!.Properties).toMatchObject({ ExtendedStatistic: 'p99', Threshold: fn.Properties.Timeout * 800, EvaluationPeriods: 3, DatapointsToAlarm: 2 });
+      const reserved = fn.Properties.ReservedConcurrentExecutions as number | undefined;
+      expect({ logicalId, concurrency: onFunction('ConcurrentExecutions').map((alarm) => alarm.Properties.Threshold) }).toEqual({ logicalId, concurrency: reserved ? [Math.ceil(reserved * 0.8)] : [] });
+    }
+  });
+
   test('a reconciler that stops running raises an alarm, missing data counting as breaching', () => {
     expect(alarmAt('ReconcilerNotRunning')!.Properties).toMatchObject({
       MetricName: 'Invocations',
@@ -462,7 +474,7 @@ describe('monitoring', () => {
 
   test('cases closed failed are alarmed over every type, and graphed with the cases closed per final status', () => {
     expect(alarmAt('CasesFailed')!.Properties.Metrics).toEqual([
-      expect.objectContaining({ Expression: 'SELECT SUM(CasesFailed) FROM SCHEMA("Loket", service, transactionType)', ReturnData: true }),
+      expect.objectContaining({ Expression: `SELECT SUM(CasesFailed) FROM SCHEMA("Loket", service, transactionType) WHERE service = 'loket'`, ReturnData: true }),
     ]);
     const [dashboard] = Object.values(stateless.findResources('AWS::CloudWatch::Dashboard'));
     const body = JSON.stringify(dashboard!.Properties.DashboardBody);
@@ -599,16 +611,17 @@ describe('the outbox and the reconciler', () => {
     expect(alarm).toBeDefined();
     expect(alarm!.Properties).toMatchObject({ Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold' });
     expect(alarm!.Properties.Metrics).toEqual([
-      expect.objectContaining({ Expression: 'SELECT SUM(CasesNeedingAttention) FROM SCHEMA("Loket", service, transactionType)', Period: 300, ReturnData: true }),
+      expect.objectContaining({ Expression: `SELECT SUM(CasesNeedingAttention) FROM SCHEMA("Loket", service, transactionType) WHERE service = 'loket'`, Period: 300, ReturnData: true }),
     ]);
     expect(JSON.stringify(stateless.findResources('AWS::CloudWatch::Alarm'))).not.toContain('SEARCH(');
   });
 
-  test('an open case past its deadline in any tenant and type raises an alarm', () => {
+  test('open cases past their deadline in any type raise an alarm once that lasts (tenant is a property, not a dimension)', () => {
     const alarm = monitoringAlarm('CasesOverdue');
     expect(alarm).toBeDefined();
+    expect(alarm!.Properties).toMatchObject({ EvaluationPeriods: 6, DatapointsToAlarm: 6 });
     expect(alarm!.Properties.Metrics).toEqual([
-      expect.objectContaining({ Expression: 'SELECT MAX(CasesOverdue) FROM SCHEMA("Loket", service, tenant, transactionType)', Period: 300 }),
+      expect.objectContaining({ Expression: `SELECT MAX(CasesOverdue) FROM SCHEMA("Loket", service, transactionType) WHERE service = 'loket'`, Period: 300 }),
     ]);
   });
 
@@ -617,7 +630,7 @@ describe('the outbox and the reconciler', () => {
     expect(alarm).toBeDefined();
     expect(alarm!.Properties).toMatchObject({ Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold', TreatMissingData: 'notBreaching' });
     expect(alarm!.Properties.Metrics).toEqual([
-      expect.objectContaining({ Expression: 'SELECT MAX(FailuresNotRecorded) FROM SCHEMA("Loket", service, transactionType)', Period: 300, ReturnData: true }),
+      expect.objectContaining({ Expression: `SELECT MAX(FailuresNotRecorded) FROM SCHEMA("Loket", service, transactionType) WHERE service = 'loket'`, Period: 300, ReturnData: true }),
     ]);
     expect(alarm!.Properties.AlarmDescription).toEqual(expect.stringContaining('FailureNotRecorded'));
     expect(alarm!.Properties.AlarmDescription).toEqual(expect.stringContaining('POST /v1/cases/{id}/redrive'));
@@ -626,6 +639,6 @@ describe('the outbox and the reconciler', () => {
   test('the dashboard shows the failures not recorded, the dead letters, the cases needing attention and the overdue cases', () => {
     const [dashboard] = Object.values(stateless.findResources('AWS::CloudWatch::Dashboard'));
     const body = JSON.stringify(dashboard!.Properties.DashboardBody);
-    for (const title of ['Failures not recorded (FailureNotRecorded)', 'Outbox dead letters', 'Cases needing attention per type', 'Overdue open cases']) expect(body).toContain(title);
+    for (const title of ['Failures not recorded (FailureNotRecorded)', 'Outbox dead letters', 'Cases needing attention per type', 'Deadlines per type (overdue, due within two days)']) expect(body).toContain(title);
   });
 });

@@ -44,7 +44,7 @@ import type {
   Page,
 } from '../../functions/ports/case-store.port';
 import { IdempotencyKeyTaken } from '../../functions/ports/case-store.port';
-import type { Clock, DocumentFiling, ProcessingLog, Telemetry, TenantDirectory } from '../../functions/ports/services.port';
+import type { Clock, DeadlineFigures, DocumentFiling, ProcessingLog, Telemetry, TenantDirectory } from '../../functions/ports/services.port';
 import type { AccessRecord } from '../../functions/domain/access-record';
 import { hmacPseudonyms } from '../../functions/adapters/pseudonyms';
 import type { ExecutionState, WorkflowEngine, WorkflowInput } from '../../functions/ports/workflow-engine.port';
@@ -418,7 +418,7 @@ export interface TelemetryRecorder extends Telemetry {
   readonly closed: Array<{ typeKey: string; status: string }>;
   readonly warnings: Array<{ message: string; fields: Readonly<Record<string, string | number | boolean>> }>;
   readonly needingAttention: string[];
-  readonly overdue: Array<{ tenant: string; typeKey: string; count: number }>;
+  readonly deadlineFigures: Array<{ typeKey: string; figures: DeadlineFigures }>;
   readonly notRecorded: Array<{ typeKey: string; count: number }>;
 }
 
@@ -428,7 +428,7 @@ export function telemetryRecorder(): TelemetryRecorder {
     closed: [],
     warnings: [],
     needingAttention: [],
-    overdue: [],
+    deadlineFigures: [],
     notRecorded: [],
     caseSubmitted(typeKey) {
       recorder.submitted.push(typeKey);
@@ -442,8 +442,8 @@ export function telemetryRecorder(): TelemetryRecorder {
     caseNeedsAttention(typeKey) {
       recorder.needingAttention.push(typeKey);
     },
-    overdueCases(tenant, typeKey, count) {
-      recorder.overdue.push({ tenant, typeKey, count });
+    deadlines(typeKey, figures) {
+      recorder.deadlineFigures.push({ typeKey, figures: clone(figures) });
     },
     failuresNotRecorded(typeKey, count) {
       recorder.notRecorded.push({ typeKey, count });

@@ -195,22 +195,76 @@ describe('reconciling open cases with their workflows', () => {
     expect(store.eventsOf(subject.id).at(-1)).toMatchObject({ action: 'case.attention-cleared', details: { reason: 'execution failed' } });
   });
 
-  test('counts open cases past their due date per tenant and type; a case due later is not counted', async () => {
-    [openCase(1, { dueAt: '2026-11-09T22:59:59.999Z' }), openCase(2, { dueAt: '2026-11-08T22:59:59.999Z' }), openCase(3), openCase(4, { dueAt: '2026-11-01T22:59:59.999Z', tenant: '41002' })].forEach(running);
-    const report = await run();
-    expect(report.overdue).toEqual({ '44021/proof-of-residence': 2, '41002/proof-of-residence': 1 });
-    expect(telemetry.overdue).toEqual(
-      expect.arrayContaining([
-        { tenant: '44021', typeKey: 'proof-of-residence', count: 2 },
-        { tenant: '41002', typeKey: 'proof-of-residence', count: 1 },
-      ]),
-    );
-    expect(telemetry.overdue).toHaveLength(2);
+  describe('deadlines as operators see them', () => {
+    const figuresOf = (typeKey: string) => telemetry.deadlineFigures.find((entry) => entry.typeKey === typeKey)?.figures;
+
+    test('counts open cases past their due date and due within two days per type, with each tenant’s share; a case due later is in neither', async () => {
+      [
+        openCase(1, { dueAt: '2026-11-09T22:59:59.999Z' }),
+        openCase(2, { dueAt: '2026-11-08T22:59:59.999Z' }),
+        openCase(3, { dueAt: '2026-11-01T22:59:59.999Z', tenant: '41002' }),
+        openCase(4, { dueAt: '2026-11-11T22:59:59.999Z' }),
+        openCase(5, { dueAt: '2026-11-12T09:00:00.000Z', tenant: '41002' }),
+        openCase(6, { dueAt: '2026-11-12T09:00:00.001Z' }),
+        openCase(7, { dueAt: '2026-11-01T22:59:59.999Z' }, 'event-permit'),
+      ].forEach(running);
+      const report = await run();
+      expect(report.deadlines['proof-of-residence']).toEqual({
+        overdue: 3,
+        dueSoon: 2,
+        tenants: { '44021': { overdue: 2, dueSoon: 1 }, '41002': { overdue: 1, dueSoon: 1 } },
+      });
+      expect(figuresOf('proof-of-residence')).toEqual(report.deadlines['proof-of-residence']);
+      expect(figuresOf('event-permit')).toEqual({ overdue: 1, dueSoon: 0, tenants: { '44021': { overdue: 1, dueSoon: 0 } } });
+    });
+
+    test('every published type gets its figures at every run, zeros too, so that an alarm sees for how long a type has had overdue cases', async () => {
+      await run();
+      expect(telemetry.deadlineFigures.map((entry) => entry.typeKey).sort()).toEqual(catalogue.all().map((type) => type.key).sort());
+      expect(telemetry.deadlineFigures.every((entry) => entry.figures.overdue === 0 && entry.figures.dueSoon === 0)).toBe(true);
+    });
+
+    test('a case due exactly now is due soon, not overdue yet', async () => {
+      running(openCase(1, { dueAt: '2026-11-10T09:00:00.000Z' }));
+      expect((await run()).deadlines['proof-of-residence']).toEqual({ overdue: 0, dueSoon: 1, tenants: { '44021': { overdue: 0, dueSoon: 1 } } });
+    });
   });
 
-  test('a case due exactly now is not overdue yet', async () => {
-    running(openCase(1, { dueAt: '2026-11-10T09:00:00.000Z' }));
-    expect((await run()).overdue).toEqual({});
+  describe('a case an operator reopened runs on a new execution', () => {
+    const reopened = (n: number) => openCase(n, { executionArn: `${executionIdFor('proof-of-residence', testUlid(n))}-2` });
+
+    test('whose state counts, not the ended one named after the case', async () => {
+      const subject = reopened(1);
+      engine.executions.set(executionIdFor(subject.type.key, subject.id), 'failed');
+      engine.executions.set(subject.executionArn, 'running');
+      const report = await run();
+      expect(report.flagged).toEqual([]);
+      expect(report.started).toEqual([]);
+    });
+
+    test('which is flagged when it ends in turn, and started under its own name when missing', async () => {
+      const ending = reopened(1);
+      engine.executions.set(executionIdFor(ending.type.key, ending.id), 'failed');
+      engine.executions.set(ending.executionArn, 'timed-out');
+      engine.errors.set(ending.executionArn, 'States.Timeout');
+      const lacking = reopened(2);
+      engine.executions.set(executionIdFor(lacking.type.key, lacking.id), 'failed');
+      const report = await run();
+      expect(report.flagged).toEqual([ending.id]);
+      expect(store.cases.get(ending.id)!.attention?.reason).toBe('execution timed-out (States.Timeout)');
+      expect(report.started).toEqual([lacking.id]);
+      expect(engine.starts).toEqual([{ typeKey: 'proof-of-residence', caseId: `${lacking.id}-2`, input: expect.objectContaining({ caseId: lacking.id }) }]);
+    });
+  });
+
+  test('an execution that timed out (its top-level TimeoutSeconds) puts the open case on the attention list with the reason and counts it', async () => {
+    const subject = openCase(1);
+    ended(subject, 'timed-out', 'States.Timeout');
+    const report = await run();
+    expect(report.flagged).toEqual([subject.id]);
+    expect(store.cases.get(subject.id)!.attention?.reason).toBe('execution timed-out (States.Timeout)');
+    expect(telemetry.needingAttention).toEqual(['proof-of-residence']);
+    expect((await store.casesNeedingAttention({ tenant: '44021', limit: 10 })).items.map((item) => item.id)).toEqual([subject.id]);
   });
 
   test('a failure on one case is warned about and the others are still reconciled', async () => {
