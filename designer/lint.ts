@@ -484,6 +484,35 @@ function outcomeProblems(definition: Machine, all: Map<string, State>, type: Tra
 }
 
 /**
+ * asl-validator's findings in the designer's words: at the state they concern rather than at a
+ * JSON pointer (`/States/GatherAdvice/Branches/0/States/PoliceAdvice/TimeoutSeconds`), and a
+ * transition to a missing state at the states that lead there.
+ */
+function aslProblems(errors: string, definition: Machine): Problem[] {
+  const fix = 'correct it against the Amazon States Language specification';
+  return errors.split('; ').map((error) => {
+    const pointer = /^\w+: (\/\S*) is invalid\. (.*)$/.exec(error);
+    if (pointer) {
+      const parts = (pointer[1] as string).split('/').slice(1);
+      const last = parts.lastIndexOf('States');
+      const field = parts.slice(last >= 0 ? last + 2 : 0).join('.');
+      const at = last >= 0 && parts[last + 1] !== undefined ? inState(parts[last + 1] as string) : 'workflow.asl.json';
+      return problem('LOKET_ASL_INVALID', at, `${field ? `"${field}" ` : ''}${pointer[2]}`, fix);
+    }
+    const unreachable = /^\w+: State (\S+) is not reachable$/.exec(error);
+    if (unreachable) return problem('LOKET_ASL_INVALID', inState(unreachable[1] as string), 'no state leads to it', `lead a transition to it or remove it`);
+    const missing = /^\w+: Missing .* target: (\S+)$/.exec(error);
+    if (missing) {
+      const target = missing[1] as string;
+      const from = [...statesOf(definition)].filter(([, state]) => transitionsOf(state).some((transition) => transition.target === target)).map(([name]) => name);
+      const at = from.length > 0 ? `state "${from.join('", "')}"` : 'workflow.asl.json';
+      return problem('LOKET_ASL_INVALID', at, `goes to "${target}", which is no state of the workflow`, 'name an existing state or add it');
+    }
+    return problem('LOKET_ASL_INVALID', 'workflow.asl.json', error, fix);
+  });
+}
+
+/**
  * The rules every workflow keeps, checked before anything is deployed or run, as problems:
  * the ASL validates; every placeholder is known; JSONPath only (the local engine ignores
  * JSONata); every Task retries Lambda's transient errors and catches the rest, or is itself
@@ -516,7 +545,7 @@ export function lintProblems(definitionText: string, type: TransactionType): Pro
   );
   const definition = JSON.parse(substitutePlaceholders(definitionText, dummyValues)) as Machine;
   const validation = checkAslStructure(definition);
-  if (!validation.isValid) problems.push(problem('LOKET_ASL_INVALID', 'workflow.asl.json', validation.errors, 'correct it against the Amazon States Language specification'));
+  if (!validation.isValid) problems.push(...aslProblems(validation.errors, definition));
   if (definition.QueryLanguage === 'JSONata') problems.push(problem('LOKET_JSONATA', 'workflow.asl.json', 'uses QueryLanguage "JSONata"', 'use "JSONPath" (the local engine runs JSONPath only)'));
 
   const all = new Map(statesOf(definition));

@@ -163,7 +163,17 @@ describe('the lint catches', () => {
   });
 
   test('an invalid state machine', () => {
-    expect(broken((d) => (d.States.ResidesInTenant.Default = 'Nowhere')).join()).toMatch(/^LOKET_ASL_INVALID proof-of-residence, workflow\.asl\.json: .*; correct it against the Amazon States Language specification/);
+    expect(broken((d) => (d.States.ResidesInTenant.Default = 'Nowhere'))).toEqual([
+      'LOKET_ASL_INVALID proof-of-residence, state "RecordUnderReview": no state leads to it; lead a transition to it or remove it',
+      'LOKET_ASL_INVALID proof-of-residence, state "ResidesInTenant": goes to "Nowhere", which is no state of the workflow; name an existing state or add it',
+    ]);
+  });
+
+  test('an ASL schema error is told at its state, not at a JSON pointer', () => {
+    const problems = broken((d) => (d.States.GatherAdvice.Branches[0].States.PoliceAdvice.TimeoutSeconds = 'ten'), eventPermit, eventType);
+    expect(problems).toContain(
+      'LOKET_ASL_INVALID event-permit, state "PoliceAdvice": "TimeoutSeconds" must be integer; correct it against the Amazon States Language specification',
+    );
   });
 
   test('a path that ends without a final status', () => {
