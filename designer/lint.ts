@@ -112,7 +112,10 @@ function lintTask(name: string, state: State, all: Map<string, State>, type: Tra
   const catchers = (state.Catch as Array<{ ErrorEquals: string[]; Next: string }> | undefined) ?? [];
   const retried = new Set(retriers.flatMap((retrier) => retrier.ErrorEquals));
   if (retriers.length === 0) {
-    problems.push(problem('LOKET_RETRY_MISSING', at, 'has no Retry', `add a Retry for ${quoted(transientErrors)}`));
+    const fix = String(state.Resource).includes(':lambda:')
+      ? `remove its empty "Retry" (the loader then adds the standard one), or retry ${quoted(transientErrors)}`
+      : 'add a Retry for the errors a retry can cure';
+    problems.push(problem('LOKET_RETRY_MISSING', at, 'has no Retry', fix));
   } else if (!retried.has('States.ALL') && !transientErrors.every((error) => retried.has(error)) && String(state.Resource).includes(':lambda:')) {
     const missing = transientErrors.filter((error) => !retried.has(error));
     problems.push(problem('LOKET_RETRY_INCOMPLETE', at, `does not retry the transient errors ${quoted(missing)}`, 'add them to its Retry'));

@@ -66,14 +66,14 @@ describe('the lint catches', () => {
     ]);
   });
 
-  test('a task without retries or catch', () => {
+  test('a task with an empty Retry and no catch', () => {
     const problems = broken((d) => {
-      delete d.States.LookUpApplicant.Retry;
+      d.States.LookUpApplicant.Retry = [];
       delete d.States.LookUpApplicant.Catch;
     });
     expect(problems).toEqual(
       expect.arrayContaining([
-        'LOKET_RETRY_MISSING proof-of-residence, state "LookUpApplicant": has no Retry; add a Retry for "Lambda.ClientExecutionTimeoutException", "Lambda.ServiceException", "Lambda.AWSLambdaException", "Lambda.SdkClientException", "Lambda.TooManyRequestsException", "Lambda.Unknown", "Sandbox.Timedout", "TransientError"',
+        'LOKET_RETRY_MISSING proof-of-residence, state "LookUpApplicant": has no Retry; remove its empty "Retry" (the loader then adds the standard one), or retry "Lambda.ClientExecutionTimeoutException", "Lambda.ServiceException", "Lambda.AWSLambdaException", "Lambda.SdkClientException", "Lambda.TooManyRequestsException", "Lambda.Unknown", "Sandbox.Timedout", "TransientError"',
         'LOKET_CATCH_MISSING proof-of-residence, state "LookUpApplicant": does not catch "States.ALL" into a failure path; add a Catch for "States.ALL" whose Next records the "failed" status',
       ]),
     );
