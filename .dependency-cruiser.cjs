@@ -2,7 +2,7 @@
  * Loket's layering, checked by `npm run lint:deps` and in `npm test` (tests/architecture).
  *
  *   functions/domain            entities and rules; no AWS, no adapters, no I/O
- *   workflows/<key>/*.ts        each transaction type's own code (documents, data shapes); the domain only
+ *   workflows/<key>/*.ts        the rare type's own code (a data shape); the domain only
  *   functions/ports             the interfaces use cases need, in the domain's words
  *   functions/catalogue         the published types (reads workflows/ through its type loader)
  *   functions/use-cases         one function per use case, over ports; no HTTP, no SDK, no adapters
