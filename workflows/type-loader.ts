@@ -128,15 +128,18 @@ function templateSource(folder: TypeFolder, declaration: DocumentDeclaration): D
 function folderDocumentProblems(folder: TypeFolder, type: TransactionType): DocumentProblem[] {
   const declaration = type.document;
   if (!declaration) return [];
-  const problems: DocumentProblem[] = [];
-  for (const language of ['nl', 'en'] as const) {
-    const file = declaration.template[language];
-    if (folder.templates[file] === undefined) {
-      problems.push({ at: `type.json "document.template.${language}"`, what: `names ${file}, which is not in the folder`, fix: `add workflows/${folder.folder}/${file} with the document's text in ${language === 'nl' ? 'Dutch' : 'English'}` });
-    }
-  }
-  if (problems.length > 0) return problems;
-  return documentTemplateProblems(type, { declaration, source: templateSource(folder, declaration) }).map((found) => ({ at: declaration.template[found.language], what: found.what, fix: found.fix }));
+  const missing = (['nl', 'en'] as const).filter((language) => folder.templates[declaration.template[language]] === undefined);
+  const templates = documentTemplateProblems(type, { declaration, source: templateSource(folder, declaration) })
+    .filter((found) => !missing.includes(found.language))
+    .map((found) => ({ at: declaration.template[found.language], what: found.what, fix: found.fix }));
+  return [
+    ...missing.map((language) => ({
+      at: `type.json "document.template.${language}"`,
+      what: `names ${declaration.template[language]}, which is not in the folder`,
+      fix: `add workflows/${folder.folder}/${declaration.template[language]} with the document's text in ${language === 'nl' ? 'Dutch' : 'English'}`,
+    })),
+    ...templates,
+  ];
 }
 
 /**

@@ -78,6 +78,16 @@ describe('a type is its folder', () => {
     expect(() => loadTypes(directory)).toThrow('terrace-permit');
   });
 
+  test('a missing template and a misnamed field in the other are both reported', () => {
+    rmSync(join(directory, 'tree-felling-permit', 'document.nl.txt'));
+    const file = join(directory, 'tree-felling-permit', 'document.en.txt');
+    writeFileSync(file, readFileSync(file, 'utf8').replace('{{data.species}}', '{{data.specie}}'));
+    expect(documentProblems(directory, 'tree-felling-permit').map((found) => `${found.at}: ${found.what}`)).toEqual([
+      'type.json "document.template.nl": names document.nl.txt, which is not in the folder',
+      'document.en.txt: {{data.specie}} names no field of the case',
+    ]);
+  });
+
   test('a template file declared as a path outside the folder is refused by the schema, and never read', () => {
     edit('terrace-permit', (type) => {
       type.document.template.nl = '../event-permit/document.nl.txt';
