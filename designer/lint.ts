@@ -6,7 +6,7 @@ import { knownPlaceholders } from '../functions/app.declaration';
 import type { TransactionType } from '../functions/domain/transaction-type';
 import { dataValidator, transactionTypeSchema } from '../functions/domain/transaction-type';
 import { failureNotRecorded } from '../functions/ports/workflow-engine.port';
-import { expandWorkflowText, placeholdersIn, substitutePlaceholders, transientErrors, workflowsDirectory } from '../workflows/definitions';
+import { caseErrors, expandWorkflowText, placeholdersIn, substitutePlaceholders, transientErrors, workflowsDirectory } from '../workflows/definitions';
 import { documentProblems, readTypeFile, typeFileOf } from '../workflows/type-loader';
 import {
   awaitedName,
@@ -105,7 +105,7 @@ function declaredEntry(state: State, type: TransactionType): { entry: string; ta
   return message ? { entry: `messages."${awaited}"`, expiresAfterDays: message.expiresAfterDays } : undefined;
 }
 
-function lintTask(name: string, state: State, all: Map<string, State>, type: TransactionType): Problem[] {
+function lintTask(name: string, state: State, all: Map<string, State>, type: TransactionType, nested = false): Problem[] {
   const problems: Problem[] = [];
   const at = inState(name);
   const retriers = (state.Retry as Array<{ ErrorEquals: string[] }> | undefined) ?? [];
@@ -129,8 +129,10 @@ function lintTask(name: string, state: State, all: Map<string, State>, type: Tra
       );
     }
   }
-  const catchesAll = catchers.some((catcher) => catcher.ErrorEquals.includes('States.ALL'));
-  if (!catchesAll && all.get(String(state.Next))?.Type !== 'Fail') {
+  // The loader's catch of the case errors counts: the infrastructure's errors are left to fail the execution for a redrive.
+  const catchesAll = catchers.some((catcher) => catcher.ErrorEquals.includes('States.ALL') || caseErrors.every((error) => catcher.ErrorEquals.includes(error)));
+  // Inside a Parallel branch an uncaught error fails the branch, and the Parallel's Catch takes it.
+  if (!catchesAll && !nested && all.get(String(state.Next))?.Type !== 'Fail') {
     problems.push(problem('LOKET_CATCH_MISSING', at, 'does not catch "States.ALL" into a failure path', 'add a Catch for "States.ALL" whose Next records the "failed" status'));
   }
   if (waitsForTaskToken(state)) {
@@ -380,6 +382,14 @@ function unwrittenProblem(found: UnwrittenRead): Problem {
   if (found.ofResult !== undefined) {
     return problem('LOKET_RESULT_FIELD_UNKNOWN', at, `its ResultSelector reads "${found.path}", which ${found.ofResult} does not answer (${holds})`, 'fix the path');
   }
+  if (found.droppedBy !== undefined) {
+    return problem(
+      'LOKET_PATH_UNWRITTEN',
+      at,
+      `reads "${found.path}" in ${found.field}, but ${quoted(found.droppedBy)} drops it on the way here: its ResultPath, OutputPath or a Catch's ResultPath replaces the data`,
+      'keep the data: give that ResultPath a field of its own (e.g. "$.error" for a Catch)',
+    );
+  }
   const where =
     found.missingAfter.length > 0 ? `no state writes it on the way from ${quoted(found.missingAfter)}` : 'no earlier state writes it';
   return problem(
@@ -554,7 +564,7 @@ export function lintProblems(definitionText: string, type: TransactionType): Pro
   const all = new Map(statesOf(definition));
   for (const [name, state] of all) {
     if (state.QueryLanguage === 'JSONata') problems.push(problem('LOKET_JSONATA', inState(name), 'uses QueryLanguage "JSONata"', 'use "JSONPath"'));
-    if (state.Type === 'Task') problems.push(...lintTask(name, state, all, type));
+    if (state.Type === 'Task') problems.push(...lintTask(name, state, all, type, !(name in definition.States)));
   }
   problems.push(...lintFigures(all, type));
   problems.push(...crossProblems(all, type));

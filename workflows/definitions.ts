@@ -95,8 +95,20 @@ export const closingPublisher = 'PublishCaseClosed';
 /** The state a Choice on a task's outcome defaults to when no outcome matched. */
 export const unknownOutcome = 'UnknownOutcome';
 
-/** The Catch that every step which declares no catch-all ends with. */
-const failureCatcher = () => ({ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: failureRecorder });
+/**
+ * The errors that close a case `failed`: a step refused the case as it is (its data, its type,
+ * a mistake in the workflow), which running the step again would repeat. Every other error is
+ * the infrastructure's (a Lambda service error, a timeout, a `TransientError` still failing
+ * after its retries, a missing permission): no Catch takes it, so the execution fails at that
+ * step with the case still open, and a redrive resumes there once the cause is gone.
+ */
+export const caseErrors = ['DomainError', 'ZodError', 'Error', 'TypeError', 'RangeError', 'SyntaxError', 'ReferenceError', 'States.ResultPathMatchFailure'];
+
+/** Where a failure path keeps the error of the state it left: `$.failure.<state>`, so the failure recorder can name the state. */
+export const failurePath = (state: string) => `$.failure.${state}`;
+
+/** The Catch into the failure recorder that every top-level step ends with. */
+const failureCatcher = (state: string) => ({ ErrorEquals: caseErrors, ResultPath: failurePath(state), Next: failureRecorder });
 
 /**
  * The states every workflow ends with, added when the workflow does not write its own:
@@ -108,7 +120,7 @@ const standardEnds: Readonly<Record<string, Json>> = {
     Resource: 'arn:aws:states:::lambda:invoke',
     Parameters: {
       FunctionName: '${RecordStatusFunctionArn}',
-      Payload: { 'caseId.$': '$.caseId', status: 'failed', cancelOpenTasks: true, 'error.$': '$.error' },
+      Payload: { 'caseId.$': '$.caseId', status: 'failed', cancelOpenTasks: true, 'failure.$': '$.failure' },
     },
     ResultPath: null,
     Retry: [{ ErrorEquals: ['States.ALL'], IntervalSeconds: 2, MaxAttempts: 6, BackoffRate: 2, JitterStrategy: 'FULL' }],
@@ -155,7 +167,7 @@ const standardEnds: Readonly<Record<string, Json>> = {
 const unknownOutcomeState: Json = {
   Type: 'Pass',
   Result: { Error: 'UnknownOutcome', Cause: 'The task was completed with an outcome this workflow does not know.' },
-  ResultPath: '$.error',
+  ResultPath: failurePath(unknownOutcome),
   Next: failureRecorder,
 };
 
@@ -164,10 +176,87 @@ interface DeclaredFigures {
   readonly tasks?: Readonly<Record<string, { readonly expiresAfterDays?: unknown }>>;
   readonly messages?: Readonly<Record<string, { readonly expiresAfterDays?: unknown }>>;
   readonly periods?: Readonly<Record<string, { readonly days?: unknown }>>;
+  readonly legalDeadline?: { readonly days?: unknown; readonly kind?: unknown };
+  readonly extension?: { readonly allowed?: unknown; readonly maxDays?: unknown; readonly times?: unknown };
+  readonly suspension?: { readonly allowed?: unknown; readonly maxDays?: unknown };
+}
+
+/** Step Functions ends a Standard execution after one year at most. */
+export const maxExecutionSeconds = 365 * secondsPerDay;
+
+/**
+ * Calendar days that a deadline of `days` days of its kind can span at most, whatever day it
+ * starts: five working days take at most a week, the first may wait out a weekend, a year's
+ * public holidays (ten) may fall in each 250 working days; a calendar deadline ending on a
+ * weekend or holiday moves to the next working day (at most four days on). One day more for
+ * the end of the last day.
+ */
+export function calendarDaysAtMost(days: number, kind: 'working' | 'calendar'): number {
+  return kind === 'working' ? days + 2 * Math.ceil(days / 5) + 2 + 10 * Math.ceil(days / 250) + 1 : days + 4 + 1;
+}
+
+/**
+ * The days a case may run by law: its legal deadline, plus every extension it may get, plus the
+ * longest suspension its type allows (a year when type.json bounds none).
+ */
+export function legalDays(type: DeclaredFigures): number | undefined {
+  const deadline = positiveDays(type.legalDeadline?.days);
+  if (deadline === undefined) return undefined;
+  const kind = type.legalDeadline?.kind === 'working' ? 'working' : 'calendar';
+  const extension = type.extension?.allowed === true ? (nonNegative(type.extension.maxDays) ?? 0) * (nonNegative(type.extension.times) ?? 0) : 0;
+  const suspension = type.suspension?.allowed === true ? (nonNegative(type.suspension.maxDays) ?? 365) : 0;
+  return calendarDaysAtMost(deadline, kind) + extension + suspension;
+}
+
+/**
+ * The longest an execution can wait by its own timers, in seconds: the task-token timeouts and
+ * Wait seconds along its longest path (a Parallel as its longest branch). Undefined when a path
+ * loops back, since a loop can wait any number of times.
+ */
+export function longestWaitSeconds(machine: Json): number | undefined {
+  const states = isObject(machine.States) ? machine.States : {};
+  const memo = new Map<string, number | undefined>();
+  const visiting = new Set<string>();
+  const from = (name: string): number | undefined => {
+    if (memo.has(name)) return memo.get(name);
+    const state = states[name];
+    if (!isObject(state)) return 0;
+    if (visiting.has(name)) return undefined;
+    visiting.add(name);
+    let own = typeof state.TimeoutSeconds === 'number' ? state.TimeoutSeconds : 0;
+    if (state.Type === 'Wait' && typeof state.Seconds === 'number') own = state.Seconds;
+    for (const branch of Array.isArray(state.Branches) ? state.Branches : []) {
+      const inner = isObject(branch) ? longestWaitSeconds(branch) : 0;
+      own = inner === undefined ? Number.NaN : Math.max(own, inner);
+    }
+    const next = [...targetsOf({ [name]: state })].map(from);
+    const after = next.some((value) => value === undefined) ? undefined : Math.max(0, ...(next as number[]));
+    visiting.delete(name);
+    const total = after === undefined || Number.isNaN(own) ? undefined : own + after;
+    memo.set(name, total);
+    return total;
+  };
+  return typeof machine.StartAt === 'string' ? from(machine.StartAt) : undefined;
+}
+
+/**
+ * The execution's `TimeoutSeconds`: the days a case may run by law, or the longest its own
+ * timers make it wait plus a day for its steps and retries when that is longer (a task may
+ * expire after the legal deadline, and its expiry path must still run), capped at Step
+ * Functions' one year. A suspension stops no timer of the workflow, so no suspension can
+ * make an execution outlive it.
+ */
+export function executionTimeoutSeconds(machine: Json, type: DeclaredFigures): number | undefined {
+  const legal = legalDays(type);
+  if (legal === undefined) return undefined;
+  const waits = longestWaitSeconds(machine);
+  const own = waits === undefined ? maxExecutionSeconds : waits + secondsPerDay;
+  return Math.min(maxExecutionSeconds, Math.max(legal * secondsPerDay, own));
 }
 
 const isObject = (value: unknown): value is Json => value !== null && typeof value === 'object' && !Array.isArray(value);
 const positiveDays = (value: unknown): number | undefined => (typeof value === 'number' && Number.isInteger(value) && value > 0 ? value : undefined);
+const nonNegative = (value: unknown): number | undefined => (typeof value === 'number' && Number.isInteger(value) && value >= 0 ? value : undefined);
 
 /** The task or message a callback state waits for, with the days its type declares it may take. */
 function declaredExpiry(state: Json, type: DeclaredFigures): number | undefined {
@@ -182,7 +271,6 @@ function declaredExpiry(state: Json, type: DeclaredFigures): number | undefined 
 
 const waitsForTaskToken = (state: Json) => typeof state.Resource === 'string' && state.Resource.endsWith('.waitForTaskToken');
 const invokesLambda = (state: Json) => typeof state.Resource === 'string' && state.Resource.startsWith('arn:aws:states:::lambda:invoke');
-const catchesAll = (catchers: readonly Json[]) => catchers.some((catcher) => Array.isArray(catcher.ErrorEquals) && catcher.ErrorEquals.includes('States.ALL'));
 
 /**
  * Completes the states of one state machine (the top level, or a Parallel branch when
@@ -211,8 +299,10 @@ function expandStates(states: Json, type: DeclaredFigures, nested: boolean): Jso
     }
     if (state.Type === 'Task' && state.Retry === undefined && invokesLambda(state)) state.Retry = standardRetry;
     if (!nested && (state.Type === 'Task' || state.Type === 'Parallel') && name !== failureRecorder && name !== closingPublisher) {
-      const catchers = Array.isArray(state.Catch) ? (state.Catch as Json[]) : [];
-      if (!catchesAll(catchers)) state.Catch = [...catchers, failureCatcher()];
+      const catchers = (Array.isArray(state.Catch) ? (state.Catch as Json[]) : []).map((catcher) =>
+        catcher.Next === failureRecorder ? { ...catcher, ResultPath: failurePath(name) } : catcher,
+      );
+      state.Catch = catchers.some((catcher) => catcher.Next === failureRecorder) ? catchers : [...catchers, failureCatcher(name)];
     }
     expanded[name] = orderedLikeAsl(state);
   }
@@ -244,8 +334,10 @@ function targetsOf(states: Json): Set<string> {
 /**
  * The ASL a workflow runs, from the workflow as written and its type.json (unvalidated):
  * - every Lambda step without a Retry retries the transient errors;
- * - every top-level step (Task or Parallel) without a catch-all catches the rest into
- *   `RecordFailed`, which closes the case `failed`;
+ * - every top-level step (Task or Parallel) catches the {@link caseErrors} into `RecordFailed`,
+ *   which closes the case `failed` and records the state, its error and its cause; an
+ *   infrastructure error fails the execution at the step, the case still open, for a redrive;
+ * - the execution times out after {@link executionTimeoutSeconds};
  * - a task-token state without a timeout times out after the `expiresAfterDays` of the task
  *   it creates or the message it awaits; a Wait without a duration waits the `days` of the
  *   period of its name;
@@ -259,5 +351,10 @@ export function expandWorkflow(written: Json, declared: unknown): Json {
   const states = expandStates(written.States, type, false);
   if (targetsOf(states).has(unknownOutcome) && !(unknownOutcome in states)) states[unknownOutcome] = unknownOutcomeState;
   for (const [name, state] of Object.entries(standardEnds)) if (!(name in states)) states[name] = state;
-  return { ...written, States: states };
+  const expanded: Json = { ...written, States: states };
+  if (written.TimeoutSeconds === undefined) {
+    const timeout = executionTimeoutSeconds(expanded, type);
+    if (timeout !== undefined) return { ...written, TimeoutSeconds: timeout, States: states };
+  }
+  return expanded;
 }

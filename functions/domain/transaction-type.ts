@@ -83,7 +83,8 @@ export const transactionTypeSchema = z
     /** The document (certificate, permit) the type's cases may end with, written from templates in its folder. */
     document: documentDeclarationSchema.optional(),
     legalDeadline: z.object({ days, kind: z.enum(['calendar', 'working']) }).strict(),
-    suspension: z.object({ allowed: z.boolean() }).strict(),
+    /** Whether a case may be suspended, and for how many calendar days at most in all (its execution's timeout counts them). */
+    suspension: z.object({ allowed: z.boolean(), maxDays: z.number().int().positive().max(365).optional() }).strict(),
     extension: z
       .object({ allowed: z.boolean(), maxDays: z.number().int().nonnegative().max(365), times: z.number().int().nonnegative().max(10) })
       .strict(),

@@ -4,6 +4,7 @@ import { catalogue } from '../catalogue/catalogue';
 import { stepHandler } from '../commons/step';
 import { powertoolsTelemetry, systemClock } from '../commons/telemetry';
 import { systemActor } from '../domain/actor';
+import { stepFailureOf } from '../domain/step-failure';
 import { recordStatus } from '../use-cases/record-status';
 
 const input = z.object({
@@ -15,21 +16,25 @@ const input = z.object({
     .transform(({ reason, taskId, ...rest }) => ({ ...rest, ...(reason ? { reason } : {}), ...(taskId ? { taskId } : {}) }))
     .optional(),
   cancelOpenTasks: z.boolean().optional(),
+  /** A failure as workflows before the failing state was recorded pass it (executions started on an older definition). */
   error: z.object({ Error: z.string(), Cause: z.unknown().optional() }).optional(),
+  /** The error of the state that failed, keyed by that state's name (`$.failure.<state>`). */
+  failure: z.record(z.string(), z.object({ Error: z.string(), Cause: z.unknown().optional() })).optional(),
   /** What the workflow knows at this point and the audit trail should keep (e.g. the advice given). */
   details: z.record(z.string(), z.unknown()).optional(),
 });
 
 const record = recordStatus({ cases: caseStore, catalogue, clock: systemClock, telemetry: powertoolsTelemetry });
 
-export const handler = stepHandler(input, async ({ caseId, status, decision, cancelOpenTasks, error, details }) => {
+export const handler = stepHandler(input, async ({ caseId, status, decision, cancelOpenTasks, error, failure, details }) => {
+  const failed = failure ? stepFailureOf(failure) : error ? stepFailureOf({ unknown: error }) : undefined;
   const recorded = await record({
     caseId,
     actor: systemActor('record-status'),
     status,
     decision,
     cancelOpenTasks,
-    details: error || details ? { ...details, ...(error ? { error: error.Error } : {}) } : undefined,
+    details: failed || details ? { ...details, ...(failed ? { failedState: failed.state, error: failed.error, ...(failed.cause ? { cause: failed.cause } : {}) } : {}) } : undefined,
   });
   return { status: recorded };
 });

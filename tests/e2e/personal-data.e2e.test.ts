@@ -101,7 +101,7 @@ let tracingEnabled = false;
 const tokens: Record<string, { portal: string; worker: string; operator: string; dpo: string }> = {};
 /** Outbox items as the dispatcher got them (the records AWS's event filter passes: outbox inserts). */
 const dispatched: unknown[] = [];
-/** Cases whose certificate step fails for good, for the failure path. */
+/** Cases whose certificate step refuses the case (a DomainError, which closes it 'failed'; an infrastructure error would leave it open), for the failure path. */
 const failing = new Set<string>();
 const ran: Ran[] = [];
 
@@ -130,7 +130,7 @@ beforeAll(async () => {
     injectFault: (functionName, payload) => {
       const caseId = (payload as { caseId?: string } | undefined)?.caseId;
       if (caseId && failing.has(caseId) && functionName.includes('issue-certificate')) {
-        throw Object.assign(new Error('the document store refused the file'), { name: 'DocumentRefused' });
+        throw Object.assign(new Error('the document could not be made for this case'), { name: 'DomainError' });
       }
     },
   });

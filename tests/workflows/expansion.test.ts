@@ -3,7 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isDeepStrictEqual } from 'node:util';
-import { expandWorkflow, loadWorkflowSources, workflowsDirectory } from '../../workflows/definitions';
+import { caseErrors, executionTimeoutSeconds, expandWorkflow, legalDays, loadWorkflowSources, longestWaitSeconds, maxExecutionSeconds, workflowsDirectory } from '../../workflows/definitions';
 
 type Json = Record<string, any>;
 
@@ -41,29 +41,59 @@ function differences(before: Json, after: Json, prefix = ''): string[] {
   return found;
 }
 
-/**
- * What the expansion changes on purpose, per type; everything else is as the full ASL was.
- * The proof-of-residence failure recorder passed the execution ARN, which record-status never read.
- */
-const intended: Readonly<Record<string, readonly string[]>> = {
-  'change-of-address': [],
-  'event-permit': [],
-  'proof-of-residence': ['RecordFailed.Parameters'],
-  'resident-parking-permit': [],
-  'terrace-permit': [],
+/** The execution timeouts in days (issue 15): the legal deadline at its longest, plus extensions, plus the longest suspension. */
+const timeoutDays: Readonly<Record<string, number>> = {
+  'change-of-address': 30 + 5 + 10 + 90,
+  'event-permit': 60 + 5 + 20 + 90,
+  // 5 working days span at most 20 calendar days by the loader's bound; no extension, no suspension.
+  'proof-of-residence': 20,
+  'resident-parking-permit': 34 + 15 + 90,
+  'terrace-permit': 76 + 20 + 90,
 };
+
+/**
+ * The full ASL with the changes made on purpose since (issues 15 and 16), each written out:
+ * - the execution times out (top-level TimeoutSeconds);
+ * - a step's catch-all into RecordFailed catches the case errors only, keeping the error under
+ *   the state's name, so that infrastructure errors fail the execution at the step, the case
+ *   open; inside the Parallel branches the catch-all into a Fail state is gone (the Parallel's
+ *   Catch takes the case errors);
+ * - UnknownOutcome keeps its error under its own name, and RecordFailed passes the failure on;
+ *   proof-of-residence's failure recorder no longer passes the execution ARN, which
+ *   record-status never read.
+ */
+function withIntendedChanges(key: string, full: Json): Json {
+  const changed = JSON.parse(JSON.stringify(full)) as Json;
+  changed.TimeoutSeconds = timeoutDays[key]! * 86_400;
+  for (const [name, state] of Object.entries<Json>(changed.States)) {
+    for (const catcher of state.Catch ?? []) {
+      if (catcher.Next === 'RecordFailed') Object.assign(catcher, { ErrorEquals: caseErrors, ResultPath: `$.failure.${name}` });
+    }
+    for (const branch of state.Branches ?? []) {
+      for (const [inner, innerState] of Object.entries<Json>(branch.States)) {
+        if (innerState.Type === 'Fail' && innerState.Error === 'AdviceFailed') delete branch.States[inner];
+        if (innerState.Catch) innerState.Catch = innerState.Catch.filter((catcher: Json) => catcher.ErrorEquals[0] !== 'States.ALL');
+      }
+    }
+  }
+  if (changed.States.UnknownOutcome) changed.States.UnknownOutcome.ResultPath = '$.failure.UnknownOutcome';
+  changed.States.RecordFailed.Parameters.Payload = { 'caseId.$': '$.caseId', status: 'failed', cancelOpenTasks: true, 'failure.$': '$.failure' };
+  return changed;
+}
 
 const keys = readdirSync(fixtures).map((file) => file.replace(/\.asl\.json$/, '')).sort();
 
 describe('the workflows as written expand to the full ASL', () => {
   test('every shipped type has its full ASL kept as a fixture', () => {
-    expect(keys).toEqual(Object.keys(intended));
+    expect(keys).toEqual(Object.keys(timeoutDays));
     for (const key of keys) expect(loadWorkflowSources().map((source) => source.key)).toContain(key);
   });
 
-  test.each(keys)('%s expands to its full ASL, apart from the intended changes', (key) => {
+  test.each(keys)('%s expands to its full ASL with the intended changes, and nothing else', (key) => {
     const expanded = expandWorkflow(written(key), declared(key));
-    expect(differences(writtenOut(key), expanded)).toEqual(intended[key]);
+    expect(differences(withIntendedChanges(key, writtenOut(key)), expanded)).toEqual([]);
+    // The comparison can fail: the full ASL as it was differs where the changes are.
+    expect(differences(writtenOut(key), expanded)).toEqual(expect.arrayContaining(['TimeoutSeconds', 'RecordFailed.Parameters']));
   });
 
   test.each(keys)('%s is loaded for both hosts in its expanded form', (key) => {
@@ -108,5 +138,50 @@ describe('the expansion', () => {
   test('adds UnknownOutcome only when a Choice leads to it', () => {
     expect(expand({ Pick: { Type: 'Choice', Choices: [], Default: 'Done' }, Done: { Type: 'Succeed' } })).not.toHaveProperty('UnknownOutcome');
     expect(expand({ Pick: { Type: 'Choice', Choices: [], Default: 'UnknownOutcome' } })).toHaveProperty('UnknownOutcome.Next', 'RecordFailed');
+  });
+});
+
+describe('the execution timeout', () => {
+  const day = 86_400;
+
+  test.each(keys)('%s: the legal days at least, longer than every course its timers allow, at most a year', (key) => {
+    const expanded = expandWorkflow(written(key), declared(key));
+    const timeout = expanded.TimeoutSeconds as number;
+    expect(timeout).toBeGreaterThanOrEqual(legalDays(declared(key))! * day);
+    // A suspension stops none of the workflow's timers: every course, suspended or not, ends before the timeout.
+    expect(timeout).toBeGreaterThanOrEqual(longestWaitSeconds(expanded)! + day);
+    expect(timeout).toBeLessThanOrEqual(maxExecutionSeconds);
+  });
+
+  test('counts a Parallel as its longest branch and a timeout path as the wait before it', () => {
+    const machine = {
+      StartAt: 'Advice',
+      States: {
+        Advice: {
+          Type: 'Parallel',
+          Branches: [
+            { StartAt: 'A', States: { A: { Type: 'Task', TimeoutSeconds: 5 * day, End: true } } },
+            { StartAt: 'B', States: { B: { Type: 'Wait', Seconds: 9 * day, End: true } } },
+          ],
+          Next: 'Decide',
+        },
+        Decide: { Type: 'Task', TimeoutSeconds: 3 * day, Catch: [{ ErrorEquals: ['States.Timeout'], Next: 'Pay' }], Next: 'Done' },
+        Pay: { Type: 'Task', TimeoutSeconds: 30 * day, Next: 'Done' },
+        Done: { Type: 'Succeed' },
+      },
+    };
+    expect(longestWaitSeconds(machine)).toBe((9 + 3 + 30) * day);
+  });
+
+  test('is a year for a workflow that can wait in a loop, and for a type whose suspension is unbounded', () => {
+    const looping = { StartAt: 'Ask', States: { Ask: { Type: 'Task', TimeoutSeconds: day, Next: 'Ask' } } };
+    const bounded = { legalDeadline: { days: 10, kind: 'calendar' }, suspension: { allowed: false } };
+    expect(executionTimeoutSeconds(looping, bounded)).toBe(maxExecutionSeconds);
+    const once = { StartAt: 'Ask', States: { Ask: { Type: 'Task', TimeoutSeconds: day, End: true } } };
+    expect(executionTimeoutSeconds(once, bounded)).toBe((10 + 5) * day);
+    expect(executionTimeoutSeconds(once, { ...bounded, suspension: { allowed: true } })).toBe(maxExecutionSeconds);
+    expect(executionTimeoutSeconds(once, { ...bounded, suspension: { allowed: true, maxDays: 30 }, extension: { allowed: true, maxDays: 7, times: 2 } })).toBe(
+      (10 + 5 + 30 + 14) * day,
+    );
   });
 });

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { DescribeExecutionCommand, GetExecutionHistoryCommand, SFNClient } from '@aws-sdk/client-sfn';
+import { DescribeExecutionCommand, GetExecutionHistoryCommand, RedriveExecutionCommand, SFNClient } from '@aws-sdk/client-sfn';
 import type { HistoryEvent } from '@aws-sdk/client-sfn';
 import { localCredentials, localRegion } from '../../infra/local/local-network';
 import type { TestStack } from '../support/test-stack';
@@ -70,10 +70,11 @@ describe('proof-of-residence workflow', () => {
 
   async function settledExecution(caseId: string) {
     const executionArn = `${stack.stateMachineArns['proof-of-residence']!.replace(':stateMachine:', ':execution:')}:${caseId}`;
+    // The outbox starts the execution shortly after the submission: until then it does not exist.
     const execution = await eventually(
-      () => sfn.send(new DescribeExecutionCommand({ executionArn })),
-      (e) => e.status !== 'RUNNING',
-    );
+      () => sfn.send(new DescribeExecutionCommand({ executionArn })).catch(() => undefined),
+      (e) => e !== undefined && e.status !== 'RUNNING',
+    ).then((e) => e!);
     const { events = [] } = await sfn.send(new GetExecutionHistoryCommand({ executionArn, maxResults: 1000 }));
     return { execution, events };
   }
@@ -122,12 +123,50 @@ describe('proof-of-residence workflow', () => {
     expect(faults.get(submitted.id)?.remaining).toBe(0);
   });
 
-  test('a step that keeps failing closes the case as failed and fails the execution', async () => {
+  const currentStatus = async (id: string) => (await stack.call('GET', `/v1/cases/${id}`, { token: portal })).body.status.code as string;
+
+  test('a step that still fails with a transient error after its retries fails the execution there and leaves the case open; a redrive completes it', async () => {
+    // One attempt and four retries fail; a sixth attempt would answer.
+    const submitted = await submit(livesInGent, { functionName: 'issue-certificate', remaining: 5, error: 'TransientError' });
+    const { execution, events } = await settledExecution(submitted.id);
+    expect(execution.status).toBe('FAILED');
+    expect(execution.error).toBe('TransientError');
+    // Failed at the step itself: no failure path ran, so the case is open where it was.
+    expect(enteredStates(events)).toEqual(['LookUpApplicant', 'ResidesInTenant', 'RegisterConfirmsResidence', 'IssueCertificate']);
+    expect(events.at(-1)?.type).toBe('ExecutionFailed');
+    expect(await currentStatus(submitted.id)).toBe('submitted');
+    expect(invocationsOf(submitted.id, 'issue-certificate')).toBe(5);
+
+    await sfn.send(new RedriveExecutionCommand({ executionArn: execution.executionArn }));
+    expect((await finalCase(submitted.id)).status.code).toBe('issued');
+    const redriven = await eventually(
+      () => sfn.send(new DescribeExecutionCommand({ executionArn: execution.executionArn })),
+      (e) => e.status !== 'RUNNING',
+    );
+    expect(redriven.status).toBe('SUCCEEDED');
+    expect(redriven.redriveCount).toBe(1);
+  });
+
+  test('a Lambda service error that outlasts the retries leaves the case open too', async () => {
     const submitted = await submit(livesInGent, { functionName: 'issue-certificate', remaining: -1, error: 'Lambda.ServiceException' });
+    const { execution, events } = await settledExecution(submitted.id);
+    expect(execution.status).toBe('FAILED');
+    expect(execution.error).toBe('Lambda.ServiceException');
+    expect(enteredStates(events)).not.toContain('RecordFailed');
+    expect(await currentStatus(submitted.id)).toBe('submitted');
+  });
+
+  test('a step that refuses the case closes it as failed, and the audit trail names the state, the error and its cause', async () => {
+    const submitted = await submit(livesInGent, { functionName: 'issue-certificate', remaining: -1, error: 'DomainError' });
     expect((await finalCase(submitted.id)).status.code).toBe('failed');
     const { execution, events } = await settledExecution(submitted.id);
     expect(execution.status).toBe('FAILED');
     expect(execution.error).toBe('CaseFailed');
     expect(enteredStates(events)).toEqual(expect.arrayContaining(['IssueCertificate', 'RecordFailed', 'CaseFailed']));
+    // Refused once: a case error is not retried.
+    expect(invocationsOf(submitted.id, 'issue-certificate')).toBe(1);
+    const history = await stack.call('GET', `/v1/cases/${submitted.id}/history`, { token: portal });
+    const failed = history.body.items.find((e: { details?: { to?: string } }) => e.details?.to === 'failed');
+    expect(failed.details).toMatchObject({ failedState: 'IssueCertificate', error: 'DomainError', cause: 'injected DomainError' });
   });
 });
