@@ -228,8 +228,9 @@ export class MonitoringConstruct extends Construct {
         evaluation: 'event',
         missingData: TreatMissingData.NOT_BREACHING,
         description:
-          `An execution of transaction type ${key} failed. Most are cases that ended 'failed' (error CaseFailed), recorded on the case and in its audit trail: ` +
-          'read the failed step with the saved query "failed steps in the last 24 hours"; the FailuresNotRecorded alarm singles out the executions whose failure could not be recorded. ' +
+          `An execution of transaction type ${key} failed. Either a step failed on the case itself and the case was closed 'failed' (error CaseFailed; CasesFailed fires too), ` +
+          'or a step kept failing on infrastructure after its retries (TransientError, Lambda.*, States.Timeout) and the case is open: the reconciler puts it on the attention list. ' +
+          'Read the failed step with the saved query "failed steps in the last 24 hours", fix the cause, then GET /v1/operations/cases?attention=true and POST /v1/cases/{id}/redrive for each. ' +
           noDataIsHealthy,
       });
       alarmOn(`${pascalCase(key)}ExecutionsEndedAbnormally`, {
@@ -397,8 +398,9 @@ export class MonitoringConstruct extends Construct {
       evaluation: 'event',
       missingData: TreatMissingData.NOT_BREACHING,
       description:
-        "A case was closed with final status 'failed': its workflow gave up on a step (a register or a document that kept failing). " +
-        'The applicant is told; find the case and the failed step with the saved query "failed steps in the last 24 hours" and decide with the tenant whether it is submitted again. ' +
+        "A case was closed with final status 'failed': a step failed on the case itself (a DomainError, or an error in the code such as a TypeError); the audit trail names the step and the error. " +
+        'The applicant is told. Find it with GET /v1/cases?status=failed and the step with the saved query "failed steps in the last 24 hours"; ' +
+        'when the failure was not the case\'s (a bug fixed since), reopen it with POST /v1/cases/{id}/reopen and a reason: it returns to its last open status and its workflow starts again. ' +
         noDataIsHealthy,
     });
     // Gauges the reconciler publishes per type at every run, zeros included: the largest type's figure.
