@@ -114,6 +114,8 @@ export interface UnwrittenRead {
   readonly holds: readonly string[];
   /** The states after which the path is missing, when only some ways in miss it. */
   readonly missingAfter: readonly string[];
+  /** The states whose input holds the path but whose way here does not: a ResultPath, OutputPath or Catch replaced the data. */
+  readonly droppedBy?: readonly string[];
   /** Whether the path reads a step's result (ResultSelector) rather than the state's input. */
   readonly ofResult?: string;
   /** A workflow variable (`$name`) that no earlier Assign sets. */
@@ -186,6 +188,15 @@ interface Context {
   /** The ways into the state, to name the one that lacks a path. */
   readonly incoming: readonly { from: string; flow: Flow }[];
   readonly machine: Machine;
+  /** The unwritten reads of the machine's final pass, before those that follow from an earlier one are dropped. */
+  readonly reads?: RawRead[];
+}
+
+/** An unwritten read with the fields of its path, while the final pass runs. */
+interface RawRead {
+  readonly found: UnwrittenRead;
+  /** The fields of a read of the state's data; absent for a variable or a step's result. */
+  readonly fields?: readonly string[];
 }
 
 /** Looks a parsed path up in a shape: the shape there, or how far it got. */
@@ -213,7 +224,7 @@ function read(context: Context, flow: Flow, path: string, field: string, ofResul
   if (parsed.variable !== undefined) {
     const variable = flow.variables.get(parsed.variable);
     if (!variable) {
-      context.findings?.unwritten.push({ state: context.state, field, path, written: '', holds: [...flow.variables.keys()], missingAfter: [], variable: parsed.variable });
+      context.reads?.push({ found: { state: context.state, field, path, written: '', holds: [...flow.variables.keys()], missingAfter: [], variable: parsed.variable } });
       return openShape;
     }
     base = variable;
@@ -223,11 +234,10 @@ function read(context: Context, flow: Flow, path: string, field: string, ofResul
     if (context.findings && found.found.outcomeOf && parsed.exact) for (const task of found.found.outcomeOf) context.findings.outcomesRead.add(task);
     return parsed.exact ? found.found : openShape;
   }
-  if (context.findings) {
-    const missingAfter = ofResult
-      ? []
-      : context.incoming.filter((way) => !('found' in lookUp(way.flow.data, parsed.fields))).map((way) => way.from);
-    context.findings.unwritten.push({
+  if (context.reads) {
+    const ofData = ofResult === undefined && parsed.variable === undefined;
+    const missingAfter = ofData ? context.incoming.filter((way) => !('found' in lookUp(way.flow.data, parsed.fields))).map((way) => way.from) : [];
+    const unwritten: UnwrittenRead = {
       state: context.state,
       field,
       path,
@@ -235,7 +245,8 @@ function read(context: Context, flow: Flow, path: string, field: string, ofResul
       holds: [...found.at.fields.keys()],
       missingAfter: missingAfter.length < context.incoming.length ? missingAfter : [],
       ...(ofResult ? { ofResult } : {}),
-    });
+    };
+    context.reads.push(ofData ? { found: unwritten, fields: parsed.fields } : { found: unwritten });
   }
   return openShape;
 }
@@ -521,12 +532,43 @@ function analyseMachine(machine: Machine, start: Flow, type: TransactionType, fi
     }
   }
   if (!findings) return;
+  const reads: RawRead[] = [];
   for (const [name, state] of Object.entries(states)) {
     const input = inputs.get(name);
     if (!input) continue;
     const ways = [...(incoming.get(name) ?? new Map<string, Flow>())].map(([from, flow]) => ({ from, flow }));
-    transfer({ type, findings, state: name, incoming: ways, machine }, input, state);
+    transfer({ type, findings, state: name, incoming: ways, machine, reads }, input, state);
   }
+  for (const read of reads.filter((candidate) => !toldBefore(candidate, reads, inputs, incoming))) {
+    const fields = read.fields;
+    const lacks = (flow: Flow | undefined) => fields !== undefined && flow !== undefined && !('found' in lookUp(flow.data, fields));
+    const droppedBy = [...(incoming.get(read.found.state) ?? [])].filter(([from, flow]) => lacks(flow) && inputs.has(from) && !lacks(inputs.get(from))).map(([from]) => from);
+    findings.unwritten.push(droppedBy.length > 0 ? { ...read.found, droppedBy } : read.found);
+  }
+}
+
+/**
+ * Whether an unwritten read follows from one told at an earlier state: walking back along the
+ * ways that lack the path, through states whose input lacks it too, another state reads it.
+ * A path lost once (a Catch that replaces the data, an OutputPath) is then told where it is
+ * first read, not at every state after.
+ */
+function toldBefore(read: RawRead, reads: readonly RawRead[], inputs: ReadonlyMap<string, Flow>, incoming: ReadonlyMap<string, ReadonlyMap<string, Flow>>): boolean {
+  const fields = read.fields;
+  if (!fields) return false;
+  const lacks = (flow: Flow | undefined) => flow !== undefined && !('found' in lookUp(flow.data, fields));
+  const readers = new Set(reads.filter((other) => other.found.path === read.found.path && other.found.state !== read.found.state).map((other) => other.found.state));
+  const seen = new Set([read.found.state]);
+  const queue = [read.found.state];
+  while (queue.length > 0) {
+    for (const [from, flow] of incoming.get(queue.shift() as string) ?? []) {
+      if (seen.has(from) || !lacks(flow) || !lacks(inputs.get(from))) continue;
+      if (readers.has(from)) return true;
+      seen.add(from);
+      queue.push(from);
+    }
+  }
+  return false;
 }
 
 /**

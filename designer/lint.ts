@@ -382,6 +382,14 @@ function unwrittenProblem(found: UnwrittenRead): Problem {
   if (found.ofResult !== undefined) {
     return problem('LOKET_RESULT_FIELD_UNKNOWN', at, `its ResultSelector reads "${found.path}", which ${found.ofResult} does not answer (${holds})`, 'fix the path');
   }
+  if (found.droppedBy !== undefined) {
+    return problem(
+      'LOKET_PATH_UNWRITTEN',
+      at,
+      `reads "${found.path}" in ${found.field}, but ${quoted(found.droppedBy)} drops it on the way here: its ResultPath, OutputPath or a Catch's ResultPath replaces the data`,
+      'keep the data: give that ResultPath a field of its own (e.g. "$.error" for a Catch)',
+    );
+  }
   const where =
     found.missingAfter.length > 0 ? `no state writes it on the way from ${quoted(found.missingAfter)}` : 'no earlier state writes it';
   return problem(

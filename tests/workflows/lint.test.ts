@@ -345,6 +345,20 @@ describe('the data flow: every path a state reads is written on every way into i
     ]);
   });
 
+  test("a Catch without a ResultPath, whose error replaces the case's data: told once, where the data is first missed", () => {
+    const problems = mistaken(terracePermit, terraceType, (d) => delete d.States.InspectSite.Catch.find((c: any) => c.ErrorEquals.includes('States.Timeout')).ResultPath);
+    expect(problems).toEqual([
+      'LOKET_PATH_UNWRITTEN terrace-permit, state "RecordExpired": reads "$.caseId" in Parameters, but "InspectSite" drops it on the way here: its ResultPath, OutputPath or a Catch\'s ResultPath replaces the data; keep the data: give that ResultPath a field of its own (e.g. "$.error" for a Catch)',
+    ]);
+  });
+
+  test('an OutputPath that drops the data: told at the first state that misses it, not at every state after', () => {
+    const problems = mistaken(terracePermit, terraceType, (d) => (d.States.RecordInspection.OutputPath = '$.documents'));
+    expect(problems).toEqual([
+      'LOKET_PATH_UNWRITTEN terrace-permit, state "InspectSite": reads "$.caseId" in Parameters, but "RecordInspection" drops it on the way here: its ResultPath, OutputPath or a Catch\'s ResultPath replaces the data; keep the data: give that ResultPath a field of its own (e.g. "$.error" for a Catch)',
+    ]);
+  });
+
   test("a ResultSelector that reads a field the step does not answer", () => {
     expect(mistaken(terracePermit, terraceType, (d) => (d.States.LookUpEnterprise.ResultSelector['active.$'] = '$.Payload.isActive'))).toEqual([
       'LOKET_RESULT_FIELD_UNKNOWN terrace-permit, state "LookUpEnterprise": its ResultSelector reads "$.Payload.isActive", which look-up-enterprise does not answer ("$.Payload" holds "found", "active", "seatInTenant"); fix the path',
