@@ -28,8 +28,10 @@ export interface RedriveCaseDependencies {
  * 2. its execution must have failed, timed out or been aborted (a running or succeeded one is
  *    not redriven: conflict);
  * 3. the redrive (through the outbox) and its audit event, with the operator's reason, are
- *    written in one transaction; the reconciler clears the case's attention flag once the
- *    execution runs again.
+ *    written in one transaction, which also clears the case's attention flag: the operator has
+ *    acted on it, and a redriven execution may take the case to its final status before the
+ *    reconciler sees it run (a closed case is never reconciled, so its flag would stay). If
+ *    the execution ends again, the reconciler flags the case again.
  */
 export function redriveCase(deps: RedriveCaseDependencies) {
   return async (command: RedriveCaseCommand): Promise<CaseOutcome> => {
@@ -44,8 +46,14 @@ export function redriveCase(deps: RedriveCaseDependencies) {
     const now = deps.clock.now();
     const saved = await deps.cases.change(found.id, (current) => ({
       change: {
-        case: { ...current, updatedAt: now.toISOString() },
-        audit: { action: 'case.redriven', actor: command.caller, at: now.toISOString(), reason: command.reason, details: { execution: state } },
+        case: { ...current, attention: undefined, updatedAt: now.toISOString() },
+        audit: {
+          action: 'case.redriven',
+          actor: command.caller,
+          at: now.toISOString(),
+          reason: command.reason,
+          details: { execution: state, ...(current.attention ? { attentionCleared: current.attention.reason } : {}) },
+        },
         effects: [{ kind: 'redrive-workflow', caseId: current.id, executionId: current.executionArn }],
       },
       result: (changed) => changed,

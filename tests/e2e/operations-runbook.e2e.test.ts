@@ -64,8 +64,15 @@ describe('the runbook, on the local stack', () => {
     expect(redriven.status).toBe(202);
     expect(await finalStatusOf(id)).toBe('issued');
     await eventually(attentionList, (items) => !items.some((item) => item.id === id));
-    const trail = (await historyOf(id)).items.map((event: { action: string }) => event.action);
-    expect(trail).toEqual(expect.arrayContaining(['case.needs-attention', 'case.redriven', 'case.attention-cleared']));
+    const closed = await caseOf(id);
+    expect(closed.attention).toBeUndefined();
+    const history = await historyOf(id);
+    expect(history.verified).toBe(true);
+    expect(history.items.map((event: { action: string }) => event.action)).toEqual(expect.arrayContaining(['case.needs-attention', 'case.redriven']));
+    expect(history.items.find((event: { action: string }) => event.action === 'case.redriven')).toMatchObject({
+      reason: 'The document store was unavailable; it is back',
+      details: { execution: 'failed', attentionCleared: 'execution failed (TransientError)' },
+    });
   }, 180_000);
 
   test('a case closed failed by mistake is found by status, reopened with a reason, and reaches its final status on a new execution', async () => {

@@ -34,6 +34,14 @@ describe('an operator redrives a case', () => {
     expect(engine.executions.get(subject.executionArn)).toBe('running');
   });
 
+  test('clears the attention flag with the redrive, naming it in the audit event: a redriven case may close before the reconciler sees its execution run', async () => {
+    execution('failed');
+    store.cases.set(subject.id, { ...subject, attention: { reason: 'execution failed (TransientError)', since: '2026-11-10T08:00:00.000Z' } });
+    const { case: saved } = await redrive();
+    expect(saved.attention).toBeUndefined();
+    expect(store.eventsOf(subject.id).at(-1)).toMatchObject({ action: 'case.redriven', details: { execution: 'failed', attentionCleared: 'execution failed (TransientError)' } });
+  });
+
   test.each(['running', 'succeeded', 'missing'] as const)('whose execution is %s is a conflict, and nothing is written', async (state) => {
     if (state !== 'missing') execution(state);
     await expect(redrive()).rejects.toMatchObject({ kind: 'conflict' });
