@@ -321,3 +321,13 @@ export function reopen(subject: Case, type: TransactionType, action: LifecycleAc
     },
   };
 }
+
+/**
+ * Whether a step that records `status` finds it reached already (a retried or re-run step):
+ * an open status the case had before counts; a final one does not, since an open case that
+ * had one was reopened and may close again.
+ */
+export function hasReached(subject: Case, type: TransactionType, status: string): boolean {
+  if (findStatus(type, status)?.final) return false;
+  return subject.statusHistory.some((change) => change.status === status);
+}

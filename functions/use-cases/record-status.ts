@@ -1,5 +1,5 @@
 import type { Actor } from '../domain/actor';
-import { isClosed, transition } from '../domain/case';
+import { hasReached, isClosed, transition } from '../domain/case';
 import { cancelTask, isActive } from '../domain/task';
 import type { Catalogue } from '../ports/catalogue.port';
 import type { CaseStore } from '../ports/case-store.port';
@@ -41,7 +41,7 @@ export function recordStatus(deps: RecordStatusDependencies) {
     const decision = command.decision && (await decisionOf(deps.cases, command.caseId, command.decision));
     const moved = await deps.cases.change(command.caseId, async (current) => {
       const currentType = type ?? deps.catalogue.ofCase(current);
-      if (current.statusHistory.some((change) => change.status === command.status) || isClosed(current, currentType)) {
+      if (hasReached(current, currentType, command.status) || isClosed(current, currentType)) {
         return { result: (saved) => ({ status: saved.status, closed: false }) };
       }
       const activeTasks = command.cancelOpenTasks ? (await deps.cases.tasksOfCase(current.id)).filter(isActive) : [];

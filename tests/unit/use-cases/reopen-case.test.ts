@@ -3,9 +3,10 @@ import { catalogue } from '../../../functions/catalogue/catalogue';
 import type { Case } from '../../../functions/domain/case';
 import { transition } from '../../../functions/domain/case';
 import { systemActor } from '../../../functions/domain/actor';
+import { recordStatus } from '../../../functions/use-cases/record-status';
 import { reopenCase } from '../../../functions/use-cases/reopen-case';
 import type { InMemoryCaseStore, InMemoryWorkflowEngine } from '../../support/in-memory-ports';
-import { aCase, callerOf, clerkOf, inMemoryCaseStore, inMemoryWorkflowEngine, outboxDispatcher, settableClock, testUlid, thenDispatch } from '../../support/in-memory-ports';
+import { aCase, callerOf, clerkOf, inMemoryCaseStore, inMemoryWorkflowEngine, outboxDispatcher, settableClock, telemetryRecorder, testUlid, thenDispatch } from '../../support/in-memory-ports';
 
 const submittedAt = new Date('2026-11-09T10:00:00Z');
 const operator = callerOf('44021', ['operator']);
@@ -95,5 +96,23 @@ describe('an operator reopens a case closed failed by mistake', () => {
     await expect(reopen(clerkOf())).rejects.toMatchObject({ kind: 'forbidden' });
     await expect(reopen(callerOf('41002', ['operator']))).rejects.toMatchObject({ kind: 'not-found' });
     expect(store.effectsWritten).toEqual([]);
+  });
+
+  describe('the new execution records statuses as a re-run does', () => {
+    const record = (status: string) => recordStatus({ cases: store, catalogue, clock, telemetry: telemetryRecorder() })({ caseId: subject.id, status, actor: systemActor('record-status') });
+
+    test('a status the case reached before is left alone', async () => {
+      await reopen();
+      expect(await record('under-review')).toBe('under-review');
+      expect(store.cases.get(subject.id)!.statusHistory.map((change) => change.status)).toEqual(['submitted', 'under-review', 'failed', 'under-review']);
+    });
+
+    test('failing on the case again closes it failed again: the failure before the reopen does not count', async () => {
+      await reopen();
+      expect(await record('failed')).toBe('failed');
+      const closed = store.cases.get(subject.id)!;
+      expect(closed.closedAt).toBeDefined();
+      expect(closed.statusHistory.map((change) => change.status)).toEqual(['submitted', 'under-review', 'failed', 'under-review', 'failed']);
+    });
   });
 });
