@@ -216,7 +216,9 @@ function lintFigures(all: Map<string, State>, type: TransactionType): Problem[] 
           'LOKET_TIMEOUT_BEFORE_DUE',
           at,
           `times out after ${inDays(timeout)}, before task "${task.name}" falls due (type.json: "dueInWorkingDays": ${task.dueInWorkingDays}, which can take ${span} calendar days)`,
-          `remove "TimeoutSeconds" and declare "expiresAfterDays": ${expiry} (or more) for ${entry}; the timeout follows from it`,
+          expiresAfterDays !== undefined && expiresAfterDays >= span
+            ? `remove "TimeoutSeconds": the timeout then follows from "expiresAfterDays": ${expiresAfterDays} of ${entry}`
+            : `remove "TimeoutSeconds" and declare "expiresAfterDays": ${expiry} (or more) for ${entry}; the timeout follows from it`,
         ),
       );
     } else if (expiresAfterDays === undefined) {

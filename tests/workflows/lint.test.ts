@@ -540,6 +540,12 @@ describe('statuses, tasks and messages: declared and used', () => {
 describe('timeouts agree with due days', () => {
   test('a 1-hour timeout on a task due in 10 working days', () => {
     expect(mistaken(terracePermit, terraceType, (d) => (d.States.InspectSite.TimeoutSeconds = 3600))).toEqual([
+      'LOKET_TIMEOUT_BEFORE_DUE terrace-permit, state "InspectSite": times out after 1 hour, before task "inspect-site" falls due (type.json: "dueInWorkingDays": 10, which can take 14 calendar days); remove "TimeoutSeconds": the timeout then follows from "expiresAfterDays": 14 of tasks."inspect-site"',
+    ]);
+  });
+
+  test('a 1-hour timeout on a task that declares no expiry', () => {
+    expect(mistaken(terracePermit, terraceType, (d) => (d.States.InspectSite.TimeoutSeconds = 3600), (t) => delete t.tasks['inspect-site'].expiresAfterDays)).toEqual([
       'LOKET_TIMEOUT_BEFORE_DUE terrace-permit, state "InspectSite": times out after 1 hour, before task "inspect-site" falls due (type.json: "dueInWorkingDays": 10, which can take 14 calendar days); remove "TimeoutSeconds" and declare "expiresAfterDays": 14 (or more) for tasks."inspect-site"; the timeout follows from it',
     ]);
   });

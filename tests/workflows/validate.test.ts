@@ -253,7 +253,7 @@ describe('the mistakes a case would hit are refused before it runs', () => {
       'a 1-hour timeout on a task due in 10 working days',
       'terrace-permit',
       { workflow: (d) => (d.States.InspectSite.TimeoutSeconds = 3600) },
-      'LOKET_TIMEOUT_BEFORE_DUE terrace-permit, state "InspectSite": times out after 1 hour, before task "inspect-site" falls due (type.json: "dueInWorkingDays": 10, which can take 14 calendar days); remove "TimeoutSeconds" and declare "expiresAfterDays": 14 (or more) for tasks."inspect-site"; the timeout follows from it',
+      'LOKET_TIMEOUT_BEFORE_DUE terrace-permit, state "InspectSite": times out after 1 hour, before task "inspect-site" falls due (type.json: "dueInWorkingDays": 10, which can take 14 calendar days); remove "TimeoutSeconds": the timeout then follows from "expiresAfterDays": 14 of tasks."inspect-site"',
     ],
     [
       'a wait that disagrees with the declared objection period',
