@@ -214,6 +214,20 @@ function lookUp(shape: Shape, fields: readonly string[]): { found: Shape } | { d
 const pathOf = (fields: readonly string[], variable?: string) => `$${variable ?? ''}${fields.map((field) => (/^[A-Za-z_][A-Za-z0-9_-]*$/.test(field) ? `.${field}` : `['${field}']`)).join('')}`;
 
 /**
+ * Marks the task outcomes a read passes on: the outcome itself, or a value that holds one (a
+ * task's whole answer recorded in a status's details). issue-certificate ignores the outcome of
+ * the decision it is given, so handing it a task's answer reads no outcome.
+ */
+function markOutcomesRead(context: Context, shape: Shape, depth = 0): void {
+  const findings = context.findings;
+  if (!findings) return;
+  for (const task of shape.outcomeOf ?? []) findings.outcomesRead.add(task);
+  const state = context.machine.States[context.state];
+  if (depth >= maxDepth || (state && invokedStep(state) === 'issue-certificate')) return;
+  for (const inner of shape.fields.values()) markOutcomesRead(context, inner, depth + 1);
+}
+
+/**
  * Reads `path` from `flow` at a state: its shape when every way in writes it, else records the
  * read as unwritten (in the final pass) and answers an open shape so that one mistake is told once.
  */
@@ -231,7 +245,7 @@ function read(context: Context, flow: Flow, path: string, field: string, ofResul
   }
   const found = lookUp(base, parsed.fields);
   if ('found' in found) {
-    if (context.findings && found.found.outcomeOf && parsed.exact) for (const task of found.found.outcomeOf) context.findings.outcomesRead.add(task);
+    if (context.findings && parsed.exact) markOutcomesRead(context, found.found);
     return parsed.exact ? found.found : openShape;
   }
   if (context.reads) {

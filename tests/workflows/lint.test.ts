@@ -481,6 +481,18 @@ describe('Choices and outcomes: a Choice tests what its task can answer, and han
       'LOKET_OUTCOME_UNUSED terrace-permit, state "InspectSite": task "inspect-site" offers the outcomes "compliant", "non-compliant", but no state reads its outcome, so each one leads to the same; test "$.inspection.outcome" in a Choice after it, or declare a single outcome',
     ]);
   });
+
+  test("a task's answer recorded in a status's details is read; handed to issue-certificate, which ignores the outcome, it is not", () => {
+    const skipChoice = (d: any) => (d.States.InspectionOutcome.Choices[0] = { Variable: '$.enterprise.found', BooleanEquals: false, Next: 'RecordNonCompliant' });
+    expect(mistaken(terracePermit, terraceType, (d) => {
+      skipChoice(d);
+      d.States.RecordAwaitingDecision.Parameters.Payload['details.$'] = '$.inspection';
+    })).toEqual([]);
+    expect(mistaken(terracePermit, terraceType, (d) => {
+      skipChoice(d);
+      d.States.GrantPermit.Parameters.Payload['decision.$'] = '$.inspection';
+    })).toEqual([expect.stringMatching(/^LOKET_OUTCOME_UNUSED terrace-permit, state "InspectSite": task "inspect-site" offers the outcomes/)]);
+  });
 });
 
 describe('statuses, tasks and messages: declared and used', () => {
