@@ -6,6 +6,7 @@ import { readTransactionType } from '../workflows/type-loader';
 import { layoutGraph, type GraphLayout, type LayoutEdge, type LayoutNode, type Point, type Rect, type Size } from './graph-layout';
 import {
   awaitedName,
+  caseErrorsLabel,
   describeState,
   formatDuration,
   invokedStep,
@@ -56,7 +57,8 @@ function wrapped(prefix: string, words: readonly string[], width = 44): string[]
  */
 function isNotedOnBox(transition: Transition, machine: Machine, type: TransactionType): boolean {
   const target = machine.States[transition.target];
-  return transition.kind === 'catch' && transition.label === 'States.ALL' && target !== undefined && toneOf(target, type) === 'failure';
+  const catchAll = transition.label === 'States.ALL' || transition.label === caseErrorsLabel;
+  return transition.kind === 'catch' && catchAll && target !== undefined && toneOf(target, type) === 'failure';
 }
 
 /** What a box says: its name, what it does, and for the steps type.json declares, the role, due days, outcomes and timeouts. */

@@ -1,6 +1,6 @@
 import { functionPlaceholder, stepFunctions } from '../functions/app.declaration';
 import type { TransactionType } from '../functions/domain/transaction-type';
-import { loadWorkflowDefinition } from '../workflows/definitions';
+import { caseErrors, loadWorkflowDefinition } from '../workflows/definitions';
 
 /** One state of an Amazon States Language definition, as read from JSON. */
 export type State = Record<string, unknown> & { Type: string };
@@ -35,6 +35,9 @@ export function formatDuration(seconds: number): string {
   if (seconds >= 60) return `${round(seconds / 60)} min`;
   return `${round(seconds)} s`;
 }
+
+/** How a diagram names the loader's catch of the case errors (workflows/definitions.ts). */
+export const caseErrorsLabel = 'case errors';
 
 export function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -159,7 +162,9 @@ export function transitionsOf(state: State): Transition[] {
       if (typeof catcher.Next !== 'string') continue;
       const errors = catcher.ErrorEquals ?? [];
       const timeout = errors.length === 1 && errors[0] === 'States.Timeout';
-      transitions.push({ target: catcher.Next, kind: timeout ? 'timeout' : 'catch', label: timeout ? 'timeout' : errors.join(', ') });
+      // The loader's catch of the case errors is named as one, not as its eight error names.
+      const label = timeout ? 'timeout' : caseErrors.every((error) => errors.includes(error)) ? caseErrorsLabel : errors.join(', ');
+      transitions.push({ target: catcher.Next, kind: timeout ? 'timeout' : 'catch', label });
     }
   }
   return transitions;

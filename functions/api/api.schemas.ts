@@ -262,6 +262,14 @@ export const caseViewSchema = z.object({
     .max(openAtOnce)
     .describe('Messages the workflow waits for (POST /v1/cases/{id}/messages); filled by GET /v1/cases/{id} only'),
   attention: attention.optional(),
+  failure: z
+    .object({
+      state: z.string().max(100).describe('The workflow state that failed'),
+      error: z.string().max(100).describe("The error's name"),
+      cause: z.string().max(300).optional().describe("The error's message, national and enterprise numbers masked"),
+    })
+    .optional()
+    .describe("Set on a case closed 'failed': the step that failed it"),
   version: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER),
 });
 

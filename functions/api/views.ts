@@ -74,6 +74,7 @@ export function caseView(
     // A wait that timed out, or of a withdrawn case, waits for nothing any more.
     awaitingMessages: status.final ? [] : waits.map((wait) => ({ name: wait.name, since: wait.since })),
     ...(subject.attention ? { attention: subject.attention } : {}),
+    ...(subject.failure ? { failure: subject.failure } : {}),
     version: subject.version,
   };
 }

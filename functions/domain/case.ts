@@ -8,6 +8,7 @@ import type { CaseRetention } from './retention';
 import { retentionOnClosing } from './retention';
 import type { LocalizedText, TransactionType } from './transaction-type';
 import { findStatus } from './transaction-type';
+import type { StepFailure } from './step-failure';
 
 export interface StatusChange {
   readonly status: string;
@@ -88,6 +89,8 @@ export interface Case {
   readonly messages?: readonly DeliveredMessage[];
   /** Set while the case needs an operator: its workflow ended or cannot be started, and it is not closed. */
   readonly attention?: Attention;
+  /** The step that closed the case `failed`: its state, error and cause. */
+  readonly failure?: StepFailure;
   /** Optimistic-locking version: every saved change increments it by one. */
   readonly version: number;
 }
@@ -183,6 +186,8 @@ export interface Transition {
   readonly decision?: Omit<Decision, 'decidedAt'>;
   readonly document?: CaseDocument;
   readonly details?: Readonly<Record<string, unknown>>;
+  /** The step that failed, when the status closes the case `failed`. */
+  readonly failure?: StepFailure;
 }
 
 /** Moves a case to a status its type declares; a closed case moves no more, and gets its retention as it closes. */
@@ -201,6 +206,7 @@ export function transition(subject: Case, type: TransactionType, change: Transit
       ...(target.final ? { closedAt: at, retention: retentionOnClosing(type, change.now) } : {}),
       decision,
       documents: change.document ? [...subject.documents, change.document] : subject.documents,
+      ...(change.failure ? { failure: change.failure } : {}),
     },
     audit: {
       action: 'case.status-changed',
@@ -309,6 +315,7 @@ export function reopen(subject: Case, type: TransactionType, action: LifecycleAc
       closedAt: undefined,
       retention: undefined,
       attention: undefined,
+      failure: undefined,
       executionArn,
       updatedAt: at,
     },

@@ -34,6 +34,7 @@ export const handler = stepHandler(input, async ({ caseId, status, decision, can
     status,
     decision,
     cancelOpenTasks,
+    failure: failed,
     details: failed || details ? { ...details, ...(failed ? { failedState: failed.state, error: failed.error, ...(failed.cause ? { cause: failed.cause } : {}) } : {}) } : undefined,
   });
   return { status: recorded };

@@ -1,4 +1,5 @@
 import type { Actor } from '../domain/actor';
+import type { StepFailure } from '../domain/step-failure';
 import { hasReached, isClosed, transition } from '../domain/case';
 import { cancelTask, isActive } from '../domain/task';
 import type { Catalogue } from '../ports/catalogue.port';
@@ -14,6 +15,8 @@ export interface RecordStatusCommand {
   readonly decision?: ReportedDecision;
   readonly cancelOpenTasks?: boolean;
   readonly details?: Record<string, unknown>;
+  /** The step that failed, when the status is `failed`: the case keeps it for its view. */
+  readonly failure?: StepFailure;
 }
 
 export interface RecordStatusDependencies {
@@ -51,6 +54,7 @@ export function recordStatus(deps: RecordStatusDependencies) {
         now,
         decision,
         details: command.details,
+        failure: command.failure,
       });
       return {
         change: { ...next, tasks: activeTasks.map((task) => ({ task: cancelTask(task), expect: task })) },

@@ -156,9 +156,11 @@ describe('proof-of-residence workflow', () => {
     expect(await currentStatus(submitted.id)).toBe('submitted');
   });
 
-  test('a step that refuses the case closes it as failed, and the audit trail names the state, the error and its cause', async () => {
+  test('a step that refuses the case closes it as failed, and the case view and the audit trail name the state, the error and its cause', async () => {
     const submitted = await submit(livesInGent, { functionName: 'issue-certificate', remaining: -1, error: 'DomainError' });
-    expect((await finalCase(submitted.id)).status.code).toBe('failed');
+    const closed = await finalCase(submitted.id);
+    expect(closed.status.code).toBe('failed');
+    expect(closed.failure).toEqual({ state: 'IssueCertificate', error: 'DomainError', cause: 'injected DomainError' });
     const { execution, events } = await settledExecution(submitted.id);
     expect(execution.status).toBe('FAILED');
     expect(execution.error).toBe('CaseFailed');

@@ -40,6 +40,13 @@ describe('recording a status', () => {
     expect(telemetry.closed).toEqual([]);
   });
 
+  test("closing the case 'failed' keeps the failing step on the case, for its view", async () => {
+    const failure = { state: 'IssueCertificate', error: 'DomainError', cause: "type 'x' issues no document" };
+    await expect(record({ status: 'failed', cancelOpenTasks: true, failure, details: { failedState: 'IssueCertificate' } })).resolves.toBe('failed');
+    expect(store.cases.get(subject.id)!).toMatchObject({ status: 'failed', failure });
+    expect(store.eventsOf(subject.id).at(-1)).toMatchObject({ details: { to: 'failed', failedState: 'IssueCertificate' } });
+  });
+
   test('a status reached before is left alone (a retried step): no write', async () => {
     await record();
     await expect(record()).resolves.toBe('under-review');
