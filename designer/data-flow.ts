@@ -454,6 +454,18 @@ function failsTheCase(machine: Machine, name: string): boolean {
   return false;
 }
 
+/** A Choice's ways out; a rule that tests `"IsPresent": true` on a path lets its way count the path as written. */
+function choiceEdges(state: State, output: Flow): Edge[] {
+  const rules = Array.isArray(state.Choices) ? (state.Choices as Record<string, unknown>[]) : [];
+  const edges = rules.flatMap((rule): Edge[] => {
+    if (typeof rule.Next !== 'string') return [];
+    const parsed = rule.IsPresent === true && typeof rule.Variable === 'string' ? parsePath(rule.Variable) : undefined;
+    if (!parsed?.exact || parsed.variable !== undefined || 'found' in lookUp(output.data, parsed.fields)) return [{ target: rule.Next, flow: output }];
+    return [{ target: rule.Next, flow: { ...output, data: setAt(output.data, parsed.fields, openShape) } }];
+  });
+  return typeof state.Default === 'string' ? [...edges, { target: state.Default, flow: output }] : edges;
+}
+
 /** What leaves a state on each of its ways out, given what came in. */
 function transfer(context: Context, incoming: Flow, state: State): Edge[] {
   const machine = context.machine;
@@ -509,7 +521,7 @@ function transfer(context: Context, incoming: Flow, state: State): Edge[] {
   output = assignVariables(context, output, state, assignFrom);
   if (typeof state.OutputPath === 'string') output = { ...output, data: read(context, output, state.OutputPath, 'OutputPath') };
   else if (state.OutputPath === null) output = { ...output, data: objectShape([]) };
-  const edges: Edge[] = targetsOf(state).map((target) => ({ target, flow: output }));
+  const edges: Edge[] = state.Type === 'Choice' ? choiceEdges(state, output) : targetsOf(state).map((target) => ({ target, flow: output }));
   for (const catcher of Array.isArray(state.Catch) ? (state.Catch as Record<string, unknown>[]) : []) {
     if (typeof catcher.Next !== 'string') continue;
     edges.push({ target: catcher.Next, flow: { data: applyResultPath(incoming, errorOutput, catcher.ResultPath), variables: incoming.variables } });

@@ -370,6 +370,17 @@ describe('the data flow: every path a state reads is written on every way into i
     expect(problems).toEqual([expect.stringMatching(/^LOKET_PATH_UNWRITTEN terrace-permit, state "RecordAwaitingDocuments": reads "\$\.enterprse" in Parameters, but no earlier state writes it/)]);
   });
 
+  test('a path a Choice has found present is written on that rule\'s way, and only there', () => {
+    const problems = mistaken(terracePermit, terraceType, (d) => {
+      d.States.ActiveEnterprise.Choices.unshift({ Variable: '$.enterprise.seat', IsPresent: true, Next: 'NoteSeat' });
+      d.States.NoteSeat = { Type: 'Pass', Parameters: { 'seat.$': '$.enterprise.seat' }, ResultPath: '$.seat', Next: 'RecordAwaitingDocuments' };
+      d.States.RecordAwaitingDocuments.Parameters.Payload['details.$'] = '$.enterprise.seat';
+    });
+    expect(problems).toEqual([
+      'LOKET_PATH_UNWRITTEN terrace-permit, state "RecordAwaitingDocuments": reads "$.enterprise.seat" in Parameters, but no state writes it on the way from "ActiveEnterprise" ("$.enterprise" holds "found", "active"); fix the path, or write it earlier with a ResultPath on every way into this state',
+    ]);
+  });
+
   test('a variable no earlier state assigns', () => {
     expect(mistaken(terracePermit, terraceType, (d) => (d.States.RecordInspection.Parameters.Payload['details.$'] = '$inspector'))).toContain(
       'LOKET_VARIABLE_UNASSIGNED terrace-permit, state "RecordInspection": reads the variable "$inspector" in Parameters, which no earlier state assigns; assign it earlier or fix the name',
