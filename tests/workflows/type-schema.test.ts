@@ -16,9 +16,14 @@ describe('workflows/type.schema.json', () => {
     expect(written).toBe(typeSchemaText());
   });
 
-  test.each(shipped)('accepts the shipped %s/type.json, with and without a $schema line', (_, definition) => {
+  test.each(shipped)('accepts the shipped %s/type.json, with and without its $schema line', (_, definition) => {
+    const { $schema, ...withoutSchemaLine } = definition as Record<string, unknown>;
     expect(editorCheck.safeParse(definition).error).toBeUndefined();
-    expect(editorCheck.safeParse({ $schema: '../type.schema.json', ...(definition as object) }).error).toBeUndefined();
+    expect(editorCheck.safeParse(withoutSchemaLine).error).toBeUndefined();
+  });
+
+  test.each(shipped)('%s/type.json names the schema, so an editor completes and checks it', (_, definition) => {
+    expect((definition as Record<string, unknown>).$schema).toBe('../type.schema.json');
   });
 
   test('marks what the catalogue refuses: a misspelt field, a wrong type, a missing field', () => {
