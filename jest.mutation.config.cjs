@@ -18,6 +18,8 @@ module.exports = {
     '<rootDir>/tests/unit/use-cases/**/*.test.ts',
     '<rootDir>/tests/unit/commons/**/*.test.ts',
     '<rootDir>/tests/workflows/lint.test.ts',
+    '<rootDir>/tests/workflows/validate.test.ts',
+    '<rootDir>/tests/workflows/expansion.test.ts',
   ],
   // The step wrapper's tests load middy's ESM-only packages, which this CommonJS run cannot
   // require; the wrapper is not among the mutated files, and the full suite runs these tests.
