@@ -78,12 +78,14 @@ describe('delivering a message', () => {
   test('that the type does not declare is refused at `name`', async () => {
     const error = await refusal(deliver({ name: 'documents-supplied' }));
     expect(error.kind).toBe('validation');
+    expect(error.message).toBe('unknown message');
     expect(error.errors).toEqual([{ path: 'name', message: "type 'resident-parking-permit' declares no message 'documents-supplied'" }]);
   });
 
   test('with data that does not match its schema is refused under `data.`', async () => {
     const error = await refusal(deliver({ data: { amount: -1 } }));
     expect(error.kind).toBe('validation');
+    expect(error.message).toBe('message data does not match its schema');
     expect(error.errors.map((field) => field.path).sort()).toEqual(['data.amount', 'data.reference']);
     expect(store.commits).toBe(0);
     expect(engine.resumes).toEqual([]);
@@ -91,7 +93,9 @@ describe('delivering a message', () => {
 
   test('to a closed case is a conflict', async () => {
     store.cases.set(parking.id, { ...parking, status: 'withdrawn' });
-    expect((await refusal(deliver())).kind).toBe('conflict');
+    const error = await refusal(deliver());
+    expect(error.kind).toBe('conflict');
+    expect(error.message).toBe(`case ${parking.number} is closed with status 'withdrawn'`);
     expect(store.waits.size).toBe(1);
   });
 
