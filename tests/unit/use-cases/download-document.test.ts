@@ -38,6 +38,9 @@ describe('downloading a document', () => {
     const { file, bytes } = await download(clerkOf());
     expect(file).toEqual(document.file);
     expect(Buffer.from(bytes).toString('utf8')).toBe('Attest van woonst\ntekst');
+    expect(access.processingLog.records).toEqual([
+      expect.objectContaining({ action: 'document.download', caseId: subject.id, tenant: subject.tenant, purpose: 'test', actor: expect.objectContaining({ subject: clerkOf().subject }) }),
+    ]);
   });
 
   test("of another tenant's case is not-found; a designer is forbidden", async () => {
@@ -46,7 +49,7 @@ describe('downloading a document', () => {
   });
 
   test('an unknown reference, or a document issued without a file, is not-found', async () => {
-    await expect(download(portalOf(), 'NOPE')).rejects.toMatchObject({ kind: 'not-found' });
+    await expect(download(portalOf(), 'NOPE')).rejects.toMatchObject({ kind: 'not-found', message: `document NOPE of case ${subject.id} does not exist` });
     await expect(download(portalOf(), 'OLD-1')).rejects.toMatchObject({ kind: 'not-found' });
   });
 
