@@ -34,7 +34,7 @@ describe('looking up a person, from the case id alone', () => {
   });
 
   test('a case that does not exist is not found; a business applicant is an error', async () => {
-    await expect(lookUpPerson({ cases: store, population: fixturePopulationRegister, ...access })({ caseId: testUlid(999) })).rejects.toMatchObject({ kind: 'not-found' });
+    await expect(lookUpPerson({ cases: store, population: fixturePopulationRegister, ...access })({ caseId: testUlid(999) })).rejects.toMatchObject({ kind: 'not-found', message: `case ${testUlid(999)} does not exist` });
     await expect(lookUpPerson({ cases: store, population: fixturePopulationRegister, ...access })({ caseId: caseFor('44021', { kbo: '0999000129' }, 'terrace-permit') })).rejects.toThrow(
       'has no citizen applicant',
     );
@@ -44,6 +44,13 @@ describe('looking up a person, from the case id alone', () => {
 describe('looking up an enterprise, from the case id alone', () => {
   test('found, active, with its seat in the tenant', async () => {
     await expect(enterprise('44021', '0999000129')).resolves.toEqual({ found: true, active: true, seatInTenant: true });
+  });
+
+  test('is a recorded read of personal data: which step, which case, which register', async () => {
+    await enterprise('44021', '0999000129');
+    const record = access.processingLog.records.at(-1)!;
+    expect(record).toMatchObject({ tenant: '44021', action: 'register.lookup', purpose: 'enterprise register for terrace-permit', actor: { subject: 'system:look-up-enterprise' } });
+    expect(record.caseId).toBeDefined();
   });
 
   test('found with its seat elsewhere', async () => {
