@@ -85,6 +85,9 @@ describe('delivering an outbox item', () => {
     await expect(deliver(item)).resolves.toBe('delivered');
     // The step took the result: its token no longer waits.
     engine.failResume('t-1', new StepNoLongerWaits('TaskTimedOut'));
+    // The case's outbox holds another effect meanwhile: only this item's own presence counts.
+    const other: OutboxItem = { id: testUlid(950), caseId: subject.id, effect: { kind: 'stop-workflow', caseId: subject.id, executionId: executionIdFor('proof-of-residence', subject.id), cause: 'withdrawn' }, createdAt: submittedAt.toISOString() };
+    store.outbox.set(other.id, other);
     await expect(deliver(item)).resolves.toBe('not-needed');
     expect(store.eventsOf(subject.id)).toHaveLength(1);
     expect(telemetry.warnings).toEqual([]);
@@ -109,6 +112,16 @@ describe('delivering an outbox item', () => {
     const executionId = executionIdFor('proof-of-residence', subject.id);
     await expect(deliver(enqueue({ kind: 'stop-workflow', caseId: subject.id, executionId, cause: 'Withdrawn by x' }))).resolves.toBe('delivered');
     expect(engine.stops).toEqual([{ executionId, cause: 'Withdrawn by x' }]);
+    expect(store.outbox.size).toBe(0);
+  });
+
+  test('a redrive runs a failed execution again, and is not needed for one that runs already', async () => {
+    const executionId = executionIdFor('proof-of-residence', subject.id);
+    engine.executions.set(executionId, 'failed');
+    await expect(deliver(enqueue({ kind: 'redrive-workflow', caseId: subject.id, executionId }))).resolves.toBe('delivered');
+    expect(engine.redrives).toEqual([executionId]);
+    await expect(deliver(enqueue({ kind: 'redrive-workflow', caseId: subject.id, executionId }))).resolves.toBe('not-needed');
+    expect(engine.redrives).toEqual([executionId]);
     expect(store.outbox.size).toBe(0);
   });
 });
