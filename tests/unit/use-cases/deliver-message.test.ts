@@ -71,7 +71,10 @@ describe('delivering a message', () => {
   });
 
   test("to another tenant's case is not-found", async () => {
-    expect((await refusal(deliver({ caller: portalOf('41002') }))).kind).toBe('not-found');
+    const error = await refusal(deliver({ caller: portalOf('41002') }));
+    expect(error.kind).toBe('not-found');
+    // The same answer as for a case that does not exist: nothing tells that it does, elsewhere.
+    expect(error.message).toBe(`case ${parking.id} does not exist`);
     expect(store.waits.size).toBe(1);
   });
 

@@ -99,7 +99,7 @@ describe('issuing a document', () => {
   });
 
   test('a missing case is not-found', async () => {
-    await expect(issue({ caseId: testUlid(99) })).rejects.toMatchObject({ kind: 'not-found' });
+    await expect(issue({ caseId: testUlid(99) })).rejects.toMatchObject({ kind: 'not-found', message: `case ${testUlid(99)} does not exist` });
   });
 
   test('a business applicant is not looked up in the population register', async () => {

@@ -45,6 +45,6 @@ describe('registering a move', () => {
   });
 
   test('a missing case is not-found', async () => {
-    await expect(registerMove({ cases: store, population })({ caseId: testUlid(9) })).rejects.toMatchObject({ kind: 'not-found' });
+    await expect(registerMove({ cases: store, population })({ caseId: testUlid(9) })).rejects.toMatchObject({ kind: 'not-found', message: `case ${testUlid(9)} does not exist` });
   });
 });
