@@ -4,7 +4,7 @@ import type { Case } from '../../../functions/domain/case';
 import type { ExecutionState } from '../../../functions/ports/workflow-engine.port';
 import { redriveCase } from '../../../functions/use-cases/redrive-case';
 import type { InMemoryCaseStore, InMemoryWorkflowEngine } from '../../support/in-memory-ports';
-import { aCase, callerOf, clerkOf, inMemoryCaseStore, inMemoryWorkflowEngine, outboxDispatcher, settableClock, testUlid, thenDispatch } from '../../support/in-memory-ports';
+import { aCase, callerOf, clerkOf, inMemoryCaseStore, inMemoryWorkflowEngine, outboxDispatcher, refusal, settableClock, testUlid, thenDispatch } from '../../support/in-memory-ports';
 
 const submittedAt = new Date('2026-11-09T10:00:00Z');
 const operator = callerOf('44021', ['operator']);
@@ -27,7 +27,7 @@ describe('an operator redrives a case', () => {
   test.each(['failed', 'timed-out', 'aborted'] as const)('whose execution %s: the redrive is audited with the reason and delivered through the outbox', async (state) => {
     execution(state);
     const { case: saved } = await redrive();
-    expect(saved.version).toBe(subject.version + 1);
+    expect(saved).toEqual({ ...subject, version: subject.version + 1, updatedAt: '2026-11-10T09:00:00.000Z' });
     expect(store.eventsOf(subject.id).at(-1)).toMatchObject({ action: 'case.redriven', actor: operator, reason: 'the register is back', details: { execution: state } });
     expect(store.effectsWritten).toEqual([{ kind: 'redrive-workflow', caseId: subject.id, executionId: subject.executionArn }]);
     expect(engine.redrives).toEqual([subject.executionArn]);
@@ -42,9 +42,15 @@ describe('an operator redrives a case', () => {
     expect(store.eventsOf(subject.id).at(-1)).toMatchObject({ action: 'case.redriven', details: { execution: 'failed', attentionCleared: 'execution failed (TransientError)' } });
   });
 
-  test.each(['running', 'succeeded', 'missing'] as const)('whose execution is %s is a conflict, and nothing is written', async (state) => {
+  test.each([
+    ['running', 'running'],
+    ['succeeded', 'succeeded'],
+    ['missing', 'not started yet'],
+  ] as const)('whose execution is %s is a conflict that says so, and nothing is written', async (state, said) => {
     if (state !== 'missing') execution(state);
-    await expect(redrive()).rejects.toMatchObject({ kind: 'conflict' });
+    const error = await refusal(redrive());
+    expect(error.kind).toBe('conflict');
+    expect(error.message).toBe(`the workflow of case ${subject.number} is ${said}; only a failed, timed-out or aborted one can be redriven`);
     expect(store.eventsOf(subject.id)).toHaveLength(1);
     expect(engine.redrives).toEqual([]);
   });
@@ -52,7 +58,9 @@ describe('an operator redrives a case', () => {
   test('that is closed is a conflict', async () => {
     execution('failed');
     store.cases.set(subject.id, { ...subject, status: 'issued', closedAt: submittedAt.toISOString() });
-    await expect(redrive()).rejects.toMatchObject({ kind: 'conflict' });
+    const error = await refusal(redrive());
+    expect(error.kind).toBe('conflict');
+    expect(error.message).toBe(`case ${subject.number} is closed with status 'issued'`);
   });
 
   test('is for operators of the tenant: a clerk is forbidden, another tenant’s operator finds nothing', async () => {
