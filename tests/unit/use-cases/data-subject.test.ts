@@ -98,6 +98,24 @@ describe('the data protection officer', () => {
     expect(held.cases[0]!.tasks).toEqual([expect.objectContaining({ id: task.id, status: 'completed', completion })]);
   });
 
+  test('exports every case of a person with more than a page of them, and every record of a processing log longer than a page', async () => {
+    for (let i = 0; i < 100; i++) {
+      store.seedCase(aCase({ id: testUlid(100 + i), typeKey: 'proof-of-residence', applicant: { insz }, sequence: 3 + i, now: new Date('2026-11-09T11:00:00Z'), dueAt: new Date('2026-11-16T22:59:59.999Z') }));
+    }
+    for (let i = 0; i < 101; i++) await getCase({ cases: store, catalogue, ...access })({ caller: clerkOf(), caseId: subject.id, purpose: `read ${i}` });
+    const held = await exportDataSubject({ cases: store, reads: store, ...access })({ caller: dpo, applicant: { insz }, purpose: 'access request 12' });
+    expect(held.cases).toHaveLength(101);
+    expect(new Set(held.cases.map(({ case: found }) => found.id)).size).toBe(101);
+    expect(held.accessRecords).toHaveLength(101);
+    expect(held.accessRecords.at(-1)).toMatchObject({ purpose: 'read 100' });
+  });
+
+  test('leaves out a case the search still lists but the store no longer holds', async () => {
+    const gone = { get: async () => undefined, tasksOfCase: store.tasksOfCase };
+    const held = await exportDataSubject({ cases: gone, reads: store, ...access })({ caller: dpo, applicant: { insz }, purpose: 'access request 12' });
+    expect(held.cases).toEqual([]);
+  });
+
   test('is the only role that may ask', async () => {
     for (const caller of [clerkOf(), portalOf(), callerOf('44021', ['operator'])]) {
       await expect(processingLogOf(access)({ caller, applicant: { insz }, limit: 10, purpose: 'x' })).rejects.toMatchObject({ kind: 'forbidden' });
