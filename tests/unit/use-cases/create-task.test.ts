@@ -4,7 +4,7 @@ import type { Case } from '../../../functions/domain/case';
 import type { Task } from '../../../functions/domain/task';
 import { createTask } from '../../../functions/use-cases/create-task';
 import type { InMemoryCaseStore, InMemoryWorkflowEngine } from '../../support/in-memory-ports';
-import { aCase, aTask, inMemoryCaseStore, inMemoryWorkflowEngine, settableClock, testUlid } from '../../support/in-memory-ports';
+import { aCase, aTask, inMemoryCaseStore, inMemoryWorkflowEngine, refusal, settableClock, testUlid } from '../../support/in-memory-ports';
 
 const submittedAt = new Date('2026-11-09T10:00:00Z');
 
@@ -60,7 +60,7 @@ describe('creating a task', () => {
     await expect(create()).resolves.toEqual({ taskId: active.id });
     expect(store.tasks.size).toBe(1);
     expect(store.tasks.get(active.id)).toEqual({ ...active, token: 'new-token' });
-    expect(store.eventsOf(subject.id).at(-1)).toMatchObject({ action: 'task.reissued', details: { taskId: active.id } });
+    expect(store.eventsOf(subject.id).at(-1)).toMatchObject({ action: 'task.reissued', actor: { kind: 'system', component: 'create-task' }, details: { taskId: active.id } });
     expect(engine.resumes).toEqual([]);
   });
 
@@ -79,14 +79,20 @@ describe('creating a task', () => {
     expect(store.tasks.size).toBe(1);
   });
 
-  test('a task that keeps changing under a retried step is a transient failure, which the workflow retries', async () => {
+  test('a task that keeps changing under a retried step is a transient failure after three tries, which the workflow retries', async () => {
     const active = existing('open');
     let round = 0;
     store.beforeCommit = () => {
       round += 1;
       store.tasks.set(active.id, { ...active, token: `someone-else-${round}` });
     };
-    await expect(create()).rejects.toMatchObject({ name: 'TransientError' });
+    const error = await create().catch((thrown: unknown) => thrown);
+    expect(error).toMatchObject({
+      name: 'TransientError',
+      message: `task 'verify-residence' of case ${subject.id} kept changing while its step was retried`,
+      cause: { name: 'DomainError', kind: 'conflict' },
+    });
+    expect(round).toBe(3);
     expect(engine.resumes).toEqual([]);
   });
 
@@ -95,6 +101,15 @@ describe('creating a task', () => {
     const { taskId } = await create();
     expect(taskId).not.toBe(cancelled.id);
     expect(store.tasks.size).toBe(2);
+  });
+
+  test('an active task of another name is not reissued: a new one opens', async () => {
+    const other = store.seedTask({ ...aTask(subject, { id: testUlid(12), name: 'verify-residence', token: 'other-token', now: submittedAt, dueAt: submittedAt }), name: 'other-task', status: 'open' });
+    const { taskId } = await create();
+    expect(taskId).not.toBe(other.id);
+    expect(store.tasks.size).toBe(2);
+    expect(store.tasks.get(other.id)).toEqual(other);
+    expect(store.tasks.get(taskId)).toMatchObject({ name: 'verify-residence', token: 'new-token', status: 'open' });
   });
 
   test('a task of another name does not count', async () => {
@@ -110,6 +125,8 @@ describe('creating a task', () => {
   });
 
   test('a missing case is not-found', async () => {
-    await expect(create('verify-residence', 't', testUlid(99))).rejects.toMatchObject({ kind: 'not-found' });
+    const error = await refusal(create('verify-residence', 't', testUlid(99)));
+    expect(error.kind).toBe('not-found');
+    expect(error.message).toBe(`case ${testUlid(99)} does not exist`);
   });
 });
