@@ -143,6 +143,26 @@ describe('a case’s history', () => {
     expect(trail.verdict).toEqual({ verified: true });
   });
 
+  test('reads a third time when a change lands during each of the first two reads, and verifies what it read last', async () => {
+    const reads = {
+      history: jest.fn(async (caseId: string) => {
+        const call = reads.history.mock.calls.length;
+        if (call <= 2) await note(call);
+        return store.history(caseId);
+      }),
+    };
+    const trail = await caseHistory({ cases: store, reads, seal: store.seal, ...access })({ caller: clerkOf(), caseId: first.id, purpose: 'test' });
+    expect(trail.events.map((event) => event.sequence)).toEqual([1, 2, 3]);
+    expect(trail.verdict).toEqual({ verified: true });
+  });
+
+  test('judges a case whose trail head is gone instead of failing the read', async () => {
+    store.heads.delete(first.id);
+    const trail = await history();
+    expect(trail.case.id).toBe(first.id);
+    expect(trail.verdict.verified).toBe(false);
+  });
+
   test("of another tenant's case is not-found; a designer is forbidden", async () => {
     expect((await refusal(history(clerkOf('41002')))).kind).toBe('not-found');
     expect((await refusal(history(callerOf('44021', ['designer'])))).kind).toBe('forbidden');
@@ -237,6 +257,7 @@ describe('the task inbox', () => {
   test('needs a task role', async () => {
     const error = await refusal(list({ caller: callerOf('44021', ['portal', 'operator', 'designer']) }));
     expect(error.kind).toBe('forbidden');
+    expect(error.message).toBe('working tasks needs a task role such as clerk');
   });
 
   test('refuses a role the caller does not hold', async () => {
