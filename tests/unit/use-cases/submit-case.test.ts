@@ -1,4 +1,4 @@
-import { beforeEach, describe, expect, test } from '@jest/globals';
+import { afterEach, beforeEach, describe, expect, jest, test } from '@jest/globals';
 import { catalogue } from '../../../functions/catalogue/catalogue';
 import { IdempotencyKeyTaken } from '../../../functions/ports/case-store.port';
 import type { SubmitCaseCommand } from '../../../functions/use-cases/submit-case';
@@ -59,6 +59,7 @@ describe('submitting a case', () => {
   test('refuses an unknown type with the field path `type`', async () => {
     const error = await refusal(submit(proof({ type: 'dog-licence' })));
     expect(error.kind).toBe('validation');
+    expect(error.message).toBe('unknown transaction type');
     expect(error.errors).toEqual([{ path: 'type', message: "no transaction type 'dog-licence' is published" }]);
     expect(store.cases.size).toBe(0);
   });
@@ -66,6 +67,7 @@ describe('submitting a case', () => {
   test('refuses an applicant of a kind the type does not accept', async () => {
     const error = await refusal(submit(proof({ applicant: { kbo: '0999000129' } })));
     expect(error.kind).toBe('validation');
+    expect(error.message).toBe('applicant not accepted');
     expect(error.errors).toEqual([{ path: 'applicant', message: "'proof-of-residence' accepts applicants of kind: citizen" }]);
   });
 
@@ -83,6 +85,7 @@ describe('submitting a case', () => {
   test('refuses data that does not match the schema, naming each field under `data.`', async () => {
     const error = await refusal(submit(proof({ data: { language: 'fr', extra: 1 } })));
     expect(error.kind).toBe('validation');
+    expect(error.message).toBe('data does not match the type’s schema');
     expect(error.errors.map((field) => field.path)).toEqual(['data.language', 'data.extra']);
     expect(store.cases.size).toBe(0);
     expect(telemetry.submitted).toEqual([]);
@@ -203,6 +206,7 @@ describe('an Idempotency-Key', () => {
     ]) {
       const error = await refusal(submit(different));
       expect(error.kind).toBe('unprocessable');
+      expect(error.message).toBe('this Idempotency-Key was used with a different request; use a new key for a new request');
     }
     expect(store.cases.size).toBe(1);
     expect(engine.starts).toHaveLength(1);
@@ -223,11 +227,20 @@ describe('an Idempotency-Key', () => {
     expect(store.cases.size).toBe(2);
   });
 
+  test('is never assumed: a request without one is not answered with the case of a key spelled "undefined"', async () => {
+    const keyed = await submit(proof({ idempotencyKey: 'undefined' }));
+    const keyless = await submit(proof());
+    expect(keyless.replayed).toBe(false);
+    expect(keyless.case.id).not.toBe(keyed.case.id);
+    expect(store.cases.size).toBe(2);
+  });
+
   test('of a case that no longer exists answers not-found', async () => {
     const { case: opened } = await submit(proof({ idempotencyKey: 'key-1' }));
     store.cases.delete(opened.id);
     const error = await refusal(submit(proof({ idempotencyKey: 'key-1' })));
     expect(error.kind).toBe('not-found');
+    expect(error.message).toBe(`case ${opened.id} does not exist`);
   });
 
   test('used by concurrent requests creates exactly one case; the loser replays it', async () => {
@@ -248,6 +261,57 @@ describe('an Idempotency-Key', () => {
     const loser = await submit(proof({ idempotencyKey: 'race' }));
     expect(loser).toMatchObject({ replayed: true, case: { id: winner.case.id } });
     expect(store.cases.size).toBe(1);
+  });
+
+  test('taken by a request whose write is not visible yet: the loser looks again, backing off, and replays the winner’s case once it shows', async () => {
+    const winner = await submit(proof({ idempotencyKey: 'race' }));
+    const record = (await store.find('44021', 'race'))!;
+    store.idempotencyRecords.delete('44021#race');
+    let lookups = 0;
+    store.find = async (tenant, key) => {
+      lookups += 1;
+      return lookups > 3 ? { ...record, tenant, key } : undefined;
+    };
+    store.beforeCreate = () => {
+      throw new IdempotencyKeyTaken();
+    };
+    const loser = await submit(proof({ idempotencyKey: 'race' }));
+    expect(loser).toMatchObject({ replayed: true, case: { id: winner.case.id } });
+    expect(lookups).toBe(4);
+    expect(store.cases.size).toBe(1);
+  });
+
+  describe('taken by a request that never completes', () => {
+    afterEach(() => {
+      jest.useRealTimers();
+    });
+
+    test('is looked up eight times, backing off from 25 ms to 3.2 s (6.4 s in all), then fails transiently', async () => {
+      jest.useFakeTimers();
+      let lookups = 0;
+      store.find = async () => {
+        lookups += 1;
+        return undefined;
+      };
+      store.beforeCreate = () => {
+        throw new IdempotencyKeyTaken();
+      };
+      let settled = false;
+      const outcome = submit(proof({ idempotencyKey: 'lost' })).then(
+        () => undefined,
+        (error: unknown) => error,
+      ).finally(() => {
+        settled = true;
+      });
+      await jest.advanceTimersByTimeAsync(25 * (2 ** 8 - 1) - 1);
+      expect(settled).toBe(false);
+      expect(lookups).toBe(1 + 8);
+      await jest.advanceTimersByTimeAsync(1);
+      expect(settled).toBe(true);
+      expect(await outcome).toMatchObject({ name: 'TransientError', message: 'the request that holds Idempotency-Key lost did not complete' });
+      expect(lookups).toBe(1 + 8);
+      expect(store.cases.size).toBe(0);
+    });
   });
 
   test('IdempotencyKeyTaken from a request without a key is not swallowed', async () => {
