@@ -62,6 +62,8 @@ describe('reconciling open cases with their workflows', () => {
     expect(report.redelivered).toBe(0);
     expect(engine.starts).toEqual([]);
     expect(store.outbox.has(item.id)).toBe(true);
+    expect(report.flagged).toEqual([]);
+    expect(store.cases.get(subject.id)!.attention).toBeUndefined();
   });
 
   test('delivers outbox items older than the stale limit, and counts those that fail again', async () => {
@@ -279,10 +281,82 @@ describe('reconciling open cases with their workflows', () => {
     expect(telemetry.warnings).toEqual([{ message: 'A case could not be reconciled; the next run tries again', fields: { caseId: broken.id, error: 'InternalFailure' } }]);
   });
 
+  test('a flagged case whose execution is missing while its start waits in the outbox keeps its flag', async () => {
+    const subject = openCase(1, { attention: { reason: 'execution failed', since: '2026-11-09T12:00:00.000Z' } });
+    const item: OutboxItem = { id: testUlid(901), caseId: subject.id, effect: { kind: 'start-workflow', caseId: subject.id }, createdAt: '2026-11-10T08:59:30.000Z' };
+    store.outbox.set(item.id, item);
+    const report = await run();
+    expect(report.cleared).toEqual([]);
+    expect(report.flagged).toEqual([]);
+    expect(store.cases.get(subject.id)!.attention).toEqual({ reason: 'execution failed', since: '2026-11-09T12:00:00.000Z' });
+  });
+
+  test('a flag someone cleared after the list was read is not reported cleared again', async () => {
+    const subject = openCase(1);
+    running(subject);
+    const reads = {
+      openCases: async (after: string | undefined, limit: number) => {
+        const page = await store.openCases(after, limit);
+        return { ...page, items: page.items.map((item) => ({ ...item, attention: { reason: 'execution failed', since: '2026-11-09T12:00:00.000Z' } })) };
+      },
+    };
+    const report = await reconcile({ cases: store, reads, outbox: store, workflows: engine, catalogue, clock, telemetry })();
+    expect(report.cleared).toEqual([]);
+    expect(store.eventsOf(subject.id)).toHaveLength(1);
+  });
+
+  test('an open case the store no longer holds when it is read is neither started nor warned about', async () => {
+    openCase(1);
+    const cases = { ...store, get: async () => undefined };
+    const report = await reconcile({ cases, reads: store, outbox: store, workflows: engine, catalogue, clock, telemetry })();
+    expect(report.examined).toBe(1);
+    expect(report.started).toEqual([]);
+    expect(engine.starts).toEqual([]);
+    expect(telemetry.warnings).toEqual([]);
+  });
+
+  test('while the execution named after the case runs, another one the case records is not consulted', async () => {
+    const subject = openCase(1, { executionArn: `${executionIdFor('proof-of-residence', testUlid(1))}-2` });
+    engine.executions.set(executionIdFor(subject.type.key, subject.id), 'running');
+    engine.executions.set(subject.executionArn, 'failed');
+    const report = await run();
+    expect(report.flagged).toEqual([]);
+    expect(store.cases.get(subject.id)!.attention).toBeUndefined();
+  });
+
+  test('without options, items a minute old are stale and open cases are read a hundred at a time', async () => {
+    const subject = openCase(1);
+    running(subject);
+    const at = (createdAt: string, n: number): OutboxItem => ({ id: testUlid(n), caseId: subject.id, effect: { kind: 'resume-step', caseId: subject.id, token: `t-${n}`, output: {}, answers: { task: 'x' } }, createdAt });
+    store.outbox.set(testUlid(901), at('2026-11-10T08:59:00.000Z', 901));
+    store.outbox.set(testUlid(902), at('2026-11-10T08:59:00.001Z', 902));
+    const limits: number[] = [];
+    const reads = {
+      openCases: (after: string | undefined, limit: number) => {
+        limits.push(limit);
+        return store.openCases(after, limit);
+      },
+    };
+    await reconcile({ cases: store, reads, outbox: store, workflows: engine, catalogue, clock, telemetry })();
+    expect(engine.resumes.map((resume) => resume.token)).toEqual(['t-901']);
+    expect(limits).toEqual([100]);
+    limits.length = 0;
+    await reconcile({ cases: store, reads, outbox: store, workflows: engine, catalogue, clock, telemetry }, { pageSize: 7 })();
+    expect(limits).toEqual([7]);
+  });
+
+  test('a case of a type that is still found but no longer listed has its deadline counted', async () => {
+    openCase(1, { dueAt: '2026-11-09T00:00:00.000Z' });
+    const unlisted = { ...catalogue, all: () => [] };
+    const report = await reconcile({ cases: store, reads: store, outbox: store, workflows: engine, catalogue: unlisted, clock, telemetry })();
+    expect(report.deadlines['proof-of-residence']).toEqual({ overdue: 1, dueSoon: 0, tenants: { '44021': { overdue: 1, dueSoon: 0 } } });
+  });
+
   test('a case of a type no longer published is skipped', async () => {
     openCase(1, { type: { key: 'retired-type', version: 1 } });
     const report = await run();
     expect(report.examined).toBe(1);
     expect(report.started).toEqual([]);
+    expect(telemetry.warnings).toEqual([]);
   });
 });
