@@ -184,7 +184,11 @@ describe('the dry run', () => {
   });
 
   test('only a dry run looks ahead: a run that changes anything refuses a date', async () => {
-    await expect(run({ asOf: '2040-01-01' })).rejects.toMatchObject({ kind: 'validation' });
+    await expect(run({ asOf: '2040-01-01' })).rejects.toMatchObject({
+      kind: 'validation',
+      message: 'only a dry run looks ahead',
+      errors: [{ path: 'asOf', message: 'a run that changes anything applies retention as of today' }],
+    });
   });
 });
 
@@ -329,6 +333,65 @@ describe('destroying a case whose retention ended', () => {
     expect(store.eventsOf(proof.id).at(-1)!.details).toMatchObject({ destroyed: { tasks: 2 } });
   });
 
+  test('a case another run tombstoned between reading and writing is finished without a second tombstone', async () => {
+    const proof = await issuedProof(1);
+    clock.set('2031-11-10T08:00:00Z');
+    store.beforeCommit = (caseId, attempt) => {
+      if (attempt !== 1) return;
+      const current = store.cases.get(caseId)!;
+      store.cases.set(caseId, { ...current, version: current.version + 1, retention: { ...current.retention!, destroyingSince: '2031-11-10T07:59:00.000Z' } });
+    };
+
+    const report = await run();
+
+    expect(report.failed).toEqual([]);
+    expect(report.destroyed).toEqual([expect.objectContaining({ id: proof.id, resumed: false, items: expect.objectContaining({ cases: 1, tasks: 1, documents: 1 }) })]);
+    expectGone(proof);
+    expect(store.eventsOf(proof.id).filter((event) => event.action === 'case.destroyed')).toHaveLength(0);
+  });
+
+  test('a scheduled case that is gone already is neither destroyed nor failed', async () => {
+    await issuedProof(1);
+    clock.set('2031-11-10T08:00:00Z');
+    const report = await applyRetention({ cases: { ...store, get: async () => undefined }, outbox: store, schedule: retention.schedule, destruction: retention.destruction, files: retention.files, clock, telemetry })({ dryRun: false });
+    expect(report.destroyed).toHaveLength(0);
+    expect(report.failed).toEqual([]);
+    expect(telemetry.warnings).toEqual([]);
+  });
+
+  test('a case read without retention details is destroyed as not resumed', async () => {
+    const proof = await issuedProof(1);
+    clock.set('2031-11-10T08:00:00Z');
+    const cases = { ...store, get: async (id: string) => {
+      const found = await store.get(id);
+      return found && { ...found, retention: undefined };
+    } };
+    const report = await applyRetention({ cases, outbox: store, schedule: retention.schedule, destruction: retention.destruction, files: retention.files, clock, telemetry })({ dryRun: true });
+    expect(report.failed).toEqual([]);
+    expect(report.destroyed).toEqual([expect.objectContaining({ id: proof.id, resumed: false })]);
+  });
+
+  test('a case unchanged since it was read is tombstoned from that read, even when the item the write sees carries no retention', async () => {
+    const proof = await issuedProof(1);
+    clock.set('2031-11-10T08:00:00Z');
+    const cases = { ...store, change: ((id, decide) => store.change(id, (current) => decide({ ...current, retention: undefined }))) as typeof store.change };
+    const report = await applyRetention({ cases, outbox: store, schedule: retention.schedule, destruction: retention.destruction, files: retention.files, clock, telemetry })({ dryRun: false });
+    expect(report.failed).toEqual([]);
+    expect(report.destroyed).toEqual([expect.objectContaining({ id: proof.id, resumed: false })]);
+    expectGone(proof);
+  });
+
+  test('a failure that is not an Error is reported as Error', async () => {
+    const proof = await issuedProof(1);
+    clock.set('2031-11-10T08:00:00Z');
+    const destruction = { ...retention.destruction, destroy: async (): Promise<never> => {
+      throw 'down';
+    } };
+    const report = await applyRetention({ cases: store, outbox: store, schedule: retention.schedule, destruction, files: retention.files, clock, telemetry })({ dryRun: false });
+    expect(report.failed).toEqual([expect.objectContaining({ id: proof.id, error: 'Error' })]);
+    expect(telemetry.warnings).toEqual([{ message: 'The retention of a case could not be applied; the next run tries again', fields: { caseId: proof.id, error: 'Error' } }]);
+  });
+
   test('a failure on one case is reported, the others go on, and the schedule is not marked handled', async () => {
     const first = await issuedProof(1);
     const second = await closed(2, 'proof-of-residence', 'rejected');
@@ -339,7 +402,7 @@ describe('destroying a case whose retention ended', () => {
 
     expect(report.failed.map((failure) => failure.id)).toEqual([first.id]);
     expect(report.destroyed.map((destroyed) => destroyed.id)).toEqual([second.id]);
-    expect(telemetry.warnings).toEqual([{ message: expect.any(String), fields: { caseId: first.id, error: 'Error' } }]);
+    expect(telemetry.warnings).toEqual([{ message: 'The retention of a case could not be applied; the next run tries again', fields: { caseId: first.id, error: 'Error' } }]);
     expect(retention.handled).toEqual([]);
   });
 });
