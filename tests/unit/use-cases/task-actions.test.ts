@@ -71,9 +71,9 @@ describe('claiming a task', () => {
     expect(store.commits).toBe(0);
   });
 
-  test('of an id that is not a ULID, or of no task, is not-found', async () => {
-    expect((await refusal(claim(clerkOf(), 'not-a-task'))).kind).toBe('not-found');
-    expect((await refusal(claim(clerkOf(), testUlid(77)))).kind).toBe('not-found');
+  test('of an id that is not a ULID, or of no task, is not-found, naming the id', async () => {
+    expect(await refusal(claim(clerkOf(), 'not-a-task'))).toMatchObject({ kind: 'not-found', message: 'task not-a-task does not exist' });
+    expect(await refusal(claim(clerkOf(), testUlid(77)))).toMatchObject({ kind: 'not-found', message: `task ${testUlid(77)} does not exist` });
   });
 
   test('by someone without the task’s role is forbidden', async () => {
@@ -146,10 +146,21 @@ describe('completing a task', () => {
     for (const [data, path] of cases) {
       const error = await refusal(complete({ data }));
       expect(error.kind).toBe('validation');
+      expect(error.message).toBe('completion data does not match its task’s schema');
       expect(error.errors.map((field) => field.path)).toContain(path);
     }
     expect(store.commits).toBe(0);
     expect(engine.resumes).toEqual([]);
+    expect(store.tasks.get(task.id)!.status).toBe('open');
+  });
+
+  test('with data, of a task its type no longer declares, is refused at `data`, writing nothing', async () => {
+    store.tasks.set(task.id, { ...task, name: 'retired-task' });
+    const error = await refusal(complete({ data: { registerChecked: true } }));
+    expect(error.kind).toBe('validation');
+    expect(error.message).toBe('unknown task');
+    expect(error.errors).toEqual([{ path: 'data', message: "type 'proof-of-residence' declares no task 'retired-task'" }]);
+    expect(store.commits).toBe(0);
     expect(store.tasks.get(task.id)!.status).toBe('open');
   });
 
@@ -272,6 +283,33 @@ describe('a completion racing its own retry', () => {
     expect(answer.status).toBe('completed');
     expect(answer.completion).toMatchObject({ outcome: 'approve', by: clerkOf().subject });
     expect(store.eventsOf(subject.id).filter((event) => event.action === 'task.completed')).toHaveLength(1);
+  });
+
+  test('a retry with data off the schema is refused, though the same clerk’s same outcome committed meanwhile', async () => {
+    const read = store.getTask.bind(store);
+    let raced = false;
+    store.getTask = async (id) => {
+      const found = await read(id);
+      if (!raced) {
+        raced = true;
+        // The original request commits right after the retry has read the task.
+        await completeTask({ cases: store, catalogue, clock })({ caller: clerkOf(), taskId: task.id, outcome: 'approve', data: { registerChecked: true } });
+      }
+      return found;
+    };
+    const error = await refusal(completeTask({ cases: store, catalogue, clock })({ caller: clerkOf(), taskId: task.id, outcome: 'approve', data: { registerChecked: 'yes' } }));
+    expect(error.kind).toBe('validation');
+    expect(error.errors.map((field) => field.path)).toEqual(['data.registerChecked']);
+  });
+
+  test('a failure of the write that is not a lost race propagates, though the same clerk’s same outcome committed meanwhile', async () => {
+    const failure = new Error('table unavailable');
+    store.beforeCommit = async () => {
+      store.beforeCommit = undefined;
+      await completeTask({ cases: store, catalogue, clock })({ caller: clerkOf(), taskId: task.id, outcome: 'approve' });
+      throw failure;
+    };
+    await expect(completeTask({ cases: store, catalogue, clock })({ caller: clerkOf(), taskId: task.id, outcome: 'approve' })).rejects.toBe(failure);
   });
 
   test('another outcome racing it still loses with a conflict', async () => {
