@@ -1,5 +1,4 @@
 import type { Caller } from '../domain/actor';
-import type { AuditDraft } from '../domain/audit';
 import type { Case } from '../domain/case';
 import { extend, resume, suspend, withdraw } from '../domain/case';
 import { permissions, requireRole } from '../domain/permissions';
@@ -27,7 +26,8 @@ export interface CaseActionDependencies {
   readonly clock: Clock;
 }
 
-type Rule = (current: Case, type: TransactionType, now: Date) => { case: Case; audit: AuditDraft };
+/** A lifecycle rule's change: the case and its audit event, and any effects it sends through the outbox. */
+type Rule = (current: Case, type: TransactionType, now: Date) => Pick<CaseChange, 'case' | 'audit' | 'effects'>;
 
 /**
  * One lifecycle action on the caller's tenant's case:
@@ -35,7 +35,7 @@ type Rule = (current: Case, type: TransactionType, now: Date) => { case: Case; a
  * 2. finds the case (another tenant's answers 404);
  * 3. applies the domain rule to the case as it is when written, with its audit event, in one transaction.
  */
-async function act(deps: CaseActionDependencies, command: CaseActionCommand, roles: readonly string[], rule: Rule): Promise<CaseOutcome> {
+export async function act(deps: CaseActionDependencies, command: CaseActionCommand, roles: readonly string[], rule: Rule): Promise<CaseOutcome> {
   requireRole(command.caller, roles);
   const found = await readOwnCase(deps.cases, command.caller, command.caseId);
   const type = deps.catalogue.ofCase(found);

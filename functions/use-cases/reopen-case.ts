@@ -1,9 +1,9 @@
 import { reopen } from '../domain/case';
-import { permissions, requireRole } from '../domain/permissions';
+import { permissions } from '../domain/permissions';
 import type { WorkflowEngine } from '../ports/workflow-engine.port';
 import type { CaseActionCommand, CaseActionDependencies } from './lifecycle-actions';
+import { act } from './lifecycle-actions';
 import type { CaseOutcome } from './own-case';
-import { readOwnCase } from './own-case';
 
 export interface ReopenCaseDependencies extends CaseActionDependencies {
   /** Names the new execution. */
@@ -22,20 +22,14 @@ export interface ReopenCaseDependencies extends CaseActionDependencies {
  *    passed are left alone and tasks answered before resume with their stored answers.
  */
 export function reopenCase(deps: ReopenCaseDependencies) {
-  return async (command: CaseActionCommand): Promise<CaseOutcome> => {
-    requireRole(command.caller, permissions.reopenCase);
-    const found = await readOwnCase(deps.cases, command.caller, command.caseId);
-    const type = deps.catalogue.ofCase(found);
-    const now = deps.clock.now();
-    const saved = await deps.cases.change(found.id, (current) => {
-      const reopened = reopen(current, type, {
+  return (command: CaseActionCommand): Promise<CaseOutcome> =>
+    act(deps, command, permissions.reopenCase, (current, type, now) => ({
+      ...reopen(current, type, {
         actor: command.caller,
         now,
         reason: command.reason,
         executionArnOf: (name) => deps.workflows.executionIdFor(type.key, name),
-      });
-      return { change: { ...reopened, effects: [{ kind: 'start-workflow', caseId: current.id }] }, result: (changed) => changed };
-    });
-    return { case: saved, type };
-  };
+      }),
+      effects: [{ kind: 'start-workflow', caseId: current.id }],
+    }));
 }
