@@ -36,6 +36,7 @@ export const problemCodes = {
   LOKET_TYPE_UNKNOWN: 'no folder of that name',
   LOKET_TYPE_SCHEMA: 'type.json does not match type.schema.json',
   LOKET_TYPE_KEY_MISMATCH: '"key" or "example.type" is not the folder\'s name',
+  LOKET_IPDC_PRODUCT_ID: '"ipdcProductId" is missing or not an IPDC product id',
   LOKET_EXAMPLE_INVALID: 'the example request does not match "inputSchema"',
   LOKET_STATUS_REQUIRED: '"withdrawn" or "failed" is not declared as a final status',
   LOKET_STATUS_ORDER_DUPLICATE: 'two statuses share an "order"',
@@ -598,7 +599,9 @@ function validateType(raw: unknown, key: string): { type?: TransactionType; prob
   const parsed = transactionTypeSchema.safeParse(raw);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) =>
-      problem('LOKET_TYPE_SCHEMA', inType(issue.path.length > 0 ? issue.path.join('.') : undefined), issue.message, 'fix it to match workflows/type.schema.json'),
+      issue.path[0] === 'ipdcProductId'
+        ? problem('LOKET_IPDC_PRODUCT_ID', inType('ipdcProductId'), issue.message, "give the id of the type's product in the IPDC, e.g. \"1463\" (the citizen's case overview files its cases under it)")
+        : problem('LOKET_TYPE_SCHEMA', inType(issue.path.length > 0 ? issue.path.join('.') : undefined), issue.message, 'fix it to match workflows/type.schema.json'),
     );
     return { problems };
   }

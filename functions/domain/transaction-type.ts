@@ -60,6 +60,16 @@ const periodSchema = z
   })
   .strict();
 
+/**
+ * An IPDC product id as the DOSIS dossier model carries it (`Producten[].Id`): the numeric id of
+ * an IPDC product. (Whether DOSIS also takes the UUIDs of the newer catalogue could not be
+ * confirmed from its public documentation.)
+ */
+export const ipdcProductIdSchema = z
+  .string()
+  .max(10)
+  .regex(/^[1-9][0-9]*$/, 'an IPDC product id is a number of up to 10 digits, without leading zeros, written as a string');
+
 /** The metadata of one version of a transaction type, as written in `workflows/<key>/type.json`. */
 export const transactionTypeSchema = z
   .object({
@@ -70,6 +80,11 @@ export const transactionTypeSchema = z
     title: localizedText,
     description: localizedText,
     sdgProcedure: z.string().max(100).optional(),
+    /**
+     * The type's product in the IPDC, the Flemish catalogue of products and services (Inventaris
+     * Publieke Dienstverlening): the citizen's case overview (DOSIS) files the case under it.
+     */
+    ipdcProductId: ipdcProductIdSchema,
     applicantKinds: z.array(z.enum(['citizen', 'business'])).min(1).max(2),
     inputSchema: dataSchema,
     example: z.object({ type: z.string().max(100), applicant: z.unknown(), data: z.unknown() }).strict(),

@@ -67,6 +67,22 @@ describe('validate', () => {
     ]);
   });
 
+  test.each([
+    ['missing', undefined, /Invalid input: expected string, received undefined/],
+    ['a number, not a string', 1463, /expected string, received number/],
+    ['with letters', 'IPDC-1463', /an IPDC product id is a number of up to 10 digits/],
+    ['with a leading zero', '01463', /an IPDC product id is a number of up to 10 digits/],
+    ['too long', '12345678901', /Too big/],
+  ])('reports an ipdcProductId that is %s under its own code', (name, id, message) => {
+    const directory = brokenCopy(`ipdc-${name.replace(/\W+/g, '-')}`, { type: (t) => (id === undefined ? delete t.ipdcProductId : (t.ipdcProductId = id)) });
+    const { problems, lines } = validate({ directory });
+    expect(lines[0]).toBe('✘ proof-of-residence');
+    expect(lines[1]).toMatch(/^ {2}LOKET_IPDC_PRODUCT_ID proof-of-residence, type\.json "ipdcProductId": .*; give the id of the type's product in the IPDC/);
+    expect(lines[1]).toMatch(message);
+    expect(lines.slice(2)).toEqual(['  LOKET_NOT_CHECKED proof-of-residence, workflow.asl.json: not checked until type.json is valid; fix type.json first']);
+    expect(problems).toBe(2);
+  });
+
   test("checks the type's example against its inputSchema", () => {
     const directory = brokenCopy('bad-example', { type: (t) => (t.example.data.language = 'fr') });
     expect(validate({ directory }).lines).toEqual([
