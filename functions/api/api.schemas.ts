@@ -385,7 +385,7 @@ export const accessRecordSchema = z.object({
   actor: z.object({ subject: actorName, roles: z.array(code).max(50) }),
   person: z.string().max(100).describe("The person's keyed pseudonym: the same for every record of one person"),
   caseId: id.optional(),
-  action: z.enum(['case.read', 'case.history', 'case.search', 'document.download', 'register.lookup', 'data-subject.processing-log', 'data-subject.export']),
+  action: z.enum(['case.read', 'case.history', 'case.search', 'document.download', 'register.lookup', 'data-subject.processing-log', 'data-subject.export', 'case-overview.publish']),
   purpose: z.string().max(200).describe("The caller's X-Purpose, or the route or workflow step that read"),
 });
 

@@ -22,7 +22,9 @@ export type AccessAction =
   | 'document.download'
   | 'register.lookup'
   | 'data-subject.processing-log'
-  | 'data-subject.export';
+  | 'data-subject.export'
+  /** The applicant's number handed to the citizen's case overview (DOSIS) with a status change. */
+  | 'case-overview.publish';
 
 /** How long access records are kept: the common limitation period for a data subject's claims. */
 export const accessRecordRetentionYears = 5;
