@@ -23,6 +23,22 @@ export function assertStateMachineArn(arn: string): void {
   if (!/^arn:aws:states:[a-z0-9-]+:\d{12}:stateMachine:[^:]+$/.test(arn)) throw new SfnError('InvalidArn', `Invalid Arn: '${arn}'`);
 }
 
+/** A state machine ARN, bare or qualified by a version number (`:3`) or an alias name (`:live`). */
+export interface StateMachineArnParts {
+  /** The unqualified ARN. */
+  readonly machineArn: string;
+  readonly version?: number;
+  readonly alias?: string;
+}
+
+export function parseStateMachineArn(arn: string): StateMachineArnParts {
+  const match = /^(arn:aws:states:[a-z0-9-]+:\d{12}:stateMachine:[^:]+)(?::([^:]+))?$/.exec(arn);
+  if (!match) throw new SfnError('InvalidArn', `Invalid Arn: '${arn}'`);
+  const [, machineArn = '', qualifier] = match;
+  if (qualifier === undefined) return { machineArn };
+  return /^\d+$/.test(qualifier) ? { machineArn, version: Number(qualifier) } : { machineArn, alias: qualifier };
+}
+
 export function assertExecutionArn(arn: string): void {
   if (!/^arn:aws:states:[a-z0-9-]+:\d{12}:execution:[^:]+:[^:]+$/.test(arn)) throw new SfnError('InvalidArn', `Invalid Arn: '${arn}'`);
 }

@@ -2,6 +2,7 @@ import './promise-with-resolvers.polyfill';
 import { randomUUID } from 'node:crypto';
 import type {
   DescribeExecutionOutput,
+  DescribeStateMachineForExecutionOutput,
   ExecutionListItem,
   ExecutionStatus,
   GetExecutionHistoryOutput,
@@ -16,7 +17,7 @@ import { assertExecutionArn, assertValidName, executionArnOf, paginate, parseJso
 import { isJsonObject, type WaitSpecification } from './asl-definition';
 import { historyEventsFor, recordEvent, toJsonText, type HistoryEventDraft } from './execution-history';
 import { SfnError } from './sfn-error';
-import type { CompiledDefinition, StateMachineRecord, StateMachines } from './state-machines';
+import type { MachineRevision, StateMachineRecord, StateMachines } from './state-machines';
 import type {
   ExecutionArnRequest,
   GetExecutionHistoryRequest,
@@ -41,8 +42,13 @@ interface ExecutionRecord extends RunningExecution {
   readonly stateMachineArn: string;
   readonly stateMachineName: string;
   readonly roleArn: string;
-  /** The definition the execution started on; a redrive runs this one even after UpdateStateMachine, as on AWS. */
-  readonly compiled: CompiledDefinition;
+  /** The revision the execution started on; a redrive runs this one even after UpdateStateMachine, as on AWS. */
+  readonly revision: MachineRevision;
+  /** The version it runs, when started on a version or an alias. */
+  readonly stateMachineVersionArn?: string;
+  readonly stateMachineAliasArn?: string;
+  /** The machine's update date at the start, for DescribeStateMachineForExecution. */
+  readonly machineUpdateDate?: Date;
   readonly input: string;
   readonly startDate: Date;
   status: ExecutionStatus;
@@ -78,6 +84,8 @@ function executionListItem(execution: ExecutionRecord): ExecutionListItem {
   return {
     executionArn: execution.arn,
     stateMachineArn: execution.stateMachineArn,
+    stateMachineVersionArn: execution.stateMachineVersionArn,
+    stateMachineAliasArn: execution.stateMachineAliasArn,
     name: execution.name,
     status: execution.status,
     startDate: execution.startDate,
@@ -148,7 +156,7 @@ export class Executions {
   }
 
   startExecution(request: StartExecutionRequest): StartExecutionOutput {
-    const machine = this.stateMachines.find(request.stateMachineArn);
+    const { machine, revision, versionArn, aliasArn } = this.stateMachines.resolveExecutionTarget(request.stateMachineArn);
     const name = request.name ?? randomUUID();
     assertValidName(name);
     const inputText = request.input ?? '{}';
@@ -168,8 +176,11 @@ export class Executions {
       name,
       stateMachineArn: machine.arn,
       stateMachineName: machine.name,
-      roleArn: machine.roleArn,
-      compiled: machine.compiled,
+      roleArn: revision.roleArn,
+      revision,
+      stateMachineVersionArn: versionArn,
+      stateMachineAliasArn: aliasArn,
+      machineUpdateDate: machine.updateDate,
       input: inputText,
       startDate: new Date(),
       status: 'RUNNING',
@@ -184,7 +195,13 @@ export class Executions {
     this.executions.set(arn, execution);
     recordEvent(execution, {
       type: 'ExecutionStarted',
-      executionStartedEventDetails: { input: inputText, inputDetails: { truncated: false }, roleArn: machine.roleArn },
+      executionStartedEventDetails: {
+        input: inputText,
+        inputDetails: { truncated: false },
+        roleArn: revision.roleArn,
+        stateMachineVersionArn: versionArn,
+        stateMachineAliasArn: aliasArn,
+      },
     });
     this.run(execution, input);
     this.options.log(`execution started: ${arn}`);
@@ -197,7 +214,7 @@ export class Executions {
    * settle the execution.
    */
   private run(execution: ExecutionRecord, input: JsonValue): void {
-    const { interpreter, tasks, waits } = execution.compiled;
+    const { interpreter, tasks, waits } = execution.revision.compiled;
     const runNumber = execution.redriveCount;
     const isCurrent = () => execution.redriveCount === runNumber;
     const thisRun = runView(execution, isCurrent);
@@ -316,9 +333,12 @@ export class Executions {
   }
 
   listExecutions(request: ListExecutionsRequest): ListExecutionsOutput {
-    if (request.stateMachineArn !== undefined) this.stateMachines.find(request.stateMachineArn);
+    const { stateMachineArn } = request;
+    if (stateMachineArn !== undefined) this.stateMachines.resolveExecutionTarget(stateMachineArn);
+    const ranOn = (execution: ExecutionRecord) =>
+      [execution.stateMachineArn, execution.stateMachineVersionArn, execution.stateMachineAliasArn].includes(stateMachineArn);
     const matching = [...this.executions.values()]
-      .filter((execution) => request.stateMachineArn === undefined || execution.stateMachineArn === request.stateMachineArn)
+      .filter((execution) => stateMachineArn === undefined || ranOn(execution))
       .filter((execution) => request.statusFilter === undefined || execution.status === request.statusFilter)
       .filter((execution) => request.redriveFilter === undefined || (execution.redriveCount > 0) === (request.redriveFilter === 'REDRIVEN'))
       .reverse();
@@ -332,6 +352,22 @@ export class Executions {
     const { page, nextToken } = paginate(ordered, request.maxResults, request.nextToken);
     const events = request.includeExecutionData === false ? page.map(withoutExecutionData) : page;
     return { events, nextToken };
+  }
+
+  /** The definition the execution runs, which an update of its state machine since has not changed. */
+  describeStateMachineForExecution(request: ExecutionArnRequest): DescribeStateMachineForExecutionOutput {
+    const execution = this.find(request.executionArn);
+    const { revision } = execution;
+    return {
+      stateMachineArn: execution.stateMachineArn,
+      name: execution.stateMachineName,
+      definition: revision.definition,
+      roleArn: revision.roleArn,
+      updateDate: execution.machineUpdateDate ?? execution.startDate,
+      revisionId: revision.revisionId,
+      loggingConfiguration: { level: 'OFF', includeExecutionData: false },
+      tracingConfiguration: { enabled: false },
+    };
   }
 
   stopExecution(request: StopExecutionRequest): StopExecutionOutput {

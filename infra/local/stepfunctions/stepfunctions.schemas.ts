@@ -6,11 +6,20 @@ const pageRequest = {
   nextToken: z.string().min(1).max(1024).optional(),
 };
 
+const tag = z.object({ key: z.string().min(1).max(128), value: z.string().max(256) });
+
+const publishing = {
+  publish: z.boolean().optional(),
+  versionDescription: z.string().max(256).optional(),
+};
+
 export const createStateMachineInput = z.object({
   name: z.string(),
   definition: z.string().min(1),
   roleArn: z.string().min(1),
   type: z.enum(['STANDARD', 'EXPRESS']).optional(),
+  tags: z.array(tag).optional(),
+  ...publishing,
 });
 
 export const stateMachineArnInput = z.object({ stateMachineArn: z.string().min(1) });
@@ -21,7 +30,45 @@ export const updateStateMachineInput = z.object({
   stateMachineArn: z.string().min(1),
   definition: z.string().min(1).optional(),
   roleArn: z.string().min(1).optional(),
+  ...publishing,
 });
+
+export const publishStateMachineVersionInput = z.object({
+  stateMachineArn: z.string().min(1),
+  revisionId: z.string().optional(),
+  description: z.string().max(256).optional(),
+});
+
+export const listStateMachineVersionsInput = z.object({ stateMachineArn: z.string().min(1), ...pageRequest });
+
+export const stateMachineVersionArnInput = z.object({ stateMachineVersionArn: z.string().min(1) });
+
+const routingConfiguration = z
+  .array(z.object({ stateMachineVersionArn: z.string().min(1), weight: z.number().int().min(0).max(100) }))
+  .min(1)
+  .max(2);
+
+export const createStateMachineAliasInput = z.object({
+  name: z.string(),
+  description: z.string().max(256).optional(),
+  routingConfiguration,
+});
+
+export const stateMachineAliasArnInput = z.object({ stateMachineAliasArn: z.string().min(1) });
+
+export const updateStateMachineAliasInput = z.object({
+  stateMachineAliasArn: z.string().min(1),
+  description: z.string().max(256).optional(),
+  routingConfiguration: routingConfiguration.optional(),
+});
+
+export const listStateMachineAliasesInput = z.object({ stateMachineArn: z.string().min(1), ...pageRequest });
+
+export const resourceArnInput = z.object({ resourceArn: z.string().min(1) });
+
+export const tagResourceInput = z.object({ resourceArn: z.string().min(1), tags: z.array(tag) });
+
+export const untagResourceInput = z.object({ resourceArn: z.string().min(1), tagKeys: z.array(z.string().min(1).max(128)) });
 
 export const startExecutionInput = z.object({
   stateMachineArn: z.string().min(1),
@@ -79,3 +126,13 @@ export type RedriveExecutionRequest = z.infer<typeof redriveExecutionInput>;
 export type SendTaskSuccessRequest = z.infer<typeof sendTaskSuccessInput>;
 export type SendTaskFailureRequest = z.infer<typeof sendTaskFailureInput>;
 export type SendTaskHeartbeatRequest = z.infer<typeof sendTaskHeartbeatInput>;
+export type PublishStateMachineVersionRequest = z.infer<typeof publishStateMachineVersionInput>;
+export type ListStateMachineVersionsRequest = z.infer<typeof listStateMachineVersionsInput>;
+export type StateMachineVersionArnRequest = z.infer<typeof stateMachineVersionArnInput>;
+export type CreateStateMachineAliasRequest = z.infer<typeof createStateMachineAliasInput>;
+export type StateMachineAliasArnRequest = z.infer<typeof stateMachineAliasArnInput>;
+export type UpdateStateMachineAliasRequest = z.infer<typeof updateStateMachineAliasInput>;
+export type ListStateMachineAliasesRequest = z.infer<typeof listStateMachineAliasesInput>;
+export type ResourceArnRequest = z.infer<typeof resourceArnInput>;
+export type TagResourceRequest = z.infer<typeof tagResourceInput>;
+export type UntagResourceRequest = z.infer<typeof untagResourceInput>;

@@ -8,7 +8,17 @@ import { Executions } from './executions';
 import { SfnError } from './sfn-error';
 import { StateMachines } from './state-machines';
 import {
+  createStateMachineAliasInput,
   createStateMachineInput,
+  listStateMachineAliasesInput,
+  listStateMachineVersionsInput,
+  publishStateMachineVersionInput,
+  resourceArnInput,
+  stateMachineAliasArnInput,
+  stateMachineVersionArnInput,
+  tagResourceInput,
+  untagResourceInput,
+  updateStateMachineAliasInput,
   executionArnInput,
   getExecutionHistoryInput,
   listExecutionsInput,
@@ -89,8 +99,20 @@ const operations: Record<string, Operation> = {
     if (deleted) executions.stopExecutionsOf(deleted);
     return {};
   }),
+  PublishStateMachineVersion: operation(publishStateMachineVersionInput, ({ stateMachines }, request) => stateMachines.publishStateMachineVersion(request)),
+  ListStateMachineVersions: operation(listStateMachineVersionsInput, ({ stateMachines }, request) => stateMachines.listStateMachineVersions(request)),
+  DeleteStateMachineVersion: operation(stateMachineVersionArnInput, ({ stateMachines }, request) => stateMachines.deleteStateMachineVersion(request)),
+  CreateStateMachineAlias: operation(createStateMachineAliasInput, ({ stateMachines }, request) => stateMachines.createStateMachineAlias(request)),
+  DescribeStateMachineAlias: operation(stateMachineAliasArnInput, ({ stateMachines }, request) => stateMachines.describeStateMachineAlias(request)),
+  UpdateStateMachineAlias: operation(updateStateMachineAliasInput, ({ stateMachines }, request) => stateMachines.updateStateMachineAlias(request)),
+  ListStateMachineAliases: operation(listStateMachineAliasesInput, ({ stateMachines }, request) => stateMachines.listStateMachineAliases(request)),
+  DeleteStateMachineAlias: operation(stateMachineAliasArnInput, ({ stateMachines }, request) => stateMachines.deleteStateMachineAlias(request)),
+  TagResource: operation(tagResourceInput, ({ stateMachines }, request) => stateMachines.tagResource(request)),
+  UntagResource: operation(untagResourceInput, ({ stateMachines }, request) => stateMachines.untagResource(request)),
+  ListTagsForResource: operation(resourceArnInput, ({ stateMachines }, request) => stateMachines.listTagsForResource(request)),
   StartExecution: operation(startExecutionInput, ({ executions }, request) => executions.startExecution(request)),
   DescribeExecution: operation(executionArnInput, ({ executions }, request) => executions.describeExecution(request)),
+  DescribeStateMachineForExecution: operation(executionArnInput, ({ executions }, request) => executions.describeStateMachineForExecution(request)),
   ListExecutions: operation(listExecutionsInput, ({ executions }, request) => executions.listExecutions(request)),
   GetExecutionHistory: operation(getExecutionHistoryInput, ({ executions }, request) => executions.getExecutionHistory(request)),
   StopExecution: operation(stopExecutionInput, ({ executions }, request) => executions.stopExecution(request)),
