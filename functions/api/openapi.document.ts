@@ -2,23 +2,48 @@ import * as z from 'zod';
 import { applicantSchema } from '../domain/applicant';
 import * as api from './api.schemas';
 import { requestLimits } from './request-limits';
-import { throttleOf, type HeaderName, type RouteContract, type Tag } from './route-contract';
+import { throttleOf, type CatalogueBody, type HeaderName, type RouteContract, type Tag } from './route-contract';
 import { routes } from './routes';
 import { scopes } from './scopes';
 import { catalogue } from '../catalogue/catalogue';
+import { applicantComponents, catalogueBodyComponents } from './openapi.catalogue';
 
 type JsonObject = Record<string, unknown>;
 
+const componentRef = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+
 type Override = NonNullable<z.core.ToJSONSchemaParams['override']>;
 
-/** What a refinement says and JSON Schema cannot: the applicant names exactly one identifier, check digits and all. */
-const describeRefinements: Override = ({ zodSchema, jsonSchema }) => {
+/**
+ * An applicant names exactly one identifier: a refinement zod cannot put in JSON Schema. Each
+ * body refers to the components that say it (`Applicant`, or the one kind a type accepts), in
+ * which the other identifier is `false`, so that a generated client cannot send both.
+ */
+const applicantByReference: Override = ({ zodSchema, jsonSchema }) => {
   if (zodSchema !== applicantSchema) return;
-  const properties = jsonSchema.properties as Record<string, JsonObject> | undefined;
-  Object.assign(properties?.insz ?? {}, { description: 'National number (INSZ) of a citizen, with valid check digits; separators are allowed' });
-  Object.assign(properties?.kbo ?? {}, { description: 'Enterprise number (KBO) of a business, with valid check digits; separators and a BE prefix are allowed' });
-  jsonSchema.oneOf = ['insz', 'kbo'].map((name) => ({ type: 'object', properties: { [name]: {} }, required: [name] }));
+  for (const key of Object.keys(jsonSchema)) delete jsonSchema[key];
+  Object.assign(jsonSchema, componentRef(applicantComponents.either));
 };
+
+/** CitizenApplicant, BusinessApplicant and Applicant (either), from the identifiers' own schemas. */
+function applicantSchemas(): Record<string, JsonObject> {
+  const { properties } = z.toJSONSchema(applicantSchema, { io: 'input', target: 'draft-2020-12' }) as { properties: Record<'insz' | 'kbo', JsonObject> };
+  const onlyOne = (name: 'insz' | 'kbo', description: string, identifier: string): JsonObject => ({
+    type: 'object',
+    description,
+    properties: { [name]: { ...properties[name], description: identifier }, [name === 'insz' ? 'kbo' : 'insz']: false },
+    required: [name],
+    additionalProperties: false,
+  });
+  return {
+    [applicantComponents.citizen]: onlyOne('insz', 'A citizen', 'National number (INSZ), with valid check digits; separators are allowed'),
+    [applicantComponents.business]: onlyOne('kbo', 'A business', 'Enterprise number (KBO), with valid check digits; separators and a BE prefix are allowed'),
+    [applicantComponents.either]: {
+      description: 'A citizen by national number (INSZ) or a business by enterprise number (KBO): exactly one of the two',
+      oneOf: [componentRef(applicantComponents.citizen), componentRef(applicantComponents.business)],
+    },
+  };
+}
 
 const int32 = { minimum: -(2 ** 31), maximum: 2 ** 31 - 1 };
 
@@ -38,7 +63,7 @@ const overrides =
 
 /** The JSON Schema (draft 2020-12, the dialect of OpenAPI 3.1) of what a client sends: before defaults, coercion and transforms. */
 export function inputJsonSchema(schema: z.ZodType): JsonObject {
-  const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, { io: 'input', target: 'draft-2020-12', override: overrides(describeRefinements, integerFormat) });
+  const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, { io: 'input', target: 'draft-2020-12', override: overrides(applicantByReference, integerFormat) });
   return rest;
 }
 
@@ -46,8 +71,6 @@ export function inputJsonSchema(schema: z.ZodType): JsonObject {
 const dropDateTimePattern: Override = ({ jsonSchema }) => {
   if (jsonSchema.format === 'date-time') delete jsonSchema.pattern;
 };
-
-const componentRef = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 
 /** Responses, by component name; one registry so that they refer to each other by `$ref`. */
 const responseSchemas = {
@@ -308,6 +331,30 @@ function apiVersion(): string {
 
 const sortedEntries = <T>(record: Record<string, T>) => Object.entries(record).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
 
+const catalogueBodyDescriptions: Record<CatalogueBody, string> = {
+  submission:
+    'A case to submit: one of the published types, told apart by `type`, each with the applicant kinds it accepts and the JSON Schema of its `data` (the `inputSchema` of GET /v1/transaction-types/{key})',
+  message:
+    'A message for the step of a case that waits for it: one of the messages the published types declare, told apart by `name`, each with the JSON Schema of its `data` (the `messages` of GET /v1/transaction-types/{key})',
+  completion:
+    "A task's completion: an outcome its task declares, and `data` by its task's JSON Schema (the `tasks` of GET /v1/transaction-types/{key}); one component per task of each published type",
+};
+
+/** The components of a route's request body: its own schema's, or the variants the published types declare. */
+function requestBodySchemas(route: RouteContract): Record<string, JsonObject> {
+  if (!route.body) return {};
+  const { component, schema, catalogue: variants } = route.body;
+  const generic = inputJsonSchema(schema);
+  if (!variants) return { [component]: generic };
+  const declared = catalogueBodyComponents(variants, {
+    types: catalogue.all(),
+    component,
+    description: catalogueBodyDescriptions[variants],
+    reason: inputJsonSchema(api.completeTaskRequest.shape.reason.unwrap()),
+  });
+  return Object.keys(declared).length > 0 ? declared : { [component]: generic };
+}
+
 /** Builds the document from the declaration and the schemas; the same code gives the same document, key for key. */
 export function buildOpenApiDocument(): JsonObject {
   const paths: Record<string, Record<string, JsonObject>> = {};
@@ -316,7 +363,8 @@ export function buildOpenApiDocument(): JsonObject {
   }
   const schemas: Record<string, JsonObject> = {
     ...responseComponents(),
-    ...Object.fromEntries(routes.flatMap((route) => (route.body ? [[route.body.component, inputJsonSchema(route.body.schema)]] : []))),
+    ...applicantSchemas(),
+    ...Object.assign({}, ...routes.map(requestBodySchemas)),
   };
   return {
     openapi: '3.1.0',

@@ -7,6 +7,12 @@ export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 /** A request header a route reads. */
 export type HeaderName = 'Idempotency-Key' | 'X-Audit-Reason' | 'Accept-Language' | 'X-Purpose';
 
+/**
+ * A body whose variants the published types declare: a submission per type (by `type`), a
+ * message per declared name (by `name`), a completion per declared task.
+ */
+export type CatalogueBody = 'submission' | 'message' | 'completion';
+
 export type Tag = 'Catalogue' | 'Cases' | 'Tasks' | 'Operations' | 'Data protection';
 
 /**
@@ -79,6 +85,13 @@ export interface RouteContract extends FunctionAccess {
     readonly schema: z.ZodType;
     /** Named examples, or `transaction-type-examples`: one per published type, from the catalogue. */
     readonly examples: Readonly<Record<string, { summary: string; value: unknown }>> | 'transaction-type-examples';
+    /**
+     * The body's variants are declared by the published types (their type.json), and the
+     * document describes each of them instead of `schema`'s generic shape: `schema` checks the
+     * shape, the use case the type's own schema.
+     * @default the document describes `schema`
+     */
+    readonly catalogue?: CatalogueBody;
   };
   readonly query?: z.ZodObject;
   /** The request headers the route reads; a value that does not match its schema (api.schemas.ts) is a 400. */

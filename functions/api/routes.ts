@@ -53,7 +53,7 @@ export const listTransactionTypes = {
 export const getTransactionType = {
   name: 'get-transaction-type',
   entry: 'functions/api/get-transaction-type.handler.ts',
-  summary: 'Returns one transaction type with its input schema and statuses',
+  summary: 'Returns one transaction type: its input schema, statuses, tasks and messages',
   method: 'GET',
   path: '/v1/transaction-types/{key}',
   pathParameters: { key: api.typeKeyParameter },
@@ -77,6 +77,7 @@ export const submitCase = {
     schema: api.submitCaseRequest,
     // Each published type's example request; the OpenAPI generator fills them in, so that no handler bundles the catalogue for it.
     examples: 'transaction-type-examples',
+    catalogue: 'submission',
   },
   headers: ['Idempotency-Key', 'X-Audit-Reason', 'Accept-Language'],
   success: {
@@ -238,6 +239,7 @@ export const sendMessage = {
         value: { name: 'payment-received', data: { amount: 25, reference: '+++090/9337/55493+++' } },
       },
     },
+    catalogue: 'message',
   },
   headers: ['Accept-Language'],
   success: {
@@ -307,6 +309,7 @@ export const completeTask = {
       approve: { summary: 'Approve', value: { outcome: 'approve' } },
       reject: { summary: 'Reject, with a reason', value: { outcome: 'reject', reason: 'The applicant does not live here' } },
     },
+    catalogue: 'completion',
   },
   headers: ['X-Audit-Reason'],
   success: {

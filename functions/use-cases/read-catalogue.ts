@@ -12,7 +12,7 @@ export function listTransactionTypes(deps: { catalogue: Catalogue }) {
   };
 }
 
-/** One published type with its input schema and statuses. */
+/** One published type with its input schema, statuses, tasks and messages. */
 export function getTransactionType(deps: { catalogue: Catalogue }) {
   return (command: { caller: Caller; key: string }): TransactionType => {
     requireRole(command.caller, permissions.readCatalogue);

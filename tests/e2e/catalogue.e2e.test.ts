@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { catalogue } from '../../functions/catalogue/catalogue';
 import { typeFolderNames } from '../../workflows/type-loader';
+import { exampleOf } from '../../designer/run';
 import { allTaskRoles, driveToFinal } from '../support/case-driver';
 import type { TestStack } from '../support/test-stack';
-import { startTestStack } from '../support/test-stack';
+import { eventually, startTestStack } from '../support/test-stack';
 
 /*
  * Every type folder, driven through the HTTP API from its own declarations only: the example
@@ -37,6 +38,45 @@ describe('the catalogue on the local stack', () => {
       const detail = await stack.call('GET', `/v1/transaction-types/${type.key}`, { token: portal });
       expect(detail.body.example).toEqual(type.example);
     }
+  });
+
+  test("describes each type's tasks and messages as its folder declares them: role, outcomes, due days, titles and data schemas", async () => {
+    for (const type of catalogue.all()) {
+      const { body } = await stack.call('GET', `/v1/transaction-types/${type.key}`, { token: portal });
+      expect({ key: type.key, tasks: body.tasks, messages: body.messages }).toEqual({ key: type.key, tasks: type.tasks, messages: type.messages });
+      for (const task of Object.values<Record<string, unknown>>(body.tasks)) {
+        expect(task).toEqual(expect.objectContaining({ role: expect.any(String), outcomes: expect.any(Array), dueInWorkingDays: expect.any(Number), title: { nl: expect.any(String), en: expect.any(String) }, dataSchema: expect.any(Object) }));
+      }
+      for (const message of Object.values<Record<string, unknown>>(body.messages)) {
+        expect(message).toEqual(expect.objectContaining({ description: { nl: expect.any(String), en: expect.any(String) }, dataSchema: expect.any(Object) }));
+      }
+    }
+  });
+
+  test('a portal that reads a message schema from the API sends data built from it, accepted; {} is refused with a 400 that names amount', async () => {
+    const listed = await stack.call('GET', '/v1/transaction-types', { token: portal });
+    const details = await Promise.all(listed.body.items.map(({ key }: { key: string }) => stack.call('GET', `/v1/transaction-types/${key}`, { token: portal })));
+    const type = details.map((detail) => detail.body).find((body) => body.messages['payment-received']);
+    expect(type).toBeDefined();
+    const { dataSchema } = type.messages['payment-received'];
+    expect(dataSchema.required).toEqual(expect.arrayContaining(['amount', 'reference']));
+
+    const submitted = await stack.call('POST', '/v1/cases', { token: portal, body: type.example });
+    expect(submitted.status).toBe(201);
+    const messages = `/v1/cases/${submitted.body.id}/messages`;
+    await eventually(
+      () => stack.call('GET', `/v1/cases/${submitted.body.id}`, { token: portal }),
+      (read) => read.body.awaitingMessages?.some((wait: { name: string }) => wait.name === 'payment-received'),
+    );
+
+    const refused = await stack.call('POST', messages, { token: portal, body: { name: 'payment-received', data: {} } });
+    expect(refused.status).toBe(400);
+    expect(refused.headers.get('content-type')).toContain('application/problem+json');
+    expect(refused.body.errors.map((error: { path: string }) => error.path)).toEqual(expect.arrayContaining(['data.amount', 'data.reference']));
+
+    const accepted = await stack.call('POST', messages, { token: portal, body: { name: 'payment-received', data: exampleOf(dataSchema) } });
+    expect(accepted.status).toBe(202);
+    expect(accepted.body.awaitingMessages.map((wait: { name: string }) => wait.name)).not.toContain('payment-received');
   });
 
   test.each(catalogue.all().map((type) => [type.key, type] as const))(

@@ -10,6 +10,8 @@ import { extendRequest, messageRequest, reasonRequest } from '../../../functions
 import { buildOpenApiDocument, inputJsonSchema, openApiDocument } from '../../../functions/api/openapi.document';
 import { catalogue } from '../../../functions/catalogue/catalogue';
 import { scopes } from '../../../functions/api/scopes';
+import { pascalCase } from '../../../functions/api/openapi.catalogue';
+import { exampleOf } from '../../../designer/run';
 
 type JsonObject = Record<string, unknown>;
 interface Operation {
@@ -34,6 +36,16 @@ const componentOf = (ref: string): JsonObject => {
   if (!schema) throw new Error(`${ref} does not resolve`);
   return schema;
 };
+/** A schema with every component it refers to put in place of its reference (request bodies refer to no cycle). */
+const inlined = (node: unknown): unknown => {
+  if (Array.isArray(node)) return node.map(inlined);
+  if (node === null || typeof node !== 'object') return node;
+  const { $ref, ...rest } = node as JsonObject;
+  const here = Object.fromEntries(Object.entries(rest).map(([key, value]) => [key, inlined(value)]));
+  return typeof $ref === 'string' ? { ...(inlined(componentOf($ref)) as JsonObject), ...here } : here;
+};
+/** A validator of what a component of the document admits. */
+const documented = (component: string) => z.fromJSONSchema(inlined(componentOf(`#/components/schemas/${component}`)) as never);
 
 
 describe('the OpenAPI document', () => {
@@ -111,15 +123,13 @@ describe('the OpenAPI document', () => {
     }
   });
 
-  it('describes each request body with the JSON Schema of the schema its handler validates with', async () => {
+  it('describes each request body that no type declares with the JSON Schema of the schema its handler validates with', async () => {
     const bodies: [string, z.ZodType][] = [
-      ['POST /v1/cases', api.submitCaseRequest],
       ['POST /v1/cases/{id}/withdraw', reasonRequest],
       ['POST /v1/cases/{id}/suspend', reasonRequest],
       ['POST /v1/cases/{id}/resume', reasonRequest],
       ['POST /v1/cases/{id}/extend', extendRequest],
-      ['POST /v1/cases/{id}/messages', messageRequest],
-      ['POST /v1/tasks/{id}/complete', api.completeTaskRequest],
+      ['POST /v1/data-subject/export', api.dataSubjectExportRequest],
     ];
     for (const [route, schema] of bodies) {
       const [method, path] = route.split(' ') as [string, string];
@@ -129,17 +139,80 @@ describe('the OpenAPI document', () => {
     }
   });
 
+  it('refers every applicant to the components in which exactly one of insz and kbo is allowed', () => {
+    expect(componentOf('#/components/schemas/DataSubjectExportRequest')).toMatchObject({ properties: { applicant: { $ref: '#/components/schemas/Applicant' } } });
+    const applicant = documented('Applicant');
+    expect(applicant.safeParse({ insz: '85073003328' }).success).toBe(true);
+    expect(applicant.safeParse({ kbo: '0123456749' }).success).toBe(true);
+    expect(applicant.safeParse({ insz: '85073003328', kbo: '0123456749' }).success).toBe(false);
+    expect(applicant.safeParse({}).success).toBe(false);
+    expect(componentOf('#/components/schemas/CitizenApplicant')).toMatchObject({ properties: { kbo: false }, required: ['insz'] });
+  });
+
   it("offers every transaction type's example request, valid by the handler's schema and by the document's", async () => {
     const media = operationOf('POST', '/v1/cases').requestBody?.content['application/json'];
     const examples = Object.values(media?.examples ?? {}).map((example) => example.value);
     expect(examples).toEqual(expect.arrayContaining(catalogue.all().map((type) => type.example)));
     expect(examples).toHaveLength(catalogue.all().length);
-    const documented = z.fromJSONSchema(componentOf(media?.schema.$ref ?? '') as never);
+    const submission = documented('SubmitCaseRequest');
     for (const example of examples) {
       expect(api.submitCaseRequest.safeParse(example).error).toBeUndefined();
-      expect(documented.safeParse(example).error).toBeUndefined();
+      expect(submission.safeParse(example).error).toBeUndefined();
     }
-    expect(documented.safeParse({ type: 'proof-of-residence', applicant: {}, data: {} }).success).toBe(false);
+    expect(submission.safeParse({ type: 'proof-of-residence', applicant: {}, data: {} }).success).toBe(false);
+  });
+
+  it("describes a submission per published type, told apart by `type`, with the applicant kinds it accepts and its type's data schema", () => {
+    const request = componentOf('#/components/schemas/SubmitCaseRequest') as { oneOf: unknown[]; discriminator: { propertyName: string; mapping: Record<string, string> } };
+    expect(request.discriminator.propertyName).toBe('type');
+    expect(Object.keys(request.discriminator.mapping).sort()).toEqual(catalogue.all().map((type) => type.key).sort());
+    expect(request.oneOf).toHaveLength(catalogue.all().length);
+    const submission = documented('SubmitCaseRequest');
+    for (const type of catalogue.all()) {
+      const { example } = type;
+      expect(submission.safeParse({ ...example, type: 'no-such-type' }).success).toBe(false);
+      expect(submission.safeParse({ ...example, data: { ...(example.data as object), notInTheSchema: 'x' } }).success).toBe(false);
+      for (const [kind, applicant] of [['citizen', { insz: '85073003328' }], ['business', { kbo: '0123456749' }]] as const) {
+        expect({ kind, accepted: submission.safeParse({ ...example, applicant }).success }).toEqual({ kind, accepted: type.applicantKinds.includes(kind) });
+      }
+      const data = componentOf(`#/components/schemas/${pascalCase(type.key)}Data`);
+      expect(Object.keys(data.properties as object)).toEqual(Object.keys(type.inputSchema.properties as object));
+    }
+  });
+
+  it('describes a message per declared name, told apart by `name`, with its data schema', () => {
+    const message = documented('MessageRequest');
+    const media = operationOf('POST', '/v1/cases/{id}/messages').requestBody?.content['application/json'];
+    for (const example of Object.values(media?.examples ?? {})) {
+      expect(messageRequest.safeParse(example.value).error).toBeUndefined();
+      expect(message.safeParse(example.value).error).toBeUndefined();
+    }
+    for (const type of catalogue.all()) {
+      for (const [name, declared] of Object.entries(type.messages)) {
+        expect(message.safeParse({ name, data: exampleOf(declared.dataSchema) }).error).toBeUndefined();
+      }
+    }
+    expect(message.safeParse({ name: 'payment-received', data: {} }).success).toBe(false);
+    expect(message.safeParse({ name: 'payment-received', data: { amount: 25 } }).success).toBe(false);
+    expect(message.safeParse({ name: 'no-such-message', data: {} }).success).toBe(false);
+  });
+
+  it("describes a completion per task of each published type: one of its outcomes, and data by the task's schema", () => {
+    const completion = documented('CompleteTaskRequest');
+    const media = operationOf('POST', '/v1/tasks/{id}/complete').requestBody?.content['application/json'];
+    for (const example of Object.values(media?.examples ?? {})) {
+      expect(api.completeTaskRequest.safeParse(example.value).error).toBeUndefined();
+      expect(completion.safeParse(example.value).error).toBeUndefined();
+    }
+    for (const type of catalogue.all()) {
+      for (const [name, task] of Object.entries(type.tasks)) {
+        const own = documented(`${pascalCase(type.key)}${pascalCase(name)}Completion`);
+        expect(own.safeParse({ outcome: task.outcomes[0], data: exampleOf(task.dataSchema), reason: 'Checked on site' }).error).toBeUndefined();
+        expect(own.safeParse({ outcome: 'no-such-outcome' }).success).toBe(false);
+        expect(own.safeParse({ outcome: task.outcomes[0], data: { notInTheSchema: 'x' } }).success).toBe(false);
+      }
+    }
+    expect(completion.safeParse({ outcome: 'no-such-outcome' }).success).toBe(false);
   });
 
   it('describes the responses the views give', () => {
