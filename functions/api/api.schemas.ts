@@ -285,10 +285,16 @@ export const transactionTypeSummarySchema = z.object({
   fee: typeShape.fee,
 });
 
+/**
+ * A type's example request. The OpenAPI document refers it to the submission's component, so
+ * that a generated client can send it to POST /v1/cases as it is.
+ */
+export const exampleRequestSchema = typeShape.example.describe('A request of this type, to send to POST /v1/cases as it is');
+
 /** `transactionTypeView`: the summary with the input JSON Schema, an example request and the statuses. */
 export const transactionTypeViewSchema = transactionTypeSummarySchema.extend({
   inputSchema: typeShape.inputSchema.describe('JSON Schema of the `data` a case of this type takes'),
-  example: typeShape.example,
+  example: exampleRequestSchema,
   statuses: typeShape.statuses,
   roles: typeShape.roles,
   tasks: typeShape.tasks.describe('The human tasks, by name: who works them, their outcomes, and the JSON Schema (`dataSchema`) of the `data` a completion may carry'),

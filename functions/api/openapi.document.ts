@@ -3,7 +3,7 @@ import { applicantSchema } from '../domain/applicant';
 import * as api from './api.schemas';
 import { requestLimits } from './request-limits';
 import { throttleOf, type CatalogueBody, type HeaderName, type RouteContract, type Tag } from './route-contract';
-import { routes } from './routes';
+import { routes, submitCase } from './routes';
 import { scopes } from './scopes';
 import { catalogue } from '../catalogue/catalogue';
 import { applicantComponents, catalogueBodyComponents } from './openapi.catalogue';
@@ -72,6 +72,14 @@ const dropDateTimePattern: Override = ({ jsonSchema }) => {
   if (jsonSchema.format === 'date-time') delete jsonSchema.pattern;
 };
 
+/** A type's example request is a submission: the request's own component describes it. */
+const exampleAsSubmission: Override = ({ zodSchema, jsonSchema }) => {
+  if (zodSchema !== api.exampleRequestSchema) return;
+  const { description } = jsonSchema;
+  for (const key of Object.keys(jsonSchema)) delete jsonSchema[key];
+  Object.assign(jsonSchema, componentRef(submitCase.body.component), { description });
+};
+
 /** Responses, by component name; one registry so that they refer to each other by `$ref`. */
 const responseSchemas = {
   Health: api.healthSchema,
@@ -108,7 +116,7 @@ function responseComponents(): Record<string, JsonObject> {
     io: 'output',
     target: 'draft-2020-12',
     uri: (id) => `#/components/schemas/${id}`,
-    override: overrides(dropDateTimePattern, integerFormat),
+    override: overrides(dropDateTimePattern, integerFormat, exampleAsSubmission),
   });
   return Object.fromEntries(
     Object.entries(schemas).map(([id, schema]) => {

@@ -37,6 +37,10 @@ const snippets: Record<string, Snippet> = {
   ...Object.fromEntries(
     catalogue.all().map((type) => [`the example request of ${type.key}, as it is`, { code: `export const request: Submission = ${JSON.stringify(type.example)};`, compiles: true }]),
   ),
+  'the example a type view gives (GET /v1/transaction-types/{key}), sent as it is': {
+    code: "declare const view: components['schemas']['TransactionTypeView'];\nexport const request: Submission = view.example;",
+    compiles: true,
+  },
   'a citizen with the data the type declares': { code: parkingPermit("applicant: { insz: '85073003328' }, data: { licensePlate: '1-ABC-234', zone: 'Centrum' }"), compiles: true },
   'a business, for a type that accepts both kinds': {
     code: "export const request: Submission = { type: 'event-permit', applicant: { kbo: '0123456749' }, data: {} as components['schemas']['EventPermitData'] };",

@@ -223,6 +223,7 @@ describe('the OpenAPI document', () => {
       properties: { openTasks: { type: 'array', items: { $ref: '#/components/schemas/TaskView' } } },
     });
     expect(componentOf('#/components/schemas/TaskView').properties).not.toHaveProperty('token');
+    expect(componentOf('#/components/schemas/TransactionTypeView')).toMatchObject({ properties: { example: { $ref: '#/components/schemas/SubmitCaseRequest' } } });
     expect(componentOf('#/components/schemas/CaseHistory').required).toEqual(['caseId', 'number', 'verified', 'items']);
     for (const type of catalogue.all()) expect(api.transactionTypeViewSchema.safeParse({ ...type, displayTitle: type.title.en }).success).toBe(true);
   });
