@@ -22,6 +22,11 @@ export interface FunctionAccess {
    * lists a case's files and deletes them, without reading them (the retention job).
    */
   readonly documents?: 'read' | 'readWrite' | 'destroy';
+  /**
+   * Sends status changes to the citizen's case overview (DOSIS): knows its endpoints and may read
+   * the secret with its client credentials.
+   */
+  readonly publishesCaseOverview?: boolean;
   /** @default 256 */
   readonly memorySize?: number;
   /** @default 10 */

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { projectRoot } from './constructs/loket-function.construct';
-import { listOf, logLevelOf, type Naming, namingOf } from './deployment';
+import { dosisProductionEndpoints, listOf, logLevelOf, type Naming, namingOf } from './deployment';
 import { StatefulStack } from './stacks/stateful.stack';
 import { StatelessStack } from './stacks/stateless.stack';
 
@@ -22,6 +22,10 @@ export const contextKeys = {
    * region: stacks `Loket<Env>Stateful`, functions `loket-<env>-…`. Absent: the default names.
    */
   environment: 'loket:environment',
+  /** The citizen's case overview's dossier API (DOSIS): its production endpoint unless set. */
+  caseOverviewUrl: 'loket:caseOverviewUrl',
+  /** The token endpoint that grants access to the case overview: the Flemish authorization server's unless set. */
+  caseOverviewTokenUrl: 'loket:caseOverviewTokenUrl',
 } as const;
 
 export interface BuildAppOptions {
@@ -48,6 +52,13 @@ export interface LoketApp {
 function cdkJsonContext(): Record<string, unknown> {
   const cdkJson = JSON.parse(readFileSync(join(projectRoot, 'cdk.json'), 'utf8')) as { context?: Record<string, unknown> };
   return cdkJson.context ?? {};
+}
+
+function optionalContext(app: App, key: string): string | undefined {
+  const value: unknown = app.node.tryGetContext(key);
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string' || !/^https:\/\/\S+$/.test(value)) throw new Error(`Context '${key}' must be an https URL`);
+  return value;
 }
 
 function requiredContext(app: App, key: string): string {
@@ -95,6 +106,11 @@ export function buildApp(options: BuildAppOptions = {}): LoketApp {
     documentsBucket: stateful.documentsBucket,
     jwtIssuer: requiredContext(app, contextKeys.jwtIssuer),
     jwtAudience: requiredContext(app, contextKeys.jwtAudience),
+    caseOverview: {
+      url: optionalContext(app, contextKeys.caseOverviewUrl) ?? dosisProductionEndpoints.url,
+      tokenUrl: optionalContext(app, contextKeys.caseOverviewTokenUrl) ?? dosisProductionEndpoints.tokenUrl,
+      credentials: stateful.caseOverviewCredentials,
+    },
     alarmSubscriptions: {
       emails: listOf(app.node.tryGetContext(contextKeys.alarmEmails), `Context '${contextKeys.alarmEmails}'`),
       httpsEndpoints: listOf(app.node.tryGetContext(contextKeys.alarmHttpsEndpoints), `Context '${contextKeys.alarmHttpsEndpoints}'`),

@@ -136,6 +136,17 @@ export interface EnvironmentValues {
   /** The key that seals case audit trails, for functions with table access: a KMS HMAC key on AWS, a development key locally. */
   readonly auditSealKey: { readonly kmsKeyId: string } | { readonly devKey: string };
   /**
+   * The citizen's case overview, for functions that publish to it: DOSIS's dossier API and
+   * token endpoint with the secret of the client's credentials on AWS, the fixture receiver
+   * with development credentials locally.
+   * @default - none: a function that publishes to the overview cannot be deployed
+   */
+  readonly caseOverview?: {
+    readonly url: string;
+    readonly tokenUrl: string;
+    readonly credentials: { readonly secretArn: string } | { readonly devCredentials: string };
+  };
+  /**
    * POWERTOOLS_LOG_LEVEL.
    * @default 'INFO' on AWS, 'WARN' locally
    */
@@ -212,9 +223,34 @@ export function functionEnvironment(declaration: FunctionDeclaration, values: En
         ? { [environmentNames.auditSealKeyId]: values.auditSealKey.kmsKeyId }
         : { [environmentNames.auditSealDevKey]: values.auditSealKey.devKey })),
     ...(declaration.documents && { [environmentNames.documentsBucket]: values.documentsBucket }),
+    ...(declaration.publishesCaseOverview && caseOverviewEnvironment(declaration.name, values)),
     ...((declaration.startsExecutions || declaration.knowsStateMachines || declaration.readsExecutions) && { [environmentNames.stateMachineArns]: values.stateMachineArns }),
   };
 }
+
+/** The case overview's endpoints and where its credentials are, for a function that publishes to it. */
+function caseOverviewEnvironment(name: string, values: EnvironmentValues): Record<string, string> {
+  const overview = values.caseOverview;
+  if (!overview) throw new Error(`Function '${name}' publishes to the citizen's case overview, but the deployment names no case overview`);
+  return {
+    [environmentNames.caseOverviewUrl]: overview.url,
+    [environmentNames.caseOverviewTokenUrl]: overview.tokenUrl,
+    ...('secretArn' in overview.credentials
+      ? { [environmentNames.caseOverviewSecretArn]: overview.credentials.secretArn }
+      : { [environmentNames.caseOverviewDevCredentials]: overview.credentials.devCredentials }),
+  };
+}
+
+/**
+ * The endpoints of DOSIS's production environment. UNCONFIRMED: taken from the public VLAIO
+ * dosis-connector's documentation (Digitaal Vlaanderen hands them out on onboarding); a
+ * deployment overrides them with the context keys `loket:caseOverviewUrl` and
+ * `loket:caseOverviewTokenUrl`.
+ */
+export const dosisProductionEndpoints = {
+  url: 'https://prod.dosis-burgers.vlaanderen.be',
+  tokenUrl: 'https://oauth.vlaanderen.be/authorization/ws/oauth/v2/token',
+} as const;
 
 /**
  * The environment of several functions that share one process (the local host): the union

@@ -22,6 +22,14 @@ export const environmentNames = {
    * two periods; the local host shortens both for tests and benchmarks.
    */
   outboxStaleAfterSeconds: 'OUTBOX_STALE_AFTER_SECONDS',
+  /** The base URL of the citizen's case overview (DOSIS's dossier API, or the local fixture). */
+  caseOverviewUrl: 'CASE_OVERVIEW_URL',
+  /** The OAuth token endpoint that grants access to the case overview. */
+  caseOverviewTokenUrl: 'CASE_OVERVIEW_TOKEN_URL',
+  /** The Secrets Manager secret holding the case overview client's id and private JWK (AWS). */
+  caseOverviewSecretArn: 'CASE_OVERVIEW_SECRET_ARN',
+  /** The case overview client's id and private JWK as JSON (local host only: a key the local stack made for its fixture). */
+  caseOverviewDevCredentials: 'CASE_OVERVIEW_DEV_CREDENTIALS',
 } as const;
 
 /** Reads a required environment variable once, at module load; a missing one stops the cold start loudly. */

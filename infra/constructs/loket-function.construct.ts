@@ -5,6 +5,7 @@ import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { LogLevel, NodejsFunction, OutputFormat, type NodejsFunctionProps } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -269,6 +270,23 @@ export class LoketFunction extends NodejsFunction {
       id: `AwsSolutions-IAM5[Resource::${nagNameOfArn(bucket, this)}/${documentKeyPrefix}*]`,
       reason: 'Document keys name the tenant, case and reference; the grant covers only the documents/ prefix of the documents bucket.',
     });
+    return this;
+  }
+
+  /**
+   * Lets the function read one secret, and decrypt it with its key only through Secrets Manager.
+   * The grants are on the function's role alone: the key lives in the stateful stack, whose key
+   * policy must not name a role of this one (a cycle between the stacks).
+   */
+  grantSecretRead(secret: ISecret, key: IKey): this {
+    this.addToRolePolicy(new PolicyStatement({ actions: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'], resources: [secret.secretArn] }));
+    this.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['kms:Decrypt'],
+        resources: [key.keyArn],
+        conditions: { StringEquals: { 'kms:ViaService': `secretsmanager.${Aws.REGION}.amazonaws.com` } },
+      }),
+    );
     return this;
   }
 

@@ -27,6 +27,21 @@ export async function generateDevSigningKey(kid = 'loket-dev'): Promise<{ key: D
 }
 
 /**
+ * A client of the local case overview fixture, made afresh for each run: its id and key pair.
+ * The private half goes to the functions as development credentials, the public half to the
+ * fixture, as DOSIS keeps the public half of a registered client.
+ */
+export async function generateCaseOverviewClient(): Promise<{ clientId: string; privateJwk: JWK; publicJwk: JWK }> {
+  const { privateKey, publicKey } = await generateKeyPair(algorithm, { extractable: true, modulusLength: 2048 });
+  const kid = 'loket-case-overview-dev';
+  return {
+    clientId: 'loket-local',
+    privateJwk: { ...(await exportJWK(privateKey)), kid, alg: algorithm },
+    publicJwk: { ...(await exportJWK(publicKey)), kid, alg: algorithm },
+  };
+}
+
+/**
  * The local signing key, created on first use in a git-ignored file so that `npm start`
  * and `npm run token` agree across restarts. It signs dev tokens only; a key of another
  * algorithm (an older ES256 one) is replaced.

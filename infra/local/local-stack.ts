@@ -5,6 +5,7 @@ import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { scheduledFunctions, streamFunctions } from '../../functions/app.declaration';
 import { CreateStateMachineCommand, SFNClient } from '@aws-sdk/client-sfn';
 import type { Tenant } from '../../functions/domain/tenant';
+import { startFixtureCaseOverview, type FixtureCaseOverview } from '../../functions/adapters/case-overview.fixture';
 import { loadWorkflowSources, substitutePlaceholders } from '../../workflows/definitions';
 import {
   eventBusName,
@@ -20,7 +21,7 @@ import type { DynamoDbFaultProxy } from './dynamodb-fault.proxy';
 import { startDynamoDbFaultProxy } from './dynamodb-fault.proxy';
 import { startDynamoDbLocal } from './dynamodb-local';
 import type { DevSigningKey } from './dev-keys';
-import { devAudience, devAuditSealKey, devIssuer, devPseudonymKey } from './dev-keys';
+import { devAudience, devAuditSealKey, devIssuer, devPseudonymKey, generateCaseOverviewClient } from './dev-keys';
 import { startHttpApi } from './http-api.server';
 import type { DeliverBatch } from './outbox-stream';
 import { startOutboxStream } from './outbox-stream';
@@ -110,6 +111,8 @@ export interface LocalStack {
   readonly tableName: string;
   /** The S3-compatible endpoint (path-style) that keeps the issued documents. */
   readonly s3Endpoint: string;
+  /** The fixture receiver standing in for the citizen's case overview (DOSIS): what it was sent. */
+  readonly caseOverview: FixtureCaseOverview;
   readonly documentsBucket: string;
   readonly stateMachineArns: Readonly<Record<string, string>>;
   /** Events the workflows published to the bus, in order. */
@@ -221,6 +224,10 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       s3Faults = await startS3FaultProxy({ target: s3Local.endpoint, errorRate: options.s3ErrorRate });
       stops.push(s3Faults.close);
     }
+    // The citizen's case overview: the fixture receiver stands in for DOSIS, with a client key made for this run.
+    const caseOverviewClient = await generateCaseOverviewClient();
+    const caseOverview = await startFixtureCaseOverview({ clientId: caseOverviewClient.clientId, publicJwk: caseOverviewClient.publicJwk });
+    stops.push(caseOverview.close);
     const workflows = loadWorkflowSources();
     // The local endpoint names state machines as AWS does, so their ARNs are known before they exist.
     const stateMachineArns = Object.fromEntries(workflows.map((source) => [source.key, stateMachineArnOf(source.key, arnScope)]));
@@ -241,6 +248,11 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
           stateMachineArns: JSON.stringify(stateMachineArns),
           pseudonymKey: { devKey: devPseudonymKey },
           auditSealKey: { devKey: devAuditSealKey },
+          caseOverview: {
+            url: caseOverview.url,
+            tokenUrl: caseOverview.tokenUrl,
+            credentials: { devCredentials: JSON.stringify({ clientId: caseOverviewClient.clientId, privateJwk: caseOverviewClient.privateJwk }) },
+          },
           logLevel: options.logLevel,
         },
       ),
@@ -330,6 +342,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       documentsBucket,
       stateMachineArns,
       events,
+      caseOverview,
       ...(stepFunctionsFaults && { stepFunctionsFaults }),
       ...(dynamodbFaults && { dynamodbFaults }),
       ...(s3Faults && { s3Faults }),

@@ -4,6 +4,7 @@ import { EventBus } from 'aws-cdk-lib/aws-events';
 import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key, KeySpec, KeyUsage } from 'aws-cdk-lib/aws-kms';
 import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
+import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { defaultNaming, type Naming } from '../deployment';
 import { tableDefinition, type TableDefinition } from '../table.definition';
@@ -55,6 +56,11 @@ export class StatefulStack extends Stack {
   readonly documentsBucket: Bucket;
   /** Server access logs of the documents bucket. */
   readonly documentAccessLogsBucket: Bucket;
+  /**
+   * The citizen's case overview (DOSIS) client's credentials, `{"clientId": ..., "privateJwk": {...}}`:
+   * an operator puts them in after registering the key's public half with DOSIS; never in the repo.
+   */
+  readonly caseOverviewCredentials: Secret;
 
   constructor(scope: Construct, id: string, props: StatefulStackProps = {}) {
     super(scope, id, props);
@@ -94,6 +100,16 @@ export class StatefulStack extends Stack {
     Validations.of(this.auditSealKey).acknowledge({
       id: 'AwsSolutions-KMS5',
       reason: 'KMS does not rotate HMAC keys, and the seals of every audit trail written so far are checked with this key: a new key would need the old one kept for verification.',
+    });
+
+    this.caseOverviewCredentials = new Secret(this, 'CaseOverviewCredentials', {
+      description: "Loket: the citizen's case overview (DOSIS) client id and private JWK, as JSON {clientId, privateJwk}; set by an operator",
+      encryptionKey: this.key,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    Validations.of(this.caseOverviewCredentials).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason: "The secret holds a private key whose public half is registered with DOSIS by hand; a new key is registered there first, so it cannot be rotated by a Lambda alone.",
     });
 
     this.table = new Table(this, 'Table', {

@@ -12,6 +12,7 @@ import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { IEventBus } from 'aws-cdk-lib/aws-events';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { functions as declaredFunctions, type FunctionDeclaration } from '../../functions/app.declaration';
@@ -34,6 +35,12 @@ export interface StatelessStackProps extends StackProps {
   readonly eventBus: IEventBus;
   /** The bucket of issued documents, KMS-encrypted, from the stateful stack. */
   readonly documentsBucket: IBucket;
+  /**
+   * The citizen's case overview (DOSIS): its dossier API and token endpoint, and the secret of
+   * the client's credentials, which functions that publish to it may read.
+   * @default - none: no declared function may publish to the overview
+   */
+  readonly caseOverview?: { readonly url: string; readonly tokenUrl: string; readonly credentials: ISecret };
   /** Issuer (`iss`) the JWT authorizer accepts; its `/.well-known/openid-configuration` must be reachable. */
   readonly jwtIssuer: string;
   /** Audience (`aud`) the JWT authorizer accepts. */
@@ -151,6 +158,9 @@ export class StatelessStack extends Stack {
       auditSealKey: { kmsKeyId: props.auditSealKey.keyArn },
       ...(props.logLevel ? { logLevel: props.logLevel } : {}),
       serviceName: naming.serviceName,
+      ...(props.caseOverview && {
+        caseOverview: { url: props.caseOverview.url, tokenUrl: props.caseOverview.tokenUrl, credentials: { secretArn: props.caseOverview.credentials.secretArn } },
+      }),
     };
     for (const declaration of declarations) {
       const fn = functions[declaration.name]!;
@@ -164,6 +174,7 @@ export class StatelessStack extends Stack {
       if (declaration.startsExecutions) fn.grantStartExecutions(this.workflows.stateMachines).grantRedriveExecutions(stateMachineNames);
       if (declaration.sendsTaskResults) fn.grantTaskResults(stateMachineNames);
       if (declaration.stopsExecutions) fn.grantStopExecutions(stateMachineNames);
+      if (declaration.publishesCaseOverview && props.caseOverview) fn.grantSecretRead(props.caseOverview.credentials, props.key);
       // The state machines are encrypted with the key: Step Functions uses it on the caller's behalf.
       if (declaration.startsExecutions || declaration.sendsTaskResults || declaration.stopsExecutions) {
         fn.grantWorkflowKey(props.key, stateMachineNames, 'readWrite');

@@ -1,6 +1,6 @@
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { apiFunctions, functions, stepFunctions } from '../../functions/app.declaration';
-import { functionEnvironment } from '../../infra/deployment';
+import { dosisProductionEndpoints, functionEnvironment } from '../../infra/deployment';
 import { tableDefinition } from '../../infra/table.definition';
 import { loadWorkflowSources } from '../../workflows/definitions';
 import {
@@ -66,10 +66,11 @@ describe('functions', () => {
       stateMachineArns: '{}',
       pseudonymKey: { kmsKeyId: 'key' },
       auditSealKey: { kmsKeyId: 'seal-key' },
+      caseOverview: { ...dosisProductionEndpoints, credentials: { secretArn: 'secret' } },
     });
     expect(Object.keys(variables).sort()).toEqual(Object.keys(modelled).sort());
     for (const [variable, value] of Object.entries(modelled)) {
-      if (!['TABLE_NAME', 'DOCUMENTS_BUCKET', 'STATE_MACHINE_ARNS', 'PSEUDONYM_KEY_ID', 'AUDIT_SEAL_KEY_ID'].includes(variable)) expect({ variable, value: variables[variable] }).toEqual({ variable, value });
+      if (!['TABLE_NAME', 'DOCUMENTS_BUCKET', 'STATE_MACHINE_ARNS', 'PSEUDONYM_KEY_ID', 'AUDIT_SEAL_KEY_ID', 'CASE_OVERVIEW_SECRET_ARN'].includes(variable)) expect({ variable, value: variables[variable] }).toEqual({ variable, value });
     }
   });
 
