@@ -49,6 +49,11 @@ export interface FunctionDeclaration extends FunctionAccess {
    * (a case with its applicant) ever becomes its input.
    */
   readonly streamRecords?: StreamRecordFilter;
+  /**
+   * How many batches of one stream shard a stream function may work on at once (the event source
+   * mapping's parallelization factor; records of one partition key stay in order). @default 1
+   */
+  readonly concurrentBatchesPerShard?: number;
   readonly routes?: readonly RouteDeclaration[];
 }
 
@@ -110,7 +115,7 @@ const steps: readonly FunctionDeclaration[] = [
   },
 ];
 
-const accessKeys = ['table', 'verifiesAuditTrail', 'startsExecutions', 'knowsStateMachines', 'readsExecutions', 'sendsTaskResults', 'stopsExecutions', 'documents', 'memorySize', 'timeoutSeconds'] as const;
+const accessKeys = ['table', 'verifiesAuditTrail', 'startsExecutions', 'knowsStateMachines', 'readsExecutions', 'sendsTaskResults', 'stopsExecutions', 'documents', 'callbackPolicy', 'memorySize', 'timeoutSeconds'] as const;
 
 /** A route's function: its contract's name, entry and grants, serving the one route. */
 function apiFunction(contract: RouteContract): FunctionDeclaration {
@@ -133,7 +138,7 @@ function apiFunction(contract: RouteContract): FunctionDeclaration {
   };
 }
 
-/** What keeps the case store and the workflows together (the outbox dispatcher and the reconciler), and the retention job. */
+/** What keeps the case store and the workflows together (the outbox dispatcher and the reconciler), the event deliveries, and the retention job. */
 const operations: readonly FunctionDeclaration[] = [
   {
     name: 'dispatch-outbox',
@@ -146,6 +151,28 @@ const operations: readonly FunctionDeclaration[] = [
     sendsTaskResults: true,
     stopsExecutions: true,
     timeoutSeconds: 60,
+  },
+  {
+    name: 'deliver-webhooks',
+    entry: 'functions/outbox/deliver-webhooks.handler.ts',
+    description: "Delivers case events to the tenant's subscriptions (signed webhooks) and the citizen's case overview, in order per case, fed new deliveries by the table's stream",
+    kind: 'stream',
+    streamRecords: { eventName: 'INSERT', entity: 'webhook-delivery' },
+    // Each delivery line is a partition key: lines go side by side, each in its own order, so that one slow receiver holds up no batch of others.
+    concurrentBatchesPerShard: 10,
+    table: 'readWrite',
+    callbackPolicy: true,
+    timeoutSeconds: 60,
+  },
+  {
+    name: 'retry-deliveries',
+    entry: 'functions/operations/retry-deliveries.handler.ts',
+    description: 'Retries the webhook and case-overview deliveries whose next attempt is due (backoff with jitter for a day, then dead letters)',
+    kind: 'scheduled',
+    everyMinutes: 1,
+    table: 'readWrite',
+    callbackPolicy: true,
+    timeoutSeconds: 120,
   },
   {
     name: 'reconcile',

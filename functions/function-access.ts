@@ -27,6 +27,8 @@ export interface FunctionAccess {
    * the secret with its client credentials.
    */
   readonly publishesCaseOverview?: boolean;
+  /** Reads the deployment's webhook callback policy (which URLs and addresses may be called): creating subscriptions and delivering to them. */
+  readonly callbackPolicy?: boolean;
   /** @default 256 */
   readonly memorySize?: number;
   /** @default 10 */

@@ -152,6 +152,11 @@ export interface EnvironmentValues {
    */
   readonly logLevel?: string;
   /**
+   * WEBHOOK_TIME_SCALE of the delivery functions: multiplies the retry schedule (tests shorten it).
+   * @default 1 (the variable is not set)
+   */
+  readonly webhookTimeScale?: number;
+  /**
    * POWERTOOLS_SERVICE_NAME, the `service` dimension of the custom metrics: the environment's.
    * @default serviceName (`loket`)
    */
@@ -225,6 +230,9 @@ export function functionEnvironment(declaration: FunctionDeclaration, values: En
     ...(declaration.documents && { [environmentNames.documentsBucket]: values.documentsBucket }),
     ...(declaration.publishesCaseOverview && caseOverviewEnvironment(declaration.name, values)),
     ...((declaration.startsExecutions || declaration.knowsStateMachines || declaration.readsExecutions) && { [environmentNames.stateMachineArns]: values.stateMachineArns }),
+    // A flag of the host, not a check of hosts in code: only the local host calls http and local addresses.
+    ...(declaration.callbackPolicy && { [environmentNames.callbackPolicy]: values.host === 'aws' ? 'public-https' : 'local-network' }),
+    ...(declaration.callbackPolicy && values.webhookTimeScale !== undefined && { [environmentNames.webhookTimeScale]: String(values.webhookTimeScale) }),
   };
 }
 

@@ -40,11 +40,11 @@ export const tableDefinition: TableDefinition = {
   globalSecondaryIndexes: [
     {
       ...index(byStatus.index),
-      purpose: "a tenant's cases by status and its open tasks by role, each ordered by due date",
+      purpose: "a tenant's cases by status and its open tasks by role, each ordered by due date; pending webhook deliveries by next attempt (sparse)",
     },
     {
       ...index(byOwner.index),
-      purpose: "a tenant's cases by applicant, and a case's tasks",
+      purpose: "a tenant's cases by applicant, a case's tasks, and a subscription's deliveries",
     },
     {
       ...index(byDueDay.index),

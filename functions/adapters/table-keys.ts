@@ -37,6 +37,20 @@ export const keys = {
   accessPartition: (tenant: string, person: string) => `ACCESS#${tenant}#${person}`,
   /** A submission's Idempotency-Key, scoped to its tenant. */
   idempotency: (tenant: string, key: string) => ({ PK: `IDEMPOTENCY#${tenant}#${key}`, SK: 'IDEMPOTENCY' }),
+  /** A tenant's webhook subscriptions, in its own partition (a tenant holds a handful). */
+  subscription: (tenant: string, id: string) => ({ PK: `TENANT#${tenant}#SUBSCRIPTIONS`, SK: `SUBSCRIPTION#${id}` }),
+  subscriptionsPartition: (tenant: string) => `TENANT#${tenant}#SUBSCRIPTIONS`,
+  /**
+   * A delivery of an event to a receiver: one partition per receiver and case (a delivery line),
+   * ordered by the event's place in its case, so that the line's earliest pending delivery is
+   * the first of a query.
+   */
+  delivery: (receiver: string, caseId: string, orderKey: string) => ({ PK: `DELIVERIES#${receiver}#CASE#${caseId}`, SK: `DELIVERY#${orderKey}` }),
+  deliveryLine: (receiver: string, caseId: string) => `DELIVERIES#${receiver}#CASE#${caseId}`,
+  deliveryPrefix: 'DELIVERY#',
+  /** A tenant's event log, by time, for replay (ids and codes only; it expires). */
+  loggedEvent: (tenant: string, time: string, id: string) => ({ PK: `TENANT#${tenant}#EVENTS`, SK: `${time}#${id}` }),
+  eventLogPartition: (tenant: string) => `TENANT#${tenant}#EVENTS`,
   /** How far the retention job has handled the archive schedule (GSI7): the month its reads start at. */
   retentionProgress: { PK: 'RETENTION', SK: 'PROGRESS' },
 } as const;
@@ -54,6 +68,24 @@ export const byStatus = {
     GSI1SK: `${dueAt}#${id}`,
   }),
   tasksPartition: (tenant: string, role: string, status: string) => `TENANT#${tenant}#TASKS#${role}#${status}`,
+} as const;
+
+/**
+ * GSI1, overloaded: pending deliveries by their next attempt, for the scheduled retries. Sparse:
+ * a delivery is in it only while it is pending. One partition for all receivers: it holds only
+ * what waits, and the retry run reads it from its oldest end.
+ */
+export const byDeliveryDue = {
+  index: gsi(1),
+  partition: 'DELIVERIES#DUE',
+  delivery: (nextAttemptAt: string, id: string) => ({ GSI1PK: 'DELIVERIES#DUE', GSI1SK: `${nextAttemptAt}#${id}` }),
+} as const;
+
+/** GSI2, overloaded: a subscription's deliveries in the order they were recorded. */
+export const bySubscription = {
+  index: gsi(2),
+  partition: (subscriptionId: string) => `SUBSCRIPTION#${subscriptionId}#DELIVERIES`,
+  delivery: (subscriptionId: string, createdAt: string, id: string) => ({ GSI2PK: `SUBSCRIPTION#${subscriptionId}#DELIVERIES`, GSI2SK: `${createdAt}#${id}` }),
 } as const;
 
 /** GSI2: a tenant's cases by applicant (by the applicant's pseudonym, never the number; newest last), and a case's tasks. */

@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { applicantSchema } from '../domain/applicant';
 import * as api from './api.schemas';
+import * as subscriptions from './subscription.schemas';
 import { requestLimits } from './request-limits';
 import { throttleOf, type CatalogueBody, type HeaderName, type RouteContract, type Tag } from './route-contract';
 import { routes, submitCase } from './routes';
@@ -98,6 +99,12 @@ const responseSchemas = {
   AccessRecord: api.accessRecordSchema,
   ProcessingLogPage: api.processingLogPageSchema,
   DataSubjectExport: api.dataSubjectExportSchema,
+  Subscription: subscriptions.subscriptionViewSchema,
+  CreatedSubscription: subscriptions.createdSubscriptionSchema,
+  SubscriptionList: subscriptions.subscriptionListSchema,
+  Delivery: subscriptions.deliveryViewSchema,
+  DeliveryPage: subscriptions.deliveryPageSchema,
+  Replay: subscriptions.replaySchema,
   Problem: api.problemSchema,
   GatewayError: api.gatewayErrorSchema,
 } as const satisfies Record<string, z.ZodType>;
@@ -150,6 +157,7 @@ const tags: readonly { name: Tag; description: string }[] = [
   { name: 'Cases', description: 'Submitting and following cases' },
   { name: 'Tasks', description: 'The human tasks workflows wait on' },
   { name: 'Data protection', description: 'For the data protection officer (`dpo`): who processed a person’s data, and everything held about them' },
+  { name: 'Subscriptions', description: 'For operators (`operator`): the tenant’s webhook subscriptions, their deliveries and replays' },
   { name: 'Operations', description: 'Liveness, this document, and what operators need: the cases that need attention' },
 ];
 

@@ -1,6 +1,7 @@
 import { permissions } from '../domain/permissions';
 import * as api from './api.schemas';
 import { extendRequest, messageRequest, reasonRequest } from './lifecycle.schemas';
+import * as subscriptions from './subscription.schemas';
 import type { RouteContract } from './route-contract';
 
 /*
@@ -415,6 +416,100 @@ export const dataSubjectExport = {
   timeoutSeconds: 30,
 } satisfies RouteContract;
 
+const subscriptionPath = { id: subscriptions.subscriptionIdParameter };
+
+export const createSubscription = {
+  name: 'create-subscription',
+  entry: 'functions/api/create-subscription.handler.ts',
+  summary: "Subscribes a callback URL to the caller's tenant's case events (signed webhooks), for operators",
+  method: 'POST',
+  path: '/v1/subscriptions',
+  access: { roles: permissions.manageSubscriptions, scopes: ['loket/subscriptions.write'] },
+  tag: 'Subscriptions',
+  body: {
+    component: 'CreateSubscriptionRequest',
+    schema: subscriptions.createSubscriptionRequest,
+    examples: {
+      statusChanges: {
+        summary: 'The status changes of resident parking permits, with a generated secret',
+        value: { url: 'https://backoffice.example.org/loket/events', eventTypes: ['be.loket.case.status-changed.v1'], transactionTypes: ['resident-parking-permit'] },
+      },
+    },
+  },
+  success: {
+    status: 201,
+    description:
+      'The subscription, with its signing secret: this is the only answer that shows the secret. Every matching event is POSTed to the URL as a CloudEvent (structured JSON), signed the Standard Webhooks way (webhook-id, webhook-timestamp, webhook-signature), at least once, retried with backoff for a day, in order per case.',
+    schema: subscriptions.createdSubscriptionSchema,
+  },
+  errors: [422],
+  table: 'readWrite',
+  callbackPolicy: true,
+} satisfies RouteContract;
+
+export const listSubscriptions = {
+  name: 'list-subscriptions',
+  entry: 'functions/api/list-subscriptions.handler.ts',
+  summary: "Lists the caller's tenant's webhook subscriptions (without their secrets), for operators",
+  method: 'GET',
+  path: '/v1/subscriptions',
+  access: { roles: permissions.manageSubscriptions, scopes: ['loket/subscriptions.read'] },
+  tag: 'Subscriptions',
+  success: { status: 200, description: 'The subscriptions, oldest first', schema: subscriptions.subscriptionListSchema },
+  table: 'read',
+} satisfies RouteContract;
+
+export const deleteSubscription = {
+  name: 'delete-subscription',
+  entry: 'functions/api/delete-subscription.handler.ts',
+  summary: 'Deletes a webhook subscription of the caller’s tenant, for operators',
+  method: 'DELETE',
+  path: '/v1/subscriptions/{id}',
+  pathParameters: subscriptionPath,
+  access: { roles: permissions.manageSubscriptions, scopes: ['loket/subscriptions.write'] },
+  tag: 'Subscriptions',
+  success: { status: 200, description: 'The deleted subscription; its pending deliveries are cancelled', schema: subscriptions.subscriptionViewSchema },
+  table: 'readWrite',
+} satisfies RouteContract;
+
+export const listSubscriptionDeliveries = {
+  name: 'list-subscription-deliveries',
+  entry: 'functions/api/list-subscription-deliveries.handler.ts',
+  summary: "Lists a subscription's deliveries with their attempts and the receiver's answers, for operators",
+  method: 'GET',
+  path: '/v1/subscriptions/{id}/deliveries',
+  pathParameters: subscriptionPath,
+  access: { roles: permissions.manageSubscriptions, scopes: ['loket/subscriptions.read'] },
+  tag: 'Subscriptions',
+  query: subscriptions.deliveriesQuery,
+  success: { status: 200, description: 'A page of deliveries, newest first', schema: subscriptions.deliveryPageSchema },
+  table: 'read',
+} satisfies RouteContract;
+
+export const replaySubscription = {
+  name: 'replay-subscription',
+  entry: 'functions/api/replay-subscription.handler.ts',
+  summary: "Delivers a subscription's events again from a point in time, for operators",
+  method: 'POST',
+  path: '/v1/subscriptions/{id}/replay',
+  pathParameters: subscriptionPath,
+  access: { roles: permissions.manageSubscriptions, scopes: ['loket/subscriptions.write'] },
+  tag: 'Subscriptions',
+  body: {
+    component: 'ReplayRequest',
+    schema: subscriptions.replayRequest,
+    examples: { sinceMorning: { summary: 'Everything since this morning', value: { from: '2026-12-01T06:00:00Z' } } },
+  },
+  success: {
+    status: 202,
+    description:
+      'The replay is recorded: every logged event since `from` that the subscription matches is delivered again (new deliveries, the same webhook-id per event, so that a receiver deduplicates), in order per case.',
+    schema: subscriptions.replaySchema,
+  },
+  table: 'readWrite',
+  timeoutSeconds: 30,
+} satisfies RouteContract;
+
 /** Every route, in the order the declaration lists their functions. */
 export const routes: readonly RouteContract[] = [
   health,
@@ -440,4 +535,9 @@ export const routes: readonly RouteContract[] = [
   reopenCase,
   processingLog,
   dataSubjectExport,
+  createSubscription,
+  listSubscriptions,
+  deleteSubscription,
+  listSubscriptionDeliveries,
+  replaySubscription,
 ];

@@ -15,6 +15,8 @@ export const scopes = {
   'loket/tasks.write': 'Claim and complete tasks',
   'loket/operations.read': 'List the cases that need an operator',
   'loket/operations.write': "Run a case's failed workflow again",
+  'loket/subscriptions.read': "Read the tenant's webhook subscriptions and their deliveries",
+  'loket/subscriptions.write': "Create and delete the tenant's webhook subscriptions, and replay their events",
   'loket/data-subject.read': "Read who processed a person's data, and export everything held about them (GDPR access requests)",
 } as const satisfies Record<string, string>;
 

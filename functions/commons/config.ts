@@ -30,6 +30,13 @@ export const environmentNames = {
   caseOverviewSecretArn: 'CASE_OVERVIEW_SECRET_ARN',
   /** The case overview client's id and private JWK as JSON (local host only: a key the local stack made for its fixture). */
   caseOverviewDevCredentials: 'CASE_OVERVIEW_DEV_CREDENTIALS',
+  /**
+   * Which webhook callback URLs the deployment calls: `public-https` on AWS (https to public
+   * addresses only), `local-network` on the local host (http and localhost too).
+   */
+  callbackPolicy: 'CALLBACK_POLICY',
+  /** Optional: multiplies the webhook retry schedule (the local host shortens it for tests; default 1). */
+  webhookTimeScale: 'WEBHOOK_TIME_SCALE',
 } as const;
 
 /** Reads a required environment variable once, at module load; a missing one stops the cold start loudly. */
@@ -39,4 +46,18 @@ export function requireEnv(name: string): string {
     throw new Error(`Environment variable ${name} is not set`);
   }
   return value;
+}
+
+/** The deployment's webhook callback policy; anything but the two known values stops the cold start. */
+export function callbackPolicyOf(value: string): 'public-https' | 'local-network' {
+  if (value === 'public-https' || value === 'local-network') return value;
+  throw new Error(`${environmentNames.callbackPolicy} must be public-https or local-network, not '${value}'`);
+}
+
+/** A positive time scale from the environment; absent: 1. */
+export function timeScaleOf(value: string | undefined): number {
+  if (value === undefined || value === '') return 1;
+  const scale = Number(value);
+  if (!Number.isFinite(scale) || scale <= 0) throw new Error(`${environmentNames.webhookTimeScale} must be a positive number, not '${value}'`);
+  return scale;
 }

@@ -30,3 +30,10 @@ export const caseMetricDimension = 'transactionType';
  * the dimension stays low-cardinality.
  */
 export const statusMetricDimension = 'status';
+
+/** What the delivery machinery counts (EMF, namespace `Loket`), with the receiver's kind as dimension. */
+export const deliveryMetricNames = {
+  /** Deliveries still refused after the retry window (a day), or refused for good by the case overview. */
+  deadLettered: 'DeliveriesDeadLettered',
+} as const;
+export const receiverMetricDimension = 'receiver';

@@ -1,6 +1,7 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Clock, Telemetry } from '../ports/services.port';
-import { caseMetricDimension, caseMetricNames, statusMetricDimension, tenantMetricProperty } from './metric-names';
+import type { DeliveryTelemetry } from '../ports/webhooks.port';
+import { caseMetricDimension, caseMetricNames, deliveryMetricNames, receiverMetricDimension, statusMetricDimension, tenantMetricProperty } from './metric-names';
 import { logger, metrics } from './powertools';
 
 /** Counts as EMF metrics with the transaction type as dimension; warnings go to the structured log. */
@@ -38,6 +39,18 @@ export const powertoolsTelemetry: Telemetry = {
     const single = metrics.singleMetric();
     single.addDimension(caseMetricDimension, typeKey);
     single.addMetric(caseMetricNames.failuresNotRecorded, MetricUnit.Count, count);
+  },
+};
+
+/** Dead-lettered deliveries as an EMF metric per receiver kind; warnings to the structured log. */
+export const powertoolsDeliveryTelemetry: DeliveryTelemetry = {
+  deadLettered(receiver) {
+    const single = metrics.singleMetric();
+    single.addDimension(receiverMetricDimension, receiver);
+    single.addMetric(deliveryMetricNames.deadLettered, MetricUnit.Count, 1);
+  },
+  warn(message, fields) {
+    logger.warn(message, { ...fields });
   },
 };
 

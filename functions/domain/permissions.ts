@@ -19,6 +19,8 @@ export const permissions = {
   redriveCase: ['operator'],
   /** Reopen a case closed `failed` by mistake. */
   reopenCase: ['operator'],
+  /** The tenant's webhook subscriptions: create, list, delete, their deliveries and replays. */
+  manageSubscriptions: ['operator'],
   /** The data protection officer: who processed a person's data, and everything held about them. */
   dataSubject: ['dpo'],
 } as const satisfies Record<string, readonly string[]>;

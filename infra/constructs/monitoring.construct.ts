@@ -26,7 +26,7 @@ import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 
-import { caseMetricDimension, caseMetricNames, statusMetricDimension, tenantMetricProperty } from '../../functions/commons/metric-names';
+import { caseMetricDimension, caseMetricNames, deliveryMetricNames, receiverMetricDimension, statusMetricDimension, tenantMetricProperty } from '../../functions/commons/metric-names';
 import { metricsNamespace, serviceName as defaultServiceName } from '../deployment';
 
 export { caseMetricDimension, caseMetricNames };
@@ -356,11 +356,26 @@ export class MonitoringConstruct extends Construct {
         evaluation: 'gauge',
         missingData: TreatMissingData.NOT_BREACHING,
         description:
-          'An outbox effect (a workflow start, a task or message result, a stop or a redrive) could not be delivered within its retries: the reconciler delivers it again. ' +
-          "Check the dispatch-outbox function's errors first; if the queue stays full, see the README's Operations section. " +
+          'A stream record could not be handed to its function within its retries: an outbox effect (a workflow start, a task or message result, a stop or a redrive), which the reconciler delivers again, ' +
+          'or a new webhook delivery, which the retry-deliveries function tries when it is due. ' +
+          "Check the dispatch-outbox and deliver-webhooks functions' errors first; if the queue stays full, see the README's Operations section. " +
           'SQS stops publishing for a queue that stayed empty for hours: no data means empty.',
       });
     }
+
+    // Deliveries to subscribers (and the citizen's case overview) that were refused for a whole day.
+    alarmOn('DeliveriesDeadLettered', {
+      layer: 'delivery',
+      metric: insightsQuery('SUM', deliveryMetricNames.deadLettered, [receiverMetricDimension], 'Deliveries dead-lettered'),
+      threshold: 1,
+      evaluation: 'event',
+      missingData: TreatMissingData.NOT_BREACHING,
+      description:
+        "A delivery of a case event was refused for a whole day (a subscriber's callback answering non-2xx, timing out or unreachable), or refused for good by the citizen's case overview, and was dead-lettered. " +
+        "Find it in the logs of deliver-webhooks and retry-deliveries (the warning 'Delivery dead-lettered' names the delivery, the receiver's kind and the case), and the subscriber's answers with GET /v1/subscriptions/{id}/deliveries; " +
+        "once the subscriber is fixed, the tenant's operator replays with POST /v1/subscriptions/{id}/replay {from}. " +
+        noDataIsHealthy,
+    });
 
     // The reconciler's and the steps' case metrics, over every type (and tenant): a Metrics Insights query,
     // because an alarm cannot watch a SEARCH expression.

@@ -90,6 +90,13 @@ export interface LocalStackOptions {
    */
   readonly reconcileIntervalMs?: number;
   /**
+   * Multiplies the webhook deliveries' retry schedule (backoff and the day before the dead
+   * letters); tests shorten it, as `timeScale` shortens workflow waits. @default 1
+   */
+  readonly webhookTimeScale?: number;
+  /** How often due webhook deliveries are retried. @default the retry function's declared `everyMinutes` */
+  readonly webhookRetryIntervalMs?: number;
+  /**
    * Puts a proxy in front of the Step Functions endpoint the functions use, through which a
    * test fails chosen operations (`LocalStack.stepFunctionsFaults`). @default false
    */
@@ -254,6 +261,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
             credentials: { devCredentials: JSON.stringify({ clientId: caseOverviewClient.clientId, privateJwk: caseOverviewClient.privateJwk }) },
           },
           logLevel: options.logLevel,
+          ...(options.webhookTimeScale !== undefined ? { webhookTimeScale: options.webhookTimeScale } : {}),
         },
       ),
     });
@@ -282,19 +290,21 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const { tenantDirectory } = await import('../../functions/adapters/dynamodb/table');
     for (const tenant of demoTenants) await tenantDirectory.put(tenant);
 
-    // The outbox dispatcher is fed from DynamoDB Local's own stream, as the event source mapping feeds it on AWS.
-    const [dispatcher] = streamFunctions;
-    if (!dispatcher) throw new Error('no stream function is declared');
+    // Each stream function (the outbox dispatcher, the webhook deliveries) is fed from DynamoDB Local's own stream,
+    // through its own record filter, as its event source mapping feeds it on AWS.
+    if (streamFunctions.length === 0) throw new Error('no stream function is declared');
     const streams = new DynamoDBStreamsClient({ endpoint: dynamodbEndpoint, region: localRegion, credentials: localCredentials });
-    const outboxStream = startOutboxStream({
-      client: streams,
-      streamArn,
-      deliver: (event) => lambdas.invoke(dispatcher.name, event, { trigger: 'stream' }) as ReturnType<DeliverBatch>,
-      records: dispatcher.streamRecords,
-      log: options.log,
-    });
+    const pollers = streamFunctions.map((streamFunction) =>
+      startOutboxStream({
+        client: streams,
+        streamArn,
+        deliver: (event) => lambdas.invoke(streamFunction.name, event, { trigger: 'stream' }) as ReturnType<DeliverBatch>,
+        records: streamFunction.streamRecords,
+        log: options.log,
+      }),
+    );
     stops.push(async () => {
-      await outboxStream.stop();
+      for (const poller of pollers) await poller.stop();
       streams.destroy();
     });
 
@@ -308,7 +318,11 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     if (first.started && first.started.length > 0) (options.log ?? console.log)(`Started the workflows of ${first.started.length} open case(s)`);
     for (const scheduled of scheduledFunctions) {
       const intervalMs =
-        scheduled === reconciler && options.reconcileIntervalMs !== undefined ? options.reconcileIntervalMs : (scheduled.everyMinutes ?? 5) * 60_000;
+        scheduled === reconciler && options.reconcileIntervalMs !== undefined
+          ? options.reconcileIntervalMs
+          : scheduled.name === 'retry-deliveries' && options.webhookRetryIntervalMs !== undefined
+            ? options.webhookRetryIntervalMs
+            : (scheduled.everyMinutes ?? 5) * 60_000;
       let busy = false;
       const timer = setInterval(() => {
         if (busy) return;

@@ -184,7 +184,7 @@ export class StatelessStack extends Stack {
       fn.addEnvironmentVariables(functionEnvironment(declaration, environmentValues));
     }
 
-    // The outbox dispatcher: fed new outbox items by the table's stream, in order per case partition.
+    // The stream functions (the outbox dispatcher, the webhook deliveries): fed new items by the table's stream, in order per partition.
     this.outboxDeadLetters = new Queue(this, 'OutboxDeadLetters', {
       encryption: QueueEncryption.KMS,
       encryptionMasterKey: props.key,
@@ -193,7 +193,7 @@ export class StatelessStack extends Stack {
     });
     Validations.of(this.outboxDeadLetters).acknowledge({
       id: 'AwsSolutions-SQS3',
-      reason: 'This queue is itself the dead-letter destination of the outbox dispatcher; its depth raises an alarm.',
+      reason: 'This queue is itself the dead-letter destination of the stream functions (outbox dispatcher, webhook deliveries); its depth raises an alarm.',
     });
     for (const declaration of declarations.filter((candidate) => candidate.kind === 'stream')) {
       functions[declaration.name]!.addEventSource(
@@ -204,6 +204,7 @@ export class StatelessStack extends Stack {
           reportBatchItemFailures: true,
           retryAttempts: 10,
           maxRecordAge: Duration.hours(24),
+          ...(declaration.concurrentBatchesPerShard ? { parallelizationFactor: declaration.concurrentBatchesPerShard } : {}),
           onFailure: new SqsDlq(this.outboxDeadLetters),
           filters: declaration.streamRecords && [
             FilterCriteria.filter({

@@ -50,9 +50,25 @@ async function caseWithTask(): Promise<{ caseId: string; taskId: string }> {
   return { caseId, taskId: read.body.openTasks[0].id as string };
 }
 
-function pathOf(route: RouteContract, ids: { caseId: string; taskId: string }): string {
+interface Ids {
+  readonly caseId: string;
+  readonly taskId: string;
+  /** A subscription of the own tenant, for the subscription routes. */
+  readonly subscriptionId?: string;
+}
+
+/** A subscription of the own tenant, made by its operator, for a route that names one. */
+async function subscriptionFor(route: RouteContract): Promise<string | undefined> {
+  if (!route.path.startsWith('/v1/subscriptions/{id}')) return undefined;
+  const created = await stack.call('POST', '/v1/subscriptions', { token: token(own, 'operator'), body: { url: 'http://127.0.0.1:9/matrix' } });
+  expect(created.status).toBe(201);
+  return created.body.id as string;
+}
+
+function pathOf(route: RouteContract, ids: Ids): string {
+  const id = route.path.startsWith('/v1/tasks/') ? ids.taskId : route.path.startsWith('/v1/subscriptions/') ? ids.subscriptionId! : ids.caseId;
   return route.path
-    .replace('{id}', route.path.startsWith('/v1/tasks/') ? ids.taskId : ids.caseId)
+    .replace('{id}', id)
     .replace('{key}', 'proof-of-residence')
     .replace('{reference}', 'no-such-document');
 }
@@ -67,6 +83,8 @@ const bodies: Record<string, unknown> = {
   'complete-task': { outcome: 'approve' },
   'redrive-case': { reason: 'matrix' },
   'reopen-case': { reason: 'matrix' },
+  'create-subscription': { url: 'http://127.0.0.1:9/matrix' },
+  'replay-subscription': { from: '2026-01-01T00:00:00Z' },
 };
 const queries: Record<string, string> = { 'list-cases-needing-attention': '?attention=true' };
 
@@ -83,14 +101,14 @@ afterAll(async () => {
 
 describe.each(routes.map((route) => [`${route.method} ${route.path}`, route] as const))('%s', (_, route) => {
   const hasIds = /\{(id|reference)\}/.test(route.path);
-  const call = (tenant: string, role: Role, ids: { caseId: string; taskId: string }) =>
+  const call = (tenant: string, role: Role, ids: Ids) =>
     stack.call(route.method, `${pathOf(route, ids)}${queries[route.name] ?? ''}`, {
       token: 'public' in route.access && role === 'none' ? undefined : token(tenant, role),
       body: route.body ? bodies[route.name] : undefined,
     });
 
   test.each(roles.map((role) => [role] as const))('as %s of the tenant, and of another tenant', async (role) => {
-    const ids = await caseWithTask();
+    const ids = { ...(await caseWithTask()), subscriptionId: await subscriptionFor(route) };
     const mine = await call(own, role, ids);
     const theirs = await call(other, role, ids);
     const seen = `${route.method} ${route.path} as ${role}: ${mine.status} ${JSON.stringify(mine.body)}`;

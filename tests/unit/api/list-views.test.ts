@@ -35,9 +35,9 @@ const kbo = '0999000129';
 const note = 'Jan Peeters was not at home, Veldstraat 1';
 
 describe('lists carry no personal data, so listing needs no access record', () => {
-  test('every paginated route is checked: the case lists, the task inbox and the processing log', () => {
+  test('every paginated route is checked: the case lists, the task inbox, the processing log and the deliveries of a subscription', () => {
     expect(pageRoutes.map((route) => route.name).sort()).toEqual(
-      ['data-subject-processing-log', 'list-cases-needing-attention', 'list-tasks', 'search-cases', 'search-cases-by-applicant'].sort(),
+      ['data-subject-processing-log', 'list-cases-needing-attention', 'list-subscription-deliveries', 'list-tasks', 'search-cases', 'search-cases-by-applicant'].sort(),
     );
   });
 

@@ -1,0 +1,82 @@
+import { ulid } from 'ulid';
+import type { Caller } from '../domain/actor';
+import { validationError } from '../domain/errors';
+import { decodeCursor, encodeCursor } from '../domain/page-cursor';
+import { subscriptionMatches } from '../domain/subscription';
+import type { Delivery } from '../domain/webhook-delivery';
+import { newDelivery } from '../domain/webhook-delivery';
+import type { Clock } from '../ports/services.port';
+import type { DeliveryStore, SubscriptionStore } from '../ports/webhooks.port';
+import { ownSubscription } from './subscriptions';
+
+export interface SubscriptionDeliveriesDependencies {
+  readonly subscriptions: Pick<SubscriptionStore, 'get'>;
+  readonly deliveries: Pick<DeliveryStore, 'ofSubscription' | 'eventsSince' | 'record'>;
+  readonly clock: Clock;
+}
+
+export interface DeliveryPage {
+  readonly items: readonly Delivery[];
+  readonly nextCursor?: string;
+}
+
+/**
+ * An operator reads a subscription's deliveries, newest first, each with its attempts and the
+ * answers: the subscription must be the operator's tenant's; the cursor is bound to the tenant,
+ * the subscription and the page size.
+ */
+export function listSubscriptionDeliveries(deps: SubscriptionDeliveriesDependencies) {
+  return async (query: { caller: Caller; subscriptionId: string; limit: number; cursor?: string }): Promise<DeliveryPage> => {
+    const subscription = await ownSubscription(deps.subscriptions, query.caller, query.subscriptionId);
+    const scope = { tenant: subscription.tenant, subscription: subscription.id, deliveries: true, limit: query.limit };
+    const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor, scope);
+    const page = await deps.deliveries.ofSubscription({ subscriptionId: subscription.id, limit: query.limit, ...(after ? { after } : {}) });
+    return { items: page.items, ...(page.after ? { nextCursor: encodeCursor(scope, page.after) } : {}) };
+  };
+}
+
+/** The most events one replay request delivers again; the answer says where to go on from. */
+export const maxReplayedEvents = 1000;
+
+export interface Replay {
+  readonly replayId: string;
+  readonly from: string;
+  /** How many deliveries the replay recorded. */
+  readonly deliveries: number;
+  /** Present when the replay stopped at `maxReplayedEvents`: replay again from here for the rest. */
+  readonly continueFrom?: string;
+}
+
+/**
+ * An operator has a subscription's events delivered again from a point in time:
+ * 1. the subscription must be the operator's tenant's, and `from` must not lie in the future;
+ * 2. every event the tenant's log holds from `from` on that the subscription's filter matches
+ *    gets a new delivery (a run of its own), with the event's own webhook id, so that a
+ *    receiver that had it deduplicates; the deliveries go out as new ones do, in order per case;
+ * 3. at most `maxReplayedEvents` events a request: the answer says where the rest start.
+ */
+export function replaySubscription(deps: SubscriptionDeliveriesDependencies) {
+  return async (command: { caller: Caller; subscriptionId: string; from: string }): Promise<Replay> => {
+    const subscription = await ownSubscription(deps.subscriptions, command.caller, command.subscriptionId);
+    const now = deps.clock.now();
+    // The log is kept by UTC time: a `from` with another offset is the same instant in UTC.
+    const from = new Date(command.from).toISOString();
+    if (Date.parse(from) > now.getTime()) throw validationError('the replay cannot start in the future', [{ path: 'from', message: 'must not be later than now' }]);
+    const replayId = ulid();
+    const receiver = { kind: 'subscription' as const, subscriptionId: subscription.id };
+    let recorded = 0;
+    let seen = 0;
+    let after: string | undefined;
+    do {
+      const page = await deps.deliveries.eventsSince({ tenant: subscription.tenant, from, limit: 100, ...(after ? { after } : {}) });
+      for (const event of page.items) {
+        if (seen === maxReplayedEvents) return { replayId, from, deliveries: recorded, continueFrom: event.time };
+        seen += 1;
+        if (!subscriptionMatches(subscription, event)) continue;
+        if (await deps.deliveries.record(newDelivery(event, receiver, replayId, ulid(), now))) recorded += 1;
+      }
+      after = page.after;
+    } while (after);
+    return { replayId, from, deliveries: recorded };
+  };
+}

@@ -1,0 +1,82 @@
+import { describe, expect, test } from '@jest/globals';
+import fc from 'fast-check';
+import type { DeliveryAttempt } from '../../../functions/domain/webhook-delivery';
+import { afterFailure, deliveryOrderKey, retryDelayMs, retrySchedule, scaledSchedule } from '../../../functions/domain/webhook-delivery';
+
+const hour = 60 * 60 * 1000;
+const failed = (at: Date): DeliveryAttempt => ({ at: at.toISOString(), durationMs: 10, outcome: 'failed', statusCode: 500 });
+
+/** Fails a delivery created at `createdAt` at every attempt, with the jitter `random` gives: the times of its attempts, and when it was dead-lettered. */
+function failForever(random: () => number, schedule = retrySchedule) {
+  const createdAt = new Date('2026-12-01T10:00:00Z');
+  const attempts: DeliveryAttempt[] = [];
+  let now = createdAt;
+  for (;;) {
+    attempts.push(failed(now));
+    const next = afterFailure({ createdAt: createdAt.toISOString(), attempts }, now, random(), schedule);
+    if (next.kind === 'dead-letter') return { attempts, deadLetteredAfterMs: now.getTime() - createdAt.getTime() };
+    expect(next.at.getTime()).toBeGreaterThan(now.getTime());
+    now = next.at;
+  }
+}
+
+describe('the retry schedule', () => {
+  test('doubles from 5 s up to its 2 h cap, without jitter', () => {
+    expect([1, 2, 3, 4, 5].map((retry) => retryDelayMs(retry, 0))).toEqual([5_000, 10_000, 20_000, 40_000, 80_000]);
+    expect(retryDelayMs(11, 0)).toBe(5_120_000);
+    expect(retryDelayMs(12, 0)).toBe(2 * hour);
+    expect(retryDelayMs(40, 0)).toBe(2 * hour);
+  });
+
+  test('jitter takes off at most half a delay, so that failures at the same time spread out', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 60 }), fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }), (retry, random) => {
+        const full = retryDelayMs(retry, 0);
+        const jittered = retryDelayMs(retry, random);
+        return jittered <= full && jittered >= full / 2;
+      }),
+    );
+    expect(retryDelayMs(3, 0.5)).toBeLessThan(retryDelayMs(3, 0));
+  });
+
+  test.each([
+    ['no jitter', () => 0],
+    ['the most jitter', () => 0.999_999],
+    ['random jitter', Math.random],
+  ])('with %s, a delivery that always fails is retried for at least 24 hours, then dead-lettered at its first failure after', (_name, random) => {
+    const { attempts, deadLetteredAfterMs } = failForever(random);
+    expect(deadLetteredAfterMs).toBeGreaterThanOrEqual(24 * hour);
+    // The last wait before it is at most the cap: it is dead-lettered at the first failure past the day.
+    expect(deadLetteredAfterMs).toBeLessThan(26 * hour);
+    const secondLast = Date.parse(attempts.at(-2)!.at);
+    expect(secondLast - Date.parse(attempts[0]!.at)).toBeLessThan(24 * hour);
+  });
+
+  test('the first three retries come within 35 seconds of the first attempt', () => {
+    const { attempts } = failForever(() => 0);
+    expect(Date.parse(attempts[3]!.at) - Date.parse(attempts[0]!.at)).toBe(5_000 + 10_000 + 20_000);
+  });
+
+  test('a time scale shortens every duration and keeps the shape: tests run the same schedule faster', () => {
+    const scaled = scaledSchedule(0.001);
+    expect(retryDelayMs(1, 0, scaled)).toBe(5);
+    expect(retryDelayMs(20, 0, scaled)).toBe(7_200);
+    const { attempts, deadLetteredAfterMs } = failForever(() => 0, scaled);
+    expect(deadLetteredAfterMs).toBeGreaterThanOrEqual(86_400);
+    expect(attempts.length).toBe(failForever(() => 0).attempts.length);
+  });
+});
+
+describe('the order of a case’s deliveries to one receiver', () => {
+  const event = (id: string) => ({ id }) as never;
+  test('follows the audit sequence numerically, not as text', () => {
+    const keys = [10, 9, 2, 100].map((sequence) => deliveryOrderKey({ sequence, event: event('01JEVENT'), run: 'original' }));
+    expect([...keys].sort()).toEqual([2, 9, 10, 100].map((sequence) => deliveryOrderKey({ sequence, event: event('01JEVENT'), run: 'original' })));
+  });
+
+  test("puts a replay's copy of an event before the next event, so that a replay is in order too", () => {
+    const replayOfTwo = deliveryOrderKey({ sequence: 2, event: event('01JEVENT2'), run: '01JREPLAY' });
+    const three = deliveryOrderKey({ sequence: 3, event: event('01JEVENT3'), run: 'original' });
+    expect(replayOfTwo < three).toBe(true);
+  });
+});

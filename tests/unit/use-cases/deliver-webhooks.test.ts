@@ -1,0 +1,257 @@
+import { beforeEach, describe, expect, test } from '@jest/globals';
+import type { CaseEvent } from '../../../functions/domain/case-event';
+import { caseEventSource, caseEventType } from '../../../functions/domain/case-event';
+import { TransientError } from '../../../functions/domain/errors';
+import type { Subscription } from '../../../functions/domain/subscription';
+import type { Receiver } from '../../../functions/domain/webhook-delivery';
+import type { CaseOverviewFeed } from '../../../functions/ports/case-overview.port';
+import { deliverWebhooks } from '../../../functions/use-cases/deliver-webhooks';
+import { fanOutEvent } from '../../../functions/use-cases/fan-out-event';
+import { inMemoryDeliveries, inMemorySubscriptions, scriptedSender } from '../../support/in-memory-webhooks';
+import { settableClock, testUlid } from '../../support/in-memory-ports';
+
+const hour = 60 * 60 * 1000;
+let clock: ReturnType<typeof settableClock>;
+let subscriptions: ReturnType<typeof inMemorySubscriptions>;
+let deliveries: ReturnType<typeof inMemoryDeliveries>;
+let deadLettered: Receiver['kind'][];
+let eventCount = 0;
+
+function anEvent(options: { caseId: string; sequence: number; tenant?: string; change?: string; typeKey?: string; inform?: boolean }): CaseEvent {
+  eventCount += 1;
+  const tenant = options.tenant ?? '44021';
+  return {
+    specversion: '1.0',
+    id: testUlid(1000 + eventCount),
+    type: caseEventType(options.change ?? 'status-changed'),
+    source: caseEventSource(tenant),
+    subject: options.caseId,
+    time: clock.now().toISOString(),
+    datacontenttype: 'application/json',
+    dataschema: 'https://loket.example/v1/events/schemas/status-changed.v1',
+    sequence: String(options.sequence),
+    tenant,
+    transactiontype: options.typeKey ?? 'proof-of-residence',
+    data: {
+      caseId: options.caseId,
+      caseNumber: `${tenant}-2026-000001`,
+      tenant,
+      transactionType: { key: options.typeKey ?? 'proof-of-residence', version: 1 },
+      ...(options.inform !== undefined ? { inform: options.inform } : {}),
+    },
+  };
+}
+
+async function subscribe(id: number, url: string, filter: Partial<Pick<Subscription, 'eventTypes' | 'transactionTypes' | 'tenant'>> = {}): Promise<Subscription> {
+  const subscription: Subscription = { id: testUlid(id), tenant: '44021', url, eventTypes: [], transactionTypes: [], createdAt: clock.now().toISOString(), createdBy: 'operator', ...filter };
+  await subscriptions.create(subscription, `whsec_${Buffer.alloc(32, id).toString('base64')}`);
+  return subscription;
+}
+
+const caseA = testUlid(1);
+const caseB = testUlid(2);
+const farFuture = { deadline: new Date('2100-01-01T00:00:00Z') };
+
+beforeEach(() => {
+  clock = settableClock('2026-12-01T10:00:00Z');
+  subscriptions = inMemorySubscriptions();
+  deliveries = inMemoryDeliveries();
+  deadLettered = [];
+});
+
+function machinery(sender: ReturnType<typeof scriptedSender>, caseOverview?: CaseOverviewFeed) {
+  const telemetry = { deadLettered: (kind: Receiver['kind']) => deadLettered.push(kind), warn: () => undefined };
+  return deliverWebhooks({ deliveries, subscriptions, sender, clock, random: () => 0, telemetry, ...(caseOverview ? { caseOverview } : {}) });
+}
+
+/** Fans an event out and hands its new deliveries over, as the stream does. */
+async function publish(run: ReturnType<typeof machinery>, event: CaseEvent, caseOverview = false) {
+  const before = new Set(deliveries.all().map((delivery) => delivery.id));
+  await fanOutEvent({ subscriptions, deliveries, clock, caseOverview }).fanOut(event);
+  await run.deliverNew(
+    deliveries.all().filter((delivery) => !before.has(delivery.id)),
+    farFuture,
+  );
+}
+
+/** Runs the scheduled retries until nothing is pending, moving the clock to each next attempt. */
+async function retryUntilSettled(run: ReturnType<typeof machinery>, maxRuns = 200) {
+  for (let runs = 0; runs < maxRuns; runs++) {
+    const pending = deliveries.all().filter((delivery) => delivery.status === 'pending');
+    if (pending.length === 0) return;
+    const next = pending.map((delivery) => delivery.nextAttemptAt!).sort()[0]!;
+    if (next > clock.now().toISOString()) clock.set(next);
+    await run.retryDue(farFuture);
+  }
+  throw new Error('deliveries still pending');
+}
+
+const sequencesSentTo = (sender: ReturnType<typeof scriptedSender>, url: string, caseId: string) =>
+  sender.sent.filter((request) => request.url === url).map((request) => JSON.parse(request.body) as CaseEvent).filter((event) => event.subject === caseId).map((event) => Number(event.sequence));
+
+describe('the fan-out', () => {
+  test("records one pending delivery for each of the tenant's subscriptions whose filter matches, and none for the others", async () => {
+    const all = await subscribe(1, 'https://all.example/hook');
+    const statusOnly = await subscribe(2, 'https://status.example/hook', { eventTypes: [caseEventType('status-changed')] });
+    await subscribe(3, 'https://closed.example/hook', { eventTypes: [caseEventType('closed')] });
+    await subscribe(4, 'https://parking.example/hook', { transactionTypes: ['resident-parking-permit'] });
+    await subscribe(5, 'https://aalst.example/hook', { tenant: '41002' });
+    await fanOutEvent({ subscriptions, deliveries, clock, caseOverview: false }).fanOut(anEvent({ caseId: caseA, sequence: 1 }));
+    const recorded = deliveries.all();
+    expect(recorded.map((delivery) => delivery.receiver).sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)))).toEqual([
+      { kind: 'subscription', subscriptionId: all.id },
+      { kind: 'subscription', subscriptionId: statusOnly.id },
+    ]);
+    expect(recorded.every((delivery) => delivery.status === 'pending' && delivery.nextAttemptAt === clock.now().toISOString())).toBe(true);
+    expect(deliveries.events).toHaveLength(1);
+  });
+
+  test('the same event fanned out twice (the dispatcher retries after a failure) makes one delivery per receiver', async () => {
+    await subscribe(1, 'https://all.example/hook');
+    const fanOut = fanOutEvent({ subscriptions, deliveries, clock, caseOverview: true });
+    const event = anEvent({ caseId: caseA, sequence: 1, inform: true });
+    await fanOut.fanOut(event);
+    clock.advance(1000);
+    await fanOut.fanOut(event);
+    expect(deliveries.all()).toHaveLength(2);
+    expect(deliveries.events).toHaveLength(1);
+  });
+
+  test("records a delivery to the citizen's case overview only for a status change that informs the applicant", async () => {
+    const fanOut = fanOutEvent({ subscriptions, deliveries, clock, caseOverview: true });
+    await fanOut.fanOut(anEvent({ caseId: caseA, sequence: 1, inform: false }));
+    await fanOut.fanOut(anEvent({ caseId: caseA, sequence: 2, change: 'task-created' }));
+    await fanOut.fanOut(anEvent({ caseId: caseA, sequence: 3, inform: true }));
+    expect(deliveries.all().map((delivery) => [delivery.receiver.kind, delivery.sequence])).toEqual([['case-overview', 3]]);
+  });
+});
+
+describe('delivery', () => {
+  test('a receiver that answers 500 three times, then 200, gets every event of a case once accepted, in order: event N+1 never before N was accepted', async () => {
+    const url = 'https://flaky.example/hook';
+    await subscribe(1, url);
+    const sender = scriptedSender({ [url]: [500, 500, 500, 200] });
+    const run = machinery(sender);
+    for (const sequence of [1, 2, 3]) await publish(run, anEvent({ caseId: caseA, sequence }));
+    // Only the first event was tried: the others wait behind it.
+    expect(sequencesSentTo(sender, url, caseA)).toEqual([1]);
+    await retryUntilSettled(run);
+    expect(sequencesSentTo(sender, url, caseA)).toEqual([1, 1, 1, 1, 2, 3]);
+    expect(deliveries.all().map((delivery) => [delivery.sequence, delivery.status, delivery.attempts.map((attempt) => attempt.statusCode)])).toEqual([
+      [1, 'delivered', [500, 500, 500, 200]],
+      [2, 'delivered', [200]],
+      [3, 'delivered', [200]],
+    ]);
+    // Each attempt of one event carries the same webhook id.
+    expect(new Set(sender.sent.filter((request) => JSON.parse(request.body).sequence === '1').map((request) => request.webhookId)).size).toBe(1);
+  });
+
+  test('the retries wait on their backoff: nothing is tried before its next attempt is due', async () => {
+    const url = 'https://down.example/hook';
+    await subscribe(1, url);
+    const sender = scriptedSender({ [url]: [500] });
+    const run = machinery(sender);
+    await publish(run, anEvent({ caseId: caseA, sequence: 1 }));
+    const [delivery] = deliveries.all();
+    expect(delivery!.nextAttemptAt).toBe(new Date(clock.now().getTime() + 5_000).toISOString());
+    clock.advance(4_999);
+    await run.retryDue(farFuture);
+    expect(sender.sent).toHaveLength(1);
+    clock.advance(1);
+    await run.retryDue(farFuture);
+    expect(sender.sent).toHaveLength(2);
+    expect(deliveries.all()[0]!.nextAttemptAt).toBe(new Date(clock.now().getTime() + 10_000).toISOString());
+  });
+
+  test("a failing case holds back neither another case of the same receiver nor another receiver's deliveries", async () => {
+    const flaky = 'https://flaky.example/hook';
+    const healthy = 'https://healthy.example/hook';
+    await subscribe(1, flaky);
+    await subscribe(2, healthy);
+    const sender = scriptedSender({ [flaky]: [500, 500, 200], [healthy]: [200] });
+    const run = machinery(sender);
+    await publish(run, anEvent({ caseId: caseA, sequence: 1 }));
+    await publish(run, anEvent({ caseId: caseB, sequence: 1 }));
+    await publish(run, anEvent({ caseId: caseA, sequence: 2 }));
+    // Before any retry: the healthy receiver has all three; the flaky one was tried with each case's first event (both refused), and case A's second waits.
+    expect(sequencesSentTo(sender, healthy, caseA)).toEqual([1, 2]);
+    expect(sequencesSentTo(sender, healthy, caseB)).toEqual([1]);
+    expect(sequencesSentTo(sender, flaky, caseB)).toEqual([1]);
+    expect(sequencesSentTo(sender, flaky, caseA)).toEqual([1]);
+    await retryUntilSettled(run);
+    expect(deliveries.all().every((delivery) => delivery.status === 'delivered')).toBe(true);
+  });
+
+  test('a delivery still refused after a day is dead-lettered and counted, and the next event of its case goes on', async () => {
+    const url = 'https://gone.example/hook';
+    await subscribe(1, url);
+    const sender = scriptedSender({ [url]: [500] });
+    const run = machinery(sender);
+    await publish(run, anEvent({ caseId: caseA, sequence: 1 }));
+    const createdAt = clock.now().getTime();
+    await publish(run, anEvent({ caseId: caseA, sequence: 2 }));
+    await retryUntilSettled(run);
+    const [first, second] = deliveries.all();
+    expect(first!.status).toBe('dead-lettered');
+    expect(Date.parse(first!.attempts.at(-1)!.at) - createdAt).toBeGreaterThanOrEqual(24 * hour);
+    expect(Date.parse(first!.attempts.at(-2)!.at) - createdAt).toBeLessThan(24 * hour);
+    // The second event waited behind the first for a day, then was tried once and dead-lettered too (it is as old).
+    expect(second!.status).toBe('dead-lettered');
+    expect(second!.attempts).toHaveLength(1);
+    expect(deadLettered).toEqual(['subscription', 'subscription']);
+  });
+
+  test("a deleted subscription's pending deliveries are cancelled, not sent", async () => {
+    const url = 'https://flaky.example/hook';
+    const subscription = await subscribe(1, url);
+    const sender = scriptedSender({ [url]: [500] });
+    const run = machinery(sender);
+    await publish(run, anEvent({ caseId: caseA, sequence: 1 }));
+    await subscriptions.delete('44021', subscription.id);
+    await retryUntilSettled(run);
+    expect(sender.sent).toHaveLength(1);
+    expect(deliveries.all()[0]).toMatchObject({ status: 'cancelled', attempts: [{ statusCode: 500 }, { error: 'subscription-deleted' }] });
+  });
+
+  test("the citizen's case overview is retried after a TransientError and dead-lettered at once after a permanent refusal", async () => {
+    const outcomes: (() => Promise<'delivered'>)[] = [
+      async () => {
+        throw new TransientError('DOSIS answered 503');
+      },
+      async () => 'delivered',
+      async () => {
+        throw new Error('DOSIS refused the update (400)');
+      },
+    ];
+    const overview: CaseOverviewFeed = { deliver: () => outcomes.shift()!() };
+    const run = machinery(scriptedSender({}), overview);
+    await publish(run, anEvent({ caseId: caseA, sequence: 1, inform: true }), true);
+    expect(deliveries.all()[0]).toMatchObject({ status: 'pending', attempts: [{ outcome: 'failed', error: 'TransientError' }] });
+    await retryUntilSettled(run);
+    expect(deliveries.all()[0]).toMatchObject({ status: 'delivered' });
+    await publish(run, anEvent({ caseId: caseA, sequence: 2, inform: true }), true);
+    expect(deliveries.all()[1]).toMatchObject({ status: 'dead-lettered', attempts: [{ outcome: 'failed', error: 'Error' }] });
+    expect(deadLettered).toEqual(['case-overview']);
+  });
+
+  test('two runs that reach the same delivery at once send it once: the lease keeps the second out', async () => {
+    const url = 'https://slow.example/hook';
+    await subscribe(1, url);
+    const sender = scriptedSender({ [url]: [200] });
+    const run = machinery(sender);
+    await fanOutEvent({ subscriptions, deliveries, clock, caseOverview: false }).fanOut(anEvent({ caseId: caseA, sequence: 1 }));
+    await Promise.all([run.deliverNew(deliveries.all(), farFuture), run.retryDue(farFuture), run.retryDue(farFuture)]);
+    expect(sender.sent).toHaveLength(1);
+  });
+
+  test('no attempt starts that could outlast the run: the delivery stays due for the next', async () => {
+    const url = 'https://ok.example/hook';
+    await subscribe(1, url);
+    const sender = scriptedSender({ [url]: [200] });
+    const run = machinery(sender);
+    await fanOutEvent({ subscriptions, deliveries, clock, caseOverview: false }).fanOut(anEvent({ caseId: caseA, sequence: 1 }));
+    await run.deliverNew(deliveries.all(), { deadline: new Date(clock.now().getTime() + 1_000) });
+    expect(sender.sent).toHaveLength(0);
+    expect(await deliveries.due(clock.now(), 10)).toHaveLength(1);
+  });
+});
