@@ -58,14 +58,12 @@ describe('state machines', () => {
     await expect(create(JSON.stringify(sqs))).rejects.toThrow(/sqs:sendMessage/);
   });
 
-  test('JSONata is refused at the top level and on a single state', async () => {
+  test('JSONata is accepted at the top level and on a single state, and so is an explicit JSONPath', async () => {
     const topLevel = { QueryLanguage: 'JSONata', StartAt: 'Done', States: { Done: { Type: 'Pass', Output: '{% 1 %}', End: true } } };
     const onState = { StartAt: 'Done', States: { Done: { Type: 'Pass', QueryLanguage: 'JSONata', Output: '{% 1 %}', End: true } } };
 
-    for (const definition of [topLevel, onState]) {
-      const call = env.createMachine('jsonata', definition);
-      await expect(call).rejects.toMatchObject({ name: 'InvalidDefinition', message: expect.stringMatching(/JSONata is not supported/) });
-    }
+    await expect(env.createMachine('jsonata-top-level', topLevel)).resolves.toMatch(/:jsonata-top-level$/);
+    await expect(env.createMachine('jsonata-on-state', onState)).resolves.toMatch(/:jsonata-on-state$/);
     await expect(env.createMachine('jsonpath', { QueryLanguage: 'JSONPath', ...passThrough })).resolves.toMatch(/:jsonpath$/);
   });
 

@@ -197,7 +197,7 @@ describe('timeouts, heartbeats and retries', () => {
     const token = await nextToken(before + 1);
 
     const done = await env.waitUntilDone(executionArn);
-    expect(done).toMatchObject({ status: 'FAILED', error: 'States.Timeout' });
+    expect(done).toMatchObject({ status: 'FAILED', error: 'States.HeartbeatTimeout' });
     expect(await errorNameOf(env.sfn.send(new SendTaskSuccessCommand({ taskToken: token, output: '{}' })))).toBe('TaskTimedOut');
   });
 

@@ -1,5 +1,3 @@
-import { SfnError } from './sfn-error';
-
 export type JsonObject = Record<string, unknown>;
 
 /** A Task state found anywhere in a definition, including Parallel branches and Map processors. */
@@ -18,19 +16,6 @@ export function isJsonObject(value: unknown): value is JsonObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-export function parseDefinition(text: string): JsonObject {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch (error) {
-    throw new SfnError('InvalidDefinition', `Invalid State Machine Definition: definition is not valid JSON: ${(error as Error).message}`);
-  }
-  if (!isJsonObject(parsed) || !isJsonObject(parsed.States) || typeof parsed.StartAt !== 'string') {
-    throw new SfnError('InvalidDefinition', "Invalid State Machine Definition: 'StartAt' and 'States' are required");
-  }
-  return parsed;
-}
-
 /** Calls `visit` for every state of the definition and of its nested Parallel branches and Map processors. */
 function forEachState(machine: JsonObject, visit: (name: string, state: JsonObject) => void): void {
   if (!isJsonObject(machine.States)) return;
@@ -45,20 +30,6 @@ function forEachState(machine: JsonObject, visit: (name: string, state: JsonObje
     for (const child of nested) {
       if (isJsonObject(child)) forEachState(child, visit);
     }
-  }
-}
-
-/** The interpreter would silently evaluate JSONata expressions as literals, so refuse them up front. */
-export function assertJsonPathOnly(definition: JsonObject): void {
-  const offenders: string[] = definition.QueryLanguage === 'JSONata' ? ['(top level)'] : [];
-  forEachState(definition, (name, state) => {
-    if (state.QueryLanguage === 'JSONata') offenders.push(name);
-  });
-  if (offenders.length > 0) {
-    throw new SfnError(
-      'InvalidDefinition',
-      `Invalid State Machine Definition: QueryLanguage JSONata is not supported locally (${offenders.join(', ')}); use JSONPath`,
-    );
   }
 }
 

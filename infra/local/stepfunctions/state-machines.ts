@@ -12,18 +12,18 @@ import type {
   PublishStateMachineVersionOutput,
   UpdateStateMachineAliasOutput,
   UpdateStateMachineOutput,
+  ValidateStateMachineDefinitionOutput,
 } from '@aws-sdk/client-sfn';
+import * as interpreter from 'aws-local-stepfunctions';
 import { StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
 import { assertStateMachineArn, assertValidName, paginate, parseStateMachineArn, stateMachineArnOf } from './api-conventions';
 import {
-  assertJsonPathOnly,
-  findTaskStates,
-  parseDefinition,
   takeOverWaitStates,
   toRuntimeDefinition,
   type JsonObject,
   type WaitSpecification,
 } from './asl-definition';
+import { checkDefinition, invalidDefinition } from './definition-diagnostics';
 import { SfnError } from './sfn-error';
 import type {
   CreateStateMachineAliasRequest,
@@ -40,8 +40,9 @@ import type {
   UntagResourceRequest,
   UpdateStateMachineAliasRequest,
   UpdateStateMachineRequest,
+  ValidateStateMachineDefinitionRequest,
 } from './stepfunctions.schemas';
-import { resolveTaskIntegration, type TaskIntegration, type TaskIntegrationServices } from './task-integrations';
+import type { TaskIntegration, TaskIntegrationServices } from './task-integrations';
 
 export interface StateMachinesOptions extends TaskIntegrationServices {
   readonly region: string;
@@ -125,24 +126,16 @@ type Route = CreateStateMachineAliasRequest['routingConfiguration'][number];
 export class StateMachines {
   private readonly records = new Map<string, StateMachineRecord>();
 
-  constructor(private readonly options: StateMachinesOptions) {}
+  constructor(private readonly options: StateMachinesOptions) {
+    // Without patches/aws-local-stepfunctions+3.0.0.patch the engine would run, but unlike AWS.
+    if (!('LOKET_PATCH' in interpreter)) {
+      throw new Error('aws-local-stepfunctions is not patched: run `npm install` (its postinstall applies patches/ with patch-package)');
+    }
+  }
 
   private compile(definitionText: string): CompiledDefinition {
-    const definition = parseDefinition(definitionText);
-    assertJsonPathOnly(definition);
-    try {
-      new StateMachine(definition as unknown as StateMachineDefinition);
-    } catch (error) {
-      const detail = (error as Error).message.replace(/^State machine definition is invalid, see error\(s\) below:\s*/, '');
-      throw new SfnError('InvalidDefinition', `Invalid State Machine Definition: ${detail}`);
-    }
-    const tasks = new Map<string, TaskPlan>();
-    for (const { name, state } of findTaskStates(definition)) {
-      if (tasks.has(name)) {
-        throw new SfnError('InvalidDefinition', `Invalid State Machine Definition: duplicate state name '${name}'`);
-      }
-      tasks.set(name, { integration: resolveTaskIntegration(name, state.Resource, this.options), state });
-    }
+    const { definition, diagnostics, tasks } = checkDefinition(definitionText, this.options);
+    if (!definition) throw invalidDefinition(diagnostics);
     const runtimeDefinition = toRuntimeDefinition(definition, this.options.timeScale);
     const waits = this.options.maxWaitSeconds === undefined ? new Map<string, WaitSpecification>() : takeOverWaitStates(runtimeDefinition);
     const interpreter = new StateMachine(runtimeDefinition as unknown as StateMachineDefinition, {
@@ -221,6 +214,19 @@ export class StateMachines {
     };
     machine.versions.set(version.number, version);
     return version;
+  }
+
+  /** ValidateStateMachineDefinition: findings as diagnostics, never an exception for the definition itself. */
+  validateStateMachineDefinition(request: ValidateStateMachineDefinitionRequest): ValidateStateMachineDefinitionOutput {
+    if (request.type === 'EXPRESS') throw new SfnError('ValidationException', 'Only STANDARD state machines are supported locally');
+    const { diagnostics } = checkDefinition(request.definition, this.options);
+    const shown = request.severity === 'WARNING' ? diagnostics : diagnostics.filter((diagnostic) => diagnostic.severity === 'ERROR');
+    const maxResults = request.maxResults || 100;
+    return {
+      result: diagnostics.some((diagnostic) => diagnostic.severity === 'ERROR') ? 'FAIL' : 'OK',
+      diagnostics: shown.slice(0, maxResults),
+      truncated: shown.length > maxResults,
+    };
   }
 
   createStateMachine(request: CreateStateMachineRequest): CreateStateMachineOutput {

@@ -64,6 +64,13 @@ export const updateStateMachineAliasInput = z.object({
 
 export const listStateMachineAliasesInput = z.object({ stateMachineArn: z.string().min(1), ...pageRequest });
 
+export const validateStateMachineDefinitionInput = z.object({
+  definition: z.string().max(1_048_576),
+  type: z.enum(['STANDARD', 'EXPRESS']).optional(),
+  severity: z.enum(['ERROR', 'WARNING']).optional(),
+  maxResults: z.number().int().min(0).max(100).optional(),
+});
+
 export const resourceArnInput = z.object({ resourceArn: z.string().min(1) });
 
 export const tagResourceInput = z.object({ resourceArn: z.string().min(1), tags: z.array(tag) });
@@ -136,3 +143,4 @@ export type ListStateMachineAliasesRequest = z.infer<typeof listStateMachineAlia
 export type ResourceArnRequest = z.infer<typeof resourceArnInput>;
 export type TagResourceRequest = z.infer<typeof tagResourceInput>;
 export type UntagResourceRequest = z.infer<typeof untagResourceInput>;
+export type ValidateStateMachineDefinitionRequest = z.infer<typeof validateStateMachineDefinitionInput>;

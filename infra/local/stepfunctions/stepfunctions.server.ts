@@ -19,6 +19,7 @@ import {
   tagResourceInput,
   untagResourceInput,
   updateStateMachineAliasInput,
+  validateStateMachineDefinitionInput,
   executionArnInput,
   getExecutionHistoryInput,
   listExecutionsInput,
@@ -107,6 +108,9 @@ const operations: Record<string, Operation> = {
   UpdateStateMachineAlias: operation(updateStateMachineAliasInput, ({ stateMachines }, request) => stateMachines.updateStateMachineAlias(request)),
   ListStateMachineAliases: operation(listStateMachineAliasesInput, ({ stateMachines }, request) => stateMachines.listStateMachineAliases(request)),
   DeleteStateMachineAlias: operation(stateMachineAliasArnInput, ({ stateMachines }, request) => stateMachines.deleteStateMachineAlias(request)),
+  ValidateStateMachineDefinition: operation(validateStateMachineDefinitionInput, ({ stateMachines }, request) =>
+    stateMachines.validateStateMachineDefinition(request),
+  ),
   TagResource: operation(tagResourceInput, ({ stateMachines }, request) => stateMachines.tagResource(request)),
   UntagResource: operation(untagResourceInput, ({ stateMachines }, request) => stateMachines.untagResource(request)),
   ListTagsForResource: operation(resourceArnInput, ({ stateMachines }, request) => stateMachines.listTagsForResource(request)),

@@ -8,6 +8,14 @@ export interface TaskDeadlines {
 }
 
 /**
+ * A missed heartbeat is its own error on AWS, States.HeartbeatTimeout, which a retrier or catcher
+ * names apart from States.Timeout (https://docs.aws.amazon.com/step-functions/latest/dg/concepts-error-handling.html).
+ */
+function heartbeatTimeout(): Error {
+  return Object.assign(new Error('The task did not send a heartbeat in time'), { name: 'States.HeartbeatTimeout' });
+}
+
+/**
  * One entry into a Task state. It settles exactly once: with the task's result, with a failure,
  * when a deadline passes, or when its execution ends; whatever arrives later is ignored.
  */
@@ -32,7 +40,7 @@ export class TaskAttempt implements CallbackTarget {
 
   start(): void {
     if (this.deadlines.timeoutMs !== undefined) {
-      this.timeoutTimer = setTimeout(() => this.timeOut(), this.deadlines.timeoutMs);
+      this.timeoutTimer = setTimeout(() => this.timeOut(this.newTimeoutError()), this.deadlines.timeoutMs);
     }
     this.heartbeat();
   }
@@ -40,7 +48,7 @@ export class TaskAttempt implements CallbackTarget {
   heartbeat(): void {
     if (this.settled || this.deadlines.heartbeatMs === undefined) return;
     clearTimeout(this.heartbeatTimer);
-    this.heartbeatTimer = setTimeout(() => this.timeOut(), this.deadlines.heartbeatMs);
+    this.heartbeatTimer = setTimeout(() => this.timeOut(heartbeatTimeout()), this.deadlines.heartbeatMs);
   }
 
   succeed(output: unknown): void {
@@ -51,10 +59,10 @@ export class TaskAttempt implements CallbackTarget {
     if (this.settle()) this.rejectResult(error);
   }
 
-  private timeOut(): void {
+  private timeOut(error: Error): void {
     if (this.settled) return;
     this.timedOut = true;
-    this.fail(this.newTimeoutError());
+    this.fail(error);
   }
 
   private settle(): boolean {
