@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
+import type { FunctionDeclaration } from '../functions/app.declaration';
 import { projectRoot } from './constructs/loket-function.construct';
 import { dosisProductionEndpoints, listOf, logLevelOf, type Naming, namingOf } from './deployment';
 import { StatefulStack } from './stacks/stateful.stack';
@@ -39,6 +40,11 @@ export interface BuildAppOptions {
    * @default - the CLI's output directory, or a fresh temporary directory
    */
   readonly outdir?: string;
+  /**
+   * The functions to deploy.
+   * @default functions from functions/app.declaration.ts
+   */
+  readonly functions?: readonly FunctionDeclaration[];
 }
 
 export interface LoketApp {
@@ -98,6 +104,7 @@ export function buildApp(options: BuildAppOptions = {}): LoketApp {
   const stateless = new StatelessStack(app, naming.stackName('Stateless'), {
     description: `Loket${of}: functions, HTTP API, workflows, dashboard and alarms`,
     naming,
+    ...(options.functions && { functions: options.functions }),
     table: stateful.table,
     key: stateful.key,
     pseudonymKey: stateful.pseudonymKey,

@@ -1,13 +1,6 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { App, Validations } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
-import { AwsSolutionsChecks } from 'cdk-nag';
 import { functions, type FunctionDeclaration } from '../../functions/app.declaration';
+import { buildApp } from '../../infra/app';
 import { functionEnvironment } from '../../infra/deployment';
-import { projectRoot } from '../../infra/constructs/loket-function.construct';
-import { StatefulStack } from '../../infra/stacks/stateful.stack';
-import { StatelessStack } from '../../infra/stacks/stateless.stack';
 import { actionsOf, functionLogicalId, functionStatements, type Json, synthesisTimeout, testContext } from './synthesize';
 
 /** The declared functions, with the reconciler standing in for a function that delivers to the case overview. */
@@ -15,24 +8,15 @@ const declared = functions.map((declaration): FunctionDeclaration => (declaratio
 const publisher = declared.find((declaration) => declaration.name === 'reconcile')!;
 
 function synthesize() {
-  const cdkJson = JSON.parse(readFileSync(join(projectRoot, 'cdk.json'), 'utf8')) as { context: Json };
-  const app = new App({ context: { ...cdkJson.context, ...testContext } });
-  const stateful = new StatefulStack(app, 'LoketStateful');
-  const stateless = new StatelessStack(app, 'LoketStateless', {
-    table: stateful.table,
-    key: stateful.key,
-    pseudonymKey: stateful.pseudonymKey,
-    auditSealKey: stateful.auditSealKey,
-    eventBus: stateful.eventBus,
-    documentsBucket: stateful.documentsBucket,
-    jwtIssuer: testContext['loket:jwtIssuer'],
-    jwtAudience: testContext['loket:jwtAudience'],
+  const { app, stateful, stateless } = buildApp({
+    context: { ...testContext, 'loket:caseOverviewUrl': 'https://dosis.test.invalid', 'loket:caseOverviewTokenUrl': 'https://oauth.test.invalid/token' },
     functions: declared,
-    caseOverview: { url: 'https://dosis.test.invalid', tokenUrl: 'https://oauth.test.invalid/token', credentials: stateful.caseOverviewCredentials },
   });
-  Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
-  app.synth();
-  return { stateful: Template.fromStack(stateful).toJSON() as Json, stateless: Template.fromStack(stateless).toJSON() as Json };
+  const assembly = app.synth();
+  return {
+    stateful: assembly.getStackArtifact(stateful.artifactId).template as Json,
+    stateless: assembly.getStackArtifact(stateless.artifactId).template as Json,
+  };
 }
 
 describe("the citizen's case overview on AWS", () => {
