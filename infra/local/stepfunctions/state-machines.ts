@@ -133,7 +133,8 @@ export class StateMachines {
     }
   }
 
-  private compile(definitionText: string): CompiledDefinition {
+  /** Checks a definition and builds what its executions (and TestState) run; throws InvalidDefinition with its findings. */
+  compile(definitionText: string): CompiledDefinition {
     const { definition, diagnostics, tasks } = checkDefinition(definitionText, this.options);
     if (!definition) throw invalidDefinition(diagnostics);
     const runtimeDefinition = toRuntimeDefinition(definition, this.options.timeScale);

@@ -71,6 +71,15 @@ export const validateStateMachineDefinitionInput = z.object({
   maxResults: z.number().int().min(0).max(100).optional(),
 });
 
+export const testStateInput = z.object({
+  definition: z.string().min(1).max(1_048_576),
+  roleArn: z.string().optional(),
+  input: z.string().max(262_144).optional(),
+  inspectionLevel: z.enum(['INFO', 'DEBUG', 'TRACE']).optional(),
+  revealSecrets: z.boolean().optional(),
+  variables: z.string().max(262_144).optional(),
+});
+
 export const resourceArnInput = z.object({ resourceArn: z.string().min(1) });
 
 export const tagResourceInput = z.object({ resourceArn: z.string().min(1), tags: z.array(tag) });
@@ -144,3 +153,4 @@ export type ResourceArnRequest = z.infer<typeof resourceArnInput>;
 export type TagResourceRequest = z.infer<typeof tagResourceInput>;
 export type UntagResourceRequest = z.infer<typeof untagResourceInput>;
 export type ValidateStateMachineDefinitionRequest = z.infer<typeof validateStateMachineDefinitionInput>;
+export type TestStateRequest = z.infer<typeof testStateInput>;

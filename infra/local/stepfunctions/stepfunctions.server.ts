@@ -17,6 +17,7 @@ import {
   stateMachineAliasArnInput,
   stateMachineVersionArnInput,
   tagResourceInput,
+  testStateInput,
   untagResourceInput,
   updateStateMachineAliasInput,
   validateStateMachineDefinitionInput,
@@ -35,6 +36,7 @@ import {
 } from './stepfunctions.schemas';
 import { loadTimeoutErrorFactory } from './states-timeout';
 import { TaskCallbacks } from './task-callbacks';
+import { testState } from './test-state';
 
 export interface StepFunctionsLocalOptions {
   /**
@@ -111,6 +113,7 @@ const operations: Record<string, Operation> = {
   ValidateStateMachineDefinition: operation(validateStateMachineDefinitionInput, ({ stateMachines }, request) =>
     stateMachines.validateStateMachineDefinition(request),
   ),
+  TestState: operation(testStateInput, ({ stateMachines }, request) => testState(request, (definition) => stateMachines.compile(definition))),
   TagResource: operation(tagResourceInput, ({ stateMachines }, request) => stateMachines.tagResource(request)),
   UntagResource: operation(untagResourceInput, ({ stateMachines }, request) => stateMachines.untagResource(request)),
   ListTagsForResource: operation(resourceArnInput, ({ stateMachines }, request) => stateMachines.listTagsForResource(request)),
@@ -180,7 +183,7 @@ async function handle(engine: Engine, request: IncomingMessage, response: Server
     if (!run) {
       throw new SfnError('UnknownOperationException', `Operation '${String(target)}' is not supported by the local Step Functions endpoint`);
     }
-    send(response, 200, run(engine, parseBody(text)) ?? {});
+    send(response, 200, (await run(engine, parseBody(text))) ?? {});
   } catch (error) {
     const known = asSfnError(error);
     if (known) {
