@@ -36,6 +36,8 @@ const environmentValues: EnvironmentValues = {
   stateMachineArns: '{}',
   pseudonymKey: { devKey: 'cold-start' },
   auditSealKey: { devKey: 'cold-start' },
+  eventSchemasUrl: 'https://api.example/v1/events/schemas',
+  eventBusName: 'loket',
   logLevel: 'WARN',
 };
 

@@ -115,7 +115,20 @@ const steps: readonly FunctionDeclaration[] = [
   },
 ];
 
-const accessKeys = ['table', 'verifiesAuditTrail', 'startsExecutions', 'knowsStateMachines', 'readsExecutions', 'sendsTaskResults', 'stopsExecutions', 'documents', 'callbackPolicy', 'memorySize', 'timeoutSeconds'] as const;
+const accessKeys = [
+  'table',
+  'verifiesAuditTrail',
+  'startsExecutions',
+  'knowsStateMachines',
+  'readsExecutions',
+  'sendsTaskResults',
+  'stopsExecutions',
+  'publishesEvents',
+  'documents',
+  'callbackPolicy',
+  'memorySize',
+  'timeoutSeconds',
+] as const;
 
 /** A route's function: its contract's name, entry and grants, serving the one route. */
 function apiFunction(contract: RouteContract): FunctionDeclaration {
@@ -143,13 +156,14 @@ const operations: readonly FunctionDeclaration[] = [
   {
     name: 'dispatch-outbox',
     entry: 'functions/outbox/dispatch-outbox.handler.ts',
-    description: "Delivers the outbox's effects to the workflows (start, task and message results, stop), fed by the table's stream",
+    description: "Delivers the outbox's effects to the workflows (start, task and message results, stop) and publishes case events, fed by the table's stream",
     kind: 'stream',
     streamRecords: { eventName: 'INSERT', entity: 'outbox' },
     table: 'readWrite',
     startsExecutions: true,
     sendsTaskResults: true,
     stopsExecutions: true,
+    publishesEvents: true,
     timeoutSeconds: 60,
   },
   {
@@ -184,6 +198,7 @@ const operations: readonly FunctionDeclaration[] = [
     startsExecutions: true,
     sendsTaskResults: true,
     stopsExecutions: true,
+    publishesEvents: true,
     timeoutSeconds: 300,
     memorySize: 512,
   },

@@ -29,6 +29,8 @@ export interface FunctionAccess {
   readonly publishesCaseOverview?: boolean;
   /** Reads the deployment's webhook callback policy (which URLs and addresses may be called): creating subscriptions and delivering to them. */
   readonly callbackPolicy?: boolean;
+  /** Publishes case events on the event bus (PutEvents): the outbox dispatcher and the reconciler, which delivers what the stream left. */
+  readonly publishesEvents?: boolean;
   /** @default 256 */
   readonly memorySize?: number;
   /** @default 10 */

@@ -131,6 +131,10 @@ export interface EnvironmentValues {
   readonly documentsBucket: string;
   /** STATE_MACHINE_ARNS, for functions that start executions: a JSON object of type key → state machine ARN. */
   readonly stateMachineArns: string;
+  /** EVENT_SCHEMAS_URL, for functions with table access (a change writes its events): the absolute URL of GET /v1/events/schemas. */
+  readonly eventSchemasUrl: string;
+  /** EVENT_BUS_NAME, for functions that publish case events. */
+  readonly eventBusName: string;
   /** The applicant pseudonyms' key, for functions with table access: a KMS HMAC key on AWS, a development key locally. */
   readonly pseudonymKey: { readonly kmsKeyId: string } | { readonly devKey: string };
   /** The key that seals case audit trails, for functions with table access: a KMS HMAC key on AWS, a development key locally. */
@@ -206,8 +210,8 @@ function runtimeEnvironment(values: EnvironmentValues): Record<string, string> {
 }
 
 /**
- * A function's environment, from its declaration's access flags: TABLE_NAME with table
- * access, DOCUMENTS_BUCKET with access to the documents, STATE_MACHINE_ARNS when it starts
+ * A function's environment, from its declaration's access flags: TABLE_NAME and
+ * EVENT_SCHEMAS_URL with table access, EVENT_BUS_NAME when it publishes events, DOCUMENTS_BUCKET with access to the documents, STATE_MACHINE_ARNS when it starts
  * executions (reporting task results and stopping executions need no variable: the token or
  * the execution ARN names the target). The registers' connectors are `fixture` everywhere:
  * no connector to the real population or enterprise register exists yet.
@@ -227,6 +231,8 @@ export function functionEnvironment(declaration: FunctionDeclaration, values: En
       ('kmsKeyId' in values.auditSealKey
         ? { [environmentNames.auditSealKeyId]: values.auditSealKey.kmsKeyId }
         : { [environmentNames.auditSealDevKey]: values.auditSealKey.devKey })),
+    ...(declaration.table && { [environmentNames.eventSchemasUrl]: values.eventSchemasUrl }),
+    ...(declaration.publishesEvents && { [environmentNames.eventBusName]: values.eventBusName }),
     ...(declaration.documents && { [environmentNames.documentsBucket]: values.documentsBucket }),
     ...(declaration.publishesCaseOverview && caseOverviewEnvironment(declaration.name, values)),
     ...((declaration.startsExecutions || declaration.knowsStateMachines || declaration.readsExecutions) && { [environmentNames.stateMachineArns]: values.stateMachineArns }),

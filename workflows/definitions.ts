@@ -90,7 +90,12 @@ const standardRetry = [{ ErrorEquals: transientErrors, IntervalSeconds: 1, MaxAt
 
 /** The state every failure path leads to: it closes the case `failed`. */
 export const failureRecorder = 'RecordFailed';
-/** The state every final status leads to: it publishes the case's CaseClosed event. */
+/**
+ * The state every final status leads to: it publishes the case's CaseClosed event.
+ * Superseded by `be.loket.case.closed.v1`, which the case store publishes through the outbox with
+ * every closing (a CloudEvent with a JSON Schema, GET /v1/events/schemas); kept because
+ * consumers may rely on it. New consumers should match the case events instead.
+ */
 export const closingPublisher = 'PublishCaseClosed';
 /** The state a Choice on a task's outcome defaults to when no outcome matched. */
 export const unknownOutcome = 'UnknownOutcome';

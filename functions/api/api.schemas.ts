@@ -376,6 +376,26 @@ export const taskSummarySchema = taskViewSchema.extend({
 export const taskPageSchema = page(taskSummarySchema);
 export const transactionTypeListSchema = z.object({ items: z.array(transactionTypeSummarySchema).max(1000) });
 
+export const eventTypeParameter = z
+  .string()
+  .max(100)
+  .regex(/^be\.loket\.case\.[a-z-]+\.v[0-9]+$/)
+  .describe('A case event type, e.g. be.loket.case.status-changed.v1');
+
+export const eventSchemaListSchema = z.object({
+  items: z
+    .array(
+      z.object({
+        type: eventTypeParameter,
+        description: prose,
+        href: z.string().max(200).describe('Where its JSON Schema is served, relative to the API: what its events name as `dataschema`'),
+      }),
+    )
+    .max(200),
+});
+
+export const eventSchemaSchema = z.record(z.string().max(100), z.unknown()).describe('The JSON Schema (draft-07) of the event type: the CloudEvent envelope and its data');
+
 export const openApiDocumentSchema = z.record(z.string().max(100), z.unknown()).describe('This document');
 
 /** The data protection officer names the person or business in the body, never in a URL. */

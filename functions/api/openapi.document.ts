@@ -105,6 +105,8 @@ const responseSchemas = {
   Delivery: subscriptions.deliveryViewSchema,
   DeliveryPage: subscriptions.deliveryPageSchema,
   Replay: subscriptions.replaySchema,
+  EventSchemaList: api.eventSchemaListSchema,
+  EventSchema: api.eventSchemaSchema,
   Problem: api.problemSchema,
   GatewayError: api.gatewayErrorSchema,
 } as const satisfies Record<string, z.ZodType>;
@@ -156,6 +158,7 @@ const tags: readonly { name: Tag; description: string }[] = [
   { name: 'Catalogue', description: 'The transaction types a tenant publishes' },
   { name: 'Cases', description: 'Submitting and following cases' },
   { name: 'Tasks', description: 'The human tasks workflows wait on' },
+  { name: 'Events', description: 'The CloudEvents Loket publishes for every change to a case: the JSON Schema of each type' },
   { name: 'Data protection', description: 'For the data protection officer (`dpo`): who processed a person’s data, and everything held about them' },
   { name: 'Subscriptions', description: 'For operators (`operator`): the tenant’s webhook subscriptions, their deliveries and replays' },
   { name: 'Operations', description: 'Liveness, this document, and what operators need: the cases that need attention' },

@@ -13,7 +13,7 @@ export type HeaderName = 'Idempotency-Key' | 'X-Audit-Reason' | 'Accept-Language
  */
 export type CatalogueBody = 'submission' | 'message' | 'completion';
 
-export type Tag = 'Catalogue' | 'Cases' | 'Tasks' | 'Operations' | 'Data protection' | 'Subscriptions';
+export type Tag = 'Catalogue' | 'Cases' | 'Tasks' | 'Events' | 'Operations' | 'Data protection' | 'Subscriptions';
 
 /**
  * Who may call a route: nobody needs a token, a token with one of these roles, or a token with

@@ -3,6 +3,7 @@ import * as api from './api.schemas';
 import { extendRequest, messageRequest, reasonRequest } from './lifecycle.schemas';
 import * as subscriptions from './subscription.schemas';
 import type { RouteContract } from './route-contract';
+import { scopes, type Scope } from './scopes';
 
 /*
  * Every route of API v1, one contract each. The app declaration turns each into a function,
@@ -511,6 +512,32 @@ export const replaySubscription = {
 } satisfies RouteContract;
 
 /** Every route, in the order the declaration lists their functions. */
+/** Any API role, with any of Loket's scopes: the schemas describe ids and codes only. */
+const anyCaller = { roles: permissions.readEventSchemas, scopes: Object.keys(scopes) as Scope[] };
+
+export const listEventSchemas = {
+  name: 'list-event-schemas',
+  entry: 'functions/api/list-event-schemas.handler.ts',
+  summary: 'Lists the case event types Loket publishes, with where each JSON Schema is served',
+  method: 'GET',
+  path: '/v1/events/schemas',
+  access: anyCaller,
+  tag: 'Events',
+  success: { status: 200, description: 'The event types', schema: api.eventSchemaListSchema },
+} satisfies RouteContract;
+
+export const getEventSchema = {
+  name: 'get-event-schema',
+  entry: 'functions/api/get-event-schema.handler.ts',
+  summary: "Returns the JSON Schema of one case event type: the CloudEvent envelope and its data (an event's `dataschema`)",
+  method: 'GET',
+  path: '/v1/events/schemas/{type}',
+  pathParameters: { type: api.eventTypeParameter },
+  access: anyCaller,
+  tag: 'Events',
+  success: { status: 200, description: 'The JSON Schema (draft-07)', schema: api.eventSchemaSchema },
+} satisfies RouteContract;
+
 export const routes: readonly RouteContract[] = [
   health,
   getOpenApi,
@@ -540,4 +567,6 @@ export const routes: readonly RouteContract[] = [
   deleteSubscription,
   listSubscriptionDeliveries,
   replaySubscription,
+  listEventSchemas,
+  getEventSchema,
 ];

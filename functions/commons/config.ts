@@ -16,6 +16,10 @@ export const environmentNames = {
   auditSealKeyId: 'AUDIT_SEAL_KEY_ID',
   /** The development key that seals the heads of case audit trails (local host only). */
   auditSealDevKey: 'AUDIT_SEAL_DEV_KEY',
+  /** The absolute URL of GET /v1/events/schemas: what the events' `dataschema` points to. */
+  eventSchemasUrl: 'EVENT_SCHEMAS_URL',
+  /** The event bus the outbox dispatcher publishes case events on. */
+  eventBusName: 'EVENT_BUS_NAME',
   /**
    * Optional: after how many seconds the reconciler delivers an outbox item the stream has not
    * (default 60). Kept at or below the reconciler's period, a lost delivery is made up within

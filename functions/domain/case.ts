@@ -212,7 +212,16 @@ export function transition(subject: Case, type: TransactionType, change: Transit
       action: 'case.status-changed',
       actor: change.actor,
       at,
-      details: { from: subject.status, to: target.code, ...(change.decision ? { decision } : {}), ...change.details },
+      // The status's flags and the document go with the change: what the change's events tell (case-change-events.ts).
+      details: {
+        from: subject.status,
+        to: target.code,
+        ...(change.decision ? { decision } : {}),
+        ...change.details,
+        inform: target.inform,
+        final: target.final,
+        ...(change.document ? { document: { reference: change.document.reference, kind: change.document.kind } } : {}),
+      },
     },
   };
 }
@@ -324,7 +333,13 @@ export function reopen(subject: Case, type: TransactionType, action: LifecycleAc
       actor: action.actor,
       at,
       reason: action.reason,
-      details: { from: subject.status, to: open.status, previousExecution: executionNameOf(subject), execution: executionNameOf({ executionArn }) },
+      details: {
+        from: subject.status,
+        to: open.status,
+        inform: findStatus(type, open.status)?.inform ?? false,
+        previousExecution: executionNameOf(subject),
+        execution: executionNameOf({ executionArn }),
+      },
     },
   };
 }

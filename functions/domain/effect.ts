@@ -1,5 +1,7 @@
+import type { CaseEvent } from './case-event';
+
 /**
- * What must happen in a workflow after a case change commits. A change writes its effects to
+ * What must happen after a case change commits, in its workflow or outside Loket. A change writes its effects to
  * the outbox in the same transaction; a dispatcher delivers each until it has happened, so a
  * commit is never followed by a call that could fail and leave the two apart.
  */
@@ -18,7 +20,13 @@ export type Effect =
   /** Stop the case's execution (a closed case); one that already ended is left alone. */
   | { readonly kind: 'stop-workflow'; readonly caseId: string; readonly executionId: string; readonly cause: string }
   /** Run an execution that ended while its case is open again, from where it failed. */
-  | { readonly kind: 'redrive-workflow'; readonly caseId: string; readonly executionId: string };
+  | { readonly kind: 'redrive-workflow'; readonly caseId: string; readonly executionId: string }
+  /**
+   * Publish an event of the change: on the event bus, then to the exchange (the tenant's
+   * subscriptions, the citizen's case overview). Written by the case store with every change,
+   * so no event is lost and none is published without its change.
+   */
+  | { readonly kind: 'publish-event'; readonly caseId: string; readonly event: CaseEvent };
 
 /** An effect as the outbox holds it until it is delivered. */
 export interface OutboxItem {

@@ -3,6 +3,8 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import { caseReads, caseStore } from '../adapters/dynamodb/table';
+import { eventBus } from '../adapters/event-bus.instance';
+import { noFanOut } from '../adapters/event-fan-out';
 import { workflowEngine } from '../adapters/step-functions';
 import { catalogue } from '../catalogue/catalogue';
 import { environmentNames } from '../commons/config';
@@ -25,6 +27,9 @@ const run = reconcile(
     reads: caseReads,
     outbox: caseStore,
     workflows: workflowEngine,
+    events: eventBus,
+    // Nothing visible yet: the webhooks work plugs its subscriptions and case overview in here (and in the dispatcher's).
+    fanOut: noFanOut,
     catalogue,
     clock: systemClock,
     telemetry: powertoolsTelemetry,

@@ -6,6 +6,8 @@ import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
 import { caseStore } from '../adapters/dynamodb/table';
+import { eventBus } from '../adapters/event-bus.instance';
+import { noFanOut } from '../adapters/event-fan-out';
 import { workflowEngine } from '../adapters/step-functions';
 import { catalogue } from '../catalogue/catalogue';
 import { logger, metrics, tracer } from '../commons/powertools';
@@ -13,7 +15,17 @@ import { powertoolsTelemetry, systemClock } from '../commons/telemetry';
 import type { OutboxItem } from '../domain/effect';
 import { deliverEffect } from '../use-cases/deliver-effect';
 
-const deliver = deliverEffect({ cases: caseStore, outbox: caseStore, workflows: workflowEngine, catalogue, clock: systemClock, telemetry: powertoolsTelemetry });
+const deliver = deliverEffect({
+  cases: caseStore,
+  outbox: caseStore,
+  workflows: workflowEngine,
+  events: eventBus,
+  // Nothing visible yet: the webhooks work plugs its subscriptions and case overview in here (and in the reconciler's).
+  fanOut: noFanOut,
+  catalogue,
+  clock: systemClock,
+  telemetry: powertoolsTelemetry,
+});
 
 /** The outbox item a stream record carries, if it is a new one. */
 function outboxItemOf(record: DynamoDBStreamEvent['Records'][number]): OutboxItem | undefined {

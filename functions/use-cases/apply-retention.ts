@@ -71,7 +71,8 @@ const dueCaseOf = (scheduled: ScheduledCase): DueCase => ({ id: scheduled.id, te
  * 3. a `destroy` case gets its tombstone first: in one transaction with the case's version
  *    (so that it describes exactly the state read), the last event of its audit trail records
  *    what goes, when, under which rule and a digest of it; then its files are destroyed with
- *    every version the store keeps, then its tasks, message waits, outbox items, number and
+ *    every version the store keeps, then its tasks, message waits, outbox items (but its events,
+ *    which the dispatcher still publishes, the destruction's own among them), number and
  *    Idempotency-Key records and finally the case item. A run that dies half way leaves the case marked and in the schedule: the next
  *    run finishes the deletes without a second tombstone;
  * 4. a dry run reads the same and changes nothing.
@@ -91,7 +92,9 @@ export function applyRetention(deps: ApplyRetentionDependencies, options: Retent
       // What the store keeps for the case, including a file a retried step left that the case does not record.
       deps.files.keysOf(subject),
     ]);
-    return { case: subject, tasks, messageWaits, outbox, references, documentKeys };
+    // An event not published yet is the world's, not the case's: it stays in the outbox for the dispatcher, uncounted.
+    const effects = outbox.filter((item) => item.effect.kind !== 'publish-event');
+    return { case: subject, tasks, messageWaits, outbox: effects, references, documentKeys };
   }
 
   return async (command: ApplyRetentionCommand): Promise<RetentionReport> => {

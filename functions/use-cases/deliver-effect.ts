@@ -3,6 +3,7 @@ import { executionNameOf, isClosed } from '../domain/case';
 import type { OutboxItem } from '../domain/effect';
 import type { Catalogue } from '../ports/catalogue.port';
 import type { CaseStore, Outbox } from '../ports/case-store.port';
+import type { EventBus, EventFanOut } from '../ports/event-exchange.port';
 import type { Clock, Telemetry } from '../ports/services.port';
 import type { WorkflowEngine } from '../ports/workflow-engine.port';
 import { StepNoLongerWaits } from '../ports/workflow-engine.port';
@@ -12,6 +13,8 @@ export interface DeliverEffectDependencies {
   readonly cases: Pick<CaseStore, 'get' | 'change'>;
   readonly outbox: Pick<Outbox, 'delivered' | 'pendingOf'>;
   readonly workflows: Pick<WorkflowEngine, 'start' | 'stop' | 'resume' | 'redrive'>;
+  readonly events: EventBus;
+  readonly fanOut: EventFanOut;
   readonly catalogue: Catalogue;
   readonly clock: Clock;
   readonly telemetry: Telemetry;
@@ -31,7 +34,10 @@ export type Delivery = 'delivered' | 'not-needed' | 'undeliverable';
  *    earlier delivery of the same item (a batch the stream delivers again, the reconciler and
  *    the stream at once) handed the step its result, and nothing is recorded;
  * 3. stop: an execution that already ended stays as it is; redrive: one that runs again needs none;
- * 4. the item leaves the outbox. A transient failure leaves it there, for the next delivery.
+ * 4. an event: published on the event bus, then handed to the exchange (subscriptions, the
+ *    citizen's case overview); both take the same event id twice without harm, and neither needs
+ *    the case (a destroyed case's last event still goes out);
+ * 5. the item leaves the outbox. A transient failure leaves it there, for the next delivery.
  */
 export function deliverEffect(deps: DeliverEffectDependencies) {
   async function undeliverable(item: OutboxItem & { effect: { kind: 'resume-step' } }, reason: string): Promise<void> {
@@ -79,6 +85,11 @@ export function deliverEffect(deps: DeliverEffectDependencies) {
       case 'redrive-workflow':
         // An execution that runs again already, or succeeded meanwhile, needs no redrive.
         return (await deps.workflows.redrive(effect.executionId)) ? 'delivered' : 'not-needed';
+      case 'publish-event':
+        // The bus first: a fan-out that fails comes again with the item, and the bus takes the event id twice.
+        await deps.events.publish([effect.event]);
+        await deps.fanOut.fanOut(effect.event);
+        return 'delivered';
     }
   }
 

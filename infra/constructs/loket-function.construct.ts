@@ -2,6 +2,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ArnFormat, Aws, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import type { IEventBus } from 'aws-cdk-lib/aws-events';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
@@ -382,6 +383,12 @@ export class LoketFunction extends NodejsFunction {
     this.addToRolePolicy(
       new PolicyStatement({ actions: ['states:SendTaskSuccess', 'states:SendTaskFailure', 'states:SendTaskHeartbeat'], resources: stateMachineArns }),
     );
+    return this;
+  }
+
+  /** Publishes on the event bus (events:PutEvents on that bus only): the case events of the outbox. */
+  grantPublishEvents(bus: IEventBus): this {
+    bus.grantPutEventsTo(this);
     return this;
   }
 }

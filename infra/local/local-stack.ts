@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { scheduledFunctions, streamFunctions } from '../../functions/app.declaration';
+import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { CreateStateMachineCommand, SFNClient } from '@aws-sdk/client-sfn';
 import type { Tenant } from '../../functions/domain/tenant';
 import { startFixtureCaseOverview, type FixtureCaseOverview } from '../../functions/adapters/case-overview.fixture';
@@ -22,6 +23,8 @@ import { startDynamoDbFaultProxy } from './dynamodb-fault.proxy';
 import { startDynamoDbLocal } from './dynamodb-local';
 import type { DevSigningKey } from './dev-keys';
 import { devAudience, devAuditSealKey, devIssuer, devPseudonymKey, generateCaseOverviewClient } from './dev-keys';
+import type { PublishedEvent } from './eventbridge.server';
+import { startEventBridgeLocal } from './eventbridge.server';
 import { startHttpApi } from './http-api.server';
 import type { DeliverBatch } from './outbox-stream';
 import { startOutboxStream } from './outbox-stream';
@@ -103,13 +106,7 @@ export interface LocalStackOptions {
   readonly stepFunctionsFaults?: boolean;
 }
 
-export interface PublishedEvent {
-  readonly source: string;
-  readonly detailType: string;
-  readonly detail: unknown;
-  readonly eventBusName: string;
-  readonly time: string;
-}
+export type { PublishedEvent } from './eventbridge.server';
 
 export interface LocalStack {
   readonly apiUrl: string;
@@ -122,7 +119,9 @@ export interface LocalStack {
   readonly caseOverview: FixtureCaseOverview;
   readonly documentsBucket: string;
   readonly stateMachineArns: Readonly<Record<string, string>>;
-  /** Events the workflows published to the bus, in order. */
+  /** The local EventBridge endpoint (PutEvents only). */
+  readonly eventBridgeEndpoint: string;
+  /** Events published on the bus (the outbox's case events, the workflows' CaseClosed.v1), in order. */
   readonly events: readonly PublishedEvent[];
   /** With the `stepFunctionsFaults` option: the faults the functions' Step Functions calls meet now. */
   readonly stepFunctionsFaults?: StepFunctionsFaultProxy;
@@ -161,6 +160,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     running = false;
   };
   try {
+    // The API's port is chosen first: the events every change writes point at the schemas it serves.
+    const apiPort = options.ports.api || (await freePort());
     // DynamoDB Local's JVM takes seconds to start: everything that does not need it starts meanwhile.
     const dynamodbEndpoint = `http://127.0.0.1:${options.ports.dynamodb || (await freePort())}`;
     const dynamoStarting = startDynamoDbLocal({
@@ -182,6 +183,20 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const events: PublishedEvent[] = [];
     const eventLog = options.stateDirectory ? join(options.stateDirectory, 'events.jsonl') : undefined;
     if (options.stateDirectory) mkdirSync(options.stateDirectory, { recursive: true });
+    // The bus: the dispatcher's EventBridge client and the workflows' events:putEvents tasks both reach it with PutEvents.
+    const eventBridgeLocal = await startEventBridgeLocal({
+      log: options.log,
+      publish: (published) => {
+        for (const event of published) {
+          events.push(event);
+          if (eventLog) appendFileSync(eventLog, `${JSON.stringify(event)}\n`);
+          options.log?.(`event ${event.detailType} ${JSON.stringify(event.detail)}`);
+        }
+      },
+    });
+    stops.push(eventBridgeLocal.close);
+    const eventBridge = new EventBridgeClient({ endpoint: eventBridgeLocal.endpoint, region: localRegion, credentials: localCredentials });
+    stops.push(async () => eventBridge.destroy());
     const lambdas = new LambdaHost({
       middleware: [...(options.injectFault ? [faultInjection(options.injectFault)] : []), ...(options.middleware ?? [])],
     });
@@ -194,18 +209,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       maxWaitSeconds: options.maxWaitSeconds,
       log: options.log,
       publishEvents: async (entries) => {
-        for (const entry of entries) {
-          const event: PublishedEvent = {
-            source: String(entry.Source),
-            detailType: String(entry.DetailType),
-            detail: typeof entry.Detail === 'string' ? JSON.parse(entry.Detail) : entry.Detail,
-            eventBusName: String(entry.EventBusName ?? 'default'),
-            time: new Date().toISOString(),
-          };
-          events.push(event);
-          if (eventLog) appendFileSync(eventLog, `${JSON.stringify(event)}\n`);
-          options.log?.(`event ${event.detailType} ${JSON.stringify(event.detail)}`);
-        }
+        const { FailedEntryCount = 0, Entries = [] } = await eventBridge.send(new PutEventsCommand({ Entries: entries }));
+        if (FailedEntryCount > 0) throw Object.assign(new Error(Entries.find((entry) => entry.ErrorCode)?.ErrorMessage ?? 'an entry failed'), { name: 'PutEventsFailed' });
       },
     });
     stops.push(sfnLocal.close);
@@ -246,6 +251,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       AWS_ENDPOINT_URL_DYNAMODB: functionsDynamodbEndpoint,
       AWS_ENDPOINT_URL_SFN: stepFunctionsFaults?.endpoint ?? sfnLocal.endpoint,
       AWS_ENDPOINT_URL_S3: s3Faults?.endpoint ?? s3Local.endpoint,
+      AWS_ENDPOINT_URL_EVENTBRIDGE: eventBridgeLocal.endpoint,
       ...sharedEnvironment(
         functionDeployments.map((deployment) => deployment.declaration),
         {
@@ -260,6 +266,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
             tokenUrl: caseOverview.tokenUrl,
             credentials: { devCredentials: JSON.stringify({ clientId: caseOverviewClient.clientId, privateJwk: caseOverviewClient.privateJwk }) },
           },
+          eventSchemasUrl: `http://127.0.0.1:${apiPort}/v1/events/schemas`,
+          eventBusName,
           logLevel: options.logLevel,
           ...(options.webhookTimeScale !== undefined ? { webhookTimeScale: options.webhookTimeScale } : {}),
         },
@@ -339,7 +347,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     }
 
     const api = await startHttpApi({
-      port: options.ports.api,
+      port: apiPort,
       lambdas,
       jwks: options.signingKey.jwks,
       issuer: devIssuer,
@@ -355,6 +363,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       s3Endpoint: s3Local.endpoint,
       documentsBucket,
       stateMachineArns,
+      eventBridgeEndpoint: eventBridgeLocal.endpoint,
       events,
       caseOverview,
       ...(stepFunctionsFaults && { stepFunctionsFaults }),

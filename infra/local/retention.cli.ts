@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import type { Context } from 'aws-lambda';
 import { functions } from '../../functions/app.declaration';
-import { functionEnvironment, functionNameOf, localResourceNames } from '../deployment';
+import { eventBusName, functionEnvironment, functionNameOf, localResourceNames } from '../deployment';
 import { devAuditSealKey, devPseudonymKey } from './dev-keys';
 import { localCredentials, localRegion } from './local-network';
 
@@ -40,6 +40,9 @@ Object.assign(process.env, {
     stateMachineArns: '{}',
     pseudonymKey: { devKey: devPseudonymKey },
     auditSealKey: { devKey: devAuditSealKey },
+    // The destruction's event points at the schemas `npm start` serves; the dispatcher there publishes it.
+    eventSchemasUrl: `http://127.0.0.1:${port('LOKET_API_PORT', 3000)}/v1/events/schemas`,
+    eventBusName,
     logLevel: process.env.LOKET_LOG_LEVEL ?? 'WARN',
   }),
 });

@@ -147,6 +147,12 @@ export class StatelessStack extends Stack {
     });
     const stateMachineNames = Object.keys(this.workflows.stateMachines).map(naming.stateMachineName);
 
+    // Made before the functions' environment: a change's events point at the schemas this API serves (on its $default stage).
+    this.api = new HttpApi(this, 'Api', {
+      apiName: naming.apiName,
+      description: 'Loket API v1',
+      createDefaultStage: false,
+    });
     const environmentValues: EnvironmentValues = {
       host: 'aws',
       tableName: props.table.tableName,
@@ -156,6 +162,8 @@ export class StatelessStack extends Stack {
       ),
       pseudonymKey: { kmsKeyId: props.pseudonymKey.keyArn },
       auditSealKey: { kmsKeyId: props.auditSealKey.keyArn },
+      eventSchemasUrl: `${this.api.apiEndpoint}/v1/events/schemas`,
+      eventBusName: props.eventBus.eventBusName,
       ...(props.logLevel ? { logLevel: props.logLevel } : {}),
       serviceName: naming.serviceName,
       ...(props.caseOverview && {
@@ -175,6 +183,7 @@ export class StatelessStack extends Stack {
       if (declaration.sendsTaskResults) fn.grantTaskResults(stateMachineNames);
       if (declaration.stopsExecutions) fn.grantStopExecutions(stateMachineNames);
       if (declaration.publishesCaseOverview && props.caseOverview) fn.grantSecretRead(props.caseOverview.credentials, props.key);
+      if (declaration.publishesEvents) fn.grantPublishEvents(props.eventBus);
       // The state machines are encrypted with the key: Step Functions uses it on the caller's behalf.
       if (declaration.startsExecutions || declaration.sendsTaskResults || declaration.stopsExecutions) {
         fn.grantWorkflowKey(props.key, stateMachineNames, 'readWrite');
@@ -228,11 +237,6 @@ export class StatelessStack extends Stack {
       retention: RetentionDays.THREE_MONTHS,
       encryptionKey: props.key,
       removalPolicy: RemovalPolicy.RETAIN,
-    });
-    this.api = new HttpApi(this, 'Api', {
-      apiName: naming.apiName,
-      description: 'Loket API v1',
-      createDefaultStage: false,
     });
     this.stage = this.api.addStage('DefaultStage', {
       stageName: '$default',

@@ -69,7 +69,7 @@ afterAll(async () => {
 
 /** The job with its production adapters, on a clock set to `now`. */
 function job(now: Date) {
-  const store = dynamoCaseStore(documents, stack.tableName, hmacPseudonyms(devPseudonymKey), hmacAuditSeal(devAuditSealKey));
+  const store = dynamoCaseStore(documents, stack.tableName, hmacPseudonyms(devPseudonymKey), hmacAuditSeal(devAuditSealKey), { schemasUrl: `${stack.apiUrl}/v1/events/schemas` });
   return applyRetention({
     cases: store,
     outbox: store,

@@ -53,7 +53,7 @@ describe("the citizen's case overview on AWS", () => {
   });
 
   test('a deployment without the case overview cannot deploy a function that publishes to it', () => {
-    const values = { host: 'aws', tableName: 't', documentsBucket: 'b', stateMachineArns: '{}', pseudonymKey: { kmsKeyId: 'k' }, auditSealKey: { kmsKeyId: 's' } } as const;
+    const values = { host: 'aws', tableName: 't', documentsBucket: 'b', stateMachineArns: '{}', pseudonymKey: { kmsKeyId: 'k' }, auditSealKey: { kmsKeyId: 's' }, eventSchemasUrl: 'https://api.example/v1/events/schemas', eventBusName: 'loket' } as const;
     expect(() => functionEnvironment(publisher, values)).toThrow("Function 'reconcile' publishes to the citizen's case overview, but the deployment names no case overview");
     expect(functionEnvironment(functions.find((declaration) => declaration.name === 'reconcile')!, values)).not.toHaveProperty('CASE_OVERVIEW_URL');
   });

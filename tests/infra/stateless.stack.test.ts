@@ -67,10 +67,12 @@ describe('functions', () => {
       pseudonymKey: { kmsKeyId: 'key' },
       auditSealKey: { kmsKeyId: 'seal-key' },
       caseOverview: { ...dosisProductionEndpoints, credentials: { secretArn: 'secret' } },
+      eventSchemasUrl: 'https://api.example/v1/events/schemas',
+      eventBusName: 'loket',
     });
     expect(Object.keys(variables).sort()).toEqual(Object.keys(modelled).sort());
     for (const [variable, value] of Object.entries(modelled)) {
-      if (!['TABLE_NAME', 'DOCUMENTS_BUCKET', 'STATE_MACHINE_ARNS', 'PSEUDONYM_KEY_ID', 'AUDIT_SEAL_KEY_ID', 'CASE_OVERVIEW_SECRET_ARN'].includes(variable)) expect({ variable, value: variables[variable] }).toEqual({ variable, value });
+      if (!['TABLE_NAME', 'DOCUMENTS_BUCKET', 'STATE_MACHINE_ARNS', 'PSEUDONYM_KEY_ID', 'AUDIT_SEAL_KEY_ID', 'CASE_OVERVIEW_SECRET_ARN', 'EVENT_SCHEMAS_URL', 'EVENT_BUS_NAME'].includes(variable)) expect({ variable, value: variables[variable] }).toEqual({ variable, value });
     }
   });
 

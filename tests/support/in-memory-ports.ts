@@ -48,6 +48,8 @@ import type { Clock, DeadlineFigures, DocumentFiling, ProcessingLog, Telemetry, 
 import type { AccessRecord } from '../../functions/domain/access-record';
 import { hmacPseudonyms } from '../../functions/adapters/pseudonyms';
 import type { ExecutionState, WorkflowEngine, WorkflowInput } from '../../functions/ports/workflow-engine.port';
+import type { CaseEvent } from '../../functions/domain/case-event';
+import type { EventBus, EventFanOut } from '../../functions/ports/event-exchange.port';
 import type { Delivery } from '../../functions/use-cases/deliver-effect';
 import { deliverEffect } from '../../functions/use-cases/deliver-effect';
 
@@ -544,13 +546,53 @@ export function aTask(subject: Case, options: { id: string; name: string; token:
   }).task;
 }
 
+/** The event bus and the fan-out as doubles: what each was handed, in order; `failNext` makes the next call of one throw. */
+export interface InMemoryEventExchange {
+  readonly events: EventBus;
+  readonly fanOut: EventFanOut;
+  readonly published: CaseEvent[];
+  readonly fannedOut: CaseEvent[];
+  failNext(port: 'publish' | 'fanOut', error: Error): void;
+}
+
+export function inMemoryEventExchange(): InMemoryEventExchange {
+  const published: CaseEvent[] = [];
+  const fannedOut: CaseEvent[] = [];
+  const failures: { publish?: Error; fanOut?: Error } = {};
+  const take = (port: 'publish' | 'fanOut') => {
+    const error = failures[port];
+    delete failures[port];
+    if (error) throw error;
+  };
+  return {
+    events: {
+      async publish(events) {
+        take('publish');
+        published.push(...events.map(clone));
+      },
+    },
+    fanOut: {
+      async fanOut(event) {
+        take('fanOut');
+        fannedOut.push(clone(event));
+      },
+    },
+    published,
+    fannedOut,
+    failNext(port, error) {
+      failures[port] = error;
+    },
+  };
+}
+
 /**
  * The outbox dispatcher over the doubles: delivers every pending effect with the real
  * deliver-effect use case, as the stream-fed dispatcher does after a commit. Returns how
  * each delivery ended; a delivery that throws stays pending and the error propagates.
  */
 export function outboxDispatcher(store: InMemoryCaseStore, engine: InMemoryWorkflowEngine, clock: Clock, telemetry: Telemetry = telemetryRecorder()) {
-  const deliver = deliverEffect({ cases: store, outbox: store, workflows: engine, catalogue, clock, telemetry });
+  const { events, fanOut } = inMemoryEventExchange();
+  const deliver = deliverEffect({ cases: store, outbox: store, workflows: engine, events, fanOut, catalogue, clock, telemetry });
   return async (): Promise<Delivery[]> => {
     const deliveries: Delivery[] = [];
     for (const item of [...store.outbox.values()].sort((a, b) => (a.id < b.id ? -1 : 1))) deliveries.push(await deliver(item));

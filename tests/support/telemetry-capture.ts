@@ -82,7 +82,16 @@ export async function startFakeXrayDaemon(): Promise<FakeXrayDaemon> {
 export function lambdaTracingEnvironment(daemonAddress: string): Record<string, string> {
   const onAws = sharedEnvironment(
     functionDeployments.map((deployment) => deployment.declaration),
-    { host: 'aws', tableName: 'table', documentsBucket: 'bucket', stateMachineArns: '{}', pseudonymKey: { kmsKeyId: 'key' }, auditSealKey: { kmsKeyId: 'seal-key' } },
+    {
+      host: 'aws',
+      tableName: 'table',
+      documentsBucket: 'bucket',
+      stateMachineArns: '{}',
+      pseudonymKey: { kmsKeyId: 'key' },
+      auditSealKey: { kmsKeyId: 'seal-key' },
+      eventSchemasUrl: 'https://api.example/v1/events/schemas',
+      eventBusName: 'loket',
+    },
   );
   const powertools = Object.fromEntries(Object.entries(onAws).filter(([name]) => name.startsWith('POWERTOOLS_')));
   return {

@@ -11,6 +11,7 @@ import { conflict, notFound, TransientError } from '../../domain/errors';
 import type { MessageWait } from '../../domain/message-wait';
 import type { Task } from '../../domain/task';
 import { applicantId } from '../../domain/applicant';
+import { caseEventsOf } from '../case-event.envelope';
 import type { CaseStore, Decision, IdempotencyRecord, IdempotencyStore, Outbox } from '../../ports/case-store.port';
 import type { AuditSeal } from '../../ports/audit-seal.port';
 import type { Pseudonyms } from '../../ports/services.port';
@@ -26,6 +27,24 @@ function outboxPuts(tableName: string, caseId: string, effects: readonly Effect[
   return (effects ?? []).map((effect) => outboxPut(tableName, { id: outboxId(Date.parse(at)), caseId, effect, createdAt: at }));
 }
 
+/** Where the case store's events point for their schemas. */
+export interface CaseStoreEvents {
+  /** The absolute URL of GET /v1/events/schemas. */
+  readonly schemasUrl: string;
+}
+
+/**
+ * The outbox items that publish a change's events (eventsOfChange, from its audit event and the
+ * case as saved), written in its transaction after its other effects. An event's id is its
+ * outbox item's: one ULID names both, so a redelivered item publishes the same event.
+ */
+function eventPuts(tableName: string, events: CaseStoreEvents, audit: AuditEvent, saved: Case): TransactItem[] {
+  const newId = () => outboxId(Date.parse(audit.at));
+  return caseEventsOf(audit, saved, { schemasUrl: events.schemasUrl, newId }).map((event) =>
+    outboxPut(tableName, { id: event.id, caseId: saved.id, effect: { kind: 'publish-event', caseId: saved.id, event }, createdAt: audit.at }),
+  );
+}
+
 function cancellationCodes(error: unknown): string[] | undefined {
   if (error instanceof TransactionCanceledException) {
     return (error.CancellationReasons ?? []).map((reason) => reason.Code ?? 'None');
@@ -37,9 +56,16 @@ function cancellationCodes(error: unknown): string[] | undefined {
  * The case aggregate in DynamoDB. Every change is one TransactWriteItems that bumps the case
  * version under a condition, appends the next hash-chained, sealed audit event (with the
  * digests of the case as read and as written) with the case's new head, and writes the tasks
- * and message waits it touches, each conditioned on the state that was read.
+ * and message waits it touches, each conditioned on the state that was read, and the outbox
+ * items of its effects and of its events (the events published for every change).
  */
-export function dynamoCaseStore(client: DynamoDBDocumentClient, tableName: string, pseudonyms: Pseudonyms, auditSeal: AuditSeal): CaseStore & IdempotencyStore & Outbox {
+export function dynamoCaseStore(
+  client: DynamoDBDocumentClient,
+  tableName: string,
+  pseudonyms: Pseudonyms,
+  auditSeal: AuditSeal,
+  events: CaseStoreEvents,
+): CaseStore & IdempotencyStore & Outbox {
   const applicantKey = (subject: Case) => pseudonyms.of(applicantId(subject.applicant));
 
   async function readItem(id: string): Promise<{ item: Record<string, unknown>; case: Case; head: AuditHead } | undefined> {
@@ -129,6 +155,7 @@ export function dynamoCaseStore(client: DynamoDBDocumentClient, tableName: strin
               // The Idempotency-Key stays fourth: a cancellation at index 3 means a concurrent request holds it.
               ...idempotencyPut,
               ...outboxPuts(tableName, subject.id, effects, audit.at),
+              ...eventPuts(tableName, events, event, subject),
             ],
           }),
         );
@@ -158,6 +185,7 @@ export function dynamoCaseStore(client: DynamoDBDocumentClient, tableName: strin
                 ...(change.tasks ?? []).map((write) => taskPut(tableName, write)),
                 ...messageWrites(tableName, change),
                 ...outboxPuts(tableName, id, change.effects, change.audit.at),
+                ...eventPuts(tableName, events, event, changed),
               ],
             }),
           );

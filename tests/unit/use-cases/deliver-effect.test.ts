@@ -1,19 +1,22 @@
 import { beforeEach, describe, expect, test } from '@jest/globals';
 import { catalogue } from '../../../functions/catalogue/catalogue';
 import type { Case } from '../../../functions/domain/case';
+import type { CaseEvent } from '../../../functions/domain/case-event';
 import type { Effect, OutboxItem } from '../../../functions/domain/effect';
 import { StepNoLongerWaits } from '../../../functions/ports/workflow-engine.port';
 import { deliverEffect } from '../../../functions/use-cases/deliver-effect';
-import type { InMemoryCaseStore, InMemoryWorkflowEngine, TelemetryRecorder } from '../../support/in-memory-ports';
-import { aCase, executionIdFor, inMemoryCaseStore, inMemoryWorkflowEngine, settableClock, telemetryRecorder, testUlid } from '../../support/in-memory-ports';
+import type { InMemoryCaseStore, InMemoryEventExchange, InMemoryWorkflowEngine, TelemetryRecorder } from '../../support/in-memory-ports';
+import { aCase, executionIdFor, inMemoryCaseStore, inMemoryEventExchange, inMemoryWorkflowEngine, settableClock, telemetryRecorder, testUlid } from '../../support/in-memory-ports';
 
 const submittedAt = new Date('2026-11-09T10:00:00Z');
 let store: InMemoryCaseStore;
 let engine: InMemoryWorkflowEngine;
 let telemetry: TelemetryRecorder;
+let exchange: InMemoryEventExchange;
 let subject: Case;
 
 beforeEach(() => {
+  exchange = inMemoryEventExchange();
   store = inMemoryCaseStore();
   engine = inMemoryWorkflowEngine();
   telemetry = telemetryRecorder();
@@ -28,7 +31,7 @@ function enqueue(effect: Effect): OutboxItem {
 }
 
 const deliver = (item: OutboxItem) =>
-  deliverEffect({ cases: store, outbox: store, workflows: engine, catalogue, clock: settableClock('2026-11-10T09:00:00Z'), telemetry })(item);
+  deliverEffect({ cases: store, outbox: store, workflows: engine, events: exchange.events, fanOut: exchange.fanOut, catalogue, clock: settableClock('2026-11-10T09:00:00Z'), telemetry })(item);
 
 describe('delivering an outbox item', () => {
   test('starts the workflow named after the case with ids and codes only (no personal data), and leaves the outbox', async () => {
@@ -125,5 +128,62 @@ describe('delivering an outbox item', () => {
     await expect(deliver(enqueue({ kind: 'redrive-workflow', caseId: subject.id, executionId }))).resolves.toBe('not-needed');
     expect(engine.redrives).toEqual([executionId]);
     expect(store.outbox.size).toBe(0);
+  });
+
+  describe('an event of a change', () => {
+    const event = (id: string, sequence: string): CaseEvent => ({
+      specversion: '1.0',
+      id,
+      type: 'be.loket.case.status-changed.v1',
+      source: 'urn:loket:tenant:44021',
+      subject: subject.id,
+      time: submittedAt.toISOString(),
+      datacontenttype: 'application/json',
+      dataschema: 'http://127.0.0.1/v1/events/schemas/be.loket.case.status-changed.v1',
+      sequence,
+      tenant: '44021',
+      transactiontype: 'proof-of-residence',
+      data: { caseId: subject.id, caseNumber: subject.number, tenant: '44021', transactionType: subject.type, from: 'submitted', to: 'under-review', inform: true, final: false },
+    });
+
+    test('is published on the bus, then handed to the fan-out, and leaves the outbox', async () => {
+      const published = event(testUlid(700), '0000000002.00');
+      await expect(deliver(enqueue({ kind: 'publish-event', caseId: subject.id, event: published }))).resolves.toBe('delivered');
+      expect(exchange.published).toEqual([published]);
+      expect(exchange.fannedOut).toEqual([published]);
+      expect(store.outbox.size).toBe(0);
+    });
+
+    test('a bus that fails leaves the item in the outbox and hands the fan-out nothing; the next delivery publishes the same event', async () => {
+      const published = event(testUlid(701), '0000000002.00');
+      const item = enqueue({ kind: 'publish-event', caseId: subject.id, event: published });
+      const failure = Object.assign(new Error('slow down'), { name: 'ThrottlingException' });
+      exchange.failNext('publish', failure);
+      await expect(deliver(item)).rejects.toBe(failure);
+      expect(store.outbox.has(item.id)).toBe(true);
+      expect(exchange.fannedOut).toEqual([]);
+      await expect(deliver(item)).resolves.toBe('delivered');
+      expect(exchange.published.map((sent) => sent.id)).toEqual([testUlid(701)]);
+      expect(exchange.fannedOut.map((sent) => sent.id)).toEqual([testUlid(701)]);
+    });
+
+    test('a fan-out that fails leaves the item in the outbox: delivered again, the bus gets the same event id once more and the fan-out gets it', async () => {
+      const published = event(testUlid(702), '0000000003.00');
+      const item = enqueue({ kind: 'publish-event', caseId: subject.id, event: published });
+      exchange.failNext('fanOut', new Error('table unavailable'));
+      await expect(deliver(item)).rejects.toThrow('table unavailable');
+      expect(store.outbox.has(item.id)).toBe(true);
+      await deliver(item);
+      expect(exchange.published.map((sent) => sent.id)).toEqual([testUlid(702), testUlid(702)]);
+      expect(exchange.fannedOut).toEqual([published]);
+      expect(store.outbox.size).toBe(0);
+    });
+
+    test('needs no case: the last event of a destroyed case is still published', async () => {
+      store.cases.delete(subject.id);
+      const published = event(testUlid(703), '0000000009.00');
+      await expect(deliver(enqueue({ kind: 'publish-event', caseId: subject.id, event: published }))).resolves.toBe('delivered');
+      expect(exchange.published).toEqual([published]);
+    });
   });
 });

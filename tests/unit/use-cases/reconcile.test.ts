@@ -3,16 +3,18 @@ import { catalogue } from '../../../functions/catalogue/catalogue';
 import type { Case } from '../../../functions/domain/case';
 import type { OutboxItem } from '../../../functions/domain/effect';
 import { reconcile } from '../../../functions/use-cases/reconcile';
-import type { InMemoryCaseStore, InMemoryWorkflowEngine, SettableClock, TelemetryRecorder } from '../../support/in-memory-ports';
-import { aCase, executionIdFor, inMemoryCaseStore, inMemoryWorkflowEngine, settableClock, telemetryRecorder, testUlid } from '../../support/in-memory-ports';
+import type { InMemoryCaseStore, InMemoryEventExchange, InMemoryWorkflowEngine, SettableClock, TelemetryRecorder } from '../../support/in-memory-ports';
+import { aCase, executionIdFor, inMemoryCaseStore, inMemoryEventExchange, inMemoryWorkflowEngine, settableClock, telemetryRecorder, testUlid } from '../../support/in-memory-ports';
 
 const submittedAt = new Date('2026-11-09T10:00:00Z');
 let store: InMemoryCaseStore;
 let engine: InMemoryWorkflowEngine;
 let clock: SettableClock;
 let telemetry: TelemetryRecorder;
+let exchange: InMemoryEventExchange;
 
 beforeEach(() => {
+  exchange = inMemoryEventExchange();
   store = inMemoryCaseStore();
   engine = inMemoryWorkflowEngine();
   clock = settableClock('2026-11-10T09:00:00Z');
@@ -20,7 +22,7 @@ beforeEach(() => {
 });
 
 const run = (options = {}) =>
-  reconcile({ cases: store, reads: store, outbox: store, workflows: engine, catalogue, clock, telemetry }, { pageSize: 2, ...options })();
+  reconcile({ cases: store, reads: store, outbox: store, workflows: engine, ...exchange, catalogue, clock, telemetry }, { pageSize: 2, ...options })();
 
 function openCase(n: number, overrides: Partial<Case> = {}, typeKey = 'proof-of-residence'): Case {
   const subject = { ...aCase({ id: testUlid(n), typeKey, now: submittedAt, dueAt: new Date('2026-11-16T22:59:59.999Z'), sequence: n }), ...overrides };
@@ -85,7 +87,7 @@ describe('reconciling open cases with their workflows', () => {
     const subject = openCase(1);
     const young: OutboxItem = { id: testUlid(901), caseId: subject.id, effect: { kind: 'start-workflow', caseId: subject.id }, createdAt: '2026-11-10T08:59:58.000Z' };
     store.outbox.set(young.id, young);
-    const reconciler = reconcile({ cases: store, reads: store, outbox: store, workflows: engine, catalogue, clock, telemetry }, { staleAfterMs: 60_000 });
+    const reconciler = reconcile({ cases: store, reads: store, outbox: store, workflows: engine, ...exchange, catalogue, clock, telemetry }, { staleAfterMs: 60_000 });
     const report = await reconciler({ staleAfterMs: 0 });
     expect(report.redelivered).toBe(1);
     expect(engine.starts).toEqual([expect.objectContaining({ caseId: subject.id })]);
@@ -300,7 +302,7 @@ describe('reconciling open cases with their workflows', () => {
         return { ...page, items: page.items.map((item) => ({ ...item, attention: { reason: 'execution failed', since: '2026-11-09T12:00:00.000Z' } })) };
       },
     };
-    const report = await reconcile({ cases: store, reads, outbox: store, workflows: engine, catalogue, clock, telemetry })();
+    const report = await reconcile({ cases: store, reads, outbox: store, workflows: engine, ...exchange, catalogue, clock, telemetry })();
     expect(report.cleared).toEqual([]);
     expect(store.eventsOf(subject.id)).toHaveLength(1);
   });
@@ -308,7 +310,7 @@ describe('reconciling open cases with their workflows', () => {
   test('an open case the store no longer holds when it is read is neither started nor warned about', async () => {
     openCase(1);
     const cases = { ...store, get: async () => undefined };
-    const report = await reconcile({ cases, reads: store, outbox: store, workflows: engine, catalogue, clock, telemetry })();
+    const report = await reconcile({ cases, reads: store, outbox: store, workflows: engine, ...exchange, catalogue, clock, telemetry })();
     expect(report.examined).toBe(1);
     expect(report.started).toEqual([]);
     expect(engine.starts).toEqual([]);
@@ -337,18 +339,18 @@ describe('reconciling open cases with their workflows', () => {
         return store.openCases(after, limit);
       },
     };
-    await reconcile({ cases: store, reads, outbox: store, workflows: engine, catalogue, clock, telemetry })();
+    await reconcile({ cases: store, reads, outbox: store, workflows: engine, ...exchange, catalogue, clock, telemetry })();
     expect(engine.resumes.map((resume) => resume.token)).toEqual(['t-901']);
     expect(limits).toEqual([100]);
     limits.length = 0;
-    await reconcile({ cases: store, reads, outbox: store, workflows: engine, catalogue, clock, telemetry }, { pageSize: 7 })();
+    await reconcile({ cases: store, reads, outbox: store, workflows: engine, ...exchange, catalogue, clock, telemetry }, { pageSize: 7 })();
     expect(limits).toEqual([7]);
   });
 
   test('a case of a type that is still found but no longer listed has its deadline counted', async () => {
     openCase(1, { dueAt: '2026-11-09T00:00:00.000Z' });
     const unlisted = { ...catalogue, all: () => [] };
-    const report = await reconcile({ cases: store, reads: store, outbox: store, workflows: engine, catalogue: unlisted, clock, telemetry })();
+    const report = await reconcile({ cases: store, reads: store, outbox: store, workflows: engine, ...exchange, catalogue: unlisted, clock, telemetry })();
     expect(report.deadlines['proof-of-residence']).toEqual({ overdue: 1, dueSoon: 0, tenants: { '44021': { overdue: 1, dueSoon: 0 } } });
   });
 

@@ -1,0 +1,91 @@
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import type { PutEventsCommand, PutEventsResultEntry } from '@aws-sdk/client-eventbridge';
+import { eventBridgeBus } from '../../../functions/adapters/eventbridge.bus';
+import type { CaseEvent } from '../../../functions/domain/case-event';
+import { TransientError } from '../../../functions/domain/errors';
+import type { EventBridgeLocal, PublishedEvent } from '../../../infra/local/eventbridge.server';
+import { startEventBridgeLocal } from '../../../infra/local/eventbridge.server';
+import { localCredentials, localRegion } from '../../../infra/local/local-network';
+
+const event = (id: string): CaseEvent => ({
+  specversion: '1.0',
+  id,
+  type: 'be.loket.case.submitted.v1',
+  source: 'urn:loket:tenant:44021',
+  subject: 'case-1',
+  time: '2026-11-10T09:00:00.000Z',
+  datacontenttype: 'application/json',
+  dataschema: 'https://api.example/v1/events/schemas/be.loket.case.submitted.v1',
+  sequence: '0000000001.00',
+  tenant: '44021',
+  transactiontype: 'proof-of-residence',
+  data: { caseId: 'case-1', caseNumber: '44021-2026-000001', tenant: '44021', transactionType: { key: 'proof-of-residence', version: 1 }, status: 'submitted' },
+});
+
+describe('the event bus on the local EventBridge endpoint, through the SDK client', () => {
+  let local: EventBridgeLocal;
+  let client: EventBridgeClient;
+  const published: PublishedEvent[] = [];
+
+  beforeAll(async () => {
+    local = await startEventBridgeLocal({ publish: (events) => published.push(...events) });
+    client = new EventBridgeClient({ endpoint: local.endpoint, region: localRegion, credentials: localCredentials });
+  });
+
+  afterAll(async () => {
+    client?.destroy();
+    await local?.close();
+  });
+
+  test('PutEvents puts the CloudEvent as the detail, its source and type as the entry’s', async () => {
+    await eventBridgeBus(client, 'loket').publish([event('e-1'), event('e-2')]);
+    expect(published).toEqual([
+      { source: 'urn:loket:tenant:44021', detailType: 'be.loket.case.submitted.v1', detail: event('e-1'), eventBusName: 'loket', time: '2026-11-10T09:00:00.000Z' },
+      { source: 'urn:loket:tenant:44021', detailType: 'be.loket.case.submitted.v1', detail: event('e-2'), eventBusName: 'loket', time: '2026-11-10T09:00:00.000Z' },
+    ]);
+  });
+
+  test('the endpoint refuses more than ten entries with a 400, as EventBridge does', async () => {
+    const eleven = Array.from({ length: 11 }, (_, index) => event(`e-${index}`));
+    await expect(eventBridgeBus(client, 'loket').publish(eleven)).rejects.toMatchObject({ name: 'ValidationException' });
+  });
+});
+
+/** A client whose PutEvents answers with the given entry results in turn (EventBridge's partial failures), recording what was sent. */
+function answering(...answers: Array<Array<PutEventsResultEntry>>) {
+  const sent: string[][] = [];
+  return {
+    sent,
+    client: {
+      async send(command: PutEventsCommand) {
+        sent.push((command.input.Entries ?? []).map((entry) => JSON.parse(entry.Detail!).id));
+        const entries = answers.shift() ?? [];
+        return { FailedEntryCount: entries.filter((entry) => entry.ErrorCode).length, Entries: entries };
+      },
+    } as unknown as EventBridgeClient,
+  };
+}
+
+describe('entries EventBridge fails', () => {
+  test('a throttled entry is sent again on its own until it is accepted', async () => {
+    const { client, sent } = answering([{ EventId: '1' }, { ErrorCode: 'ThrottlingException', ErrorMessage: 'slow down' }], [{ EventId: '2' }]);
+    await eventBridgeBus(client, 'loket', { backoffMs: 1 }).publish([event('e-1'), event('e-2')]);
+    expect(sent).toEqual([['e-1', 'e-2'], ['e-2']]);
+  });
+
+  test('an entry still failing after the attempts is a TransientError: the outbox item comes again', async () => {
+    const failing = [{ ErrorCode: 'InternalFailure', ErrorMessage: 'try again' }];
+    const { client, sent } = answering(failing, failing, failing);
+    await expect(eventBridgeBus(client, 'loket', { attempts: 3, backoffMs: 1 }).publish([event('e-1')])).rejects.toBeInstanceOf(TransientError);
+    expect(sent).toHaveLength(3);
+  });
+
+  test('an entry refused for good is not sent again: the error names the event type and the code', async () => {
+    const { client, sent } = answering([{ ErrorCode: 'MalformedDetail', ErrorMessage: 'Detail is malformed.' }]);
+    const publishing = eventBridgeBus(client, 'loket', { backoffMs: 1 }).publish([event('e-1')]);
+    await expect(publishing).rejects.toThrow('EventBridge refused the event be.loket.case.submitted.v1: MalformedDetail Detail is malformed.');
+    await expect(publishing).rejects.not.toBeInstanceOf(TransientError);
+    expect(sent).toHaveLength(1);
+  });
+});
