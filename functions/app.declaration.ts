@@ -176,6 +176,7 @@ const operations: readonly FunctionDeclaration[] = [
     concurrentBatchesPerShard: 10,
     table: 'readWrite',
     callbackPolicy: true,
+    publishesCaseOverview: true,
     timeoutSeconds: 60,
   },
   {
@@ -186,6 +187,7 @@ const operations: readonly FunctionDeclaration[] = [
     everyMinutes: 1,
     table: 'readWrite',
     callbackPolicy: true,
+    publishesCaseOverview: true,
     timeoutSeconds: 120,
   },
   {

@@ -4,6 +4,7 @@ import { callbackPolicyOf, environmentNames, requireEnv, timeScaleOf } from '../
 import { powertoolsDeliveryTelemetry, systemClock } from '../commons/telemetry';
 import { scaledSchedule } from '../domain/webhook-delivery';
 import { deliverWebhooks } from '../use-cases/deliver-webhooks';
+import { caseOverviewFeed } from './case-overview.wiring';
 
 /** The delivery machinery both its triggers share: the stream (new deliveries) and the schedule (due retries). */
 export const deliveries = deliverWebhooks(
@@ -11,6 +12,7 @@ export const deliveries = deliverWebhooks(
     deliveries: deliveryStore,
     subscriptions: subscriptionStore,
     sender: httpWebhookSender({ policy: callbackPolicyOf(requireEnv(environmentNames.callbackPolicy)) }),
+    caseOverview: caseOverviewFeed,
     clock: systemClock,
     random: Math.random,
     telemetry: powertoolsDeliveryTelemetry,

@@ -12,5 +12,5 @@ export const eventFanOut: EventFanOut = fanOutEvent({
   subscriptions: subscriptionStore,
   deliveries: deliveryStore,
   clock: systemClock,
-  caseOverview: false,
+  caseOverview: true,
 });
