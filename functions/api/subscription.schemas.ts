@@ -68,7 +68,7 @@ export const deliveryViewSchema = z.object({
   webhookId: z.string().max(100).describe('The `webhook-id` header: the event id, the same for every attempt and replay'),
   eventType: z.string().max(100),
   caseId: ulid,
-  sequence: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+  sequence: z.string().max(30).describe("The event's CloudEvents `sequence`: a case's events reach a receiver in this order"),
   run: z.string().max(26).describe('`original`, or the id of the replay that made it'),
   status: z.enum(['pending', 'delivered', 'dead-lettered', 'cancelled']),
   createdAt: timestamp,

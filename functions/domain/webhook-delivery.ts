@@ -42,8 +42,8 @@ export interface Delivery {
   readonly receiver: Receiver;
   readonly tenant: string;
   readonly caseId: string;
-  /** The event's place in its case (its audit sequence): a receiver gets a case's events in this order. */
-  readonly sequence: number;
+  /** The event's place in its case (its CloudEvents `sequence`): a receiver gets a case's events in this order. */
+  readonly sequence: string;
   /** `original` for the fan-out's, the replay's id for a replay's. */
   readonly run: string;
   readonly event: CaseEvent;
@@ -117,23 +117,28 @@ export function afterFailure(
 /**
  * Where a delivery stands among its case's deliveries to the same receiver: a delivery is tried
  * only when none that sorts before it is still pending, so that event N+1 of a case never
- * reaches a receiver before event N was accepted (or dead-lettered). The audit sequence comes
- * first, zero-padded; then the event and the run, so that a replay's copy of an event follows
- * the original's.
+ * reaches a receiver before event N was accepted (or dead-lettered). The event's sequence
+ * comes first (`sequenceKey`); then the event and the run, so that a replay's copy of an event
+ * follows the original's.
  */
 export function deliveryOrderKey(delivery: Pick<Delivery, 'sequence' | 'event' | 'run'>): string {
-  return `${String(delivery.sequence).padStart(10, '0')}#${delivery.event.id}#${delivery.run}`;
+  return `${sequenceKey(delivery.sequence)}#${delivery.event.id}#${delivery.run}`;
+}
+
+/**
+ * A sequence as a key that sorts as the sequence counts: CloudEvents orders sequences as strings,
+ * and Loket's are zero-padded (`0000000012.01`: the change's audit sequence, then the event's
+ * place among the change's events); a shorter decimal form (`12`, `12.1`) is padded the same way.
+ */
+export function sequenceKey(sequence: string): string {
+  const decimal = /^(\d{1,10})(?:\.(\d{1,6}))?$/.exec(sequence);
+  if (!decimal) return sequence;
+  return `${decimal[1]!.padStart(10, '0')}.${(decimal[2] ?? '').padEnd(6, '0')}`;
 }
 
 /** The receiver as one key part: `SUB#<id>`, or `OVERVIEW`. */
 export function receiverKey(receiver: Receiver): string {
   return receiver.kind === 'subscription' ? `SUB#${receiver.subscriptionId}` : 'OVERVIEW';
-}
-
-/** The sequence of an event, as a number (CloudEvents carries it as a string). */
-export function sequenceOf(event: CaseEvent): number {
-  const value = Number(event.sequence);
-  return Number.isSafeInteger(value) && value >= 0 ? value : 0;
 }
 
 /** A receiver's answer cut to what a delivery keeps of it. */
@@ -153,7 +158,7 @@ export function newDelivery(event: CaseEvent, receiver: Receiver, run: string, i
     receiver,
     tenant: event.tenant,
     caseId: event.subject,
-    sequence: sequenceOf(event),
+    sequence: event.sequence,
     run,
     event,
     status: 'pending',

@@ -4,7 +4,7 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import { caseReads, caseStore } from '../adapters/dynamodb/table';
 import { eventBus } from '../adapters/event-bus.instance';
-import { noFanOut } from '../adapters/event-fan-out';
+import { eventFanOut } from '../outbox/event-fan-out.wiring';
 import { workflowEngine } from '../adapters/step-functions';
 import { catalogue } from '../catalogue/catalogue';
 import { environmentNames } from '../commons/config';
@@ -29,7 +29,7 @@ const run = reconcile(
     workflows: workflowEngine,
     events: eventBus,
     // Nothing visible yet: the webhooks work plugs its subscriptions and case overview in here (and in the dispatcher's).
-    fanOut: noFanOut,
+    fanOut: eventFanOut,
     catalogue,
     clock: systemClock,
     telemetry: powertoolsTelemetry,

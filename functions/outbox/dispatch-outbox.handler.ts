@@ -7,7 +7,7 @@ import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
 import { caseStore } from '../adapters/dynamodb/table';
 import { eventBus } from '../adapters/event-bus.instance';
-import { noFanOut } from '../adapters/event-fan-out';
+import { eventFanOut } from './event-fan-out.wiring';
 import { workflowEngine } from '../adapters/step-functions';
 import { catalogue } from '../catalogue/catalogue';
 import { logger, metrics, tracer } from '../commons/powertools';
@@ -21,7 +21,7 @@ const deliver = deliverEffect({
   workflows: workflowEngine,
   events: eventBus,
   // Nothing visible yet: the webhooks work plugs its subscriptions and case overview in here (and in the reconciler's).
-  fanOut: noFanOut,
+  fanOut: eventFanOut,
   catalogue,
   clock: systemClock,
   telemetry: powertoolsTelemetry,

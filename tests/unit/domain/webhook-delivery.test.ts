@@ -69,14 +69,17 @@ describe('the retry schedule', () => {
 
 describe('the order of a case’s deliveries to one receiver', () => {
   const event = (id: string) => ({ id }) as never;
-  test('follows the audit sequence numerically, not as text', () => {
-    const keys = [10, 9, 2, 100].map((sequence) => deliveryOrderKey({ sequence, event: event('01JEVENT'), run: 'original' }));
-    expect([...keys].sort()).toEqual([2, 9, 10, 100].map((sequence) => deliveryOrderKey({ sequence, event: event('01JEVENT'), run: 'original' })));
+  test("follows the events' sequences as they count: Loket's zero-padded form, and a shorter decimal one", () => {
+    const key = (sequence: string) => deliveryOrderKey({ sequence, event: event('01JEVENT'), run: 'original' });
+    const ordered = ['0000000001.00', '0000000002.00', '0000000002.01', '0000000002.03', '0000000010.00'];
+    expect([...ordered].reverse().map(key).sort()).toEqual(ordered.map(key));
+    expect(['10', '9', '2.1', '2', '100'].map(key).sort()).toEqual(['2', '2.1', '9', '10', '100'].map(key));
+    expect(key('2.01') < key('2.1')).toBe(true);
   });
 
   test("puts a replay's copy of an event before the next event, so that a replay is in order too", () => {
-    const replayOfTwo = deliveryOrderKey({ sequence: 2, event: event('01JEVENT2'), run: '01JREPLAY' });
-    const three = deliveryOrderKey({ sequence: 3, event: event('01JEVENT3'), run: 'original' });
+    const replayOfTwo = deliveryOrderKey({ sequence: '0000000002.00', event: event('01JEVENT2'), run: '01JREPLAY' });
+    const three = deliveryOrderKey({ sequence: '0000000003.00', event: event('01JEVENT3'), run: 'original' });
     expect(replayOfTwo < three).toBe(true);
   });
 });

@@ -29,7 +29,7 @@ function anEvent(options: { caseId: string; sequence: number; tenant?: string; c
     time: clock.now().toISOString(),
     datacontenttype: 'application/json',
     dataschema: 'https://loket.example/v1/events/schemas/status-changed.v1',
-    sequence: String(options.sequence),
+    sequence: `${String(options.sequence).padStart(10, '0')}.00`,
     tenant,
     transactiontype: options.typeKey ?? 'proof-of-residence',
     data: {
@@ -122,7 +122,7 @@ describe('the fan-out', () => {
     await fanOut.fanOut(anEvent({ caseId: caseA, sequence: 1, inform: false }));
     await fanOut.fanOut(anEvent({ caseId: caseA, sequence: 2, change: 'task-created' }));
     await fanOut.fanOut(anEvent({ caseId: caseA, sequence: 3, inform: true }));
-    expect(deliveries.all().map((delivery) => [delivery.receiver.kind, delivery.sequence])).toEqual([['case-overview', 3]]);
+    expect(deliveries.all().map((delivery) => [delivery.receiver.kind, delivery.sequence])).toEqual([['case-overview', '0000000003.00']]);
   });
 });
 
@@ -138,12 +138,12 @@ describe('delivery', () => {
     await retryUntilSettled(run);
     expect(sequencesSentTo(sender, url, caseA)).toEqual([1, 1, 1, 1, 2, 3]);
     expect(deliveries.all().map((delivery) => [delivery.sequence, delivery.status, delivery.attempts.map((attempt) => attempt.statusCode)])).toEqual([
-      [1, 'delivered', [500, 500, 500, 200]],
-      [2, 'delivered', [200]],
-      [3, 'delivered', [200]],
+      ['0000000001.00', 'delivered', [500, 500, 500, 200]],
+      ['0000000002.00', 'delivered', [200]],
+      ['0000000003.00', 'delivered', [200]],
     ]);
     // Each attempt of one event carries the same webhook id.
-    expect(new Set(sender.sent.filter((request) => JSON.parse(request.body).sequence === '1').map((request) => request.webhookId)).size).toBe(1);
+    expect(new Set(sender.sent.filter((request) => JSON.parse(request.body).sequence === '0000000001.00').map((request) => request.webhookId)).size).toBe(1);
   });
 
   test('the retries wait on their backoff: nothing is tried before its next attempt is due', async () => {
