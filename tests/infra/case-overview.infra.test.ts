@@ -1,16 +1,15 @@
-import { functions, type FunctionDeclaration } from '../../functions/app.declaration';
+import { functions } from '../../functions/app.declaration';
 import { buildApp } from '../../infra/app';
 import { functionEnvironment } from '../../infra/deployment';
 import { actionsOf, functionLogicalId, functionStatements, type Json, synthesisTimeout, testContext } from './synthesize';
 
-/** The declared functions, with the reconciler standing in for a function that delivers to the case overview. */
-const declared = functions.map((declaration): FunctionDeclaration => (declaration.name === 'reconcile' ? { ...declaration, publishesCaseOverview: true } : declaration));
-const publisher = declared.find((declaration) => declaration.name === 'reconcile')!;
+/** The functions that deliver to the case overview: the delivery machinery's. */
+const publishers = functions.filter((declaration) => declaration.publishesCaseOverview);
+const publisher = publishers[0]!;
 
 function synthesize() {
   const { app, stateful, stateless } = buildApp({
     context: { ...testContext, 'loket:caseOverviewUrl': 'https://dosis.test.invalid', 'loket:caseOverviewTokenUrl': 'https://oauth.test.invalid/token' },
-    functions: declared,
   });
   const assembly = app.synth();
   return {
@@ -36,14 +35,18 @@ describe("the citizen's case overview on AWS", () => {
     expect(secret.Properties.SecretString).toBeUndefined();
   });
 
-  test('a function that publishes to it gets the endpoints and the secret, and may read that secret only', () => {
-    const fn = stateless.Resources[functionLogicalId(stateless, 'reconcile')];
+  test('the delivery machinery publishes to it: the stream-fed deliverer and the retrier', () => {
+    expect(publishers.map((declaration) => declaration.name)).toEqual(['deliver-webhooks', 'retry-deliveries']);
+  });
+
+  test.each(publishers.map((declaration) => [declaration.name]))('%s gets the endpoints and the secret, and may read that secret only', (name) => {
+    const fn = stateless.Resources[functionLogicalId(stateless, name)];
     const variables = fn.Properties.Environment.Variables as Json;
     expect(variables.CASE_OVERVIEW_URL).toBe('https://dosis.test.invalid');
     expect(variables.CASE_OVERVIEW_TOKEN_URL).toBe('https://oauth.test.invalid/token');
     expect(variables.CASE_OVERVIEW_SECRET_ARN).toEqual({ 'Fn::ImportValue': expect.stringContaining('CaseOverviewCredentials') });
     expect(variables.CASE_OVERVIEW_DEV_CREDENTIALS).toBeUndefined();
-    const statements = functionStatements(stateless, 'reconcile');
+    const statements = functionStatements(stateless, name);
     expect(actionsOf(statements)).toEqual(expect.arrayContaining(['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue']));
     const secretStatements = statements.filter((statement) => [statement.Action].flat().some((action) => action.startsWith('secretsmanager:')));
     expect(secretStatements.map((statement) => statement.Resource)).toEqual([{ 'Fn::ImportValue': expect.stringContaining('CaseOverviewCredentials') }]);
@@ -54,7 +57,7 @@ describe("the citizen's case overview on AWS", () => {
 
   test('a deployment without the case overview cannot deploy a function that publishes to it', () => {
     const values = { host: 'aws', tableName: 't', documentsBucket: 'b', stateMachineArns: '{}', pseudonymKey: { kmsKeyId: 'k' }, auditSealKey: { kmsKeyId: 's' }, eventSchemasUrl: 'https://api.example/v1/events/schemas', eventBusName: 'loket' } as const;
-    expect(() => functionEnvironment(publisher, values)).toThrow("Function 'reconcile' publishes to the citizen's case overview, but the deployment names no case overview");
-    expect(functionEnvironment(functions.find((declaration) => declaration.name === 'reconcile')!, values)).not.toHaveProperty('CASE_OVERVIEW_URL');
+    expect(() => functionEnvironment(publisher, values)).toThrow(`Function '${publisher.name}' publishes to the citizen's case overview, but the deployment names no case overview`);
+    expect(functionEnvironment({ ...publisher, publishesCaseOverview: false }, values)).not.toHaveProperty('CASE_OVERVIEW_URL');
   });
 });
