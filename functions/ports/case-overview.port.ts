@@ -63,7 +63,7 @@ export interface CitizenCaseOverview {
  * functions/domain/errors) for a failure worth retrying and another error for a permanent one,
  * which the machinery dead-letters.
  *
- * From a `status-changed` event it reads `data.status` (the status code) and `data.inform` (the
+ * From a `status-changed` event it reads `data.to` (the new status's code) and `data.inform` (the
  * status's inform flag); the rest (applicant, texts, product id) it reads from the case store and
  * the catalogue at delivery time.
  *

@@ -16,8 +16,8 @@ export interface PublishCaseOverviewDependencies extends AccessDependencies {
   readonly overview: CitizenCaseOverview;
 }
 
-/** The status change an event reports: the code and, as a shortcut, whether the status informs the applicant. */
-const statusChangedData = z.object({ status: z.string().min(1).max(50), inform: z.boolean().optional() });
+/** The status change an event reports (caseEventData['status-changed']): the new status and, as a shortcut, whether it informs the applicant. */
+const statusChangedData = z.object({ to: z.string().min(1).max(50), inform: z.boolean().optional() });
 
 const statusChanged = caseEventType('status-changed');
 
@@ -73,8 +73,8 @@ export function publishCaseOverview(deps: PublishCaseOverviewDependencies): Case
       const subject = await deps.cases.get(event.data.caseId);
       if (!subject) return 'not-applicable';
       const type = deps.catalogue.ofCase(subject);
-      const status = findStatus(type, reported.data.status);
-      if (!status) throw new Error(`case ${subject.id} reached status '${reported.data.status}', which ${type.key} v${type.version} does not declare`);
+      const status = findStatus(type, reported.data.to);
+      if (!status) throw new Error(`case ${subject.id} reached status '${reported.data.to}', which ${type.key} v${type.version} does not declare`);
       const update = caseOverviewUpdate(event, subject, type, status);
       if (!update) return 'not-applicable';
       await recordAccess(deps, {

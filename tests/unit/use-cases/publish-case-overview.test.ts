@@ -3,6 +3,7 @@ import { catalogue } from '../../../functions/catalogue/catalogue';
 import type { Case } from '../../../functions/domain/case';
 import type { CaseEvent } from '../../../functions/domain/case-event';
 import { caseEventSource, caseEventType } from '../../../functions/domain/case-event';
+import { caseEventData } from '../../../functions/domain/case-event.schemas';
 import { TransientError } from '../../../functions/domain/errors';
 import type { CaseOverviewUpdate, CitizenCaseOverview } from '../../../functions/ports/case-overview.port';
 import { publishCaseOverview } from '../../../functions/use-cases/publish-case-overview';
@@ -39,7 +40,9 @@ function statusChanged(subject: Case, status: string, options: { inform?: boolea
       caseNumber: subject.number,
       tenant: subject.tenant,
       transactionType: subject.type,
-      status,
+      from: 'submitted',
+      to: status,
+      final: false,
       ...(options.inform === undefined ? {} : { inform: options.inform }),
     },
   };
@@ -65,6 +68,11 @@ const informing = catalogue.all().flatMap((type) => type.statuses.filter((status
 const silent = catalogue.all().flatMap((type) => type.statuses.filter((status) => !status.inform).map((status) => [type.key, status.code] as const));
 
 describe('the citizen case overview fed from status changes', () => {
+  test("the events it is given are the events' own status-changed data", () => {
+    const { subject } = seededCase('proof-of-residence');
+    expect(caseEventData['status-changed'].parse(statusChanged(subject, 'issued', { inform: true }).data)).toMatchObject({ to: 'issued', inform: true });
+  });
+
   test('there are informing and silent statuses to check', () => {
     expect(informing.length).toBeGreaterThan(20);
     expect(silent.map(([, code]) => code)).toContain('submitted');
@@ -179,7 +187,7 @@ describe('the citizen case overview fed from status changes', () => {
     expect((undeclared as Error).message).toBe(`case ${subject.id} reached status 'granted', which proof-of-residence v1 does not declare`);
 
     const event = statusChanged(subject, 'issued');
-    const { status: _dropped, ...withoutStatus } = event.data;
+    const { to: _dropped, ...withoutStatus } = event.data;
     await expect(feed.deliver({ ...event, data: withoutStatus })).rejects.toThrow(`event ${event.id} is a status change without a status code`);
     expect(overview.updates).toEqual([]);
   });
