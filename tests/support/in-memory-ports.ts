@@ -546,6 +546,31 @@ export function aTask(subject: Case, options: { id: string; name: string; token:
   }).task;
 }
 
+/**
+ * A case event as the case store writes it for a change of `subject` (CloudEvents 1.0, ids and
+ * codes only): `change` names its type, `data` adds to the case's fields, `overrides` sets attributes.
+ */
+export function aCaseEvent(
+  subject: Pick<Case, 'id' | 'number' | 'tenant' | 'type'>,
+  options: { id: string; change: string; sequence: string; time: string; data?: Readonly<Record<string, unknown>> },
+): CaseEvent {
+  const type = `be.loket.case.${options.change}.v1`;
+  return {
+    specversion: '1.0',
+    id: options.id,
+    type,
+    source: `urn:loket:tenant:${subject.tenant}`,
+    subject: subject.id,
+    time: options.time,
+    datacontenttype: 'application/json',
+    dataschema: `https://api.example/v1/events/schemas/${type}`,
+    sequence: options.sequence,
+    tenant: subject.tenant,
+    transactiontype: subject.type.key,
+    data: { caseId: subject.id, caseNumber: subject.number, tenant: subject.tenant, transactionType: { key: subject.type.key, version: subject.type.version }, ...options.data },
+  };
+}
+
 /** The event bus and the fan-out as doubles: what each was handed, in order; `failNext` makes the next call of one throw. */
 export interface InMemoryEventExchange {
   readonly events: EventBus;

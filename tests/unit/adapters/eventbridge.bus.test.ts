@@ -2,26 +2,14 @@ import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import type { PutEventsCommand, PutEventsResultEntry } from '@aws-sdk/client-eventbridge';
 import { eventBridgeBus } from '../../../functions/adapters/eventbridge.bus';
-import type { CaseEvent } from '../../../functions/domain/case-event';
+import { aCaseEvent } from '../../support/in-memory-ports';
 import { TransientError } from '../../../functions/domain/errors';
 import type { EventBridgeLocal, PublishedEvent } from '../../../infra/local/eventbridge.server';
 import { startEventBridgeLocal } from '../../../infra/local/eventbridge.server';
 import { localCredentials, localRegion } from '../../../infra/local/local-network';
 
-const event = (id: string): CaseEvent => ({
-  specversion: '1.0',
-  id,
-  type: 'be.loket.case.submitted.v1',
-  source: 'urn:loket:tenant:44021',
-  subject: 'case-1',
-  time: '2026-11-10T09:00:00.000Z',
-  datacontenttype: 'application/json',
-  dataschema: 'https://api.example/v1/events/schemas/be.loket.case.submitted.v1',
-  sequence: '0000000001.00',
-  tenant: '44021',
-  transactiontype: 'proof-of-residence',
-  data: { caseId: 'case-1', caseNumber: '44021-2026-000001', tenant: '44021', transactionType: { key: 'proof-of-residence', version: 1 }, status: 'submitted' },
-});
+const subject = { id: 'case-1', number: '44021-2026-000001', tenant: '44021', type: { key: 'proof-of-residence', version: 1 } };
+const event = (id: string) => aCaseEvent(subject, { id, change: 'submitted', sequence: '0000000001.00', time: '2026-11-10T09:00:00.000Z', data: { status: 'submitted' } });
 
 describe('the event bus on the local EventBridge endpoint, through the SDK client', () => {
   let local: EventBridgeLocal;

@@ -5,7 +5,6 @@ import { systemActor } from '../../../functions/domain/actor';
 import { verifyChain } from '../../../functions/domain/audit';
 import { verifyTrail } from '../../../functions/domain/audit-trail';
 import type { Case } from '../../../functions/domain/case';
-import type { CaseEvent } from '../../../functions/domain/case-event';
 import type { CaseRemains } from '../../../functions/domain/destruction';
 import { remainsDigest } from '../../../functions/domain/destruction';
 import type { ApplyRetentionCommand, RetentionOptions } from '../../../functions/use-cases/apply-retention';
@@ -15,6 +14,7 @@ import { recordStatus } from '../../../functions/use-cases/record-status';
 import type { InMemoryCaseStore, InMemoryDocumentFiling, SettableClock, TelemetryRecorder } from '../../support/in-memory-ports';
 import {
   aCase,
+  aCaseEvent,
   aTask,
   inMemoryCaseStore,
   inMemoryDocumentFiling,
@@ -219,20 +219,7 @@ describe('destroying a case whose retention ended', () => {
 
   test('an event of the case not published yet stays in the outbox for the dispatcher, neither deleted nor counted', async () => {
     const proof = await issuedProof(1);
-    const event: CaseEvent = {
-      specversion: '1.0',
-      id: testUlid(900),
-      type: 'be.loket.case.closed.v1',
-      source: 'urn:loket:tenant:44021',
-      subject: proof.id,
-      time: closedAt,
-      datacontenttype: 'application/json',
-      dataschema: 'https://api.example/v1/events/schemas/be.loket.case.closed.v1',
-      sequence: '0000000003.03',
-      tenant: '44021',
-      transactiontype: 'proof-of-residence',
-      data: { caseId: proof.id, caseNumber: proof.number, tenant: '44021', transactionType: proof.type, status: 'issued' },
-    };
+    const event = aCaseEvent(proof, { id: testUlid(900), change: 'closed', sequence: '0000000003.03', time: closedAt, data: { status: 'issued' } });
     store.outbox.set(testUlid(900), { id: testUlid(900), caseId: proof.id, effect: { kind: 'publish-event', caseId: proof.id, event }, createdAt: closedAt });
     clock.set('2031-11-10T08:00:00Z');
 

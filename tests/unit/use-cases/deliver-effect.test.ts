@@ -1,12 +1,11 @@
 import { beforeEach, describe, expect, test } from '@jest/globals';
 import { catalogue } from '../../../functions/catalogue/catalogue';
 import type { Case } from '../../../functions/domain/case';
-import type { CaseEvent } from '../../../functions/domain/case-event';
 import type { Effect, OutboxItem } from '../../../functions/domain/effect';
 import { StepNoLongerWaits } from '../../../functions/ports/workflow-engine.port';
 import { deliverEffect } from '../../../functions/use-cases/deliver-effect';
 import type { InMemoryCaseStore, InMemoryEventExchange, InMemoryWorkflowEngine, TelemetryRecorder } from '../../support/in-memory-ports';
-import { aCase, executionIdFor, inMemoryCaseStore, inMemoryEventExchange, inMemoryWorkflowEngine, settableClock, telemetryRecorder, testUlid } from '../../support/in-memory-ports';
+import { aCase, aCaseEvent, executionIdFor, inMemoryCaseStore, inMemoryEventExchange, inMemoryWorkflowEngine, settableClock, telemetryRecorder, testUlid } from '../../support/in-memory-ports';
 
 const submittedAt = new Date('2026-11-09T10:00:00Z');
 let store: InMemoryCaseStore;
@@ -131,20 +130,8 @@ describe('delivering an outbox item', () => {
   });
 
   describe('an event of a change', () => {
-    const event = (id: string, sequence: string): CaseEvent => ({
-      specversion: '1.0',
-      id,
-      type: 'be.loket.case.status-changed.v1',
-      source: 'urn:loket:tenant:44021',
-      subject: subject.id,
-      time: submittedAt.toISOString(),
-      datacontenttype: 'application/json',
-      dataschema: 'http://127.0.0.1/v1/events/schemas/be.loket.case.status-changed.v1',
-      sequence,
-      tenant: '44021',
-      transactiontype: 'proof-of-residence',
-      data: { caseId: subject.id, caseNumber: subject.number, tenant: '44021', transactionType: subject.type, from: 'submitted', to: 'under-review', inform: true, final: false },
-    });
+    const event = (id: string, sequence: string) =>
+      aCaseEvent(subject, { id, change: 'status-changed', sequence, time: submittedAt.toISOString(), data: { from: 'submitted', to: 'under-review', inform: true, final: false } });
 
     test('is published on the bus, then handed to the fan-out, and leaves the outbox', async () => {
       const published = event(testUlid(700), '0000000002.00');
