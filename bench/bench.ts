@@ -12,6 +12,7 @@ import { startLocalStack } from '../infra/local/local-stack';
 import { localCredentials, localRegion } from '../infra/local/local-network';
 import { projectRoot } from '../infra/local/paths';
 import { measureColdStart } from './cold-start';
+import { deliveryMarkdown, deliveryNote, measureDeliveryLatency } from './delivery';
 import { spawnLocalStack } from './local-process';
 import { machineAndCommit, progress, resultsDirectory } from './report';
 import type { Submitted } from './transactions';
@@ -366,6 +367,10 @@ progress(`(4) seeded in ${((performance.now() - seedStarted) / 1000).toFixed(0)}
 const searchLarge = await searchMedian();
 const search = { smallCases: 1000, largeCases: largeSize, medianSmallMs: round(searchSmall), medianLargeMs: round(searchLarge), ratio: round(searchLarge / searchSmall), scansOnRequestPaths: capacity.scans - scansBefore, scansWholeRun: capacity.scans };
 
+// 7. webhook delivery latency, on this stack while it runs (reported after start-up)
+progress('(7) webhook delivery latency, commit to receipt');
+const delivery = await measureDeliveryLatency(driver, tokens, { quick });
+
 driver.close();
 bare.destroy();
 sfn.destroy();
@@ -403,11 +408,13 @@ const report = {
   search,
   coldStart,
   startup: { seconds: startupSeconds },
+  delivery,
   goals,
   notes: [
     'Lambda durations are measured in-process on this machine and billed per started ms at the declared memory: a proxy for Lambda’s, not a measurement of it.',
     'State transitions are the StateEntered events of each execution’s history (retries would add more on AWS).',
     'DynamoDB units are the ConsumedCapacity DynamoDB Local returns for the functions’ calls (ReturnConsumedCapacity TOTAL).',
+    deliveryNote,
   ],
 };
 mkdirSync(resultsDirectory, { recursive: true });
@@ -450,6 +457,8 @@ const md = [
   `## 6. Start-up — goal ≤ 10 s: ${yes(goals.startup)}`,
   '',
   `\`npm start\` served its first request after ${startupSeconds} s (fresh state directory).`,
+  '',
+  ...deliveryMarkdown(delivery),
   '',
   ...report.notes.map((note) => `- ${note}`),
   '',
