@@ -38,6 +38,8 @@ const environmentValues: EnvironmentValues = {
   auditSealKey: { devKey: 'cold-start' },
   eventSchemasUrl: 'https://api.example/v1/events/schemas',
   eventBusName: 'loket',
+  // The secret as on AWS (read when first needed, not at init), so that init builds its client as there.
+  caseOverview: { url: 'https://case-overview.example/dossiers', tokenUrl: 'https://case-overview.example/token', credentials: { secretArn: 'arn:aws:secretsmanager:eu-west-1:000000000000:secret:loket-case-overview' } },
   logLevel: 'WARN',
 };
 
