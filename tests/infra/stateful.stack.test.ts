@@ -116,9 +116,18 @@ describe('stateful stack', () => {
       const services = statements().filter((statement) => statement.Principal.Service !== undefined);
       expect(services).toHaveLength(3);
       const others = statements().filter((statement) => statement.Principal.Service === undefined);
-      // The account itself, so that IAM policies (the state machines' roles, the functions') decide the rest.
+      const account = { AWS: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::', { Ref: 'AWS::AccountId' }, ':root']] } };
+      // The account itself, so that IAM policies (the state machines' roles, the functions') decide the rest; and
+      // the same account through Secrets Manager only, which the case overview's credentials secret adds for its encryption.
       expect(others).toEqual([
-        { Effect: 'Allow', Action: 'kms:*', Resource: '*', Principal: { AWS: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::', { Ref: 'AWS::AccountId' }, ':root']] } } },
+        { Effect: 'Allow', Action: 'kms:*', Resource: '*', Principal: account },
+        {
+          Effect: 'Allow',
+          Action: ['kms:CreateGrant', 'kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:GenerateDataKey*', 'kms:ReEncrypt*'],
+          Resource: '*',
+          Principal: account,
+          Condition: { StringEquals: { 'kms:ViaService': { 'Fn::Join': ['', ['secretsmanager.', { Ref: 'AWS::Region' }, '.amazonaws.com']] } } },
+        },
       ]);
     });
   });
