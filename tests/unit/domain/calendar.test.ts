@@ -32,6 +32,61 @@ describe('easterSunday', () => {
   ])('puts Easter %i on %s', (year, expected) => {
     expect(easterSunday(year)).toBe(expected);
   });
+
+  // Published Gregorian Easter tables, chosen to cross every branch of the arithmetic:
+  // each century correction (1583 to 9999), the earliest (22 March) and latest (25 April)
+  // dates, and the two exceptions to the 19-year cycle (1954, 1981: a week earlier).
+  const publishedEasters: Array<[number, string]> = [
+    [1583, '1583-04-10'],
+    [1700, '1700-04-11'],
+    [1818, '1818-03-22'],
+    [1900, '1900-04-15'],
+    [1943, '1943-04-25'],
+    [1954, '1954-04-18'],
+    [1981, '1981-04-19'],
+    [2000, '2000-04-23'],
+    [2008, '2008-03-23'],
+    [2011, '2011-04-24'],
+    [2014, '2014-04-20'],
+    [2019, '2019-04-21'],
+    [2285, '2285-03-22'],
+    [9999, '9999-03-28'],
+  ];
+
+  it.each(publishedEasters)('puts Easter %i on %s, as the published tables do', (year, expected) => {
+    expect(easterSunday(year)).toBe(expected);
+  });
+
+  /**
+   * A second oracle from the specification, written apart from the code under test:
+   * Knuth's method (TAOCP 1.3.2, exercise 14) from the golden number and epact.
+   */
+  function easterByEpact(year: number): string {
+    const golden = (year % 19) + 1;
+    const century = Math.floor(year / 100) + 1;
+    const skippedLeapDays = Math.floor((3 * century) / 4) - 12;
+    const moonCorrection = Math.floor((8 * century + 5) / 25) - 5;
+    const sunday = Math.floor((5 * year) / 4) - skippedLeapDays - 10;
+    let epact = (11 * golden + 20 + moonCorrection - skippedLeapDays) % 30;
+    if ((epact === 25 && golden > 11) || epact === 24) epact += 1;
+    let fullMoon = 44 - epact;
+    if (fullMoon < 21) fullMoon += 30;
+    const marchDay = fullMoon + 7 - ((sunday + fullMoon) % 7);
+    const [month, day] = marchDay > 31 ? ['04', marchDay - 31] : ['03', marchDay];
+    return `${year}-${month}-${String(day).padStart(2, '0')}`;
+  }
+
+  it('agrees with the epact method on the published years', () => {
+    for (const [year, expected] of publishedEasters) expect(easterByEpact(year)).toBe(expected);
+  });
+
+  it('agrees with the epact method on every year from 1583 to 9999', () => {
+    const disagreements: string[] = [];
+    for (let year = 1583; year <= 9999; year += 1) {
+      if (easterSunday(year) !== easterByEpact(year)) disagreements.push(easterSunday(year));
+    }
+    expect(disagreements).toEqual([]);
+  });
 });
 
 describe('belgianPublicHolidays', () => {
@@ -53,6 +108,31 @@ describe('belgianPublicHolidays', () => {
   it('derives Easter Monday, Ascension and Whit Monday from Easter', () => {
     expect(belgianPublicHolidays(2024)).toEqual(expect.arrayContaining(['2024-04-01', '2024-05-09', '2024-05-20']));
   });
+
+  it('sorts Ascension before Labour Day when Easter falls on 22 March', () => {
+    // Easter 2285 is 22 March: Easter Monday 23 March, Ascension 30 April, Whit Monday 11 May.
+    expect(belgianPublicHolidays(2285)).toEqual([
+      '2285-01-01',
+      '2285-03-23',
+      '2285-04-30',
+      '2285-05-01',
+      '2285-05-11',
+      '2285-07-21',
+      '2285-08-15',
+      '2285-11-01',
+      '2285-11-11',
+      '2285-12-25',
+    ]);
+  });
+
+  it('serves the Gregorian years 1583 to 9999, the first and last included', () => {
+    expect(belgianPublicHolidays(1583)).toContain('1583-04-11');
+    expect(belgianPublicHolidays(9999)).toContain('9999-03-29');
+  });
+
+  it.each([1582, 10_000, 2026.5, Number.NaN])('refuses the year %p, outside that range', (year) => {
+    expect(() => belgianPublicHolidays(year)).toThrow(/year outside the Gregorian range/);
+  });
 });
 
 describe('isWorkingDay', () => {
@@ -71,6 +151,7 @@ describe('isWorkingDay', () => {
   it('rejects a string that is not a real ISO date', () => {
     expect(() => isWorkingDay('2026-02-30')).toThrow(RangeError);
     expect(() => isWorkingDay('6 April 2026')).toThrow(RangeError);
+    expect(() => isWorkingDay('2026-02-30')).toThrow('not an ISO date (YYYY-MM-DD): 2026-02-30');
   });
 });
 
@@ -146,6 +227,7 @@ describe('addWorkingDays', () => {
   it('rejects a day count that is not a positive whole number', () => {
     expect(() => addWorkingDays(at('2026-01-09T09:00:00Z'), 0)).toThrow(RangeError);
     expect(() => addWorkingDays(at('2026-01-09T09:00:00Z'), 1.5)).toThrow(RangeError);
+    expect(() => addWorkingDays(at('2026-01-09T09:00:00Z'), 0)).toThrow('positive whole number of days, got 0');
   });
 
   it('always falls due at the end of a working day', () => {
@@ -267,5 +349,10 @@ describe('shiftBySuspension', () => {
 
   it('rejects a negative suspension', () => {
     expect(() => shiftBySuspension(at('2026-03-30T21:59:59.999Z'), -1)).toThrow(RangeError);
+    expect(() => shiftBySuspension(at('2026-03-30T21:59:59.999Z'), -1)).toThrow('non-negative duration, got -1');
+  });
+
+  it('rejects an invalid due date instead of passing it on', () => {
+    expect(() => shiftBySuspension(new Date(Number.NaN), 1000)).toThrow(RangeError);
   });
 });
