@@ -2,7 +2,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import { describe, expect, test } from '@jest/globals';
 import fc from 'fast-check';
 import type { AuditDraft, AuditEvent, AuditHead } from '../../../functions/domain/audit';
-import { chainEvent, genesisHash, genesisHead, hashOf, headOf, sealMessage, verifyChain } from '../../../functions/domain/audit';
+import { canonicalJson, chainEvent, genesisHash, genesisHead, hashOf, headOf, sealMessage, verifyChain } from '../../../functions/domain/audit';
 import type { SealCheck, StoredCase, TrailVerdict } from '../../../functions/domain/audit-trail';
 import { caseDigest, verifyTrail } from '../../../functions/domain/audit-trail';
 import type { Case } from '../../../functions/domain/case';
@@ -109,11 +109,47 @@ function rehash(events: readonly AuditEvent[], from: number, forge?: string): Au
   return out;
 }
 
+/** An event rewritten with `changes` and its hash recomputed, its seal kept: what a forger without the key can do. */
+function rewritten(event: AuditEvent, changes: Partial<AuditEvent>): AuditEvent {
+  const { hash: _hash, seal, ...content } = { ...event, ...changes };
+  return { ...content, hash: hashOf(content), seal };
+}
+
+describe('canonicalJson', () => {
+  test('sorts object keys at every depth, keeps arrays in their order and leaves undefined attributes out', () => {
+    expect(canonicalJson({ b: 1, c: [3, 1, { z: null, y: 'x' }], a: { d: true, ab: 2, aa: undefined } })).toBe(
+      '{"a":{"ab":2,"d":true},"b":1,"c":[3,1,{"y":"x","z":null}]}',
+    );
+    expect(canonicalJson({ zeta: 1, eta: 2, beta: 3, alpha: 4, delta: 5, gamma: 6, epsilon: 7 })).toBe(
+      '{"alpha":4,"beta":3,"delta":5,"epsilon":7,"eta":2,"gamma":6,"zeta":1}',
+    );
+  });
+
+  test('writes arrays as arrays and scalars as JSON does', () => {
+    expect(canonicalJson(['b', 'a'])).toBe('["b","a"]');
+    expect(canonicalJson([])).toBe('[]');
+    expect(canonicalJson({})).toBe('{}');
+    expect(canonicalJson(null)).toBe('null');
+    expect(canonicalJson('ab')).toBe('"ab"');
+    expect(canonicalJson(42)).toBe('42');
+  });
+});
+
+describe('the seal message', () => {
+  test('names the format version, the case, the place, the hash and the state after, one per line', () => {
+    const event = { caseId: 'case-1', sequence: 3, hash: 'h'.repeat(64), stateDigest: 'sha256:abc' };
+    expect(sealMessage(event)).toBe(`loket.audit-seal.v1\ncase-1\n3\n${'h'.repeat(64)}\nsha256:abc`);
+    expect(sealMessage({ ...event, stateDigest: undefined })).toBe(`loket.audit-seal.v1\ncase-1\n3\n${'h'.repeat(64)}\n`);
+  });
+});
+
 describe('the audit hash chain', () => {
   test('numbers events from 1, links each to the previous hash and seal, and records the state before and after', () => {
     const { events } = trail();
     expect(events.map((e) => e.sequence)).toEqual([1, 2, 3, 4, 5]);
     expect(events[0]).not.toHaveProperty('previousSeal');
+    // Not even as undefined: the first event has no state before it.
+    expect(events[0]).not.toHaveProperty('previousStateDigest');
     expect(events[0]!.previousHash).toBe(genesisHash);
     expect(events[0]!.previousStateDigest).toBeUndefined();
     expect(events[1]).toMatchObject({ previousHash: events[0]!.hash, previousSeal: events[0]!.seal, previousStateDigest: events[0]!.stateDigest });
@@ -132,6 +168,15 @@ describe('the audit hash chain', () => {
     expect(verifyChain(events.map((e, i) => (i === 1 ? { ...e, details: { outcome: 'reject' } } : e)))).toBe(false);
     expect(verifyChain([events[0]!, events[2]!])).toBe(false);
     expect(verifyChain([events[1]!, events[0]!, events[2]!])).toBe(false);
+  });
+
+  test('verifyChain detects a skipped sequence number or a broken link even when every hash was recomputed', () => {
+    const { events } = trail();
+    const skipped = rewritten(events[1]!, { sequence: 3 });
+    expect(verifyChain([events[0]!, skipped])).toBe(false);
+    const relinked = rewritten(events[1]!, { previousHash: 'f'.repeat(64) });
+    expect(verifyChain([events[0]!, relinked])).toBe(false);
+    expect(verifyChain([rewritten(events[0]!, { previousHash: 'f'.repeat(64) })])).toBe(false);
   });
 });
 
@@ -300,6 +345,41 @@ describe('verifying a trail against its seal, its head and its case', () => {
     expect(await verify(events, { case: stored.case })).toEqual(bad(events.length, 'head'));
   });
 
+  test("another case's trail, whole and sealed, does not verify as this case's: it is found at its first event", async () => {
+    const { events, stored } = trail();
+    expect(await verifyTrail({ caseId: testUlid(2), events, stored }, sealCheck())).toEqual(bad(1, 'link'));
+  });
+
+  test('an event relinked to another previous hash, its own hash recomputed, is found at that event as a broken link', async () => {
+    const { events, stored } = trail();
+    for (let at = 0; at < events.length; at++) {
+      const tampered = events.map((e, i) => (i === at ? rewritten(e, { previousHash: 'f'.repeat(64) }) : e));
+      expect({ at, verdict: await verify(tampered, stored) }).toEqual({ at, verdict: bad(at + 1, 'link') });
+    }
+  });
+
+  test('an event that names another previous seal, its own hash recomputed, is found at that event by the seal link', async () => {
+    const { events, stored } = trail();
+    for (let at = 1; at < events.length; at++) {
+      const tampered = events.map((e, i) => (i === at ? rewritten(e, { previousSeal: macOf('another-key', 'x') }) : e));
+      expect({ at, verdict: await verify(tampered, stored) }).toEqual({ at, verdict: bad(at + 1, 'seal') });
+    }
+  });
+
+  test('an event whose seal was removed is found at that event as unsealed', async () => {
+    const { events, stored } = trail();
+    for (let at = 0; at < events.length; at++) {
+      const tampered = events.map((e, i) => (i === at ? (({ seal: _seal, ...rest }) => rest)(e) : e));
+      expect({ at, verdict: await verify(tampered, stored) }).toEqual({ at, verdict: bad(at + 1, 'unsealed') });
+    }
+  });
+
+  test('a sealed event without a state digest is found as unsealed, though its seal holds and the head names it', async () => {
+    const unhashed = { ...draft('case.submitted'), caseId, sequence: 1, previousHash: genesisHash };
+    const event = seal({ ...unhashed, hash: hashOf(unhashed) });
+    expect(await verify([event], { case: full, head: headOf(event) })).toEqual(bad(1, 'unsealed'));
+  });
+
   test('a trail written before sealing is not claimed to verify', async () => {
     const unhashed = { ...draft('case.submitted'), caseId, sequence: 1, previousHash: genesisHash };
     const legacy: AuditEvent = { ...unhashed, hash: hashOf(unhashed) };
@@ -331,6 +411,7 @@ describe('the trail of a destroyed case', () => {
   test('without its tombstone, or with a rewritten one, does not', async () => {
     const { events } = destroyedTrail();
     expect(await verify(events.slice(0, -1), 'destroyed')).toEqual(bad(events.length, 'missing'));
+    expect(await verify([], 'destroyed')).toEqual(bad(1, 'missing'));
     expect(await verify(rehash(events.map((e, i) => (i === 4 ? { ...e, details: { destroyed: {} } } : e)), 4), 'destroyed')).toEqual(bad(5, 'seal'));
   });
 });
