@@ -94,6 +94,15 @@ describe('inszCheckDigits and kboCheckDigits', () => {
     expect(kboCheckDigits(kbo.slice(0, 8))).toBe(kbo.slice(8));
   });
 
+  it('refuse anything but exactly nine (INSZ) or eight (KBO) digits', () => {
+    for (const firstNine of ['85073003', '8507300331', 'x85073003', '85073003x', '85.073003']) {
+      expect(() => inszCheckDigits(firstNine, false)).toThrow('expected the first nine digits of an INSZ');
+    }
+    for (const firstEight of ['0123456', '012345674', 'x0123456', '0123456x']) {
+      expect(() => kboCheckDigits(firstEight)).toThrow('expected the first eight digits of a KBO number');
+    }
+  });
+
   it('agree with the specification on any digits, for both centuries', () => {
     fc.assert(
       fc.property(fc.integer({ min: 0, max: 999_999_999 }), fc.boolean(), (n, bornIn2000OrLater) => {
@@ -191,6 +200,12 @@ describe('isValidInsz', () => {
     }
   });
 
+  it('rejects a month outside the national and BIS ranges when the day is unknown (00)', () => {
+    // 851300033 = 8 776 289 × 97 + 0 → 97: the check holds, the month 13 does not.
+    expect(isValidInsz('85130003397')).toBe(false);
+    expect(inszBirthDate('85130003397')).toBeUndefined();
+  });
+
   it('accepts an unknown birth month or day (00)', () => {
     expect(isValidInsz(buildInsz(1985, 0, 0, 33))).toBe(true);
     expect(isValidInsz(buildInsz(1985, 0, 31, 33))).toBe(true);
@@ -281,6 +296,8 @@ describe('maskInsz', () => {
 
   it('hides everything of a value that is not an 11-digit number', () => {
     expect(maskInsz('8507300332')).toBe('***********');
+    expect(maskInsz('850730033281')).toBe('***********');
+    expect(maskInsz('x85073003328')).toBe('***********');
     expect(maskInsz('')).toBe('***********');
   });
 });
@@ -323,6 +340,11 @@ describe('normalizeKbo', () => {
     expect(normalizeKbo('0123.456.749')).toBe('0123456749');
     expect(normalizeKbo('BE0123456749')).toBe('0123456749');
     expect(normalizeKbo('be 0123-456-749')).toBe('0123456749');
+  });
+
+  it('strips BE only as a prefix, leaving it elsewhere for validation to reject', () => {
+    expect(normalizeKbo('0123456749BE')).toBe('0123456749BE');
+    expect(isValidKbo(normalizeKbo('0123456749BE'))).toBe(false);
   });
 
   it('prefixes a 0 to an old nine-digit VAT number', () => {

@@ -33,6 +33,8 @@ describe('masking national and enterprise numbers in text', () => {
     ['a ULID', '01JDZ000000000000000000001'],
     ['an ISO time', '2026-11-10T09:00:00.000Z'],
     ['a payment reference', '+++090/9337/55493+++'],
+    // An identifier spans whole digit groups: a longer number around an INSZ's digits is another number.
+    ['a 12-digit number that contains an INSZ', '185073003328'],
   ])('%s stays as it is', (_, text) => {
     expect(maskIdentifiers(text)).toBe(text);
   });
@@ -41,11 +43,15 @@ describe('masking national and enterprise numbers in text', () => {
     ['an INSZ', 85073003328, '***********'],
     ['an INSZ that lost its leading 0', 1070100168, '***********'],
     ['a KBO that lost its leading 0', 403170701, '**********'],
+    // 00123456 = 1 272 × 97 + 72 → check 25: the KBO 0012345625 lost two leading zeros.
+    ['a KBO that lost two leading zeros', 12345625, '**********'],
   ])('%s written as a JSON number is masked', (_, value, masked) => {
     expect(maskIdentifierNumber(value)).toBe(masked);
   });
 
-  test.each([[1796083200], [42], [1.5], [85073003329]])('the number %p stays a number', (value) => {
+  // 85073003328.5 carries an INSZ's digits but is no whole number. 1234571 would be the KBO 0001234571
+  // (00012345 = 127 × 97 + 26 → 71), but masking looks only at 8- to 11-digit numbers.
+  test.each([[1796083200], [42], [1.5], [85073003329], [85073003328.5], [1234571]])('the number %p stays a number', (value) => {
     expect(maskIdentifierNumber(value)).toBe(value);
   });
 });
