@@ -33,6 +33,22 @@ describe('what a failed case keeps of the step that failed it', () => {
     expect(cause.endsWith('…')).toBe(true);
   });
 
+  test('collapses every run of white space to one space and trims the ends', () => {
+    expect(scrubbedCause('  step \n\t failed  \r\n')).toBe('step failed');
+  });
+
+  test('keeps a cause of exactly the bounded length whole', () => {
+    const cause = 'x'.repeat(maxCauseLength);
+    expect(scrubbedCause(cause)).toBe(cause);
+    expect(scrubbedCause(`${cause}y`)).toBe(`${'x'.repeat(maxCauseLength - 1)}…`);
+  });
+
+  test('keeps a cause that parses as JSON but not as an object as it is written', () => {
+    expect(scrubbedCause('404')).toBe('404');
+    expect(scrubbedCause('null')).toBe('null');
+    expect(scrubbedCause('"quoted"')).toBe('"quoted"');
+  });
+
   test('bounds the names it keeps to names', () => {
     expect(stepFailureOf({ ['S'.repeat(200)]: { Error: 'Bad name\n<script>' } })).toEqual({ state: 'S'.repeat(100), error: 'Bad_name__script_' });
   });
@@ -41,5 +57,9 @@ describe('what a failed case keeps of the step that failed it', () => {
     expect(stepFailureOf({})).toBeUndefined();
     expect(scrubbedCause(undefined)).toBeUndefined();
     expect(scrubbedCause(JSON.stringify({ trace: ['only a trace'] }))).toBeUndefined();
+    expect(scrubbedCause(null)).toBeUndefined();
+    expect(scrubbedCause(' \n\t ')).toBeUndefined();
+    expect(scrubbedCause({ errorMessage: 42 })).toBeUndefined();
+    expect(scrubbedCause(JSON.stringify({ errorType: 'Error', errorMessage: { nested: true } }))).toBeUndefined();
   });
 });
