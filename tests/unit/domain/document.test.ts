@@ -122,4 +122,37 @@ describe('the fields of a document', () => {
     );
     expect(written.text).toEqual({ nl: 'Kaai 1 KBO 0999000129 10/12/2026', en: 'none' });
   });
+
+  test('an input schema without properties adds no data fields', () => {
+    const fields = documentFields({ inputSchema: { type: 'string' } }, declaration);
+    expect([...fields.keys()].filter((name) => name.startsWith('data.'))).toEqual([]);
+  });
+
+  const tenant: Tenant = { id: '44021', name: { nl: 'Stad Gent', en: 'City of Ghent' }, kind: 'municipality' };
+  const writeWith = (source: string, subject: Case, person?: CertifiedPerson, now = new Date('2026-11-10T12:00:00Z')) =>
+    writeDocument({ declaration, source: { nl: source, en: '' } }, { subject, tenant, person, now }).text.nl;
+
+  test('a false or null data value is no value; a number is written as it is', () => {
+    const subject = { number: '44021-2026-000001', applicant: { kbo: '0999000129' }, data: { flag: false, none: null, count: 3 } } as unknown as Case;
+    const section = (field: string) => `{{#${field}}}yes{{/${field}}}{{^${field}}}no{{/${field}}}`;
+    expect(writeWith(`${section('data.flag')} ${section('data.none')} ${section('data.count')} {{data.count}}`, subject)).toBe('no no yes 3');
+    // A field path walks objects only: it does not index into a list.
+    const listed = { ...subject, data: { list: ['a'] } } as unknown as Case;
+    expect(writeWith('[{{data.list.0}}]', listed)).toBe('[]');
+  });
+
+  test('the applicant and person fields are empty when the case has no such applicant or person, and written when it has', () => {
+    const company = { number: '44021-2026-000001', applicant: { kbo: '0999000129' }, data: {} } as unknown as Case;
+    const citizen = { number: '44021-2026-000002', applicant: { insz: '85073003328' }, data: {} } as unknown as Case;
+    const person: CertifiedPerson = { givenName: 'An', familyName: 'Peeters', address: { street: 'Kaai 1', postalCode: '9000', municipality: 'Gent', nisCode: '44021' } };
+    const fields = '[{{applicant.insz}}][{{applicant.kbo}}][{{person.name}}][{{person.address}}]{{#person}}P{{/person}}';
+    expect(writeWith(fields, company)).toBe('[][0999000129][][]');
+    expect(writeWith(fields, citizen, person)).toBe('[85.07.30-033.28][][An Peeters][Kaai 1, 9000 Gent]P');
+  });
+
+  test('is issued on the Brussels date, written dd/mm/yyyy', () => {
+    const subject = { number: '44021-2026-000001', applicant: { kbo: '0999000129' }, data: {} } as unknown as Case;
+    // 23:30 UTC on 1 March is already 2 March in Brussels.
+    expect(writeWith('{{issuedOn}}', subject, undefined, new Date('2026-03-01T23:30:00Z'))).toBe('02/03/2026');
+  });
 });
