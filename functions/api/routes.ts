@@ -3,7 +3,7 @@ import * as api from './api.schemas';
 import { extendRequest, messageRequest, reasonRequest } from './lifecycle.schemas';
 import * as subscriptions from './subscription.schemas';
 import type { RouteContract } from './route-contract';
-import { scopes, type Scope } from './scopes';
+import type { Scope } from './scopes';
 
 /*
  * Every route of API v1, one contract each. The app declaration turns each into a function,
@@ -512,8 +512,12 @@ export const replaySubscription = {
 } satisfies RouteContract;
 
 /** Every route, in the order the declaration lists their functions. */
-/** Any API role, with any of Loket's scopes: the schemas describe ids and codes only. */
-const anyCaller = { roles: permissions.readEventSchemas, scopes: Object.keys(scopes) as Scope[] };
+/**
+ * Whoever reads the catalogue: the schemas describe ids and codes only, and are reference data like the
+ * types. One scope, not "any of Loket's": a dev token is minted with the scopes of the routes its roles may
+ * call, and an any-of list would hand every role every scope.
+ */
+const anyCaller = { roles: permissions.readEventSchemas, scopes: ['loket/catalogue.read'] as Scope[] };
 
 export const listEventSchemas = {
   name: 'list-event-schemas',

@@ -23,8 +23,8 @@ export const permissions = {
   manageSubscriptions: ['operator'],
   /** The data protection officer: who processed a person's data, and everything held about them. */
   dataSubject: ['dpo'],
-  /** The events' JSON Schemas: every API role (they describe ids and codes, no personal data). */
-  readEventSchemas: ['portal', 'clerk', 'designer', 'operator', 'dpo'],
+  /** The events' JSON Schemas: whoever reads the catalogue (they describe ids and codes, no personal data). */
+  readEventSchemas: ['portal', 'clerk', 'designer', 'operator'],
 } as const satisfies Record<string, readonly string[]>;
 
 /** The roles of the API itself. */

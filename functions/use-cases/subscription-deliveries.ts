@@ -69,12 +69,16 @@ export function replaySubscription(deps: SubscriptionDeliveriesDependencies) {
     let after: string | undefined;
     do {
       const page = await deps.deliveries.eventsSince({ tenant: subscription.tenant, from, limit: 100, ...(after ? { after } : {}) });
-      for (const event of page.items) {
-        if (seen === maxReplayedEvents) return { replayId, from, deliveries: recorded, continueFrom: event.time };
-        seen += 1;
-        if (!subscriptionMatches(subscription, event)) continue;
-        if (await deps.deliveries.record(newDelivery(event, receiver, replayId, ulid(), now))) recorded += 1;
-      }
+      const room = maxReplayedEvents - seen;
+      const taken = page.items.slice(0, room);
+      seen += taken.length;
+      // A page's deliveries are written side by side: each case's queue orders them by sequence, not by when they were written.
+      const written = await Promise.all(
+        taken.filter((event) => subscriptionMatches(subscription, event)).map((event) => deps.deliveries.record(newDelivery(event, receiver, replayId, ulid(), now))),
+      );
+      recorded += written.filter(Boolean).length;
+      const next = page.items[room];
+      if (next) return { replayId, from, deliveries: recorded, continueFrom: next.time };
       after = page.after;
     } while (after);
     return { replayId, from, deliveries: recorded };

@@ -91,6 +91,8 @@ export function lambdaTracingEnvironment(daemonAddress: string): Record<string, 
       auditSealKey: { kmsKeyId: 'seal-key' },
       eventSchemasUrl: 'https://api.example/v1/events/schemas',
       eventBusName: 'loket',
+      // Only the Powertools settings are taken; the overview is named because a function that feeds it needs one.
+      caseOverview: { url: 'https://dosis.example/api', tokenUrl: 'https://dosis.example/token', credentials: { secretArn: 'arn:aws:secretsmanager:eu-west-1:000000000000:secret:overview' } },
     },
   );
   const powertools = Object.fromEntries(Object.entries(onAws).filter(([name]) => name.startsWith('POWERTOOLS_')));
