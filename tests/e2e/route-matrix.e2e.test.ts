@@ -70,6 +70,7 @@ function pathOf(route: RouteContract, ids: Ids): string {
   return route.path
     .replace('{id}', id)
     .replace('{key}', 'proof-of-residence')
+    .replace('{type}', 'be.loket.case.submitted.v1')
     .replace('{reference}', 'no-such-document');
 }
 
