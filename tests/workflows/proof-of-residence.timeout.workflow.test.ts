@@ -12,7 +12,8 @@ let stack: TestStack;
 let sfn: SFNClient;
 
 beforeAll(async () => {
-  stack = await startTestStack({ timeScale: 1e-6 });
+  // 1e-5: the execution's own timeout (its 20 days) comes seconds, not a fraction of one, after the task's expiry, so slow steps on a loaded machine do not reach it first.
+  stack = await startTestStack({ timeScale: 1e-5 });
   sfn = new SFNClient({ endpoint: stack.stepFunctionsEndpoint, region: localRegion, credentials: localCredentials });
 }, 60_000);
 
