@@ -28,7 +28,6 @@ const run = reconcile(
     outbox: caseStore,
     workflows: workflowEngine,
     events: eventBus,
-    // Nothing visible yet: the webhooks work plugs its subscriptions and case overview in here (and in the dispatcher's).
     fanOut: eventFanOut,
     catalogue,
     clock: systemClock,

@@ -20,7 +20,6 @@ const deliver = deliverEffect({
   outbox: caseStore,
   workflows: workflowEngine,
   events: eventBus,
-  // Nothing visible yet: the webhooks work plugs its subscriptions and case overview in here (and in the reconciler's).
   fanOut: eventFanOut,
   catalogue,
   clock: systemClock,
