@@ -2,14 +2,10 @@ import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
-import { caseReads, caseStore } from '../adapters/dynamodb/table';
-import { eventBus } from '../adapters/event-bus.instance';
-import { eventFanOut } from '../outbox/event-fan-out.wiring';
-import { workflowEngine } from '../adapters/step-functions';
-import { catalogue } from '../catalogue/catalogue';
+import { caseReads } from '../adapters/dynamodb/table';
+import { effectDelivery } from '../outbox/effect-delivery.wiring';
 import { environmentNames } from '../commons/config';
 import { logger, metrics, tracer } from '../commons/powertools';
-import { powertoolsTelemetry, systemClock } from '../commons/telemetry';
 import type { Reconciliation } from '../use-cases/reconcile';
 import { reconcile } from '../use-cases/reconcile';
 
@@ -23,15 +19,8 @@ function staleAfterMs(seconds: string | undefined): number | undefined {
 
 const run = reconcile(
   {
-    cases: caseStore,
+    ...effectDelivery,
     reads: caseReads,
-    outbox: caseStore,
-    workflows: workflowEngine,
-    events: eventBus,
-    fanOut: eventFanOut,
-    catalogue,
-    clock: systemClock,
-    telemetry: powertoolsTelemetry,
   },
   { staleAfterMs: staleAfterMs(process.env[environmentNames.outboxStaleAfterSeconds]) },
 );

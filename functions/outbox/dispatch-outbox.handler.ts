@@ -5,26 +5,12 @@ import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
-import { caseStore } from '../adapters/dynamodb/table';
-import { eventBus } from '../adapters/event-bus.instance';
-import { eventFanOut } from './event-fan-out.wiring';
-import { workflowEngine } from '../adapters/step-functions';
-import { catalogue } from '../catalogue/catalogue';
 import { logger, metrics, tracer } from '../commons/powertools';
-import { powertoolsTelemetry, systemClock } from '../commons/telemetry';
+import { effectDelivery } from './effect-delivery.wiring';
 import type { OutboxItem } from '../domain/effect';
 import { deliverEffect } from '../use-cases/deliver-effect';
 
-const deliver = deliverEffect({
-  cases: caseStore,
-  outbox: caseStore,
-  workflows: workflowEngine,
-  events: eventBus,
-  fanOut: eventFanOut,
-  catalogue,
-  clock: systemClock,
-  telemetry: powertoolsTelemetry,
-});
+const deliver = deliverEffect(effectDelivery);
 
 /** The outbox item a stream record carries, if it is a new one. */
 function outboxItemOf(record: DynamoDBStreamEvent['Records'][number]): OutboxItem | undefined {
