@@ -147,10 +147,21 @@ export interface DriveOptions {
   /** Stop when the case is flagged as needing an operator: nothing a client does moves it on. */
   readonly stopOnAttention?: boolean;
   /**
-   * Give up sooner when the case stands still this long: no new status and nothing to act on.
-   * A case that keeps moving is driven until the deadline, however slow a loaded machine makes it.
+   * Give up sooner when nothing moved this long: no new status and nothing to act on. A case that
+   * keeps moving is driven until the deadline, however slow a loaded machine makes it.
    */
   readonly idleMs?: number;
+  /**
+   * When something last moved, shared by the cases of one run: a case waiting behind the others'
+   * backlog (the outbox stream is one queue) is slow, not stuck, while the run as a whole moves.
+   * @default this case's own
+   */
+  readonly progress?: Progress;
+}
+
+/** When (Date.now()) a case last moved; one per case, or one shared by a run. */
+export interface Progress {
+  movedAt: number;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -267,18 +278,18 @@ export class Driver {
     const poll = this.options.pollMs ?? { min: 20, max: 250 };
     let pause = poll.min;
     let status: string | undefined;
-    let movedAt = Date.now();
+    const progress = options.progress ?? { movedAt: Date.now() };
     for (;;) {
       const current = await this.getCase(submitted.tenant, submitted.id).catch(() => undefined);
       if (current?.status === 200) {
-        if (current.body.status?.code !== status) movedAt = Date.now();
+        if (current.body.status?.code !== status) progress.movedAt = Date.now();
         status = current.body.status?.code;
         if (current.body.status?.final) return { final: true, caseStatus: status, settledAt: performance.now() };
         const attention = current.body.attention?.reason;
         if (options.stopOnAttention && typeof attention === 'string') return { final: false, caseStatus: status, attention, settledAt: performance.now() };
       }
       if (Date.now() > deadline()) return { final: false, caseStatus: status, reason: `still '${status ?? 'unknown'}' when driving gave up` };
-      if (options.idleMs !== undefined && Date.now() - movedAt > options.idleMs) {
+      if (options.idleMs !== undefined && Date.now() - progress.movedAt > options.idleMs) {
         return { final: false, caseStatus: status, reason: `still '${status ?? 'unknown'}' after ${options.idleMs} ms without a change` };
       }
       const waits = await this.waitsOf(submitted.id).catch(() => ({ tasks: [], messages: [] }));
@@ -293,17 +304,17 @@ export class Driver {
         await this.call('POST', `/v1/cases/${submitted.id}/messages`, { token: tokens.portal, body: { name, data } }).catch(() => undefined);
       }
       const acted = waits.tasks.length + waits.messages.length > 0;
-      if (acted) movedAt = Date.now();
+      if (acted) progress.movedAt = Date.now();
       pause = acted ? poll.min : Math.min(pause * 1.5, poll.max);
       await sleep(pause);
     }
   }
 
   /** Submits one transaction of the type and drives it to a final status. */
-  async transact(tenant: string, type: TransactionType, options: { fresh?: boolean; timeoutMs?: number; idleMs?: number } = {}): Promise<Submitted & Driven> {
+  async transact(tenant: string, type: TransactionType, options: { fresh?: boolean; timeoutMs?: number } & Pick<DriveOptions, 'idleMs' | 'progress'> = {}): Promise<Submitted & Driven> {
     const submitted = await this.submit(tenant, type, { fresh: options.fresh });
     if (submitted.status !== 201) return { ...submitted, final: false, reason: `submission answered ${submitted.status}` };
-    return { ...submitted, ...(await this.driveToFinal(submitted, options.timeoutMs, { idleMs: options.idleMs })) };
+    return { ...submitted, ...(await this.driveToFinal(submitted, options.timeoutMs, { idleMs: options.idleMs, progress: options.progress })) };
   }
 }
 

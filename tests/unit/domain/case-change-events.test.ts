@@ -173,11 +173,16 @@ describe('the events of a change', () => {
   });
 });
 
-/** Every audit action the code records (a literal `action: '…'`, or an exported action constant), read from the sources. */
+/**
+ * Every audit action the code records (a literal `action: '…'`, or an exported action constant), read
+ * from the sources. Under a mutation run the tests run in a sandbox of instrumented copies, whose
+ * literals are wrapped in the mutants' switches; the project's own sources are two folders up.
+ */
 function auditActionsInSources(): string[] {
+  const root = process.cwd().replace(/[\\/]\.stryker-tmp[\\/]sandbox-[^\\/]+$/, '');
   const files = (dir: string): string[] => readdirSync(dir).flatMap((name) => (statSync(join(dir, name)).isDirectory() ? files(join(dir, name)) : name.endsWith('.ts') ? [join(dir, name)] : []));
   const found = new Set<string>();
-  for (const file of files('functions')) {
+  for (const file of files(join(root, 'functions'))) {
     const text = readFileSync(file, 'utf8');
     for (const match of text.matchAll(/(?:action: |Action = |\? )'([a-z-]+\.[a-z-]+)'/g)) found.add(match[1]!);
   }
