@@ -23,11 +23,14 @@ export default {
   ignoreStatic: true,
   concurrency: 2,
   timeoutMS: 20000,
-  reporters: ['clear-text', 'progress', 'html', 'json'],
+  // mutant-log appends each result as it comes (reports/mutation/mutants.jsonl), so that a run stopped
+  // before its end keeps what it measured; `npm run mutate:score` reads it.
+  plugins: ['@stryker-mutator/*', './mutation/mutant-log.reporter.mjs'],
+  reporters: ['clear-text', 'progress', 'html', 'json', 'mutant-log'],
   htmlReporter: { fileName: 'reports/mutation/mutation.html' },
   jsonReporter: { fileName: 'reports/mutation/mutation.json' },
   thresholds: { high: 95, low: 90, break: 90 },
-  ignorePatterns: ['cdk.out', '.loket', 'bench-results', 'diagrams', 'reports', 'coverage'],
+  ignorePatterns: ['cdk.out', '.loket', 'bench-results', 'diagrams', 'reports', 'coverage', '/mutation'],
   tempDirName: '.stryker-tmp',
   cleanTempDir: 'always',
   // Only mutants in changed code, or covered by changed tests, run again; the rest keep their last result.

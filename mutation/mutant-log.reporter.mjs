@@ -1,0 +1,43 @@
+/**
+ * A StrykerJS reporter that appends each mutant's result to reports/mutation/mutants.jsonl the
+ * moment it is known, with a digest of its source file. Stryker writes its own reports only when a
+ * run ends, and a run over the whole scope outlasts a working session on a two-core machine: with
+ * this log a stopped run keeps what it measured, and `npm run mutate:score` adds up the results of
+ * several partial runs (`npm run mutate -- --mutate <files>`) while their sources are unchanged.
+ */
+import { createHash } from 'node:crypto';
+import { appendFileSync, mkdirSync, readFileSync } from 'node:fs';
+import { dirname, relative, resolve } from 'node:path';
+import { declareClassPlugin, PluginKind } from '@stryker-mutator/api/plugin';
+
+export const mutantLogFile = 'reports/mutation/mutants.jsonl';
+
+class MutantLogReporter {
+  static inject = [];
+  digests = new Map();
+
+  digestOf(file) {
+    if (!this.digests.has(file)) this.digests.set(file, createHash('sha256').update(readFileSync(file)).digest('hex').slice(0, 16));
+    return this.digests.get(file);
+  }
+
+  onMutantTested(result) {
+    const file = relative(process.cwd(), resolve(result.fileName));
+    const { line, column } = result.location.start;
+    const entry = {
+      file,
+      digest: this.digestOf(file),
+      line,
+      column,
+      mutator: result.mutatorName,
+      replacement: result.replacement,
+      status: result.status,
+      killedBy: result.killedBy?.length ?? 0,
+      at: new Date().toISOString(),
+    };
+    mkdirSync(dirname(mutantLogFile), { recursive: true });
+    appendFileSync(mutantLogFile, `${JSON.stringify(entry)}\n`);
+  }
+}
+
+export const strykerPlugins = [declareClassPlugin(PluginKind.Reporter, 'mutant-log', MutantLogReporter)];

@@ -1,0 +1,116 @@
+/**
+ * The mutation score as it stands (`npm run mutate:score`), from the results the mutant-log
+ * reporter appended during one or more runs of `npm run mutate` (reports/mutation/mutants.jsonl).
+ *
+ * A result counts while its source file is unchanged (same digest); a file edited since its run
+ * counts as not measured, so that a score never rests on code that is no longer there. Of several
+ * results for the same mutant the newest wins (a survivor killed by a later run's new test).
+ * The score is Stryker's: killed and timed-out mutants over all valid ones, with mutants no test
+ * reaches counted as survivors; mutants that do not compile or crash the run are left out.
+ *
+ *   npm run mutate:score                      the score per file and in total
+ *   npm run mutate:score -- --survivors       also each survivor and uncovered mutant, with its place
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+export const mutantLogFile = 'reports/mutation/mutants.jsonl';
+
+export interface MutantEntry {
+  readonly file: string;
+  readonly digest: string;
+  readonly line: number;
+  readonly column: number;
+  readonly mutator: string;
+  readonly replacement: string;
+  readonly status: string;
+  readonly at: string;
+}
+
+export interface FileScore {
+  readonly file: string;
+  readonly killed: number;
+  readonly timeout: number;
+  readonly survived: number;
+  readonly noCoverage: number;
+  /** Compile and runtime errors, and ignored mutants: outside the score. */
+  readonly invalid: number;
+  /** Killed and timed out over the valid mutants, in percent; undefined when none is valid. */
+  readonly score: number | undefined;
+}
+
+export interface ScoreReport {
+  readonly files: readonly FileScore[];
+  /** Files in the mutation scope without a current result: never run, or changed since. */
+  readonly notMeasured: readonly string[];
+  readonly total: FileScore;
+  readonly survivors: readonly MutantEntry[];
+}
+
+const digestOf = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex').slice(0, 16);
+
+/** `functions/domain/**\/*.ts` → the files it names; the config uses only `**` and `*`. */
+export function expandGlob(pattern: string): string[] {
+  const parts = pattern.split('/');
+  const firstWild = parts.findIndex((part) => part.includes('*'));
+  if (firstWild === -1) return existsSync(pattern) ? [pattern] : [];
+  const escaped = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&');
+  const matcher = new RegExp(`^${escaped.replace(/\*\*\//g, '\u0000').replace(/\*/g, '[^/]*').replace(/\u0000/g, '(?:.+/)?')}$`);
+  const walk = (dir: string): string[] =>
+    !existsSync(dir) ? [] : readdirSync(dir).flatMap((name) => (statSync(join(dir, name)).isDirectory() ? walk(join(dir, name)) : [join(dir, name)]));
+  return walk(parts.slice(0, firstWild).join('/') || '.').filter((file) => matcher.test(file)).sort();
+}
+
+function tally(file: string, entries: readonly MutantEntry[]): FileScore {
+  const count = (...statuses: string[]) => entries.filter((entry) => statuses.includes(entry.status)).length;
+  const killed = count('Killed');
+  const timeout = count('Timeout');
+  const survived = count('Survived');
+  const noCoverage = count('NoCoverage');
+  const valid = killed + timeout + survived + noCoverage;
+  return { file, killed, timeout, survived, noCoverage, invalid: entries.length - valid, score: valid === 0 ? undefined : (100 * (killed + timeout)) / valid };
+}
+
+/** Reads the log and scores each file of `scope` (the config's `mutate` globs) from its current results. */
+export function scoreFromLog(scope: readonly string[], log = mutantLogFile): ScoreReport {
+  const lines = existsSync(log) ? readFileSync(log, 'utf8').split('\n').filter(Boolean) : [];
+  const newest = new Map<string, MutantEntry>();
+  for (const entry of lines.map((line) => JSON.parse(line) as MutantEntry)) {
+    const key = [entry.file, entry.line, entry.column, entry.mutator, entry.replacement].join('\u0000');
+    const known = newest.get(key);
+    if (!known || known.at <= entry.at) newest.set(key, entry);
+  }
+  const files = [...new Set(scope.flatMap((pattern) => expandGlob(pattern)))];
+  const current = new Map(files.map((file) => [file, [] as MutantEntry[]]));
+  const digests = new Map(files.map((file) => [file, digestOf(file)]));
+  for (const entry of newest.values()) {
+    if (digests.get(entry.file) === entry.digest) current.get(entry.file)!.push(entry);
+  }
+  const measured = files.filter((file) => current.get(file)!.length > 0);
+  const all = measured.flatMap((file) => current.get(file)!);
+  const byPlace = (a: MutantEntry, b: MutantEntry) => a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column;
+  return {
+    files: measured.map((file) => tally(file, current.get(file)!)),
+    notMeasured: files.filter((file) => current.get(file)!.length === 0),
+    total: tally('total', all),
+    survivors: all.filter((entry) => entry.status === 'Survived' || entry.status === 'NoCoverage').sort(byPlace),
+  };
+}
+
+const percent = (score: number | undefined) => (score === undefined ? '—' : `${score.toFixed(2)} %`);
+
+export function formatScore(report: ScoreReport, options: { survivors?: boolean } = {}): string {
+  const row = (s: FileScore) => `| ${s.file} | ${s.killed} | ${s.timeout} | ${s.survived} | ${s.noCoverage} | ${s.invalid} | ${percent(s.score)} |`;
+  const lines = ['| file | killed | timeout | survived | no coverage | invalid | score |', '|---|---|---|---|---|---|---|', ...report.files.map(row), row(report.total)];
+  if (report.notMeasured.length > 0) lines.push('', `Not measured (never run, or changed since their run): ${report.notMeasured.length} files`, ...report.notMeasured.map((file) => `- ${file}`));
+  if (options.survivors) lines.push('', 'Survivors and uncovered mutants:', ...report.survivors.map((m) => `- ${m.file}:${m.line}:${m.column} ${m.mutator} → ${JSON.stringify(m.replacement).slice(0, 120)} (${m.status})`));
+  return lines.join('\n');
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  const { default: config } = (await import(pathToFileURL(join(process.cwd(), 'stryker.config.mjs')).href)) as { default: { mutate: string[] } };
+  const report = scoreFromLog(config.mutate);
+  console.log(formatScore(report, { survivors: process.argv.includes('--survivors') }));
+}
