@@ -340,19 +340,19 @@ function stringsIn(value: unknown): string[] {
 function jsonataEdges(context: Context, flow: Flow, state: State): Edge[] {
   for (const field of ['Arguments', 'Output', 'Assign', 'Items', 'ItemSelector', 'Condition', 'Choices', 'Seconds', 'Timestamp'] as const) {
     for (const expression of stringsIn(state[field])) {
-      for (const path of jsonataInputPaths(expression)) read(context, flow, path, field);
+      // A Choice rule's test is its Condition, the word a designer looks for.
+      for (const path of jsonataInputPaths(expression)) read(context, flow, path, field === 'Choices' ? 'Condition' : field);
     }
   }
   const output = isObject(state.Output) ? objectShape(Object.keys(state.Output).map((name) => [name, openShape])) : state.Type === 'Choice' || state.Type === 'Wait' ? flow.data : openShape;
   const assigned = isObject(state.Assign) ? Object.keys(state.Assign).map((name): [string, Shape] => [name, openShape]) : [];
   const next: Flow = { data: output, variables: new Map([...flow.variables, ...assigned]) };
-  const caught = catchTargets(state).map((target) => ({ target, flow: { data: openShape, variables: flow.variables } }));
-  return [...targetsOf(state).map((target) => ({ target, flow: next })), ...caught];
-}
-
-function catchTargets(state: State): string[] {
+  // A Catch passes on the error output ({ Error, Cause }) unless its own Output says otherwise.
   const catchers = Array.isArray(state.Catch) ? (state.Catch as Record<string, unknown>[]) : [];
-  return catchers.flatMap((catcher) => (typeof catcher.Next === 'string' ? [catcher.Next] : []));
+  const caught = catchers.flatMap((catcher) =>
+    typeof catcher.Next === 'string' ? [{ target: catcher.Next, flow: { data: 'Output' in catcher ? openShape : errorOutput, variables: flow.variables } }] : [],
+  );
+  return [...targetsOf(state).map((target) => ({ target, flow: next })), ...caught];
 }
 
 /** Where a state goes when it succeeds: Next, or a Choice's rules and Default. */

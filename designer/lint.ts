@@ -10,7 +10,9 @@ import { caseErrors, expandWorkflowText, placeholdersIn, substitutePlaceholders,
 import { documentProblems, readTypeFile, typeFileOf } from '../workflows/type-loader';
 import {
   awaitedName,
+  callOf,
   invokedStep,
+  isJsonataExpression,
   isObject,
   isTerminal,
   nestedMachines,
@@ -58,7 +60,6 @@ export const problemCodes = {
   LOKET_DOCUMENT_INVALID: "a document template that is missing or names what a case does not hold",
   LOKET_PLACEHOLDER_UNKNOWN: 'a ${Placeholder} neither host can fill in',
   LOKET_ASL_INVALID: 'the definition breaks the Amazon States Language',
-  LOKET_JSONATA: 'JSONata, which the local engine does not run',
   LOKET_RETRY_MISSING: 'a Task without Retry',
   LOKET_RETRY_INCOMPLETE: 'a Lambda Task that does not retry every transient error',
   LOKET_CATCH_MISSING: 'a Task whose failure does not reach the failure recorder',
@@ -147,7 +148,7 @@ function lintTask(name: string, state: State, all: Map<string, State>, type: Tra
     }
   }
   const declared = type.statuses.map((status) => status.code);
-  for (const status of literalStatuses(state.Parameters)) {
+  for (const status of literalStatuses(callOf(state))) {
     // A missing "withdrawn" or "failed" is told once, by typeProblems (LOKET_STATUS_REQUIRED).
     if (!declared.includes(status) && !(status in requiredStatuses)) {
       problems.push(problem('LOKET_STATUS_UNDECLARED', at, `records status "${status}", which type.json does not declare`, `declare it in "statuses" or use one of ${quoted(declared)}`));
@@ -312,15 +313,16 @@ export function typeProblems(type: TransactionType): Problem[] {
 function literalStatuses(value: unknown): string[] {
   if (Array.isArray(value)) return value.flatMap(literalStatuses);
   if (value === null || typeof value !== 'object') return [];
-  return Object.entries(value).flatMap(([key, inner]) => (key === 'status' && typeof inner === 'string' ? [inner] : literalStatuses(inner)));
+  return Object.entries(value).flatMap(([key, inner]) => (key === 'status' && typeof inner === 'string' && !isJsonataExpression(inner) ? [inner] : literalStatuses(inner)));
 }
 
-/** Whether a step records a status it reads from the data (`"status.$"`), which the lint cannot follow. */
+/** Whether a step records a status it reads from the data (`"status.$"`, or a JSONata expression), which the lint cannot follow. */
 function recordsComputedStatus(state: State): boolean {
   const step = invokedStep(state);
   if (step !== 'record-status' && step !== 'issue-certificate') return false;
-  const payload = isObject(state.Parameters) && isObject(state.Parameters.Payload) ? state.Parameters.Payload : {};
-  return 'status.$' in payload;
+  const call = callOf(state);
+  const payload = call && isObject(call.Payload) ? call.Payload : {};
+  return 'status.$' in payload || isJsonataExpression(payload.status);
 }
 
 /** A path that ends at a state without a final status having been recorded on the way. */
@@ -375,6 +377,9 @@ function unfinishedPaths(machine: Machine, type: TransactionType, nested = false
   return [...found.values()];
 }
 
+/** The fields in which a JSONata state reads its input (`$states.input`). */
+const jsonataFields = ['Arguments', 'Output', 'Items', 'Condition', 'Seconds', 'Timestamp'];
+
 function unwrittenProblem(found: UnwrittenRead): Problem {
   const at = inState(found.state);
   if (found.variable !== undefined) {
@@ -384,6 +389,14 @@ function unwrittenProblem(found: UnwrittenRead): Problem {
   const holds = found.holds.length > 0 ? `"${found.written}" holds ${quoted(found.holds)}` : `"${found.written}" holds no fields`;
   if (found.ofResult !== undefined) {
     return problem('LOKET_RESULT_FIELD_UNKNOWN', at, `its ResultSelector reads "${found.path}", which ${found.ofResult} does not answer (${holds})`, 'fix the path');
+  }
+  if (found.droppedBy !== undefined && jsonataFields.includes(found.field)) {
+    return problem(
+      'LOKET_PATH_UNWRITTEN',
+      at,
+      `reads "$states.input${found.path.slice(1)}" in ${found.field}, but ${quoted(found.droppedBy)} drops it on the way here: its Output, or a Catch without an Output (which passes on only the error), replaces the data`,
+      `keep the data: merge the result into the input, e.g. a Catch's "Output": "{% $merge([$states.input, {'error': $states.errorOutput}]) %}"`,
+    );
   }
   if (found.droppedBy !== undefined) {
     return problem(
@@ -395,6 +408,10 @@ function unwrittenProblem(found: UnwrittenRead): Problem {
   }
   const where =
     found.missingAfter.length > 0 ? `no state writes it on the way from ${quoted(found.missingAfter)}` : 'no earlier state writes it';
+  if (jsonataFields.includes(found.field)) {
+    const written = `"$states.input${found.written.slice(1)}" holds ${found.holds.length > 0 ? quoted(found.holds) : 'no fields'}`;
+    return problem('LOKET_PATH_UNWRITTEN', at, `reads "$states.input${found.path.slice(1)}" in ${found.field}, but ${where} (${written})`, 'fix the path, or write it earlier with an Output on every way into this state');
+  }
   return problem(
     'LOKET_PATH_UNWRITTEN',
     at,
@@ -430,7 +447,7 @@ function crossProblems(all: Map<string, State>, type: TransactionType): Problem[
   const states = [...all.values()];
   const steps = states.map((state) => ({ step: invokedStep(state), name: awaitedName(state) }));
   if (!states.some(recordsComputedStatus)) {
-    const recorded = new Set(states.flatMap((state) => literalStatuses(state.Parameters)));
+    const recorded = new Set(states.flatMap((state) => literalStatuses(callOf(state))));
     if (steps.some(({ step }, index) => step === 'issue-certificate' && recordedStatus(states[index] as State) === undefined)) recorded.add('issued');
     for (const [index, status] of type.statuses.entries()) {
       if (index === 0 || statusesSetOutsideTheWorkflow.includes(status.code) || recorded.has(status.code)) continue;
@@ -483,10 +500,16 @@ function outcomeProblems(definition: Machine, all: Map<string, State>, type: Tra
   const problems = [...flow.unwritten.map(unwrittenProblem), ...flow.choices.map(choiceProblem), ...flow.payloads.flatMap(payloadProblems)];
   // A misspelt read is the likelier reason an outcome goes unread: that is told first, and once.
   if (flow.unwritten.length > 0) return problems;
+  // A JSONata state's result goes on through expressions the lint does not evaluate, so there a
+  // task's outcome counts as read when a JSONata Condition tests an outcome.
+  const conditionsTestOutcome = [...all.values()].some(
+    (state) => Array.isArray(state.Choices) && (state.Choices as Array<Record<string, unknown>>).some((rule) => typeof rule.Condition === 'string' && /\boutcome\b/.test(rule.Condition)),
+  );
   for (const [name, state] of all) {
     const task = invokedStep(state) === 'create-task' ? awaitedName(state) : undefined;
     const declared = task === undefined ? undefined : type.tasks[task];
     if (task === undefined || !declared || declared.outcomes.length < 2 || flow.outcomesRead.has(task)) continue;
+    if (conditionsTestOutcome && (state.QueryLanguage ?? definition.QueryLanguage) === 'JSONata') continue;
     problems.push(
       problem(
         'LOKET_OUTCOME_UNUSED',
@@ -530,8 +553,7 @@ function aslProblems(errors: string, definition: Machine): Problem[] {
 
 /**
  * The rules every workflow keeps, checked before anything is deployed or run, as problems:
- * the ASL validates; every placeholder is known; JSONPath only (the local engine ignores
- * JSONata); every Task retries Lambda's transient errors and catches the rest, or is itself
+ * the ASL validates, in JSONPath or JSONata, per state as on AWS; every placeholder is known; every Task retries Lambda's transient errors and catches the rest, or is itself
  * the failure path that ends in a Fail state; every task-token state has a timeout, not
  * before its task falls due, and handles States.Timeout; every status a step records, task it
  * creates and message it awaits is declared by the type, and every one the type declares is
@@ -562,11 +584,9 @@ export function lintProblems(definitionText: string, type: TransactionType): Pro
   const definition = JSON.parse(substitutePlaceholders(definitionText, dummyValues)) as Machine;
   const validation = checkAslStructure(definition);
   if (!validation.isValid) problems.push(...aslProblems(validation.errors, definition));
-  if (definition.QueryLanguage === 'JSONata') problems.push(problem('LOKET_JSONATA', 'workflow.asl.json', 'uses QueryLanguage "JSONata"', 'use "JSONPath" (the local engine runs JSONPath only)'));
 
   const all = new Map(statesOf(definition));
   for (const [name, state] of all) {
-    if (state.QueryLanguage === 'JSONata') problems.push(problem('LOKET_JSONATA', inState(name), 'uses QueryLanguage "JSONata"', 'use "JSONPath"'));
     if (state.Type === 'Task') problems.push(...lintTask(name, state, all, type, !(name in definition.States)));
   }
   problems.push(...lintFigures(all, type));

@@ -58,10 +58,26 @@ export function* statesOf(machine: Machine): Generator<[string, State]> {
   }
 }
 
+/** Whether a value is a JSONata expression (`{% … %}`), whose value is known only when it runs. */
+export function isJsonataExpression(value: unknown): boolean {
+  return typeof value === 'string' && /^\s*\{%[\s\S]*%\}\s*$/.test(value);
+}
+
+/** What a Task passes to its resource: `Parameters` in a JSONPath state, `Arguments` in a JSONata one. */
+export function callOf(state: State): Record<string, unknown> | undefined {
+  const call = state.Parameters ?? state.Arguments;
+  return isObject(call) ? call : undefined;
+}
+
 function payloadOf(state: State): Record<string, unknown> | undefined {
-  const parameters = state.Parameters;
-  if (!isObject(parameters)) return undefined;
-  return isObject(parameters.Payload) ? parameters.Payload : parameters;
+  const call = callOf(state);
+  if (!call) return undefined;
+  return isObject(call.Payload) ? call.Payload : call;
+}
+
+/** A payload field's literal text; undefined for a path (`"name.$"`) or a JSONata expression, which only a run decides. */
+function literalText(value: unknown): string | undefined {
+  return typeof value === 'string' && !isJsonataExpression(value) ? value : undefined;
 }
 
 /**
@@ -70,8 +86,9 @@ function payloadOf(state: State): Record<string, unknown> | undefined {
  * the lint resolves it (`...:function:RecordStatusFunctionArn`).
  */
 export function invokedStep(state: State): string | undefined {
-  if (state.Type !== 'Task' || !isObject(state.Parameters)) return undefined;
-  const functionName = state.Parameters.FunctionName;
+  const call = callOf(state);
+  if (state.Type !== 'Task' || !call) return undefined;
+  const functionName = call.FunctionName;
   if (typeof functionName !== 'string') return undefined;
   const placeholder = /([A-Za-z0-9]+FunctionArn)\}?$/.exec(functionName)?.[1];
   return stepFunctions.find((fn) => functionPlaceholder(fn.name) === placeholder)?.name;
@@ -80,14 +97,12 @@ export function invokedStep(state: State): string | undefined {
 /** The literal `status` a Task's payload records, if it names one. */
 export function recordedStatus(state: State): string | undefined {
   if (state.Type !== 'Task') return undefined;
-  const status = payloadOf(state)?.status;
-  return typeof status === 'string' ? status : undefined;
+  return literalText(payloadOf(state)?.status);
 }
 
 /** The literal `name` of a task (create-task) or message (await-message) a step waits for. */
 export function awaitedName(state: State): string | undefined {
-  const name = payloadOf(state)?.name;
-  return typeof name === 'string' ? name : undefined;
+  return literalText(payloadOf(state)?.name);
 }
 
 export function waitsForTaskToken(state: State): boolean {

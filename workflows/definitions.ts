@@ -112,8 +112,15 @@ export const caseErrors = ['DomainError', 'ZodError', 'Error', 'TypeError', 'Ran
 /** Where a failure path keeps the error of the state it left: `$.failure.<state>`, so the failure recorder can name the state. */
 export const failurePath = (state: string) => `$.failure.${state}`;
 
+/**
+ * How a Catch into the failure recorder keeps the error at `failure.<state>`: a ResultPath in a
+ * JSONPath state; in a JSONata state, which has no ResultPath, an Output that adds it to the input.
+ */
+const keepFailure = (state: string, jsonata: boolean): Json =>
+  jsonata ? { Output: `{% $merge([$states.input, {'failure': {${JSON.stringify(state)}: $states.errorOutput}}]) %}` } : { ResultPath: failurePath(state) };
+
 /** The Catch into the failure recorder that every top-level step ends with. */
-const failureCatcher = (state: string) => ({ ErrorEquals: caseErrors, ResultPath: failurePath(state), Next: failureRecorder });
+const failureCatcher = (state: string, jsonata: boolean) => ({ ErrorEquals: caseErrors, ...keepFailure(state, jsonata), Next: failureRecorder });
 
 /**
  * The states every workflow ends with, added when the workflow does not write its own:
@@ -169,10 +176,55 @@ const standardEnds: Readonly<Record<string, Json>> = {
   },
 };
 
+/**
+ * The standard ends written in JSONata, for a workflow whose top level is JSONata: there every
+ * state runs JSONata unless it says otherwise, so the ends say the same as their JSONPath
+ * versions in the workflow's own language.
+ */
+const standardEndsInJsonata: Readonly<Record<string, Json>> = {
+  ...standardEnds,
+  [failureRecorder]: {
+    ...withoutJsonPathFields(standardEnds[failureRecorder]!),
+    Arguments: {
+      FunctionName: '${RecordStatusFunctionArn}',
+      Payload: { caseId: '{% $states.input.caseId %}', status: 'failed', cancelOpenTasks: true, failure: '{% $states.input.failure %}' },
+    },
+    Output: '{% $states.input %}',
+    Catch: [{ ErrorEquals: ['States.ALL'], Next: 'FailureNotRecorded' }],
+  },
+  [closingPublisher]: {
+    ...withoutJsonPathFields(standardEnds[closingPublisher]!),
+    Arguments: {
+      Entries: [
+        {
+          EventBusName: '${EventBusName}',
+          Source: 'loket.cases',
+          DetailType: 'CaseClosed.v1',
+          Detail: { caseId: '{% $states.input.caseId %}', tenant: '{% $states.input.tenant %}', type: '{% $states.input.type %}', status: '{% $states.input.closed.status %}' },
+        },
+      ],
+    },
+    Output: '{% $states.input %}',
+    Catch: [{ ErrorEquals: ['States.ALL'], Next: 'CaseClosedEventNotPublished' }],
+  },
+};
+
+/** A state without the fields only JSONPath has (JSONata has `Arguments` and `Output` instead). */
+function withoutJsonPathFields(state: Json): Json {
+  const jsonPathOnly = ['Parameters', 'ResultPath', 'ResultSelector', 'InputPath', 'OutputPath', 'Result'];
+  return Object.fromEntries(Object.entries(state).filter(([field]) => !jsonPathOnly.includes(field)));
+}
+
 const unknownOutcomeState: Json = {
   Type: 'Pass',
   Result: { Error: 'UnknownOutcome', Cause: 'The task was completed with an outcome this workflow does not know.' },
   ResultPath: failurePath(unknownOutcome),
+  Next: failureRecorder,
+};
+
+const unknownOutcomeStateInJsonata: Json = {
+  Type: 'Pass',
+  Output: `{% $merge([$states.input, {'failure': {'${unknownOutcome}': ${JSON.stringify(unknownOutcomeState.Result)}}}]) %}`,
   Next: failureRecorder,
 };
 
@@ -265,7 +317,8 @@ const nonNegative = (value: unknown): number | undefined => (typeof value === 'n
 
 /** The task or message a callback state waits for, with the days its type declares it may take. */
 function declaredExpiry(state: Json, type: DeclaredFigures): number | undefined {
-  const parameters = isObject(state.Parameters) ? state.Parameters : {};
+  const call = state.Parameters ?? state.Arguments;
+  const parameters = isObject(call) ? call : {};
   const payload = isObject(parameters.Payload) ? parameters.Payload : {};
   const name = payload.name;
   if (typeof name !== 'string') return undefined;
@@ -281,7 +334,7 @@ const invokesLambda = (state: Json) => typeof state.Resource === 'string' && sta
  * Completes the states of one state machine (the top level, or a Parallel branch when
  * `nested`). Only what the workflow leaves out is filled in; what it writes is kept.
  */
-function expandStates(states: Json, type: DeclaredFigures, nested: boolean): Json {
+function expandStates(states: Json, type: DeclaredFigures, nested: boolean, language: unknown): Json {
   const expanded: Json = {};
   for (const [name, value] of Object.entries(states)) {
     if (!isObject(value)) {
@@ -289,9 +342,10 @@ function expandStates(states: Json, type: DeclaredFigures, nested: boolean): Jso
       continue;
     }
     const state: Json = { ...value };
+    const jsonata = (state.QueryLanguage ?? language) === 'JSONata';
     if (Array.isArray(state.Branches)) {
       state.Branches = state.Branches.map((branch: unknown) =>
-        isObject(branch) && isObject(branch.States) ? { ...branch, States: expandStates(branch.States, type, true) } : branch,
+        isObject(branch) && isObject(branch.States) ? { ...branch, States: expandStates(branch.States, type, true, branch.QueryLanguage ?? language) } : branch,
       );
     }
     if (state.Type === 'Task' && waitsForTaskToken(state) && state.TimeoutSeconds === undefined && state.TimeoutSecondsPath === undefined) {
@@ -305,9 +359,9 @@ function expandStates(states: Json, type: DeclaredFigures, nested: boolean): Jso
     if (state.Type === 'Task' && state.Retry === undefined && invokesLambda(state)) state.Retry = standardRetry;
     if (!nested && (state.Type === 'Task' || state.Type === 'Parallel') && name !== failureRecorder && name !== closingPublisher) {
       const catchers = (Array.isArray(state.Catch) ? (state.Catch as Json[]) : []).map((catcher) =>
-        catcher.Next === failureRecorder ? { ...catcher, ResultPath: failurePath(name) } : catcher,
+        catcher.Next === failureRecorder ? { ...catcher, ...keepFailure(name, jsonata) } : catcher,
       );
-      state.Catch = catchers.some((catcher) => catcher.Next === failureRecorder) ? catchers : [...catchers, failureCatcher(name)];
+      state.Catch = catchers.some((catcher) => catcher.Next === failureRecorder) ? catchers : [...catchers, failureCatcher(name, jsonata)];
     }
     expanded[name] = orderedLikeAsl(state);
   }
@@ -315,7 +369,7 @@ function expandStates(states: Json, type: DeclaredFigures, nested: boolean): Jso
 }
 
 /** The order in which a state's fields are written, so that the expanded ASL reads like hand-written ASL. */
-const fieldOrder = ['Type', 'Comment', 'Resource', 'Parameters', 'TimeoutSeconds', 'HeartbeatSeconds', 'ResultSelector', 'ResultPath', 'Retry', 'Catch'];
+const fieldOrder = ['Type', 'Comment', 'Resource', 'Parameters', 'Arguments', 'TimeoutSeconds', 'HeartbeatSeconds', 'ResultSelector', 'ResultPath', 'Output', 'Assign', 'Retry', 'Catch'];
 
 function orderedLikeAsl(state: Json): Json {
   const known = fieldOrder.filter((field) => field in state);
@@ -353,9 +407,10 @@ function targetsOf(states: Json): Set<string> {
 export function expandWorkflow(written: Json, declared: unknown): Json {
   const type: DeclaredFigures = isObject(declared) ? declared : {};
   if (!isObject(written.States)) return written;
-  const states = expandStates(written.States, type, false);
-  if (targetsOf(states).has(unknownOutcome) && !(unknownOutcome in states)) states[unknownOutcome] = unknownOutcomeState;
-  for (const [name, state] of Object.entries(standardEnds)) if (!(name in states)) states[name] = state;
+  const jsonata = written.QueryLanguage === 'JSONata';
+  const states = expandStates(written.States, type, false, written.QueryLanguage);
+  if (targetsOf(states).has(unknownOutcome) && !(unknownOutcome in states)) states[unknownOutcome] = jsonata ? unknownOutcomeStateInJsonata : unknownOutcomeState;
+  for (const [name, state] of Object.entries(jsonata ? standardEndsInJsonata : standardEnds)) if (!(name in states)) states[name] = jsonata ? orderedLikeAsl(state) : state;
   const expanded: Json = { ...written, States: states };
   if (written.TimeoutSeconds === undefined) {
     const timeout = executionTimeoutSeconds(expanded, type);

@@ -1,7 +1,8 @@
 import { describe, expect, test } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadWorkflowSources, workflowsDirectory } from '../../workflows/definitions';
+import { expandWorkflow, loadWorkflowSources, workflowsDirectory } from '../../workflows/definitions';
+import { readTypeFile } from '../../workflows/type-loader';
 import { formatProblem, lintWorkflow, transientErrors, typeProblems } from '../../designer/lint';
 import { stepContracts } from '../../designer/step-contracts';
 import { stepFunctions } from '../../functions/app.declaration';
@@ -23,6 +24,13 @@ const addressType = catalogue.find('change-of-address')!;
 const transactionTypes = catalogue.all();
 const findTransactionType = (key: string) => catalogue.find(key);
 const day = 86_400;
+
+/** The proof of residence as a designer writes it in JSONata (tests/workflows/written-in-jsonata), edited, then expanded as the loader expands it. */
+function jsonataProofOfResidence(edit: (definition: any) => void = () => {}): string {
+  const written = JSON.parse(readFileSync(new URL('./written-in-jsonata/proof-of-residence.asl.json', import.meta.url), 'utf8'));
+  edit(written);
+  return JSON.stringify(expandWorkflow(written, readTypeFile(workflowsDirectory, 'proof-of-residence')));
+}
 
 describe('every workflow keeps the rules', () => {
   test('every workflow folder has a published type and vice versa', () => {
@@ -47,17 +55,48 @@ describe('the lint catches', () => {
     expect(problem).toMatch(/^LOKET_PLACEHOLDER_UNKNOWN proof-of-residence, state "RecordUnderReview": uses unknown placeholder \$\{NoSuchFunctionArn\}; use one of .*RecordStatusFunctionArn/);
   });
 
-  test('JSONata', () => {
-    expect(broken((d) => (d.QueryLanguage = 'JSONata'))).toContain('LOKET_JSONATA proof-of-residence, workflow.asl.json: uses QueryLanguage "JSONata"; use "JSONPath" (the local engine runs JSONPath only)');
+  test('nothing in a workflow written in JSONata that keeps the rules (the proof of residence, rewritten)', () => {
+    expect(lintWorkflow(jsonataProofOfResidence(), type)).toEqual([]);
   });
 
-  test('JSONata on a single state, naming it', () => {
-    expect(broken((d) => (d.States.ResidesInTenant.QueryLanguage = 'JSONata'))).toContain('LOKET_JSONATA proof-of-residence, state "ResidesInTenant": uses QueryLanguage "JSONata"; use "JSONPath"');
+  test('in JSONata: a task or status type.json does not declare, read from Arguments', () => {
+    const problems = lintWorkflow(
+      jsonataProofOfResidence((d) => {
+        d.States.VerifyResidence.Arguments.Payload.name = 'verify-residense';
+        d.States.RecordRejected.Arguments.Payload.status = 'refused';
+      }),
+      type,
+    );
+    expect(problems).toContain('LOKET_TASK_UNDECLARED proof-of-residence, state "VerifyResidence": creates task "verify-residense", which type.json does not declare in "tasks"; declare it or use one of "verify-residence"');
+    expect(problems).toEqual(expect.arrayContaining([expect.stringMatching(/^LOKET_STATUS_UNDECLARED proof-of-residence, state "RecordRejected": records status "refused"/)]));
   });
 
-  test('JSONata on a state inside a Parallel branch', () => {
-    const problems = broken((d) => (d.States.GatherAdvice.Branches[0].States.PoliceAdvice.QueryLanguage = 'JSONata'), eventPermit, eventType);
-    expect(problems).toContain('LOKET_JSONATA event-permit, state "PoliceAdvice": uses QueryLanguage "JSONata"; use "JSONPath"');
+  test('in JSONata: a Catch without an Output passes on only the error, so the next step cannot find the case', () => {
+    const problems = lintWorkflow(
+      jsonataProofOfResidence((d) => delete d.States.VerifyResidence.Catch[0].Output),
+      type,
+    );
+    expect(problems).toEqual([
+      `LOKET_PATH_UNWRITTEN proof-of-residence, state "RecordExpired": reads "$states.input.caseId" in Arguments, but "VerifyResidence" drops it on the way here: its Output, or a Catch without an Output (which passes on only the error), replaces the data; keep the data: merge the result into the input, e.g. a Catch's "Output": "{% $merge([$states.input, {'error': $states.errorOutput}]) %}"`,
+    ]);
+  });
+
+  test('in JSONata: a JSONPath field, which a JSONata state does not have', () => {
+    const problems = lintWorkflow(
+      jsonataProofOfResidence((d) => (d.States.RecordUnderReview.ResultPath = null)),
+      type,
+    );
+    expect(problems.length).toBeGreaterThan(0);
+    expect(problems.every((line) => line.startsWith('LOKET_ASL_INVALID proof-of-residence, state "RecordUnderReview"'))).toBe(true);
+  });
+
+  test('in JSONata: a status computed by an expression is not taken for a literal one', () => {
+    const problems = lintWorkflow(
+      jsonataProofOfResidence((d) => (d.States.RecordRejected.Arguments.Payload.status = "{% 'rejected' %}")),
+      type,
+    );
+    expect(problems.filter((line) => line.startsWith('LOKET_STATUS_UNDECLARED'))).toEqual([]);
+    expect(problems).toEqual(expect.arrayContaining([expect.stringMatching(/^LOKET_FINAL_STATUS_MISSING proof-of-residence, state "PublishCaseClosed"/)]));
   });
 
   test('a task that retries but does not catch', () => {
@@ -405,7 +444,7 @@ describe('the data flow: every path a state reads is written on every way into i
       };
     });
     expect(problems).toContain(
-      'LOKET_PATH_UNWRITTEN terrace-permit, state "InspectionOutcome": reads "$.inspection.outcom" in Choices, but no earlier state writes it ("$.inspection" holds "outcome", "completedBy", "taskId"); fix the path, or write it earlier with a ResultPath on every way into this state',
+      'LOKET_PATH_UNWRITTEN terrace-permit, state "InspectionOutcome": reads "$states.input.inspection.outcom" in Condition, but no earlier state writes it ("$states.input.inspection" holds "outcome", "completedBy", "taskId"); fix the path, or write it earlier with an Output on every way into this state',
     );
   });
 });
