@@ -1,6 +1,6 @@
 import type { TransactionType } from '../functions/domain/transaction-type';
 import { stepContracts, workflowInputFields } from './step-contracts';
-import { awaitedName, invokedStep, isObject, nestedMachines, waitsForTaskToken, type Machine, type State } from './workflow-graph';
+import { awaitedName, invokedStep, isJsonataExpression, isObject, nestedMachines, waitsForTaskToken, type Machine, type State } from './workflow-graph';
 
 /**
  * What the lint knows of the JSON a state receives: the fields written on every path into it.
@@ -336,8 +336,19 @@ function stringsIn(value: unknown): string[] {
   return isObject(value) ? Object.values(value).flatMap(stringsIn) : [];
 }
 
-/** A JSONata state: its `$states.input` reads are checked; what it writes is known only as far as a literal Output's field names. */
+/** A JSONata template's shape: an expression is decided when it runs, the rest is as written. */
+function jsonataShape(value: unknown): Shape {
+  if (isJsonataExpression(value)) return openShape;
+  if (isObject(value)) return objectShape(Object.entries(value).map(([name, inner]) => [name, jsonataShape(inner)]));
+  return literalShape(value);
+}
+
+/**
+ * A JSONata state: its `$states.input` reads are checked, and a step's Arguments against its
+ * payload contract; what it writes is known only as far as a literal Output's field names.
+ */
 function jsonataEdges(context: Context, flow: Flow, state: State): Edge[] {
+  if (context.findings && state.Type === 'Task' && isObject(state.Arguments)) checkPayload(context.findings, context.state, state, jsonataShape(state.Arguments));
   for (const field of ['Arguments', 'Output', 'Assign', 'Items', 'ItemSelector', 'Condition', 'Choices', 'Seconds', 'Timestamp'] as const) {
     for (const expression of stringsIn(state[field])) {
       // A Choice rule's test is its Condition, the word a designer looks for.

@@ -71,6 +71,22 @@ describe('the lint catches', () => {
     expect(problems).toEqual(expect.arrayContaining([expect.stringMatching(/^LOKET_STATUS_UNDECLARED proof-of-residence, state "RecordRejected": records status "refused"/)]));
   });
 
+  test('in JSONata: a misspelt or missing Payload field in Arguments, against the step contract', () => {
+    const problems = lintWorkflow(
+      jsonataProofOfResidence((d) => {
+        const payload = d.States.RecordExpired.Arguments.Payload;
+        payload.cancelOpenTask = payload.cancelOpenTasks;
+        delete payload.cancelOpenTasks;
+        delete d.States.VerifyResidence.Arguments.Payload.taskToken;
+      }),
+      type,
+    );
+    expect(problems).toEqual([
+      expect.stringMatching(/^LOKET_PAYLOAD_FIELD_MISSING proof-of-residence, state "VerifyResidence": calls create-task without "taskToken"/),
+      'LOKET_PAYLOAD_FIELD_MISSPELT proof-of-residence, state "RecordExpired": passes "cancelOpenTask" to record-status, which takes no such field; did you mean "cancelOpenTasks"? (see the step payload contract in workflows/README.md)',
+    ]);
+  });
+
   test('in JSONata: a Catch without an Output passes on only the error, so the next step cannot find the case', () => {
     const problems = lintWorkflow(
       jsonataProofOfResidence((d) => delete d.States.VerifyResidence.Catch[0].Output),
