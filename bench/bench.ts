@@ -1,6 +1,7 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { BatchWriteItemCommand, DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { GetExecutionHistoryCommand, SFNClient } from '@aws-sdk/client-sfn';
@@ -14,6 +15,7 @@ import { projectRoot } from '../infra/local/paths';
 import { measureColdStart } from './cold-start';
 import { deliveryMarkdown, deliveryNote, measureDeliveryLatency } from './delivery';
 import { spawnLocalStack } from './local-process';
+import { formatScore, mutantLogFile, scoreFromLog } from '../mutation/score';
 import { machineAndCommit, progress, resultsDirectory } from './report';
 import type { Submitted } from './transactions';
 import { Driver, percentile, pool, tokensFor, transactionTypes, uniqueApplicant } from './transactions';
@@ -388,6 +390,10 @@ const startupSeconds = round((await started.ready) / 1000);
 await started.stop();
 rmSync(startupDirectory, { recursive: true, force: true });
 
+// 8. the mutation score as the mutant log holds it (npm run mutate writes it; nothing is run here)
+const { default: strykerConfig } = (await import(pathToFileURL(join(projectRoot, 'stryker.config.mjs')).href)) as { default: { mutate: string[] } };
+const mutation = scoreFromLog(strykerConfig.mutate, join(projectRoot, mutantLogFile));
+
 // ---- report ----
 const goals = {
   cost: costs.every((c) => c.ratio <= 2),
@@ -397,6 +403,7 @@ const goals = {
   bundles: coldStart.every((c) => c.bytes <= 500 * 1024),
   init: coldStart.every((c) => c.ratio <= 1.5),
   startup: startupSeconds <= 10,
+  mutation: mutation.notMeasured.length === 0 && (mutation.total.score ?? 0) >= 90,
 };
 const report = {
   ...machineAndCommit(),
@@ -409,6 +416,7 @@ const report = {
   coldStart,
   startup: { seconds: startupSeconds },
   delivery,
+  mutation: { total: mutation.total, files: mutation.files, notMeasured: mutation.notMeasured },
   goals,
   notes: [
     'Lambda durations are measured in-process on this machine and billed per started ms at the declared memory: a proxy for Lambda’s, not a measurement of it.',
@@ -459,6 +467,10 @@ const md = [
   `\`npm start\` served its first request after ${startupSeconds} s (fresh state directory).`,
   '',
   ...deliveryMarkdown(delivery),
+  '',
+  `## 8. Mutation score (from \`${mutantLogFile}\`, \`npm run mutate\`) — goal ≥ 90 % over the whole scope: ${yes(goals.mutation)}`,
+  '',
+  formatScore(mutation),
   '',
   ...report.notes.map((note) => `- ${note}`),
   '',

@@ -29,6 +29,9 @@ class MutantLogReporter {
       digest: this.digestOf(file),
       line,
       column,
+      // Two mutants may start at one place with the same mutator and replacement (a literal inside a literal).
+      endLine: result.location.end.line,
+      endColumn: result.location.end.column,
       mutator: result.mutatorName,
       replacement: result.replacement,
       status: result.status,

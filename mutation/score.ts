@@ -23,6 +23,8 @@ export interface MutantEntry {
   readonly digest: string;
   readonly line: number;
   readonly column: number;
+  readonly endLine?: number;
+  readonly endColumn?: number;
   readonly mutator: string;
   readonly replacement: string;
   readonly status: string;
@@ -78,7 +80,7 @@ export function scoreFromLog(scope: readonly string[], log = mutantLogFile): Sco
   const lines = existsSync(log) ? readFileSync(log, 'utf8').split('\n').filter(Boolean) : [];
   const newest = new Map<string, MutantEntry>();
   for (const entry of lines.map((line) => JSON.parse(line) as MutantEntry)) {
-    const key = [entry.file, entry.line, entry.column, entry.mutator, entry.replacement].join('\u0000');
+    const key = [entry.file, entry.line, entry.column, entry.endLine, entry.endColumn, entry.mutator, entry.replacement].join('\u0000');
     const known = newest.get(key);
     if (!known || known.at <= entry.at) newest.set(key, entry);
   }

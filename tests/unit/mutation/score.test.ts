@@ -42,3 +42,17 @@ test('scores each file from its newest results, leaves out invalid mutants, and 
   expect(report.survivors.map((m) => [m.line, m.status])).toEqual([[4, 'NoCoverage']]);
   expect(formatScore(report, { survivors: true })).toContain(`${rules}:4:1 M`);
 });
+
+test('two mutants that start at one place with the same mutator and replacement are two, told apart by where they end', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'mutation-score-'));
+  const rules = join(dir, 'rules.ts');
+  writeFileSync(rules, 'export const a = `x${"y"}`;\n');
+  const at = '2026-12-01T10:00:00Z';
+  const entries: MutantEntry[] = [
+    { file: rules, digest: digest(rules), line: 1, column: 17, endLine: 1, endColumn: 27, mutator: 'StringLiteral', replacement: '``', status: 'Killed', at },
+    { file: rules, digest: digest(rules), line: 1, column: 17, endLine: 1, endColumn: 25, mutator: 'StringLiteral', replacement: '``', status: 'Survived', at },
+  ];
+  const log = join(dir, 'mutants.jsonl');
+  writeFileSync(log, entries.map((e) => JSON.stringify(e)).join('\n'));
+  expect(scoreFromLog([rules], log).total).toMatchObject({ killed: 1, survived: 1, score: 50 });
+});
