@@ -83,9 +83,10 @@ describe('the events of a change', () => {
       now,
     }).case;
     const reopened = reopen(failed, permit, { actor: clerk, now, reason: 'outage', executionArnOf: (name) => `arn:aws:states:eu-west-1:000000000000:execution:loket-event-permit:${name}` });
-    expect(eventsOf(reopened).map((event) => [event.change, event.data.from, event.data.to, event.data.inform])).toEqual([
-      ['reopened', 'failed', 'under-advice', undefined],
-      ['status-changed', 'failed', 'under-advice', true],
+    expect(eventsOf(reopened).map((event) => [event.change, event.data.from, event.data.to, event.data.inform, event.data.final])).toEqual([
+      ['reopened', 'failed', 'under-advice', undefined, undefined],
+      // The case is open again: a receiver that closed its copy on the failure opens it again.
+      ['status-changed', 'failed', 'under-advice', true, false],
     ]);
   });
 
@@ -142,6 +143,25 @@ describe('the events of a change', () => {
     const destroyed = beginDestruction(remains, systemActor('apply-retention'), new Date('2040-01-01T09:00:00Z'));
     expect(destroyed.audit.action).toBe(tombstoneAction);
     expect(eventsOf(destroyed)).toEqual([expect.objectContaining({ change: 'destroyed', data: expect.objectContaining({ caseId: subject.id }) })]);
+  });
+
+  test('a decision recorded without an outcome, or as null, publishes no decided event', () => {
+    const subject = permitCase({ status: 'awaiting-decision' });
+    for (const decision of [{ decidedBy: 'clerk-1' }, null]) {
+      expect(eventsOfChange({ action: 'case.status-changed', details: { from: 'under-advice', decision } }, subject).map((event) => event.change)).toEqual(['status-changed']);
+    }
+  });
+
+  test('of the details, only a string or a number goes along: an object a step passed in its place stays out', () => {
+    const subject = permitCase();
+    const person = { insz: '85073003328', name: 'Jan Peeters' };
+    const events = [
+      ...eventsOfChange({ action: 'message.awaited', details: { name: person } }, subject),
+      ...eventsOfChange({ action: 'case.extended', details: { days: '10 days: Peeters was abroad' } }, subject),
+      ...eventsOfChange({ action: 'case.status-changed', details: { from: person, decision: { outcome: person } } }, subject),
+    ];
+    expect(events.map((event) => event.change)).toEqual(['message-awaited', 'extended', 'status-changed']);
+    expect(JSON.stringify(events)).not.toMatch(/85073003328|Peeters/);
   });
 
   test.each([['task.reissued'], ['task.result-undeliverable'], ['message.result-undeliverable'], [transferDueAction]])('%s is the workflow’s or the archive’s bookkeeping: it publishes nothing', (action) => {

@@ -5,6 +5,7 @@ import { TransientError } from '../../../functions/domain/errors';
 import type { Subscription } from '../../../functions/domain/subscription';
 import type { Receiver } from '../../../functions/domain/webhook-delivery';
 import type { CaseOverviewFeed } from '../../../functions/ports/case-overview.port';
+import type { WebhookSender } from '../../../functions/ports/webhooks.port';
 import { deliverWebhooks } from '../../../functions/use-cases/deliver-webhooks';
 import { fanOutEvent } from '../../../functions/use-cases/fan-out-event';
 import { inMemoryDeliveries, inMemorySubscriptions, scriptedSender } from '../../support/in-memory-webhooks';
@@ -15,6 +16,7 @@ let clock: ReturnType<typeof settableClock>;
 let subscriptions: ReturnType<typeof inMemorySubscriptions>;
 let deliveries: ReturnType<typeof inMemoryDeliveries>;
 let deadLettered: Receiver['kind'][];
+let warnings: Array<[string, Readonly<Record<string, unknown>>]>;
 let eventCount = 0;
 
 function anEvent(options: { caseId: string; sequence: number; tenant?: string; change?: string; typeKey?: string; inform?: boolean }): CaseEvent {
@@ -57,11 +59,12 @@ beforeEach(() => {
   subscriptions = inMemorySubscriptions();
   deliveries = inMemoryDeliveries();
   deadLettered = [];
+  warnings = [];
 });
 
-function machinery(sender: ReturnType<typeof scriptedSender>, caseOverview?: CaseOverviewFeed) {
-  const telemetry = { deadLettered: (kind: Receiver['kind']) => deadLettered.push(kind), warn: () => undefined };
-  return deliverWebhooks({ deliveries, subscriptions, sender, clock, random: () => 0, telemetry, ...(caseOverview ? { caseOverview } : {}) });
+function machinery(sender: WebhookSender, caseOverview?: CaseOverviewFeed, store: typeof deliveries = deliveries) {
+  const telemetry = { deadLettered: (kind: Receiver['kind']) => deadLettered.push(kind), warn: (message: string, fields: Readonly<Record<string, unknown>>) => warnings.push([message, fields]) };
+  return deliverWebhooks({ deliveries: store, subscriptions, sender, clock, random: () => 0, telemetry, ...(caseOverview ? { caseOverview } : {}) });
 }
 
 /** Fans an event out and hands its new deliveries over, as the stream does. */
@@ -86,7 +89,7 @@ async function retryUntilSettled(run: ReturnType<typeof machinery>, maxRuns = 20
   throw new Error('deliveries still pending');
 }
 
-const sequencesSentTo = (sender: ReturnType<typeof scriptedSender>, url: string, caseId: string) =>
+const sequencesSentTo = (sender: { sent: readonly { url: string; body: string }[] }, url: string, caseId: string) =>
   sender.sent.filter((request) => request.url === url).map((request) => JSON.parse(request.body) as CaseEvent).filter((event) => event.subject === caseId).map((event) => Number(event.sequence));
 
 describe('the fan-out', () => {
@@ -253,5 +256,65 @@ describe('delivery', () => {
     await run.deliverNew(deliveries.all(), { deadline: new Date(clock.now().getTime() + 1_000) });
     expect(sender.sent).toHaveLength(0);
     expect(await deliveries.due(clock.now(), 10)).toHaveLength(1);
+  });
+
+  test("what the receiver answered is kept as the operator reads it: a timeout by name, an answer's first 256 characters", async () => {
+    const url = 'https://chatty.example/hook';
+    await subscribe(1, url);
+    const answers = [
+      { error: 'timeout', durationMs: 5_000 },
+      { statusCode: 503, bodyExcerpt: `<html>${'x'.repeat(400)}`, durationMs: 12 },
+    ];
+    const run = machinery({ send: async () => answers.shift() ?? { statusCode: 204, bodyExcerpt: '', durationMs: 2 } });
+    await publish(run, anEvent({ caseId: caseA, sequence: 1 }));
+    clock.advance(5_000);
+    await run.retryDue(farFuture);
+    const [timedOut, refused] = deliveries.all()[0]!.attempts;
+    expect(timedOut).toEqual({ at: expect.any(String), durationMs: 5_000, outcome: 'failed', error: 'timeout' });
+    expect(refused).toEqual({ at: expect.any(String), durationMs: 12, outcome: 'failed', statusCode: 503, bodyExcerpt: `<html>${'x'.repeat(250)}` });
+  });
+
+  test("without the citizen's case overview wired, its deliveries wait (not-configured) instead of being lost", async () => {
+    const run = machinery(scriptedSender({}));
+    await publish(run, anEvent({ caseId: caseA, sequence: 1, inform: true }), true);
+    expect(deliveries.all()).toEqual([
+      expect.objectContaining({
+        status: 'pending',
+        nextAttemptAt: new Date(clock.now().getTime() + 5_000).toISOString(),
+        attempts: [{ at: clock.now().toISOString(), durationMs: 0, outcome: 'failed', error: 'not-configured' }],
+      }),
+    ]);
+    expect(deadLettered).toEqual([]);
+  });
+
+  test('a line the table fails to drain is handed back to be tried again and logged by its error, and the other lines go on', async () => {
+    const broken = 'https://broken-line.example/hook';
+    const fine = 'https://fine.example/hook';
+    await subscribe(1, broken);
+    await subscribe(2, fine);
+    const sender = scriptedSender({});
+    const brokenId = testUlid(1);
+    // The table throttles every read of the broken subscription's line, once.
+    let throttled = false;
+    const flaky: typeof deliveries = {
+      ...deliveries,
+      async firstPending(line) {
+        if (!throttled && line.receiver.kind === 'subscription' && line.receiver.subscriptionId === brokenId) {
+          throttled = true;
+          throw Object.assign(new Error('Rate exceeded'), { name: 'ProvisionedThroughputExceededException' });
+        }
+        return deliveries.firstPending(line);
+      },
+    };
+    const run = machinery(sender, undefined, flaky);
+    await fanOutEvent({ subscriptions, deliveries, clock, caseOverview: false }).fanOut(anEvent({ caseId: caseA, sequence: 1 }));
+    const { attempts, failed } = await run.deliverNew(deliveries.all(), farFuture);
+    expect(attempts).toBe(1);
+    expect(failed.map((delivery) => delivery.receiver)).toEqual([{ kind: 'subscription', subscriptionId: brokenId }]);
+    expect(warnings).toEqual([['A delivery line could not be drained; it is tried again', { error: 'ProvisionedThroughputExceededException' }]]);
+    expect(sender.sent.map((request) => request.url)).toEqual([fine]);
+    // Handed over again, it goes out.
+    await run.deliverNew(failed, farFuture);
+    expect(sender.sent.map((request) => request.url)).toEqual([fine, broken]);
   });
 });

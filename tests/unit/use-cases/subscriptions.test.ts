@@ -1,5 +1,6 @@
 import { describe, expect, test } from '@jest/globals';
 import { DomainError } from '../../../functions/domain/errors';
+import type { CallbackPolicy } from '../../../functions/domain/subscription';
 import { isUsableSecret, maxSubscriptionsPerTenant } from '../../../functions/domain/subscription';
 import { createSubscription, deleteSubscription, listSubscriptions } from '../../../functions/use-cases/subscriptions';
 import { callerOf, settableClock } from '../../support/in-memory-ports';
@@ -8,12 +9,12 @@ import { inMemorySubscriptions } from '../../support/in-memory-webhooks';
 const operator = callerOf('44021', ['operator']);
 const clock = settableClock('2026-12-01T10:00:00Z');
 
-function setUp(refusal?: string) {
+function setUp(refusal?: string, policy: CallbackPolicy = 'public-https') {
   const subscriptions = inMemorySubscriptions();
   const create = createSubscription({
     subscriptions,
     clock,
-    policy: 'public-https',
+    policy,
     targets: { refusal: async () => refusal },
     transactionTypes: () => ['proof-of-residence', 'resident-parking-permit'],
   });
@@ -48,6 +49,14 @@ describe('creating a subscription on AWS (public-https)', () => {
     expect(await subscriptions.secretOf('44021', subscription.id)).toBe(secret);
   });
 
+  test('keeps a description when one is given, and has none when not', async () => {
+    const { create } = setUp();
+    const described = await create({ caller: operator, url: 'https://x.example/hook', eventTypes: [], transactionTypes: [], description: 'Back office of the permits desk' });
+    expect(described.subscription.description).toBe('Back office of the permits desk');
+    const bare = await create({ caller: operator, url: 'https://x.example/hook', eventTypes: [], transactionTypes: [], description: '' });
+    expect(bare.subscription).not.toHaveProperty('description');
+  });
+
   test('keeps a given secret', async () => {
     const { create } = setUp();
     const given = `whsec_${Buffer.alloc(32, 7).toString('base64')}`;
@@ -56,7 +65,11 @@ describe('creating a subscription on AWS (public-https)', () => {
 
   test.each([
     ['http://backoffice.example.org/hook', 'must be an https URL'],
+    ['ftp://backoffice.example.org/hook', 'must be an https URL'],
     ['https://user:pass@backoffice.example.org/hook', 'must not carry a user name or password'],
+    ['https://user@backoffice.example.org/hook', 'must not carry a user name or password'],
+    ['https://:pass@backoffice.example.org/hook', 'must not carry a user name or password'],
+    ['https://backoffice.example.org/hook#section', 'must not have a fragment'],
     ['not a url', 'is not a URL'],
   ])('refuses %s: %s', async (url, message) => {
     const { subscriptions, create } = setUp();
@@ -70,6 +83,27 @@ describe('creating a subscription on AWS (public-https)', () => {
     const { create } = setUp();
     const error = await refusalOf(create({ caller: operator, url: 'https://x.example/hook', eventTypes: [], transactionTypes: ['proof-of-residence', 'no-such-type'], secret: `whsec_${Buffer.alloc(16).toString('base64')}` }));
     expect(error.errors.map((field) => field.path)).toEqual(['transactionTypes.1', 'secret']);
+  });
+
+  const keyOf = (bytes: number) => Buffer.alloc(bytes, 0x5a).toString('base64');
+  test.each([
+    ['24 bytes of key, the least Standard Webhooks allows', `whsec_${keyOf(24)}`],
+    ['64 bytes of key, the most', `whsec_${keyOf(64)}`],
+  ])('accepts a given secret of %s', async (_name, secret) => {
+    const { create } = setUp();
+    expect((await create({ caller: operator, url: 'https://x.example/hook', eventTypes: [], transactionTypes: [], secret })).secret).toBe(secret);
+  });
+
+  test.each([
+    ['65 bytes of key, one more than the most', `whsec_${keyOf(65)}`],
+    // `Wlp=` decodes to the same two bytes as `Wlo=`, with bits set past the key's end: no base64 of any key.
+    ['a key that is no canonical base64', `whsec_${keyOf(32).slice(0, 42)}p=`],
+    ['another prefix than whsec_', `secret${keyOf(32)}`],
+  ])('refuses a given secret of %s, naming the secret', async (_name, secret) => {
+    const { subscriptions, create } = setUp();
+    const error = await refusalOf(create({ caller: operator, url: 'https://x.example/hook', eventTypes: [], transactionTypes: [], secret }));
+    expect(error.errors).toEqual([{ path: 'secret', message: 'must be a Standard Webhooks secret: whsec_ and the base64 of 24 to 64 random bytes' }]);
+    expect(await subscriptions.ofTenant('44021')).toEqual([]);
   });
 
   test("refuses a URL whose host the address check refuses (a private address), as unprocessable, naming the check's reason", async () => {
@@ -94,6 +128,22 @@ describe('creating a subscription on AWS (public-https)', () => {
   });
 });
 
+describe('creating a subscription on the local host (local-network)', () => {
+  test('accepts http as well as https, so that a receiver on localhost can be called', async () => {
+    const { create } = setUp(undefined, 'local-network');
+    for (const url of ['http://localhost:4000/hook', 'https://localhost:4000/hook']) {
+      expect((await create({ caller: operator, url, eventTypes: [], transactionTypes: [] })).subscription.url).toBe(url);
+    }
+  });
+
+  test('refuses another scheme, saying both are allowed', async () => {
+    const { create } = setUp(undefined, 'local-network');
+    expect((await refusalOf(create({ caller: operator, url: 'ftp://localhost/hook', eventTypes: [], transactionTypes: [] }))).errors).toEqual([
+      { path: 'url', message: 'must be an http or https URL' },
+    ]);
+  });
+});
+
 describe('deleting a subscription', () => {
   test("another tenant's subscription answers as one that does not exist, and stays", async () => {
     const { subscriptions, create } = setUp();
@@ -103,5 +153,14 @@ describe('deleting a subscription', () => {
     expect(await subscriptions.get('44021', subscription.id)).toEqual(subscription);
     await deleteSubscription({ subscriptions })(operator, subscription.id);
     expect(await subscriptions.get('44021', subscription.id)).toBeUndefined();
+  });
+
+  test('a subscription another operator deleted meanwhile answers as one that does not exist', async () => {
+    const { subscriptions, create } = setUp();
+    const { subscription } = await create({ caller: operator, url: 'https://x.example/hook', eventTypes: [], transactionTypes: [] });
+    // The other operator's delete lands between this one's read and its own delete.
+    const racing = { ...subscriptions, delete: async (tenant: string, id: string) => (await subscriptions.delete(tenant, id)) && subscriptions.delete(tenant, id) };
+    const error = await refusalOf(deleteSubscription({ subscriptions: racing })(operator, subscription.id));
+    expect({ kind: error.kind, message: error.message }).toEqual({ kind: 'not-found', message: `subscription ${subscription.id} does not exist` });
   });
 });
