@@ -5,7 +5,7 @@ import { callerOf } from '../../support/in-memory-ports';
 const statusChanged = 'be.loket.case.status-changed.v1';
 
 describe('the event schemas a subscriber reads', () => {
-  test.each([['portal'], ['clerk'], ['designer'], ['operator']])('a %s lists every event type Loket publishes, each with what it tells', (role) => {
+  test.each([['portal'], ['clerk'], ['designer'], ['operator']])('lists every event type Loket publishes, each with what it tells, to a %s', (role) => {
     const listed = listEventSchemas()({ caller: callerOf('44021', [role]) });
     expect(listed).toContainEqual({ type: statusChanged, description: 'A case moved to another status' });
     expect(listed).toContainEqual({ type: 'be.loket.case.destroyed.v1', description: expect.stringContaining('destroyed') });
