@@ -127,6 +127,12 @@ describe('the fan-out', () => {
     await fanOut.fanOut(anEvent({ caseId: caseA, sequence: 3, inform: true }));
     expect(deliveries.all().map((delivery) => [delivery.receiver.kind, delivery.sequence])).toEqual([['case-overview', '0000000003.00']]);
   });
+
+  test("a deployment without the citizen's case overview records no delivery to it, even for a status change that informs the applicant", async () => {
+    const all = await subscribe(1, 'https://all.example/hook');
+    await fanOutEvent({ subscriptions, deliveries, clock, caseOverview: false }).fanOut(anEvent({ caseId: caseA, sequence: 1, inform: true }));
+    expect(deliveries.all().map((delivery) => delivery.receiver)).toEqual([{ kind: 'subscription', subscriptionId: all.id }]);
+  });
 });
 
 describe('delivery', () => {
@@ -202,6 +208,11 @@ describe('delivery', () => {
     expect(second!.status).toBe('dead-lettered');
     expect(second!.attempts).toHaveLength(1);
     expect(deadLettered).toEqual(['subscription', 'subscription']);
+    // The operator's log names each dead letter by ids and counts only.
+    expect(warnings).toEqual([
+      ['Delivery dead-lettered', { deliveryId: first!.id, receiver: 'subscription', caseId: caseA, attempts: first!.attempts.length }],
+      ['Delivery dead-lettered', { deliveryId: second!.id, receiver: 'subscription', caseId: caseA, attempts: 1 }],
+    ]);
   });
 
   test("a deleted subscription's pending deliveries are cancelled, not sent", async () => {
@@ -243,8 +254,11 @@ describe('delivery', () => {
     const sender = scriptedSender({ [url]: [200] });
     const run = machinery(sender);
     await fanOutEvent({ subscriptions, deliveries, clock, caseOverview: false }).fanOut(anEvent({ caseId: caseA, sequence: 1 }));
-    await Promise.all([run.deliverNew(deliveries.all(), farFuture), run.retryDue(farFuture), run.retryDue(farFuture)]);
+    const results = await Promise.all([run.deliverNew(deliveries.all(), farFuture), run.retryDue(farFuture), run.retryDue(farFuture)]);
     expect(sender.sent).toHaveLength(1);
+    // The runs that found it leased leave it be: none of them failed.
+    expect(results.map((result) => (typeof result.failed === 'number' ? result.failed : result.failed.length))).toEqual([0, 0, 0]);
+    expect(warnings).toEqual([]);
   });
 
   test('no attempt starts that could outlast the run: the delivery stays due for the next', async () => {
@@ -316,5 +330,56 @@ describe('delivery', () => {
     // Handed over again, it goes out.
     await run.deliverNew(failed, farFuture);
     expect(sender.sent.map((request) => request.url)).toEqual([fine, broken]);
+  });
+
+  test('an attempt that can end by the deadline starts; one that could end a moment later waits for the next run', async () => {
+    const url = 'https://ok.example/hook';
+    await subscribe(1, url);
+    const sender = scriptedSender({ [url]: [200] });
+    const run = machinery(sender);
+    await fanOutEvent({ subscriptions, deliveries, clock, caseOverview: false }).fanOut(anEvent({ caseId: caseA, sequence: 1 }));
+    await fanOutEvent({ subscriptions, deliveries, clock, caseOverview: false }).fanOut(anEvent({ caseId: caseB, sequence: 1 }));
+    const [first, second] = deliveries.all();
+    // The sender's timeout is 5 s.
+    await run.deliverNew([first!], { deadline: new Date(clock.now().getTime() + 4_999) });
+    expect(sender.sent).toHaveLength(0);
+    await run.deliverNew([first!, second!], { deadline: new Date(clock.now().getTime() + 5_000) });
+    expect(sender.sent).toHaveLength(2);
+  });
+
+  test('a scheduled run takes at most 200 due deliveries and says how many it found, tried and failed; the rest wait for the next run', async () => {
+    const url = 'https://ok.example/hook';
+    await subscribe(1, url);
+    const fanOut = fanOutEvent({ subscriptions, deliveries, clock, caseOverview: false });
+    for (let n = 0; n < 201; n++) await fanOut.fanOut(anEvent({ caseId: testUlid(100 + n), sequence: 1 }));
+    const run = machinery(scriptedSender({ [url]: [200] }));
+    expect(await run.retryDue(farFuture)).toEqual({ due: 200, attempts: 200, failed: 0 });
+    expect(await run.retryDue(farFuture)).toEqual({ due: 1, attempts: 1, failed: 0 });
+    expect(await run.retryDue({ ...farFuture, limit: 10 })).toEqual({ due: 0, attempts: 0, failed: 0 });
+  });
+
+  test.each([
+    [199, 'failed'],
+    [200, 'accepted'],
+    [299, 'accepted'],
+    [300, 'failed'],
+  ])('an answer %i counts as %s: only a 2xx is accepted', async (statusCode, outcome) => {
+    const url = 'https://status.example/hook';
+    await subscribe(1, url);
+    const run = machinery(scriptedSender({ [url]: [statusCode] }));
+    await publish(run, anEvent({ caseId: caseA, sequence: 1 }));
+    expect(deliveries.all()[0]!.attempts.map((attempt) => attempt.outcome)).toEqual([outcome]);
+  });
+
+  test("the citizen's case overview's attempt records how long the overview took", async () => {
+    const overview: CaseOverviewFeed = {
+      async deliver() {
+        clock.advance(1_250);
+        return 'delivered';
+      },
+    };
+    const run = machinery(scriptedSender({}), overview);
+    await publish(run, anEvent({ caseId: caseA, sequence: 1, inform: true }), true);
+    expect(deliveries.all()[0]).toMatchObject({ status: 'delivered', attempts: [{ outcome: 'accepted', durationMs: 1_250 }] });
   });
 });
