@@ -1,7 +1,7 @@
 import { describe, expect, test } from '@jest/globals';
 import fc from 'fast-check';
 import type { DeliveryAttempt } from '../../../functions/domain/webhook-delivery';
-import { afterFailure, deliveryOrderKey, retryDelayMs, retrySchedule, scaledSchedule } from '../../../functions/domain/webhook-delivery';
+import { afterFailure, deliveryOrderKey, receiverKey, retryDelayMs, retrySchedule, scaledSchedule, sequenceKey } from '../../../functions/domain/webhook-delivery';
 
 const hour = 60 * 60 * 1000;
 const failed = (at: Date): DeliveryAttempt => ({ at: at.toISOString(), durationMs: 10, outcome: 'failed', statusCode: 500 });
@@ -52,6 +52,13 @@ describe('the retry schedule', () => {
     expect(secondLast - Date.parse(attempts[0]!.at)).toBeLessThan(24 * hour);
   });
 
+  test('a failure at 24 hours old exactly is dead-lettered; a millisecond younger, it is retried', () => {
+    const createdAt = '2026-12-01T10:00:00.000Z';
+    const attempts = [failed(new Date(createdAt))];
+    expect(afterFailure({ createdAt, attempts }, new Date(Date.parse(createdAt) + 24 * hour), 0)).toEqual({ kind: 'dead-letter' });
+    expect(afterFailure({ createdAt, attempts }, new Date(Date.parse(createdAt) + 24 * hour - 1), 0)).toMatchObject({ kind: 'retry' });
+  });
+
   test('the first three retries come within 35 seconds of the first attempt', () => {
     const { attempts } = failForever(() => 0);
     expect(Date.parse(attempts[3]!.at) - Date.parse(attempts[0]!.at)).toBe(5_000 + 10_000 + 20_000);
@@ -82,4 +89,25 @@ describe('the order of a case’s deliveries to one receiver', () => {
     const three = deliveryOrderKey({ sequence: '0000000003.00', event: event('01JEVENT3'), run: 'original' });
     expect(replayOfTwo < three).toBe(true);
   });
+});
+
+describe("a sequence as a delivery's sort key", () => {
+  test("the same sequence in Loket's zero-padded form and in a shorter decimal form is one key, and sorts by its number", () => {
+    expect(sequenceKey('12')).toBe(sequenceKey('0000000012.00'));
+    expect(sequenceKey('12.1')).toBe(sequenceKey('0000000012.10'));
+    expect([sequenceKey('0000000011.00'), sequenceKey('10'), sequenceKey('9999999999.01'), sequenceKey('1234567890')].sort()).toEqual(
+      [sequenceKey('10'), sequenceKey('0000000011.00'), sequenceKey('1234567890'), sequenceKey('9999999999.01')],
+    );
+  });
+
+  test('a sequence that is not of that form keeps its own text, and no two sequences share a key', () => {
+    expect(sequenceKey('2026-12-01/a')).toBe('2026-12-01/a');
+    const sequences = ['12', 'v12', '12.1', '12.1.3', '12a', '12345678901', '1.1234567'];
+    expect(new Set(sequences.map(sequenceKey)).size).toBe(sequences.length);
+  });
+});
+
+test("a receiver's part of the table's keys, which stored deliveries keep across deployments: SUB#<id>, or OVERVIEW", () => {
+  expect(receiverKey({ kind: 'subscription', subscriptionId: '01JDZ000000000000000000001' })).toBe('SUB#01JDZ000000000000000000001');
+  expect(receiverKey({ kind: 'case-overview' })).toBe('OVERVIEW');
 });

@@ -124,6 +124,8 @@ describe('the fan-out', () => {
     const fanOut = fanOutEvent({ subscriptions, deliveries, clock, caseOverview: true });
     await fanOut.fanOut(anEvent({ caseId: caseA, sequence: 1, inform: false }));
     await fanOut.fanOut(anEvent({ caseId: caseA, sequence: 2, change: 'task-created' }));
+    // Only a status change informs: another event's data carrying the flag does not.
+    await fanOut.fanOut(anEvent({ caseId: caseA, sequence: 2, change: 'reopened', inform: true }));
     await fanOut.fanOut(anEvent({ caseId: caseA, sequence: 3, inform: true }));
     expect(deliveries.all().map((delivery) => [delivery.receiver.kind, delivery.sequence])).toEqual([['case-overview', '0000000003.00']]);
   });
