@@ -34,13 +34,18 @@ async function refusalOf(promise: Promise<unknown>): Promise<DomainError> {
 describe('creating a subscription on AWS (public-https)', () => {
   test('stores it with a generated Standard Webhooks secret, which only the creation answers', async () => {
     const { subscriptions, create } = setUp();
-    const { subscription, secret } = await create({ caller: operator, url: 'https://backoffice.example.org/hook', eventTypes: [], transactionTypes: ['proof-of-residence', 'proof-of-residence'] });
+    const { subscription, secret } = await create({
+      caller: operator,
+      url: 'https://backoffice.example.org/hook',
+      eventTypes: ['be.loket.case.closed.v1', 'be.loket.case.closed.v1'],
+      transactionTypes: ['proof-of-residence', 'proof-of-residence'],
+    });
     expect(isUsableSecret(secret)).toBe(true);
     expect(subscription).toEqual({
       id: expect.any(String),
       tenant: '44021',
       url: 'https://backoffice.example.org/hook',
-      eventTypes: [],
+      eventTypes: ['be.loket.case.closed.v1'],
       transactionTypes: ['proof-of-residence'],
       createdAt: '2026-12-01T10:00:00.000Z',
       createdBy: operator.subject,
@@ -82,7 +87,11 @@ describe('creating a subscription on AWS (public-https)', () => {
   test('refuses a transaction type the tenant does not publish, and a secret too short to sign with', async () => {
     const { create } = setUp();
     const error = await refusalOf(create({ caller: operator, url: 'https://x.example/hook', eventTypes: [], transactionTypes: ['proof-of-residence', 'no-such-type'], secret: `whsec_${Buffer.alloc(16).toString('base64')}` }));
-    expect(error.errors.map((field) => field.path)).toEqual(['transactionTypes.1', 'secret']);
+    expect({ kind: error.kind, message: error.message }).toEqual({ kind: 'validation', message: 'the subscription is not valid' });
+    expect(error.errors).toEqual([
+      { path: 'transactionTypes.1', message: 'is not a transaction type of this tenant' },
+      { path: 'secret', message: expect.stringContaining('whsec_') },
+    ]);
   });
 
   const keyOf = (bytes: number) => Buffer.alloc(bytes, 0x5a).toString('base64');
@@ -117,7 +126,8 @@ describe('creating a subscription on AWS (public-https)', () => {
   test(`a tenant holds at most ${maxSubscriptionsPerTenant}`, async () => {
     const { create } = setUp();
     for (let n = 0; n < maxSubscriptionsPerTenant; n++) await create({ caller: operator, url: `https://x.example/${n}`, eventTypes: [], transactionTypes: [] });
-    expect((await refusalOf(create({ caller: operator, url: 'https://x.example/one-more', eventTypes: [], transactionTypes: [] }))).kind).toBe('unprocessable');
+    const error = await refusalOf(create({ caller: operator, url: 'https://x.example/one-more', eventTypes: [], transactionTypes: [] }));
+    expect({ kind: error.kind, message: error.message }).toEqual({ kind: 'unprocessable', message: `a tenant holds at most ${maxSubscriptionsPerTenant} subscriptions; delete one first` });
     // Another tenant's count is its own.
     await create({ caller: callerOf('41002', ['operator']), url: 'https://x.example/aalst', eventTypes: [], transactionTypes: [] });
   });
@@ -149,7 +159,7 @@ describe('deleting a subscription', () => {
     const { subscriptions, create } = setUp();
     const { subscription } = await create({ caller: operator, url: 'https://x.example/hook', eventTypes: [], transactionTypes: [] });
     const error = await refusalOf(deleteSubscription({ subscriptions })(callerOf('41002', ['operator']), subscription.id));
-    expect(error.kind).toBe('not-found');
+    expect({ kind: error.kind, message: error.message }).toEqual({ kind: 'not-found', message: `subscription ${subscription.id} does not exist` });
     expect(await subscriptions.get('44021', subscription.id)).toEqual(subscription);
     await deleteSubscription({ subscriptions })(operator, subscription.id);
     expect(await subscriptions.get('44021', subscription.id)).toBeUndefined();
