@@ -226,7 +226,17 @@ describe('delivery', () => {
     await subscriptions.delete('44021', subscription.id);
     await retryUntilSettled(run);
     expect(sender.sent).toHaveLength(1);
-    expect(deliveries.all()[0]).toMatchObject({ status: 'cancelled', attempts: [{ statusCode: 500 }, { error: 'subscription-deleted' }] });
+    expect(deliveries.all()[0]).toMatchObject({ status: 'cancelled', attempts: [{ statusCode: 500 }, { outcome: 'failed', error: 'subscription-deleted', durationMs: 0 }] });
+  });
+
+  test('a subscription whose secret is already gone (its deletion half done) is never sent to unsigned: the delivery is cancelled', async () => {
+    const url = 'https://half-deleted.example/hook';
+    const subscription = await subscribe(1, url);
+    subscriptions.secrets.delete(`44021/${subscription.id}`);
+    const sender = scriptedSender({ [url]: [200] });
+    await publish(machinery(sender), anEvent({ caseId: caseA, sequence: 1 }));
+    expect(sender.sent).toEqual([]);
+    expect(deliveries.all()[0]).toMatchObject({ status: 'cancelled', attempts: [{ error: 'subscription-deleted' }] });
   });
 
   test("the citizen's case overview is retried after a TransientError and dead-lettered at once after a permanent refusal", async () => {
@@ -373,15 +383,23 @@ describe('delivery', () => {
     expect(deliveries.all()[0]!.attempts.map((attempt) => attempt.outcome)).toEqual([outcome]);
   });
 
-  test("the citizen's case overview's attempt records how long the overview took", async () => {
+  test("the citizen's case overview's attempts record how long the overview took, refused or accepted", async () => {
     const overview: CaseOverviewFeed = {
       async deliver() {
         clock.advance(1_250);
+        if (clock.now().getTime() < Date.parse('2026-12-01T10:00:05Z')) throw new TransientError('DOSIS answered 503');
         return 'delivered';
       },
     };
     const run = machinery(scriptedSender({}), overview);
     await publish(run, anEvent({ caseId: caseA, sequence: 1, inform: true }), true);
-    expect(deliveries.all()[0]).toMatchObject({ status: 'delivered', attempts: [{ outcome: 'accepted', durationMs: 1_250 }] });
+    await retryUntilSettled(run);
+    expect(deliveries.all()[0]).toMatchObject({
+      status: 'delivered',
+      attempts: [
+        { outcome: 'failed', durationMs: 1_250 },
+        { outcome: 'accepted', durationMs: 1_250 },
+      ],
+    });
   });
 });
