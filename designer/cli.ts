@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { writeDiagram } from './diagram';
+import { publishType } from './publish';
 import { runWorkflow } from './run';
 import { typeSchemaFile, writeTypeSchema } from './type-schema';
 import { validateCommand } from './validate';
@@ -12,6 +13,10 @@ const usage = `Usage: npm run workflows -- <command>
   validate [key]                          check one transaction type or all of them
   schema                                  write workflows/type.schema.json from the domain's schema
   diagram <key> [--out file]              write <file>.svg and <file>.mmd (default diagrams/<key>)
+  publish <key> [--endpoint url]          make the working copy workflows/<key>/ the type's next version,
+                                          kept as workflows/<key>/versions/<n>/; a running local stack
+                                          (--endpoint, default http://127.0.0.1:$LOKET_SFN_PORT or 8083)
+                                          runs new cases on it at once, running cases keep theirs
   run <key> [--input case.json] [--outcomes task=outcome,...] [--messages name=json,...]
           [--expire name,...] [--withdraw status]
                                           run a case through the local stack to a final status:
@@ -51,6 +56,7 @@ async function main(argv: string[]): Promise<number> {
       messages: { type: 'string' },
       expire: { type: 'string' },
       withdraw: { type: 'string' },
+      endpoint: { type: 'string' },
       help: { type: 'boolean' },
     },
   });
@@ -70,6 +76,13 @@ async function main(argv: string[]): Promise<number> {
       const files = writeDiagram(key, { out: values.out });
       console.log(`wrote ${files.svg} and ${files.mermaid}`);
       return 0;
+    }
+    case 'publish': {
+      if (!key) break;
+      // npm start's Step Functions port (infra/local/start.ts).
+      const endpoint = values.endpoint ?? `http://127.0.0.1:${process.env.LOKET_SFN_PORT ?? 8083}`;
+      const report = await publishType({ key, stepFunctionsEndpoint: endpoint });
+      return report.refused ? 1 : 0;
     }
     case 'run': {
       if (!key) break;

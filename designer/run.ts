@@ -1,8 +1,9 @@
-import { DescribeExecutionCommand, DescribeStateMachineCommand, GetExecutionHistoryCommand, SFNClient, UpdateStateMachineCommand, type HistoryEvent } from '@aws-sdk/client-sfn';
+import { DescribeExecutionCommand, DescribeStateMachineCommand, GetExecutionHistoryCommand, SFNClient, type HistoryEvent } from '@aws-sdk/client-sfn';
 import { schemaValidator, type TransactionType } from '../functions/domain/transaction-type';
 import { eventBusName, localResourceNames, workflowSubstitutions } from '../infra/deployment';
 import { generateDevSigningKey, signDevToken, type DevSigningKey } from '../infra/local/dev-keys';
 import { localFunctionArn } from '../infra/local/lambda-host';
+import { moveWorkflowAlias, publishWorkflowVersion } from '../infra/local/workflow-versions';
 import { demoTenants, startLocalStack, type LocalStack } from '../infra/local/local-stack';
 import { localCredentials, localRegion } from '../infra/local/local-network';
 import { substitutePlaceholders, workflowsDirectory } from '../workflows/definitions';
@@ -264,7 +265,7 @@ async function runPrepared(stack: LocalStack, signingKey: DevSigningKey, { optio
   try {
     const stateMachineArn = stack.stateMachineArns[options.key];
     if (!stateMachineArn) throw new Error(`the local stack has no state machine for ${options.key}`);
-    await installWorkflow(sfn, stateMachineArn, machine, expiring);
+    await installWorkflow(sfn, { key: options.key, version: type.version, stateMachineArn }, machine, expiring);
     const portal = await signDevToken(signingKey, { tenant, roles: ['portal'], subject: 'applicant@portal' });
     const worker = await signDevToken(signingKey, { tenant, roles: type.roles, subject: 'worker@loket' });
     const call = async (method: string, path: string, token: string, body?: unknown) => {
@@ -455,9 +456,17 @@ async function runPrepared(stack: LocalStack, signingKey: DevSigningKey, { optio
 /**
  * Puts the workflow of the type's folder, read through the loader and resolved as the local
  * host resolves it, in place of the one the stack started with; the steps in `expiring` time
- * out after a few seconds instead of days. Executions started afterwards run it.
+ * out after a few seconds instead of days. It is published as the type's version and the alias
+ * moved to it, so that cases submitted afterwards run it; it runs with the catalogue's type.json
+ * of that version (the draft's workflow is what a run tries out before a publish).
  */
-async function installWorkflow(sfn: SFNClient, stateMachineArn: string, machine: Machine, expiring: ReadonlySet<string>): Promise<void> {
+async function installWorkflow(
+  sfn: SFNClient,
+  target: { readonly key: string; readonly version: number; readonly stateMachineArn: string },
+  machine: Machine,
+  expiring: ReadonlySet<string>,
+): Promise<void> {
+  const { stateMachineArn } = target;
   const copy = JSON.parse(JSON.stringify(machine)) as Machine;
   for (const [name, state] of statesOf(copy)) {
     if (!expiring.has(name)) continue;
@@ -467,7 +476,8 @@ async function installWorkflow(sfn: SFNClient, stateMachineArn: string, machine:
   const substitutions = workflowSubstitutions({ tableName: localResourceNames.table, eventBusName, functionArn: localFunctionArn });
   const definition = substitutePlaceholders(JSON.stringify(copy, null, 2), substitutions);
   const { definition: running } = await sfn.send(new DescribeStateMachineCommand({ stateMachineArn }));
-  if (running !== definition) await sfn.send(new UpdateStateMachineCommand({ stateMachineArn, definition }));
+  if (running === definition) return;
+  await moveWorkflowAlias(sfn, stateMachineArn, await publishWorkflowVersion(sfn, { ...target, definition }));
 }
 
 export function printReport(report: RunReport, print: (line: string) => void): void {

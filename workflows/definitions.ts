@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { readTypeFile, readTypeVersion } from './type-loader';
+import { publishedVersions, readTypeFile, readTypeVersion, versionFolderOf } from './type-loader';
 
 /** The folder that holds one sub-folder per transaction type. */
 export const workflowsDirectory = dirname(fileURLToPath(import.meta.url));
@@ -29,6 +29,59 @@ export function loadWorkflowSources(directory: string = workflowsDirectory): Wor
     .map((entry) => entry.name)
     .sort()
     .map((key) => ({ key, version: readTypeVersion(directory, key).version, definition: loadWorkflowDefinition(key, directory) }));
+}
+
+/** A type's published workflows: the ASL of every version it keeps, oldest first. */
+export interface PublishedWorkflow {
+  readonly key: string;
+  /** Each kept version's workflow, expanded with that version's type.json; the last is the current one. */
+  readonly versions: readonly WorkflowSource[];
+}
+
+/**
+ * What both hosts deploy: for each type, in key order, the workflow of every version kept
+ * under `<key>/versions/<n>/` (see type-loader's `versionsFolder`), each expanded with its own
+ * type.json; a type never published deploys its working copy as its only version. The local
+ * host publishes each as a Step Functions version; AWS deploys the current one (its earlier
+ * versions stay published from earlier deployments).
+ */
+export function loadPublishedWorkflows(directory: string = workflowsDirectory): PublishedWorkflow[] {
+  return readdirSync(directory, { withFileTypes: true })
+    .filter((entry) => entry.isDirectory() && (existsSync(join(directory, entry.name, 'workflow.asl.json')) || publishedVersions(directory, entry.name).length > 0))
+    .map((entry) => entry.name)
+    .sort()
+    .map((key) => {
+      const versions = publishedVersions(directory, key);
+      if (versions.length === 0) {
+        const { version } = readTypeVersion(directory, key);
+        return { key, versions: [{ key, version, definition: stampedWithVersion(loadWorkflowDefinition(key, directory), key, version) }] };
+      }
+      return {
+        key,
+        versions: versions.map((version) => {
+          const folder = versionFolderOf(key, version);
+          if (readTypeVersion(directory, folder, key).version !== version) throw new Error(`workflows/${folder}/type.json does not declare version ${version}`);
+          return { key, version, definition: stampedWithVersion(loadWorkflowDefinition(folder, directory), key, version) };
+        }),
+      };
+    });
+}
+
+/**
+ * The definition with its type version in its top-level `Comment`. Two versions whose
+ * workflows are the same (a publish that changed only texts) must still be two Step Functions
+ * versions: Step Functions publishes an unchanged revision as the version it already has.
+ */
+function stampedWithVersion(definition: string, key: string, version: number): string {
+  const parsed = JSON.parse(definition) as Json;
+  const stamp = `Transaction type ${key}, version ${version}.`;
+  const comment = typeof parsed.Comment === 'string' && parsed.Comment.length > 0 ? `${parsed.Comment} ${stamp}` : stamp;
+  return JSON.stringify({ ...parsed, Comment: comment }, null, 2);
+}
+
+/** The current published version of each type's workflow: what a deployment runs new cases on. */
+export function currentWorkflowSources(directory: string = workflowsDirectory): WorkflowSource[] {
+  return loadPublishedWorkflows(directory).map((published) => published.versions.at(-1) as WorkflowSource);
 }
 
 /**

@@ -28,6 +28,42 @@ export const typesDirectory: string = typeof LOKET_BUNDLED_TYPES === 'string' ? 
 /** The folder in a function bundle that holds the type folders, relative to the bundle's entry file. */
 export const bundledTypesFolder = 'workflows';
 
+/**
+ * The environment variable through which the local host points its functions' catalogue at
+ * another workflows directory (a test's scratch copy that it publishes into). Never set on
+ * AWS, and ignored in a function bundle, which reads only what it carries.
+ */
+export const workflowsDirectoryVariable = 'LOKET_WORKFLOWS_DIRECTORY';
+
+/** The workflows directory the catalogue reads: the bundle's copy, or {@link workflowsDirectoryVariable} on the local host, or the repository's. */
+export function catalogueDirectory(): string {
+  if (typeof LOKET_BUNDLED_TYPES === 'string') return typesDirectory;
+  return process.env[workflowsDirectoryVariable] || typesDirectory;
+}
+
+/**
+ * The folder under a type's folder that keeps its published versions, one sub-folder per
+ * version number (`workflows/<key>/versions/<n>/`), each a copy of the type folder as it was
+ * published: immutable, written only by `npm run workflows -- publish <key>`. The type folder
+ * itself is the working copy (the draft) that designers edit, validate and run.
+ */
+export const versionsFolder = 'versions';
+
+/** `proof-of-residence`, 2 → `proof-of-residence/versions/2`: a version's folder relative to the workflows directory. */
+export function versionFolderOf(key: string, version: number): string {
+  return join(key, versionsFolder, String(version));
+}
+
+/** The version numbers kept under `<directory>/<key>/versions/`, ascending; empty for a type never published. */
+export function publishedVersions(directory: string, key: string): number[] {
+  const root = join(directory, key, versionsFolder);
+  if (!existsSync(root)) return [];
+  return readdirSync(root, { withFileTypes: true })
+    .filter((entry) => entry.isDirectory() && /^[1-9][0-9]*$/.test(entry.name) && existsSync(join(root, entry.name, 'type.json')))
+    .map((entry) => Number(entry.name))
+    .sort((a, b) => a - b);
+}
+
 /** One type folder as read from disk, unvalidated: its type.json and the templates it declares. */
 export interface TypeFolder {
   /** The folder's name, which must be the type's key. */
@@ -108,13 +144,19 @@ export function readTypeFolder(directory: string, folder: string): TypeFolder {
   return { folder, definition, templates };
 }
 
-/** The type and document of a folder, or what is wrong with them. */
-function validatedFolder(directory: string, folder: TypeFolder): { loaded?: LoadedType; problems: string[] } {
+/**
+ * The type and document of a folder, or what is wrong with them. A type folder's key is its
+ * name; a published version's folder (`<key>/versions/<n>`) must also declare its number.
+ */
+function validatedFolder(directory: string, folder: TypeFolder, expected: { key: string; version?: number } = { key: folder.folder }): { loaded?: LoadedType; problems: string[] } {
   const where = typeFileOf(directory, folder.folder);
   const parsed = transactionTypeSchema.safeParse(folder.definition);
   if (!parsed.success) return { problems: [`${where} is not a valid transaction type: ${parsed.error.message}`] };
   const type = parsed.data;
-  if (type.key !== folder.folder) return { problems: [`${where} declares key '${type.key}', not its folder's name '${folder.folder}'`] };
+  if (type.key !== expected.key) return { problems: [`${where} declares key '${type.key}', not its folder's name '${expected.key}'`] };
+  if (expected.version !== undefined && type.version !== expected.version) {
+    return { problems: [`${where} declares version ${type.version}, not its folder's number ${expected.version}`] };
+  }
   const problems = folderDocumentProblems(folder, type).map((found) => `workflows/${folder.folder}, ${found.at}: ${found.what}; ${found.fix}`);
   if (problems.length > 0) return { problems };
   if (!type.document) return { loaded: { type }, problems };
@@ -168,25 +210,67 @@ export function loadTypes(directory: string = typesDirectory): LoadedType[] {
   return results.map((result) => result.loaded as LoadedType);
 }
 
+/** A kept version of a type and the folder it was read from, relative to the workflows directory. */
+export interface PublishedType extends LoadedType {
+  /** `<key>/versions/<n>`; the type folder itself for a type never published. */
+  readonly folder: string;
+}
+
+/**
+ * Every version the catalogue keeps, validated, in key then version order: each
+ * `<key>/versions/<n>/` of a published type, and the working copy of a type never published
+ * (a folder a test or a designer just added runs as it is). Throws with every problem found,
+ * like {@link loadTypes}: the catalogue calls this at a function's cold start and CDK at
+ * synthesis.
+ */
+export function loadPublishedTypes(directory: string = typesDirectory): PublishedType[] {
+  const keys = readdirSync(directory, { withFileTypes: true })
+    .filter((entry) => entry.isDirectory() && (existsSync(typeFileOf(directory, entry.name)) || publishedVersions(directory, entry.name).length > 0))
+    .map((entry) => entry.name)
+    .sort();
+  const results = keys.flatMap((key) => {
+    const versions = publishedVersions(directory, key);
+    if (versions.length === 0) return [{ folder: key, ...validatedFolder(directory, readTypeFolder(directory, key)) }];
+    return versions.map((version) => {
+      const folder = versionFolderOf(key, version);
+      return { folder, ...validatedFolder(directory, readTypeFolder(directory, folder), { key, version }) };
+    });
+  });
+  const problems = results.flatMap((result) => result.problems);
+  if (problems.length > 0) throw new Error(`The transaction types cannot be loaded:\n${problems.join('\n')}`);
+  return results.map((result) => ({ folder: result.folder, ...(result.loaded as LoadedType) }));
+}
+
+/** One kept version of a type, validated; undefined when `<key>/versions/<version>` holds none. */
+export function loadPublishedType(directory: string, key: string, version: number): PublishedType | undefined {
+  const folder = versionFolderOf(key, version);
+  if (!existsSync(typeFileOf(directory, folder))) return undefined;
+  const { loaded, problems } = validatedFolder(directory, readTypeFolder(directory, folder), { key, version });
+  if (!loaded) throw new Error(`The transaction type ${key} version ${version} cannot be loaded:\n${problems.join('\n')}`);
+  return { folder, ...loaded };
+}
+
 /**
  * The files a function bundle needs of the type folders, relative to `directory`
- * (`event-permit/type.json`, `event-permit/document.nl.txt`, …), after checking that they load.
+ * (`event-permit/versions/1/type.json`, `event-permit/versions/1/document.nl.txt`, …): those of
+ * every version the catalogue keeps, after checking that they load.
  */
 export function bundledTypeFiles(directory: string = typesDirectory): string[] {
-  return loadTypes(directory).flatMap(({ type, document }) => [
-    `${type.key}/type.json`,
-    ...(document ? [...new Set([document.declaration.template.nl, document.declaration.template.en])].map((file) => `${type.key}/${file}`) : []),
+  return loadPublishedTypes(directory).flatMap(({ folder, document }) => [
+    `${folder}/type.json`,
+    ...(document ? [...new Set([document.declaration.template.nl, document.declaration.template.en])].map((file) => `${folder}/${file}`) : []),
   ]);
 }
 
 /**
  * The key and version a type folder's type.json declares, read from disk for the build
- * (the state machine's name and version). Throws when the key is not the folder's name.
+ * (the state machine's name and version). Throws when the key is not the folder's name
+ * (`expectedKey`, for a version's folder `<key>/versions/<n>`).
  */
-export function readTypeVersion(directory: string, folder: string): { readonly key: string; readonly version: number } {
+export function readTypeVersion(directory: string, folder: string, expectedKey: string = folder): { readonly key: string; readonly version: number } {
   const raw = readTypeFile(directory, folder);
   const { key, version } = (typeof raw === 'object' && raw !== null ? raw : {}) as { key?: unknown; version?: unknown };
-  if (key !== folder) throw new Error(`workflows/${folder}/type.json declares key '${String(key)}'`);
+  if (key !== expectedKey) throw new Error(`workflows/${folder}/type.json declares key '${String(key)}'`);
   if (typeof version !== 'number' || !Number.isInteger(version) || version < 1) {
     throw new Error(`workflows/${folder}/type.json declares version '${String(version)}', not a positive integer`);
   }

@@ -1,4 +1,4 @@
-import { DescribeExecutionCommand, ExecutionAlreadyExists, RedriveExecutionCommand, SendTaskSuccessCommand, SFNServiceException, StartExecutionCommand, StopExecutionCommand } from '@aws-sdk/client-sfn';
+import { DescribeExecutionCommand, DescribeStateMachineCommand, ExecutionAlreadyExists, RedriveExecutionCommand, SendTaskSuccessCommand, SFNServiceException, StartExecutionCommand, StopExecutionCommand } from '@aws-sdk/client-sfn';
 import type { SFNClient } from '@aws-sdk/client-sfn';
 import type { ExecutionState, WorkflowEngine } from '../ports/workflow-engine.port';
 import { StepNoLongerWaits } from '../ports/workflow-engine.port';
@@ -14,6 +14,26 @@ const states: Record<string, ExecutionState> = {
   TIMED_OUT: 'timed-out',
   ABORTED: 'aborted',
 };
+
+/**
+ * The alias every type's state machine has: a deployment (CDK on AWS, the local host, `npm run
+ * workflows -- publish`) publishes each type version as a Step Functions version and routes
+ * the alias entirely to the newest, so cases start on the alias and running ones keep the
+ * version they started on.
+ */
+export const workflowAlias = 'live';
+
+/** `arn:…:stateMachine:loket-x` → `arn:…:stateMachine:loket-x:live`. */
+export const aliasArnOf = (stateMachineArn: string) => `${stateMachineArn}:${workflowAlias}`;
+
+/** The description each published Step Functions version carries: the type version it runs, which a started case records. */
+export const typeVersionDescription = (version: number) => `type version ${version}`;
+
+/** The type version a Step Functions version's description names; undefined for any other description. */
+export function typeVersionIn(description: string | undefined): number | undefined {
+  const match = /^type version ([1-9][0-9]*)$/.exec(description ?? '');
+  return match ? Number(match[1]) : undefined;
+}
 
 /** Parses the map of transaction type key to state machine ARN that the host configures. */
 export function parseStateMachineArns(json: string, variable: string): Record<string, string> {
@@ -37,20 +57,35 @@ export function stepFunctionsEngine(client: SFNClient, stateMachineArns: () => R
   /** `arn:aws:states:r:a:stateMachine:n` + `x` → `arn:aws:states:r:a:execution:n:x`, as Step Functions names executions. */
   const executionIdFor = (typeKey: string, caseId: string) => `${stateMachineArn(typeKey).replace(':stateMachine:', ':execution:')}:${caseId}`;
 
+  // A published version never changes: its type version is read once per execution environment.
+  const typeVersions = new Map<string, number | undefined>();
+  const typeVersionOf = async (versionArn: string): Promise<number | undefined> => {
+    if (!typeVersions.has(versionArn)) {
+      const { description } = await client.send(new DescribeStateMachineCommand({ stateMachineArn: versionArn }));
+      typeVersions.set(versionArn, typeVersionIn(description));
+    }
+    return typeVersions.get(versionArn);
+  };
+
   return {
     executionIdFor,
 
-    async start(typeKey, caseId, input) {
+    async start(typeKey, caseId, input, versionArn) {
+      let executionId = executionIdFor(typeKey, caseId);
       try {
-        const { executionArn } = await client.send(
-          new StartExecutionCommand({ stateMachineArn: stateMachineArn(typeKey), name: caseId, input: JSON.stringify(input) }),
+        const started = await client.send(
+          new StartExecutionCommand({ stateMachineArn: versionArn ?? aliasArnOf(stateMachineArn(typeKey)), name: caseId, input: JSON.stringify(input) }),
         );
-        return executionArn ?? executionIdFor(typeKey, caseId);
+        executionId = started.executionArn ?? executionId;
       } catch (error) {
         // The case id names the execution: a repeated start finds the one that runs or ran.
-        if (error instanceof ExecutionAlreadyExists) return executionIdFor(typeKey, caseId);
-        throw error;
+        if (!(error instanceof ExecutionAlreadyExists)) throw error;
       }
+      // StartExecution does not say which version runs; the execution's description does.
+      const { stateMachineVersionArn } = await client.send(new DescribeExecutionCommand({ executionArn: executionId }));
+      if (!stateMachineVersionArn) return { executionId };
+      const typeVersion = await typeVersionOf(stateMachineVersionArn);
+      return typeVersion === undefined ? { executionId, versionArn: stateMachineVersionArn } : { executionId, versionArn: stateMachineVersionArn, typeVersion };
     },
 
     async stop(executionId, cause) {

@@ -15,7 +15,7 @@ export const handler = routeHandler(routes.dataSubjectExport, async ({ caller, b
     body: {
       person: held.person,
       cases: held.cases.map(({ case: subject, tasks, history }) => ({
-        case: caseView(subject, catalogue.find(subject.type.key), language, tasks),
+        case: caseView(subject, catalogue.versionOf(subject.type), language, tasks),
         history,
         documents: subject.documents
           .filter((document) => document.file)

@@ -39,7 +39,7 @@ function statusEvents(details: Details, saved: Case): Array<[CaseEventChange, Fi
  * Every audit action a change records, and the events it publishes. Reasons, motivations,
  * completion data and message data never go along: free text may name the applicant. An action
  * mapped to no event changes nothing the world outside Loket acts on: the workflow's own
- * bookkeeping (a retried step's new token, a result that found its step gone) and the archive's
+ * bookkeeping (a retried step's new token, the workflow version a started case runs on, a result that found its step gone) and the archive's
  * (a `keep` case due for transfer, which the archive learns from its own list).
  */
 const eventsOfAction: Readonly<Record<string, (details: Details, saved: Case) => Array<[CaseEventChange, Fields]>>> = {
@@ -63,6 +63,7 @@ const eventsOfAction: Readonly<Record<string, (details: Details, saved: Case) =>
   'case.redriven': (details) => [['redriven', {}], ...('attentionCleared' in details ? [['attention-cleared', {}] as [CaseEventChange, Fields]] : [])],
   'case.destroyed': () => [['destroyed', {}]],
   'task.reissued': () => [],
+  'workflow.version-recorded': () => [],
   'task.result-undeliverable': () => [],
   'message.result-undeliverable': () => [],
   'case.archive-transfer-due': () => [],

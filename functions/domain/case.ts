@@ -81,6 +81,11 @@ export interface Case {
   readonly decision?: Decision;
   readonly confidentiality: string;
   readonly executionArn: string;
+  /**
+   * The published workflow version the case's execution runs (a Step Functions version ARN),
+   * recorded once it started; a later start (a reopening, a restarted local engine) runs it again.
+   */
+  readonly workflowVersionArn?: string;
   readonly documents: readonly CaseDocument[];
   /** Set while the case is suspended (opgeschort): the deadline clock stands still. */
   readonly suspendedSince?: string;

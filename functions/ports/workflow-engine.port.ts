@@ -35,12 +35,25 @@ export interface ExecutionStatus {
  */
 export const failureNotRecorded = 'FailureNotRecorded';
 
+/** An execution as started: its id, and the version of the workflow it runs on. */
+export interface StartedWorkflow {
+  readonly executionId: string;
+  /** The published workflow version the execution runs (a Step Functions version ARN); absent when it runs an unversioned workflow. */
+  readonly versionArn?: string;
+  /** The type version that workflow version publishes; absent when the engine cannot tell. */
+  readonly typeVersion?: number;
+}
+
 /** The engine that runs the transaction types' workflows (Step Functions on both hosts). */
 export interface WorkflowEngine {
   /** The id the engine gives a case's execution; the case records it when it is opened. */
   executionIdFor(typeKey: string, caseId: string): string;
-  /** Starts a case's workflow, named after the case: a repeated start cannot run it twice. */
-  start(typeKey: string, caseId: string, input: WorkflowInput): Promise<string>;
+  /**
+   * Starts a case's workflow, named after the case: a repeated start cannot run it twice. It
+   * starts on `versionArn` when given (the version the case records), otherwise on the type's
+   * current version; either way the answer says which version runs.
+   */
+  start(typeKey: string, caseId: string, input: WorkflowInput, versionArn?: string): Promise<StartedWorkflow>;
   /** Stops an execution; one that already ended is left as it is. */
   stop(executionId: string, cause: string): Promise<void>;
   /** Runs an execution that failed, timed out or was aborted again; false when it cannot be (it runs, or it succeeded). */

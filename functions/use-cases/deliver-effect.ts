@@ -1,5 +1,5 @@
 import { systemActor } from '../domain/actor';
-import { executionNameOf, isClosed } from '../domain/case';
+import { isClosed } from '../domain/case';
 import type { OutboxItem } from '../domain/effect';
 import type { Catalogue } from '../ports/catalogue.port';
 import type { CaseStore, Outbox } from '../ports/case-store.port';
@@ -7,7 +7,7 @@ import type { EventBus, EventFanOut } from '../ports/event-exchange.port';
 import type { Clock, Telemetry } from '../ports/services.port';
 import type { WorkflowEngine } from '../ports/workflow-engine.port';
 import { StepNoLongerWaits } from '../ports/workflow-engine.port';
-import { workflowInputOf } from './workflow-input';
+import { startCaseWorkflow } from './start-workflow';
 
 export interface DeliverEffectDependencies {
   readonly cases: Pick<CaseStore, 'get' | 'change'>;
@@ -27,7 +27,8 @@ export type Delivery = 'delivered' | 'not-needed' | 'undeliverable';
  * Delivers one outbox item, so that what a committed change asked of its workflow happens;
  * delivering an item twice does no harm:
  * 1. start: the execution is named after the case, so a second start finds the first (a case
- *    closed meanwhile, or gone, needs none);
+ *    closed meanwhile, or gone, needs none); the case records the workflow version it runs on
+ *    ({@link startCaseWorkflow});
  * 2. a step's result: when the step no longer waits (it timed out, or its workflow ended), the
  *    result is recorded in the audit trail as undeliverable and the case follows its timeout
  *    path, instead of retrying forever; unless the item has left the outbox meanwhile: then an
@@ -65,7 +66,7 @@ export function deliverEffect(deps: DeliverEffectDependencies) {
         const subject = await deps.cases.get(effect.caseId);
         if (!subject || isClosed(subject, deps.catalogue.ofCase(subject))) return 'not-needed';
         // Named as the case records it: the case id, or `<case id>-<n>` for a case an operator reopened.
-        await deps.workflows.start(subject.type.key, executionNameOf(subject), workflowInputOf(subject));
+        await startCaseWorkflow(deps, systemActor('outbox'))(subject);
         return 'delivered';
       }
       case 'resume-step':

@@ -48,8 +48,8 @@ export function issueDocument(deps: IssueDocumentDependencies) {
     if (!subject) throw notFound(`case ${command.caseId}`);
     const type = deps.catalogue.ofCase(subject);
     if (isClosed(subject, type)) return subject.status;
-    const template = deps.catalogue.documentOf(type.key);
-    if (!template) throw new Error(`type '${type.key}' declares no document`);
+    const template = deps.catalogue.documentOf(subject.type);
+    if (!template) throw new Error(`type '${type.key}' version ${type.version} declares no document`);
     const tenant = await deps.tenants.get(subject.tenant);
     if (!tenant) throw new Error(`tenant ${subject.tenant} of case ${subject.id} is not onboarded`);
     const person = 'insz' in subject.applicant ? await deps.population.findPerson(subject.applicant.insz) : undefined;

@@ -128,7 +128,7 @@ export function searchCases(deps: { reads: Pick<CaseReads, 'searchCases'>; catal
       await recordAccess(deps, { tenant: caller.tenant, actor: caller, applicant, action: 'case.search', purpose });
     }
     return {
-      items: page.items.map((summary) => ({ summary, type: deps.catalogue.find(summary.type.key) })),
+      items: page.items.map((summary) => ({ summary, type: deps.catalogue.versionOf(summary.type) })),
       ...(page.after ? { nextCursor: encodeCursor(scope, page.after) } : {}),
     };
   };
@@ -173,7 +173,7 @@ export function casesNeedingAttention(deps: { reads: Pick<CaseReads, 'casesNeedi
     const after = command.cursor === undefined ? undefined : decodeCursor(command.cursor, scope);
     const page = await deps.reads.casesNeedingAttention({ tenant: scope.tenant, limit: scope.limit, after });
     return {
-      items: page.items.map((summary) => ({ summary, type: deps.catalogue.find(summary.type.key) })),
+      items: page.items.map((summary) => ({ summary, type: deps.catalogue.versionOf(summary.type) })),
       ...(page.after ? { nextCursor: encodeCursor(scope, page.after) } : {}),
     };
   };

@@ -1,5 +1,5 @@
 import { systemActor } from '../domain/actor';
-import { clearAttention, executionNameOf, flagAttention } from '../domain/case';
+import { clearAttention, flagAttention } from '../domain/case';
 import type { Catalogue } from '../ports/catalogue.port';
 import type { CaseReads, CaseStore, CaseSummary, Outbox } from '../ports/case-store.port';
 import type { Clock, DeadlineFigures, Telemetry } from '../ports/services.port';
@@ -7,7 +7,7 @@ import type { ExecutionState, WorkflowEngine } from '../ports/workflow-engine.po
 import { failureNotRecorded } from '../ports/workflow-engine.port';
 import type { DeliverEffectDependencies } from './deliver-effect';
 import { deliverEffect } from './deliver-effect';
-import { workflowInputOf } from './workflow-input';
+import { startCaseWorkflow } from './start-workflow';
 
 export interface ReconcileDependencies extends DeliverEffectDependencies {
   readonly cases: Pick<CaseStore, 'get' | 'change'>;
@@ -90,7 +90,7 @@ export function reconcile(deps: ReconcileDependencies, options: ReconcileOptions
     const notRecorded: Record<string, number> = {};
 
     async function reconcileCase(summary: CaseSummary): Promise<void> {
-      const type = deps.catalogue.find(summary.type.key);
+      const type = deps.catalogue.versionOf(summary.type);
       if (!type) return;
       const pending = await deps.outbox.pendingOf(summary.id);
       for (const item of pending.filter((candidate) => now.getTime() - Date.parse(candidate.createdAt) >= staleAfterMs)) {
@@ -109,7 +109,7 @@ export function reconcile(deps: ReconcileDependencies, options: ReconcileOptions
       if (state === 'missing' && !pending.some((item) => item.effect.kind === 'start-workflow')) {
         const subject = await deps.cases.get(summary.id);
         if (subject) {
-          await deps.workflows.start(type.key, executionNameOf(subject), workflowInputOf(subject));
+          await startCaseWorkflow(deps, actor)(subject);
           report.started.push(subject.id);
         }
       } else if (ended(state)) {

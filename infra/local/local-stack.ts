@@ -4,18 +4,17 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { scheduledFunctions, streamFunctions } from '../../functions/app.declaration';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
-import { CreateStateMachineCommand, SFNClient } from '@aws-sdk/client-sfn';
+import { SFNClient } from '@aws-sdk/client-sfn';
 import type { Tenant } from '../../functions/domain/tenant';
 import { startFixtureCaseOverview, type FixtureCaseOverview } from '../../functions/adapters/case-overview.fixture';
-import { loadWorkflowSources, substitutePlaceholders } from '../../workflows/definitions';
+import { loadPublishedWorkflows, substitutePlaceholders, workflowsDirectory } from '../../workflows/definitions';
+import { workflowsDirectoryVariable } from '../../workflows/type-loader';
 import {
   eventBusName,
   functionDeployments,
   localResourceNames,
   sharedEnvironment,
   stateMachineArnOf,
-  stateMachineNameOf,
-  workflowsRoleName,
   workflowSubstitutions,
 } from '../deployment';
 import type { DynamoDbFaultProxy } from './dynamodb-fault.proxy';
@@ -37,6 +36,7 @@ import { startStepFunctionsLocal } from './stepfunctions/stepfunctions.server';
 import type { StepFunctionsFaultProxy } from './stepfunctions-fault.proxy';
 import { startStepFunctionsFaultProxy } from './stepfunctions-fault.proxy';
 import { ensureTable } from './table.setup';
+import { moveWorkflowAlias, publishWorkflowVersion } from './workflow-versions';
 
 export const demoTenants: readonly Tenant[] = [
   { id: '44021', name: { nl: 'Stad Gent', en: 'City of Ghent' }, kind: 'municipality' },
@@ -104,6 +104,12 @@ export interface LocalStackOptions {
    * test fails chosen operations (`LocalStack.stepFunctionsFaults`). @default false
    */
   readonly stepFunctionsFaults?: boolean;
+  /**
+   * The workflows directory whose types the stack deploys and its functions' catalogue reads
+   * (a test's scratch copy, which it publishes new versions into while the stack runs).
+   * @default the repository's workflows/
+   */
+  readonly workflowsDirectory?: string;
 }
 
 export type { PublishedEvent } from './eventbridge.server';
@@ -240,9 +246,10 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const caseOverviewClient = await generateCaseOverviewClient();
     const caseOverview = await startFixtureCaseOverview({ clientId: caseOverviewClient.clientId, publicJwk: caseOverviewClient.publicJwk });
     stops.push(caseOverview.close);
-    const workflows = loadWorkflowSources();
+    const directory = options.workflowsDirectory ?? workflowsDirectory;
+    const workflows = loadPublishedWorkflows(directory);
     // The local endpoint names state machines as AWS does, so their ARNs are known before they exist.
-    const stateMachineArns = Object.fromEntries(workflows.map((source) => [source.key, stateMachineArnOf(source.key, arnScope)]));
+    const stateMachineArns = Object.fromEntries(workflows.map((published) => [published.key, stateMachineArnOf(published.key, arnScope)]));
     // One process hosts every function: it gets the union of their environments.
     Object.assign(process.env, {
       AWS_REGION: localRegion,
@@ -252,6 +259,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       AWS_ENDPOINT_URL_SFN: stepFunctionsFaults?.endpoint ?? sfnLocal.endpoint,
       AWS_ENDPOINT_URL_S3: s3Faults?.endpoint ?? s3Local.endpoint,
       AWS_ENDPOINT_URL_EVENTBRIDGE: eventBridgeLocal.endpoint,
+      [workflowsDirectoryVariable]: directory,
       ...sharedEnvironment(
         functionDeployments.map((deployment) => deployment.declaration),
         {
@@ -277,18 +285,20 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
 
     const substitutions = workflowSubstitutions({ tableName, eventBusName, functionArn: localFunctionArn });
     const sfn = new SFNClient({ endpoint: sfnLocal.endpoint, region: localRegion, credentials: localCredentials });
-    for (const source of workflows) {
-      const created = await sfn.send(
-        new CreateStateMachineCommand({
-          name: stateMachineNameOf(source.key),
-          type: 'STANDARD',
-          roleArn: `arn:aws:iam::${localAccountId}:role/${workflowsRoleName}`,
+    // Every kept version is published in order, so type version n is Step Functions version n after
+    // every start; the alias routes new cases to the newest. A case that records an older one runs it again.
+    for (const published of workflows) {
+      const stateMachineArn = stateMachineArns[published.key] as string;
+      let versionArn = '';
+      for (const source of published.versions) {
+        versionArn = await publishWorkflowVersion(sfn, {
+          key: published.key,
+          stateMachineArn,
+          version: source.version,
           definition: substitutePlaceholders(source.definition, substitutions),
-        }),
-      );
-      if (created.stateMachineArn !== stateMachineArns[source.key]) {
-        throw new Error(`State machine of ${source.key} is ${String(created.stateMachineArn)}, not ${stateMachineArns[source.key]} as the deployment model says`);
+        });
       }
+      await moveWorkflowAlias(sfn, stateMachineArn, versionArn);
     }
     sfn.destroy();
 

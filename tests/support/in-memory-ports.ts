@@ -47,7 +47,7 @@ import { IdempotencyKeyTaken } from '../../functions/ports/case-store.port';
 import type { Clock, DeadlineFigures, DocumentFiling, ProcessingLog, Telemetry, TenantDirectory } from '../../functions/ports/services.port';
 import type { AccessRecord } from '../../functions/domain/access-record';
 import { hmacPseudonyms } from '../../functions/adapters/pseudonyms';
-import type { ExecutionState, WorkflowEngine, WorkflowInput } from '../../functions/ports/workflow-engine.port';
+import type { ExecutionState, StartedWorkflow, WorkflowEngine, WorkflowInput } from '../../functions/ports/workflow-engine.port';
 import type { CaseEvent } from '../../functions/domain/case-event';
 import type { EventBus, EventFanOut } from '../../functions/ports/event-exchange.port';
 import type { Delivery } from '../../functions/use-cases/deliver-effect';
@@ -335,6 +335,8 @@ export interface RecordedStart {
   readonly typeKey: string;
   readonly caseId: string;
   readonly input: WorkflowInput;
+  /** The version the start asked for; absent: the type's current one. */
+  readonly versionArn?: string;
 }
 
 export interface InMemoryWorkflowEngine extends WorkflowEngine {
@@ -348,12 +350,15 @@ export interface InMemoryWorkflowEngine extends WorkflowEngine {
   /** The error name an ended execution reports; a redrive clears it. */
   readonly errors: Map<string, string>;
   readonly redrives: string[];
+  /** The type version each type's alias points at; absent: the version the case was submitted as. */
+  readonly currentVersions: Map<string, number>;
 }
 
 export const executionIdFor = (typeKey: string, caseId: string) => `arn:aws:states:eu-west-1:000000000000:execution:loket-${typeKey}:${caseId}`;
 
 export function inMemoryWorkflowEngine(): InMemoryWorkflowEngine {
   const failures = new Map<string, Error>();
+  const runsOn = new Map<string, StartedWorkflow>();
   const engine: InMemoryWorkflowEngine = {
     starts: [],
     stops: [],
@@ -364,13 +369,20 @@ export function inMemoryWorkflowEngine(): InMemoryWorkflowEngine {
     executions: new Map(),
     errors: new Map(),
     redrives: [],
+    currentVersions: new Map(),
     executionIdFor,
-    async start(typeKey, caseId, input) {
+    async start(typeKey, caseId, input, versionArn) {
       const id = executionIdFor(typeKey, caseId);
-      if (engine.executions.has(id)) return id;
-      engine.starts.push(clone({ typeKey, caseId, input }));
+      const running = runsOn.get(id);
+      if (running && engine.executions.has(id)) return running;
+      // As on Step Functions, version n of `loket-<key>` is `…:stateMachine:loket-<key>:n`, and publishes type version n.
+      const typeVersion = versionArn ? Number(versionArn.split(':').at(-1)) : (engine.currentVersions.get(typeKey) ?? input.version);
+      const started = { executionId: id, versionArn: `arn:aws:states:eu-west-1:000000000000:stateMachine:loket-${typeKey}:${typeVersion}`, typeVersion };
+      runsOn.set(id, started);
+      if (engine.executions.has(id)) return started;
+      engine.starts.push(clone(versionArn ? { typeKey, caseId, input, versionArn } : { typeKey, caseId, input }));
       engine.executions.set(id, 'running');
-      return id;
+      return started;
     },
     async describe(executionId) {
       const state = engine.executions.get(executionId) ?? 'missing';

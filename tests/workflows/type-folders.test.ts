@@ -22,9 +22,9 @@ const edit = (folder: string, change: (type: any) => void) => {
   writeFileSync(typeFile(folder), JSON.stringify(type, null, 2));
 };
 
-/** A shipped type copied under a new key, as a designer would start a new type: only files. */
+/** A shipped type's working copy copied under a new key, as a designer would start a new type: only files, none of its published versions. */
 function copyType(from: string, to: string): void {
-  cpSync(join(directory, from), join(directory, to), { recursive: true });
+  cpSync(join(directory, from), join(directory, to), { recursive: true, filter: (source) => !source.startsWith(join(directory, from, 'versions')) });
   edit(to, (type) => {
     type.key = to;
     type.example.type = to;
@@ -99,12 +99,14 @@ describe('a type is its folder', () => {
     for (const folder of typeFolderNames()) expect({ folder, problems: documentProblems(typesDirectory, folder) }).toEqual({ folder, problems: [] });
   });
 
-  test('a function bundle carries each type.json and each declared template, and nothing else of the folders', () => {
+  test('a function bundle carries each kept version\'s type.json and declared templates (a type never published, its working copy), and nothing else of the folders', () => {
     copyType('change-of-address', 'change-of-address-copy');
     const files = bundledTypeFiles(directory);
     expect(files).toContain('change-of-address-copy/type.json');
-    expect(files).toContain('event-permit/document.nl.txt');
-    expect(files).toContain('event-permit/document.en.txt');
+    expect(files).toContain('event-permit/versions/1/type.json');
+    expect(files).toContain('event-permit/versions/1/document.nl.txt');
+    expect(files).toContain('event-permit/versions/1/document.en.txt');
+    expect(files).not.toContain('event-permit/type.json');
     expect(files.filter((file) => !file.endsWith('/type.json') && !file.endsWith('.txt'))).toEqual([]);
     expect(files.some((file) => file.endsWith('workflow.asl.json'))).toBe(false);
   });

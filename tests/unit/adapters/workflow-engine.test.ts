@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { stepFunctionsEngine } from '../../../functions/adapters/workflow-engine';
+import { CreateStateMachineAliasCommand, PublishStateMachineVersionCommand, UpdateStateMachineAliasCommand, UpdateStateMachineCommand } from '@aws-sdk/client-sfn';
+import { aliasArnOf, stepFunctionsEngine, typeVersionDescription, workflowAlias } from '../../../functions/adapters/workflow-engine';
 import type { WorkflowEngine, WorkflowInput } from '../../../functions/ports/workflow-engine.port';
 import { failureNotRecorded } from '../../../functions/ports/workflow-engine.port';
 import { startLocalStepFunctions, waitFor, type LocalStepFunctions } from '../../stepfunctions/local-stepfunctions.fixture';
@@ -9,12 +10,22 @@ const TIME_SCALE = 0.001;
 
 let env: LocalStepFunctions;
 let engine: WorkflowEngine;
+let arns: Record<string, string>;
+
+/** Publishes the machine's definition as type version `version` and routes the alias to it, as a deployment does. */
+async function publish(stateMachineArn: string, version: number, alias: 'create' | 'update' = 'update'): Promise<string> {
+  const { stateMachineVersionArn } = await env.sfn.send(new PublishStateMachineVersionCommand({ stateMachineArn, description: typeVersionDescription(version) }));
+  const routingConfiguration = [{ stateMachineVersionArn, weight: 100 }];
+  if (alias === 'create') await env.sfn.send(new CreateStateMachineAliasCommand({ name: workflowAlias, routingConfiguration }));
+  else await env.sfn.send(new UpdateStateMachineAliasCommand({ stateMachineAliasArn: aliasArnOf(stateMachineArn), routingConfiguration }));
+  return stateMachineVersionArn as string;
+}
 
 const input = (caseId: string): WorkflowInput => ({ caseId, tenant: '44021', type: 'test', version: 1 });
 
 beforeAll(async () => {
   env = await startLocalStepFunctions(TIME_SCALE);
-  const arns = {
+  arns = {
     // What every workflow does when its failure recorder cannot write.
     unrecorded: await env.createMachine('loket-unrecorded', {
       StartAt: 'FailureNotRecorded',
@@ -23,6 +34,7 @@ beforeAll(async () => {
     done: await env.createMachine('loket-done', { StartAt: 'Done', States: { Done: { Type: 'Succeed' } } }),
     waiting: await env.createMachine('loket-waiting', { StartAt: 'Wait', States: { Wait: { Type: 'Wait', Seconds: 3600, End: true } } }),
   };
+  for (const arn of Object.values(arns)) await publish(arn, 1, 'create');
   engine = stepFunctionsEngine(env.sfn, () => arns);
 });
 
@@ -38,17 +50,17 @@ const ended = (executionId: string) => waitFor(async () => {
 
 describe('describing an execution through the Step Functions client', () => {
   test('one that failed gives its state and its error name', async () => {
-    const id = await engine.start('unrecorded', '01KCASE0000000000000000001', input('01KCASE0000000000000000001'));
+    const { executionId: id } = await engine.start('unrecorded', '01KCASE0000000000000000001', input('01KCASE0000000000000000001'));
     expect(await ended(id)).toEqual({ state: 'failed', error: 'FailureNotRecorded' });
   });
 
   test('one that succeeded gives no error', async () => {
-    const id = await engine.start('done', '01KCASE0000000000000000002', input('01KCASE0000000000000000002'));
+    const { executionId: id } = await engine.start('done', '01KCASE0000000000000000002', input('01KCASE0000000000000000002'));
     expect(await ended(id)).toEqual({ state: 'succeeded' });
   });
 
   test('one that runs is running, and once Loket stops it, aborted with the stop error', async () => {
-    const id = await engine.start('waiting', '01KCASE0000000000000000003', input('01KCASE0000000000000000003'));
+    const { executionId: id } = await engine.start('waiting', '01KCASE0000000000000000003', input('01KCASE0000000000000000003'));
     expect(await engine.describe(id)).toEqual({ state: 'running' });
     await engine.stop(id, 'the case was withdrawn');
     expect(await ended(id)).toEqual({ state: 'aborted', error: 'CaseClosed' });
@@ -56,5 +68,29 @@ describe('describing an execution through the Step Functions client', () => {
 
   test('one never started is missing', async () => {
     expect(await engine.describe(engine.executionIdFor('done', '01KCASE0000000000000000004'))).toEqual({ state: 'missing' });
+  });
+});
+
+describe('starting a case on its type\'s published versions', () => {
+  test('a new case starts on the alias and learns the version it runs and the type version that version publishes', async () => {
+    const waiting = arns.waiting as string;
+    const started = await engine.start('waiting', '01KCASE0000000000000000005', input('01KCASE0000000000000000005'));
+    expect(started).toEqual({ executionId: engine.executionIdFor('waiting', '01KCASE0000000000000000005'), versionArn: `${waiting}:1`, typeVersion: 1 });
+  });
+
+  test('after a publish, a new case runs the new version, and a case that records the old one starts on it again', async () => {
+    const waiting = arns.waiting as string;
+    await env.sfn.send(new UpdateStateMachineCommand({ stateMachineArn: waiting, definition: JSON.stringify({ StartAt: 'Wait', States: { Wait: { Type: 'Wait', Seconds: 7200, End: true } } }) }));
+    const second = await publish(waiting, 2);
+    const fresh = await engine.start('waiting', '01KCASE0000000000000000006', input('01KCASE0000000000000000006'));
+    expect(fresh).toMatchObject({ versionArn: second, typeVersion: 2 });
+    const kept = await engine.start('waiting', '01KCASE0000000000000000007', input('01KCASE0000000000000000007'), `${waiting}:1`);
+    expect(kept).toMatchObject({ versionArn: `${waiting}:1`, typeVersion: 1 });
+  });
+
+  test('a repeated start answers the version the first one runs, not the alias\'s newest', async () => {
+    const waiting = arns.waiting as string;
+    const again = await engine.start('waiting', '01KCASE0000000000000000005', input('01KCASE0000000000000000005'));
+    expect(again).toMatchObject({ versionArn: `${waiting}:1`, typeVersion: 1 });
   });
 });

@@ -27,7 +27,7 @@ interface Before {
 const before = JSON.parse(readFileSync(new URL('./fixtures/documents-before.json', import.meta.url), 'utf8')) as Before[];
 
 const templateOf = (key: string): DocumentTemplate => {
-  const template = catalogue.documentOf(key);
+  const template = catalogue.documentOf({ key, version: catalogue.find(key)?.version ?? 0 });
   if (!template) throw new Error(`${key} declares no document`);
   return template;
 };

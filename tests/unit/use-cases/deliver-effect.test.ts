@@ -49,6 +49,33 @@ describe('delivering an outbox item', () => {
     expect(engine.starts).toHaveLength(1);
   });
 
+  const version = (n: number) => `arn:aws:states:eu-west-1:000000000000:stateMachine:loket-proof-of-residence:${n}`;
+
+  test('a started case records the workflow version it runs on, once however often the start is delivered', async () => {
+    const item = enqueue({ kind: 'start-workflow', caseId: subject.id });
+    await deliver(item);
+    await deliver(item);
+    expect(store.cases.get(subject.id)).toMatchObject({ type: { key: 'proof-of-residence', version: 1 }, workflowVersionArn: version(1), version: subject.version + 1 });
+    expect(store.eventsOf(subject.id).filter((event) => event.action === 'workflow.version-recorded')).toEqual([
+      expect.objectContaining({ actor: { kind: 'system', component: 'outbox' }, details: { versionArn: version(1), typeVersion: 1 } }),
+    ]);
+  });
+
+  test('a case whose type published a version between its submission and its start takes the version that runs, and the trail keeps the one it was submitted as', async () => {
+    engine.currentVersions.set('proof-of-residence', 2);
+    await deliver(enqueue({ kind: 'start-workflow', caseId: subject.id }));
+    expect(store.cases.get(subject.id)).toMatchObject({ type: { version: 2 }, workflowVersionArn: version(2) });
+    expect(store.eventsOf(subject.id).at(-1)).toMatchObject({ action: 'workflow.version-recorded', details: { typeVersion: 2, submittedAs: 1 } });
+  });
+
+  test('a case that records a version starts on it again, not on the newest', async () => {
+    store.cases.set(subject.id, { ...subject, workflowVersionArn: version(1) });
+    engine.currentVersions.set('proof-of-residence', 2);
+    await deliver(enqueue({ kind: 'start-workflow', caseId: subject.id }));
+    expect(engine.starts.map((start) => start.versionArn)).toEqual([version(1)]);
+    expect(store.cases.get(subject.id)).toMatchObject({ type: { version: 1 }, workflowVersionArn: version(1), version: subject.version });
+  });
+
   test('a start for a case closed meanwhile, or gone, is not needed and starts nothing', async () => {
     store.cases.set(subject.id, { ...subject, status: 'withdrawn', closedAt: submittedAt.toISOString() });
     await expect(deliver(enqueue({ kind: 'start-workflow', caseId: subject.id }))).resolves.toBe('not-needed');

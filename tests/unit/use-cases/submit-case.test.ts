@@ -141,7 +141,9 @@ describe('submitting a case', () => {
     const stored = store.cases.get(submitted.case.id)!;
     expect(submitted.replayed).toBe(false);
     expect(submitted.type).toBe(catalogue.find('proof-of-residence'));
-    expect(stored).toEqual(submitted.case);
+    expect(submitted.case.version).toBe(0);
+    // The outbox started the workflow afterwards, and the case recorded the version it runs on.
+    expect(stored).toEqual({ ...submitted.case, version: 1, workflowVersionArn: 'arn:aws:states:eu-west-1:000000000000:stateMachine:loket-proof-of-residence:1' });
     expect(stored).toMatchObject({
       tenant: '44021',
       type: { key: 'proof-of-residence', version: catalogue.find('proof-of-residence')!.version },
@@ -149,13 +151,13 @@ describe('submitting a case', () => {
       data: { purpose: 'school registration', language: 'nl' },
       status: 'submitted',
       createdAt: '2026-11-27T10:00:00.000Z',
-      version: 0,
       executionArn: executionIdFor('proof-of-residence', submitted.case.id),
     });
     expect(submitted.case.id).toMatch(/^[0-9A-HJKMNP-TV-Z]{26}$/);
-    const [event, ...more] = store.eventsOf(submitted.case.id);
+    const [event, recorded, ...more] = store.eventsOf(submitted.case.id);
     expect(more).toEqual([]);
     expect(event).toMatchObject({ action: 'case.submitted', sequence: 1, reason: 'walk-in at the desk', actor: portalOf() });
+    expect(recorded).toMatchObject({ action: 'workflow.version-recorded', sequence: 2, details: { typeVersion: 1 } });
   });
 
   test('starts the workflow named after the case with ids and codes only: no applicant, no data', async () => {
@@ -185,13 +187,15 @@ describe('an Idempotency-Key', () => {
 
   test('replays the same request: the same case, replayed, nothing new written, started or counted', async () => {
     const first = await submit(proof({ idempotencyKey: 'key-1' }));
+    const stored = store.cases.get(first.case.id);
+    const events = store.eventsOf(first.case.id).length;
     clock.advance(60_000);
     const again = await submit(proof({ idempotencyKey: 'key-1' }));
     expect(again.replayed).toBe(true);
-    expect(again.case).toEqual(first.case);
+    expect(again.case).toEqual(stored);
     expect(again.type.key).toBe('proof-of-residence');
     expect(store.cases.size).toBe(1);
-    expect(store.eventsOf(first.case.id)).toHaveLength(1);
+    expect(store.eventsOf(first.case.id)).toHaveLength(events);
     expect(engine.starts).toHaveLength(1);
     expect(store.effectsWritten).toEqual([{ kind: 'start-workflow', caseId: first.case.id }]);
     expect(telemetry.submitted).toEqual(['proof-of-residence']);

@@ -1,0 +1,119 @@
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, test } from '@jest/globals';
+import { validateWorkflowFolder } from '../../designer/lint';
+import { publishType } from '../../designer/publish';
+import { directoryCatalogue } from '../../functions/catalogue/catalogue';
+import { loadPublishedWorkflows } from '../../workflows/definitions';
+import { publishedVersions, typeFolderNames, typesDirectory, versionFolderOf } from '../../workflows/type-loader';
+
+const key = 'proof-of-residence';
+let directory: string;
+const printed: string[] = [];
+const publish = () => publishType({ key, directory, print: (line) => printed.push(line) });
+const typeFile = (folder = key) => join(directory, folder, 'type.json');
+const readType = (folder = key) => JSON.parse(readFileSync(typeFile(folder), 'utf8'));
+/** The draft's citizen text of `issued`, changed as a designer would. */
+function rewordIssued(en: string): void {
+  const type = readType();
+  type.statuses.find((status: { code: string }) => status.code === 'issued').citizenText.en = en;
+  writeFileSync(typeFile(), JSON.stringify(type, null, 2));
+}
+const issuedText = (type: { statuses: ReadonlyArray<{ code: string; citizenText: { en: string } }> } | undefined) =>
+  type?.statuses.find((status) => status.code === 'issued')?.citizenText.en;
+
+beforeEach(() => {
+  directory = mkdtempSync(join(tmpdir(), 'loket-versions-'));
+  cpSync(join(typesDirectory, key), join(directory, key), { recursive: true });
+  printed.length = 0;
+});
+
+afterEach(() => rmSync(directory, { recursive: true, force: true }));
+
+describe('publishing a type version', () => {
+  test('a working copy unchanged since its last version is not published again', async () => {
+    expect(await publish()).toEqual({ refused: [`${key}: the working copy is version 1 as published; change it first`] });
+    expect(publishedVersions(directory, key)).toEqual([1]);
+  });
+
+  test('a changed working copy becomes the next version, kept apart; the draft takes its number', async () => {
+    rewordIssued('Your proof of residence is ready to download.');
+    expect(await publish()).toEqual({ version: 2 });
+    expect(publishedVersions(directory, key)).toEqual([1, 2]);
+    expect(readType(versionFolderOf(key, 2))).toMatchObject({ version: 2, $schema: '../../../type.schema.json' });
+    expect(readType()).toMatchObject({ version: 2, $schema: '../type.schema.json' });
+    expect(readFileSync(join(directory, versionFolderOf(key, 2), 'workflow.asl.json'), 'utf8')).toBe(readFileSync(join(directory, key, 'workflow.asl.json'), 'utf8'));
+    expect(existsSync(join(directory, versionFolderOf(key, 2), 'document.nl.txt'))).toBe(true);
+    // Version 1 is as it was.
+    expect(issuedText(readType(versionFolderOf(key, 1)))).toBe('Your proof of residence is ready.');
+  });
+
+  test('a working copy that does not validate is refused, and nothing is written', async () => {
+    const type = readType();
+    delete type.title;
+    writeFileSync(typeFile(), JSON.stringify(type, null, 2));
+    const report = await publish();
+    expect(report.refused?.length).toBeGreaterThan(0);
+    expect(printed.at(-1)).toBe('Nothing was published.');
+    expect(publishedVersions(directory, key)).toEqual([1]);
+  });
+
+  test('the catalogue gives new cases the newest version and each case its own, including a version published after it loaded', async () => {
+    const catalogue = directoryCatalogue(directory);
+    expect(catalogue.find(key)?.version).toBe(1);
+    rewordIssued('Your proof of residence is ready to download.');
+    // An edit of the working copy reaches no case before it is published.
+    expect(issuedText(catalogue.find(key))).toBe('Your proof of residence is ready.');
+    await publish();
+    expect(catalogue.find(key)?.version).toBe(2);
+    expect(catalogue.versionsOf(key)?.map((type) => type.version)).toEqual([1, 2]);
+    expect(issuedText(catalogue.ofCase({ id: 'old', type: { key, version: 1 } }))).toBe('Your proof of residence is ready.');
+    expect(issuedText(catalogue.ofCase({ id: 'new', type: { key, version: 2 } }))).toBe('Your proof of residence is ready to download.');
+    expect(catalogue.documentOf({ key, version: 1 })).toBeDefined();
+    expect(() => catalogue.ofCase({ id: 'x', type: { key, version: 3 } })).toThrow('version 3, which is not published');
+  });
+
+  test('each kept version deploys as its own workflow, even when only texts changed', async () => {
+    rewordIssued('Your proof of residence is ready to download.');
+    await publish();
+    const [published] = loadPublishedWorkflows(directory);
+    expect(published?.versions.map((source) => source.version)).toEqual([1, 2]);
+    const [first, second] = (published?.versions ?? []).map((source) => JSON.parse(source.definition));
+    expect(first.Comment).toContain('version 1.');
+    expect(second.Comment).toContain('version 2.');
+    expect({ ...first, Comment: '' }).toEqual({ ...second, Comment: '' });
+  });
+});
+
+describe('the shipped versions', () => {
+  /**
+   * The rule that keeps steps compatible: a step (functions/steps) serves every version still
+   * running, so every kept version must still validate against today's steps and rules. A change
+   * a kept version cannot take needs a new step, not a changed one.
+   */
+  test('every kept version of every type still validates against today\'s steps', () => {
+    const scratch = mkdtempSync(join(tmpdir(), 'loket-kept-'));
+    try {
+      const checked = typeFolderNames().flatMap((type) =>
+        publishedVersions(typesDirectory, type).map((version) => {
+          rmSync(join(scratch, type), { recursive: true, force: true });
+          cpSync(join(typesDirectory, versionFolderOf(type, version)), join(scratch, type), { recursive: true });
+          return { type, version, problems: validateWorkflowFolder(type, scratch).problems };
+        }),
+      );
+      expect(checked.length).toBeGreaterThanOrEqual(typeFolderNames().length);
+      expect(checked.filter((result) => result.problems.length > 0)).toEqual([]);
+    } finally {
+      rmSync(scratch, { recursive: true, force: true });
+    }
+  });
+
+  test('every type\'s working copy is its newest version or the one after it', () => {
+    for (const type of typeFolderNames()) {
+      const newest = publishedVersions(typesDirectory, type).at(-1) ?? 0;
+      const draft = JSON.parse(readFileSync(join(typesDirectory, type, 'type.json'), 'utf8')).version;
+      expect({ type, draft, oneOf: [newest, newest + 1].includes(draft) }).toEqual({ type, draft, oneOf: true });
+    }
+  });
+});
