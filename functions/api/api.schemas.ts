@@ -375,6 +375,12 @@ export const taskSummarySchema = taskViewSchema.extend({
 });
 export const taskPageSchema = page(taskSummarySchema);
 export const transactionTypeListSchema = z.object({ items: z.array(transactionTypeSummarySchema).max(1000) });
+/** A type's published versions: each as a summary, oldest first; `current` is the one new cases take. */
+export const transactionTypeVersionListSchema = z.object({
+  key: typeShape.key,
+  current: typeShape.version.describe('The version a case submitted now takes; a case keeps the version it was submitted as'),
+  items: z.array(transactionTypeSummarySchema).max(1000).describe('Every version kept, oldest first'),
+});
 
 export const eventTypeParameter = z
   .string()

@@ -88,6 +88,7 @@ const responseSchemas = {
   TransactionTypeList: api.transactionTypeListSchema,
   TransactionTypeSummary: api.transactionTypeSummarySchema,
   TransactionTypeView: api.transactionTypeViewSchema,
+  TransactionTypeVersionList: api.transactionTypeVersionListSchema,
   CaseView: api.caseViewSchema,
   CaseSummary: api.caseSummarySchema,
   CaseSearchPage: api.caseSearchPageSchema,

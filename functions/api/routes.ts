@@ -66,6 +66,20 @@ export const getTransactionType = {
   table: 'read',
 } satisfies RouteContract;
 
+export const listTransactionTypeVersions = {
+  name: 'list-transaction-type-versions',
+  entry: 'functions/api/list-transaction-type-versions.handler.ts',
+  summary: 'Lists the published versions of one transaction type, oldest first, and the one new cases take',
+  method: 'GET',
+  path: '/v1/transaction-types/{key}/versions',
+  pathParameters: { key: api.typeKeyParameter },
+  access: { roles: permissions.readCatalogue, scopes: ['loket/catalogue.read'] },
+  tag: 'Catalogue',
+  headers: ['Accept-Language'],
+  success: { status: 200, description: "The type's versions", schema: api.transactionTypeVersionListSchema },
+  table: 'read',
+} satisfies RouteContract;
+
 export const submitCase = {
   name: 'submit-case',
   entry: 'functions/api/submit-case.handler.ts',
@@ -547,6 +561,7 @@ export const routes: readonly RouteContract[] = [
   getOpenApi,
   listTransactionTypes,
   getTransactionType,
+  listTransactionTypeVersions,
   submitCase,
   getCase,
   searchCases,

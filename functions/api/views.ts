@@ -92,6 +92,12 @@ export function transactionTypeSummary(type: TransactionType, language: Language
   };
 }
 
+/** A type's versions, oldest first: the last is current. */
+export function transactionTypeVersionList(versions: readonly TransactionType[], language: Language): View<typeof api.transactionTypeVersionListSchema> {
+  const current = versions.at(-1) as TransactionType;
+  return { key: current.key, current: current.version, items: versions.map((type) => transactionTypeSummary(type, language)) };
+}
+
 export function transactionTypeView(type: TransactionType, language: Language): View<typeof api.transactionTypeViewSchema> {
   return {
     ...transactionTypeSummary(type, language),

@@ -21,3 +21,13 @@ export function getTransactionType(deps: { catalogue: Catalogue }) {
     return type;
   };
 }
+
+/** Every published version of a type, oldest first; the last is the one new cases take. */
+export function listTransactionTypeVersions(deps: { catalogue: Catalogue }) {
+  return (command: { caller: Caller; key: string }): readonly TransactionType[] => {
+    requireRole(command.caller, permissions.readCatalogue);
+    const versions = deps.catalogue.versionsOf(command.key);
+    if (!versions || versions.length === 0) throw notFound(`transaction type '${command.key}'`);
+    return versions;
+  };
+}

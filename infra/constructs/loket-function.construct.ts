@@ -10,7 +10,6 @@ import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { LogLevel, NodejsFunction, OutputFormat, type NodejsFunctionProps } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
-import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
 import { documentKeyPrefix } from '../../functions/commons/config';
 import { bundledTypeFiles, bundledTypesFolder } from '../../workflows/type-loader';
@@ -291,9 +290,25 @@ export class LoketFunction extends NodejsFunction {
     return this;
   }
 
-  /** Lets the function start executions of these state machines. */
-  grantStartExecutions(stateMachines: Readonly<Record<string, IStateMachine>>): this {
-    for (const stateMachine of Object.values(stateMachines)) stateMachine.grantStartExecution(this);
+  /**
+   * Lets the function start executions of the named state machines on their alias (a new case)
+   * or on one of their versions (a case that records the version it runs), and read a version's
+   * description (the type version it publishes). Versions are published by later deployments,
+   * so the grant is `stateMachine:<name>:*`, which names the alias and the versions of that
+   * state machine only, never the unqualified state machine.
+   */
+  grantVersionedStarts(stateMachineNames: readonly string[]): this {
+    const stack = Stack.of(this);
+    const qualifiedArns = stateMachineNames.map((name) =>
+      stack.formatArn({ service: 'states', resource: 'stateMachine', resourceName: `${name}:*`, arnFormat: ArnFormat.COLON_RESOURCE_NAME }),
+    );
+    this.addToRolePolicy(new PolicyStatement({ actions: ['states:StartExecution', 'states:DescribeStateMachine'], resources: qualifiedArns }));
+    for (const name of stateMachineNames) {
+      Validations.of(this.role ?? this).acknowledge({
+        id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:stateMachine:${name}:*]`,
+        reason: `Each deployment publishes a new version of state machine ${name}; the grant covers its alias and its versions, nothing else.`,
+      });
+    }
     return this;
   }
 

@@ -5,10 +5,11 @@ import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
-import { CustomerManagedEncryptionConfiguration, DefinitionBody, LogLevel, StateMachine, StateMachineType } from 'aws-cdk-lib/aws-stepfunctions';
+import { CfnStateMachineAlias, CfnStateMachineVersion, CustomerManagedEncryptionConfiguration, DefinitionBody, LogLevel, StateMachine, StateMachineType } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { functionPlaceholder, knownPlaceholders } from '../../functions/app.declaration';
-import { loadWorkflowSources, placeholdersIn, type WorkflowSource } from '../../workflows/definitions';
+import { typeVersionDescription, workflowAlias } from '../../functions/adapters/workflow-engine';
+import { currentWorkflowSources, placeholdersIn, type WorkflowSource } from '../../workflows/definitions';
 
 export interface WorkflowsConstructProps {
   /** The step functions by declared name (`look-up-person`), referenced as `${LookUpPersonFunctionArn}`. */
@@ -23,8 +24,8 @@ export interface WorkflowsConstructProps {
   /** Substituted for `${EventBusName}`; events:PutEvents is granted. */
   readonly eventBus: IEventBus;
   /**
-   * The workflow definitions to deploy.
-   * @default - every `workflows/<key>/workflow.asl.json`, from `loadWorkflowSources()`
+   * The workflow definitions to deploy, one per type: the version new cases start on.
+   * @default - the current published version of every type, from `currentWorkflowSources()`
    */
   readonly sources?: readonly WorkflowSource[];
   /**
@@ -75,17 +76,21 @@ export class WorkflowsConstruct extends Construct {
   readonly stateMachines: Readonly<Record<string, StateMachine>>;
   /** Each state machine's execution log group, by transaction type key. */
   readonly logGroups: Readonly<Record<string, LogGroup>>;
+  /** Each type's alias (`live`), through which new cases start on its current version, by transaction type key. */
+  readonly aliases: Readonly<Record<string, CfnStateMachineAlias>>;
   private readonly createdLogGroups: Record<string, LogGroup> = {};
+  private readonly createdAliases: Record<string, CfnStateMachineAlias> = {};
 
   constructor(scope: Construct, id: string, props: WorkflowsConstructProps) {
     super(scope, id);
-    const sources = props.sources ?? loadWorkflowSources();
+    const sources = props.sources ?? currentWorkflowSources();
     const stateMachines: Record<string, StateMachine> = {};
     for (const source of sources) {
       stateMachines[source.key] = this.createStateMachine(source, props);
     }
     this.stateMachines = stateMachines;
     this.logGroups = this.createdLogGroups;
+    this.aliases = this.createdAliases;
   }
 
   private createStateMachine(source: WorkflowSource, props: WorkflowsConstructProps): StateMachine {
@@ -130,6 +135,22 @@ export class WorkflowsConstruct extends Construct {
       // Failures only, and without execution data: state inputs and outputs stay out of the logs.
       logs: { destination: logGroup, level: LogLevel.ERROR, includeExecutionData: false },
       encryptionConfiguration: props.encryptionKey ? new CustomerManagedEncryptionConfiguration(props.encryptionKey) : undefined,
+    });
+
+    // The type version as a Step Functions version. Its logical id carries the type version, so a
+    // new type version is a new resource and the old one is retained, not deleted: cases running
+    // on it keep running, and a case that records it can start on it again. A change of the
+    // definition within a type version (a step's ARN) replaces it the same way.
+    const version = new CfnStateMachineVersion(this, `${id}Version${source.version}`, {
+      stateMachineArn: stateMachine.stateMachineArn,
+      stateMachineRevisionId: stateMachine.stateMachineRevisionId,
+      description: typeVersionDescription(source.version),
+    });
+    version.applyRemovalPolicy(RemovalPolicy.RETAIN);
+    this.createdAliases[source.key] = new CfnStateMachineAlias(this, `${id}Alias`, {
+      name: workflowAlias,
+      description: 'The version new cases start on',
+      routingConfiguration: [{ stateMachineVersionArn: version.attrArn, weight: 100 }],
     });
 
     // Only the unqualified ARNs the definition names: no `:*` version/alias wildcard.

@@ -179,7 +179,7 @@ export class StatelessStack extends Stack {
       // The same flags choose the grants here and the variables in functionEnvironment.
       if (declaration.table) fn.grantTable(props.table, declaration.table, { key: props.key });
       if (declaration.documents) fn.grantDocuments(props.documentsBucket, declaration.documents);
-      if (declaration.startsExecutions) fn.grantStartExecutions(this.workflows.stateMachines).grantRedriveExecutions(stateMachineNames);
+      if (declaration.startsExecutions) fn.grantVersionedStarts(stateMachineNames).grantRedriveExecutions(stateMachineNames);
       if (declaration.sendsTaskResults) fn.grantTaskResults(stateMachineNames);
       if (declaration.stopsExecutions) fn.grantStopExecutions(stateMachineNames);
       if (declaration.publishesCaseOverview && props.caseOverview) fn.grantSecretRead(props.caseOverview.credentials, props.key);

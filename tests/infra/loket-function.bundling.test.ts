@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, test } from '@jest/globals';
 import { App, Stack } from 'aws-cdk-lib';
 import { LoketFunction, projectRoot } from '../../infra/constructs/loket-function.construct';
-import { typeFolderNames } from '../../workflows/type-loader';
+import { publishedVersions, typeFolderNames, typesDirectory } from '../../workflows/type-loader';
 import { synthesisTimeout } from './synthesize';
 
 /** Under the repository (git ignores .loket/), so that a bundle run here resolves the SDK from node_modules, as Lambda's runtime provides it. */
@@ -52,9 +52,13 @@ describe('a function bundle carries the type folders', () => {
     'each type.json and template is copied under workflows/, and the bundled catalogue lists every folder, read at cold start',
     () => {
       const bundle = bundleOf('functions/api/list-transaction-types.handler.ts');
-      for (const folder of typeFolderNames()) expect(existsSync(join(bundle, 'workflows', folder, 'type.json'))).toBe(true);
-      expect(readFileSync(join(bundle, 'workflows', 'event-permit', 'document.nl.txt'), 'utf8')).toContain('{{data.eventName}}');
-      expect(existsSync(join(bundle, 'workflows', 'event-permit', 'workflow.asl.json'))).toBe(false);
+      // Each kept version, not the working copies designers edit.
+      for (const folder of typeFolderNames()) {
+        for (const version of publishedVersions(typesDirectory, folder)) expect(existsSync(join(bundle, 'workflows', folder, 'versions', String(version), 'type.json'))).toBe(true);
+        expect(existsSync(join(bundle, 'workflows', folder, 'type.json'))).toBe(false);
+      }
+      expect(readFileSync(join(bundle, 'workflows', 'event-permit', 'versions', '1', 'document.nl.txt'), 'utf8')).toContain('{{data.eventName}}');
+      expect(existsSync(join(bundle, 'workflows', 'event-permit', 'versions', '1', 'workflow.asl.json'))).toBe(false);
       const response = invokeBundled(bundle);
       expect(response.statusCode).toBe(200);
       expect(JSON.parse(response.body).items.map((type: { key: string }) => type.key).sort()).toEqual(typeFolderNames());
@@ -63,16 +67,16 @@ describe('a function bundle carries the type folders', () => {
   );
 
   test(
-    'a malformed type.json fails the synthesis, naming the file',
+    'a malformed published type.json fails the synthesis, naming the file',
     () => {
       const root = mkdtempSync(join(scratch, 'root-test-'));
       outdirs.push(root);
       cpSync(join(projectRoot, 'workflows'), join(root, 'workflows'), { recursive: true });
-      writeFileSync(join(root, 'workflows', 'terrace-permit', 'type.json'), '{"key": "terrace-permit", "version": 1}');
+      writeFileSync(join(root, 'workflows', 'terrace-permit', 'versions', '1', 'type.json'), '{"key": "terrace-permit", "version": 1}');
       writeFileSync(join(root, 'package-lock.json'), '{}');
       mkdirSync(join(root, 'functions'), { recursive: true });
       writeFileSync(join(root, 'functions', 'entry.ts'), 'export const handler = async () => ({});');
-      expect(() => bundleOf('functions/entry.ts', root)).toThrow(/terrace-permit\/type\.json is not a valid transaction type/);
+      expect(() => bundleOf('functions/entry.ts', root)).toThrow(/terrace-permit\/versions\/1\/type\.json is not a valid transaction type/);
     },
     synthesisTimeout,
   );

@@ -197,11 +197,13 @@ describe('least privilege', () => {
     for (const id of stateMachineIds) expect(arns).toContain(`{"Ref":"${id}"}`);
   });
 
-  test('the outbox dispatcher may start every state machine, redrive and describe their executions', () => {
-    const stateMachineIds = Object.keys(stateless.findResources('AWS::StepFunctions::StateMachine')).sort();
+  test('the outbox dispatcher may start every state machine on its alias or a version, read a version\'s description, redrive and describe their executions', () => {
     const start = functionStatements(template, 'dispatch-outbox').filter((statement) => [statement.Action].flat().includes('states:StartExecution'));
-    const resources = start.flatMap((statement) => [statement.Resource].flat()) as Json[];
-    expect(resources.map((resource) => resource.Ref as string).sort()).toEqual(stateMachineIds);
+    expect(start).toHaveLength(1);
+    expect([start[0]!.Action].flat().sort()).toEqual(['states:DescribeStateMachine', 'states:StartExecution']);
+    const resources = [start[0]!.Resource].flat().map((resource) => JSON.stringify(resource));
+    // The alias (`:live`) and the versions (`:<n>`) only: no unqualified state machine, no other one.
+    expect(resources.map((resource) => /:stateMachine:([a-z-]+):\*"/.exec(resource)?.[1]).sort()).toEqual(loadWorkflowSources().map((source) => `loket-${source.key}`).sort());
     const redrive = functionStatements(template, 'dispatch-outbox').filter((statement) => [statement.Action].flat().includes('states:RedriveExecution'));
     expect(redrive).toHaveLength(1);
     // CDK merges the stop grant on the same executions into this statement.

@@ -223,7 +223,7 @@ describe('state machines of the synthesized app', () => {
 });
 
 describe('WorkflowsConstruct', () => {
-  function workflowsWith(definition: string): Template {
+  function workflowsWith(definition: string, version = 1): Template {
     const stack = new Stack(new App(), 'Test');
     const stepFunctionArns: Record<string, IFunction> = Object.fromEntries(
       stepFunctions.map((fn) => [
@@ -231,7 +231,7 @@ describe('WorkflowsConstruct', () => {
         LambdaFunction.fromFunctionArn(stack, fn.name, `arn:aws:lambda:eu-west-1:111111111111:function:${fn.name}`),
       ]),
     );
-    const source: WorkflowSource = { key: 'test-type', version: 1, definition };
+    const source: WorkflowSource = { key: 'test-type', version, definition };
     new WorkflowsConstruct(stack, 'Workflows', {
       sources: [source],
       stepFunctions: stepFunctionArns,
@@ -242,6 +242,37 @@ describe('WorkflowsConstruct', () => {
   }
 
   const pass = (parameters: Json): string => JSON.stringify({ StartAt: 'A', States: { A: { Type: 'Pass', Parameters: parameters, End: true } } });
+
+  test('publishes the type version as a Step Functions version that CloudFormation retains, and routes the alias `live` wholly to it', () => {
+    const template = workflowsWith(pass({ value: 1 }));
+    const [stateMachineId] = Object.keys(template.findResources('AWS::StepFunctions::StateMachine'));
+    const versions = Object.entries(template.findResources('AWS::StepFunctions::StateMachineVersion'));
+    expect(versions).toHaveLength(1);
+    const [versionId, version] = versions[0]!;
+    expect(version).toMatchObject({
+      DeletionPolicy: 'Retain',
+      UpdateReplacePolicy: 'Retain',
+      Properties: {
+        Description: 'type version 1',
+        StateMachineArn: { Ref: stateMachineId },
+        // Published after the state machine took the new definition, not before.
+        StateMachineRevisionId: { 'Fn::GetAtt': [stateMachineId, 'StateMachineRevisionId'] },
+      },
+    });
+    const aliases = Object.values(template.findResources('AWS::StepFunctions::StateMachineAlias'));
+    expect(aliases.map((alias) => alias.Properties)).toEqual([
+      expect.objectContaining({ Name: 'live', RoutingConfiguration: [{ StateMachineVersionArn: { 'Fn::GetAtt': [versionId, 'Arn'] }, Weight: 100 }] }),
+    ]);
+  });
+
+  test('a new type version is a new version resource, so the deployment publishes it and keeps the one before for the cases running on it', () => {
+    const versionIds = (version: number) => Object.keys(workflowsWith(pass({ value: 1 }), version).findResources('AWS::StepFunctions::StateMachineVersion'));
+    const [first] = versionIds(1);
+    const [second] = versionIds(2);
+    expect(first).toMatch(/Version1/);
+    expect(second).toMatch(/Version2/);
+    expect(second).not.toBe(first);
+  });
 
   test('fails synthesis with a clear message on an unknown placeholder', () => {
     expect(() => workflowsWith(pass({ target: '${NoSuchFunctionArn}' }))).toThrow(

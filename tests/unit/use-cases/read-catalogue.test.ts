@@ -1,6 +1,6 @@
 import { describe, expect, test } from '@jest/globals';
 import { catalogue } from '../../../functions/catalogue/catalogue';
-import { getTransactionType, listTransactionTypes } from '../../../functions/use-cases/read-catalogue';
+import { getTransactionType, listTransactionTypes, listTransactionTypeVersions } from '../../../functions/use-cases/read-catalogue';
 import { typeFolderNames } from '../../../workflows/type-loader';
 import { callerOf } from '../../support/in-memory-ports';
 
@@ -24,6 +24,18 @@ describe('reading the catalogue', () => {
   test('an unknown key is not-found', () => {
     expect(() => getTransactionType({ catalogue })({ caller: callerOf('44021', ['portal']), key: 'dog-licence' })).toThrow(
       expect.objectContaining({ kind: 'not-found', message: "transaction type 'dog-licence' does not exist" }),
+    );
+  });
+
+  test('lists the versions a type keeps, oldest first, the current one last; not to a caller without the catalogue role', () => {
+    const versions = listTransactionTypeVersions({ catalogue })({ caller: callerOf('44021', ['designer']), key: 'proof-of-residence' });
+    expect(versions).toEqual(catalogue.versionsOf('proof-of-residence'));
+    expect(versions.at(-1)).toBe(catalogue.find('proof-of-residence'));
+    expect(() => listTransactionTypeVersions({ catalogue })({ caller: callerOf('44021', ['dpo']), key: 'proof-of-residence' })).toThrow(
+      expect.objectContaining({ kind: 'forbidden' }),
+    );
+    expect(() => listTransactionTypeVersions({ catalogue })({ caller: callerOf('44021', ['portal']), key: 'dog-licence' })).toThrow(
+      expect.objectContaining({ kind: 'not-found' }),
     );
   });
 });
