@@ -7,11 +7,13 @@ import { transactionTypeSchema, type TransactionType } from '../functions/domain
 
 /**
  * The one module that reads the type folders, `workflows/<key>/`: a type is its folder, and
- * whatever lists, runs or deploys types finds them here. A folder with a `type.json` is a
- * published type; its `document` declares the templates, files beside it.
+ * whatever lists, runs or deploys types finds them here. A folder's `type.json` is the type's
+ * working copy; its `document` declares the templates, files beside it. Each version it
+ * published is kept under `<key>/versions/<n>/` ({@link versionsFolder}), and those are what
+ * the catalogue serves and cases run.
  *
- * Lambdas cannot read the repository, so the function bundles carry the folders: CDK copies
- * each folder's type.json and templates into every bundle under `workflows/` (see
+ * Lambdas cannot read the repository, so the function bundles carry the versions: CDK copies
+ * each kept version's type.json and templates into every bundle under `workflows/` (see
  * {@link bundledTypeFiles}) and defines `LOKET_BUNDLED_TYPES` for esbuild, which tells this
  * module, inlined in the bundle, to read them there. Everywhere else (the local host, the
  * designer tools, the tests) it reads the repository's folders, so a type added as a folder
@@ -198,10 +200,10 @@ export function documentProblems(directory: string, folder: string): DocumentPro
 }
 
 /**
- * Every published type under `directory`, validated, with its document's templates, in key
- * order. Throws with every problem found when a folder's type.json is malformed, its key is
- * not its folder's name, or its document cannot be written: the catalogue calls this at a
- * function's cold start and CDK at synthesis, so a broken folder fails loudly at both.
+ * Every type's working copy under `directory`, validated, with its document's templates, in
+ * key order. Throws with every problem found when a folder's type.json is malformed, its key
+ * is not its folder's name, or its document cannot be written. The catalogue reads the
+ * published versions instead ({@link loadPublishedTypes}).
  */
 export function loadTypes(directory: string = typesDirectory): LoadedType[] {
   const results = typeFolderNames(directory).map((folder) => validatedFolder(directory, readTypeFolder(directory, folder)));
@@ -221,7 +223,7 @@ export interface PublishedType extends LoadedType {
  * `<key>/versions/<n>/` of a published type, and the working copy of a type never published
  * (a folder a test or a designer just added runs as it is). Throws with every problem found,
  * like {@link loadTypes}: the catalogue calls this at a function's cold start and CDK at
- * synthesis.
+ * synthesis, so a broken version fails loudly at both.
  */
 export function loadPublishedTypes(directory: string = typesDirectory): PublishedType[] {
   const keys = readdirSync(directory, { withFileTypes: true })
