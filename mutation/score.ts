@@ -87,7 +87,11 @@ export function scoreFromLog(scope: readonly string[], log = mutantLogFile): Sco
   const files = [...new Set(scope.flatMap((pattern) => expandGlob(pattern)))];
   const current = new Map(files.map((file) => [file, [] as MutantEntry[]]));
   const digests = new Map(files.map((file) => [file, digestOf(file)]));
+  // Entries written before the log recorded where a mutant ends cannot be told apart from a newer
+  // run's; a file that a newer run measured counts that run's only.
+  const withEnds = new Set([...newest.values()].filter((entry) => entry.endLine !== undefined).map((entry) => `${entry.file}\u0000${entry.digest}`));
   for (const entry of newest.values()) {
+    if (entry.endLine === undefined && withEnds.has(`${entry.file}\u0000${entry.digest}`)) continue;
     if (digests.get(entry.file) === entry.digest) current.get(entry.file)!.push(entry);
   }
   const measured = files.filter((file) => current.get(file)!.length > 0);

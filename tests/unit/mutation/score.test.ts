@@ -55,4 +55,7 @@ test('two mutants that start at one place with the same mutator and replacement 
   const log = join(dir, 'mutants.jsonl');
   writeFileSync(log, entries.map((e) => JSON.stringify(e)).join('\n'));
   expect(scoreFromLog([rules], log).total).toMatchObject({ killed: 1, survived: 1, score: 50 });
+  // The same results logged before ends were recorded (a run that reused them reports them again) count once.
+  writeFileSync(log, [...entries, ...entries.map(({ endLine, endColumn, ...legacy }) => legacy)].map((e) => JSON.stringify(e)).join('\n'));
+  expect(scoreFromLog([rules], log).total).toMatchObject({ killed: 1, survived: 1, score: 50 });
 });
