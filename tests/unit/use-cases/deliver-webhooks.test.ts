@@ -6,6 +6,7 @@ import type { Subscription } from '../../../functions/domain/subscription';
 import type { Receiver } from '../../../functions/domain/webhook-delivery';
 import type { CaseOverviewFeed } from '../../../functions/ports/case-overview.port';
 import type { WebhookSender } from '../../../functions/ports/webhooks.port';
+import type { DeliveryOptions } from '../../../functions/use-cases/deliver-webhooks';
 import { deliverWebhooks } from '../../../functions/use-cases/deliver-webhooks';
 import { fanOutEvent } from '../../../functions/use-cases/fan-out-event';
 import { inMemoryDeliveries, inMemorySubscriptions, scriptedSender } from '../../support/in-memory-webhooks';
@@ -62,9 +63,9 @@ beforeEach(() => {
   warnings = [];
 });
 
-function machinery(sender: WebhookSender, caseOverview?: CaseOverviewFeed, store: typeof deliveries = deliveries) {
+function machinery(sender: WebhookSender, caseOverview?: CaseOverviewFeed, store: typeof deliveries = deliveries, options: DeliveryOptions = {}) {
   const telemetry = { deadLettered: (kind: Receiver['kind']) => deadLettered.push(kind), warn: (message: string, fields: Readonly<Record<string, unknown>>) => warnings.push([message, fields]) };
-  return deliverWebhooks({ deliveries: store, subscriptions, sender, clock, random: () => 0, telemetry, ...(caseOverview ? { caseOverview } : {}) });
+  return deliverWebhooks({ deliveries: store, subscriptions, sender, clock, random: () => 0, telemetry, ...(caseOverview ? { caseOverview } : {}) }, options);
 }
 
 /** Fans an event out and hands its new deliveries over, as the stream does. */
@@ -401,5 +402,52 @@ describe('delivery', () => {
         { outcome: 'accepted', durationMs: 1_250 },
       ],
     });
+  });
+
+  test("once a line's refused head is accepted, the deliveries behind it follow in the same run", async () => {
+    const url = 'https://back-up.example/hook';
+    await subscribe(1, url);
+    const sender = scriptedSender({ [url]: [500, 200] });
+    const run = machinery(sender);
+    for (const sequence of [1, 2, 3]) await publish(run, anEvent({ caseId: caseA, sequence }));
+    clock.advance(5_000);
+    expect(await run.retryDue(farFuture)).toEqual({ due: 3, attempts: 3, failed: 0 });
+    expect(sequencesSentTo(sender, url, caseA)).toEqual([1, 1, 2, 3]);
+  });
+
+  test('the deliveries waiting behind a head refused again move to its next attempt: no scheduled run finds them due before then', async () => {
+    const url = 'https://down.example/hook';
+    await subscribe(1, url);
+    const run = machinery(scriptedSender({ [url]: [500] }));
+    await publish(run, anEvent({ caseId: caseA, sequence: 1 }));
+    await publish(run, anEvent({ caseId: caseA, sequence: 2 }));
+    clock.advance(5_000);
+    expect(await run.retryDue(farFuture)).toEqual({ due: 2, attempts: 1, failed: 0 });
+    const [head, behind] = deliveries.all();
+    expect(head!.nextAttemptAt).toBe(new Date(clock.now().getTime() + 10_000).toISOString());
+    expect(behind!.nextAttemptAt).toBe(head!.nextAttemptAt);
+    clock.advance(9_999);
+    expect(await run.retryDue(farFuture)).toEqual({ due: 0, attempts: 0, failed: 0 });
+  });
+
+  test('drains at most `concurrency` lines at once', async () => {
+    const url = 'https://slow.example/hook';
+    await subscribe(1, url);
+    let inFlight = 0;
+    let most = 0;
+    const sender: WebhookSender = {
+      async send() {
+        inFlight += 1;
+        most = Math.max(most, inFlight);
+        // Yields to the other lines' attempts, as a request on the wire does.
+        await new Promise((resolve) => setImmediate(resolve));
+        inFlight -= 1;
+        return { statusCode: 204, durationMs: 1 };
+      },
+    };
+    const fanOut = fanOutEvent({ subscriptions, deliveries, clock, caseOverview: false });
+    for (let n = 0; n < 5; n++) await fanOut.fanOut(anEvent({ caseId: testUlid(100 + n), sequence: 1 }));
+    expect(await machinery(sender, undefined, deliveries, { concurrency: 2 }).retryDue(farFuture)).toEqual({ due: 5, attempts: 5, failed: 0 });
+    expect(most).toBe(2);
   });
 });
