@@ -68,10 +68,13 @@ function machinery(sender: WebhookSender, caseOverview?: CaseOverviewFeed, store
   return deliverWebhooks({ deliveries: store, subscriptions, sender, clock, random: () => 0, telemetry, ...(caseOverview ? { caseOverview } : {}) }, options);
 }
 
+/** Fans an event out (its deliveries recorded, none tried yet). */
+const record = (event: CaseEvent, caseOverview = false) => fanOutEvent({ subscriptions, deliveries, clock, caseOverview }).fanOut(event);
+
 /** Fans an event out and hands its new deliveries over, as the stream does. */
 async function publish(run: ReturnType<typeof machinery>, event: CaseEvent, caseOverview = false) {
   const before = new Set(deliveries.all().map((delivery) => delivery.id));
-  await fanOutEvent({ subscriptions, deliveries, clock, caseOverview }).fanOut(event);
+  await record(event, caseOverview);
   await run.deliverNew(
     deliveries.all().filter((delivery) => !before.has(delivery.id)),
     farFuture,
@@ -100,7 +103,7 @@ describe('the fan-out', () => {
     await subscribe(3, 'https://closed.example/hook', { eventTypes: [caseEventType('closed')] });
     await subscribe(4, 'https://parking.example/hook', { transactionTypes: ['resident-parking-permit'] });
     await subscribe(5, 'https://aalst.example/hook', { tenant: '41002' });
-    await fanOutEvent({ subscriptions, deliveries, clock, caseOverview: false }).fanOut(anEvent({ caseId: caseA, sequence: 1 }));
+    await record(anEvent({ caseId: caseA, sequence: 1 }));
     const recorded = deliveries.all();
     expect(recorded.map((delivery) => delivery.receiver).sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)))).toEqual([
       { kind: 'subscription', subscriptionId: all.id },
@@ -133,7 +136,7 @@ describe('the fan-out', () => {
 
   test("a deployment without the citizen's case overview records no delivery to it, even for a status change that informs the applicant", async () => {
     const all = await subscribe(1, 'https://all.example/hook');
-    await fanOutEvent({ subscriptions, deliveries, clock, caseOverview: false }).fanOut(anEvent({ caseId: caseA, sequence: 1, inform: true }));
+    await record(anEvent({ caseId: caseA, sequence: 1, inform: true }));
     expect(deliveries.all().map((delivery) => delivery.receiver)).toEqual([{ kind: 'subscription', subscriptionId: all.id }]);
   });
 });
@@ -266,7 +269,7 @@ describe('delivery', () => {
     await subscribe(1, url);
     const sender = scriptedSender({ [url]: [200] });
     const run = machinery(sender);
-    await fanOutEvent({ subscriptions, deliveries, clock, caseOverview: false }).fanOut(anEvent({ caseId: caseA, sequence: 1 }));
+    await record(anEvent({ caseId: caseA, sequence: 1 }));
     const results = await Promise.all([run.deliverNew(deliveries.all(), farFuture), run.retryDue(farFuture), run.retryDue(farFuture)]);
     expect(sender.sent).toHaveLength(1);
     // The runs that found it leased leave it be: none of them failed.
@@ -279,7 +282,7 @@ describe('delivery', () => {
     await subscribe(1, url);
     const sender = scriptedSender({ [url]: [200] });
     const run = machinery(sender);
-    await fanOutEvent({ subscriptions, deliveries, clock, caseOverview: false }).fanOut(anEvent({ caseId: caseA, sequence: 1 }));
+    await record(anEvent({ caseId: caseA, sequence: 1 }));
     await run.deliverNew(deliveries.all(), { deadline: new Date(clock.now().getTime() + 1_000) });
     expect(sender.sent).toHaveLength(0);
     expect(await deliveries.due(clock.now(), 10)).toHaveLength(1);
@@ -334,7 +337,7 @@ describe('delivery', () => {
       },
     };
     const run = machinery(sender, undefined, flaky);
-    await fanOutEvent({ subscriptions, deliveries, clock, caseOverview: false }).fanOut(anEvent({ caseId: caseA, sequence: 1 }));
+    await record(anEvent({ caseId: caseA, sequence: 1 }));
     const { attempts, failed } = await run.deliverNew(deliveries.all(), farFuture);
     expect(attempts).toBe(1);
     expect(failed.map((delivery) => delivery.receiver)).toEqual([{ kind: 'subscription', subscriptionId: brokenId }]);
@@ -350,8 +353,8 @@ describe('delivery', () => {
     await subscribe(1, url);
     const sender = scriptedSender({ [url]: [200] });
     const run = machinery(sender);
-    await fanOutEvent({ subscriptions, deliveries, clock, caseOverview: false }).fanOut(anEvent({ caseId: caseA, sequence: 1 }));
-    await fanOutEvent({ subscriptions, deliveries, clock, caseOverview: false }).fanOut(anEvent({ caseId: caseB, sequence: 1 }));
+    await record(anEvent({ caseId: caseA, sequence: 1 }));
+    await record(anEvent({ caseId: caseB, sequence: 1 }));
     const [first, second] = deliveries.all();
     // The sender's timeout is 5 s.
     await run.deliverNew([first!], { deadline: new Date(clock.now().getTime() + 4_999) });
@@ -363,8 +366,7 @@ describe('delivery', () => {
   test('a scheduled run takes at most 200 due deliveries and says how many it found, tried and failed; the rest wait for the next run', async () => {
     const url = 'https://ok.example/hook';
     await subscribe(1, url);
-    const fanOut = fanOutEvent({ subscriptions, deliveries, clock, caseOverview: false });
-    for (let n = 0; n < 201; n++) await fanOut.fanOut(anEvent({ caseId: testUlid(100 + n), sequence: 1 }));
+    for (let n = 0; n < 201; n++) await record(anEvent({ caseId: testUlid(100 + n), sequence: 1 }));
     const run = machinery(scriptedSender({ [url]: [200] }));
     expect(await run.retryDue(farFuture)).toEqual({ due: 200, attempts: 200, failed: 0 });
     expect(await run.retryDue(farFuture)).toEqual({ due: 1, attempts: 1, failed: 0 });
@@ -445,8 +447,7 @@ describe('delivery', () => {
         return { statusCode: 204, durationMs: 1 };
       },
     };
-    const fanOut = fanOutEvent({ subscriptions, deliveries, clock, caseOverview: false });
-    for (let n = 0; n < 5; n++) await fanOut.fanOut(anEvent({ caseId: testUlid(100 + n), sequence: 1 }));
+    for (let n = 0; n < 5; n++) await record(anEvent({ caseId: testUlid(100 + n), sequence: 1 }));
     expect(await machinery(sender, undefined, deliveries, { concurrency: 2 }).retryDue(farFuture)).toEqual({ due: 5, attempts: 5, failed: 0 });
     expect(most).toBe(2);
   });
