@@ -164,7 +164,7 @@ describe('the events of a change', () => {
     expect(JSON.stringify(events)).not.toMatch(/85073003328|Peeters/);
   });
 
-  test.each([['task.reissued'], ['task.result-undeliverable'], ['message.result-undeliverable'], [transferDueAction]])('%s is the workflow’s or the archive’s bookkeeping: it publishes nothing', (action) => {
+  test.each([['task.reissued'], ['workflow.version-recorded'], ['task.result-undeliverable'], ['message.result-undeliverable'], [transferDueAction]])('%s is the workflow’s or the archive’s bookkeeping: it publishes nothing', (action) => {
     expect(changeActions).toContain(action);
     expect(eventsOfChange({ action, details: { taskId: testUlid(20), name: 'x' } }, permitCase())).toEqual([]);
   });
