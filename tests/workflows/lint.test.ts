@@ -597,6 +597,32 @@ describe('statuses, tasks and messages: declared and used', () => {
     ]);
   });
 
+  test('a status recorded from the data (a path or a JSONata expression) may be any: no declared status is reported unused', () => {
+    const onHold = (t: any) => t.statuses.splice(5, 0, { code: 'on-hold', order: 11, citizenText: { nl: 'In wacht.', en: 'On hold.' }, inform: true, final: false });
+    const fromPath = mistaken(terracePermit, terraceType, (d) => {
+      const payload = d.States.RecordInspection.Parameters.Payload;
+      delete payload.status;
+      payload['status.$'] = '$.nextStatus';
+    }, onHold);
+    expect(fromPath.filter((line) => line.startsWith('LOKET_STATUS_UNUSED'))).toEqual([]);
+    const fromExpression = mistaken(terracePermit, terraceType, (d) => {
+      const state = d.States.RecordInspection;
+      state.QueryLanguage = 'JSONata';
+      state.Arguments = { FunctionName: state.Parameters.FunctionName, Payload: { caseId: '{% $states.input.caseId %}', status: '{% $states.input.nextStatus %}' } };
+      state.Output = '{% $states.input %}';
+      for (const field of ['Parameters', 'ResultPath', 'ResultSelector']) delete state[field];
+      for (const catcher of state.Catch ?? []) delete catcher.ResultPath;
+    }, onHold);
+    expect(fromExpression.filter((line) => line.startsWith('LOKET_STATUS_UNUSED'))).toEqual([]);
+    // A step that is not a status recorder does not make the statuses unknowable.
+    const notARecorder = mistaken(terracePermit, terraceType, (d) => (d.States.InspectSite.Parameters.Payload['status.$'] = '$.nextStatus'), onHold);
+    expect(notARecorder).toContain('LOKET_STATUS_UNUSED terrace-permit, type.json "statuses.5": declares status "on-hold", which no step records; record it in a step or remove it');
+  });
+
+  test('a workflow that is not JSON, told as such', () => {
+    expect(lintWorkflow('{ "StartAt": ', type)).toEqual([expect.stringMatching(/^LOKET_JSON_INVALID proof-of-residence, workflow\.asl\.json: not valid JSON \(.+\); fix the syntax$/)]);
+  });
+
   test('a declared task nothing creates and a declared message nothing awaits', () => {
     const problems = mistaken(terracePermit, terraceType, () => {}, (t) => {
       t.tasks['second-inspection'] = structuredClone(t.tasks['inspect-site']);
