@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expandWorkflow, loadWorkflowSources, workflowsDirectory } from '../../workflows/definitions';
 import { readTypeFile } from '../../workflows/type-loader';
-import { formatProblem, lintWorkflow, transientErrors, typeProblems } from '../../designer/lint';
+import { formatProblem, inDays, lintWorkflow, transientErrors, typeProblems } from '../../designer/lint';
 import { stepContracts } from '../../designer/step-contracts';
 import { stepFunctions } from '../../functions/app.declaration';
 import { catalogue } from '../../functions/catalogue/catalogue';
@@ -642,6 +642,12 @@ describe('statuses, tasks and messages: declared and used', () => {
 });
 
 describe('timeouts agree with due days', () => {
+  test('a duration is told in the largest whole unit, singular for one', () => {
+    expect([86_400, 3 * 86_400, 3_600, 7_200, 60, 120, 90, 1, 86_400 + 3_600].map(inDays)).toEqual([
+      '1 day', '3 days', '1 hour', '2 hours', '1 minute', '2 minutes', '90 seconds', '1 second', '25 hours',
+    ]);
+  });
+
   test('a 1-hour timeout on a task due in 10 working days', () => {
     expect(mistaken(terracePermit, terraceType, (d) => (d.States.InspectSite.TimeoutSeconds = 3600))).toEqual([
       'LOKET_TIMEOUT_BEFORE_DUE terrace-permit, state "InspectSite": times out after 1 hour, before task "inspect-site" falls due (type.json: "dueInWorkingDays": 10, which can take 14 calendar days); remove "TimeoutSeconds": the timeout then follows from "expiresAfterDays": 14 of tasks."inspect-site"',
