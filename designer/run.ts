@@ -3,7 +3,7 @@ import { schemaValidator, type TransactionType } from '../functions/domain/trans
 import { eventBusName, localResourceNames, workflowSubstitutions } from '../infra/deployment';
 import { generateDevSigningKey, signDevToken, type DevSigningKey } from '../infra/local/dev-keys';
 import { localFunctionArn } from '../infra/local/lambda-host';
-import { moveWorkflowAlias, publishWorkflowVersion } from '../infra/local/workflow-versions';
+import { publishAndRouteWorkflow } from '../infra/local/workflow-versions';
 import { demoTenants, startLocalStack, type LocalStack } from '../infra/local/local-stack';
 import { localCredentials, localRegion } from '../infra/local/local-network';
 import { substitutePlaceholders, workflowsDirectory } from '../workflows/definitions';
@@ -477,7 +477,7 @@ async function installWorkflow(
   const definition = substitutePlaceholders(JSON.stringify(copy, null, 2), substitutions);
   const { definition: running } = await sfn.send(new DescribeStateMachineCommand({ stateMachineArn }));
   if (running === definition) return;
-  await moveWorkflowAlias(sfn, stateMachineArn, await publishWorkflowVersion(sfn, { ...target, definition }));
+  await publishAndRouteWorkflow(sfn, { ...target, definition });
 }
 
 export function printReport(report: RunReport, print: (line: string) => void): void {

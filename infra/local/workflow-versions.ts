@@ -59,3 +59,15 @@ export async function moveWorkflowAlias(sfn: SFNClient, stateMachineArn: string,
   }
   return aliasArn;
 }
+
+/**
+ * Publishes a definition as the type version's workflow and moves the alias to it: what a test or
+ * the run tool does to try a changed definition, since cases start on the alias and an update
+ * alone reaches no new case.
+ */
+export async function publishAndRouteWorkflow(
+  sfn: SFNClient,
+  target: { readonly key: string; readonly stateMachineArn: string; readonly version: number; readonly definition: string },
+): Promise<string> {
+  return moveWorkflowAlias(sfn, target.stateMachineArn, await publishWorkflowVersion(sfn, target));
+}

@@ -10,13 +10,13 @@ import {
   paginateListStateMachines,
   SFNClient,
   StopExecutionCommand,
-  UpdateStateMachineCommand,
 } from '@aws-sdk/client-sfn';
 import { fixtureEnterprises } from '../../functions/adapters/enterprise-register.fixture';
 import { fixturePeople } from '../../functions/adapters/population-register.fixture';
 import { catalogue } from '../../functions/catalogue/catalogue';
 import type { TransactionType } from '../../functions/domain/transaction-type';
 import { localCredentials, localRegion } from '../../infra/local/local-network';
+import { publishAndRouteWorkflow } from '../../infra/local/workflow-versions';
 import type { CasePlan } from '../support/case-driver';
 import { allTaskRoles, driveToFinal } from '../support/case-driver';
 import { freshInsz } from '../support/identities';
@@ -355,7 +355,8 @@ async function expiries(): Promise<Ran[]> {
     originals.set(key, original);
     const states = expiring.filter((entry) => entry.type === key).flatMap((entry) => entry.states);
     // 2000 s at the test's time scale (2 s): long enough for the step to create its task, short enough to pass unanswered.
-    await sfn.send(new UpdateStateMachineCommand({ stateMachineArn, definition: withTimeouts(original, states, 2000) }));
+    // Cases start on the type's alias: the shortened workflow is published as a version and the alias moved to it.
+    await publishAndRouteWorkflow(sfn, { key, stateMachineArn, version: catalogue.find(key)!.version, definition: withTimeouts(original, states, 2000) });
   }
   try {
     return await Promise.all(
@@ -365,7 +366,7 @@ async function expiries(): Promise<Ran[]> {
       }),
     );
   } finally {
-    for (const [key, definition] of originals) await sfn.send(new UpdateStateMachineCommand({ stateMachineArn: stack.stateMachineArns[key]!, definition }));
+    for (const [key, definition] of originals) await publishAndRouteWorkflow(sfn, { key, stateMachineArn: stack.stateMachineArns[key]!, version: catalogue.find(key)!.version, definition });
   }
 }
 

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, expect, test } from '@jest/globals';
-import { DescribeExecutionCommand, DescribeStateMachineCommand, GetExecutionHistoryCommand, SFNClient, UpdateStateMachineCommand } from '@aws-sdk/client-sfn';
+import { DescribeExecutionCommand, DescribeStateMachineCommand, GetExecutionHistoryCommand, SFNClient } from '@aws-sdk/client-sfn';
+import { publishAndRouteWorkflow } from '../../infra/local/workflow-versions';
 import { stepFunctions } from '../../functions/app.declaration';
 import { localFunctionArn } from '../../infra/local/lambda-host';
 import { localCredentials, localRegion } from '../../infra/local/local-network';
@@ -124,7 +125,7 @@ export function describeScenarios(typeKey: string, scenarios: readonly Scenario[
       }
     };
     visit(definition.States);
-    await sfn.send(new UpdateStateMachineCommand({ stateMachineArn: stateMachineArn(), definition: JSON.stringify(definition) }));
+    await publishAndRouteWorkflow(sfn, { key: typeKey, stateMachineArn: stateMachineArn(), version: type!.version, definition: JSON.stringify(definition) });
   }
 
   test.each(scenarios.map((scenario) => [scenario.name, scenario] as const))('%s', async (_name, scenario) => {
