@@ -48,7 +48,7 @@ const eventsOf = (caseId: string) => caseEventsOnBus().filter(({ event }) => eve
 const auditSequenceOf = (event: CaseEvent) => Number(event.sequence.split('.')[0]);
 
 /** Audit actions that publish nothing on purpose: the workflow's bookkeeping. */
-const silentActions = ['task.reissued', 'task.result-undeliverable', 'message.result-undeliverable', 'case.archive-transfer-due'];
+const silentActions = ['task.reissued', 'workflow.version-recorded', 'task.result-undeliverable', 'message.result-undeliverable', 'case.archive-transfer-due'];
 
 const cases: Record<string, string> = {};
 
