@@ -44,6 +44,17 @@ const getCase = (id: string, token = portal) => stack.call('GET', `/v1/cases/${i
 const inStatus = (id: string, status: string) =>
   eventually(() => getCase(id), (r) => r.body?.status?.code === status).then((r) => r.body);
 
+/**
+ * Waits until the start of a case's workflow has recorded the version it runs on: that write
+ * comes from the outbox and may land after the workflow has already moved the case on, so a
+ * test that compares a case's version before and after a refused call waits for it first.
+ */
+const versionRecorded = (id: string) =>
+  eventually(
+    () => stack.call('GET', `/v1/cases/${id}/history`, { token: operator }),
+    (r) => r.body?.items?.some((e: { action: string }) => e.action === 'workflow.version-recorded'),
+  );
+
 async function openTaskOf(caseId: string, token = clerk) {
   const inbox = await eventually(
     () => stack.call('GET', '/v1/tasks?limit=100', { token }),
@@ -511,6 +522,7 @@ describe('roles', () => {
   test.each(expectations)('POST /v1/cases/{id}/%s as %s is a %i', async (action, role, expected) => {
     const { body } = await submit(parkingPermit());
     await inStatus(body.id, 'awaiting-payment');
+    await versionRecorded(body.id);
     if (lifecycle[action].suspended) {
       const suspended = await stack.call('POST', `/v1/cases/${body.id}/suspend`, { token: clerk, body: { reason: 'set-up' } });
       expect({ status: suspended.status, body: suspended.body }).toMatchObject({ status: 200 });
