@@ -1,15 +1,16 @@
 import { functions } from '../../functions/app.declaration';
 import { buildApp } from '../../infra/app';
 import { functionEnvironment } from '../../infra/deployment';
-import { actionsOf, functionLogicalId, functionStatements, type Json, synthesisTimeout, testContext } from './synthesize';
+import { actionsOf, functionLogicalId, functionStatements, type Json, synthesisTimeout, testContext, withoutBundling } from './synthesize';
 
 /** The functions that deliver to the case overview: the delivery machinery's. */
 const publishers = functions.filter((declaration) => declaration.publishesCaseOverview);
 const publisher = publishers[0]!;
 
+/** Without bundling: what is asserted here is the functions' environment and grants, not their code. */
 function synthesize() {
   const { app, stateful, stateless } = buildApp({
-    context: { ...testContext, 'loket:caseOverviewUrl': 'https://dosis.test.invalid', 'loket:caseOverviewTokenUrl': 'https://oauth.test.invalid/token' },
+    context: { ...testContext, ...withoutBundling, 'loket:caseOverviewUrl': 'https://dosis.test.invalid', 'loket:caseOverviewTokenUrl': 'https://oauth.test.invalid/token' },
   });
   const assembly = app.synth();
   return {

@@ -1,13 +1,13 @@
 import { buildApp } from '../../infra/app';
 import { namingOf } from '../../infra/deployment';
-import { type Json, synthesisTimeout, testContext } from './synthesize';
+import { type Json, synthesisTimeout, testContext, withoutBundling } from './synthesize';
 
 /**
  * Two environments in one account and region: every name the account must hold once differs
  * between them. Bundling is skipped (`aws:cdk:bundling-stacks`): names do not depend on the code.
  */
 function namesOf(environment: string | undefined): { stacks: string[]; names: string[]; services: string[]; expressions: string[] } {
-  const context: Record<string, unknown> = { ...testContext, 'aws:cdk:bundling-stacks': [] };
+  const context: Record<string, unknown> = { ...testContext, ...withoutBundling };
   if (environment) context['loket:environment'] = environment;
   const { app, stateful, stateless } = buildApp({ context });
   const assembly = app.synth();

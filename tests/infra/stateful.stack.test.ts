@@ -1,12 +1,12 @@
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { tableDefinition } from '../../infra/table.definition';
-import { keyLogicalId, synthesisTimeout, synthesizeLoket } from './synthesize';
+import { keyLogicalId, sharedSynthesis, sharedSynthesisTimeout } from './synthesize';
 
 let stateful: Template;
 
-beforeAll(() => {
-  ({ stateful } = synthesizeLoket());
-}, synthesisTimeout);
+beforeAll(async () => {
+  ({ stateful } = await sharedSynthesis());
+}, sharedSynthesisTimeout);
 
 describe('stateful stack', () => {
   test('the table has the declared string keys, on-demand billing and TTL', () => {

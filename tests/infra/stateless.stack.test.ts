@@ -10,8 +10,8 @@ import {
   isImportedKeyArn,
   type Json,
   keyLogicalId,
-  synthesisTimeout,
-  synthesizeLoket,
+  sharedSynthesis,
+  sharedSynthesisTimeout,
   testContext,
 } from './synthesize';
 
@@ -20,12 +20,12 @@ let template: Json;
 let keyId: string;
 let sealKeyId: string;
 
-beforeAll(() => {
-  const synthesized = synthesizeLoket();
+beforeAll(async () => {
+  const synthesized = await sharedSynthesis();
   ({ stateless, statelessJson: template } = synthesized);
   keyId = keyLogicalId(synthesized.statefulJson, 'alias/loket');
   sealKeyId = keyLogicalId(synthesized.statefulJson, 'alias/loket-audit-seal');
-}, synthesisTimeout);
+}, sharedSynthesisTimeout);
 
 describe('functions', () => {
   test('there is one Lambda per declared function', () => {

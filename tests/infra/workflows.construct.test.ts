@@ -9,7 +9,7 @@ import { Function as LambdaFunction, type IFunction } from 'aws-cdk-lib/aws-lamb
 import { functionPlaceholder, knownPlaceholders, stepFunctions } from '../../functions/app.declaration';
 import { WorkflowsConstruct } from '../../infra/constructs/workflows.construct';
 import { expandWorkflow, loadWorkflowSources, placeholdersIn, type WorkflowSource } from '../../workflows/definitions';
-import { functionLogicalId, isImportedKeyArn, type Json, keyLogicalId, statementsOfRole, synthesisTimeout, synthesizeLoket } from './synthesize';
+import { functionLogicalId, isImportedKeyArn, type Json, keyLogicalId, sharedSynthesis, sharedSynthesisTimeout, statementsOfRole } from './synthesize';
 
 const sources = loadWorkflowSources();
 
@@ -71,12 +71,12 @@ describe('state machines of the synthesized app', () => {
   let stateMachines: [string, Json][];
   let keyId: string;
 
-  beforeAll(() => {
-    const synthesized = synthesizeLoket();
+  beforeAll(async () => {
+    const synthesized = await sharedSynthesis();
     template = synthesized.statelessJson;
     keyId = keyLogicalId(synthesized.statefulJson, 'alias/loket');
     stateMachines = Object.entries(template.Resources as Json).filter(([, resource]) => resource.Type === 'AWS::StepFunctions::StateMachine');
-  }, synthesisTimeout);
+  }, sharedSynthesisTimeout);
 
   /** The logical id of the Lambda with this physical name, found by name rather than by construct path. */
   const lambdaNamed = (functionName: string): string => {
