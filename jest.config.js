@@ -16,4 +16,5 @@ export default {
   setupFiles: ['<rootDir>/tests/setup-env.ts'],
   testTimeout: 60_000,
   maxWorkers: 2,
+  testSequencer: '<rootDir>/tests/slow-first.sequencer.js',
 };
