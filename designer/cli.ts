@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { writeDiagram } from './diagram';
+import { migrateType } from './migrate';
 import { publishType } from './publish';
 import { runWorkflow } from './run';
 import { typeSchemaFile, writeTypeSchema } from './type-schema';
@@ -23,7 +24,12 @@ const usage = `Usage: npm run workflows -- <command>
                                           --outcomes  a task's outcome; task=a,b gives a the first time, b after
                                           --messages  the data a message is delivered with
                                           --expire    tasks and messages left to time out (after seconds, not days)
-                                          --withdraw  the applicant withdraws once the case has this status`;
+                                          --withdraw  the applicant withdraws once the case has this status
+  migrate <key> --from N --to M --map OldState=NewState [--map ...] [--case id ...] [--dry-run] [--by name]
+                                          move the cases running version N of the type's workflow on the
+                                          local stack to version M, each at the state its own is mapped to;
+                                          a case in a state not mapped stays; --dry-run lists where each
+                                          would land and changes nothing; every move is audited per case`;
 
 /** `a=1,b={"x":1,"y":2}` → { a: '1', b: '{"x":1,"y":2}' }: a comma starts a new pair only before `name=`. */
 export function parsePairs(text: string | undefined): Record<string, string> {
@@ -57,6 +63,12 @@ async function main(argv: string[]): Promise<number> {
       expire: { type: 'string' },
       withdraw: { type: 'string' },
       endpoint: { type: 'string' },
+      from: { type: 'string' },
+      to: { type: 'string' },
+      map: { type: 'string', multiple: true },
+      case: { type: 'string', multiple: true },
+      'dry-run': { type: 'boolean' },
+      by: { type: 'string' },
       help: { type: 'boolean' },
     },
   });
@@ -83,6 +95,26 @@ async function main(argv: string[]): Promise<number> {
       const endpoint = values.endpoint ?? `http://127.0.0.1:${process.env.LOKET_SFN_PORT ?? 8083}`;
       const report = await publishType({ key, stepFunctionsEndpoint: endpoint });
       return report.refused ? 1 : 0;
+    }
+    case 'migrate': {
+      const from = Number(values.from);
+      const to = Number(values.to);
+      if (!key || !Number.isInteger(from) || !Number.isInteger(to) || !values.map) break;
+      // npm start's ports (infra/local/start.ts).
+      const port = (name: string, fallback: number) => process.env[name] ?? String(fallback);
+      const report = await migrateType({
+        key,
+        from,
+        to,
+        map: values.map,
+        ...(values.case ? { caseIds: values.case } : {}),
+        dryRun: values['dry-run'] ?? false,
+        ...(values.by ? { by: values.by } : {}),
+        stepFunctionsEndpoint: values.endpoint ?? `http://127.0.0.1:${port('LOKET_SFN_PORT', 8083)}`,
+        dynamodbEndpoint: `http://127.0.0.1:${port('LOKET_DYNAMODB_PORT', 8000)}`,
+        eventSchemasUrl: `http://127.0.0.1:${port('LOKET_API_PORT', 3000)}/v1/events/schemas`,
+      });
+      return report ? 0 : 2;
     }
     case 'run': {
       if (!key) break;

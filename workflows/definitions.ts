@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { migrationEntryState, resumeAtField, unknownResumePointState } from '../functions/domain/migration';
 import { publishedVersions, readTypeFile, readTypeVersion, versionFolderOf } from './type-loader';
 
 /** The folder that holds one sub-folder per transaction type. */
@@ -73,10 +74,47 @@ export function loadPublishedWorkflows(directory: string = workflowsDirectory): 
  * versions: Step Functions publishes an unchanged revision as the version it already has.
  */
 function stampedWithVersion(definition: string, key: string, version: number): string {
-  const parsed = JSON.parse(definition) as Json;
+  const parsed = withMigrationEntry(JSON.parse(definition) as Json);
   const stamp = `Transaction type ${key}, version ${version}.`;
   const comment = typeof parsed.Comment === 'string' && parsed.Comment.length > 0 ? `${parsed.Comment} ${stamp}` : stamp;
   return JSON.stringify({ ...parsed, Comment: comment }, null, 2);
+}
+
+/**
+ * The definition with the entry state every deployed version begins with (see
+ * functions/domain/migration): an execution whose input names a top-level state in
+ * `resumeAt` (a case moved here from another version by `npm run workflows -- migrate`) starts
+ * there; every other one at the workflow's own start; one that names a state the version does
+ * not have fails at once, so a wrong move shows instead of running the case from the start.
+ * Written in the workflow's query language, since a JSONata workflow takes no JSONPath state.
+ * It costs each execution one state transition.
+ */
+export function withMigrationEntry(machine: Json): Json {
+  if (!isObject(machine.States) || typeof machine.StartAt !== 'string') return machine;
+  for (const name of [migrationEntryState, unknownResumePointState]) {
+    if (name in machine.States) throw new Error(`A workflow may not name a state ${name}: every deployed version adds it`);
+  }
+  const start = machine.StartAt;
+  const targets = Object.keys(machine.States);
+  const jsonata = machine.QueryLanguage === 'JSONata';
+  const field = `$states.input.${resumeAtField}`;
+  const choices = jsonata
+    ? [
+        { Condition: `{% $not($exists(${field})) %}`, Next: start },
+        ...targets.map((name) => ({ Condition: `{% ${field} = ${JSON.stringify(name)} %}`, Next: name })),
+      ]
+    : [
+        { Not: { Variable: `$.${resumeAtField}`, IsPresent: true }, Next: start },
+        ...targets.map((name) => ({ Variable: `$.${resumeAtField}`, StringEquals: name, Next: name })),
+      ];
+  const entry: Json = {
+    Type: 'Choice',
+    Comment: `A case moved here from another version resumes at the state its input names in "${resumeAtField}"; every other case starts at ${start}.`,
+    Choices: choices,
+    Default: unknownResumePointState,
+  };
+  const unknown: Json = { Type: 'Fail', Error: 'Loket.UnknownResumePoint', Cause: `The state named in "${resumeAtField}" is not a top-level state of this version.` };
+  return { ...machine, StartAt: migrationEntryState, States: { [migrationEntryState]: entry, ...machine.States, [unknownResumePointState]: unknown } };
 }
 
 /** The current published version of each type's workflow: what a deployment runs new cases on. */

@@ -1,6 +1,20 @@
-import { DescribeExecutionCommand, DescribeStateMachineCommand, ExecutionAlreadyExists, RedriveExecutionCommand, SendTaskSuccessCommand, SFNServiceException, StartExecutionCommand, StopExecutionCommand } from '@aws-sdk/client-sfn';
-import type { SFNClient } from '@aws-sdk/client-sfn';
-import type { ExecutionState, WorkflowEngine } from '../ports/workflow-engine.port';
+import {
+  DescribeExecutionCommand,
+  DescribeStateMachineCommand,
+  DescribeStateMachineForExecutionCommand,
+  ExecutionAlreadyExists,
+  GetExecutionHistoryCommand,
+  ListExecutionsCommand,
+  ListStateMachineVersionsCommand,
+  RedriveExecutionCommand,
+  SendTaskSuccessCommand,
+  SFNServiceException,
+  StartExecutionCommand,
+  StopExecutionCommand,
+} from '@aws-sdk/client-sfn';
+import type { HistoryEvent, SFNClient } from '@aws-sdk/client-sfn';
+import { topLevelStatesOf, type ExecutionPosition } from '../domain/migration';
+import type { ExecutionState, WorkflowEngine, WorkflowPositions } from '../ports/workflow-engine.port';
 import { StepNoLongerWaits } from '../ports/workflow-engine.port';
 
 /** Step Functions' answers to a task result that nobody waits for any more. */
@@ -88,9 +102,9 @@ export function stepFunctionsEngine(client: SFNClient, stateMachineArns: () => R
       return typeVersion === undefined ? { executionId, versionArn: stateMachineVersionArn } : { executionId, versionArn: stateMachineVersionArn, typeVersion };
     },
 
-    async stop(executionId, cause) {
+    async stop(executionId, cause, error = 'CaseClosed') {
       try {
-        await client.send(new StopExecutionCommand({ executionArn: executionId, error: 'CaseClosed', cause }));
+        await client.send(new StopExecutionCommand({ executionArn: executionId, error, cause }));
       } catch (error) {
         if ((error as Error).name === 'ExecutionDoesNotExist') return;
         throw error;
@@ -126,6 +140,85 @@ export function stepFunctionsEngine(client: SFNClient, stateMachineArns: () => R
         if (error instanceof SFNServiceException && noLongerWaiting.has(error.name)) throw new StepNoLongerWaits(error.name);
         throw error;
       }
+    },
+  };
+}
+
+/** Pages through a listing until its last page. */
+async function allPages<T>(page: (nextToken: string | undefined) => Promise<{ items: readonly T[]; nextToken?: string }>): Promise<T[]> {
+  const items: T[] = [];
+  let nextToken: string | undefined;
+  do {
+    const answer = await page(nextToken);
+    items.push(...answer.items);
+    nextToken = answer.nextToken;
+  } while (nextToken);
+  return items;
+}
+
+/**
+ * The position of an execution in its history, newest event first: the newest state entered
+ * among the top-level ones, unless it has been left since (the execution is between two
+ * states). Parallel and Map branches' states are not top-level, and their names are unique
+ * in a state machine, so the state that holds them is the one found.
+ */
+export function positionIn(newestFirst: readonly HistoryEvent[], topLevel: ReadonlySet<string>): ExecutionPosition | undefined {
+  const left = new Set<string>();
+  for (const event of newestFirst) {
+    const exited = event.stateExitedEventDetails?.name;
+    if (exited !== undefined) left.add(exited);
+    const entered = event.stateEnteredEventDetails;
+    if (entered?.name === undefined || !topLevel.has(entered.name)) continue;
+    if (left.has(entered.name)) return undefined;
+    const input: unknown = JSON.parse(entered.input ?? '{}');
+    return { state: entered.name, input: input !== null && typeof input === 'object' && !Array.isArray(input) ? (input as Record<string, unknown>) : {} };
+  }
+  return undefined;
+}
+
+/** What moving cases between versions reads of Step Functions (AWS, or the local endpoint). */
+export function stepFunctionsPositions(client: SFNClient, stateMachineArns: () => Readonly<Record<string, string>>): WorkflowPositions {
+  return {
+    async versionsOf(typeKey) {
+      const stateMachineArn = stateMachineArns()[typeKey];
+      if (!stateMachineArn) throw new Error(`No state machine is deployed for transaction type '${typeKey}'`);
+      const versions = await allPages(async (nextToken) => {
+        const page = await client.send(new ListStateMachineVersionsCommand({ stateMachineArn, nextToken }));
+        return { items: page.stateMachineVersions ?? [], nextToken: page.nextToken };
+      });
+      return Promise.all(
+        versions.map(async ({ stateMachineVersionArn }) => {
+          const versionArn = stateMachineVersionArn as string;
+          const { description, definition } = await client.send(new DescribeStateMachineCommand({ stateMachineArn: versionArn }));
+          const typeVersion = typeVersionIn(description);
+          const parsed: unknown = JSON.parse(definition ?? '{}');
+          return typeVersion === undefined ? { versionArn, definition: parsed } : { versionArn, typeVersion, definition: parsed };
+        }),
+      );
+    },
+
+    async runningOn(versionArn) {
+      const executions = await allPages(async (nextToken) => {
+        const page = await client.send(new ListExecutionsCommand({ stateMachineArn: versionArn, statusFilter: 'RUNNING', nextToken }));
+        return { items: page.executions ?? [], nextToken: page.nextToken };
+      });
+      return executions.map((execution) => execution.executionArn as string);
+    },
+
+    async positionOf(executionId) {
+      const { status } = await client.send(new DescribeExecutionCommand({ executionArn: executionId }));
+      if (status !== 'RUNNING') return undefined;
+      const { definition } = await client.send(new DescribeStateMachineForExecutionCommand({ executionArn: executionId }));
+      const topLevel = new Set(topLevelStatesOf(JSON.parse(definition ?? '{}')).map((state) => state.name));
+      // Newest first, and only as far as the last top-level state entered: however long the history, a waiting case's state is near its end.
+      const events: HistoryEvent[] = [];
+      let nextToken: string | undefined;
+      do {
+        const page = await client.send(new GetExecutionHistoryCommand({ executionArn: executionId, reverseOrder: true, includeExecutionData: true, nextToken }));
+        events.push(...(page.events ?? []));
+        nextToken = page.nextToken;
+      } while (nextToken && !events.some((event) => topLevel.has(event.stateEnteredEventDetails?.name ?? '')));
+      return positionIn(events, topLevel);
     },
   };
 }

@@ -64,6 +64,7 @@ const eventsOfAction: Readonly<Record<string, (details: Details, saved: Case) =>
   'case.destroyed': () => [['destroyed', {}]],
   'task.reissued': () => [],
   'workflow.version-recorded': () => [],
+  'workflow.migrated': () => [],
   'task.result-undeliverable': () => [],
   'message.result-undeliverable': () => [],
   'case.archive-transfer-due': () => [],

@@ -309,6 +309,16 @@ export function executionNameOf(subject: Pick<Case, 'executionArn'>): string {
 }
 
 /**
+ * The name of a case's next execution (a reopening, a move to another version): `<case id>-<n>`,
+ * one more than the current one's; the first execution is named after the case alone, so the
+ * second is `-2`.
+ */
+export function nextExecutionName(subject: Pick<Case, 'id' | 'executionArn'>): string {
+  const restarts = /^-(\d+)$/.exec(executionNameOf(subject).slice(subject.id.length))?.[1];
+  return `${subject.id}-${restarts ? Number(restarts) + 1 : 2}`;
+}
+
+/**
  * Reopens a case an operator finds closed `failed` by mistake (an outage the steps took for the
  * case's own failure): it returns to the last open status it had, with neither closing date nor
  * retention, and its workflow starts again as a new execution (`<case id>-<n>`), since the one
@@ -318,8 +328,7 @@ export function reopen(subject: Case, type: TransactionType, action: LifecycleAc
   if (subject.status !== 'failed') throw conflict(`case ${subject.number} has status '${subject.status}'; only a case closed 'failed' can be reopened`);
   const open = [...subject.statusHistory].reverse().find((change) => !(findStatus(type, change.status)?.final ?? false));
   if (!open) throw conflict(`case ${subject.number} never had an open status to return to`);
-  const restarts = /-(\d+)$/.exec(executionNameOf(subject))?.[1];
-  const executionArn = action.executionArnOf(`${subject.id}-${restarts ? Number(restarts) + 1 : 2}`);
+  const executionArn = action.executionArnOf(nextExecutionName(subject));
   const at = action.now.toISOString();
   return {
     case: {

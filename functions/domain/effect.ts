@@ -6,8 +6,12 @@ import type { CaseEvent } from './case-event';
  * commit is never followed by a call that could fail and leave the two apart.
  */
 export type Effect =
-  /** Start the case's workflow (named after the case, so a repeated start runs it once). */
-  | { readonly kind: 'start-workflow'; readonly caseId: string }
+  /**
+   * Start the case's workflow (named as the case records it, so a repeated start runs it once);
+   * for a case moved to another version, stop the execution it leaves first, and start the new
+   * one at the mapped state with the input the case's data had there.
+   */
+  | { readonly kind: 'start-workflow'; readonly caseId: string; readonly resume?: Resume }
   /** Hand a waiting step its result: a task's outcome, or a message. */
   | {
       readonly kind: 'resume-step';
@@ -27,6 +31,16 @@ export type Effect =
    * so no event is lost and none is published without its change.
    */
   | { readonly kind: 'publish-event'; readonly caseId: string; readonly event: CaseEvent };
+
+/** Where a moved case's new execution starts, and the execution it replaces. */
+export interface Resume {
+  /** The execution the case ran on the version it left. */
+  readonly replaces: string;
+  /** The top-level state of the new version the execution starts at. */
+  readonly state: string;
+  /** What the case's data was in the state it left: the input that state had (ids and codes, as every workflow input). */
+  readonly input: Readonly<Record<string, unknown>>;
+}
 
 /** An effect as the outbox holds it until it is delivered. */
 export interface OutboxItem {

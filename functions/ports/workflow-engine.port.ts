@@ -1,3 +1,5 @@
+import type { ExecutionPosition } from '../domain/migration';
+
 /**
  * The input every workflow receives: ids and codes only. Steps read personal data (the
  * applicant, the case's data) from the table when they need it, so no execution input,
@@ -8,6 +10,15 @@ export interface WorkflowInput {
   readonly tenant: string;
   readonly type: string;
   readonly version: number;
+}
+
+/**
+ * The input of an execution that resumes a case moved to another version: the input the
+ * state it left had, the case's ids and codes, and the state to start at (see domain/migration).
+ */
+export interface ResumedInput extends WorkflowInput {
+  readonly resumeAt: string;
+  readonly [field: string]: unknown;
 }
 
 /** The step a result was meant for no longer waits: it timed out, or its workflow ended. */
@@ -53,13 +64,35 @@ export interface WorkflowEngine {
    * starts on `versionArn` when given (the version the case records), otherwise on the type's
    * current version; either way the answer says which version runs.
    */
-  start(typeKey: string, caseId: string, input: WorkflowInput, versionArn?: string): Promise<StartedWorkflow>;
-  /** Stops an execution; one that already ended is left as it is. */
-  stop(executionId: string, cause: string): Promise<void>;
+  start(typeKey: string, caseId: string, input: WorkflowInput | ResumedInput, versionArn?: string): Promise<StartedWorkflow>;
+  /** Stops an execution with an error name (`CaseClosed` unless given) and a cause; one that already ended is left as it is. */
+  stop(executionId: string, cause: string, error?: string): Promise<void>;
   /** Runs an execution that failed, timed out or was aborted again; false when it cannot be (it runs, or it succeeded). */
   redrive(executionId: string): Promise<boolean>;
   /** Where an execution stands, and the error it ended with. */
   describe(executionId: string): Promise<ExecutionStatus>;
   /** Resumes a waiting step with its result; throws StepNoLongerWaits when it waits no more. */
   resume(token: string, output: unknown): Promise<void>;
+}
+
+/** A published version of a type's workflow, as the engine keeps it. */
+export interface PublishedWorkflowVersion {
+  readonly versionArn: string;
+  /** The type version it runs; absent for a version whose description names none. */
+  readonly typeVersion?: number;
+  /** Its definition, parsed: the states a case can be moved to and from. */
+  readonly definition: unknown;
+}
+
+/** What moving running cases to another version reads of the engine. */
+export interface WorkflowPositions {
+  /** The published versions of a type's workflow. */
+  versionsOf(typeKey: string): Promise<readonly PublishedWorkflowVersion[]>;
+  /** The executions that run on a version now. */
+  runningOn(versionArn: string): Promise<readonly string[]>;
+  /**
+   * The top-level state an execution is in and the input that state had; undefined when it
+   * no longer runs or is in none (between two states).
+   */
+  positionOf(executionId: string): Promise<ExecutionPosition | undefined>;
 }

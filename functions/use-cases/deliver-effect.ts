@@ -1,6 +1,7 @@
 import { systemActor } from '../domain/actor';
 import { isClosed } from '../domain/case';
 import type { OutboxItem } from '../domain/effect';
+import { caseMigratedError } from '../domain/migration';
 import type { Catalogue } from '../ports/catalogue.port';
 import type { CaseStore, Outbox } from '../ports/case-store.port';
 import type { EventBus, EventFanOut } from '../ports/event-exchange.port';
@@ -28,7 +29,8 @@ export type Delivery = 'delivered' | 'not-needed' | 'undeliverable';
  * delivering an item twice does no harm:
  * 1. start: the execution is named after the case, so a second start finds the first (a case
  *    closed meanwhile, or gone, needs none); the case records the workflow version it runs on
- *    ({@link startCaseWorkflow});
+ *    ({@link startCaseWorkflow}); a case moved to another version first stops the execution
+ *    it left (stopping one that ended does nothing);
  * 2. a step's result: when the step no longer waits (it timed out, or its workflow ended), the
  *    result is recorded in the audit trail as undeliverable and the case follows its timeout
  *    path, instead of retrying forever; unless the item has left the outbox meanwhile: then an
@@ -63,10 +65,12 @@ export function deliverEffect(deps: DeliverEffectDependencies) {
     const { effect } = item;
     switch (effect.kind) {
       case 'start-workflow': {
+        // A moved case's old execution stops even when the case closed meanwhile: nothing else names it any more.
+        if (effect.resume) await deps.workflows.stop(effect.resume.replaces, 'The case moved to another version of its workflow', caseMigratedError);
         const subject = await deps.cases.get(effect.caseId);
         if (!subject || isClosed(subject, deps.catalogue.ofCase(subject))) return 'not-needed';
-        // Named as the case records it: the case id, or `<case id>-<n>` for a case an operator reopened.
-        await startCaseWorkflow(deps, systemActor('outbox'))(subject);
+        // Named as the case records it: the case id, or `<case id>-<n>` for a case reopened or moved.
+        await startCaseWorkflow(deps, systemActor('outbox'))(subject, effect.resume);
         return 'delivered';
       }
       case 'resume-step':

@@ -1,5 +1,7 @@
 import type { Actor } from '../domain/actor';
 import { executionNameOf, type Case } from '../domain/case';
+import type { Resume } from '../domain/effect';
+import { resumeAtField } from '../domain/migration';
 import type { CaseStore } from '../ports/case-store.port';
 import type { Clock } from '../ports/services.port';
 import type { StartedWorkflow, WorkflowEngine } from '../ports/workflow-engine.port';
@@ -17,7 +19,9 @@ export interface StartWorkflowDependencies {
  * a commit in a request:
  * 1. a case that records a workflow version starts on it again (the local engine lost its
  *    executions, an operator reopened the case): a running case keeps its version; a case that
- *    records none starts on its type's alias, which a publish routes to the newest version;
+ *    records none starts on its type's alias, which a publish routes to the newest version; a
+ *    case moved to another version starts at the state it was mapped to, with the input the
+ *    state it left had;
  * 2. the engine answers which version runs and the type version it publishes (StartExecution
  *    does not say; the execution's description does);
  * 3. the case records both in a change of its own, under the optimistic lock of every change,
@@ -26,8 +30,9 @@ export interface StartWorkflowDependencies {
  *    and the audit trail keeps the one it was submitted as.
  */
 export function startCaseWorkflow(deps: StartWorkflowDependencies, actor: Actor) {
-  return async (subject: Case): Promise<StartedWorkflow> => {
-    const started = await deps.workflows.start(subject.type.key, executionNameOf(subject), workflowInputOf(subject), subject.workflowVersionArn);
+  return async (subject: Case, resume?: Resume): Promise<StartedWorkflow> => {
+    const input = resume ? { ...resume.input, ...workflowInputOf(subject), [resumeAtField]: resume.state } : workflowInputOf(subject);
+    const started = await deps.workflows.start(subject.type.key, executionNameOf(subject), input, subject.workflowVersionArn);
     const { versionArn, typeVersion } = started;
     if (versionArn === undefined) return started;
     await deps.cases.change(subject.id, (current) => {
