@@ -27,6 +27,7 @@ import type { Case, CaseDocument, DocumentFile } from '../../functions/domain/ca
 import type { Effect, OutboxItem } from '../../functions/domain/effect';
 import { caseNumber, openCase } from '../../functions/domain/case';
 import { catalogue } from '../../functions/catalogue/catalogue';
+import type { Catalogue } from '../../functions/ports/catalogue.port';
 import { openTask } from '../../functions/domain/task';
 import { sha256Hex } from '../../functions/domain/digest';
 import { conflict, DomainError, notFound, TransientError } from '../../functions/domain/errors';
@@ -341,7 +342,7 @@ export interface RecordedStart {
 
 export interface InMemoryWorkflowEngine extends WorkflowEngine {
   readonly starts: RecordedStart[];
-  readonly stops: Array<{ executionId: string; cause: string }>;
+  readonly stops: Array<{ executionId: string; cause: string; error?: string }>;
   readonly resumes: Array<{ token: string; output: unknown }>;
   /** Makes every later resume with this token throw the error (it is not recorded as a resume). */
   failResume(token: string, error: Error): void;
@@ -397,8 +398,8 @@ export function inMemoryWorkflowEngine(): InMemoryWorkflowEngine {
       engine.errors.delete(executionId);
       return true;
     },
-    async stop(executionId, cause) {
-      engine.stops.push({ executionId, cause });
+    async stop(executionId, cause, error) {
+      engine.stops.push(error === undefined ? { executionId, cause } : { executionId, cause, error });
     },
     async resume(token, output) {
       const failure = failures.get(token);
@@ -627,9 +628,9 @@ export function inMemoryEventExchange(): InMemoryEventExchange {
  * deliver-effect use case, as the stream-fed dispatcher does after a commit. Returns how
  * each delivery ended; a delivery that throws stays pending and the error propagates.
  */
-export function outboxDispatcher(store: InMemoryCaseStore, engine: InMemoryWorkflowEngine, clock: Clock, telemetry: Telemetry = telemetryRecorder()) {
+export function outboxDispatcher(store: InMemoryCaseStore, engine: InMemoryWorkflowEngine, clock: Clock, telemetry: Telemetry = telemetryRecorder(), types: Catalogue = catalogue) {
   const { events, fanOut } = inMemoryEventExchange();
-  const deliver = deliverEffect({ cases: store, outbox: store, workflows: engine, events, fanOut, catalogue, clock, telemetry });
+  const deliver = deliverEffect({ cases: store, outbox: store, workflows: engine, events, fanOut, catalogue: types, clock, telemetry });
   return async (): Promise<Delivery[]> => {
     const deliveries: Delivery[] = [];
     for (const item of [...store.outbox.values()].sort((a, b) => (a.id < b.id ? -1 : 1))) deliveries.push(await deliver(item));

@@ -3,7 +3,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isDeepStrictEqual } from 'node:util';
-import { caseErrors, executionTimeoutSeconds, expandWorkflow, legalDays, loadWorkflowSources, longestWaitSeconds, maxExecutionSeconds, workflowsDirectory } from '../../workflows/definitions';
+import { migrationEntryState, unknownResumePointState } from '../../functions/domain/migration';
+import { caseErrors, executionTimeoutSeconds, expandWorkflow, legalDays, loadPublishedWorkflows, loadWorkflowSources, longestWaitSeconds, maxExecutionSeconds, withMigrationEntry, workflowsDirectory } from '../../workflows/definitions';
 
 type Json = Record<string, any>;
 
@@ -183,5 +184,50 @@ describe('the execution timeout', () => {
     expect(executionTimeoutSeconds(once, { ...bounded, suspension: { allowed: true, maxDays: 30 }, extension: { allowed: true, maxDays: 7, times: 2 } })).toBe(
       (10 + 5 + 30 + 14) * day,
     );
+  });
+});
+
+describe('the entry state every deployed version begins with (a case moved by `migrate` resumes there)', () => {
+  const machine = { StartAt: 'First', States: { First: { Type: 'Pass', Next: 'Second' }, Second: { Type: 'Succeed' } } };
+
+  test('in JSONPath: no resumeAt starts at the workflow\'s start, a top-level state\'s name starts there, any other name fails', () => {
+    const deployed = withMigrationEntry(machine);
+    expect(deployed.StartAt).toBe(migrationEntryState);
+    expect(deployed.States).toEqual({
+      [migrationEntryState]: {
+        Type: 'Choice',
+        Comment: expect.stringContaining('every other case starts at First'),
+        Choices: [
+          { Not: { Variable: '$.resumeAt', IsPresent: true }, Next: 'First' },
+          { Variable: '$.resumeAt', StringEquals: 'First', Next: 'First' },
+          { Variable: '$.resumeAt', StringEquals: 'Second', Next: 'Second' },
+        ],
+        Default: unknownResumePointState,
+      },
+      ...machine.States,
+      [unknownResumePointState]: { Type: 'Fail', Error: 'Loket.UnknownResumePoint', Cause: expect.any(String) },
+    });
+  });
+
+  test('in JSONata, since a JSONata workflow takes no JSONPath state; a name with quotes stays one string', () => {
+    const deployed = withMigrationEntry({ ...machine, QueryLanguage: 'JSONata', States: { ...machine.States, 'Say "hi"': { Type: 'Succeed' } } });
+    expect((deployed.States as Json)[migrationEntryState].Choices).toEqual([
+      { Condition: '{% $not($exists($states.input.resumeAt)) %}', Next: 'First' },
+      { Condition: '{% $states.input.resumeAt = "First" %}', Next: 'First' },
+      { Condition: '{% $states.input.resumeAt = "Second" %}', Next: 'Second' },
+      { Condition: '{% $states.input.resumeAt = "Say \\"hi\\"" %}', Next: 'Say "hi"' },
+    ]);
+  });
+
+  test('a workflow that names a state like the entry states is refused; one without states is left alone', () => {
+    expect(() => withMigrationEntry({ StartAt: migrationEntryState, States: { [migrationEntryState]: { Type: 'Succeed' } } })).toThrow(`A workflow may not name a state ${migrationEntryState}`);
+    expect(() => withMigrationEntry({ ...machine, States: { ...machine.States, [unknownResumePointState]: { Type: 'Succeed' } } })).toThrow(unknownResumePointState);
+    expect(withMigrationEntry({ States: {} })).toEqual({ States: {} });
+  });
+
+  test('every version both hosts deploy begins with it', () => {
+    for (const published of loadPublishedWorkflows()) {
+      for (const version of published.versions) expect((JSON.parse(version.definition) as Json).StartAt).toBe(migrationEntryState);
+    }
   });
 });

@@ -4,6 +4,7 @@ import type { HistoryEvent } from '@aws-sdk/client-sfn';
 import { localCredentials, localRegion } from '../../infra/local/local-network';
 import type { TestStack } from '../support/test-stack';
 import { eventually, startTestStack } from '../support/test-stack';
+import { migrationEntryState } from '../../functions/domain/migration';
 
 const livesInGent = '85073003328';
 const livesInAalst = '17073003384';
@@ -79,8 +80,12 @@ describe('proof-of-residence workflow', () => {
     return { execution, events };
   }
 
-  const enteredStates = (events: HistoryEvent[]) =>
-    events.map((e) => e.stateEnteredEventDetails?.name).filter((name): name is string => name !== undefined);
+  /** The states an execution entered after the entry state every deployed version begins with (workflows/definitions.ts, withMigrationEntry). */
+  const enteredStates = (events: HistoryEvent[]) => {
+    const [entry, ...entered] = events.map((e) => e.stateEnteredEventDetails?.name).filter((name): name is string => name !== undefined);
+    expect(entry).toBe(migrationEntryState);
+    return entered;
+  };
 
   test('straight through: register confirms residence, certificate issued, event published', async () => {
     const submitted = await submit(livesInGent);

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { CreateStateMachineAliasCommand, PublishStateMachineVersionCommand, UpdateStateMachineAliasCommand, UpdateStateMachineCommand } from '@aws-sdk/client-sfn';
-import { aliasArnOf, stepFunctionsEngine, typeVersionDescription, workflowAlias } from '../../../functions/adapters/workflow-engine';
+import { aliasArnOf, stepFunctionsEngine, stepFunctionsPositions, typeVersionDescription, workflowAlias } from '../../../functions/adapters/workflow-engine';
+import { withMigrationEntry } from '../../../workflows/definitions';
 import type { WorkflowEngine, WorkflowInput } from '../../../functions/ports/workflow-engine.port';
 import { failureNotRecorded } from '../../../functions/ports/workflow-engine.port';
 import { startLocalStepFunctions, waitFor, type LocalStepFunctions } from '../../stepfunctions/local-stepfunctions.fixture';
@@ -92,5 +93,50 @@ describe('starting a case on its type\'s published versions', () => {
     const waiting = arns.waiting as string;
     const again = await engine.start('waiting', '01KCASE0000000000000000005', input('01KCASE0000000000000000005'));
     expect(again).toMatchObject({ versionArn: `${waiting}:1`, typeVersion: 1 });
+  });
+});
+
+describe('where running cases stand, for a migration', () => {
+  /** Receives, waits in a Parallel whose branch waits an hour, then finishes: with the entry state every deployment adds. */
+  const parallel = withMigrationEntry({
+    StartAt: 'Receive',
+    States: {
+      Receive: { Type: 'Pass', Result: { received: true }, ResultPath: '$.receipt', Next: 'Both' },
+      Both: { Type: 'Parallel', Branches: [{ StartAt: 'Hold', States: { Hold: { Type: 'Wait', Seconds: 3600, End: true } } }], ResultPath: null, Next: 'Finish' },
+      Finish: { Type: 'Succeed' },
+    },
+  });
+
+  test('the versions with their type versions and definitions, the executions running on one, and the top-level state each is in with its input', async () => {
+    const machine = await env.createMachine('loket-positions', parallel);
+    const first = await publish(machine, 1, 'create');
+    const positions = stepFunctionsPositions(env.sfn, () => ({ positions: machine }));
+    const positionsEngine = stepFunctionsEngine(env.sfn, () => ({ positions: machine }));
+    await positionsEngine.start('positions', '01KCASE0000000000000000021', input('01KCASE0000000000000000021'));
+
+    const versions = await positions.versionsOf('positions');
+    expect(versions).toEqual([{ versionArn: first, typeVersion: 1, definition: parallel }]);
+    expect([...(await positions.runningOn(first))].sort()).toEqual([positionsEngine.executionIdFor('positions', '01KCASE0000000000000000021')]);
+
+    const executionId = positionsEngine.executionIdFor('positions', '01KCASE0000000000000000021');
+    const position = await waitFor(async () => positions.positionOf(executionId));
+    // Inside the Parallel's branch, the case stands in the Parallel: the top-level state a map names.
+    expect(position).toEqual({ state: 'Both', input: { ...input('01KCASE0000000000000000021'), receipt: { received: true } } });
+
+    await positionsEngine.stop(executionId, 'done with it', 'CaseMigrated');
+    expect(await positionsEngine.describe(executionId)).toEqual({ state: 'aborted', error: 'CaseMigrated' });
+    expect(await positions.positionOf(executionId)).toBeUndefined();
+    expect(await positions.runningOn(first)).toEqual([]);
+    await expect(positions.versionsOf('unknown')).rejects.toThrow("No state machine is deployed for transaction type 'unknown'");
+  });
+
+  test('an execution that names a state in resumeAt starts there with its input; one that names no state of the version fails at once', async () => {
+    const machine = await env.createMachine('loket-resumable', parallel);
+    await publish(machine, 1, 'create');
+    const resumable = stepFunctionsEngine(env.sfn, () => ({ resumable: machine }));
+    const resumed = await resumable.start('resumable', '01KCASE0000000000000000030', { ...input('01KCASE0000000000000000030'), resumeAt: 'Finish', kept: 1 });
+    expect(await ended(resumed.executionId)).toEqual({ state: 'succeeded' });
+    const wrong = await resumable.start('resumable', '01KCASE0000000000000000031', { ...input('01KCASE0000000000000000031'), resumeAt: 'Hold' });
+    expect(await ended(wrong.executionId)).toEqual({ state: 'failed', error: 'Loket.UnknownResumePoint' });
   });
 });

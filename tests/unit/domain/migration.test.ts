@@ -1,0 +1,88 @@
+import { describe, expect, test } from '@jest/globals';
+import { nextExecutionName } from '../../../functions/domain/case';
+import { checkStateMap, migrationEntryState, topLevelStatesOf, unknownResumePointState, whyNotMoved } from '../../../functions/domain/migration';
+import type { Case } from '../../../functions/domain/case';
+
+const task = (name: unknown, call: 'Parameters' | 'Arguments' = 'Parameters', resource = 'arn:aws:states:::lambda:invoke.waitForTaskToken') => ({
+  Type: 'Task',
+  Resource: resource,
+  [call]: { FunctionName: 'x', Payload: { name, caseId: 'c' } },
+  Next: 'End',
+});
+
+describe('the states a case can be moved from and to', () => {
+  test('the top-level states of a deployed definition, without the entry states, each with the task or message it waits on', () => {
+    const definition = {
+      StartAt: migrationEntryState,
+      States: {
+        [migrationEntryState]: { Type: 'Choice' },
+        Review: task('verify-residence'),
+        AwaitPayment: task('payment-received', 'Arguments'),
+        Record: task('not-waiting', 'Parameters', 'arn:aws:states:::lambda:invoke'),
+        Computed: task({ 'name.$': '$.task' }),
+        Both: { Type: 'Parallel', Branches: [{ StartAt: 'Inner', States: { Inner: task('inner') } }] },
+        End: { Type: 'Succeed' },
+        [unknownResumePointState]: { Type: 'Fail' },
+      },
+    };
+    expect(topLevelStatesOf(definition)).toEqual([
+      { name: 'Review', waitsOn: 'verify-residence' },
+      { name: 'AwaitPayment', waitsOn: 'payment-received' },
+      { name: 'Record' },
+      { name: 'Computed' },
+      { name: 'Both' },
+      { name: 'End' },
+    ]);
+  });
+
+  test.each([undefined, null, 'text', [], { States: [] }, { States: 'x' }])('a definition without states has none: %j', (definition) => {
+    expect(topLevelStatesOf(definition)).toEqual([]);
+  });
+
+  test('a map must name states both versions have, and at least one', () => {
+    const from = [{ name: 'A' }, { name: 'B' }];
+    const to = [{ name: 'A' }, { name: 'C' }];
+    expect(() => checkStateMap({ A: 'A', B: 'C' }, from, to)).not.toThrow();
+    const refused = (map: Record<string, string>) => {
+      try {
+        checkStateMap(map, from, to);
+      } catch (error) {
+        return { message: (error as Error).message, errors: (error as { errors: unknown }).errors, kind: (error as { kind: unknown }).kind };
+      }
+      throw new Error('not refused');
+    };
+    expect(refused({ X: 'C', B: 'B' })).toEqual({
+      kind: 'validation',
+      message: 'the state map does not fit the two versions',
+      errors: [
+        { path: 'X', message: "the version cases leave has no top-level state 'X'" },
+        { path: 'B', message: "the version cases go to has no top-level state 'B'" },
+      ],
+    });
+    expect(refused({}).errors).toEqual([{ path: 'map', message: 'map at least one state: OldState=NewState' }]);
+  });
+});
+
+describe('a case that may move', () => {
+  const from = { typeVersion: 1, versionArn: 'arn:m:1' };
+  const subject = { id: 'C1', executionArn: 'arn:e:C1', workflowVersionArn: 'arn:m:1' } as Case;
+  test('is open, runs the execution found and records the version it leaves; the first reason that fails is given', () => {
+    expect(whyNotMoved(subject, { from, executionArn: 'arn:e:C1' }, false)).toBeUndefined();
+    expect(whyNotMoved(subject, { from, executionArn: 'arn:e:C1' }, true)).toBe('it closed meanwhile');
+    expect(whyNotMoved(subject, { from, executionArn: 'arn:e:C1-2' }, false)).toBe('it runs another execution');
+    expect(whyNotMoved(subject, { from: { ...from, versionArn: 'arn:m:2' }, executionArn: 'arn:e:C1' }, false)).toBe('it does not record the version it is to leave');
+  });
+
+  test.each([
+    ['arn:e:01JD', '01JD-2'],
+    ['arn:e:01JD-2', '01JD-3'],
+    ['arn:e:01JD-19', '01JD-20'],
+    ['arn:e:01JD-x', '01JD-2'],
+  ])('its next execution after %s is named %s', (executionArn, next) => {
+    expect(nextExecutionName({ id: '01JD', executionArn })).toBe(next);
+  });
+
+  test('a case id that ends in digits after a dash is not taken for a restart', () => {
+    expect(nextExecutionName({ id: 'case-7', executionArn: 'arn:e:case-7' })).toBe('case-7-2');
+  });
+});
