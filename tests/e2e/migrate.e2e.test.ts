@@ -1,14 +1,12 @@
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { DescribeExecutionCommand, SFNClient } from '@aws-sdk/client-sfn';
+import { DescribeExecutionCommand, type SFNClient } from '@aws-sdk/client-sfn';
 import { migrateType, type MigrateOptions } from '../../designer/migrate';
 import { publishType } from '../../designer/publish';
-import { localCredentials, localRegion } from '../../infra/local/local-network';
-import { workflowsDirectory } from '../../workflows/definitions';
+import { rewordStatus, startScratchTypeStack, type ScratchTypeStack } from '../support/scratch-type-stack';
 import type { TestStack } from '../support/test-stack';
-import { eventually, startTestStack } from '../support/test-stack';
+import { eventually } from '../support/test-stack';
 
 /**
  * Issue 13, part 2: a designer moves running cases to a new version of their workflow. Two
@@ -25,15 +23,14 @@ const newText = 'Your proof of residence is ready: download it from your case.';
 let scratch: string;
 let stack: TestStack;
 let sfn: SFNClient;
+let running: ScratchTypeStack;
 let portal: string;
 let clerk: string;
 let operator: string;
 
 beforeAll(async () => {
-  scratch = mkdtempSync(join(tmpdir(), 'loket-migrate-e2e-'));
-  cpSync(join(workflowsDirectory, key), join(scratch, key), { recursive: true });
-  stack = await startTestStack({ timeScale: 0.001, workflowsDirectory: scratch });
-  sfn = new SFNClient({ endpoint: stack.stepFunctionsEndpoint, region: localRegion, credentials: localCredentials });
+  running = await startScratchTypeStack(key, 'migrate-e2e');
+  ({ scratch, stack, sfn } = running);
   [portal, clerk, operator] = await Promise.all([
     stack.token({ tenant: '44021', roles: ['portal'], subject: 'portal@gent' }),
     stack.token({ tenant: '44021', roles: ['clerk'], subject: 'clerk@gent' }),
@@ -42,9 +39,7 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-  sfn?.destroy();
-  await stack?.stop();
-  rmSync(scratch, { recursive: true, force: true });
+  await running?.stop();
 });
 
 const english = { 'accept-language': 'en' };
@@ -72,10 +67,7 @@ async function waitingOnVersionOne(idempotencyKey: string): Promise<{ id: string
 function publishVersionTwo(): Promise<unknown> {
   const workflowFile = join(scratch, key, 'workflow.asl.json');
   writeFileSync(workflowFile, readFileSync(workflowFile, 'utf8').replaceAll('"VerifyResidence"', '"ReviewResidence"'));
-  const typeFile = join(scratch, key, 'type.json');
-  const type = JSON.parse(readFileSync(typeFile, 'utf8'));
-  type.statuses.find((status: { code: string }) => status.code === 'issued').citizenText = { nl: 'Uw attest van woonst is klaar: u vindt het bij uw aanvraag.', en: newText };
-  writeFileSync(typeFile, JSON.stringify(type, null, 2));
+  rewordStatus(scratch, key, 'issued', { nl: 'Uw attest van woonst is klaar: u vindt het bij uw aanvraag.', en: newText });
   return publishType({ key, directory: scratch, stepFunctionsEndpoint: stack.stepFunctionsEndpoint, print: () => undefined });
 }
 

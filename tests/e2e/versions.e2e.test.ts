@@ -1,13 +1,9 @@
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { DescribeExecutionCommand, DescribeStateMachineAliasCommand, SFNClient } from '@aws-sdk/client-sfn';
+import { DescribeExecutionCommand, DescribeStateMachineAliasCommand, type SFNClient } from '@aws-sdk/client-sfn';
 import { publishType } from '../../designer/publish';
-import { localCredentials, localRegion } from '../../infra/local/local-network';
-import { workflowsDirectory } from '../../workflows/definitions';
+import { rewordStatus, startScratchTypeStack, type ScratchTypeStack } from '../support/scratch-type-stack';
 import type { TestStack } from '../support/test-stack';
-import { eventually, startTestStack } from '../support/test-stack';
+import { eventually } from '../support/test-stack';
 
 /**
  * Issue 13's goal: a proof of residence submitted before a publish finishes on the old version,
@@ -25,15 +21,14 @@ const newText = 'Your proof of residence is ready: download it from your case.';
 let scratch: string;
 let stack: TestStack;
 let sfn: SFNClient;
+let running: ScratchTypeStack;
 let portal: string;
 let clerk: string;
 let designer: string;
 
 beforeAll(async () => {
-  scratch = mkdtempSync(join(tmpdir(), 'loket-versions-e2e-'));
-  cpSync(join(workflowsDirectory, key), join(scratch, key), { recursive: true });
-  stack = await startTestStack({ timeScale: 0.001, workflowsDirectory: scratch });
-  sfn = new SFNClient({ endpoint: stack.stepFunctionsEndpoint, region: localRegion, credentials: localCredentials });
+  running = await startScratchTypeStack(key, 'versions-e2e');
+  ({ scratch, stack, sfn } = running);
   [portal, clerk, designer] = await Promise.all([
     stack.token({ tenant: '44021', roles: ['portal'], subject: 'portal@gent' }),
     stack.token({ tenant: '44021', roles: ['clerk'], subject: 'clerk@gent' }),
@@ -42,9 +37,7 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-  sfn?.destroy();
-  await stack?.stop();
-  rmSync(scratch, { recursive: true, force: true });
+  await running?.stop();
 });
 
 const english = { 'accept-language': 'en' };
@@ -68,13 +61,7 @@ async function openTaskFor(caseId: string) {
 }
 
 /** The designer rewords the `issued` status in the working copy, in both languages. */
-function rewordIssued(): void {
-  const file = join(scratch, key, 'type.json');
-  const type = JSON.parse(readFileSync(file, 'utf8'));
-  const issued = type.statuses.find((status: { code: string }) => status.code === 'issued');
-  issued.citizenText = { nl: 'Uw attest van woonst is klaar: u vindt het bij uw aanvraag.', en: newText };
-  writeFileSync(file, JSON.stringify(type, null, 2));
-}
+const rewordIssued = () => rewordStatus(scratch, key, 'issued', { nl: 'Uw attest van woonst is klaar: u vindt het bij uw aanvraag.', en: newText });
 
 describe('a publish while cases run', () => {
   test('a case submitted before it finishes on the old version with the old texts; one submitted after it runs the new version with the new texts', async () => {
