@@ -38,9 +38,9 @@ export interface FunctionDeclaration extends FunctionAccess {
   /**
    * An API function serves routes; a step function is called by workflows; the stream
    * function is fed the table's new items (the outbox); a scheduled function runs every
-   * `everyMinutes`.
+   * `everyMinutes`; an invoked function runs only when an operator invokes it.
    */
-  readonly kind: 'api' | 'step' | 'stream' | 'scheduled';
+  readonly kind: 'api' | 'step' | 'stream' | 'scheduled' | 'invoked';
   /** How often a scheduled function runs. */
   readonly everyMinutes?: number;
   /**
@@ -151,7 +151,7 @@ function apiFunction(contract: RouteContract): FunctionDeclaration {
   };
 }
 
-/** What keeps the case store and the workflows together (the outbox dispatcher and the reconciler), the event deliveries, and the retention job. */
+/** What keeps the case store and the workflows together (the outbox dispatcher and the reconciler), the event deliveries, the retention job and the migration of running cases. */
 const operations: readonly FunctionDeclaration[] = [
   {
     name: 'dispatch-outbox',
@@ -212,6 +212,17 @@ const operations: readonly FunctionDeclaration[] = [
     everyMinutes: 24 * 60,
     table: 'readWrite',
     documents: 'destroy',
+    timeoutSeconds: 900,
+    memorySize: 512,
+  },
+  {
+    name: 'migrate-cases',
+    entry: 'functions/operations/migrate-cases.handler.ts',
+    description: 'Moves the cases running on one version of a workflow to another, each at the state a designer maps its own to; invoked by an operator',
+    kind: 'invoked',
+    table: 'readWrite',
+    knowsStateMachines: true,
+    readsWorkflowHistory: true,
     timeoutSeconds: 900,
     memorySize: 512,
   },

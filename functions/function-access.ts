@@ -13,6 +13,12 @@ export interface FunctionAccess {
   readonly knowsStateMachines?: boolean;
   /** Describes executions of the state machines (where a case's workflow stands). */
   readonly readsExecutions?: boolean;
+  /**
+   * Reads the state machines' published versions with their definitions, the executions running
+   * on a version and an execution's history: where each running case stands (moving cases to
+   * another version).
+   */
+  readonly readsWorkflowHistory?: boolean;
   /** Reports task outcomes back to waiting executions (SendTaskSuccess/Failure). */
   readonly sendsTaskResults?: boolean;
   /** Stops executions of the transaction types' state machines. */

@@ -1,11 +1,15 @@
 import { stepFunctions } from '../commons/sfn.client';
 import { environmentNames, requireEnv } from '../commons/config';
-import { parseStateMachineArns, stepFunctionsEngine } from './workflow-engine';
+import { parseStateMachineArns, stepFunctionsEngine, stepFunctionsPositions } from './workflow-engine';
 
 let stateMachineArns: Record<string, string> | undefined;
-
-/** Bound once per execution environment; the map of state machines is read on first use, by the functions that start them. */
-export const workflowEngine = stepFunctionsEngine(stepFunctions, () => {
+const knownStateMachines = () => {
   stateMachineArns ??= parseStateMachineArns(requireEnv(environmentNames.stateMachineArns), environmentNames.stateMachineArns);
   return stateMachineArns;
-});
+};
+
+/** Bound once per execution environment; the map of state machines is read on first use, by the functions that start them. */
+export const workflowEngine = stepFunctionsEngine(stepFunctions, knownStateMachines);
+
+/** Where running cases stand, for moving them to another version: on the same map of state machines. */
+export const workflowPositions = stepFunctionsPositions(stepFunctions, knownStateMachines);

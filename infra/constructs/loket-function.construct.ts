@@ -338,6 +338,28 @@ export class LoketFunction extends NodejsFunction {
     return this;
   }
 
+  /**
+   * Lets the function read where the cases of the named state machines stand, to move them to
+   * another version: the published versions and their definitions, the executions running on a
+   * version (both on `stateMachine:<name>` and its versions, `stateMachine:<name>:*`), and each
+   * execution's status, history and definition. Nothing it grants starts, stops or changes one.
+   */
+  grantWorkflowHistory(stateMachineNames: readonly string[]): this {
+    const stack = Stack.of(this);
+    const stateMachineArns = stateMachineNames.flatMap((name) => [
+      stack.formatArn({ service: 'states', resource: 'stateMachine', resourceName: name, arnFormat: ArnFormat.COLON_RESOURCE_NAME }),
+      stack.formatArn({ service: 'states', resource: 'stateMachine', resourceName: `${name}:*`, arnFormat: ArnFormat.COLON_RESOURCE_NAME }),
+    ]);
+    this.addToRolePolicy(new PolicyStatement({ actions: ['states:ListStateMachineVersions', 'states:DescribeStateMachine', 'states:ListExecutions'], resources: stateMachineArns }));
+    for (const name of stateMachineNames) {
+      Validations.of(this.role ?? this).acknowledge({
+        id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:stateMachine:${name}:*]`,
+        reason: `Each deployment publishes a new version of state machine ${name}; the grant reads its versions and their executions, nothing else.`,
+      });
+    }
+    return this.grantOnExecutions(['states:DescribeExecution', 'states:GetExecutionHistory', 'states:DescribeStateMachineForExecution'], stateMachineNames);
+  }
+
   /** Lets the function see where executions of the named state machines stand. */
   grantDescribeExecutions(stateMachineNames: readonly string[]): this {
     return this.grantOnExecutions(['states:DescribeExecution'], stateMachineNames);

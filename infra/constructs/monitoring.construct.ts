@@ -38,7 +38,7 @@ const layers: readonly Layer[] = ['api', 'workflows', 'data', 'delivery'];
 /** A function to watch, with the declaration kind that says which layer it belongs to. */
 export interface MonitoredFunction {
   readonly function: IFunction;
-  readonly kind: 'api' | 'step' | 'stream' | 'scheduled';
+  readonly kind: 'api' | 'step' | 'stream' | 'scheduled' | 'invoked';
   /** The declared name (`reconcile`, `submit-case`). */
   readonly name: string;
   /** Where it logs (Powertools JSON lines), for the saved queries. */
@@ -273,7 +273,13 @@ export class MonitoringConstruct extends Construct {
                 'errors that last do: read them with the saved query "failed steps in the last 24 hours" (the error name says whether it is the table, KMS or a register). ' +
                 noDataIsHealthy
               : `Function ${monitored.name} failed in two of the last three five-minute periods: read its log group's ERROR lines (error name and case id) and fix the cause; ` +
-                `${monitored.kind === 'stream' ? 'the stream retries and dead-letters what it cannot deliver' : 'the next scheduled run makes up for a failed one'}. ` +
+                `${
+                  monitored.kind === 'stream'
+                    ? 'the stream retries and dead-letters what it cannot deliver'
+                    : monitored.kind === 'invoked'
+                      ? 'the operator who invoked it got the error; once fixed, invoke it again (what it did before failing stays done)'
+                      : 'the next scheduled run makes up for a failed one'
+                }. ` +
                 noDataIsHealthy,
         });
       }

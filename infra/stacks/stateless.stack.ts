@@ -176,6 +176,7 @@ export class StatelessStack extends Stack {
       if (declaration.table === 'readWrite') props.auditSealKey.grant(fn, 'kms:GenerateMac');
       if (declaration.verifiesAuditTrail) props.auditSealKey.grant(fn, 'kms:VerifyMac');
       if (declaration.readsExecutions) fn.grantDescribeExecutions(stateMachineNames);
+      if (declaration.readsWorkflowHistory) fn.grantWorkflowHistory(stateMachineNames);
       // The same flags choose the grants here and the variables in functionEnvironment.
       if (declaration.table) fn.grantTable(props.table, declaration.table, { key: props.key });
       if (declaration.documents) fn.grantDocuments(props.documentsBucket, declaration.documents);
@@ -187,7 +188,7 @@ export class StatelessStack extends Stack {
       // The state machines are encrypted with the key: Step Functions uses it on the caller's behalf.
       if (declaration.startsExecutions || declaration.sendsTaskResults || declaration.stopsExecutions) {
         fn.grantWorkflowKey(props.key, stateMachineNames, 'readWrite');
-      } else if (declaration.readsExecutions) {
+      } else if (declaration.readsExecutions || declaration.readsWorkflowHistory) {
         fn.grantWorkflowKey(props.key, stateMachineNames, 'read');
       }
       fn.addEnvironmentVariables(functionEnvironment(declaration, environmentValues));

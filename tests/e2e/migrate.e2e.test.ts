@@ -2,7 +2,9 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { DescribeExecutionCommand, type SFNClient } from '@aws-sdk/client-sfn';
+import type { Context } from 'aws-lambda';
 import { migrateType, type MigrateOptions } from '../../designer/migrate';
+import type { MigrationReport } from '../../functions/use-cases/migrate-cases';
 import { publishType } from '../../designer/publish';
 import { rewordStatus, startScratchTypeStack, type ScratchTypeStack } from '../support/scratch-type-stack';
 import type { TestStack } from '../support/test-stack';
@@ -116,6 +118,24 @@ describe('moving running cases to a new version', () => {
       expect(await describeExecution(id)).toMatchObject({ status: 'RUNNING', stateMachineVersionArn: `${stack.stateMachineArns[key]}:1` });
       expect((await historyOf(id)).items.map((event: { action: string }) => event.action)).not.toContain('workflow.migrated');
     }
+  }, 60_000);
+
+  test('on AWS an operator invokes the migrate-cases function with the same migration as its event; it refuses one without dryRun', async () => {
+    // The handler reads the table, the state machines and the type folders from the environment the stack set, as on Lambda.
+    const { handler } = await import('../../functions/operations/migrate-cases.handler');
+    const invoke = (event: unknown) => handler(event, { functionName: 'loket-migrate-cases', awsRequestId: 'test' } as Context) as Promise<MigrationReport>;
+    const migration = { type: key, from: 1, to: 2, map: { VerifyResidence: 'ReviewResidence' }, by: 'operator@provincie' };
+
+    const report = await invoke({ ...migration, dryRun: true });
+    expect(report.cases.map((moved) => [moved.caseId, moved.outcome]).sort()).toEqual(
+      [
+        [moving.id, 'would-move'],
+        [staying.id, 'would-move'],
+      ].sort(),
+    );
+    await expect(invoke(migration)).rejects.toThrow('dryRun');
+    await expect(invoke({ ...migration, dryrun: false, dryRun: true })).rejects.toThrow('dryrun');
+    expect((await caseOf(moving.id)).body.type).toEqual({ key, version: 1 });
   }, 60_000);
 
   test('a map that does not fit the versions is refused before anything moves', async () => {

@@ -596,6 +596,17 @@ describe('the outbox and the reconciler', () => {
     expect(actions).not.toContain('s3:PutObject');
   });
 
+  test('the migration of running cases runs only when an operator invokes it, and may read where executions stand but not start, stop or answer one', () => {
+    const target = { 'Fn::GetAtt': [functionLogicalId(template, 'migrate-cases'), 'Arn'] };
+    const rules = Object.values(stateless.findResources('AWS::Events::Rule'));
+    expect(JSON.stringify(rules)).not.toContain(JSON.stringify(target));
+    const actions = actionsOf(functionStatements(template, 'migrate-cases'));
+    expect(actions).toEqual(
+      expect.arrayContaining(['states:ListStateMachineVersions', 'states:DescribeStateMachine', 'states:ListExecutions', 'states:GetExecutionHistory', 'states:DescribeStateMachineForExecution', 'dynamodb:TransactWriteItems']),
+    );
+    for (const forbidden of ['states:StartExecution', 'states:StopExecution', 'states:SendTaskSuccess', 'states:RedriveExecution']) expect(actions).not.toContain(forbidden);
+  });
+
   test('the dispatcher may read the table stream', () => {
     expect(actionsOf(functionStatements(template, 'dispatch-outbox'))).toEqual(expect.arrayContaining(['dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator']));
   });

@@ -1,0 +1,65 @@
+import middy from '@middy/core';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
+import * as z from 'zod';
+import { caseStore } from '../adapters/dynamodb/table';
+import { workflowEngine, workflowPositions } from '../adapters/step-functions';
+import { catalogue } from '../catalogue/catalogue';
+import { logger, metrics, tracer } from '../commons/powertools';
+import { systemClock } from '../commons/telemetry';
+import { systemActor } from '../domain/actor';
+import type { MigrationReport } from '../use-cases/migrate-cases';
+import { migrateCases } from '../use-cases/migrate-cases';
+
+const run = migrateCases({ cases: caseStore, workflows: workflowEngine, positions: workflowPositions, catalogue, clock: systemClock });
+
+const stateName = z.string().min(1).max(80);
+
+/**
+ * What an operator invokes it with on AWS (the local stack runs the same use case through
+ * `npm run workflows -- migrate`), e.g.
+ * `aws lambda invoke --function-name loket-migrate-cases --cli-binary-format raw-in-base64-out --payload
+ * '{"type":"proof-of-residence","from":1,"to":2,"map":{"VerifyResidence":"ReviewResidence"},"dryRun":true,"by":"designer@provincie"}' out.json`.
+ * `dryRun` must be given, and anything unknown is refused: a misspelt field must not move cases.
+ */
+const event = z
+  .object({
+    type: z.string().regex(/^[a-z][a-z0-9-]*$/, 'a transaction type key'),
+    from: z.number().int().positive(),
+    to: z.number().int().positive(),
+    map: z.record(stateName, stateName),
+    cases: z.array(z.string().min(1)).min(1).optional(),
+    dryRun: z.boolean(),
+    by: z.string().min(1).max(200),
+  })
+  .strict();
+
+/** Moves running cases to another version; its report holds ids, numbers, tenants and state names, never personal data. */
+export const handler = middy(async (input: unknown): Promise<MigrationReport> => {
+  const command = event.parse(input);
+  const report = await run({
+    typeKey: command.type,
+    from: command.from,
+    to: command.to,
+    map: command.map,
+    ...(command.cases ? { caseIds: command.cases } : {}),
+    dryRun: command.dryRun,
+    actor: systemActor(`migrate:${command.by}`),
+  });
+  const count = (outcome: string) => report.cases.filter((moved) => moved.outcome === outcome).length;
+  logger.info(report.dryRun ? 'Listed where the running cases would move' : 'Moved the running cases', {
+    type: report.typeKey,
+    from: report.from.typeVersion,
+    to: report.to.typeVersion,
+    dryRun: report.dryRun,
+    moved: count('moved'),
+    wouldMove: count('would-move'),
+    stayed: count('stays'),
+    skipped: count('skipped'),
+  });
+  return report;
+})
+  .use(injectLambdaContext(logger, { resetKeys: true }))
+  .use(logMetrics(metrics))
+  .use(captureLambdaHandler(tracer, { captureResponse: false }));
