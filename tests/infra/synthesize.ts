@@ -152,6 +152,11 @@ export async function sharedSynthesis(context: Record<string, unknown> = testCon
     try {
       lock = openSync(lockFile, 'wx');
     } catch (error) {
+      // The folder removed meanwhile (someone cleared the temp dir): make it again and look again.
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+        mkdirSync(cacheDirectory, { recursive: true });
+        continue;
+      }
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       if (!lockHolderAlive(lockFile)) rmSync(lockFile, { force: true });
       else await sleep(500);
