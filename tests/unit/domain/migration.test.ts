@@ -20,23 +20,27 @@ describe('the states a case can be moved from and to', () => {
         AwaitPayment: task('payment-received', 'Arguments'),
         Record: task('not-waiting', 'Parameters', 'arn:aws:states:::lambda:invoke'),
         Computed: task({ 'name.$': '$.task' }),
+        NoCall: { Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke.waitForTaskToken', Next: 'End' },
+        NoPayload: { Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke.waitForTaskToken', Parameters: { FunctionName: 'x' }, Next: 'End' },
         Both: { Type: 'Parallel', Branches: [{ StartAt: 'Inner', States: { Inner: task('inner') } }] },
         End: { Type: 'Succeed' },
         [unknownResumePointState]: { Type: 'Fail' },
       },
     };
-    expect(topLevelStatesOf(definition)).toEqual([
+    expect(topLevelStatesOf(definition)).toStrictEqual([
       { name: 'Review', waitsOn: 'verify-residence' },
       { name: 'AwaitPayment', waitsOn: 'payment-received' },
       { name: 'Record' },
       { name: 'Computed' },
+      { name: 'NoCall' },
+      { name: 'NoPayload' },
       { name: 'Both' },
       { name: 'End' },
     ]);
   });
 
   test.each([undefined, null, 'text', [], { States: [] }, { States: 'x' }])('a definition without states has none: %j', (definition) => {
-    expect(topLevelStatesOf(definition)).toEqual([]);
+    expect(topLevelStatesOf(definition)).toStrictEqual([]);
   });
 
   test('a map must name states both versions have, and at least one', () => {

@@ -212,6 +212,27 @@ describe('what does not move', () => {
     ]);
   });
 
+  test('a case on a later execution of its own (reopened before) is found by its id, and moves to the execution after it', async () => {
+    const subject = waitingCase(1);
+    const reopened = store.seedCase({ ...store.cases.get(subject.id)!, executionArn: `${subject.executionArn}-2` });
+    positions.running.set(`${machine}:1`, [reopened.executionArn]);
+    positions.positions.set(reopened.executionArn, positions.positions.get(subject.executionArn) as ExecutionPosition);
+    const report = await migrate({ caseIds: [subject.id] });
+    expect(report.cases).toEqual([expect.objectContaining({ caseId: subject.id, outcome: 'moved' })]);
+    expect(store.cases.get(subject.id)!.executionArn).toBe(`${subject.executionArn}-3`);
+  });
+
+  test('of several cases named, each that runs moves and only the one that does not is reported', async () => {
+    const first = waitingCase(1);
+    const second = waitingCase(2);
+    const report = await migrate({ caseIds: [first.id, second.id, testUlid(7)] });
+    expect(report.cases.map((moved) => [moved.caseId, moved.outcome])).toEqual([
+      [first.id, 'moved'],
+      [second.id, 'moved'],
+      [testUlid(7), 'skipped'],
+    ]);
+  });
+
   test('only the cases named move; a named case that does not run on the version left is reported', async () => {
     const first = waitingCase(1);
     const second = waitingCase(2);
@@ -226,15 +247,16 @@ describe('what does not move', () => {
 
 describe('a migration that does not fit is refused before anything is read or changed', () => {
   test.each([
-    [{ to: 1 }, 'nothing to migrate'],
-    [{ to: 3 }, `version 3 of transaction type '${key}' does not exist`],
-    [{ from: 0 }, `version 0 of transaction type '${key}' does not exist`],
-    [{ map: { Nowhere: 'ReviewResidence' } }, 'the state map does not fit the two versions'],
-    [{ map: { VerifyResidence: 'VerifyResidence' } }, 'the state map does not fit the two versions'],
-    [{ map: {} }, 'the state map does not fit the two versions'],
-  ])('%j', async (overrides, message) => {
+    [{ to: 1 }, 'nothing to migrate', [{ path: 'to', message: 'cases already run version 1' }]],
+    [{ to: 3 }, `version 3 of transaction type '${key}' does not exist`, undefined],
+    [{ from: 0 }, `version 0 of transaction type '${key}' does not exist`, undefined],
+    [{ map: { Nowhere: 'ReviewResidence' } }, 'the state map does not fit the two versions', undefined],
+    [{ map: { VerifyResidence: 'VerifyResidence' } }, 'the state map does not fit the two versions', undefined],
+    [{ map: {} }, 'the state map does not fit the two versions', undefined],
+  ])('%j', async (overrides, message, errors) => {
     waitingCase(1);
     await expect(migrate(overrides)).rejects.toThrow(message);
+    if (errors) await expect(migrate(overrides)).rejects.toMatchObject({ errors });
     expect(positions.read).toEqual([]);
     expect(store.effectsWritten).toEqual([]);
   });
