@@ -117,6 +117,16 @@ describe('validate', () => {
     ]);
   });
 
+  test('reports a type.json that is JSON but no object at type.json itself, not at a field', () => {
+    const directory = brokenCopy('type-array', {});
+    writeFileSync(join(directory, 'proof-of-residence', 'type.json'), '[]');
+    expect(validate({ directory }).lines).toEqual([
+      '✘ proof-of-residence',
+      expect.stringMatching(/^ {2}LOKET_TYPE_SCHEMA proof-of-residence, type\.json: .*object.*; fix it to match workflows\/type\.schema\.json$/),
+      '  LOKET_NOT_CHECKED proof-of-residence, workflow.asl.json: not checked until type.json is valid; fix type.json first',
+    ]);
+  });
+
   test('reports a missing type.json and a missing workflow', () => {
     const noType = brokenCopy('no-type', {});
     unlinkSync(join(noType, 'proof-of-residence', 'type.json'));
