@@ -1,5 +1,5 @@
 import { describe, expect, test } from '@jest/globals';
-import { lintWorkflow, transientErrors } from '../../designer/lint';
+import { formatProblem, lintWorkflow, transientErrors, typeProblems } from '../../designer/lint';
 import { catalogue } from '../../functions/catalogue/catalogue';
 import type { TransactionType } from '../../functions/domain/transaction-type';
 import { expandWorkflow } from '../../workflows/definitions';
@@ -278,5 +278,75 @@ describe('what the designer reads for each kind of problem', () => {
     expect(lintWorkflow(JSON.stringify(definition), hedgeType())).toEqual([
       'LOKET_PLACEHOLDER_UNKNOWN hedge-permit, workflow.asl.json: uses unknown placeholder ${HedgeRegisterArn}; use one of LookUpPersonFunctionArn, LookUpEnterpriseFunctionArn, UpdateRegisterFunctionArn, RecordStatusFunctionArn, CreateTaskFunctionArn, AwaitMessageFunctionArn, IssueCertificateFunctionArn, TableName, EventBusName',
     ]);
+  });
+});
+
+describe('the figures: Wait periods and task-token timeouts are the ones type.json declares', () => {
+  const objection = { days: 30, description: { nl: 'bezwaartermijn', en: 'objection period' } };
+  const withWait = (wait: Record<string, unknown>) => ({ ...hedgeWorkflow({ ObjectionPeriod: { Type: 'Wait', Next: 'PublishCaseClosed', ...wait }, RecordGranted: { ...recordGranted, Next: 'ObjectionPeriod' } }) });
+
+  test('a declared period the loader fills in', () => {
+    expect(lint(withWait({}), hedgeType((t) => (t.periods.ObjectionPeriod = objection)))).toEqual([]);
+  });
+
+  test('a Wait whose seconds come from the data or from a JSONata expression is no period of type.json', () => {
+    const fromData = { ...withWait({ SecondsPath: '$.wait' }), StartAt: 'SetWait' };
+    fromData.States = { ...fromData.States, SetWait: { Type: 'Pass', Result: 60, ResultPath: '$.wait', Next: 'CheckHedge' } };
+    expect(lint(fromData)).toEqual([]);
+    expect(lint(withWait({ QueryLanguage: 'JSONata', Seconds: '{% 2 * 60 %}' }))).toEqual([]);
+  });
+
+  test('a Seconds field on a state that is no Wait is an ASL error, not a period', () => {
+    expect(lint(hedgeWorkflow({ RecordGranted: { ...recordGranted, Seconds: 60 } })).filter((line) => !line.startsWith('LOKET_ASL_INVALID'))).toEqual([]);
+  });
+
+  test('a create-task called without .waitForTaskToken waits for no token, so its TimeoutSeconds is no task window', () => {
+    expect(lint(hedgeWorkflow({ CheckHedge: checkHedge({ Resource: lambda, TimeoutSeconds: 60, Catch: [] }) })).filter((line) => line.includes('TIMEOUT'))).toEqual([]);
+  });
+
+  test('a timeout before the task falls due, with an "expiresAfterDays" that is too short as well: told to declare at least the span', () => {
+    // 5 working days can take 7 calendar days.
+    expect(lint(hedgeWorkflow({ CheckHedge: checkHedge({ TimeoutSeconds: 2 * day }) }), hedgeType((t) => (t.tasks['check-hedge'].expiresAfterDays = 3)))).toEqual([
+      'LOKET_TIMEOUT_BEFORE_DUE hedge-permit, state "CheckHedge": times out after 2 days, before task "check-hedge" falls due (type.json: "dueInWorkingDays": 5, which can take 7 calendar days); remove "TimeoutSeconds" and declare "expiresAfterDays": 7 (or more) for tasks."check-hedge"; the timeout follows from it',
+    ]);
+  });
+
+  test('a timeout that follows from a too short "expiresAfterDays" is told once, on type.json', () => {
+    const short = hedgeType((t) => (t.tasks['check-hedge'].expiresAfterDays = 3));
+    expect(lint(hedgeWorkflow(), short)).toEqual([]);
+    expect(typeProblems(short).map((found) => formatProblem('hedge-permit', found))).toEqual([
+      'LOKET_TIMEOUT_BEFORE_DUE hedge-permit, type.json "tasks.check-hedge.expiresAfterDays": is 3, so the task can expire before it falls due (5 working days can take 7 calendar days); make it at least 7',
+    ]);
+  });
+
+  test('a task without "expiresAfterDays" is no expiry before it falls due', () => {
+    expect(typeProblems(hedgeType((t) => delete t.tasks['check-hedge'].expiresAfterDays))).toEqual([]);
+    expect(typeProblems(hedgeType((t) => (t.tasks['check-hedge'].expiresAfterDays = 7)))).toEqual([]);
+  });
+
+  test('a text that names the period with other days, however the number is written', () => {
+    const texts = (nl: string, en: string) =>
+      typeProblems(
+        hedgeType((t) => {
+          t.periods.ObjectionPeriod = objection;
+          t.statuses[1].citizenText = { nl, en };
+        }),
+      ).map((found) => formatProblem('hedge-permit', found));
+    expect(texts('Uw vergunning is toegekend; de bezwaartermijn van 3  dagen loopt.', 'Granted; the objection period of 30 days runs.')).toEqual([
+      'LOKET_TEXT_DAYS_MISMATCH hedge-permit, type.json "statuses.1.citizenText.nl": says "3  dagen" for the objection period, which is 30 days; make them equal',
+    ]);
+    expect(texts('Toegekend; de bezwaartermijn loopt 30 kalenderdagen.', 'Granted; the 3-day objection period runs.')).toEqual([
+      'LOKET_TEXT_DAYS_MISMATCH hedge-permit, type.json "statuses.1.citizenText.en": says "3-day" for the objection period, which is 30 days; make them equal',
+    ]);
+  });
+
+  test('a text that names days but not the period is not held to it', () => {
+    const problems = typeProblems(
+      hedgeType((t) => {
+        t.periods.ObjectionPeriod = objection;
+        t.statuses[1].citizenText = { nl: 'Uw vergunning geldt 5 dagen.', en: 'Your permit is valid for 5 days.' };
+      }),
+    );
+    expect(problems).toEqual([]);
   });
 });
