@@ -84,10 +84,14 @@ export function parsePath(path: string): ParsedPath | undefined {
   return { variable: head[1], fields, exact: true };
 }
 
-/** The reference paths inside an intrinsic function call, e.g. `States.Format('{}', $.a.b)`; quoted text is not a path. */
+/**
+ * The reference paths inside an intrinsic function call, e.g. `States.Format('{}', $.a.b)`; quoted
+ * text is not a path, nor is a context path (`$$.Execution.Id`), whose second `$` would otherwise
+ * start a match of its own.
+ */
 export function pathsInIntrinsic(expression: string): string[] {
   const unquoted = expression.replace(/'(?:\\.|[^'\\])*'/g, "''");
-  return [...unquoted.matchAll(/\$(?!\$)[A-Za-z0-9_]*(?:\.[^\s,()[\]'".]+|\[[^\]]*\])*/g)].map((match) => match[0]);
+  return [...unquoted.matchAll(/(?<!\$)\$(?!\$)[A-Za-z0-9_]*(?:\.[^\s,()[\]'".]+|\[[^\]]*\])*/g)].map((match) => match[0]);
 }
 
 /** The JSONata `$states.input.a.b` paths an expression reads, as JSONPath (`$.a.b`). */

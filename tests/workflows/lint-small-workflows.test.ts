@@ -1,70 +1,7 @@
 import { describe, expect, test } from '@jest/globals';
 import { formatProblem, lintWorkflow, transientErrors, typeProblems } from '../../designer/lint';
-import { catalogue } from '../../functions/catalogue/catalogue';
-import type { TransactionType } from '../../functions/domain/transaction-type';
 import { expandWorkflow } from '../../workflows/definitions';
-
-/**
- * The lint's rules on workflows of a few states, as a designer writes them: each test adds one
- * mistake to a workflow that passes, and pins what the designer reads (the code, the state or
- * type.json field, and the text).
- */
-
-const day = 86_400;
-const lambda = 'arn:aws:states:::lambda:invoke';
-const callback = 'arn:aws:states:::lambda:invoke.waitForTaskToken';
-
-/**
- * A hedge permit: a clerk checks the request (task "check-hedge", due in 5 working days, expiring
- * after 14), the applicant may be asked for photos (message "photos-supplied"), then the permit is
- * granted or refused.
- */
-function hedgeType(edit: (type: any) => void = () => {}): TransactionType {
-  const type = structuredClone(catalogue.find('resident-parking-permit')!) as any;
-  type.key = 'hedge-permit';
-  type.statuses = type.statuses.filter((status: any) => ['submitted', 'granted', 'withdrawn', 'expired', 'failed'].includes(status.code));
-  type.statuses.forEach((status: any, index: number) => (status.order = index + 1));
-  type.tasks = { 'check-hedge': { ...type.tasks['review-permit'], outcomes: ['grant'], dueInWorkingDays: 5, expiresAfterDays: 14 } };
-  type.messages = {};
-  type.periods = {};
-  delete type.document;
-  edit(type);
-  return type;
-}
-
-/** A Loket step as a designer writes it (the loader adds its Retry and its Catch into the failure recorder). */
-const step = (fn: string, payload: Record<string, unknown>, fields: Record<string, unknown> = {}) => ({
-  Type: 'Task',
-  Resource: lambda,
-  Parameters: { FunctionName: `\${${fn}FunctionArn}`, Payload: { 'caseId.$': '$.caseId', ...payload } },
-  ResultPath: null,
-  ...fields,
-});
-
-const recordGranted = step('RecordStatus', { status: 'granted' }, { ResultSelector: { 'status.$': '$.Payload.status' }, ResultPath: '$.closed', Next: 'PublishCaseClosed' });
-const recordExpired = step('RecordStatus', { status: 'expired' }, { ResultSelector: { 'status.$': '$.Payload.status' }, ResultPath: '$.closed', Next: 'PublishCaseClosed' });
-const checkHedge = (fields: Record<string, unknown> = {}) =>
-  step('CreateTask', { name: 'check-hedge', 'taskToken.$': '$$.Task.Token' }, {
-    Resource: callback,
-    ResultPath: '$.check',
-    Catch: [{ ErrorEquals: ['States.Timeout'], ResultPath: '$.error', Next: 'RecordExpired' }],
-    Next: 'RecordGranted',
-    ...fields,
-  });
-
-/** The hedge permit's workflow: check, then grant; the check expires into "expired". */
-const hedgeWorkflow = (states: Record<string, unknown> = {}) => ({
-  StartAt: 'CheckHedge',
-  States: { CheckHedge: checkHedge(), RecordGranted: recordGranted, RecordExpired: recordExpired, ...states },
-});
-
-/** Lints a workflow as validate does: expanded by the loader, then, when told, edited the way a designer overrides what the loader wrote. */
-function lint(written: Record<string, any>, type = hedgeType(), afterExpansion: (definition: any) => void = () => {}): string[] {
-  // A copy: the loader's standard ends are shared objects.
-  const definition = structuredClone(expandWorkflow(written, type)) as any;
-  afterExpansion(definition);
-  return lintWorkflow(JSON.stringify(definition), type);
-}
+import { callback, checkHedge, day, hedgeType, hedgeWorkflow, lambda, lint, recordGranted, step } from '../support/hedge-permit';
 
 describe('a small workflow that keeps the rules', () => {
   test('passes', () => {
