@@ -8,6 +8,7 @@ import { stepContracts } from '../../designer/step-contracts';
 import { stepFunctions } from '../../functions/app.declaration';
 import { catalogue } from '../../functions/catalogue/catalogue';
 import type { TransactionType } from '../../functions/domain/transaction-type';
+import { callback, checkHedge, hedgeType, hedgeWorkflow, lambda, lint, recordExpired, recordGranted, step } from '../support/hedge-permit';
 
 const sources = loadWorkflowSources();
 const sourceOf = (key: string) => sources.find((source) => source.key === key)!;
@@ -681,5 +682,478 @@ describe('the step contracts the lint follows', () => {
         expect(row).toMatch(new RegExp(`\\b${field.replace('?', '')}\\b`));
       }
     }
+  });
+});
+
+/**
+ * The lint's rules on a workflow of a few states (tests/support/hedge-permit.ts), as a designer
+ * writes one: each test adds one mistake to a workflow that passes, and pins what the designer
+ * reads (the code, the state or type.json field, and the text).
+ */
+describe('on a small workflow (a hedge permit)', () => {
+  describe('a small workflow that keeps the rules', () => {
+    test('passes', () => {
+      expect(lint(hedgeWorkflow())).toEqual([]);
+    });
+  });
+
+  describe('Retry and Catch', () => {
+    const notify = (fields: Record<string, unknown> = {}) => ({
+      Type: 'Task',
+      Resource: 'arn:aws:states:::sns:publish',
+      Parameters: { TopicArn: 'arn:aws:sns:eu-west-1:000000000000:hedges', 'Message.$': '$.caseId' },
+      ResultPath: null,
+      Next: 'CheckHedge',
+      ...fields,
+    });
+    const withNotify = (fields: Record<string, unknown> = {}) => ({ ...hedgeWorkflow({ Notify: notify(fields) }), StartAt: 'Notify' });
+
+    test('a Task of another service without Retry: the loader adds none, and the fix is not the Lambda one', () => {
+      expect(lint(withNotify())).toEqual(['LOKET_RETRY_MISSING hedge-permit, state "Notify": has no Retry; add a Retry for the errors a retry can cure']);
+    });
+
+    test("a Task of another service need not retry Lambda's transient errors", () => {
+      expect(lint(withNotify({ Retry: [{ ErrorEquals: ['SNS.ThrottledException'] }] }))).toEqual([]);
+    });
+
+    test('a Lambda Task whose Retry was dropped after the loader: told to retry the transient errors', () => {
+      expect(lint(hedgeWorkflow(), hedgeType(), (d) => delete d.States.RecordGranted.Retry)).toEqual([
+        `LOKET_RETRY_MISSING hedge-permit, state "RecordGranted": has no Retry; remove its empty "Retry" (the loader then adds the standard one), or retry ${transientErrors.map((error) => `"${error}"`).join(', ')}`,
+      ]);
+    });
+
+    test('a Lambda Task that retries "States.ALL" retries every transient error', () => {
+      expect(lint(hedgeWorkflow(), hedgeType(), (d) => (d.States.RecordGranted.Retry = [{ ErrorEquals: ['States.ALL'] }]))).toEqual([]);
+    });
+
+    const catchMissing = (state: string) =>
+      `LOKET_CATCH_MISSING hedge-permit, state "${state}": does not catch "States.ALL" into a failure path; add a Catch for "States.ALL" whose Next records the "failed" status`;
+
+    test('a Task that catches only some of the case errors, or only a timeout, does not reach the failure recorder', () => {
+      expect(lint(withNotify({ Retry: [{ ErrorEquals: ['States.ALL'] }], Catch: [{ ErrorEquals: ['DomainError'], ResultPath: '$.error', Next: 'RecordFailed' }] }))).toEqual([catchMissing('Notify')]);
+      expect(lint(hedgeWorkflow(), hedgeType(), (d) => (d.States.CheckHedge.Catch = d.States.CheckHedge.Catch.filter((c: any) => c.ErrorEquals.includes('States.Timeout'))))).toEqual([
+        catchMissing('CheckHedge'),
+      ]);
+    });
+
+    test('a Task that catches every case error reaches the failure recorder', () => {
+      expect(lint(withNotify({ Retry: [{ ErrorEquals: ['States.ALL'] }], Catch: [{ ErrorEquals: ['DomainError', 'ZodError', 'Error', 'TypeError', 'RangeError', 'SyntaxError', 'ReferenceError', 'States.ResultPathMatchFailure'], ResultPath: '$.error', Next: 'RecordFailed' }] }))).toEqual([]);
+    });
+
+    test('a last Task without a Catch (the closing publisher written by hand)', () => {
+      expect(lint(hedgeWorkflow(), hedgeType(), (d) => {
+        delete d.States.PublishCaseClosed.Catch;
+        delete d.States.CaseClosedEventNotPublished;
+      })).toEqual([catchMissing('PublishCaseClosed')]);
+    });
+
+    test('a Task on the failure path that goes on into a Fail state needs no Catch: its failure fails the execution as well', () => {
+      expect(lint(hedgeWorkflow({ NotifyFailure: notify({ Retry: [{ ErrorEquals: ['States.ALL'] }], Next: 'CaseFailed' }) }), hedgeType(), (d) => (d.States.RecordFailed.Next = 'NotifyFailure'))).toEqual([]);
+    });
+  });
+
+  describe('task-token states: their timeout, and the task or message they wait for', () => {
+    const photos = { description: { nl: "Foto's van de haag.", en: 'Photos of the hedge.' }, dataSchema: { type: 'object', additionalProperties: false }, expiresAfterDays: 30 };
+    const awaitPhotos = (fields: Record<string, unknown> = {}) =>
+      step('AwaitMessage', { name: 'photos-supplied', 'taskToken.$': '$$.Task.Token' }, {
+        Resource: callback,
+        ResultPath: '$.photos',
+        Catch: [{ ErrorEquals: ['States.Timeout'], ResultPath: '$.error', Next: 'RecordExpired' }],
+        Next: 'CheckHedge',
+        ...fields,
+      });
+    const withPhotos = (fields: Record<string, unknown> = {}) => ({ ...hedgeWorkflow({ AwaitPhotos: awaitPhotos(fields) }), StartAt: 'AwaitPhotos' });
+
+    test('a task-token state for a task type.json does not declare, without a timeout: told to add one itself', () => {
+      const problems = lint(hedgeWorkflow({ CheckHedge: checkHedge({ Parameters: { ...checkHedge().Parameters, Payload: { ...checkHedge().Parameters.Payload, name: 'check-hedges' } } }) }));
+      expect(problems).toEqual([
+        'LOKET_TIMEOUT_MISSING hedge-permit, state "CheckHedge": waits for a task token without a timeout, so the case could wait forever; add "TimeoutSeconds", and a Catch for "States.Timeout"',
+        'LOKET_TASK_UNDECLARED hedge-permit, state "CheckHedge": creates task "check-hedges", which type.json does not declare in "tasks"; declare it or use one of "check-hedge"',
+        'LOKET_TASK_UNUSED hedge-permit, type.json "tasks.check-hedge": declares task "check-hedge", which no step creates; create it in a create-task step or remove it',
+      ]);
+    });
+
+    test('a task without "expiresAfterDays" and a state without a timeout: one problem, not a timeout mismatch as well', () => {
+      expect(lint(hedgeWorkflow(), hedgeType((t) => delete t.tasks['check-hedge'].expiresAfterDays))).toEqual([
+        'LOKET_TIMEOUT_MISSING hedge-permit, state "CheckHedge": waits for a task token without a timeout, so the case could wait forever; declare "expiresAfterDays" for tasks."check-hedge" in type.json (the timeout follows from it), and a Catch for "States.Timeout"',
+      ]);
+    });
+
+    test('a timeout read from the data (TimeoutSecondsPath) is a timeout', () => {
+      const problems = lint(
+        { ...hedgeWorkflow({ SetDeadline: { Type: 'Pass', Result: 3600, ResultPath: '$.deadline', Next: 'CheckHedge' }, CheckHedge: checkHedge({ TimeoutSecondsPath: '$.deadline' }) }), StartAt: 'SetDeadline' },
+        hedgeType((t) => delete t.tasks['check-hedge'].expiresAfterDays),
+      );
+      expect(problems).toEqual([]);
+    });
+
+    test('a message awaited in a type that declares no messages: told to declare it', () => {
+      expect(lint(withPhotos({ TimeoutSeconds: 30 * day }))).toEqual([
+        'LOKET_MESSAGE_UNDECLARED hedge-permit, state "AwaitPhotos": waits for message "photos-supplied", which type.json does not declare in "messages"; declare it in "messages"',
+      ]);
+    });
+
+    test('a message awaited with the window type.json declares', () => {
+      expect(lint(withPhotos(), hedgeType((t) => (t.messages['photos-supplied'] = photos)))).toEqual([]);
+    });
+
+    test('a message and a task of the same name: the await-message state is held to the message, the create-task state to the task', () => {
+      const both = hedgeType((t) => (t.messages['check-hedge'] = { ...photos, expiresAfterDays: 7 }));
+      const awaitCheck = awaitPhotos({ Parameters: { ...awaitPhotos().Parameters, Payload: { ...awaitPhotos().Parameters.Payload, name: 'check-hedge' } } });
+      const workflow = { ...hedgeWorkflow({ AwaitCheck: awaitCheck }), StartAt: 'AwaitCheck' };
+      expect(lint(workflow, both)).toEqual([]);
+      expect(lint(workflow, both, (d) => delete d.States.AwaitCheck.TimeoutSeconds)).toEqual([
+        'LOKET_TIMEOUT_MISSING hedge-permit, state "AwaitCheck": waits for a task token without a timeout, so the case could wait forever; declare "expiresAfterDays" for messages."check-hedge" in type.json (the timeout follows from it), and a Catch for "States.Timeout"',
+      ]);
+      expect(lint(workflow, both, (d) => (d.States.AwaitCheck.TimeoutSeconds = 14 * day))).toEqual([
+        'LOKET_TIMEOUT_MISMATCH hedge-permit, state "AwaitCheck": times out after 14 days, but type.json declares "expiresAfterDays": 7 for messages."check-hedge"; remove "TimeoutSeconds" (the timeout follows from "expiresAfterDays") or change type.json',
+      ]);
+    });
+
+    test('a create-task state that names a message: told as an undeclared task, its timeout held to nothing', () => {
+      const named = hedgeType((t) => (t.messages['photos-supplied'] = photos));
+      const createPhotos = checkHedge({ TimeoutSeconds: 3600, Parameters: { ...checkHedge().Parameters, Payload: { ...checkHedge().Parameters.Payload, name: 'photos-supplied' } } });
+      expect(lint(hedgeWorkflow({ CheckHedge: createPhotos }), named)).toEqual([
+        'LOKET_TASK_UNDECLARED hedge-permit, state "CheckHedge": creates task "photos-supplied", which type.json does not declare in "tasks"; declare it or use one of "check-hedge"',
+        'LOKET_TASK_UNUSED hedge-permit, type.json "tasks.check-hedge": declares task "check-hedge", which no step creates; create it in a create-task step or remove it',
+        'LOKET_MESSAGE_UNUSED hedge-permit, type.json "messages.photos-supplied": declares message "photos-supplied", which no step waits for; wait for it in an await-message step or remove it',
+      ]);
+    });
+  });
+
+  describe('what the designer reads for each kind of problem', () => {
+    const withPayload = (state: Record<string, any>, payload: Record<string, unknown>) => ({ ...state, Parameters: { ...state.Parameters, Payload: { ...state.Parameters.Payload, ...payload } } });
+
+    test('an unassigned variable, with the variables that are set before it', () => {
+      expect(lint(hedgeWorkflow({ CheckHedge: checkHedge({ Assign: { 'checkedBy.$': '$.completedBy' } }), RecordGranted: withPayload(recordGranted, { 'details.$': '$checker' }) }))).toEqual([
+        'LOKET_VARIABLE_UNASSIGNED hedge-permit, state "RecordGranted": reads the variable "$checker" in Parameters, which no earlier state assigns; the variables set before it are "checkedBy"; assign it earlier or fix the name',
+      ]);
+    });
+
+    test('a JSONata read below a value that holds no fields', () => {
+      const recordInJsonata = {
+        Type: 'Task',
+        QueryLanguage: 'JSONata',
+        Resource: lambda,
+        Arguments: { FunctionName: '${RecordStatusFunctionArn}', Payload: { caseId: '{% $states.input.caseId.value %}', status: 'granted' } },
+        Output: "{% $merge([$states.input, {'closed': {'status': 'granted'}}]) %}",
+        Next: 'PublishCaseClosed',
+      };
+      expect(lint(hedgeWorkflow({ RecordGranted: recordInJsonata }))).toEqual([
+        'LOKET_PATH_UNWRITTEN hedge-permit, state "RecordGranted": reads "$states.input.caseId.value" in Arguments, but no earlier state writes it ("$states.input.caseId" holds no fields); fix the path, or write it earlier with an Output on every way into this state',
+      ]);
+    });
+
+    test('a Choice that tests a value no state writes there, told with the values it can hold', () => {
+      const workflow = {
+        ...hedgeWorkflow({
+          NoteKind: { Type: 'Pass', Result: { kind: 'hedge' }, ResultPath: '$.request', Next: 'IsTree' },
+          IsTree: { Type: 'Choice', Choices: [{ Variable: '$.request.kind', StringEquals: 'tree', Next: 'RecordGranted' }], Default: 'CheckHedge' },
+        }),
+        StartAt: 'NoteKind',
+      };
+      expect(lint(workflow)).toEqual([
+        'LOKET_CHOICE_UNKNOWN_OUTCOME hedge-permit, state "IsTree": tests "$.request.kind" against "tree", which is not one of the values "$.request.kind" can hold ("hedge"); use one of "hedge", or declare "tree" in the task\'s "outcomes"',
+      ]);
+    });
+
+    test('an object in the Payload without the fields the step needs in it', () => {
+      expect(lint(hedgeWorkflow({ RecordGranted: withPayload(recordGranted, { decision: {} }) }))).toEqual([
+        'LOKET_PAYLOAD_FIELD_MISSING hedge-permit, state "RecordGranted": calls record-status without "decision.outcome" ("decision" holds no fields), so the step refuses its input and the case fails; add it to the Payload (see the step payload contract in workflows/README.md)',
+        'LOKET_PAYLOAD_FIELD_MISSING hedge-permit, state "RecordGranted": calls record-status without "decision.decidedBy" ("decision" holds no fields), so the step refuses its input and the case fails; add it to the Payload (see the step payload contract in workflows/README.md)',
+      ]);
+    });
+
+    test('a task whose outcomes nothing reads, in a JSONata state without a ResultPath', () => {
+      const checkInJsonata = {
+        Type: 'Task',
+        QueryLanguage: 'JSONata',
+        Resource: callback,
+        Arguments: { FunctionName: '${CreateTaskFunctionArn}', Payload: { caseId: '{% $states.input.caseId %}', name: 'check-hedge', taskToken: '{% $states.context.Task.Token %}' } },
+        Output: "{% $merge([$states.input, {'check': $states.result}]) %}",
+        Catch: [{ ErrorEquals: ['States.Timeout'], Output: '{% $states.input %}', Next: 'RecordExpired' }],
+        Next: 'RecordGranted',
+      };
+      expect(lint(hedgeWorkflow({ CheckHedge: checkInJsonata }), hedgeType((t) => (t.tasks['check-hedge'].outcomes = ['grant', 'refuse'])))).toEqual([
+        'LOKET_OUTCOME_UNUSED hedge-permit, state "CheckHedge": task "check-hedge" offers the outcomes "grant", "refuse", but no state reads its outcome, so each one leads to the same; test "$.outcome" in a Choice after it, or declare a single outcome',
+      ]);
+    });
+
+    test('an ASL error in a field of the workflow itself, not of a state', () => {
+      expect(lint({ ...hedgeWorkflow(), TimeoutSeconds: 'forever' })).toEqual([
+        'LOKET_ASL_INVALID hedge-permit, workflow.asl.json: "TimeoutSeconds" must be integer; correct it against the Amazon States Language specification',
+      ]);
+    });
+
+    test('a StartAt that names no state', () => {
+      expect(lint({ ...hedgeWorkflow(), StartAt: 'CheckHedges' })).toEqual([
+        'LOKET_ASL_INVALID hedge-permit, state "CheckHedge": no state leads to it; lead a transition to it or remove it',
+        'LOKET_ASL_INVALID hedge-permit, workflow.asl.json: goes to "CheckHedges", which is no state of the workflow; name an existing state or add it',
+      ]);
+    });
+
+    test('an ASL error of no particular form is passed on as asl-validator words it', () => {
+      expect(lint(hedgeWorkflow({ RecordGranted: withPayload(recordGranted, { caseId: 'CASE-1' }) }))).toEqual([
+        expect.stringMatching(/^LOKET_ASL_INVALID hedge-permit, workflow\.asl\.json: \w+: A duplicate field will exist after renaming to strip the "\.\$" suffix from: caseId\.\$; correct it against the Amazon States Language specification$/),
+      ]);
+    });
+
+    test('an unknown placeholder outside any state', () => {
+      const definition = { ...expandWorkflow(hedgeWorkflow(), hedgeType()), Comment: 'Checks hedges; ${HedgeRegisterArn} later' };
+      expect(lintWorkflow(JSON.stringify(definition), hedgeType())).toEqual([
+        'LOKET_PLACEHOLDER_UNKNOWN hedge-permit, workflow.asl.json: uses unknown placeholder ${HedgeRegisterArn}; use one of LookUpPersonFunctionArn, LookUpEnterpriseFunctionArn, UpdateRegisterFunctionArn, RecordStatusFunctionArn, CreateTaskFunctionArn, AwaitMessageFunctionArn, IssueCertificateFunctionArn, TableName, EventBusName',
+      ]);
+    });
+  });
+
+  describe('the figures: Wait periods and task-token timeouts are the ones type.json declares', () => {
+    const objection = { days: 30, description: { nl: 'bezwaartermijn', en: 'objection period' } };
+    const withWait = (wait: Record<string, unknown>) => ({ ...hedgeWorkflow({ ObjectionPeriod: { Type: 'Wait', Next: 'PublishCaseClosed', ...wait }, RecordGranted: { ...recordGranted, Next: 'ObjectionPeriod' } }) });
+
+    test('a declared period the loader fills in', () => {
+      expect(lint(withWait({}), hedgeType((t) => (t.periods.ObjectionPeriod = objection)))).toEqual([]);
+    });
+
+    test('a Wait whose seconds come from the data or from a JSONata expression is no period of type.json', () => {
+      const fromData = { ...withWait({ SecondsPath: '$.wait' }), StartAt: 'SetWait' };
+      fromData.States = { ...fromData.States, SetWait: { Type: 'Pass', Result: 60, ResultPath: '$.wait', Next: 'CheckHedge' } };
+      expect(lint(fromData)).toEqual([]);
+      expect(lint(withWait({ QueryLanguage: 'JSONata', Seconds: '{% 2 * 60 %}' }))).toEqual([]);
+    });
+
+    test('a Seconds field on a state that is no Wait is an ASL error, not a period', () => {
+      expect(lint(hedgeWorkflow({ RecordGranted: { ...recordGranted, Seconds: 60 } })).filter((line) => !line.startsWith('LOKET_ASL_INVALID'))).toEqual([]);
+    });
+
+    test('a create-task called without .waitForTaskToken waits for no token, so its TimeoutSeconds is no task window', () => {
+      expect(lint(hedgeWorkflow({ CheckHedge: checkHedge({ Resource: lambda, TimeoutSeconds: 60, Catch: [] }) })).filter((line) => line.includes('TIMEOUT'))).toEqual([]);
+    });
+
+    test('a timeout before the task falls due, with an "expiresAfterDays" that is too short as well: told to declare at least the span', () => {
+      // 5 working days can take 7 calendar days.
+      expect(lint(hedgeWorkflow({ CheckHedge: checkHedge({ TimeoutSeconds: 2 * day }) }), hedgeType((t) => (t.tasks['check-hedge'].expiresAfterDays = 3)))).toEqual([
+        'LOKET_TIMEOUT_BEFORE_DUE hedge-permit, state "CheckHedge": times out after 2 days, before task "check-hedge" falls due (type.json: "dueInWorkingDays": 5, which can take 7 calendar days); remove "TimeoutSeconds" and declare "expiresAfterDays": 7 (or more) for tasks."check-hedge"; the timeout follows from it',
+      ]);
+    });
+
+    test('a timeout that follows from a too short "expiresAfterDays" is told once, on type.json', () => {
+      const short = hedgeType((t) => (t.tasks['check-hedge'].expiresAfterDays = 3));
+      expect(lint(hedgeWorkflow(), short)).toEqual([]);
+      expect(typeProblems(short).map((found) => formatProblem('hedge-permit', found))).toEqual([
+        'LOKET_TIMEOUT_BEFORE_DUE hedge-permit, type.json "tasks.check-hedge.expiresAfterDays": is 3, so the task can expire before it falls due (5 working days can take 7 calendar days); make it at least 7',
+      ]);
+    });
+
+    test('a task without "expiresAfterDays" is no expiry before it falls due', () => {
+      expect(typeProblems(hedgeType((t) => delete t.tasks['check-hedge'].expiresAfterDays))).toEqual([]);
+      expect(typeProblems(hedgeType((t) => (t.tasks['check-hedge'].expiresAfterDays = 7)))).toEqual([]);
+    });
+
+    test('a text that names the period with other days, however the number is written', () => {
+      const texts = (nl: string, en: string) =>
+        typeProblems(
+          hedgeType((t) => {
+            t.periods.ObjectionPeriod = objection;
+            t.statuses[1].citizenText = { nl, en };
+          }),
+        ).map((found) => formatProblem('hedge-permit', found));
+      expect(texts('Uw vergunning is toegekend; de bezwaartermijn van 3  dagen loopt.', 'Granted; the objection period of 30 days runs.')).toEqual([
+        'LOKET_TEXT_DAYS_MISMATCH hedge-permit, type.json "statuses.1.citizenText.nl": says "3  dagen" for the objection period, which is 30 days; make them equal',
+      ]);
+      expect(texts('Toegekend; de bezwaartermijn loopt 30 kalenderdagen.', 'Granted; the 3-day objection period runs.')).toEqual([
+        'LOKET_TEXT_DAYS_MISMATCH hedge-permit, type.json "statuses.1.citizenText.en": says "3-day" for the objection period, which is 30 days; make them equal',
+      ]);
+    });
+
+    test('a text that names days but not the period is not held to it', () => {
+      const problems = typeProblems(
+        hedgeType((t) => {
+          t.periods.ObjectionPeriod = objection;
+          t.statuses[1].citizenText = { nl: 'Uw vergunning geldt 5 dagen.', en: 'Your permit is valid for 5 days.' };
+        }),
+      );
+      expect(problems).toEqual([]);
+    });
+  });
+
+  /**
+   * The data flow on the small hedge-permit workflow: which reads the lint follows (paths in every
+   * field that reads one, in brackets, in intrinsic functions, of variables) and which it leaves
+   * alone (context paths, quoted text, open results), and what each read it reports says.
+   */
+
+  const withPayload = (state: Record<string, any>, payload: Record<string, unknown>) => ({ ...state, Parameters: { ...state.Parameters, Payload: { ...state.Parameters.Payload, ...payload } } });
+  /** The workflow with the granting step recording `path` as its details. */
+  const details = (path: string) => hedgeWorkflow({ RecordGranted: withPayload(recordGranted, { 'details.$': path }) });
+  const startingAt = (name: string, states: Record<string, unknown>) => ({ ...hedgeWorkflow(states), StartAt: name });
+  const unwritten = (state: string, path: string, field: string, holds: string, where = 'no earlier state writes it') =>
+    `LOKET_PATH_UNWRITTEN hedge-permit, state "${state}": reads "${path}" in ${field}, but ${where} (${holds}); fix the path, or write it earlier with a ResultPath on every way into this state`;
+  const checkHolds = '"$.check" holds "outcome", "completedBy", "taskId"';
+  const inputHolds = (...more: string[]) => `"$" holds ${['caseId', 'tenant', 'type', 'version', ...more].map((field) => `"${field}"`).join(', ')}`;
+  const twoOutcomes = () => hedgeType((t) => (t.tasks['check-hedge'].outcomes = ['grant', 'refuse']));
+
+  describe('the paths a state reads', () => {
+    test('in bracket notation, told with the part that exists', () => {
+      expect(lint(details("$['check']['outcom']"))).toEqual([unwritten('RecordGranted', "$['check']['outcom']", 'Parameters', checkHolds)]);
+      expect(lint(details('$["check"].outcome'))).toEqual([]);
+    });
+
+    test('under a field whose name needs brackets, told in brackets', () => {
+      const workflow = hedgeWorkflow({ CheckHedge: checkHedge({ ResultPath: "$['hedge check']" }), RecordGranted: withPayload(recordGranted, { 'details.$': "$['hedge check'].outcom" }) });
+      expect(lint(workflow)).toEqual([unwritten('RecordGranted', "$['hedge check'].outcom", 'Parameters', `"$['hedge check']" holds "outcome", "completedBy", "taskId"`)]);
+    });
+
+    test('with an index or a wildcard: the fields before it must be written', () => {
+      expect(lint(details('$.check.outcom[0]'))).toEqual([unwritten('RecordGranted', '$.check.outcom[0]', 'Parameters', checkHolds)]);
+      expect(lint(details('$.check.*'))).toEqual([]);
+    });
+
+    test('a context path ($$) is no read of the data, in a field or inside an intrinsic function', () => {
+      expect(lint(details('$$.Execution.Input.anything'))).toEqual([]);
+      expect(lint(details("States.Format('{} at {}', $.check.outcome, $$.Execution.StartTime)"))).toEqual([]);
+    });
+
+    test('inside an intrinsic function: the paths it reads, not the quoted text', () => {
+      expect(lint(details("States.Format('see $.nothing, then {}', $.check.outcome)"))).toEqual([]);
+      expect(lint(details("States.Format('{}', $.check.outcom)"))).toEqual([unwritten('RecordGranted', '$.check.outcom', 'Parameters', checkHolds)]);
+    });
+
+    test('the same unwritten path read twice in one field is told once', () => {
+      expect(lint(hedgeWorkflow({ RecordGranted: withPayload(recordGranted, { 'details.$': '$.nope', decision: { 'outcome.$': '$.nope', decidedBy: 'clerk' } }) }))).toEqual([
+        unwritten('RecordGranted', '$.nope', 'Parameters', inputHolds('check')),
+      ]);
+    });
+
+    test('in InputPath, and through it: what InputPath selects is all the state reads from', () => {
+      expect(lint(hedgeWorkflow({ RecordGranted: { ...recordGranted, InputPath: '$.chek' } }))).toEqual([unwritten('RecordGranted', '$.chek', 'InputPath', inputHolds('check'))]);
+      expect(lint(hedgeWorkflow({ RecordGranted: { ...recordGranted, InputPath: '$.check' } }))).toEqual([unwritten('RecordGranted', '$.caseId', 'Parameters', '"$" holds "outcome", "completedBy", "taskId"')]);
+      expect(lint(hedgeWorkflow({ RecordGranted: { ...recordGranted, InputPath: null } }))).toEqual([unwritten('RecordGranted', '$.caseId', 'Parameters', '"$" holds no fields')]);
+    });
+
+    test('a task result that replaces the data (ResultPath "$", or an OutputPath of null) drops the case id', () => {
+      const dropped = 'LOKET_PATH_UNWRITTEN hedge-permit, state "RecordGranted": reads "$.caseId" in Parameters, but "CheckHedge" drops it on the way here: its ResultPath, OutputPath or a Catch\'s ResultPath replaces the data; keep the data: give that ResultPath a field of its own (e.g. "$.error" for a Catch)';
+      expect(lint(hedgeWorkflow({ CheckHedge: checkHedge({ ResultPath: '$' }) }))).toEqual([dropped]);
+      expect(lint(hedgeWorkflow({ CheckHedge: checkHedge({ OutputPath: null }) }))).toEqual([dropped]);
+    });
+
+    test("in a Wait's SecondsPath and TimestampPath", () => {
+      const pause = (wait: Record<string, unknown>) => hedgeWorkflow({ RecordGranted: { ...recordGranted, Next: 'Pause' }, Pause: { Type: 'Wait', Next: 'PublishCaseClosed', ...wait } });
+      expect(lint(pause({ SecondsPath: '$.pause' }))).toEqual([unwritten('Pause', '$.pause', 'SecondsPath', inputHolds('check', 'closed'))]);
+      expect(lint(pause({ TimestampPath: '$.until' }))).toEqual([unwritten('Pause', '$.until', 'TimestampPath', inputHolds('check', 'closed'))]);
+    });
+
+    test("in a Fail's ErrorPath and CausePath", () => {
+      const stop = (fail: Record<string, unknown>) => hedgeWorkflow({ RecordExpired: { ...recordExpired, Next: 'Stop' }, Stop: { Type: 'Fail', ...fail } });
+      expect(lint(stop({ ErrorPath: '$.error.Eror', Cause: 'The check expired.' }))).toEqual([unwritten('Stop', '$.error.Eror', 'ErrorPath', '"$.error" holds "Error", "Cause"')]);
+      expect(lint(stop({ Error: 'Expired', CausePath: '$.eror.Cause' }))).toEqual([unwritten('Stop', '$.eror.Cause', 'CausePath', inputHolds('error', 'closed'))]);
+    });
+
+    test("in a Task's TimeoutSecondsPath and HeartbeatSecondsPath", () => {
+      const noExpiry = hedgeType((t) => delete t.tasks['check-hedge'].expiresAfterDays);
+      expect(lint(hedgeWorkflow({ CheckHedge: checkHedge({ TimeoutSecondsPath: '$.timeout' }) }), noExpiry)).toEqual([unwritten('CheckHedge', '$.timeout', 'TimeoutSecondsPath', inputHolds())]);
+      expect(lint(hedgeWorkflow({ CheckHedge: checkHedge({ HeartbeatSecondsPath: '$.heartbeat' }) }))).toEqual([unwritten('CheckHedge', '$.heartbeat', 'HeartbeatSecondsPath', inputHolds())]);
+    });
+
+    test('in a Choice: inside And, Or and Not, and in a …Path comparand; an IsPresent test reads nothing', () => {
+      const decide = (rule: Record<string, unknown>) =>
+        hedgeWorkflow({ CheckHedge: checkHedge({ Next: 'Decide' }), Decide: { Type: 'Choice', Choices: [{ ...rule, Next: 'RecordGranted' }], Default: 'RecordExpired' } });
+      expect(lint(decide({ And: [{ Variable: '$.check.outcome', StringEquals: 'grant' }, { Variable: '$.check.taskid', IsPresent: true }] }))).toEqual([]);
+      expect(lint(decide({ Or: [{ Variable: '$.check.outcome', StringEquals: 'grant' }, { Variable: '$.check.completedby', StringEquals: 'clerk' }] }))).toEqual([unwritten('Decide', '$.check.completedby', 'Choices', checkHolds)]);
+      expect(lint(decide({ Not: { Variable: '$.check.outcom', StringEquals: 'refuse' } }))).toEqual([unwritten('Decide', '$.check.outcom', 'Choices', checkHolds)]);
+      expect(lint(decide({ Variable: '$.check.completedBy', StringEqualsPath: '$.check.by' }))).toEqual([unwritten('Decide', '$.check.by', 'Choices', checkHolds)]);
+    });
+
+    test("a step's result holds what its contract answers, with Lambda's metadata; another service's result holds anything", () => {
+      const selecting = (selector: Record<string, string>) => hedgeWorkflow({ RecordGranted: { ...recordGranted, ResultSelector: selector } });
+      expect(lint(selecting({ 'status.$': '$.Payload.status', 'code.$': '$.StatusCode' }))).toEqual([]);
+      expect(lint(selecting({ 'status.$': '$.Payload.statuss' }))).toEqual([
+        'LOKET_RESULT_FIELD_UNKNOWN hedge-permit, state "RecordGranted": its ResultSelector reads "$.Payload.statuss", which record-status does not answer ("$.Payload" holds "status"); fix the path',
+      ]);
+      const notify = { Type: 'Task', Resource: 'arn:aws:states:::sns:publish', Parameters: { TopicArn: 'arn:aws:sns:eu-west-1:000000000000:hedges', 'Message.$': '$.caseId' }, ResultPath: '$.notified', Retry: [{ ErrorEquals: ['States.ALL'] }], Next: 'CheckHedge' };
+      expect(lint(startingAt('Notify', { Notify: notify, RecordGranted: withPayload(recordGranted, { 'details.$': '$.notified.MessageId' }) }))).toEqual([]);
+    });
+  });
+
+  describe('variables', () => {
+    const branching = (note: Record<string, unknown>, read: string, check: Record<string, unknown> = {}) =>
+      hedgeWorkflow({
+        CheckHedge: checkHedge({ Next: 'Decide', ...check }),
+        Decide: { Type: 'Choice', Choices: [{ Variable: '$.check.outcome', StringEquals: 'grant', Next: 'Note' }], Default: 'RecordGranted' },
+        Note: { Type: 'Pass', Next: 'RecordGranted', ...note },
+        RecordGranted: withPayload(recordGranted, { 'details.$': read }),
+      });
+
+    test('a variable assigned on one way into a state but not the other is unassigned there', () => {
+      expect(lint(branching({ Assign: { noted: true } }, '$noted'))).toEqual([
+        'LOKET_VARIABLE_UNASSIGNED hedge-permit, state "RecordGranted": reads the variable "$noted" in Parameters, which no earlier state assigns; assign it earlier or fix the name',
+      ]);
+    });
+
+    test('a variable assigned on every way in is assigned; a field below a plain value is not', () => {
+      expect(lint(branching({ Assign: { noted: true } }, '$noted', { Assign: { noted: false } }))).toEqual([]);
+      expect(lint(branching({ Assign: { noted: true } }, '$noted.by', { Assign: { noted: false } }))).toEqual([unwritten('RecordGranted', '$noted.by', 'Parameters', '"$noted" holds no fields')]);
+    });
+
+    test("a Task's Assign reads the task's result", () => {
+      expect(lint(branching({}, '$checkedBy', { Assign: { 'checkedBy.$': '$.completedBy' } }))).toEqual([]);
+      expect(lint(branching({}, '$checkedBy', { Assign: { 'checkedBy.$': '$.check.completedBy' } }))).toEqual([
+        'LOKET_PATH_UNWRITTEN hedge-permit, state "CheckHedge": reads "$.check.completedBy" in Assign, but no earlier state writes it ("$" holds "outcome", "completedBy", "taskId"); fix the path, or write it earlier with a ResultPath on every way into this state',
+      ]);
+    });
+  });
+
+  describe('Choices on known values', () => {
+    const photos = { description: { nl: "Foto's van de haag.", en: 'Photos of the hedge.' }, dataSchema: { type: 'object', additionalProperties: false }, expiresAfterDays: 30 };
+    const decide = (choices: Record<string, unknown>[], fallback: string, states: Record<string, unknown> = {}) =>
+      hedgeWorkflow({ CheckHedge: checkHedge({ Next: 'Decide' }), Decide: { Type: 'Choice', Choices: choices, Default: fallback }, ...states });
+    const grant = { Variable: '$.check.outcome', StringEquals: 'grant', Next: 'RecordGranted' };
+    const unhandled = (fallback: string) =>
+      `LOKET_OUTCOME_UNHANDLED hedge-permit, state "Decide": no rule handles "refuse", one of the outcomes of task "check-hedge": it goes to the Default "${fallback}", which fails the case; add a rule for "refuse", or remove it from the task's "outcomes"`;
+    const unknownOutcome = { Type: 'Pass', Result: { Error: 'UnknownOutcome' }, ResultPath: '$.failure.Unknown', Next: 'RecordFailed' };
+
+    test('an outcome left to a Default that fails the case: a Fail, or the failure recorder after a Pass', () => {
+      expect(lint(decide([grant], 'Unknown', { Unknown: unknownOutcome }), twoOutcomes())).toEqual([unhandled('Unknown')]);
+      expect(lint(decide([grant], 'CaseFailed'), twoOutcomes())).toEqual([
+        unhandled('CaseFailed'),
+        'LOKET_FINAL_STATUS_MISSING hedge-permit, state "CaseFailed": a path ends here without recording a final status (CheckHedge → Decide → CaseFailed); record one of the final statuses "granted", "withdrawn", "expired", "failed" on that path before it ends',
+      ]);
+    });
+
+    test('an outcome left to a Default that records another status, or goes on through other states, is handled', () => {
+      expect(lint(decide([grant], 'RecordExpired'), twoOutcomes())).toEqual([]);
+      expect(lint(decide([grant], 'Wait', { Wait: { Type: 'Wait', Seconds: 60, Next: 'RecordExpired' } }), twoOutcomes()).filter((line) => line.startsWith('LOKET_OUTCOME'))).toEqual([]);
+      expect(lint(decide([grant], 'Note', { Note: { Type: 'Pass', Next: 'RecordExpired' } }), twoOutcomes())).toEqual([]);
+    });
+
+    test('a Choice with a rule other than StringEquals on the outcome is not held to handle each outcome', () => {
+      const refuse = { Variable: '$.check.outcome', StringMatches: 'ref*', Next: 'RecordExpired' };
+      expect(lint(decide([grant, refuse], 'Unknown', { Unknown: unknownOutcome }), twoOutcomes())).toEqual([]);
+    });
+
+    test("a message's name is the one the state awaits", () => {
+      const awaitPhotos = step('AwaitMessage', { name: 'photos-supplied', 'taskToken.$': '$$.Task.Token' }, {
+        Resource: callback,
+        ResultPath: '$.photos',
+        Catch: [{ ErrorEquals: ['States.Timeout'], ResultPath: '$.error', Next: 'RecordExpired' }],
+        Next: 'Which',
+      });
+      const which = (name: string) => startingAt('AwaitPhotos', { AwaitPhotos: awaitPhotos, Which: { Type: 'Choice', Choices: [{ Variable: '$.photos.name', StringEquals: name, Next: 'CheckHedge' }], Default: 'CheckHedge' } });
+      const withPhotos = hedgeType((t) => (t.messages['photos-supplied'] = photos));
+      expect(lint(which('photos-supplied'), withPhotos)).toEqual([]);
+      expect(lint(which('photo-supplied'), withPhotos)).toEqual([
+        'LOKET_CHOICE_UNKNOWN_OUTCOME hedge-permit, state "Which": tests "$.photos.name" against "photo-supplied", which is not one of the values "$.photos.name" can hold ("photos-supplied"); use one of "photos-supplied", or declare "photo-supplied" in the task\'s "outcomes"',
+      ]);
+    });
+  });
+
+  describe('loops', () => {
+    test('a loop that nests its input in itself ends, and its data stays known as deep as it goes', () => {
+      const again = (read: string) =>
+        startingAt('Again', {
+          Again: { Type: 'Pass', Parameters: { 'previous.$': '$', 'caseId.$': '$.caseId' }, Next: 'More' },
+          More: { Type: 'Choice', Choices: [{ Variable: read, IsPresent: true, Next: 'CheckHedge' }], Default: 'Again' },
+        });
+      expect(lint(again('$.previous.previous.previous.caseId'))).toEqual([]);
+    });
   });
 });
