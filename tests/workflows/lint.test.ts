@@ -1156,4 +1156,72 @@ describe('on a small workflow (a hedge permit)', () => {
       expect(lint(again('$.previous.previous.previous.caseId'))).toEqual([]);
     });
   });
+
+  test('a null in a Payload (a detail left empty) is no status the step records, and no trouble for the lint', () => {
+    expect(lint(hedgeWorkflow({ RecordGranted: withPayload(recordGranted, { details: { status: null, reason: null } }) }))).toEqual([]);
+  });
+
+  describe('Map and JSONata states', () => {
+    const publish = (message: string) => ({ Type: 'Task', Resource: 'arn:aws:states:::sns:publish', Parameters: { TopicArn: 'arn:aws:sns:eu-west-1:000000000000:neighbours', 'Message.$': message }, Retry: [{ ErrorEquals: ['States.ALL'] }], End: true });
+    /** Tells each neighbour before the check: a Map over "$.neighbours", which NoteNeighbours writes. */
+    const notifyingNeighbours = (map: Record<string, unknown>, message = '$.neighbour') =>
+      startingAt('NoteNeighbours', {
+        NoteNeighbours: { Type: 'Pass', Result: ['Haagstraat 1', 'Haagstraat 5'], ResultPath: '$.neighbours', Next: 'NotifyNeighbours' },
+        NotifyNeighbours: {
+          Type: 'Map',
+          ItemsPath: '$.neighbours',
+          ItemSelector: { 'caseId.$': '$.caseId', 'neighbour.$': '$$.Map.Item.Value' },
+          ItemProcessor: { ProcessorConfig: { Mode: 'INLINE' }, StartAt: 'Notify', States: { Notify: publish(message) } },
+          ResultPath: null,
+          Next: 'CheckHedge',
+          ...map,
+        },
+      });
+
+    test('a Map over written items whose processor reads what its ItemSelector gives it (a Task in it needs no Catch of its own)', () => {
+      expect(lint(notifyingNeighbours({}))).toEqual([]);
+    });
+
+    test('a Map over items no state writes', () => {
+      expect(lint(notifyingNeighbours({ ItemsPath: '$.neighbors' }))).toEqual([unwritten('NotifyNeighbours', '$.neighbors', 'ItemsPath', inputHolds('neighbours'))]);
+    });
+
+    test("a processor reads its ItemSelector's fields, not the Map's input", () => {
+      expect(lint(notifyingNeighbours({}, '$.tenant'))).toEqual([unwritten('Notify', '$.tenant', 'Parameters', '"$" holds "caseId", "neighbour"')]);
+      expect(lint(notifyingNeighbours({ ItemSelector: { 'caseId.$': '$.caseID' } }))).toEqual([
+        unwritten('Notify', '$.neighbour', 'Parameters', '"$" holds "caseId"'),
+        unwritten('NotifyNeighbours', '$.caseID', 'ItemSelector', inputHolds('neighbours')),
+      ]);
+    });
+
+    test('a processor reads its (legacy) Parameters; without either, each item, whose fields are unknown', () => {
+      const selector = { 'caseId.$': '$.caseId', 'neighbour.$': '$$.Map.Item.Value' };
+      expect(lint(notifyingNeighbours({ ItemSelector: undefined, Parameters: selector }, '$.tenant'))).toEqual([unwritten('Notify', '$.tenant', 'Parameters', '"$" holds "caseId", "neighbour"')]);
+      expect(lint(notifyingNeighbours({ ItemSelector: undefined }, '$.anything'))).toEqual([]);
+    });
+
+    test("a Map's results hold anything; its ResultSelector reads them", () => {
+      const recorded = (map: Record<string, unknown>, read: string) => {
+        const workflow = notifyingNeighbours(map);
+        return { ...workflow, States: { ...workflow.States, RecordGranted: withPayload(recordGranted, { 'details.$': read }) } };
+      };
+      expect(lint(recorded({ ResultPath: '$.notified' }, '$.notified[0].MessageId'))).toEqual([]);
+      expect(lint(recorded({ ResultSelector: { 'count.$': 'States.ArrayLength($)' }, ResultPath: '$.notified' }, '$.notified.count'))).toEqual([]);
+      expect(lint(recorded({ ResultSelector: { 'count.$': 'States.ArrayLength($)' }, ResultPath: '$.notified' }, '$.notified.total'))).toEqual([unwritten('RecordGranted', '$.notified.total', 'Parameters', '"$.notified" holds "count"')]);
+    });
+
+    test('a JSONata Wait passes its input on; a JSONata Output holds the fields it writes, a JSONata Assign sets its variables', () => {
+      const jsonata = (state: Record<string, unknown>) => ({ QueryLanguage: 'JSONata', ...state });
+      const before = (state: Record<string, unknown>, read: string) =>
+        hedgeWorkflow({ CheckHedge: checkHedge({ Next: 'Between' }), Between: jsonata({ ...state, Next: 'RecordGranted' }), RecordGranted: withPayload(recordGranted, { 'details.$': read }) });
+      expect(lint(before({ Type: 'Wait', Seconds: '{% 60 %}' }, '$.check.outcom'))).toEqual([unwritten('RecordGranted', '$.check.outcom', 'Parameters', checkHolds)]);
+      expect(lint(before({ Type: 'Pass', Output: { caseId: '{% $states.input.caseId %}', check: '{% $states.input.check %}' } }, '$.closed'))).toEqual([
+        unwritten('RecordGranted', '$.closed', 'Parameters', '"$" holds "caseId", "check"'),
+      ]);
+      expect(lint(before({ Type: 'Pass', Output: '{% $states.input %}', Assign: { noted: '{% $states.input.check.outcome %}' } }, '$noted'))).toEqual([]);
+      expect(lint(before({ Type: 'Pass', Output: '{% $states.input %}', Assign: { noted: '{% $states.input.check.outcome %}' } }, '$note'))).toEqual([
+        'LOKET_VARIABLE_UNASSIGNED hedge-permit, state "RecordGranted": reads the variable "$note" in Parameters, which no earlier state assigns; the variables set before it are "noted"; assign it earlier or fix the name',
+      ]);
+    });
+  });
 });
