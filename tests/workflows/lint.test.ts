@@ -1161,6 +1161,74 @@ describe('on a small workflow (a hedge permit)', () => {
     expect(lint(hedgeWorkflow({ RecordGranted: withPayload(recordGranted, { details: { status: null, reason: null } }) }))).toEqual([]);
   });
 
+  describe('final statuses on every path', () => {
+    const grantInBranch = (status: string) => ({
+      StartAt: 'CheckHedge',
+      States: {
+        CheckHedge: checkHedge({ Next: 'Decide' }),
+        Decide: {
+          Type: 'Parallel',
+          Branches: [
+            {
+              StartAt: 'Grant',
+              States: {
+                Grant: step('RecordStatus', { status }, { Catch: [{ ErrorEquals: ['States.ALL'], Next: 'GrantFailed' }], End: true }),
+                GrantFailed: { Type: 'Fail', Error: 'GrantFailed' },
+              },
+            },
+          ],
+          ResultSelector: { 'status.$': '$[0].Payload.status' },
+          ResultPath: '$.closed',
+          Next: 'PublishCaseClosed',
+        },
+        RecordExpired: recordExpired,
+      },
+    });
+
+    test('a Parallel whose branch records the final status finishes the path, though the branch may also fail', () => {
+      expect(lint(grantInBranch('granted'))).toEqual([]);
+    });
+
+    test('a Parallel whose branches record no final status does not', () => {
+      expect(lint(grantInBranch('submitted'))).toEqual([
+        'LOKET_STATUS_UNUSED hedge-permit, type.json "statuses.1": declares status "granted", which no step records; record it in a step or remove it',
+        'LOKET_FINAL_STATUS_MISSING hedge-permit, state "PublishCaseClosed": a path ends here without recording a final status (CheckHedge → Decide → PublishCaseClosed); record one of the final statuses "granted", "withdrawn", "expired", "failed" on that path before it ends',
+        'LOKET_FINAL_STATUS_MISSING hedge-permit, state "CaseClosedEventNotPublished": a path ends here without recording a final status (CheckHedge → Decide → PublishCaseClosed → CaseClosedEventNotPublished); record one of the final statuses "granted", "withdrawn", "expired", "failed" on that path before it ends',
+      ]);
+    });
+
+    test('a workflow that fails at once ends without a final status', () => {
+      expect(lintWorkflow(JSON.stringify({ StartAt: 'Refuse', States: { Refuse: { Type: 'Fail', Error: 'Refused' } } }), hedgeType((t) => (t.tasks = {})))).toEqual(
+        [
+          ...[[1, 'granted'], [3, 'expired'], [4, 'failed']].map(([index, status]) => `LOKET_STATUS_UNUSED hedge-permit, type.json "statuses.${index}": declares status "${status}", which no step records; record it in a step or remove it`),
+          'LOKET_FINAL_STATUS_MISSING hedge-permit, state "Refuse": a path ends here without recording a final status (Refuse); record one of the final statuses "granted", "withdrawn", "expired", "failed" on that path before it ends',
+        ],
+      );
+    });
+
+    test('a status issue-certificate reads from the data may be any declared status', () => {
+      const issuing = {
+        StartAt: 'CheckHedge',
+        States: {
+          CheckHedge: checkHedge({ Next: 'ChooseStatus' }),
+          ChooseStatus: { Type: 'Pass', Result: 'granted', ResultPath: '$.final', Next: 'IssuePermit' },
+          IssuePermit: step('IssueCertificate', { 'status.$': '$.final', 'decision.$': '$.check' }, { ResultSelector: { 'status.$': '$.Payload.status' }, ResultPath: '$.closed', Next: 'PublishCaseClosed' }),
+          RecordExpired: recordExpired,
+        },
+      };
+      expect(lint(issuing, hedgeType((t) => (t.document = parkingType.document)))).toEqual([]);
+    });
+
+    test('a status recorder whose whole Payload is read from the data is held to the contract, not taken for a crash', () => {
+      const whole = { ...recordGranted, Parameters: { FunctionName: '${RecordStatusFunctionArn}', 'Payload.$': '$' } };
+      expect(lint(hedgeWorkflow({ RecordGranted: whole }))).toEqual(
+        expect.arrayContaining([
+          'LOKET_PAYLOAD_FIELD_MISSING hedge-permit, state "RecordGranted": calls record-status without "status", so the step refuses its input and the case fails; add it to the Payload (see the step payload contract in workflows/README.md)',
+        ]),
+      );
+    });
+  });
+
   describe('Map and JSONata states', () => {
     const publish = (message: string) => ({ Type: 'Task', Resource: 'arn:aws:states:::sns:publish', Parameters: { TopicArn: 'arn:aws:sns:eu-west-1:000000000000:neighbours', 'Message.$': message }, Retry: [{ ErrorEquals: ['States.ALL'] }], End: true });
     /** Tells each neighbour before the check: a Map over "$.neighbours", which NoteNeighbours writes. */
