@@ -1197,6 +1197,18 @@ describe('on a small workflow (a hedge permit)', () => {
       ]);
     });
 
+    test("a final status that was not recorded because its step failed or timed out does not finish the Catch's path", () => {
+      const tellClerk = { Type: 'Task', Resource: 'arn:aws:states:::sns:publish', Parameters: { TopicArn: 'arn:aws:sns:eu-west-1:000000000000:clerks', 'Message.$': '$.caseId' }, Retry: [{ ErrorEquals: ['States.ALL'] }], End: true };
+      const caught = (errors: string[], fields: Record<string, unknown> = {}) =>
+        lint(hedgeWorkflow({ RecordGranted: { ...recordGranted, ...fields, Catch: [{ ErrorEquals: errors, ResultPath: '$.error', Next: 'TellClerk' }] }, TellClerk: tellClerk }));
+      const unfinished = 'LOKET_FINAL_STATUS_MISSING hedge-permit, state "TellClerk": a path ends here without recording a final status (CheckHedge → RecordGranted → TellClerk); record one of the final statuses "granted", "withdrawn", "expired", "failed" on that path before it ends';
+      expect(caught(['States.ALL'])).toEqual([unfinished]);
+      expect(caught(['States.Timeout'], { TimeoutSeconds: 60 })).toEqual([unfinished]);
+      expect(lint(hedgeWorkflow({ RecordGranted: { ...recordGranted, Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'CaseFailed' }] } }))).toEqual([
+        'LOKET_FINAL_STATUS_MISSING hedge-permit, state "CaseFailed": a path ends here without recording a final status (CheckHedge → RecordGranted → CaseFailed); record one of the final statuses "granted", "withdrawn", "expired", "failed" on that path before it ends',
+      ]);
+    });
+
     test('a workflow that fails at once ends without a final status', () => {
       expect(lintWorkflow(JSON.stringify({ StartAt: 'Refuse', States: { Refuse: { Type: 'Fail', Error: 'Refused' } } }), hedgeType((t) => (t.tasks = {})))).toEqual(
         [
