@@ -50,6 +50,21 @@ export const checkHedge = (fields: Record<string, unknown> = {}) =>
     ...fields,
   });
 
+/** A message the applicant may be asked for: photos of the hedge, within 30 days. */
+export const photosSupplied = { description: { nl: "Foto's van de haag.", en: 'Photos of the hedge.' }, dataSchema: { type: 'object', additionalProperties: false }, expiresAfterDays: 30 };
+
+/** A step with more in its Payload. */
+export const withPayload = (state: Record<string, any>, payload: Record<string, unknown>) => ({ ...state, Parameters: { ...state.Parameters, Payload: { ...state.Parameters.Payload, ...payload } } });
+
+/** A Task of another service than Lambda (SNS): the loader adds no Retry to it, and its result holds anything. */
+export const publish = (topic: string, fields: Record<string, unknown> = {}, message = '$.caseId') => ({
+  Type: 'Task',
+  Resource: 'arn:aws:states:::sns:publish',
+  Parameters: { TopicArn: `arn:aws:sns:eu-west-1:000000000000:${topic}`, 'Message.$': message },
+  ResultPath: null,
+  ...fields,
+});
+
 /** The hedge permit's workflow: check, then grant; the check expires into "expired". */
 export const hedgeWorkflow = (states: Record<string, unknown> = {}): { StartAt: string; States: Record<string, unknown> } => ({
   StartAt: 'CheckHedge',

@@ -8,7 +8,7 @@ import { stepContracts } from '../../designer/step-contracts';
 import { stepFunctions } from '../../functions/app.declaration';
 import { catalogue } from '../../functions/catalogue/catalogue';
 import type { TransactionType } from '../../functions/domain/transaction-type';
-import { callback, checkHedge, hedgeType, hedgeWorkflow, lambda, lint, recordExpired, recordGranted, step } from '../support/hedge-permit';
+import { callback, checkHedge, hedgeType, hedgeWorkflow, lambda, lint, photosSupplied, publish, recordExpired, recordGranted, step, withPayload } from '../support/hedge-permit';
 
 const sources = loadWorkflowSources();
 const sourceOf = (key: string) => sources.find((source) => source.key === key)!;
@@ -698,15 +698,7 @@ describe('on a small workflow (a hedge permit)', () => {
   });
 
   describe('Retry and Catch', () => {
-    const notify = (fields: Record<string, unknown> = {}) => ({
-      Type: 'Task',
-      Resource: 'arn:aws:states:::sns:publish',
-      Parameters: { TopicArn: 'arn:aws:sns:eu-west-1:000000000000:hedges', 'Message.$': '$.caseId' },
-      ResultPath: null,
-      Next: 'CheckHedge',
-      ...fields,
-    });
-    const withNotify = (fields: Record<string, unknown> = {}) => ({ ...hedgeWorkflow({ Notify: notify(fields) }), StartAt: 'Notify' });
+    const withNotify = (fields: Record<string, unknown> = {}) => ({ ...hedgeWorkflow({ Notify: publish('hedges', { Next: 'CheckHedge', ...fields }) }), StartAt: 'Notify' });
 
     test('a Task of another service without Retry: the loader adds none, and the fix is not the Lambda one', () => {
       expect(lint(withNotify())).toEqual(['LOKET_RETRY_MISSING hedge-permit, state "Notify": has no Retry; add a Retry for the errors a retry can cure']);
@@ -748,12 +740,11 @@ describe('on a small workflow (a hedge permit)', () => {
     });
 
     test('a Task on the failure path that goes on into a Fail state needs no Catch: its failure fails the execution as well', () => {
-      expect(lint(hedgeWorkflow({ NotifyFailure: notify({ Retry: [{ ErrorEquals: ['States.ALL'] }], Next: 'CaseFailed' }) }), hedgeType(), (d) => (d.States.RecordFailed.Next = 'NotifyFailure'))).toEqual([]);
+      expect(lint(hedgeWorkflow({ NotifyFailure: publish('hedges', { Retry: [{ ErrorEquals: ['States.ALL'] }], Next: 'CaseFailed' }) }), hedgeType(), (d) => (d.States.RecordFailed.Next = 'NotifyFailure'))).toEqual([]);
     });
   });
 
   describe('task-token states: their timeout, and the task or message they wait for', () => {
-    const photos = { description: { nl: "Foto's van de haag.", en: 'Photos of the hedge.' }, dataSchema: { type: 'object', additionalProperties: false }, expiresAfterDays: 30 };
     const awaitPhotos = (fields: Record<string, unknown> = {}) =>
       step('AwaitMessage', { name: 'photos-supplied', 'taskToken.$': '$$.Task.Token' }, {
         Resource: callback,
@@ -794,11 +785,11 @@ describe('on a small workflow (a hedge permit)', () => {
     });
 
     test('a message awaited with the window type.json declares', () => {
-      expect(lint(withPhotos(), hedgeType((t) => (t.messages['photos-supplied'] = photos)))).toEqual([]);
+      expect(lint(withPhotos(), hedgeType((t) => (t.messages['photos-supplied'] = photosSupplied)))).toEqual([]);
     });
 
     test('a message and a task of the same name: the await-message state is held to the message, the create-task state to the task', () => {
-      const both = hedgeType((t) => (t.messages['check-hedge'] = { ...photos, expiresAfterDays: 7 }));
+      const both = hedgeType((t) => (t.messages['check-hedge'] = { ...photosSupplied, expiresAfterDays: 7 }));
       const awaitCheck = awaitPhotos({ Parameters: { ...awaitPhotos().Parameters, Payload: { ...awaitPhotos().Parameters.Payload, name: 'check-hedge' } } });
       const workflow = { ...hedgeWorkflow({ AwaitCheck: awaitCheck }), StartAt: 'AwaitCheck' };
       expect(lint(workflow, both)).toEqual([]);
@@ -811,7 +802,7 @@ describe('on a small workflow (a hedge permit)', () => {
     });
 
     test('a create-task state that names a message: told as an undeclared task, its timeout held to nothing', () => {
-      const named = hedgeType((t) => (t.messages['photos-supplied'] = photos));
+      const named = hedgeType((t) => (t.messages['photos-supplied'] = photosSupplied));
       const createPhotos = checkHedge({ TimeoutSeconds: 3600, Parameters: { ...checkHedge().Parameters, Payload: { ...checkHedge().Parameters.Payload, name: 'photos-supplied' } } });
       expect(lint(hedgeWorkflow({ CheckHedge: createPhotos }), named)).toEqual([
         'LOKET_TASK_UNDECLARED hedge-permit, state "CheckHedge": creates task "photos-supplied", which type.json does not declare in "tasks"; declare it or use one of "check-hedge"',
@@ -822,7 +813,6 @@ describe('on a small workflow (a hedge permit)', () => {
   });
 
   describe('what the designer reads for each kind of problem', () => {
-    const withPayload = (state: Record<string, any>, payload: Record<string, unknown>) => ({ ...state, Parameters: { ...state.Parameters, Payload: { ...state.Parameters.Payload, ...payload } } });
 
     test('an unassigned variable, with the variables that are set before it', () => {
       expect(lint(hedgeWorkflow({ CheckHedge: checkHedge({ Assign: { 'checkedBy.$': '$.completedBy' } }), RecordGranted: withPayload(recordGranted, { 'details.$': '$checker' }) }))).toEqual([
@@ -982,7 +972,6 @@ describe('on a small workflow (a hedge permit)', () => {
    * alone (context paths, quoted text, open results), and what each read it reports says.
    */
 
-  const withPayload = (state: Record<string, any>, payload: Record<string, unknown>) => ({ ...state, Parameters: { ...state.Parameters, Payload: { ...state.Parameters.Payload, ...payload } } });
   /** The workflow with the granting step recording `path` as its details. */
   const details = (path: string) => hedgeWorkflow({ RecordGranted: withPayload(recordGranted, { 'details.$': path }) });
   const startingAt = (name: string, states: Record<string, unknown>) => ({ ...hedgeWorkflow(states), StartAt: name });
@@ -1069,7 +1058,7 @@ describe('on a small workflow (a hedge permit)', () => {
       expect(lint(selecting({ 'status.$': '$.Payload.statuss' }))).toEqual([
         'LOKET_RESULT_FIELD_UNKNOWN hedge-permit, state "RecordGranted": its ResultSelector reads "$.Payload.statuss", which record-status does not answer ("$.Payload" holds "status"); fix the path',
       ]);
-      const notify = { Type: 'Task', Resource: 'arn:aws:states:::sns:publish', Parameters: { TopicArn: 'arn:aws:sns:eu-west-1:000000000000:hedges', 'Message.$': '$.caseId' }, ResultPath: '$.notified', Retry: [{ ErrorEquals: ['States.ALL'] }], Next: 'CheckHedge' };
+      const notify = publish('hedges', { ResultPath: '$.notified', Retry: [{ ErrorEquals: ['States.ALL'] }], Next: 'CheckHedge' });
       expect(lint(startingAt('Notify', { Notify: notify, RecordGranted: withPayload(recordGranted, { 'details.$': '$.notified.MessageId' }) }))).toEqual([]);
     });
   });
@@ -1103,7 +1092,6 @@ describe('on a small workflow (a hedge permit)', () => {
   });
 
   describe('Choices on known values', () => {
-    const photos = { description: { nl: "Foto's van de haag.", en: 'Photos of the hedge.' }, dataSchema: { type: 'object', additionalProperties: false }, expiresAfterDays: 30 };
     const decide = (choices: Record<string, unknown>[], fallback: string, states: Record<string, unknown> = {}) =>
       hedgeWorkflow({ CheckHedge: checkHedge({ Next: 'Decide' }), Decide: { Type: 'Choice', Choices: choices, Default: fallback }, ...states });
     const grant = { Variable: '$.check.outcome', StringEquals: 'grant', Next: 'RecordGranted' };
@@ -1138,7 +1126,7 @@ describe('on a small workflow (a hedge permit)', () => {
         Next: 'Which',
       });
       const which = (name: string) => startingAt('AwaitPhotos', { AwaitPhotos: awaitPhotos, Which: { Type: 'Choice', Choices: [{ Variable: '$.photos.name', StringEquals: name, Next: 'CheckHedge' }], Default: 'CheckHedge' } });
-      const withPhotos = hedgeType((t) => (t.messages['photos-supplied'] = photos));
+      const withPhotos = hedgeType((t) => (t.messages['photos-supplied'] = photosSupplied));
       expect(lint(which('photos-supplied'), withPhotos)).toEqual([]);
       expect(lint(which('photo-supplied'), withPhotos)).toEqual([
         'LOKET_CHOICE_UNKNOWN_OUTCOME hedge-permit, state "Which": tests "$.photos.name" against "photo-supplied", which is not one of the values "$.photos.name" can hold ("photos-supplied"); use one of "photos-supplied", or declare "photo-supplied" in the task\'s "outcomes"',
@@ -1198,7 +1186,7 @@ describe('on a small workflow (a hedge permit)', () => {
     });
 
     test("a final status that was not recorded because its step failed or timed out does not finish the Catch's path", () => {
-      const tellClerk = { Type: 'Task', Resource: 'arn:aws:states:::sns:publish', Parameters: { TopicArn: 'arn:aws:sns:eu-west-1:000000000000:clerks', 'Message.$': '$.caseId' }, Retry: [{ ErrorEquals: ['States.ALL'] }], End: true };
+      const tellClerk = publish('clerks', { Retry: [{ ErrorEquals: ['States.ALL'] }], End: true });
       const caught = (errors: string[], fields: Record<string, unknown> = {}) =>
         lint(hedgeWorkflow({ RecordGranted: { ...recordGranted, ...fields, Catch: [{ ErrorEquals: errors, ResultPath: '$.error', Next: 'TellClerk' }] }, TellClerk: tellClerk }));
       const unfinished = 'LOKET_FINAL_STATUS_MISSING hedge-permit, state "TellClerk": a path ends here without recording a final status (CheckHedge → RecordGranted → TellClerk); record one of the final statuses "granted", "withdrawn", "expired", "failed" on that path before it ends';
@@ -1242,7 +1230,7 @@ describe('on a small workflow (a hedge permit)', () => {
   });
 
   describe('Map and JSONata states', () => {
-    const publish = (message: string) => ({ Type: 'Task', Resource: 'arn:aws:states:::sns:publish', Parameters: { TopicArn: 'arn:aws:sns:eu-west-1:000000000000:neighbours', 'Message.$': message }, Retry: [{ ErrorEquals: ['States.ALL'] }], End: true });
+    const tellNeighbour = (message: string) => publish('neighbours', { Retry: [{ ErrorEquals: ['States.ALL'] }], End: true }, message);
     /** Tells each neighbour before the check: a Map over "$.neighbours", which NoteNeighbours writes. */
     const notifyingNeighbours = (map: Record<string, unknown>, message = '$.neighbour') =>
       startingAt('NoteNeighbours', {
@@ -1251,7 +1239,7 @@ describe('on a small workflow (a hedge permit)', () => {
           Type: 'Map',
           ItemsPath: '$.neighbours',
           ItemSelector: { 'caseId.$': '$.caseId', 'neighbour.$': '$$.Map.Item.Value' },
-          ItemProcessor: { ProcessorConfig: { Mode: 'INLINE' }, StartAt: 'Notify', States: { Notify: publish(message) } },
+          ItemProcessor: { ProcessorConfig: { Mode: 'INLINE' }, StartAt: 'Notify', States: { Notify: tellNeighbour(message) } },
           ResultPath: null,
           Next: 'CheckHedge',
           ...map,
