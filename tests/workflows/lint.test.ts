@@ -1229,6 +1229,58 @@ describe('on a small workflow (a hedge permit)', () => {
     });
   });
 
+  describe('more of what the designer reads', () => {
+    const withIssued = (edit: (type: any) => void = () => {}) =>
+      hedgeType((t) => {
+        t.statuses.splice(2, 0, { ...t.statuses[1], code: 'issued', order: 10 });
+        t.document = parkingType.document;
+        edit(t);
+      });
+    const issuing = (payload: Record<string, unknown>) => ({
+      StartAt: 'CheckHedge',
+      States: {
+        CheckHedge: checkHedge({ Next: 'IssuePermit' }),
+        IssuePermit: step('IssueCertificate', { 'decision.$': '$.check', ...payload }, { ResultSelector: { 'status.$': '$.Payload.status' }, ResultPath: '$.closed', Next: 'RecordGranted' }),
+        RecordGranted: recordGranted,
+        RecordExpired: recordExpired,
+      },
+    });
+    const issuedUnused = 'LOKET_STATUS_UNUSED hedge-permit, type.json "statuses.2": declares status "issued", which no step records; record it in a step or remove it';
+
+    test('"issued" is recorded by an issue-certificate step that names no status of its own, and by no other step', () => {
+      expect(lint(issuing({}), withIssued())).toEqual([]);
+      expect(lint(issuing({ status: 'granted' }), withIssued())).toEqual([issuedUnused]);
+      expect(lint(hedgeWorkflow(), withIssued())).toEqual([issuedUnused]);
+    });
+
+    test('in a JSONata workflow an outcome counts as read only where a Condition tests an outcome', () => {
+      const choose = (conditions: string[]) =>
+        jsonataProofOfResidence((d) => {
+          d.States.ReviewOutcome.Choices = conditions.map((condition, index) => ({ ...d.States.ReviewOutcome.Choices[index % d.States.ReviewOutcome.Choices.length], Condition: condition }));
+        });
+      const unread = /^LOKET_OUTCOME_UNUSED proof-of-residence, state "VerifyResidence": task "verify-residence" offers the outcomes/;
+      expect(lintWorkflow(choose(["{% $states.input.review.completedBy = 'clerk' %}", "{% $states.input.review.completedBy = 'mayor' %}"]), type)).toEqual(expect.arrayContaining([expect.stringMatching(unread)]));
+      expect(lintWorkflow(choose(["{% $states.input.review.completedBy = 'clerk' %}", "{% $states.input.review.outcome = 'approve' %}"]), type).filter((line) => unread.test(line))).toEqual([]);
+    });
+
+    test('an ASL error in a field of a top-level state, or deeper in it, names the state and the field', () => {
+      expect(lint(hedgeWorkflow({ Odd: { Type: 'Sleep', Next: 'CheckHedge' } }))).toContain(
+        'LOKET_ASL_INVALID hedge-permit, state "Odd": "Type" must be equal to one of the allowed values; correct it against the Amazon States Language specification',
+      );
+      expect(lint(hedgeWorkflow(), hedgeType(), (d) => (d.States.RecordGranted.Retry = [{ ErrorEquals: transientErrors, MaxAttempts: -1 }]))).toEqual([
+        'LOKET_ASL_INVALID hedge-permit, state "RecordGranted": "Retry.0.MaxAttempts" must be >= 0; correct it against the Amazon States Language specification',
+      ]);
+    });
+
+    test('a declared task that only a message of its name is awaited for is created by no step', () => {
+      const both = hedgeType((t) => (t.messages['check-hedge'] = { ...photosSupplied, expiresAfterDays: 7 }));
+      const awaitCheck = step('AwaitMessage', { name: 'check-hedge', 'taskToken.$': '$$.Task.Token' }, { Resource: callback, ResultPath: '$.check', Catch: [{ ErrorEquals: ['States.Timeout'], ResultPath: '$.error', Next: 'RecordExpired' }], Next: 'RecordGranted' });
+      expect(lint(hedgeWorkflow({ CheckHedge: awaitCheck }), both)).toEqual([
+        'LOKET_TASK_UNUSED hedge-permit, type.json "tasks.check-hedge": declares task "check-hedge", which no step creates; create it in a create-task step or remove it',
+      ]);
+    });
+  });
+
   describe('Map and JSONata states', () => {
     const tellNeighbour = (message: string) => publish('neighbours', { Retry: [{ ErrorEquals: ['States.ALL'] }], End: true }, message);
     /** Tells each neighbour before the check: a Map over "$.neighbours", which NoteNeighbours writes. */
