@@ -1272,6 +1272,19 @@ describe('on a small workflow (a hedge permit)', () => {
       ]);
     });
 
+    test('a missing state or an unknown placeholder that several states name is told once, at each of them', () => {
+      const toPublish = (d: any) => {
+        d.States.RecordGranted.Next = 'Publish';
+        d.States.RecordExpired.Next = 'Publish';
+      };
+      expect(lint(hedgeWorkflow(), hedgeType(), toPublish)).toContain(
+        'LOKET_ASL_INVALID hedge-permit, state "RecordGranted", "RecordExpired": goes to "Publish", which is no state of the workflow; name an existing state or add it',
+      );
+      const renamed = JSON.stringify(hedgeWorkflow()).replaceAll('${RecordStatusFunctionArn}', '${RecordStatusArn}');
+      const definition = JSON.stringify(expandWorkflow(JSON.parse(renamed), hedgeType()));
+      expect(lintWorkflow(definition, hedgeType())).toEqual([expect.stringMatching(/^LOKET_PLACEHOLDER_UNKNOWN hedge-permit, state "RecordGranted", "RecordExpired": uses unknown placeholder \$\{RecordStatusArn\}; use one of /)]);
+    });
+
     test('a declared task that only a message of its name is awaited for is created by no step', () => {
       const both = hedgeType((t) => (t.messages['check-hedge'] = { ...photosSupplied, expiresAfterDays: 7 }));
       const awaitCheck = step('AwaitMessage', { name: 'check-hedge', 'taskToken.$': '$$.Task.Token' }, { Resource: callback, ResultPath: '$.check', Catch: [{ ErrorEquals: ['States.Timeout'], ResultPath: '$.error', Next: 'RecordExpired' }], Next: 'RecordGranted' });
