@@ -778,6 +778,16 @@ describe('on a small workflow (a hedge permit)', () => {
       expect(problems).toEqual([]);
     });
 
+    test('a task or a message named from the data is decided when the case runs: neither is told undeclared', () => {
+      const namedFromData = (state: Record<string, any>) => {
+        const { name: _literal, ...payload } = state.Parameters.Payload;
+        return { ...state, Parameters: { ...state.Parameters, Payload: { ...payload, 'name.$': '$.caseId' } } };
+      };
+      const undeclared = (problems: string[]) => problems.filter((line) => /^LOKET_(TASK|MESSAGE)_UNDECLARED /.test(line));
+      expect(undeclared(lint(hedgeWorkflow({ CheckHedge: namedFromData(checkHedge()) })))).toEqual([]);
+      expect(undeclared(lint({ ...hedgeWorkflow({ AwaitPhotos: namedFromData(awaitPhotos({ TimeoutSeconds: 30 * day })) }), StartAt: 'AwaitPhotos' }))).toEqual([]);
+    });
+
     test('a message awaited in a type that declares no messages: told to declare it', () => {
       expect(lint(withPhotos({ TimeoutSeconds: 30 * day }))).toEqual([
         'LOKET_MESSAGE_UNDECLARED hedge-permit, state "AwaitPhotos": waits for message "photos-supplied", which type.json does not declare in "messages"; declare it in "messages"',
