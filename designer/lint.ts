@@ -2,6 +2,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { checkAslStructure } from './asl-structure';
 import { analyseDataFlow, type ChoiceFinding, type PayloadFinding, type UnwrittenRead } from './data-flow';
+import { stepContracts } from './step-contracts';
 import { knownPlaceholders } from '../functions/app.declaration';
 import type { TransactionType } from '../functions/domain/transaction-type';
 import { dataValidator, transactionTypeSchema } from '../functions/domain/transaction-type';
@@ -53,6 +54,7 @@ export const problemCodes = {
   LOKET_CHOICE_UNKNOWN_OUTCOME: 'a Choice tests a value the task it tests cannot answer',
   LOKET_PATH_UNWRITTEN: 'a state reads a path that some way into it does not write',
   LOKET_PAYLOAD_FIELD_MISSING: 'a step is called without a Payload field it needs',
+  LOKET_TASK_TOKEN_MISMATCH: 'a step that resumes the workflow later is called without ".waitForTaskToken", or one that answers at once with it',
   LOKET_PAYLOAD_FIELD_MISSPELT: 'a Payload field a step does not know, close to one it does',
   LOKET_RESULT_FIELD_UNKNOWN: "a ResultSelector reads a field the step does not answer",
   LOKET_VARIABLE_UNASSIGNED: 'a state reads a variable no earlier Assign sets',
@@ -155,6 +157,14 @@ function lintTask(name: string, state: State, all: Map<string, State>, type: Tra
     }
   }
   const step = invokedStep(state);
+  const contract = step === undefined ? undefined : stepContracts[step];
+  if (contract && contract.waitsForTaskToken !== waitsForTaskToken(state)) {
+    problems.push(
+      contract.waitsForTaskToken
+        ? problem('LOKET_TASK_TOKEN_MISMATCH', at, `calls ${step} without ".waitForTaskToken", so the workflow goes on at once instead of waiting for its answer`, 'use "Resource": "arn:aws:states:::lambda:invoke.waitForTaskToken" and pass "taskToken.$": "$$.Task.Token"')
+        : problem('LOKET_TASK_TOKEN_MISMATCH', at, `calls ${step} with ".waitForTaskToken", but it answers at once and never returns the token, so the case waits until its timeout`, 'use "Resource": "arn:aws:states:::lambda:invoke"'),
+    );
+  }
   const awaited = awaitedName(state);
   if (step === 'create-task' && awaited !== undefined && !(awaited in type.tasks)) {
     problems.push(problem('LOKET_TASK_UNDECLARED', at, `creates task "${awaited}", which type.json does not declare in "tasks"`, `declare it or use one of ${quoted(Object.keys(type.tasks))}`));

@@ -778,6 +778,16 @@ describe('on a small workflow (a hedge permit)', () => {
       expect(problems).toEqual([]);
     });
 
+    test('a step that resumes later called without ".waitForTaskToken", and one that answers at once called with it', () => {
+      const plain = 'arn:aws:states:::lambda:invoke';
+      expect(lint(hedgeWorkflow({ CheckHedge: checkHedge({ Resource: plain, TimeoutSeconds: undefined }) })).filter((line) => line.startsWith('LOKET_TASK_TOKEN'))).toEqual([
+        'LOKET_TASK_TOKEN_MISMATCH hedge-permit, state "CheckHedge": calls create-task without ".waitForTaskToken", so the workflow goes on at once instead of waiting for its answer; use "Resource": "arn:aws:states:::lambda:invoke.waitForTaskToken" and pass "taskToken.$": "$$.Task.Token"',
+      ]);
+      expect(lint(hedgeWorkflow({ RecordGranted: { ...recordGranted, Resource: callback, TimeoutSeconds: 60 } })).filter((line) => line.startsWith('LOKET_TASK_TOKEN'))).toEqual([
+        'LOKET_TASK_TOKEN_MISMATCH hedge-permit, state "RecordGranted": calls record-status with ".waitForTaskToken", but it answers at once and never returns the token, so the case waits until its timeout; use "Resource": "arn:aws:states:::lambda:invoke"',
+      ]);
+    });
+
     test('a task or a message named from the data is decided when the case runs: neither is told undeclared', () => {
       const namedFromData = (state: Record<string, any>) => {
         const { name: _literal, ...payload } = state.Parameters.Payload;
