@@ -1,7 +1,6 @@
 import {
   DescribeExecutionCommand,
   DescribeStateMachineCommand,
-  DescribeStateMachineForExecutionCommand,
   ExecutionAlreadyExists,
   GetExecutionHistoryCommand,
   ListExecutionsCommand,
@@ -13,7 +12,7 @@ import {
   StopExecutionCommand,
 } from '@aws-sdk/client-sfn';
 import type { HistoryEvent, SFNClient } from '@aws-sdk/client-sfn';
-import { topLevelStatesOf, type ExecutionPosition } from '../domain/migration';
+import type { ExecutionPosition } from '../domain/migration';
 import type { ExecutionState, WorkflowEngine, WorkflowPositions } from '../ports/workflow-engine.port';
 import { StepNoLongerWaits } from '../ports/workflow-engine.port';
 
@@ -205,11 +204,9 @@ export function stepFunctionsPositions(client: SFNClient, stateMachineArns: () =
       return executions.map((execution) => execution.executionArn as string);
     },
 
-    async positionOf(executionId) {
+    async positionOf(executionId, topLevel) {
       const { status } = await client.send(new DescribeExecutionCommand({ executionArn: executionId }));
       if (status !== 'RUNNING') return undefined;
-      const { definition } = await client.send(new DescribeStateMachineForExecutionCommand({ executionArn: executionId }));
-      const topLevel = new Set(topLevelStatesOf(JSON.parse(definition ?? '{}')).map((state) => state.name));
       // Newest first, and only as far as the last top-level state entered: however long the history, a waiting case's state is near its end.
       const events: HistoryEvent[] = [];
       let nextToken: string | undefined;

@@ -92,7 +92,8 @@ export interface WorkflowPositions {
   runningOn(versionArn: string): Promise<readonly string[]>;
   /**
    * The top-level state an execution is in and the input that state had; undefined when it
-   * no longer runs or is in none (between two states).
+   * no longer runs or is in none (between two states). `topLevel` names the top-level states of
+   * the version it runs, which the caller read once for all its executions.
    */
-  positionOf(executionId: string): Promise<ExecutionPosition | undefined>;
+  positionOf(executionId: string, topLevel: ReadonlySet<string>): Promise<ExecutionPosition | undefined>;
 }

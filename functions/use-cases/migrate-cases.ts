@@ -122,8 +122,11 @@ export function migrateCases(deps: MigrateCasesDependencies) {
     const versions = await deps.positions.versionsOf(command.typeKey);
     const from = versionOf(versions, command.typeKey, command.from);
     const to = versionOf(versions, command.typeKey, command.to);
+    const sourceStates = topLevelStatesOf(from.definition);
     const targetStates = topLevelStatesOf(to.definition);
-    checkStateMap(command.map, topLevelStatesOf(from.definition), targetStates);
+    checkStateMap(command.map, sourceStates, targetStates);
+    // Every execution listed runs the version left: its states are read once, not per execution.
+    const topLevel = new Set(sourceStates.map((state) => state.name));
     const versionsMoved = { from: { typeVersion: from.typeVersion, versionArn: from.versionArn }, to: { typeVersion: to.typeVersion, versionArn: to.versionArn } };
 
     const wanted = command.caseIds ? new Set(command.caseIds) : undefined;
@@ -132,7 +135,7 @@ export function migrateCases(deps: MigrateCasesDependencies) {
     for (const executionArn of executions) {
       const caseId = caseIdOf(executionArn);
       try {
-        const position = await deps.positions.positionOf(executionArn);
+        const position = await deps.positions.positionOf(executionArn, topLevel);
         if (!position) {
           cases.push({ caseId, outcome: 'skipped', reason: 'its execution is in no state now (between two, or ended): run the migration again' });
           continue;

@@ -342,7 +342,7 @@ export class LoketFunction extends NodejsFunction {
    * Lets the function read where the cases of the named state machines stand, to move them to
    * another version: the published versions and their definitions, the executions running on a
    * version (both on `stateMachine:<name>` and its versions, `stateMachine:<name>:*`), and each
-   * execution's status, history and definition. Nothing it grants starts, stops or changes one.
+   * execution's status and history. Nothing it grants starts, stops or changes one.
    */
   grantWorkflowHistory(stateMachineNames: readonly string[]): this {
     const stack = Stack.of(this);
@@ -357,7 +357,7 @@ export class LoketFunction extends NodejsFunction {
         reason: `Each deployment publishes a new version of state machine ${name}; the grant reads its versions and their executions, nothing else.`,
       });
     }
-    return this.grantOnExecutions(['states:DescribeExecution', 'states:GetExecutionHistory', 'states:DescribeStateMachineForExecution'], stateMachineNames);
+    return this.grantOnExecutions(['states:DescribeExecution', 'states:GetExecutionHistory'], stateMachineNames);
   }
 
   /** Lets the function see where executions of the named state machines stand. */

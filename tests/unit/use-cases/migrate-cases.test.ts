@@ -36,6 +36,8 @@ interface PositionsFake extends WorkflowPositions {
   readonly running: Map<string, string[]>;
   readonly positions: Map<string, ExecutionPosition | Error>;
   readonly read: string[];
+  /** The top-level states each position was looked for among. */
+  readonly topLevels: string[][];
 }
 
 function positionsFake(): PositionsFake {
@@ -43,6 +45,7 @@ function positionsFake(): PositionsFake {
     running: new Map(),
     positions: new Map(),
     read: [],
+    topLevels: [],
     async versionsOf(typeKey) {
       return typeKey === key ? published : [];
     },
@@ -50,7 +53,8 @@ function positionsFake(): PositionsFake {
       fake.read.push(versionArn);
       return fake.running.get(versionArn) ?? [];
     },
-    async positionOf(executionId) {
+    async positionOf(executionId, topLevel) {
+      fake.topLevels.push([...topLevel]);
       const position = fake.positions.get(executionId);
       if (position instanceof Error) throw position;
       return position;
@@ -100,6 +104,8 @@ describe('a case moves to the new version at its mapped state', () => {
 
     expect(report).toMatchObject({ typeKey: key, from: { typeVersion: 1, versionArn: `${machine}:1` }, to: { typeVersion: 2, versionArn: `${machine}:2` }, dryRun: false });
     expect(report.cases).toEqual([{ caseId: subject.id, number: subject.number, tenant: subject.tenant, state: 'VerifyResidence', target: 'ReviewResidence', outcome: 'moved' }]);
+    // Looked for among the states of the version it leaves, without the entry states.
+    expect(positions.topLevels).toEqual([['RecordUnderReview', 'VerifyResidence', 'Done']]);
     const saved = store.cases.get(subject.id)!;
     expect(saved).toMatchObject({ type: { key, version: 2 }, workflowVersionArn: `${machine}:2`, executionArn: `${subject.executionArn}-2`, version: subject.version + 1, updatedAt: now.toISOString() });
     expect(store.eventsOf(subject.id).at(-1)).toMatchObject({
