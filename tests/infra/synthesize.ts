@@ -75,7 +75,7 @@ const cacheLifetimeMs = 24 * 3600_000;
 /**
  * What a synthesis depends on: every file of the repository but the tests (tracked or not, as git
  * sees them: the handlers esbuild bundles, the type folders, infra/, cdk.json, package-lock.json and
- * the patches), the context and the Node version. Undefined outside a git work tree: no sharing then.
+ * the patches), the checkout's path, the context and the Node version. Undefined outside a git work tree: no sharing then.
  */
 function synthesisKey(context: Record<string, unknown>): string | undefined {
   let listed: string;
@@ -84,7 +84,8 @@ function synthesisKey(context: Record<string, unknown>): string | undefined {
   } catch {
     return undefined;
   }
-  const hash = createHash('sha256').update(JSON.stringify({ context, node: process.version, cdkEnv: process.env.CDK_CONTEXT_JSON ?? null }));
+  // The checkout's path too: the bundles' asset hashes differ between two clones of the same sources, so two checkouts never share one.
+  const hash = createHash('sha256').update(JSON.stringify({ context, root: projectRoot, node: process.version, cdkEnv: process.env.CDK_CONTEXT_JSON ?? null }));
   const files = listed.split('\0').filter((file) => file && !file.startsWith('tests/')).sort();
   for (const file of files) {
     const path = join(projectRoot, file);
