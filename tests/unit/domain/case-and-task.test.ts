@@ -1,8 +1,8 @@
 import { describe, expect, test } from '@jest/globals';
 import type { Case } from '../../../functions/domain/case';
-import { caseNumber, extend, isClosed, openCase, transition } from '../../../functions/domain/case';
+import { caseNumber, clearAttention, extend, flagAttention, hasReached, isClosed, openCase, reopen, resume, suspend, transition, withdraw } from '../../../functions/domain/case';
 import { DomainError } from '../../../functions/domain/errors';
-import { completeTask, isRepeatedCompletion, openTask } from '../../../functions/domain/task';
+import { cancelTask, claimTask, completeTask, isRepeatedCompletion, openTask, taskResultOf } from '../../../functions/domain/task';
 import { catalogue } from '../../../functions/catalogue/catalogue';
 
 const type = catalogue.find('proof-of-residence')!;
@@ -64,6 +64,180 @@ describe('a case', () => {
     expect(kindOf(() => transition(aCase(), type, { status: 'teleported', actor: system, now }))).toBe('conflict');
     const closed = transition(aCase(), type, { status: 'issued', actor: system, now }).case;
     expect(kindOf(() => transition(closed, type, { status: 'rejected', actor: system, now }))).toBe('conflict');
+  });
+});
+
+describe('an operator flag on a case', () => {
+  const reconcile = { kind: 'system', component: 'reconcile' } as const;
+  const later = new Date('2026-11-29T08:00:00Z');
+
+  test('flags an open case with the reason and since when, and records why in the audit', () => {
+    const flagged = flagAttention(aCase(), type, 'execution FAILED', reconcile, later)!;
+    expect(flagged.case.attention).toEqual({ reason: 'execution FAILED', since: later.toISOString() });
+    expect(flagged.case.updatedAt).toBe(later.toISOString());
+    expect(flagged.audit).toEqual({ action: 'case.needs-attention', actor: reconcile, at: later.toISOString(), details: { reason: 'execution FAILED' } });
+  });
+
+  test('flags again only for another reason, and never a closed case', () => {
+    const flagged = flagAttention(aCase(), type, 'execution FAILED', reconcile, now)!.case;
+    expect(flagAttention(flagged, type, 'execution FAILED', reconcile, later)).toBeUndefined();
+    expect(flagAttention(flagged, type, 'execution TIMED_OUT', reconcile, later)?.case.attention).toEqual({ reason: 'execution TIMED_OUT', since: later.toISOString() });
+    const closed = transition(aCase(), type, { status: 'issued', actor: reconcile, now }).case;
+    expect(flagAttention(closed, type, 'execution FAILED', reconcile, later)).toBeUndefined();
+  });
+
+  test('is cleared with its reason in the audit; a case without one changes nothing', () => {
+    const flagged = flagAttention(aCase(), type, 'execution FAILED', reconcile, now)!.case;
+    const cleared = clearAttention(flagged, reconcile, later)!;
+    expect(cleared.case.attention).toBeUndefined();
+    expect(cleared.case.updatedAt).toBe(later.toISOString());
+    expect(cleared.audit).toEqual({ action: 'case.attention-cleared', actor: reconcile, at: later.toISOString(), details: { reason: 'execution FAILED' } });
+    expect(clearAttention(aCase(), reconcile, later)).toBeUndefined();
+  });
+});
+
+describe('what a closed or open case refuses, as the caller reads it', () => {
+  const system = { kind: 'system', component: 't' } as const;
+  const permitType = catalogue.find('resident-parking-permit')!;
+  const permit = (): Case => ({ ...aCase(), type: { key: permitType.key, version: permitType.version } });
+  const messageOf = (fn: () => unknown) => {
+    try {
+      fn();
+    } catch (error) {
+      return (error as Error).message;
+    }
+    return undefined;
+  };
+
+  test('a status the type does not declare is named with the type', () => {
+    expect(messageOf(() => transition(aCase(), type, { status: 'teleported', actor: system, now }))).toBe("status 'teleported' is not declared by type 'proof-of-residence'");
+  });
+
+  test('a case closed failed keeps the step that failed it; any other move keeps none', () => {
+    const failure = { state: 'IssueCertificate', error: 'DomainError', cause: 'template missing' };
+    expect(transition(aCase(), type, { status: 'failed', actor: system, now, failure }).case.failure).toEqual(failure);
+    expect(transition(aCase(), type, { status: 'issued', actor: system, now }).case).not.toHaveProperty('failure');
+  });
+
+  test('a closed case names its number and final status', () => {
+    const closed = transition(aCase(), type, { status: 'issued', actor: system, now }).case;
+    expect(messageOf(() => withdraw(closed, type, { actor: portal, now }))).toBe("case 44021-2026-000123 is closed with status 'issued'");
+    expect(messageOf(() => transition(closed, type, { status: 'rejected', actor: system, now }))).toBe("case 44021-2026-000123 is closed with status 'issued'");
+  });
+
+  test('a closed case is suspended, resumed and extended no more', () => {
+    const suspended = suspend(permit(), permitType, { actor: clerk, now }).case;
+    const closedWhileSuspended = transition(suspended, permitType, { status: 'rejected', actor: system, now }).case;
+    const closed = transition(permit(), permitType, { status: 'rejected', actor: system, now }).case;
+    const closedMessage = "case 44021-2026-000123 is closed with status 'rejected'";
+    expect(messageOf(() => suspend(closed, permitType, { actor: clerk, now }))).toBe(closedMessage);
+    expect(messageOf(() => resume(closedWhileSuspended, permitType, { actor: clerk, now }))).toBe(closedMessage);
+    expect(messageOf(() => extend(closed, permitType, { actor: clerk, now, days: 1, reason: 'x' }))).toBe(closedMessage);
+  });
+
+  test('a document the status change issues is added to the ones the case has', () => {
+    const document = { kind: 'certificate', reference: 'D-1', issuedAt: now.toISOString(), language: 'nl', title: { nl: 'Attest', en: 'Certificate' }, text: { nl: 't', en: 't' } } as const;
+    const issued = transition(aCase(), type, { status: 'issued', actor: system, now, document }).case;
+    expect(issued.documents).toEqual([document]);
+    expect(transition(aCase(), type, { status: 'rejected', actor: system, now }).case.documents).toEqual([]);
+  });
+
+  test('a type without the status or the rule says so', () => {
+    const withoutWithdrawal = { ...type, statuses: type.statuses.filter((status) => status.code !== 'withdrawn') };
+    expect(messageOf(() => withdraw(aCase(), withoutWithdrawal, { actor: portal, now }))).toBe("type 'proof-of-residence' cannot be withdrawn");
+    expect(messageOf(() => suspend(aCase(), type, { actor: clerk, now }))).toBe("type 'proof-of-residence' does not allow suspension");
+  });
+
+  test('suspending twice, or resuming a case that is not suspended, names the case', () => {
+    expect(permitType.suspension.allowed).toBe(true);
+    const suspended = suspend(permit(), permitType, { actor: clerk, now }).case;
+    expect(messageOf(() => suspend(suspended, permitType, { actor: clerk, now }))).toBe('case 44021-2026-000123 is already suspended');
+    expect(messageOf(() => resume(permit(), permitType, { actor: clerk, now }))).toBe('case 44021-2026-000123 is not suspended');
+  });
+
+  test('only a case closed failed is reopened, to an open status it had', () => {
+    const executionArnOf = (name: string) => `arn:aws:states:eu-west-1:000000000000:execution:loket-proof-of-residence:${name}`;
+    expect(messageOf(() => reopen(aCase(), type, { actor: clerk, now, executionArnOf }))).toBe(
+      "case 44021-2026-000123 has status 'submitted'; only a case closed 'failed' can be reopened",
+    );
+    const neverOpen: Case = { ...aCase(), status: 'failed', statusHistory: [{ status: 'failed', at: now.toISOString(), by: 'system:t' }] };
+    expect(messageOf(() => reopen(neverOpen, type, { actor: clerk, now, executionArnOf }))).toBe('case 44021-2026-000123 never had an open status to return to');
+  });
+});
+
+describe('a status the type does not declare', () => {
+  // A case's status history may hold a status its type's current version no longer declares
+  // (a case moved to a newer version): it is an open status, as isClosed tells.
+  const system = { kind: 'system', component: 't' } as const;
+  const legacy: Case = {
+    ...aCase(),
+    status: 'failed',
+    statusHistory: [
+      { status: 'submitted', at: now.toISOString(), by: 'portal@gent' },
+      { status: 'awaiting-archive', at: now.toISOString(), by: 'system:t' },
+      { status: 'failed', at: now.toISOString(), by: 'system:t' },
+    ],
+  };
+
+  test('leaves a case open', () => {
+    expect(isClosed({ ...aCase(), status: 'awaiting-archive' }, type)).toBe(false);
+  });
+
+  test('is the open status a reopening returns to, without informing the applicant', () => {
+    const reopened = reopen(legacy, type, { actor: system, now, executionArnOf: (name) => name });
+    expect(reopened.case.status).toBe('awaiting-archive');
+    expect(reopened.audit.details).toMatchObject({ to: 'awaiting-archive', inform: false });
+  });
+});
+
+describe('whether a step finds its status reached already', () => {
+  const system = { kind: 'system', component: 'record-status' } as const;
+
+  test('an open status the case had counts, one it never had does not', () => {
+    const reviewed = transition(aCase(), type, { status: 'under-review', actor: system, now }).case;
+    expect(hasReached(reviewed, type, 'under-review')).toBe(true);
+    expect(hasReached(reviewed, type, 'submitted')).toBe(true);
+    expect(hasReached(aCase(), type, 'under-review')).toBe(false);
+  });
+
+  test('a final status never counts, since a reopened case may close again', () => {
+    const reopenedAfterFailure: Case = {
+      ...aCase(),
+      statusHistory: [
+        { status: 'submitted', at: now.toISOString(), by: 'portal@gent' },
+        { status: 'failed', at: now.toISOString(), by: 'system:t' },
+        { status: 'submitted', at: now.toISOString(), by: 'operator@gent' },
+      ],
+    };
+    expect(hasReached(reopenedAfterFailure, type, 'failed')).toBe(false);
+  });
+});
+
+describe('suspending and resuming', () => {
+  const permitType = catalogue.find('resident-parking-permit')!;
+  const permit = (): Case => ({ ...aCase(), type: { key: permitType.key, version: permitType.version }, dueAt: '2026-12-07T22:59:59.999Z' });
+  const suspendedAt = new Date('2026-12-01T09:00:00Z');
+
+  test('a suspension records since when, and the due date it stopped', () => {
+    const suspended = suspend(permit(), permitType, { actor: clerk, now: suspendedAt, reason: 'waiting for the applicant' });
+    expect(suspended.case.suspendedSince).toBe(suspendedAt.toISOString());
+    expect(suspended.audit).toEqual({ action: 'case.suspended', actor: clerk, at: suspendedAt.toISOString(), reason: 'waiting for the applicant', details: { dueAt: '2026-12-07T22:59:59.999Z' } });
+  });
+
+  test('resuming moves the due date by exactly the time the case stood still', () => {
+    const suspended = suspend(permit(), permitType, { actor: clerk, now: suspendedAt }).case;
+    const resumed = resume(suspended, permitType, { actor: clerk, now: new Date('2026-12-04T15:30:00Z') });
+    const stoodStill = 3 * 86_400_000 + 6.5 * 3_600_000;
+    expect(resumed.case.dueAt).toBe('2026-12-11T05:29:59.999Z');
+    expect(resumed.case.suspendedSince).toBeUndefined();
+    expect(resumed.audit.details).toEqual({ suspendedSince: suspendedAt.toISOString(), suspendedMs: stoodStill, previousDueAt: '2026-12-07T22:59:59.999Z', dueAt: '2026-12-11T05:29:59.999Z' });
+  });
+
+  test('a resumption stamped before the suspension (a clock behind) leaves the due date as it was', () => {
+    const suspended = suspend(permit(), permitType, { actor: clerk, now: suspendedAt }).case;
+    const resumed = resume(suspended, permitType, { actor: clerk, now: new Date(suspendedAt.getTime() - 60_000) });
+    expect(resumed.case.dueAt).toBe('2026-12-07T22:59:59.999Z');
+    expect(resumed.audit.details).toMatchObject({ suspendedMs: 0 });
   });
 });
 
@@ -132,6 +306,53 @@ describe('a task', () => {
     const done = completeTask(task(), { outcome: 'approve', actor: clerk, now })!.task;
     expect(kindOf(() => completeTask(done, { outcome: 'reject', actor: clerk, now }))).toBe('conflict');
     expect(kindOf(() => completeTask(done, { outcome: 'approve', actor: { ...clerk, subject: 'another-clerk' }, now }))).toBe('conflict');
+  });
+
+  const refusal = (fn: () => unknown) => {
+    try {
+      fn();
+    } catch (error) {
+      return { kind: (error as DomainError).kind, message: (error as Error).message };
+    }
+    return undefined;
+  };
+  const colleague = { ...clerk, subject: 'colleague@gent' } as const;
+
+  test('a refused completion names the role it needs, or who holds the task', () => {
+    expect(refusal(() => completeTask(task(), { outcome: 'approve', actor: { ...clerk, roles: ['portal'] }, now }))).toEqual({
+      kind: 'forbidden',
+      message: "completing task 'verify-residence' needs role 'clerk'",
+    });
+    const claimed = claimTask(task(), colleague, now)!.task;
+    expect(refusal(() => completeTask(claimed, { outcome: 'approve', actor: clerk, now }))).toEqual({ kind: 'conflict', message: 'task T1 is claimed by someone else' });
+    expect(completeTask(claimed, { outcome: 'approve', actor: colleague, now })?.task.status).toBe('completed');
+  });
+
+  test('is claimed by a clerk with its role, and claiming it again oneself changes nothing', () => {
+    const claimed = claimTask(task(), clerk, now)!;
+    expect(claimed.task).toMatchObject({ status: 'claimed', assignee: 'clerk@gent' });
+    expect(claimed.audit).toEqual({ action: 'task.claimed', actor: clerk, at: now.toISOString(), details: { taskId: 'T1', name: 'verify-residence' } });
+    expect(claimTask(claimed.task, clerk, now)).toBeUndefined();
+  });
+
+  test('a claim is refused without the role (403), on a task someone else holds, and on a task no longer open (409)', () => {
+    expect(refusal(() => claimTask(task(), { ...clerk, roles: ['portal'] }, now))).toEqual({ kind: 'forbidden', message: "claiming task 'verify-residence' needs role 'clerk'" });
+    const claimed = claimTask(task(), colleague, now)!.task;
+    expect(refusal(() => claimTask(claimed, clerk, now))).toEqual({ kind: 'conflict', message: 'task T1 is claimed by someone else' });
+    const done = completeTask(task(), { outcome: 'reject', actor: clerk, now })!.task;
+    expect(refusal(() => claimTask(done, clerk, now))).toEqual({ kind: 'conflict', message: 'task T1 is already completed' });
+    expect(refusal(() => claimTask(cancelTask(task()), clerk, now))).toEqual({ kind: 'conflict', message: 'task T1 is already cancelled' });
+  });
+
+  test('tells the waiting step its outcome, who decided and which task; the reason and data stay in the table', () => {
+    const done = completeTask(task(), { outcome: 'reject', actor: clerk, now, reason: 'Lives at Kerkstraat 5', data: { note: 'x' } })!.task;
+    expect(taskResultOf({ ...done, completion: done.completion! })).toEqual({ outcome: 'reject', completedBy: 'clerk@gent', taskId: 'T1' });
+  });
+
+  test('cancelling ends it, and a cancelled task is completed no more', () => {
+    const cancelled = cancelTask(task());
+    expect(cancelled).toEqual({ ...task(), status: 'cancelled' });
+    expect(refusal(() => completeTask(cancelled, { outcome: 'approve', actor: clerk, now }))).toEqual({ kind: 'conflict', message: 'task T1 is already cancelled' });
   });
 
   test('the same completion repeated by the same clerk changes nothing', () => {

@@ -1,7 +1,8 @@
 import { describe, expect, test } from '@jest/globals';
 import fc from 'fast-check';
 import type { DeliveryAttempt } from '../../../functions/domain/webhook-delivery';
-import { afterFailure, deliveryOrderKey, receiverKey, retryDelayMs, retrySchedule, scaledSchedule, sequenceKey } from '../../../functions/domain/webhook-delivery';
+import { afterFailure, deliveryOrderKey, excerptOf, informsApplicant, maxExcerptLength, newDelivery, receiverKey, retryDelayMs, retrySchedule, scaledSchedule, sequenceKey } from '../../../functions/domain/webhook-delivery';
+import { aCaseEvent, testUlid } from '../../support/in-memory-ports';
 
 const hour = 60 * 60 * 1000;
 const failed = (at: Date): DeliveryAttempt => ({ at: at.toISOString(), durationMs: 10, outcome: 'failed', statusCode: 500 });
@@ -110,4 +111,41 @@ describe("a sequence as a delivery's sort key", () => {
 test("a receiver's part of the table's keys, which stored deliveries keep across deployments: SUB#<id>, or OVERVIEW", () => {
   expect(receiverKey({ kind: 'subscription', subscriptionId: '01JDZ000000000000000000001' })).toBe('SUB#01JDZ000000000000000000001');
   expect(receiverKey({ kind: 'case-overview' })).toBe('OVERVIEW');
+});
+
+describe("what a delivery keeps and whom it informs", () => {
+  const gentCase = { id: testUlid(1), number: '44021-2026-000001', tenant: '44021', type: { key: 'proof-of-residence', version: 1 } };
+  const event = (change: string, data?: Record<string, unknown>) => aCaseEvent(gentCase, { id: testUlid(100), change, sequence: '0000000007.00', time: '2026-12-01T10:00:00.000Z', data });
+
+  test("keeps a receiver's answer up to its first 256 characters", () => {
+    expect(maxExcerptLength).toBe(256);
+    expect(excerptOf('x'.repeat(256))).toBe('x'.repeat(256));
+    expect(excerptOf(`${'x'.repeat(256)}tail`)).toBe('x'.repeat(256));
+    expect(excerptOf('ok')).toBe('ok');
+  });
+
+  test("the citizen's case overview receives the status changes that inform the applicant, and nothing else", () => {
+    expect(informsApplicant(event('status-changed', { inform: true }))).toBe(true);
+    expect(informsApplicant(event('status-changed', { inform: false }))).toBe(false);
+    expect(informsApplicant(event('status-changed'))).toBe(false);
+    expect(informsApplicant(event('closed', { inform: true }))).toBe(false);
+  });
+
+  test("a new delivery is pending and due at once, for the event's tenant, case and sequence", () => {
+    const now = new Date('2026-12-01T10:00:01Z');
+    const receiver = { kind: 'subscription', subscriptionId: 'S1' } as const;
+    expect(newDelivery(event('closed'), receiver, 'original', 'D1', now)).toEqual({
+      id: 'D1',
+      receiver,
+      tenant: '44021',
+      caseId: gentCase.id,
+      sequence: '0000000007.00',
+      run: 'original',
+      event: event('closed'),
+      status: 'pending',
+      createdAt: now.toISOString(),
+      nextAttemptAt: now.toISOString(),
+      attempts: [],
+    });
+  });
 });
