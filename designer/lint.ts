@@ -543,9 +543,11 @@ function aslProblems(errors: string, definition: Machine): Problem[] {
     const pointer = /^\w+: (\/\S*) is invalid\. (.*)$/.exec(error);
     if (pointer) {
       const parts = (pointer[1] as string).split('/').slice(1);
-      const last = parts.lastIndexOf('States');
+      // The state the pointer reaches into; a `States` it ends at (a branch's) belongs to the state that holds it.
+      const ending = parts.lastIndexOf('States');
+      const last = ending === parts.length - 1 ? parts.slice(0, ending).lastIndexOf('States') : ending;
       const field = parts.slice(last >= 0 ? last + 2 : 0).join('.');
-      const at = last >= 0 && parts[last + 1] !== undefined ? inState(parts[last + 1] as string) : 'workflow.asl.json';
+      const at = last >= 0 ? inState(parts[last + 1] as string) : 'workflow.asl.json';
       return problem('LOKET_ASL_INVALID', at, `${field ? `"${field}" ` : ''}${pointer[2]}`, fix);
     }
     const unreachable = /^\w+: State (\S+) is not reachable$/.exec(error);
@@ -682,11 +684,10 @@ export function validateWorkflowFolder(key: string, directory: string = workflow
   return { key, problems: problems.map((found) => formatProblem(key, found)) };
 }
 
-/** The transaction type folders in `directory`, in key order. */
+/** The transaction type folders in `directory` (the entries holding a type.json or a workflow: never a file), in key order. */
 export function workflowKeys(directory: string = workflowsDirectory): string[] {
-  return readdirSync(directory, { withFileTypes: true })
-    .filter((entry) => entry.isDirectory() && ['type.json', 'workflow.asl.json'].some((file) => existsSync(join(directory, entry.name, file))))
-    .map((entry) => entry.name)
+  return readdirSync(directory)
+    .filter((name) => ['type.json', 'workflow.asl.json'].some((file) => existsSync(join(directory, name, file))))
     .sort();
 }
 

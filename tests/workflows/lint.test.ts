@@ -232,6 +232,21 @@ describe('the lint catches', () => {
     );
   });
 
+  test('an ill-formed state is told at the state, without a field when the state as a whole is wrong', () => {
+    expect(broken((d) => delete d.States.RecordRejected.Type).filter((line) => line.startsWith('LOKET_ASL_INVALID'))).toContain(
+      'LOKET_ASL_INVALID proof-of-residence, state "RecordRejected": must match exactly one schema in oneOf; correct it against the Amazon States Language specification',
+    );
+  });
+
+  test('ill-formed "States" name the field: at the workflow, or at the Parallel whose branch holds them', () => {
+    expect(broken((d) => (d.States = []))).toContain(
+      'LOKET_ASL_INVALID proof-of-residence, workflow.asl.json: "States" must be object; correct it against the Amazon States Language specification',
+    );
+    expect(broken((d) => (d.States.GatherAdvice.Branches[0].States = []), eventPermit, eventType)).toContain(
+      'LOKET_ASL_INVALID event-permit, state "GatherAdvice": "Branches.0.States" must be object; correct it against the Amazon States Language specification',
+    );
+  });
+
   test('a path that ends without a final status', () => {
     const problems = broken((d) => {
       d.States.RecordRejected.Parameters.Payload.status = 'under-review';
@@ -547,6 +562,36 @@ describe('Choices and outcomes: a Choice tests what its task can answer, and han
     expect(problems).toEqual([
       'LOKET_OUTCOME_UNUSED terrace-permit, state "InspectSite": task "inspect-site" offers the outcomes "compliant", "non-compliant", but no state reads its outcome, so each one leads to the same; test "$.inspection.outcome" in a Choice after it, or declare a single outcome',
     ]);
+  });
+
+  test('a JSONata Choice that tests another task\'s outcome does not excuse a JSONPath task whose outcome nothing reads', () => {
+    const problems = mistaken(terracePermit, terraceType, (d) => {
+      d.States.InspectionOutcome.Choices[0] = { Variable: '$.enterprise.found', BooleanEquals: false, Next: 'RecordNonCompliant' };
+      const decision = d.States.DecisionOutcome;
+      d.States.DecisionOutcome = {
+        Type: 'Choice',
+        QueryLanguage: 'JSONata',
+        Choices: decision.Choices.map((rule: any) => ({ Condition: `{% $states.input.decision.outcome = '${rule.StringEquals}' %}`, Next: rule.Next })),
+        Default: decision.Default,
+      };
+    });
+    expect(problems).toEqual([expect.stringMatching(/^LOKET_OUTCOME_UNUSED terrace-permit, state "InspectSite": task "inspect-site" offers the outcomes/)]);
+  });
+
+  test('a message named like a task is awaited, not taken for the task whose outcome goes unread', () => {
+    const problems = mistaken(
+      terracePermit,
+      terraceType,
+      (d) => {
+        d.States.InspectionOutcome.Choices[0] = { Variable: '$.enterprise.found', BooleanEquals: false, Next: 'RecordNonCompliant' };
+        d.States.AwaitDocuments.Parameters.Payload.name = 'inspect-site';
+      },
+      (t) => {
+        t.messages['inspect-site'] = t.messages['documents-supplied'];
+        delete t.messages['documents-supplied'];
+      },
+    );
+    expect(problems).toEqual([expect.stringMatching(/^LOKET_OUTCOME_UNUSED terrace-permit, state "InspectSite": task "inspect-site" offers the outcomes/)]);
   });
 
   test("a task's answer recorded in a status's details is read; handed to issue-certificate, which ignores the outcome, it is not", () => {

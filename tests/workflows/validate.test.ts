@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { problemCodes } from '../../designer/lint';
@@ -107,12 +107,20 @@ describe('validate', () => {
     ]);
   });
 
-  test('reports a type.json that is not JSON', () => {
+  test('reports a type.json that is not JSON, with what the parser says and not where the file is', () => {
     const directory = brokenCopy('not-json', {});
-    writeFileSync(join(directory, 'proof-of-residence', 'type.json'), '{ "key": "proof-of-residence", ');
+    const text = '{ "key": "proof-of-residence", ';
+    writeFileSync(join(directory, 'proof-of-residence', 'type.json'), text);
+    const parserSays = (() => {
+      try {
+        JSON.parse(text);
+      } catch (error) {
+        return (error as Error).message;
+      }
+    })();
     expect(validate({ directory }).lines).toEqual([
       '✘ proof-of-residence',
-      expect.stringMatching(/^ {2}LOKET_JSON_INVALID proof-of-residence, type\.json: not valid JSON \(.+\); fix the syntax$/),
+      `  LOKET_JSON_INVALID proof-of-residence, type.json: not valid JSON (${parserSays}); fix the syntax`,
       '  LOKET_NOT_CHECKED proof-of-residence, workflow.asl.json: not checked until type.json is valid; fix type.json first',
     ]);
   });
@@ -196,6 +204,21 @@ describe('validate', () => {
       '  LOKET_TEXT_DAYS_MISMATCH event-permit, type.json "description.en": says "30 days" for the objection period, which is 3 days; make them equal',
       expect.stringMatching(/^ {2}LOKET_TEXT_DAYS_MISMATCH event-permit, type\.json "statuses\.3\.citizenText\.nl": says "30 dagen"/),
       expect.stringMatching(/^ {2}LOKET_TEXT_DAYS_MISMATCH event-permit, type\.json "statuses\.3\.citizenText\.en": says "30-day"/),
+    ]);
+  });
+
+  test('takes as type folders the folders holding a type.json or a workflow, in key order, and names them for an unknown key', () => {
+    const directory = join(scratch, 'folders');
+    for (const [folder, file] of [['zz-permit', 'type.json'], ['aa-permit', 'workflow.asl.json'], ['notes', undefined]] as const) {
+      mkdirSync(join(directory, folder), { recursive: true });
+      if (file) writeFileSync(join(directory, folder, file), '{}');
+    }
+    writeFileSync(join(directory, 'README.md'), '# not a type');
+    writeFileSync(join(directory, 'type.json'), '{}');
+    expect(validate({ directory }).lines.filter((line) => /^[✔✘]/.test(line))).toEqual(['✘ aa-permit', '✘ zz-permit']);
+    expect(validate({ directory, key: 'no-such-type' }).lines).toEqual([
+      '✘ no-such-type',
+      '  LOKET_TYPE_UNKNOWN no-such-type, workflows: has no folder "no-such-type"; use one of aa-permit, zz-permit',
     ]);
   });
 

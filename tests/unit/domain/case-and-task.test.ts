@@ -1,6 +1,6 @@
 import { describe, expect, test } from '@jest/globals';
 import type { Case } from '../../../functions/domain/case';
-import { caseNumber, clearAttention, extend, flagAttention, hasReached, isClosed, openCase, reopen, resume, suspend, transition, withdraw } from '../../../functions/domain/case';
+import { caseNumber, clearAttention, executionNameOf, extend, flagAttention, hasReached, nextExecutionName, isClosed, openCase, reopen, resume, suspend, transition, withdraw } from '../../../functions/domain/case';
 import { DomainError } from '../../../functions/domain/errors';
 import { cancelTask, claimTask, completeTask, isRepeatedCompletion, openTask, taskResultOf } from '../../../functions/domain/task';
 import { catalogue } from '../../../functions/catalogue/catalogue';
@@ -57,6 +57,11 @@ describe('a case', () => {
     expect(moved.case.decision).toEqual({ outcome: 'rejected', decidedBy: 'clerk@gent', decidedAt: now.toISOString() });
     expect(moved.audit.details).toMatchObject({ from: 'submitted', to: 'rejected' });
     expect(isClosed(moved.case, type)).toBe(true);
+  });
+
+  test('records who moved it: a person by their subject, a step as system:<component>', () => {
+    const moved = transition(aCase(), type, { status: 'under-review', actor: { kind: 'system', component: 'record-status' }, now }).case;
+    expect(moved.statusHistory.map((change) => change.by)).toEqual(['portal@gent', 'system:record-status']);
   });
 
   test('refuses an undeclared status and any move once closed', () => {
@@ -187,6 +192,22 @@ describe('a status the type does not declare', () => {
     const reopened = reopen(legacy, type, { actor: system, now, executionArnOf: (name) => name });
     expect(reopened.case.status).toBe('awaiting-archive');
     expect(reopened.audit.details).toMatchObject({ to: 'awaiting-archive', inform: false });
+    expect(reopened.case.statusHistory).toEqual([...legacy.statusHistory, { status: 'awaiting-archive', at: now.toISOString(), by: 'system:t' }]);
+  });
+});
+
+describe("a case's executions", () => {
+  const arn = (name: string) => `arn:aws:states:eu-west-1:000000000000:execution:loket-proof-of-residence:${name}`;
+
+  test('are named after the case, then <case id>-<n> counting on from the current one', () => {
+    expect(executionNameOf({ executionArn: arn('C1') })).toBe('C1');
+    expect(nextExecutionName({ id: 'C1', executionArn: arn('C1') })).toBe('C1-2');
+    expect(nextExecutionName({ id: 'C1', executionArn: arn('C1-2') })).toBe('C1-3');
+    expect(nextExecutionName({ id: 'C1', executionArn: arn('C1-12') })).toBe('C1-13');
+  });
+
+  test('a current name of any other form is not counted on: the next is -2', () => {
+    for (const name of ['C1x-5', 'C1-5x', 'C1-', 'other']) expect([name, nextExecutionName({ id: 'C1', executionArn: arn(name) })]).toEqual([name, 'C1-2']);
   });
 });
 
@@ -267,6 +288,29 @@ describe('extending the deadline', () => {
 
   test('a second extension, beyond the times the type allows, is a conflict (409)', () => {
     expect(kindOf(() => extendBy(1, extendBy(1).case))).toBe('conflict');
+  });
+
+  test('each refusal says why: the limit in days, the times used, or a type that allows none', () => {
+    const refusal = (fn: () => unknown) => {
+      try {
+        fn();
+      } catch (error) {
+        return { kind: (error as DomainError).kind, message: (error as Error).message, errors: (error as DomainError).errors };
+      }
+      return undefined;
+    };
+    expect(refusal(() => extendBy(maxDays + 1))).toEqual({
+      kind: 'validation',
+      message: 'extension too long',
+      errors: [{ path: 'days', message: "at most 15 working days for type 'resident-parking-permit'" }],
+    });
+    expect(refusal(() => extendBy(1, extendBy(1).case))).toMatchObject({ kind: 'conflict', message: 'the deadline of case 44021-2026-000123 was already extended 1 time(s), the most its type allows' });
+    // Switched off, extension is refused whatever times and days the type still names.
+    const switchedOff = { ...permitType, extension: { ...permitType.extension, allowed: false } };
+    expect(refusal(() => extend(permit(), switchedOff, { actor: clerk, now, days: 1, reason: 'x' }))).toMatchObject({
+      kind: 'conflict',
+      message: "type 'resident-parking-permit' does not allow extending the deadline",
+    });
   });
 
   test('a type that allows no extension refuses even one day (409)', () => {
