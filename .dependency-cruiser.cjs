@@ -78,6 +78,13 @@ module.exports = {
       to: { path: ['^functions/(?!domain/)', '^(infra|designer|bench|tests)/'] },
     },
     {
+      name: 'deployed-code-no-dev-dependencies',
+      comment: 'What is deployed imports only dependencies: a devDependency (pdf-lib, the test oracle of the PDF writer) is missing from a production install and would bloat a bundle.',
+      severity: 'error',
+      from: { path: '^(functions|workflows)/' },
+      to: { dependencyTypes: ['npm-dev'] },
+    },
+    {
       name: 'lambda-code-not-local-host',
       comment: 'Nothing that is deployed imports the local host.',
       severity: 'error',

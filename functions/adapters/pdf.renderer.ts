@@ -1,7 +1,7 @@
-import { PDFDocument, StandardFonts, rgb } from 'pdf-lib';
-import type { PDFFont, PDFPage } from 'pdf-lib';
 import type { CaseDocument } from '../domain/case';
 import type { Language, LocalizedText } from '../domain/transaction-type';
+import { widthOfText, winAnsiCodePoints } from './pdf.fonts';
+import { PdfDocument, rgb, type PdfPage, type Rgb, type StandardFont } from './pdf.writer';
 
 /** What a document is rendered from: its text, and the name of the government that issues it. */
 export interface RenderInput {
@@ -51,8 +51,8 @@ export function toEncodable(text: string, characterSet: ReadonlySet<number>): st
 }
 
 /** Breaks text into lines no wider than `width`; a word wider than a line is split by characters. */
-export function wrap(text: string, font: PDFFont, size: number, width: number): string[] {
-  const fits = (candidate: string) => font.widthOfTextAtSize(candidate, size) <= width;
+export function wrap(text: string, font: StandardFont, size: number, width: number): string[] {
+  const fits = (candidate: string) => widthOfText(candidate, font, size) <= width;
   const lines: string[] = [];
   for (const paragraph of text.split(/\r?\n/)) {
     let line = '';
@@ -80,22 +80,19 @@ export function wrap(text: string, font: PDFFont, size: number, width: number): 
 
 /** Writes top to bottom, starting a new page (with the footer) when the current one is full. */
 class Writer {
-  private page!: PDFPage;
+  private page!: PdfPage;
   private y = 0;
 
-  constructor(
-    private readonly pdf: PDFDocument,
-    private readonly fonts: { regular: PDFFont; bold: PDFFont; characterSet: ReadonlySet<number> },
-  ) {
+  constructor(private readonly pdf: PdfDocument) {
     this.newPage();
   }
 
   private newPage(): void {
-    this.page = this.pdf.addPage([a4.width, a4.height]);
+    this.page = this.pdf.addPage(a4.width, a4.height);
     this.y = a4.height - margin;
     let y = margin - 14;
     for (const line of footer) {
-      this.page.drawText(line, { x: margin, y, size: 8, font: this.fonts.regular, color: muted });
+      this.page.drawText(line, { x: margin, y, size: 8, font: 'Helvetica', color: muted });
       y -= 11;
     }
     this.page.drawLine({ start: { x: margin, y: margin }, end: { x: a4.width - margin, y: margin }, thickness: 0.5, color: rule });
@@ -105,10 +102,10 @@ class Writer {
     if (this.y - height < margin + footerHeight - 24) this.newPage();
   }
 
-  text(text: string, options: { size: number; bold?: boolean; color?: ReturnType<typeof rgb>; after?: number }): void {
-    const font = options.bold ? this.fonts.bold : this.fonts.regular;
+  text(text: string, options: { size: number; bold?: boolean; color?: Rgb; after?: number }): void {
+    const font: StandardFont = options.bold ? 'Helvetica-Bold' : 'Helvetica';
     const leading = options.size * 1.4;
-    for (const line of wrap(toEncodable(text, this.fonts.characterSet), font, options.size, textWidth)) {
+    for (const line of wrap(toEncodable(text, winAnsiCodePoints), font, options.size, textWidth)) {
       this.ensure(leading);
       this.y -= leading;
       this.page.drawText(line, { x: margin, y: this.y, size: options.size, font, color: options.color ?? ink });
@@ -136,22 +133,19 @@ export async function renderDocumentPdf(input: RenderInput): Promise<Uint8Array>
   const second: Language = first === 'nl' ? 'en' : 'nl';
   const issuedAt = new Date(document.issuedAt);
 
-  const pdf = await PDFDocument.create({ updateMetadata: false });
-  const regular = await pdf.embedFont(StandardFonts.Helvetica);
-  const bold = await pdf.embedFont(StandardFonts.HelveticaBold);
-  const characterSet = new Set(regular.getCharacterSet());
-  const plain = (text: string) => toEncodable(text, characterSet);
+  const plain = (text: string) => toEncodable(text, winAnsiCodePoints);
 
-  pdf.setTitle(plain(`${document.title[first]} ${document.reference}`));
-  pdf.setAuthor(plain(issuer[first]));
-  pdf.setSubject(plain(`${document.title.nl} / ${document.title.en}`));
-  pdf.setLanguage(first === 'nl' ? 'nl-BE' : 'en');
-  pdf.setProducer(producer);
-  pdf.setCreator(producer);
-  pdf.setCreationDate(issuedAt);
-  pdf.setModificationDate(issuedAt);
-
-  const writer = new Writer(pdf, { regular, bold, characterSet });
+  const pdf = new PdfDocument({
+    title: plain(`${document.title[first]} ${document.reference}`),
+    author: plain(issuer[first]),
+    subject: plain(`${document.title.nl} / ${document.title.en}`),
+    language: first === 'nl' ? 'nl-BE' : 'en',
+    producer,
+    creator: producer,
+    created: issuedAt,
+    modified: issuedAt,
+  });
+  const writer = new Writer(pdf);
   const issuerName = issuer.nl === issuer.en ? issuer[first] : `${issuer[first]} / ${issuer[second]}`;
   writer.text(issuerName, { size: 14, bold: true, after: 4 });
   const day = brusselsDay(document.issuedAt);
@@ -166,5 +160,5 @@ export async function renderDocumentPdf(input: RenderInput): Promise<Uint8Array>
     if (language === first) writer.rule(20);
   }
 
-  return pdf.save({ useObjectStreams: false });
+  return pdf.save();
 }

@@ -11,6 +11,13 @@ import type { Tenant } from '../../../functions/domain/tenant';
 /**
  * Each shipped document as the TypeScript builders it replaces wrote it (their text, and the
  * SHA-256 of the PDF rendered from it), captured from those builders before they were deleted.
+ *
+ * The hashes were pinned again when Loket's own PDF writer replaced pdf-lib (issue 14): the file
+ * changed (PDF 1.4, uncompressed content, literal strings, fixed font names), what it shows did not.
+ * Read back, nine of the ten draw the same lines, fonts, sizes, colours and positions as before,
+ * with the same metadata; in the tenth (event-permit, business) one Dutch line now wraps a word
+ * earlier, because pdf-lib measured with kerning that its drawing does not apply, so that line ran
+ * 0.2 pt past the right margin.
  */
 interface Before {
   readonly type: string;
