@@ -502,6 +502,24 @@ describe('step payloads: each Loket step gets what its contract says it takes', 
     ]);
   });
 
+  test('a register step called without the case id', () => {
+    const withoutCaseId = (state: string) => (d: any) => delete d.States[state].Parameters.Payload['caseId.$'];
+    const missing = (key: string, state: string, step: string) =>
+      `LOKET_PAYLOAD_FIELD_MISSING ${key}, state "${state}": calls ${step} without "caseId", so the step refuses its input and the case fails; add it to the Payload (see the step payload contract in workflows/README.md)`;
+    expect(mistaken(changeOfAddress, addressType, withoutCaseId('LookUpApplicant'))).toEqual([missing('change-of-address', 'LookUpApplicant', 'look-up-person')]);
+    expect(mistaken(terracePermit, terraceType, withoutCaseId('LookUpEnterprise'))).toEqual([missing('terrace-permit', 'LookUpEnterprise', 'look-up-enterprise')]);
+    expect(mistaken(changeOfAddress, addressType, withoutCaseId('UpdateRegister'))).toEqual([missing('change-of-address', 'UpdateRegister', 'update-register')]);
+  });
+
+  test("a misspelt read of the register's answer names what the answer holds", () => {
+    expect(mistaken(changeOfAddress, addressType, (d) => {
+      d.States.UpdateRegister.ResultPath = '$.update';
+      d.States.RecordRegistered.Parameters.Payload['details.$'] = '$.update.Payload.registerd';
+    })).toEqual([
+      'LOKET_PATH_UNWRITTEN change-of-address, state "RecordRegistered": reads "$.update.Payload.registerd" in Parameters, but no earlier state writes it ("$.update.Payload" holds "registered"); fix the path, or write it earlier with a ResultPath on every way into this state',
+    ]);
+  });
+
   test('a missing Payload field', () => {
     expect(mistaken(proofOfResidence, type, (d) => delete d.States.IssueCertificate.Parameters.Payload['decision.$'])).toEqual([
       'LOKET_PAYLOAD_FIELD_MISSING proof-of-residence, state "IssueCertificate": calls issue-certificate without "decision", so the step refuses its input and the case fails; add it to the Payload (see the step payload contract in workflows/README.md)',
@@ -726,6 +744,7 @@ describe('the step contracts the lint follows', () => {
       for (const field of [...Object.keys(contract.payload), ...Object.keys(contract.result)]) {
         expect(row).toMatch(new RegExp(`\\b${field.replace('?', '')}\\b`));
       }
+      expect([name, row?.includes('`.waitForTaskToken`')]).toEqual([name, contract.waitsForTaskToken]);
     }
   });
 });
@@ -916,6 +935,12 @@ describe('on a small workflow (a hedge permit)', () => {
       expect(lint(hedgeWorkflow({ RecordGranted: withPayload(recordGranted, { decision: {} }) }))).toEqual([
         'LOKET_PAYLOAD_FIELD_MISSING hedge-permit, state "RecordGranted": calls record-status without "decision.outcome" ("decision" holds no fields), so the step refuses its input and the case fails; add it to the Payload (see the step payload contract in workflows/README.md)',
         'LOKET_PAYLOAD_FIELD_MISSING hedge-permit, state "RecordGranted": calls record-status without "decision.decidedBy" ("decision" holds no fields), so the step refuses its input and the case fails; add it to the Payload (see the step payload contract in workflows/README.md)',
+      ]);
+    });
+
+    test('an error handed to the failure recorder without its Error', () => {
+      expect(lint(hedgeWorkflow({ RecordGranted: withPayload(recordGranted, { error: { Cause: 'the hedge was cut' } }) }))).toEqual([
+        'LOKET_PAYLOAD_FIELD_MISSING hedge-permit, state "RecordGranted": calls record-status without "error.Error" ("error" holds "Cause"), so the step refuses its input and the case fails; add it to the Payload (see the step payload contract in workflows/README.md)',
       ]);
     });
 

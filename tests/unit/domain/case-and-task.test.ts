@@ -219,6 +219,7 @@ describe('whether a step finds its status reached already', () => {
     expect(hasReached(reviewed, type, 'under-review')).toBe(true);
     expect(hasReached(reviewed, type, 'submitted')).toBe(true);
     expect(hasReached(aCase(), type, 'under-review')).toBe(false);
+    expect(hasReached(aCase(), type, 'teleported')).toBe(false);
   });
 
   test('a final status never counts, since a reopened case may close again', () => {
@@ -361,6 +362,31 @@ describe('a task', () => {
     return undefined;
   };
   const colleague = { ...clerk, subject: 'colleague@gent' } as const;
+
+  test("its opening is recorded as the create-task step's, with its name, role and due date", () => {
+    const opened = openTask({ id: 'T1', caseId: 'C1', caseNumber: '44021-2026-000001', tenant: '44021', name: 'verify-residence', definition: type.tasks['verify-residence']!, dueAt: new Date('2026-12-02T22:59:59.999Z'), token: 'secret-token', now });
+    expect(opened.audit).toEqual({
+      action: 'task.created',
+      actor: { kind: 'system', component: 'create-task' },
+      at: now.toISOString(),
+      details: { taskId: 'T1', name: 'verify-residence', role: 'clerk', dueAt: '2026-12-02T22:59:59.999Z' },
+    });
+    expect(JSON.stringify(opened.audit)).not.toContain('secret-token');
+  });
+
+  test('an outcome the task does not offer is refused with the outcomes it does', () => {
+    expect(refusal(() => completeTask(task(), { outcome: 'maybe', actor: clerk, now }))).toEqual({ kind: 'validation', message: 'outcome not allowed' });
+    try {
+      completeTask(task(), { outcome: 'maybe', actor: clerk, now });
+    } catch (error) {
+      expect((error as DomainError).errors).toEqual([{ path: 'outcome', message: 'must be one of: approve, reject' }]);
+    }
+  });
+
+  test('a completion without a motivation records none', () => {
+    const done = completeTask(task(), { outcome: 'approve', actor: clerk, now })!;
+    expect(done.audit.details).toEqual({ taskId: 'T1', name: 'verify-residence', outcome: 'approve' });
+  });
 
   test('a refused completion names the role it needs, or who holds the task', () => {
     expect(refusal(() => completeTask(task(), { outcome: 'approve', actor: { ...clerk, roles: ['portal'] }, now }))).toEqual({
