@@ -1,5 +1,5 @@
 import { describe, expect, test } from '@jest/globals';
-import { applicantSchema } from '../../../functions/domain/applicant';
+import { applicantId, applicantKind, applicantSchema } from '../../../functions/domain/applicant';
 
 describe('an applicant', () => {
   test('is a citizen by INSZ, separators allowed', () => {
@@ -20,5 +20,12 @@ describe('an applicant', () => {
     expect(applicantSchema.safeParse({}).success).toBe(false);
     expect(applicantSchema.safeParse({ insz: '85073003328', kbo: '0123456749' }).success).toBe(false);
     expect(applicantSchema.safeParse({ insz: '85073003328', name: 'x' }).success).toBe(false);
+  });
+});
+
+describe("an applicant's kind and the number that indexes their cases", () => {
+  test('a citizen by INSZ, a business by KBO number', () => {
+    expect([applicantKind({ insz: '85073003328' }), applicantId({ insz: '85073003328' })]).toEqual(['citizen', '85073003328']);
+    expect([applicantKind({ kbo: '0123456749' }), applicantId({ kbo: '0123456749' })]).toEqual(['business', '0123456749']);
   });
 });

@@ -44,6 +44,30 @@ describe('a case', () => {
     expect(opened.status).toBe('submitted');
     expect(opened.statusHistory).toEqual([{ status: 'submitted', at: now.toISOString(), by: 'portal@gent' }]);
     expect(opened.version).toBe(0);
+    expect(opened.documents).toEqual([]);
+  });
+
+  test('its submission is audited with the number, the type and version, and the first status', () => {
+    const { audit } = openCase({
+      id: 'C1',
+      number: caseNumber('44021', 2026, 7),
+      tenant: '44021',
+      type,
+      applicant: { insz: '85073003328' },
+      data: {},
+      dueAt: new Date('2026-12-05T22:59:59.999Z'),
+      executionArn: 'arn:aws:states:eu-west-1:000000000000:execution:loket-proof-of-residence:C1',
+      actor: portal,
+      now,
+      reason: 'submitted at the counter',
+    });
+    expect(audit).toEqual({
+      action: 'case.submitted',
+      actor: portal,
+      at: now.toISOString(),
+      reason: 'submitted at the counter',
+      details: { number: '44021-2026-000007', type: { key: 'proof-of-residence', version: type.version }, status: 'submitted' },
+    });
   });
 
   test('moves to a declared status and records the decision', () => {

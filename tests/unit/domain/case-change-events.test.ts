@@ -218,3 +218,9 @@ test('every audit action the code records is mapped on purpose (to events or to 
   expect(recorded.length).toBeGreaterThan(15);
   expect(recorded.filter((action) => !changeActions.includes(action))).toEqual([]);
 });
+
+test('a move to another version, or a result a step could not deliver, publishes no event', () => {
+  for (const action of ['workflow.migrated', 'task.result-undeliverable', 'message.result-undeliverable', 'workflow.version-recorded']) {
+    expect([action, eventsOfChange({ action, details: {} }, permitCase())]).toEqual([action, []]);
+  }
+});

@@ -1,6 +1,6 @@
 import { describe, expect, test } from '@jest/globals';
 import { nextExecutionName } from '../../../functions/domain/case';
-import { checkStateMap, migrationEntryState, topLevelStatesOf, unknownResumePointState, whyNotMoved } from '../../../functions/domain/migration';
+import { checkStateMap, migrationEntryState, moveCase, topLevelStatesOf, unknownResumePointState, whyNotMoved } from '../../../functions/domain/migration';
 import type { Case } from '../../../functions/domain/case';
 
 const task = (name: unknown, call: 'Parameters' | 'Arguments' = 'Parameters', resource = 'arn:aws:states:::lambda:invoke.waitForTaskToken') => ({
@@ -88,5 +88,30 @@ describe('a case that may move', () => {
 
   test('a case id that ends in digits after a dash is not taken for a restart', () => {
     expect(nextExecutionName({ id: 'case-7', executionArn: 'arn:e:case-7' })).toBe('case-7-2');
+  });
+});
+
+describe('moving a case to another version', () => {
+  test('records the new version and the next execution, audited with both versions, states and executions', () => {
+    const subject = { id: 'C1', type: { key: 'event-permit', version: 1 }, executionArn: 'arn:e:C1', workflowVersionArn: 'arn:m:1', updatedAt: '2026-11-01T00:00:00.000Z' } as Case;
+    const actor = { kind: 'system', component: 'migrate-cases' } as const;
+    const now = new Date('2026-12-01T10:00:00Z');
+    const moved = moveCase(subject, {
+      from: { typeVersion: 1, versionArn: 'arn:m:1' },
+      to: { typeVersion: 2, versionArn: 'arn:m:2' },
+      fromState: 'AwaitPayment',
+      toState: 'AwaitFee',
+      executionArn: 'arn:e:C1',
+      actor,
+      now,
+      executionArnOf: (name) => `arn:e:${name}`,
+    });
+    expect(moved.case).toEqual({ ...subject, type: { key: 'event-permit', version: 2 }, workflowVersionArn: 'arn:m:2', executionArn: 'arn:e:C1-2', updatedAt: now.toISOString() });
+    expect(moved.audit).toEqual({
+      action: 'workflow.migrated',
+      actor,
+      at: now.toISOString(),
+      details: { fromVersion: 1, toVersion: 2, fromState: 'AwaitPayment', toState: 'AwaitFee', previousExecution: 'C1', execution: 'C1-2' },
+    });
   });
 });

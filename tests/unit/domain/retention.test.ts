@@ -108,3 +108,8 @@ describe('a case to keep', () => {
     expect(() => markTransferDue(closedProof(), actor, new Date('2031-11-10T08:00:00Z'))).toThrow(/to be destroyed/);
   });
 });
+
+test('a retention period that is no whole number of years is refused, naming it', () => {
+  expect(() => addYears('2026-12-01', 1.5)).toThrow('a retention period is a whole number of years, got 1.5');
+  expect(() => addYears('2026-12-01', -1)).toThrow('a retention period is a whole number of years, got -1');
+});

@@ -63,3 +63,7 @@ describe('what a failed case keeps of the step that failed it', () => {
     expect(scrubbedCause(JSON.stringify({ errorType: 'Error', errorMessage: { nested: true } }))).toBeUndefined();
   });
 });
+
+test('a state or error without a usable name is recorded as unknown, never as an empty name', () => {
+  expect(stepFailureOf({ '': { Error: '' } })).toEqual({ state: 'unknown', error: 'unknown' });
+});
