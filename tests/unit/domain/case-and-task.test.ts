@@ -436,6 +436,8 @@ describe('a task', () => {
     const done = completeTask(task(), { outcome: 'reject', actor: clerk, now })!.task;
     expect(refusal(() => claimTask(done, clerk, now))).toEqual({ kind: 'conflict', message: 'task T1 is already completed' });
     expect(refusal(() => claimTask(cancelTask(task()), clerk, now))).toEqual({ kind: 'conflict', message: 'task T1 is already cancelled' });
+    const doneByClaimant = completeTask(claimTask(task(), clerk, now)!.task, { outcome: 'approve', actor: clerk, now })!.task;
+    expect(refusal(() => claimTask(doneByClaimant, clerk, now))).toEqual({ kind: 'conflict', message: 'task T1 is already completed' });
   });
 
   test('tells the waiting step its outcome, who decided and which task; the reason and data stay in the table', () => {
