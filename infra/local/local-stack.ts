@@ -59,6 +59,11 @@ export interface LocalStackOptions {
   readonly timeScale?: number;
   /** Log level of the functions' Powertools logger. @default 'WARN' */
   readonly logLevel?: string;
+  /**
+   * The functions write their EMF metric documents to standard output, as they do on AWS, where
+   * CloudWatch reads them from the log (the bench counts their bytes). @default false: metrics off
+   */
+  readonly emitMetrics?: boolean;
   readonly log?: (line: string) => void;
   /**
    * Called before a workflow invokes a function, with the function as the workflow names it;
@@ -135,6 +140,8 @@ export interface LocalStack {
   readonly dynamodbFaults?: DynamoDbFaultProxy;
   /** With the `s3ErrorRate` option: the errors the functions' S3 calls meet now. */
   readonly s3Faults?: S3FaultProxy;
+  /** Runs a scheduled function once now, as its rule runs it (the bench measures a run of each). */
+  runScheduled(name: string): Promise<unknown>;
   stop(): Promise<void>;
 }
 
@@ -280,6 +287,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
           ...(options.webhookTimeScale !== undefined ? { webhookTimeScale: options.webhookTimeScale } : {}),
         },
       ),
+      ...(options.emitMetrics && { POWERTOOLS_METRICS_DISABLED: 'false' }),
     });
     const warming = lambdas.preload();
 
@@ -379,6 +387,10 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       ...(stepFunctionsFaults && { stepFunctionsFaults }),
       ...(dynamodbFaults && { dynamodbFaults }),
       ...(s3Faults && { s3Faults }),
+      runScheduled: async (name) => {
+        if (!scheduledFunctions.some((scheduled) => scheduled.name === name)) throw new Error(`${name} is not a scheduled function`);
+        return lambdas.invoke(name, {}, { trigger: 'schedule' });
+      },
       stop,
     };
   } catch (error) {
