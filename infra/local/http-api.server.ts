@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { createLocalJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
+import { VerifiedTokens } from './verified-tokens';
 import type { JSONWebKeySet, JWTPayload } from 'jose';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import type { RouteDeclaration } from '../../functions/app.declaration';
@@ -119,6 +120,7 @@ function readBody(request: IncomingMessage): Promise<Buffer | undefined> {
 export async function startHttpApi(options: HttpApiOptions): Promise<HttpApi> {
   const routes = compileRoutes();
   const keySet = createLocalJWKSet(options.jwks);
+  const verified = new VerifiedTokens({ clockSkewSeconds });
 
   /**
    * The token's claims if it is one the HTTP API's JWT authorizer accepts: signed with RS256 by
@@ -128,6 +130,8 @@ export async function startHttpApi(options: HttpApiOptions): Promise<HttpApi> {
   async function authenticate(header: string | undefined): Promise<JWTPayload | undefined> {
     if (!header) return undefined;
     const token = header.replace(/^Bearer\s+/i, '').trim();
+    const remembered = verified.get(token);
+    if (remembered) return remembered;
     try {
       if (typeof decodeProtectedHeader(token).kid !== 'string') return undefined;
       const { payload } = await jwtVerify(token, keySet, {
@@ -139,6 +143,7 @@ export async function startHttpApi(options: HttpApiOptions): Promise<HttpApi> {
       });
       // jose checks that `iat` is not in the future only together with a maximum token age, which the authorizer has not.
       if (payload.iat !== undefined && payload.iat > Math.floor(Date.now() / 1000) + clockSkewSeconds) return undefined;
+      verified.remember(token, payload);
       return payload;
     } catch {
       return undefined;
