@@ -502,6 +502,20 @@ describe('step payloads: each Loket step gets what its contract says it takes', 
     ]);
   });
 
+  test('a field name in capitals, or two letters off, is told as misspelt', () => {
+    const renamed = (from: string, to: string) => (d: any) => {
+      const payload = d.States.RecordExpired.Parameters.Payload;
+      payload[to] = payload[from];
+      delete payload[from];
+    };
+    expect(mistaken(proofOfResidence, type, renamed('cancelOpenTasks', 'CANCELOPENTASKS'))).toEqual([
+      'LOKET_PAYLOAD_FIELD_MISSPELT proof-of-residence, state "RecordExpired": passes "CANCELOPENTASKS" to record-status, which takes no such field; did you mean "cancelOpenTasks"? (see the step payload contract in workflows/README.md)',
+    ]);
+    expect(mistaken(proofOfResidence, type, renamed('caseId.$', 'csaeId.$'))).toEqual([
+      'LOKET_PAYLOAD_FIELD_MISSPELT proof-of-residence, state "RecordExpired": passes "csaeId" to record-status, which takes no such field; did you mean "caseId"? (see the step payload contract in workflows/README.md)',
+    ]);
+  });
+
   test('a register step called without the case id', () => {
     const withoutCaseId = (state: string) => (d: any) => delete d.States[state].Parameters.Payload['caseId.$'];
     const missing = (key: string, state: string, step: string) =>
@@ -929,6 +943,19 @@ describe('on a small workflow (a hedge permit)', () => {
       expect(lint(workflow)).toEqual([
         'LOKET_CHOICE_UNKNOWN_OUTCOME hedge-permit, state "IsTree": tests "$.request.kind" against "tree", which is not one of the values "$.request.kind" can hold ("hedge"); use one of "hedge", or declare "tree" in the task\'s "outcomes"',
       ]);
+    });
+
+    test("a Lambda of the tenant's own, not one of Loket's steps, is held to no step's payload contract", () => {
+      const workflow = hedgeWorkflow() as any;
+      workflow.States.NotifyNeighbours = {
+        Type: 'Task',
+        Resource: 'arn:aws:states:::lambda:invoke',
+        Parameters: { FunctionName: 'arn:aws:lambda:eu-west-1:123456789012:function:notify-neighbours', Payload: { 'caseId.$': '$.caseId', nmae: 'hedge' } },
+        ResultPath: null,
+        Next: workflow.StartAt,
+      };
+      workflow.StartAt = 'NotifyNeighbours';
+      expect(lint(workflow)).toEqual([]);
     });
 
     test('an object in the Payload without the fields the step needs in it', () => {
