@@ -49,6 +49,11 @@ describe('the layering rules (.dependency-cruiser.cjs, also `npm run lint:deps`)
         'functions/steps/cycle-b.ts': "import { a } from './cycle-a';\nexport const b = a;\n",
         'workflows/permit/document.ts': "import { store } from '../../functions/adapters/store';\nexport const document = store;\n",
         'infra/local/host.ts': 'export const host = 1;\n',
+        // A devDependency (as pdf-lib is, the PDF writer's test oracle) is not installed where the code is deployed.
+        'functions/adapters/oracle.ts': "import { oracle } from 'test-oracle';\nexport const checked = oracle;\n",
+        'package.json': JSON.stringify({ name: 'fixture', devDependencies: { 'test-oracle': '1.0.0' } }),
+        'node_modules/test-oracle/package.json': JSON.stringify({ name: 'test-oracle', version: '1.0.0', main: 'index.js' }),
+        'node_modules/test-oracle/index.js': 'exports.oracle = 1;\n',
       };
       for (const [path, text] of Object.entries(files)) {
         mkdirSync(dirname(join(fixture, path)), { recursive: true });
@@ -59,6 +64,7 @@ describe('the layering rules (.dependency-cruiser.cjs, also `npm run lint:deps`)
       expect([...broken].sort()).toEqual(
         [
           'adapters-below-use-cases',
+          'deployed-code-no-dev-dependencies',
           'domain-is-pure',
           'domain-no-node-io',
           'functions-not-hosts',
