@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { ListExecutionsCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { SignJWT } from 'jose';
 import { localCredentials, localRegion } from '../../infra/local/local-network';
@@ -47,19 +48,29 @@ async function openTaskFor(caseId: string) {
   return response.body.items.find((task: { caseId: string }) => task.caseId === caseId);
 }
 
-/** The number of items in the table once earlier tests' workflows have stopped writing. */
-async function settledItemCount(): Promise<number> {
+/**
+ * What a submission writes, and nothing else does: cases, case numbers, Idempotency-Key records and
+ * the number counters' values. Earlier tests' workflows go on writing (statuses, outbox items, the
+ * processing log) while these tests run, so counting every item raced them; none of them makes a
+ * case, a number or a key record.
+ */
+async function submissionWrites(): Promise<Record<string, number>> {
   const client = new DynamoDBClient({ endpoint: stack.dynamodbEndpoint, region: localRegion, credentials: localCredentials });
-  const count = async () => (await client.send(new ScanCommand({ TableName: stack.tableName, Select: 'COUNT' }))).Count ?? 0;
-  let previous = -1;
-  let current = await count();
-  while (current !== previous) {
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    previous = current;
-    current = await count();
-  }
+  const found = { cases: 0, caseNumbers: 0, idempotencyRecords: 0, numbersGiven: 0 };
+  let ExclusiveStartKey: Record<string, AttributeValue> | undefined;
+  do {
+    const page = await client.send(new ScanCommand({ TableName: stack.tableName, ExclusiveStartKey }));
+    for (const item of page.Items ?? []) {
+      const pk = item.PK?.S ?? '';
+      if (item.entity?.S === 'case') found.cases += 1;
+      if (pk.startsWith('CASENO#')) found.caseNumbers += 1;
+      if (pk.startsWith('IDEMPOTENCY#')) found.idempotencyRecords += 1;
+      if (pk.startsWith('COUNTER#')) found.numbersGiven += Number(item.last?.N ?? 0);
+    }
+    ExclusiveStartKey = page.LastEvaluatedKey;
+  } while (ExclusiveStartKey);
   client.destroy();
-  return current;
+  return found;
 }
 
 async function executionCount(): Promise<number> {
@@ -307,14 +318,14 @@ describe('bad input changes nothing', () => {
   ];
 
   test.each(cases)('%s is a 4xx problem and writes nothing', async (_name, request, path, status = 400) => {
-    const itemsBefore = await settledItemCount();
+    const writtenBefore = await submissionWrites();
     const executionsBefore = await executionCount();
     const response = await stack.call('POST', '/v1/cases', { token: portalGent, ...request });
     expect(response.status).toBe(status);
     expect(response.headers.get('content-type')).toBe('application/problem+json');
     expect(response.body).toMatchObject({ status, title: expect.any(String), detail: expect.any(String) });
     if (path) expect(response.body.errors.map((e: { path: string }) => e.path)).toContain(path);
-    expect(await settledItemCount()).toBe(itemsBefore);
+    expect(await submissionWrites()).toEqual(writtenBefore);
     expect(await executionCount()).toBe(executionsBefore);
   });
 });
