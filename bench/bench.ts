@@ -267,16 +267,25 @@ async function stateTransitions(submitted: Submitted): Promise<number> {
 
 // 1. cost per transaction
 const costRuns = quick ? 3 : 10;
-/** Bytes the table keeps for good (items that expire, such as the outbox's, are left out), with their index copies. */
-async function tableBytes(): Promise<number> {
-  let total = 0;
+/**
+ * What the table keeps, with index copies: the bytes of items kept for the retention, and the
+ * byte-months of items that expire on their own (counted from now to their `expiresAt`).
+ */
+async function tableBytes(): Promise<{ kept: number; expiringByteMonths: number }> {
+  const kept = { kept: 0, expiringByteMonths: 0 };
+  const nowSeconds = Date.now() / 1000;
   let ExclusiveStartKey: Record<string, AttributeValue> | undefined;
   do {
     const page = await bare.send(new ScanCommand({ TableName: stack.tableName, ExclusiveStartKey }));
-    for (const item of page.Items ?? []) if (!item[tableDefinition.timeToLiveAttribute]) total += storedBytes(item as StoredItem, tableDefinition, tableDefinition.globalSecondaryIndexes);
+    for (const item of page.Items ?? []) {
+      const bytes = storedBytes(item as StoredItem, tableDefinition, tableDefinition.globalSecondaryIndexes);
+      const expiresAt = item[tableDefinition.timeToLiveAttribute]?.N;
+      if (expiresAt === undefined) kept.kept += bytes;
+      else kept.expiringByteMonths += bytes * Math.max(0, (Number(expiresAt) - nowSeconds) / (86_400 * (365 / 12)));
+    }
     ExclusiveStartKey = page.LastEvaluatedKey;
   } while (ExclusiveStartKey);
-  return total;
+  return kept;
 }
 /** An event's bytes as EventBridge sizes and archives it: its detail in the bus's envelope. */
 const eventBytes = (event: PublishedEvent) =>
@@ -347,7 +356,7 @@ for (const type of transactionTypes) {
     s3Writes: per(after.s3Writes - before.s3Writes),
     s3Reads: per(after.s3Reads - before.s3Reads),
     s3Bytes: per(after.s3Bytes - before.s3Bytes),
-    storedBytes: per((await tableBytes()) - bytesBefore),
+    ...(await tableBytes().then((after) => ({ storedBytes: per(after.kept - bytesBefore.kept), expiringByteMonths: per(after.expiringByteMonths - bytesBefore.expiringByteMonths) }))),
     dynamodbCalls: per(after.calls - before.calls),
     dynamodbReads: per(after.reads - before.reads),
     dynamodbWrites: per(after.writes - before.writes),
@@ -398,6 +407,7 @@ for (const deployment of functionDeployments.filter((candidate) => candidate.dec
     s3Reads: per(after.s3Reads - before.s3Reads),
     s3Bytes: 0,
     storedBytes: 0,
+    expiringByteMonths: 0,
   };
   scheduledRunUsd.set(deployment.functionName, sum(Object.values(costOf(run, { dataMonths: 0, logMonths: logRetentionMonths(templates), eventArchiveMonths: 0, accessLogBytes: 0, tableClass: tableClassOf(templates) }, prices))));
 }
@@ -445,9 +455,9 @@ function costMarkdown(): string[] {
     '',
     'What else each transaction used: bytes sent to CloudWatch Logs (the functions\' lines and EMF metrics as measured, Lambda\'s own three lines per invocation and the access log line per request, each with 26 bytes of overhead), X-Ray traces, KMS requests, S3 requests and bytes, bytes left in the table (items and index copies, for the type\'s retention) and in the event archive:',
     '',
-    '| type | log KB | log lines | traces | KMS req | S3 writes / reads | S3 KB | table KB | event KB | kept (months) |',
-    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
-    ...costs.map((c) => `| ${c.type} | ${kb(c.perTransaction.loggedBytes)} | ${c.perTransaction.logEvents} | ${c.perTransaction.traces} | ${c.perTransaction.kmsRequests} | ${c.perTransaction.s3Writes} / ${c.perTransaction.s3Reads} | ${kb(c.perTransaction.s3Bytes)} | ${kb(c.perTransaction.storedBytes)} | ${kb(c.perTransaction.eventBytes)} | ${c.keeping.dataMonths} |`),
+    '| type | log KB | log lines | traces | KMS req | S3 writes / reads | S3 KB | table KB | expiring table KB-months | event KB | kept (months) |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+    ...costs.map((c) => `| ${c.type} | ${kb(c.perTransaction.loggedBytes)} | ${c.perTransaction.logEvents} | ${c.perTransaction.traces} | ${c.perTransaction.kmsRequests} | ${c.perTransaction.s3Writes} / ${c.perTransaction.s3Reads} | ${kb(c.perTransaction.s3Bytes)} | ${kb(c.perTransaction.storedBytes)} | ${kb(c.perTransaction.expiringByteMonths)} | ${kb(c.perTransaction.eventBytes)} | ${c.keeping.dataMonths} |`),
     '',
     'Write units, invocations and KMS requests per transaction, by function (the most writing first):',
     '',

@@ -90,8 +90,13 @@ export interface TransactionUsage {
   readonly s3Reads: number;
   /** Bytes the transaction left in S3 (its documents). */
   readonly s3Bytes: number;
-  /** Bytes the transaction left in the table, its items and their index copies. */
+  /** Bytes the transaction left in the table for the type's retention: its items and their index copies. */
   readonly storedBytes: number;
+  /**
+   * Byte-months of the items it left that expire on their own (DynamoDB's TTL): the processing log
+   * for years, Idempotency-Key records for a day. Each item's bytes times the months until it expires.
+   */
+  readonly expiringByteMonths: number;
 }
 
 /** How long what a transaction leaves behind is kept, in months. */
@@ -161,8 +166,8 @@ export function costOf(usage: TransactionUsage, keeping: Keeping, prices: Prices
     stepFunctions: usage.stateTransitions * prices.stateTransition.usd,
     dynamodbWrites: usage.writeUnits * table.write,
     dynamodbReads: usage.readUnits * table.read,
-    dynamodbStorage: (usage.storedBytes / gb) * keeping.dataMonths * table.storage,
-    dynamodbBackup: (usage.storedBytes / gb) * keeping.dataMonths * prices.dynamodbPitrGbMonth.usd,
+    dynamodbStorage: ((usage.storedBytes * keeping.dataMonths + usage.expiringByteMonths) / gb) * table.storage,
+    dynamodbBackup: ((usage.storedBytes * keeping.dataMonths + usage.expiringByteMonths) / gb) * prices.dynamodbPitrGbMonth.usd,
     eventBridge: usage.events * prices.eventBridgeEvent.usd,
     eventArchive: (usage.eventBytes / gb) * (prices.eventArchiveGb.usd + keeping.eventArchiveMonths * prices.eventArchiveStorageGbMonth.usd),
     logsIngestion: logged * prices.logsIngestionGb.usd,

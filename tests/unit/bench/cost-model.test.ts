@@ -44,6 +44,7 @@ const nothing: TransactionUsage = {
   s3Reads: 0,
   s3Bytes: 0,
   storedBytes: 0,
+  expiringByteMonths: 0,
 };
 const keeping: Keeping = { dataMonths: 60, logMonths: 3, eventArchiveMonths: 12, accessLogBytes: 400, tableClass: 'STANDARD' };
 const gb = 1024 ** 3;
@@ -104,6 +105,10 @@ describe('cost per transaction', () => {
     expect(cost.eventArchive).toBeCloseTo(0.1 + 12 * 0.023, 9);
     const twice = costOf({ ...nothing, storedBytes: gb }, { ...keeping, dataMonths: 120 }, prices);
     expect(twice.dynamodbStorage).toBeCloseTo(2 * cost.dynamodbStorage, 9);
+    // What expires on its own is paid for the months it lives, whatever the type's retention.
+    const expiring = costOf({ ...nothing, expiringByteMonths: 6 * gb }, { ...keeping, dataMonths: 120 }, prices);
+    expect(expiring.dynamodbStorage).toBeCloseTo(6 * 0.283, 9);
+    expect(expiring.dynamodbBackup).toBeCloseTo(6 * 0.22, 9);
   });
 
   it('logs count what the functions wrote, Lambda’s own lines per invocation and an access log line per request, each line with 26 bytes of overhead', () => {
