@@ -502,6 +502,18 @@ describe('step payloads: each Loket step gets what its contract says it takes', 
     ]);
   });
 
+  test('a misspelt field does not hide another that is missing', () => {
+    expect(mistaken(proofOfResidence, type, (d) => {
+      const payload = d.States.VerifyResidence.Parameters.Payload;
+      payload['caseID.$'] = payload['caseId.$'];
+      delete payload['caseId.$'];
+      delete payload.name;
+    }).filter((line) => line.startsWith('LOKET_PAYLOAD'))).toEqual([
+      'LOKET_PAYLOAD_FIELD_MISSPELT proof-of-residence, state "VerifyResidence": passes "caseID" to create-task, which takes no such field; did you mean "caseId"? (see the step payload contract in workflows/README.md)',
+      'LOKET_PAYLOAD_FIELD_MISSING proof-of-residence, state "VerifyResidence": calls create-task without "name", so the step refuses its input and the case fails; add it to the Payload (see the step payload contract in workflows/README.md)',
+    ]);
+  });
+
   test('a field name in capitals, or two letters off, is told as misspelt', () => {
     const renamed = (from: string, to: string) => (d: any) => {
       const payload = d.States.RecordExpired.Parameters.Payload;
