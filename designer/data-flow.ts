@@ -84,14 +84,23 @@ export function parsePath(path: string): ParsedPath | undefined {
   return { variable: head[1], fields, exact: true };
 }
 
+/** A quoted text of an intrinsic function's arguments, with its escapes. */
+const quotedText = String.raw`'(?:\\.|[^'\\])*'`;
 /**
- * The reference paths inside an intrinsic function call, e.g. `States.Format('{}', $.a.b)`; quoted
- * text is not a path, nor is a context path (`$$.Execution.Id`), whose second `$` would otherwise
- * start a match of its own.
+ * A reference path: `$` (not the second of a context path's `$$`), then fields and brackets, a
+ * bracket holding a quoted name (`$['hedge check']`) or an index.
+ */
+const referencePath = String.raw`(?<!\$)\$(?!\$)[A-Za-z0-9_]*(?:\.[^\s,()[\]'".]+|\[(?:${quotedText}|"[^"]*"|[^\]'"])*\])*`;
+/** Either, from the left: a quoted text is passed over whole, so a `$` inside it starts no path. */
+const intrinsicToken = new RegExp(`${quotedText}|${referencePath}`, 'g');
+
+/**
+ * The reference paths inside an intrinsic function call, e.g. `States.Format('{}', $.a.b)`: not
+ * the quoted text (`'see $.a'`), nor a context path (`$$.Execution.Id`), but a path's own quoted
+ * bracket names (`$['a']['b']`).
  */
 export function pathsInIntrinsic(expression: string): string[] {
-  const unquoted = expression.replace(/'(?:\\.|[^'\\])*'/g, "''");
-  return [...unquoted.matchAll(/(?<!\$)\$(?!\$)[A-Za-z0-9_]*(?:\.[^\s,()[\]'".]+|\[[^\]]*\])*/g)].map((match) => match[0]);
+  return [...expression.matchAll(intrinsicToken)].map((match) => match[0]).filter((token) => token.startsWith('$'));
 }
 
 /** The JSONata `$states.input.a.b` paths an expression reads, as JSONPath (`$.a.b`). */

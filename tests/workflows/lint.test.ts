@@ -1134,6 +1134,9 @@ describe('on a small workflow (a hedge permit)', () => {
     test('inside an intrinsic function: the paths it reads, not the quoted text', () => {
       expect(lint(details("States.Format('see $.nothing, then {}', $.check.outcome)"))).toEqual([]);
       expect(lint(details("States.Format('{}', $.check.outcom)"))).toEqual([unwritten('RecordGranted', '$.check.outcom', 'Parameters', checkHolds)]);
+      // A path in brackets is read with its quoted names: they are the path's, not quoted text of the call.
+      expect(lint(details("States.Format('{}', $['check']['outcome'])"))).toEqual([]);
+      expect(lint(details("States.Format('{}', $['check']['outcom'], $.check[10])"))).toEqual([unwritten('RecordGranted', "$['check']['outcom']", 'Parameters', checkHolds)]);
     });
 
     test('the same unwritten path read twice in one field is told once', () => {
