@@ -1,8 +1,4 @@
-import middy from '@middy/core';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import * as z from 'zod';
 import { caseFiles } from '../adapters/document.store';
 import { dynamoArchiveSchedule } from '../adapters/dynamodb/archive.schedule';
@@ -11,7 +7,8 @@ import { caseStore } from '../adapters/dynamodb/table';
 import { environmentNames, requireEnv } from '../commons/config';
 import { documentClient } from '../commons/dynamodb.client';
 import { caseMetricDimension, caseMetricNames } from '../commons/metric-names';
-import { logger, metrics, tracer } from '../commons/powertools';
+import { logger, metrics } from '../commons/powertools';
+import { operationHandler } from '../commons/operation';
 import { powertoolsTelemetry, systemClock } from '../commons/telemetry';
 import type { RetentionReport } from '../use-cases/apply-retention';
 import { applyRetention } from '../use-cases/apply-retention';
@@ -48,7 +45,7 @@ const event = z.union([
 ]);
 
 /** The retention job; its report holds ids, types, dates and counts, never personal data. */
-export const handler = middy(async (input: unknown): Promise<RetentionReport> => {
+export const handler = operationHandler(async (input: unknown): Promise<RetentionReport> => {
   const command = event.parse(input);
   const report = await run(command);
   logger.info(report.dryRun ? 'Listed the cases whose retention is due' : 'Applied the retention of the cases due', {
@@ -68,7 +65,4 @@ export const handler = middy(async (input: unknown): Promise<RetentionReport> =>
     single.addMetric(caseMetricNames.destroyed, MetricUnit.Count, count);
   }
   return report;
-})
-  .use(injectLambdaContext(logger, { resetKeys: true }))
-  .use(logMetrics(metrics))
-  .use(captureLambdaHandler(tracer, { captureResponse: false }));
+});

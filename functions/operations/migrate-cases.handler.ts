@@ -1,12 +1,9 @@
-import middy from '@middy/core';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import * as z from 'zod';
 import { caseStore } from '../adapters/dynamodb/table';
 import { workflowEngine, workflowPositions } from '../adapters/step-functions';
 import { catalogue } from '../catalogue/catalogue';
-import { logger, metrics, tracer } from '../commons/powertools';
+import { logger } from '../commons/powertools';
+import { operationHandler } from '../commons/operation';
 import { systemClock } from '../commons/telemetry';
 import { systemActor } from '../domain/actor';
 import type { MigrationReport } from '../use-cases/migrate-cases';
@@ -36,7 +33,7 @@ const event = z
   .strict();
 
 /** Moves running cases to another version; its report holds ids, numbers, tenants and state names, never personal data. */
-export const handler = middy(async (input: unknown): Promise<MigrationReport> => {
+export const handler = operationHandler(async (input: unknown): Promise<MigrationReport> => {
   const command = event.parse(input);
   const report = await run({
     typeKey: command.type,
@@ -59,7 +56,4 @@ export const handler = middy(async (input: unknown): Promise<MigrationReport> =>
     skipped: count('skipped'),
   });
   return report;
-})
-  .use(injectLambdaContext(logger, { resetKeys: true }))
-  .use(logMetrics(metrics))
-  .use(captureLambdaHandler(tracer, { captureResponse: false }));
+});

@@ -1,11 +1,8 @@
-import middy from '@middy/core';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import { caseReads } from '../adapters/dynamodb/table';
 import { effectDelivery } from '../outbox/effect-delivery.wiring';
 import { environmentNames } from '../commons/config';
-import { logger, metrics, tracer } from '../commons/powertools';
+import { logger } from '../commons/powertools';
+import { operationHandler } from '../commons/operation';
 import type { Reconciliation } from '../use-cases/reconcile';
 import { reconcile } from '../use-cases/reconcile';
 
@@ -30,7 +27,7 @@ const run = reconcile(
  * with ids and counts only. An event `{ "outboxStaleAfterSeconds": n }` sets this run's stale
  * limit (the local host's start-up run passes 0).
  */
-export const handler = middy(async (event: unknown): Promise<Reconciliation> => {
+export const handler = operationHandler(async (event: unknown): Promise<Reconciliation> => {
   const override = (event as { outboxStaleAfterSeconds?: unknown } | null | undefined)?.outboxStaleAfterSeconds;
   const report = await run(typeof override === 'number' && Number.isFinite(override) && override >= 0 ? { staleAfterMs: override * 1000 } : {});
   logger.info('Reconciled open cases', {
@@ -43,7 +40,4 @@ export const handler = middy(async (event: unknown): Promise<Reconciliation> => 
     failuresNotRecorded: report.failuresNotRecorded.length,
   });
   return report;
-})
-  .use(injectLambdaContext(logger, { resetKeys: true }))
-  .use(logMetrics(metrics))
-  .use(captureLambdaHandler(tracer, { captureResponse: false }));
+});

@@ -1,11 +1,8 @@
-import middy from '@middy/core';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import type { Context, DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
-import { logger, metrics, tracer } from '../commons/powertools';
+import { logger } from '../commons/powertools';
+import { operationHandler } from '../commons/operation';
 import type { Delivery } from '../domain/webhook-delivery';
 import { deadlineOf, deliveries } from './deliver-webhooks.wiring';
 
@@ -25,7 +22,7 @@ function deliveryOf(record: StreamRecord): Delivery | undefined {
  * delivery waits for its retry. Only a line the table could not serve is reported back
  * (partial batch response, from its first record on), so that it comes again.
  */
-export const handler = middy(async (event: DynamoDBStreamEvent, context: Context): Promise<DynamoDBBatchResponse> => {
+export const handler = operationHandler(async (event: DynamoDBStreamEvent, context: Context): Promise<DynamoDBBatchResponse> => {
   const records = event.Records.map((record) => ({ record, delivery: deliveryOf(record) }));
   const recorded = records.flatMap(({ delivery }) => (delivery ? [delivery] : []));
   const { attempts, failed } = await deliveries.deliverNew(recorded, { deadline: deadlineOf(context.getRemainingTimeInMillis()) });
@@ -33,7 +30,4 @@ export const handler = middy(async (event: DynamoDBStreamEvent, context: Context
   const first = records.findIndex(({ delivery }) => delivery !== undefined && failed.some((other) => other.id === delivery.id));
   if (first < 0) return { batchItemFailures: [] };
   return { batchItemFailures: records.slice(first).map(({ record }) => ({ itemIdentifier: record.dynamodb?.SequenceNumber ?? '' })) };
-})
-  .use(injectLambdaContext(logger, { resetKeys: true }))
-  .use(logMetrics(metrics))
-  .use(captureLambdaHandler(tracer, { captureResponse: false }));
+});

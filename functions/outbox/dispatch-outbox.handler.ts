@@ -1,11 +1,8 @@
-import middy from '@middy/core';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
-import { logger, metrics, tracer } from '../commons/powertools';
+import { logger } from '../commons/powertools';
+import { operationHandler } from '../commons/operation';
 import { effectDelivery } from './effect-delivery.wiring';
 import type { OutboxItem } from '../domain/effect';
 import { deliverEffect } from '../use-cases/deliver-effect';
@@ -26,7 +23,7 @@ function outboxItemOf(record: DynamoDBStreamEvent['Records'][number]): OutboxIte
  * rest of the batch is reported back (partial batch response), so the failed item and those
  * after it come again and none is skipped.
  */
-export const handler = middy(async (event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> => {
+export const handler = operationHandler(async (event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> => {
   const records = event.Records;
   for (const [index, record] of records.entries()) {
     const item = outboxItemOf(record);
@@ -42,7 +39,4 @@ export const handler = middy(async (event: DynamoDBStreamEvent): Promise<DynamoD
     }
   }
   return { batchItemFailures: [] };
-})
-  .use(injectLambdaContext(logger, { resetKeys: true }))
-  .use(logMetrics(metrics))
-  .use(captureLambdaHandler(tracer, { captureResponse: false }));
+});
