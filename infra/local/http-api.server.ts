@@ -142,7 +142,7 @@ export async function startHttpApi(options: HttpApiOptions): Promise<HttpApi> {
         clockTolerance: clockSkewSeconds,
       });
       // jose checks that `iat` is not in the future only together with a maximum token age, which the authorizer has not.
-      if (payload.iat !== undefined && payload.iat > Math.floor(Date.now() / 1000) + clockSkewSeconds) return undefined;
+      if (!verified.isCurrent(payload)) return undefined;
       verified.remember(token, payload);
       return payload;
     } catch {

@@ -337,6 +337,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     // Every scheduled function runs on its own timer, as its rule runs it on AWS. The reconciler also
     // runs once before the API serves (executions live in the engine's memory: after a crash it
     // starts the open cases' workflows again).
+    /** A scheduled function's run, as its rule runs it. */
+    const runScheduled = (name: string) => lambdas.invoke(name, {}, { trigger: 'schedule' });
     const reconciler = scheduledFunctions.find((scheduled) => scheduled.name === 'reconcile');
     if (!reconciler) throw new Error('no reconciler is declared');
     // Its first run delivers all the outbox holds, however young: the stream is read from now on.
@@ -353,8 +355,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       const timer = setInterval(() => {
         if (busy) return;
         busy = true;
-        lambdas
-          .invoke(scheduled.name, {}, { trigger: 'schedule' })
+        runScheduled(scheduled.name)
           .catch((error: Error) => options.log?.(`${scheduled.name}: ${error.name}: ${error.message}`))
           .finally(() => {
             busy = false;
@@ -389,7 +390,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       ...(s3Faults && { s3Faults }),
       runScheduled: async (name) => {
         if (!scheduledFunctions.some((scheduled) => scheduled.name === name)) throw new Error(`${name} is not a scheduled function`);
-        return lambdas.invoke(name, {}, { trigger: 'schedule' });
+        return runScheduled(name);
       },
       stop,
     };
