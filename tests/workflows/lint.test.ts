@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { expandWorkflow, loadWorkflowSources, workflowsDirectory } from '../../workflows/definitions';
 import { readTypeFile } from '../../workflows/type-loader';
 import { formatProblem, inDays, lintWorkflow, transientErrors, typeProblems } from '../../designer/lint';
+import { pathsInIntrinsic } from '../../designer/data-flow';
 import { stepContracts } from '../../designer/step-contracts';
 import { stepFunctions } from '../../functions/app.declaration';
 import { catalogue } from '../../functions/catalogue/catalogue';
@@ -1137,6 +1138,15 @@ describe('on a small workflow (a hedge permit)', () => {
       // A path in brackets is read with its quoted names: they are the path's, not quoted text of the call.
       expect(lint(details("States.Format('{}', $['check']['outcome'])"))).toEqual([]);
       expect(lint(details("States.Format('{}', $['check']['outcom'], $.check[10])"))).toEqual([unwritten('RecordGranted', "$['check']['outcom']", 'Parameters', checkHolds)]);
+    });
+
+    test('an intrinsic call gives its reference paths, in order, and nothing else: not its quoted text, not a context path', () => {
+      expect(pathsInIntrinsic("States.Format('see $.a, it''s {}', $['b']['c d'], $$.Execution.Id, $.e[10].f, States.ArrayLength($.g))")).toEqual([
+        "$['b']['c d']",
+        '$.e[10].f',
+        '$.g',
+      ]);
+      expect(pathsInIntrinsic("States.Format('no path here')")).toEqual([]);
     });
 
     test('the same unwritten path read twice in one field is told once', () => {
