@@ -161,6 +161,16 @@ describe('brusselsDate', () => {
     expect(brusselsDate(at('2026-07-08T22:30:00Z'))).toBe('2026-07-09');
     expect(brusselsDate(at('2026-07-08T21:30:00Z'))).toBe('2026-07-08');
   });
+
+  it('always writes four digits of year, so that the date parses again as YYYY-MM-DD', () => {
+    const early = new Date(Date.UTC(999, 5, 1, 12));
+    expect(brusselsDate(early)).toBe('0999-06-01');
+    expect(isWorkingDay(brusselsDate(early))).toBe(false);
+  });
+
+  it('refuses an invalid Date by name', () => {
+    expect(() => brusselsDate(new Date(Number.NaN))).toThrow('invalid Date');
+  });
 });
 
 describe('endOfBrusselsDay', () => {
