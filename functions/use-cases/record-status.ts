@@ -20,10 +20,16 @@ export interface RecordStatusCommand {
 }
 
 export interface RecordStatusDependencies {
-  readonly cases: Pick<CaseStore, 'get' | 'change' | 'tasksOfCase' | 'getTask'>;
+  readonly cases: Pick<CaseStore, 'change' | 'tasksOfCase' | 'getTask'>;
   readonly catalogue: Catalogue;
   readonly clock: Clock;
   readonly telemetry: Telemetry;
+}
+
+/** The case's status after a recorded transition, and its type's key when the transition closed it. */
+interface Moved {
+  readonly status: string;
+  readonly closedType?: string;
 }
 
 /**
@@ -38,17 +44,15 @@ export interface RecordStatusDependencies {
  */
 export function recordStatus(deps: RecordStatusDependencies) {
   return async (command: RecordStatusCommand): Promise<string> => {
-    const subject = await deps.cases.get(command.caseId);
-    const type = subject ? deps.catalogue.ofCase(subject) : undefined;
     const now = deps.clock.now();
     const decision = command.decision && (await decisionOf(deps.cases, command.caseId, command.decision));
     const moved = await deps.cases.change(command.caseId, async (current) => {
-      const currentType = type ?? deps.catalogue.ofCase(current);
-      if (hasReached(current, currentType, command.status) || isClosed(current, currentType)) {
-        return { result: (saved) => ({ status: saved.status, closed: false }) };
+      const type = deps.catalogue.ofCase(current);
+      if (hasReached(current, type, command.status) || isClosed(current, type)) {
+        return { result: (saved): Moved => ({ status: saved.status }) };
       }
       const activeTasks = command.cancelOpenTasks ? (await deps.cases.tasksOfCase(current.id)).filter(isActive) : [];
-      const next = transition(current, currentType, {
+      const next = transition(current, type, {
         status: command.status,
         actor: command.actor,
         now,
@@ -58,10 +62,10 @@ export function recordStatus(deps: RecordStatusDependencies) {
       });
       return {
         change: { ...next, tasks: activeTasks.map((task) => ({ task: cancelTask(task), expect: task })) },
-        result: (saved) => ({ status: saved.status, closed: isClosed(saved, currentType) }),
+        result: (saved): Moved => ({ status: saved.status, closedType: isClosed(saved, type) ? type.key : undefined }),
       };
     });
-    if (moved.closed) deps.telemetry.caseClosed(type?.key ?? '', moved.status);
+    if (moved.closedType !== undefined) deps.telemetry.caseClosed(moved.closedType, moved.status);
     return moved.status;
   };
 }

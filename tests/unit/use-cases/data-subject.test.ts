@@ -2,6 +2,7 @@ import { beforeEach, describe, expect, test } from '@jest/globals';
 import { fixturePopulationRegister } from '../../../functions/adapters/population-register.fixture';
 import { catalogue } from '../../../functions/catalogue/catalogue';
 import type { Case } from '../../../functions/domain/case';
+import { encodeCursor } from '../../../functions/domain/page-cursor';
 import { exportDataSubject, processingLogOf } from '../../../functions/use-cases/data-subject';
 import { lookUpPerson } from '../../../functions/use-cases/look-up-applicant';
 import { caseHistory, getCase, searchCases } from '../../../functions/use-cases/read-cases';
@@ -69,6 +70,13 @@ describe('the data protection officer', () => {
     await expect(logOf({ caller: dpo, applicant: { insz: '17073003384' }, limit: 2, cursor: first.nextCursor, purpose: 'x' })).rejects.toMatchObject({ kind: 'validation' });
     await expect(logOf({ caller: callerOf('41002', ['dpo']), applicant: { insz }, limit: 2, cursor: first.nextCursor, purpose: 'x' })).rejects.toMatchObject({ kind: 'validation' });
     await expect(logOf({ caller: dpo, applicant: { insz }, limit: 3, cursor: first.nextCursor, purpose: 'x' })).rejects.toMatchObject({ kind: 'validation' });
+  });
+
+  test('a cursor another listing made over the same tenant, person and page size is refused: the log marks its own', async () => {
+    for (let i = 0; i < 3; i++) await getCase({ cases: store, catalogue, ...access })({ caller: clerkOf(), caseId: subject.id, purpose: 'x' });
+    const person = await testPseudonyms.of(insz);
+    const foreign = encodeCursor({ tenant: '44021', person, limit: 2 }, `2026-11-10T09:00:00.000Z#${testUlid(1)}`);
+    await expect(processingLogOf(access)({ caller: dpo, applicant: { insz }, limit: 2, cursor: foreign, purpose: 'x' })).rejects.toMatchObject({ kind: 'validation' });
   });
 
   test('sees another tenant’s records of the same person not at all', async () => {
