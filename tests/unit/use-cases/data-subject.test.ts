@@ -38,6 +38,14 @@ describe('every read of personal data is in the processing log', () => {
     expect(JSON.stringify(access.processingLog.records)).not.toContain(insz);
   });
 
+  test('a search by enterprise number leaves a record of that enterprise (its pseudonym), not of a person', async () => {
+    const kbo = '0403170701';
+    await searchCases({ reads: store, catalogue, ...access })({ caller: portalOf(), applicant: kbo, limit: 10, purpose: 'search-cases-by-applicant' });
+    expect(access.processingLog.records).toEqual([
+      { tenant: '44021', at: '2026-11-10T09:00:00.000Z', actor: { subject: portalOf().subject, roles: ['portal'] }, person: await testPseudonyms.of(kbo), action: 'case.search', purpose: 'search-cases-by-applicant' },
+    ]);
+  });
+
   test('a search without an applicant names nobody and leaves no record; a refused read leaves none either', async () => {
     await searchCases({ reads: store, catalogue, ...access })({ caller: clerkOf(), status: 'submitted', limit: 10, purpose: 'x' });
     await expect(getCase({ cases: store, catalogue, ...access })({ caller: clerkOf('41002'), caseId: subject.id, purpose: 'x' })).rejects.toMatchObject({ kind: 'not-found' });
