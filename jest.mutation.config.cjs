@@ -25,4 +25,6 @@ module.exports = {
   // require; the wrapper is not among the mutated files, and the full suite runs these tests.
   testPathIgnorePatterns: ['/node_modules/', '<rootDir>/tests/unit/commons/step(-logging)?\\.test\\.ts$'],
   setupFiles: ['<rootDir>/tests/setup-env.ts'],
+  // A related test file none of whose tests covers the mutant is not loaded (mutation/covering-files-runner.cjs).
+  testRunner: '<rootDir>/mutation/covering-files-runner.cjs',
 };
