@@ -25,6 +25,7 @@ module.exports = {
   // require; the wrapper is not among the mutated files, and the full suite runs these tests.
   testPathIgnorePatterns: ['/node_modules/', '<rootDir>/tests/unit/commons/step(-logging)?\\.test\\.ts$'],
   setupFiles: ['<rootDir>/tests/setup-env.ts'],
-  // A related test file none of whose tests covers the mutant is not loaded (mutation/covering-files-runner.cjs).
-  testRunner: '<rootDir>/mutation/covering-files-runner.cjs',
+  // A related test file none of whose tests covers the mutant is not loaded (mutation/jest-circus-covering-files.cjs).
+  // Stryker's per-test coverage accepts only a runner whose path names jest-circus, which this one wraps.
+  testRunner: '<rootDir>/mutation/jest-circus-covering-files.cjs',
 };
