@@ -28,4 +28,5 @@ module.exports = {
   // A related test file none of whose tests covers the mutant is not loaded (mutation/jest-circus-covering-files.cjs).
   // Stryker's per-test coverage accepts only a runner whose path names jest-circus, which this one wraps.
   testRunner: '<rootDir>/mutation/jest-circus-covering-files.cjs',
+  testSequencer: '<rootDir>/mutation/sequencer.cjs',
 };

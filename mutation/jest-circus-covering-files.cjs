@@ -13,6 +13,10 @@
  *
  * Mutants that run while a file loads (module-level code) are Stryker's static mutants, which it
  * runs without a pattern, so this never hides one.
+ *
+ * Once a test has failed, the mutant is killed: the files after it in the same run are answered
+ * the same way, as Stryker turns jest's own `bail` off. mutation/sequencer.cjs runs the mutated
+ * file's own tests first, where a kill is most likely.
  */
 const { createHash } = require('node:crypto');
 const { mkdirSync, readFileSync, renameSync, writeFileSync } = require('node:fs');
@@ -61,14 +65,23 @@ function allPending(testPath, names) {
   };
 }
 
+/** Set by Stryker for the length of one mutant's run. */
+const activeMutant = () => process.env.__STRYKER_ACTIVE_MUTANT__;
+/** The mutant a failing test already killed: the rest of its run changes nothing (Stryker turns jest's own bail off). */
+let killed;
+
 module.exports = async function coveringFilesRunner(globalConfig, config, environment, runtime, testPath, sendMessageToJest) {
   const pattern = globalConfig.testNamePattern;
   if (pattern) {
     const names = rememberedNames(config.rootDir, testPath);
     // The same test as jest-circus applies to each test's id (its describe titles and its own, joined by spaces).
     const selects = new RegExp(pattern, 'i');
-    if (names && names.length > 0 && !names.some((name) => selects.test(name))) return allPending(testPath, names);
-    return circus(globalConfig, config, environment, runtime, testPath, sendMessageToJest);
+    const mutant = activeMutant();
+    const done = mutant !== undefined && killed === mutant;
+    if (names && names.length > 0 && (done || !names.some((name) => selects.test(name)))) return allPending(testPath, names);
+    const result = await circus(globalConfig, config, environment, runtime, testPath, sendMessageToJest);
+    if (mutant !== undefined && (result.numFailingTests > 0 || result.testExecError)) killed = mutant;
+    return result;
   }
   const result = await circus(globalConfig, config, environment, runtime, testPath, sendMessageToJest);
   remember(config.rootDir, testPath, result.testResults.map((test) => test.fullName));
