@@ -13,28 +13,34 @@ afterAll(async () => {
   await env.close();
 });
 
+/**
+ * Runs a one-Wait machine and measures the wait as the engine recorded it: from WaitStateEntered
+ * to WaitStateExited in the execution's history. The gap between those two events is the Wait's
+ * own length, which the machine's load barely touches; the time until a poll sees the end
+ * would add whatever the machine is busy with.
+ */
 async function runTimed(name: string, waitFields: Record<string, unknown>, input: unknown) {
   const arn = await env.createMachine(name, {
     StartAt: 'Pause',
     States: { Pause: { Type: 'Wait', ...waitFields, OutputPath: '$.keep', End: true } },
   });
-  const startedAt = Date.now();
   const executionArn = await env.start(arn, input);
   const described = await env.waitUntilDone(executionArn);
-  return { described, elapsedMs: Date.now() - startedAt, executionArn };
+  const { events = [] } = await env.sfn.send(new GetExecutionHistoryCommand({ executionArn }));
+  const at = (type: string) => events.find((event) => event.type === type)?.timestamp?.getTime() ?? Number.NaN;
+  return { described, waitedMs: at('WaitStateExited') - at('WaitStateEntered'), types: events.map((event) => event.type) };
 }
 
 const anHourFromNow = () => new Date(Date.now() + 3_600_000).toISOString();
 
 describe('maxWaitSeconds caps every Wait state', () => {
   test('a Wait of 3600 s finishes within about a second and passes its input on', async () => {
-    const { described, elapsedMs, executionArn } = await runTimed('capped-seconds', { Seconds: 3600 }, { keep: { caseId: 'c-1' } });
+    const { described, waitedMs, types } = await runTimed('capped-seconds', { Seconds: 3600 }, { keep: { caseId: 'c-1' } });
     expect(described.status).toBe('SUCCEEDED');
     expect(JSON.parse(described.output!)).toEqual({ caseId: 'c-1' });
-    expect(elapsedMs).toBeGreaterThanOrEqual(MAX_WAIT_SECONDS * 1000 - 20);
-    expect(elapsedMs).toBeLessThan(1000);
-    const { events } = await env.sfn.send(new GetExecutionHistoryCommand({ executionArn }));
-    expect(events?.map((event) => event.type)).toEqual(['ExecutionStarted', 'WaitStateEntered', 'WaitStateExited', 'ExecutionSucceeded']);
+    expect(waitedMs).toBeGreaterThanOrEqual(MAX_WAIT_SECONDS * 1000 - 20);
+    expect(waitedMs).toBeLessThan(1000);
+    expect(types).toEqual(['ExecutionStarted', 'WaitStateEntered', 'WaitStateExited', 'ExecutionSucceeded']);
   });
 
   test.each([
@@ -42,16 +48,17 @@ describe('maxWaitSeconds caps every Wait state', () => {
     ['Timestamp', { Timestamp: '2999-01-01T00:00:00Z' }, () => ({ keep: 1 })],
     ['TimestampPath', { TimestampPath: '$.until' }, () => ({ until: anHourFromNow(), keep: 1 })],
   ] as const)('a %s wait an hour or more away finishes within about a second', async (kind, fields, input) => {
-    const { described, elapsedMs } = await runTimed(`capped-${kind.toLowerCase()}`, fields, input());
+    const { described, waitedMs } = await runTimed(`capped-${kind.toLowerCase()}`, fields, input());
     expect(described.status).toBe('SUCCEEDED');
     expect(described.output).toBe('1');
-    expect(elapsedMs).toBeLessThan(1000);
+    expect(waitedMs).toBeGreaterThanOrEqual(MAX_WAIT_SECONDS * 1000 - 20);
+    expect(waitedMs).toBeLessThan(1000);
   });
 
   test('a wait shorter than the cap keeps its own length', async () => {
-    const { described, elapsedMs } = await runTimed('short-path', { SecondsPath: '$.delay' }, { delay: 0, keep: 'now' });
+    const { described, waitedMs } = await runTimed('short-path', { SecondsPath: '$.delay' }, { delay: 0, keep: 'now' });
     expect(described.status).toBe('SUCCEEDED');
-    expect(elapsedMs).toBeLessThan(MAX_WAIT_SECONDS * 1000);
+    expect(waitedMs).toBeLessThan(MAX_WAIT_SECONDS * 1000);
   });
 
   test('a SecondsPath that is not a non-negative integer fails the execution with States.Runtime', async () => {
