@@ -88,6 +88,8 @@ describe('the template language', () => {
 
   test.each([
     ['{{#flag}}x', '{{#flag}} is not closed; close it with {{/flag}}'],
+    ['{{^flag}}x', '{{^flag}} is not closed; close it with {{/flag}}'],
+    ['{{#flag}}x{{/name}}', '{{/name}} closes {{#flag}}; close it with {{/flag}} first'],
     ['x{{/flag}}', '{{/flag}} closes no section; open it with {{#flag}} or {{^flag}}, or remove it'],
     ['{{#flag}}{{^name}}x{{/flag}}{{/name}}', '{{/flag}} closes {{^name}}; close it with {{/name}} first'],
     ['{{ }}', '"{{ }}" names no field; write the field between the braces, e.g. {{number}}'],
