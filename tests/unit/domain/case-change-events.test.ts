@@ -68,6 +68,8 @@ describe('the events of a change', () => {
     const failed = transition(permitCase(), permit, { status: 'failed', actor: systemActor('record-status'), now, details: { step: 'Review' } });
     expect(typesOf(failed)).toEqual(['status-changed', 'closed']);
     expect(eventsOf(failed)[1]?.data).toEqual(expect.not.objectContaining({ outcome: expect.anything() }));
+    // Not even as undefined: the event goes to the outbox and the bus as it is, and carries only what the change recorded.
+    expect(Object.keys(eventsOf(failed)[1]!.data)).not.toContain('outcome');
   });
 
   test('a withdrawal publishes withdrawn, then the status change and the closing; its reason stays out', () => {
