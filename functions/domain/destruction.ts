@@ -65,7 +65,8 @@ export function destroyedItems(remains: CaseRemains): DestroyedItems {
   };
 }
 
-const sortedBy = <T>(items: readonly T[], key: (item: T) => string): T[] => [...items].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
+/** Each list's keys are distinct (ids, names, storage keys), so no two items compare equal. */
+const sortedBy = <T>(items: readonly T[], key: (item: T) => string): T[] => [...items].sort((a, b) => (key(a) < key(b) ? -1 : 1));
 
 /**
  * The SHA-256 of the remains as canonical JSON, each list in key order: whoever holds a copy of

@@ -99,6 +99,19 @@ describe('the template language', () => {
     expect(() => renderTemplate(source, values({}))).toThrow('the template cannot be written');
   });
 
+  test('a section closed by the wrong name stays open, so each mistake is reported once, and writing names them all', () => {
+    const source = '{{#flag}}{{^name}}x{{/flag}}{{/name}}';
+    expect(templateProblems(source, fields).map((found) => `${found.what}; ${found.fix}`)).toEqual([
+      '{{/flag}} closes {{^name}}; close it with {{/name}} first',
+      '{{#flag}} is not closed; close it with {{/flag}}',
+    ]);
+    expect(() => renderTemplate(source, values({}))).toThrow('the template cannot be written: {{/flag}} closes {{^name}}; {{#flag}} is not closed');
+  });
+
+  test('a stray brace is quoted without the spaces around it', () => {
+    expect(templateProblems('{{#flag}} oops}} {{/flag}}', fields).map((found) => found.what)).toEqual(['"oops}}" has a "{{" or "}}" that is no placeholder']);
+  });
+
   test('a sound template has no problems', () => {
     expect(templateProblems('{{name}}\n\n{{#flag}}{{^name}}x{{/name}}{{/flag}}', fields)).toEqual([]);
   });
