@@ -33,6 +33,10 @@ describe('the retention period', () => {
     expect(addYears('2028-02-29', 1)).toBe('2029-03-01');
     expect(addYears('2028-02-29', 4)).toBe('2032-02-29');
     expect(() => addYears('10/11/2026', 1)).toThrow(RangeError);
+    expect(() => addYears('2026-11-10T00:00:00Z', 1)).toThrow('not an ISO date (YYYY-MM-DD): 2026-11-10T00:00:00Z');
+    expect(() => addYears('x2026-11-10', 1)).toThrow('not an ISO date (YYYY-MM-DD): x2026-11-10');
+    // A period of no years is due on the day itself.
+    expect(addYears('2026-11-10', 0)).toBe('2026-11-10');
   });
 
   test('counts from the closing date in Brussels, not in UTC', () => {
