@@ -218,14 +218,14 @@ describe('what does not move', () => {
     ]);
   });
 
-  test('a case on a later execution of its own (reopened before) is found by its id, and moves to the execution after it', async () => {
+  test.each([2, 12])('a case on a later execution of its own (execution %i, reopened or moved before) is found by its id, and moves to the execution after it', async (execution) => {
     const subject = waitingCase(1);
-    const reopened = store.seedCase({ ...store.cases.get(subject.id)!, executionArn: `${subject.executionArn}-2` });
+    const reopened = store.seedCase({ ...store.cases.get(subject.id)!, executionArn: `${subject.executionArn}-${execution}` });
     positions.running.set(`${machine}:1`, [reopened.executionArn]);
     positions.positions.set(reopened.executionArn, positions.positions.get(subject.executionArn) as ExecutionPosition);
     const report = await migrate({ caseIds: [subject.id] });
     expect(report.cases).toEqual([expect.objectContaining({ caseId: subject.id, outcome: 'moved' })]);
-    expect(store.cases.get(subject.id)!.executionArn).toBe(`${subject.executionArn}-3`);
+    expect(store.cases.get(subject.id)!.executionArn).toBe(`${subject.executionArn}-${execution + 1}`);
   });
 
   test('of several cases named, each that runs moves and only the one that does not is reported', async () => {
