@@ -35,7 +35,7 @@ describe('reading the catalogue', () => {
       expect.objectContaining({ kind: 'forbidden' }),
     );
     expect(() => listTransactionTypeVersions({ catalogue })({ caller: callerOf('44021', ['portal']), key: 'dog-licence' })).toThrow(
-      expect.objectContaining({ kind: 'not-found' }),
+      expect.objectContaining({ kind: 'not-found', message: "transaction type 'dog-licence' does not exist" }),
     );
   });
 });

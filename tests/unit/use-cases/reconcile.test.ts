@@ -283,6 +283,15 @@ describe('reconciling open cases with their workflows', () => {
     expect(telemetry.warnings).toEqual([{ message: 'A case could not be reconciled; the next run tries again', fields: { caseId: broken.id, error: 'InternalFailure' } }]);
   });
 
+  test('a case whose execution is missing is started although another effect of it waits in the outbox: only a waiting start stands for it', async () => {
+    const subject = openCase(1);
+    const stop: OutboxItem = { id: testUlid(901), caseId: subject.id, effect: { kind: 'stop-workflow', caseId: subject.id, executionId: 'x', cause: 'withdrawn' }, createdAt: '2026-11-10T08:59:58.000Z' };
+    store.outbox.set(stop.id, stop);
+    const report = await run();
+    expect(report.redelivered).toBe(0);
+    expect(report.started).toEqual([subject.id]);
+  });
+
   test('a flagged case whose execution is missing while its start waits in the outbox keeps its flag', async () => {
     const subject = openCase(1, { attention: { reason: 'execution failed', since: '2026-11-09T12:00:00.000Z' } });
     const item: OutboxItem = { id: testUlid(901), caseId: subject.id, effect: { kind: 'start-workflow', caseId: subject.id }, createdAt: '2026-11-10T08:59:30.000Z' };
