@@ -76,6 +76,15 @@ describe('delivering an outbox item', () => {
     expect(store.cases.get(subject.id)).toMatchObject({ type: { version: 1 }, workflowVersionArn: version(1), version: subject.version });
   });
 
+  test('an engine that names no version for the start (a machine published without versions) leaves the case as it is', async () => {
+    store.cases.set(subject.id, { ...subject, workflowVersionArn: version(1) });
+    const start = engine.start.bind(engine);
+    engine.start = async (...args) => ({ executionId: (await start(...args)).executionId });
+    await expect(deliver(enqueue({ kind: 'start-workflow', caseId: subject.id }))).resolves.toBe('delivered');
+    expect(engine.starts).toHaveLength(1);
+    expect(store.cases.get(subject.id)).toMatchObject({ workflowVersionArn: version(1), version: subject.version });
+  });
+
   test('a start for a case closed meanwhile, or gone, is not needed and starts nothing', async () => {
     store.cases.set(subject.id, { ...subject, status: 'withdrawn', closedAt: submittedAt.toISOString() });
     await expect(deliver(enqueue({ kind: 'start-workflow', caseId: subject.id }))).resolves.toBe('not-needed');
