@@ -118,6 +118,18 @@ describe('an operator replays a subscription from a point in time', () => {
     }
   });
 
+  test('a delivery the store already holds (its write refused as a duplicate) is not counted', async () => {
+    const from = clock.now().toISOString();
+    await publish({ change: 'closed' });
+    await publish({ change: 'closed', caseNumber: 2 });
+    clock.advance(60_000);
+    const record = deliveries.record.bind(deliveries);
+    let calls = 0;
+    const answer = await replaySubscription({ subscriptions, clock, deliveries: { ...deliveries, eventsSince: deliveries.eventsSince.bind(deliveries), record: async (delivery) => (++calls === 1 ? false : record(delivery)) } })({ caller: gentOperator, subscriptionId: closedOnly.id, from });
+    expect(calls).toBe(2);
+    expect(answer.deliveries).toBe(1);
+  });
+
   test('`from` with another offset is the same instant in UTC; from now is allowed, a moment later is refused (400, naming from)', async () => {
     await publish();
     const at = clock.now();
