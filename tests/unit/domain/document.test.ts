@@ -89,6 +89,7 @@ describe('the template language', () => {
   test.each([
     ['{{#flag}}x', '{{#flag}} is not closed; close it with {{/flag}}'],
     ['{{^flag}}x', '{{^flag}} is not closed; close it with {{/flag}}'],
+    ['{{#flag}}{{^name}}x', '{{^name}} is not closed; close it with {{/name}}'],
     ['{{#flag}}x{{/name}}', '{{/name}} closes {{#flag}}; close it with {{/flag}} first'],
     ['x{{/flag}}', '{{/flag}} closes no section; open it with {{#flag}} or {{^flag}}, or remove it'],
     ['{{#flag}}{{^name}}x{{/flag}}{{/name}}', '{{/flag}} closes {{^name}}; close it with {{/name}} first'],
@@ -106,6 +107,10 @@ describe('the template language', () => {
       '{{#flag}} is not closed; close it with {{/flag}}',
     ]);
     expect(() => renderTemplate(source, values({}))).toThrow('the template cannot be written: {{/flag}} closes {{^name}}; {{#flag}} is not closed');
+  });
+
+  test('sections left open are reported innermost first, as they must be closed', () => {
+    expect(templateProblems('{{#flag}}{{^name}}x', fields).map((found) => found.what)).toEqual(['{{^name}} is not closed', '{{#flag}} is not closed']);
   });
 
   test('a stray brace is quoted without the spaces around it', () => {
