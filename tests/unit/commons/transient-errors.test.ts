@@ -33,6 +33,8 @@ describe('which failures a workflow step retries', () => {
     ['a domain rule', new DomainError('conflict', 'closed')],
     ['a plain bug', new TypeError('x is undefined')],
     ['a 4xx', sdkError('ValidationException', 400)],
+    ['a 4xx with $retryable false', Object.assign(sdkError('ValidationException', 400), { $retryable: false })],
+    ['a 4xx with $retryable null', Object.assign(sdkError('ValidationException', 400), { $retryable: null })],
     ['a string', 'oops'],
     ['null', null],
   ])('%s is permanent and passes through unchanged', (_, error) => {
