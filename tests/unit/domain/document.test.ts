@@ -109,6 +109,10 @@ describe('the template language', () => {
     expect(() => renderTemplate(source, values({}))).toThrow('the template cannot be written: {{/flag}} closes {{^name}}; {{#flag}} is not closed');
   });
 
+  test('a field named wrongly twice is reported once; another wrong one is reported too', () => {
+    expect(templateProblems('{{nmae}} and {{nmae}} and {{flg}}', fields).map((found) => found.what)).toEqual(['{{nmae}} names no field of the case', '{{flg}} names no field of the case']);
+  });
+
   test('sections left open are reported innermost first, as they must be closed', () => {
     expect(templateProblems('{{#flag}}{{^name}}x', fields).map((found) => found.what)).toEqual(['{{^name}} is not closed', '{{#flag}} is not closed']);
   });

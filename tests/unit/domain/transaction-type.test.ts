@@ -48,6 +48,8 @@ describe('the unbounded parts of a JSON Schema', () => {
   test('`true` admits anything; a boolean `false`, a list or a value is no schema part to bound', () => {
     expect(unboundedPartsOf(true, ['data'])).toEqual([{ path: ['data'], message: '`true` admits any value; describe the value with bounds' }]);
     expect([false, null, 'string', 3, [{ type: 'string' }]].flatMap((schema) => unboundedPartsOf(schema))).toEqual([]);
+    // Keywords whose value is no schema map are passed over, not a crash.
+    expect(unboundedPartsOf({ properties: null, patternProperties: null })).toEqual([]);
   });
 
   test('a number needs a minimum and a maximum, inclusive or exclusive, within safe integers', () => {
@@ -56,6 +58,11 @@ describe('the unbounded parts of a JSON Schema', () => {
       { path: [], message: 'a number needs a maximum within safe integers' },
     ]);
     expect(unboundedPartsOf({ type: 'integer', minimum: 0, maximum: 10 })).toEqual([]);
+    // A bound is a number: a string or null in its place bounds nothing.
+    expect(unboundedPartsOf({ type: 'number', minimum: '0', maximum: null }).map((part) => part.message)).toEqual([
+      'a number needs a minimum within safe integers',
+      'a number needs a maximum within safe integers',
+    ]);
     expect(unboundedPartsOf({ type: ['integer', 'null'], exclusiveMinimum: 0, exclusiveMaximum: 10 })).toEqual([]);
     expect(unboundedPartsOf({ type: 'integer', minimum: 0, maximum: Number.MAX_SAFE_INTEGER })).toEqual([]);
     expect(unboundedPartsOf({ type: 'integer', minimum: -1e300, maximum: 1e300 })).toHaveLength(2);
