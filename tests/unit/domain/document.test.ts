@@ -170,6 +170,9 @@ describe('the fields of a document', () => {
     // A field path walks objects only: it does not index into a list.
     const listed = { ...subject, data: { list: ['a'] } } as unknown as Case;
     expect(writeWith('[{{data.list.0}}]', listed)).toBe('[]');
+    // Nor through a null: an address the applicant left empty writes no street, rather than failing the document.
+    const unaddressed = { ...subject, data: { address: null } } as unknown as Case;
+    expect(writeWith('[{{data.address.street}}]', unaddressed)).toBe('[]');
   });
 
   test('the applicant and person fields are empty when the case has no such applicant or person, and written when it has', () => {
