@@ -3,7 +3,7 @@ import type { CaseEvent } from '../../../functions/domain/case-event';
 import { caseEventSource, caseEventType } from '../../../functions/domain/case-event';
 import { TransientError } from '../../../functions/domain/errors';
 import type { Subscription } from '../../../functions/domain/subscription';
-import type { Receiver } from '../../../functions/domain/webhook-delivery';
+import { retrySchedule, type Receiver } from '../../../functions/domain/webhook-delivery';
 import type { CaseOverviewFeed } from '../../../functions/ports/case-overview.port';
 import type { WebhookSender } from '../../../functions/ports/webhooks.port';
 import type { DeliveryOptions } from '../../../functions/use-cases/deliver-webhooks';
@@ -159,6 +159,14 @@ describe('delivery', () => {
     ]);
     // Each attempt of one event carries the same webhook id.
     expect(new Set(sender.sent.filter((request) => JSON.parse(request.body).sequence === '0000000001.00').map((request) => request.webhookId)).size).toBe(1);
+  });
+
+  test('a schedule given to the delivery (the local host scales time) sets the backoff', async () => {
+    const url = 'https://down.example/hook';
+    await subscribe(1, url);
+    const run = machinery(scriptedSender({ [url]: [500] }), undefined, deliveries, { schedule: { ...retrySchedule, firstDelayMs: 50 } });
+    await publish(run, anEvent({ caseId: caseA, sequence: 1 }));
+    expect(deliveries.all()[0]!.nextAttemptAt).toBe(new Date(clock.now().getTime() + 50).toISOString());
   });
 
   test('the retries wait on their backoff: nothing is tried before its next attempt is due', async () => {
