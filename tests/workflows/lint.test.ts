@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { expandWorkflow, loadWorkflowSources, workflowsDirectory } from '../../workflows/definitions';
 import { readTypeFile } from '../../workflows/type-loader';
 import { formatProblem, inDays, lintWorkflow, transientErrors, typeProblems } from '../../designer/lint';
-import { pathsInIntrinsic } from '../../designer/data-flow';
+import { meet, pathsInIntrinsic, type Shape } from '../../designer/data-flow';
 import { stepContracts } from '../../designer/step-contracts';
 import { stepFunctions } from '../../functions/app.declaration';
 import { catalogue } from '../../functions/catalogue/catalogue';
@@ -387,6 +387,41 @@ function mistaken(source: { definition: string }, of: TransactionType, edit: (de
   edit(definition);
   return lintWorkflow(JSON.stringify(definition), editType ? edited(of, editType) : of);
 }
+
+describe('meet: what two ways into a state both guarantee', () => {
+  const leaf: Shape = { open: false, fields: new Map() };
+  const shape = (fields: Record<string, Shape>, extra: Partial<Shape> = {}): Shape => ({ open: false, fields: new Map(Object.entries(fields)), ...extra });
+  const described = (found: Shape): unknown => ({
+    open: found.open,
+    fields: Object.fromEntries([...found.fields].map(([name, inner]) => [name, described(inner)])),
+    ...(found.values ? { values: [...found.values].sort() } : {}),
+    ...(found.outcomeOf ? { outcomeOf: [...found.outcomeOf].sort() } : {}),
+  });
+
+  test('keeps the fields both write, nested too; a closed side drops what only the other writes', () => {
+    const a = shape({ caseId: leaf, address: shape({ street: leaf, number: leaf }), only: leaf });
+    const b = shape({ caseId: leaf, address: shape({ street: leaf }) });
+    expect(described(meet(a, b))).toEqual({ open: false, fields: { caseId: { open: false, fields: {} }, address: { open: false, fields: { street: { open: false, fields: {} } } } } });
+    expect(described(meet(b, a))).toEqual(described(meet(a, b)));
+  });
+
+  test('an open side (input no one described) keeps what the other writes; it stays open only if both are', () => {
+    const open = shape({ fromOpen: leaf }, { open: true });
+    const closed = shape({ fromClosed: leaf });
+    expect(described(meet(closed, open))).toEqual({ open: false, fields: { fromClosed: { open: false, fields: {} } } });
+    expect(described(meet(open, closed))).toEqual({ open: false, fields: { fromClosed: { open: false, fields: {} } } });
+    expect(described(meet(open, shape({ other: leaf }, { open: true })))).toEqual({ open: true, fields: { fromOpen: { open: false, fields: {} }, other: { open: false, fields: {} } } });
+  });
+
+  test('the literal values and the tasks a value can come from add up; a side with any value makes any value possible', () => {
+    const granted = shape({}, { values: new Set(['granted']), outcomeOf: new Set(['decide']) });
+    const refused = shape({}, { values: new Set(['refused']) });
+    expect(described(meet(granted, refused))).toEqual({ open: false, fields: {}, values: ['granted', 'refused'], outcomeOf: ['decide'] });
+    expect(described(meet(refused, granted))).toEqual({ open: false, fields: {}, values: ['granted', 'refused'], outcomeOf: ['decide'] });
+    expect(described(meet(granted, leaf))).toEqual({ open: false, fields: {}, outcomeOf: ['decide'] });
+    expect(described(meet(leaf, shape({})))).toEqual({ open: false, fields: {} });
+  });
+});
 
 describe('the data flow: every path a state reads is written on every way into it', () => {
   test('a Choice on a misspelt path ($.inspection.outcom), which would fail the execution inside the Choice', () => {
