@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { expandWorkflow, loadWorkflowSources, workflowsDirectory } from '../../workflows/definitions';
 import { readTypeFile } from '../../workflows/type-loader';
 import { formatProblem, inDays, lintWorkflow, transientErrors, typeProblems } from '../../designer/lint';
-import { meet, pathsInIntrinsic, type Shape } from '../../designer/data-flow';
+import { meet, parsePath, pathsInIntrinsic, type Shape } from '../../designer/data-flow';
 import { stepContracts } from '../../designer/step-contracts';
 import { stepFunctions } from '../../functions/app.declaration';
 import { catalogue } from '../../functions/catalogue/catalogue';
@@ -387,6 +387,26 @@ function mistaken(source: { definition: string }, of: TransactionType, edit: (de
   edit(definition);
   return lintWorkflow(JSON.stringify(definition), editType ? edited(of, editType) : of);
 }
+
+describe('parsePath: a reference path split into its fields', () => {
+  test.each([
+    ['$.a.b', { fields: ['a', 'b'], exact: true }],
+    ["$['hedge check'].b", { fields: ['hedge check', 'b'], exact: true }],
+    ['$["a b"]["c"]', { fields: ['a b', 'c'], exact: true }],
+    ['$v.a', { variable: 'v', fields: ['a'], exact: true }],
+    ['$', { fields: [], exact: true }],
+    ['$.a.*', { fields: ['a'], exact: false }],
+    ['$.a[0].b', { fields: ['a'], exact: false }],
+    ['$[0]["a"]', { fields: [], exact: false }],
+    ["$[0]['a']", { fields: [], exact: false }],
+  ])('%s', (path, parsed) => {
+    expect(parsePath(path)).toEqual({ variable: undefined, ...parsed });
+  });
+
+  test('a context path, or text that does not start with $, is no reference path', () => {
+    expect(['$$.Execution.Id', 'x$.a', 'a.b'].map(parsePath)).toEqual([undefined, undefined, undefined]);
+  });
+});
 
 describe('meet: what two ways into a state both guarantee', () => {
   const leaf: Shape = { open: false, fields: new Map() };
