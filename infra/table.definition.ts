@@ -4,7 +4,7 @@
  * Key formats and attribute names live in functions/adapters/table-keys.ts.
  */
 import type { IndexKeys } from '../functions/adapters/table-keys';
-import { byArchiveMonth, byAttention, byDueDay, byOwner, byStatus, bySubmission, caseSummaryAttributes, deliveryAttributes, tableKeys, taskAttributes } from '../functions/adapters/table-keys';
+import { byArchiveMonth, byAttention, byDueDay, byOwner, byStatus, bySubmission, caseSummaryAttributes, deliveryAttributes, openCaseAttributes, tableKeys, taskAttributes } from '../functions/adapters/table-keys';
 
 export interface KeySchema {
   readonly partitionKey: string;
@@ -69,7 +69,9 @@ export const tableDefinition: TableDefinition = {
     {
       ...index(byDueDay.index),
       purpose: 'open cases across tenants by due date, for the deadline watcher',
-      projectedAttributes: caseSummaryAttributes,
+      // Not the summary: its status and updatedAt change on nearly every write of an open case, and each such write
+      // rewrote this copy too. What the reconciler reads changes only with a deadline, a migration or a flag (issue 14).
+      projectedAttributes: openCaseAttributes,
     },
     {
       ...index(bySubmission.typeIndex),

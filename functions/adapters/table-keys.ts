@@ -4,7 +4,7 @@
  */
 import type { Task } from '../domain/task';
 import type { Delivery } from '../domain/webhook-delivery';
-import type { CaseSummary } from '../ports/case-store.port';
+import type { CaseSummary, OpenCase } from '../ports/case-store.port';
 
 const pad = (value: number, width: number) => String(value).padStart(width, '0');
 
@@ -23,19 +23,23 @@ export const tableKeys = { partitionKey: 'PK', sortKey: 'SK' } as const;
 /** What a case search result shows; the indexes that only serve searches copy just these. */
 export const caseSummaryAttributes = ['id', 'number', 'tenant', 'type', 'applicant', 'status', 'createdAt', 'updatedAt', 'dueAt', 'attention'] as const satisfies ReadonlyArray<keyof CaseSummary>;
 
+/** What the reconciler reads of an open case; the index of open cases copies just these. */
+export const openCaseAttributes = ['id', 'tenant', 'type', 'dueAt', 'attention'] as const satisfies ReadonlyArray<keyof OpenCase>;
+
 /** Every attribute of a task: the inbox and a case's tasks are read from indexes, whole. */
 export const taskAttributes = ['id', 'caseId', 'caseNumber', 'tenant', 'name', 'title', 'role', 'status', 'outcomes', 'createdAt', 'dueAt', 'assignee', 'completion', 'token'] as const satisfies ReadonlyArray<keyof Task>;
 
 /** Every attribute of a webhook delivery: the due ones and a subscription's are read from indexes, whole. */
 export const deliveryAttributes = ['id', 'receiver', 'tenant', 'caseId', 'sequence', 'run', 'event', 'status', 'createdAt', 'nextAttemptAt', 'attempts'] as const satisfies ReadonlyArray<keyof Delivery>;
 
-// A field added to Task, Delivery or CaseSummary that the lists above lack would be missing from what the
+// A field added to Task, Delivery, CaseSummary or OpenCase that the lists above lack would be missing from what the
 // indexes return: these fail to compile until the field is listed (and so projected).
 type Unlisted<T, Listed extends ReadonlyArray<keyof T>> = Exclude<keyof T, Listed[number]>;
 const everyTaskAttribute: Unlisted<Task, typeof taskAttributes> extends never ? true : never = true;
 const everyDeliveryAttribute: Unlisted<Delivery, typeof deliveryAttributes> extends never ? true : never = true;
 const everySummaryAttribute: Unlisted<CaseSummary, typeof caseSummaryAttributes> extends never ? true : never = true;
-void [everyTaskAttribute, everyDeliveryAttribute, everySummaryAttribute];
+const everyOpenCaseAttribute: Unlisted<OpenCase, typeof openCaseAttributes> extends never ? true : never = true;
+void [everyTaskAttribute, everyDeliveryAttribute, everySummaryAttribute, everyOpenCaseAttribute];
 
 export const keys = {
   case: (id: string) => ({ PK: `CASE#${id}`, SK: 'CASE' }),

@@ -111,6 +111,12 @@ export interface Page<T> {
 /** A case as the search indexes hold it. */
 export type CaseSummary = Pick<Case, 'id' | 'number' | 'tenant' | 'type' | 'applicant' | 'status' | 'createdAt' | 'updatedAt' | 'dueAt' | 'attention'>;
 
+/**
+ * An open case as the reconciler reads it: what the index of open cases holds. Nothing here
+ * changes with a case's status or its other writes, so those leave that index unwritten.
+ */
+export type OpenCase = Pick<Case, 'id' | 'tenant' | 'type' | 'dueAt' | 'attention'>;
+
 export interface CaseQuery {
   readonly tenant: string;
   readonly status?: string;
@@ -135,7 +141,7 @@ export interface CaseReads {
   /** A case's audit trail in order. */
   history(caseId: string): Promise<AuditEvent[]>;
   /** Every open case, across tenants, a page at a time (for the reconciler; not a request path). */
-  openCases(after: string | undefined, limit: number): Promise<Page<CaseSummary>>;
+  openCases(after: string | undefined, limit: number): Promise<Page<OpenCase>>;
   /** A tenant's open cases that need an operator, longest waiting first. */
   casesNeedingAttention(query: { tenant: string; limit: number; after?: string }): Promise<Page<CaseSummary>>;
 }

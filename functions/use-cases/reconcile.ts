@@ -1,7 +1,7 @@
 import { systemActor } from '../domain/actor';
 import { clearAttention, flagAttention } from '../domain/case';
 import type { Catalogue } from '../ports/catalogue.port';
-import type { CaseReads, CaseStore, CaseSummary, Outbox } from '../ports/case-store.port';
+import type { CaseReads, CaseStore, OpenCase, Outbox } from '../ports/case-store.port';
 import type { Clock, DeadlineFigures, Telemetry } from '../ports/services.port';
 import type { ExecutionState, WorkflowEngine } from '../ports/workflow-engine.port';
 import { failureNotRecorded } from '../ports/workflow-engine.port';
@@ -89,7 +89,7 @@ export function reconcile(deps: ReconcileDependencies, options: ReconcileOptions
     );
     const notRecorded: Record<string, number> = {};
 
-    async function reconcileCase(summary: CaseSummary): Promise<void> {
+    async function reconcileCase(summary: OpenCase): Promise<void> {
       const type = deps.catalogue.versionOf(summary.type);
       if (!type) return;
       const pending = await deps.outbox.pendingOf(summary.id);

@@ -25,7 +25,8 @@ export interface StartWorkflowDependencies {
  * 2. the engine answers which version runs and the type version it publishes (StartExecution
  *    does not say; the execution's description does);
  * 3. the case records both in a change of its own, under the optimistic lock of every change,
- *    unless it records them already (a second delivery changes nothing). When a version was
+ *    unless it records them already (a second delivery changes nothing); its updatedAt stays
+ *    unless its type version changes, as the API shows no more. When a version was
  *    published between the submission and the start, the case takes the version that runs,
  *    and the audit trail keeps the one it was submitted as.
  */
@@ -41,7 +42,9 @@ export function startCaseWorkflow(deps: StartWorkflowDependencies, actor: Actor)
       const at = deps.clock.now().toISOString();
       return {
         change: {
-          case: { ...current, type: { key: current.type.key, version }, workflowVersionArn: versionArn, updatedAt: at },
+          // The version ARN is the engine's bookkeeping, which no caller sees: updatedAt moves only with the type
+          // version, so that a start does not rewrite the case's copies in the search indexes (issue 14).
+          case: { ...current, type: { key: current.type.key, version }, workflowVersionArn: versionArn, updatedAt: version === current.type.version ? current.updatedAt : at },
           audit: {
             action: 'workflow.version-recorded',
             actor,

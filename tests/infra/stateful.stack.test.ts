@@ -54,6 +54,12 @@ describe('stateful stack', () => {
     expect(gsi6?.Projection.NonKeyAttributes).toContain('attention');
   });
 
+  test("GSI3, the reconciler's open cases, copies only what the reconciler reads: a status change or any other write of an open case that leaves these alone does not write it (issue 14)", () => {
+    const [table] = Object.values(stateful.findResources('AWS::DynamoDB::Table'));
+    const gsi3 = (table!.Properties.GlobalSecondaryIndexes as Array<{ IndexName: string; Projection: { NonKeyAttributes: string[] } }>).find((index) => index.IndexName === 'GSI3');
+    expect([...(gsi3?.Projection.NonKeyAttributes ?? [])].sort()).toEqual(['attention', 'dueAt', 'id', 'tenant', 'type']);
+  });
+
   test('the table has PITR, deletion protection, is retained, and is encrypted with the customer-managed key', () => {
     const keyId = Object.keys(stateful.findResources('AWS::KMS::Key'))[0];
     stateful.hasResource('AWS::DynamoDB::Table', {

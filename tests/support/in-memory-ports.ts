@@ -38,6 +38,7 @@ import type {
   CaseReads,
   CaseStore,
   CaseSummary,
+  OpenCase,
   Decision,
   IdempotencyRecord,
   IdempotencyStore,
@@ -97,6 +98,12 @@ const keyOf = (tenant: string, key: string) => `${tenant}#${key}`;
 function summaryOf(subject: Case): CaseSummary {
   const { id, number, tenant, type, applicant, status, createdAt, updatedAt, dueAt, attention } = subject;
   return { id, number, tenant, type, applicant, status, createdAt, updatedAt, dueAt, ...(attention ? { attention } : {}) };
+}
+
+/** An open case as the deadline index holds it: no more than the reconciler may read. */
+function openCaseOf(subject: Case): OpenCase {
+  const { id, tenant, type, dueAt, attention } = subject;
+  return { id, tenant, type, dueAt, ...(attention ? { attention } : {}) };
 }
 
 function page<T>(sorted: ReadonlyArray<{ sortKey: string; item: T }>, after: string | undefined, limit: number): Page<T> {
@@ -316,7 +323,7 @@ export function inMemoryCaseStore(): InMemoryCaseStore {
     async openCases(after, limit) {
       const open = [...cases.values()]
         .filter((subject) => subject.closedAt === undefined)
-        .map((subject) => ({ sortKey: `${subject.dueAt}#${subject.id}`, item: summaryOf(subject) }))
+        .map((subject) => ({ sortKey: `${subject.dueAt}#${subject.id}`, item: openCaseOf(subject) }))
         .sort(bySortKey);
       return page(open, after, limit);
     },

@@ -2,7 +2,7 @@ import { QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { AuditEvent } from '../../domain/audit';
 import type { Task } from '../../domain/task';
-import type { CaseReads, CaseSummary, Page } from '../../ports/case-store.port';
+import type { CaseReads, CaseSummary, OpenCase, Page } from '../../ports/case-store.port';
 import type { Pseudonyms } from '../../ports/services.port';
 import type { IndexKeys } from '../table-keys';
 import { byAttention, byDueDay, byOwner, byStatus, bySubmission, keys, withoutKeys } from '../table-keys';
@@ -114,7 +114,7 @@ export function dynamoCaseReads(client: DynamoDBDocumentClient, tableName: strin
         }),
       );
       return {
-        items: Items.map((item) => withoutKeys<CaseSummary>(item)),
+        items: Items.map((item) => withoutKeys<OpenCase>(item)),
         ...(LastEvaluatedKey ? { after: JSON.stringify(LastEvaluatedKey) } : {}),
       };
     },

@@ -61,10 +61,15 @@ describe('delivering an outbox item', () => {
     ]);
   });
 
+  test('recording the version a case runs on leaves its updatedAt: nothing a caller sees changed, so its search index copies are not rewritten (issue 14)', async () => {
+    await deliver(enqueue({ kind: 'start-workflow', caseId: subject.id }));
+    expect(store.cases.get(subject.id)).toMatchObject({ workflowVersionArn: version(1), updatedAt: subject.updatedAt });
+  });
+
   test('a case whose type published a version between its submission and its start takes the version that runs, and the trail keeps the one it was submitted as', async () => {
     engine.currentVersions.set('proof-of-residence', 2);
     await deliver(enqueue({ kind: 'start-workflow', caseId: subject.id }));
-    expect(store.cases.get(subject.id)).toMatchObject({ type: { version: 2 }, workflowVersionArn: version(2) });
+    expect(store.cases.get(subject.id)).toMatchObject({ type: { version: 2 }, workflowVersionArn: version(2), updatedAt: '2026-11-10T09:00:00.000Z' });
     expect(store.eventsOf(subject.id).at(-1)).toMatchObject({ action: 'workflow.version-recorded', details: { typeVersion: 2, submittedAs: 1 } });
   });
 
