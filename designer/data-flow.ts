@@ -37,10 +37,11 @@ export function meet(a: Shape, b: Shape): Shape {
   return { open: a.open && b.open, fields, values: union(a.values, b.values), ...(outcomeOf ? { outcomeOf } : {}) };
 }
 
-function sameShape(a: Shape, b: Shape): boolean {
+/** Whether two shapes say the same: the analysis has reached its fixpoint when every state's shape stays the same. */
+export function sameShape(a: Shape, b: Shape): boolean {
   if (a === b) return true;
   if (a.open !== b.open || a.fields.size !== b.fields.size) return false;
-  if ((a.values === undefined) !== (b.values === undefined) || (a.values && [...a.values].some((value) => !b.values?.has(value)))) return false;
+  if ((a.values?.size ?? -1) !== (b.values?.size ?? -1) || [...(a.values ?? [])].some((value) => !b.values?.has(value))) return false;
   if ((a.outcomeOf?.size ?? 0) !== (b.outcomeOf?.size ?? 0) || [...(a.outcomeOf ?? [])].some((task) => !b.outcomeOf?.has(task))) return false;
   for (const [name, inA] of a.fields) {
     const inB = b.fields.get(name);
@@ -49,7 +50,8 @@ function sameShape(a: Shape, b: Shape): boolean {
   return true;
 }
 
-function capped(shape: Shape, depth = 0): Shape {
+/** The shape with everything nested deeper than `maxDepth` open, so that a loop nesting its input in itself ends. */
+export function capped(shape: Shape, depth = 0): Shape {
   if (depth >= maxDepth) return openShape;
   if (shape.fields.size === 0) return shape;
   return { ...shape, fields: new Map([...shape.fields].map(([name, inner]) => [name, capped(inner, depth + 1)])) };

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { expandWorkflow, loadWorkflowSources, workflowsDirectory } from '../../workflows/definitions';
 import { readTypeFile } from '../../workflows/type-loader';
 import { formatProblem, inDays, lintWorkflow, transientErrors, typeProblems } from '../../designer/lint';
-import { meet, parsePath, pathsInIntrinsic, type Shape } from '../../designer/data-flow';
+import { capped, meet, parsePath, pathsInIntrinsic, sameShape, type Shape } from '../../designer/data-flow';
 import { stepContracts } from '../../designer/step-contracts';
 import { stepFunctions } from '../../functions/app.declaration';
 import { catalogue } from '../../functions/catalogue/catalogue';
@@ -440,6 +440,64 @@ describe('meet: what two ways into a state both guarantee', () => {
     expect(described(meet(refused, granted))).toEqual({ open: false, fields: {}, values: ['granted', 'refused'], outcomeOf: ['decide'] });
     expect(described(meet(granted, leaf))).toEqual({ open: false, fields: {}, outcomeOf: ['decide'] });
     expect(described(meet(leaf, shape({})))).toEqual({ open: false, fields: {} });
+  });
+});
+
+describe('sameShape: the fixpoint check of the data flow', () => {
+  const leaf = (extra: Partial<Shape> = {}): Shape => ({ open: false, fields: new Map(), ...extra });
+  const shape = (fields: Record<string, Shape>, extra: Partial<Shape> = {}): Shape => ({ open: false, fields: new Map(Object.entries(fields)), ...extra });
+  const built = () => shape({ caseId: leaf(), decision: shape({ outcome: leaf({ values: new Set(['granted', 'refused']), outcomeOf: new Set(['decide']) }) }) });
+
+  test('two shapes built alike are the same, whatever the order of their values', () => {
+    expect(sameShape(built(), built())).toBe(true);
+    expect(sameShape(leaf({ values: new Set(['a', 'b']) }), leaf({ values: new Set(['b', 'a']) }))).toBe(true);
+    expect(sameShape(leaf({ outcomeOf: new Set(['x', 'y']) }), leaf({ outcomeOf: new Set(['y', 'x']) }))).toBe(true);
+    expect(sameShape(leaf({ outcomeOf: new Set() }), leaf())).toBe(true);
+  });
+
+  test.each<[string, Shape, Shape]>([
+    ['open and closed', leaf({ open: true }), leaf()],
+    ['a field more', shape({ a: leaf() }), shape({ a: leaf(), b: leaf() })],
+    ['another field of the same count', shape({ a: leaf() }), shape({ b: leaf() })],
+    ['a nested field that differs', shape({ a: shape({ x: leaf() }) }), shape({ a: shape({ y: leaf() }) })],
+    ['known values against any value', leaf({ values: new Set(['a']) }), leaf()],
+    ['a value more', leaf({ values: new Set(['a']) }), leaf({ values: new Set(['a', 'b']) })],
+    ['another value', leaf({ values: new Set(['a']) }), leaf({ values: new Set(['b']) })],
+    ['the outcome of a task against none', leaf({ outcomeOf: new Set(['decide']) }), leaf()],
+    ['the outcome of another task', leaf({ outcomeOf: new Set(['decide']) }), leaf({ outcomeOf: new Set(['inspect']) })],
+  ])('differ: %s, either way round', (_, a, b) => {
+    expect(sameShape(a, b)).toBe(false);
+    expect(sameShape(b, a)).toBe(false);
+  });
+});
+
+describe('capped: a shape nested deeper than the lint follows is open there', () => {
+  const nested = (depth: number): Shape => (depth === 0 ? { open: false, fields: new Map(), values: new Set(['end']) } : { open: false, fields: new Map([['inner', nested(depth - 1)]]) });
+  const depthOf = (found: Shape): { depth: number; last: Shape } => {
+    let node = found;
+    let depth = 0;
+    while (node.fields.has('inner')) {
+      node = node.fields.get('inner') as Shape;
+      depth += 1;
+    }
+    return { depth, last: node };
+  };
+
+  test('a shape within twelve levels keeps its fields and values', () => {
+    const { depth, last } = depthOf(capped(nested(11)));
+    expect(depth).toBe(11);
+    expect(last).toEqual({ open: false, fields: new Map(), values: new Set(['end']) });
+  });
+
+  test('from the twelfth level on, what is nested is open: everything below it counts as written', () => {
+    const { depth, last } = depthOf(capped(nested(20)));
+    expect(depth).toBe(12);
+    expect(last).toEqual({ open: true, fields: new Map() });
+  });
+
+  test('a leaf is returned as it is', () => {
+    const leaf: Shape = { open: false, fields: new Map(), values: new Set(['x']) };
+    expect(capped(leaf)).toBe(leaf);
   });
 });
 
@@ -1011,6 +1069,26 @@ describe('on a small workflow (a hedge permit)', () => {
       expect(lint(workflow)).toEqual([
         'LOKET_CHOICE_UNKNOWN_OUTCOME hedge-permit, state "IsTree": tests "$.request.kind" against "tree", which is not one of the values "$.request.kind" can hold ("hedge"); use one of "hedge", or declare "tree" in the task\'s "outcomes"',
       ]);
+    });
+
+    test('a Choice reached by two ways that write different values knows both: the value that arrives second is no unknown one', () => {
+      const workflow = {
+        ...hedgeWorkflow({
+          Route: { Type: 'Choice', Choices: [{ Variable: '$.type', StringEquals: 'hedge-permit', Next: 'NoteTree' }], Default: 'NoteHedge' },
+          NoteTree: { Type: 'Pass', Result: { kind: 'tree' }, ResultPath: '$.request', Next: 'IsTree' },
+          NoteHedge: { Type: 'Pass', Result: { kind: 'hedge' }, ResultPath: '$.request', Next: 'IsTree' },
+          IsTree: {
+            Type: 'Choice',
+            Choices: [
+              { Variable: '$.request.kind', StringEquals: 'tree', Next: 'RecordGranted' },
+              { Variable: '$.request.kind', StringEquals: 'hedge', Next: 'CheckHedge' },
+            ],
+            Default: 'CheckHedge',
+          },
+        }),
+        StartAt: 'Route',
+      };
+      expect(lint(workflow)).toEqual([]);
     });
 
     test("a Lambda of the tenant's own, not one of Loket's steps, is held to no step's payload contract", () => {
