@@ -1294,6 +1294,14 @@ describe('on a small workflow (a hedge permit)', () => {
       expect(lint(hedgeWorkflow({ RecordGranted: { ...recordGranted, InputPath: null } }))).toEqual([unwritten('RecordGranted', '$.caseId', 'Parameters', '"$" holds no fields')]);
     });
 
+    test('a result put at an index of a list leaves the data unknown: what follows may read any path, and is told nothing', () => {
+      const atIndex = hedgeWorkflow({ CheckHedge: checkHedge({ ResultPath: '$.checks[0]' }), RecordGranted: withPayload(recordGranted, { 'details.$': '$.anything.below' }) });
+      expect(lint(atIndex)).toEqual([]);
+      // The same read after a result at a plain field is told.
+      const atField = hedgeWorkflow({ CheckHedge: checkHedge({ ResultPath: '$.checks' }), RecordGranted: withPayload(recordGranted, { 'details.$': '$.anything.below' }) });
+      expect(lint(atField)).toEqual([unwritten('RecordGranted', '$.anything.below', 'Parameters', inputHolds('checks'))]);
+    });
+
     test('a task result that replaces the data (ResultPath "$", or an OutputPath of null) drops the case id', () => {
       const dropped = 'LOKET_PATH_UNWRITTEN hedge-permit, state "RecordGranted": reads "$.caseId" in Parameters, but "CheckHedge" drops it on the way here: its ResultPath, OutputPath or a Catch\'s ResultPath replaces the data; keep the data: give that ResultPath a field of its own (e.g. "$.error" for a Catch)';
       expect(lint(hedgeWorkflow({ CheckHedge: checkHedge({ ResultPath: '$' }) }))).toEqual([dropped]);
@@ -1616,6 +1624,24 @@ describe('on a small workflow (a hedge permit)', () => {
       expect(lint(recorded({ ResultPath: '$.notified' }, '$.notified[0].MessageId'))).toEqual([]);
       expect(lint(recorded({ ResultSelector: { 'count.$': 'States.ArrayLength($)' }, ResultPath: '$.notified' }, '$.notified.count'))).toEqual([]);
       expect(lint(recorded({ ResultSelector: { 'count.$': 'States.ArrayLength($)' }, ResultPath: '$.notified' }, '$.notified.total'))).toEqual([unwritten('RecordGranted', '$.notified.total', 'Parameters', '"$.notified" holds "count"')]);
+    });
+
+    test("a JSONata Choice hands its input to each rule's state and to its Default", () => {
+      const jsonataChoice = (read: string, onRule: boolean) =>
+        hedgeWorkflow({
+          CheckHedge: checkHedge({ Next: 'Granted' }),
+          Granted: {
+            Type: 'Choice',
+            QueryLanguage: 'JSONata',
+            Choices: [{ Condition: "{% $states.input.check.outcome = 'grant' %}", Next: onRule ? 'RecordGranted' : 'RecordExpired' }],
+            Default: onRule ? 'RecordExpired' : 'RecordGranted',
+          },
+          RecordGranted: withPayload(recordGranted, { 'details.$': read }),
+        });
+      for (const onRule of [true, false]) {
+        expect(lint(jsonataChoice('$.check.outcome', onRule))).toEqual([]);
+        expect(lint(jsonataChoice('$.check.outcom', onRule))).toEqual([unwritten('RecordGranted', '$.check.outcom', 'Parameters', checkHolds)]);
+      }
     });
 
     test('a JSONata Wait passes its input on; a JSONata Output holds the fields it writes, a JSONata Assign sets its variables', () => {
