@@ -9,7 +9,8 @@
 process.env.LOKET_ASL_CACHE ??= require('node:path').join(require('node:os').tmpdir(), 'loket-asl-structure');
 
 module.exports = {
-  testEnvironment: 'node',
+  // Node's, except that a file's remaining tests are skipped once one has failed against the mutant (mutation/bail-environment.cjs).
+  testEnvironment: '<rootDir>/mutation/bail-environment.cjs',
   transform: {
     '^.+\\.ts$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'commonjs' } }],
   },

@@ -30,7 +30,7 @@ export default {
   htmlReporter: { fileName: 'reports/mutation/mutation.html' },
   jsonReporter: { fileName: 'reports/mutation/mutation.json' },
   thresholds: { high: 95, low: 90, break: 90 },
-  ignorePatterns: ['cdk.out', '.loket', 'bench-results', 'diagrams', 'reports', 'coverage', '/mutation/*', '!/mutation/jest-circus-covering-files.cjs', '!/mutation/sequencer.cjs'],
+  ignorePatterns: ['cdk.out', '.loket', 'bench-results', 'diagrams', 'reports', 'coverage', '/mutation/*', '!/mutation/jest-circus-covering-files.cjs', '!/mutation/sequencer.cjs', '!/mutation/bail-environment.cjs'],
   tempDirName: '.stryker-tmp',
   cleanTempDir: 'always',
   // Only mutants in changed code, or covered by changed tests, run again; the rest keep their last result.
