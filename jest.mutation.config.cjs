@@ -10,7 +10,8 @@ process.env.LOKET_ASL_CACHE ??= require('node:path').join(require('node:os').tmp
 
 module.exports = {
   // Node's, except that a file's remaining tests are skipped once one has failed against the mutant (mutation/bail-environment.cjs).
-  testEnvironment: '<rootDir>/mutation/bail-environment.cjs',
+  // An absolute path: Stryker's per-test coverage loads the environment from this setting itself, without <rootDir>.
+  testEnvironment: require('node:path').join(__dirname, 'mutation', 'bail-environment.cjs'),
   transform: {
     '^.+\\.ts$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'commonjs' } }],
   },
