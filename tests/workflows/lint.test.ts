@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { expandWorkflow, loadWorkflowSources, workflowsDirectory } from '../../workflows/definitions';
 import { readTypeFile } from '../../workflows/type-loader';
 import { formatProblem, inDays, lintWorkflow, transientErrors, typeProblems } from '../../designer/lint';
-import { capped, meet, parsePath, pathsInIntrinsic, sameShape, type Shape } from '../../designer/data-flow';
+import { analyseDataFlow, capped, meet, parsePath, pathsInIntrinsic, sameShape, type Shape } from '../../designer/data-flow';
 import { stepContracts } from '../../designer/step-contracts';
 import { stepFunctions } from '../../functions/app.declaration';
 import { catalogue } from '../../functions/catalogue/catalogue';
@@ -41,6 +41,11 @@ describe('every workflow keeps the rules', () => {
 
   test.each(sources.map((source) => [source.key, source] as const))('%s passes the lint', (key, source) => {
     expect(lintWorkflow(source.definition, findTransactionType(key)!)).toEqual([]);
+  });
+
+  test.each(sources.map((source) => [source.key, source] as const))("%s: the data flow finds nothing to tell, not even an empty finding, and reads the outcome of every task the type declares", (key, source) => {
+    const transactionType = findTransactionType(key)!;
+    expect(analyseDataFlow(JSON.parse(source.definition), transactionType)).toEqual({ unwritten: [], choices: [], payloads: [], outcomesRead: new Set(Object.keys(transactionType.tasks)) });
   });
 });
 
