@@ -1401,6 +1401,14 @@ describe('on a small workflow (a hedge permit)', () => {
       expect(lint(decide([grant], 'Note', { Note: { Type: 'Pass', Next: 'RecordExpired' } }), twoOutcomes())).toEqual([]);
     });
 
+    test('only a Fail or the failure recorder, after Pass states alone, fails the case: a Wait or another service before it, or a loop of Pass states, does not', () => {
+      const outcomeFindings = (fallback: string, states: Record<string, unknown>) => lint(decide([grant], fallback, states), twoOutcomes()).filter((line) => line.startsWith('LOKET_OUTCOME'));
+      expect(outcomeFindings('Wait', { Wait: { Type: 'Wait', Seconds: 60, Next: 'RecordFailed' } })).toEqual([]);
+      expect(outcomeFindings('Tell', { Tell: publish('hedges', { Next: 'RecordFailed' }) })).toEqual([]);
+      expect(outcomeFindings('LoopA', { LoopA: { Type: 'Pass', Next: 'LoopB' }, LoopB: { Type: 'Pass', Next: 'LoopA' } })).toEqual([]);
+      expect(outcomeFindings('Note', { Note: { Type: 'Pass', Next: 'Unknown' }, Unknown: unknownOutcome })).toEqual([unhandled('Note')]);
+    });
+
     test('a Choice with a rule other than StringEquals on the outcome is not held to handle each outcome', () => {
       const refuse = { Variable: '$.check.outcome', StringMatches: 'ref*', Next: 'RecordExpired' };
       expect(lint(decide([grant, refuse], 'Unknown', { Unknown: unknownOutcome }), twoOutcomes())).toEqual([]);
