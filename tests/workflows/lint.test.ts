@@ -1340,6 +1340,19 @@ describe('on a small workflow (a hedge permit)', () => {
       expect(lint(decide({ Variable: '$.check.completedBy', StringEqualsPath: '$.check.by' }))).toEqual([unwritten('Decide', '$.check.by', 'Choices', checkHolds)]);
     });
 
+    test('an IsPresent rule makes its path written on its way only when the path was unknown: what is known stays known, and a variable changes no data', () => {
+      const present = (variable: string, read = '$.check.outcom') =>
+        hedgeWorkflow({
+          CheckHedge: checkHedge({ Next: 'Present' }),
+          Present: { Type: 'Choice', Choices: [{ Variable: variable, IsPresent: true, Next: 'RecordGranted' }], Default: 'RecordExpired' },
+          RecordGranted: withPayload(recordGranted, { 'details.$': read }),
+        });
+      const misspelt = unwritten('RecordGranted', '$.check.outcom', 'Parameters', checkHolds);
+      expect(lint(present('$.check'))).toEqual([misspelt]);
+      expect(lint(present('$.check.outcom'))).toEqual([]);
+      expect(lint(present('$checkedBy.name', '$.name.first'))).toEqual([unwritten('RecordGranted', '$.name.first', 'Parameters', inputHolds('check'))]);
+    });
+
     test("a step's result holds what its contract answers, with Lambda's metadata; another service's result holds anything", () => {
       const selecting = (selector: Record<string, string>) => hedgeWorkflow({ RecordGranted: { ...recordGranted, ResultSelector: selector } });
       expect(lint(selecting({ 'status.$': '$.Payload.status', 'code.$': '$.StatusCode' }))).toEqual([]);
