@@ -47,6 +47,12 @@ describe('every workflow keeps the rules', () => {
     const transactionType = findTransactionType(key)!;
     expect(analyseDataFlow(JSON.parse(source.definition), transactionType)).toEqual({ unwritten: [], choices: [], payloads: [], outcomesRead: new Set(Object.keys(transactionType.tasks)) });
   });
+
+  test('the data flow passes over a way to a state that is not there, and a StartAt that names none: the ASL check tells those', () => {
+    const nothing = { unwritten: [], choices: [], payloads: [], outcomesRead: new Set() };
+    expect(analyseDataFlow({ StartAt: 'Note', States: { Note: { Type: 'Pass', Next: 'Nowhere' } } }, type)).toEqual(nothing);
+    expect(analyseDataFlow({ StartAt: 'Nowhere', States: { Note: { Type: 'Pass', End: true } } }, type)).toEqual(nothing);
+  });
 });
 
 describe('the lint catches', () => {
