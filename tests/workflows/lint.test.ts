@@ -1428,6 +1428,14 @@ describe('on a small workflow (a hedge permit)', () => {
       expect(outcomeFindings('Note', { Note: { Type: 'Pass', Next: 'Unknown' }, Unknown: unknownOutcome })).toEqual([unhandled('Note')]);
     });
 
+    test('a Choice that tests two paths holds each path to its own rules only, and is not held to handle each outcome', () => {
+      const byClerk = { Variable: '$.check.completedBy', StringEquals: 'clerk', Next: 'RecordExpired' };
+      expect(lint(decide([grant, byClerk], 'Unknown', { Unknown: unknownOutcome }), twoOutcomes())).toEqual([]);
+      expect(lint(decide([grant, byClerk, { Variable: '$.check.outcome', StringEquals: 'grnat', Next: 'RecordExpired' }], 'Unknown', { Unknown: unknownOutcome }), twoOutcomes())).toEqual([
+        'LOKET_CHOICE_UNKNOWN_OUTCOME hedge-permit, state "Decide": tests "$.check.outcome" against "grnat", which is not one of the outcomes of task "check-hedge" ("grant", "refuse"); use one of "grant", "refuse", or declare "grnat" in the task\'s "outcomes"',
+      ]);
+    });
+
     test('a Choice with a rule other than StringEquals on the outcome is not held to handle each outcome', () => {
       const refuse = { Variable: '$.check.outcome', StringMatches: 'ref*', Next: 'RecordExpired' };
       expect(lint(decide([grant, refuse], 'Unknown', { Unknown: unknownOutcome }), twoOutcomes())).toEqual([]);
