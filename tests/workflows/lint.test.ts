@@ -1390,6 +1390,12 @@ describe('on a small workflow (a hedge permit)', () => {
       expect(lint(branching({ Assign: { noted: true } }, '$noted.by', { Assign: { noted: false } }))).toEqual([unwritten('RecordGranted', '$noted.by', 'Parameters', '"$noted" holds no fields')]);
     });
 
+    test('a variable holds only the fields it is given on every way in: a field one way adds later is not guaranteed', () => {
+      const noted = (read: string) => branching({ Assign: { noted: { by: 'clerk' } } }, read, { Assign: { noted: { by: 'clerk', at: 'desk' } } });
+      expect(lint(noted('$noted.by'))).toEqual([]);
+      expect(lint(noted('$noted.at'))).toEqual([unwritten('RecordGranted', '$noted.at', 'Parameters', '"$noted" holds "by"')]);
+    });
+
     test("a Task's Assign reads the task's result", () => {
       expect(lint(branching({}, '$checkedBy', { Assign: { 'checkedBy.$': '$.completedBy' } }))).toEqual([]);
       expect(lint(branching({}, '$checkedBy', { Assign: { 'checkedBy.$': '$.check.completedBy' } }))).toEqual([
