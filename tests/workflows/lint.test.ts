@@ -1362,6 +1362,7 @@ describe('on a small workflow (a hedge permit)', () => {
     test("a step's result holds what its contract answers, with Lambda's metadata; another service's result holds anything", () => {
       const selecting = (selector: Record<string, string>) => hedgeWorkflow({ RecordGranted: { ...recordGranted, ResultSelector: selector } });
       expect(lint(selecting({ 'status.$': '$.Payload.status', 'code.$': '$.StatusCode' }))).toEqual([]);
+      expect(lint(selecting({ 'version.$': '$.ExecutedVersion', 'http.$': '$.SdkHttpMetadata.HttpStatusCode', 'request.$': '$.SdkResponseMetadata.RequestId' }))).toEqual([]);
       expect(lint(selecting({ 'status.$': '$.Payload.statuss' }))).toEqual([
         'LOKET_RESULT_FIELD_UNKNOWN hedge-permit, state "RecordGranted": its ResultSelector reads "$.Payload.statuss", which record-status does not answer ("$.Payload" holds "status"); fix the path',
       ]);
