@@ -617,6 +617,14 @@ describe('step payloads: each Loket step gets what its contract says it takes', 
     ]);
   });
 
+  test('a field two edits from one the step knows is taken for a misspelling of it; one three edits away is not', () => {
+    const withField = (field: string) => mistaken(proofOfResidence, type, (d) => (d.States.RecordExpired.Parameters.Payload[field] = 'x'));
+    expect(withField('tails')).toEqual([
+      'LOKET_PAYLOAD_FIELD_MISSPELT proof-of-residence, state "RecordExpired": passes "tails" to record-status, which takes no such field; did you mean "details"? (see the step payload contract in workflows/README.md)',
+    ]);
+    expect(withField('ails')).toEqual([]);
+  });
+
   test('a field name in the wrong case is told once, as misspelt', () => {
     expect(mistaken(proofOfResidence, type, (d) => {
       const payload = d.States.VerifyResidence.Parameters.Payload;
@@ -1441,6 +1449,14 @@ describe('on a small workflow (a hedge permit)', () => {
       expect(lint(decide([grant, byClerk, { Variable: '$.check.outcome', StringEquals: 'grnat', Next: 'RecordExpired' }], 'Unknown', { Unknown: unknownOutcome }), twoOutcomes())).toEqual([
         'LOKET_CHOICE_UNKNOWN_OUTCOME hedge-permit, state "Decide": tests "$.check.outcome" against "grnat", which is not one of the outcomes of task "check-hedge" ("grant", "refuse"); use one of "grant", "refuse", or declare "grnat" in the task\'s "outcomes"',
       ]);
+    });
+
+    test("a Choice on a variable is not held to the values of the data's path of the same name", () => {
+      const workflow = startingAt('Note', {
+        Note: { Type: 'Pass', Parameters: { 'caseId.$': '$.caseId', outcome: 'grant' }, ResultPath: '$', Assign: { noted: { outcome: 'refuse' } }, Next: 'Decide' },
+        Decide: { Type: 'Choice', Choices: [{ Variable: '$noted.outcome', StringEquals: 'refuse', Next: 'RecordExpired' }], Default: 'CheckHedge' },
+      });
+      expect(lint(workflow).filter((line) => line.startsWith('LOKET_CHOICE'))).toEqual([]);
     });
 
     test('a Choice with a rule other than StringEquals on the outcome is not held to handle each outcome', () => {
