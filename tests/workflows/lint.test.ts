@@ -52,6 +52,15 @@ describe('every workflow keeps the rules', () => {
     const nothing = { unwritten: [], choices: [], payloads: [], outcomesRead: new Set() };
     expect(analyseDataFlow({ StartAt: 'Note', States: { Note: { Type: 'Pass', Next: 'Nowhere' } } }, type)).toEqual(nothing);
     expect(analyseDataFlow({ StartAt: 'Nowhere', States: { Note: { Type: 'Pass', End: true } } }, type)).toEqual(nothing);
+    const toMissingDefault = {
+      StartAt: 'Note',
+      States: {
+        Note: { Type: 'Pass', Result: { kind: 'tree' }, ResultPath: '$.request', Next: 'Decide' },
+        Decide: { Type: 'Choice', Choices: [{ Variable: '$.request.kind', StringEquals: 'tree', Next: 'Done' }], Default: 'Nowhere' },
+        Done: { Type: 'Succeed' },
+      },
+    };
+    expect(analyseDataFlow(toMissingDefault, type)).toEqual(nothing);
   });
 });
 
