@@ -1376,6 +1376,12 @@ describe('on a small workflow (a hedge permit)', () => {
       expect(lint(present('$checkedBy.name', '$.name.first'))).toEqual([unwritten('RecordGranted', '$.name.first', 'Parameters', inputHolds('check'))]);
     });
 
+    test("in a Pass state's Parameters and in an OutputPath, told by the field's name", () => {
+      const noting = (note: Record<string, unknown>) => startingAt('Note', { Note: { Type: 'Pass', Next: 'CheckHedge', ...note } });
+      expect(lint(noting({ Parameters: { 'caseId.$': '$.caseId', 'kind.$': '$.knd' } }))).toEqual([unwritten('Note', '$.knd', 'Parameters', inputHolds())]);
+      expect(lint(noting({ OutputPath: '$.tenant.name' }))).toEqual([unwritten('Note', '$.tenant.name', 'OutputPath', '"$.tenant" holds no fields')]);
+    });
+
     test("a step's result holds what its contract answers, with Lambda's metadata; another service's result holds anything", () => {
       const selecting = (selector: Record<string, string>) => hedgeWorkflow({ RecordGranted: { ...recordGranted, ResultSelector: selector } });
       expect(lint(selecting({ 'status.$': '$.Payload.status', 'code.$': '$.StatusCode' }))).toEqual([]);
