@@ -1722,6 +1722,31 @@ describe('on a small workflow (a hedge permit)', () => {
       }
     });
 
+    test("a Parallel's branches read its input (or its Parameters); a Map without ItemsPath maps its input", () => {
+      const parallel = (fields: Record<string, unknown>, message: string) =>
+        startingAt('Tell', {
+          Tell: {
+            Type: 'Parallel',
+            Branches: [{ StartAt: 'Notify', States: { Notify: tellNeighbour(message) } }],
+            ResultPath: null,
+            Next: 'CheckHedge',
+            ...fields,
+          },
+        });
+      expect(lint(parallel({}, '$.caseId'))).toEqual([]);
+      expect(lint(parallel({}, '$.caseID'))).toEqual([unwritten('Notify', '$.caseID', 'Parameters', inputHolds())]);
+      expect(lint(parallel({ Parameters: { 'id.$': '$.caseId' } }, '$.caseId'))).toEqual([unwritten('Notify', '$.caseId', 'Parameters', '"$" holds "id"')]);
+      expect(lint(parallel({ Parameters: { 'id.$': '$.caseID' } }, '$.id'))).toEqual([unwritten('Tell', '$.caseID', 'Parameters', inputHolds())]);
+      expect(lint(notifyingNeighbours({ ItemsPath: undefined }))).toEqual([]);
+    });
+
+    test("a Map's ResultSelector reads variables by name, and its Assign reads its results", () => {
+      expect(lint(notifyingNeighbours({ ResultSelector: { 'by.$': '$notifier' }, ResultPath: '$.notified' }))).toEqual([
+        'LOKET_VARIABLE_UNASSIGNED hedge-permit, state "NotifyNeighbours": reads the variable "$notifier" in ResultSelector, which no earlier state assigns; assign it earlier or fix the name',
+      ]);
+      expect(lint(notifyingNeighbours({ Assign: { 'first.$': '$[0].MessageId', 'count.$': '$.count' } }))).toEqual([]);
+    });
+
     test('a JSONata Wait passes its input on; a JSONata Output holds the fields it writes, a JSONata Assign sets its variables', () => {
       const jsonata = (state: Record<string, unknown>) => ({ QueryLanguage: 'JSONata', ...state });
       const before = (state: Record<string, unknown>, read: string) =>
