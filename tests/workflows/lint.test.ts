@@ -61,6 +61,7 @@ describe('every workflow keeps the rules', () => {
       },
     };
     expect(analyseDataFlow(toMissingDefault, type)).toEqual(nothing);
+    expect(analyseDataFlow({ StartAt: 'Note', States: { Note: { Type: 'Pass', End: true }, Unreached: { Type: 'Pass', InputPath: '$.nothing', End: true } } }, type)).toEqual(nothing);
   });
 });
 
