@@ -454,6 +454,14 @@ describe('meet: what two ways into a state both guarantee', () => {
     expect(described(meet(open, shape({ other: leaf }, { open: true })))).toEqual({ open: true, fields: { fromOpen: { open: false, fields: {} }, other: { open: false, fields: {} } } });
   });
 
+  test('a field both sides write is met, also when one side is open: the open side does not replace it', () => {
+    const open = shape({ kind: shape({}, { values: new Set(['tree']) }) }, { open: true });
+    const closed = shape({ kind: shape({}, { values: new Set(['hedge']) }) });
+    const met = { open: false, fields: { kind: { open: false, fields: {}, values: ['hedge', 'tree'] } } };
+    expect(described(meet(open, closed))).toEqual(met);
+    expect(described(meet(closed, open))).toEqual(met);
+  });
+
   test('the literal values and the tasks a value can come from add up; a side with any value makes any value possible', () => {
     const granted = shape({}, { values: new Set(['granted']), outcomeOf: new Set(['decide']) });
     const refused = shape({}, { values: new Set(['refused']) });
@@ -1375,6 +1383,12 @@ describe('on a small workflow (a hedge permit)', () => {
       expect(lint(present('$.check'))).toEqual([misspelt]);
       expect(lint(present('$.check.outcom'))).toEqual([]);
       expect(lint(present('$checkedBy.name', '$.name.first'))).toEqual([unwritten('RecordGranted', '$.name.first', 'Parameters', inputHolds('check'))]);
+    });
+
+    test('below a literal text: it holds no fields', () => {
+      const noted = startingAt('Note', { Note: { Type: 'Pass', Result: { kind: 'hedge' }, ResultPath: '$.request', Next: 'CheckHedge' } });
+      noted.States.RecordGranted = withPayload(recordGranted, { 'details.$': '$.request.kind.name' });
+      expect(lint(noted)).toEqual([unwritten('RecordGranted', '$.request.kind.name', 'Parameters', '"$.request.kind" holds no fields')]);
     });
 
     test("in a Pass state's Parameters and in an OutputPath, told by the field's name", () => {
