@@ -89,10 +89,10 @@ export function reconcile(deps: ReconcileDependencies, options: ReconcileOptions
     );
     const notRecorded: Record<string, number> = {};
 
-    async function reconcileCase(summary: OpenCase): Promise<void> {
-      const type = deps.catalogue.versionOf(summary.type);
+    async function reconcileCase(open: OpenCase): Promise<void> {
+      const type = deps.catalogue.versionOf(open.type);
       if (!type) return;
-      const pending = await deps.outbox.pendingOf(summary.id);
+      const pending = await deps.outbox.pendingOf(open.id);
       for (const item of pending.filter((candidate) => now.getTime() - Date.parse(candidate.createdAt) >= staleAfterMs)) {
         try {
           await deliver(item);
@@ -101,38 +101,38 @@ export function reconcile(deps: ReconcileDependencies, options: ReconcileOptions
           report.undelivered += 1;
         }
       }
-      const { state, error } = await describeCurrentExecution(type.key, summary.id);
+      const { state, error } = await describeCurrentExecution(type.key, open.id);
       if (state === 'failed' && error === failureNotRecorded) {
-        report.failuresNotRecorded.push(summary.id);
+        report.failuresNotRecorded.push(open.id);
         notRecorded[type.key] = (notRecorded[type.key] ?? 0) + 1;
       }
       if (state === 'missing' && !pending.some((item) => item.effect.kind === 'start-workflow')) {
-        const subject = await deps.cases.get(summary.id);
+        const subject = await deps.cases.get(open.id);
         if (subject) {
           await startCaseWorkflow(deps, actor)(subject);
           report.started.push(subject.id);
         }
       } else if (ended(state)) {
-        const flagged = await deps.cases.change(summary.id, (current) => {
+        const flagged = await deps.cases.change(open.id, (current) => {
           const change = flagAttention(current, type, error ? `execution ${state} (${error})` : `execution ${state}`, actor, now);
           return { change, result: () => change !== undefined };
         });
         if (flagged) {
-          report.flagged.push(summary.id);
+          report.flagged.push(open.id);
           deps.telemetry.caseNeedsAttention(type.key);
         }
-      } else if (state === 'running' && summary.attention) {
-        const cleared = await deps.cases.change(summary.id, (current) => {
+      } else if (state === 'running' && open.attention) {
+        const cleared = await deps.cases.change(open.id, (current) => {
           const change = clearAttention(current, actor, now);
           return { change, result: () => change !== undefined };
         });
-        if (cleared) report.cleared.push(summary.id);
+        if (cleared) report.cleared.push(open.id);
       }
-      const untilDue = Date.parse(summary.dueAt) - now.getTime();
+      const untilDue = Date.parse(open.dueAt) - now.getTime();
       const figure = untilDue < 0 ? 'overdue' : untilDue <= dueSoonWithinMs ? 'dueSoon' : undefined;
       if (figure) {
         const ofType = (deadlines[type.key] ??= { overdue: 0, dueSoon: 0, tenants: {} });
-        const ofTenant = (ofType.tenants[summary.tenant] ??= { overdue: 0, dueSoon: 0 });
+        const ofTenant = (ofType.tenants[open.tenant] ??= { overdue: 0, dueSoon: 0 });
         ofType[figure] += 1;
         ofTenant[figure] += 1;
       }
@@ -153,12 +153,12 @@ export function reconcile(deps: ReconcileDependencies, options: ReconcileOptions
     let after: string | undefined;
     do {
       const page = await deps.reads.openCases(after, pageSize);
-      for (const summary of page.items) {
+      for (const open of page.items) {
         report.examined += 1;
         try {
-          await reconcileCase(summary);
+          await reconcileCase(open);
         } catch (error) {
-          deps.telemetry.warn('A case could not be reconciled; the next run tries again', { caseId: summary.id, error: (error as Error).name });
+          deps.telemetry.warn('A case could not be reconciled; the next run tries again', { caseId: open.id, error: (error as Error).name });
         }
       }
       after = page.after;

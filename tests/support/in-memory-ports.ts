@@ -54,6 +54,7 @@ import type { CaseEvent } from '../../functions/domain/case-event';
 import type { EventBus, EventFanOut } from '../../functions/ports/event-exchange.port';
 import type { Delivery } from '../../functions/use-cases/deliver-effect';
 import { deliverEffect } from '../../functions/use-cases/deliver-effect';
+import { caseSummaryAttributes, openCaseAttributes } from '../../functions/adapters/table-keys';
 
 const clone = <T>(value: T): T => structuredClone(value);
 const yieldTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
@@ -95,16 +96,15 @@ export interface InMemoryCaseStore extends CaseStore, IdempotencyStore, CaseRead
 const waitKey = (caseId: string, name: string) => `${caseId}#${name}`;
 const keyOf = (tenant: string, key: string) => `${tenant}#${key}`;
 
-function summaryOf(subject: Case): CaseSummary {
-  const { id, number, tenant, type, applicant, status, createdAt, updatedAt, dueAt, attention } = subject;
-  return { id, number, tenant, type, applicant, status, createdAt, updatedAt, dueAt, ...(attention ? { attention } : {}) };
+/** What an index copies of a case: the attributes it projects (table-keys), absent ones left out, as DynamoDB returns them. */
+function projected<K extends keyof Case>(subject: Case, attributes: readonly K[]): Pick<Case, K> {
+  return Object.fromEntries(attributes.filter((attribute) => subject[attribute] !== undefined).map((attribute) => [attribute, subject[attribute]])) as Pick<Case, K>;
 }
 
+/** A case as the search indexes hold it. */
+const summaryOf = (subject: Case): CaseSummary => projected(subject, caseSummaryAttributes);
 /** An open case as the deadline index holds it: no more than the reconciler may read. */
-function openCaseOf(subject: Case): OpenCase {
-  const { id, tenant, type, dueAt, attention } = subject;
-  return { id, tenant, type, dueAt, ...(attention ? { attention } : {}) };
-}
+const openCaseOf = (subject: Case): OpenCase => projected(subject, openCaseAttributes);
 
 function page<T>(sorted: ReadonlyArray<{ sortKey: string; item: T }>, after: string | undefined, limit: number): Page<T> {
   const rest = after === undefined ? [...sorted] : sorted.filter(({ sortKey }) => sortKey > after);
