@@ -1,6 +1,6 @@
 import { KMSClient } from '@aws-sdk/client-kms';
 import { environmentNames, requireEnv } from '../commons/config';
-import { tracer } from '../commons/powertools';
+import { traced } from '../commons/powertools';
 import type { AuditSeal } from '../ports/audit-seal.port';
 import { hmacAuditSeal, kmsAuditSeal } from './audit-seal';
 
@@ -10,7 +10,7 @@ import { hmacAuditSeal, kmsAuditSeal } from './audit-seal';
  */
 function auditSealOfHost(): AuditSeal {
   const keyId = process.env[environmentNames.auditSealKeyId];
-  if (keyId) return kmsAuditSeal(tracer.captureAWSv3Client(new KMSClient({})), keyId);
+  if (keyId) return kmsAuditSeal(traced(new KMSClient({})), keyId);
   return hmacAuditSeal(requireEnv(environmentNames.auditSealDevKey));
 }
 

@@ -1,7 +1,7 @@
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import * as z from 'zod';
 import { environmentNames, requireEnv } from '../commons/config';
-import { tracer } from '../commons/powertools';
+import { traced } from '../commons/powertools';
 import type { CitizenCaseOverview } from '../ports/case-overview.port';
 import { dosisCaseOverview, oauthClientCredentials, type DosisCredentials } from './case-overview.dosis';
 
@@ -34,7 +34,7 @@ function credentialsOfHost(): () => Promise<DosisCredentials> {
     const credentials = credentialsOf(requireEnv(environmentNames.caseOverviewDevCredentials), environmentNames.caseOverviewDevCredentials);
     return async () => credentials;
   }
-  const secrets = tracer.captureAWSv3Client(new SecretsManagerClient({}));
+  const secrets = traced(new SecretsManagerClient({}));
   let read: Promise<DosisCredentials> | undefined;
   return () => {
     read ??= secrets.send(new GetSecretValueCommand({ SecretId: secretArn })).then((secret) => credentialsOf(secret.SecretString, 'the case overview secret'));

@@ -1,6 +1,6 @@
 import { KMSClient } from '@aws-sdk/client-kms';
 import { environmentNames, requireEnv } from '../commons/config';
-import { tracer } from '../commons/powertools';
+import { traced } from '../commons/powertools';
 import type { Pseudonyms } from '../ports/services.port';
 import { hmacPseudonyms, kmsPseudonyms } from './pseudonyms';
 
@@ -10,7 +10,7 @@ import { hmacPseudonyms, kmsPseudonyms } from './pseudonyms';
  */
 function pseudonymsOfHost(): Pseudonyms {
   const keyId = process.env[environmentNames.pseudonymKeyId];
-  if (keyId) return kmsPseudonyms(tracer.captureAWSv3Client(new KMSClient({})), keyId);
+  if (keyId) return kmsPseudonyms(traced(new KMSClient({})), keyId);
   return hmacPseudonyms(requireEnv(environmentNames.pseudonymDevKey));
 }
 

@@ -1,7 +1,6 @@
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import { decodeJwt } from 'jose';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type { z } from 'zod';
@@ -11,7 +10,7 @@ import { DomainError, fieldErrors, forbidden, validationError } from '../domain/
 import { catalogue } from '../catalogue/catalogue';
 import { declaredRoles, requireRole, taskRoles } from '../domain/permissions';
 import type { Language } from '../domain/transaction-type';
-import { logger, metrics, tracer } from '../commons/powertools';
+import { logger, metrics, traceHandler } from '../commons/powertools';
 import { callerLimits, nestsDeeperThan, outOfBoundsNumbers, requestLimits } from './request-limits';
 import { headerSchemas, maxFieldErrors } from './api.schemas';
 import type { HeaderName, ResponseBody, RouteContract } from './route-contract';
@@ -199,7 +198,7 @@ export function httpHandler(handle: (event: HttpEvent, context: Context) => Prom
   })
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(logMetrics(metrics))
-    .use(captureLambdaHandler(tracer, { captureResponse: false }));
+    .use(traceHandler());
 }
 
 /** What a route's handler is given: the caller and the input its contract declares, validated. */

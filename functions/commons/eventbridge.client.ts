@@ -1,5 +1,5 @@
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import { tracer } from './powertools';
+import { traced } from './powertools';
 
 /** Created once per execution environment; loaded only by the functions that publish case events. */
-export const eventBridge = tracer.captureAWSv3Client(new EventBridgeClient({}));
+export const eventBridge = traced(new EventBridgeClient({}));

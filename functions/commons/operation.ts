@@ -1,9 +1,8 @@
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import type { Context } from 'aws-lambda';
-import { logger, metrics, tracer } from './powertools';
+import { logger, metrics, traceHandler } from './powertools';
 
 /**
  * Wraps a function that no route or workflow calls (the stream's, the scheduled ones, one an
@@ -14,5 +13,5 @@ export function operationHandler<E, R>(handle: (event: E, context: Context) => P
   return middy(handle)
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(logMetrics(metrics))
-    .use(captureLambdaHandler(tracer, { captureResponse: false }));
+    .use(traceHandler());
 }

@@ -1,6 +1,8 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
-import { Tracer } from '@aws-lambda-powertools/tracer';
+import type { Tracer } from '@aws-lambda-powertools/tracer';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
+import type { MiddlewareObj } from '@middy/core';
 
 import { maskIdentifierNumber, maskIdentifiers } from '../domain/identifiers';
 
@@ -14,4 +16,30 @@ const maskPersonalNumbers = (_key: string, value: unknown): unknown =>
 export const logger = new Logger({ serviceName, jsonReplacerFn: maskPersonalNumbers });
 // Most API calls count nothing, which is normal: the metrics' own "no metrics" warning is kept out of the logs.
 export const metrics = new Metrics({ serviceName, namespace: 'Loket', logger: logger.createChild({ logLevel: 'ERROR' }) });
-export const tracer = new Tracer({ serviceName });
+
+/**
+ * Whether traces go anywhere, by Powertools Tracer's own rule: on Lambda (`AWS_EXECUTION_ENV`),
+ * unless `POWERTOOLS_TRACE_ENABLED` is `false`, and not under SAM's or Amplify's local mocks.
+ */
+export function tracingEnabledIn(env: Readonly<Record<string, string | undefined>>): boolean {
+  const execution = env.AWS_EXECUTION_ENV ?? '';
+  return (env.POWERTOOLS_TRACE_ENABLED ?? '').toLowerCase() !== 'false' && execution !== '' && execution !== 'AWS_Lambda_amplify-mock' && (env.AWS_SAM_LOCAL ?? '') === '';
+}
+
+/**
+ * The tracer where traces go somewhere, and none elsewhere (the local host, the tests, the bench).
+ * Loading Powertools Tracer loads the X-Ray SDK, whose context (cls-hooked) installs an async
+ * hook that follows every promise and socket of the process, traced or not. In the local host
+ * every function shares one process, so that hook slowed all of it (issue 14).
+ */
+export const tracer: Tracer | undefined = tracingEnabledIn(process.env) ? new (await import('@aws-lambda-powertools/tracer')).Tracer({ serviceName }) : undefined;
+
+/** An AWS SDK client whose calls are traced as subsegments where tracing is on; the client itself elsewhere. */
+export const traced = <Client>(client: Client): Client => (tracer ? tracer.captureAWSv3Client(client) : client);
+
+/**
+ * The middy middleware that traces a handler's invocation where tracing is on, and none elsewhere
+ * (middy's `use` takes a list). A trace carries ids and timings, never the response (personal data
+ * stays out of X-Ray).
+ */
+export const traceHandler = (): MiddlewareObj[] => (tracer ? [captureLambdaHandler(tracer, { captureResponse: false })] : []);

@@ -1,5 +1,5 @@
 import { SFNClient } from '@aws-sdk/client-sfn';
-import { tracer } from './powertools';
+import { traced } from './powertools';
 
 /** Created once per execution environment; loaded only by the functions that start or resume workflows. */
-export const stepFunctions = tracer.captureAWSv3Client(new SFNClient({}));
+export const stepFunctions = traced(new SFNClient({}));

@@ -1,11 +1,10 @@
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import type { Context } from 'aws-lambda';
 import type { z } from 'zod';
 import { TransientError } from '../domain/errors';
-import { logger, metrics, tracer } from './powertools';
+import { logger, metrics, traceHandler } from './powertools';
 import { asStepError } from './transient-errors';
 
 /** A tenant code as workflows pass it: short and plain, so that nothing else rides along into every log line. */
@@ -49,5 +48,5 @@ export function stepHandler<S extends z.ZodType, O>(schema: S, handle: (input: z
   })
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(logMetrics(metrics))
-    .use(captureLambdaHandler(tracer, { captureResponse: false }));
+    .use(traceHandler());
 }

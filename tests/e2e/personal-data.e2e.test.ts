@@ -110,7 +110,7 @@ beforeAll(async () => {
   Object.assign(process.env, lambdaTracingEnvironment(daemon.address), { _HANDLER: 'index.handler', POWERTOOLS_LOG_LEVEL: 'DEBUG' });
   // The shared Tracer, Logger and Metrics are built once per process, before any handler loads: now, with Lambda's settings.
   const { tracer } = await import('../../functions/commons/powertools');
-  tracingEnabled = tracer.isTracingEnabled();
+  tracingEnabled = tracer?.isTracingEnabled() ?? false;
   output = captureOutput();
   stack = await startTestStack({
     timeScale: 0.001,
