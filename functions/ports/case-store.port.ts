@@ -62,6 +62,8 @@ export class IdempotencyKeyTaken extends Error {
  */
 export interface CaseStore {
   get(id: string): Promise<Case | undefined>;
+  /** The case with the messages its workflow waits for, in one read: what a case's page shows besides its tasks. */
+  getWithWaits(id: string): Promise<{ readonly case: Case; readonly waits: MessageWait[] } | undefined>;
   /**
    * The case as stored, with the head of its audit trail and whether its item's keys are its
    * own: what its trail is verified against.

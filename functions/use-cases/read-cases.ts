@@ -24,7 +24,7 @@ export interface CaseView {
 }
 
 export interface ReadCaseDependencies extends AccessDependencies {
-  readonly cases: Pick<CaseStore, 'get' | 'tasksOfCase' | 'messageWaitsOf'>;
+  readonly cases: Pick<CaseStore, 'getWithWaits' | 'tasksOfCase'>;
   readonly catalogue: Catalogue;
 }
 
@@ -34,18 +34,17 @@ export interface Purposeful {
 }
 
 /**
- * One case of the caller's tenant with its tasks and awaited messages. The three reads go
- * out together; the tenant check comes before anything is shown, and the read is in the
- * processing log before the case is.
+ * One case of the caller's tenant with its tasks and awaited messages. The two reads (the case
+ * with its waits, and its tasks) go out together; the tenant check comes before anything is
+ * shown, and the read is in the processing log before the case is.
  */
 export function getCase(deps: ReadCaseDependencies) {
   return async (command: { caller: Caller; caseId: string } & Purposeful): Promise<CaseView> => {
     requireRole(command.caller, permissions.readCase);
     const id = command.caseId;
-    const [stored, tasks, waits] = isCaseId(id)
-      ? await Promise.all([deps.cases.get(id), deps.cases.tasksOfCase(id), deps.cases.messageWaitsOf(id)])
-      : [undefined, [], []];
-    const found = ownCaseOnly(command.caller, id, stored);
+    const [stored, tasks] = isCaseId(id) ? await Promise.all([deps.cases.getWithWaits(id), deps.cases.tasksOfCase(id)]) : [undefined, []];
+    const found = ownCaseOnly(command.caller, id, stored?.case);
+    const waits = stored?.waits ?? [];
     await recordAccess(deps, { tenant: found.tenant, actor: command.caller, applicant: found.applicant, caseId: found.id, action: 'case.read', purpose: command.purpose });
     return { case: found, type: deps.catalogue.ofCase(found), tasks, waits };
   };

@@ -196,6 +196,12 @@ export function inMemoryCaseStore(): InMemoryCaseStore {
       return found && clone(found);
     },
 
+    async getWithWaits(id) {
+      await yieldTurn();
+      const found = cases.get(id);
+      return found && { case: clone(found), waits: [...waits.values()].filter((wait) => wait.caseId === id).map(clone) };
+    },
+
     async getAudited(id) {
       await yieldTurn();
       const found = cases.get(id);

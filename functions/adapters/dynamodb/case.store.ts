@@ -94,6 +94,31 @@ export function dynamoCaseStore(
       return (await readItem(id))?.case;
     },
 
+    async getWithWaits(id) {
+      // A case's waits sort just before it in its partition (AWAIT#… < CASE): one consistent Query reads both.
+      const { PK, SK } = keys.case(id);
+      const items: Record<string, unknown>[] = [];
+      let ExclusiveStartKey: Record<string, unknown> | undefined;
+      do {
+        const page = await client.send(
+          new QueryCommand({
+            TableName: tableName,
+            KeyConditionExpression: 'PK = :pk AND SK BETWEEN :waits AND :case',
+            ExpressionAttributeValues: { ':pk': PK, ':waits': keys.messageWaitPrefix, ':case': SK },
+            ConsistentRead: true,
+            ExclusiveStartKey,
+          }),
+        );
+        items.push(...(page.Items ?? []));
+        ExclusiveStartKey = page.LastEvaluatedKey;
+      } while (ExclusiveStartKey);
+      const caseItem = items.find((item) => item.SK === SK);
+      if (!caseItem) return undefined;
+      const { auditHead: _head, ...subject } = withoutKeys<Case & { auditHead: AuditHead }>(caseItem);
+      const waits = items.filter((item) => String(item.SK).startsWith(keys.messageWaitPrefix)).map((item) => withoutKeys<MessageWait>(item));
+      return { case: subject, waits };
+    },
+
     async getAudited(id) {
       const record = await readItem(id);
       if (!record) return undefined;

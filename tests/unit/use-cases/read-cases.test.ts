@@ -57,11 +57,11 @@ describe('reading one case', () => {
   });
 
   test('of an id that is not a ULID is not-found without any read', async () => {
-    const get = jest.fn(store.get);
+    const getWithWaits = jest.fn(store.getWithWaits);
     const tasksOfCase = jest.fn(store.tasksOfCase);
-    const error = await refusal(getCase({ cases: { ...store, get, tasksOfCase }, catalogue, ...access })({ caller: clerkOf(), caseId: 'x', purpose: 'test' }));
+    const error = await refusal(getCase({ cases: { ...store, getWithWaits, tasksOfCase }, catalogue, ...access })({ caller: clerkOf(), caseId: 'x', purpose: 'test' }));
     expect(error.kind).toBe('not-found');
-    expect(get).not.toHaveBeenCalled();
+    expect(getWithWaits).not.toHaveBeenCalled();
     expect(tasksOfCase).not.toHaveBeenCalled();
   });
 });
