@@ -167,6 +167,9 @@ export interface EnvironmentValues {
   readonly serviceName?: string;
 }
 
+/** What the local host tells the functions of its concurrency (AWS_LAMBDA_MAX_CONCURRENCY): it runs as many invocations at once as arrive. */
+export const localMaxConcurrency = 1000;
+
 /** The levels Powertools Logger knows (POWERTOOLS_LOG_LEVEL). */
 export const logLevels = ['DEBUG', 'INFO', 'WARN', 'ERROR', 'CRITICAL', 'SILENT'] as const;
 export type LogLevelName = (typeof logLevels)[number];
@@ -206,6 +209,10 @@ function runtimeEnvironment(values: EnvironmentValues): Record<string, string> {
     POWERTOOLS_LOG_LEVEL: values.logLevel ?? 'WARN',
     POWERTOOLS_METRICS_DISABLED: 'true',
     POWERTOOLS_TRACE_ENABLED: 'false',
+    // The local host runs invocations at once in one process, as Lambda Managed Instances runs them in one
+    // environment: this variable, which that runtime sets, makes Powertools keep each invocation's log context
+    // and metrics apart (in the InvokeStore the host runs each invocation in). The host sets no limit of its own.
+    AWS_LAMBDA_MAX_CONCURRENCY: String(localMaxConcurrency),
   };
 }
 

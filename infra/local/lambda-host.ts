@@ -1,5 +1,7 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
+import { InvokeStoreBase } from '@aws/lambda-invoke-store';
 import type { Context } from 'aws-lambda';
 import { findFunctionDeployment, functionArnOf, functionDeployments, type FunctionDeployment } from '../deployment';
 import { localAccountId, localRegion } from './local-network';
@@ -64,8 +66,61 @@ export interface InvokeOptions {
 }
 
 /**
+ * The store in which each invocation runs, as Lambda Managed Instances runs concurrent invocations
+ * of one environment: Powertools keeps an invocation's log context, keys and metrics there
+ * (AWS_LAMBDA_MAX_CONCURRENCY tells it to), so that invocations running at once in this process
+ * do not write each other's. Powertools finds it at `globalThis.awslambda.InvokeStore`.
+ * The package's own `InvokeStore.getInstanceAsync` cannot be used: the AWS SDK calls it first,
+ * before the environment names a concurrency, and it keeps the single-invocation store it made then.
+ */
+class ConcurrentInvocations extends InvokeStoreBase {
+  readonly #contexts = new AsyncLocalStorage<Record<string | symbol, unknown>>();
+  /** What a function's initialization stored, outside any invocation (Powertools' Logger, when built): each invocation starts from a copy. */
+  readonly #initial: Record<string | symbol, unknown> = {};
+
+  getContext() {
+    return this.#contexts.getStore();
+  }
+
+  hasContext() {
+    return this.#contexts.getStore() !== undefined;
+  }
+
+  get<T = unknown>(key: string | symbol): T | undefined {
+    return (this.#contexts.getStore() ?? this.#initial)[key] as T | undefined;
+  }
+
+  set<T = unknown>(key: string | symbol, value: T): void {
+    if (this.isProtectedKey(key)) throw new Error(`Cannot modify protected Lambda context field: ${String(key)}`);
+    (this.#contexts.getStore() ?? this.#initial)[key] = value;
+  }
+
+  run<T>(context: Record<string | symbol, unknown>, fn: () => T): T {
+    const initial = Reflect.ownKeys(this.#initial).map((key) => [key, copyOf(this.#initial[key])] as const);
+    return this.#contexts.run({ ...Object.fromEntries(initial), ...context }, fn);
+  }
+}
+
+/** A stored value an invocation may change in place (a Map or a plain object), copied one level deep so that the change stays its own. */
+function copyOf(value: unknown): unknown {
+  if (value instanceof Map) return new Map(value);
+  if (value !== null && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) return { ...value };
+  return value;
+}
+
+const invocations = new ConcurrentInvocations();
+
+/** Makes the invocations' store the one Powertools uses; before the functions load, as their Logger looks for it when built. */
+export function installInvocationStore(): void {
+  const global = globalThis as { awslambda?: { InvokeStore?: InvokeStoreBase } };
+  global.awslambda ??= {};
+  global.awslambda.InvokeStore = invocations;
+}
+
+/**
  * Runs the declared functions in this process, the way Lambda would run their bundles:
- * each module is loaded once (a warm container) after the host has set the environment.
+ * each module is loaded once (a warm container) after the host has set the environment, and
+ * each invocation runs in its own context of the invocations' store ({@link installInvocationStore}).
  */
 export class LambdaHost {
   private readonly loaded = new Map<string, Promise<Handler>>();
@@ -79,6 +134,7 @@ export class LambdaHost {
     let handler = this.loaded.get(deployment.name);
     if (!handler) {
       const { entry } = deployment.declaration;
+      installInvocationStore();
       handler = import(join(projectRoot, entry)).then((module: { handler?: Handler }) => {
         if (typeof module.handler !== 'function') throw new Error(`${entry} exports no handler`);
         return module.handler;
@@ -111,7 +167,8 @@ export class LambdaHost {
       const middleware = this.middleware[index];
       if (middleware) return middleware(invocation, () => run(index + 1));
       const handler = await this.load(deployment);
-      return handler(structuredClone(event), lambdaContext(deployment));
+      const context = lambdaContext(deployment);
+      return invocations.run({ [InvokeStoreBase.PROTECTED_KEYS.REQUEST_ID]: context.awsRequestId }, () => handler(structuredClone(event), context));
     };
     return run(0);
   }

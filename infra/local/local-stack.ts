@@ -27,7 +27,7 @@ import { startEventBridgeLocal } from './eventbridge.server';
 import { startHttpApi } from './http-api.server';
 import type { DeliverBatch } from './outbox-stream';
 import { startOutboxStream } from './outbox-stream';
-import { type InvocationMiddleware, LambdaHost, localFunctionArn } from './lambda-host';
+import { type InvocationMiddleware, installInvocationStore, LambdaHost, localFunctionArn } from './lambda-host';
 import { freePort, localAccountId, localCredentials, localRegion } from './local-network';
 import type { S3FaultProxy } from './s3-fault.proxy';
 import { startS3FaultProxy } from './s3-fault.proxy';
@@ -258,6 +258,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     // The local endpoint names state machines as AWS does, so their ARNs are known before they exist.
     const stateMachineArns = Object.fromEntries(workflows.map((published) => [published.key, stateMachineArnOf(published.key, arnScope)]));
     // One process hosts every function: it gets the union of their environments.
+    // Before the environment names AWS_LAMBDA_MAX_CONCURRENCY: from then on Powertools, wherever it loads, looks for the store.
+    installInvocationStore();
     Object.assign(process.env, {
       AWS_REGION: localRegion,
       AWS_ACCESS_KEY_ID: localCredentials.accessKeyId,
