@@ -28,9 +28,12 @@ export interface ColdStart {
 
 const esbuildOptions: BuildOptions = { ...bundlingOptions, metafile: true, logLevel: 'silent' };
 
-/** Values for the variables a function reads; nothing is called during init, so they need not point anywhere. */
+/**
+ * Values for the variables a function reads, as deployed on AWS (source maps on, tracing on); nothing
+ * is called during init, so they need not point anywhere.
+ */
 const environmentValues: EnvironmentValues = {
-  host: 'local',
+  host: 'aws',
   tableName: localResourceNames.table,
   documentsBucket: localResourceNames.documentsBucket,
   stateMachineArns: '{}',
@@ -43,7 +46,11 @@ const environmentValues: EnvironmentValues = {
   logLevel: 'WARN',
 };
 
-const sdkEnvironment = { AWS_REGION: localRegion, AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local' };
+/**
+ * The SDK's settings, and the markers of the Lambda runtime by which Powertools Tracer loads the X-Ray SDK
+ * as it does on AWS (it loads it only where it traces): init is measured as a deployed function pays it.
+ */
+const sdkEnvironment = { AWS_REGION: localRegion, AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local', AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs22.x', AWS_XRAY_CONTEXT_MISSING: 'IGNORE_ERROR' };
 
 const median = (values: number[]): number => {
   const sorted = [...values].sort((a, b) => a - b);
