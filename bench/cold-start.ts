@@ -50,7 +50,7 @@ const environmentValues: EnvironmentValues = {
  * The SDK's settings, and the markers of the Lambda runtime by which Powertools Tracer loads the X-Ray SDK
  * as it does on AWS (it loads it only where it traces): init is measured as a deployed function pays it.
  */
-const sdkEnvironment = { AWS_REGION: localRegion, AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local', AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs22.x', AWS_XRAY_CONTEXT_MISSING: 'IGNORE_ERROR' };
+const sdkEnvironment = { AWS_REGION: localRegion, AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local', AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs22.x', AWS_XRAY_CONTEXT_MISSING: 'IGNORE_ERROR', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' };
 
 const median = (values: number[]): number => {
   const sorted = [...values].sort((a, b) => a - b);
@@ -62,7 +62,8 @@ function initMs(file: string, env: Record<string, string>, runs: number): number
   const measured: number[] = [];
   for (let i = 0; i < runs; i++) {
     const out = execFileSync(process.execPath, ['--input-type=module', '-e', `const t = performance.now(); await import(${JSON.stringify(file)}); console.log(performance.now() - t);`], {
-      env: { ...process.env, ...sdkEnvironment, ...env },
+      // Not this process's environment: the bench's local stack has set its own there (tracing off, a concurrency).
+      env: { PATH: process.env.PATH ?? '', ...sdkEnvironment, ...env },
       cwd: projectRoot,
       encoding: 'utf8',
     });
