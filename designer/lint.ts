@@ -44,6 +44,7 @@ export const problemCodes = {
   LOKET_STATUS_REQUIRED: '"withdrawn" or "failed" is not declared as a final status',
   LOKET_STATUS_ORDER_DUPLICATE: 'two statuses share an "order"',
   LOKET_STATUS_UNDECLARED: 'a step records a status type.json does not declare',
+  LOKET_STATUS_FINAL_ON_WAIT: 'a waiting step (create-task, await-message) records a final status, which would close the case before it waits',
   LOKET_STATUS_UNUSED: 'a declared status no step records',
   LOKET_TASK_UNDECLARED: 'a step creates a task type.json does not declare',
   LOKET_TASK_UNUSED: 'a declared task no step creates',
@@ -157,6 +158,17 @@ function lintTask(name: string, state: State, all: Map<string, State>, type: Tra
     }
   }
   const step = invokedStep(state);
+  const waitingStatus = step === 'create-task' || step === 'await-message' ? recordedStatus(state) : undefined;
+  if (waitingStatus !== undefined && type.statuses.some((status) => status.code === waitingStatus && status.final)) {
+    problems.push(
+      problem(
+        'LOKET_STATUS_FINAL_ON_WAIT',
+        at,
+        `records the final status "${waitingStatus}" before it waits, so the case would close and the ${step === 'create-task' ? 'task' : 'message'} never come`,
+        'record a status that is not final, or record the final status in a step after the wait',
+      ),
+    );
+  }
   const contract = step === undefined ? undefined : stepContracts[step];
   if (contract && contract.waitsForTaskToken !== waitsForTaskToken(state)) {
     problems.push(
@@ -329,7 +341,7 @@ function literalStatuses(value: unknown): string[] {
 /** Whether a step records a status it reads from the data (`"status.$"`, or a JSONata expression), which the lint cannot follow. */
 function recordsComputedStatus(state: State): boolean {
   const step = invokedStep(state);
-  if (step !== 'record-status' && step !== 'issue-certificate') return false;
+  if (step === undefined || !['record-status', 'issue-certificate', 'create-task', 'await-message'].includes(step)) return false;
   const call = callOf(state);
   const payload = call && isObject(call.Payload) ? call.Payload : {};
   return 'status.$' in payload || isJsonataExpression(payload.status);

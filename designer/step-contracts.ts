@@ -92,7 +92,12 @@ export const stepContracts: Readonly<Record<string, StepContract>> = {
     nested: { decision: ['outcome', 'decidedBy'], error: ['Error'] },
   },
   'create-task': {
-    payload: { caseId: '$.caseId', name: 'a task type.json declares', taskToken: '$$.Task.Token' },
+    payload: {
+      caseId: '$.caseId',
+      name: 'a task type.json declares',
+      taskToken: '$$.Task.Token',
+      'status?': 'a status type.json declares, not a final one: the case moves to it before the task opens',
+    },
     result: taskResultFields,
     waitsForTaskToken: true,
   },
@@ -102,6 +107,7 @@ export const stepContracts: Readonly<Record<string, StepContract>> = {
       name: 'a message type.json declares',
       taskToken: '$$.Task.Token',
       'suspendDeadline?': 'true stops the legal deadline while the case waits (the applicant must act)',
+      'status?': 'a status type.json declares, not a final one: the case moves to it before it starts waiting',
     },
     result: messageResultFields,
     waitsForTaskToken: true,

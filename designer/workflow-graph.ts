@@ -201,8 +201,9 @@ export function describeState(state: State): string | undefined {
   const step = invokedStep(state);
   const status = recordedStatus(state);
   const name = awaitedName(state);
-  if (step === 'create-task') return `task "${name ?? '?'}"`;
-  if (step === 'await-message') return `awaits message "${name ?? '?'}"`;
+  const moves = status !== undefined ? `; records "${status}"` : '';
+  if (step === 'create-task') return `task "${name ?? '?'}"${moves}`;
+  if (step === 'await-message') return `awaits message "${name ?? '?'}"${moves}`;
   if (step === 'issue-certificate') return `issues the document${status ? `; records "${status}"` : ''}`;
   if (status !== undefined) return `records "${status}"`;
   if (step) return step;

@@ -3,8 +3,9 @@ import { caseStore } from '../adapters/dynamodb/table';
 import { workflowEngine } from '../adapters/step-functions';
 import { catalogue } from '../catalogue/catalogue';
 import { stepHandler } from '../commons/step';
-import { systemClock } from '../commons/telemetry';
+import { powertoolsTelemetry, systemClock } from '../commons/telemetry';
 import { awaitMessage } from '../use-cases/await-message';
+import { statusBeforeWaiting } from '../use-cases/record-status';
 
 const input = z.object({
   caseId: z.string(),
@@ -12,9 +13,11 @@ const input = z.object({
   taskToken: z.string().min(1),
   /** Whether the legal deadline stands still while the case waits (the applicant must act). */
   suspendDeadline: z.boolean().default(false),
+  /** A status the case moves to before it waits. */
+  status: z.string().min(1).optional(),
 });
 
-const wait = awaitMessage({ cases: caseStore, workflows: workflowEngine, catalogue, clock: systemClock });
+const wait = awaitMessage({ cases: caseStore, workflows: workflowEngine, catalogue, clock: systemClock, recordStatus: statusBeforeWaiting({ cases: caseStore, catalogue, clock: systemClock, telemetry: powertoolsTelemetry }) });
 
 /** Registers that a step waits for a message; POST /v1/cases/{id}/messages resumes it with the token. */
 export const handler = stepHandler(input, wait);

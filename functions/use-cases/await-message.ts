@@ -7,6 +7,7 @@ import type { Catalogue } from '../ports/catalogue.port';
 import type { CaseStore } from '../ports/case-store.port';
 import type { Clock } from '../ports/services.port';
 import type { WorkflowEngine } from '../ports/workflow-engine.port';
+import type { StatusBeforeWaiting } from './record-status';
 
 export interface AwaitMessageCommand {
   readonly caseId: string;
@@ -14,6 +15,8 @@ export interface AwaitMessageCommand {
   readonly taskToken: string;
   /** Whether the legal deadline stands still while the case waits (the applicant must act). */
   readonly suspendDeadline: boolean;
+  /** A status the case moves to before it waits (one that is not final), as a record-status step before it would. */
+  readonly status?: string;
 }
 
 export interface AwaitMessageDependencies {
@@ -21,10 +24,13 @@ export interface AwaitMessageDependencies {
   readonly workflows: Pick<WorkflowEngine, 'resume'>;
   readonly catalogue: Catalogue;
   readonly clock: Clock;
+  /** Moves the case to the status the step names, before it waits (record-status's own rules). */
+  readonly recordStatus: StatusBeforeWaiting;
 }
 
 /**
  * Registers that a workflow step waits for a message; POST /v1/cases/{id}/messages resumes it:
+ * 0. the case moves to the status the step names, if any, as a record-status step would;
  * 1. a message the case received before (a re-run workflow) resumes the step at once;
  * 2. otherwise the wait is written with its audit event, suspending the deadline when asked
  *    and the case is not suspended already.
@@ -32,6 +38,7 @@ export interface AwaitMessageDependencies {
 export function awaitMessage(deps: AwaitMessageDependencies) {
   return async (command: AwaitMessageCommand): Promise<{ awaiting: string; alreadyReceived?: true }> => {
     const { caseId, name, taskToken } = command;
+    if (command.status !== undefined) await deps.recordStatus({ caseId, status: command.status, step: 'await-message' });
     const now = deps.clock.now();
     const actor = systemActor('await-message');
     const received = await deps.cases.change<DeliveredMessage | undefined>(caseId, (current) => {

@@ -7,11 +7,14 @@ import type { Catalogue } from '../ports/catalogue.port';
 import type { CaseStore } from '../ports/case-store.port';
 import type { Clock } from '../ports/services.port';
 import type { WorkflowEngine } from '../ports/workflow-engine.port';
+import type { StatusBeforeWaiting } from './record-status';
 
 export interface CreateTaskCommand {
   readonly caseId: string;
   readonly name: string;
   readonly taskToken: string;
+  /** A status the case moves to before the task opens (one that is not final), as a record-status step before it would. */
+  readonly status?: string;
 }
 
 export interface CreateTaskDependencies {
@@ -19,10 +22,14 @@ export interface CreateTaskDependencies {
   readonly workflows: Pick<WorkflowEngine, 'resume'>;
   readonly catalogue: Catalogue;
   readonly clock: Clock;
+  /** Moves the case to the status the step names, before anything else (record-status's own rules). */
+  readonly recordStatus: StatusBeforeWaiting;
 }
 
 /**
  * Creates the human task a workflow step waits on:
+ * 0. moves the case to the status the step names, if any, as a record-status step would (a
+ *    re-run that finds it there, or further, leaves it);
  * 1. finds the task's definition (role, outcomes, due date) in the case's type;
  * 2. when a re-run workflow (recovery, redrive) asks again what a task already answered,
  *    resumes the step at once with the stored answer;
@@ -76,6 +83,7 @@ export function createTask(deps: CreateTaskDependencies) {
   };
 
   return async (command: CreateTaskCommand): Promise<{ taskId: string }> => {
+    if (command.status !== undefined) await deps.recordStatus({ caseId: command.caseId, status: command.status, step: 'create-task' });
     for (let attempt = 1; ; attempt++) {
       try {
         return await createOnce(command);

@@ -1,6 +1,8 @@
 import type { Actor } from '../domain/actor';
+import { systemActor } from '../domain/actor';
 import type { StepFailure } from '../domain/step-failure';
 import { hasReached, isClosed, transition } from '../domain/case';
+import { findStatus } from '../domain/transaction-type';
 import { cancelTask, isActive } from '../domain/task';
 import type { Catalogue } from '../ports/catalogue.port';
 import type { CaseStore } from '../ports/case-store.port';
@@ -17,6 +19,8 @@ export interface RecordStatusCommand {
   readonly details?: Record<string, unknown>;
   /** The step that failed, when the status is `failed`: the case keeps it for its view. */
   readonly failure?: StepFailure;
+  /** The waiting step that records the status before it waits: a final one is refused. */
+  readonly beforeWaiting?: 'create-task' | 'await-message';
 }
 
 export interface RecordStatusDependencies {
@@ -48,6 +52,9 @@ export function recordStatus(deps: RecordStatusDependencies) {
     const decision = command.decision && (await decisionOf(deps.cases, command.caseId, command.decision));
     const moved = await deps.cases.change(command.caseId, async (current) => {
       const type = deps.catalogue.ofCase(current);
+      if (command.beforeWaiting && findStatus(type, command.status)?.final) {
+        throw new Error(`${command.beforeWaiting} cannot record the final status '${command.status}': the case would close before it waits`);
+      }
       if (hasReached(current, type, command.status) || isClosed(current, type)) {
         return { result: (saved): Moved => ({ status: saved.status }) };
       }
@@ -68,4 +75,19 @@ export function recordStatus(deps: RecordStatusDependencies) {
     if (moved.closedType !== undefined) deps.telemetry.caseClosed(moved.closedType, moved.status);
     return moved.status;
   };
+}
+
+/** What a waiting step (create-task, await-message) asks of the case before it waits: a status that is not final. */
+export type StatusBeforeWaiting = (command: { readonly caseId: string; readonly status: string; readonly step: 'create-task' | 'await-message' }) => Promise<string>;
+
+/**
+ * The status a waiting step names, recorded as a record-status step before it would record it:
+ * with the step as the actor, left alone when the case reached it before (a re-run) or closed
+ * meanwhile. A final status is refused (the workflow's mistake, which fails the case): the case
+ * would close, then wait for a task or message that cannot come. The lint tells the designer
+ * first (LOKET_STATUS_FINAL_ON_WAIT).
+ */
+export function statusBeforeWaiting(deps: RecordStatusDependencies): StatusBeforeWaiting {
+  const record = recordStatus(deps);
+  return ({ caseId, status, step }) => record({ caseId, status, actor: systemActor(step), beforeWaiting: step });
 }

@@ -60,6 +60,7 @@ const timeoutDays: Readonly<Record<string, number>> = {
  *   open; inside the Parallel branches the catch-all into a Fail state is gone (the Parallel's
  *   Catch takes the case errors);
  * - UnknownOutcome keeps its error under its own name, and RecordFailed passes the failure on;
+ * - the resident parking permit's waiting steps record their own statuses (version 2, issue 14);
  *   proof-of-residence's failure recorder no longer passes the execution ARN, which
  *   record-status never read.
  */
@@ -79,6 +80,16 @@ function withIntendedChanges(key: string, full: Json): Json {
   }
   if (changed.States.UnknownOutcome) changed.States.UnknownOutcome.ResultPath = '$.failure.UnknownOutcome';
   changed.States.RecordFailed.Parameters.Payload = { 'caseId.$': '$.caseId', status: 'failed', cancelOpenTasks: true, 'failure.$': '$.failure' };
+  if (key === 'resident-parking-permit') {
+    // Version 2 (issue 14): the waiting steps record the statuses the record-status steps before them recorded.
+    const { States: states } = changed;
+    states.ResidesInTenant.Choices[0].Next = 'AwaitPayment';
+    states.AwaitPayment.Parameters.Payload.status = states.RecordAwaitingPayment.Parameters.Payload.status;
+    states.AwaitPayment.Next = 'ReviewPermit';
+    states.ReviewPermit.Parameters.Payload.status = states.RecordUnderReview.Parameters.Payload.status;
+    delete states.RecordAwaitingPayment;
+    delete states.RecordUnderReview;
+  }
   return changed;
 }
 

@@ -855,8 +855,8 @@ describe('statuses, tasks and messages: declared and used', () => {
       for (const catcher of state.Catch ?? []) delete catcher.ResultPath;
     }, onHold);
     expect(fromExpression.filter((line) => line.startsWith('LOKET_STATUS_UNUSED'))).toEqual([]);
-    // A step that is not a status recorder does not make the statuses unknowable.
-    const notARecorder = mistaken(terracePermit, terraceType, (d) => (d.States.InspectSite.Parameters.Payload['status.$'] = '$.nextStatus'), onHold);
+    // A step that records no status does not make the statuses unknowable (a waiting step does: it may record one).
+    const notARecorder = mistaken(terracePermit, terraceType, (d) => (d.States.LookUpEnterprise.Parameters.Payload['status.$'] = '$.nextStatus'), onHold);
     expect(notARecorder).toContain('LOKET_STATUS_UNUSED terrace-permit, type.json "statuses.5": declares status "on-hold", which no step records; record it in a step or remove it');
   });
 
@@ -1027,6 +1027,44 @@ describe('on a small workflow (a hedge permit)', () => {
       expect(lint(hedgeWorkflow({ RecordGranted: { ...recordGranted, Resource: callback, TimeoutSeconds: 60 } })).filter((line) => line.startsWith('LOKET_TASK_TOKEN'))).toEqual([
         'LOKET_TASK_TOKEN_MISMATCH hedge-permit, state "RecordGranted": calls record-status with ".waitForTaskToken", but it answers at once and never returns the token, so the case waits until its timeout; use "Resource": "arn:aws:states:::lambda:invoke"',
       ]);
+    });
+
+    describe('a waiting step that names a status', () => {
+      const withReview = (edit: (type: any) => void = () => {}) =>
+        hedgeType((t) => {
+          t.statuses.splice(1, 0, { code: 'under-review', order: 2, citizenText: { nl: 'In behandeling.', en: 'Under review.' }, inform: true, final: false });
+          t.statuses.forEach((status: any, index: number) => (status.order = index + 1));
+          edit(t);
+        });
+
+      test('records it: a status only such a step records is not unused', () => {
+        expect(lint(hedgeWorkflow({ CheckHedge: withPayload(checkHedge(), { status: 'under-review' }) }), withReview())).toEqual([]);
+        expect(lint(hedgeWorkflow(), withReview())).toEqual([
+          'LOKET_STATUS_UNUSED hedge-permit, type.json "statuses.1": declares status "under-review", which no step records; record it in a step or remove it',
+        ]);
+      });
+
+      test('a status type.json does not declare is told', () => {
+        expect(lint(hedgeWorkflow({ CheckHedge: withPayload(checkHedge(), { status: 'under-reveiw' }) }), withReview()).filter((line) => !line.startsWith('LOKET_STATUS_UNUSED'))).toEqual([
+          'LOKET_STATUS_UNDECLARED hedge-permit, state "CheckHedge": records status "under-reveiw", which type.json does not declare; declare it in "statuses" or use one of "submitted", "under-review", "granted", "withdrawn", "expired", "failed"',
+        ]);
+      });
+
+      test.each([
+        ['CreateTask', 'task'],
+        ['AwaitMessage', 'message'],
+      ])('a final status on a %s step is told: the case would close before it waits', (fn, what) => {
+        const waiting = fn === 'CreateTask' ? withPayload(checkHedge(), { status: 'granted' }) : step('AwaitMessage', { name: 'photos-supplied', 'taskToken.$': '$$.Task.Token', status: 'granted' }, { Resource: callback, ResultPath: '$.photos', Catch: [{ ErrorEquals: ['States.Timeout'], ResultPath: '$.error', Next: 'RecordExpired' }], Next: 'RecordGranted' });
+        const type = hedgeType((t) => (t.messages = { 'photos-supplied': photosSupplied }));
+        const written = fn === 'CreateTask' ? hedgeWorkflow({ CheckHedge: waiting }) : { ...hedgeWorkflow({ AwaitPhotos: { ...waiting, Next: 'CheckHedge' } }), StartAt: 'AwaitPhotos' };
+        expect(lint(written, type).filter((line) => line.startsWith('LOKET_STATUS_FINAL_ON_WAIT'))).toEqual([
+          `LOKET_STATUS_FINAL_ON_WAIT hedge-permit, state "${fn === 'CreateTask' ? 'CheckHedge' : 'AwaitPhotos'}": records the final status "granted" before it waits, so the case would close and the ${what} never come; record a status that is not final, or record the final status in a step after the wait`,
+        ]);
+      });
+
+      test('a status read from the data on a waiting step leaves every declared status possibly recorded', () => {
+        expect(lint(hedgeWorkflow({ CheckHedge: withPayload(checkHedge(), { 'status.$': '$.nextStatus' }) }), withReview()).filter((line) => line.startsWith('LOKET_STATUS_UNUSED'))).toEqual([]);
+      });
     });
 
     test('a task or a message named from the data is decided when the case runs: neither is told undeclared', () => {

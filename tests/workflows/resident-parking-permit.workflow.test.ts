@@ -8,8 +8,18 @@ describeScenarios('resident-parking-permit', [
     messages: paid,
     outcomes: { 'review-permit': 'approve' },
     expectedStatus: 'granted',
-    expectedPath: ['LookUpApplicant', 'RecordAwaitingPayment', 'AwaitPayment', 'RecordUnderReview', 'ReviewPermit', 'GrantPermit', 'PublishCaseClosed'],
-    check: (closed) => expect(closed.documents[0]).toMatchObject({ kind: 'permit' }),
+    // The waiting steps record "awaiting-payment" and "under-review" themselves (version 2): no record-status step between.
+    expectedPath: ['LookUpApplicant', 'ResidesInTenant', 'AwaitPayment', 'ReviewPermit', 'ReviewOutcome', 'GrantPermit', 'PublishCaseClosed'],
+    check: (closed) => {
+      expect(closed.documents[0]).toMatchObject({ kind: 'permit' });
+      // Recorded by the waiting steps themselves, before each waited.
+      expect(closed.statusHistory.map((change: { status: string; by: string }) => [change.status, change.by])).toEqual([
+        ['submitted', expect.any(String)],
+        ['awaiting-payment', 'system:await-message'],
+        ['under-review', 'system:create-task'],
+        ['granted', expect.any(String)],
+      ]);
+    },
   },
   { name: 'the clerk rejects: rejected', messages: paid, outcomes: { 'review-permit': 'reject' }, expectedStatus: 'rejected', expectedPath: ['ReviewPermit', 'RecordRejected'] },
   {

@@ -73,6 +73,12 @@ describe('diagram', () => {
     expect(svg).not.toMatch(/<path[^>]*><title>LookUpApplicant → RecordFailed/);
     expect(readFileSync(files.mermaid, 'utf8')).toMatch(/-\.->\|"timeout"\|/);
   });
+
+  test('labels a waiting step with the status it records before it waits', () => {
+    const svg = readFileSync(writeDiagram('resident-parking-permit', { out: join(scratch, 'diagrams', 'waiting') }).svg, 'utf8');
+    expect(svg).toContain('task &quot;review-permit&quot;; records &quot;under-review&quot;');
+    expect(svg).toContain('awaits message &quot;payment-received&quot;; records &quot;awaiting-payment&quot;');
+  });
 });
 
 describe('run', () => {

@@ -159,7 +159,7 @@ describe('the dry run', () => {
       {
         id: parking.id,
         tenant: '44021',
-        type: { key: 'resident-parking-permit', version: 1 },
+        type: { key: 'resident-parking-permit', version: parking.type.version },
         dueOn: '2028-11-10',
         resumed: false,
         items: { cases: 1, tasks: 0, messageWaits: 0, outboxItems: 1, caseNumbers: 1, idempotencyKeys: 1, documents: 0 },

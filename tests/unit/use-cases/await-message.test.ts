@@ -2,8 +2,9 @@ import { beforeEach, describe, expect, test } from '@jest/globals';
 import { catalogue } from '../../../functions/catalogue/catalogue';
 import type { Case } from '../../../functions/domain/case';
 import { awaitMessage } from '../../../functions/use-cases/await-message';
+import { statusBeforeWaiting } from '../../../functions/use-cases/record-status';
 import type { InMemoryCaseStore, InMemoryWorkflowEngine } from '../../support/in-memory-ports';
-import { aCase, inMemoryCaseStore, inMemoryWorkflowEngine, settableClock, testUlid } from '../../support/in-memory-ports';
+import { aCase, inMemoryCaseStore, inMemoryWorkflowEngine, settableClock, telemetryRecorder, testUlid } from '../../support/in-memory-ports';
 
 const submittedAt = new Date('2026-11-09T10:00:00Z');
 const now = '2026-11-10T09:00:00.000Z';
@@ -18,8 +19,12 @@ beforeEach(() => {
   subject = store.seedCase(aCase({ id: testUlid(1), typeKey: 'resident-parking-permit', now: submittedAt, dueAt: new Date('2026-11-30T22:59:59.999Z') }));
 });
 
-const wait = (suspendDeadline: boolean, caseId = subject.id) =>
-  awaitMessage({ cases: store, workflows: engine, catalogue, clock: settableClock(now) })({ caseId, name: 'payment-received', taskToken: 'step-token', suspendDeadline });
+const dependencies = () => {
+  const clock = settableClock(now);
+  return { cases: store, workflows: engine, catalogue, clock, recordStatus: statusBeforeWaiting({ cases: store, catalogue, clock, telemetry: telemetryRecorder() }) };
+};
+const wait = (suspendDeadline: boolean, caseId = subject.id, status?: string) =>
+  awaitMessage(dependencies())({ caseId, name: 'payment-received', taskToken: 'step-token', suspendDeadline, ...(status !== undefined ? { status } : {}) });
 
 describe('awaiting a message', () => {
   test('writes the wait with an audit event, leaving the deadline running', async () => {
@@ -65,5 +70,30 @@ describe('awaiting a message', () => {
 
   test('a missing case is not-found', async () => {
     await expect(wait(false, testUlid(99))).rejects.toMatchObject({ kind: 'not-found' });
+  });
+});
+
+describe('a wait that names a status', () => {
+  test('moves the case to it, by the step, before the wait is written', async () => {
+    await expect(wait(false, subject.id, 'awaiting-payment')).resolves.toEqual({ awaiting: 'payment-received' });
+    const saved = store.cases.get(subject.id)!;
+    expect(saved.status).toBe('awaiting-payment');
+    expect(saved.statusHistory.at(-1)).toMatchObject({ status: 'awaiting-payment', by: 'system:await-message' });
+    expect(store.eventsOf(subject.id).slice(-2).map((event) => event.action)).toEqual(['case.status-changed', 'message.awaited']);
+    expect(store.waits.size).toBe(1);
+  });
+
+  test('run again records the status once', async () => {
+    await wait(false, subject.id, 'awaiting-payment');
+    await wait(false, subject.id, 'awaiting-payment');
+    expect(store.eventsOf(subject.id).filter((event) => event.action === 'case.status-changed')).toHaveLength(1);
+  });
+
+  test('a final status is refused and nothing is written', async () => {
+    const before = store.eventsOf(subject.id).length;
+    await expect(wait(false, subject.id, 'granted')).rejects.toThrow("await-message cannot record the final status 'granted': the case would close before it waits");
+    expect(store.cases.get(subject.id)!.status).toBe('submitted');
+    expect(store.eventsOf(subject.id)).toHaveLength(before);
+    expect(store.waits.size).toBe(0);
   });
 });

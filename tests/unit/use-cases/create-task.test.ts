@@ -3,8 +3,9 @@ import { catalogue } from '../../../functions/catalogue/catalogue';
 import type { Case } from '../../../functions/domain/case';
 import type { Task } from '../../../functions/domain/task';
 import { createTask } from '../../../functions/use-cases/create-task';
+import { statusBeforeWaiting } from '../../../functions/use-cases/record-status';
 import type { InMemoryCaseStore, InMemoryWorkflowEngine } from '../../support/in-memory-ports';
-import { aCase, aTask, inMemoryCaseStore, inMemoryWorkflowEngine, refusal, settableClock, testUlid } from '../../support/in-memory-ports';
+import { aCase, aTask, inMemoryCaseStore, inMemoryWorkflowEngine, refusal, settableClock, telemetryRecorder, testUlid } from '../../support/in-memory-ports';
 
 const submittedAt = new Date('2026-11-09T10:00:00Z');
 
@@ -19,8 +20,12 @@ beforeEach(() => {
 });
 
 // Monday 9 November 2026, 11:00 Brussels: three working days skip Armistice Day.
-const create = (name = 'verify-residence', taskToken = 'new-token', caseId = subject.id) =>
-  createTask({ cases: store, workflows: engine, catalogue, clock: settableClock('2026-11-09T10:00:00Z') })({ caseId, name, taskToken });
+const dependencies = () => {
+  const clock = settableClock('2026-11-09T10:00:00Z');
+  return { cases: store, workflows: engine, catalogue, clock, recordStatus: statusBeforeWaiting({ cases: store, catalogue, clock, telemetry: telemetryRecorder() }) };
+};
+const create = (name = 'verify-residence', taskToken = 'new-token', caseId = subject.id, status?: string) =>
+  createTask(dependencies())({ caseId, name, taskToken, ...(status !== undefined ? { status } : {}) });
 
 const existing = (status: Task['status'], extra: Partial<Task> = {}) =>
   store.seedTask({ ...aTask(subject, { id: testUlid(10), name: 'verify-residence', token: 'old-token', now: submittedAt, dueAt: new Date('2026-11-12T22:59:59.999Z') }), status, ...extra });
@@ -128,5 +133,39 @@ describe('creating a task', () => {
     const error = await refusal(create('verify-residence', 't', testUlid(99)));
     expect(error.kind).toBe('not-found');
     expect(error.message).toBe(`case ${testUlid(99)} does not exist`);
+  });
+});
+
+describe('a task step that names a status', () => {
+  test('moves the case to it, by the step, before the task opens: the status change comes first in the trail', async () => {
+    const { taskId } = await create('verify-residence', 'new-token', subject.id, 'under-review');
+    const saved = store.cases.get(subject.id)!;
+    expect(saved.status).toBe('under-review');
+    expect(saved.statusHistory.at(-1)).toMatchObject({ status: 'under-review', by: 'system:create-task' });
+    expect(store.eventsOf(subject.id).slice(-2).map((event) => [event.action, event.details])).toEqual([
+      ['case.status-changed', expect.objectContaining({ from: 'submitted', to: 'under-review' })],
+      ['task.created', expect.objectContaining({ taskId, name: 'verify-residence' })],
+    ]);
+  });
+
+  test('run again (a retried step) records the status once and reissues the task it opened', async () => {
+    const first = await create('verify-residence', 'token-1', subject.id, 'under-review');
+    const again = await create('verify-residence', 'token-2', subject.id, 'under-review');
+    expect(again).toEqual(first);
+    expect(store.eventsOf(subject.id).filter((event) => event.action === 'case.status-changed')).toHaveLength(1);
+    expect(store.tasks.get(first.taskId)).toMatchObject({ status: 'open', token: 'token-2' });
+  });
+
+  test('a final status is refused and nothing changes: the case would close before its task', async () => {
+    const before = store.eventsOf(subject.id).length;
+    await expect(create('verify-residence', 'new-token', subject.id, 'issued')).rejects.toThrow("create-task cannot record the final status 'issued': the case would close before it waits");
+    expect(store.cases.get(subject.id)!.status).toBe('submitted');
+    expect(store.eventsOf(subject.id)).toHaveLength(before);
+    expect(store.tasks.size).toBe(0);
+  });
+
+  test('a status the type does not declare is refused before any task opens', async () => {
+    expect((await refusal(create('verify-residence', 'new-token', subject.id, 'no-such-status'))).kind).toBe('conflict');
+    expect(store.tasks.size).toBe(0);
   });
 });

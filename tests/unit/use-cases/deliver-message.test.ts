@@ -7,6 +7,7 @@ import { StepNoLongerWaits } from '../../../functions/ports/workflow-engine.port
 import type { DeliverMessageCommand } from '../../../functions/use-cases/deliver-message';
 import { awaitMessage } from '../../../functions/use-cases/await-message';
 import { deliverMessage } from '../../../functions/use-cases/deliver-message';
+import { statusBeforeWaiting } from '../../../functions/use-cases/record-status';
 import { suspendCase } from '../../../functions/use-cases/lifecycle-actions';
 import type { InMemoryCaseStore, InMemoryWorkflowEngine, SettableClock, TelemetryRecorder } from '../../support/in-memory-ports';
 import {
@@ -172,7 +173,12 @@ describe('delivering a message', () => {
     store.waits.clear();
     clock.set('2026-11-10T09:00:00Z');
     await suspendCase({ cases: store, catalogue, clock })({ caller: clerkOf(), caseId: parking.id, reason: 'waiting for police advice' });
-    await awaitMessage({ cases: store, workflows: engine, catalogue, clock })({ caseId: parking.id, name: 'payment-received', taskToken: 'wait-token', suspendDeadline: true });
+    await awaitMessage({ cases: store, workflows: engine, catalogue, clock, recordStatus: statusBeforeWaiting({ cases: store, catalogue, clock, telemetry: telemetryRecorder() }) })({
+      caseId: parking.id,
+      name: 'payment-received',
+      taskToken: 'wait-token',
+      suspendDeadline: true,
+    });
     clock.set('2026-11-12T09:00:00Z');
     const { case: saved } = await deliver();
     expect(saved.suspendedSince).toBe('2026-11-10T09:00:00.000Z');
