@@ -8,7 +8,8 @@ describeScenarios('change-of-address', [
     name: 'the officer confirms: registered, and the register knows the new address (once-only)',
     outcomes: { 'police-check': 'positive' },
     expectedStatus: 'registered',
-    expectedPath: ['LookUpApplicant', 'RecordPoliceCheck', 'PoliceCheck', 'UpdateRegister', 'RecordRegistered', 'PublishCaseClosed'],
+    // The police check records "police-check" itself (version 2).
+    expectedPath: ['LookUpApplicant', 'KnownInRegister', 'PoliceCheck', 'CheckOutcome', 'UpdateRegister', 'RecordRegistered', 'PublishCaseClosed'],
     check: async (_closed, stack) => {
       // The person moved from Aalst to Gent: Gent's proof of residence now goes straight through.
       const portal = await stack.token({ tenant: '44021', roles: ['portal'] });

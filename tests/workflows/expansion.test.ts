@@ -52,6 +52,15 @@ const timeoutDays: Readonly<Record<string, number>> = {
   'terrace-permit': 76 + 20 + 90,
 };
 
+/** The record-status steps folded into the waiting step after them, by type (version 2, issue 14). */
+const foldedSteps: Readonly<Record<string, ReadonlyArray<readonly [string, string]>>> = {
+  'resident-parking-permit': [
+    ['RecordAwaitingPayment', 'AwaitPayment'],
+    ['RecordUnderReview', 'ReviewPermit'],
+  ],
+  'change-of-address': [['RecordPoliceCheck', 'PoliceCheck']],
+};
+
 /**
  * The full ASL with the changes made on purpose since (issues 15 and 16), each written out:
  * - the execution times out (top-level TimeoutSeconds);
@@ -60,7 +69,7 @@ const timeoutDays: Readonly<Record<string, number>> = {
  *   open; inside the Parallel branches the catch-all into a Fail state is gone (the Parallel's
  *   Catch takes the case errors);
  * - UnknownOutcome keeps its error under its own name, and RecordFailed passes the failure on;
- * - the resident parking permit's waiting steps record their own statuses (version 2, issue 14);
+ * - some waiting steps record their own statuses ({@link foldedSteps});
  *   proof-of-residence's failure recorder no longer passes the execution ARN, which
  *   record-status never read.
  */
@@ -80,15 +89,15 @@ function withIntendedChanges(key: string, full: Json): Json {
   }
   if (changed.States.UnknownOutcome) changed.States.UnknownOutcome.ResultPath = '$.failure.UnknownOutcome';
   changed.States.RecordFailed.Parameters.Payload = { 'caseId.$': '$.caseId', status: 'failed', cancelOpenTasks: true, 'failure.$': '$.failure' };
-  if (key === 'resident-parking-permit') {
-    // Version 2 (issue 14): the waiting steps record the statuses the record-status steps before them recorded.
+  // Version 2 (issue 14): these waiting steps record the status the record-status step before them recorded.
+  for (const [record, waiting] of foldedSteps[key] ?? []) {
     const { States: states } = changed;
-    states.ResidesInTenant.Choices[0].Next = 'AwaitPayment';
-    states.AwaitPayment.Parameters.Payload.status = states.RecordAwaitingPayment.Parameters.Payload.status;
-    states.AwaitPayment.Next = 'ReviewPermit';
-    states.ReviewPermit.Parameters.Payload.status = states.RecordUnderReview.Parameters.Payload.status;
-    delete states.RecordAwaitingPayment;
-    delete states.RecordUnderReview;
+    for (const state of Object.values<Json>(states)) {
+      if (state.Next === record) state.Next = waiting;
+      for (const choice of state.Choices ?? []) if (choice.Next === record) choice.Next = waiting;
+    }
+    states[waiting].Parameters.Payload.status = states[record].Parameters.Payload.status;
+    delete states[record];
   }
   return changed;
 }

@@ -10,7 +10,8 @@ describeScenarios('tree-felling-permit', [
     outcomes: { 'inspect-trees': 'approve', 'college-decision': 'grant' },
     messages: plan,
     expectedStatus: 'granted',
-    expectedPath: ['RecordInspection', 'InspectTrees', 'RecordAwaitingReplantingPlan', 'AwaitReplantingPlan', 'RecordAwaitingDecision', 'CollegeDecision', 'RecordObjectionPeriod', 'ObjectionPeriod', 'GrantPermit', 'PublishCaseClosed'],
+    // The waiting steps record "inspection", "awaiting-replanting-plan" and "awaiting-decision" themselves (version 2).
+    expectedPath: ['InspectTrees', 'InspectionOutcome', 'AwaitReplantingPlan', 'CollegeDecision', 'DecisionOutcome', 'RecordObjectionPeriod', 'ObjectionPeriod', 'GrantPermit', 'PublishCaseClosed'],
     check: (closed) => {
       expect(closed.statusHistory.map((s: { status: string }) => s.status)).toEqual(['submitted', 'inspection', 'awaiting-replanting-plan', 'awaiting-decision', 'objection-period', 'granted']);
       expect(closed.documents[0]).toMatchObject({ kind: 'permit', title: { nl: 'Kapvergunning', en: 'Tree felling permit' } });

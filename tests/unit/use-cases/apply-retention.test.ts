@@ -428,7 +428,7 @@ describe('a case to keep', () => {
 
     const report = await run();
 
-    expect(report.transferDue).toEqual([{ id: address.id, tenant: '44021', type: { key: 'change-of-address', version: 1 }, dueOn: '2056-11-10' }]);
+    expect(report.transferDue).toEqual([{ id: address.id, tenant: '44021', type: { key: 'change-of-address', version: address.type.version }, dueOn: '2056-11-10' }]);
     expect(report.destroyed).toEqual([]);
     const kept = store.cases.get(address.id)!;
     expect(kept.retention).toEqual({ action: 'keep', years: 30, dueOn: '2056-11-10', transferDueSince: '2056-11-10T08:00:00.000Z' });
