@@ -1064,6 +1064,9 @@ describe('on a small workflow (a hedge permit)', () => {
 
       test('a status read from the data on a waiting step leaves every declared status possibly recorded', () => {
         expect(lint(hedgeWorkflow({ CheckHedge: withPayload(checkHedge(), { 'status.$': '$.nextStatus' }) }), withReview()).filter((line) => line.startsWith('LOKET_STATUS_UNUSED'))).toEqual([]);
+        const awaitPhotos = step('AwaitMessage', { name: 'photos-supplied', 'taskToken.$': '$$.Task.Token', 'status.$': '$.nextStatus' }, { Resource: callback, ResultPath: '$.photos', Catch: [{ ErrorEquals: ['States.Timeout'], ResultPath: '$.error', Next: 'RecordExpired' }], Next: 'CheckHedge' });
+        const withPhotos = withReview((t) => (t.messages = { 'photos-supplied': photosSupplied }));
+        expect(lint({ ...hedgeWorkflow({ AwaitPhotos: awaitPhotos }), StartAt: 'AwaitPhotos' }, withPhotos).filter((line) => line.startsWith('LOKET_STATUS_UNUSED'))).toEqual([]);
       });
     });
 
