@@ -59,6 +59,28 @@ const runningFunction = new AsyncLocalStorage<string>();
 const counters = () => ({ count: 0, billedMs: 0, traces: 0, read: 0, write: 0, scans: 0, calls: 0, reads: 0, writes: 0, logBytes: 0, logEvents: 0, kms: 0, s3Writes: 0, s3Reads: 0, s3Bytes: 0 });
 type Counters = ReturnType<typeof counters>;
 const byFunction = new Map<string, Counters>();
+/**
+ * Write units by where they land: the table itself or one of its indexes (DynamoDB reports them
+ * apart with ReturnConsumedCapacity INDEXES), over the functions that count against a transaction.
+ */
+const writesByPlace = new Map<string, number>();
+const writePlacesNow = () => new Map(writesByPlace);
+function notePlaces(consumed: unknown): void {
+  if (runningFunction.getStore() === undefined) return;
+  const deployment = findFunctionDeployment(runningFunction.getStore()!);
+  if (deployment?.declaration.kind === 'scheduled') return;
+  for (const entry of (Array.isArray(consumed) ? consumed : consumed ? [consumed] : []) as Array<{ Table?: { CapacityUnits?: number }; GlobalSecondaryIndexes?: Record<string, { CapacityUnits?: number }> }>) {
+    writesByPlace.set('table', (writesByPlace.get('table') ?? 0) + (entry.Table?.CapacityUnits ?? 0));
+    for (const [index, units] of Object.entries(entry.GlobalSecondaryIndexes ?? {})) writesByPlace.set(index, (writesByPlace.get(index) ?? 0) + (units.CapacityUnits ?? 0));
+  }
+}
+/** Write units per transaction by place between two `writePlacesNow`, the table first, then the indexes by name. */
+function writePlacesSince(before: Map<string, number>, runs: number): Array<{ place: string; writeUnits: number }> {
+  return [...writesByPlace]
+    .map(([place, units]) => ({ place, writeUnits: round((units - (before.get(place) ?? 0)) / runs, 2) }))
+    .sort((a, b) => (a.place === 'table' ? -1 : b.place === 'table' ? 1 : a.place.localeCompare(b.place, 'en', { numeric: true })));
+}
+
 /** What the running function has used so far; calls made outside any invocation (the bench's own) go to "-". */
 function countersOf(name = runningFunction.getStore() ?? '-'): Counters {
   let entry = byFunction.get(name);
@@ -97,9 +119,11 @@ async function countClientCalls(): Promise<void> {
       entry.calls += 1;
       if (readCommands.has(command)) entry.reads += 1;
       else entry.writes += 1;
-      (args.input as Record<string, unknown>).ReturnConsumedCapacity = 'TOTAL';
+      // INDEXES: the total, and also what the table and each index took of it.
+      (args.input as Record<string, unknown>).ReturnConsumedCapacity = 'INDEXES';
       const result = await next(args);
       const consumed = (result.output as { ConsumedCapacity?: unknown }).ConsumedCapacity;
+      if (!readCommands.has(command)) notePlaces(consumed);
       const units = (Array.isArray(consumed) ? consumed : consumed ? [consumed] : []).reduce((total: number, c: { CapacityUnits?: number }) => total + (c.CapacityUnits ?? 0), 0);
       if (readCommands.has(command)) entry.read += units;
       else entry.write += units;
@@ -337,12 +361,14 @@ interface TypeCost {
   readonly doingRatio: number;
   readonly costByItem: Record<CostComponent, number>;
   readonly byFunction: ReturnType<typeof byFunctionSince>;
+  readonly writesByPlace: ReturnType<typeof writePlacesSince>;
 }
 const costs: TypeCost[] = [];
 for (const type of transactionTypes) {
   progress(`(1) cost: ${costRuns} × ${type.key}, one at a time`);
   const before: Snapshot = snapshot();
   const functionsBefore = countersNow();
+  const placesBefore = writePlacesNow();
   const eventsBefore = stack.events.length;
   const bytesBefore = await tableBytes();
   let transitions = 0;
@@ -409,6 +435,7 @@ for (const type of transactionTypes) {
     doingRatio: round(doingUsdOf(costByItem) / floor.doingUsd),
     costByItem,
     byFunction: byFunctionSince(functionsBefore, costRuns),
+    writesByPlace: writePlacesSince(placesBefore, costRuns),
   });
 }
 // What one run of each scheduled function costs (they run whether or not anyone submits: a fixed monthly cost).
@@ -494,6 +521,10 @@ function costMarkdown(): string[] {
     'Write units, invocations and KMS requests per transaction, by function (the most writing first):',
     '',
     ...costs.map((c) => `- ${c.type}: ${c.byFunction.map((row) => `${row.function} ${row.writeUnits} WRU / ${row.invocations} inv / ${row.kms} KMS`).join('; ')}`),
+    '',
+    'Write units per transaction by where they land: the table\'s items, and each index\'s copies of them (an index is written when an item it holds changes what it projects):',
+    '',
+    ...writePlacesTable(),
     '',
     'Where each cent goes, per component (dollars per million transactions; the largest of each type in bold):',
     '',
@@ -682,6 +713,16 @@ rmSync(startupDirectory, { recursive: true, force: true });
 // 8. the mutation score as the mutant log holds it (npm run mutate writes it; nothing is run here)
 const { default: strykerConfig } = (await import(pathToFileURL(join(projectRoot, 'stryker.config.mjs')).href)) as { default: { mutate: string[] } };
 const mutation = scoreFromLog(strykerConfig.mutate, join(projectRoot, mutantLogFile));
+
+/** The write units by place, a row per type and a column per place (the table, then GSI1 … GSI7). */
+function writePlacesTable(): string[] {
+  const places = [...new Set(costs.flatMap((c) => c.writesByPlace.map((row) => row.place)))].sort((a, b) => (a === 'table' ? -1 : b === 'table' ? 1 : a.localeCompare(b, 'en', { numeric: true })));
+  return [
+    `| type | ${places.join(' | ')} |`,
+    `| --- | ${places.map(() => '---').join(' | ')} |`,
+    ...costs.map((c) => `| ${c.type} | ${places.map((place) => c.writesByPlace.find((row) => row.place === place)?.writeUnits ?? 0).join(' | ')} |`),
+  ];
+}
 
 // ---- report ----
 const goals = {
