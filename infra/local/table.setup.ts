@@ -9,7 +9,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import type { GlobalSecondaryIndex } from '@aws-sdk/client-dynamodb';
 import type { IndexDefinition } from '../table.definition';
-import { tableDefinition } from '../table.definition';
+import { projectionOf, tableDefinition } from '../table.definition';
 
 const keySchemaOf = (keys: { partitionKey: string; sortKey: string }) => [
   { AttributeName: keys.partitionKey, KeyType: 'HASH' as const },
@@ -20,8 +20,12 @@ function indexOf(index: IndexDefinition): GlobalSecondaryIndex {
   return {
     IndexName: index.indexName,
     KeySchema: keySchemaOf(index),
-    Projection: index.projectedAttributes ? { ProjectionType: 'INCLUDE', NonKeyAttributes: [...index.projectedAttributes] } : { ProjectionType: 'ALL' },
+    Projection: projectionInCreateTable(projectionOf(index)),
   };
+}
+
+function projectionInCreateTable(projection: ReturnType<typeof projectionOf>): GlobalSecondaryIndex['Projection'] {
+  return projection.type === 'INCLUDE' ? { ProjectionType: 'INCLUDE', NonKeyAttributes: [...projection.nonKeyAttributes] } : { ProjectionType: projection.type };
 }
 
 const attributeOf = (name: string) => ({ AttributeName: name, AttributeType: 'S' as const });

@@ -7,7 +7,7 @@ import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aw
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { defaultNaming, type Naming } from '../deployment';
-import { tableDefinition, type TableDefinition } from '../table.definition';
+import { projectionOf, tableDefinition, type TableDefinition } from '../table.definition';
 
 export interface StatefulStackProps extends StackProps {
   /**
@@ -131,9 +131,7 @@ export class StatefulStack extends Stack {
         indexName: index.indexName,
         partitionKey: { name: index.partitionKey, type: AttributeType.STRING },
         sortKey: { name: index.sortKey, type: AttributeType.STRING },
-        ...(index.projectedAttributes
-          ? { projectionType: ProjectionType.INCLUDE, nonKeyAttributes: [...index.projectedAttributes] }
-          : { projectionType: ProjectionType.ALL }),
+        ...projectionProps(projectionOf(index)),
       });
     }
 
@@ -249,4 +247,10 @@ export class StatefulStack extends Stack {
       }),
     );
   }
+}
+
+/** An index's projection as CDK takes it. */
+function projectionProps(projection: ReturnType<typeof projectionOf>): { projectionType: ProjectionType; nonKeyAttributes?: string[] } {
+  if (projection.type === 'INCLUDE') return { projectionType: ProjectionType.INCLUDE, nonKeyAttributes: [...projection.nonKeyAttributes] };
+  return { projectionType: projection.type === 'KEYS_ONLY' ? ProjectionType.KEYS_ONLY : ProjectionType.ALL };
 }

@@ -27,7 +27,7 @@ describe('stateful stack', () => {
     });
   });
 
-  test('every declared GSI exists with its keys and its projection (all, or the declared attributes)', () => {
+  test('every declared GSI exists with its keys and its projection (all, its keys only, or the declared attributes)', () => {
     stateful.hasResourceProperties('AWS::DynamoDB::Table', {
       GlobalSecondaryIndexes: tableDefinition.globalSecondaryIndexes.map((index) => ({
         IndexName: index.indexName,
@@ -35,11 +35,20 @@ describe('stateful stack', () => {
           { AttributeName: index.partitionKey, KeyType: 'HASH' },
           { AttributeName: index.sortKey, KeyType: 'RANGE' },
         ],
-        Projection: index.projectedAttributes
-          ? { ProjectionType: 'INCLUDE', NonKeyAttributes: [...index.projectedAttributes] }
-          : { ProjectionType: 'ALL' },
+        Projection:
+          index.projectedAttributes === undefined
+            ? { ProjectionType: 'ALL' }
+            : index.projectedAttributes.length === 0
+              ? { ProjectionType: 'KEYS_ONLY' }
+              : { ProjectionType: 'INCLUDE', NonKeyAttributes: [...index.projectedAttributes] },
       })),
     });
+  });
+
+  test('GSI4 and GSI5 (searches by type and of all cases) copy their keys only: a status change writes neither', () => {
+    const [table] = Object.values(stateful.findResources('AWS::DynamoDB::Table'));
+    const projections = Object.fromEntries((table!.Properties.GlobalSecondaryIndexes as Array<{ IndexName: string; Projection: unknown }>).map((index) => [index.IndexName, index.Projection]));
+    expect([projections.GSI4, projections.GSI5]).toEqual([{ ProjectionType: 'KEYS_ONLY' }, { ProjectionType: 'KEYS_ONLY' }]);
   });
 
   test("GSI6 holds a tenant's open cases needing an operator, with the case summary (which includes the attention flag)", () => {

@@ -1,11 +1,11 @@
-import { QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import type { BatchGetCommandOutput, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { AuditEvent } from '../../domain/audit';
 import type { Task } from '../../domain/task';
 import type { CaseReads, CaseSummary, OpenCase, Page } from '../../ports/case-store.port';
 import type { Pseudonyms } from '../../ports/services.port';
 import type { IndexKeys } from '../table-keys';
-import { byAttention, byDueDay, byOwner, byStatus, bySubmission, keys, withoutKeys } from '../table-keys';
+import { byAttention, byDueDay, byOwner, byStatus, bySubmission, caseSummaryAttributes, keys, tableKeys, withoutKeys } from '../table-keys';
 
 interface IndexQuery {
   readonly index: IndexKeys;
@@ -55,6 +55,30 @@ export function dynamoCaseReads(client: DynamoDBDocumentClient, tableName: strin
     return items.slice(0, query.limit + 1);
   }
 
+  /**
+   * The summaries of cases an index holds by key only (GSI4, GSI5), read from the table in one
+   * BatchGetItem, in the index's order. A case destroyed between the two reads is left out; keys
+   * DynamoDB leaves unprocessed (throttling) are asked again, after a short pause.
+   */
+  async function withSummaries(sorted: Sorted[]): Promise<Sorted[]> {
+    if (sorted.length === 0) return sorted;
+    const names = Object.fromEntries(caseSummaryAttributes.map((attribute, i) => [`#a${i}`, attribute]));
+    const found = new Map<string, Record<string, unknown>>();
+    let wanted: Array<Record<string, unknown>> | undefined = sorted.map(({ item }) => ({ [tableKeys.partitionKey]: item[tableKeys.partitionKey], [tableKeys.sortKey]: item[tableKeys.sortKey] }));
+    for (let attempt = 0; wanted && wanted.length > 0; attempt++) {
+      if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(1000, 25 * 2 ** attempt)));
+      const answer: BatchGetCommandOutput = await client.send(
+        new BatchGetCommand({ RequestItems: { [tableName]: { Keys: wanted, ProjectionExpression: Object.keys(names).join(', '), ExpressionAttributeNames: names } } }),
+      );
+      for (const item of answer.Responses?.[tableName] ?? []) found.set(String(item.id), item);
+      wanted = answer.UnprocessedKeys?.[tableName]?.Keys;
+    }
+    return sorted.flatMap(({ sortKey, item }) => {
+      const summary = found.get(String(item[tableKeys.partitionKey]).slice(keys.case('').PK.length));
+      return summary ? [{ sortKey, item: summary }] : [];
+    });
+  }
+
   return {
     /** Each role-and-status partition is read from the position and the results merged, soonest due first. */
     async tasksByRole(query) {
@@ -77,7 +101,7 @@ export function dynamoCaseReads(client: DynamoDBDocumentClient, tableName: strin
         values[`:${attribute}`] = value;
         filters.push(`${path} = :${attribute}`);
       };
-      let source: { index: IndexKeys; partition: string };
+      let source: { index: IndexKeys; partition: string; keysOnly?: true };
       if (query.applicant !== undefined) {
         source = { index: byOwner.index, partition: byOwner.casesPartition(query.tenant, await pseudonyms.of(query.applicant)) };
         filterOn('status', '#status', query.status);
@@ -86,18 +110,24 @@ export function dynamoCaseReads(client: DynamoDBDocumentClient, tableName: strin
         source = { index: byStatus.index, partition: byStatus.casesPartition(query.tenant, query.status) };
         filterOn('type', '#type.#key', query.type);
       } else if (query.type !== undefined) {
-        source = { index: bySubmission.typeIndex, partition: bySubmission.typePartition(query.tenant, query.type) };
+        source = { index: bySubmission.typeIndex, partition: bySubmission.typePartition(query.tenant, query.type), keysOnly: true };
       } else {
-        source = { index: bySubmission.allIndex, partition: bySubmission.allPartition(query.tenant) };
+        source = { index: bySubmission.allIndex, partition: bySubmission.allPartition(query.tenant), keysOnly: true };
       }
       if (names['#type']) names['#key'] = 'key';
       const sorted = await queryIndex({
-        ...source,
+        index: source.index,
+        partition: source.partition,
         after: query.after,
         limit: query.limit,
         filter: filters.length > 0 ? { expression: filters.join(' AND '), names, values } : undefined,
       });
-      return pageOf<CaseSummary>(sorted, query.limit);
+      if (!source.keysOnly) return pageOf<CaseSummary>(sorted, query.limit);
+      // The page's summaries, and the item after it only as far as its key: it only tells that more follow.
+      const inPage = sorted.slice(0, query.limit);
+      const last = inPage.at(-1);
+      const summaries = await withSummaries(inPage);
+      return { items: summaries.map(({ item }) => withoutKeys<CaseSummary>(item)), ...(sorted.length > query.limit && last ? { after: last.sortKey } : {}) };
     },
 
     /**
