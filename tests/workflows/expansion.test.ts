@@ -59,6 +59,12 @@ const foldedSteps: Readonly<Record<string, ReadonlyArray<readonly [string, strin
     ['RecordUnderReview', 'ReviewPermit'],
   ],
   'change-of-address': [['RecordPoliceCheck', 'PoliceCheck']],
+  'terrace-permit': [
+    ['RecordAwaitingDocuments', 'AwaitDocuments'],
+    ['RecordInspection', 'InspectSite'],
+    ['RecordAwaitingDecision', 'CollegeDecision'],
+    ['RecordAwaitingPayment', 'AwaitPayment'],
+  ],
 };
 
 /**
@@ -94,6 +100,7 @@ function withIntendedChanges(key: string, full: Json): Json {
     const { States: states } = changed;
     for (const state of Object.values<Json>(states)) {
       if (state.Next === record) state.Next = waiting;
+      if (state.Default === record) state.Default = waiting;
       for (const choice of state.Choices ?? []) if (choice.Next === record) choice.Next = waiting;
     }
     states[waiting].Parameters.Payload.status = states[record].Parameters.Payload.status;

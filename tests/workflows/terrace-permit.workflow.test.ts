@@ -10,8 +10,17 @@ describeScenarios('terrace-permit', [
     messages: { ...documents, ...paid },
     outcomes: { 'inspect-site': 'compliant', 'college-decision': 'grant' },
     expectedStatus: 'granted',
-    expectedPath: ['LookUpEnterprise', 'RecordAwaitingDocuments', 'AwaitDocuments', 'RecordInspection', 'InspectSite', 'RecordAwaitingDecision', 'CollegeDecision', 'RecordAwaitingPayment', 'AwaitPayment', 'GrantPermit'],
+    // The waiting steps record "awaiting-documents", "inspection", "awaiting-decision" and "awaiting-payment" themselves (version 2).
+    expectedPath: ['LookUpEnterprise', 'ActiveEnterprise', 'AwaitDocuments', 'InspectSite', 'InspectionOutcome', 'CollegeDecision', 'DecisionOutcome', 'AwaitPayment', 'GrantPermit'],
     check: async (closed, stack) => {
+      expect(closed.statusHistory.map((change: { status: string; by: string }) => [change.status, change.by])).toEqual([
+        ['submitted', expect.any(String)],
+        ['awaiting-documents', 'system:await-message'],
+        ['inspection', 'system:create-task'],
+        ['awaiting-decision', 'system:create-task'],
+        ['awaiting-payment', 'system:await-message'],
+        ['granted', expect.any(String)],
+      ]);
       const token = await stack.token({ tenant: '44021', roles: ['operator'] });
       const history = await stack.call('GET', `/v1/cases/${closed.id}/history`, { token });
       const actions = history.body.items.map((e: { action: string }) => e.action);
