@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { DescribeExecutionCommand, SFNClient } from '@aws-sdk/client-sfn';
+import { keys } from '../../functions/adapters/table-keys';
 import { localCredentials, localRegion } from '../../infra/local/local-network';
 import { caseHistorySchema, caseSearchPageSchema, caseViewSchema, taskPageSchema, taskViewSchema } from '../../functions/api/api.schemas';
 import { freshInsz } from '../support/identities';
@@ -243,6 +245,24 @@ describe('search', () => {
     for (const id of ids) {
       const read = await stack.call('GET', `/v1/cases/${id}`, { token: clerk });
       expect(seen.find((item) => item.id === id)?.status.code).toBe(read.body.status.code);
+    }
+  });
+
+  test('a status change rewrites the summary copies of GSI1 and GSI2 but not the keys-only GSI4 and GSI5 (DynamoDB reports each index it wrote)', async () => {
+    const dynamodb = new DynamoDBClient({ endpoint: stack.dynamodbEndpoint, region: localRegion, credentials: localCredentials });
+    try {
+      const Key = { PK: { S: keys.case(ids[0]!).PK }, SK: { S: 'CASE' } };
+      const { Item } = await dynamodb.send(new GetItemCommand({ TableName: stack.tableName, Key, ConsistentRead: true }));
+      // The case item written back whole, as the store writes it, with its status and time changed and the same index keys.
+      const changed = { ...Item!, status: { S: 'status-probe' }, updatedAt: { S: new Date().toISOString() } };
+      const { ConsumedCapacity } = await dynamodb.send(new PutItemCommand({ TableName: stack.tableName, Item: changed, ReturnConsumedCapacity: 'INDEXES' }));
+      const written = Object.keys(ConsumedCapacity?.GlobalSecondaryIndexes ?? {}).sort();
+      expect(written).toEqual(expect.arrayContaining(['GSI1', 'GSI2']));
+      expect(written).not.toContain('GSI4');
+      expect(written).not.toContain('GSI5');
+      await dynamodb.send(new PutItemCommand({ TableName: stack.tableName, Item: Item! }));
+    } finally {
+      dynamodb.destroy();
     }
   });
 

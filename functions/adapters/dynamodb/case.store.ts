@@ -68,11 +68,15 @@ export function dynamoCaseStore(
 ): CaseStore & IdempotencyStore & Outbox {
   const applicantKey = (subject: Case) => pseudonyms.of(applicantId(subject.applicant));
 
+  /** A case item as the case and the head of its audit trail, which the item keeps beside it. */
+  function recordOf(item: Record<string, unknown>): { item: Record<string, unknown>; case: Case; head: AuditHead } {
+    const { auditHead, ...rest } = withoutKeys<Case & { auditHead: AuditHead }>(item);
+    return { item, case: rest, head: auditHead };
+  }
+
   async function readItem(id: string): Promise<{ item: Record<string, unknown>; case: Case; head: AuditHead } | undefined> {
     const { Item } = await client.send(new GetCommand({ TableName: tableName, Key: keys.case(id), ConsistentRead: true }));
-    if (!Item) return undefined;
-    const { auditHead, ...rest } = withoutKeys<Case & { auditHead: AuditHead }>(Item);
-    return { item: Item, case: rest, head: auditHead };
+    return Item ? recordOf(Item) : undefined;
   }
 
   /** The next event of the trail, sealed: its seal is the MAC of its seal message, which no table writer can compute. */
@@ -114,9 +118,8 @@ export function dynamoCaseStore(
       } while (ExclusiveStartKey);
       const caseItem = items.find((item) => item.SK === SK);
       if (!caseItem) return undefined;
-      const { auditHead: _head, ...subject } = withoutKeys<Case & { auditHead: AuditHead }>(caseItem);
       const waits = items.filter((item) => String(item.SK).startsWith(keys.messageWaitPrefix)).map((item) => withoutKeys<MessageWait>(item));
-      return { case: subject, waits };
+      return { case: recordOf(caseItem).case, waits };
     },
 
     async getAudited(id) {
