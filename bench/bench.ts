@@ -620,18 +620,27 @@ if (straight.length > 0) {
 progress('(3) GET /v1/cases/{id} at 32 clients vs a bare GetItem');
 const target = await driver.submit('44021', transactionTypes[0]!, { fresh: true });
 const reads = quick ? 640 : 3200;
-const getLatencies: number[] = [];
-await pool(Array.from({ length: reads }), 32, async () => {
-  const t0 = performance.now();
-  await driver.getCase('44021', target.id);
-  getLatencies.push(performance.now() - t0);
-});
-const bareLatencies: number[] = [];
-await pool(Array.from({ length: reads }), 32, async () => {
-  const t0 = performance.now();
-  await caseOf(target.id);
-  bareLatencies.push(performance.now() - t0);
-});
+/*
+ * Steady state, as a deployed function serves its reads: a first round of each, not counted, warms
+ * what the first requests of a process pay once (JIT, sockets, the read's code and caches); the GET
+ * path runs here for the first time, while GetItem ran all through the cost section.
+ */
+const warmUp = 320;
+const latenciesOf = async (requests: number, read: () => Promise<unknown>): Promise<number[]> => {
+  const latencies: number[] = [];
+  await pool(Array.from({ length: requests }), 32, async () => {
+    const t0 = performance.now();
+    await read();
+    latencies.push(performance.now() - t0);
+  });
+  return latencies;
+};
+const readCase = () => driver.getCase('44021', target.id);
+const getItemOfCase = () => caseOf(target.id);
+await latenciesOf(warmUp, readCase);
+await latenciesOf(warmUp, getItemOfCase);
+const getLatencies = await latenciesOf(reads, readCase);
+const bareLatencies = await latenciesOf(reads, getItemOfCase);
 const readLatency = { requests: reads, getP99: round(percentile(getLatencies, 99)), getItemP99: round(percentile(bareLatencies, 99)), ratio: round(percentile(getLatencies, 99) / percentile(bareLatencies, 99)) };
 
 // 4. search at 1k and at many cases, seeded directly, counting Scans on request paths
@@ -778,7 +787,7 @@ const md = [
   '',
   `## 3. Read latency at 32 clients — goal ≤ 3× bare GetItem: ${yes(goals.readLatency)}`,
   '',
-  `GET /v1/cases/{id} p99 ${readLatency.getP99} ms vs GetItem p99 ${readLatency.getItemP99} ms: ${readLatency.ratio}× (${reads} requests each).`,
+  `GET /v1/cases/{id} p99 ${readLatency.getP99} ms vs GetItem p99 ${readLatency.getItemP99} ms: ${readLatency.ratio}× (${reads} requests each, after ${warmUp} of each not counted).`,
   '',
   `## 4. Search — goal ≤ 1.2× and 0 Scans: ${yes(goals.search)}`,
   '',

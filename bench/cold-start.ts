@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build, type BuildOptions } from 'esbuild';
+import { build, type BuildOptions, type Metafile } from 'esbuild';
 import { bundlingOptions, type EnvironmentValues, functionDeployments, functionEnvironment, localResourceNames } from '../infra/deployment';
 import { localRegion } from '../infra/local/local-network';
 import { projectRoot } from '../infra/local/paths';
@@ -13,7 +13,7 @@ import { progress, resultsDirectory } from './report';
  * Bundles every declared function with the deployment model's esbuild options (the very
  * ones the CDK construct uses) and times each bundle's module initialisation, with the
  * environment the deployment model gives that function, against a minimal handler that
- * creates the same SDK clients.
+ * loads the same SDK packages and creates the same clients (read from the bundle's imports).
  */
 
 export interface ColdStart {
@@ -58,62 +58,91 @@ const median = (values: number[]): number => {
 };
 const round = (value: number) => Number(value.toFixed(2));
 
-function initMs(file: string, env: Record<string, string>, runs: number): number {
-  const measured: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const out = execFileSync(process.execPath, ['--input-type=module', '-e', `const t = performance.now(); await import(${JSON.stringify(file)}); console.log(performance.now() - t);`], {
-      // Not this process's environment: the bench's local stack has set its own there (tracing off, a concurrency).
-      env: { PATH: process.env.PATH ?? '', ...sdkEnvironment, ...env },
-      cwd: projectRoot,
-      encoding: 'utf8',
-    });
-    measured.push(Number(out.trim().split('\n').pop()));
-  }
-  return median(measured);
+/** Milliseconds from the start of an `import` of `file` to its end, in a fresh Node process with only `env` (and PATH). */
+function initMs(file: string, env: Record<string, string>): number {
+  const out = execFileSync(process.execPath, ['--input-type=module', '-e', `const t = performance.now(); await import(${JSON.stringify(file)}); console.log(performance.now() - t);`], {
+    // Not this process's environment: the bench's local stack has set its own there (tracing off, a concurrency).
+    env: { PATH: process.env.PATH ?? '', ...sdkEnvironment, ...env },
+    cwd: projectRoot,
+    encoding: 'utf8',
+  });
+  return Number(out.trim().split('\n').pop());
 }
 
-async function bundle(entry: string, outfile: string): Promise<number> {
+/**
+ * The AWS SDK packages a bundle leaves out and imports at init (they come with the Lambda runtime),
+ * from esbuild's metafile, sorted: what the minimal handler to compare it with must load too.
+ */
+export function sdkPackagesOf(metafile: Metafile): string[] {
+  const imported = Object.values(metafile.outputs).flatMap((output) => output.imports.filter((entry) => entry.external && entry.path.startsWith('@aws-sdk/')).map((entry) => entry.path));
+  return [...new Set(imported)].sort();
+}
+
+/**
+ * A handler that does nothing but load the given SDK packages and create each client they offer
+ * (`@aws-sdk/client-kms` → `new KMSClient({})`), as a function that uses them does at init: the
+ * least any function with those clients pays before it runs. `@aws-sdk/lib-dynamodb` wraps the
+ * DynamoDB client (`DynamoDBDocumentClient.from`); a package that offers no client is imported.
+ */
+export function minimalHandlerSource(packages: readonly string[]): string {
+  const lines = packages.map((name, i) => {
+    if (name === '@aws-sdk/lib-dynamodb') return `import { DynamoDBDocumentClient as D${i} } from '${name}'; import { DynamoDBClient as B${i} } from '@aws-sdk/client-dynamodb'; export const c${i} = D${i}.from(new B${i}({}));`;
+    const service = /^@aws-sdk\/client-(.+)$/.exec(name)?.[1];
+    if (service === undefined) return `import * as m${i} from '${name}'; export const c${i} = m${i};`;
+    return `import * as m${i} from '${name}'; const C${i} = Object.entries(m${i}).find(([key, value]) => key.endsWith('Client') && key !== 'Client' && typeof value === 'function')?.[1]; export const c${i} = C${i} ? new C${i}({}) : m${i};`;
+  });
+  return [...lines, 'export const handler = async () => ({ statusCode: 200 });'].join('\n');
+}
+
+async function bundle(entry: string, outfile: string): Promise<{ bytes: number; sdkPackages: string[] }> {
   const result = await build({ ...esbuildOptions, entryPoints: [entry], outfile });
-  return Object.entries(result.metafile!.outputs)
+  const bytes = Object.entries(result.metafile!.outputs)
     .filter(([file]) => !file.endsWith('.map'))
     .reduce((sum, [, output]) => sum + output.bytes, 0);
+  return { bytes, sdkPackages: sdkPackagesOf(result.metafile!) };
 }
 
+/**
+ * Each function's init against its minimal handler, measured in turns (function, handler, function, …)
+ * so that both meet the same moment of a shared, noisy machine: the ratio of the two medians.
+ */
 export async function measureColdStart(options: { readonly quick: boolean }): Promise<ColdStart[]> {
   const runs = options.quick ? 3 : 7;
   const directory = join(resultsDirectory, '.bundles');
   rmSync(directory, { recursive: true, force: true });
   mkdirSync(directory, { recursive: true });
 
-  const baselines = new Map<string, { initMs: number }>();
-  async function baselineFor(clientsNeeded: string[]): Promise<{ initMs: number; name: string }> {
-    const name = clientsNeeded.length ? clientsNeeded.join('+') : 'none';
-    let baseline = baselines.get(name);
-    if (!baseline) {
-      const source = [
-        ...clientsNeeded.map((c, i) => `import { ${c === 'dynamodb' ? 'DynamoDBClient' : 'SFNClient'} as C${i} } from '@aws-sdk/client-${c === 'dynamodb' ? 'dynamodb' : 'sfn'}'; const c${i} = new C${i}({});`),
-        'export const handler = async () => ({ statusCode: 200 });',
-      ].join('\n');
+  const baselines = new Map<string, string>();
+  async function baselineFor(packages: string[]): Promise<{ file: string; name: string }> {
+    const name = packages.length ? packages.map((p) => p.replace('@aws-sdk/', '')).join('+') : 'none';
+    let file = baselines.get(name);
+    if (file === undefined) {
       const entry = join(directory, `minimal-${name}.ts`);
-      writeFileSync(entry, source);
-      const outfile = join(directory, `minimal-${name}.mjs`);
-      await bundle(entry, outfile);
-      baseline = { initMs: initMs(outfile, {}, runs) };
-      baselines.set(name, baseline);
+      writeFileSync(entry, minimalHandlerSource(packages));
+      file = join(directory, `minimal-${name}.mjs`);
+      await bundle(entry, file);
+      baselines.set(name, file);
     }
-    return { initMs: baseline.initMs, name };
+    return { file, name };
   }
 
   const coldStart: ColdStart[] = [];
   try {
     for (const { declaration, name } of functionDeployments) {
       const outfile = join(directory, `${name}.mjs`);
-      const bytes = await bundle(join(projectRoot, declaration.entry), outfile);
-      const needed = [...(declaration.table ? ['dynamodb'] : []), ...(declaration.startsExecutions || declaration.sendsTaskResults || declaration.stopsExecutions ? ['sfn'] : [])];
-      const baseline = await baselineFor(needed);
-      const init = initMs(outfile, functionEnvironment(declaration, environmentValues), runs);
-      coldStart.push({ function: name, bytes, initMs: round(init), baseline: baseline.name, baselineInitMs: round(baseline.initMs), ratio: round(init / baseline.initMs) });
-      progress(`(5) ${name}: ${(bytes / 1024).toFixed(0)} KB, init ${init.toFixed(0)} ms vs ${baseline.initMs.toFixed(0)} ms`);
+      const { bytes, sdkPackages } = await bundle(join(projectRoot, declaration.entry), outfile);
+      const baseline = await baselineFor(sdkPackages);
+      const env = functionEnvironment(declaration, environmentValues);
+      const measured: number[] = [];
+      const baselineMeasured: number[] = [];
+      for (let i = 0; i < runs; i++) {
+        measured.push(initMs(outfile, env));
+        baselineMeasured.push(initMs(baseline.file, {}));
+      }
+      const init = median(measured);
+      const baselineInit = median(baselineMeasured);
+      coldStart.push({ function: name, bytes, initMs: round(init), baseline: baseline.name, baselineInitMs: round(baselineInit), ratio: round(init / baselineInit) });
+      progress(`(5) ${name}: ${(bytes / 1024).toFixed(0)} KB, init ${init.toFixed(0)} ms vs ${baselineInit.toFixed(0)} ms (${baseline.name})`);
     }
   } finally {
     rmSync(directory, { recursive: true, force: true });
