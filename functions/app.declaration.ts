@@ -159,6 +159,9 @@ const operations: readonly FunctionDeclaration[] = [
     description: "Delivers the outbox's effects to the workflows (start, task and message results, stop) and publishes case events, fed by the table's stream",
     kind: 'stream',
     streamRecords: { eventName: 'INSERT', entity: 'outbox' },
+    // Each case is a partition key: its effects stay in order, while other cases' effects go side by side,
+    // so that a rush of submissions (or a slow Step Functions call) does not queue every case behind one batch.
+    concurrentBatchesPerShard: 10,
     table: 'readWrite',
     startsExecutions: true,
     sendsTaskResults: true,

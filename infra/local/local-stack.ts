@@ -328,6 +328,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         streamArn,
         deliver: (event) => lambdas.invoke(streamFunction.name, event, { trigger: 'stream' }) as ReturnType<DeliverBatch>,
         records: streamFunction.streamRecords,
+        concurrentBatches: streamFunction.concurrentBatchesPerShard,
         log: options.log,
       }),
     );

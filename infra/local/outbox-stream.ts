@@ -19,6 +19,12 @@ export interface OutboxStreamOptions {
   readonly deliver: DeliverBatch;
   /** Only the records that pass it are delivered, as the event source mapping's filter does on AWS. @default every record */
   readonly records?: StreamRecordFilter;
+  /**
+   * How many batches are delivered at once, as the event source mapping's parallelization factor
+   * runs them on AWS: records are spread over this many lanes by their partition key, so that one
+   * key's records stay in order and a lane that fails holds up only its own keys. @default 1
+   */
+  readonly concurrentBatches?: number;
   /** How often an idle shard is read again. @default 50 */
   readonly pollMs?: number;
   /** Backoff after a failed batch, doubling up to `maxBackoffMs`. @default 50 */
@@ -32,12 +38,28 @@ interface ShardReader {
   /** A child shard is read once its parent is read to its end, so that a key's records stay in order. */
   readonly parentShardId: string | undefined;
   iterator: string | undefined;
-  /** The last record delivered: an expired iterator is replaced by one just after it. */
+  /** The last record read (every record read is delivered or waits in its lane): an expired iterator is replaced by one just after it. */
   lastSequenceNumber: string | undefined;
-  /** Records read but not yet delivered: a failed batch is delivered again from its first failure. */
-  pending: StreamRecord[];
-  backoffMs: number;
   closed: boolean;
+}
+
+/** One lane of concurrent batches: the records of its keys not yet delivered, in the order read. */
+interface Lane {
+  queue: StreamRecord[];
+  /** The delivery under way, if any: a lane delivers one batch at a time. */
+  delivering: Promise<void> | undefined;
+  backoffMs: number;
+}
+
+/** Lanes hold at most this many records in all before the shards are read again (as a poller waits for its batches). */
+const queuedAtMost = 1000;
+
+/** The lane of a record: its partition key's, so that one key's records are always in the same lane. */
+export function laneOf(record: StreamRecord, lanes: number): number {
+  const key = JSON.stringify(record.dynamodb?.Keys?.PK ?? record.dynamodb?.Keys ?? '');
+  let hash = 0;
+  for (let i = 0; i < key.length; i++) hash = (Math.imul(hash, 31) + key.charCodeAt(i)) | 0;
+  return Math.abs(hash) % lanes;
 }
 
 /** Whether a record passes a filter the way Lambda's filter criteria on `eventName` and the new image's `entity` pass it. */
@@ -74,15 +96,19 @@ function lambdaRecord(record: StreamRecord, streamArn: string): DynamoDBStreamEv
  * function, and a batch that reports failures is delivered again from its first failed
  * record after a backoff (doubling up to `maxBackoffMs`), so that nothing is skipped. A
  * closed shard hands over to its children, which DescribeStream lists; a child is read from
- * its beginning once its parent is read to its end. Shards are read one after another, so a
- * failing batch holds up the others while it backs off (on AWS each shard has its own poller).
+ * its beginning once its parent is read to its end. Records go into `concurrentBatches` lanes by
+ * their partition key (one lane by default), whichever shard they come from; each lane delivers
+ * its batches in order and backs off alone, while the others go on (the parallelization factor).
  */
 export function startOutboxStream(options: OutboxStreamOptions): { stop(): Promise<void> } {
   const pollMs = options.pollMs ?? 50;
   const initialBackoff = options.backoffMs ?? 50;
   const maxBackoff = options.maxBackoffMs ?? 2000;
   const shards = new Map<string, ShardReader>();
+  const lanes: Lane[] = Array.from({ length: Math.max(1, options.concurrentBatches ?? 1) }, () => ({ queue: [], delivering: undefined, backoffMs: initialBackoff }));
   let running = true;
+  /** Wakes the reading loop early: a lane has room again. */
+  let wake: (() => void) | undefined;
 
   async function discover(first: boolean): Promise<void> {
     let exclusiveStartShardId: string | undefined;
@@ -94,50 +120,52 @@ export function startOutboxStream(options: OutboxStreamOptions): { stop(): Promi
         // a shard that appears later is a child of one being read, and is read from its beginning.
         const closedAlready = first && shard.SequenceNumberRange?.EndingSequenceNumber !== undefined;
         const ShardIterator = closedAlready ? undefined : await iteratorOf(shard.ShardId, { ShardIteratorType: first ? 'LATEST' : 'TRIM_HORIZON' });
-        shards.set(shard.ShardId, {
-          parentShardId: shard.ParentShardId,
-          iterator: ShardIterator,
-          lastSequenceNumber: undefined,
-          pending: [],
-          backoffMs: initialBackoff,
-          closed: closedAlready,
-        });
+        shards.set(shard.ShardId, { parentShardId: shard.ParentShardId, iterator: ShardIterator, lastSequenceNumber: undefined, closed: closedAlready });
       }
       exclusiveStartShardId = StreamDescription?.LastEvaluatedShardId;
     } while (exclusiveStartShardId);
   }
 
-  /** Delivers what a shard has pending; false when a failure asks for a backoff. */
-  async function deliverPending(reader: ShardReader): Promise<boolean> {
-    if (reader.pending.length === 0) return true;
+  /** Delivers the lane's queue as one batch; false when a failure asks for a backoff (the failed record and those after it stay). */
+  async function deliverQueued(lane: Lane): Promise<boolean> {
+    const batch = lane.queue.slice(0, 100);
     let response: Awaited<ReturnType<DeliverBatch>>;
     try {
-      response = await options.deliver({ Records: reader.pending.map((record) => lambdaRecord(record, options.streamArn)) });
+      response = await options.deliver({ Records: batch.map((record) => lambdaRecord(record, options.streamArn)) });
     } catch (error) {
       options.log?.(`outbox stream: the dispatcher failed (${(error as Error).name}); the batch comes again`);
       return false;
     }
     const failed = response?.batchItemFailures?.[0]?.itemIdentifier;
     if (failed === undefined) {
-      reader.lastSequenceNumber = reader.pending.at(-1)?.dynamodb?.SequenceNumber ?? reader.lastSequenceNumber;
-      reader.pending = [];
-      reader.backoffMs = initialBackoff;
+      lane.queue.splice(0, batch.length);
+      lane.backoffMs = initialBackoff;
       return true;
     }
     // An identifier the batch does not hold cannot say where to go on: the whole batch comes again.
-    const from = reader.pending.findIndex((record) => record.dynamodb?.SequenceNumber === failed);
-    if (from > 0) reader.lastSequenceNumber = reader.pending[from - 1]?.dynamodb?.SequenceNumber ?? reader.lastSequenceNumber;
-    reader.pending = from < 0 ? reader.pending : reader.pending.slice(from);
+    const from = batch.findIndex((record) => record.dynamodb?.SequenceNumber === failed);
+    if (from > 0) lane.queue.splice(0, from);
     return false;
   }
 
-  async function backOff(reader: ShardReader): Promise<void> {
-    await sleep(reader.backoffMs);
-    reader.backoffMs = Math.min(maxBackoff, reader.backoffMs * 2);
+  /** Starts the lane delivering, unless it is already: it goes on until its queue is empty (or the poller stops). */
+  function pump(lane: Lane): void {
+    if (lane.delivering || lane.queue.length === 0) return;
+    lane.delivering = (async () => {
+      while (running && lane.queue.length > 0) {
+        if (await deliverQueued(lane)) continue;
+        await sleep(lane.backoffMs);
+        lane.backoffMs = Math.min(maxBackoff, lane.backoffMs * 2);
+      }
+    })().finally(() => {
+      lane.delivering = undefined;
+      wake?.();
+    });
   }
 
+  const queued = () => lanes.reduce((total, lane) => total + lane.queue.length, 0);
+
   async function readShard(id: string, reader: ShardReader): Promise<void> {
-    if (!(await deliverPending(reader))) return backOff(reader);
     if (!reader.iterator) {
       reader.closed = true;
       return;
@@ -145,12 +173,13 @@ export function startOutboxStream(options: OutboxStreamOptions): { stop(): Promi
     try {
       const { Records = [], NextShardIterator } = await options.client.send(new GetRecordsCommand({ ShardIterator: reader.iterator, Limit: 100 }));
       reader.iterator = NextShardIterator;
-      // A filtered-out record is passed over for good, as on AWS; the last one read still marks the position.
-      reader.pending = Records.filter((record) => passes(record, options.records));
-      if (reader.pending.length === 0 && Records.length > 0) reader.lastSequenceNumber = Records.at(-1)?.dynamodb?.SequenceNumber;
+      reader.lastSequenceNumber = Records.at(-1)?.dynamodb?.SequenceNumber ?? reader.lastSequenceNumber;
+      // A filtered-out record is passed over for good, as on AWS.
+      for (const record of Records) if (passes(record, options.records)) lanes[laneOf(record, lanes.length)]!.queue.push(record);
+      for (const lane of lanes) pump(lane);
     } catch (error) {
       if (error instanceof ExpiredIteratorException) {
-        // The host slept past the iterator's 15 minutes: go on right after the last record delivered.
+        // The host slept past the iterator's 15 minutes: go on right after the last record read.
         const after = reader.lastSequenceNumber;
         options.log?.(`outbox stream: the iterator of shard ${id} expired; reading on ${after ? `after ${after}` : 'from its oldest record'}`);
         reader.iterator = await iteratorOf(id, after ? { ShardIteratorType: 'AFTER_SEQUENCE_NUMBER', SequenceNumber: after } : { ShardIteratorType: 'TRIM_HORIZON' });
@@ -164,7 +193,6 @@ export function startOutboxStream(options: OutboxStreamOptions): { stop(): Promi
       }
       throw error;
     }
-    if (!(await deliverPending(reader))) await backOff(reader);
   }
 
   async function iteratorOf(
@@ -187,7 +215,8 @@ export function startOutboxStream(options: OutboxStreamOptions): { stop(): Promi
     let sinceDiscovery = 0;
     while (running) {
       try {
-        for (const [id, reader] of shards) if (readable(reader)) await readShard(id, reader);
+        // Lanes full: wait for them (as a poller waits for its batches) instead of reading more.
+        if (queued() < queuedAtMost) for (const [id, reader] of shards) if (readable(reader)) await readShard(id, reader);
         sinceDiscovery += 1;
         // New and child shards appear over time (DynamoDB rolls shards); look for them now and then.
         if (sinceDiscovery >= 20 || [...shards.values()].every((reader) => reader.closed)) {
@@ -198,7 +227,11 @@ export function startOutboxStream(options: OutboxStreamOptions): { stop(): Promi
         if (!running) break;
         options.log?.(`outbox stream: ${(error as Error).name}: ${(error as Error).message}; polling on`);
       }
-      await sleep(pollMs);
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, pollMs);
+        wake = queued() >= queuedAtMost ? () => (clearTimeout(timer), resolve()) : undefined;
+      });
+      wake = undefined;
     }
   })();
 
@@ -206,6 +239,7 @@ export function startOutboxStream(options: OutboxStreamOptions): { stop(): Promi
     async stop() {
       running = false;
       await loop.catch(() => undefined);
+      await Promise.all(lanes.map((lane) => lane.delivering));
     },
   };
 }

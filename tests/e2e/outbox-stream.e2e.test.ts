@@ -6,7 +6,7 @@ import { functions } from '../../functions/app.declaration';
 import type { DynamoDbLocal } from '../../infra/local/dynamodb-local';
 import { startDynamoDbLocal } from '../../infra/local/dynamodb-local';
 import { localCredentials, localRegion } from '../../infra/local/local-network';
-import { startOutboxStream } from '../../infra/local/outbox-stream';
+import { laneOf, startOutboxStream } from '../../infra/local/outbox-stream';
 import { ensureTable } from '../../infra/local/table.setup';
 
 /*
@@ -62,4 +62,75 @@ test("the poller gives the dispatcher only the declared records: new outbox item
     ['INSERT', 'OUTBOX#01'],
     ['INSERT', 'OUTBOX#02'],
   ]);
+}, 60_000);
+
+test("with lanes (the dispatcher's parallelization factor), cases go side by side, each case's records in the order written, and a lane that fails holds up its own cases only, skipping none", async () => {
+  const lanes = 4;
+  const dispatcher = functions.find((declaration) => declaration.name === 'dispatch-outbox')!;
+  expect(dispatcher.concurrentBatchesPerShard).toBe(10);
+  const { streamArn } = await ensureTable(client, 'loket-lanes');
+  const cases = Array.from({ length: 12 }, (_, i) => `CASE#lanes-${i}`);
+  const laneOfCase = (pk: string) => laneOf({ dynamodb: { Keys: { PK: { S: pk } } } }, lanes);
+  // The case whose second record fails three times (behind records of its lane's other cases), and the cases that share no lane with it.
+  const failing = cases[0]!;
+  const elsewhere = cases.filter((pk) => laneOfCase(pk) !== laneOfCase(failing));
+  expect(elsewhere.length).toBeGreaterThan(0);
+  expect(elsewhere.length).toBeLessThan(cases.length - 1); // it shares its lane with another case
+
+  const deliveredAt = new Map<string, number>(); // `${PK} ${SK}` → when it was first delivered
+  const order = new Map<string, string[]>(); // PK → SKs in the order delivered
+  let failures = 0;
+  let inFlight = 0;
+  let mostInFlight = 0;
+  const poller = startOutboxStream({
+    client: streams,
+    streamArn,
+    records: dispatcher.streamRecords,
+    concurrentBatches: lanes,
+    backoffMs: 100,
+    pollMs: 20,
+    deliver: async (event) => {
+      inFlight += 1;
+      mostInFlight = Math.max(mostInFlight, inFlight);
+      try {
+        // The failing case's first batch takes long: all else is written meanwhile, so that its failing record
+        // comes in a later batch behind records of its lane's other cases, which must not come again.
+        const slow = event.Records.some((record) => record.dynamodb!.Keys!.PK!.S === failing && record.dynamodb!.Keys!.SK!.S === 'OUTBOX#1');
+        await new Promise((resolve) => setTimeout(resolve, slow ? 600 : 30));
+        for (const record of event.Records) {
+          const pk = record.dynamodb!.Keys!.PK!.S!;
+          const sk = record.dynamodb!.Keys!.SK!.S!;
+          if (pk === failing && sk === 'OUTBOX#2' && failures < 3) {
+            failures += 1;
+            return { batchItemFailures: [{ itemIdentifier: record.dynamodb!.SequenceNumber! }] };
+          }
+          if (!deliveredAt.has(`${pk} ${sk}`)) deliveredAt.set(`${pk} ${sk}`, performance.now());
+          order.set(pk, [...(order.get(pk) ?? []), sk]);
+        }
+        return { batchItemFailures: [] };
+      } finally {
+        inFlight -= 1;
+      }
+    },
+  });
+  try {
+    await new Promise((resolve) => setTimeout(resolve, 500)); // the poller reads from LATEST once it has started
+    for (let n = 1; n <= 4; n++) {
+      for (const pk of cases) {
+        await client.send(new PutItemCommand({ TableName: 'loket-lanes', Item: { PK: { S: pk }, SK: { S: `OUTBOX#${n}` }, entity: { S: 'outbox' } } }));
+      }
+    }
+    for (let waited = 0; waited < 20_000 && deliveredAt.size < cases.length * 4; waited += 50) await new Promise((resolve) => setTimeout(resolve, 50));
+  } finally {
+    await poller.stop();
+  }
+
+  expect(deliveredAt.size).toBe(cases.length * 4);
+  expect(failures).toBe(3);
+  // In order per case, and each once: a failed batch comes again from its failed record, not from before it.
+  for (const pk of cases) expect(order.get(pk)).toEqual(['OUTBOX#1', 'OUTBOX#2', 'OUTBOX#3', 'OUTBOX#4']);
+  expect(mostInFlight).toBeGreaterThan(1);
+  // While the failing case's lane waited and backed off (600, then 100 + 200 + 400 ms), the cases in other lanes got all their records.
+  const failingFirst = deliveredAt.get(`${failing} OUTBOX#2`)!;
+  for (const pk of elsewhere) expect(deliveredAt.get(`${pk} OUTBOX#4`)!).toBeLessThan(failingFirst);
 }, 60_000);

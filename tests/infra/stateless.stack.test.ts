@@ -557,10 +557,11 @@ describe('monitoring', () => {
 });
 
 describe('the outbox and the reconciler', () => {
-  test('the dispatcher is fed new outbox items from the table stream, with partial batch responses, bisection, bounded retries and a dead-letter queue', () => {
+  test('the dispatcher is fed new outbox items from the table stream, ten batches of a shard at once (in order per case), with partial batch responses, bisection, bounded retries and a dead-letter queue', () => {
     stateless.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
       FunctionName: { Ref: functionLogicalId(template, 'dispatch-outbox') },
       StartingPosition: 'TRIM_HORIZON',
+      ParallelizationFactor: 10,
       BisectBatchOnFunctionError: true,
       MaximumRetryAttempts: 10,
       MaximumRecordAgeInSeconds: 86_400,
