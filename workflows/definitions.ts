@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { closingNoticeInWorkflow } from '../functions/domain/closing-notice';
 import { migrationEntryState, resumeAtField, unknownResumePointState } from '../functions/domain/migration';
 import { publishedVersions, readTypeFile, readTypeVersion, versionFolderOf } from './type-loader';
 
@@ -182,12 +183,17 @@ const standardRetry = [{ ErrorEquals: transientErrors, IntervalSeconds: 1, MaxAt
 /** The state every failure path leads to: it closes the case `failed`. */
 export const failureRecorder = 'RecordFailed';
 /**
- * The state every final status leads to: it publishes the case's CaseClosed event.
- * Superseded by `be.loket.case.closed.v1`, which the case store publishes through the outbox with
+ * The state every final status leads to. In the versions listed in closing-notice's
+ * `closingNoticeInWorkflowUpTo` it publishes the case's CaseClosed.v1 event; in every later
+ * version the closing step writes that event to the outbox with the closing, and the expansion
+ * ends the workflow where it led here (one state transition less per case). CaseClosed.v1 is
+ * superseded by `be.loket.case.closed.v1`, which the case store publishes through the outbox with
  * every closing (a CloudEvent with a JSON Schema, GET /v1/events/schemas); kept because
  * consumers may rely on it. New consumers should match the case events instead.
  */
 export const closingPublisher = 'PublishCaseClosed';
+/** Where the legacy PublishCaseClosed state fails when it could not publish. */
+const closingNotPublished = 'CaseClosedEventNotPublished';
 /** The state a Choice on a task's outcome defaults to when no outcome matched. */
 export const unknownOutcome = 'UnknownOutcome';
 
@@ -257,10 +263,10 @@ const standardEnds: Readonly<Record<string, Json>> = {
     },
     ResultPath: null,
     Retry: [{ ErrorEquals: ['States.ALL'], IntervalSeconds: 1, MaxAttempts: 5, BackoffRate: 2, JitterStrategy: 'FULL' }],
-    Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'CaseClosedEventNotPublished' }],
+    Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: closingNotPublished }],
     End: true,
   },
-  CaseClosedEventNotPublished: {
+  [closingNotPublished]: {
     Type: 'Fail',
     Error: 'EventNotPublished',
     Cause: 'The case reached its final status but its CaseClosed event could not be published; redrive the execution.',
@@ -296,7 +302,7 @@ const standardEndsInJsonata: Readonly<Record<string, Json>> = {
       ],
     },
     Output: '{% $states.input %}',
-    Catch: [{ ErrorEquals: ['States.ALL'], Next: 'CaseClosedEventNotPublished' }],
+    Catch: [{ ErrorEquals: ['States.ALL'], Next: closingNotPublished }],
   },
 };
 
@@ -321,6 +327,9 @@ const unknownOutcomeStateInJsonata: Json = {
 
 /** What the expansion reads of type.json; read defensively, since the designer's lint reports a broken type.json itself. */
 interface DeclaredFigures {
+  /** The type version (type.json's key and version): whether its workflow publishes CaseClosed.v1 itself (closing-notice). */
+  readonly key?: unknown;
+  readonly version?: unknown;
   readonly tasks?: Readonly<Record<string, { readonly expiresAfterDays?: unknown }>>;
   readonly messages?: Readonly<Record<string, { readonly expiresAfterDays?: unknown }>>;
   readonly periods?: Readonly<Record<string, { readonly days?: unknown }>>;
@@ -482,6 +491,26 @@ function targetsOf(states: Json): Set<string> {
 }
 
 /**
+ * Ends the workflow where it leads to PublishCaseClosed, for a version whose closing step publishes
+ * CaseClosed.v1: a step that goes on to it ends there instead (`End: true`); a Choice or a Catch
+ * that names it, which cannot end, goes to a Succeed state of that name.
+ */
+function endAtClosing(states: Json): void {
+  let named = false;
+  for (const [name, state] of Object.entries(states)) {
+    if (!isObject(state)) continue;
+    if (state.Next === closingPublisher && state.Type !== 'Choice') {
+      const { Next: _next, ...rest } = state;
+      states[name] = { ...rest, End: true };
+    }
+    const choices = Array.isArray(state.Choices) ? (state.Choices as Json[]) : [];
+    const catchers = Array.isArray(state.Catch) ? (state.Catch as Json[]) : [];
+    if (state.Default === closingPublisher || [...choices, ...catchers].some((target) => target.Next === closingPublisher)) named = true;
+  }
+  if (named) states[closingPublisher] = { Type: 'Succeed', Comment: 'The case is closed: its closing step published CaseClosed.v1 with the closing.' };
+}
+
+/**
  * The ASL a workflow runs, from the workflow as written and its type.json (unvalidated):
  * - every Lambda step without a Retry retries the transient errors;
  * - every top-level step (Task or Parallel) catches the {@link caseErrors} into `RecordFailed`,
@@ -492,7 +521,8 @@ function targetsOf(states: Json): Set<string> {
  *   it creates or the message it awaits; a Wait without a duration waits the `days` of the
  *   period of its name;
  * - `RecordFailed`, `PublishCaseClosed` and their ends, and `UnknownOutcome` when a Choice
- *   defaults to it, are added unless the workflow writes its own.
+ *   defaults to it, are added unless the workflow writes its own; in a version whose closing step
+ *   publishes CaseClosed.v1 (closing-notice), the workflow ends where it leads to `PublishCaseClosed`.
  * What the workflow writes itself always wins, so a designer can still write any of it out.
  */
 export function expandWorkflow(written: Json, declared: unknown): Json {
@@ -501,7 +531,13 @@ export function expandWorkflow(written: Json, declared: unknown): Json {
   const jsonata = written.QueryLanguage === 'JSONata';
   const states = expandStates(written.States, type, false, written.QueryLanguage);
   if (targetsOf(states).has(unknownOutcome) && !(unknownOutcome in states)) states[unknownOutcome] = jsonata ? unknownOutcomeStateInJsonata : unknownOutcomeState;
-  for (const [name, state] of Object.entries(jsonata ? standardEndsInJsonata : standardEnds)) if (!(name in states)) states[name] = jsonata ? orderedLikeAsl(state) : state;
+  // A version whose closing step publishes CaseClosed.v1 ends where its workflow leads to PublishCaseClosed (unless it writes that state itself).
+  const noticeByStep = !(closingPublisher in states) && !closingNoticeInWorkflow({ key: String(type.key), version: Number(type.version) });
+  if (noticeByStep) endAtClosing(states);
+  for (const [name, state] of Object.entries(jsonata ? standardEndsInJsonata : standardEnds)) {
+    if (noticeByStep && (name === closingPublisher || name === closingNotPublished)) continue;
+    if (!(name in states)) states[name] = jsonata ? orderedLikeAsl(state) : state;
+  }
   const expanded: Json = { ...written, States: states };
   if (written.TimeoutSeconds === undefined) {
     const timeout = executionTimeoutSeconds(expanded, type);

@@ -30,7 +30,9 @@ export type Effect =
    * subscriptions, the citizen's case overview). Written by the case store with every change,
    * so no event is lost and none is published without its change.
    */
-  | { readonly kind: 'publish-event'; readonly caseId: string; readonly event: CaseEvent };
+  | { readonly kind: 'publish-event'; readonly caseId: string; readonly event: CaseEvent }
+  /** Announce on the event bus that a workflow step closed the case (`CaseClosed.v1`, see closing-notice). */
+  | { readonly kind: 'publish-closing-notice'; readonly caseId: string; readonly notice: ClosingNotice };
 
 /** Where a moved case's new execution starts, and the execution it replaces. */
 export interface Resume {
@@ -49,4 +51,19 @@ export interface OutboxItem {
   readonly caseId: string;
   readonly effect: Effect;
   readonly createdAt: string;
+}
+
+/**
+ * `CaseClosed.v1` on the event bus (source `loket.cases`): what the first workflows published at
+ * their end, in the `PublishCaseClosed` state every deployed workflow ended with. Superseded by
+ * `be.loket.case.closed.v1` (a CloudEvent with a JSON Schema, published with every closing), and
+ * kept, as it was, for the consumers that rely on it: a case that a workflow step closes (not a
+ * failure, nor a withdrawal, which no workflow step records) announces it once.
+ */
+export interface ClosingNotice {
+  readonly caseId: string;
+  readonly tenant: string;
+  /** The transaction type's key. */
+  readonly type: string;
+  readonly status: string;
 }

@@ -1,4 +1,5 @@
 import type { CaseEvent } from '../domain/case-event';
+import type { ClosingNotice } from '../domain/closing-notice';
 
 /**
  * Where the outbox dispatcher hands a committed case event: the event bus (other AWS consumers,
@@ -8,6 +9,8 @@ import type { CaseEvent } from '../domain/case-event';
  */
 export interface EventBus {
   publish(events: readonly CaseEvent[]): Promise<void>;
+  /** `CaseClosed.v1`, as the workflows' `PublishCaseClosed` state publishes it (closing-notice). */
+  publishClosingNotice(notice: ClosingNotice): Promise<void>;
 }
 
 /**

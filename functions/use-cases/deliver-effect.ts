@@ -39,7 +39,8 @@ export type Delivery = 'delivered' | 'not-needed' | 'undeliverable';
  * 3. stop: an execution that already ended stays as it is; redrive: one that runs again needs none;
  * 4. an event: published on the event bus, then handed to the exchange (subscriptions, the
  *    citizen's case overview); both take the same event id twice without harm, and neither needs
- *    the case (a destroyed case's last event still goes out);
+ *    the case (a destroyed case's last event still goes out); a closing notice (`CaseClosed.v1`)
+ *    goes to the event bus only, as the workflows' PublishCaseClosed state sends it;
  * 5. the item leaves the outbox. A transient failure leaves it there, for the next delivery.
  */
 export function deliverEffect(deps: DeliverEffectDependencies) {
@@ -90,6 +91,9 @@ export function deliverEffect(deps: DeliverEffectDependencies) {
       case 'redrive-workflow':
         // An execution that runs again already, or succeeded meanwhile, needs no redrive.
         return (await deps.workflows.redrive(effect.executionId)) ? 'delivered' : 'not-needed';
+      case 'publish-closing-notice':
+        await deps.events.publishClosingNotice(effect.notice);
+        return 'delivered';
       case 'publish-event':
         // The bus first: a fan-out that fails comes again with the item, and the bus takes the event id twice.
         await deps.events.publish([effect.event]);

@@ -1,6 +1,7 @@
 import { systemActor } from '../domain/actor';
 import type { CaseDocument } from '../domain/case';
 import { isClosed, transition } from '../domain/case';
+import { closingNoticeEffects } from '../domain/closing-notice';
 import { writeDocument } from '../domain/document';
 import { notFound } from '../domain/errors';
 import type { Catalogue } from '../ports/catalogue.port';
@@ -39,7 +40,8 @@ export interface IssueDocumentDependencies {
  * 4. renders it as a PDF and stores it, before the transaction: a failed transaction leaves a
  *    harmless file that the retried step overwrites, since the key follows from the case;
  * 5. closes the case in its final status with the decision (a clerk's reason read from the
- *    deciding task) and the document (with its file's key, size and SHA-256), in one transaction.
+ *    deciding task) and the document (with its file's key, size and SHA-256), in one transaction,
+ *    with its closing notice (CaseClosed.v1) unless its type version's workflow publishes that.
  * Returns the case's status afterwards.
  */
 export function issueDocument(deps: IssueDocumentDependencies) {
@@ -60,14 +62,10 @@ export function issueDocument(deps: IssueDocumentDependencies) {
     const document: CaseDocument = { ...text, file: await deps.documents.file(text, subject, tenant) };
     const closed = await deps.cases.change(subject.id, (current) => {
       if (isClosed(current, type)) return { result: (saved) => ({ status: saved.status, closed: false }) };
+      const next = transition(current, type, { status, actor: systemActor('issue-certificate'), now, decision, document });
+      const notices = closingNoticeEffects(next.case);
       return {
-        change: transition(current, type, {
-          status,
-          actor: systemActor('issue-certificate'),
-          now,
-          decision,
-          document,
-        }),
+        change: notices.length > 0 ? { ...next, effects: notices } : next,
         result: (saved) => ({ status: saved.status, closed: true }),
       };
     });

@@ -2,6 +2,7 @@ import type { Actor } from '../domain/actor';
 import { systemActor } from '../domain/actor';
 import type { StepFailure } from '../domain/step-failure';
 import { hasReached, isClosed, transition } from '../domain/case';
+import { closingNoticeEffects } from '../domain/closing-notice';
 import { findStatus } from '../domain/transaction-type';
 import { cancelTask, isActive } from '../domain/task';
 import type { Catalogue } from '../ports/catalogue.port';
@@ -43,7 +44,9 @@ interface Moved {
  * 2. otherwise the case moves to the status, with its audit event (and the decision, whose
  *    reason a clerk gave is read from the deciding task),
  * 3. cancelling its active tasks in the same transaction when asked (a timeout or a failure);
- * 4. a case that closed is counted.
+ * 4. a closing that is no failure writes its closing notice (CaseClosed.v1) to the outbox in the
+ *    same transaction, unless the case's type version publishes it in its workflow (closing-notice);
+ * 5. a case that closed is counted.
  * Returns the case's status afterwards.
  */
 export function recordStatus(deps: RecordStatusDependencies) {
@@ -67,8 +70,10 @@ export function recordStatus(deps: RecordStatusDependencies) {
         details: command.details,
         failure: command.failure,
       });
+      // A closing announces itself (CaseClosed.v1) where its type version leaves that to the step; a failure never did.
+      const notices = command.failure ? [] : closingNoticeEffects(next.case);
       return {
-        change: { ...next, tasks: activeTasks.map((task) => ({ task: cancelTask(task), expect: task })) },
+        change: { ...next, tasks: activeTasks.map((task) => ({ task: cancelTask(task), expect: task })), ...(notices.length > 0 ? { effects: notices } : {}) },
         result: (saved): Moved => ({ status: saved.status, closedType: isClosed(saved, type) ? type.key : undefined }),
       };
     });

@@ -52,6 +52,7 @@ import { hmacPseudonyms } from '../../functions/adapters/pseudonyms';
 import type { ExecutionState, StartedWorkflow, WorkflowEngine, WorkflowInput } from '../../functions/ports/workflow-engine.port';
 import type { CaseEvent } from '../../functions/domain/case-event';
 import type { EventBus, EventFanOut } from '../../functions/ports/event-exchange.port';
+import type { ClosingNotice } from '../../functions/domain/closing-notice';
 import type { Delivery } from '../../functions/use-cases/deliver-effect';
 import { deliverEffect } from '../../functions/use-cases/deliver-effect';
 import { caseSummaryAttributes, openCaseAttributes } from '../../functions/adapters/table-keys';
@@ -603,12 +604,14 @@ export interface InMemoryEventExchange {
   readonly fanOut: EventFanOut;
   readonly published: CaseEvent[];
   readonly fannedOut: CaseEvent[];
+  readonly closingNotices: ClosingNotice[];
   failNext(port: 'publish' | 'fanOut', error: Error): void;
 }
 
 export function inMemoryEventExchange(): InMemoryEventExchange {
   const published: CaseEvent[] = [];
   const fannedOut: CaseEvent[] = [];
+  const closingNotices: ClosingNotice[] = [];
   const failures: { publish?: Error; fanOut?: Error } = {};
   const take = (port: 'publish' | 'fanOut') => {
     const error = failures[port];
@@ -621,6 +624,10 @@ export function inMemoryEventExchange(): InMemoryEventExchange {
         take('publish');
         published.push(...events.map(clone));
       },
+      async publishClosingNotice(notice) {
+        take('publish');
+        closingNotices.push({ ...notice });
+      },
     },
     fanOut: {
       async fanOut(event) {
@@ -630,6 +637,7 @@ export function inMemoryEventExchange(): InMemoryEventExchange {
     },
     published,
     fannedOut,
+    closingNotices,
     failNext(port, error) {
       failures[port] = error;
     },

@@ -5,6 +5,7 @@ import { stepFunctions } from '../../functions/app.declaration';
 import { localFunctionArn } from '../../infra/local/lambda-host';
 import { localCredentials, localRegion } from '../../infra/local/local-network';
 import { catalogue } from '../../functions/catalogue/catalogue';
+import { closingNoticeInWorkflow } from '../../functions/domain/closing-notice';
 import type { TransactionType } from '../../functions/domain/transaction-type';
 import { allTaskRoles } from './case-driver';
 import type { TestStack } from './test-stack';
@@ -173,6 +174,20 @@ export function describeScenarios(typeKey: string, scenarios: readonly Scenario[
     const executionArn = `${stateMachineArn().replace(':stateMachine:', ':execution:')}:${caseId}`;
     const execution = await eventually(() => sfn.send(new DescribeExecutionCommand({ executionArn })), (e) => e.status !== 'RUNNING');
     expect(execution.status).toBe(scenario.expectedStatus === 'withdrawn' ? 'ABORTED' : scenario.expectedStatus === 'failed' ? 'FAILED' : 'SUCCEEDED');
+    // Exactly one CaseClosed.v1 announces a closing by the workflow: its PublishCaseClosed state (the versions listed in
+    // closing-notice), or the closing step's notice through the outbox (every later version); a withdrawal or a failure, none.
+    const notices = () => stack.events.filter((event) => event.detailType === 'CaseClosed.v1' && (event.detail as { caseId?: string }).caseId === caseId);
+    if (scenario.expectedStatus === 'withdrawn' || scenario.expectedStatus === 'failed') {
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(notices()).toEqual([]);
+    } else {
+      await eventually(async () => notices(), (found) => found.length > 0);
+      await new Promise((resolve) => setTimeout(resolve, 300)); // a second one would have come by now
+      expect(notices().map((event) => [event.source, event.detail])).toEqual([['loket.cases', { caseId, tenant: '44021', type: typeKey, status: scenario.expectedStatus }]]);
+      const { events: history = [] } = await sfn.send(new GetExecutionHistoryCommand({ executionArn, maxResults: 1000 }));
+      const publishedByWorkflow = history.some((event) => event.stateEnteredEventDetails?.name === 'PublishCaseClosed');
+      expect(publishedByWorkflow).toBe(closingNoticeInWorkflow(type!));
+    }
     if (scenario.expectedPath) {
       const { events = [] } = await sfn.send(new GetExecutionHistoryCommand({ executionArn, maxResults: 1000 }));
       const entered = events.map((e) => e.stateEnteredEventDetails?.name).filter((name): name is string => name !== undefined);

@@ -3,6 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isDeepStrictEqual } from 'node:util';
+import { closingNoticeInWorkflowUpTo } from '../../functions/domain/closing-notice';
 import { migrationEntryState, unknownResumePointState } from '../../functions/domain/migration';
 import { caseErrors, executionTimeoutSeconds, expandWorkflow, legalDays, loadPublishedWorkflows, loadWorkflowSources, longestWaitSeconds, maxExecutionSeconds, withMigrationEntry, workflowsDirectory } from '../../workflows/definitions';
 
@@ -67,6 +68,9 @@ const foldedSteps: Readonly<Record<string, ReadonlyArray<readonly [string, strin
   ],
 };
 
+/** The types whose working copy's closing steps publish CaseClosed.v1 with the closing (version 3, issue 14): their workflows end where they led to PublishCaseClosed. */
+const closingNoticeByStep: ReadonlySet<string> = new Set(['resident-parking-permit']);
+
 /**
  * The full ASL with the changes made on purpose since (issues 15 and 16), each written out:
  * - the execution times out (top-level TimeoutSeconds);
@@ -76,6 +80,7 @@ const foldedSteps: Readonly<Record<string, ReadonlyArray<readonly [string, strin
  *   Catch takes the case errors);
  * - UnknownOutcome keeps its error under its own name, and RecordFailed passes the failure on;
  * - some waiting steps record their own statuses ({@link foldedSteps});
+ * - some types' closing steps publish CaseClosed.v1 ({@link closingNoticeByStep}): no PublishCaseClosed;
  *   proof-of-residence's failure recorder no longer passes the execution ARN, which
  *   record-status never read.
  */
@@ -105,6 +110,16 @@ function withIntendedChanges(key: string, full: Json): Json {
     }
     states[waiting].Parameters.Payload.status = states[record].Parameters.Payload.status;
     delete states[record];
+  }
+  // Version 3 (issue 14): the closing step publishes CaseClosed.v1, and the workflow ends there.
+  if (closingNoticeByStep.has(key)) {
+    for (const state of Object.values<Json>(changed.States)) {
+      if (state.Next !== 'PublishCaseClosed') continue;
+      delete state.Next;
+      state.End = true;
+    }
+    delete changed.States.PublishCaseClosed;
+    delete changed.States.CaseClosedEventNotPublished;
   }
   return changed;
 }
@@ -161,6 +176,46 @@ describe('the expansion', () => {
 
   test('leaves a timeout undeclared when type.json declares none, for the lint to report', () => {
     expect(expand({ Check: callback('CreateTaskFunctionArn', 'unknown') }).Check).not.toHaveProperty('TimeoutSeconds');
+  });
+
+  describe('where a workflow leads to PublishCaseClosed', () => {
+    const closing = (fields: Json = {}) => ({ Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke', Parameters: { FunctionName: '${RecordStatusFunctionArn}', Payload: { status: 'granted' } }, ...fields });
+    const ofVersion = (key: string, version: number, states: Json) => expandWorkflow({ StartAt: Object.keys(states)[0], States: states }, { ...type, key, version }).States as Json;
+
+    test('a version published before its closing step took CaseClosed.v1 over keeps the state that publishes it', () => {
+      for (const [key, version] of Object.entries(closingNoticeInWorkflowUpTo)) {
+        const states = ofVersion(key, version, { Grant: closing({ Next: 'PublishCaseClosed' }) });
+        expect(states.Grant.Next).toBe('PublishCaseClosed');
+        expect(states.PublishCaseClosed).toMatchObject({ Type: 'Task', Resource: 'arn:aws:states:::events:putEvents', End: true });
+        expect(states).toHaveProperty('CaseClosedEventNotPublished.Type', 'Fail');
+      }
+    });
+
+    test('a later version, or a new type, ends there: its closing step publishes CaseClosed.v1 with the closing', () => {
+      for (const [key, version] of [['resident-parking-permit', closingNoticeInWorkflowUpTo['resident-parking-permit']! + 1], ['hedge-permit', 1]] as const) {
+        const states = ofVersion(key, version, { Grant: closing({ Next: 'PublishCaseClosed' }), Refuse: closing({ ResultPath: null, Next: 'PublishCaseClosed' }) });
+        expect(Object.keys(states).sort()).toEqual(['CaseFailed', 'FailureNotRecorded', 'Grant', 'RecordFailed', 'Refuse']);
+        expect(states.Grant).toMatchObject({ End: true });
+        expect(states.Grant).not.toHaveProperty('Next');
+        expect(states.Refuse).toMatchObject({ ResultPath: null, End: true });
+      }
+    });
+
+    test('a Choice or a Catch that names it, which cannot end, goes to a Succeed state of that name', () => {
+      const states = ofVersion('hedge-permit', 1, {
+        Pick: { Type: 'Choice', Choices: [{ Variable: '$.x', IsPresent: true, Next: 'Grant' }], Default: 'PublishCaseClosed' },
+        Grant: closing({ Catch: [{ ErrorEquals: ['Loket.Nothing'], Next: 'PublishCaseClosed' }], Next: 'PublishCaseClosed' }),
+      });
+      expect(states.PublishCaseClosed).toEqual({ Type: 'Succeed', Comment: expect.stringContaining('CaseClosed.v1') });
+      expect(states.Grant).toMatchObject({ End: true });
+      expect(states).not.toHaveProperty('CaseClosedEventNotPublished');
+    });
+
+    test('a PublishCaseClosed the workflow writes itself is kept as written', () => {
+      const own = { Type: 'Pass', End: true };
+      const states = ofVersion('hedge-permit', 1, { Grant: closing({ Next: 'PublishCaseClosed' }), PublishCaseClosed: own });
+      expect([states.Grant.Next, states.PublishCaseClosed]).toEqual(['PublishCaseClosed', own]);
+    });
   });
 
   test('adds UnknownOutcome only when a Choice leads to it', () => {

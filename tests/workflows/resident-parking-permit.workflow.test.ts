@@ -8,8 +8,9 @@ describeScenarios('resident-parking-permit', [
     messages: paid,
     outcomes: { 'review-permit': 'approve' },
     expectedStatus: 'granted',
-    // The waiting steps record "awaiting-payment" and "under-review" themselves (version 2): no record-status step between.
-    expectedPath: ['LookUpApplicant', 'ResidesInTenant', 'AwaitPayment', 'ReviewPermit', 'ReviewOutcome', 'GrantPermit', 'PublishCaseClosed'],
+    // The waiting steps record "awaiting-payment" and "under-review" themselves (version 2): no record-status step between;
+    // the closing step publishes CaseClosed.v1 with the closing (version 3): the workflow ends there.
+    expectedPath: ['LookUpApplicant', 'ResidesInTenant', 'AwaitPayment', 'ReviewPermit', 'ReviewOutcome', 'GrantPermit'],
     check: (closed) => {
       expect(closed.documents[0]).toMatchObject({ kind: 'permit' });
       // Recorded by the waiting steps themselves, before each waited.
@@ -26,7 +27,7 @@ describeScenarios('resident-parking-permit', [
     name: 'someone who does not live in the municipality: rejected without a task',
     request: { applicant: { insz: '17073003384' }, data: { licensePlate: '1-ABC-234' } },
     expectedStatus: 'rejected',
-    expectedPath: ['LookUpApplicant', 'RecordNotResident', 'PublishCaseClosed'],
+    expectedPath: ['LookUpApplicant', 'RecordNotResident'],
   },
   { name: 'no payment in time: expired', timeouts: { AwaitPayment: 30 }, expectedStatus: 'expired', expectedPath: ['AwaitPayment', 'RecordExpired'] },
   { name: 'no review in time: expired', messages: paid, timeouts: { ReviewPermit: 30 }, expectedStatus: 'expired', expectedPath: ['ReviewPermit', 'RecordExpired'] },

@@ -34,6 +34,14 @@ describe('the event bus on the local EventBridge endpoint, through the SDK clien
     ]);
   });
 
+  test("a closing notice is put as the workflows' PublishCaseClosed state puts it: source loket.cases, detail type CaseClosed.v1, the case's ids and status", async () => {
+    published.length = 0;
+    await eventBridgeBus(client, 'loket').publishClosingNotice({ caseId: 'case-1', tenant: '44021', type: 'resident-parking-permit', status: 'granted' });
+    expect(published).toEqual([
+      { source: 'loket.cases', detailType: 'CaseClosed.v1', detail: { caseId: 'case-1', tenant: '44021', type: 'resident-parking-permit', status: 'granted' }, eventBusName: 'loket', time: expect.any(String) },
+    ]);
+  });
+
   test('the endpoint refuses more than ten entries with a 400, as EventBridge does', async () => {
     const eleven = Array.from({ length: 11 }, (_, index) => event(`e-${index}`));
     await expect(eventBridgeBus(client, 'loket').publish(eleven)).rejects.toMatchObject({ name: 'ValidationException' });
@@ -56,6 +64,18 @@ function answering(...answers: Array<Array<PutEventsResultEntry>>) {
 }
 
 describe('entries EventBridge fails', () => {
+  test('a closing notice EventBridge throttles is sent again until it is accepted', async () => {
+    const attempts: string[] = [];
+    const client = {
+      async send(command: PutEventsCommand) {
+        attempts.push(command.input.Entries!.map((entry) => `${entry.DetailType} ${entry.Detail}`).join());
+        return attempts.length === 1 ? { FailedEntryCount: 1, Entries: [{ ErrorCode: 'ThrottlingException' }] } : { FailedEntryCount: 0, Entries: [{ EventId: '1' }] };
+      },
+    } as unknown as EventBridgeClient;
+    await eventBridgeBus(client, 'loket', { backoffMs: 1 }).publishClosingNotice({ caseId: 'c', tenant: '44021', type: 'terrace-permit', status: 'refused' });
+    expect(attempts).toEqual(Array(2).fill('CaseClosed.v1 {"caseId":"c","tenant":"44021","type":"terrace-permit","status":"refused"}'));
+  });
+
   test('a throttled entry is sent again on its own until it is accepted', async () => {
     const { client, sent } = answering([{ EventId: '1' }, { ErrorCode: 'ThrottlingException', ErrorMessage: 'slow down' }], [{ EventId: '2' }]);
     await eventBridgeBus(client, 'loket', { backoffMs: 1 }).publish([event('e-1'), event('e-2')]);

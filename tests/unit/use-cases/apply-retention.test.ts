@@ -162,7 +162,8 @@ describe('the dry run', () => {
         type: { key: 'resident-parking-permit', version: parking.type.version },
         dueOn: '2028-11-10',
         resumed: false,
-        items: { cases: 1, tasks: 0, messageWaits: 0, outboxItems: 1, caseNumbers: 1, idempotencyKeys: 1, documents: 0 },
+        // Its start, and the closing notice (CaseClosed.v1) its closing step wrote (version 3 on).
+        items: { cases: 1, tasks: 0, messageWaits: 0, outboxItems: 2, caseNumbers: 1, idempotencyKeys: 1, documents: 0 },
       },
       {
         id: proof.id,

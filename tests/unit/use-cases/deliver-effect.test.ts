@@ -170,6 +170,18 @@ describe('delivering an outbox item', () => {
     expect(store.outbox.size).toBe(0);
   });
 
+  test('a closing notice goes to the event bus only (not to the exchange), and leaves the outbox; a bus that fails keeps it there', async () => {
+    const notice = { caseId: subject.id, tenant: subject.tenant, type: subject.type.key, status: 'granted' };
+    const item = enqueue({ kind: 'publish-closing-notice', caseId: subject.id, notice });
+    exchange.failNext('publish', Object.assign(new Error('slow down'), { name: 'ThrottlingException' }));
+    await expect(deliver(item)).rejects.toThrow('slow down');
+    expect(store.outbox.has(item.id)).toBe(true);
+    await expect(deliver(item)).resolves.toBe('delivered');
+    expect(exchange.closingNotices).toEqual([notice]);
+    expect([exchange.published, exchange.fannedOut]).toEqual([[], []]);
+    expect(store.outbox.size).toBe(0);
+  });
+
   describe('an event of a change', () => {
     const event = (id: string, sequence: string) =>
       aCaseEvent(subject, { id, change: 'status-changed', sequence, time: submittedAt.toISOString(), data: { from: 'submitted', to: 'under-review', inform: true, final: false } });

@@ -54,6 +54,16 @@ describe('issuing a document', () => {
     expect(telemetry.closed).toEqual([{ typeKey: 'proof-of-residence', status: 'issued' }]);
   });
 
+  test('announces the closing (CaseClosed.v1) through the outbox in the same commit where the version leaves it to the step; not where its workflow publishes it', async () => {
+    const closingNotices = (caseId: string) => [...store.outbox.values()].filter((item) => item.caseId === caseId && item.effect.kind === 'publish-closing-notice').map((item) => item.effect);
+    await issue();
+    expect(closingNotices(subject.id)).toEqual([]); // proof-of-residence version 1: its PublishCaseClosed state
+    const permit = store.seedCase(aCase({ id: testUlid(2), typeKey: 'resident-parking-permit', now: submittedAt, dueAt: new Date('2026-12-16T22:59:59.999Z') }));
+    await expect(issue({ caseId: permit.id, status: 'granted' })).resolves.toBe('granted');
+    expect(closingNotices(permit.id)).toEqual([{ kind: 'publish-closing-notice', caseId: permit.id, notice: { caseId: permit.id, tenant: permit.tenant, type: 'resident-parking-permit', status: 'granted' } }]);
+    expect(store.commits).toBe(2);
+  });
+
   test('closes with the status asked, and without a reason when none is given', async () => {
     await expect(issue({ status: 'rejected', reason: null })).resolves.toBe('rejected');
     expect(store.cases.get(subject.id)!.decision).toEqual({ outcome: 'rejected', decidedBy: 'clerk@gent', decidedAt: now });

@@ -1,6 +1,7 @@
 import { beforeEach, describe, expect, test } from '@jest/globals';
 import { catalogue } from '../../../functions/catalogue/catalogue';
 import { systemActor } from '../../../functions/domain/actor';
+import { closingNoticeInWorkflow } from '../../../functions/domain/closing-notice';
 import type { Case } from '../../../functions/domain/case';
 import type { Task } from '../../../functions/domain/task';
 import type { RecordStatusCommand } from '../../../functions/use-cases/record-status';
@@ -84,6 +85,38 @@ describe('recording a status', () => {
       decision: { outcome: 'rejected', decidedBy: 'system:deadline', reason: 'No answer in time', taskId: testUlid(99) },
     });
     expect(store.cases.get(third.id)!.decision).toMatchObject({ reason: 'No answer in time' });
+  });
+
+  describe('the closing notice (CaseClosed.v1)', () => {
+    const noticesOf = (caseId: string) => [...store.outbox.values()].filter((item) => item.caseId === caseId && item.effect.kind === 'publish-closing-notice').map((item) => item.effect);
+    const parking = () =>
+      store.seedCase({ ...aCase({ id: testUlid(2), typeKey: 'resident-parking-permit', now: submittedAt, dueAt: new Date('2026-12-16T22:59:59.999Z') }), status: 'under-review' });
+    const recordFor = (caseId: string, overrides: Partial<RecordStatusCommand>) =>
+      recordStatus({ cases: store, catalogue, clock: settableClock('2026-11-10T09:00:00Z'), telemetry })({ caseId, status: 'rejected', actor, ...overrides });
+
+    test('a closing of a version whose workflow leaves it to the step goes to the outbox in the same commit, once', async () => {
+      const later = parking();
+      expect(closingNoticeInWorkflow(later.type)).toBe(false);
+      await recordFor(later.id, { status: 'rejected' });
+      expect(store.commits).toBe(1);
+      expect(noticesOf(later.id)).toEqual([{ kind: 'publish-closing-notice', caseId: later.id, notice: { caseId: later.id, tenant: later.tenant, type: 'resident-parking-permit', status: 'rejected' } }]);
+      await recordFor(later.id, { status: 'rejected' }); // the step again: nothing more
+      expect(noticesOf(later.id)).toHaveLength(1);
+    });
+
+    test('none for a status that does not close, for a failure, nor where the workflow publishes it itself', async () => {
+      const later = parking();
+      await recordFor(later.id, { status: 'awaiting-payment' });
+      expect(noticesOf(later.id)).toEqual([]);
+      await recordFor(later.id, { status: 'failed', failure: { state: 'GrantPermit', error: 'DomainError', cause: 'no' } });
+      expect(store.cases.get(later.id)!.status).toBe('failed');
+      expect(noticesOf(later.id)).toEqual([]);
+      // proof-of-residence version 1 publishes CaseClosed.v1 in its PublishCaseClosed state.
+      expect(closingNoticeInWorkflow(subject.type)).toBe(true);
+      await record({ status: 'expired' });
+      expect(store.cases.get(subject.id)!.status).toBe('expired');
+      expect(noticesOf(subject.id)).toEqual([]);
+    });
   });
 
   test('without cancelOpenTasks leaves the tasks as they are', async () => {
