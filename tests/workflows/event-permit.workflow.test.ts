@@ -8,7 +8,7 @@ describeScenarios('event-permit', [
     name: 'three advices, the board grants, the objection period passes: granted',
     outcomes: { ...allAdvice, 'college-decision': 'grant' },
     expectedStatus: 'granted',
-    expectedPath: ['RecordUnderAdvice', 'GatherAdvice', 'RecordAwaitingDecision', 'CollegeDecision', 'RecordObjectionPeriod', 'ObjectionPeriod', 'GrantPermit', 'PublishCaseClosed'],
+    expectedPath: ['RecordUnderAdvice', 'GatherAdvice', 'RecordAwaitingDecision', 'CollegeDecision', 'RecordObjectionPeriod', 'ObjectionPeriod', 'GrantPermit'],
     check: (closed) => expect(closed.statusHistory.map((s: { status: string }) => s.status)).toEqual(expect.arrayContaining(['objection-period', 'granted'])),
   },
   { name: 'the board refuses: refused', outcomes: { ...allAdvice, 'college-decision': 'refuse' }, expectedStatus: 'refused', expectedPath: ['CollegeDecision', 'RecordRefused'] },

@@ -68,8 +68,8 @@ const foldedSteps: Readonly<Record<string, ReadonlyArray<readonly [string, strin
   ],
 };
 
-/** The types whose working copy's closing steps publish CaseClosed.v1 with the closing (version 3, issue 14): their workflows end where they led to PublishCaseClosed. */
-const closingNoticeByStep: ReadonlySet<string> = new Set(['resident-parking-permit']);
+/** The types whose working copy's closing steps publish CaseClosed.v1 with the closing (the versions after those closing-notice lists, issue 14): their workflows end where they led to PublishCaseClosed. */
+const closingNoticeByStep: ReadonlySet<string> = new Set(['change-of-address', 'event-permit', 'resident-parking-permit', 'terrace-permit', 'tree-felling-permit']);
 
 /**
  * The full ASL with the changes made on purpose since (issues 15 and 16), each written out:
@@ -111,7 +111,7 @@ function withIntendedChanges(key: string, full: Json): Json {
     states[waiting].Parameters.Payload.status = states[record].Parameters.Payload.status;
     delete states[record];
   }
-  // Version 3 (issue 14): the closing step publishes CaseClosed.v1, and the workflow ends there.
+  // The versions after those closing-notice lists (issue 14): the closing step publishes CaseClosed.v1, and the workflow ends there.
   if (closingNoticeByStep.has(key)) {
     for (const state of Object.values<Json>(changed.States)) {
       if (state.Next !== 'PublishCaseClosed') continue;

@@ -11,7 +11,7 @@ describeScenarios('tree-felling-permit', [
     messages: plan,
     expectedStatus: 'granted',
     // The waiting steps record "inspection", "awaiting-replanting-plan" and "awaiting-decision" themselves (version 2).
-    expectedPath: ['InspectTrees', 'InspectionOutcome', 'AwaitReplantingPlan', 'CollegeDecision', 'DecisionOutcome', 'RecordObjectionPeriod', 'ObjectionPeriod', 'GrantPermit', 'PublishCaseClosed'],
+    expectedPath: ['InspectTrees', 'InspectionOutcome', 'AwaitReplantingPlan', 'CollegeDecision', 'DecisionOutcome', 'RecordObjectionPeriod', 'ObjectionPeriod', 'GrantPermit'],
     check: (closed) => {
       expect(closed.statusHistory.map((s: { status: string }) => s.status)).toEqual(['submitted', 'inspection', 'awaiting-replanting-plan', 'awaiting-decision', 'objection-period', 'granted']);
       expect(closed.documents[0]).toMatchObject({ kind: 'permit', title: { nl: 'Kapvergunning', en: 'Tree felling permit' } });
