@@ -53,6 +53,8 @@ interface Lane {
 
 /** Lanes hold at most this many records in all before the shards are read again (as a poller waits for its batches). */
 const queuedAtMost = 1000;
+/** How long the reader waits at most for the batches under way before it reads on. */
+const slowLaneMs = 250;
 
 /** The lane of a record: its partition key's, so that one key's records are always in the same lane. */
 export function laneOf(record: StreamRecord, lanes: number): number {
@@ -99,6 +101,8 @@ function lambdaRecord(record: StreamRecord, streamArn: string): DynamoDBStreamEv
  * its beginning once its parent is read to its end. Records go into `concurrentBatches` lanes by
  * their partition key (one lane by default), whichever shard they come from; each lane delivers
  * its batches in order and backs off alone, while the others go on (the parallelization factor).
+ * The shards are read again once the batches under way are done (what came meanwhile makes one
+ * batch, as one reader's would), or after a quarter second when a lane is slow.
  */
 export function startOutboxStream(options: OutboxStreamOptions): { stop(): Promise<void> } {
   const pollMs = options.pollMs ?? 50;
@@ -107,8 +111,6 @@ export function startOutboxStream(options: OutboxStreamOptions): { stop(): Promi
   const shards = new Map<string, ShardReader>();
   const lanes: Lane[] = Array.from({ length: Math.max(1, options.concurrentBatches ?? 1) }, () => ({ queue: [], delivering: undefined, backoffMs: initialBackoff }));
   let running = true;
-  /** Wakes the reading loop early: a lane has room again. */
-  let wake: (() => void) | undefined;
 
   async function discover(first: boolean): Promise<void> {
     let exclusiveStartShardId: string | undefined;
@@ -159,7 +161,6 @@ export function startOutboxStream(options: OutboxStreamOptions): { stop(): Promi
       }
     })().finally(() => {
       lane.delivering = undefined;
-      wake?.();
     });
   }
 
@@ -227,11 +228,12 @@ export function startOutboxStream(options: OutboxStreamOptions): { stop(): Promi
         if (!running) break;
         options.log?.(`outbox stream: ${(error as Error).name}: ${(error as Error).message}; polling on`);
       }
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, pollMs);
-        wake = queued() >= queuedAtMost ? () => (clearTimeout(timer), resolve()) : undefined;
-      });
-      wake = undefined;
+      // As one reader does, the batches under way finish before the shards are read again, so that what comes meanwhile
+      // goes in one batch; but no lane holds up the others' next records longer than a quarter second (Lambda polls a
+      // shard four times a second), except when the lanes are full.
+      const underWay = Promise.all(lanes.map((lane) => lane.delivering));
+      await (queued() >= queuedAtMost ? underWay : Promise.race([underWay, sleep(slowLaneMs)]));
+      await sleep(pollMs);
     }
   })();
 
