@@ -22,8 +22,7 @@ export const closingNoticeInWorkflowUpTo: Readonly<Record<string, number>> = {
 
 /** Whether the workflow of this type version publishes `CaseClosed.v1` in its own `PublishCaseClosed` state. */
 export function closingNoticeInWorkflow(type: { readonly key: string; readonly version: number }): boolean {
-  const upTo = closingNoticeInWorkflowUpTo[type.key];
-  return upTo !== undefined && type.version <= upTo;
+  return type.version <= (closingNoticeInWorkflowUpTo[type.key] ?? 0);
 }
 
 /**

@@ -63,9 +63,8 @@ export function issueDocument(deps: IssueDocumentDependencies) {
     const closed = await deps.cases.change(subject.id, (current) => {
       if (isClosed(current, type)) return { result: (saved) => ({ status: saved.status, closed: false }) };
       const next = transition(current, type, { status, actor: systemActor('issue-certificate'), now, decision, document });
-      const notices = closingNoticeEffects(next.case);
       return {
-        change: notices.length > 0 ? { ...next, effects: notices } : next,
+        change: { ...next, effects: closingNoticeEffects(next.case) },
         result: (saved) => ({ status: saved.status, closed: true }),
       };
     });

@@ -71,9 +71,9 @@ export function recordStatus(deps: RecordStatusDependencies) {
         failure: command.failure,
       });
       // A closing announces itself (CaseClosed.v1) where its type version leaves that to the step; a failure never did.
-      const notices = command.failure ? [] : closingNoticeEffects(next.case);
+      const effects = command.failure ? [] : closingNoticeEffects(next.case);
       return {
-        change: { ...next, tasks: activeTasks.map((task) => ({ task: cancelTask(task), expect: task })), ...(notices.length > 0 ? { effects: notices } : {}) },
+        change: { ...next, tasks: activeTasks.map((task) => ({ task: cancelTask(task), expect: task })), effects },
         result: (saved): Moved => ({ status: saved.status, closedType: isClosed(saved, type) ? type.key : undefined }),
       };
     });
