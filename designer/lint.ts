@@ -4,6 +4,7 @@ import { checkAslStructure } from './asl-structure';
 import { analyseDataFlow, type ChoiceFinding, type PayloadFinding, type UnwrittenRead } from './data-flow';
 import { stepContracts } from './step-contracts';
 import { knownPlaceholders } from '../functions/app.declaration';
+import { closingNoticeInWorkflow } from '../functions/domain/closing-notice';
 import type { TransactionType } from '../functions/domain/transaction-type';
 import { dataValidator, transactionTypeSchema } from '../functions/domain/transaction-type';
 import { failureNotRecorded } from '../functions/ports/workflow-engine.port';
@@ -45,6 +46,7 @@ export const problemCodes = {
   LOKET_STATUS_ORDER_DUPLICATE: 'two statuses share an "order"',
   LOKET_STATUS_UNDECLARED: 'a step records a status type.json does not declare',
   LOKET_STATUS_FINAL_ON_WAIT: 'a waiting step (create-task, await-message) records a final status, which would close the case before it waits',
+  LOKET_CLOSING_PUBLISHED_TWICE: "a state publishes CaseClosed.v1 in a version whose closing step publishes it already",
   LOKET_STATUS_UNUSED: 'a declared status no step records',
   LOKET_TASK_UNDECLARED: 'a step creates a task type.json does not declare',
   LOKET_TASK_UNUSED: 'a declared task no step creates',
@@ -612,6 +614,16 @@ export function lintProblems(definitionText: string, type: TransactionType): Pro
   const all = new Map(statesOf(definition));
   for (const [name, state] of all) {
     if (state.Type === 'Task') problems.push(...lintTask(name, state, all, type, !(name in definition.States)));
+    if (publishesClosingNotice(state) && !closingNoticeInWorkflow(type)) {
+      problems.push(
+        problem(
+          'LOKET_CLOSING_PUBLISHED_TWICE',
+          inState(name),
+          `publishes CaseClosed.v1, which the closing step already publishes with the closing in version ${type.version}, so consumers would get it twice`,
+          'remove the state and lead the final steps to "PublishCaseClosed", where the workflow ends',
+        ),
+      );
+    }
   }
   problems.push(...lintFigures(all, type));
   problems.push(...crossProblems(all, type));
@@ -631,6 +643,13 @@ export function lintProblems(definitionText: string, type: TransactionType): Pro
 /** The lint's problems as validate prints them, each naming its code, the type and the state. */
 export function lintWorkflow(definitionText: string, type: TransactionType): string[] {
   return lintProblems(definitionText, type).map((found) => formatProblem(type.key, found));
+}
+
+/** Whether a state puts CaseClosed.v1 on the event bus (as the PublishCaseClosed state of the first versions does), in JSONPath or JSONata. */
+function publishesClosingNotice(state: State): boolean {
+  if (state.Resource !== 'arn:aws:states:::events:putEvents') return false;
+  const call = (state.Parameters ?? state.Arguments) as { Entries?: unknown } | undefined;
+  return Array.isArray(call?.Entries) && call.Entries.some((entry) => (entry as { DetailType?: unknown }).DetailType === 'CaseClosed.v1');
 }
 
 /** The problems of one `<key>/` folder: its type.json and its workflow.asl.json, each line naming the code, the type and where. */

@@ -983,6 +983,27 @@ describe('on a small workflow (a hedge permit)', () => {
       })).toEqual([catchMissing('PublishCaseClosed')]);
     });
 
+    test('a state of its own that puts CaseClosed.v1 on the bus, in a version whose closing step publishes it, would announce the closing twice', () => {
+      const announce = (fields: Record<string, unknown>) => ({ Type: 'Task', Resource: 'arn:aws:states:::events:putEvents', Retry: [{ ErrorEquals: ['States.ALL'] }], End: true, ...fields });
+      const entries = [{ EventBusName: '${EventBusName}', Source: 'loket.cases', DetailType: 'CaseClosed.v1', Detail: { 'caseId.$': '$.caseId' } }];
+      const twice = (written: Record<string, any>, type = hedgeType()) => lint(written, type).filter((line) => line.startsWith('LOKET_CLOSING_PUBLISHED_TWICE'));
+      const expected = (state: string) =>
+        `LOKET_CLOSING_PUBLISHED_TWICE hedge-permit, state "${state}": publishes CaseClosed.v1, which the closing step already publishes with the closing in version ${hedgeType().version}, so consumers would get it twice; remove the state and lead the final steps to "PublishCaseClosed", where the workflow ends`;
+      expect(twice(hedgeWorkflow({ PublishCaseClosed: announce({ Parameters: { Entries: entries } }) }))).toEqual([expected('PublishCaseClosed')]);
+      expect(twice(hedgeWorkflow({ RecordGranted: { ...recordGranted, Next: 'Announce' }, Announce: announce({ QueryLanguage: 'JSONata', Arguments: { Entries: entries } }) }))).toEqual([expected('Announce')]);
+      // One of several entries is enough.
+      expect(twice(hedgeWorkflow({ PublishCaseClosed: announce({ Parameters: { Entries: [{ ...entries[0], DetailType: 'HedgeChecked.v1' }, ...entries] } }) }))).toEqual([expected('PublishCaseClosed')]);
+      // Another event, another service, a Pass that only carries such entries, or a call without any is not the closing notice.
+      expect(twice(hedgeWorkflow({ PublishCaseClosed: announce({ Parameters: { Entries: [{ ...entries[0], DetailType: 'HedgeChecked.v1' }] } }) }))).toEqual([]);
+      expect(twice(hedgeWorkflow({ PublishCaseClosed: { Type: 'Pass', Parameters: { Entries: entries }, End: true } }))).toEqual([]);
+      expect(twice(hedgeWorkflow({ PublishCaseClosed: announce({}) }))).toEqual([]);
+      expect(twice(hedgeWorkflow({ PublishCaseClosed: publish('closed-cases', { Retry: [{ ErrorEquals: ['States.ALL'] }], End: true }) }))).toEqual([]);
+      // A version that publishes it in its own PublishCaseClosed state (resident-parking-permit 2): the loader's state is no mistake.
+      const published = hedgeType((type) => Object.assign(type, { key: 'resident-parking-permit', version: 2 }));
+      expect(lintWorkflow(JSON.stringify(expandWorkflow(hedgeWorkflow(), published)), published).filter((line) => line.startsWith('LOKET_CLOSING_PUBLISHED_TWICE'))).toEqual([]);
+      expect(JSON.stringify(expandWorkflow(hedgeWorkflow(), published))).toContain('CaseClosed.v1');
+    });
+
     test('a Task on the failure path that goes on into a Fail state needs no Catch: its failure fails the execution as well', () => {
       expect(lint(hedgeWorkflow({ NotifyFailure: publish('hedges', { Retry: [{ ErrorEquals: ['States.ALL'] }], Next: 'CaseFailed' }) }), hedgeType(), (d) => (d.States.RecordFailed.Next = 'NotifyFailure'))).toEqual([]);
     });
