@@ -5,7 +5,7 @@ import { stateMachineArnOf, workflowSubstitutions, eventBusName, localResourceNa
 import { localFunctionArn } from '../infra/local/lambda-host';
 import { localAccountId, localCredentials, localRegion } from '../infra/local/local-network';
 import { moveWorkflowAlias, publishWorkflowVersion } from '../infra/local/workflow-versions';
-import { loadPublishedWorkflows, substitutePlaceholders, workflowsDirectory } from '../workflows/definitions';
+import { expandWorkflowText, loadPublishedWorkflows, substitutePlaceholders, workflowsDirectory } from '../workflows/definitions';
 import { publishedVersions, readTypeFile, versionFolderOf } from '../workflows/type-loader';
 import { validateWorkflowFolder } from './lint';
 
@@ -66,8 +66,20 @@ function sameFiles(draft: Record<string, string>, kept: Record<string, string>, 
 }
 
 /**
+ * Whether the draft, published as the version after `last`, would deploy the same workflow as the
+ * kept version `last`: the loader's expansion can differ by version (the closing notice, see
+ * functions/domain/closing-notice), so the same files may deploy another workflow.
+ */
+function sameDeployment(draft: Record<string, string>, kept: Record<string, string>, last: number): boolean {
+  const deployed = (files: Record<string, string>, version: number) =>
+    expandWorkflowText(files['workflow.asl.json'] as string, { ...(JSON.parse(files['type.json'] as string) as object), version });
+  return deployed(draft, last + 1) === deployed(kept, last);
+}
+
+/**
  * `publish <key>`: makes the type's working copy its next version.
- * 1. the draft must validate (every rule of `validate`), and differ from the newest kept version;
+ * 1. the draft must validate (every rule of `validate`), and differ from the newest kept version,
+ *    in its files or in the workflow it would deploy;
  * 2. its files are copied to `workflows/<key>/versions/<n>/` (n = newest kept + 1), which is
  *    never written again, and the draft's type.json takes the number n;
  * 3. on a running local stack, the version is published as a Step Functions version and the
@@ -89,7 +101,8 @@ export async function publishType(options: PublishOptions): Promise<PublishRepor
 
   const last = publishedVersions(directory, key).at(-1);
   const draft = versionFiles(join(directory, key));
-  if (last !== undefined && sameFiles(draft, versionFiles(join(directory, versionFolderOf(key, last))), last)) {
+  const kept = last === undefined ? undefined : versionFiles(join(directory, versionFolderOf(key, last)));
+  if (last !== undefined && kept !== undefined && sameFiles(draft, kept, last) && sameDeployment(draft, kept, last)) {
     return refuse([`${key}: the working copy is version ${last} as published; change it first`]);
   }
   const version = (last ?? 0) + 1;

@@ -32,9 +32,19 @@ beforeEach(() => {
 afterEach(() => rmSync(directory, { recursive: true, force: true }));
 
 describe('publishing a type version', () => {
-  test('a working copy unchanged since its last version is not published again', async () => {
-    expect(await publish()).toEqual({ refused: [`${key}: the working copy is version 1 as published; change it first`] });
-    expect(publishedVersions(directory, key)).toEqual([1]);
+  test('a working copy unchanged since its last version, that would deploy the same workflow, is not published again', async () => {
+    const parking = 'resident-parking-permit';
+    cpSync(join(typesDirectory, parking), join(directory, parking), { recursive: true });
+    const kept = publishedVersions(directory, parking);
+    expect(await publishType({ key: parking, directory, print: (line) => printed.push(line) })).toEqual({ refused: [`${parking}: the working copy is version ${kept.at(-1)} as published; change it first`] });
+    expect(publishedVersions(directory, parking)).toEqual(kept);
+  });
+
+  test('an unchanged working copy whose next version would deploy another workflow is published: version 1 publishes CaseClosed.v1 in its workflow, version 2 in its closing step', async () => {
+    expect(await publish()).toEqual({ version: 2 });
+    const [first, second] = loadPublishedWorkflows(directory)[0]!.versions.map((source) => JSON.parse(source.definition));
+    expect(first.States).toHaveProperty('PublishCaseClosed');
+    expect(second.States).not.toHaveProperty('PublishCaseClosed');
   });
 
   test('a changed working copy becomes the next version, kept apart; the draft takes its number', async () => {
