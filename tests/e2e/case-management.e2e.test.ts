@@ -46,6 +46,10 @@ const getCase = (id: string, token = portal) => stack.call('GET', `/v1/cases/${i
 const inStatus = (id: string, status: string) =>
   eventually(() => getCase(id), (r) => r.body?.status?.code === status).then((r) => r.body);
 
+/** Waits until a parking permit awaits its payment: its waiting step records the status, then opens the wait in a second write. */
+const awaitingPayment = (id: string) =>
+  eventually(() => getCase(id), (r) => r.body?.status?.code === 'awaiting-payment' && r.body?.awaitingMessages?.some((wait: { name: string }) => wait.name === 'payment-received')).then((r) => r.body);
+
 /**
  * Waits until the start of a case's workflow has recorded the version it runs on: that write
  * comes from the outbox and may land after the workflow has already moved the case on, so a
@@ -465,7 +469,7 @@ describe('lifecycle', () => {
 
   test('a message reaches the step that waits for it; one nobody waits for is a 409', async () => {
     const { body } = await submit(parkingPermit());
-    await inStatus(body.id, 'awaiting-payment');
+    await awaitingPayment(body.id);
     expectProblem(await stack.call('POST', `/v1/cases/${body.id}/messages`, { token: portal, body: { name: 'documents-supplied', data: {} } }), 400);
     expectProblem(await stack.call('POST', `/v1/cases/${body.id}/messages`, { token: portal, body: { name: 'payment-received', data: { amount: 'lots' } } }), 400);
     const paid = await stack.call('POST', `/v1/cases/${body.id}/messages`, {
@@ -560,7 +564,7 @@ describe('roles', () => {
 
   test.each(expectations)('POST /v1/cases/{id}/%s as %s is a %i', async (action, role, expected) => {
     const { body } = await submit(parkingPermit());
-    await inStatus(body.id, 'awaiting-payment');
+    await awaitingPayment(body.id); // the case is still only once both writes of the waiting step are in
     await versionRecorded(body.id);
     if (lifecycle[action].suspended) {
       const suspended = await stack.call('POST', `/v1/cases/${body.id}/suspend`, { token: clerk, body: { reason: 'set-up' } });
