@@ -4,7 +4,7 @@ import { checkAslStructure } from './asl-structure';
 import { analyseDataFlow, type ChoiceFinding, type PayloadFinding, type UnwrittenRead } from './data-flow';
 import { stepContracts } from './step-contracts';
 import { knownPlaceholders } from '../functions/app.declaration';
-import { closingNoticeInWorkflow } from '../functions/domain/closing-notice';
+import { closingNoticeDetailType, closingNoticeInWorkflow } from '../functions/domain/closing-notice';
 import type { TransactionType } from '../functions/domain/transaction-type';
 import { dataValidator, transactionTypeSchema } from '../functions/domain/transaction-type';
 import { failureNotRecorded } from '../functions/ports/workflow-engine.port';
@@ -649,7 +649,7 @@ export function lintWorkflow(definitionText: string, type: TransactionType): str
 function publishesClosingNotice(state: State): boolean {
   if (state.Resource !== 'arn:aws:states:::events:putEvents') return false;
   const call = (state.Parameters ?? state.Arguments) as { Entries?: unknown } | undefined;
-  return Array.isArray(call?.Entries) && call.Entries.some((entry) => (entry as { DetailType?: unknown }).DetailType === 'CaseClosed.v1');
+  return Array.isArray(call?.Entries) && call.Entries.some((entry) => (entry as { DetailType?: unknown }).DetailType === closingNoticeDetailType);
 }
 
 /** The problems of one `<key>/` folder: its type.json and its workflow.asl.json, each line naming the code, the type and where. */

@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { closingNoticeInWorkflow } from '../functions/domain/closing-notice';
+import { closingNoticeDetailType, closingNoticeInWorkflow, closingNoticeSource } from '../functions/domain/closing-notice';
 import { migrationEntryState, resumeAtField, unknownResumePointState } from '../functions/domain/migration';
 import { publishedVersions, readTypeFile, readTypeVersion, versionFolderOf } from './type-loader';
 
@@ -255,8 +255,8 @@ const standardEnds: Readonly<Record<string, Json>> = {
       Entries: [
         {
           EventBusName: '${EventBusName}',
-          Source: 'loket.cases',
-          DetailType: 'CaseClosed.v1',
+          Source: closingNoticeSource,
+          DetailType: closingNoticeDetailType,
           Detail: { 'caseId.$': '$.caseId', 'tenant.$': '$.tenant', 'type.$': '$.type', 'status.$': '$.closed.status' },
         },
       ],
@@ -295,8 +295,8 @@ const standardEndsInJsonata: Readonly<Record<string, Json>> = {
       Entries: [
         {
           EventBusName: '${EventBusName}',
-          Source: 'loket.cases',
-          DetailType: 'CaseClosed.v1',
+          Source: closingNoticeSource,
+          DetailType: closingNoticeDetailType,
           Detail: { caseId: '{% $states.input.caseId %}', tenant: '{% $states.input.tenant %}', type: '{% $states.input.type %}', status: '{% $states.input.closed.status %}' },
         },
       ],

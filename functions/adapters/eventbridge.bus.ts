@@ -1,7 +1,7 @@
 import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import type { EventBridgeClient, PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import type { CaseEvent } from '../domain/case-event';
-import type { ClosingNotice } from '../domain/closing-notice';
+import { closingNoticeDetailType, closingNoticeSource, type ClosingNotice } from '../domain/closing-notice';
 import { TransientError } from '../domain/errors';
 import type { EventBus } from '../ports/event-exchange.port';
 import { isTransient } from '../commons/transient-errors';
@@ -21,7 +21,7 @@ function entryOf(busName: string, event: CaseEvent): PutEventsRequestEntry {
 /** The entry of a closing notice: as the workflows' PublishCaseClosed state puts it (source `loket.cases`, detail type `CaseClosed.v1`). */
 function noticeEntryOf(busName: string, notice: ClosingNotice): PutEventsRequestEntry {
   const { caseId, tenant, type, status } = notice;
-  return { EventBusName: busName, Source: 'loket.cases', DetailType: 'CaseClosed.v1', Detail: JSON.stringify({ caseId, tenant, type, status }) };
+  return { EventBusName: busName, Source: closingNoticeSource, DetailType: closingNoticeDetailType, Detail: JSON.stringify({ caseId, tenant, type, status }) };
 }
 
 /**

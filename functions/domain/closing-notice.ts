@@ -3,6 +3,10 @@ import type { ClosingNotice, Effect } from './effect';
 
 export type { ClosingNotice };
 
+/** Where `CaseClosed.v1` goes on the event bus, whoever puts it there (the legacy PublishCaseClosed state, or the closing step through the outbox). */
+export const closingNoticeSource = 'loket.cases';
+export const closingNoticeDetailType = 'CaseClosed.v1';
+
 /**
  * The last version of each type whose workflow publishes `CaseClosed.v1` itself, in its
  * `PublishCaseClosed` state: the versions published before the closing step took it over.
