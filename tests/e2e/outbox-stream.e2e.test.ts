@@ -71,7 +71,7 @@ test("with lanes (the dispatcher's parallelization factor), cases go side by sid
   const { streamArn } = await ensureTable(client, 'loket-lanes');
   const cases = Array.from({ length: 12 }, (_, i) => `CASE#lanes-${i}`);
   const laneOfCase = (pk: string) => laneOf({ dynamodb: { Keys: { PK: { S: pk } } } }, lanes);
-  // The case whose second record fails three times (behind records of its lane's other cases), and the cases that share no lane with it.
+  // The case whose second record fails (at least twice, and until the other lanes are through) (behind records of its lane's other cases), and the cases that share no lane with it.
   const failing = cases[0]!;
   const elsewhere = cases.filter((pk) => laneOfCase(pk) !== laneOfCase(failing));
   expect(elsewhere.length).toBeGreaterThan(0);
@@ -80,6 +80,8 @@ test("with lanes (the dispatcher's parallelization factor), cases go side by sid
   const deliveredAt = new Map<string, number>(); // `${PK} ${SK}` → when it was first delivered
   const order = new Map<string, string[]>(); // PK → SKs in the order delivered
   let failures = 0;
+  const failureCap = 60;
+  const elsewhereDone = () => elsewhere.every((pk) => deliveredAt.has(`${pk} OUTBOX#4`));
   let inFlight = 0;
   let mostInFlight = 0;
   const poller = startOutboxStream({
@@ -88,6 +90,7 @@ test("with lanes (the dispatcher's parallelization factor), cases go side by sid
     records: dispatcher.streamRecords,
     concurrentBatches: lanes,
     backoffMs: 100,
+    maxBackoffMs: 200,
     pollMs: 20,
     deliver: async (event) => {
       inFlight += 1;
@@ -100,7 +103,9 @@ test("with lanes (the dispatcher's parallelization factor), cases go side by sid
         for (const record of event.Records) {
           const pk = record.dynamodb!.Keys!.PK!.S!;
           const sk = record.dynamodb!.Keys!.SK!.S!;
-          if (pk === failing && sk === 'OUTBOX#2' && failures < 3) {
+          // It fails for as long as the cases of the other lanes are not all delivered (at most `failureCap` times):
+          // if the lanes held each other up, they could not be, and the cap would be reached.
+          if (pk === failing && sk === 'OUTBOX#2' && (failures < 2 || !elsewhereDone()) && failures < failureCap) {
             failures += 1;
             return { batchItemFailures: [{ itemIdentifier: record.dynamodb!.SequenceNumber! }] };
           }
@@ -126,11 +131,12 @@ test("with lanes (the dispatcher's parallelization factor), cases go side by sid
   }
 
   expect(deliveredAt.size).toBe(cases.length * 4);
-  expect(failures).toBe(3);
+  expect(failures).toBeGreaterThanOrEqual(2);
+  expect(failures).toBeLessThan(failureCap);
   // In order per case, and each once: a failed batch comes again from its failed record, not from before it.
   for (const pk of cases) expect(order.get(pk)).toEqual(['OUTBOX#1', 'OUTBOX#2', 'OUTBOX#3', 'OUTBOX#4']);
   expect(mostInFlight).toBeGreaterThan(1);
-  // While the failing case's lane waited and backed off (600, then 100 + 200 + 400 ms), the cases in other lanes got all their records.
+  // While the failing case's lane waited and backed off, the cases in other lanes got all their records.
   const failingFirst = deliveredAt.get(`${failing} OUTBOX#2`)!;
   for (const pk of elsewhere) expect(deliveredAt.get(`${pk} OUTBOX#4`)!).toBeLessThan(failingFirst);
 }, 60_000);
