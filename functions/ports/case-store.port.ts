@@ -27,6 +27,17 @@ export interface CaseChange {
   readonly deliverMessage?: MessageWait;
   /** What must follow in the workflow: written to the outbox in the same transaction. */
   readonly effects?: readonly Effect[];
+  /**
+   * A further change in the same transaction, made on the case as this one leaves it, with its
+   * own audit event after this one's (a waiting step records its status, then opens its wait:
+   * no reader sees the one without the other).
+   */
+  readonly then?: CaseChange;
+}
+
+/** A change and the changes that follow it in its transaction, in order. */
+export function changesOf(change: CaseChange): CaseChange[] {
+  return change.then === undefined ? [change] : [change, ...changesOf(change.then)];
 }
 
 /** What a use case decided about a case: what to write, and what to answer. */

@@ -3,7 +3,7 @@ import { caseStore } from '../adapters/dynamodb/table';
 import { workflowEngine } from '../adapters/step-functions';
 import { catalogue } from '../catalogue/catalogue';
 import { stepHandler } from '../commons/step';
-import { powertoolsTelemetry, systemClock } from '../commons/telemetry';
+import { systemClock } from '../commons/telemetry';
 import { awaitMessage } from '../use-cases/await-message';
 import { statusBeforeWaiting } from '../use-cases/record-status';
 
@@ -17,7 +17,7 @@ const input = z.object({
   status: z.string().min(1).optional(),
 });
 
-const wait = awaitMessage({ cases: caseStore, workflows: workflowEngine, catalogue, clock: systemClock, recordStatus: statusBeforeWaiting({ cases: caseStore, catalogue, clock: systemClock, telemetry: powertoolsTelemetry }) });
+const wait = awaitMessage({ cases: caseStore, workflows: workflowEngine, catalogue, clock: systemClock, recordStatus: statusBeforeWaiting({ catalogue, clock: systemClock }) });
 
 /** Registers that a step waits for a message; POST /v1/cases/{id}/messages resumes it with the token. */
 export const handler = stepHandler(input, wait);

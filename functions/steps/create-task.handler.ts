@@ -3,12 +3,12 @@ import { caseStore } from '../adapters/dynamodb/table';
 import { workflowEngine } from '../adapters/step-functions';
 import { catalogue } from '../catalogue/catalogue';
 import { stepHandler } from '../commons/step';
-import { powertoolsTelemetry, systemClock } from '../commons/telemetry';
+import { systemClock } from '../commons/telemetry';
 import { createTask } from '../use-cases/create-task';
 import { statusBeforeWaiting } from '../use-cases/record-status';
 
 const input = z.object({ caseId: z.string(), name: z.string(), taskToken: z.string().min(1), status: z.string().min(1).optional() });
 
-const create = createTask({ cases: caseStore, workflows: workflowEngine, catalogue, clock: systemClock, recordStatus: statusBeforeWaiting({ cases: caseStore, catalogue, clock: systemClock, telemetry: powertoolsTelemetry }) });
+const create = createTask({ cases: caseStore, workflows: workflowEngine, catalogue, clock: systemClock, recordStatus: statusBeforeWaiting({ catalogue, clock: systemClock }) });
 
 export const handler = stepHandler(input, create);

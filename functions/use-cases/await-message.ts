@@ -8,6 +8,7 @@ import type { CaseStore } from '../ports/case-store.port';
 import type { Clock } from '../ports/services.port';
 import type { WorkflowEngine } from '../ports/workflow-engine.port';
 import type { StatusBeforeWaiting } from './record-status';
+import { afterStatus } from './record-status';
 
 export interface AwaitMessageCommand {
   readonly caseId: string;
@@ -24,13 +25,14 @@ export interface AwaitMessageDependencies {
   readonly workflows: Pick<WorkflowEngine, 'resume'>;
   readonly catalogue: Catalogue;
   readonly clock: Clock;
-  /** Moves the case to the status the step names, before it waits (record-status's own rules). */
+  /** The status the step names, recorded in the transaction that opens the wait (record-status's own rules). */
   readonly recordStatus: StatusBeforeWaiting;
 }
 
 /**
  * Registers that a workflow step waits for a message; POST /v1/cases/{id}/messages resumes it:
- * 0. the case moves to the status the step names, if any, as a record-status step would;
+ * 0. the case moves to the status the step names, if any, as a record-status step would, in
+ *    the same transaction as what follows (no reader sees the status before the wait);
  * 1. a message the case received before (a re-run workflow) resumes the step at once;
  * 2. otherwise the wait is written with its audit event, suspending the deadline when asked
  *    and the case is not suspended already.
@@ -38,20 +40,21 @@ export interface AwaitMessageDependencies {
 export function awaitMessage(deps: AwaitMessageDependencies) {
   return async (command: AwaitMessageCommand): Promise<{ awaiting: string; alreadyReceived?: true }> => {
     const { caseId, name, taskToken } = command;
-    if (command.status !== undefined) await deps.recordStatus({ caseId, status: command.status, step: 'await-message' });
     const now = deps.clock.now();
     const actor = systemActor('await-message');
-    const received = await deps.cases.change<DeliveredMessage | undefined>(caseId, (current) => {
+    const received = await deps.cases.change<DeliveredMessage | undefined>(caseId, (read) => {
+      const status = command.status === undefined ? undefined : deps.recordStatus(read, { status: command.status, step: 'await-message' });
+      const current = status?.case ?? read;
       const earlier = current.messages?.find((message) => message.name === name);
-      if (earlier) return { result: () => earlier };
+      if (earlier) return { ...(status ? { change: status } : {}), result: () => earlier };
       const wait: MessageWait = { caseId, name, since: now.toISOString(), token: taskToken, suspendsDeadline: false };
       // Only a wait that suspended the case resumes it: a clerk's earlier suspension is the clerk's to end.
       if (command.suspendDeadline && !current.suspendedSince) {
         const suspended = suspend(current, deps.catalogue.ofCase(current), { actor, now, reason: `waiting for message '${name}'` });
-        return { change: { ...suspended, awaitMessage: { ...wait, suspendsDeadline: true } }, result: () => undefined };
+        return { change: afterStatus(status, { ...suspended, awaitMessage: { ...wait, suspendsDeadline: true } }), result: () => undefined };
       }
       return {
-        change: { case: current, audit: { action: 'message.awaited', actor, at: now.toISOString(), details: { name } }, awaitMessage: wait },
+        change: afterStatus(status, { case: current, audit: { action: 'message.awaited', actor, at: now.toISOString(), details: { name } }, awaitMessage: wait }),
         result: () => undefined,
       };
     });

@@ -8,6 +8,8 @@ import type { CaseStore } from '../ports/case-store.port';
 import type { Clock } from '../ports/services.port';
 import type { WorkflowEngine } from '../ports/workflow-engine.port';
 import type { StatusBeforeWaiting } from './record-status';
+import { afterStatus } from './record-status';
+import type { Case } from '../domain/case';
 
 export interface CreateTaskCommand {
   readonly caseId: string;
@@ -22,14 +24,15 @@ export interface CreateTaskDependencies {
   readonly workflows: Pick<WorkflowEngine, 'resume'>;
   readonly catalogue: Catalogue;
   readonly clock: Clock;
-  /** Moves the case to the status the step names, before anything else (record-status's own rules). */
+  /** The status the step names, recorded in the transaction that opens or reissues the task (record-status's own rules). */
   readonly recordStatus: StatusBeforeWaiting;
 }
 
 /**
  * Creates the human task a workflow step waits on:
  * 0. moves the case to the status the step names, if any, as a record-status step would (a
- *    re-run that finds it there, or further, leaves it);
+ *    re-run that finds it there, or further, leaves it), in the transaction of what follows: no
+ *    reader sees the status before the task;
  * 1. finds the task's definition (role, outcomes, due date) in the case's type;
  * 2. when a re-run workflow (recovery, redrive) asks again what a task already answered,
  *    resumes the step at once with the stored answer;
@@ -39,28 +42,38 @@ export interface CreateTaskDependencies {
  * retried) is read again and decided anew; one that keeps changing is a transient failure.
  */
 export function createTask(deps: CreateTaskDependencies) {
-  const createOnce = async (command: CreateTaskCommand): Promise<{ taskId: string }> => {
-    const subject = await deps.cases.get(command.caseId);
-    if (!subject) throw notFound(`case ${command.caseId}`);
+  const read = async (caseId: string) => {
+    const subject = await deps.cases.get(caseId);
+    if (!subject) throw notFound(`case ${caseId}`);
+    return subject;
+  };
+  const createOnce = async (command: CreateTaskCommand, subject: Case): Promise<{ taskId: string }> => {
     const type = deps.catalogue.ofCase(subject);
     const definition = type.tasks[command.name];
     if (!definition) throw new Error(`type '${type.key}' declares no task '${command.name}'`);
     const tasks = await deps.cases.tasksOfCase(subject.id);
     const done = tasks.find((task) => task.name === command.name && task.status === 'completed' && task.completion);
+    const statusOf = (read: Case) => (command.status === undefined ? undefined : deps.recordStatus(read, { status: command.status, step: 'create-task' }));
     if (done?.completion) {
+      await deps.cases.change(subject.id, (read) => {
+        const status = statusOf(read);
+        return { ...(status ? { change: status } : {}), result: () => undefined };
+      });
       await deps.workflows.resume(command.taskToken, taskResultOf({ ...done, completion: done.completion }));
       return { taskId: done.id };
     }
     const existing = tasks.find((task) => task.name === command.name && isActive(task));
     const now = deps.clock.now();
-    return deps.cases.change(subject.id, (current) => {
+    return deps.cases.change(subject.id, (read) => {
+      const status = statusOf(read);
+      const current = status?.case ?? read;
       if (existing) {
         return {
-          change: {
+          change: afterStatus(status, {
             case: current,
             audit: { action: 'task.reissued', actor: systemActor('create-task'), at: now.toISOString(), details: { taskId: existing.id } },
             tasks: [{ task: { ...existing, token: command.taskToken }, expect: existing }],
-          },
+          }),
           result: () => ({ taskId: existing.id }),
         };
       }
@@ -76,17 +89,19 @@ export function createTask(deps: CreateTaskDependencies) {
         now,
       });
       return {
-        change: { case: current, audit: opened.audit, tasks: [{ task: opened.task, expect: 'new' }] },
+        change: afterStatus(status, { case: current, audit: opened.audit, tasks: [{ task: opened.task, expect: 'new' }] }),
         result: () => ({ taskId: opened.task.id }),
       };
     });
   };
 
   return async (command: CreateTaskCommand): Promise<{ taskId: string }> => {
-    if (command.status !== undefined) await deps.recordStatus({ caseId: command.caseId, status: command.status, step: 'create-task' });
+    const first = await read(command.caseId);
+    // A status the type does not declare, or a final one, is refused before anything is written, and not retried.
+    if (command.status !== undefined) deps.recordStatus(first, { status: command.status, step: 'create-task' });
     for (let attempt = 1; ; attempt++) {
       try {
-        return await createOnce(command);
+        return await createOnce(command, attempt === 1 ? first : await read(command.caseId));
       } catch (error) {
         if (!(error instanceof DomainError && error.kind === 'conflict')) throw error;
         if (attempt >= 3) throw new TransientError(`task '${command.name}' of case ${command.caseId} kept changing while its step was retried`, { cause: error });

@@ -6,7 +6,8 @@ import { closingNoticeEffects } from '../domain/closing-notice';
 import { findStatus } from '../domain/transaction-type';
 import { cancelTask, isActive } from '../domain/task';
 import type { Catalogue } from '../ports/catalogue.port';
-import type { CaseStore } from '../ports/case-store.port';
+import type { CaseChange, CaseStore } from '../ports/case-store.port';
+import type { Case } from '../domain/case';
 import type { Clock, Telemetry } from '../ports/services.port';
 import type { ReportedDecision } from './decision';
 import { decisionOf } from './decision';
@@ -20,8 +21,6 @@ export interface RecordStatusCommand {
   readonly details?: Record<string, unknown>;
   /** The step that failed, when the status is `failed`: the case keeps it for its view. */
   readonly failure?: StepFailure;
-  /** The waiting step that records the status before it waits: a final one is refused. */
-  readonly beforeWaiting?: 'create-task' | 'await-message';
 }
 
 export interface RecordStatusDependencies {
@@ -55,9 +54,6 @@ export function recordStatus(deps: RecordStatusDependencies) {
     const decision = command.decision && (await decisionOf(deps.cases, command.caseId, command.decision));
     const moved = await deps.cases.change(command.caseId, async (current) => {
       const type = deps.catalogue.ofCase(current);
-      if (command.beforeWaiting && findStatus(type, command.status)?.final) {
-        throw new Error(`${command.beforeWaiting} cannot record the final status '${command.status}': the case would close before it waits`);
-      }
       if (hasReached(current, type, command.status) || isClosed(current, type)) {
         return { result: (saved): Moved => ({ status: saved.status }) };
       }
@@ -82,17 +78,28 @@ export function recordStatus(deps: RecordStatusDependencies) {
   };
 }
 
-/** What a waiting step (create-task, await-message) asks of the case before it waits: a status that is not final. */
-export type StatusBeforeWaiting = (command: { readonly caseId: string; readonly status: string; readonly step: 'create-task' | 'await-message' }) => Promise<string>;
-
 /**
- * The status a waiting step names, recorded as a record-status step before it would record it:
- * with the step as the actor, left alone when the case reached it before (a re-run) or closed
+ * What a waiting step (create-task, await-message) asks of the case before it waits: a status
+ * that is not final, recorded as a record-status step before it would record it, with the step as
+ * the actor. The step writes it in the transaction that opens its task or wait (CaseChange.then),
+ * so that no reader sees the status without the wait, and a message sent the moment the status
+ * shows finds its wait. Undefined when the case reached the status before (a re-run) or closed
  * meanwhile. A final status is refused (the workflow's mistake, which fails the case): the case
- * would close, then wait for a task or message that cannot come. The lint tells the designer
- * first (LOKET_STATUS_FINAL_ON_WAIT).
+ * would close, then wait for a task or message that cannot come. The lint tells the designer first
+ * (LOKET_STATUS_FINAL_ON_WAIT).
  */
-export function statusBeforeWaiting(deps: RecordStatusDependencies): StatusBeforeWaiting {
-  const record = recordStatus(deps);
-  return ({ caseId, status, step }) => record({ caseId, status, actor: systemActor(step), beforeWaiting: step });
+export type StatusBeforeWaiting = (current: Case, command: { readonly status: string; readonly step: 'create-task' | 'await-message' }) => Pick<CaseChange, 'case' | 'audit'> | undefined;
+
+export function statusBeforeWaiting(deps: Pick<RecordStatusDependencies, 'catalogue' | 'clock'>): StatusBeforeWaiting {
+  return (current, { status, step }) => {
+    const type = deps.catalogue.ofCase(current);
+    if (findStatus(type, status)?.final) throw new Error(`${step} cannot record the final status '${status}': the case would close before it waits`);
+    if (hasReached(current, type, status) || isClosed(current, type)) return undefined;
+    return transition(current, type, { status, actor: systemActor(step), now: deps.clock.now() });
+  };
+}
+
+/** The change a waiting step writes: its own, after the status it records first when there is one. */
+export function afterStatus(status: Pick<CaseChange, 'case' | 'audit'> | undefined, change: CaseChange): CaseChange {
+  return status === undefined ? change : { ...status, then: change };
 }

@@ -46,9 +46,13 @@ const getCase = (id: string, token = portal) => stack.call('GET', `/v1/cases/${i
 const inStatus = (id: string, status: string) =>
   eventually(() => getCase(id), (r) => r.body?.status?.code === status).then((r) => r.body);
 
-/** Waits until a parking permit awaits its payment: its waiting step records the status, then opens the wait in a second write. */
-const awaitingPayment = (id: string) =>
-  eventually(() => getCase(id), (r) => r.body?.status?.code === 'awaiting-payment' && r.body?.awaitingMessages?.some((wait: { name: string }) => wait.name === 'payment-received')).then((r) => r.body);
+/** Waits until a parking permit awaits its payment, and checks that the read that shows the status shows the wait. */
+const awaitingPayment = async (id: string) => {
+  const shown = await eventually(() => getCase(id), (r) => r.body?.status?.code === 'awaiting-payment');
+  // The waiting step records its status in the write that opens its wait: a read that shows the one shows the other.
+  expect(shown.body.awaitingMessages.map((wait: { name: string }) => wait.name)).toContain('payment-received');
+  return shown.body;
+};
 
 /**
  * Waits until the start of a case's workflow has recorded the version it runs on: that write

@@ -45,7 +45,7 @@ import type {
   Outbox,
   Page,
 } from '../../functions/ports/case-store.port';
-import { IdempotencyKeyTaken } from '../../functions/ports/case-store.port';
+import { changesOf, IdempotencyKeyTaken } from '../../functions/ports/case-store.port';
 import type { Clock, DeadlineFigures, DocumentFiling, ProcessingLog, Telemetry, TenantDirectory } from '../../functions/ports/services.port';
 import type { AccessRecord } from '../../functions/domain/access-record';
 import { hmacPseudonyms } from '../../functions/adapters/pseudonyms';
@@ -248,22 +248,28 @@ export function inMemoryCaseStore(): InMemoryCaseStore {
         if (!change) return decision.result(snapshot);
         await store.beforeCommit?.(id, attempt);
         await yieldTurn();
-        const guardsHold =
-          (change.tasks ?? []).every((write) => taskUnchanged(write.expect, tasks.get(write.task.id))) &&
-          (change.deliverMessage === undefined ||
-            waits.get(waitKey(change.deliverMessage.caseId, change.deliverMessage.name))?.token === change.deliverMessage.token);
+        const guardsHold = changesOf(change).every(
+          (part) =>
+            (part.tasks ?? []).every((write) => taskUnchanged(write.expect, tasks.get(write.task.id))) &&
+            (part.deliverMessage === undefined || waits.get(waitKey(part.deliverMessage.caseId, part.deliverMessage.name))?.token === part.deliverMessage.token),
+        );
         if (!guardsHold) throw conflict('the task or message was handled in the meantime');
         if (cases.get(id)?.version !== snapshot.version) {
           if (attempt >= 5) throw new TransientError(`case ${id} kept changing concurrently`);
           continue;
         }
-        const changed: Case = { ...clone(change.case), version: snapshot.version + 1 };
-        cases.set(id, changed);
-        append(id, change.audit, snapshot, changed);
-        for (const write of change.tasks ?? []) tasks.set(write.task.id, clone(write.task));
-        if (change.awaitMessage) waits.set(waitKey(change.awaitMessage.caseId, change.awaitMessage.name), clone(change.awaitMessage));
-        if (change.deliverMessage) waits.delete(waitKey(change.deliverMessage.caseId, change.deliverMessage.name));
-        enqueue(id, change.effects, change.audit.at);
+        let before: Case = snapshot;
+        for (const part of changesOf(change)) {
+          const after: Case = { ...clone(part.case), version: snapshot.version + 1 };
+          cases.set(id, after);
+          append(id, part.audit, before, after);
+          for (const write of part.tasks ?? []) tasks.set(write.task.id, clone(write.task));
+          if (part.awaitMessage) waits.set(waitKey(part.awaitMessage.caseId, part.awaitMessage.name), clone(part.awaitMessage));
+          if (part.deliverMessage) waits.delete(waitKey(part.deliverMessage.caseId, part.deliverMessage.name));
+          enqueue(id, part.effects, part.audit.at);
+          before = after;
+        }
+        const changed = before;
         store.commits += 1;
         return decision.result(clone(changed));
       }

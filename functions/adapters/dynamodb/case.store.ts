@@ -15,7 +15,8 @@ import { caseEventsOf } from '../case-event.envelope';
 import type { CaseStore, Decision, IdempotencyRecord, IdempotencyStore, Outbox } from '../../ports/case-store.port';
 import type { AuditSeal } from '../../ports/audit-seal.port';
 import type { Pseudonyms } from '../../ports/services.port';
-import { IdempotencyKeyTaken } from '../../ports/case-store.port';
+import { changesOf, IdempotencyKeyTaken } from '../../ports/case-store.port';
+import type { CaseChange } from '../../ports/case-store.port';
 import { byOwner, keys, withoutKeys } from '../table-keys';
 import type { TransactItem } from './case-items';
 import { auditPut, caseKeysIntact, casePut, messageWrites, outboxPut, taskPut } from './case-items';
@@ -201,19 +202,27 @@ export function dynamoCaseStore(
         const decision = await decide(record.case);
         const change = decision.change;
         if (!change) return decision.result(record.case);
-        const changed: Case = { ...change.case, version: record.case.version + 1 };
-        const unsealed = chainEvent(id, change.audit, record.head, { before: caseDigest(record.case), after: caseDigest(changed) });
-        const [event, applicant] = await Promise.all([sealed(unsealed), applicantKey(changed)]);
+        // Each part of the change (see CaseChange.then) chains its own audit event onto the one before it.
+        const parts = changesOf(change).map((part) => ({ part, case: { ...part.case, version: record.case.version + 1 } }));
+        const changed = parts.at(-1)!.case;
+        const chain = async () => {
+          const chained: Array<{ event: AuditEvent; case: Case; part: CaseChange }> = [];
+          for (const { part, case: after } of parts) {
+            const before = chained.length === 0 ? record : { case: chained.at(-1)!.case, head: headOf(chained.at(-1)!.event) };
+            chained.push({ event: await sealed(chainEvent(id, part.audit, before.head, { before: caseDigest(before.case), after: caseDigest(after) })), case: after, part });
+          }
+          return chained;
+        };
+        const [chained, applicant] = await Promise.all([chain(), applicantKey(changed)]);
         try {
           await client.send(
             new TransactWriteCommand({
               TransactItems: [
-                casePut(tableName, changed, headOf(event), applicant, record.case.version),
-                auditPut(tableName, event),
-                ...(change.tasks ?? []).map((write) => taskPut(tableName, write)),
-                ...messageWrites(tableName, change),
-                ...outboxPuts(tableName, id, change.effects, change.audit.at),
-                ...eventPuts(tableName, events, event, changed),
+                casePut(tableName, changed, headOf(chained.at(-1)!.event), applicant, record.case.version),
+                ...chained.map(({ event }) => auditPut(tableName, event)),
+                ...chained.flatMap(({ part }) => [...(part.tasks ?? []).map((write) => taskPut(tableName, write)), ...messageWrites(tableName, part)]),
+                ...chained.flatMap(({ part }) => outboxPuts(tableName, id, part.effects, part.audit.at)),
+                ...chained.flatMap(({ event, case: saved }) => eventPuts(tableName, events, event, saved)),
               ],
             }),
           );
@@ -221,8 +230,8 @@ export function dynamoCaseStore(
         } catch (error) {
           const codes = cancellationCodes(error);
           if (!codes) throw error;
-          // Items after the case and its audit event are tasks and waits, guarded on the state that was read.
-          if (codes.slice(2).some((code) => code === 'ConditionalCheckFailed')) throw conflict('the task or message was handled in the meantime');
+          // Items after the case and its audit events are tasks and waits, guarded on the state that was read.
+          if (codes.slice(1 + chained.length).some((code) => code === 'ConditionalCheckFailed')) throw conflict('the task or message was handled in the meantime');
           if (attempt >= 5) throw new TransientError(`case ${id} kept changing concurrently`, { cause: error });
           await new Promise((resolve) => setTimeout(resolve, 20 * 2 ** attempt * Math.random()));
         }

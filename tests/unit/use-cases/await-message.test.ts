@@ -4,7 +4,7 @@ import type { Case } from '../../../functions/domain/case';
 import { awaitMessage } from '../../../functions/use-cases/await-message';
 import { statusBeforeWaiting } from '../../../functions/use-cases/record-status';
 import type { InMemoryCaseStore, InMemoryWorkflowEngine } from '../../support/in-memory-ports';
-import { aCase, inMemoryCaseStore, inMemoryWorkflowEngine, settableClock, telemetryRecorder, testUlid } from '../../support/in-memory-ports';
+import { aCase, inMemoryCaseStore, inMemoryWorkflowEngine, settableClock, testUlid } from '../../support/in-memory-ports';
 
 const submittedAt = new Date('2026-11-09T10:00:00Z');
 const now = '2026-11-10T09:00:00.000Z';
@@ -21,7 +21,7 @@ beforeEach(() => {
 
 const dependencies = () => {
   const clock = settableClock(now);
-  return { cases: store, workflows: engine, catalogue, clock, recordStatus: statusBeforeWaiting({ cases: store, catalogue, clock, telemetry: telemetryRecorder() }) };
+  return { cases: store, workflows: engine, catalogue, clock, recordStatus: statusBeforeWaiting({ catalogue, clock }) };
 };
 const wait = (suspendDeadline: boolean, caseId = subject.id, status?: string) =>
   awaitMessage(dependencies())({ caseId, name: 'payment-received', taskToken: 'step-token', suspendDeadline, ...(status !== undefined ? { status } : {}) });
@@ -74,13 +74,34 @@ describe('awaiting a message', () => {
 });
 
 describe('a wait that names a status', () => {
-  test('moves the case to it, by the step, before the wait is written', async () => {
+  test('moves the case to it, by the step, in the commit that writes the wait: no reader sees the status without the wait', async () => {
+    const commits = store.commits;
     await expect(wait(false, subject.id, 'awaiting-payment')).resolves.toEqual({ awaiting: 'payment-received' });
+    expect(store.commits).toBe(commits + 1);
     const saved = store.cases.get(subject.id)!;
+    expect(saved.version).toBe(subject.version + 1);
     expect(saved.status).toBe('awaiting-payment');
     expect(saved.statusHistory.at(-1)).toMatchObject({ status: 'awaiting-payment', by: 'system:await-message' });
     expect(store.eventsOf(subject.id).slice(-2).map((event) => event.action)).toEqual(['case.status-changed', 'message.awaited']);
     expect(store.waits.size).toBe(1);
+  });
+
+  test('with the deadline suspended, in the same one commit: the status, then the suspension with the wait', async () => {
+    const commits = store.commits;
+    await wait(true, subject.id, 'awaiting-payment');
+    expect(store.commits).toBe(commits + 1);
+    const saved = store.cases.get(subject.id)!;
+    expect(saved).toMatchObject({ status: 'awaiting-payment', suspendedSince: now });
+    expect(store.eventsOf(subject.id).slice(-2).map((event) => event.action)).toEqual(['case.status-changed', 'case.suspended']);
+    expect(store.waits.get(`${subject.id}#payment-received`)).toMatchObject({ suspendsDeadline: true, token: 'step-token' });
+  });
+
+  test('a message received before (a re-run) still moves the case to the status, and resumes the step at once', async () => {
+    store.seedCase({ ...subject, messages: [{ name: 'payment-received', data: { amount: 1 }, receivedAt: now, by: 'portal' }] });
+    await expect(wait(false, subject.id, 'awaiting-payment')).resolves.toEqual({ awaiting: 'payment-received', alreadyReceived: true });
+    expect(store.cases.get(subject.id)!.status).toBe('awaiting-payment');
+    expect(store.waits.size).toBe(0);
+    expect(engine.resumes).toEqual([{ token: 'step-token', output: expect.anything() }]);
   });
 
   test('run again records the status once', async () => {

@@ -5,7 +5,7 @@ import type { Task } from '../../../functions/domain/task';
 import { createTask } from '../../../functions/use-cases/create-task';
 import { statusBeforeWaiting } from '../../../functions/use-cases/record-status';
 import type { InMemoryCaseStore, InMemoryWorkflowEngine } from '../../support/in-memory-ports';
-import { aCase, aTask, inMemoryCaseStore, inMemoryWorkflowEngine, refusal, settableClock, telemetryRecorder, testUlid } from '../../support/in-memory-ports';
+import { aCase, aTask, inMemoryCaseStore, inMemoryWorkflowEngine, refusal, settableClock, testUlid } from '../../support/in-memory-ports';
 
 const submittedAt = new Date('2026-11-09T10:00:00Z');
 
@@ -22,7 +22,7 @@ beforeEach(() => {
 // Monday 9 November 2026, 11:00 Brussels: three working days skip Armistice Day.
 const dependencies = () => {
   const clock = settableClock('2026-11-09T10:00:00Z');
-  return { cases: store, workflows: engine, catalogue, clock, recordStatus: statusBeforeWaiting({ cases: store, catalogue, clock, telemetry: telemetryRecorder() }) };
+  return { cases: store, workflows: engine, catalogue, clock, recordStatus: statusBeforeWaiting({ catalogue, clock }) };
 };
 const create = (name = 'verify-residence', taskToken = 'new-token', caseId = subject.id, status?: string) =>
   createTask(dependencies())({ caseId, name, taskToken, ...(status !== undefined ? { status } : {}) });
@@ -137,9 +137,12 @@ describe('creating a task', () => {
 });
 
 describe('a task step that names a status', () => {
-  test('moves the case to it, by the step, before the task opens: the status change comes first in the trail', async () => {
+  test('moves the case to it, by the step, in the commit that opens the task: the status change comes first in the trail, and no reader sees one without the other', async () => {
+    const commits = store.commits;
     const { taskId } = await create('verify-residence', 'new-token', subject.id, 'under-review');
+    expect(store.commits).toBe(commits + 1);
     const saved = store.cases.get(subject.id)!;
+    expect(saved.version).toBe(subject.version + 1);
     expect(saved.status).toBe('under-review');
     expect(saved.statusHistory.at(-1)).toMatchObject({ status: 'under-review', by: 'system:create-task' });
     expect(store.eventsOf(subject.id).slice(-2).map((event) => [event.action, event.details])).toEqual([
@@ -154,6 +157,14 @@ describe('a task step that names a status', () => {
     expect(again).toEqual(first);
     expect(store.eventsOf(subject.id).filter((event) => event.action === 'case.status-changed')).toHaveLength(1);
     expect(store.tasks.get(first.taskId)).toMatchObject({ status: 'open', token: 'token-2' });
+  });
+
+  test('a re-run that finds the task answered moves the case to the status, then resumes the step with the answer', async () => {
+    const { taskId } = await create('verify-residence', 'token-1', subject.id);
+    store.tasks.set(taskId, { ...store.tasks.get(taskId)!, status: 'completed', completion: { outcome: 'approve', by: 'clerk', at: '2026-11-10T09:00:00.000Z' } });
+    await expect(create('verify-residence', 'token-2', subject.id, 'under-review')).resolves.toEqual({ taskId });
+    expect(store.cases.get(subject.id)!.status).toBe('under-review');
+    expect(engine.resumes.map((resume) => resume.token)).toEqual(['token-2']);
   });
 
   test('a final status is refused and nothing changes: the case would close before its task', async () => {

@@ -173,7 +173,7 @@ describe('delivering a message', () => {
     store.waits.clear();
     clock.set('2026-11-10T09:00:00Z');
     await suspendCase({ cases: store, catalogue, clock })({ caller: clerkOf(), caseId: parking.id, reason: 'waiting for police advice' });
-    await awaitMessage({ cases: store, workflows: engine, catalogue, clock, recordStatus: statusBeforeWaiting({ cases: store, catalogue, clock, telemetry: telemetryRecorder() }) })({
+    await awaitMessage({ cases: store, workflows: engine, catalogue, clock, recordStatus: statusBeforeWaiting({ catalogue, clock }) })({
       caseId: parking.id,
       name: 'payment-received',
       taskToken: 'wait-token',
