@@ -42,11 +42,6 @@ export interface CreateTaskDependencies {
  * retried) is read again and decided anew; one that keeps changing is a transient failure.
  */
 export function createTask(deps: CreateTaskDependencies) {
-  const read = async (caseId: string) => {
-    const subject = await deps.cases.get(caseId);
-    if (!subject) throw notFound(`case ${caseId}`);
-    return subject;
-  };
   const createOnce = async (command: CreateTaskCommand, subject: Case): Promise<{ taskId: string }> => {
     const type = deps.catalogue.ofCase(subject);
     const definition = type.tasks[command.name];
@@ -96,12 +91,14 @@ export function createTask(deps: CreateTaskDependencies) {
   };
 
   return async (command: CreateTaskCommand): Promise<{ taskId: string }> => {
-    const first = await read(command.caseId);
+    // The case as first read gives the task's type and definition; each try decides on the case as it then is.
+    const subject = await deps.cases.get(command.caseId);
+    if (!subject) throw notFound(`case ${command.caseId}`);
     // A status the type does not declare, or a final one, is refused before anything is written, and not retried.
-    if (command.status !== undefined) deps.recordStatus(first, { status: command.status, step: 'create-task' });
+    if (command.status !== undefined) deps.recordStatus(subject, { status: command.status, step: 'create-task' });
     for (let attempt = 1; ; attempt++) {
       try {
-        return await createOnce(command, attempt === 1 ? first : await read(command.caseId));
+        return await createOnce(command, subject);
       } catch (error) {
         if (!(error instanceof DomainError && error.kind === 'conflict')) throw error;
         if (attempt >= 3) throw new TransientError(`task '${command.name}' of case ${command.caseId} kept changing while its step was retried`, { cause: error });

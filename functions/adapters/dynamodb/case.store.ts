@@ -56,7 +56,8 @@ function cancellationCodes(error: unknown): string[] | undefined {
 /**
  * The case aggregate in DynamoDB. Every change is one TransactWriteItems that bumps the case
  * version under a condition, appends the next hash-chained, sealed audit event (with the
- * digests of the case as read and as written) with the case's new head, and writes the tasks
+ * digests of the case as read and as written; one event for each part of a change that has
+ * parts, see CaseChange.then) with the case's new head, and writes the tasks
  * and message waits it touches, each conditioned on the state that was read, and the outbox
  * items of its effects and of its events (the events published for every change).
  */

@@ -129,6 +129,15 @@ describe('creating a task', () => {
     expect(store.tasks.size).toBe(0);
   });
 
+  test('a case that goes while its task opens is not-found at once, not retried as a task that changed', async () => {
+    store.beforeCommit = () => {
+      store.cases.delete(subject.id);
+    };
+    const error = await refusal(create('verify-residence', 't'));
+    expect(error.kind).toBe('not-found');
+    expect(store.decideRuns).toBe(1);
+  });
+
   test('a missing case is not-found', async () => {
     const error = await refusal(create('verify-residence', 't', testUlid(99)));
     expect(error.kind).toBe('not-found');
