@@ -101,8 +101,8 @@ export async function publishType(options: PublishOptions): Promise<PublishRepor
 
   const last = publishedVersions(directory, key).at(-1);
   const draft = versionFiles(join(directory, key));
-  const kept = last === undefined ? undefined : versionFiles(join(directory, versionFolderOf(key, last)));
-  if (last !== undefined && kept !== undefined && sameFiles(draft, kept, last) && sameDeployment(draft, kept, last)) {
+  const kept = last === undefined ? undefined : { version: last, files: versionFiles(join(directory, versionFolderOf(key, last))) };
+  if (kept !== undefined && sameFiles(draft, kept.files, kept.version) && sameDeployment(draft, kept.files, kept.version)) {
     return refuse([`${key}: the working copy is version ${last} as published; change it first`]);
   }
   const version = (last ?? 0) + 1;

@@ -33,7 +33,8 @@ export interface AwaitMessageDependencies {
  * Registers that a workflow step waits for a message; POST /v1/cases/{id}/messages resumes it:
  * 0. the case moves to the status the step names, if any, as a record-status step would, in
  *    the same transaction as what follows (no reader sees the status before the wait);
- * 1. a message the case received before (a re-run workflow) resumes the step at once;
+ * 1. a message the case received before (a re-run workflow) resumes the step at once (through the
+ *    outbox, in the commit of the status, when there is one to record);
  * 2. otherwise the wait is written with its audit event, suspending the deadline when asked
  *    and the case is not suspended already.
  */
@@ -42,11 +43,16 @@ export function awaitMessage(deps: AwaitMessageDependencies) {
     const { caseId, name, taskToken } = command;
     const now = deps.clock.now();
     const actor = systemActor('await-message');
-    const received = await deps.cases.change<DeliveredMessage | undefined>(caseId, (read) => {
+    const received = await deps.cases.change<{ message: DeliveredMessage; resumedThroughOutbox: boolean } | undefined>(caseId, (read) => {
       const status = command.status === undefined ? undefined : deps.recordStatus(read, { status: command.status, step: 'await-message' });
       const current = status?.case ?? read;
       const earlier = current.messages?.find((message) => message.name === name);
-      if (earlier) return { ...(status ? { change: status } : {}), result: () => earlier };
+      if (earlier) {
+        if (!status) return { result: () => ({ message: earlier, resumedThroughOutbox: false }) };
+        // With the status recorded, the message goes to the step through the outbox in that commit, not in a call after it.
+        const resume = { kind: 'resume-step', caseId, token: taskToken, output: { ...messageResultOf(earlier) }, answers: { message: name } } as const;
+        return { change: { ...status, effects: [resume] }, result: () => ({ message: earlier, resumedThroughOutbox: true }) };
+      }
       const wait: MessageWait = { caseId, name, since: now.toISOString(), token: taskToken, suspendsDeadline: false };
       // Only a wait that suspended the case resumes it: a clerk's earlier suspension is the clerk's to end.
       if (command.suspendDeadline && !current.suspendedSince) {
@@ -59,7 +65,7 @@ export function awaitMessage(deps: AwaitMessageDependencies) {
       };
     });
     if (received) {
-      await deps.workflows.resume(taskToken, messageResultOf(received));
+      if (!received.resumedThroughOutbox) await deps.workflows.resume(taskToken, messageResultOf(received.message));
       return { awaiting: name, alreadyReceived: true };
     }
     return { awaiting: name };

@@ -35,7 +35,8 @@ export interface CreateTaskDependencies {
  *    reader sees the status before the task;
  * 1. finds the task's definition (role, outcomes, due date) in the case's type;
  * 2. when a re-run workflow (recovery, redrive) asks again what a task already answered,
- *    resumes the step at once with the stored answer;
+ *    resumes the step at once with the stored answer (through the outbox, in the commit of the
+ *    status, when there is one to record);
  * 3. when the step is retried and its task is still active, hands that task the new token;
  * 4. otherwise opens a new task, written with its audit event in one transaction.
  * A task that changes between the read and the write (a clerk completes it while the step is
@@ -50,11 +51,17 @@ export function createTask(deps: CreateTaskDependencies) {
     const done = tasks.find((task) => task.name === command.name && task.status === 'completed' && task.completion);
     const statusOf = (read: Case) => (command.status === undefined ? undefined : deps.recordStatus(read, { status: command.status, step: 'create-task' }));
     if (done?.completion) {
-      await deps.cases.change(subject.id, (read) => {
-        const status = statusOf(read);
-        return { ...(status ? { change: status } : {}), result: () => undefined };
-      });
-      await deps.workflows.resume(command.taskToken, taskResultOf({ ...done, completion: done.completion }));
+      const output = taskResultOf({ ...done, completion: done.completion });
+      // Where the status is recorded first, the answer goes to the step through the outbox in that commit, not in a call after it.
+      const resumedThroughOutbox =
+        command.status !== undefined &&
+        (await deps.cases.change(subject.id, (read) => {
+          const status = statusOf(read);
+          if (!status) return { result: () => false };
+          const resume = { kind: 'resume-step', caseId: subject.id, token: command.taskToken, output: { ...output }, answers: { task: done.id } } as const;
+          return { change: { ...status, effects: [resume] }, result: () => true };
+        }));
+      if (!resumedThroughOutbox) await deps.workflows.resume(command.taskToken, output);
       return { taskId: done.id };
     }
     const existing = tasks.find((task) => task.name === command.name && isActive(task));

@@ -4,7 +4,7 @@ import type { Case } from '../../../functions/domain/case';
 import { awaitMessage } from '../../../functions/use-cases/await-message';
 import { statusBeforeWaiting } from '../../../functions/use-cases/record-status';
 import type { InMemoryCaseStore, InMemoryWorkflowEngine } from '../../support/in-memory-ports';
-import { aCase, inMemoryCaseStore, inMemoryWorkflowEngine, settableClock, testUlid } from '../../support/in-memory-ports';
+import { aCase, inMemoryCaseStore, inMemoryWorkflowEngine, outboxDispatcher, settableClock, testUlid } from '../../support/in-memory-ports';
 
 const submittedAt = new Date('2026-11-09T10:00:00Z');
 const now = '2026-11-10T09:00:00.000Z';
@@ -96,11 +96,16 @@ describe('a wait that names a status', () => {
     expect(store.waits.get(`${subject.id}#payment-received`)).toMatchObject({ suspendsDeadline: true, token: 'step-token' });
   });
 
-  test('a message received before (a re-run) still moves the case to the status, and resumes the step at once', async () => {
+  test('a message received before (a re-run) still moves the case to the status, and resumes the step through the outbox of that commit, not in a call after it', async () => {
     store.seedCase({ ...subject, messages: [{ name: 'payment-received', data: { amount: 1 }, receivedAt: now, by: 'portal' }] });
     await expect(wait(false, subject.id, 'awaiting-payment')).resolves.toEqual({ awaiting: 'payment-received', alreadyReceived: true });
     expect(store.cases.get(subject.id)!.status).toBe('awaiting-payment');
     expect(store.waits.size).toBe(0);
+    expect(engine.resumes).toEqual([]);
+    expect([...store.outbox.values()].map((item) => item.effect)).toContainEqual(
+      expect.objectContaining({ kind: 'resume-step', caseId: subject.id, token: 'step-token', answers: { message: 'payment-received' } }),
+    );
+    await outboxDispatcher(store, engine, settableClock(now))();
     expect(engine.resumes).toEqual([{ token: 'step-token', output: expect.anything() }]);
   });
 

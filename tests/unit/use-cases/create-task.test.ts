@@ -5,7 +5,7 @@ import type { Task } from '../../../functions/domain/task';
 import { createTask } from '../../../functions/use-cases/create-task';
 import { statusBeforeWaiting } from '../../../functions/use-cases/record-status';
 import type { InMemoryCaseStore, InMemoryWorkflowEngine } from '../../support/in-memory-ports';
-import { aCase, aTask, inMemoryCaseStore, inMemoryWorkflowEngine, refusal, settableClock, testUlid } from '../../support/in-memory-ports';
+import { aCase, aTask, inMemoryCaseStore, inMemoryWorkflowEngine, outboxDispatcher, refusal, settableClock, testUlid } from '../../support/in-memory-ports';
 
 const submittedAt = new Date('2026-11-09T10:00:00Z');
 
@@ -168,11 +168,14 @@ describe('a task step that names a status', () => {
     expect(store.tasks.get(first.taskId)).toMatchObject({ status: 'open', token: 'token-2' });
   });
 
-  test('a re-run that finds the task answered moves the case to the status, then resumes the step with the answer', async () => {
+  test('a re-run that finds the task answered moves the case to the status, and resumes the step with the answer through the outbox of that commit', async () => {
     const { taskId } = await create('verify-residence', 'token-1', subject.id);
     store.tasks.set(taskId, { ...store.tasks.get(taskId)!, status: 'completed', completion: { outcome: 'approve', by: 'clerk', at: '2026-11-10T09:00:00.000Z' } });
     await expect(create('verify-residence', 'token-2', subject.id, 'under-review')).resolves.toEqual({ taskId });
     expect(store.cases.get(subject.id)!.status).toBe('under-review');
+    expect(engine.resumes).toEqual([]);
+    expect([...store.outbox.values()].map((item) => item.effect)).toContainEqual(expect.objectContaining({ kind: 'resume-step', token: 'token-2', answers: { task: taskId } }));
+    await outboxDispatcher(store, engine, settableClock('2026-11-10T09:00:00.000Z'))();
     expect(engine.resumes.map((resume) => resume.token)).toEqual(['token-2']);
   });
 

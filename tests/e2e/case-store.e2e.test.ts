@@ -1,0 +1,110 @@
+import { afterAll, beforeAll, expect, test } from '@jest/globals';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { hmacAuditSeal } from '../../functions/adapters/audit-seal';
+import { dynamoCaseReads } from '../../functions/adapters/dynamodb/case.reads';
+import { dynamoCaseStore } from '../../functions/adapters/dynamodb/case.store';
+import { hmacPseudonyms } from '../../functions/adapters/pseudonyms';
+import { keys } from '../../functions/adapters/table-keys';
+import { systemActor } from '../../functions/domain/actor';
+import { verifyTrail } from '../../functions/domain/audit-trail';
+import { DomainError } from '../../functions/domain/errors';
+import { catalogue } from '../../functions/catalogue/catalogue';
+import { afterStatus, statusBeforeWaiting } from '../../functions/use-cases/record-status';
+import { devAuditSealKey, devPseudonymKey } from '../../infra/local/dev-keys';
+import type { DynamoDbLocal } from '../../infra/local/dynamodb-local';
+import { startDynamoDbLocal } from '../../infra/local/dynamodb-local';
+import { localCredentials, localRegion } from '../../infra/local/local-network';
+import { ensureTable } from '../../infra/local/table.setup';
+import { aCase, aTask, settableClock, testUlid } from '../support/in-memory-ports';
+
+/*
+ * The DynamoDB case store's change with parts (CaseChange.then), on DynamoDB Local: a waiting
+ * step's status and its task are one transaction, each with its own audit event, chained and
+ * sealed in order, and a guard of the second part that fails is a conflict, with nothing written.
+ */
+let dynamodbLocal: DynamoDbLocal;
+let raw: DynamoDBClient;
+let documents: DynamoDBDocumentClient;
+const tableName = 'loket-case-store';
+const seal = hmacAuditSeal(devAuditSealKey);
+const pseudonyms = hmacPseudonyms(devPseudonymKey);
+const now = '2026-11-10T09:00:00.000Z';
+const statusOf = statusBeforeWaiting({ catalogue, clock: settableClock(now) });
+
+beforeAll(async () => {
+  dynamodbLocal = await startDynamoDbLocal({ port: 0 });
+  raw = new DynamoDBClient({ endpoint: dynamodbLocal.endpoint, region: localRegion, credentials: localCredentials });
+  // As functions/commons/dynamodb.client makes it for the functions.
+  documents = DynamoDBDocumentClient.from(raw, { marshallOptions: { removeUndefinedValues: true } });
+  await ensureTable(raw, tableName);
+}, 60_000);
+
+afterAll(async () => {
+  raw?.destroy();
+  await dynamodbLocal?.stop();
+});
+
+const store = () => dynamoCaseStore(documents, tableName, pseudonyms, seal, { schemasUrl: 'https://api.example/v1/events/schemas' });
+
+async function submitted(n: number) {
+  const subject = aCase({ id: testUlid(n), sequence: n, typeKey: 'resident-parking-permit', now: new Date('2026-11-09T10:00:00Z'), dueAt: new Date('2026-11-30T22:59:59.999Z') });
+  await store().create(subject, { action: 'case.submitted', actor: systemActor('test'), at: subject.createdAt });
+  return subject;
+}
+
+test('a status and the task a waiting step opens are one write: the case one version on, two audit events chained and sealed in order, the trail verified', async () => {
+  const subject = await submitted(1);
+  const task = aTask(subject, { id: testUlid(101), name: 'review-permit', token: 'step-token', now: new Date(now), dueAt: new Date('2026-11-20T22:59:59.999Z') });
+  await store().change(subject.id, (read) => {
+    const status = statusOf(read, { status: 'under-review', step: 'create-task' });
+    return {
+      change: afterStatus(status, { case: status!.case, audit: { action: 'task.created', actor: systemActor('create-task'), at: now, details: { taskId: task.id } }, tasks: [{ task, expect: 'new' }] }),
+      result: () => undefined,
+    };
+  });
+
+  const stored = await store().getAudited(subject.id);
+  expect(stored?.case).toMatchObject({ status: 'under-review', version: subject.version + 1 });
+  const events = await dynamoCaseReads(documents, tableName, pseudonyms).history(subject.id);
+  expect(events.map((event) => [event.sequence, event.action])).toEqual([
+    [1, 'case.submitted'],
+    [2, 'case.status-changed'],
+    [3, 'task.created'],
+  ]);
+  expect(events[2]!.previousStateDigest).toBe(events[1]!.stateDigest);
+  expect(events[2]!.previousSeal).toBe(events[1]!.seal);
+  expect(stored?.head?.sequence).toBe(3);
+  expect(await verifyTrail({ caseId: subject.id, events, stored: stored! }, seal.verify)).toEqual({ verified: true });
+  expect(await store().getTask(task.id)).toMatchObject({ id: task.id, status: 'open', token: 'step-token' });
+  // Both parts' events went to the outbox in the same write: the status change's first.
+  const { Items = [] } = await documents.send(
+    new QueryCommand({ TableName: tableName, KeyConditionExpression: 'PK = :pk AND begins_with(SK, :outbox)', ExpressionAttributeValues: { ':pk': keys.case(subject.id).PK, ':outbox': keys.outboxPrefix } }),
+  );
+  const types = Items.map((item) => (item.effect as { event?: { type?: string } }).event?.type);
+  expect(types.indexOf('be.loket.case.status-changed.v1')).toBeGreaterThanOrEqual(0);
+  expect(types.indexOf('be.loket.case.status-changed.v1')).toBeLessThan(types.indexOf('be.loket.case.task-created.v1'));
+}, 60_000);
+
+test("a guard of the second part that fails (the task was handled meanwhile) is a conflict, and neither part is written", async () => {
+  const subject = await submitted(2);
+  const task = aTask(subject, { id: testUlid(102), name: 'review-permit', token: 'step-token', now: new Date(now), dueAt: new Date('2026-11-20T22:59:59.999Z') });
+  await store().change(subject.id, (read) => ({ change: { case: read, audit: { action: 'task.created', actor: systemActor('create-task'), at: now, details: { taskId: task.id } }, tasks: [{ task, expect: 'new' }] }, result: () => undefined }));
+  const before = await store().getAudited(subject.id);
+
+  const refused = await store()
+    .change(subject.id, (read) => {
+      const status = statusOf(read, { status: 'under-review', step: 'create-task' });
+      // Expects the task as it was before a token it does not have: someone else reissued it.
+      const reissued = { task: { ...task, token: 'new-token' }, expect: { ...task, token: 'another-token' } };
+      return { change: afterStatus(status, { case: status!.case, audit: { action: 'task.reissued', actor: systemActor('create-task'), at: now, details: { taskId: task.id } }, tasks: [reissued] }), result: () => undefined };
+    })
+    .then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+  expect(refused).toBeInstanceOf(DomainError);
+  expect((refused as DomainError).kind).toBe('conflict');
+  expect(await store().getAudited(subject.id)).toEqual(before);
+  expect(await store().getTask(task.id)).toMatchObject({ token: 'step-token' });
+}, 60_000);
