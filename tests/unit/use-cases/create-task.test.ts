@@ -58,6 +58,8 @@ describe('creating a task', () => {
     expect(engine.resumes).toEqual([{ token: 'new-token', output: { outcome: 'approve', completedBy: 'clerk@gent', taskId: done.id } }]);
     expect(store.tasks.size).toBe(1);
     expect(store.commits).toBe(0);
+    // Nothing to record: the case is not even read for a change.
+    expect(store.decideRuns).toBe(0);
   });
 
   test.each([['open'], ['claimed']] as const)('for a task still %s hands it the new token, keeping it as it is otherwise', async (status) => {
@@ -176,6 +178,16 @@ describe('a task step that names a status', () => {
     expect(engine.resumes).toEqual([]);
     expect([...store.outbox.values()].map((item) => item.effect)).toContainEqual(expect.objectContaining({ kind: 'resume-step', token: 'token-2', answers: { task: taskId } }));
     await outboxDispatcher(store, engine, settableClock('2026-11-10T09:00:00.000Z'))();
+    expect(engine.resumes.map((resume) => resume.token)).toEqual(['token-2']);
+  });
+
+  test('a re-run that finds the task answered and the case in its status already resumes the step at once, writing nothing', async () => {
+    const { taskId } = await create('verify-residence', 'token-1', subject.id, 'under-review');
+    store.tasks.set(taskId, { ...store.tasks.get(taskId)!, status: 'completed', completion: { outcome: 'approve', by: 'clerk', at: '2026-11-10T09:00:00.000Z' } });
+    const commits = store.commits;
+    await expect(create('verify-residence', 'token-2', subject.id, 'under-review')).resolves.toEqual({ taskId });
+    expect(store.commits).toBe(commits);
+    expect(store.outbox.size).toBe(0);
     expect(engine.resumes.map((resume) => resume.token)).toEqual(['token-2']);
   });
 
