@@ -6,7 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { BatchWriteItemCommand, DynamoDBClient, GetItemCommand, PutItemCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
-import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import type { AttributeValue, TransactWriteItemsCommandInput } from '@aws-sdk/client-dynamodb';
+import { marshall } from '@aws-sdk/util-dynamodb';
 import { GetExecutionHistoryCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { byDueDay, byOwner, byStatus, bySubmission, keys } from '../functions/adapters/table-keys';
 import { findFunctionDeployment, functionDeployments, type FunctionDeployment } from '../infra/deployment';
@@ -20,7 +21,8 @@ import type { PublishedEvent } from '../infra/local/local-stack';
 import { tableDefinition } from '../infra/table.definition';
 import { measureColdStart } from './cold-start';
 import type { CostComponent, Floor, Keeping, Price, StoredItem, Template, TransactionUsage, Volume } from './cost-model';
-import { accessLogBytesOf, costComponents, costOf, doingUsdOf, eventArchiveMonths, floorOf, fixedMonthlyCosts, loggedBytes, logRetentionMonths, monthlyUsage, pricesFrom, storedBytes, sum, tableClassOf } from './cost-model';
+import { accessLogBytesOf, costComponents, costOf, doingUsdOf, eventArchiveMonths, floorOf, fixedMonthlyCosts, loggedBytes, logRetentionMonths, monthlyUsage, pricesFrom, storedBytes, sum, tableClassOf, writeUnitsOf } from './cost-model';
+import type { WriteUnits } from './cost-model';
 import { deliveryMarkdown, deliveryNote, measureDeliveryLatency } from './delivery';
 import { spawnLocalStack } from './local-process';
 import { formatScore, mutantLogFile, scoreFromLog } from '../mutation/score';
@@ -67,7 +69,8 @@ type Counters = ReturnType<typeof counters>;
 const byFunction = new Map<string, Counters>();
 /**
  * Write units by where they land: the table itself or one of its indexes (DynamoDB reports them
- * apart with ReturnConsumedCapacity INDEXES), over the functions that count against a transaction.
+ * apart with ReturnConsumedCapacity INDEXES; a transaction's are computed, see transactionImages),
+ * over the functions that count against a transaction.
  */
 const writesByPlace = new Map<string, number>();
 const writePlacesNow = () => new Map(writesByPlace);
@@ -129,7 +132,20 @@ async function countClientCalls(): Promise<void> {
       else entry.writes += 1;
       // INDEXES: the total, and also what the table and each index took of it.
       (args.input as Record<string, unknown>).ReturnConsumedCapacity = 'INDEXES';
-      const result = await next(args);
+      // A transaction's units are computed from its items as AWS bills them (writeUnitsOf): DynamoDB Local's are not.
+      const transaction = command === 'TransactWriteItemsCommand' ? await transactionImages(args.input as TransactWriteItemsCommandInput) : undefined;
+      let result: Awaited<ReturnType<typeof next>>;
+      try {
+        result = await next(args);
+      } catch (error) {
+        // A cancelled transaction is billed too: each item as it was, a put as it would have been.
+        if (transaction) countTransaction(entry, await transaction.failed());
+        throw error;
+      }
+      if (transaction) {
+        countTransaction(entry, await transaction.committed());
+        return result;
+      }
       const consumed = (result.output as { ConsumedCapacity?: unknown }).ConsumedCapacity;
       if (!readCommands.has(command)) notePlaces(consumed);
       const units = (Array.isArray(consumed) ? consumed : consumed ? [consumed] : []).reduce((total: number, c: { CapacityUnits?: number }) => total + (c.CapacityUnits ?? 0), 0);
@@ -152,6 +168,34 @@ async function countClientCalls(): Promise<void> {
     },
     { step: 'initialize', name: 'benchS3Requests', priority: 'low' },
   );
+}
+
+/** The items a transaction writes, read before it (and after it, once it committed) with the bench's own client. */
+async function transactionImages(input: TransactWriteItemsCommandInput) {
+  // The document client marshals its input later, just before serializing: its items are plain values here (the
+  // table's partition key is a string, a plain one or { S }).
+  const marshalled = (item: Record<string, unknown>) => (typeof item[tableDefinition.partitionKey] === 'string' ? marshall(item, { removeUndefinedValues: true }) : (item as Record<string, AttributeValue>));
+  const actions = (input.TransactItems ?? []).map((action) => {
+    const put = action.Put ? marshalled(action.Put.Item!) : undefined;
+    const key = put ? { [tableDefinition.partitionKey]: put[tableDefinition.partitionKey]!, [tableDefinition.sortKey]: put[tableDefinition.sortKey]! } : marshalled((action.Update ?? action.Delete ?? action.ConditionCheck)!.Key!);
+    const tableName = (action.Put ?? action.Update ?? action.Delete ?? action.ConditionCheck)!.TableName!;
+    return { key, tableName, put: put as StoredItem | undefined, unchanged: action.ConditionCheck !== undefined };
+  });
+  const read = (action: (typeof actions)[number]) => bare.send(new GetItemCommand({ TableName: action.tableName, Key: action.key, ConsistentRead: true })).then((r) => r.Item as StoredItem | undefined);
+  const before = await Promise.all(actions.map(read));
+  const units = (after: ReadonlyArray<StoredItem | undefined>) => actions.map((_, i) => writeUnitsOf(before[i], after[i], tableDefinition, tableDefinition.globalSecondaryIndexes, { transactional: true }));
+  return {
+    // A condition check writes nothing: its item is billed as it is (twice, as every item of a transaction).
+    committed: async () => units(await Promise.all(actions.map((action, i) => (action.unchanged ? before[i] : read(action))))),
+    failed: async () => units(actions.map((action, i) => action.put ?? before[i])),
+  };
+}
+function countTransaction(entry: Counters, units: readonly WriteUnits[]): void {
+  const table = sum(units.map((u) => u.table));
+  const indexes: Record<string, { CapacityUnits: number }> = {};
+  for (const [index, n] of units.flatMap((u) => Object.entries(u.indexes))) indexes[index] = { CapacityUnits: (indexes[index]?.CapacityUnits ?? 0) + n };
+  entry.write += table + sum(Object.values(indexes).map((i) => i.CapacityUnits));
+  notePlaces({ Table: { CapacityUnits: table }, GlobalSecondaryIndexes: indexes });
 }
 
 /*
@@ -253,10 +297,10 @@ const stack = await startLocalStack({
   logLevel: 'INFO',
   emitMetrics: true,
 });
+const bare = new DynamoDBClient({ endpoint: stack.dynamodbEndpoint, region: localRegion, credentials: localCredentials });
 await countClientCalls();
 const tokens = await tokensFor(key);
 const driver = new Driver({ apiUrl: stack.apiUrl, dynamodbEndpoint: stack.dynamodbEndpoint, tableName: stack.tableName, tokens });
-const bare = new DynamoDBClient({ endpoint: stack.dynamodbEndpoint, region: localRegion, credentials: localCredentials });
 const sfn = new SFNClient({ endpoint: stack.stepFunctionsEndpoint, region: localRegion, credentials: localCredentials });
 
 /** A case's status read from the table, not through the API, so that watching it costs the transaction nothing. */
@@ -780,7 +824,7 @@ const report = {
   notes: [
     'Lambda durations are measured in-process on this machine and billed per started ms at the declared memory: a proxy for Lambda’s, not a measurement of it.',
     'State transitions are the StateEntered events of each execution’s history (retries would add more on AWS).',
-    'DynamoDB units are the ConsumedCapacity DynamoDB Local returns for the functions’ calls (ReturnConsumedCapacity TOTAL).',
+    'DynamoDB units are the ConsumedCapacity DynamoDB Local returns for the functions’ calls (ReturnConsumedCapacity INDEXES), except for transactions: for those DynamoDB Local reports what AWS does not bill (4 units for one 100-byte item, 4 for six; AWS: 2 and 12), so their units are computed from each item before and after as AWS bills them (two units an item per started KB of the larger image; each index written once when its copy appears, goes or changes, twice when its key changes). The computation is checked against DynamoDB Local’s figures for single writes (tests/e2e/write-units.e2e.test.ts). Index writes are not doubled in a transaction: they follow its commit.',
     'KMS requests are the calls that are GenerateMac or VerifyMac on AWS (a pseudonym the function has not computed yet, an audit seal, a seal’s check), counted as the local HMACs under the development keys. The encryption at rest of the table, the documents (with an S3 bucket key), the workflows and the logs asks KMS for a data key every few minutes, not per request: not counted.',
     'X-Ray: one trace per API request, stream batch and scheduled run (a workflow’s steps join its execution’s trace, which joins its starter’s). The default sampling rule records the first request each second and 5 % after: at a government’s volume nearly all, so all are counted.',
     'Not counted, as they cost nothing here: the stream’s reads by the event source mapping (free), the outbox’s dead-letter queue (only on failure), Step Functions logs (level ERROR, none on success), Secrets Manager (the one secret is read once per cold start), data transfer out (responses of a few KB). Log storage is counted uncompressed: an upper bound.',

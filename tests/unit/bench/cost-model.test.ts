@@ -21,6 +21,10 @@ import {
   type Template,
   type TransactionUsage,
   valueBytes,
+  writeUnitsOf,
+  type NamedIndex,
+  type StoredItem,
+  type StoredValue,
 } from '../../../bench/cost-model';
 import { projectRoot } from '../../../infra/local/paths';
 
@@ -264,3 +268,54 @@ describe('a month at a volume', () => {
   });
 });
 
+
+describe('what a write costs', () => {
+  const table = { partitionKey: 'PK', sortKey: 'SK' };
+  // An item of about `bytes` bytes (its keys, and a filler attribute).
+  const item = (id: string, bytes: number, extra: Record<string, StoredValue> = {}): StoredItem => ({ PK: { S: id }, SK: { S: 'X' }, d: { S: 'x'.repeat(bytes - id.length - 2 - 2 - 1 - 1) }, ...extra });
+  const byStatus: NamedIndex = { indexName: 'GSI1', partitionKey: 'GSI1PK', sortKey: 'GSI1SK', projectedAttributes: ['status'] };
+  const standard = { transactional: false };
+  const transactional = { transactional: true };
+
+  it('bills a unit per started KB of the item, twice in a transaction (AWS: three 500-byte items in one take six units; a 3 KB item, six)', () => {
+    expect(writeUnitsOf(undefined, item('a', 500), table, [], standard)).toEqual({ table: 1, indexes: {} });
+    expect(writeUnitsOf(undefined, item('a', 1024), table, [], standard).table).toBe(1);
+    expect(writeUnitsOf(undefined, item('a', 1025), table, [], standard).table).toBe(2);
+    expect(writeUnitsOf(undefined, item('a', 3 * 1024), table, [], standard).table).toBe(3);
+    expect(['a', 'b', 'c'].map((id) => writeUnitsOf(undefined, item(id, 500), table, [], transactional).table)).toEqual([2, 2, 2]);
+    expect(writeUnitsOf(undefined, item('a', 3 * 1024), table, [], transactional).table).toBe(6);
+  });
+
+  it('bills a replacement by the larger of the item before and after, and a delete by the item it deletes', () => {
+    expect(writeUnitsOf(item('a', 2500), item('a', 500), table, [], standard).table).toBe(3);
+    expect(writeUnitsOf(item('a', 500), item('a', 2500), table, [], standard).table).toBe(3);
+    expect(writeUnitsOf(item('a', 2500), undefined, table, [], standard).table).toBe(3);
+    expect(writeUnitsOf(item('a', 2500), undefined, table, [], transactional).table).toBe(6);
+  });
+
+  it("writes an index's copy when it appears, goes or changes, twice when its key changes, never when it stays; not doubled in a transaction", () => {
+    const open = { GSI1PK: { S: 'T#open' }, GSI1SK: { S: '1' }, status: { S: 'open' } };
+    const closed = { GSI1PK: { S: 'T#closed' }, GSI1SK: { S: '1' }, status: { S: 'closed' } };
+    const indexes = [byStatus];
+    // Into the index, with the item; a copy is keys and projected attributes only, so a large item's copy is one unit.
+    expect(writeUnitsOf(undefined, item('a', 3000, open), table, indexes, transactional)).toEqual({ table: 6, indexes: { GSI1: 1 } });
+    // Its key changes: a delete and a put.
+    expect(writeUnitsOf(item('a', 500, open), item('a', 500, closed), table, indexes, standard).indexes).toEqual({ GSI1: 2 });
+    // A projected attribute changes, the key stays: one write.
+    expect(writeUnitsOf(item('a', 500, open), item('a', 500, { ...open, status: { S: 'reopened' } }), table, indexes, standard).indexes).toEqual({ GSI1: 1 });
+    // Only what the index does not copy changes: nothing for the index.
+    expect(writeUnitsOf(item('a', 500, open), item('a', 700, open), table, indexes, standard).indexes).toEqual({});
+    // Out of the index (its keys removed, or the item deleted): one write; an item never in it: nothing.
+    expect(writeUnitsOf(item('a', 500, open), item('a', 500), table, indexes, standard).indexes).toEqual({ GSI1: 1 });
+    expect(writeUnitsOf(item('a', 500, open), undefined, table, indexes, standard).indexes).toEqual({ GSI1: 1 });
+    expect(writeUnitsOf(item('a', 500), item('a', 600), table, indexes, standard).indexes).toEqual({});
+    // An index that copies everything is billed by the whole item's size.
+    expect(writeUnitsOf(undefined, item('a', 3000, open), table, [{ ...byStatus, projectedAttributes: undefined }], standard).indexes).toEqual({ GSI1: 3 });
+  });
+
+  it('compares maps by their contents, whatever the order of their attributes', () => {
+    const one = { GSI1PK: { S: 'p' }, GSI1SK: { S: 's' }, status: { M: { a: { S: '1' }, b: { S: '2' } } } };
+    const same = { GSI1PK: { S: 'p' }, GSI1SK: { S: 's' }, status: { M: { b: { S: '2' }, a: { S: '1' } } } };
+    expect(writeUnitsOf(item('a', 500, one), item('a', 500, same), table, [byStatus], standard).indexes).toEqual({});
+  });
+});
