@@ -21,7 +21,7 @@ import type { PublishedEvent } from '../infra/local/local-stack';
 import { tableDefinition } from '../infra/table.definition';
 import { measureColdStart } from './cold-start';
 import type { CostComponent, Floor, Keeping, Price, StoredItem, Template, TransactionUsage, Volume } from './cost-model';
-import { accessLogBytesOf, costComponents, costOf, doingUsdOf, eventArchiveMonths, floorOf, fixedMonthlyCosts, loggedBytes, logRetentionMonths, monthlyUsage, pricesFrom, storedBytes, sum, tableClassOf, writeUnitsOf } from './cost-model';
+import { accessLogBytesOf, costComponents, costOf, doingUsdOf, eventArchiveMonths, floorOf, fixedMonthlyCosts, loggedBytes, logRetentionMonths, monthlyUsage, itemKindOf, pricesFrom, storedBytes, sum, tableClassOf, writeUnitsOf } from './cost-model';
 import type { WriteUnits } from './cost-model';
 import { deliveryMarkdown, deliveryNote, measureDeliveryLatency } from './delivery';
 import { spawnLocalStack } from './local-process';
@@ -74,6 +74,19 @@ const byFunction = new Map<string, Counters>();
  */
 const writesByPlace = new Map<string, number>();
 const writePlacesNow = () => new Map(writesByPlace);
+/** Write units by the kind of item written (the case, its audit events, the outbox …), index copies included. */
+const writesByKind = new Map<string, number>();
+const writeKindsNow = () => new Map(writesByKind);
+/** The kind of the item a write's key (plain, or as AttributeValues) names. */
+function kindOfKey(key: Record<string, unknown> | undefined): string {
+  const text = (value: unknown) => String((value as { S?: string } | undefined)?.S ?? value);
+  return key ? itemKindOf(text(key[tableDefinition.partitionKey]), text(key[tableDefinition.sortKey])) : '?';
+}
+function noteKind(kind: string, units: number): void {
+  if (runningFunction.getStore() === undefined) return;
+  if (findFunctionDeployment(runningFunction.getStore()!)?.declaration.kind === 'scheduled') return;
+  writesByKind.set(kind, (writesByKind.get(kind) ?? 0) + units);
+}
 function notePlaces(consumed: unknown): void {
   if (runningFunction.getStore() === undefined) return;
   const deployment = findFunctionDeployment(runningFunction.getStore()!);
@@ -147,7 +160,11 @@ async function countClientCalls(): Promise<void> {
         return result;
       }
       const consumed = (result.output as { ConsumedCapacity?: unknown }).ConsumedCapacity;
-      if (!readCommands.has(command)) notePlaces(consumed);
+      if (!readCommands.has(command)) {
+        notePlaces(consumed);
+        const input = args.input as { Item?: Record<string, unknown>; Key?: Record<string, unknown> };
+        noteKind(kindOfKey(input.Item ?? input.Key), (consumed as { CapacityUnits?: number } | undefined)?.CapacityUnits ?? 0);
+      }
       const units = (Array.isArray(consumed) ? consumed : consumed ? [consumed] : []).reduce((total: number, c: { CapacityUnits?: number }) => total + (c.CapacityUnits ?? 0), 0);
       if (readCommands.has(command)) entry.read += units;
       else entry.write += units;
@@ -183,14 +200,15 @@ async function transactionImages(input: TransactWriteItemsCommandInput) {
   });
   const read = (action: (typeof actions)[number]) => bare.send(new GetItemCommand({ TableName: action.tableName, Key: action.key, ConsistentRead: true })).then((r) => r.Item as StoredItem | undefined);
   const before = await Promise.all(actions.map(read));
-  const units = (after: ReadonlyArray<StoredItem | undefined>) => actions.map((_, i) => writeUnitsOf(before[i], after[i], tableDefinition, tableDefinition.globalSecondaryIndexes, { transactional: true }));
+  const units = (after: ReadonlyArray<StoredItem | undefined>) => actions.map((action, i) => ({ kind: kindOfKey(action.key), ...writeUnitsOf(before[i], after[i], tableDefinition, tableDefinition.globalSecondaryIndexes, { transactional: true }) }));
   return {
     // A condition check writes nothing: its item is billed as it is (twice, as every item of a transaction).
     committed: async () => units(await Promise.all(actions.map((action, i) => (action.unchanged ? before[i] : read(action))))),
     failed: async () => units(actions.map((action, i) => action.put ?? before[i])),
   };
 }
-function countTransaction(entry: Counters, units: readonly WriteUnits[]): void {
+function countTransaction(entry: Counters, units: ReadonlyArray<WriteUnits & { kind: string }>): void {
+  for (const u of units) noteKind(u.kind, u.table + sum(Object.values(u.indexes)));
   const table = sum(units.map((u) => u.table));
   const indexes: Record<string, { CapacityUnits: number }> = {};
   for (const [index, n] of units.flatMap((u) => Object.entries(u.indexes))) indexes[index] = { CapacityUnits: (indexes[index]?.CapacityUnits ?? 0) + n };
@@ -418,6 +436,7 @@ interface TypeCost {
   readonly costByItem: Record<CostComponent, number>;
   readonly byFunction: ReturnType<typeof byFunctionSince>;
   readonly writesByPlace: ReturnType<typeof writePlacesSince>;
+  readonly writesByKind: ReadonlyArray<{ kind: string; writeUnits: number }>;
 }
 const costs: TypeCost[] = [];
 for (const type of transactionTypes) {
@@ -425,6 +444,7 @@ for (const type of transactionTypes) {
   const before: Snapshot = snapshot();
   const functionsBefore = countersNow();
   const placesBefore = writePlacesNow();
+  const kindsBefore = writeKindsNow();
   const eventsBefore = stack.events.length;
   const bytesBefore = await tableBytes();
   let transitions = 0;
@@ -492,6 +512,10 @@ for (const type of transactionTypes) {
     costByItem,
     byFunction: byFunctionSince(functionsBefore, costRuns),
     writesByPlace: writePlacesSince(placesBefore, costRuns),
+    writesByKind: [...writesByKind]
+      .map(([kind, units]) => ({ kind, writeUnits: round((units - (kindsBefore.get(kind) ?? 0)) / costRuns, 2) }))
+      .filter((row) => row.writeUnits > 0)
+      .sort((a, b) => b.writeUnits - a.writeUnits),
   });
 }
 // What one run of each scheduled function costs (they run whether or not anyone submits: a fixed monthly cost).
@@ -581,6 +605,10 @@ function costMarkdown(): string[] {
     'Write units per transaction by where they land: the table\'s items, and each index\'s copies of them (an index is written when an item it holds changes what it projects):',
     '',
     ...writePlacesTable(),
+    '',
+    'Write units per transaction by the kind of item written, its index copies included (the most first):',
+    '',
+    ...costs.map((c) => `- ${c.type}: ${c.writesByKind.map((row) => `${row.kind} ${row.writeUnits}`).join('; ')}`),
     '',
     'Where each cent goes, per component (dollars per million transactions; the largest of each type in bold):',
     '',

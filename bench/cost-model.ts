@@ -436,6 +436,31 @@ export function writeUnitsOf(
   return { table: (options.transactional ? 2 : 1) * unitsOfBytes(larger), indexes: result };
 }
 
+// ---- what a write is of ----
+
+/** The kinds of item the table holds, by their key formats (functions/adapters/table-keys.ts), for the bench's write report. */
+export function itemKindOf(partitionKey: string, sortKey: string): string {
+  if (partitionKey.startsWith('CASE#')) {
+    if (sortKey === 'CASE') return 'case';
+    if (sortKey.startsWith('AUDIT#')) return 'audit event';
+    if (sortKey.startsWith('OUTBOX#')) return 'outbox';
+    if (sortKey.startsWith('AWAIT#')) return 'message wait';
+  }
+  if (partitionKey.startsWith('TENANT#') && partitionKey.endsWith('#EVENTS')) return 'event log';
+  if (partitionKey.startsWith('TENANT#') && partitionKey.endsWith('#SUBSCRIPTIONS')) return 'subscription';
+  const byPrefix: Record<string, string> = {
+    TASK: 'task',
+    CASENO: 'case number',
+    COUNTER: 'case number counter',
+    IDEMPOTENCY: 'idempotency key',
+    ACCESS: 'processing log',
+    DELIVERIES: 'webhook delivery',
+    TENANT: 'tenant',
+  };
+  const prefix = partitionKey.split('#')[0]!;
+  return byPrefix[prefix] ?? prefix.toLowerCase();
+}
+
 // ---- the floor ----
 
 /** The components paid for keeping what a transaction leaves, month after month, rather than for doing it. */

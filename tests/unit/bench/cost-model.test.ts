@@ -22,11 +22,13 @@ import {
   type TransactionUsage,
   valueBytes,
   writeUnitsOf,
+  itemKindOf,
   type NamedIndex,
   type StoredItem,
   type StoredValue,
 } from '../../../bench/cost-model';
 import { projectRoot } from '../../../infra/local/paths';
+import { keys } from '../../../functions/adapters/table-keys';
 
 const prices = pricesFrom(JSON.parse(readFileSync(join(projectRoot, 'bench', 'prices.eu-west-1.json'), 'utf8')));
 
@@ -317,5 +319,25 @@ describe('what a write costs', () => {
     const one = { GSI1PK: { S: 'p' }, GSI1SK: { S: 's' }, status: { M: { a: { S: '1' }, b: { S: '2' } } } };
     const same = { GSI1PK: { S: 'p' }, GSI1SK: { S: 's' }, status: { M: { b: { S: '2' }, a: { S: '1' } } } };
     expect(writeUnitsOf(item('a', 500, one), item('a', 500, same), table, [byStatus], standard).indexes).toEqual({});
+  });
+});
+
+describe('what a write is of', () => {
+  it("names each kind of item by the table's own key formats", () => {
+    const kindOf = (key: { PK: string; SK: string }) => itemKindOf(key.PK, key.SK);
+    expect(kindOf(keys.case('c1'))).toBe('case');
+    expect(kindOf(keys.auditEvent('c1', 3))).toBe('audit event');
+    expect(kindOf(keys.outbox('c1', 'o1'))).toBe('outbox');
+    expect(kindOf(keys.messageWait('c1', 'payment'))).toBe('message wait');
+    expect(kindOf(keys.task('t1'))).toBe('task');
+    expect(kindOf(keys.caseNumber('44021-2026-000001'))).toBe('case number');
+    expect(kindOf(keys.caseNumberCounter('44021', 2026))).toBe('case number counter');
+    expect(kindOf(keys.idempotency('44021', 'k'))).toBe('idempotency key');
+    expect(kindOf(keys.accessRecord('44021', 'p1', '2026-12-01T00:00:00Z', 'a1'))).toBe('processing log');
+    expect(kindOf(keys.loggedEvent('44021', '2026-12-01T00:00:00Z', 'e1'))).toBe('event log');
+    expect(kindOf(keys.subscription('44021', 's1'))).toBe('subscription');
+    expect(kindOf(keys.delivery('r1', 'c1', '0001'))).toBe('webhook delivery');
+    expect(kindOf(keys.tenant('44021'))).toBe('tenant');
+    expect(kindOf(keys.retentionProgress)).toBe('retention');
   });
 });
