@@ -22,7 +22,12 @@ export function isCaseId(id: string): boolean {
  * exactly like a missing one, so that its existence does not leak.
  */
 export function ownCaseOnly(caller: Caller, id: string, found: Case | undefined): Case {
-  if (!found || found.tenant !== caller.tenant) throw notFound(`case ${id}`);
+  return ownRecordOnly(caller, id, found && { case: found }).case;
+}
+
+/** The same check for a case read with what belongs to it (its waits): the record as read. */
+export function ownRecordOnly<T extends { readonly case: Case }>(caller: Caller, id: string, found: T | undefined): T {
+  if (!found || found.case.tenant !== caller.tenant) throw notFound(`case ${id}`);
   return found;
 }
 

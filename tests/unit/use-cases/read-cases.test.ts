@@ -56,11 +56,56 @@ describe('reading one case', () => {
     expect((await refusal(read(clerkOf('41002')))).kind).toBe('not-found');
   });
 
+  test('records the read while its tasks are still being read: the log write waits for the case only, the answer for both', async () => {
+    const steps: string[] = [];
+    let tasksRead!: () => void;
+    const tasksOfCase = async (caseId: string) => {
+      steps.push('tasks asked');
+      // Read at once when the log is written, or after a while when it is not (a read that waits for its tasks first).
+      await new Promise<void>((resolve) => {
+        tasksRead = resolve;
+        setTimeout(resolve, 50);
+      });
+      steps.push('tasks read');
+      return store.tasksOfCase(caseId);
+    };
+    const record = access.processingLog.record.bind(access.processingLog);
+    access.processingLog.record = async (entry) => {
+      await record(entry);
+      steps.push('read recorded');
+      tasksRead();
+    };
+    const view = await getCase({ cases: { ...store, tasksOfCase }, catalogue, ...access })({ caller: clerkOf(), caseId: first.id, purpose: 'test' });
+    expect(steps).toEqual(['tasks asked', 'read recorded', 'tasks read']);
+    expect(view.case).toEqual(first);
+  });
+
+  test('is not served when its tasks cannot be read, though the read is recorded', async () => {
+    const tasksOfCase = async () => {
+      throw new Error('tasks unavailable');
+    };
+    await expect(getCase({ cases: { ...store, tasksOfCase }, catalogue, ...access })({ caller: clerkOf(), caseId: first.id, purpose: 'test' })).rejects.toThrow('tasks unavailable');
+    expect(access.processingLog.records).toHaveLength(1);
+  });
+
+  test("of another tenant's case is not-found, and the failed read of its tasks (asked beside the case) changes nothing", async () => {
+    const tasksOfCase = () => new Promise<never>((_, reject) => setTimeout(() => reject(new Error('tasks unavailable')), 5));
+    expect((await refusal(getCase({ cases: { ...store, tasksOfCase }, catalogue, ...access })({ caller: clerkOf('41002'), caseId: first.id, purpose: 'test' }))).kind).toBe('not-found');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(access.processingLog.records).toEqual([]);
+  });
+
+  test('of an id that names no case is not-found', async () => {
+    const error = await refusal(read(clerkOf(), testUlid(99)));
+    expect([error.kind, error.message]).toEqual(['not-found', `case ${testUlid(99)} does not exist`]);
+    expect(access.processingLog.records).toEqual([]);
+  });
+
   test('of an id that is not a ULID is not-found without any read', async () => {
     const getWithWaits = jest.fn(store.getWithWaits);
     const tasksOfCase = jest.fn(store.tasksOfCase);
     const error = await refusal(getCase({ cases: { ...store, getWithWaits, tasksOfCase }, catalogue, ...access })({ caller: clerkOf(), caseId: 'x', purpose: 'test' }));
-    expect(error.kind).toBe('not-found');
+    expect([error.kind, error.message]).toEqual(['not-found', 'case x does not exist']);
     expect(getWithWaits).not.toHaveBeenCalled();
     expect(tasksOfCase).not.toHaveBeenCalled();
   });
