@@ -23,9 +23,11 @@ module.exports = {
     '<rootDir>/tests/workflows/validate.test.ts',
     '<rootDir>/tests/workflows/expansion.test.ts',
   ],
-  // The step wrapper's tests load middy's ESM-only packages, which this CommonJS run cannot
-  // require; the wrapper is not among the mutated files, and the full suite runs these tests.
-  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/tests/unit/commons/step(-logging)?\\.test\\.ts$'],
+  // The step wrapper's tests load middy's ESM-only packages, and the Powertools module's tests
+  // (logger masking, telemetry, tracing) load a module with a top-level await (it imports the
+  // tracer only where tracing is on): neither can be required by this CommonJS run. None of those
+  // files is mutated, and the full suite runs these tests.
+  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/tests/unit/commons/(step(-logging)?|logger-masking|telemetry|tracing)\\.test\\.ts$'],
   setupFiles: ['<rootDir>/tests/setup-env.ts'],
   // A related test file none of whose tests covers the mutant is not loaded (mutation/jest-circus-covering-files.cjs).
   // Stryker's per-test coverage accepts only a runner whose path names jest-circus, which this one wraps.
