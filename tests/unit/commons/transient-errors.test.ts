@@ -37,6 +37,7 @@ describe('which failures a workflow step retries', () => {
     ['a 4xx with $retryable null', Object.assign(sdkError('ValidationException', 400), { $retryable: null })],
     ['a string', 'oops'],
     ['null', null],
+    ['undefined', undefined],
   ])('%s is permanent and passes through unchanged', (_, error) => {
     expect(isTransient(error)).toBe(false);
     expect(asStepError(error)).toBe(error);

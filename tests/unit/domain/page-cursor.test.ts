@@ -44,6 +44,12 @@ describe('page cursors', () => {
     );
   });
 
+  test('are refused when the body under a valid check is not JSON', () => {
+    const body = Buffer.from('{not json').toString('base64url');
+    const check = createHash('sha256').update(body).digest('base64url').slice(0, 12);
+    expect(() => decodeCursor(`${body}.${check}`, scope)).toThrow(expect.objectContaining({ kind: 'validation', message: 'invalid cursor' }));
+  });
+
   test('are refused with a part added, the check removed or the check changed', () => {
     const cursor = encodeCursor(scope, sortKey);
     const [body, check] = cursor.split('.') as [string, string];

@@ -38,4 +38,11 @@ describe('reading the catalogue', () => {
       expect.objectContaining({ kind: 'not-found', message: "transaction type 'dog-licence' does not exist" }),
     );
   });
+
+  test('a type the catalogue knows without a published version is not-found too, not an empty list', () => {
+    const withoutVersions = { ...catalogue, versionsOf: () => [] };
+    expect(() => listTransactionTypeVersions({ catalogue: withoutVersions })({ caller: callerOf('44021', ['portal']), key: 'proof-of-residence' })).toThrow(
+      expect.objectContaining({ kind: 'not-found', message: "transaction type 'proof-of-residence' does not exist" }),
+    );
+  });
 });
