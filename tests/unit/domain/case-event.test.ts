@@ -53,4 +53,16 @@ describe("an event's schema", () => {
     expect(typeof json.description).toBe('string');
     expect((json.properties as Record<string, { const?: string }>).type?.const).toBe('be.loket.case.closed.v1');
   });
+
+  test("says what the envelope's own fields mean to a consumer: the id, source, subject, schema and sequence", () => {
+    const properties = caseEventJsonSchema('submitted').properties as Record<string, { description?: string }>;
+    const described = Object.fromEntries(['id', 'source', 'subject', 'dataschema', 'sequence'].map((name) => [name, properties[name]?.description]));
+    expect(described).toEqual({
+      id: 'A ULID, unique per event; a redelivery keeps it',
+      source: 'The tenant whose case changed',
+      subject: 'The case id',
+      dataschema: 'Where this schema is served',
+      sequence: "The case's audit sequence of the change and the event's place in it: events of a case sort in this order",
+    });
+  });
 });
