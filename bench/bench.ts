@@ -82,15 +82,16 @@ function kindOfKey(key: Record<string, unknown> | undefined): string {
   const text = (value: unknown) => String((value as { S?: string } | undefined)?.S ?? value);
   return key ? itemKindOf(text(key[tableDefinition.partitionKey]), text(key[tableDefinition.sortKey])) : '?';
 }
+/** Whether the running function's writes count against a transaction: a function's, and not a scheduled one's. */
+function countsAgainstTransaction(): boolean {
+  const running = runningFunction.getStore();
+  return running !== undefined && findFunctionDeployment(running)?.declaration.kind !== 'scheduled';
+}
 function noteKind(kind: string, units: number): void {
-  if (runningFunction.getStore() === undefined) return;
-  if (findFunctionDeployment(runningFunction.getStore()!)?.declaration.kind === 'scheduled') return;
-  writesByKind.set(kind, (writesByKind.get(kind) ?? 0) + units);
+  if (countsAgainstTransaction()) writesByKind.set(kind, (writesByKind.get(kind) ?? 0) + units);
 }
 function notePlaces(consumed: unknown): void {
-  if (runningFunction.getStore() === undefined) return;
-  const deployment = findFunctionDeployment(runningFunction.getStore()!);
-  if (deployment?.declaration.kind === 'scheduled') return;
+  if (!countsAgainstTransaction()) return;
   for (const entry of (Array.isArray(consumed) ? consumed : consumed ? [consumed] : []) as Array<{ Table?: { CapacityUnits?: number }; GlobalSecondaryIndexes?: Record<string, { CapacityUnits?: number }> }>) {
     writesByPlace.set('table', (writesByPlace.get('table') ?? 0) + (entry.Table?.CapacityUnits ?? 0));
     for (const [index, units] of Object.entries(entry.GlobalSecondaryIndexes ?? {})) writesByPlace.set(index, (writesByPlace.get(index) ?? 0) + (units.CapacityUnits ?? 0));

@@ -352,26 +352,26 @@ export interface StoredIndex {
   readonly projectedAttributes?: readonly string[];
 }
 
+/** Bytes of an item, or of the attributes of it named: names and values, as DynamoDB sizes them (no overhead). */
+function itemBytes(item: StoredItem, names: Iterable<string> = Object.keys(item)): number {
+  return sum([...names].filter((name) => item[name] !== undefined).map((name) => utf8(name) + valueBytes(item[name]!)));
+}
+
+/** An index's copy of an item: the keys of the table and of the index and what it projects; none when the item lacks the index's keys. */
+function indexCopyOf(item: StoredItem | undefined, table: { readonly partitionKey: string; readonly sortKey: string }, index: StoredIndex): StoredItem | undefined {
+  if (!item || item[index.partitionKey] === undefined || item[index.sortKey] === undefined) return undefined;
+  if (!index.projectedAttributes) return item;
+  const names = new Set([table.partitionKey, table.sortKey, index.partitionKey, index.sortKey, ...index.projectedAttributes]);
+  return Object.fromEntries([...names].filter((name) => item[name] !== undefined).map((name) => [name, item[name]!])) as StoredItem;
+}
+
 /** Bytes an item takes in the table and in each index it is in (an index holds the items that carry its keys). */
 export function storedBytes(item: StoredItem, table: { readonly partitionKey: string; readonly sortKey: string }, indexes: readonly StoredIndex[]): number {
-  const bytesOf = (names: Iterable<string>) => sum([...names].filter((name) => item[name] !== undefined).map((name) => utf8(name) + valueBytes(item[name]!)));
-  let total = bytesOf(Object.keys(item)) + storedItemOverheadBytes;
-  for (const index of indexes) {
-    if (item[index.partitionKey] === undefined || item[index.sortKey] === undefined) continue;
-    const names = index.projectedAttributes
-      ? new Set([table.partitionKey, table.sortKey, index.partitionKey, index.sortKey, ...index.projectedAttributes])
-      : Object.keys(item);
-    total += bytesOf(names) + storedItemOverheadBytes;
-  }
-  return total;
+  const copies = indexes.map((index) => indexCopyOf(item, table, index)).filter((copy) => copy !== undefined);
+  return sum([item, ...copies].map((copy) => itemBytes(copy) + storedItemOverheadBytes));
 }
 
 // ---- what a write costs ----
-
-/** Bytes of an item, or of the attributes of it named, as DynamoDB sizes a write of it: names and values, no overhead. */
-function writtenBytes(item: StoredItem, names: Iterable<string> = Object.keys(item)): number {
-  return sum([...names].filter((name) => item[name] !== undefined).map((name) => utf8(name) + valueBytes(item[name]!)));
-}
 
 /** Write units of a write of so many bytes: one per started KB, at least one. */
 const unitsOfBytes = (bytes: number) => Math.max(1, Math.ceil(bytes / 1024));
@@ -415,22 +415,17 @@ export function writeUnitsOf(
   indexes: readonly NamedIndex[],
   options: { readonly transactional: boolean },
 ): WriteUnits {
-  const larger = Math.max(before ? writtenBytes(before) : 0, after ? writtenBytes(after) : 0);
+  const larger = Math.max(before ? itemBytes(before) : 0, after ? itemBytes(after) : 0);
   const result: Record<string, number> = {};
   for (const index of indexes) {
-    const copyOf = (item: StoredItem | undefined) => {
-      if (!item || item[index.partitionKey] === undefined || item[index.sortKey] === undefined) return undefined;
-      const names = index.projectedAttributes ? [...new Set([table.partitionKey, table.sortKey, index.partitionKey, index.sortKey, ...index.projectedAttributes])] : Object.keys(item);
-      return Object.fromEntries(names.filter((name) => item[name] !== undefined).map((name) => [name, item[name]!])) as StoredItem;
-    };
-    const old = copyOf(before);
-    const copy = copyOf(after);
+    const old = indexCopyOf(before, table, index);
+    const copy = indexCopyOf(after, table, index);
     let units = 0;
     if (old && copy) {
       const keyOf = (item: StoredItem) => canonical([item[index.partitionKey], item[index.sortKey]]);
-      if (keyOf(old) !== keyOf(copy)) units = unitsOfBytes(writtenBytes(old)) + unitsOfBytes(writtenBytes(copy));
-      else if (canonical(old) !== canonical(copy)) units = unitsOfBytes(Math.max(writtenBytes(old), writtenBytes(copy)));
-    } else if (old || copy) units = unitsOfBytes(writtenBytes((old ?? copy)!));
+      if (keyOf(old) !== keyOf(copy)) units = unitsOfBytes(itemBytes(old)) + unitsOfBytes(itemBytes(copy));
+      else if (canonical(old) !== canonical(copy)) units = unitsOfBytes(Math.max(itemBytes(old), itemBytes(copy)));
+    } else if (old || copy) units = unitsOfBytes(itemBytes((old ?? copy)!));
     if (units > 0) result[index.indexName] = units;
   }
   return { table: (options.transactional ? 2 : 1) * unitsOfBytes(larger), indexes: result };
