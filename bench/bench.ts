@@ -402,8 +402,8 @@ const costRuns = quick ? 3 : 10;
  * What the table keeps, with index copies: the bytes of items kept for the retention, and the
  * byte-months of items that expire on their own (counted from now to their `expiresAt`).
  */
-async function tableBytes(): Promise<{ kept: number; expiringByteMonths: number }> {
-  const kept = { kept: 0, expiringByteMonths: 0 };
+async function tableBytes(): Promise<{ kept: number; expiringByteMonths: number; keptByKind: Map<string, number> }> {
+  const kept = { kept: 0, expiringByteMonths: 0, keptByKind: new Map<string, number>() };
   const nowSeconds = Date.now() / 1000;
   let ExclusiveStartKey: Record<string, AttributeValue> | undefined;
   do {
@@ -411,8 +411,11 @@ async function tableBytes(): Promise<{ kept: number; expiringByteMonths: number 
     for (const item of page.Items ?? []) {
       const bytes = storedBytes(item as StoredItem, tableDefinition, tableDefinition.globalSecondaryIndexes);
       const expiresAt = item[tableDefinition.timeToLiveAttribute]?.N;
-      if (expiresAt === undefined) kept.kept += bytes;
-      else kept.expiringByteMonths += bytes * Math.max(0, (Number(expiresAt) - nowSeconds) / (86_400 * (365 / 12)));
+      if (expiresAt === undefined) {
+        kept.kept += bytes;
+        const kind = kindOfKey(item);
+        kept.keptByKind.set(kind, (kept.keptByKind.get(kind) ?? 0) + bytes);
+      } else kept.expiringByteMonths += bytes * Math.max(0, (Number(expiresAt) - nowSeconds) / (86_400 * (365 / 12)));
     }
     ExclusiveStartKey = page.LastEvaluatedKey;
   } while (ExclusiveStartKey);
@@ -438,6 +441,8 @@ interface TypeCost {
   readonly byFunction: ReturnType<typeof byFunctionSince>;
   readonly writesByPlace: ReturnType<typeof writePlacesSince>;
   readonly writesByKind: ReadonlyArray<{ kind: string; writeUnits: number }>;
+  /** Bytes kept for the retention by the kind of item, index copies included (the most first). */
+  readonly keptByKind: ReadonlyArray<{ kind: string; bytes: number }>;
 }
 const costs: TypeCost[] = [];
 for (const type of transactionTypes) {
@@ -448,6 +453,7 @@ for (const type of transactionTypes) {
   const kindsBefore = writeKindsNow();
   const eventsBefore = stack.events.length;
   const bytesBefore = await tableBytes();
+  let keptByKind: TypeCost['keptByKind'] = [];
   let transitions = 0;
   let auditEvents = 0;
   let statusChanges = 0;
@@ -491,7 +497,13 @@ for (const type of transactionTypes) {
     s3Writes: per(after.s3Writes - before.s3Writes),
     s3Reads: per(after.s3Reads - before.s3Reads),
     s3Bytes: per(after.s3Bytes - before.s3Bytes),
-    ...(await tableBytes().then((after) => ({ storedBytes: per(after.kept - bytesBefore.kept), expiringByteMonths: per(after.expiringByteMonths - bytesBefore.expiringByteMonths) }))),
+    ...(await tableBytes().then((after) => {
+      keptByKind = [...after.keptByKind]
+        .map(([kind, bytes]) => ({ kind, bytes: per(bytes - (bytesBefore.keptByKind.get(kind) ?? 0)) }))
+        .filter((row) => row.bytes > 0)
+        .sort((a, b) => b.bytes - a.bytes);
+      return { storedBytes: per(after.kept - bytesBefore.kept), expiringByteMonths: per(after.expiringByteMonths - bytesBefore.expiringByteMonths) };
+    })),
     dynamodbCalls: per(after.calls - before.calls),
     dynamodbReads: per(after.reads - before.reads),
     dynamodbWrites: per(after.writes - before.writes),
@@ -517,6 +529,7 @@ for (const type of transactionTypes) {
       .map(([kind, units]) => ({ kind, writeUnits: round((units - (kindsBefore.get(kind) ?? 0)) / costRuns, 2) }))
       .filter((row) => row.writeUnits > 0)
       .sort((a, b) => b.writeUnits - a.writeUnits),
+    keptByKind,
   });
 }
 // What one run of each scheduled function costs (they run whether or not anyone submits: a fixed monthly cost).
@@ -610,6 +623,10 @@ function costMarkdown(): string[] {
     'Write units per transaction by the kind of item written, its index copies included (the most first):',
     '',
     ...costs.map((c) => `- ${c.type}: ${c.writesByKind.map((row) => `${row.kind} ${row.writeUnits}`).join('; ')}`),
+    '',
+    'Bytes kept for the retention per transaction by the kind of item, index copies included (the most first; what expires on its own is not here):',
+    '',
+    ...costs.map((c) => `- ${c.type}: ${c.keptByKind.map((row) => `${row.kind} ${kb(row.bytes)} KB`).join('; ')}`),
     '',
     'Where each cent goes, per component (dollars per million transactions; the largest of each type in bold):',
     '',
