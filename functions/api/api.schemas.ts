@@ -338,7 +338,7 @@ export const auditEventSchema = z.object({
 export const trailFaultSchema = z
   .enum(['sequence', 'link', 'hash', 'seal', 'unsealed', 'state', 'missing', 'head', 'case'])
   .describe(
-    'Why the trail does not verify: `sequence` an event is out of place (removed or reordered), `link` an event does not link to the one before, `hash` an event was rewritten, `seal` an event was rewritten with recomputed hashes or its seal changed, `unsealed` an event predates sealing, `state` the case was changed between two events, `missing` newest events were deleted, `head` the case item names another last event, `case` the case was changed after its last event',
+    'Why the trail does not verify: `sequence` an event is out of place (removed or reordered), `link` an event does not link to the one before, `hash` an event was rewritten (or chained onto a forged head), `seal` an event was rewritten with recomputed hashes or its seal changed, `unsealed` an event predates sealing, `state` the case was changed between two events, `missing` newest events were deleted, `head` the case item names another last event, `case` the case was changed after its last event',
   );
 
 export const caseHistorySchema = z.object({

@@ -25,7 +25,10 @@ export type TrailFault =
   | 'sequence'
   /** An event does not link to the one before it (previous hash), or belongs to another case. */
   | 'link'
-  /** An event's content does not match its hash: it was rewritten. */
+  /**
+   * An event's content does not match its hash: it was rewritten, or it was chained onto a head forged on the
+   * case item (the store keeps an event without the links the event before it holds, and reads them back from that event).
+   */
   | 'hash'
   /** An event's seal is not the MAC of its content: it was rewritten with recomputed hashes, or its seal was changed. */
   | 'seal'

@@ -1,13 +1,15 @@
 import { afterAll, beforeAll, expect, test } from '@jest/globals';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { hmacAuditSeal } from '../../functions/adapters/audit-seal';
 import { dynamoCaseReads } from '../../functions/adapters/dynamodb/case.reads';
 import { dynamoCaseStore } from '../../functions/adapters/dynamodb/case.store';
 import { hmacPseudonyms } from '../../functions/adapters/pseudonyms';
 import { keys } from '../../functions/adapters/table-keys';
 import { systemActor } from '../../functions/domain/actor';
+import { genesisHash, hashOf } from '../../functions/domain/audit';
 import { verifyTrail } from '../../functions/domain/audit-trail';
+import type { Case } from '../../functions/domain/case';
 import { DomainError } from '../../functions/domain/errors';
 import { catalogue } from '../../functions/catalogue/catalogue';
 import { afterStatus, statusBeforeWaiting } from '../../functions/use-cases/record-status';
@@ -107,4 +109,77 @@ test("a guard of the second part that fails (the task was handled meanwhile) is 
   expect((refused as DomainError).kind).toBe('conflict');
   expect(await store().getAudited(subject.id)).toEqual(before);
   expect(await store().getTask(task.id)).toMatchObject({ token: 'step-token' });
+}, 60_000);
+
+/** The audit items of a case as the table holds them, in their order, without their keys. */
+async function auditItems(caseId: string): Promise<Array<Record<string, unknown>>> {
+  const { Items = [] } = await documents.send(
+    new QueryCommand({ TableName: tableName, KeyConditionExpression: 'PK = :pk AND begins_with(SK, :audit)', ExpressionAttributeValues: { ':pk': keys.case(caseId).PK, ':audit': keys.auditPrefix }, ConsistentRead: true }),
+  );
+  return Items;
+}
+
+const noted = (_subjectId: string, action: string) => (read: Case) => ({ change: { case: { ...read, updatedAt: now }, audit: { action, actor: systemActor('test'), at: now } }, result: () => undefined });
+
+test("an audit event's item leaves out what the event before it holds (its hash, its seal, the state it left): the trail reads back whole and verifies", async () => {
+  const subject = await submitted(3);
+  await store().change(subject.id, noted(subject.id, 'case.noted'));
+  await store().change(subject.id, noted(subject.id, 'case.noted-again'));
+
+  const items = await auditItems(subject.id);
+  expect(items).toHaveLength(3);
+  for (const item of items) {
+    expect(item).not.toHaveProperty('previousHash');
+    expect(item).not.toHaveProperty('previousSeal');
+    expect(item).not.toHaveProperty('previousStateDigest');
+  }
+  const events = await dynamoCaseReads(documents, tableName, pseudonyms).history(subject.id);
+  expect(events[0]!.previousHash).toBe(genesisHash);
+  expect(events[0]).not.toHaveProperty('previousSeal');
+  expect(events[0]).not.toHaveProperty('previousStateDigest');
+  for (const [index, event] of events.entries()) {
+    expect(hashOf(event)).toBe(event.hash);
+    if (index === 0) continue;
+    const previous = events[index - 1]!;
+    expect(event).toMatchObject({ previousHash: previous.hash, previousSeal: previous.seal, previousStateDigest: previous.stateDigest });
+  }
+  expect(await verifyTrail({ caseId: subject.id, events, stored: (await store().getAudited(subject.id))! }, seal.verify)).toEqual({ verified: true });
+}, 60_000);
+
+test('a change that finds the case edited outside the app keeps the state it found on its item, and the trail shows where', async () => {
+  const subject = await submitted(4);
+  await documents.send(new UpdateCommand({ TableName: tableName, Key: keys.case(subject.id), UpdateExpression: 'SET #status = :status', ExpressionAttributeNames: { '#status': 'status' }, ExpressionAttributeValues: { ':status': 'granted' } }));
+  await store().change(subject.id, noted(subject.id, 'case.noted'));
+
+  const [, second] = await auditItems(subject.id);
+  expect(second).toHaveProperty('previousStateDigest');
+  const events = await dynamoCaseReads(documents, tableName, pseudonyms).history(subject.id);
+  expect(events[1]!.previousStateDigest).not.toBe(events[0]!.stateDigest);
+  expect(await verifyTrail({ caseId: subject.id, events, stored: (await store().getAudited(subject.id))! }, seal.verify)).toEqual({ verified: false, firstBadSequence: 2, reason: 'state' });
+}, 60_000);
+
+test('a trail written whole, every event with its links (as before items left them out), reads back as it was and verifies', async () => {
+  const subject = await submitted(5);
+  await store().change(subject.id, noted(subject.id, 'case.noted'));
+  const events = await dynamoCaseReads(documents, tableName, pseudonyms).history(subject.id);
+  for (const event of events) {
+    await documents.send(new PutCommand({ TableName: tableName, Item: { ...keys.auditEvent(subject.id, event.sequence), entity: 'audit', ...event } }));
+  }
+  expect(await dynamoCaseReads(documents, tableName, pseudonyms).history(subject.id)).toEqual(events);
+  await store().change(subject.id, noted(subject.id, 'case.noted-again'));
+  const longer = await dynamoCaseReads(documents, tableName, pseudonyms).history(subject.id);
+  expect(longer.slice(0, 2)).toEqual(events);
+  expect(await verifyTrail({ caseId: subject.id, events: longer, stored: (await store().getAudited(subject.id))! }, seal.verify)).toEqual({ verified: true });
+}, 60_000);
+
+test('a change chained onto a head forged on the case item: the trail breaks at that change (its item names the links of the forged head, which are not those of the event before it)', async () => {
+  const subject = await submitted(6);
+  await documents.send(
+    new UpdateCommand({ TableName: tableName, Key: keys.case(subject.id), UpdateExpression: 'SET auditHead.#hash = :forged', ExpressionAttributeNames: { '#hash': 'hash' }, ExpressionAttributeValues: { ':forged': 'f'.repeat(64) } }),
+  );
+  await store().change(subject.id, noted(subject.id, 'case.noted'));
+
+  const events = await dynamoCaseReads(documents, tableName, pseudonyms).history(subject.id);
+  expect(events[1]!.previousHash).toBe(events[0]!.hash);
+  expect(await verifyTrail({ caseId: subject.id, events, stored: (await store().getAudited(subject.id))! }, seal.verify)).toEqual({ verified: false, firstBadSequence: 2, reason: 'hash' });
 }, 60_000);

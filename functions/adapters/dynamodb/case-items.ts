@@ -1,11 +1,12 @@
 import type { TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import { genesisHash } from '../../domain/audit';
 import type { AuditEvent, AuditHead } from '../../domain/audit';
 import type { Case } from '../../domain/case';
 import type { OutboxItem } from '../../domain/effect';
 import type { MessageWait } from '../../domain/message-wait';
 import type { Task } from '../../domain/task';
 import type { CaseChange, TaskWrite } from '../../ports/case-store.port';
-import { byArchiveMonth, byAttention, byDueDay, byOwner, byStatus, bySubmission, keyAttributes, keys } from '../table-keys';
+import { byArchiveMonth, byAttention, byDueDay, byOwner, byStatus, bySubmission, keyAttributes, keys, withoutKeys } from '../table-keys';
 
 /** How the case aggregate's items look in the table: the one mapping of each domain object to its item. */
 export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
@@ -68,14 +69,52 @@ function taskItem(task: Task): Record<string, unknown> {
   };
 }
 
-export function auditPut(tableName: string, event: AuditEvent): TransactItem {
+/**
+ * An audit event's item: the event without what the head it was chained onto holds. Its previous hash and
+ * seal are that head's (chainEvent links them), and so is the state it found, unless the case was changed
+ * outside the app since; the trail's reader (auditEventsOf) puts them back from the event before it. The
+ * hash and the seal cover the whole event, so a trail of such items verifies as a trail of whole ones, and
+ * an item that leaves out a link that was not the previous event's no longer matches its hash.
+ * Each event keeps some 220 bytes fewer, for as long as the case is kept.
+ */
+export function auditPut(tableName: string, event: AuditEvent, chainedOnto: AuditHead): TransactItem {
+  const { previousHash, previousSeal, previousStateDigest, ...own } = event;
   return {
     Put: {
       TableName: tableName,
-      Item: { ...keys.auditEvent(event.caseId, event.sequence), entity: 'audit', ...event },
+      Item: {
+        ...keys.auditEvent(event.caseId, event.sequence),
+        entity: 'audit',
+        ...own,
+        ...(previousHash === chainedOnto.hash ? {} : { previousHash }),
+        ...(previousSeal === chainedOnto.seal ? {} : { previousSeal }),
+        ...(previousStateDigest === chainedOnto.stateDigest ? {} : { previousStateDigest }),
+      },
       ConditionExpression: 'attribute_not_exists(PK)',
     },
   };
+}
+
+/**
+ * A case's trail from its audit items, in their order: each event whole again, its links that the item left
+ * out (see auditPut) taken from the event before it, the first event's previous hash the genesis hash. Items
+ * written whole, before items left links out, read as they were.
+ */
+export function auditEventsOf(items: readonly Record<string, unknown>[]): AuditEvent[] {
+  const events: AuditEvent[] = [];
+  for (const item of items) {
+    const stored = withoutKeys<AuditEvent>(item);
+    const previous = events.at(-1);
+    const previousSeal = stored.previousSeal ?? previous?.seal;
+    const previousStateDigest = stored.previousStateDigest ?? previous?.stateDigest;
+    events.push({
+      ...stored,
+      previousHash: stored.previousHash ?? previous?.hash ?? genesisHash,
+      ...(previousSeal === undefined ? {} : { previousSeal }),
+      ...(previousStateDigest === undefined ? {} : { previousStateDigest }),
+    });
+  }
+  return events;
 }
 
 /** A task's item, conditioned on the task not existing yet, or on it being exactly as it was read. */

@@ -1,10 +1,10 @@
 import { BatchGetCommand, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { BatchGetCommandOutput, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { AuditEvent } from '../../domain/audit';
 import type { Task } from '../../domain/task';
 import type { CaseReads, CaseSummary, OpenCase, Page } from '../../ports/case-store.port';
 import type { Pseudonyms } from '../../ports/services.port';
 import type { IndexKeys } from '../table-keys';
+import { auditEventsOf } from './case-items';
 import { byAttention, byDueDay, byOwner, byStatus, bySubmission, caseSummaryAttributes, keys, tableKeys, withoutKeys } from '../table-keys';
 
 interface IndexQuery {
@@ -155,7 +155,7 @@ export function dynamoCaseReads(client: DynamoDBDocumentClient, tableName: strin
     },
 
     async history(caseId) {
-      const events: AuditEvent[] = [];
+      const items: Record<string, unknown>[] = [];
       let startKey: Record<string, unknown> | undefined;
       do {
         const page = await client.send(
@@ -167,10 +167,10 @@ export function dynamoCaseReads(client: DynamoDBDocumentClient, tableName: strin
             ConsistentRead: true,
           }),
         );
-        events.push(...(page.Items ?? []).map((item) => withoutKeys<AuditEvent>(item)));
+        items.push(...(page.Items ?? []));
         startKey = page.LastEvaluatedKey;
       } while (startKey);
-      return events;
+      return auditEventsOf(items);
     },
   };
 }

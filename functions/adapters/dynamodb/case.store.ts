@@ -181,7 +181,7 @@ export function dynamoCaseStore(
                   ConditionExpression: 'attribute_not_exists(PK)',
                 },
               },
-              auditPut(tableName, event),
+              auditPut(tableName, event, genesisHead),
               // The Idempotency-Key stays fourth: a cancellation at index 3 means a concurrent request holds it.
               ...idempotencyPut,
               ...outboxPuts(tableName, subject.id, effects, audit.at),
@@ -207,10 +207,10 @@ export function dynamoCaseStore(
         const parts = changesOf(change).map((part) => ({ part, case: { ...part.case, version: record.case.version + 1 } }));
         const changed = parts.at(-1)!.case;
         const chain = async () => {
-          const chained: Array<{ event: AuditEvent; case: Case; part: CaseChange }> = [];
+          const chained: Array<{ event: AuditEvent; onto: AuditHead; case: Case; part: CaseChange }> = [];
           for (const { part, case: after } of parts) {
             const before = chained.length === 0 ? record : { case: chained.at(-1)!.case, head: headOf(chained.at(-1)!.event) };
-            chained.push({ event: await sealed(chainEvent(id, part.audit, before.head, { before: caseDigest(before.case), after: caseDigest(after) })), case: after, part });
+            chained.push({ event: await sealed(chainEvent(id, part.audit, before.head, { before: caseDigest(before.case), after: caseDigest(after) })), onto: before.head, case: after, part });
           }
           return chained;
         };
@@ -220,7 +220,7 @@ export function dynamoCaseStore(
             new TransactWriteCommand({
               TransactItems: [
                 casePut(tableName, changed, headOf(chained.at(-1)!.event), applicant, record.case.version),
-                ...chained.map(({ event }) => auditPut(tableName, event)),
+                ...chained.map(({ event, onto }) => auditPut(tableName, event, onto)),
                 ...chained.flatMap(({ part }) => [...(part.tasks ?? []).map((write) => taskPut(tableName, write)), ...messageWrites(tableName, part)]),
                 ...chained.flatMap(({ part }) => outboxPuts(tableName, id, part.effects, part.audit.at)),
                 ...chained.flatMap(({ event, case: saved }) => eventPuts(tableName, events, event, saved)),
