@@ -1,5 +1,6 @@
 import {
   DescribeExecutionCommand,
+  DescribeStateMachineAliasCommand,
   DescribeStateMachineCommand,
   ExecutionAlreadyExists,
   GetExecutionHistoryCommand,
@@ -13,7 +14,7 @@ import {
 } from '@aws-sdk/client-sfn';
 import type { HistoryEvent, SFNClient } from '@aws-sdk/client-sfn';
 import type { ExecutionPosition } from '../domain/migration';
-import type { ExecutionState, WorkflowEngine, WorkflowPositions } from '../ports/workflow-engine.port';
+import type { ExecutionState, StartedWorkflow, WorkflowEngine, WorkflowPositions } from '../ports/workflow-engine.port';
 import { StepNoLongerWaits } from '../ports/workflow-engine.port';
 
 /** Step Functions' answers to a task result that nobody waits for any more. */
@@ -80,8 +81,23 @@ export function stepFunctionsEngine(client: SFNClient, stateMachineArns: () => R
     return typeVersions.get(versionArn);
   };
 
+  /** An execution and the version it runs, with the type version that version publishes. */
+  const runningOn = async (executionId: string, versionArn: string): Promise<StartedWorkflow> => {
+    const typeVersion = await typeVersionOf(versionArn);
+    return typeVersion === undefined ? { executionId, versionArn } : { executionId, versionArn, typeVersion };
+  };
+
   return {
     executionIdFor,
+
+    async currentVersion(typeKey) {
+      const { routingConfiguration = [] } = await client.send(new DescribeStateMachineAliasCommand({ stateMachineAliasArn: aliasArnOf(stateMachineArn(typeKey)) }));
+      // A publish routes the alias entirely to the newest version; while it is split, a start on the alias picks one.
+      const versionArn = routingConfiguration.length === 1 ? routingConfiguration[0]!.stateMachineVersionArn : undefined;
+      if (versionArn === undefined) return undefined;
+      const typeVersion = await typeVersionOf(versionArn);
+      return typeVersion === undefined ? { versionArn } : { versionArn, typeVersion };
+    },
 
     async start(typeKey, caseId, input, versionArn) {
       let executionId = executionIdFor(typeKey, caseId);
@@ -90,15 +106,15 @@ export function stepFunctionsEngine(client: SFNClient, stateMachineArns: () => R
           new StartExecutionCommand({ stateMachineArn: versionArn ?? aliasArnOf(stateMachineArn(typeKey)), name: caseId, input: JSON.stringify(input) }),
         );
         executionId = started.executionArn ?? executionId;
+        // A new execution of a version runs that version.
+        if (versionArn !== undefined) return await runningOn(executionId, versionArn);
       } catch (error) {
         // The case id names the execution: a repeated start finds the one that runs or ran.
         if (!(error instanceof ExecutionAlreadyExists)) throw error;
       }
-      // StartExecution does not say which version runs; the execution's description does.
+      // StartExecution on the alias does not say which version runs, nor does one that found the execution; its description does.
       const { stateMachineVersionArn } = await client.send(new DescribeExecutionCommand({ executionArn: executionId }));
-      if (!stateMachineVersionArn) return { executionId };
-      const typeVersion = await typeVersionOf(stateMachineVersionArn);
-      return typeVersion === undefined ? { executionId, versionArn: stateMachineVersionArn } : { executionId, versionArn: stateMachineVersionArn, typeVersion };
+      return stateMachineVersionArn ? runningOn(executionId, stateMachineVersionArn) : { executionId };
     },
 
     async stop(executionId, cause, error = 'CaseClosed') {

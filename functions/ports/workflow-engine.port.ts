@@ -46,6 +46,13 @@ export interface ExecutionStatus {
  */
 export const failureNotRecorded = 'FailureNotRecorded';
 
+/** A published version of a type's workflow: its Step Functions version ARN and the type version it publishes. */
+export interface PublishedVersion {
+  readonly versionArn: string;
+  /** Absent when the engine cannot tell. */
+  readonly typeVersion?: number;
+}
+
 /** An execution as started: its id, and the version of the workflow it runs on. */
 export interface StartedWorkflow {
   readonly executionId: string;
@@ -60,9 +67,16 @@ export interface WorkflowEngine {
   /** The id the engine gives a case's execution; the case records it when it is opened. */
   executionIdFor(typeKey: string, caseId: string): string;
   /**
+   * The published version new cases of a type start on now (what its alias routes to), and the
+   * type version it publishes; undefined when the engine cannot tell before a start (an alias
+   * split between two versions).
+   */
+  currentVersion(typeKey: string): Promise<PublishedVersion | undefined>;
+  /**
    * Starts a case's workflow, named after the case: a repeated start cannot run it twice. It
    * starts on `versionArn` when given (the version the case records), otherwise on the type's
-   * current version; either way the answer says which version runs.
+   * current version; either way the answer says which version runs (a start that finds the
+   * execution running says the version it runs, which may not be the one asked for).
    */
   start(typeKey: string, caseId: string, input: WorkflowInput | ResumedInput, versionArn?: string): Promise<StartedWorkflow>;
   /** Stops an execution with an error name (`CaseClosed` unless given) and a cause; one that already ended is left as it is. */

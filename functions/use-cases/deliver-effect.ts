@@ -13,7 +13,7 @@ import { startCaseWorkflow } from './start-workflow';
 export interface DeliverEffectDependencies {
   readonly cases: Pick<CaseStore, 'get' | 'change'>;
   readonly outbox: Pick<Outbox, 'delivered' | 'pendingOf'>;
-  readonly workflows: Pick<WorkflowEngine, 'start' | 'stop' | 'resume' | 'redrive'>;
+  readonly workflows: Pick<WorkflowEngine, 'start' | 'currentVersion' | 'stop' | 'resume' | 'redrive'>;
   readonly events: EventBus;
   readonly fanOut: EventFanOut;
   readonly catalogue: Catalogue;

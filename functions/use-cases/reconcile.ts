@@ -13,7 +13,7 @@ export interface ReconcileDependencies extends DeliverEffectDependencies {
   readonly cases: Pick<CaseStore, 'get' | 'change'>;
   readonly reads: Pick<CaseReads, 'openCases'>;
   readonly outbox: Pick<Outbox, 'pendingOf' | 'delivered'>;
-  readonly workflows: Pick<WorkflowEngine, 'executionIdFor' | 'describe' | 'start' | 'stop' | 'resume' | 'redrive'>;
+  readonly workflows: Pick<WorkflowEngine, 'executionIdFor' | 'describe' | 'start' | 'currentVersion' | 'stop' | 'resume' | 'redrive'>;
   readonly catalogue: Catalogue;
   readonly clock: Clock;
   readonly telemetry: Telemetry;

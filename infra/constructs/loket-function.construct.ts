@@ -292,8 +292,8 @@ export class LoketFunction extends NodejsFunction {
 
   /**
    * Lets the function start executions of the named state machines on their alias (a new case)
-   * or on one of their versions (a case that records the version it runs), and read a version's
-   * description (the type version it publishes). Versions are published by later deployments,
+   * or on one of their versions (a case that records the version it runs), read a version's
+   * description (the type version it publishes) and the alias's (the version new cases start on). Versions are published by later deployments,
    * so the grant is `stateMachine:<name>:*`, which names the alias and the versions of that
    * state machine only, never the unqualified state machine.
    */
@@ -302,7 +302,7 @@ export class LoketFunction extends NodejsFunction {
     const qualifiedArns = stateMachineNames.map((name) =>
       stack.formatArn({ service: 'states', resource: 'stateMachine', resourceName: `${name}:*`, arnFormat: ArnFormat.COLON_RESOURCE_NAME }),
     );
-    this.addToRolePolicy(new PolicyStatement({ actions: ['states:StartExecution', 'states:DescribeStateMachine'], resources: qualifiedArns }));
+    this.addToRolePolicy(new PolicyStatement({ actions: ['states:StartExecution', 'states:DescribeStateMachine', 'states:DescribeStateMachineAlias'], resources: qualifiedArns }));
     for (const name of stateMachineNames) {
       Validations.of(this.role ?? this).acknowledge({
         id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:stateMachine:${name}:*]`,

@@ -197,10 +197,10 @@ describe('least privilege', () => {
     for (const id of stateMachineIds) expect(arns).toContain(`{"Ref":"${id}"}`);
   });
 
-  test('the outbox dispatcher may start every state machine on its alias or a version, read a version\'s description, redrive and describe their executions', () => {
+  test('the outbox dispatcher may start every state machine on its alias or a version, read a version\'s description and the alias\'s, redrive and describe their executions', () => {
     const start = functionStatements(template, 'dispatch-outbox').filter((statement) => [statement.Action].flat().includes('states:StartExecution'));
     expect(start).toHaveLength(1);
-    expect([start[0]!.Action].flat().sort()).toEqual(['states:DescribeStateMachine', 'states:StartExecution']);
+    expect([start[0]!.Action].flat().sort()).toEqual(['states:DescribeStateMachine', 'states:DescribeStateMachineAlias', 'states:StartExecution']);
     const resources = [start[0]!.Resource].flat().map((resource) => JSON.stringify(resource));
     // The alias (`:live`) and the versions (`:<n>`) only: no unqualified state machine, no other one.
     expect(resources.map((resource) => /:stateMachine:([a-z-]+):\*"/.exec(resource)?.[1]).sort()).toEqual(loadWorkflowSources().map((source) => `loket-${source.key}`).sort());

@@ -371,7 +371,10 @@ export interface InMemoryWorkflowEngine extends WorkflowEngine {
   /** The error name an ended execution reports; a redrive clears it. */
   readonly errors: Map<string, string>;
   readonly redrives: string[];
-  /** The type version each type's alias points at; absent: the version the case was submitted as. */
+  /**
+   * The type version each type's alias points at. Absent: the engine cannot tell before a start (as an alias split
+   * between versions), and a start on the alias runs the version the case was submitted as.
+   */
   readonly currentVersions: Map<string, number>;
 }
 
@@ -392,6 +395,10 @@ export function inMemoryWorkflowEngine(): InMemoryWorkflowEngine {
     redrives: [],
     currentVersions: new Map(),
     executionIdFor,
+    async currentVersion(typeKey) {
+      const typeVersion = engine.currentVersions.get(typeKey);
+      return typeVersion === undefined ? undefined : { versionArn: `arn:aws:states:eu-west-1:000000000000:stateMachine:loket-${typeKey}:${typeVersion}`, typeVersion };
+    },
     async start(typeKey, caseId, input, versionArn) {
       const id = executionIdFor(typeKey, caseId);
       const running = runsOn.get(id);

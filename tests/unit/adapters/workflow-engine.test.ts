@@ -96,6 +96,34 @@ describe('starting a case on its type\'s published versions', () => {
   });
 });
 
+describe('the version new cases start on', () => {
+  test('is the one the alias routes to, with the type version it publishes; a start asked for it runs it', async () => {
+    await env.createMachine('loket-current', { StartAt: 'Done', States: { Done: { Type: 'Succeed' } } }).then((arn) => (arns.current = arn));
+    const first = await publish(arns.current as string, 1, 'create');
+    expect(await engine.currentVersion('current')).toEqual({ versionArn: first, typeVersion: 1 });
+    // Step Functions publishes an unchanged revision as the version it already has.
+    await env.sfn.send(new UpdateStateMachineCommand({ stateMachineArn: arns.current as string, definition: JSON.stringify({ StartAt: 'Finished', States: { Finished: { Type: 'Succeed' } } }) }));
+    const second = await publish(arns.current as string, 4);
+    expect(await engine.currentVersion('current')).toEqual({ versionArn: second, typeVersion: 4 });
+    expect(await engine.start('current', '01KCASE0000000000000000021', input('01KCASE0000000000000000021'), first)).toEqual({
+      executionId: engine.executionIdFor('current', '01KCASE0000000000000000021'),
+      versionArn: first,
+      typeVersion: 1,
+    });
+  });
+
+  test('is not known before a start while the alias is split between two versions', async () => {
+    await env.createMachine('loket-split', { StartAt: 'Done', States: { Done: { Type: 'Succeed' } } }).then((arn) => (arns.split = arn));
+    const first = await publish(arns.split as string, 1, 'create');
+    await env.sfn.send(new UpdateStateMachineCommand({ stateMachineArn: arns.split as string, definition: JSON.stringify({ StartAt: 'Finished', States: { Finished: { Type: 'Succeed' } } }) }));
+    const { stateMachineVersionArn: second } = await env.sfn.send(new PublishStateMachineVersionCommand({ stateMachineArn: arns.split as string, description: typeVersionDescription(2) }));
+    await env.sfn.send(
+      new UpdateStateMachineAliasCommand({ stateMachineAliasArn: aliasArnOf(arns.split as string), routingConfiguration: [{ stateMachineVersionArn: first, weight: 90 }, { stateMachineVersionArn: second, weight: 10 }] }),
+    );
+    expect(await engine.currentVersion('split')).toBeUndefined();
+  });
+});
+
 describe('where running cases stand, for a migration', () => {
   /** Receives, waits in a Parallel whose branch waits an hour, then finishes: with the entry state every deployment adds. */
   const parallel = withMigrationEntry({

@@ -61,6 +61,37 @@ describe('delivering an outbox item', () => {
     ]);
   });
 
+  test('a case records the version it is to run on before its execution starts, so that no step of its workflow races the recording', async () => {
+    const recordedAtStart: Array<string | undefined> = [];
+    const start = engine.start.bind(engine);
+    engine.start = async (...args) => {
+      recordedAtStart.push(store.cases.get(subject.id)?.workflowVersionArn);
+      return start(...args);
+    };
+    engine.currentVersions.set('proof-of-residence', 1);
+    await deliver(enqueue({ kind: 'start-workflow', caseId: subject.id }));
+    expect(recordedAtStart).toEqual([version(1)]);
+    expect(engine.starts.map((started) => started.versionArn)).toEqual([version(1)]);
+  });
+
+  test('a case whose execution was started before it recorded a version (a start that crashed before recording) records the version that runs', async () => {
+    engine.currentVersions.set('proof-of-residence', 1);
+    await engine.start('proof-of-residence', subject.id, { caseId: subject.id, tenant: '44021', type: 'proof-of-residence', version: 1 });
+    engine.currentVersions.set('proof-of-residence', 2);
+    await deliver(enqueue({ kind: 'start-workflow', caseId: subject.id }));
+    expect(store.cases.get(subject.id)).toMatchObject({ type: { version: 1 }, workflowVersionArn: version(1) });
+    expect(store.eventsOf(subject.id).filter((event) => event.action === 'workflow.version-recorded').map((event) => event.details)).toEqual([
+      { versionArn: version(2), typeVersion: 2, submittedAs: 1 },
+      { versionArn: version(1), typeVersion: 1, submittedAs: 2 },
+    ]);
+  });
+
+  test('an engine that cannot tell the version new cases start on (an alias split between versions) records the one that runs after the start', async () => {
+    await deliver(enqueue({ kind: 'start-workflow', caseId: subject.id }));
+    expect(engine.starts.map((started) => started.versionArn)).toEqual([undefined]);
+    expect(store.cases.get(subject.id)).toMatchObject({ workflowVersionArn: version(1) });
+  });
+
   test('recording the version a case runs on leaves its updatedAt: nothing a caller sees changed, so its search index copies are not rewritten (issue 14)', async () => {
     await deliver(enqueue({ kind: 'start-workflow', caseId: subject.id }));
     expect(store.cases.get(subject.id)).toMatchObject({ workflowVersionArn: version(1), updatedAt: subject.updatedAt });
