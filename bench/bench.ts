@@ -121,8 +121,9 @@ const countInvocations: InvocationMiddleware = async (invocation, next) => {
     const entry = countersOf(invocation.function.name);
     entry.count += 1;
     entry.billedMs += Math.ceil(performance.now() - started);
-    // A workflow's steps join the trace of the execution, which joins the trace of whoever started it.
-    if (invocation.trigger !== 'workflow') entry.traces += 1;
+    // A workflow's steps join the trace of the execution, which joins the trace of whoever started it; a function
+    // X-Ray does not sample (traced: false) is traced only within its caller's trace.
+    if (invocation.trigger !== 'workflow' && findFunctionDeployment(invocation.function.name)?.declaration.traced !== false) entry.traces += 1;
   }
 };
 

@@ -54,6 +54,11 @@ export interface FunctionDeclaration extends FunctionAccess {
    * mapping's parallelization factor; records of one partition key stay in order). @default 1
    */
   readonly concurrentBatchesPerShard?: number;
+  /**
+   * Whether X-Ray samples the function's invocations (Lambda's Active tracing). False: it is traced
+   * only where its caller's trace is (PassThrough), and it loads no tracer. @default true
+   */
+  readonly traced?: boolean;
   readonly routes?: readonly RouteDeclaration[];
 }
 
@@ -177,6 +182,10 @@ const operations: readonly FunctionDeclaration[] = [
     streamRecords: { eventName: 'INSERT', entity: 'webhook-delivery' },
     // Each delivery line is a partition key: lines go side by side, each in its own order, so that one slow receiver holds up no batch of others.
     concurrentBatchesPerShard: 10,
+    // Not traced: fed by the stream, each batch was a trace of its own ($5 a million) that joins no request and no
+    // workflow, three a resident parking permit (issue 14). What an attempt did is in the delivery's record (status,
+    // attempts, next attempt; GET …/deliveries) and the function's log; DeliveriesDeadLettered, its throttles and its duration have alarms.
+    traced: false,
     table: 'readWrite',
     callbackPolicy: true,
     publishesCaseOverview: true,

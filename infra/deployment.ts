@@ -226,6 +226,8 @@ function runtimeEnvironment(values: EnvironmentValues): Record<string, string> {
 export function functionEnvironment(declaration: FunctionDeclaration, values: EnvironmentValues): Record<string, string> {
   return {
     ...runtimeEnvironment(values),
+    // A function X-Ray does not sample loads no tracer (nor the X-Ray SDK).
+    ...(declaration.traced === false && { POWERTOOLS_TRACE_ENABLED: 'false' }),
     [environmentNames.populationRegister]: 'fixture',
     [environmentNames.enterpriseRegister]: 'fixture',
     ...(declaration.table && { [environmentNames.tableName]: values.tableName }),

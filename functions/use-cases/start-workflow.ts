@@ -59,7 +59,7 @@ export function startCaseWorkflow(deps: StartWorkflowDependencies, actor: Actor)
     if (target) await record(subject.id, target);
     const asked = subject.workflowVersionArn ?? target?.versionArn;
     const started = await deps.workflows.start(subject.type.key, executionNameOf(subject), input, asked);
-    if (started.versionArn !== undefined && started.versionArn !== asked) await record(subject.id, { versionArn: started.versionArn, ...(started.typeVersion === undefined ? {} : { typeVersion: started.typeVersion }) });
+    if (started.versionArn !== undefined && started.versionArn !== asked) await record(subject.id, { ...started, versionArn: started.versionArn });
     return started;
   };
 }

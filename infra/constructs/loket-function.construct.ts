@@ -131,10 +131,15 @@ export interface LoketFunctionProps {
    * @default - none
    */
   readonly environment?: Readonly<Record<string, string>>;
+  /**
+   * Whether X-Ray samples the function's invocations (Active), or traces only those whose caller's trace is sampled (PassThrough).
+   * @default true
+   */
+  readonly traced?: boolean;
 }
 
 /**
- * The one way Loket builds a Lambda: nodejs22.x on arm64, X-Ray active, its own log group,
+ * The one way Loket builds a Lambda: nodejs22.x on arm64, X-Ray active (unless `traced` is false), its own log group,
  * bundled by the locally installed esbuild with the deployment model's options, and a role
  * that starts with nothing but writing to that log group. Access is added with the `grant*`
  * helpers; which variables the function gets is the deployment model's to say, from the
@@ -166,7 +171,7 @@ export class LoketFunction extends NodejsFunction {
       architecture: Architecture.ARM_64,
       memorySize: props.memorySize ?? 256,
       timeout: props.timeout ?? Duration.seconds(10),
-      tracing: Tracing.ACTIVE,
+      tracing: props.traced === false ? Tracing.PASS_THROUGH : Tracing.ACTIVE,
       logGroup,
       role,
       environment: props.environment ? { ...props.environment } : undefined,

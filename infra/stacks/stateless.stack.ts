@@ -130,6 +130,7 @@ export class StatelessStack extends Stack {
         memorySize: deployment.memorySize,
         timeout: Duration.seconds(deployment.timeoutSeconds),
         logKey: props.key,
+        traced: deployment.declaration.traced !== false,
       });
     }
     this.functions = functions;

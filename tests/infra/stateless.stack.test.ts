@@ -33,14 +33,14 @@ describe('functions', () => {
   });
 
   test.each(functions.map((fn) => [fn.name, fn] as const))(
-    '%s runs nodejs22.x on arm64 with active tracing, its memory and timeout, as an ESM bundle',
+    '%s runs nodejs22.x on arm64, traced as declared, with its memory and timeout, as an ESM bundle',
     (name, declaration) => {
       const fn = template.Resources[functionLogicalId(template, name)];
       expect(fn.Properties).toMatchObject({
         FunctionName: `loket-${name}`,
         Runtime: 'nodejs22.x',
         Architectures: ['arm64'],
-        TracingConfig: { Mode: 'Active' },
+        TracingConfig: { Mode: declaration.traced === false ? 'PassThrough' : 'Active' },
         Handler: 'index.handler',
         MemorySize: declaration.memorySize ?? 256,
         Timeout: declaration.timeoutSeconds ?? 10,
@@ -56,6 +56,15 @@ describe('functions', () => {
       expect(fn.Metadata['aws:asset:is-bundled']).toBe(true);
     },
   );
+
+  test('every function is traced (X-Ray samples its invocations), but the webhook and case overview sender: fed by the stream, each batch would be a trace of its own that joins no request', () => {
+    const untraced = functions.filter((declaration) => template.Resources[functionLogicalId(template, declaration.name)].Properties.TracingConfig.Mode !== 'Active');
+    expect(untraced.map((declaration) => declaration.name)).toEqual(['deliver-webhooks']);
+    const variables = template.Resources[functionLogicalId(template, 'deliver-webhooks')].Properties.Environment.Variables as Json;
+    // Nor does it load the tracer (and the X-Ray SDK with it).
+    expect(variables.POWERTOOLS_TRACE_ENABLED).toBe('false');
+    expect(template.Resources[functionLogicalId(template, 'dispatch-outbox')].Properties.Environment.Variables.POWERTOOLS_TRACE_ENABLED).toBeUndefined();
+  });
 
   test.each(functions.map((fn) => [fn.name, fn] as const))("%s gets exactly the environment the deployment model gives it on AWS", (name, declaration) => {
     const variables = template.Resources[functionLogicalId(template, name)].Properties.Environment.Variables as Json;

@@ -4,6 +4,8 @@ import type { Case } from '../../../functions/domain/case';
 import type { Effect, OutboxItem } from '../../../functions/domain/effect';
 import { StepNoLongerWaits } from '../../../functions/ports/workflow-engine.port';
 import { deliverEffect } from '../../../functions/use-cases/deliver-effect';
+import { startCaseWorkflow } from '../../../functions/use-cases/start-workflow';
+import { systemActor } from '../../../functions/domain/actor';
 import type { InMemoryCaseStore, InMemoryEventExchange, InMemoryWorkflowEngine, TelemetryRecorder } from '../../support/in-memory-ports';
 import { aCase, aCaseEvent, executionIdFor, inMemoryCaseStore, inMemoryEventExchange, inMemoryWorkflowEngine, settableClock, telemetryRecorder, testUlid } from '../../support/in-memory-ports';
 
@@ -90,6 +92,22 @@ describe('delivering an outbox item', () => {
     await deliver(enqueue({ kind: 'start-workflow', caseId: subject.id }));
     expect(engine.starts.map((started) => started.versionArn)).toEqual([undefined]);
     expect(store.cases.get(subject.id)).toMatchObject({ workflowVersionArn: version(1) });
+  });
+
+  test('two deliveries of a start that both read the case before either recorded its version record it once', async () => {
+    engine.currentVersions.set('proof-of-residence', 1);
+    const start = startCaseWorkflow({ cases: store, workflows: engine, clock: settableClock('2026-11-10T09:00:00Z') }, systemActor('outbox'));
+    await Promise.all([start(subject), start(subject)]);
+    expect(store.eventsOf(subject.id).filter((event) => event.action === 'workflow.version-recorded')).toHaveLength(1);
+    expect(engine.starts).toHaveLength(1);
+  });
+
+  test('a case that records the version but not the type version it publishes (the engine could not tell) takes the type version once the engine tells it', async () => {
+    engine.currentVersions.set('proof-of-residence', 2);
+    store.cases.set(subject.id, { ...subject, workflowVersionArn: version(2) });
+    const stale = { ...subject, workflowVersionArn: undefined };
+    await startCaseWorkflow({ cases: store, workflows: engine, clock: settableClock('2026-11-10T09:00:00Z') }, systemActor('outbox'))(stale);
+    expect(store.cases.get(subject.id)).toMatchObject({ type: { version: 2 }, workflowVersionArn: version(2) });
   });
 
   test('recording the version a case runs on leaves its updatedAt: nothing a caller sees changed, so its search index copies are not rewritten (issue 14)', async () => {
