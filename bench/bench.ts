@@ -1,4 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { subscribe } from 'node:diagnostics_channel';
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire, syncBuiltinESMExports } from 'node:module';
@@ -11,9 +12,10 @@ import { marshall } from '@aws-sdk/util-dynamodb';
 import { GetExecutionHistoryCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { byDueDay, byOwner, byStatus, bySubmission, keys } from '../functions/adapters/table-keys';
 import { findFunctionDeployment, functionDeployments, type FunctionDeployment } from '../infra/deployment';
-import { devAuditSealKey, devPseudonymKey, generateDevSigningKey } from '../infra/local/dev-keys';
+import { devAuditSealKey, generateDevSigningKey } from '../infra/local/dev-keys';
 import type { InvocationMiddleware } from '../infra/local/lambda-host';
 import { startLocalStack } from '../infra/local/local-stack';
+import { pseudonymRequestsChannel } from '../functions/adapters/pseudonyms';
 import { localCredentials, localRegion } from '../infra/local/local-network';
 import { projectRoot } from '../infra/local/paths';
 import { buildApp } from '../infra/app';
@@ -219,17 +221,32 @@ function countTransaction(entry: Counters, units: ReadonlyArray<WriteUnits & { k
 }
 
 /*
- * On AWS every pseudonym a function does not know yet and every audit seal (and its check) is a
- * KMS request (GenerateMac, VerifyMac); locally the same calls are an HMAC under the development
- * keys: each of those is counted as one request.
+ * On AWS every audit seal (and its check) is a KMS request (GenerateMac, VerifyMac); locally the
+ * same call is an HMAC under the development key: each is counted as one request.
  */
 const nodeCrypto = createRequire(import.meta.url)('node:crypto') as typeof import('node:crypto');
 const createHmac = nodeCrypto.createHmac;
 nodeCrypto.createHmac = ((algorithm: string, key: unknown, options?: unknown) => {
-  if ((key === devPseudonymKey || key === devAuditSealKey) && runningFunction.getStore()) countersOf().kms += 1;
+  if (key === devAuditSealKey && runningFunction.getStore()) countersOf().kms += 1;
   return createHmac(algorithm, key as string, options as undefined);
 }) as typeof createHmac;
 syncBuiltinESMExports();
+
+/*
+ * So is every pseudonym a function's environment does not know yet (GenerateMac). The bench's cases
+ * all have the type's example applicant, whose pseudonym each environment would compute once and
+ * then know: production's cases have applicants of their own. So a pseudonym is counted once per
+ * function and identifier in each transaction (the requests the environments announce, see
+ * functions/adapters/pseudonyms), as if each transaction's applicant were new to every environment.
+ */
+const pseudonymsAsked = new Set<string>();
+subscribe(pseudonymRequestsChannel, (message) => {
+  const running = runningFunction.getStore();
+  const asked = `${running}|${(message as { identifier: number }).identifier}`;
+  if (!counting || running === undefined || pseudonymsAsked.has(asked)) return;
+  pseudonymsAsked.add(asked);
+  countersOf().kms += 1;
+});
 
 /*
  * What the functions write to their log (log lines, and EMF metric documents with metrics on) is
@@ -461,6 +478,7 @@ for (const type of transactionTypes) {
   let manual = 0;
   const finals: string[] = [];
   for (let i = 0; i < costRuns; i++) {
+    pseudonymsAsked.clear(); // a new applicant
     const requestsBefore = driver.requests;
     const submitted = await driver.submit('44021', type, { fresh: false });
     if (submitted.status !== 201) throw new Error(`${type.key}: submission answered ${submitted.status}`);
@@ -540,7 +558,10 @@ for (const deployment of functionDeployments.filter((candidate) => candidate.dec
   progress(`(1) ${scheduledRuns} runs of the scheduled function ${deployment.name}`);
   const only = (candidate: FunctionDeployment) => candidate.name === deployment.name;
   const before = snapshot(only);
-  for (let i = 0; i < scheduledRuns; i++) await stack.runScheduled(deployment.name);
+  for (let i = 0; i < scheduledRuns; i++) {
+    pseudonymsAsked.clear();
+    await stack.runScheduled(deployment.name);
+  }
   const after = snapshot(only);
   const per = (value: number) => value / (after.count - before.count);
   const run: TransactionUsage = {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, expect, test } from '@jest/globals';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { hmacAuditSeal } from '../../functions/adapters/audit-seal';
 import { dynamoCaseReads } from '../../functions/adapters/dynamodb/case.reads';
 import { dynamoCaseStore } from '../../functions/adapters/dynamodb/case.store';
@@ -182,4 +182,25 @@ test('a change chained onto a head forged on the case item: the trail breaks at 
   const events = await dynamoCaseReads(documents, tableName, pseudonyms).history(subject.id);
   expect(events[1]!.previousHash).toBe(events[0]!.hash);
   expect(await verifyTrail({ caseId: subject.id, events, stored: (await store().getAudited(subject.id))! }, seal.verify)).toEqual({ verified: false, firstBadSequence: 2, reason: 'hash' });
+}, 60_000);
+
+test("a change keeps the applicant index key its case item has, without asking for the applicant's pseudonym again (on AWS a KMS request in every function that changes the case)", async () => {
+  const asked: string[] = [];
+  const counting = { of: (identifier: string) => (asked.push(identifier), pseudonyms.of(identifier)) };
+  const countingStore = dynamoCaseStore(documents, tableName, counting, seal, { schemasUrl: 'https://api.example/v1/events/schemas' });
+  const subject = aCase({ id: testUlid(7), sequence: 7, typeKey: 'resident-parking-permit', now: new Date('2026-11-09T10:00:00Z'), dueAt: new Date('2026-11-30T22:59:59.999Z') });
+  await countingStore.create(subject, { action: 'case.submitted', actor: systemActor('test'), at: subject.createdAt });
+  expect(asked).toHaveLength(1);
+  await countingStore.change(subject.id, noted(subject.id, 'case.noted'));
+  expect(asked).toHaveLength(1);
+  const { Item } = await documents.send(new GetCommand({ TableName: tableName, Key: keys.case(subject.id) }));
+  expect(Item?.GSI2PK).toBe(`TENANT#${subject.tenant}#APPLICANT#${await pseudonyms.of(asked[0]!)}`);
+  expect(await verifyTrail({ caseId: subject.id, events: await dynamoCaseReads(documents, tableName, pseudonyms).history(subject.id), stored: (await store().getAudited(subject.id))! }, seal.verify)).toEqual({ verified: true });
+}, 60_000);
+
+test('a change that corrects the applicant writes the index key of the corrected one', async () => {
+  const subject = await submitted(8);
+  await store().change(subject.id, (read) => ({ change: { case: { ...read, applicant: { insz: '17073003384' } }, audit: { action: 'case.applicant-corrected', actor: systemActor('test'), at: now } }, result: () => undefined }));
+  const { Item } = await documents.send(new GetCommand({ TableName: tableName, Key: keys.case(subject.id) }));
+  expect(Item?.GSI2PK).toBe(`TENANT#${subject.tenant}#APPLICANT#${await pseudonyms.of('17073003384')}`);
 }, 60_000);

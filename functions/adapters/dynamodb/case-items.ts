@@ -46,6 +46,18 @@ export function caseKeysIntact(item: Record<string, unknown>, subject: Case, app
   return keyAttributes.every((attribute) => item[attribute] === derived[attribute]);
 }
 
+/**
+ * The applicant's pseudonym as the case item's applicant index key holds it; undefined when the key is not the
+ * tenant's applicant key. A change that keeps the applicant writes it back as it was read, instead of asking for the
+ * pseudonym again (on AWS a KMS request in every function that changes a case). Verification does not take it
+ * from here: it derives the keys from the case (caseKeysIntact).
+ */
+export function storedApplicantPseudonym(item: Record<string, unknown>, tenant: string): string | undefined {
+  const prefix = byOwner.casesPartition(tenant, '');
+  const key = item[byOwner.index.partitionKey];
+  return typeof key === 'string' && key.startsWith(prefix) && key.length > prefix.length ? key.slice(prefix.length) : undefined;
+}
+
 /** The case's own item, written under a condition: that it is new, or that it still has the version read. */
 export function casePut(tableName: string, subject: Case, head: AuditHead, applicantPseudonym: string, expectedVersion?: number): TransactItem {
   const guard =

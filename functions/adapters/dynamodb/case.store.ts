@@ -3,7 +3,7 @@ import { DeleteCommand, GetCommand, QueryCommand, TransactWriteCommand, UpdateCo
 import { monotonicFactory } from 'ulid';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { AuditDraft, AuditEvent, AuditHead } from '../../domain/audit';
-import { chainEvent, genesisHead, headOf, sealMessage } from '../../domain/audit';
+import { canonicalJson, chainEvent, genesisHead, headOf, sealMessage } from '../../domain/audit';
 import { caseDigest } from '../../domain/audit-trail';
 import type { Case } from '../../domain/case';
 import type { Effect, OutboxItem } from '../../domain/effect';
@@ -19,7 +19,7 @@ import { changesOf, IdempotencyKeyTaken } from '../../ports/case-store.port';
 import type { CaseChange } from '../../ports/case-store.port';
 import { byOwner, keys, withoutKeys } from '../table-keys';
 import type { TransactItem } from './case-items';
-import { auditPut, caseKeysIntact, casePut, messageWrites, outboxPut, taskPut } from './case-items';
+import { auditPut, caseKeysIntact, casePut, messageWrites, outboxPut, storedApplicantPseudonym, taskPut } from './case-items';
 
 const outboxId = monotonicFactory();
 
@@ -214,7 +214,9 @@ export function dynamoCaseStore(
           }
           return chained;
         };
-        const [chained, applicant] = await Promise.all([chain(), applicantKey(changed)]);
+        // The applicant's index key as the item has it when the change keeps the applicant (it nearly always does).
+        const kept = canonicalJson(changed.applicant) === canonicalJson(record.case.applicant) ? storedApplicantPseudonym(record.item, changed.tenant) : undefined;
+        const [chained, applicant] = await Promise.all([chain(), kept ?? applicantKey(changed)]);
         try {
           await client.send(
             new TransactWriteCommand({

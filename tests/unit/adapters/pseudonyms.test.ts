@@ -1,6 +1,7 @@
 import { describe, expect, test } from '@jest/globals';
 import { createHash } from 'node:crypto';
-import { hmacPseudonyms } from '../../../functions/adapters/pseudonyms';
+import { subscribe, unsubscribe } from 'node:diagnostics_channel';
+import { hmacPseudonyms, pseudonymRequestsChannel } from '../../../functions/adapters/pseudonyms';
 
 describe('keyed pseudonyms of national numbers', () => {
   const insz = '85073003328';
@@ -17,5 +18,27 @@ describe('keyed pseudonyms of national numbers', () => {
     expect(pseudonym).toMatch(/^[A-Za-z0-9_-]{32}$/);
     expect(pseudonym).not.toContain('850730');
     expect(createHash('sha256').update(insz).digest('base64url')).not.toContain(pseudonym);
+  });
+});
+
+describe('requests for a pseudonym, as the bench counts them', () => {
+  test('each request is announced on the pseudonym channel with the environment’s number for the identifier, never the identifier itself', async () => {
+    const heard: unknown[] = [];
+    const listen = (message: unknown) => heard.push(message);
+    subscribe(pseudonymRequestsChannel, listen);
+    try {
+      const pseudonyms = hmacPseudonyms('key-one');
+      await pseudonyms.of('85073003328');
+      await pseudonyms.of('85073003328');
+      await pseudonyms.of('17073003384');
+    } finally {
+      unsubscribe(pseudonymRequestsChannel, listen);
+    }
+    expect(heard).toEqual([
+      { identifier: 1, known: false },
+      { identifier: 1, known: true },
+      { identifier: 2, known: false },
+    ]);
+    expect(JSON.stringify(heard)).not.toMatch(/850730|170730/);
   });
 });
