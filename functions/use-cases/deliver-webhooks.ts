@@ -111,7 +111,7 @@ export function deliverWebhooks(deps: DeliveryDependencies, options: DeliveryOpt
       if (!head) return attempts;
       const now = deps.clock.now();
       if (head.nextAttemptAt && Date.parse(head.nextAttemptAt) > now.getTime()) {
-        await postponeBehind(head, arrived);
+        await postponeBehind(head, head.nextAttemptAt, arrived);
         return attempts;
       }
       // An attempt that could outlast the run is left to the next run (the delivery stays due).
@@ -126,18 +126,22 @@ export function deliverWebhooks(deps: DeliveryDependencies, options: DeliveryOpt
         deps.telemetry.deadLettered(head.receiver.kind);
         deps.telemetry.warn('Delivery dead-lettered', { deliveryId: head.id, receiver: head.receiver.kind, caseId: head.caseId, attempts: head.attempts.length + 1 });
       }
-      if (settlement.status === 'pending') {
-        await postponeBehind({ ...head, nextAttemptAt: settlement.nextAttemptAt }, arrived);
+      // Still pending: ends the drain here rather than reading the line again, as an index read right after the
+      // settlement could still show the head due.
+      if (settlement.nextAttemptAt !== undefined) {
+        await postponeBehind(head, settlement.nextAttemptAt, arrived);
         return attempts;
       }
     }
   }
 
-  async function postponeBehind(head: Delivery, arrived: readonly Delivery[]): Promise<void> {
-    const until = head.nextAttemptAt;
-    if (!until) return;
+  /**
+   * Moves the deliveries that arrived behind a waiting head to its next attempt, unless they wait longer already. The
+   * head is not written again; a delivery that is no longer pending, the store leaves as it is.
+   */
+  async function postponeBehind(head: Delivery, until: string, arrived: readonly Delivery[]): Promise<void> {
     for (const waiting of arrived) {
-      if (waiting.id !== head.id && waiting.status === 'pending' && (waiting.nextAttemptAt ?? '') < until) await deps.deliveries.postpone(waiting, until);
+      if (waiting.id !== head.id && (waiting.nextAttemptAt ?? '') < until) await deps.deliveries.postpone(waiting, until);
     }
   }
 

@@ -441,6 +441,55 @@ describe('delivery', () => {
     expect(await run.retryDue(farFuture)).toEqual({ due: 0, attempts: 0, failed: 0 });
   });
 
+  test("a refused attempt ends its line's drain at once, without reading the line again: an index read right after the settlement could still show the head due, and try the receiver again", async () => {
+    const url = 'https://down.example/hook';
+    await subscribe(1, url);
+    const sender = scriptedSender({ [url]: [500] });
+    let lineReads = 0;
+    const counted: typeof deliveries = {
+      ...deliveries,
+      firstPending: (line) => {
+        lineReads += 1;
+        return deliveries.firstPending(line);
+      },
+    };
+    await record(anEvent({ caseId: caseA, sequence: 1 }));
+    await record(anEvent({ caseId: caseA, sequence: 2 }));
+    clock.advance(5_000);
+    expect(await machinery(sender, undefined, counted).retryDue(farFuture)).toEqual({ due: 2, attempts: 1, failed: 0 });
+    expect(lineReads).toBe(1);
+    const [head, behind] = deliveries.all();
+    expect(behind!.nextAttemptAt).toBe(head!.nextAttemptAt);
+  });
+
+  test('only the deliveries behind a refused head are postponed, and one that already waits longer keeps its own time', async () => {
+    const url = 'https://down.example/hook';
+    await subscribe(1, url);
+    const postponed: string[] = [];
+    const counted: typeof deliveries = {
+      ...deliveries,
+      postpone: (delivery, until) => {
+        postponed.push(delivery.id);
+        return deliveries.postpone(delivery, until);
+      },
+    };
+    for (const sequence of [1, 2, 3]) await record(anEvent({ caseId: caseA, sequence }));
+    const [, second, third] = deliveries.all();
+    const later = new Date(clock.now().getTime() + hour).toISOString();
+    await deliveries.postpone(third!, later);
+    clock.advance(5_000);
+    const due = deliveries.all().filter((delivery) => delivery.id !== third!.id);
+    expect(await machinery(scriptedSender({ [url]: [500] }), undefined, counted).deliverNew([...due, deliveries.all()[2]!], farFuture)).toMatchObject({ attempts: 1 });
+    expect(postponed).toEqual([second!.id]);
+    const [head, behind, waitingLonger] = deliveries.all();
+    expect(behind!.nextAttemptAt).toBe(head!.nextAttemptAt);
+    expect(waitingLonger!.nextAttemptAt).toBe(later);
+    // Handed over again before the head is due: nothing behind it is written again.
+    postponed.length = 0;
+    expect(await machinery(scriptedSender({}), undefined, counted).deliverNew(deliveries.all(), farFuture)).toMatchObject({ attempts: 0 });
+    expect(postponed).toEqual([]);
+  });
+
   test('drains at most `concurrency` lines at once', async () => {
     const url = 'https://slow.example/hook';
     await subscribe(1, url);
