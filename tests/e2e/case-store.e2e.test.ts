@@ -119,12 +119,12 @@ async function auditItems(caseId: string): Promise<Array<Record<string, unknown>
   return Items;
 }
 
-const noted = (_subjectId: string, action: string) => (read: Case) => ({ change: { case: { ...read, updatedAt: now }, audit: { action, actor: systemActor('test'), at: now } }, result: () => undefined });
+const noted = (action: string) => (read: Case) => ({ change: { case: { ...read, updatedAt: now }, audit: { action, actor: systemActor('test'), at: now } }, result: () => undefined });
 
 test("an audit event's item leaves out what the event before it holds (its hash, its seal, the state it left): the trail reads back whole and verifies", async () => {
   const subject = await submitted(3);
-  await store().change(subject.id, noted(subject.id, 'case.noted'));
-  await store().change(subject.id, noted(subject.id, 'case.noted-again'));
+  await store().change(subject.id, noted('case.noted'));
+  await store().change(subject.id, noted('case.noted-again'));
 
   const items = await auditItems(subject.id);
   expect(items).toHaveLength(3);
@@ -149,7 +149,7 @@ test("an audit event's item leaves out what the event before it holds (its hash,
 test('a change that finds the case edited outside the app keeps the state it found on its item, and the trail shows where', async () => {
   const subject = await submitted(4);
   await documents.send(new UpdateCommand({ TableName: tableName, Key: keys.case(subject.id), UpdateExpression: 'SET #status = :status', ExpressionAttributeNames: { '#status': 'status' }, ExpressionAttributeValues: { ':status': 'granted' } }));
-  await store().change(subject.id, noted(subject.id, 'case.noted'));
+  await store().change(subject.id, noted('case.noted'));
 
   const [, second] = await auditItems(subject.id);
   expect(second).toHaveProperty('previousStateDigest');
@@ -160,13 +160,13 @@ test('a change that finds the case edited outside the app keeps the state it fou
 
 test('a trail written whole, every event with its links (as before items left them out), reads back as it was and verifies', async () => {
   const subject = await submitted(5);
-  await store().change(subject.id, noted(subject.id, 'case.noted'));
+  await store().change(subject.id, noted('case.noted'));
   const events = await dynamoCaseReads(documents, tableName, pseudonyms).history(subject.id);
   for (const event of events) {
     await documents.send(new PutCommand({ TableName: tableName, Item: { ...keys.auditEvent(subject.id, event.sequence), entity: 'audit', ...event } }));
   }
   expect(await dynamoCaseReads(documents, tableName, pseudonyms).history(subject.id)).toEqual(events);
-  await store().change(subject.id, noted(subject.id, 'case.noted-again'));
+  await store().change(subject.id, noted('case.noted-again'));
   const longer = await dynamoCaseReads(documents, tableName, pseudonyms).history(subject.id);
   expect(longer.slice(0, 2)).toEqual(events);
   expect(await verifyTrail({ caseId: subject.id, events: longer, stored: (await store().getAudited(subject.id))! }, seal.verify)).toEqual({ verified: true });
@@ -177,7 +177,7 @@ test('a change chained onto a head forged on the case item: the trail breaks at 
   await documents.send(
     new UpdateCommand({ TableName: tableName, Key: keys.case(subject.id), UpdateExpression: 'SET auditHead.#hash = :forged', ExpressionAttributeNames: { '#hash': 'hash' }, ExpressionAttributeValues: { ':forged': 'f'.repeat(64) } }),
   );
-  await store().change(subject.id, noted(subject.id, 'case.noted'));
+  await store().change(subject.id, noted('case.noted'));
 
   const events = await dynamoCaseReads(documents, tableName, pseudonyms).history(subject.id);
   expect(events[1]!.previousHash).toBe(events[0]!.hash);
@@ -191,7 +191,7 @@ test("a change keeps the applicant index key its case item has, without asking f
   const subject = aCase({ id: testUlid(7), sequence: 7, typeKey: 'resident-parking-permit', now: new Date('2026-11-09T10:00:00Z'), dueAt: new Date('2026-11-30T22:59:59.999Z') });
   await countingStore.create(subject, { action: 'case.submitted', actor: systemActor('test'), at: subject.createdAt });
   expect(asked).toHaveLength(1);
-  await countingStore.change(subject.id, noted(subject.id, 'case.noted'));
+  await countingStore.change(subject.id, noted('case.noted'));
   expect(asked).toHaveLength(1);
   const { Item } = await documents.send(new GetCommand({ TableName: tableName, Key: keys.case(subject.id) }));
   expect(Item?.GSI2PK).toBe(`TENANT#${subject.tenant}#APPLICANT#${await pseudonyms.of(asked[0]!)}`);
