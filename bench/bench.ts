@@ -21,7 +21,7 @@ import { projectRoot } from '../infra/local/paths';
 import { buildApp } from '../infra/app';
 import type { PublishedEvent } from '../infra/local/local-stack';
 import { tableDefinition } from '../infra/table.definition';
-import { measureColdStart } from './cold-start';
+import { type ColdStart, measureColdStart } from './cold-start';
 import type { CostComponent, Floor, Keeping, Price, StoredItem, Template, TransactionUsage, Volume } from './cost-model';
 import { accessLogBytesOf, costComponents, costOf, doingUsdOf, eventArchiveMonths, floorOf, fixedMonthlyCosts, loggedBytes, logRetentionMonths, monthlyUsage, itemKindOf, pricesFrom, storedBytes, sum, tableClassOf, writeUnitsOf } from './cost-model';
 import type { WriteUnits } from './cost-model';
@@ -861,6 +861,19 @@ bare.destroy();
 sfn.destroy();
 await stack.stop();
 
+/** How the functions with SDK clients stand against the init goal, and the largest bundle. */
+function coldStartSummary(results: readonly ColdStart[]): string {
+  const withClients = results.filter((c) => c.baseline !== 'none');
+  const ratios = withClients.map((c) => c.ratio);
+  const above = withClients.filter((c) => c.ratio > 1.5).length;
+  const largest = results.reduce((a, b) => (b.bytes > a.bytes ? b : a));
+  return [
+    `Functions with SDK clients: ${withClients.length}, init ratio median ${median(ratios).toFixed(2)} (${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)}), ${above} above 1.5.`,
+    `The ${results.length - withClients.length} without clients are compared with a handler that loads nothing.`,
+    `Largest bundle: ${largest.function}, ${(largest.bytes / 1024).toFixed(0)} KB.`,
+  ].join(' ');
+}
+
 // 5. cold start: bundle size and module init time vs a minimal handler
 progress('(5) bundling every declared function as the CDK construct does');
 const coldStart = await measureColdStart({ quick });
@@ -952,6 +965,8 @@ const md = [
   '| function | bundle KB | init ms | minimal handler (clients) | its init ms | ratio |',
   '| --- | --- | --- | --- | --- | --- |',
   ...coldStart.map((c) => `| ${c.function} | ${(c.bytes / 1024).toFixed(0)} | ${c.initMs} | ${c.baseline} | ${c.baselineInitMs} | ${c.ratio} |`),
+  '',
+  coldStartSummary(coldStart),
   '',
   `## 6. Start-up — goal ≤ 10 s: ${yes(goals.startup)}`,
   '',

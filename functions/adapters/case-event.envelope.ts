@@ -1,8 +1,9 @@
-import { CloudEvent } from 'cloudevents';
+import * as z from 'zod';
 import type { AuditEvent } from '../domain/audit';
 import type { Case } from '../domain/case';
 import type { CaseEvent } from '../domain/case-event';
 import { caseEventSource, caseEventType } from '../domain/case-event';
+import { caseEventEnvelopeSchema } from '../domain/case-event.schemas';
 import type { ChangeEvent } from '../domain/case-change-events';
 import { eventsOfChange } from '../domain/case-change-events';
 
@@ -23,31 +24,29 @@ export function eventSequence(auditSequence: number, index: number): string {
 }
 
 /**
- * One event of a change in its CloudEvents 1.0 envelope, built and validated by the CloudEvents
- * SDK (strict: a missing or malformed attribute, or an attribute name CloudEvents forbids, throws
- * before anything is written).
+ * One event of a change in its CloudEvents 1.0 envelope (structured JSON), checked against the
+ * envelope of the published schemas: a missing or malformed attribute throws before anything is
+ * written.
  */
 export function envelopeOf(event: ChangeEvent, audit: Pick<AuditEvent, 'at' | 'sequence'>, index: number, options: EnvelopeOptions): CaseEvent {
   const type = caseEventType(event.change);
-  const envelope = new CloudEvent(
-    {
-      specversion: '1.0',
-      id: options.newId(),
-      type,
-      source: caseEventSource(event.data.tenant),
-      subject: event.data.caseId,
-      time: audit.at,
-      datacontenttype: 'application/json',
-      dataschema: `${options.schemasUrl}/${type}`,
-      sequence: eventSequence(audit.sequence, index),
-      tenant: event.data.tenant,
-      transactiontype: event.data.transactionType.key,
-      data: event.data,
-    },
-    true,
-  );
-  // The SDK's JSON names every attribute it knows, the absent ones as undefined: the event keeps only its own.
-  return Object.fromEntries(Object.entries(envelope.toJSON()).filter(([, value]) => value !== undefined)) as unknown as CaseEvent;
+  const envelope: CaseEvent = {
+    specversion: '1.0',
+    id: options.newId(),
+    type,
+    source: caseEventSource(event.data.tenant),
+    subject: event.data.caseId,
+    time: audit.at,
+    datacontenttype: 'application/json',
+    dataschema: `${options.schemasUrl}/${type}`,
+    sequence: eventSequence(audit.sequence, index),
+    tenant: event.data.tenant,
+    transactiontype: event.data.transactionType.key,
+    data: event.data,
+  };
+  const checked = caseEventEnvelopeSchema.safeParse(envelope);
+  if (!checked.success) throw new Error(`The envelope of a ${type} event is not a valid CloudEvent: ${z.prettifyError(checked.error)}`);
+  return envelope;
 }
 
 /** The events a change publishes (eventsOfChange), each in its envelope, in order. */

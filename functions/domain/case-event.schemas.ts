@@ -83,26 +83,40 @@ export function changeOfEventType(type: string): CaseEventChange | undefined {
 }
 
 /**
+ * The CloudEvents 1.0 attributes of an event of type `type`: the envelope around its data, with
+ * the extension attributes `sequence`, `tenant` and `transactiontype`.
+ */
+const envelopeAttributes = <T extends z.ZodType<string>>(type: T) => ({
+  specversion: z.literal('1.0'),
+  id: id.describe('A ULID, unique per event; a redelivery keeps it'),
+  type,
+  source: z.string().regex(/^urn:loket:tenant:[0-9A-Za-z-]+$/).describe('The tenant whose case changed'),
+  subject: id.describe('The case id'),
+  time: instant,
+  datacontenttype: z.literal('application/json'),
+  dataschema: z.url().describe('Where this schema is served'),
+  sequence: z.string().regex(/^\d{10}\.\d{2}$/).describe("The case's audit sequence of the change and the event's place in it: events of a case sort in this order"),
+  tenant: id,
+  transactiontype: code,
+});
+
+/**
+ * Any case event's envelope, its data left to the type's schema: what the outbox checks before an
+ * event is written, so that a malformed attribute (a `dataschema` that is no URL, a time that is
+ * no instant) fails the change instead of reaching a subscriber.
+ */
+export const caseEventEnvelopeSchema = z
+  .object({ ...envelopeAttributes(z.string().regex(/^be\.loket\.case\.[a-z-]+\.v[1-9]\d*$/)), data: z.record(z.string(), z.unknown()) })
+  .strict();
+
+/**
  * The whole event of a type, as a CloudEvent 1.0 in structured JSON: the envelope's attributes
- * (its `type` fixed, the extension attributes `sequence`, `tenant` and `transactiontype`) and the
- * type's data. Strict as well: an attribute not declared here is not Loket's.
+ * (its `type` fixed) and the type's data. Strict as well: an attribute not declared here is not
+ * Loket's.
  */
 export function caseEventSchema(change: CaseEventChange) {
   return z
-    .object({
-      specversion: z.literal('1.0'),
-      id: id.describe('A ULID, unique per event; a redelivery keeps it'),
-      type: z.literal(caseEventType(change)),
-      source: z.string().regex(/^urn:loket:tenant:[0-9A-Za-z-]+$/).describe('The tenant whose case changed'),
-      subject: id.describe('The case id'),
-      time: instant,
-      datacontenttype: z.literal('application/json'),
-      dataschema: z.url().describe('Where this schema is served'),
-      sequence: z.string().regex(/^\d{10}\.\d{2}$/).describe("The case's audit sequence of the change and the event's place in it: events of a case sort in this order"),
-      tenant: id,
-      transactiontype: code,
-      data: caseEventData[change],
-    })
+    .object({ ...envelopeAttributes(z.literal(caseEventType(change))), data: caseEventData[change] })
     .strict()
     .describe(caseEventDescriptions[change]);
 }

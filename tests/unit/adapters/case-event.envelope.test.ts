@@ -39,7 +39,18 @@ describe('the envelope of a change’s events', () => {
     expect([...sequences].sort()).toEqual([eventSequence(9, 0), eventSequence(9, 1), eventSequence(10, 0), eventSequence(10, 11), eventSequence(100, 0)]);
   });
 
-  test('the CloudEvents SDK refuses an envelope it cannot validate: a dataschema that is no URI', () => {
+  test('an envelope that is no valid CloudEvent is refused before it is written: a dataschema that is no URL', () => {
     expect(() => caseEventsOf(closing, subject, { ...options, schemasUrl: 'not a uri' })).toThrow(/dataschema/);
+  });
+
+  test('so is one whose time is no instant, or whose tenant cannot be a source', () => {
+    expect(() => caseEventsOf({ ...closing, at: '10/11/2026' }, subject, options)).toThrow(/time/);
+    expect(() => caseEventsOf(closing, { ...subject, tenant: '44 021' }, options)).toThrow(/source/);
+  });
+
+  test('an event carries the CloudEvents attributes and its data, nothing else', () => {
+    const [event] = caseEventsOf(closing, subject, options);
+    expect(Object.keys(event!).sort()).toEqual(['data', 'datacontenttype', 'dataschema', 'id', 'sequence', 'source', 'specversion', 'subject', 'tenant', 'time', 'transactiontype', 'type']);
+    expect(JSON.parse(JSON.stringify(event))).toEqual(event);
   });
 });
