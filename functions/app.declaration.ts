@@ -125,6 +125,7 @@ const accessKeys = [
   'verifiesAuditTrail',
   'startsExecutions',
   'knowsStateMachines',
+  'readsCurrentWorkflowVersions',
   'readsExecutions',
   'sendsTaskResults',
   'stopsExecutions',

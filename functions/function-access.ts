@@ -11,6 +11,12 @@ export interface FunctionAccess {
   readonly startsExecutions?: boolean;
   /** Knows the state machines (their ARNs, to name a case's execution), without acting on them. */
   readonly knowsStateMachines?: boolean;
+  /**
+   * Reads which version of each state machine new cases start on (the alias's routing) and the type
+   * version a version publishes (its description, not its definition): a submission records the
+   * version its case is to run on.
+   */
+  readonly readsCurrentWorkflowVersions?: boolean;
   /** Describes executions of the state machines (where a case's workflow stands). */
   readonly readsExecutions?: boolean;
   /**

@@ -244,7 +244,7 @@ export function functionEnvironment(declaration: FunctionDeclaration, values: En
     ...(declaration.publishesEvents && { [environmentNames.eventBusName]: values.eventBusName }),
     ...(declaration.documents && { [environmentNames.documentsBucket]: values.documentsBucket }),
     ...(declaration.publishesCaseOverview && caseOverviewEnvironment(declaration.name, values)),
-    ...((declaration.startsExecutions || declaration.knowsStateMachines || declaration.readsExecutions) && { [environmentNames.stateMachineArns]: values.stateMachineArns }),
+    ...((declaration.startsExecutions || declaration.knowsStateMachines || declaration.readsCurrentWorkflowVersions || declaration.readsExecutions) && { [environmentNames.stateMachineArns]: values.stateMachineArns }),
     // A flag of the host, not a check of hosts in code: only the local host calls http and local addresses.
     ...(declaration.callbackPolicy && { [environmentNames.callbackPolicy]: values.host === 'aws' ? 'public-https' : 'local-network' }),
     ...(declaration.callbackPolicy && values.webhookTimeScale !== undefined && { [environmentNames.webhookTimeScale]: String(values.webhookTimeScale) }),

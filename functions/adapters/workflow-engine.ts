@@ -71,11 +71,12 @@ export function stepFunctionsEngine(client: SFNClient, stateMachineArns: () => R
   /** `arn:aws:states:r:a:stateMachine:n` + `x` → `arn:aws:states:r:a:execution:n:x`, as Step Functions names executions. */
   const executionIdFor = (typeKey: string, caseId: string) => `${stateMachineArn(typeKey).replace(':stateMachine:', ':execution:')}:${caseId}`;
 
-  // A published version never changes: its type version is read once per execution environment.
+  // A published version never changes: its type version is read once per execution environment, from its
+  // description alone (the definition, encrypted with the workflow key, is neither needed nor decrypted).
   const typeVersions = new Map<string, number | undefined>();
   const typeVersionOf = async (versionArn: string): Promise<number | undefined> => {
     if (!typeVersions.has(versionArn)) {
-      const { description } = await client.send(new DescribeStateMachineCommand({ stateMachineArn: versionArn }));
+      const { description } = await client.send(new DescribeStateMachineCommand({ stateMachineArn: versionArn, includedData: 'METADATA_ONLY' }));
       typeVersions.set(versionArn, typeVersionIn(description));
     }
     return typeVersions.get(versionArn);

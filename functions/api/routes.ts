@@ -104,8 +104,9 @@ export const submitCase = {
   },
   errors: [422],
   table: 'readWrite',
-  // Names the case's execution; the outbox dispatcher starts it.
+  // Names the case's execution and records the version it is to run; the outbox dispatcher starts it.
   knowsStateMachines: true,
+  readsCurrentWorkflowVersions: true,
 } satisfies RouteContract;
 
 export const getCase = {

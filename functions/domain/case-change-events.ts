@@ -36,11 +36,23 @@ function statusEvents(details: Details, saved: Case): Array<[CaseEventChange, Fi
 }
 
 /**
+ * The actions that change nothing the world outside Loket acts on, and publish no event: the
+ * workflow's own bookkeeping (a retried step's new token, the workflow version a started case runs
+ * on, a case moved to another version, a result that found its step gone) and the archive's (a
+ * `keep` case due for transfer, which the archive learns from its own list).
+ */
+export const bookkeepingActions: ReadonlySet<string> = new Set([
+  'task.reissued',
+  'workflow.version-recorded',
+  'workflow.migrated',
+  'task.result-undeliverable',
+  'message.result-undeliverable',
+  'case.archive-transfer-due',
+]);
+
+/**
  * Every audit action a change records, and the events it publishes. Reasons, motivations,
- * completion data and message data never go along: free text may name the applicant. An action
- * mapped to no event changes nothing the world outside Loket acts on: the workflow's own
- * bookkeeping (a retried step's new token, the workflow version a started case runs on, a result that found its step gone) and the archive's
- * (a `keep` case due for transfer, which the archive learns from its own list).
+ * completion data and message data never go along: free text may name the applicant.
  */
 const eventsOfAction: Readonly<Record<string, (details: Details, saved: Case) => Array<[CaseEventChange, Fields]>>> = {
   'case.submitted': (_, saved) => [['submitted', { status: saved.status }]],
@@ -62,12 +74,7 @@ const eventsOfAction: Readonly<Record<string, (details: Details, saved: Case) =>
   'case.attention-cleared': () => [['attention-cleared', {}]],
   'case.redriven': (details) => [['redriven', {}], ...('attentionCleared' in details ? [['attention-cleared', {}] as [CaseEventChange, Fields]] : [])],
   'case.destroyed': () => [['destroyed', {}]],
-  'task.reissued': () => [],
-  'workflow.version-recorded': () => [],
-  'workflow.migrated': () => [],
-  'task.result-undeliverable': () => [],
-  'message.result-undeliverable': () => [],
-  'case.archive-transfer-due': () => [],
+  ...Object.fromEntries([...bookkeepingActions].map((action) => [action, () => []])),
 };
 
 /** The audit actions of every change a case can undergo: each publishes its events, or none on purpose. */

@@ -82,8 +82,9 @@ export interface Case {
   readonly confidentiality: string;
   readonly executionArn: string;
   /**
-   * The published workflow version the case's execution runs (a Step Functions version ARN),
-   * recorded once it started; a later start (a reopening, a restarted local engine) runs it again.
+   * The published workflow version the case's execution runs (a Step Functions version ARN):
+   * recorded as the case is submitted, or by its start when the submission could not tell it; a
+   * later start (a reopening, a restarted local engine) runs it again.
    */
   readonly workflowVersionArn?: string;
   readonly documents: readonly CaseDocument[];
@@ -142,6 +143,8 @@ export interface NewCase {
   readonly data: Readonly<Record<string, unknown>>;
   readonly dueAt: Date;
   readonly executionArn: string;
+  /** The workflow version new cases of the type start on, when the submission could tell it. */
+  readonly workflowVersionArn?: string;
   readonly actor: Actor;
   readonly now: Date;
   readonly reason?: string;
@@ -165,6 +168,7 @@ export function openCase(input: NewCase): { case: Case; audit: AuditDraft } {
     dueAt: input.dueAt.toISOString(),
     confidentiality: input.type.confidentiality,
     executionArn: input.executionArn,
+    ...(input.workflowVersionArn === undefined ? {} : { workflowVersionArn: input.workflowVersionArn }),
     documents: [],
     version: 0,
   };
@@ -175,7 +179,7 @@ export function openCase(input: NewCase): { case: Case; audit: AuditDraft } {
       actor: input.actor,
       at,
       reason: input.reason,
-      details: { number: opened.number, type: opened.type, status },
+      details: { number: opened.number, type: opened.type, status, ...(input.workflowVersionArn === undefined ? {} : { versionArn: input.workflowVersionArn }) },
     },
   };
 }

@@ -17,9 +17,10 @@ export interface StartWorkflowDependencies {
  * Starts a case's workflow on the version the case records, recording it first; starting it again
  * does no harm, so it belongs in an effect's delivery (retried until it happens), never after
  * a commit in a request:
- * 1. a case that records a workflow version starts on it again (the local engine lost its
- *    executions, an operator reopened the case): a running case keeps its version; a case moved
- *    to another version starts at the state it was mapped to, with the input the state it left had;
+ * 1. a case that records a workflow version starts on it: most cases record it as they are
+ *    submitted (submit-case), and a start again (the local engine lost its executions, an operator
+ *    reopened the case) runs it too: a running case keeps its version; a case moved to another
+ *    version starts at the state it was mapped to, with the input the state it left had;
  * 2. a case that records none records the version its type's alias routes new cases to, and the
  *    type version it publishes, in a change of its own under the optimistic lock of every change,
  *    and then starts on it. Recorded before the start, the change cannot race the workflow's first

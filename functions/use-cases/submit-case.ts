@@ -7,7 +7,7 @@ import { addDays, brusselsDate } from '../domain/calendar';
 import { caseNumber, openCase } from '../domain/case';
 import { fieldErrors, forbidden, notFound, TransientError, unprocessable, validationError } from '../domain/errors';
 import { permissions, requireRole } from '../domain/permissions';
-import { dataValidator } from '../domain/transaction-type';
+import { dataValidator, type TransactionType } from '../domain/transaction-type';
 import type { Catalogue } from '../ports/catalogue.port';
 import type { CaseStore, IdempotencyRecord, IdempotencyStore } from '../ports/case-store.port';
 import { IdempotencyKeyTaken } from '../ports/case-store.port';
@@ -36,7 +36,7 @@ export interface SubmitCaseDependencies {
   readonly cases: Pick<CaseStore, 'get' | 'create' | 'nextNumberSequence'>;
   readonly idempotency: IdempotencyStore;
   readonly tenants: TenantDirectory;
-  readonly workflows: Pick<WorkflowEngine, 'executionIdFor'>;
+  readonly workflows: Pick<WorkflowEngine, 'executionIdFor' | 'currentVersion'>;
   readonly catalogue: Catalogue;
   readonly clock: Clock;
   readonly telemetry: Telemetry;
@@ -53,8 +53,9 @@ function fingerprint(command: SubmitCaseCommand): string {
  * 2. finds the transaction type and checks it accepts this kind of applicant;
  * 3. validates `data` against the type's input schema;
  * 4. checks that the tenant is onboarded;
- * 5. hands out the case number and computes the legal deadline (Europe/Brussels);
- * 6. writes the case, its number, its first audit event, its Idempotency-Key and the start of
+ * 5. reads the workflow version new cases of the type start on (versionForNewCase);
+ * 6. hands out the case number and computes the legal deadline (Europe/Brussels);
+ * 7. writes the case, its number, its first audit event, its Idempotency-Key and the start of
  *    its workflow (to the outbox) in one transaction: of concurrent requests with one key
  *    exactly one creates the case, and a committed case always gets its workflow.
  */
@@ -67,6 +68,25 @@ export function submitCase(deps: SubmitCaseDependencies) {
       await new Promise((resolve) => setTimeout(resolve, 25 * 2 ** attempt));
     }
     throw new TransientError(`the request that holds Idempotency-Key ${key} did not complete`);
+  }
+
+  /**
+   * The version the type's alias routes new cases to, when it routes them all to one version that
+   * publishes the type version the submission was checked against: the case records it as it is
+   * created, and its start runs it without a change of its own (a case write, an audit event and
+   * its seal less per case; issue 14). Otherwise none, and the start records the version that runs
+   * (start-workflow): while a deployment splits the alias, when the deployed workflow publishes
+   * another type version than this function's catalogue, or when Step Functions does not answer,
+   * which must not refuse a submission.
+   */
+  async function versionForNewCase(type: TransactionType): Promise<string | undefined> {
+    try {
+      const current = await deps.workflows.currentVersion(type.key);
+      return current && (current.typeVersion === undefined || current.typeVersion === type.version) ? current.versionArn : undefined;
+    } catch (error) {
+      deps.telemetry.warn('The workflow version of new cases could not be read: the start records it', { typeKey: type.key, errorName: error instanceof Error ? error.name : typeof error });
+      return undefined;
+    }
   }
 
   async function replay(record: IdempotencyRecord, requestHash: string): Promise<Submission> {
@@ -105,6 +125,7 @@ export function submitCase(deps: SubmitCaseDependencies) {
     const tenant = await deps.tenants.get(caller.tenant);
     if (!tenant) throw forbidden(`tenant ${caller.tenant} is not onboarded on Loket`);
 
+    const workflowVersionArn = await versionForNewCase(type);
     const id = ulid(now.getTime());
     const year = Number(brusselsDate(now).slice(0, 4));
     const sequence = await deps.cases.nextNumberSequence(tenant.id, year);
@@ -117,6 +138,7 @@ export function submitCase(deps: SubmitCaseDependencies) {
       data: data.data as Record<string, unknown>,
       dueAt: addDays(now, type.legalDeadline.days, type.legalDeadline.kind),
       executionArn: deps.workflows.executionIdFor(type.key, id),
+      workflowVersionArn,
       actor: caller,
       now,
       reason: command.reason,

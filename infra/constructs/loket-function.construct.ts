@@ -317,6 +317,27 @@ export class LoketFunction extends NodejsFunction {
     return this;
   }
 
+  /**
+   * Lets the function read which version of the named state machines new cases start on (their
+   * alias) and a version's description, without its definition (`includedData: METADATA_ONLY`,
+   * so no use of the workflow key). Versions are published by later deployments, so the grant is
+   * `stateMachine:<name>:*`: the alias and the versions of that state machine only.
+   */
+  grantCurrentVersions(stateMachineNames: readonly string[]): this {
+    const stack = Stack.of(this);
+    const qualifiedArns = stateMachineNames.map((name) =>
+      stack.formatArn({ service: 'states', resource: 'stateMachine', resourceName: `${name}:*`, arnFormat: ArnFormat.COLON_RESOURCE_NAME }),
+    );
+    this.addToRolePolicy(new PolicyStatement({ actions: ['states:DescribeStateMachine', 'states:DescribeStateMachineAlias'], resources: qualifiedArns }));
+    for (const name of stateMachineNames) {
+      Validations.of(this.role ?? this).acknowledge({
+        id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:stateMachine:${name}:*]`,
+        reason: `Each deployment publishes a new version of state machine ${name}; the grant reads its alias and its versions' descriptions, nothing else.`,
+      });
+    }
+    return this;
+  }
+
   /** Lets the function see where executions of the named state machines stand, and redrive those that ended. */
   grantRedriveExecutions(stateMachineNames: readonly string[]): this {
     return this.grantOnExecutions(['states:DescribeExecution', 'states:RedriveExecution'], stateMachineNames);

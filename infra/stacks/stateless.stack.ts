@@ -178,6 +178,7 @@ export class StatelessStack extends Stack {
       if (declaration.verifiesAuditTrail) props.auditSealKey.grant(fn, 'kms:VerifyMac');
       if (declaration.readsExecutions) fn.grantDescribeExecutions(stateMachineNames);
       if (declaration.readsWorkflowHistory) fn.grantWorkflowHistory(stateMachineNames);
+      if (declaration.readsCurrentWorkflowVersions) fn.grantCurrentVersions(stateMachineNames);
       // The same flags choose the grants here and the variables in functionEnvironment.
       if (declaration.table) fn.grantTable(props.table, declaration.table, { key: props.key });
       if (declaration.documents) fn.grantDocuments(props.documentsBucket, declaration.documents);

@@ -3,6 +3,7 @@ import Ajv from 'ajv';
 import { catalogue } from '../../functions/catalogue/catalogue';
 import type { CaseEvent } from '../../functions/domain/case-event';
 import { caseEventType } from '../../functions/domain/case-event';
+import { bookkeepingActions } from '../../functions/domain/case-change-events';
 import { caseEventChanges } from '../../functions/domain/case-event.schemas';
 import { allTaskRoles, driveToFinal } from '../support/case-driver';
 import { findPersonalData, fixturePersonalData, reportFindings } from '../support/personal-data';
@@ -48,7 +49,7 @@ const eventsOf = (caseId: string) => caseEventsOnBus().filter(({ event }) => eve
 const auditSequenceOf = (event: CaseEvent) => Number(event.sequence.split('.')[0]);
 
 /** Audit actions that publish nothing on purpose: the workflow's bookkeeping. */
-const silentActions = ['task.reissued', 'workflow.version-recorded', 'task.result-undeliverable', 'message.result-undeliverable', 'case.archive-transfer-due'];
+const silentActions: readonly string[] = [...bookkeepingActions];
 
 const cases: Record<string, string> = {};
 

@@ -55,13 +55,13 @@ const describeExecution = (name: string) => sfn.send(new DescribeExecutionComman
 const tasksOf = async (caseId: string) =>
   ((await stack.call('GET', '/v1/tasks?limit=100', { token: clerk })).body.items as Array<{ id: string; caseId: string }>).filter((task) => task.caseId === caseId);
 
-/** A case waiting for the clerk's verification, on version 1, once its start recorded the version. */
+/** A case waiting for the clerk's verification, on version 1, which its submission recorded. */
 async function waitingOnVersionOne(idempotencyKey: string): Promise<{ id: string; taskId: string }> {
   const submitted = await submit(idempotencyKey);
   expect(submitted.status).toBe(201);
   const { id } = submitted.body;
   await eventually(() => tasksOf(id), (tasks) => tasks.length === 1, 30_000);
-  await eventually(() => historyOf(id), (history) => history.items.some((event: { action: string }) => event.action === 'workflow.version-recorded'), 30_000);
+  expect((await historyOf(id)).items[0]).toMatchObject({ action: 'case.submitted', details: { versionArn: `${stack.stateMachineArns[key]}:1` } });
   return { id, taskId: (await tasksOf(id))[0]!.id };
 }
 

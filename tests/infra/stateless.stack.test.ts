@@ -198,8 +198,13 @@ describe('least privilege', () => {
     expect(resources).not.toContain('/index/*');
   });
 
-  test('submit-case knows each state machine ARN by type key, and starts none itself (the outbox does)', () => {
-    expect(actionsOf(functionStatements(template, 'submit-case')).filter((action) => action.startsWith('states:'))).toEqual([]);
+  test('submit-case knows each state machine ARN by type key, reads the version new cases start on, and starts none itself (the outbox does)', () => {
+    const statements = functionStatements(template, 'submit-case').filter((statement) => [statement.Action].flat().some((action) => String(action).startsWith('states:')));
+    expect(statements).toHaveLength(1);
+    expect([statements[0]!.Action].flat().sort()).toEqual(['states:DescribeStateMachine', 'states:DescribeStateMachineAlias']);
+    // The alias (`:live`) and the versions (`:<n>`) only: no unqualified state machine, no other one.
+    const resources = [statements[0]!.Resource].flat().map((resource) => JSON.stringify(resource));
+    expect(resources.map((resource) => /:stateMachine:([a-z-]+):\*"/.exec(resource)?.[1]).sort()).toEqual(loadWorkflowSources().map((source) => `loket-${source.key}`).sort());
     const stateMachineIds = Object.keys(stateless.findResources('AWS::StepFunctions::StateMachine')).sort();
     const arns = JSON.stringify(template.Resources[functionLogicalId(template, 'submit-case')].Properties.Environment.Variables.STATE_MACHINE_ARNS);
     for (const source of loadWorkflowSources()) expect(arns).toContain(`\\"${source.key}\\":\\"`);
@@ -240,7 +245,7 @@ describe('least privilege', () => {
     },
   );
 
-  test.each(functions.filter((fn) => !fn.startsExecutions && !fn.sendsTaskResults && !fn.stopsExecutions && !fn.readsExecutions && !fn.readsWorkflowHistory).map((fn) => [fn.name]))(
+  test.each(functions.filter((fn) => !fn.startsExecutions && !fn.sendsTaskResults && !fn.stopsExecutions && !fn.readsExecutions && !fn.readsWorkflowHistory && !fn.readsCurrentWorkflowVersions).map((fn) => [fn.name]))(
     '%s gets no Step Functions action',
     (name) => {
       expect(actionsOf(functionStatements(template, name)).filter((action) => action.startsWith('states:'))).toEqual([]);

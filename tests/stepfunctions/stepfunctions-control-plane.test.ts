@@ -89,6 +89,14 @@ describe('state machines', () => {
     expect(JSON.parse(execution.output!)).toEqual({ value: 'after' });
   });
 
+  test('described with includedData METADATA_ONLY, a state machine comes without its definition ({}), as a caller that may not decrypt it gets it', async () => {
+    const arn = await env.createMachine('metadata-only', resultOf('kept'));
+    const described = await env.sfn.send(new DescribeStateMachineCommand({ stateMachineArn: arn, includedData: 'METADATA_ONLY' }));
+    expect(described).toMatchObject({ stateMachineArn: arn, name: expect.stringContaining('metadata-only'), definition: '{}' });
+    const whole = await env.sfn.send(new DescribeStateMachineCommand({ stateMachineArn: arn, includedData: 'ALL_DATA' }));
+    expect(JSON.parse(whole.definition!)).toEqual(resultOf('kept'));
+  });
+
   test('a deleted state machine no longer exists', async () => {
     const arn = await env.createMachine('deleted', passThrough);
     await env.sfn.send(new DeleteStateMachineCommand({ stateMachineArn: arn }));

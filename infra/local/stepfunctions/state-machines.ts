@@ -28,6 +28,7 @@ import { SfnError } from './sfn-error';
 import type {
   CreateStateMachineAliasRequest,
   CreateStateMachineRequest,
+  DescribeStateMachineRequest,
   ListStateMachineAliasesRequest,
   ListStateMachinesRequest,
   ListStateMachineVersionsRequest,
@@ -262,16 +263,17 @@ export class StateMachines {
   }
 
   /** A bare ARN describes the latest revision; a version ARN that version. */
-  describeStateMachine(request: StateMachineArnRequest): DescribeStateMachineOutput {
+  describeStateMachine(request: DescribeStateMachineRequest): DescribeStateMachineOutput {
     const { machineArn, version, alias } = parseStateMachineArn(request.stateMachineArn);
     if (alias !== undefined) throw new SfnError('InvalidArn', `Invalid Arn: '${request.stateMachineArn}': use DescribeStateMachineAlias`);
     const machine = this.find(machineArn);
     const described = version === undefined ? undefined : this.findVersion(request.stateMachineArn);
-    return describeRevision(machine, described ?? machine.current, {
+    const output = describeRevision(machine, described ?? machine.current, {
       stateMachineArn: described?.arn ?? machine.arn,
       creationDate: described?.creationDate ?? machine.creationDate,
       description: described?.description,
     });
+    return request.includedData === 'METADATA_ONLY' ? { ...output, definition: '{}' } : output;
   }
 
   listStateMachines(request: ListStateMachinesRequest): ListStateMachinesOutput {

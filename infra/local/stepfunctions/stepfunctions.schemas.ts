@@ -24,6 +24,9 @@ export const createStateMachineInput = z.object({
 
 export const stateMachineArnInput = z.object({ stateMachineArn: z.string().min(1) });
 
+/** METADATA_ONLY: the answer without the definition (`{}`), as a caller that may not decrypt it gets it on AWS. */
+export const describeStateMachineInput = stateMachineArnInput.extend({ includedData: z.enum(['ALL_DATA', 'METADATA_ONLY']).optional() });
+
 export const listStateMachinesInput = z.object(pageRequest);
 
 export const updateStateMachineInput = z.object({
@@ -131,6 +134,7 @@ export const sendTaskHeartbeatInput = z.object({ taskToken: z.string().min(1).ma
 
 export type CreateStateMachineRequest = z.infer<typeof createStateMachineInput>;
 export type StateMachineArnRequest = z.infer<typeof stateMachineArnInput>;
+export type DescribeStateMachineRequest = z.infer<typeof describeStateMachineInput>;
 export type ListStateMachinesRequest = z.infer<typeof listStateMachinesInput>;
 export type UpdateStateMachineRequest = z.infer<typeof updateStateMachineInput>;
 export type StartExecutionRequest = z.infer<typeof startExecutionInput>;

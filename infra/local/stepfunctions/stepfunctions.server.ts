@@ -30,6 +30,7 @@ import {
   sendTaskHeartbeatInput,
   sendTaskSuccessInput,
   startExecutionInput,
+  describeStateMachineInput,
   stateMachineArnInput,
   stopExecutionInput,
   updateStateMachineInput,
@@ -93,7 +94,7 @@ function operation<T>(schema: ZodType<T>, run: (engine: Engine, request: T) => u
 
 const operations: Record<string, Operation> = {
   CreateStateMachine: operation(createStateMachineInput, ({ stateMachines }, request) => stateMachines.createStateMachine(request)),
-  DescribeStateMachine: operation(stateMachineArnInput, ({ stateMachines }, request) => stateMachines.describeStateMachine(request)),
+  DescribeStateMachine: operation(describeStateMachineInput, ({ stateMachines }, request) => stateMachines.describeStateMachine(request)),
   ListStateMachines: operation(listStateMachinesInput, ({ stateMachines }, request) => stateMachines.listStateMachines(request)),
   UpdateStateMachine: operation(updateStateMachineInput, ({ stateMachines }, request) => stateMachines.updateStateMachine(request)),
   // Running executions of a deleted state machine are stopped, as on AWS.

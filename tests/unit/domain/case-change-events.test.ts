@@ -8,7 +8,7 @@ import { systemActor } from '../../../functions/domain/actor';
 import type { AuditDraft } from '../../../functions/domain/audit';
 import type { Case } from '../../../functions/domain/case';
 import { extend, reopen, resume, suspend, transition, withdraw } from '../../../functions/domain/case';
-import { changeActions, eventsOfChange } from '../../../functions/domain/case-change-events';
+import { bookkeepingActions, changeActions, eventsOfChange } from '../../../functions/domain/case-change-events';
 import { caseEventData } from '../../../functions/domain/case-event.schemas';
 import { beginDestruction, tombstoneAction, transferDueAction } from '../../../functions/domain/destruction';
 import { claimTask, completeTask, openTask } from '../../../functions/domain/task';
@@ -166,9 +166,17 @@ describe('the events of a change', () => {
     expect(JSON.stringify(events)).not.toMatch(/85073003328|Peeters/);
   });
 
-  test.each([['task.reissued'], ['workflow.version-recorded'], ['task.result-undeliverable'], ['message.result-undeliverable'], [transferDueAction]])('%s is the workflow’s or the archive’s bookkeeping: it publishes nothing', (action) => {
+  test.each([['task.reissued'], ['workflow.version-recorded'], ['workflow.migrated'], ['task.result-undeliverable'], ['message.result-undeliverable'], [transferDueAction]])('%s is the workflow’s or the archive’s bookkeeping: it publishes nothing', (action) => {
     expect(changeActions).toContain(action);
+    expect(bookkeepingActions.has(action)).toBe(true);
     expect(eventsOfChange({ action, details: { taskId: testUlid(20), name: 'x' } }, permitCase())).toEqual([]);
+  });
+
+  test('every other change publishes at least one event', () => {
+    const details = { taskId: testUlid(20), name: 'x', role: 'clerk', dueAt: '2026-12-01T22:59:59.999Z', outcome: 'grant', from: 'submitted', days: 10 };
+    const publishing = changeActions.filter((action) => !bookkeepingActions.has(action));
+    expect(publishing.length).toBeGreaterThan(15);
+    for (const action of publishing) expect([action, eventsOfChange({ action, details }, permitCase()).length > 0]).toEqual([action, true]);
   });
 
   test.each([['case.read'], ['case.history'], ['case.search'], ['document.download'], ['register.lookup'], ['data-subject.export'], ['data-subject.processing-log']])(

@@ -175,6 +175,41 @@ describe('submitting a case', () => {
   });
 });
 
+describe('the workflow version a case is to run on', () => {
+  const versionOne = 'arn:aws:states:eu-west-1:000000000000:stateMachine:loket-proof-of-residence:1';
+  const typeVersion = catalogue.find('proof-of-residence')!.version;
+
+  test('is recorded as the case is submitted, and the start runs it without a change of its own', async () => {
+    engine.currentVersions.set('proof-of-residence', typeVersion);
+    const submitted = await submit(proof());
+    expect(submitted.case).toMatchObject({ version: 0, workflowVersionArn: versionOne });
+    expect(store.cases.get(submitted.case.id)).toEqual(submitted.case);
+    expect(store.eventsOf(submitted.case.id)).toEqual([
+      expect.objectContaining({ action: 'case.submitted', sequence: 1, details: { number: submitted.case.number, type: submitted.case.type, status: 'submitted', versionArn: versionOne } }),
+    ]);
+    expect(engine.starts).toEqual([expect.objectContaining({ caseId: submitted.case.id, versionArn: versionOne })]);
+  });
+
+  test('is left to the start when the deployed workflow publishes another type version than the catalogue checked the data against', async () => {
+    engine.currentVersions.set('proof-of-residence', typeVersion + 1);
+    const submitted = await submit(proof());
+    expect(submitted.case.workflowVersionArn).toBeUndefined();
+    expect(store.eventsOf(submitted.case.id).map((event) => event.action)).toEqual(['case.submitted', 'workflow.version-recorded']);
+    expect(store.eventsOf(submitted.case.id)[1]).toMatchObject({ details: { typeVersion: typeVersion + 1, submittedAs: typeVersion } });
+  });
+
+  test('is left to the start when Step Functions does not answer: the submission goes through, and says so in a warning', async () => {
+    engine.currentVersions.set('proof-of-residence', typeVersion);
+    const answering = engine.currentVersion;
+    // Throttled while the submission asks; answering again by the time the outbox starts the case.
+    engine.currentVersion = jest.fn<typeof answering>().mockRejectedValueOnce(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' })).mockImplementation(answering);
+    const submitted = await submit(proof());
+    expect(store.cases.get(submitted.case.id)).toMatchObject({ version: 1, workflowVersionArn: versionOne });
+    expect(store.eventsOf(submitted.case.id)[0]!.details).not.toHaveProperty('versionArn');
+    expect(telemetry.warnings).toEqual([{ message: 'The workflow version of new cases could not be read: the start records it', fields: { typeKey: 'proof-of-residence', errorName: 'ThrottlingException' } }]);
+  });
+});
+
 describe('an Idempotency-Key', () => {
   test('is remembered for a day with the request fingerprint and the case', async () => {
     const { case: opened } = await submit(proof({ idempotencyKey: 'key-1' }));
