@@ -53,9 +53,9 @@ function fingerprint(command: SubmitCaseCommand): string {
  * 2. finds the transaction type and checks it accepts this kind of applicant;
  * 3. validates `data` against the type's input schema;
  * 4. checks that the tenant is onboarded;
- * 5. reads the workflow version new cases of the type start on (versionForNewCase);
- * 6. hands out the case number and computes the legal deadline (Europe/Brussels);
- * 7. writes the case, its number, its first audit event, its Idempotency-Key and the start of
+ * 5. hands out the case number, reads the workflow version new cases of the type start on
+ *    (versionForNewCase), and computes the legal deadline (Europe/Brussels);
+ * 6. writes the case, its number, its first audit event, its Idempotency-Key and the start of
  *    its workflow (to the outbox) in one transaction: of concurrent requests with one key
  *    exactly one creates the case, and a committed case always gets its workflow.
  */
@@ -125,10 +125,10 @@ export function submitCase(deps: SubmitCaseDependencies) {
     const tenant = await deps.tenants.get(caller.tenant);
     if (!tenant) throw forbidden(`tenant ${caller.tenant} is not onboarded on Loket`);
 
-    const workflowVersionArn = await versionForNewCase(type);
     const id = ulid(now.getTime());
     const year = Number(brusselsDate(now).slice(0, 4));
-    const sequence = await deps.cases.nextNumberSequence(tenant.id, year);
+    // Two round trips at once: the version read never fails the submission (versionForNewCase).
+    const [workflowVersionArn, sequence] = await Promise.all([versionForNewCase(type), deps.cases.nextNumberSequence(tenant.id, year)]);
     const opened = openCase({
       id,
       number: caseNumber(tenant.id, year, sequence),

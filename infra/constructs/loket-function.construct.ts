@@ -298,41 +298,35 @@ export class LoketFunction extends NodejsFunction {
   /**
    * Lets the function start executions of the named state machines on their alias (a new case)
    * or on one of their versions (a case that records the version it runs), read a version's
-   * description (the type version it publishes) and the alias's (the version new cases start on). Versions are published by later deployments,
-   * so the grant is `stateMachine:<name>:*`, which names the alias and the versions of that
-   * state machine only, never the unqualified state machine.
+   * description (the type version it publishes) and the alias's (the version new cases start on).
    */
   grantVersionedStarts(stateMachineNames: readonly string[]): this {
-    const stack = Stack.of(this);
-    const qualifiedArns = stateMachineNames.map((name) =>
-      stack.formatArn({ service: 'states', resource: 'stateMachine', resourceName: `${name}:*`, arnFormat: ArnFormat.COLON_RESOURCE_NAME }),
-    );
-    this.addToRolePolicy(new PolicyStatement({ actions: ['states:StartExecution', 'states:DescribeStateMachine', 'states:DescribeStateMachineAlias'], resources: qualifiedArns }));
-    for (const name of stateMachineNames) {
-      Validations.of(this.role ?? this).acknowledge({
-        id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:stateMachine:${name}:*]`,
-        reason: `Each deployment publishes a new version of state machine ${name}; the grant covers its alias and its versions, nothing else.`,
-      });
-    }
-    return this;
+    return this.grantOnAliasAndVersions(['states:StartExecution', 'states:DescribeStateMachine', 'states:DescribeStateMachineAlias'], stateMachineNames, 'the grant covers its alias and its versions, nothing else');
   }
 
   /**
    * Lets the function read which version of the named state machines new cases start on (their
    * alias) and a version's description, without its definition (`includedData: METADATA_ONLY`,
-   * so no use of the workflow key). Versions are published by later deployments, so the grant is
-   * `stateMachine:<name>:*`: the alias and the versions of that state machine only.
+   * so no use of the workflow key).
    */
   grantCurrentVersions(stateMachineNames: readonly string[]): this {
+    return this.grantOnAliasAndVersions(['states:DescribeStateMachine', 'states:DescribeStateMachineAlias'], stateMachineNames, "the grant reads its alias and its versions' descriptions, nothing else");
+  }
+
+  /**
+   * Versions are published by later deployments, so a grant on them is `stateMachine:<name>:*`:
+   * the alias and the versions of that state machine only, never the unqualified state machine.
+   */
+  private grantOnAliasAndVersions(actions: string[], stateMachineNames: readonly string[], scope: string): this {
     const stack = Stack.of(this);
     const qualifiedArns = stateMachineNames.map((name) =>
       stack.formatArn({ service: 'states', resource: 'stateMachine', resourceName: `${name}:*`, arnFormat: ArnFormat.COLON_RESOURCE_NAME }),
     );
-    this.addToRolePolicy(new PolicyStatement({ actions: ['states:DescribeStateMachine', 'states:DescribeStateMachineAlias'], resources: qualifiedArns }));
+    this.addToRolePolicy(new PolicyStatement({ actions, resources: qualifiedArns }));
     for (const name of stateMachineNames) {
       Validations.of(this.role ?? this).acknowledge({
         id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:stateMachine:${name}:*]`,
-        reason: `Each deployment publishes a new version of state machine ${name}; the grant reads its alias and its versions' descriptions, nothing else.`,
+        reason: `Each deployment publishes a new version of state machine ${name}; ${scope}.`,
       });
     }
     return this;
