@@ -1,3 +1,4 @@
+import jsonata from 'jsonata';
 import type { TransactionType } from '../functions/domain/transaction-type';
 import { stepContracts, workflowInputFields } from './step-contracts';
 import { awaitedName, invokedStep, isJsonataExpression, isObject, nestedMachines, waitsForTaskToken, type Machine, type State } from './workflow-graph';
@@ -358,27 +359,87 @@ function jsonataShape(value: unknown): Shape {
   return literalShape(value);
 }
 
+/** A node of a parsed JSONata expression, as far as the data flow reads it. */
+interface JsonataNode {
+  readonly type: string;
+  readonly value?: unknown;
+  readonly procedure?: JsonataNode;
+  readonly arguments?: readonly JsonataNode[];
+  readonly expressions?: readonly JsonataNode[];
+  readonly steps?: readonly JsonataNode[];
+  readonly lhs?: ReadonlyArray<readonly [JsonataNode, JsonataNode]>;
+}
+
+/** The shape of a JSONata object constructor with literal keys (`{'a': 'x', 'b': {…}}`); any other expression is open. */
+function constructedShape(node: JsonataNode): Shape {
+  if (node.type === 'string') return literalShape(node.value);
+  if (node.type !== 'unary' || node.value !== '{' || !node.lhs) return openShape;
+  const fields = node.lhs.map(([key, value]): [string, Shape] | undefined => (key.type === 'string' ? [String(key.value), constructedShape(value)] : undefined));
+  return fields.every((field) => field !== undefined) ? objectShape(fields as [string, Shape][]) : openShape;
+}
+
+/**
+ * The shape of a JSONata `Output`: a literal object's field names (its values open), the input
+ * itself (`{% $states.input %}`), or the input with fields set by
+ * `{% $merge([$states.input, {'review': {'outcome': 'approve'}}]) %}`, the idiom that adds to
+ * the data; any other expression is open.
+ */
+function jsonataOutputShape(input: Shape, output: unknown): Shape {
+  if (isObject(output)) return objectShape(Object.keys(output).map((name) => [name, openShape]));
+  if (!isJsonataExpression(output)) return literalShape(output);
+  let node: JsonataNode;
+  try {
+    node = jsonata(String(output).trim().slice(2, -2)).ast() as JsonataNode;
+  } catch {
+    return openShape;
+  }
+  const isInput = (candidate: JsonataNode | undefined) =>
+    candidate?.type === 'path' && candidate.steps?.length === 2 && candidate.steps[0]!.type === 'variable' && candidate.steps[0]!.value === 'states' && candidate.steps[1]!.value === 'input';
+  if (isInput(node)) return input;
+  const merged = node.type === 'function' && node.procedure?.value === 'merge' && node.arguments?.length === 1 ? node.arguments[0]!.expressions : undefined;
+  if (!merged || !isInput(merged[0])) return openShape;
+  let shape = input;
+  for (const part of merged.slice(1)) {
+    const added = constructedShape(part);
+    if (added.open) return openShape;
+    for (const [name, value] of added.fields) shape = setAt(shape, [name], value);
+  }
+  return shape;
+}
+
 /**
  * A JSONata state: its `$states.input` reads are checked, and a step's Arguments against its
- * payload contract; what it writes is known only as far as a literal Output's field names.
+ * payload contract; what it writes is known as far as {@link jsonataOutputShape} tells, for the
+ * state's Output and for each Choice rule's own.
  */
 function jsonataEdges(context: Context, flow: Flow, state: State): Edge[] {
   if (context.findings && state.Type === 'Task' && isObject(state.Arguments)) checkPayload(context.findings, context.state, state, jsonataShape(state.Arguments));
-  for (const field of ['Arguments', 'Output', 'Assign', 'Items', 'ItemSelector', 'Condition', 'Choices', 'Seconds', 'Timestamp'] as const) {
-    for (const expression of stringsIn(state[field])) {
-      // A Choice rule's test is its Condition, the word a designer looks for.
-      for (const path of jsonataInputPaths(expression)) read(context, flow, path, field === 'Choices' ? 'Condition' : field);
+  for (const field of ['Arguments', 'Output', 'Assign', 'Items', 'ItemSelector', 'Condition', 'Seconds', 'Timestamp'] as const) {
+    for (const expression of stringsIn(state[field])) for (const path of jsonataInputPaths(expression)) read(context, flow, path, field);
+  }
+  const rules = Array.isArray(state.Choices) ? (state.Choices as Record<string, unknown>[]) : [];
+  for (const rule of rules) {
+    for (const field of ['Condition', 'Output', 'Assign'] as const) {
+      for (const expression of stringsIn(rule[field])) for (const path of jsonataInputPaths(expression)) read(context, flow, path, field);
     }
   }
-  const output = isObject(state.Output) ? objectShape(Object.keys(state.Output).map((name) => [name, openShape])) : state.Type === 'Choice' || state.Type === 'Wait' ? flow.data : openShape;
-  const assigned = isObject(state.Assign) ? Object.keys(state.Assign).map((name): [string, Shape] => [name, openShape]) : [];
-  const next: Flow = { data: output, variables: new Map([...flow.variables, ...assigned]) };
+  const output = state.Output !== undefined ? jsonataOutputShape(flow.data, state.Output) : state.Type === 'Choice' || state.Type === 'Wait' ? flow.data : openShape;
+  const afterwards = (data: Shape, assign: unknown): Flow => ({
+    data,
+    variables: new Map([...flow.variables, ...(isObject(assign) ? Object.keys(assign).map((name): [string, Shape] => [name, openShape]) : [])]),
+  });
+  const next = afterwards(output, state.Assign);
+  // A Choice rule may have an Output and an Assign of its own, which replace the state's on its way.
+  const ruled = rules.flatMap((rule) =>
+    typeof rule.Next === 'string' ? [{ target: rule.Next, flow: afterwards(rule.Output !== undefined ? jsonataOutputShape(flow.data, rule.Output) : output, rule.Assign ?? state.Assign) }] : [],
+  );
   // A Catch passes on the error output ({ Error, Cause }) unless its own Output says otherwise.
   const catchers = Array.isArray(state.Catch) ? (state.Catch as Record<string, unknown>[]) : [];
   const caught = catchers.flatMap((catcher) =>
     typeof catcher.Next === 'string' ? [{ target: catcher.Next, flow: { data: 'Output' in catcher ? openShape : errorOutput, variables: flow.variables } }] : [],
   );
-  return [...targetsOf(state).map((target) => ({ target, flow: next })), ...caught];
+  const plain = [state.Next, state.Default].filter((target): target is string => typeof target === 'string').map((target) => ({ target, flow: next }));
+  return [...ruled, ...plain, ...caught];
 }
 
 /** Where a state goes when it succeeds: Next, or a Choice's rules and Default. */

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { DescribeExecutionCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { keys } from '../../functions/adapters/table-keys';
+import { catalogue } from '../../functions/catalogue/catalogue';
 import { localCredentials, localRegion } from '../../infra/local/local-network';
 import { caseHistorySchema, caseSearchPageSchema, caseViewSchema, taskPageSchema, taskViewSchema } from '../../functions/api/api.schemas';
 import { freshInsz } from '../support/identities';
@@ -310,7 +311,7 @@ describe('history', () => {
       action: 'case.submitted',
       actor: { kind: 'user', subject: 'portal@gent', tenant: '44021', roles: ['portal'] },
       reason: 'Requested at the desk',
-      details: { type: { key: 'proof-of-residence', version: 1 }, versionArn: expect.stringMatching(/:stateMachine:loket-proof-of-residence:\d+$/) },
+      details: { type: { key: 'proof-of-residence', version: catalogue.find('proof-of-residence')!.version }, versionArn: expect.stringMatching(/:stateMachine:loket-proof-of-residence:\d+$/) },
       hash: expect.stringMatching(/^[0-9a-f]{64}$/),
     });
     expect(history.body.items[1]).toMatchObject({ action: 'case.status-changed', actor: { kind: 'system' }, details: { to: 'issued' } });

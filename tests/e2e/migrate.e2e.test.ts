@@ -31,7 +31,7 @@ let clerk: string;
 let operator: string;
 
 beforeAll(async () => {
-  running = await startScratchTypeStack(key, 'migrate-e2e');
+  running = await startScratchTypeStack(key, 'migrate-e2e', { asAtVersion: 1 });
   ({ scratch, stack, sfn } = running);
   [portal, clerk, operator] = await Promise.all([
     stack.token({ tenant: '44021', roles: ['portal'], subject: 'portal@gent' }),

@@ -10,6 +10,7 @@ import { dynamoCaseStore } from '../../functions/adapters/dynamodb/case.store';
 import { hmacAuditSeal } from '../../functions/adapters/audit-seal';
 import { hmacPseudonyms } from '../../functions/adapters/pseudonyms';
 import { keys } from '../../functions/adapters/table-keys';
+import { catalogue } from '../../functions/catalogue/catalogue';
 import { verifyChain } from '../../functions/domain/audit';
 import { verifyTrail } from '../../functions/domain/audit-trail';
 import { brusselsDate } from '../../functions/domain/calendar';
@@ -171,7 +172,7 @@ describe('retention on the local stack, with a scaled clock', () => {
     expect(now).toMatchObject({ dryRun: true, asOf: today, destroyed: [], transferDue: [], failed: [] });
     expect(ahead.destroyed.map((destroyed) => destroyed.id)).toEqual([cases.parking, cases.proof]);
     expect(ahead.destroyed[1]).toMatchObject({
-      type: { key: 'proof-of-residence', version: 1 },
+      type: { key: 'proof-of-residence', version: catalogue.find('proof-of-residence')!.version },
       items: { cases: 1, tasks: 1, messageWaits: 120, outboxItems: 0, caseNumbers: 1, idempotencyKeys: 1, documents: 1 },
     });
     expect(ahead.transferDue).toEqual([]);

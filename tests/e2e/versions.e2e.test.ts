@@ -27,7 +27,7 @@ let clerk: string;
 let designer: string;
 
 beforeAll(async () => {
-  running = await startScratchTypeStack(key, 'versions-e2e');
+  running = await startScratchTypeStack(key, 'versions-e2e', { asAtVersion: 1 });
   ({ scratch, stack, sfn } = running);
   [portal, clerk, designer] = await Promise.all([
     stack.token({ tenant: '44021', roles: ['portal'], subject: 'portal@gent' }),

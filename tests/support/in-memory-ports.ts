@@ -545,6 +545,8 @@ export function testUlid(n: number): string {
 export function aCase(options: {
   id: string;
   typeKey: string;
+  /** A kept version of the type other than its newest. */
+  typeVersion?: number;
   tenant?: string;
   sequence?: number;
   applicant?: Case['applicant'];
@@ -552,7 +554,7 @@ export function aCase(options: {
   now: Date;
   dueAt: Date;
 }): Case {
-  const type = catalogue.find(options.typeKey);
+  const type = options.typeVersion === undefined ? catalogue.find(options.typeKey) : catalogue.versionOf({ key: options.typeKey, version: options.typeVersion });
   if (!type) throw new Error(`no type ${options.typeKey}`);
   const tenant = options.tenant ?? gent.id;
   return openCase({

@@ -6,6 +6,7 @@ import { localCredentials, localRegion } from '../../infra/local/local-network';
 import { workflowsDirectory } from '../../workflows/definitions';
 import type { TestStack } from './test-stack';
 import { startTestStack } from './test-stack';
+import { asAtVersion } from './type-history';
 
 /** A local stack that runs a scratch copy of one type folder, which a test publishes into as a designer would. */
 export interface ScratchTypeStack {
@@ -17,9 +18,11 @@ export interface ScratchTypeStack {
   stop(): Promise<void>;
 }
 
-export async function startScratchTypeStack(key: string, name: string): Promise<ScratchTypeStack> {
+/** `asAtVersion`: the copy as it stood when that version was the type's newest (type-history). */
+export async function startScratchTypeStack(key: string, name: string, options: { asAtVersion?: number } = {}): Promise<ScratchTypeStack> {
   const scratch = mkdtempSync(join(tmpdir(), `loket-${name}-`));
   cpSync(join(workflowsDirectory, key), join(scratch, key), { recursive: true });
+  if (options.asAtVersion !== undefined) asAtVersion(scratch, key, options.asAtVersion);
   const stack = await startTestStack({ timeScale: 0.001, workflowsDirectory: scratch });
   const sfn = new SFNClient({ endpoint: stack.stepFunctionsEndpoint, region: localRegion, credentials: localCredentials });
   return {

@@ -69,7 +69,27 @@ const foldedSteps: Readonly<Record<string, ReadonlyArray<readonly [string, strin
 };
 
 /** The types whose working copy's closing steps publish CaseClosed.v1 with the closing (the versions after those closing-notice lists, issue 14): their workflows end where they led to PublishCaseClosed. */
-const closingNoticeByStep: ReadonlySet<string> = new Set(['change-of-address', 'event-permit', 'resident-parking-permit', 'terrace-permit', 'tree-felling-permit']);
+const closingNoticeByStep: ReadonlySet<string> = new Set(['change-of-address', 'event-permit', 'proof-of-residence', 'resident-parking-permit', 'terrace-permit', 'tree-felling-permit']);
+
+/**
+ * Proof of residence version 2 (issue 14): the Pass that recorded the register's decision as the
+ * review is folded into the Choice before it, whose rule writes it with a JSONata Output: one
+ * state transition less for every straight-through case.
+ */
+function withRegisterDecisionInChoice(states: Json): void {
+  const pass = states.RegisterConfirmsResidence;
+  const rule = states.ResidesInTenant.Choices[0];
+  expect(pass.ResultPath).toBe('$.review');
+  const review = Object.entries<string>(pass.Result).map(([field, value]) => `'${field}': ${value.includes("'") ? `"${value}"` : `'${value}'`}`);
+  states.ResidesInTenant = {
+    Type: 'Choice',
+    Comment: "Straight through when the population register confirms the residence: the authentic source decides, no human in the loop. The rule records that decision as the case's review, so no state of its own is needed for it.",
+    QueryLanguage: 'JSONata',
+    Choices: [{ Condition: `{% $states.input.register.residesInTenant = ${rule.BooleanEquals} %}`, Output: `{% $merge([$states.input, {'review': {${review.join(', ')}}}]) %}`, Next: pass.Next }],
+    Default: states.ResidesInTenant.Default,
+  };
+  delete states.RegisterConfirmsResidence;
+}
 
 /**
  * The full ASL with the changes made on purpose since (issues 15 and 16), each written out:
@@ -111,6 +131,7 @@ function withIntendedChanges(key: string, full: Json): Json {
     states[waiting].Parameters.Payload.status = states[record].Parameters.Payload.status;
     delete states[record];
   }
+  if (key === 'proof-of-residence') withRegisterDecisionInChoice(changed.States);
   // The versions after those closing-notice lists (issue 14): the closing step publishes CaseClosed.v1, and the workflow ends there.
   if (closingNoticeByStep.has(key)) {
     for (const state of Object.values<Json>(changed.States)) {

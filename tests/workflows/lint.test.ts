@@ -139,7 +139,7 @@ describe('the lint catches', () => {
       type,
     );
     expect(problems.filter((line) => line.startsWith('LOKET_STATUS_UNDECLARED'))).toEqual([]);
-    expect(problems).toEqual(expect.arrayContaining([expect.stringMatching(/^LOKET_FINAL_STATUS_MISSING proof-of-residence, state "PublishCaseClosed"/)]));
+    expect(problems).toEqual(expect.arrayContaining([expect.stringMatching(/^LOKET_FINAL_STATUS_MISSING proof-of-residence, state "RecordRejected"/)]));
   });
 
   test('a task that retries but does not catch', () => {
@@ -278,7 +278,7 @@ describe('the lint catches', () => {
       d.States.RecordRejected.Parameters.Payload.status = 'under-review';
     });
     expect(problems).toContain(
-      'LOKET_FINAL_STATUS_MISSING proof-of-residence, state "PublishCaseClosed": a path ends here without recording a final status (LookUpApplicant → ResidesInTenant → RecordUnderReview → VerifyResidence → ReviewOutcome → RecordRejected → PublishCaseClosed); record one of the final statuses "issued", "rejected", "expired", "withdrawn", "failed" on that path before it ends',
+      'LOKET_FINAL_STATUS_MISSING proof-of-residence, state "RecordRejected": a path ends here without recording a final status (LookUpApplicant → ResidesInTenant → RecordUnderReview → VerifyResidence → ReviewOutcome → RecordRejected); record one of the final statuses "issued", "rejected", "expired", "withdrawn", "failed" on that path before it ends',
     );
   });
 
@@ -625,6 +625,39 @@ describe('the data flow: every path a state reads is written on every way into i
     expect(problems).toContain(
       'LOKET_PATH_UNWRITTEN terrace-permit, state "InspectionOutcome": reads "$states.input.inspection.outcom" in Condition, but no earlier state writes it ("$states.input.inspection" holds "outcome", "completedBy", "taskId"); fix the path, or write it earlier with an Output on every way into this state',
     );
+  });
+});
+
+describe("a JSONata Choice rule's Output (proof of residence version 2 writes the register's decision so)", () => {
+  const review = (output: string) => (d: any) => (d.States.ResidesInTenant.Choices[0].Output = output);
+  const unwritten =
+    'LOKET_PATH_UNWRITTEN proof-of-residence, state "IssueCertificate": reads "$.review" in Parameters, but no state writes it on the way from "ResidesInTenant" ("$" holds "caseId", "tenant", "type", "version", "register"); fix the path, or write it earlier with a ResultPath on every way into this state';
+
+  test('the proof of residence as published: what the rule merges into the input is written on its way', () => {
+    expect(mistaken(proofOfResidence, type, () => {})).toEqual([]);
+  });
+
+  test('written on the rule\'s own way only: another rule to the same step, which merges nothing, does not write it', () => {
+    const anotherRule = (d: any) => d.States.ResidesInTenant.Choices.push({ Condition: '{% $states.input.register.found = false %}', Next: 'IssueCertificate' });
+    expect(mistaken(proofOfResidence, type, anotherRule)).toEqual([unwritten]);
+  });
+
+  test('a misspelt field merged in is not the field the next step reads', () => {
+    expect(mistaken(proofOfResidence, type, review("{% $merge([$states.input, {'reveiw': {'outcome': 'approve'}}]) %}"))).toEqual([unwritten]);
+  });
+
+  test('an Output the data flow cannot follow counts as writing anything, as a state\'s own Output does', () => {
+    expect(mistaken(proofOfResidence, type, review('{% $states.input ~> |$|{"review": {"outcome": "approve"}}| %}'))).toEqual([]);
+  });
+
+  test('an Output that is the input itself writes nothing new', () => {
+    expect(mistaken(proofOfResidence, type, review('{% $states.input %}'))).toEqual([unwritten]);
+  });
+
+  test('a rule reads the input in its Output too', () => {
+    expect(mistaken(proofOfResidence, type, review("{% $merge([$states.input, {'review': $states.input.registr}]) %}"))).toEqual([
+      'LOKET_PATH_UNWRITTEN proof-of-residence, state "ResidesInTenant": reads "$states.input.registr" in Output, but no earlier state writes it ("$states.input" holds "caseId", "tenant", "type", "version", "register"); fix the path, or write it earlier with an Output on every way into this state',
+    ]);
   });
 });
 

@@ -87,12 +87,15 @@ describe('proof-of-residence workflow', () => {
     return entered;
   };
 
-  test('straight through: register confirms residence, certificate issued, event published', async () => {
+  test('straight through: register confirms residence, certificate issued', async () => {
     const submitted = await submit(livesInGent);
-    expect((await finalCase(submitted.id)).status.code).toBe('issued');
+    const closed = await finalCase(submitted.id);
+    expect(closed.status.code).toBe('issued');
+    // The Choice's rule wrote the register's decision as the review the certificate step takes (version 2).
+    expect(closed.decision).toMatchObject({ outcome: 'issued', decidedBy: 'system:population-register', reason: "The population register confirms the applicant's residence." });
     const { execution, events } = await settledExecution(submitted.id);
     expect(execution.status).toBe('SUCCEEDED');
-    expect(enteredStates(events)).toEqual(['LookUpApplicant', 'ResidesInTenant', 'RegisterConfirmsResidence', 'IssueCertificate', 'PublishCaseClosed']);
+    expect(enteredStates(events)).toEqual(['LookUpApplicant', 'ResidesInTenant', 'IssueCertificate']);
   });
 
   test.each([
@@ -118,7 +121,7 @@ describe('proof-of-residence workflow', () => {
     const { execution, events } = await settledExecution(submitted.id);
     expect(execution.status).toBe('SUCCEEDED');
     // The Retry stays within the state: entered once, the same path as without the fault.
-    expect(enteredStates(events)).toEqual(['LookUpApplicant', 'ResidesInTenant', 'RegisterConfirmsResidence', 'IssueCertificate', 'PublishCaseClosed']);
+    expect(enteredStates(events)).toEqual(['LookUpApplicant', 'ResidesInTenant', 'IssueCertificate']);
     // Two attempts failed with the injected error, and the third answered.
     const failedAttempts = events
       .map((e) => e.taskFailedEventDetails?.error ?? e.lambdaFunctionFailedEventDetails?.error)
@@ -137,7 +140,7 @@ describe('proof-of-residence workflow', () => {
     expect(execution.status).toBe('FAILED');
     expect(execution.error).toBe('TransientError');
     // Failed at the step itself: no failure path ran, so the case is open where it was.
-    expect(enteredStates(events)).toEqual(['LookUpApplicant', 'ResidesInTenant', 'RegisterConfirmsResidence', 'IssueCertificate']);
+    expect(enteredStates(events)).toEqual(['LookUpApplicant', 'ResidesInTenant', 'IssueCertificate']);
     expect(events.at(-1)?.type).toBe('ExecutionFailed');
     expect(await currentStatus(submitted.id)).toBe('submitted');
     expect(invocationsOf(submitted.id, 'issue-certificate')).toBe(5);

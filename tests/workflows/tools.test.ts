@@ -94,7 +94,7 @@ describe('run', () => {
     const { report, lines } = await run({ key: 'proof-of-residence' });
     expect(report.reachedFinalStatus).toBe(true);
     expect(report.status).toEqual({ code: 'issued', final: true, citizenText: expect.objectContaining({ nl: expect.any(String), en: expect.any(String) }) });
-    expect(report.path.map((step) => step.state)).toEqual(['LookUpApplicant', 'ResidesInTenant', 'RegisterConfirmsResidence', 'IssueCertificate', 'PublishCaseClosed']);
+    expect(report.path.map((step) => step.state)).toEqual(['LookUpApplicant', 'ResidesInTenant', 'IssueCertificate']);
     expect(report.errors).toEqual([]);
     expect(lines).toContain('Final status: issued (execution SUCCEEDED)');
     expect(lines).toContain('  en: Your proof of residence is ready.');

@@ -52,9 +52,9 @@ describe('validate', () => {
   });
 
   test('reports a path that ends without a final status at the state where it ends', () => {
-    const directory = brokenCopy('no-final', { workflow: (d) => (d.States.RegisterConfirmsResidence.Next = 'PublishCaseClosed') });
+    const directory = brokenCopy('no-final', { workflow: (d) => (d.States.ResidesInTenant.Choices[0].Next = 'PublishCaseClosed') });
     expect(validate({ directory }).lines[1]).toMatch(
-      /^ {2}LOKET_FINAL_STATUS_MISSING proof-of-residence, state "PublishCaseClosed": a path ends here without recording a final status \(LookUpApplicant → ResidesInTenant → RegisterConfirmsResidence → PublishCaseClosed\); record one of the final statuses/,
+      /^ {2}LOKET_FINAL_STATUS_MISSING proof-of-residence, state "PublishCaseClosed": a path ends here without recording a final status \(LookUpApplicant → ResidesInTenant → PublishCaseClosed\); record one of the final statuses/,
     );
   });
 

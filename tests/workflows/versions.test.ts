@@ -7,6 +7,7 @@ import { publishType } from '../../designer/publish';
 import { directoryCatalogue } from '../../functions/catalogue/catalogue';
 import { loadPublishedWorkflows } from '../../workflows/definitions';
 import { publishedVersions, typeFolderNames, typesDirectory, versionFolderOf } from '../../workflows/type-loader';
+import { asAtVersion } from '../support/type-history';
 
 const key = 'proof-of-residence';
 let directory: string;
@@ -26,6 +27,8 @@ const issuedText = (type: { statuses: ReadonlyArray<{ code: string; citizenText:
 beforeEach(() => {
   directory = mkdtempSync(join(tmpdir(), 'loket-versions-'));
   cpSync(join(typesDirectory, key), join(directory, key), { recursive: true });
+  // The story starts with version 1, whose workflow publishes CaseClosed.v1 itself, the newest.
+  asAtVersion(directory, key, 1);
   printed.length = 0;
 });
 

@@ -58,8 +58,8 @@ const job = (options?: RetentionOptions) =>
 const run = (command: Partial<ApplyRetentionCommand> = {}, options?: RetentionOptions) => job(options)({ dryRun: false, ...command });
 
 /** Submits a case with an Idempotency-Key, the way submit-case writes it. */
-async function submitted(n: number, typeKey: string, tenant = '44021'): Promise<Case> {
-  const subject = aCase({ id: testUlid(n), typeKey, tenant, sequence: n, applicant: { insz }, now: submittedAt, dueAt: new Date('2026-11-30T22:59:59.999Z') });
+async function submitted(n: number, typeKey: string, tenant = '44021', typeVersion?: number): Promise<Case> {
+  const subject = aCase({ id: testUlid(n), typeKey, typeVersion, tenant, sequence: n, applicant: { insz }, now: submittedAt, dueAt: new Date('2026-11-30T22:59:59.999Z') });
   await store.create(
     subject,
     { action: 'case.submitted', actor: portalOf(tenant), at: submittedAt.toISOString(), details: { number: subject.number } },
@@ -69,9 +69,12 @@ async function submitted(n: number, typeKey: string, tenant = '44021'): Promise<
   return subject;
 }
 
-/** A proof of residence issued with its certificate (a file), its task completed, closed on `closedAt`. */
+/**
+ * A proof of residence issued with its certificate (a file), its task completed, closed on `closedAt`;
+ * on version 1, whose workflow publishes CaseClosed.v1, so the closing leaves nothing in the outbox.
+ */
 async function issuedProof(n: number, tenant = '44021'): Promise<Case> {
-  const subject = await submitted(n, 'proof-of-residence', tenant);
+  const subject = await submitted(n, 'proof-of-residence', tenant, 1);
   store.seedTask({ ...aTask(subject, { id: testUlid(100 + n), name: 'verify-residence', token: `token-${n}`, now: submittedAt, dueAt: new Date('2026-11-12T22:59:59.999Z') }), status: 'completed' });
   store.seedWait({ caseId: subject.id, name: 'late-question', since: submittedAt.toISOString(), token: `wait-${n}` });
   await issueDocument({ cases: store, tenants: tenantDirectory(), population: fixturePopulationRegister, documents: filing, catalogue, clock, telemetry })({

@@ -21,7 +21,8 @@ beforeEach(() => {
   store = inMemoryCaseStore();
   engine = inMemoryWorkflowEngine();
   telemetry = telemetryRecorder();
-  subject = store.seedCase(aCase({ id: testUlid(1), typeKey: 'proof-of-residence', now: submittedAt, dueAt: new Date('2026-11-16T22:59:59.999Z') }));
+  // Submitted as version 1, from which the tests below tell the type's later versions.
+  subject = store.seedCase(aCase({ id: testUlid(1), typeKey: 'proof-of-residence', typeVersion: 1, now: submittedAt, dueAt: new Date('2026-11-16T22:59:59.999Z') }));
 });
 
 /** Puts an effect in the outbox as a change would, and returns its item. */

@@ -21,7 +21,7 @@ beforeEach(() => {
   filing = inMemoryDocumentFiling();
   telemetry = telemetryRecorder();
   subject = store.seedCase(
-    aCase({ id: testUlid(1), typeKey: 'proof-of-residence', now: submittedAt, dueAt: new Date('2026-11-16T22:59:59.999Z'), data: { purpose: 'school registration' } }),
+    aCase({ id: testUlid(1), typeKey: 'proof-of-residence', typeVersion: 1, now: submittedAt, dueAt: new Date('2026-11-16T22:59:59.999Z'), data: { purpose: 'school registration' } }),
   );
 });
 
@@ -57,7 +57,7 @@ describe('issuing a document', () => {
   test('announces the closing (CaseClosed.v1) through the outbox in the same commit where the version leaves it to the step; not where its workflow publishes it', async () => {
     const closingNotices = (caseId: string) => [...store.outbox.values()].filter((item) => item.caseId === caseId && item.effect.kind === 'publish-closing-notice').map((item) => item.effect);
     await issue();
-    expect(closingNotices(subject.id)).toEqual([]); // proof-of-residence version 1: its PublishCaseClosed state
+    expect(closingNotices(subject.id)).toEqual([]); // proof-of-residence version 1 (the subject's): its PublishCaseClosed state
     const permit = store.seedCase(aCase({ id: testUlid(2), typeKey: 'resident-parking-permit', now: submittedAt, dueAt: new Date('2026-12-16T22:59:59.999Z') }));
     await expect(issue({ caseId: permit.id, status: 'granted' })).resolves.toBe('granted');
     expect(closingNotices(permit.id)).toEqual([{ kind: 'publish-closing-notice', caseId: permit.id, notice: { caseId: permit.id, tenant: permit.tenant, type: 'resident-parking-permit', status: 'granted' } }]);

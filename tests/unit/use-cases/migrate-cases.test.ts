@@ -11,8 +11,10 @@ import type { InMemoryCaseStore, InMemoryWorkflowEngine } from '../../support/in
 import { aCase, aTask, executionIdFor, inMemoryCaseStore, inMemoryWorkflowEngine, outboxDispatcher, settableClock, telemetryRecorder, testUlid } from '../../support/in-memory-ports';
 
 const key = 'proof-of-residence';
-const versionOne = catalogue.find(key)!;
+const versionOne = catalogue.versionOf({ key, version: 1 })!;
 const versionTwo = { ...versionOne, version: 2 };
+/** The catalogue before version 2 was published: it keeps version 1 only. */
+const oneVersion: Catalogue = { ...catalogue, versionOf: (type) => (type.key === key && type.version > 1 ? undefined : catalogue.versionOf(type)) };
 /** The catalogue once version 2 was published: it keeps both. */
 const twoVersions: Catalogue = {
   ...catalogue,
@@ -71,7 +73,7 @@ let positions: PositionsFake;
 
 /** A case waiting on version 1 at VerifyResidence, with its open task. */
 function waitingCase(n: number): Case {
-  const opened = aCase({ id: testUlid(n), typeKey: key, sequence: n, now: new Date('2026-11-09T10:00:00Z'), dueAt: new Date('2026-11-16T22:59:59.999Z') });
+  const opened = aCase({ id: testUlid(n), typeKey: key, typeVersion: 1, sequence: n, now: new Date('2026-11-09T10:00:00Z'), dueAt: new Date('2026-11-16T22:59:59.999Z') });
   const subject = store.seedCase({ ...opened, workflowVersionArn: `${machine}:1` });
   store.seedTask(aTask(subject, { id: testUlid(100 + n), name: 'verify-residence', token: `token-${n}`, now: new Date('2026-11-09T10:01:00Z'), dueAt: new Date('2026-11-20T10:00:00Z') }));
   positions.running.set(`${machine}:1`, [...(positions.running.get(`${machine}:1`) ?? []), subject.executionArn]);
@@ -268,6 +270,6 @@ describe('a migration that does not fit is refused before anything is read or ch
   });
 
   test('a version the engine has but the catalogue does not keep is refused', async () => {
-    await expect(migrateCases({ cases: store, workflows: engine, positions, catalogue, clock })(command())).rejects.toThrow(`version 2 of transaction type '${key}' does not exist`);
+    await expect(migrateCases({ cases: store, workflows: engine, positions, catalogue: oneVersion, clock })(command())).rejects.toThrow(`version 2 of transaction type '${key}' does not exist`);
   });
 });

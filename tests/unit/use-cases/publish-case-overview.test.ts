@@ -184,7 +184,7 @@ describe('the citizen case overview fed from status changes', () => {
     const undeclared = await feed.deliver(statusChanged(subject, 'granted')).catch((error: Error) => error);
     expect(undeclared).toBeInstanceOf(Error);
     expect(undeclared).not.toBeInstanceOf(TransientError);
-    expect((undeclared as Error).message).toBe(`case ${subject.id} reached status 'granted', which proof-of-residence v1 does not declare`);
+    expect((undeclared as Error).message).toBe(`case ${subject.id} reached status 'granted', which proof-of-residence v${subject.type.version} does not declare`);
 
     const event = statusChanged(subject, 'issued');
     const { to: _dropped, ...withoutStatus } = event.data;

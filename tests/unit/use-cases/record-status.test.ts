@@ -21,7 +21,8 @@ let done: Task;
 beforeEach(() => {
   store = inMemoryCaseStore();
   telemetry = telemetryRecorder();
-  subject = store.seedCase(aCase({ id: testUlid(1), typeKey: 'proof-of-residence', now: submittedAt, dueAt: new Date('2026-11-16T22:59:59.999Z') }));
+  // Version 1, whose workflow publishes CaseClosed.v1 itself (closing-notice).
+  subject = store.seedCase(aCase({ id: testUlid(1), typeKey: 'proof-of-residence', typeVersion: 1, now: submittedAt, dueAt: new Date('2026-11-16T22:59:59.999Z') }));
   open = store.seedTask(aTask(subject, { id: testUlid(10), name: 'verify-residence', token: 't1', now: submittedAt, dueAt: new Date('2026-11-12T22:59:59.999Z') }));
   done = store.seedTask({ ...aTask(subject, { id: testUlid(11), name: 'verify-residence', token: 't2', now: submittedAt, dueAt: new Date('2026-11-12T22:59:59.999Z') }), status: 'completed' });
 });

@@ -143,7 +143,7 @@ describe('submitting a case', () => {
     expect(submitted.type).toBe(catalogue.find('proof-of-residence'));
     expect(submitted.case.version).toBe(0);
     // The outbox started the workflow afterwards, and the case recorded the version it runs on.
-    expect(stored).toEqual({ ...submitted.case, version: 1, workflowVersionArn: 'arn:aws:states:eu-west-1:000000000000:stateMachine:loket-proof-of-residence:1' });
+    expect(stored).toEqual({ ...submitted.case, version: 1, workflowVersionArn: `arn:aws:states:eu-west-1:000000000000:stateMachine:loket-proof-of-residence:${submitted.case.type.version}` });
     expect(stored).toMatchObject({
       tenant: '44021',
       type: { key: 'proof-of-residence', version: catalogue.find('proof-of-residence')!.version },
@@ -157,13 +157,13 @@ describe('submitting a case', () => {
     const [event, recorded, ...more] = store.eventsOf(submitted.case.id);
     expect(more).toEqual([]);
     expect(event).toMatchObject({ action: 'case.submitted', sequence: 1, reason: 'walk-in at the desk', actor: portalOf() });
-    expect(recorded).toMatchObject({ action: 'workflow.version-recorded', sequence: 2, details: { typeVersion: 1 } });
+    expect(recorded).toMatchObject({ action: 'workflow.version-recorded', sequence: 2, details: { typeVersion: submitted.case.type.version } });
   });
 
   test('starts the workflow named after the case with ids and codes only: no applicant, no data', async () => {
     const { case: opened } = await submit(proof());
     expect(engine.starts).toEqual([
-      { typeKey: 'proof-of-residence', caseId: opened.id, input: { caseId: opened.id, tenant: '44021', type: 'proof-of-residence', version: 1 } },
+      { typeKey: 'proof-of-residence', caseId: opened.id, input: { caseId: opened.id, tenant: '44021', type: 'proof-of-residence', version: catalogue.find('proof-of-residence')!.version } },
     ]);
     expect(workflowInputOf(opened)).toEqual(engine.starts[0]!.input);
     expect(JSON.stringify(engine.starts)).not.toContain('85073003328');
@@ -176,18 +176,18 @@ describe('submitting a case', () => {
 });
 
 describe('the workflow version a case is to run on', () => {
-  const versionOne = 'arn:aws:states:eu-west-1:000000000000:stateMachine:loket-proof-of-residence:1';
   const typeVersion = catalogue.find('proof-of-residence')!.version;
+  const current = `arn:aws:states:eu-west-1:000000000000:stateMachine:loket-proof-of-residence:${typeVersion}`;
 
   test('is recorded as the case is submitted, and the start runs it without a change of its own', async () => {
     engine.currentVersions.set('proof-of-residence', typeVersion);
     const submitted = await submit(proof());
-    expect(submitted.case).toMatchObject({ version: 0, workflowVersionArn: versionOne });
+    expect(submitted.case).toMatchObject({ version: 0, workflowVersionArn: current });
     expect(store.cases.get(submitted.case.id)).toEqual(submitted.case);
     expect(store.eventsOf(submitted.case.id)).toEqual([
-      expect.objectContaining({ action: 'case.submitted', sequence: 1, details: { number: submitted.case.number, type: submitted.case.type, status: 'submitted', versionArn: versionOne } }),
+      expect.objectContaining({ action: 'case.submitted', sequence: 1, details: { number: submitted.case.number, type: submitted.case.type, status: 'submitted', versionArn: current } }),
     ]);
-    expect(engine.starts).toEqual([expect.objectContaining({ caseId: submitted.case.id, versionArn: versionOne })]);
+    expect(engine.starts).toEqual([expect.objectContaining({ caseId: submitted.case.id, versionArn: current })]);
   });
 
   test('is left to the start when the deployed workflow publishes another type version than the catalogue checked the data against', async () => {
@@ -204,7 +204,7 @@ describe('the workflow version a case is to run on', () => {
     // Throttled while the submission asks; answering again by the time the outbox starts the case.
     engine.currentVersion = jest.fn<typeof answering>().mockRejectedValueOnce(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' })).mockImplementation(answering);
     const submitted = await submit(proof());
-    expect(store.cases.get(submitted.case.id)).toMatchObject({ version: 1, workflowVersionArn: versionOne });
+    expect(store.cases.get(submitted.case.id)).toMatchObject({ version: 1, workflowVersionArn: current });
     expect(store.eventsOf(submitted.case.id)[0]!.details).not.toHaveProperty('versionArn');
     expect(telemetry.warnings).toEqual([{ message: 'The workflow version of new cases could not be read: the start records it', fields: { typeKey: 'proof-of-residence', errorName: 'ThrottlingException' } }]);
   });
