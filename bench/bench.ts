@@ -124,8 +124,9 @@ const countInvocations: InvocationMiddleware = async (invocation, next) => {
     const entry = countersOf(invocation.function.name);
     entry.count += 1;
     entry.billedMs += Math.ceil(performance.now() - started);
-    // A workflow's steps join the trace of the execution, which joins the trace of whoever started it; a function
-    // X-Ray does not sample (traced: false) is traced only within its caller's trace.
+    // A workflow's steps join the trace of the execution, which joins the trace of whoever started it, or is one of
+    // its own (counted where it starts, countClientCalls); a function X-Ray does not sample (traced: false) is
+    // traced only within its caller's trace.
     if (invocation.trigger !== 'workflow' && findFunctionDeployment(invocation.function.name)?.declaration.traced !== false) entry.traces += 1;
   }
 };
@@ -189,6 +190,17 @@ async function countClientCalls(): Promise<void> {
       return next(args);
     },
     { step: 'initialize', name: 'benchS3Requests', priority: 'low' },
+  );
+  // An execution started by a function X-Ray does not sample is a trace of its own: the starter passes no trace
+  // header on (sfn.client), so Step Functions roots it. One started by a traced function joins the starter's trace.
+  const { stepFunctions: functionsSfn } = await import('../functions/commons/sfn.client');
+  functionsSfn.middlewareStack.add(
+    (next, context) => async (args) => {
+      const starter = runningFunction.getStore();
+      if (counting && context.commandName === 'StartExecutionCommand' && starter && findFunctionDeployment(starter)?.declaration.traced === false) countersOf(starter).traces += 1;
+      return next(args);
+    },
+    { step: 'initialize', name: 'benchExecutionTraces', priority: 'low' },
   );
 }
 
@@ -443,22 +455,29 @@ async function stateTransitions(submitted: Submitted): Promise<number> {
 const costRuns = quick ? 3 : 10;
 /**
  * What the table keeps, with index copies: the bytes of items kept for the retention, and the
- * byte-months of items that expire on their own (counted from now to their `expiresAt`).
+ * byte-months of items that expire on their own (counted from now to their `expiresAt`); each
+ * also without the index copies, as point-in-time recovery bills it (`backedUp…`).
  */
-async function tableBytes(): Promise<{ kept: number; expiringByteMonths: number; keptByKind: Map<string, number> }> {
-  const kept = { kept: 0, expiringByteMonths: 0, keptByKind: new Map<string, number>() };
+async function tableBytes(): Promise<{ kept: number; expiringByteMonths: number; backedUp: number; backedUpExpiringByteMonths: number; keptByKind: Map<string, number> }> {
+  const kept = { kept: 0, expiringByteMonths: 0, backedUp: 0, backedUpExpiringByteMonths: 0, keptByKind: new Map<string, number>() };
   const nowSeconds = Date.now() / 1000;
   let ExclusiveStartKey: Record<string, AttributeValue> | undefined;
   do {
     const page = await bare.send(new ScanCommand({ TableName: stack.tableName, ExclusiveStartKey }));
     for (const item of page.Items ?? []) {
       const bytes = storedBytes(item as StoredItem, tableDefinition, tableDefinition.globalSecondaryIndexes);
+      const itself = storedBytes(item as StoredItem, tableDefinition, []);
       const expiresAt = item[tableDefinition.timeToLiveAttribute]?.N;
       if (expiresAt === undefined) {
         kept.kept += bytes;
+        kept.backedUp += itself;
         const kind = kindOfKey(item);
         kept.keptByKind.set(kind, (kept.keptByKind.get(kind) ?? 0) + bytes);
-      } else kept.expiringByteMonths += bytes * Math.max(0, (Number(expiresAt) - nowSeconds) / (86_400 * (365 / 12)));
+      } else {
+        const months = Math.max(0, (Number(expiresAt) - nowSeconds) / (86_400 * (365 / 12)));
+        kept.expiringByteMonths += bytes * months;
+        kept.backedUpExpiringByteMonths += itself * months;
+      }
     }
     ExclusiveStartKey = page.LastEvaluatedKey;
   } while (ExclusiveStartKey);
@@ -569,7 +588,12 @@ for (const type of transactionTypes) {
         .map(([kind, bytes]) => ({ kind, bytes: per(bytes - (bytesBefore.keptByKind.get(kind) ?? 0)) }))
         .filter((row) => row.bytes > 0)
         .sort((a, b) => b.bytes - a.bytes);
-      return { storedBytes: per(after.kept - bytesBefore.kept), expiringByteMonths: per(after.expiringByteMonths - bytesBefore.expiringByteMonths) };
+      return {
+        storedBytes: per(after.kept - bytesBefore.kept),
+        expiringByteMonths: per(after.expiringByteMonths - bytesBefore.expiringByteMonths),
+        backedUpBytes: per(after.backedUp - bytesBefore.backedUp),
+        backedUpExpiringByteMonths: per(after.backedUpExpiringByteMonths - bytesBefore.backedUpExpiringByteMonths),
+      };
     })),
     dynamodbCalls: per(after.calls - before.calls),
     dynamodbReads: per(after.reads - before.reads),
@@ -631,6 +655,8 @@ for (const deployment of functionDeployments.filter((candidate) => candidate.dec
     s3Bytes: 0,
     storedBytes: 0,
     expiringByteMonths: 0,
+    backedUpBytes: 0,
+    backedUpExpiringByteMonths: 0,
   };
   scheduledRunUsd.set(deployment.functionName, sum(Object.values(costOf(run, { dataMonths: 0, logMonths: logRetentionMonths(templates), eventArchiveMonths: 0, accessLogBytes: 0, tableClass: tableClassOf(templates) }, prices))));
 }

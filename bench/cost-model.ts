@@ -97,6 +97,14 @@ export interface TransactionUsage {
    * for years, Idempotency-Key records for a day. Each item's bytes times the months until it expires.
    */
   readonly expiringByteMonths: number;
+  /**
+   * Of `storedBytes`, what point-in-time recovery bills: the items without their copies in global
+   * secondary indexes (PITR is billed on the table's size with its local indexes only, and the
+   * table has none).
+   */
+  readonly backedUpBytes: number;
+  /** Of `expiringByteMonths`, what point-in-time recovery bills (`backedUpBytes`). */
+  readonly backedUpExpiringByteMonths: number;
 }
 
 /** How long what a transaction leaves behind is kept, in months. */
@@ -167,7 +175,7 @@ export function costOf(usage: TransactionUsage, keeping: Keeping, prices: Prices
     dynamodbWrites: usage.writeUnits * table.write,
     dynamodbReads: usage.readUnits * table.read,
     dynamodbStorage: ((usage.storedBytes * keeping.dataMonths + usage.expiringByteMonths) / gb) * table.storage,
-    dynamodbBackup: ((usage.storedBytes * keeping.dataMonths + usage.expiringByteMonths) / gb) * prices.dynamodbPitrGbMonth.usd,
+    dynamodbBackup: ((usage.backedUpBytes * keeping.dataMonths + usage.backedUpExpiringByteMonths) / gb) * prices.dynamodbPitrGbMonth.usd,
     eventBridge: usage.events * prices.eventBridgeEvent.usd,
     eventArchive: (usage.eventBytes / gb) * (prices.eventArchiveGb.usd + keeping.eventArchiveMonths * prices.eventArchiveStorageGbMonth.usd),
     logsIngestion: logged * prices.logsIngestionGb.usd,

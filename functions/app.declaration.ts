@@ -173,6 +173,11 @@ const operations: readonly FunctionDeclaration[] = [
     sendsTaskResults: true,
     stopsExecutions: true,
     publishesEvents: true,
+    // Not traced: fed by the stream, each batch was a trace of its own ($5 a million, four a resident parking permit)
+    // that joins no request (issue 14). The executions it starts stay traced: it passes no trace header on
+    // (sfn.client), so Step Functions roots each execution's trace and samples it by its own rules. What a delivery
+    // did is in the function's log; its errors, throttles, near-timeouts and the outbox dead-letter queue have alarms.
+    traced: false,
     timeoutSeconds: 60,
   },
   {

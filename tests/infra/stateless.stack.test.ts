@@ -57,13 +57,18 @@ describe('functions', () => {
     },
   );
 
-  test('every function is traced (X-Ray samples its invocations), but the webhook and case overview sender: fed by the stream, each batch would be a trace of its own that joins no request', () => {
+  test('every function is traced (X-Ray samples its invocations), but the two fed by the stream: each batch would be a trace of its own that joins no request', () => {
     const untraced = functions.filter((declaration) => template.Resources[functionLogicalId(template, declaration.name)].Properties.TracingConfig.Mode !== 'Active');
-    expect(untraced.map((declaration) => declaration.name)).toEqual(['deliver-webhooks']);
-    const variables = template.Resources[functionLogicalId(template, 'deliver-webhooks')].Properties.Environment.Variables as Json;
-    // Nor does it load the tracer (and the X-Ray SDK with it).
-    expect(variables.POWERTOOLS_TRACE_ENABLED).toBe('false');
-    expect(template.Resources[functionLogicalId(template, 'dispatch-outbox')].Properties.Environment.Variables.POWERTOOLS_TRACE_ENABLED).toBeUndefined();
+    expect(untraced.map((declaration) => declaration.name)).toEqual(['dispatch-outbox', 'deliver-webhooks']);
+    for (const { name } of untraced) {
+      // Nor do they load the tracer (and the X-Ray SDK with it).
+      expect(template.Resources[functionLogicalId(template, name)].Properties.Environment.Variables.POWERTOOLS_TRACE_ENABLED).toBe('false');
+    }
+    expect(template.Resources[functionLogicalId(template, 'submit-case')].Properties.Environment.Variables.POWERTOOLS_TRACE_ENABLED).toBeUndefined();
+    // The executions the dispatcher starts keep their traces: the state machines trace (Step Functions roots them).
+    const machines = Object.values(template.Resources as Record<string, Json>).filter((resource) => resource.Type === 'AWS::StepFunctions::StateMachine');
+    expect(machines.length).toBeGreaterThan(0);
+    for (const machine of machines) expect(machine.Properties.TracingConfiguration).toEqual({ Enabled: true });
   });
 
   test.each(functions.map((fn) => [fn.name, fn] as const))("%s gets exactly the environment the deployment model gives it on AWS", (name, declaration) => {

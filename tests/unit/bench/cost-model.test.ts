@@ -51,6 +51,8 @@ const nothing: TransactionUsage = {
   s3Bytes: 0,
   storedBytes: 0,
   expiringByteMonths: 0,
+  backedUpBytes: 0,
+  backedUpExpiringByteMonths: 0,
 };
 const keeping: Keeping = { dataMonths: 60, logMonths: 3, eventArchiveMonths: 12, accessLogBytes: 400, tableClass: 'STANDARD' };
 const gb = 1024 ** 3;
@@ -86,7 +88,7 @@ describe('cost per transaction', () => {
   });
 
   it('a Standard-IA table pays 25 % more for requests and 60 % less for storage', () => {
-    const usage = { ...nothing, writeUnits: 100, readUnits: 100, storedBytes: gb };
+    const usage = { ...nothing, writeUnits: 100, readUnits: 100, storedBytes: gb, backedUpBytes: gb };
     const standard = costOf(usage, keeping, prices);
     const infrequent = costOf(usage, { ...keeping, tableClass: 'STANDARD_INFREQUENT_ACCESS' }, prices);
     expect(infrequent.dynamodbWrites / standard.dynamodbWrites).toBeCloseTo(1.25, 6);
@@ -104,7 +106,7 @@ describe('cost per transaction', () => {
   });
 
   it('storage is paid for every month it is kept: the table and its backup for the retention, logs for their retention', () => {
-    const cost = costOf({ ...nothing, storedBytes: gb, s3Bytes: gb, eventBytes: gb }, keeping, prices);
+    const cost = costOf({ ...nothing, storedBytes: gb, backedUpBytes: gb, s3Bytes: gb, eventBytes: gb }, keeping, prices);
     expect(cost.dynamodbStorage).toBeCloseTo(60 * 0.283, 9);
     expect(cost.dynamodbBackup).toBeCloseTo(60 * 0.22, 9);
     expect(cost.s3Storage).toBeCloseTo(60 * 0.023, 9);
@@ -112,9 +114,16 @@ describe('cost per transaction', () => {
     const twice = costOf({ ...nothing, storedBytes: gb }, { ...keeping, dataMonths: 120 }, prices);
     expect(twice.dynamodbStorage).toBeCloseTo(2 * cost.dynamodbStorage, 9);
     // What expires on its own is paid for the months it lives, whatever the type's retention.
-    const expiring = costOf({ ...nothing, expiringByteMonths: 6 * gb }, { ...keeping, dataMonths: 120 }, prices);
+    const expiring = costOf({ ...nothing, expiringByteMonths: 6 * gb, backedUpExpiringByteMonths: 6 * gb }, { ...keeping, dataMonths: 120 }, prices);
     expect(expiring.dynamodbStorage).toBeCloseTo(6 * 0.283, 9);
     expect(expiring.dynamodbBackup).toBeCloseTo(6 * 0.22, 9);
+  });
+
+  it('point-in-time recovery bills the table without its global indexes: their copies cost storage, not backup', () => {
+    // 1 GB of items and 0.5 GB of their copies in global secondary indexes, kept; 2 GB-months expiring, 1 of them index copies.
+    const cost = costOf({ ...nothing, storedBytes: 1.5 * gb, backedUpBytes: gb, expiringByteMonths: 2 * gb, backedUpExpiringByteMonths: gb }, keeping, prices);
+    expect(cost.dynamodbStorage).toBeCloseTo((60 * 1.5 + 2) * 0.283, 9);
+    expect(cost.dynamodbBackup).toBeCloseTo((60 * 1 + 1) * 0.22, 9);
   });
 
   it('logs count what the functions wrote, Lambda’s own lines per invocation and an access log line per request, each line with 26 bytes of overhead', () => {
