@@ -373,8 +373,9 @@ interface JsonataNode {
 /** The shape of a JSONata object constructor with literal keys (`{'a': 'x', 'b': {…}}`); any other expression is open. */
 function constructedShape(node: JsonataNode): Shape {
   if (node.type === 'string') return literalShape(node.value);
-  if (node.type !== 'unary' || node.value !== '{' || !node.lhs) return openShape;
-  const fields = node.lhs.map(([key, value]): [string, Shape] | undefined => (key.type === 'string' ? [String(key.value), constructedShape(value)] : undefined));
+  // Only an object constructor is a node whose value is `{` (a group-by, `a{…}`, is a path).
+  if (node.value !== '{') return openShape;
+  const fields = (node.lhs ?? []).map(([key, value]): [string, Shape] | undefined => (key.type === 'string' ? [String(key.value), constructedShape(value)] : undefined));
   return fields.every((field) => field !== undefined) ? objectShape(fields as [string, Shape][]) : openShape;
 }
 
@@ -384,7 +385,7 @@ function constructedShape(node: JsonataNode): Shape {
  * `{% $merge([$states.input, {'review': {'outcome': 'approve'}}]) %}`, the idiom that adds to
  * the data; any other expression is open.
  */
-function jsonataOutputShape(input: Shape, output: unknown): Shape {
+export function jsonataOutputShape(input: Shape, output: unknown): Shape {
   if (isObject(output)) return objectShape(Object.keys(output).map((name) => [name, openShape]));
   if (!isJsonataExpression(output)) return literalShape(output);
   let node: JsonataNode;
@@ -393,8 +394,16 @@ function jsonataOutputShape(input: Shape, output: unknown): Shape {
   } catch {
     return openShape;
   }
+  // `$states.input` as it is: no filter, sort, group-by or binding on it or its steps.
+  const bare = (part: JsonataNode) => Object.keys(part).every((key) => key === 'type' || key === 'value' || key === 'steps' || key === 'position');
   const isInput = (candidate: JsonataNode | undefined) =>
-    candidate?.type === 'path' && candidate.steps?.length === 2 && candidate.steps[0]!.type === 'variable' && candidate.steps[0]!.value === 'states' && candidate.steps[1]!.value === 'input';
+    candidate?.type === 'path' &&
+    bare(candidate) &&
+    candidate.steps?.length === 2 &&
+    candidate.steps.every(bare) &&
+    candidate.steps[0]!.type === 'variable' &&
+    candidate.steps[0]!.value === 'states' &&
+    candidate.steps[1]!.value === 'input';
   if (isInput(node)) return input;
   const merged = node.type === 'function' && node.procedure?.value === 'merge' && node.arguments?.length === 1 ? node.arguments[0]!.expressions : undefined;
   if (!merged || !isInput(merged[0])) return openShape;

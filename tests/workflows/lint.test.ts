@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { expandWorkflow, loadWorkflowDefinition, loadWorkflowSources, workflowsDirectory } from '../../workflows/definitions';
 import { readTypeFile, versionFolderOf } from '../../workflows/type-loader';
 import { formatProblem, inDays, lintWorkflow, transientErrors, typeProblems } from '../../designer/lint';
-import { analyseDataFlow, capped, meet, parsePath, pathsInIntrinsic, sameShape, type Shape } from '../../designer/data-flow';
+import { analyseDataFlow, capped, jsonataOutputShape, meet, parsePath, pathsInIntrinsic, sameShape, type Shape } from '../../designer/data-flow';
 import { stepContracts } from '../../designer/step-contracts';
 import { stepFunctions } from '../../functions/app.declaration';
 import { catalogue } from '../../functions/catalogue/catalogue';
@@ -658,6 +658,53 @@ describe("a JSONata Choice rule's Output (proof of residence version 2 writes th
     expect(mistaken(proofOfResidence, type, review("{% $merge([$states.input, {'review': $states.input.registr}]) %}"))).toEqual([
       'LOKET_PATH_UNWRITTEN proof-of-residence, state "ResidesInTenant": reads "$states.input.registr" in Output, but no earlier state writes it ("$states.input" holds "caseId", "tenant", "type", "version", "register"); fix the path, or write it earlier with an Output on every way into this state',
     ]);
+  });
+});
+
+describe('jsonataOutputShape: what a JSONata Output leaves of the data', () => {
+  const closed = (fields: Record<string, Shape>): Shape => ({ open: false, fields: new Map(Object.entries(fields)) });
+  const leaf: Shape = { open: false, fields: new Map() };
+  const known = (...values: string[]): Shape => ({ open: false, fields: new Map(), values: new Set(values) });
+  const input = closed({ caseId: leaf, register: closed({ found: leaf }) });
+  const open: Shape = { open: true, fields: new Map() };
+  const shapeOf = (output: unknown) => jsonataOutputShape(input, output);
+
+  test('the input itself is the input', () => {
+    expect(shapeOf('{% $states.input %}')).toBe(input);
+    expect(shapeOf('  {%  $states.input  %}  ')).toBe(input);
+  });
+
+  test('a $merge of the input and object constructors adds their fields, literal strings with their values', () => {
+    expect(shapeOf("{% $merge([$states.input, {'review': {'outcome': 'approve', 'by': $states.result.who}}, {'note': 'x'}]) %}")).toEqual(
+      closed({ caseId: leaf, register: closed({ found: leaf }), review: closed({ outcome: known('approve'), by: open }), note: known('x') }),
+    );
+  });
+
+  test.each([
+    ['a part of the input', "{% $merge([$states.input.register, {'a': 'x'}]) %}"],
+    ['the context', "{% $merge([$states.context, {'a': 'x'}]) %}"],
+    ['a variable of another name', "{% $merge([$state.input, {'a': 'x'}]) %}"],
+    ['the result', "{% $merge([$states.result, {'a': 'x'}]) %}"],
+    ['another function', "{% $append([$states.input, {'a': 'x'}]) %}"],
+    ['a merge of two lists', "{% $merge([$states.input, {'a': 'x'}], [{'b': 'y'}]) %}"],
+    ['a part that is no object constructor', '{% $merge([$states.input, $states.result]) %}'],
+    ['a part that is a list constructor', "{% $merge([$states.input, ['a']]) %}"],
+    ['a key that is computed', "{% $merge([$states.input, {$states.input.caseId: 'x'}]) %}"],
+    ['one key of several that is computed', "{% $merge([$states.input, {'a': 'x', $string(1): 'y'}]) %}"],
+    ['a transform', '{% $states.input ~> |$|{"review": 1}| %}'],
+    ['a filter on the input', '{% $states.input[0] %}'],
+    ['a group-by on the input', "{% $states.input{'a': 'x'} %}"],
+    ['a sort of the input', '{% $states.input^(caseId) %}'],
+    ['a merge of the filtered input', "{% $merge([$states.input[0], {'a': 'x'}]) %}"],
+    ['the input as a name, not the variable', "{% $merge([states.input, {'a': 'x'}]) %}"],
+    ['an expression that does not parse', "{% $merge([$states.input, {'a': %}"],
+  ])('%s: the data flow cannot follow it, so it counts as writing anything', (_case, output) => {
+    expect(shapeOf(output)).toEqual(open);
+  });
+
+  test('a literal object names its fields, whatever their values; a literal value is itself', () => {
+    expect(shapeOf({ caseId: '{% $states.input.caseId %}', review: { outcome: 'approve' } })).toEqual(closed({ caseId: open, review: open }));
+    expect(shapeOf('approve')).toEqual(known('approve'));
   });
 });
 

@@ -190,6 +190,12 @@ describe('the workflow version a case is to run on', () => {
     expect(engine.starts).toEqual([expect.objectContaining({ caseId: submitted.case.id, versionArn: current })]);
   });
 
+  test('is recorded as the case is submitted when the engine cannot tell which type version the workflow publishes', async () => {
+    engine.currentVersion = async () => ({ versionArn: current });
+    const submitted = await submit(proof());
+    expect(submitted.case.workflowVersionArn).toBe(current);
+  });
+
   test('is left to the start when the deployed workflow publishes another type version than the catalogue checked the data against', async () => {
     engine.currentVersions.set('proof-of-residence', typeVersion + 1);
     const submitted = await submit(proof());

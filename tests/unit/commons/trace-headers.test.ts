@@ -2,7 +2,7 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from '@jest/globals';
 import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
-import { withoutTraceHeader } from '../../../functions/commons/sfn.client';
+import { withoutTraceHeader } from '../../../functions/commons/trace-headers';
 import { localCredentials, localRegion } from '../../../infra/local/local-network';
 
 /** A Step Functions endpoint that answers every StartExecution and keeps the headers each request came with. */
