@@ -5,6 +5,7 @@ import { analyseDataFlow, type ChoiceFinding, type PayloadFinding, type Unwritte
 import { stepContracts } from './step-contracts';
 import { knownPlaceholders } from '../functions/app.declaration';
 import { closingNoticeDetailType, closingNoticeInWorkflow } from '../functions/domain/closing-notice';
+import { migrationEntryState, unknownResumePointState } from '../functions/domain/migration';
 import type { TransactionType } from '../functions/domain/transaction-type';
 import { dataValidator, transactionTypeSchema } from '../functions/domain/transaction-type';
 import { failureNotRecorded } from '../functions/ports/workflow-engine.port';
@@ -47,6 +48,7 @@ export const problemCodes = {
   LOKET_STATUS_UNDECLARED: 'a step records a status type.json does not declare',
   LOKET_STATUS_FINAL_ON_WAIT: 'a waiting step (create-task, await-message) records a final status, which would close the case before it waits',
   LOKET_CLOSING_PUBLISHED_TWICE: "a state publishes CaseClosed.v1 in a version whose closing step publishes it already",
+  LOKET_STATE_NAME_RESERVED: 'a top-level state named like a state the loader adds to a version that takes moved cases',
   LOKET_STATUS_UNUSED: 'a declared status no step records',
   LOKET_TASK_UNDECLARED: 'a step creates a task type.json does not declare',
   LOKET_TASK_UNUSED: 'a declared task no step creates',
@@ -611,6 +613,11 @@ export function lintProblems(definitionText: string, type: TransactionType): Pro
   const validation = checkAslStructure(definition);
   if (!validation.isValid) problems.push(...aslProblems(validation.errors, definition));
 
+  for (const name of [migrationEntryState, unknownResumePointState].filter((reserved) => reserved in (definition.States ?? {}))) {
+    problems.push(
+      problem('LOKET_STATE_NAME_RESERVED', inState(name), 'is a name the loader gives a state of its own, in every version that takes moved cases', 'give the state another name'),
+    );
+  }
   const all = new Map(statesOf(definition));
   for (const [name, state] of all) {
     if (state.Type === 'Task') problems.push(...lintTask(name, state, all, type, !(name in definition.States)));

@@ -5,7 +5,7 @@ import { stateMachineArnOf, workflowSubstitutions, eventBusName, localResourceNa
 import { localFunctionArn } from '../infra/local/lambda-host';
 import { localAccountId, localCredentials, localRegion } from '../infra/local/local-network';
 import { moveWorkflowAlias, publishWorkflowVersion } from '../infra/local/workflow-versions';
-import { expandWorkflowText, loadPublishedWorkflows, substitutePlaceholders, workflowsDirectory } from '../workflows/definitions';
+import { deployedWorkflow, expandWorkflowText, loadPublishedWorkflows, substitutePlaceholders, workflowsDirectory } from '../workflows/definitions';
 import { publishedVersions, readTypeFile, versionFolderOf } from '../workflows/type-loader';
 import { validateWorkflowFolder } from './lint';
 
@@ -67,12 +67,16 @@ function sameFiles(draft: Record<string, string>, kept: Record<string, string>, 
 
 /**
  * Whether the draft, published as the version after `last`, would deploy the same workflow as the
- * kept version `last`: the loader's expansion can differ by version (the closing notice, see
- * functions/domain/closing-notice), so the same files may deploy another workflow.
+ * kept version `last`: what a version deploys can differ by its number (the closing notice, see
+ * functions/domain/closing-notice; the migration entry, see functions/domain/migration), so the
+ * same files may deploy another workflow.
  */
 function sameDeployment(draft: Record<string, string>, kept: Record<string, string>, last: number): boolean {
-  const deployed = (files: Record<string, string>, version: number) =>
-    expandWorkflowText(files['workflow.asl.json'] as string, { ...(JSON.parse(files['type.json'] as string) as object), version });
+  const deployed = (files: Record<string, string>, version: number) => {
+    const type = { ...(JSON.parse(files['type.json'] as string) as { key: string; takesMovedCases?: boolean }), version };
+    const expanded = expandWorkflowText(files['workflow.asl.json'] as string, type);
+    return JSON.stringify(deployedWorkflow(JSON.parse(expanded) as Record<string, unknown>, type));
+  };
   return deployed(draft, last + 1) === deployed(kept, last);
 }
 

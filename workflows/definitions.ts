@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { closingNoticeDetailType, closingNoticeInWorkflow, closingNoticeSource } from '../functions/domain/closing-notice';
-import { migrationEntryState, resumeAtField, unknownResumePointState } from '../functions/domain/migration';
+import { migrationEntryState, resumeAtField, takesMovedCases, unknownResumePointState } from '../functions/domain/migration';
 import { publishedVersions, readTypeFile, readTypeVersion, versionFolderOf } from './type-loader';
 
 /** The folder that holds one sub-folder per transaction type. */
@@ -55,34 +55,55 @@ export function loadPublishedWorkflows(directory: string = workflowsDirectory): 
     .map((key) => {
       const versions = publishedVersions(directory, key);
       if (versions.length === 0) {
-        const { version } = readTypeVersion(directory, key);
-        return { key, versions: [{ key, version, definition: stampedWithVersion(loadWorkflowDefinition(key, directory), key, version) }] };
+        const type = readTypeVersion(directory, key);
+        return { key, versions: [{ key, version: type.version, definition: stampedWithVersion(loadWorkflowDefinition(key, directory), type) }] };
       }
       return {
         key,
         versions: versions.map((version) => {
           const folder = versionFolderOf(key, version);
-          if (readTypeVersion(directory, folder, key).version !== version) throw new Error(`workflows/${folder}/type.json does not declare version ${version}`);
-          return { key, version, definition: stampedWithVersion(loadWorkflowDefinition(folder, directory), key, version) };
+          const type = readTypeVersion(directory, folder, key);
+          if (type.version !== version) throw new Error(`workflows/${folder}/type.json does not declare version ${version}`);
+          return { key, version, definition: stampedWithVersion(loadWorkflowDefinition(folder, directory), type) };
         }),
       };
     });
 }
 
 /**
- * The definition with its type version in its top-level `Comment`. Two versions whose
- * workflows are the same (a publish that changed only texts) must still be two Step Functions
- * versions: Step Functions publishes an unchanged revision as the version it already has.
+ * The definition as deployed: with the migration entry when the version takes moved cases, and
+ * its type version in its top-level `Comment`. Two versions whose workflows are the same (a
+ * publish that changed only texts) must still be two Step Functions versions: Step Functions
+ * publishes an unchanged revision as the version it already has.
  */
-function stampedWithVersion(definition: string, key: string, version: number): string {
-  const parsed = withMigrationEntry(JSON.parse(definition) as Json);
-  const stamp = `Transaction type ${key}, version ${version}.`;
+function stampedWithVersion(definition: string, type: { readonly key: string; readonly version: number; readonly takesMovedCases: boolean }): string {
+  const parsed = deployedWorkflow(JSON.parse(definition) as Json, type);
+  const stamp = `Transaction type ${type.key}, version ${type.version}.`;
   const comment = typeof parsed.Comment === 'string' && parsed.Comment.length > 0 ? `${parsed.Comment} ${stamp}` : stamp;
   return JSON.stringify({ ...parsed, Comment: comment }, null, 2);
 }
 
 /**
- * The definition with the entry state every deployed version begins with (see
+ * An expanded workflow as its type version deploys it: with the migration entry
+ * ({@link withMigrationEntry}) when the version takes moved cases (domain/migration's
+ * `takesMovedCases`), as it is otherwise.
+ */
+export function deployedWorkflow(expanded: Json, type: { readonly key: string; readonly version: number; readonly takesMovedCases?: boolean }): Json {
+  if (takesMovedCases(type)) return withMigrationEntry(expanded);
+  // The names stay reserved either way, so that the next version can ask for the entry.
+  refuseEntryStateNames(expanded);
+  return expanded;
+}
+
+function refuseEntryStateNames(machine: Json): void {
+  if (!isObject(machine.States)) return;
+  for (const name of [migrationEntryState, unknownResumePointState]) {
+    if (name in machine.States) throw new Error(`A workflow may not name a state ${name}: a version that takes moved cases adds it`);
+  }
+}
+
+/**
+ * The definition with the entry state a version that takes moved cases begins with (see
  * functions/domain/migration): an execution whose input names a top-level state in
  * `resumeAt` (a case moved here from another version by `npm run workflows -- migrate`) starts
  * there; every other one at the workflow's own start; one that names a state the version does
@@ -92,9 +113,7 @@ function stampedWithVersion(definition: string, key: string, version: number): s
  */
 export function withMigrationEntry(machine: Json): Json {
   if (!isObject(machine.States) || typeof machine.StartAt !== 'string') return machine;
-  for (const name of [migrationEntryState, unknownResumePointState]) {
-    if (name in machine.States) throw new Error(`A workflow may not name a state ${name}: every deployed version adds it`);
-  }
+  refuseEntryStateNames(machine);
   const start = machine.StartAt;
   const targets = Object.keys(machine.States);
   const jsonata = machine.QueryLanguage === 'JSONata';

@@ -265,18 +265,23 @@ export function bundledTypeFiles(directory: string = typesDirectory): string[] {
 }
 
 /**
- * The key and version a type folder's type.json declares, read from disk for the build
- * (the state machine's name and version). Throws when the key is not the folder's name
+ * The key and version a type folder's type.json declares, and whether it asks to take moved
+ * cases, read from disk for the build (the state machine's name and version, and whether the
+ * version begins with the migration entry). Throws when the key is not the folder's name
  * (`expectedKey`, for a version's folder `<key>/versions/<n>`).
  */
-export function readTypeVersion(directory: string, folder: string, expectedKey: string = folder): { readonly key: string; readonly version: number } {
+export function readTypeVersion(
+  directory: string,
+  folder: string,
+  expectedKey: string = folder,
+): { readonly key: string; readonly version: number; readonly takesMovedCases: boolean } {
   const raw = readTypeFile(directory, folder);
-  const { key, version } = (typeof raw === 'object' && raw !== null ? raw : {}) as { key?: unknown; version?: unknown };
+  const { key, version, takesMovedCases } = (typeof raw === 'object' && raw !== null ? raw : {}) as { key?: unknown; version?: unknown; takesMovedCases?: unknown };
   if (key !== expectedKey) throw new Error(`workflows/${folder}/type.json declares key '${String(key)}'`);
   if (typeof version !== 'number' || !Number.isInteger(version) || version < 1) {
     throw new Error(`workflows/${folder}/type.json declares version '${String(version)}', not a positive integer`);
   }
-  return { key, version };
+  return { key, version, takesMovedCases: takesMovedCases === true };
 }
 
 /**

@@ -7,18 +7,45 @@ import { validationError } from './errors';
  * Moving running cases from one published version of their workflow to another (`npm run
  * workflows -- migrate`). A Step Functions execution cannot change version, so a moved case
  * gets a new execution on the new version that starts at the state the designer mapped its
- * current one to: every deployed version begins with the entry state below, which sends an
- * execution whose input names a state there, and every other one to the workflow's own start.
+ * current one to: every version that takes moved cases begins with the entry state below,
+ * which sends an execution whose input names a state there, and every other one to the
+ * workflow's own start.
  */
 
 /** The input field that names the state a moved case's new execution starts at. */
 export const resumeAtField = 'resumeAt';
 
-/** The first state of every deployed workflow: where an execution that resumes a moved case branches off. */
+/** The first state of every workflow that takes moved cases: where an execution that resumes a moved case branches off. */
 export const migrationEntryState = 'MigrationEntry';
 
 /** Where the entry state sends an execution that names a state the version does not have. */
 export const unknownResumePointState = 'MigrationTargetUnknown';
+
+/**
+ * The last version of each type published while every version began with the entry state:
+ * each of them keeps it, so that cases can still move to them. Frozen. Every later version, and
+ * every type published since, begins with it only when its type.json asks for it
+ * (`"takesMovedCases": true`): the entry costs each of its cases one state transition, and
+ * moving cases is rare (issue 14).
+ */
+export const movedCasesTakenUpTo: Readonly<Record<string, number>> = {
+  'change-of-address': 3,
+  'event-permit': 2,
+  'proof-of-residence': 2,
+  'resident-parking-permit': 3,
+  'terrace-permit': 3,
+  'tree-felling-permit': 3,
+};
+
+/** Whether a type version's workflow begins with the entry state, so that cases can move to it. */
+export function takesMovedCases(type: { readonly key: string; readonly version: number; readonly takesMovedCases?: boolean }): boolean {
+  return type.takesMovedCases === true || type.version <= (movedCasesTakenUpTo[type.key] ?? 0);
+}
+
+/** Whether a deployed definition begins with the entry state: whether a moved case can resume in it. */
+export function beginsWithMigrationEntry(definition: unknown): boolean {
+  return isObject(definition) && definition.StartAt === migrationEntryState;
+}
 
 /** The error a stopped execution reports when its case moved to another version. */
 export const caseMigratedError = 'CaseMigrated';

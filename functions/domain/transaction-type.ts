@@ -77,6 +77,13 @@ export const transactionTypeSchema = z
     $schema: z.string().max(200).optional(),
     key: z.string().max(100).regex(/^[a-z][a-z0-9-]*$/),
     version: z.number().int().positive().max(10_000),
+    /**
+     * Whether cases may be moved to this version from another (`npm run workflows -- migrate`):
+     * its workflow then begins with the entry state a moved case resumes through, which costs
+     * each of its cases one state transition. Absent: no, except for the versions published
+     * before this was a choice (functions/domain/migration, `movedCasesTakenUpTo`).
+     */
+    takesMovedCases: z.boolean().optional(),
     title: localizedText,
     description: localizedText,
     sdgProcedure: z.string().max(100).optional(),

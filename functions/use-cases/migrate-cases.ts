@@ -1,7 +1,7 @@
 import type { Actor } from '../domain/actor';
 import { isClosed } from '../domain/case';
 import { notFound, validationError } from '../domain/errors';
-import { checkStateMap, moveCase, topLevelStatesOf, whyNotMoved, type ExecutionPosition, type MigrationVersion } from '../domain/migration';
+import { beginsWithMigrationEntry, checkStateMap, moveCase, topLevelStatesOf, whyNotMoved, type ExecutionPosition, type MigrationVersion } from '../domain/migration';
 import { cancelTask, isActive } from '../domain/task';
 import type { Catalogue } from '../ports/catalogue.port';
 import type { CaseStore } from '../ports/case-store.port';
@@ -61,9 +61,10 @@ const caseIdOf = (executionArn: string) => (executionArn.split(':').at(-1) as st
 /**
  * Moves the cases running on one version of a type's workflow to another, as a designer's
  * state map says (`npm run workflows -- migrate`):
- * 1. both versions must be published on the engine and kept in the catalogue, and the map must
- *    fit them (each mapped state a top-level state of the version left, each target one of the
- *    version gone to); otherwise nothing is read further and nothing changes;
+ * 1. both versions must be published on the engine and kept in the catalogue, the version gone
+ *    to must take moved cases (begin with the entry state, see domain/migration), and the map
+ *    must fit them (each mapped state a top-level state of the version left, each target one of
+ *    the version gone to); otherwise nothing is read further and nothing changes;
  * 2. each execution running on the version left is found where it stands: a case whose state
  *    is not mapped stays where it is, on its version;
  * 3. a dry run reports where each case would land and changes nothing;
@@ -122,6 +123,14 @@ export function migrateCases(deps: MigrateCasesDependencies) {
     const versions = await deps.positions.versionsOf(command.typeKey);
     const from = versionOf(versions, command.typeKey, command.from);
     const to = versionOf(versions, command.typeKey, command.to);
+    if (!beginsWithMigrationEntry(to.definition)) {
+      throw validationError(`version ${command.to} of transaction type '${command.typeKey}' does not take moved cases`, [
+        {
+          path: 'to',
+          message: 'its workflow has no entry state for a moved case to resume through: publish a version whose type.json says "takesMovedCases": true, and move the cases to that one',
+        },
+      ]);
+    }
     const sourceStates = topLevelStatesOf(from.definition);
     const targetStates = topLevelStatesOf(to.definition);
     checkStateMap(command.map, sourceStates, targetStates);

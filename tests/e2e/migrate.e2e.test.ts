@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { DescribeExecutionCommand, type SFNClient } from '@aws-sdk/client-sfn';
+import { DescribeExecutionCommand, DescribeStateMachineCommand, type SFNClient } from '@aws-sdk/client-sfn';
 import type { Context } from 'aws-lambda';
 import { migrateType, type MigrateOptions } from '../../designer/migrate';
 import type { MigrationReport } from '../../functions/use-cases/migrate-cases';
@@ -189,4 +189,30 @@ describe('moving running cases to a new version', () => {
     expect(await finalCase(staying.id)).toMatchObject({ type: { key, version: 1 }, status: { code: 'issued', text: oldText } });
     expect(await describeExecution(`${moving.id}-2`)).toMatchObject({ status: 'SUCCEEDED' });
   }, 120_000);
+
+  test('a version published without asking to take moved cases has no entry state, and a migration to it is refused; one that asks takes them', async () => {
+    const publishReworded = async (en: string, takesMovedCases?: boolean) => {
+      rewordStatus(scratch, key, 'issued', { nl: 'Uw attest van woonst is klaar.', en });
+      if (takesMovedCases !== undefined) {
+        const typeFile = join(scratch, key, 'type.json');
+        writeFileSync(typeFile, JSON.stringify({ ...JSON.parse(readFileSync(typeFile, 'utf8')), takesMovedCases }, null, 2));
+      }
+      return publishType({ key, directory: scratch, stepFunctionsEndpoint: stack.stepFunctionsEndpoint, print: () => undefined });
+    };
+    const three = await publishReworded('Your proof of residence is ready (3).');
+    expect(three).toMatchObject({ version: 3 });
+    const deployed = await sfn.send(new DescribeStateMachineCommand({ stateMachineArn: (three as { versionArn: string }).versionArn }));
+    expect(JSON.parse(deployed.definition ?? '{}').StartAt).toBe('LookUpApplicant');
+    const refused = await migrate({ map: ['ReviewResidence=ReviewResidence'], from: 2, to: 3, dryRun: true });
+    expect(refused.report).toBeUndefined();
+    expect(refused.printed).toEqual([
+      `version 3 of transaction type '${key}' does not take moved cases`,
+      '  to: its workflow has no entry state for a moved case to resume through: publish a version whose type.json says "takesMovedCases": true, and move the cases to that one',
+      'Nothing was changed.',
+    ]);
+
+    expect(await publishReworded('Your proof of residence is ready (4).', true)).toMatchObject({ version: 4 });
+    const taken = await migrate({ map: ['ReviewResidence=ReviewResidence'], from: 2, to: 4, dryRun: true });
+    expect(taken.printed.at(-1)).toBe('Dry run: 0 would move, 0 stay, 0 skipped. Nothing was changed.');
+  }, 60_000);
 });

@@ -8,7 +8,7 @@ import { EventBus } from 'aws-cdk-lib/aws-events';
 import { Function as LambdaFunction, type IFunction } from 'aws-cdk-lib/aws-lambda';
 import { functionPlaceholder, knownPlaceholders, stepFunctions } from '../../functions/app.declaration';
 import { WorkflowsConstruct } from '../../infra/constructs/workflows.construct';
-import { expandWorkflow, loadWorkflowSources, placeholdersIn, withMigrationEntry, type WorkflowSource } from '../../workflows/definitions';
+import { expandWorkflow, loadWorkflowSources, placeholdersIn, deployedWorkflow, type WorkflowSource } from '../../workflows/definitions';
 import { functionLogicalId, isImportedKeyArn, type Json, keyLogicalId, sharedSynthesis, sharedSynthesisTimeout, statementsOfRole } from './synthesize';
 
 const sources = loadWorkflowSources();
@@ -22,8 +22,11 @@ const workflowsRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 
 const readJson = (...path: string[]) => JSON.parse(readFileSync(join(workflowsRoot, ...path), 'utf8')) as Json;
 const aslFiles = readdirSync(workflowsRoot, { withFileTypes: true })
   .filter((entry) => entry.isDirectory() && existsSync(join(workflowsRoot, entry.name, 'workflow.asl.json')))
-  // As deployed: expanded, and beginning with the entry state a migrated case resumes through.
-  .map((entry) => ({ key: entry.name, definition: withMigrationEntry(expandWorkflow(readJson(entry.name, 'workflow.asl.json'), readJson(entry.name, 'type.json'))) }));
+  // As deployed: expanded, and beginning with the entry state a migrated case resumes through when the version takes moved cases.
+  .map((entry) => {
+    const type = readJson(entry.name, 'type.json') as Json & { key: string; version: number };
+    return { key: entry.name, definition: deployedWorkflow(expandWorkflow(readJson(entry.name, 'workflow.asl.json'), type), type) };
+  });
 
 /** What a state is made of that a construct could mangle: its type, timings, target, retries and transitions. */
 const stateFields = ['Type', 'Seconds', 'SecondsPath', 'Timestamp', 'TimestampPath', 'TimeoutSeconds', 'HeartbeatSeconds', 'Resource', 'Parameters', 'Retry', 'Catch', 'Choices', 'Default', 'Next', 'End'];

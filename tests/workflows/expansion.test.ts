@@ -4,8 +4,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isDeepStrictEqual } from 'node:util';
 import { closingNoticeInWorkflowUpTo } from '../../functions/domain/closing-notice';
-import { migrationEntryState, unknownResumePointState } from '../../functions/domain/migration';
-import { caseErrors, executionTimeoutSeconds, expandWorkflow, legalDays, loadPublishedWorkflows, loadWorkflowSources, longestWaitSeconds, maxExecutionSeconds, withMigrationEntry, workflowsDirectory } from '../../workflows/definitions';
+import { migrationEntryState, movedCasesTakenUpTo, unknownResumePointState } from '../../functions/domain/migration';
+import { caseErrors, deployedWorkflow, executionTimeoutSeconds, expandWorkflow, legalDays, loadPublishedWorkflows, loadWorkflowSources, longestWaitSeconds, maxExecutionSeconds, withMigrationEntry, workflowsDirectory } from '../../workflows/definitions';
 
 type Json = Record<string, any>;
 
@@ -290,7 +290,7 @@ describe('the execution timeout', () => {
   });
 });
 
-describe('the entry state every deployed version begins with (a case moved by `migrate` resumes there)', () => {
+describe('the entry state a version that takes moved cases begins with (a case moved by `migrate` resumes there)', () => {
   const machine = { StartAt: 'First', States: { First: { Type: 'Pass', Next: 'Second' }, Second: { Type: 'Succeed' } } };
 
   test('in JSONPath: no resumeAt starts at the workflow\'s start, a top-level state\'s name starts there, any other name fails', () => {
@@ -326,11 +326,28 @@ describe('the entry state every deployed version begins with (a case moved by `m
     expect(() => withMigrationEntry({ StartAt: migrationEntryState, States: { [migrationEntryState]: { Type: 'Succeed' } } })).toThrow(`A workflow may not name a state ${migrationEntryState}`);
     expect(() => withMigrationEntry({ ...machine, States: { ...machine.States, [unknownResumePointState]: { Type: 'Succeed' } } })).toThrow(unknownResumePointState);
     expect(withMigrationEntry({ States: {} })).toEqual({ States: {} });
+    // Also in a version that takes no moved cases: the next version may ask for the entry.
+    const hedge = { key: 'hedge-permit', version: 1 };
+    expect(() => deployedWorkflow({ ...machine, States: { ...machine.States, [migrationEntryState]: { Type: 'Succeed' } } }, hedge)).toThrow(`A workflow may not name a state ${migrationEntryState}`);
+    expect(() => deployedWorkflow({ ...machine, States: { ...machine.States, [unknownResumePointState]: { Type: 'Succeed' } } }, hedge)).toThrow(unknownResumePointState);
+    expect(deployedWorkflow({ States: 'none' }, hedge)).toEqual({ States: 'none' });
   });
 
-  test('every version both hosts deploy begins with it', () => {
+  test('a version deploys with it when it takes moved cases: published before that was a choice, or asked for in its type.json', () => {
+    const last = movedCasesTakenUpTo['resident-parking-permit']!;
+    const startOf = (type: { key: string; version: number; takesMovedCases?: boolean }) => deployedWorkflow(machine, type).StartAt;
+    expect(startOf({ key: 'resident-parking-permit', version: last })).toBe(migrationEntryState);
+    expect(startOf({ key: 'resident-parking-permit', version: last + 1 })).toBe('First');
+    expect(startOf({ key: 'resident-parking-permit', version: last + 1, takesMovedCases: true })).toBe(migrationEntryState);
+    expect(deployedWorkflow(machine, { key: 'hedge-permit', version: 1 })).toEqual(machine);
+  });
+
+  test('the versions both hosts deploy: those published before it was a choice begin with it, the current ones (which do not ask) start at their own start', () => {
     for (const published of loadPublishedWorkflows()) {
-      for (const version of published.versions) expect((JSON.parse(version.definition) as Json).StartAt).toBe(migrationEntryState);
+      const starts = published.versions.map((version) => [version.version, (JSON.parse(version.definition) as Json).StartAt]);
+      const frozen = movedCasesTakenUpTo[published.key]!;
+      expect(starts.filter(([version]) => (version as number) <= frozen).map(([, start]) => start)).toEqual(Array.from({ length: frozen }, () => migrationEntryState));
+      expect(starts.at(-1)![1]).not.toBe(migrationEntryState);
     }
   });
 });

@@ -1084,6 +1084,19 @@ describe('on a small workflow (a hedge permit)', () => {
       expect(JSON.stringify(expandWorkflow(hedgeWorkflow(), published))).toContain('CaseClosed.v1');
     });
 
+    test('a top-level state named like a state the loader adds to a version that takes moved cases is refused; a nested one is not', () => {
+      const reserved = (state: string) => `LOKET_STATE_NAME_RESERVED hedge-permit, state "${state}": is a name the loader gives a state of its own, in every version that takes moved cases; give the state another name`;
+      const named = (name: string) => lint(hedgeWorkflow({ RecordGranted: { ...recordGranted, Next: name }, [name]: { Type: 'Pass', End: true } }), hedgeType()).filter((line) => line.startsWith('LOKET_STATE_NAME_RESERVED'));
+      expect(named('MigrationEntry')).toEqual([reserved('MigrationEntry')]);
+      expect(named('MigrationTargetUnknown')).toEqual([reserved('MigrationTargetUnknown')]);
+      expect(named('MigrationEntered')).toEqual([]);
+      const nested = hedgeWorkflow({
+        RecordGranted: { ...recordGranted, Next: 'Both' },
+        Both: { Type: 'Parallel', Branches: [{ StartAt: 'MigrationEntry', States: { MigrationEntry: { Type: 'Pass', End: true } } }], ResultPath: null, End: true },
+      });
+      expect(lint(nested, hedgeType()).filter((line) => line.startsWith('LOKET_STATE_NAME_RESERVED'))).toEqual([]);
+    });
+
     test('a Task on the failure path that goes on into a Fail state needs no Catch: its failure fails the execution as well', () => {
       expect(lint(hedgeWorkflow({ NotifyFailure: publish('hedges', { Retry: [{ ErrorEquals: ['States.ALL'] }], Next: 'CaseFailed' }) }), hedgeType(), (d) => (d.States.RecordFailed.Next = 'NotifyFailure'))).toEqual([]);
     });

@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, test } from '@jest/globals';
 import { validateWorkflowFolder } from '../../designer/lint';
 import { publishType } from '../../designer/publish';
 import { directoryCatalogue } from '../../functions/catalogue/catalogue';
+import { migrationEntryState, movedCasesTakenUpTo } from '../../functions/domain/migration';
 import { loadPublishedWorkflows } from '../../workflows/definitions';
 import { publishedVersions, typeFolderNames, typesDirectory, versionFolderOf } from '../../workflows/type-loader';
 import { asAtVersion } from '../support/type-history';
@@ -48,6 +49,33 @@ describe('publishing a type version', () => {
     const [first, second] = loadPublishedWorkflows(directory)[0]!.versions.map((source) => JSON.parse(source.definition));
     expect(first.States).toHaveProperty('PublishCaseClosed');
     expect(second.States).not.toHaveProperty('PublishCaseClosed');
+  });
+
+  test('an unchanged working copy of a version that took moved cases by default is published: the next version starts at its own start, without the entry state', async () => {
+    const parking = 'resident-parking-permit';
+    const last = movedCasesTakenUpTo[parking]!;
+    cpSync(join(typesDirectory, parking), join(directory, parking), { recursive: true });
+    asAtVersion(directory, parking, last);
+    expect(await publishType({ key: parking, directory, print: (line) => printed.push(line) })).toEqual({ version: last + 1 });
+    const starts = loadPublishedWorkflows(directory).find((published) => published.key === parking)!.versions.map((source) => JSON.parse(source.definition).StartAt);
+    expect(starts.slice(-2)).toEqual([migrationEntryState, 'LookUpApplicant']);
+  });
+
+  test('a working copy that asks to take moved cases is published with the entry state; asking no more publishes one without', async () => {
+    const type = readType();
+    writeFileSync(typeFile(), JSON.stringify({ ...type, takesMovedCases: true }, null, 2));
+    expect(await publish()).toEqual({ version: 2 });
+    expect(readType(versionFolderOf(key, 2)).takesMovedCases).toBe(true);
+    // Version 2 took moved cases anyway (published before that was a choice): the same files, the same workflow.
+    expect(await publish()).toEqual({ refused: [`${key}: the working copy is version 2 as published; change it first`] });
+    const asking = readType();
+    writeFileSync(typeFile(), JSON.stringify({ ...asking, takesMovedCases: true, title: { ...asking.title, en: 'Proof of residence (moved cases)' } }, null, 2));
+    expect(await publish()).toEqual({ version: 3 });
+    const { takesMovedCases: _asked, ...notAsking } = readType();
+    writeFileSync(typeFile(), JSON.stringify(notAsking, null, 2));
+    expect(await publish()).toEqual({ version: 4 });
+    const starts = loadPublishedWorkflows(directory)[0]!.versions.map((source) => JSON.parse(source.definition).StartAt);
+    expect(starts).toEqual([migrationEntryState, migrationEntryState, migrationEntryState, 'LookUpApplicant']);
   });
 
   test('a changed working copy becomes the next version, kept apart; the draft takes its number', async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, test } from '@jest/globals';
 import { nextExecutionName } from '../../../functions/domain/case';
-import { checkStateMap, migrationEntryState, moveCase, topLevelStatesOf, unknownResumePointState, whyNotMoved } from '../../../functions/domain/migration';
+import { beginsWithMigrationEntry, checkStateMap, migrationEntryState, movedCasesTakenUpTo, moveCase, takesMovedCases, topLevelStatesOf, unknownResumePointState, whyNotMoved } from '../../../functions/domain/migration';
 import type { Case } from '../../../functions/domain/case';
 
 const task = (name: unknown, call: 'Parameters' | 'Arguments' = 'Parameters', resource = 'arn:aws:states:::lambda:invoke.waitForTaskToken') => ({
@@ -8,6 +8,30 @@ const task = (name: unknown, call: 'Parameters' | 'Arguments' = 'Parameters', re
   Resource: resource,
   [call]: { FunctionName: 'x', Payload: { name, caseId: 'c' } },
   Next: 'End',
+});
+
+describe('which versions take moved cases', () => {
+  test('a version published while every version had the entry state takes them; a later one only when its type.json asks', () => {
+    const last = movedCasesTakenUpTo['resident-parking-permit']!;
+    expect(takesMovedCases({ key: 'resident-parking-permit', version: last })).toBe(true);
+    expect(takesMovedCases({ key: 'resident-parking-permit', version: 1 })).toBe(true);
+    expect(takesMovedCases({ key: 'resident-parking-permit', version: last, takesMovedCases: false })).toBe(true);
+    expect(takesMovedCases({ key: 'resident-parking-permit', version: last + 1 })).toBe(false);
+    expect(takesMovedCases({ key: 'resident-parking-permit', version: last + 1, takesMovedCases: false })).toBe(false);
+    expect(takesMovedCases({ key: 'resident-parking-permit', version: last + 1, takesMovedCases: true })).toBe(true);
+  });
+
+  test('a type published since takes them only when its type.json asks', () => {
+    expect(takesMovedCases({ key: 'hedge-permit', version: 1 })).toBe(false);
+    expect(takesMovedCases({ key: 'hedge-permit', version: 1, takesMovedCases: true })).toBe(true);
+  });
+
+  test('a deployed definition takes them when it begins with the entry state', () => {
+    expect(beginsWithMigrationEntry({ StartAt: migrationEntryState, States: {} })).toBe(true);
+    expect(beginsWithMigrationEntry({ StartAt: 'LookUpApplicant', States: { [migrationEntryState]: { Type: 'Choice' } } })).toBe(false);
+    expect(beginsWithMigrationEntry(undefined)).toBe(false);
+    expect(beginsWithMigrationEntry([migrationEntryState])).toBe(false);
+  });
 });
 
 describe('the states a case can be moved from and to', () => {

@@ -31,6 +31,8 @@ const published: PublishedWorkflowVersion[] = [
     typeVersion: 2,
     definition: { StartAt: 'MigrationEntry', States: { MigrationEntry: { Type: 'Choice' }, RecordUnderReview: { Type: 'Task' }, ReviewResidence: waitsFor('verify-residence'), Done: { Type: 'Succeed' } } },
   },
+  // Version 2's workflow, published without the entry state: it takes no moved cases.
+  { versionArn: `${machine}:3`, typeVersion: 3, definition: { StartAt: 'RecordUnderReview', States: { RecordUnderReview: { Type: 'Task' }, ReviewResidence: waitsFor('verify-residence'), Done: { Type: 'Succeed' } } } },
 ];
 
 /** What the engine would say: executions running on each version, and where each stands. */
@@ -256,7 +258,7 @@ describe('what does not move', () => {
 describe('a migration that does not fit is refused before anything is read or changed', () => {
   test.each([
     [{ to: 1 }, 'nothing to migrate', [{ path: 'to', message: 'cases already run version 1' }]],
-    [{ to: 3 }, `version 3 of transaction type '${key}' does not exist`, undefined],
+    [{ to: 9 }, `version 9 of transaction type '${key}' does not exist`, undefined],
     [{ from: 0 }, `version 0 of transaction type '${key}' does not exist`, undefined],
     [{ map: { Nowhere: 'ReviewResidence' } }, 'the state map does not fit the two versions', undefined],
     [{ map: { VerifyResidence: 'VerifyResidence' } }, 'the state map does not fit the two versions', undefined],
@@ -267,6 +269,22 @@ describe('a migration that does not fit is refused before anything is read or ch
     if (errors) await expect(migrate(overrides)).rejects.toMatchObject({ errors });
     expect(positions.read).toEqual([]);
     expect(store.effectsWritten).toEqual([]);
+  });
+
+  test('a version that takes no moved cases (its workflow has no entry state) is refused, and the refusal says how to publish one that does', async () => {
+    const versionThree = { ...versionOne, version: 3 };
+    const threeVersions: Catalogue = { ...twoVersions, versionOf: (type) => (type.key === key && type.version === 3 ? versionThree : twoVersions.versionOf(type)) };
+    waitingCase(1);
+    const refusal = migrateCases({ cases: store, workflows: engine, positions, catalogue: threeVersions, clock })(command({ to: 3 }));
+    await expect(refusal).rejects.toMatchObject({
+      kind: 'validation',
+      message: `version 3 of transaction type '${key}' does not take moved cases`,
+      errors: [{ path: 'to', message: expect.stringContaining('publish a version whose type.json says "takesMovedCases": true') }],
+    });
+    expect(positions.read).toEqual([]);
+    expect(store.effectsWritten).toEqual([]);
+    // The same move to version 2, which begins with the entry state, goes ahead.
+    expect((await migrateCases({ cases: store, workflows: engine, positions, catalogue: threeVersions, clock })(command({ to: 2 }))).cases).toEqual([expect.objectContaining({ outcome: 'moved' })]);
   });
 
   test('a version the engine has but the catalogue does not keep is refused', async () => {
