@@ -179,9 +179,8 @@ export function unboundedPartsOf(schema: unknown, path: readonly (string | numbe
   if (types.includes('object') && node.additionalProperties !== false && typeof node.maxProperties !== 'number') {
     problems.push({ path, message: 'an object needs "additionalProperties": false (or maxProperties)' });
   }
-  for (const keyword of schemaKeywordsWithSchemas) {
-    if (keyword in node) problems.push(...unboundedPartsOf(node[keyword], [...path, keyword]));
-  }
+  // An absent keyword is undefined, which has no parts.
+  for (const keyword of schemaKeywordsWithSchemas) problems.push(...unboundedPartsOf(node[keyword], [...path, keyword]));
   if (typeof node.additionalProperties === 'object') problems.push(...unboundedPartsOf(node.additionalProperties, [...path, 'additionalProperties']));
   for (const keyword of schemaKeywordsWithSchemaLists) {
     const list = node[keyword];

@@ -45,6 +45,8 @@ describe('a case', () => {
     expect(opened.statusHistory).toEqual([{ status: 'submitted', at: now.toISOString(), by: 'portal@gent' }]);
     expect(opened.version).toBe(0);
     expect(opened.documents).toEqual([]);
+    // No version ARN known at submission: the field is left out, not stored empty.
+    expect(opened).not.toHaveProperty('workflowVersionArn');
   });
 
   test('its submission is audited with the number, the type and version, and the first status', () => {
