@@ -5,7 +5,7 @@ import { analyseDataFlow, type ChoiceFinding, type PayloadFinding, type Unwritte
 import { stepContracts } from './step-contracts';
 import { knownPlaceholders } from '../functions/app.declaration';
 import { closingNoticeDetailType, closingNoticeInWorkflow } from '../functions/domain/closing-notice';
-import { migrationEntryState, unknownResumePointState } from '../functions/domain/migration';
+import { entryStateNames } from '../functions/domain/migration';
 import type { TransactionType } from '../functions/domain/transaction-type';
 import { dataValidator, transactionTypeSchema } from '../functions/domain/transaction-type';
 import { failureNotRecorded } from '../functions/ports/workflow-engine.port';
@@ -613,7 +613,7 @@ export function lintProblems(definitionText: string, type: TransactionType): Pro
   const validation = checkAslStructure(definition);
   if (!validation.isValid) problems.push(...aslProblems(validation.errors, definition));
 
-  for (const name of [migrationEntryState, unknownResumePointState].filter((reserved) => reserved in (definition.States ?? {}))) {
+  for (const name of entryStateNames.filter((reserved) => reserved in (definition.States ?? {}))) {
     problems.push(
       problem('LOKET_STATE_NAME_RESERVED', inState(name), 'is a name the loader gives a state of its own, in every version that takes moved cases', 'give the state another name'),
     );

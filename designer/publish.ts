@@ -5,7 +5,7 @@ import { stateMachineArnOf, workflowSubstitutions, eventBusName, localResourceNa
 import { localFunctionArn } from '../infra/local/lambda-host';
 import { localAccountId, localCredentials, localRegion } from '../infra/local/local-network';
 import { moveWorkflowAlias, publishWorkflowVersion } from '../infra/local/workflow-versions';
-import { deployedWorkflow, expandWorkflowText, loadPublishedWorkflows, substitutePlaceholders, workflowsDirectory } from '../workflows/definitions';
+import { deployedWorkflow, expandWorkflow, loadPublishedWorkflows, substitutePlaceholders, workflowsDirectory } from '../workflows/definitions';
 import { publishedVersions, readTypeFile, versionFolderOf } from '../workflows/type-loader';
 import { validateWorkflowFolder } from './lint';
 
@@ -72,10 +72,10 @@ function sameFiles(draft: Record<string, string>, kept: Record<string, string>, 
  * same files may deploy another workflow.
  */
 function sameDeployment(draft: Record<string, string>, kept: Record<string, string>, last: number): boolean {
+  // Both are valid JSON here: the draft validated, the kept version was published.
   const deployed = (files: Record<string, string>, version: number) => {
     const type = { ...(JSON.parse(files['type.json'] as string) as { key: string; takesMovedCases?: boolean }), version };
-    const expanded = expandWorkflowText(files['workflow.asl.json'] as string, type);
-    return JSON.stringify(deployedWorkflow(JSON.parse(expanded) as Record<string, unknown>, type));
+    return JSON.stringify(deployedWorkflow(expandWorkflow(JSON.parse(files['workflow.asl.json'] as string) as Record<string, unknown>, type), type));
   };
   return deployed(draft, last + 1) === deployed(kept, last);
 }

@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { closingNoticeDetailType, closingNoticeInWorkflow, closingNoticeSource } from '../functions/domain/closing-notice';
-import { migrationEntryState, resumeAtField, takesMovedCases, unknownResumePointState } from '../functions/domain/migration';
+import { entryStateNames, migrationEntryState, resumeAtField, takesMovedCases, unknownResumePointState } from '../functions/domain/migration';
 import { publishedVersions, readTypeFile, readTypeVersion, versionFolderOf } from './type-loader';
 
 /** The folder that holds one sub-folder per transaction type. */
@@ -97,7 +97,7 @@ export function deployedWorkflow(expanded: Json, type: { readonly key: string; r
 
 function refuseEntryStateNames(machine: Json): void {
   if (!isObject(machine.States)) return;
-  for (const name of [migrationEntryState, unknownResumePointState]) {
+  for (const name of entryStateNames) {
     if (name in machine.States) throw new Error(`A workflow may not name a state ${name}: a version that takes moved cases adds it`);
   }
 }

@@ -21,6 +21,9 @@ export const migrationEntryState = 'MigrationEntry';
 /** Where the entry state sends an execution that names a state the version does not have. */
 export const unknownResumePointState = 'MigrationTargetUnknown';
 
+/** The states the loader adds to a version that takes moved cases: no workflow may name its own so. */
+export const entryStateNames: readonly string[] = [migrationEntryState, unknownResumePointState];
+
 /**
  * The last version of each type published while every version began with the entry state:
  * each of them keeps it, so that cases can still move to them. Frozen. Every later version, and
@@ -65,7 +68,7 @@ const isObject = (value: unknown): value is Record<string, unknown> => value !==
 export function topLevelStatesOf(definition: unknown): TopLevelState[] {
   if (!isObject(definition) || !isObject(definition.States)) return [];
   return Object.entries(definition.States)
-    .filter(([name]) => name !== migrationEntryState && name !== unknownResumePointState)
+    .filter(([name]) => !entryStateNames.includes(name))
     .map(([name, state]) => {
       const waitsOn = waitedOnBy(state);
       return waitsOn === undefined ? { name } : { name, waitsOn };
