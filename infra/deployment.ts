@@ -1,6 +1,7 @@
 import type { BuildOptions } from 'esbuild';
 import { functionPlaceholder, functions as declaredFunctions, stepFunctions, type FunctionDeclaration } from '../functions/app.declaration';
 import { environmentNames } from '../functions/commons/config';
+import { bundledTypesFolder } from '../workflows/type-loader';
 
 /**
  * The deployment model: what the app declaration (functions/app.declaration.ts) becomes on
@@ -290,8 +291,10 @@ const requireBanner =
 /**
  * How every function is bundled, in esbuild's terms: an ESM bundle for Node 22, minified,
  * with source maps but without the sources in them, and without the AWS SDK v3, which the
- * nodejs22.x runtime ships. The CDK construct maps these onto NodejsFunction's bundling
- * options; the bench builds with them as they are.
+ * nodejs22.x runtime ships. `LOKET_BUNDLED_TYPES` tells workflows/type-loader.ts, inlined in
+ * the bundle, to read the type folders that the build copies beside it (into
+ * `bundledTypesFolder`). The CDK construct maps these onto NodejsFunction's bundling options;
+ * the bench builds with them as they are, and copies the folders as the construct does.
  */
 export const bundlingOptions = {
   bundle: true,
@@ -304,6 +307,7 @@ export const bundlingOptions = {
   sourcemap: true,
   sourcesContent: false,
   external: ['@aws-sdk/*'],
+  define: { LOKET_BUNDLED_TYPES: JSON.stringify(bundledTypesFolder) },
 } as const satisfies BuildOptions;
 
 /** One declared function as deployed: its physical name and its resolved settings. */

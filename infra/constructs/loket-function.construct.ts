@@ -187,7 +187,7 @@ export class LoketFunction extends NodejsFunction {
         logLevel: LogLevel.WARNING,
         externalModules: [...bundlingOptions.external],
         // Tells workflows/type-loader.ts, inlined in the bundle, to read the type folders the hook copies beside it.
-        define: { LOKET_BUNDLED_TYPES: JSON.stringify(bundledTypesFolder) },
+        define: { ...bundlingOptions.define },
         commandHooks: {
           beforeBundling: () => [],
           beforeInstall: () => [],

@@ -1,7 +1,12 @@
 import { execFileSync } from 'node:child_process';
-import type { Metafile } from 'esbuild';
-import { minimalHandlerSource, sdkPackagesOf } from '../../../bench/cold-start';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll } from '@jest/globals';
+import { build, type Metafile } from 'esbuild';
+import { copyTypeFolders, minimalHandlerSource, sdkPackagesOf } from '../../../bench/cold-start';
+import { bundlingOptions } from '../../../infra/deployment';
 import { projectRoot } from '../../../infra/local/paths';
+import { bundledTypeFiles, typeFolderNames, typesDirectory } from '../../../workflows/type-loader';
 
 const output = (imports: Array<{ path: string; external?: boolean }>): Metafile['outputs'][string] => ({
   bytes: 1,
@@ -43,5 +48,35 @@ describe('the minimal handler a function is compared with at init', () => {
       encoding: 'utf8',
     });
     expect(JSON.parse(printed.trim())).toEqual(['KMSClient', 'SFNClient', 'DynamoDBDocumentClient', 'function', 'function']);
+  });
+});
+
+describe('the bundles whose init is measured', () => {
+  /** Under the repository (git ignores .loket/), so that the bundle resolves the SDK from node_modules. */
+  const scratch = join(projectRoot, '.loket');
+  const directories: string[] = [];
+  afterAll(() => directories.forEach((directory) => rmSync(directory, { recursive: true, force: true })));
+
+  /** Bundles an entry that reports what the catalogue holds at init, as the bench bundles a function, into a directory of its own. */
+  async function catalogueProbe(): Promise<{ directory: string; run: () => string[] }> {
+    mkdirSync(scratch, { recursive: true });
+    const directory = mkdtempSync(join(scratch, 'cold-start-'));
+    directories.push(directory);
+    const entry = join(directory, 'probe.ts');
+    writeFileSync(entry, `import { catalogue } from ${JSON.stringify(join(projectRoot, 'functions/catalogue/catalogue'))};\nconsole.log(JSON.stringify(catalogue.all().map((type) => type.key)));\n`);
+    await build({ ...bundlingOptions, entryPoints: [entry], outfile: join(directory, 'probe.mjs'), logLevel: 'silent' });
+    const run = () => JSON.parse(execFileSync(process.execPath, [join(directory, 'probe.mjs')], { cwd: directory, env: { PATH: process.env.PATH ?? '' }, encoding: 'utf8' }).trim()) as string[];
+    return { directory, run };
+  }
+
+  test('carry the type folders where the CDK construct puts them, so that init reads and validates the catalogue as on AWS', async () => {
+    const { directory, run } = await catalogueProbe();
+    expect(copyTypeFolders(directory)).toBe(bundledTypeFiles(typesDirectory).length);
+    expect(run()).toEqual(typeFolderNames(typesDirectory));
+  });
+
+  test('without them a bundle fails at init rather than measure a catalogue with no type in it', async () => {
+    const { directory, run } = await catalogueProbe();
+    expect(run).toThrow(new RegExp(`no such file or directory, scandir '${join(directory, 'workflows')}'`));
   });
 });
