@@ -226,11 +226,7 @@ export interface PublishedType extends LoadedType {
  * synthesis, so a broken version fails loudly at both.
  */
 export function loadPublishedTypes(directory: string = typesDirectory): PublishedType[] {
-  const keys = readdirSync(directory, { withFileTypes: true })
-    .filter((entry) => entry.isDirectory() && (existsSync(typeFileOf(directory, entry.name)) || publishedVersions(directory, entry.name).length > 0))
-    .map((entry) => entry.name)
-    .sort();
-  const results = keys.flatMap((key) => {
+  const results = keptTypeKeys(directory).flatMap((key) => {
     const versions = publishedVersions(directory, key);
     if (versions.length === 0) return [{ folder: key, ...validatedFolder(directory, readTypeFolder(directory, key)) }];
     return versions.map((version) => {
@@ -241,6 +237,21 @@ export function loadPublishedTypes(directory: string = typesDirectory): Publishe
   const problems = results.flatMap((result) => result.problems);
   if (problems.length > 0) throw new Error(`The transaction types cannot be loaded:\n${problems.join('\n')}`);
   return results.map((result) => ({ folder: result.folder, ...(result.loaded as LoadedType) }));
+}
+
+/** The keys of the types the catalogue keeps, sorted: each folder with a published version, or with a working copy of a type never published. */
+export function keptTypeKeys(directory: string = typesDirectory): string[] {
+  return readdirSync(directory, { withFileTypes: true })
+    .filter((entry) => entry.isDirectory() && (existsSync(typeFileOf(directory, entry.name)) || publishedVersions(directory, entry.name).length > 0))
+    .map((entry) => entry.name)
+    .sort();
+}
+
+/** The working copy of a type never published, which the catalogue runs as it is, validated; throws with its problems. */
+export function loadUnpublishedType(directory: string, key: string): PublishedType {
+  const { loaded, problems } = validatedFolder(directory, readTypeFolder(directory, key));
+  if (!loaded) throw new Error(`The transaction type ${key} cannot be loaded:\n${problems.join('\n')}`);
+  return { folder: key, ...loaded };
 }
 
 /** One kept version of a type, validated; undefined when `<key>/versions/<version>` holds none. */

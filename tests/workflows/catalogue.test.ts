@@ -1,0 +1,78 @@
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, test } from '@jest/globals';
+import { directoryCatalogue } from '../../functions/catalogue/catalogue';
+import { keptTypeKeys, publishedVersions, typesDirectory, versionFolderOf } from '../../workflows/type-loader';
+
+const key = 'resident-parking-permit';
+let directory: string;
+const typeFile = (folder: string) => join(directory, folder, 'type.json');
+/** Breaks a type.json as a bad edit would: its statuses are no list. */
+const breakType = (folder: string) => writeFileSync(typeFile(folder), JSON.stringify({ ...JSON.parse(readFileSync(typeFile(folder), 'utf8')), statuses: 'none' }));
+
+beforeEach(() => {
+  directory = mkdtempSync(join(tmpdir(), 'loket-catalogue-'));
+  for (const kept of keptTypeKeys(typesDirectory)) cpSync(join(typesDirectory, kept), join(directory, kept), { recursive: true });
+});
+
+afterEach(() => rmSync(directory, { recursive: true, force: true }));
+
+describe('the catalogue reads a version when it is first asked for', () => {
+  test('the newest version of every type, and nothing older, is what a new case needs: an older version that cannot be loaded does not stop them', () => {
+    const versions = publishedVersions(directory, key);
+    expect(versions.length).toBeGreaterThan(1);
+    const oldest = versions[0]!;
+    breakType(versionFolderOf(key, oldest));
+    const catalogue = directoryCatalogue(directory);
+    expect(catalogue.all().map((type) => [type.key, type.version])).toEqual(keptTypeKeys(directory).map((kept) => [kept, publishedVersions(directory, kept).at(-1)]));
+    expect(catalogue.find(key)?.version).toBe(versions.at(-1));
+    expect(catalogue.versionOf({ key, version: versions.at(-1)! })?.version).toBe(versions.at(-1));
+    expect(() => catalogue.ofCase({ id: 'old', type: { key, version: oldest } })).toThrow(`${typeFile(versionFolderOf(key, oldest))} is not a valid transaction type`);
+    expect(() => catalogue.versionsOf(key)).toThrow('is not a valid transaction type');
+  });
+
+  test('a newest version that cannot be loaded fails the first look-up loudly, naming its file', () => {
+    const newest = publishedVersions(directory, key).at(-1)!;
+    breakType(versionFolderOf(key, newest));
+    const catalogue = directoryCatalogue(directory);
+    expect(() => catalogue.all()).toThrow(`${typeFile(versionFolderOf(key, newest))} is not a valid transaction type`);
+  });
+
+  test('each version is read once: a change on disk after it was read reaches no case', () => {
+    const catalogue = directoryCatalogue(directory);
+    const newest = catalogue.find(key)!;
+    breakType(versionFolderOf(key, newest.version));
+    expect(catalogue.find(key)).toBe(newest);
+    expect(catalogue.versionOf({ key, version: newest.version })).toBe(newest);
+  });
+
+  test('every kept version, in order, for whoever asks for them all', () => {
+    const catalogue = directoryCatalogue(directory);
+    expect(catalogue.versionsOf(key)?.map((type) => type.version)).toEqual(publishedVersions(directory, key));
+    expect(catalogue.documentOf({ key: 'proof-of-residence', version: 1 })?.declaration).toBeDefined();
+  });
+
+  test('a type never published runs as its working copy, at the version it declares', () => {
+    const added = 'street-party-permit';
+    cpSync(join(typesDirectory, key), join(directory, added), { recursive: true });
+    rmSync(join(directory, added, 'versions'), { recursive: true });
+    const type = JSON.parse(readFileSync(typeFile(added), 'utf8'));
+    writeFileSync(typeFile(added), JSON.stringify({ ...type, key: added, version: 1 }));
+    const catalogue = directoryCatalogue(directory);
+    expect(catalogue.find(added)?.version).toBe(1);
+    expect(catalogue.versionsOf(added)?.map((found) => found.version)).toEqual([1]);
+    expect(catalogue.versionOf({ key: added, version: 1 })?.key).toBe(added);
+    expect(catalogue.versionOf({ key: added, version: 2 })).toBeUndefined();
+    expect(catalogue.all().map((found) => found.key)).toContain(added);
+  });
+
+  test('a type or version that is not kept is not found', () => {
+    const catalogue = directoryCatalogue(directory);
+    expect(catalogue.find('unknown-type')).toBeUndefined();
+    expect(catalogue.versionsOf('unknown-type')).toBeUndefined();
+    expect(catalogue.versionOf({ key: 'unknown-type', version: 1 })).toBeUndefined();
+    expect(catalogue.versionOf({ key, version: 99 })).toBeUndefined();
+    expect(() => catalogue.ofCase({ id: 'x', type: { key, version: 99 } })).toThrow(`case x has type '${key}' version 99, which is not published`);
+  });
+});
