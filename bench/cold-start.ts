@@ -1,19 +1,19 @@
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build, type BuildOptions, type Metafile } from 'esbuild';
 import { bundlingOptions, type EnvironmentValues, functionDeployments, functionEnvironment, localResourceNames } from '../infra/deployment';
 import { localRegion } from '../infra/local/local-network';
 import { projectRoot } from '../infra/local/paths';
-import { bundledTypeFiles, bundledTypesFolder } from '../workflows/type-loader';
+import { writeBundledCatalogue } from '../workflows/type-loader';
 import { progress, resultsDirectory } from './report';
 
 /*
  * Section 5 of `npm run bench`, and on its own: `npx tsx bench/cold-start.ts [--quick]`.
  * Bundles every declared function with the deployment model's esbuild options (the very
- * ones the CDK construct uses), with the type folders beside the bundles where the construct
- * copies them (the catalogue reads them at init), and times each bundle's module initialisation, with the
+ * ones the CDK construct uses), with the catalogue beside the bundles where the construct
+ * copies it (read at init), and times each bundle's module initialisation, with the
  * environment the deployment model gives that function, against a minimal handler that
  * loads the same SDK packages and creates the same clients (read from the bundle's imports).
  */
@@ -97,18 +97,11 @@ export function minimalHandlerSource(packages: readonly string[]): string {
 }
 
 /**
- * Copies the type folders' files that every function bundle carries into `directory`'s
- * `workflows/`, as the CDK construct's bundling hook does: without them a bundle's catalogue
- * finds no type, and init would leave out reading and validating every kept version.
+ * Writes the catalogue every function bundle carries into `directory`'s `workflows/`, as the CDK
+ * construct's bundling hook copies it there: without it a bundle fails at init.
  */
-export function copyTypeFolders(directory: string): number {
-  const workflows = join(projectRoot, 'workflows');
-  const files = bundledTypeFiles(workflows);
-  for (const file of files) {
-    mkdirSync(dirname(join(directory, bundledTypesFolder, file)), { recursive: true });
-    copyFileSync(join(workflows, file), join(directory, bundledTypesFolder, file));
-  }
-  return files.length;
+export function writeCatalogue(directory: string): number {
+  return writeBundledCatalogue(directory, join(projectRoot, 'workflows'));
 }
 
 async function bundle(entry: string, outfile: string): Promise<{ bytes: number; sdkPackages: string[] }> {
@@ -128,7 +121,7 @@ export async function measureColdStart(options: { readonly quick: boolean }): Pr
   const directory = join(resultsDirectory, '.bundles');
   rmSync(directory, { recursive: true, force: true });
   mkdirSync(directory, { recursive: true });
-  copyTypeFolders(directory);
+  writeCatalogue(directory);
 
   const baselines = new Map<string, string>();
   async function baselineFor(packages: string[]): Promise<{ file: string; name: string }> {

@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { documentTemplateProblems, type DocumentTemplate } from '../functions/domain/document';
@@ -12,12 +12,12 @@ import { transactionTypeSchema, type TransactionType } from '../functions/domain
  * published is kept under `<key>/versions/<n>/` ({@link versionsFolder}), and those are what
  * the catalogue serves and cases run.
  *
- * Lambdas cannot read the repository, so the function bundles carry the versions: CDK copies
- * each kept version's type.json and templates into every bundle under `workflows/` (see
- * {@link bundledTypeFiles}) and defines `LOKET_BUNDLED_TYPES` for esbuild, which tells this
- * module, inlined in the bundle, to read them there. Everywhere else (the local host, the
- * designer tools, the tests) it reads the repository's folders, so a type added as a folder
- * needs no code change anywhere.
+ * Lambdas cannot read the repository, so the function bundles carry the versions: the build
+ * loads and validates every kept version once and writes what it loaded into every bundle as
+ * one file, `workflows/catalogue.json` (see {@link writeBundledCatalogue}), and defines
+ * `LOKET_BUNDLED_TYPES` for esbuild, which tells this module, inlined in the bundle, that it
+ * runs there. Everywhere else (the local host, the designer tools, the tests) it reads the
+ * repository's folders, so a type added as a folder needs no code change anywhere.
  */
 
 declare const LOKET_BUNDLED_TYPES: string | undefined;
@@ -27,8 +27,14 @@ const moduleDirectory = dirname(fileURLToPath(import.meta.url));
 /** Where this module finds the type folders: in the repository, its own folder; in a function bundle, the folder the build copied them to. */
 export const typesDirectory: string = typeof LOKET_BUNDLED_TYPES === 'string' ? join(moduleDirectory, LOKET_BUNDLED_TYPES) : moduleDirectory;
 
-/** The folder in a function bundle that holds the type folders, relative to the bundle's entry file. */
+/** The folder in a function bundle that holds its catalogue, relative to the bundle's entry file. */
 export const bundledTypesFolder = 'workflows';
+
+/** The file under {@link bundledTypesFolder} that holds every kept version as the build loaded and validated it. */
+export const bundledCatalogueFile = 'catalogue.json';
+
+/** Whether this module runs in a function bundle, which reads its catalogue from {@link bundledCatalogueFile}. */
+export const inFunctionBundle: boolean = typeof LOKET_BUNDLED_TYPES === 'string';
 
 /**
  * The environment variable through which the local host points its functions' catalogue at
@@ -264,15 +270,33 @@ export function loadPublishedType(directory: string, key: string, version: numbe
 }
 
 /**
- * The files a function bundle needs of the type folders, relative to `directory`
- * (`event-permit/versions/1/type.json`, `event-permit/versions/1/document.nl.txt`, …): those of
- * every version the catalogue keeps, after checking that they load.
+ * Every kept version under `directory`, loaded and validated (it throws with every problem found),
+ * as the JSON a function bundle carries: the types as their schema parsed them, each document's
+ * templates as written. Deterministic: the same folders give the same text.
  */
-export function bundledTypeFiles(directory: string = typesDirectory): string[] {
-  return loadPublishedTypes(directory).flatMap(({ folder, document }) => [
-    `${folder}/type.json`,
-    ...(document ? [...new Set([document.declaration.template.nl, document.declaration.template.en])].map((file) => `${folder}/${file}`) : []),
-  ]);
+export function bundledCatalogueText(directory: string = typesDirectory): string {
+  return `${JSON.stringify(loadPublishedTypes(directory))}\n`;
+}
+
+/**
+ * Writes the catalogue a function bundle carries into `outputDirectory` (a bundle's directory),
+ * under `workflows/catalogue.json`, from the kept versions under `directory`; returns how many
+ * versions it holds. The build checks each version here, so a malformed one fails it.
+ */
+export function writeBundledCatalogue(outputDirectory: string, directory: string = typesDirectory): number {
+  const text = bundledCatalogueText(directory);
+  mkdirSync(join(outputDirectory, bundledTypesFolder), { recursive: true });
+  writeFileSync(join(outputDirectory, bundledTypesFolder, bundledCatalogueFile), text);
+  return (JSON.parse(text) as unknown[]).length;
+}
+
+/**
+ * The kept versions a function bundle carries, as the build validated them: read, not validated
+ * again. Validating them took most of an API function's init (issue 14) and could find nothing
+ * the build had not.
+ */
+export function readBundledCatalogue(directory: string = typesDirectory): PublishedType[] {
+  return JSON.parse(readFileSync(join(directory, bundledCatalogueFile), 'utf8')) as PublishedType[];
 }
 
 /**

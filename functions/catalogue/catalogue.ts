@@ -2,43 +2,41 @@ import { existsSync } from 'node:fs';
 import type { DocumentTemplate } from '../domain/document';
 import type { TransactionType } from '../domain/transaction-type';
 import type { Catalogue, TypeVersion } from '../ports/catalogue.port';
-import { catalogueDirectory, keptTypeKeys, loadPublishedType, loadUnpublishedType, publishedVersions, typeFileOf, versionFolderOf, type PublishedType } from '../../workflows/type-loader';
+import {
+  catalogueDirectory,
+  inFunctionBundle,
+  keptTypeKeys,
+  loadPublishedType,
+  loadUnpublishedType,
+  publishedVersions,
+  readBundledCatalogue,
+  typeFileOf,
+  versionFolderOf,
+  type PublishedType,
+} from '../../workflows/type-loader';
 
-/**
- * The published transaction types as read from a workflows directory: every kept version of
- * every type, each read and validated the first time it is asked for. A cold start lists the
- * types (a directory listing) and reads only what it serves: the newest version of each for a
- * new case, the version a case runs on for that case. Every version a bundle carries was
- * validated when it was synthesized (bundledTypeFiles), so reading them all at each cold start
- * found nothing new; it took 20 ms of every API function's init (issue 14). A version that
- * cannot be loaded still fails loudly, when it is first asked for.
- *
- * A version published after the catalogue was made (on the local host, `npm run workflows --
- * publish` while the stack runs) is found when it is first asked for: one look on disk per
- * look-up of a type's current version; in a function bundle, whose files never change, it
- * finds nothing.
- */
-export function directoryCatalogue(directory: string): Catalogue {
-  const keys = keptTypeKeys(directory);
-  /** Each type's newest version known so far; undefined for a type never published, which runs as its working copy. */
-  const newest = new Map(keys.map((key) => [key, publishedVersions(directory, key).at(-1)]));
-  const read = new Map<string, PublishedType>();
-  /** A version as read and validated the first time (`undefined`: the working copy of a type never published); undefined when it is not kept. */
-  const load = (key: string, version: number | undefined): PublishedType | undefined => {
-    const id = `${key}@${version ?? 'working copy'}`;
-    let found = read.get(id);
-    if (!found) {
-      found = version === undefined ? loadUnpublishedType(directory, key) : loadPublishedType(directory, key, version);
-      if (found) read.set(id, found);
-    }
-    return found;
-  };
+/** Where a catalogue finds the kept versions: a workflows directory, or what a function bundle carries. */
+interface KeptVersions {
+  /** The types' keys, sorted. */
+  readonly keys: readonly string[];
+  /** A type's newest version when the catalogue was made; undefined for a type never published, which runs as its working copy. */
+  newest(key: string): number | undefined;
+  /** A version (`undefined`: the working copy of a type never published); undefined when it is not kept. */
+  load(key: string, version: number | undefined): PublishedType | undefined;
+  /** Whether the version after `version` was published since the catalogue was made. */
+  publishedAfter(key: string, version: number): boolean;
+  /** A published type's kept version numbers, ascending. */
+  versions(key: string): readonly number[];
+}
+
+function catalogueOf(kept: KeptVersions): Catalogue {
+  const newest = new Map(kept.keys.map((key) => [key, kept.newest(key)]));
   const newestOf = (key: string): PublishedType | undefined => {
     if (!newest.has(key)) return undefined;
-    let current = load(key, newest.get(key));
-    while (current && existsSync(typeFileOf(directory, versionFolderOf(key, current.type.version + 1)))) {
+    let current = kept.load(key, newest.get(key));
+    while (current && kept.publishedAfter(key, current.type.version)) {
       newest.set(key, current.type.version + 1);
-      current = load(key, current.type.version + 1);
+      current = kept.load(key, current.type.version + 1);
     }
     return current;
   };
@@ -48,17 +46,17 @@ export function directoryCatalogue(directory: string): Catalogue {
       const workingCopy = newestOf(subject.key);
       if (workingCopy?.folder === subject.key) return workingCopy.type.version === subject.version ? workingCopy : undefined;
     }
-    return load(subject.key, subject.version);
+    return kept.load(subject.key, subject.version);
   };
 
   return {
-    all: () => keys.map((key) => newestOf(key)?.type as TransactionType),
+    all: () => kept.keys.map((key) => newestOf(key)?.type as TransactionType),
     find: (key) => newestOf(key)?.type,
     versionsOf(key) {
       const latest = newestOf(key);
       if (!latest) return undefined;
       if (latest.folder === key) return [latest.type];
-      return publishedVersions(directory, key).map((version) => load(key, version)?.type as TransactionType);
+      return kept.versions(key).map((version) => kept.load(key, version)?.type as TransactionType);
     },
     versionOf: (subject) => versionOf(subject)?.type,
     ofCase(subject) {
@@ -70,14 +68,60 @@ export function directoryCatalogue(directory: string): Catalogue {
   };
 }
 
+/**
+ * The published transaction types as read from a workflows directory (the local host's, the
+ * designer tools', the tests'): every kept version of every type, each read and validated the
+ * first time it is asked for, so that one that cannot be loaded fails loudly then, naming its file.
+ *
+ * A version published after the catalogue was made (on the local host, `npm run workflows --
+ * publish` while the stack runs) is found when it is first asked for: one look on disk per
+ * look-up of a type's current version.
+ */
+export function directoryCatalogue(directory: string): Catalogue {
+  const read = new Map<string, PublishedType>();
+  return catalogueOf({
+    keys: keptTypeKeys(directory),
+    newest: (key) => publishedVersions(directory, key).at(-1),
+    load(key, version) {
+      const id = `${key}@${version ?? 'working copy'}`;
+      let found = read.get(id);
+      if (!found) {
+        found = version === undefined ? loadUnpublishedType(directory, key) : loadPublishedType(directory, key, version);
+        if (found) read.set(id, found);
+      }
+      return found;
+    },
+    publishedAfter: (key, version) => existsSync(typeFileOf(directory, versionFolderOf(key, version + 1))),
+    versions: (key) => publishedVersions(directory, key),
+  });
+}
+
+/**
+ * The published transaction types a function bundle carries (workflows/catalogue.json): every
+ * kept version as the build loaded and validated it. A cold start reads that one file and
+ * validates nothing again; validating every version took 20 ms of each API function's init
+ * (issue 14). Its files never change, so no version is published after it.
+ */
+export function bundledCatalogue(published: readonly PublishedType[]): Catalogue {
+  const idOf = (key: string, version: number | undefined) => `${key}@${version ?? 'working copy'}`;
+  const byId = new Map(published.map((entry) => [idOf(entry.type.key, entry.folder === entry.type.key ? undefined : entry.type.version), entry]));
+  const versionsOf = (key: string) => published.filter((entry) => entry.type.key === key && entry.folder !== key).map((entry) => entry.type.version);
+  return catalogueOf({
+    keys: [...new Set(published.map((entry) => entry.type.key))].sort(),
+    newest: (key) => versionsOf(key).at(-1),
+    load: (key, version) => byId.get(idOf(key, version)),
+    publishedAfter: () => false,
+    versions: versionsOf,
+  });
+}
+
 let loaded: Catalogue | undefined;
 /** Read on first use, so that the local host can name the directory before any function asks. */
-const loadedCatalogue = () => (loaded ??= directoryCatalogue(catalogueDirectory()));
+const loadedCatalogue = () => (loaded ??= inFunctionBundle ? bundledCatalogue(readBundledCatalogue()) : directoryCatalogue(catalogueDirectory()));
 
 /**
  * The published transaction types: every kept version under workflows/, which every function
- * bundle carries. Listed on first use; the API's handlers ask for every type's newest version
- * as they load (the roles they accept), so a malformed newest version still fails their cold start.
+ * bundle carries as the build validated it. Read on first use.
  */
 export const catalogue: Catalogue = {
   all: () => loadedCatalogue().all(),

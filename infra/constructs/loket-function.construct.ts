@@ -1,3 +1,6 @@
+import { createHash } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ArnFormat, Aws, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
@@ -12,7 +15,7 @@ import { LogLevel, NodejsFunction, OutputFormat, type NodejsFunctionProps } from
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { documentKeyPrefix } from '../../functions/commons/config';
-import { bundledTypeFiles, bundledTypesFolder } from '../../workflows/type-loader';
+import { bundledCatalogueFile, bundledCatalogueText, bundledTypesFolder } from '../../workflows/type-loader';
 import { bundlingOptions } from '../deployment';
 import { tableDefinition } from '../table.definition';
 
@@ -34,29 +37,25 @@ const outputFormats = { esm: OutputFormat.ESM, cjs: OutputFormat.CJS } as const;
 
 const shellQuoted = (text: string) => `'${text.replaceAll("'", "'\\''")}'`;
 
-/** The type folders' files a bundle carries, per project root: loaded (and so checked) once per synthesis. */
-const typeFilesByRoot = new Map<string, readonly string[]>();
+/** The catalogue file every bundle carries, per project root: written (and so checked) once per synthesis. */
+const catalogueByRoot = new Map<string, string>();
 
 /**
- * The commands that copy the type folders (each type.json and its document's templates) into a
- * function's bundle, under `workflows/`, where the catalogue reads them at cold start. A copy
- * rather than inlining them at bundle time: the folders stay files (a designer's template is
- * read as written), the command line stays short however many types there are, and the
- * asset's hash, taken over the bundle's output, changes with any of them. The folders are
- * loaded first, so a malformed type.json or template fails the synthesis, as it would fail a
- * cold start.
+ * The commands that copy the catalogue (workflows/catalogue.json: every kept version, loaded and
+ * validated) into a function's bundle, where it is read at cold start. The catalogue is written
+ * once per synthesis, to a folder named by its content, so that a malformed type.json or template
+ * fails the synthesis rather than a cold start; the asset's hash, taken over the bundle's output,
+ * changes with any version.
  */
-function typeFolderCopyCommands(root: string, inputDir: string, outputDir: string): string[] {
-  let files = typeFilesByRoot.get(root);
-  if (!files) {
-    files = bundledTypeFiles(join(root, 'workflows'));
-    typeFilesByRoot.set(root, files);
+function catalogueCopyCommands(root: string, outputDir: string): string[] {
+  let written = catalogueByRoot.get(root);
+  if (!written) {
+    const text = bundledCatalogueText(join(root, 'workflows'));
+    written = join(tmpdir(), `loket-catalogue-${createHash('sha256').update(text).digest('hex').slice(0, 16)}.json`);
+    writeFileSync(written, text);
+    catalogueByRoot.set(root, written);
   }
-  const folders = [...new Set(files.map((file) => dirname(file)))];
-  return [
-    `mkdir -p ${folders.map((folder) => shellQuoted(`${outputDir}/${bundledTypesFolder}/${folder}`)).join(' ')}`,
-    ...files.map((file) => `cp ${shellQuoted(`${inputDir}/workflows/${file}`)} ${shellQuoted(`${outputDir}/${bundledTypesFolder}/${file}`)}`),
-  ];
+  return [`mkdir -p ${shellQuoted(`${outputDir}/${bundledTypesFolder}`)}`, `cp ${shellQuoted(written)} ${shellQuoted(`${outputDir}/${bundledTypesFolder}/${bundledCatalogueFile}`)}`];
 }
 
 export interface GrantTableOptions {
@@ -186,12 +185,12 @@ export class LoketFunction extends NodejsFunction {
         sourcesContent: bundlingOptions.sourcesContent,
         logLevel: LogLevel.WARNING,
         externalModules: [...bundlingOptions.external],
-        // Tells workflows/type-loader.ts, inlined in the bundle, to read the type folders the hook copies beside it.
+        // Tells workflows/type-loader.ts, inlined in the bundle, to read the catalogue the hook copies beside it.
         define: { ...bundlingOptions.define },
         commandHooks: {
           beforeBundling: () => [],
           beforeInstall: () => [],
-          afterBundling: (inputDir, outputDir) => typeFolderCopyCommands(root, inputDir, outputDir),
+          afterBundling: (_inputDir, outputDir) => catalogueCopyCommands(root, outputDir),
         },
       },
     };

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from '@jest/globals';
 import { App, Stack } from 'aws-cdk-lib';
@@ -47,18 +47,16 @@ function invokeBundled(bundle: string): any {
   return JSON.parse(output);
 }
 
-describe('a function bundle carries the type folders', () => {
+describe('a function bundle carries the catalogue', () => {
   test(
-    'each type.json and template is copied under workflows/, and the bundled catalogue lists every folder, read at cold start',
+    'every kept version, validated at synthesis, in workflows/catalogue.json: no type folder, and the bundled catalogue lists every type, read at cold start',
     () => {
       const bundle = bundleOf('functions/api/list-transaction-types.handler.ts');
+      expect(readdirSync(join(bundle, 'workflows'))).toEqual(['catalogue.json']);
+      const carried = JSON.parse(readFileSync(join(bundle, 'workflows', 'catalogue.json'), 'utf8')) as Array<{ folder: string; document?: { source: { nl: string } } }>;
       // Each kept version, not the working copies designers edit.
-      for (const folder of typeFolderNames()) {
-        for (const version of publishedVersions(typesDirectory, folder)) expect(existsSync(join(bundle, 'workflows', folder, 'versions', String(version), 'type.json'))).toBe(true);
-        expect(existsSync(join(bundle, 'workflows', folder, 'type.json'))).toBe(false);
-      }
-      expect(readFileSync(join(bundle, 'workflows', 'event-permit', 'versions', '1', 'document.nl.txt'), 'utf8')).toContain('{{data.eventName}}');
-      expect(existsSync(join(bundle, 'workflows', 'event-permit', 'versions', '1', 'workflow.asl.json'))).toBe(false);
+      expect(carried.map((entry) => entry.folder)).toEqual(typeFolderNames().flatMap((folder) => publishedVersions(typesDirectory, folder).map((version) => `${folder}/versions/${version}`)));
+      expect(carried.find((entry) => entry.folder === 'event-permit/versions/1')?.document?.source.nl).toContain('{{data.eventName}}');
       const response = invokeBundled(bundle);
       expect(response.statusCode).toBe(200);
       expect(JSON.parse(response.body).items.map((type: { key: string }) => type.key).sort()).toEqual(typeFolderNames());

@@ -2,8 +2,8 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from '@jest/globals';
-import { directoryCatalogue } from '../../functions/catalogue/catalogue';
-import { keptTypeKeys, publishedVersions, typesDirectory, versionFolderOf } from '../../workflows/type-loader';
+import { bundledCatalogue, directoryCatalogue } from '../../functions/catalogue/catalogue';
+import { bundledTypesFolder, keptTypeKeys, publishedVersions, readBundledCatalogue, typesDirectory, versionFolderOf, writeBundledCatalogue } from '../../workflows/type-loader';
 
 const key = 'resident-parking-permit';
 let directory: string;
@@ -74,5 +74,48 @@ describe('the catalogue reads a version when it is first asked for', () => {
     expect(catalogue.versionOf({ key: 'unknown-type', version: 1 })).toBeUndefined();
     expect(catalogue.versionOf({ key, version: 99 })).toBeUndefined();
     expect(() => catalogue.ofCase({ id: 'x', type: { key, version: 99 } })).toThrow(`case x has type '${key}' version 99, which is not published`);
+  });
+});
+
+describe('the catalogue a function bundle carries', () => {
+  /** The bundle's catalogue as the build writes it from the scratch folders, then those folders broken: the bundle reads only its file. */
+  function bundled() {
+    const bundle = mkdtempSync(join(tmpdir(), 'loket-bundle-'));
+    try {
+      writeBundledCatalogue(bundle, directory);
+      for (const version of publishedVersions(directory, key)) breakType(versionFolderOf(key, version));
+      return bundledCatalogue(readBundledCatalogue(join(bundle, bundledTypesFolder)));
+    } finally {
+      rmSync(bundle, { recursive: true, force: true });
+    }
+  }
+
+  test('serves every kept version as the build validated it, and reads no folder again', () => {
+    const versions = publishedVersions(directory, key);
+    const catalogue = bundled();
+    expect(catalogue.all().map((type) => [type.key, type.version])).toEqual(keptTypeKeys(directory).map((kept) => [kept, publishedVersions(directory, kept).at(-1)]));
+    expect(catalogue.versionsOf(key)?.map((type) => type.version)).toEqual(versions);
+    expect(catalogue.ofCase({ id: 'old', type: { key, version: versions[0]! } }).version).toBe(versions[0]);
+    expect(catalogue.find(key)?.statuses.length).toBeGreaterThan(1);
+    expect(catalogue.documentOf({ key: 'proof-of-residence', version: 1 })?.source.nl).toBe(readFileSync(join(directory, 'proof-of-residence', 'versions', '1', 'document.nl.txt'), 'utf8'));
+  });
+
+  test('a type never published is its working copy there too', () => {
+    const added = 'street-party-permit';
+    cpSync(join(typesDirectory, key), join(directory, added), { recursive: true });
+    rmSync(join(directory, added, 'versions'), { recursive: true });
+    writeFileSync(typeFile(added), JSON.stringify({ ...JSON.parse(readFileSync(typeFile(added), 'utf8')), key: added, version: 1 }));
+    const catalogue = bundled();
+    expect(catalogue.find(added)?.version).toBe(1);
+    expect(catalogue.versionsOf(added)?.map((found) => found.version)).toEqual([1]);
+    expect(catalogue.versionOf({ key: added, version: 2 })).toBeUndefined();
+  });
+
+  test('a type or version it does not carry is not found', () => {
+    const catalogue = bundled();
+    expect(catalogue.find('unknown-type')).toBeUndefined();
+    expect(catalogue.versionsOf('unknown-type')).toBeUndefined();
+    expect(catalogue.versionOf({ key, version: 99 })).toBeUndefined();
+    expect(() => catalogue.ofCase({ id: 'x', type: { key, version: 99 } })).toThrow('which is not published');
   });
 });

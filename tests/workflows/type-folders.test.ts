@@ -1,9 +1,19 @@
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from '@jest/globals';
 import { catalogue } from '../../functions/catalogue/catalogue';
-import { bundledTypeFiles, documentProblems, loadTypes, typeFolderNames, typesDirectory } from '../../workflows/type-loader';
+import {
+  bundledCatalogueText,
+  bundledTypesFolder,
+  documentProblems,
+  loadPublishedTypes,
+  loadTypes,
+  readBundledCatalogue,
+  typeFolderNames,
+  typesDirectory,
+  writeBundledCatalogue,
+} from '../../workflows/type-loader';
 
 /** A copy of the shipped type folders, to add, break and remove types in. */
 let directory: string;
@@ -99,15 +109,26 @@ describe('a type is its folder', () => {
     for (const folder of typeFolderNames()) expect({ folder, problems: documentProblems(typesDirectory, folder) }).toEqual({ folder, problems: [] });
   });
 
-  test('a function bundle carries each kept version\'s type.json and declared templates (a type never published, its working copy), and nothing else of the folders', () => {
+  test("a function bundle carries every kept version (a type never published, its working copy) as loaded and validated, with its document's templates as written, and nothing else of the folders", () => {
     copyType('change-of-address', 'change-of-address-copy');
-    const files = bundledTypeFiles(directory);
-    expect(files).toContain('change-of-address-copy/type.json');
-    expect(files).toContain('event-permit/versions/1/type.json');
-    expect(files).toContain('event-permit/versions/1/document.nl.txt');
-    expect(files).toContain('event-permit/versions/1/document.en.txt');
-    expect(files).not.toContain('event-permit/type.json');
-    expect(files.filter((file) => !file.endsWith('/type.json') && !file.endsWith('.txt'))).toEqual([]);
-    expect(files.some((file) => file.endsWith('workflow.asl.json'))).toBe(false);
+    const bundle = mkdtempSync(join(tmpdir(), 'loket-bundle-'));
+    try {
+      const held = writeBundledCatalogue(bundle, directory);
+      const carried = readBundledCatalogue(join(bundle, bundledTypesFolder));
+      expect(held).toBe(carried.length);
+      expect(carried).toEqual(JSON.parse(JSON.stringify(loadPublishedTypes(directory))));
+      const folders = carried.map((entry) => entry.folder);
+      expect(folders).toContain('change-of-address-copy');
+      expect(folders).toContain('event-permit/versions/1');
+      expect(folders).not.toContain('event-permit');
+      const eventPermit = carried.find((entry) => entry.folder === 'event-permit/versions/1')!;
+      expect(eventPermit.document?.source.nl).toBe(readFileSync(join(directory, 'event-permit', 'versions', '1', 'document.nl.txt'), 'utf8'));
+      expect(JSON.stringify(carried)).not.toContain('"StartAt"');
+      expect(readdirSync(join(bundle, bundledTypesFolder))).toEqual(['catalogue.json']);
+      // The same folders give the same file, so that a bundle's hash changes only with them.
+      expect(bundledCatalogueText(directory)).toBe(readFileSync(join(bundle, bundledTypesFolder, 'catalogue.json'), 'utf8'));
+    } finally {
+      rmSync(bundle, { recursive: true, force: true });
+    }
   });
 });

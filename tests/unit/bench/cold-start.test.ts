@@ -3,10 +3,10 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll } from '@jest/globals';
 import { build, type Metafile } from 'esbuild';
-import { copyTypeFolders, minimalHandlerSource, sdkPackagesOf } from '../../../bench/cold-start';
+import { writeCatalogue, minimalHandlerSource, sdkPackagesOf } from '../../../bench/cold-start';
 import { bundlingOptions } from '../../../infra/deployment';
 import { projectRoot } from '../../../infra/local/paths';
-import { bundledTypeFiles, typeFolderNames, typesDirectory } from '../../../workflows/type-loader';
+import { loadPublishedTypes, typeFolderNames, typesDirectory } from '../../../workflows/type-loader';
 
 const output = (imports: Array<{ path: string; external?: boolean }>): Metafile['outputs'][string] => ({
   bytes: 1,
@@ -69,14 +69,14 @@ describe('the bundles whose init is measured', () => {
     return { directory, run };
   }
 
-  test('carry the type folders where the CDK construct puts them, so that init reads and validates the catalogue as on AWS', async () => {
+  test('carry the catalogue where the CDK construct puts it, so that init reads it as on AWS', async () => {
     const { directory, run } = await catalogueProbe();
-    expect(copyTypeFolders(directory)).toBe(bundledTypeFiles(typesDirectory).length);
+    expect(writeCatalogue(directory)).toBe(loadPublishedTypes(typesDirectory).length);
     expect(run()).toEqual(typeFolderNames(typesDirectory));
   });
 
-  test('without them a bundle fails at init rather than measure a catalogue with no type in it', async () => {
+  test('without it a bundle fails at init rather than measure a catalogue with no type in it', async () => {
     const { directory, run } = await catalogueProbe();
-    expect(run).toThrow(new RegExp(`no such file or directory, scandir '${join(directory, 'workflows')}'`));
+    expect(run).toThrow(`no such file or directory, open '${join(directory, 'workflows', 'catalogue.json')}'`);
   });
 });
