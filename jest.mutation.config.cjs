@@ -1,6 +1,6 @@
 /**
  * The Java-free tests StrykerJS runs against every mutant (npm run mutate): the domain, the use
- * cases over in-memory ports, the commons they rely on, and the workflow lint. They run as
+ * cases over in-memory ports, the commons they rely on, the catalogue and the workflow lint. They run as
  * CommonJS here (the same TypeScript, compiled by swc to `require`), since Jest's ESM mode
  * re-links every module for each of the thousands of runs and made a mutation run take hours.
  */
@@ -22,6 +22,7 @@ module.exports = {
     '<rootDir>/tests/workflows/lint.test.ts',
     '<rootDir>/tests/workflows/validate.test.ts',
     '<rootDir>/tests/workflows/expansion.test.ts',
+    '<rootDir>/tests/workflows/catalogue.test.ts',
   ],
   // The step wrapper's tests load middy's ESM-only packages, and the Powertools module's tests
   // (logger masking, telemetry, tracing) load a module with a top-level await (it imports the

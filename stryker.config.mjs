@@ -1,6 +1,6 @@
 /**
  * Mutation testing (`npm run mutate`): StrykerJS changes one thing at a time in the rules that
- * matter (the domain, the use cases, the workflow lint) and runs the Java-free tests
+ * matter (the domain, the use cases, the catalogue, the workflow lint) and runs the Java-free tests
  * (jest.mutation.config.cjs) against each change. A mutant that no test notices is a rule no
  * test protects. The HTML and JSON reports go to reports/mutation/. Runs are incremental: a
  * mutant whose code and covering tests did not change keeps its last result
@@ -16,7 +16,7 @@ export default {
   checkers: ['typescript'],
   tsconfigFile: 'tsconfig.json',
   typescriptChecker: { prioritizePerformanceOverAccuracy: true },
-  mutate: ['functions/domain/**/*.ts', 'functions/use-cases/**/*.ts', 'functions/commons/transient-errors.ts', 'designer/lint.ts', 'designer/data-flow.ts', 'designer/step-contracts.ts'],
+  mutate: ['functions/domain/**/*.ts', 'functions/use-cases/**/*.ts', 'functions/catalogue/catalogue.ts', 'functions/commons/transient-errors.ts', 'designer/lint.ts', 'designer/data-flow.ts', 'designer/step-contracts.ts'],
   coverageAnalysis: 'perTest',
   // Module-level mutants (schemas, permission and holiday tables) would each rerun every test: ~7 % of
   // the mutants, half of the time. They are left out of the routine run; `npm run mutate -- --ignoreStatic false` includes them.

@@ -292,9 +292,9 @@ const requireBanner =
  * How every function is bundled, in esbuild's terms: an ESM bundle for Node 22, minified,
  * with source maps but without the sources in them, and without the AWS SDK v3, which the
  * nodejs22.x runtime ships. `LOKET_BUNDLED_TYPES` tells workflows/type-loader.ts, inlined in
- * the bundle, to read the type folders that the build copies beside it (into
- * `bundledTypesFolder`). The CDK construct maps these onto NodejsFunction's bundling options;
- * the bench builds with them as they are, and copies the folders as the construct does.
+ * the bundle, to read the catalogue that the build writes beside it (into `bundledTypesFolder`).
+ * The CDK construct maps these onto NodejsFunction's bundling options; the bench builds with
+ * them as they are, and writes the catalogue beside its bundles as the construct does.
  */
 export const bundlingOptions = {
   bundle: true,

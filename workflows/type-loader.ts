@@ -24,7 +24,7 @@ declare const LOKET_BUNDLED_TYPES: string | undefined;
 
 const moduleDirectory = dirname(fileURLToPath(import.meta.url));
 
-/** Where this module finds the type folders: in the repository, its own folder; in a function bundle, the folder the build copied them to. */
+/** Where this module finds the type folders: in the repository, its own folder; in a function bundle, the folder that holds the catalogue the build wrote. */
 export const typesDirectory: string = typeof LOKET_BUNDLED_TYPES === 'string' ? join(moduleDirectory, LOKET_BUNDLED_TYPES) : moduleDirectory;
 
 /** The folder in a function bundle that holds its catalogue, relative to the bundle's entry file. */
@@ -228,8 +228,8 @@ export interface PublishedType extends LoadedType {
  * Every version the catalogue keeps, validated, in key then version order: each
  * `<key>/versions/<n>/` of a published type, and the working copy of a type never published
  * (a folder a test or a designer just added runs as it is). Throws with every problem found,
- * like {@link loadTypes}: the catalogue calls this at a function's cold start and CDK at
- * synthesis, so a broken version fails loudly at both.
+ * like {@link loadTypes}: the synthesis writes what it returns into every function bundle
+ * ({@link bundledCatalogueText}), so a broken version fails the synthesis.
  */
 export function loadPublishedTypes(directory: string = typesDirectory): PublishedType[] {
   const results = keptTypeKeys(directory).flatMap((key) => {

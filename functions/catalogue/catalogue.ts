@@ -29,23 +29,23 @@ interface KeptVersions {
   versions(key: string): readonly number[];
 }
 
+/** The folder a version is kept in, relative to the workflows directory: the type's own for the working copy of a type never published (`undefined`). */
+const folderOf = (key: string, version: number | undefined): string => (version === undefined ? key : versionFolderOf(key, version));
+
 function catalogueOf(kept: KeptVersions): Catalogue {
   const newest = new Map(kept.keys.map((key) => [key, kept.newest(key)]));
+  /** A type's newest version: the newest when the catalogue was made, or one published since (each look-up looks on). */
   const newestOf = (key: string): PublishedType | undefined => {
     if (!newest.has(key)) return undefined;
     let current = kept.load(key, newest.get(key));
-    while (current && kept.publishedAfter(key, current.type.version)) {
-      newest.set(key, current.type.version + 1);
-      current = kept.load(key, current.type.version + 1);
-    }
+    while (current && kept.publishedAfter(key, current.type.version)) current = kept.load(key, current.type.version + 1);
     return current;
   };
+  // Only the types listed when the catalogue was made: a key names no folder of its own choosing.
   const versionOf = (subject: TypeVersion): PublishedType | undefined => {
     if (!newest.has(subject.key)) return undefined;
-    if (newest.get(subject.key) === undefined) {
-      const workingCopy = newestOf(subject.key);
-      if (workingCopy?.folder === subject.key) return workingCopy.type.version === subject.version ? workingCopy : undefined;
-    }
+    const current = newestOf(subject.key);
+    if (current?.folder === subject.key) return current.type.version === subject.version ? current : undefined;
     return kept.load(subject.key, subject.version);
   };
 
@@ -83,11 +83,10 @@ export function directoryCatalogue(directory: string): Catalogue {
     keys: keptTypeKeys(directory),
     newest: (key) => publishedVersions(directory, key).at(-1),
     load(key, version) {
-      const id = `${key}@${version ?? 'working copy'}`;
-      let found = read.get(id);
+      let found = read.get(folderOf(key, version));
       if (!found) {
         found = version === undefined ? loadUnpublishedType(directory, key) : loadPublishedType(directory, key, version);
-        if (found) read.set(id, found);
+        if (found) read.set(found.folder, found);
       }
       return found;
     },
@@ -103,13 +102,13 @@ export function directoryCatalogue(directory: string): Catalogue {
  * (issue 14). Its files never change, so no version is published after it.
  */
 export function bundledCatalogue(published: readonly PublishedType[]): Catalogue {
-  const idOf = (key: string, version: number | undefined) => `${key}@${version ?? 'working copy'}`;
-  const byId = new Map(published.map((entry) => [idOf(entry.type.key, entry.folder === entry.type.key ? undefined : entry.type.version), entry]));
+  const byFolder = new Map(published.map((entry) => [entry.folder, entry]));
   const versionsOf = (key: string) => published.filter((entry) => entry.type.key === key && entry.folder !== key).map((entry) => entry.type.version);
   return catalogueOf({
-    keys: [...new Set(published.map((entry) => entry.type.key))].sort(),
+    // The build wrote them in key order (loadPublishedTypes).
+    keys: [...new Set(published.map((entry) => entry.type.key))],
     newest: (key) => versionsOf(key).at(-1),
-    load: (key, version) => byId.get(idOf(key, version)),
+    load: (key, version) => byFolder.get(folderOf(key, version)),
     publishedAfter: () => false,
     versions: versionsOf,
   });

@@ -43,9 +43,9 @@ const catalogueByRoot = new Map<string, string>();
 /**
  * The commands that copy the catalogue (workflows/catalogue.json: every kept version, loaded and
  * validated) into a function's bundle, where it is read at cold start. The catalogue is written
- * once per synthesis, to a folder named by its content, so that a malformed type.json or template
- * fails the synthesis rather than a cold start; the asset's hash, taken over the bundle's output,
- * changes with any version.
+ * once per synthesis, to a temporary file named by its content, so that a malformed type.json or
+ * template fails the synthesis rather than a cold start; the asset's hash, taken over the bundle's
+ * output, changes with any version.
  */
 function catalogueCopyCommands(root: string, outputDir: string): string[] {
   let written = catalogueByRoot.get(root);

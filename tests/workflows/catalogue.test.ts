@@ -67,6 +67,42 @@ describe('the catalogue reads a version when it is first asked for', () => {
     expect(catalogue.all().map((found) => found.key)).toContain(added);
   });
 
+  test('a version published after the catalogue was made (the local host publishes while it runs) is the newest from then on', () => {
+    const catalogue = directoryCatalogue(directory);
+    const before = catalogue.find(key)!.version;
+    const next = before + 1;
+    cpSync(join(directory, versionFolderOf(key, before)), join(directory, versionFolderOf(key, next)), { recursive: true });
+    writeFileSync(typeFile(versionFolderOf(key, next)), JSON.stringify({ ...JSON.parse(readFileSync(typeFile(versionFolderOf(key, before)), 'utf8')), version: next }));
+    expect(catalogue.find(key)?.version).toBe(next);
+    expect(catalogue.versionsOf(key)?.at(-1)?.version).toBe(next);
+    expect(catalogue.versionOf({ key, version: before })?.version).toBe(before);
+  });
+
+  test('a type published once serves that version, not its working copy edited since', () => {
+    const once = 'street-party-permit';
+    const source = join(directory, versionFolderOf(key, publishedVersions(directory, key).at(-1)!));
+    cpSync(source, join(directory, once), { recursive: true });
+    cpSync(source, join(directory, versionFolderOf(once, 1)), { recursive: true });
+    const published = { ...JSON.parse(readFileSync(typeFile(once), 'utf8')), key: once, version: 1 };
+    writeFileSync(typeFile(versionFolderOf(once, 1)), JSON.stringify(published));
+    writeFileSync(typeFile(once), JSON.stringify({ ...published, title: { nl: 'Gewijzigd', en: 'Edited' } }));
+    const catalogue = directoryCatalogue(directory);
+    expect(catalogue.find(once)?.title).toEqual(published.title);
+    expect(catalogue.versionsOf(once)?.map((type) => type.title)).toEqual([published.title]);
+  });
+
+  test('a type added after the catalogue was made is not served until it is made again', () => {
+    const catalogue = directoryCatalogue(directory);
+    const added = 'street-party-permit';
+    for (const folder of [added, versionFolderOf(added, 1)]) {
+      cpSync(join(directory, versionFolderOf(key, publishedVersions(directory, key).at(-1)!)), join(directory, folder), { recursive: true });
+      writeFileSync(typeFile(folder), JSON.stringify({ ...JSON.parse(readFileSync(typeFile(folder), 'utf8')), key: added, version: 1 }));
+    }
+    expect(catalogue.find(added)).toBeUndefined();
+    expect(catalogue.versionOf({ key: added, version: 1 })).toBeUndefined();
+    expect(directoryCatalogue(directory).versionOf({ key: added, version: 1 })?.key).toBe(added);
+  });
+
   test('a type or version that is not kept is not found', () => {
     const catalogue = directoryCatalogue(directory);
     expect(catalogue.find('unknown-type')).toBeUndefined();
