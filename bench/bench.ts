@@ -1006,7 +1006,7 @@ const report = {
   coldStart,
   startup: { seconds: startupSeconds },
   delivery,
-  mutation: { total: mutation.total, files: mutation.files, notMeasured: mutation.notMeasured },
+  mutation: { total: mutation.total, files: mutation.files, notMeasured: mutation.notMeasured, nothingToMutate: mutation.nothingToMutate },
   goals,
   notes: [
     'Lambda durations are measured in-process on this machine and billed per started ms at the declared memory: a proxy for Lambda’s, not a measurement of it.',

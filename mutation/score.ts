@@ -15,6 +15,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import ts from 'typescript';
 
 export const mutantLogFile = 'reports/mutation/mutants.jsonl';
 
@@ -47,6 +48,8 @@ export interface ScoreReport {
   readonly files: readonly FileScore[];
   /** Files in the mutation scope without a current result: never run, or changed since. */
   readonly notMeasured: readonly string[];
+  /** Files in the scope with nothing a test could catch: types, and constants that only module loading runs (hasCodeToMutate). */
+  readonly nothingToMutate: readonly string[];
   readonly total: FileScore;
   readonly survivors: readonly MutantEntry[];
 }
@@ -63,6 +66,29 @@ export function expandGlob(pattern: string): string[] {
   const walk = (dir: string): string[] =>
     !existsSync(dir) ? [] : readdirSync(dir).flatMap((name) => (statSync(join(dir, name)).isDirectory() ? walk(join(dir, name)) : [join(dir, name)]));
   return walk(parts.slice(0, firstWild).join('/') || '.').filter((file) => matcher.test(file)).sort();
+}
+
+/** The kinds of node whose body runs after its module has loaded: where a mutant is more than a static one. */
+const runsLater = new Set([
+  ts.SyntaxKind.FunctionDeclaration,
+  ts.SyntaxKind.FunctionExpression,
+  ts.SyntaxKind.ArrowFunction,
+  ts.SyntaxKind.MethodDeclaration,
+  ts.SyntaxKind.Constructor,
+  ts.SyntaxKind.GetAccessor,
+  ts.SyntaxKind.SetAccessor,
+]);
+
+/**
+ * Whether a source holds code that runs after its module has loaded (a function, a method, an
+ * accessor). A file of types and constants has only static mutants, which the routine run ignores
+ * (`ignoreStatic`) and no related test imports at run time: Stryker never reports on it, and it
+ * would stay "not measured" for good.
+ */
+export function hasCodeToMutate(source: string): boolean {
+  // With a body: a declaration (an interface's accessor, a `declare function`) runs nothing.
+  const found = (node: ts.Node): boolean => (runsLater.has(node.kind) && (node as ts.FunctionLikeDeclaration).body !== undefined) || (ts.forEachChild(node, found) ?? false);
+  return found(ts.createSourceFile('source.ts', source, ts.ScriptTarget.Latest, false, ts.ScriptKind.TS));
 }
 
 function tally(file: string, entries: readonly MutantEntry[]): FileScore {
@@ -84,7 +110,8 @@ export function scoreFromLog(scope: readonly string[], log = mutantLogFile): Sco
     const known = newest.get(key);
     if (!known || known.at <= entry.at) newest.set(key, entry);
   }
-  const files = [...new Set(scope.flatMap((pattern) => expandGlob(pattern)))];
+  const inScope = [...new Set(scope.flatMap((pattern) => expandGlob(pattern)))];
+  const files = inScope.filter((file) => hasCodeToMutate(readFileSync(file, 'utf8')));
   const current = new Map(files.map((file) => [file, [] as MutantEntry[]]));
   const digests = new Map(files.map((file) => [file, digestOf(file)]));
   // Entries written before the log recorded where a mutant ends cannot be told apart from a newer
@@ -100,6 +127,7 @@ export function scoreFromLog(scope: readonly string[], log = mutantLogFile): Sco
   return {
     files: measured.map((file) => tally(file, current.get(file)!)),
     notMeasured: files.filter((file) => current.get(file)!.length === 0),
+    nothingToMutate: inScope.filter((file) => !files.includes(file)),
     total: tally('total', all),
     survivors: all.filter((entry) => entry.status === 'Survived' || entry.status === 'NoCoverage').sort(byPlace),
   };
@@ -111,6 +139,7 @@ export function formatScore(report: ScoreReport, options: { survivors?: boolean 
   const row = (s: FileScore) => `| ${s.file} | ${s.killed} | ${s.timeout} | ${s.survived} | ${s.noCoverage} | ${s.invalid} | ${percent(s.score)} |`;
   const lines = ['| file | killed | timeout | survived | no coverage | invalid | score |', '|---|---|---|---|---|---|---|', ...report.files.map(row), row(report.total)];
   if (report.notMeasured.length > 0) lines.push('', `Not measured (never run, or changed since their run): ${report.notMeasured.length} files`, ...report.notMeasured.map((file) => `- ${file}`));
+  if (report.nothingToMutate.length > 0) lines.push('', `Nothing to mutate (types, and constants only module loading runs): ${report.nothingToMutate.join(', ')}`);
   if (options.survivors) lines.push('', 'Survivors and uncovered mutants:', ...report.survivors.map((m) => `- ${m.file}:${m.line}:${m.column} ${m.mutator} → ${JSON.stringify(m.replacement).slice(0, 120)} (${m.status})`));
   return lines.join('\n');
 }

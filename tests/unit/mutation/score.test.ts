@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from '@jest/globals';
-import { expandGlob, formatScore, scoreFromLog } from '../../../mutation/score';
+import { expandGlob, formatScore, hasCodeToMutate, scoreFromLog } from '../../../mutation/score';
 import type { MutantEntry } from '../../../mutation/score';
 
 const digest = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex').slice(0, 16);
@@ -21,8 +21,8 @@ test('scores each file from its newest results, leaves out invalid mutants, and 
   const dir = mkdtempSync(join(tmpdir(), 'mutation-score-'));
   const rules = join(dir, 'rules.ts');
   const edited = join(dir, 'edited.ts');
-  writeFileSync(rules, 'export const a = 1;\n');
-  writeFileSync(edited, 'export const b = 2;\n');
+  writeFileSync(rules, 'export const a = () => 1;\n');
+  writeFileSync(edited, 'export function b() {\n  return 2;\n}\n');
   const entry = (file: string, line: number, status: string, at: string, fileDigest = digest(file)): MutantEntry => ({ file, digest: fileDigest, line, column: 1, mutator: 'M', replacement: 'x', status, at });
   const entries = [
     entry(rules, 1, 'Killed', '2026-12-01T10:00:00Z'),
@@ -38,6 +38,7 @@ test('scores each file from its newest results, leaves out invalid mutants, and 
   const report = scoreFromLog([rules, edited], log);
   expect(report.files).toEqual([{ file: rules, killed: 2, timeout: 1, survived: 0, noCoverage: 1, invalid: 1, score: 75 }]);
   expect(report.notMeasured).toEqual([edited]);
+  expect(report.nothingToMutate).toEqual([]);
   expect(report.total.score).toBe(75);
   expect(report.survivors.map((m) => [m.line, m.status])).toEqual([[4, 'NoCoverage']]);
   expect(formatScore(report, { survivors: true })).toContain(`${rules}:4:1 M`);
@@ -46,7 +47,7 @@ test('scores each file from its newest results, leaves out invalid mutants, and 
 test('two mutants that start at one place with the same mutator and replacement are two, told apart by where they end', () => {
   const dir = mkdtempSync(join(tmpdir(), 'mutation-score-'));
   const rules = join(dir, 'rules.ts');
-  writeFileSync(rules, 'export const a = `x${"y"}`;\n');
+  writeFileSync(rules, 'export const a = () => `x${"y"}`;\n');
   const at = '2026-12-01T10:00:00Z';
   const entries: MutantEntry[] = [
     { file: rules, digest: digest(rules), line: 1, column: 17, endLine: 1, endColumn: 27, mutator: 'StringLiteral', replacement: '``', status: 'Killed', at },
@@ -58,4 +59,35 @@ test('two mutants that start at one place with the same mutator and replacement 
   // The same results logged before ends were recorded (a run that reused them reports them again) count once.
   writeFileSync(log, [...entries, ...entries.map(({ endLine, endColumn, ...legacy }) => legacy)].map((e) => JSON.stringify(e)).join('\n'));
   expect(scoreFromLog([rules], log).total).toMatchObject({ killed: 1, survived: 1, score: 50 });
+});
+
+test('a file of types and constants has nothing to mutate: it is neither scored nor left "not measured" for good', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'mutation-score-'));
+  const types = join(dir, 'types.ts');
+  const rules = join(dir, 'rules.ts');
+  writeFileSync(types, "import type { X } from './x';\nexport interface Effect { readonly kind: 'start'; run(x: X): void }\nexport type Kind = Effect['kind'];\nexport const retentionYears = 5;\n");
+  writeFileSync(rules, 'export const schema = z.string().refine((value) => value.length > 0);\n');
+  const report = scoreFromLog([types, rules], join(dir, 'no-log.jsonl'));
+  expect(report.nothingToMutate).toEqual([types]);
+  expect(report.notMeasured).toEqual([rules]);
+  expect(formatScore(report)).toContain(`Nothing to mutate (types, and constants only module loading runs): ${types}`);
+});
+
+test('code that runs after its module loaded is what can be mutated: functions, methods, accessors, constructors', () => {
+  const cases: Array<[string, boolean]> = [
+    ['export const a = 1;', false],
+    ['export type F = (x: number) => number;', false],
+    ['export interface I { m(): void; get g(): number }', false],
+    ['export declare function d(): void;', false],
+    ['export declare class D { m(): void }', false],
+    ['export function f() {}', true],
+    ['export const f = function () {};', true],
+    ['export const f = () => 1;', true],
+    ['export class C { m() {} }', true],
+    ['export class C { constructor() {} }', true],
+    ['export class C { get g() { return 1; } }', true],
+    ['export class C { set s(v: number) {} }', true],
+    ['export const o = { m() {} };', true],
+  ];
+  expect(cases.map(([source]) => [source, hasCodeToMutate(source)])).toEqual(cases);
 });
