@@ -4,10 +4,9 @@ import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
 import { logger } from '../commons/powertools';
 import { operationHandler } from '../commons/operation';
 import { effectDelivery } from './effect-delivery.wiring';
+import { batchFanOut } from './event-fan-out.wiring';
 import type { OutboxItem } from '../domain/effect';
 import { deliverEffect } from '../use-cases/deliver-effect';
-
-const deliver = deliverEffect(effectDelivery);
 
 /** The outbox item a stream record carries, if it is a new one. */
 function outboxItemOf(record: DynamoDBStreamEvent['Records'][number]): OutboxItem | undefined {
@@ -25,6 +24,8 @@ function outboxItemOf(record: DynamoDBStreamEvent['Records'][number]): OutboxIte
  */
 export const handler = operationHandler(async (event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> => {
   const records = event.Records;
+  // The batch's events read each tenant's subscriptions once (fanOutBatch).
+  const deliver = deliverEffect({ ...effectDelivery, fanOut: batchFanOut() });
   for (const [index, record] of records.entries()) {
     const item = outboxItemOf(record);
     if (!item) continue;
