@@ -13,6 +13,9 @@ export interface EventBridgeBusOptions {
   readonly backoffMs?: number;
 }
 
+/** The most entries EventBridge takes in one PutEvents call. */
+export const maxEntriesPerPut = 10;
+
 /** The entry of a case event: the tenant's source, its CloudEvents type as the detail type, the whole CloudEvent as the detail. */
 function entryOf(busName: string, event: CaseEvent): PutEventsRequestEntry {
   return { EventBusName: busName, Source: event.source, DetailType: event.type, Detail: JSON.stringify(event), Time: new Date(event.time) };
@@ -27,7 +30,7 @@ function noticeEntryOf(busName: string, notice: ClosingNotice): PutEventsRequest
 /**
  * The event bus on EventBridge (PutEvents): rules match on the tenant (`source`) and the event
  * type (`detail-type`); the detail is the CloudEvent itself, so a rule's target receives what a
- * webhook subscriber does. PutEvents succeeds as a call even when entries fail: the failed
+ * webhook subscriber does. Events go ten a call, in order. PutEvents succeeds as a call even when entries fail: the failed
  * entries (FailedEntryCount, an ErrorCode per entry) are sent again while their errors are
  * transient; what still fails is a TransientError (the outbox item comes again), a permanent
  * error of an entry is thrown as it is. EventBridge does not deduplicate: a consumer that must
@@ -54,7 +57,9 @@ export function eventBridgeBus(client: Pick<EventBridgeClient, 'send'>, busName:
     }
   }
   return {
-    publish: (events) => put(events.map((event) => entryOf(busName, event))),
+    async publish(events) {
+      for (let start = 0; start < events.length; start += maxEntriesPerPut) await put(events.slice(start, start + maxEntriesPerPut).map((event) => entryOf(busName, event)));
+    },
     publishClosingNotice: (notice) => put([noticeEntryOf(busName, notice)]),
   };
 }

@@ -6,7 +6,7 @@ import { operationHandler } from '../commons/operation';
 import { effectDelivery } from './effect-delivery.wiring';
 import { batchFanOut } from './event-fan-out.wiring';
 import type { OutboxItem } from '../domain/effect';
-import { deliverEffect } from '../use-cases/deliver-effect';
+import { deliverBatch } from '../use-cases/deliver-effect';
 
 /** The outbox item a stream record carries, if it is a new one. */
 function outboxItemOf(record: DynamoDBStreamEvent['Records'][number]): OutboxItem | undefined {
@@ -24,20 +24,17 @@ function outboxItemOf(record: DynamoDBStreamEvent['Records'][number]): OutboxIte
  */
 export const handler = operationHandler(async (event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> => {
   const records = event.Records;
-  // The batch's events read each tenant's subscriptions once (fanOutBatch).
-  const deliver = deliverEffect({ ...effectDelivery, fanOut: batchFanOut() });
-  for (const [index, record] of records.entries()) {
+  const outbox = records.flatMap((record, index) => {
     const item = outboxItemOf(record);
-    if (!item) continue;
-    try {
-      const delivery = await deliver(item);
-      logger.info('Outbox item delivered', { caseId: item.caseId, kind: item.effect.kind, outboxId: item.id, delivery });
-    } catch (error) {
-      logger.warn('Outbox item not delivered; it comes again', { caseId: item.caseId, kind: item.effect.kind, outboxId: item.id, error: (error as Error).name });
-      return {
-        batchItemFailures: records.slice(index).map((failed) => ({ itemIdentifier: failed.dynamodb?.SequenceNumber ?? '' })),
-      };
-    }
-  }
-  return { batchItemFailures: [] };
+    return item ? [{ item, index }] : [];
+  });
+  // The batch's events read each tenant's subscriptions once (fanOutBatch) and go to the bus a run at a time (deliverBatch).
+  const { failed } = await deliverBatch({ ...effectDelivery, fanOut: batchFanOut() })(
+    outbox.map(({ item }) => item),
+    (item, delivery) => logger.info('Outbox item delivered', { caseId: item.caseId, kind: item.effect.kind, outboxId: item.id, delivery }),
+  );
+  if (!failed) return { batchItemFailures: [] };
+  const { item, index } = outbox[failed.index]!;
+  logger.warn('Outbox item not delivered; it comes again', { caseId: item.caseId, kind: item.effect.kind, outboxId: item.id, error: (failed.error as Error).name });
+  return { batchItemFailures: records.slice(index).map((record) => ({ itemIdentifier: record.dynamodb?.SequenceNumber ?? '' })) };
 });

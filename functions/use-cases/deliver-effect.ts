@@ -62,7 +62,8 @@ export function deliverEffect(deps: DeliverEffectDependencies) {
     deps.telemetry.warn('A result reached a step that no longer waits', { caseId: item.caseId, reason });
   }
 
-  async function perform(item: OutboxItem): Promise<Delivery> {
+  /** `published`: the item's event is on the bus already (deliverBatch published its run). */
+  async function perform(item: OutboxItem, published: boolean): Promise<Delivery> {
     const { effect } = item;
     switch (effect.kind) {
       case 'start-workflow': {
@@ -96,15 +97,54 @@ export function deliverEffect(deps: DeliverEffectDependencies) {
         return 'delivered';
       case 'publish-event':
         // The bus first: a fan-out that fails comes again with the item, and the bus takes the event id twice.
-        await deps.events.publish([effect.event]);
+        if (!published) await deps.events.publish([effect.event]);
         await deps.fanOut.fanOut(effect.event);
         return 'delivered';
     }
   }
 
-  return async (item: OutboxItem): Promise<Delivery> => {
-    const delivery = await perform(item);
+  return async (item: OutboxItem, options: { readonly published?: boolean } = {}): Promise<Delivery> => {
+    const delivery = await perform(item, options.published ?? false);
     await deps.outbox.delivered(item);
     return delivery;
+  };
+}
+
+/** What became of a batch: each item delivered, in order, up to the first that failed, if one did. */
+export interface BatchDelivery {
+  readonly delivered: ReadonlyArray<{ readonly item: OutboxItem; readonly delivery: Delivery }>;
+  readonly failed?: { readonly index: number; readonly error: unknown };
+}
+
+/**
+ * Delivers the items of one batch in order (what the table's stream hands the dispatcher at
+ * once), each as deliverEffect delivers it, except that the events of a run of consecutive
+ * publish-event items (a change's events, written together) go to the bus in one publication
+ * before the first of them is fanned out: one PutEvents for up to ten events instead of one each.
+ * It stops at the first item that fails: that item and those after it come again, and an event of
+ * its run that the bus took already goes to the bus once more, as an item delivered twice does.
+ * `onDelivered` hears of each item as soon as it left the outbox.
+ */
+export function deliverBatch(deps: DeliverEffectDependencies) {
+  const deliver = deliverEffect(deps);
+  return async (items: readonly OutboxItem[], onDelivered: (item: OutboxItem, delivery: Delivery) => void = () => undefined): Promise<BatchDelivery> => {
+    const delivered: Array<{ item: OutboxItem; delivery: Delivery }> = [];
+    let publishedUpTo = 0;
+    for (const [index, item] of items.entries()) {
+      try {
+        if (item.effect.kind === 'publish-event' && index >= publishedUpTo) {
+          const end = items.findIndex((next, at) => at > index && next.effect.kind !== 'publish-event');
+          const run = items.slice(index, end === -1 ? items.length : end);
+          await deps.events.publish(run.flatMap(({ effect }) => (effect.kind === 'publish-event' ? [effect.event] : [])));
+          publishedUpTo = index + run.length;
+        }
+        const delivery = await deliver(item, { published: index < publishedUpTo });
+        delivered.push({ item, delivery });
+        onDelivered(item, delivery);
+      } catch (error) {
+        return { delivered, failed: { index, error } };
+      }
+    }
+    return { delivered };
   };
 }

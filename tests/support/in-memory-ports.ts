@@ -618,6 +618,8 @@ export interface InMemoryEventExchange {
   readonly events: EventBus;
   readonly fanOut: EventFanOut;
   readonly published: CaseEvent[];
+  /** The ids of the events of each publication, one list a call. */
+  readonly publications: string[][];
   readonly fannedOut: CaseEvent[];
   readonly closingNotices: ClosingNotice[];
   failNext(port: 'publish' | 'fanOut', error: Error): void;
@@ -625,6 +627,7 @@ export interface InMemoryEventExchange {
 
 export function inMemoryEventExchange(): InMemoryEventExchange {
   const published: CaseEvent[] = [];
+  const publications: string[][] = [];
   const fannedOut: CaseEvent[] = [];
   const closingNotices: ClosingNotice[] = [];
   const failures: { publish?: Error; fanOut?: Error } = {};
@@ -638,6 +641,7 @@ export function inMemoryEventExchange(): InMemoryEventExchange {
       async publish(events) {
         take('publish');
         published.push(...events.map(clone));
+        publications.push(events.map((event) => event.id));
       },
       async publishClosingNotice(notice) {
         take('publish');
@@ -651,6 +655,7 @@ export function inMemoryEventExchange(): InMemoryEventExchange {
       },
     },
     published,
+    publications,
     fannedOut,
     closingNotices,
     failNext(port, error) {

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import type { PutEventsCommand, PutEventsResultEntry } from '@aws-sdk/client-eventbridge';
+import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import type { PutEventsResultEntry } from '@aws-sdk/client-eventbridge';
 import { eventBridgeBus } from '../../../functions/adapters/eventbridge.bus';
 import { aCaseEvent } from '../../support/in-memory-ports';
 import { TransientError } from '../../../functions/domain/errors';
@@ -43,8 +44,23 @@ describe('the event bus on the local EventBridge endpoint, through the SDK clien
   });
 
   test('the endpoint refuses more than ten entries with a 400, as EventBridge does', async () => {
-    const eleven = Array.from({ length: 11 }, (_, index) => event(`e-${index}`));
-    await expect(eventBridgeBus(client, 'loket').publish(eleven)).rejects.toMatchObject({ name: 'ValidationException' });
+    const eleven = Array.from({ length: 11 }, (_, index) => ({ Source: 'urn:loket:tenant:44021', DetailType: 'be.loket.case.submitted.v1', Detail: JSON.stringify(event(`e-${index}`)), EventBusName: 'loket' }));
+    await expect(client.send(new PutEventsCommand({ Entries: eleven }))).rejects.toMatchObject({ name: 'ValidationException' });
+  });
+
+  test('the bus puts any number of events, ten a call, in order', async () => {
+    published.length = 0;
+    const calls: number[] = [];
+    const counting = new EventBridgeClient({ endpoint: local.endpoint, region: localRegion, credentials: localCredentials });
+    counting.middlewareStack.add((next) => async (args) => {
+      calls.push(((args.input as { Entries?: unknown[] }).Entries ?? []).length);
+      return next(args);
+    });
+    const events = Array.from({ length: 23 }, (_, index) => event(`e-${index}`));
+    await eventBridgeBus(counting, 'loket').publish(events);
+    counting.destroy();
+    expect(calls).toEqual([10, 10, 3]);
+    expect(published.map((entry) => (entry.detail as { id: string }).id)).toEqual(events.map((sent) => sent.id));
   });
 });
 

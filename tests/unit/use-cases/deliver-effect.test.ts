@@ -3,7 +3,7 @@ import { catalogue } from '../../../functions/catalogue/catalogue';
 import type { Case } from '../../../functions/domain/case';
 import type { Effect, OutboxItem } from '../../../functions/domain/effect';
 import { StepNoLongerWaits } from '../../../functions/ports/workflow-engine.port';
-import { deliverEffect } from '../../../functions/use-cases/deliver-effect';
+import { deliverBatch, deliverEffect } from '../../../functions/use-cases/deliver-effect';
 import { startCaseWorkflow } from '../../../functions/use-cases/start-workflow';
 import { systemActor } from '../../../functions/domain/actor';
 import type { InMemoryCaseStore, InMemoryEventExchange, InMemoryWorkflowEngine, TelemetryRecorder } from '../../support/in-memory-ports';
@@ -32,8 +32,8 @@ function enqueue(effect: Effect): OutboxItem {
   return item;
 }
 
-const deliver = (item: OutboxItem) =>
-  deliverEffect({ cases: store, outbox: store, workflows: engine, events: exchange.events, fanOut: exchange.fanOut, catalogue, clock: settableClock('2026-11-10T09:00:00Z'), telemetry })(item);
+const dependencies = () => ({ cases: store, outbox: store, workflows: engine, events: exchange.events, fanOut: exchange.fanOut, catalogue, clock: settableClock('2026-11-10T09:00:00Z'), telemetry });
+const deliver = (item: OutboxItem) => deliverEffect(dependencies())(item);
 
 describe('delivering an outbox item', () => {
   test('starts the workflow named after the case with ids and codes only (no personal data), and leaves the outbox', async () => {
@@ -275,5 +275,55 @@ describe('delivering an outbox item', () => {
       await expect(deliver(enqueue({ kind: 'publish-event', caseId: subject.id, event: published }))).resolves.toBe('delivered');
       expect(exchange.published).toEqual([published]);
     });
+  });
+});
+
+describe('a batch of outbox items, as the stream hands them over', () => {
+  const eventItem = (id: number) =>
+    enqueue({ kind: 'publish-event', caseId: subject.id, event: aCaseEvent(subject, { id: testUlid(id), change: 'status-changed', sequence: `00000000${id}.00`, time: submittedAt.toISOString() }) });
+  const heard: string[] = [];
+  const deliverAll = (items: OutboxItem[]) => deliverBatch(dependencies())(items, (item, delivery) => heard.push(`${item.id} ${delivery}`));
+  beforeEach(() => {
+    heard.length = 0;
+  });
+
+  test('the events of consecutive items go to the bus in one publication, an item of another kind between them starts a new one; each is fanned out in order and leaves the outbox', async () => {
+    const items = [eventItem(801), eventItem(802), enqueue({ kind: 'publish-closing-notice', caseId: subject.id, notice: { caseId: subject.id, tenant: subject.tenant, type: subject.type.key, status: 'issued' } }), eventItem(803)];
+    const result = await deliverAll(items);
+    expect(result).toEqual({ delivered: items.map((item) => ({ item, delivery: 'delivered' })) });
+    expect(exchange.publications).toEqual([[testUlid(801), testUlid(802)], [testUlid(803)]]);
+    expect(exchange.fannedOut.map((event) => event.id)).toEqual([testUlid(801), testUlid(802), testUlid(803)]);
+    expect(exchange.closingNotices).toHaveLength(1);
+    expect(store.outbox.size).toBe(0);
+    expect(heard).toEqual(items.map((item) => `${item.id} delivered`));
+  });
+
+  test('stops at the first item that fails: those before it left the outbox, it and those after it stay for the next delivery', async () => {
+    const items = [eventItem(811), eventItem(812), eventItem(813)];
+    exchange.fanOut.fanOut = ((fanOut) => async (event) => {
+      if (event.id === testUlid(812)) throw new Error('table unavailable');
+      return fanOut(event);
+    })(exchange.fanOut.fanOut.bind(exchange.fanOut));
+    const result = await deliverAll(items);
+    expect(result.delivered.map(({ item }) => item.id)).toEqual([items[0]!.id]);
+    expect(result.failed).toEqual({ index: 1, error: new Error('table unavailable') });
+    expect([...store.outbox.keys()]).toEqual([items[1]!.id, items[2]!.id]);
+    expect(heard).toEqual([`${items[0]!.id} delivered`]);
+    // The run went to the bus at once: delivered again, its later events go to the bus once more.
+    expect(exchange.publications).toEqual([[testUlid(811), testUlid(812), testUlid(813)]]);
+  });
+
+  test('a bus that fails a run fails its first item: nothing of the run is fanned out or leaves the outbox, and the items before it are delivered', async () => {
+    const start = enqueue({ kind: 'start-workflow', caseId: subject.id });
+    const items = [start, eventItem(821), eventItem(822)];
+    const failure = Object.assign(new Error('slow down'), { name: 'ThrottlingException' });
+    exchange.failNext('publish', failure);
+    const result = await deliverAll(items);
+    expect(result).toEqual({ delivered: [{ item: start, delivery: 'delivered' }], failed: { index: 1, error: failure } });
+    expect(exchange.fannedOut).toEqual([]);
+    expect([...store.outbox.keys()]).toEqual([items[1]!.id, items[2]!.id]);
+    // Delivered again, the run goes to the bus whole.
+    expect(await deliverAll(items.slice(1))).toEqual({ delivered: items.slice(1).map((item) => ({ item, delivery: 'delivered' })) });
+    expect(exchange.publications).toEqual([[testUlid(821), testUlid(822)]]);
   });
 });
