@@ -133,12 +133,14 @@ export function deliverBatch(deps: DeliverEffectDependencies) {
     for (const [index, item] of items.entries()) {
       try {
         if (item.effect.kind === 'publish-event' && index >= publishedUpTo) {
-          const end = items.findIndex((next, at) => at > index && next.effect.kind !== 'publish-event');
-          const run = items.slice(index, end === -1 ? items.length : end);
+          const rest = items.slice(index);
+          const end = rest.findIndex((next) => next.effect.kind !== 'publish-event');
+          const run = end === -1 ? rest : rest.slice(0, end);
           await deps.events.publish(run.flatMap(({ effect }) => (effect.kind === 'publish-event' ? [effect.event] : [])));
           publishedUpTo = index + run.length;
         }
-        const delivery = await deliver(item, { published: index < publishedUpTo });
+        // An event item's event went to the bus with its run, just above or with an item before it.
+        const delivery = await deliver(item, { published: true });
         delivered.push({ item, delivery });
         onDelivered(item, delivery);
       } catch (error) {
