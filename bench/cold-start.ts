@@ -96,14 +96,6 @@ export function minimalHandlerSource(packages: readonly string[]): string {
   return [...lines, 'export const handler = async () => ({ statusCode: 200 });'].join('\n');
 }
 
-/**
- * Writes the catalogue every function bundle carries into `directory`'s `workflows/`, as the CDK
- * construct's bundling hook copies it there: without it a bundle fails at init.
- */
-export function writeCatalogue(directory: string): number {
-  return writeBundledCatalogue(directory, join(projectRoot, 'workflows'));
-}
-
 async function bundle(entry: string, outfile: string): Promise<{ bytes: number; sdkPackages: string[] }> {
   const result = await build({ ...esbuildOptions, entryPoints: [entry], outfile });
   const bytes = Object.entries(result.metafile!.outputs)
@@ -121,7 +113,8 @@ export async function measureColdStart(options: { readonly quick: boolean }): Pr
   const directory = join(resultsDirectory, '.bundles');
   rmSync(directory, { recursive: true, force: true });
   mkdirSync(directory, { recursive: true });
-  writeCatalogue(directory);
+  // The catalogue beside the bundles, where the construct's bundling hook copies it: without it a bundle fails at init.
+  writeBundledCatalogue(directory);
 
   const baselines = new Map<string, string>();
   async function baselineFor(packages: string[]): Promise<{ file: string; name: string }> {

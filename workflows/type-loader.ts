@@ -275,8 +275,10 @@ export function loadPublishedType(directory: string, key: string, version: numbe
  * templates as written. Deterministic: the same folders give the same text.
  */
 export function bundledCatalogueText(directory: string = typesDirectory): string {
-  return `${JSON.stringify(loadPublishedTypes(directory))}\n`;
+  return catalogueText(loadPublishedTypes(directory));
 }
+
+const catalogueText = (published: readonly PublishedType[]) => `${JSON.stringify(published)}\n`;
 
 /**
  * Writes the catalogue a function bundle carries into `outputDirectory` (a bundle's directory),
@@ -284,10 +286,10 @@ export function bundledCatalogueText(directory: string = typesDirectory): string
  * versions it holds. The build checks each version here, so a malformed one fails it.
  */
 export function writeBundledCatalogue(outputDirectory: string, directory: string = typesDirectory): number {
-  const text = bundledCatalogueText(directory);
+  const published = loadPublishedTypes(directory);
   mkdirSync(join(outputDirectory, bundledTypesFolder), { recursive: true });
-  writeFileSync(join(outputDirectory, bundledTypesFolder, bundledCatalogueFile), text);
-  return (JSON.parse(text) as unknown[]).length;
+  writeFileSync(join(outputDirectory, bundledTypesFolder, bundledCatalogueFile), catalogueText(published));
+  return published.length;
 }
 
 /**

@@ -30,8 +30,8 @@ function noticeEntryOf(busName: string, notice: ClosingNotice): PutEventsRequest
 /**
  * The event bus on EventBridge (PutEvents): rules match on the tenant (`source`) and the event
  * type (`detail-type`); the detail is the CloudEvent itself, so a rule's target receives what a
- * webhook subscriber does. Events go ten a call, in order. PutEvents succeeds as a call even when entries fail: the failed
- * entries (FailedEntryCount, an ErrorCode per entry) are sent again while their errors are
+ * webhook subscriber does. Events go ten a call (PutEvents' limit), in order. PutEvents succeeds
+ * as a call even when entries fail: the failed entries (FailedEntryCount, an ErrorCode per entry) are sent again while their errors are
  * transient; what still fails is a TransientError (the outbox item comes again), a permanent
  * error of an entry is thrown as it is. EventBridge does not deduplicate: a consumer that must
  * see an event once deduplicates on its CloudEvents id, which a redelivery keeps.

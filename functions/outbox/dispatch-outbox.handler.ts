@@ -1,20 +1,10 @@
-import { unmarshall } from '@aws-sdk/util-dynamodb';
-import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
 import { logger } from '../commons/powertools';
 import { operationHandler } from '../commons/operation';
 import { effectDelivery } from './effect-delivery.wiring';
 import { batchFanOut } from './event-fan-out.wiring';
-import type { OutboxItem } from '../domain/effect';
+import { outboxItemsOf, retriedFrom } from './stream-batch';
 import { deliverBatch } from '../use-cases/deliver-effect';
-
-/** The outbox item a stream record carries, if it is a new one. */
-function outboxItemOf(record: DynamoDBStreamEvent['Records'][number]): OutboxItem | undefined {
-  const image = record.dynamodb?.NewImage;
-  if (record.eventName !== 'INSERT' || !image || image.entity?.S !== 'outbox') return undefined;
-  const { id, caseId, effect, createdAt } = unmarshall(image as Record<string, AttributeValue>);
-  return { id, caseId, effect, createdAt } as OutboxItem;
-}
 
 /**
  * The outbox dispatcher, fed by the table's stream (an event source mapping on AWS, the local
@@ -24,17 +14,14 @@ function outboxItemOf(record: DynamoDBStreamEvent['Records'][number]): OutboxIte
  */
 export const handler = operationHandler(async (event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> => {
   const records = event.Records;
-  const outbox = records.flatMap((record, index) => {
-    const item = outboxItemOf(record);
-    return item ? [{ item, index }] : [];
-  });
+  const outbox = outboxItemsOf(records);
   // The batch's events read each tenant's subscriptions once (fanOutBatch) and go to the bus a run at a time (deliverBatch).
   const { failed } = await deliverBatch({ ...effectDelivery, fanOut: batchFanOut() })(
     outbox.map(({ item }) => item),
     (item, delivery) => logger.info('Outbox item delivered', { caseId: item.caseId, kind: item.effect.kind, outboxId: item.id, delivery }),
   );
   if (!failed) return { batchItemFailures: [] };
-  const { item, index } = outbox[failed.index]!;
+  const { item, record } = outbox[failed.index]!;
   logger.warn('Outbox item not delivered; it comes again', { caseId: item.caseId, kind: item.effect.kind, outboxId: item.id, error: (failed.error as Error).name });
-  return { batchItemFailures: records.slice(index).map((record) => ({ itemIdentifier: record.dynamodb?.SequenceNumber ?? '' })) };
+  return retriedFrom(records, record);
 });

@@ -3,10 +3,10 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll } from '@jest/globals';
 import { build, type Metafile } from 'esbuild';
-import { writeCatalogue, minimalHandlerSource, sdkPackagesOf } from '../../../bench/cold-start';
+import { minimalHandlerSource, sdkPackagesOf } from '../../../bench/cold-start';
 import { bundlingOptions } from '../../../infra/deployment';
 import { projectRoot } from '../../../infra/local/paths';
-import { loadPublishedTypes, typeFolderNames, typesDirectory } from '../../../workflows/type-loader';
+import { loadPublishedTypes, typeFolderNames, typesDirectory, writeBundledCatalogue } from '../../../workflows/type-loader';
 
 const output = (imports: Array<{ path: string; external?: boolean }>): Metafile['outputs'][string] => ({
   bytes: 1,
@@ -71,7 +71,7 @@ describe('the bundles whose init is measured', () => {
 
   test('carry the catalogue where the CDK construct puts it, so that init reads it as on AWS', async () => {
     const { directory, run } = await catalogueProbe();
-    expect(writeCatalogue(directory)).toBe(loadPublishedTypes(typesDirectory).length);
+    expect(writeBundledCatalogue(directory)).toBe(loadPublishedTypes(typesDirectory).length);
     expect(run()).toEqual(typeFolderNames(typesDirectory));
   });
 
