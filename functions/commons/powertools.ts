@@ -5,15 +5,20 @@ import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import type { MiddlewareObj } from '@middy/core';
 
 import { maskIdentifierNumber, maskIdentifiers } from '../domain/identifiers';
+import { withSourceMappedStack } from './source-mapped-stack';
 
 const serviceName = 'loket';
 
-/** Every string and number a log line carries goes out with national and enterprise numbers masked, whoever logged it. */
-const maskPersonalNumbers = (_key: string, value: unknown): unknown =>
-  typeof value === 'string' ? maskIdentifiers(value) : typeof value === 'number' ? maskIdentifierNumber(value) : value;
+/**
+ * What a log line carries, as it goes out: every string and number with national and enterprise
+ * numbers masked, whoever logged it; an error with its stack pointing at the source, not at the
+ * minified bundle (the bundle's map is read when an error is first logged, not at every cold start).
+ */
+const logValue = (_key: string, value: unknown): unknown =>
+  typeof value === 'string' ? maskIdentifiers(value) : typeof value === 'number' ? maskIdentifierNumber(value) : value instanceof Error ? withSourceMappedStack(value) : value;
 
 /** One logger, metrics and tracer per execution environment, shared by every handler. */
-export const logger = new Logger({ serviceName, jsonReplacerFn: maskPersonalNumbers });
+export const logger = new Logger({ serviceName, jsonReplacerFn: logValue });
 // Most API calls count nothing, which is normal: the metrics' own "no metrics" warning is kept out of the logs.
 export const metrics = new Metrics({ serviceName, namespace: 'Loket', logger: logger.createChild({ logLevel: 'ERROR' }) });
 

@@ -60,6 +60,9 @@ describe('a function bundle carries the catalogue', () => {
       const response = invokeBundled(bundle);
       expect(response.statusCode).toBe(200);
       expect(JSON.parse(response.body).items.map((type: { key: string }) => type.key).sort()).toEqual(typeFolderNames());
+      // The bundle's source map is deployed beside it, for the logger to map a logged error's stack (Node is not asked to: no NODE_OPTIONS).
+      const map = JSON.parse(readFileSync(join(bundle, 'index.mjs.map'), 'utf8')) as { sources: string[] };
+      expect(map.sources.filter((source) => source.endsWith('functions/api/list-transaction-types.handler.ts'))).toHaveLength(1);
     },
     synthesisTimeout,
   );

@@ -1,5 +1,6 @@
 import { expect, jest, test } from '@jest/globals';
 import { logger } from '../../../functions/commons/powertools';
+import { minifiedBundle, topFrame } from '../../support/minified-bundle';
 
 test('the shared logger masks national and enterprise numbers in every field it writes, however nested', () => {
   const written: string[] = [];
@@ -40,4 +41,29 @@ test('the shared logger masks a sole trader’s enterprise number in every form,
   expect(line).toContain('Enterprise ********** looked up');
   expect(line).toContain('"count":2');
   expect(line).not.toMatch(/0403|403170701|170.701|85073003328/);
+});
+
+test("the shared logger writes an error's stack as its source has it, not as the minified bundle does, with personal numbers still masked", async () => {
+  const bundle = await minifiedBundle();
+  try {
+    const error = bundle.thrown('refuse', 'applicant 85073003328 refused');
+    const written: string[] = [];
+    const spy = jest.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      written.push(String(chunk));
+      return true;
+    });
+    try {
+      logger.error('The step failed', error);
+    } finally {
+      spy.mockRestore();
+    }
+    const line = JSON.parse(written.join('')) as { error: { name: string; location: string; message: string; stack: string; code: string } };
+    expect(line.error.message).toBe('applicant *********** refused');
+    expect(line.error.code).toBe('refused');
+    expect(line.error.location).toMatch(/refusal\.ts:6$/);
+    expect(topFrame(line.error.stack)).toMatch(/refusal\.ts:6:\d+\)?$/);
+    expect(line.error.stack).not.toContain('85073003328');
+  } finally {
+    bundle.remove();
+  }
 });
