@@ -1,17 +1,22 @@
 import * as z from 'zod';
 import { applicantSchema } from '../domain/applicant';
 import { isValidInsz, isValidKbo, normalizeInsz } from '../domain/identifiers';
-import { transactionTypeSchema } from '../domain/transaction-type';
+import { localizedTextSchema, outcomesSchema, transactionTypeSchema, typeKeySchema, typeVersionSchema } from '../domain/transaction-type';
 import type { HeaderName } from './route-contract';
 
 /*
  * The API's request and response schemas: the handlers validate with them and the OpenAPI
  * document is generated from them. This module loads no adapter, so the OpenAPI function,
  * which has no table, can import it.
+ *
+ * Each schema is marked `@__PURE__`: building it has no effect but its value, so a function's
+ * bundle leaves out (and its cold start does not build) every schema its own route does not
+ * use; building them all took each API function's init 8 ms (issue 14). A schema is built at
+ * the top level of this module or inside another's pure call, never in a statement of its own.
  */
 
 
-export const submitCaseRequest = z
+export const submitCaseRequest = /* @__PURE__ */ z
   .object({
     type: z.string().min(1).max(100),
     applicant: applicantSchema,
@@ -27,15 +32,15 @@ export const maxDocumentBytes = 4 * 1024 * 1024;
  * does not match cannot name anything, so it answers 404 before anything is read.
  */
 
-const ulid = z.string().max(26).regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, 'must be a ULID');
-export const caseIdParameter = ulid.describe('The case’s id, a ULID');
-export const taskIdParameter = ulid.describe('The task’s id, a ULID');
-export const typeKeyParameter = z
+const ulid = /* @__PURE__ */ z.string().max(26).regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, 'must be a ULID');
+export const caseIdParameter = /* @__PURE__ */ ulid.describe('The case’s id, a ULID');
+export const taskIdParameter = /* @__PURE__ */ ulid.describe('The task’s id, a ULID');
+export const typeKeyParameter = /* @__PURE__ */ z
   .string()
   .max(100)
   .regex(/^[a-z][a-z0-9-]{0,99}$/, 'must be a transaction type key')
   .describe('The transaction type’s key, e.g. proof-of-residence');
-export const documentReferenceParameter = z
+export const documentReferenceParameter = /* @__PURE__ */ z
   .string()
   .max(64)
   .regex(/^[A-Za-z0-9][A-Za-z0-9-]{0,63}$/, 'must be a document reference')
@@ -45,7 +50,7 @@ export const documentReferenceParameter = z
 const headerText = /^[^\x00-\x1f\x7f]*$/;
 
 /** An Idempotency-Key: 1 to 200 visible ASCII characters (a UUID is typical). */
-export const idempotencyKeySchema = z.string().max(200).regex(/^[\x21-\x7e]{1,200}$/, 'must be 1 to 200 visible ASCII characters');
+export const idempotencyKeySchema = /* @__PURE__ */ z.string().max(200).regex(/^[\x21-\x7e]{1,200}$/, 'must be 1 to 200 visible ASCII characters');
 
 /** The request headers a route may read, each bounded; a route that declares one refuses a value that does not match with a 400. */
 export const headerSchemas = {
@@ -58,7 +63,7 @@ export const headerSchemas = {
     .regex(/^[A-Za-z0-9*;=.,\s-]*$/, 'must be a list of language tags with weights, e.g. nl-BE,nl;q=0.9,en;q=0.8'),
 } as const satisfies Record<HeaderName, z.ZodString>;
 
-export const completeTaskRequest = z
+export const completeTaskRequest = /* @__PURE__ */ z
   .object({
     outcome: z.string().min(1).max(100),
     data: z.record(z.string().max(100), z.unknown()).optional(),
@@ -66,7 +71,7 @@ export const completeTaskRequest = z
   })
   .strict();
 
-export const searchCasesQuery = z
+export const searchCasesQuery = /* @__PURE__ */ z
   .object({
     status: z.string().max(50).regex(/^[a-z][a-z-]{0,49}$/, 'must be a status code').optional(),
     type: z.string().max(100).regex(/^[a-z][a-z0-9-]{0,99}$/, 'must be a transaction type key').optional(),
@@ -81,7 +86,7 @@ export const searchCasesQuery = z
   .strict();
 
 /** Search by applicant: the INSZ or KBO travels in the body, never in a URL. */
-export const searchByApplicantRequest = z
+export const searchByApplicantRequest = /* @__PURE__ */ z
   .object({
     applicant: z
       .string()
@@ -95,7 +100,7 @@ export const searchByApplicantRequest = z
   })
   .strict();
 
-export const attentionQuery = z
+export const attentionQuery = /* @__PURE__ */ z
   .object({
     attention: z.literal('true').describe('Only the cases that need an operator (the only listing there is)'),
     limit: z.coerce.number().int().min(1).max(100).default(25),
@@ -103,7 +108,7 @@ export const attentionQuery = z
   })
   .strict();
 
-export const listTasksQuery = z
+export const listTasksQuery = /* @__PURE__ */ z
   .object({
     role: z.string().max(50).regex(/^[a-z][a-z0-9-]{0,49}$/, 'must be a role name').optional(),
     status: z.enum(['open', 'claimed', 'completed', 'cancelled']).optional(),
@@ -117,57 +122,63 @@ export const listTasksQuery = z
  * parts are taken from the transaction type's own schema so that the two cannot drift.
  */
 
-
-const typeShape = transactionTypeSchema.shape;
+type TypeShape = typeof transactionTypeSchema.shape;
+/**
+ * A part of the transaction type's own schema, by name, with what the document says of it:
+ * taken when a view that shows it is built, so that a bundle whose routes show no type leaves
+ * the type's schema out (a call of a method in a view's fields would keep the view).
+ */
+const typePart = /* @__NO_SIDE_EFFECTS__ */ <K extends keyof TypeShape>(key: K, description?: string): TypeShape[K] =>
+  description === undefined ? transactionTypeSchema.shape[key] : (transactionTypeSchema.shape[key].describe(description) as TypeShape[K]);
 
 /*
  * The bounds of what responses carry. Each is a bound the request schemas, the domain or the
  * table already keep (ids are ULIDs, reasons at most 2000 characters, one item at most 400 KB);
  * the document states them so that a client can size what it keeps.
  */
-const id = z.string().max(26).regex(/^[0-9A-HJKMNP-TV-Z]{26}$/);
-const caseNumber = z.string().max(64).regex(/^[A-Za-z0-9][A-Za-z0-9-]{0,63}$/);
-const tenantId = z.string().max(64);
+const id = /* @__PURE__ */ z.string().max(26).regex(/^[0-9A-HJKMNP-TV-Z]{26}$/);
+const caseNumber = /* @__PURE__ */ z.string().max(64).regex(/^[A-Za-z0-9][A-Za-z0-9-]{0,63}$/);
+const tenantId = /* @__PURE__ */ z.string().max(64);
 /** Who acted: a token's subject, or `system:<component>`. */
-const actorName = z.string().max(256);
+const actorName = /* @__PURE__ */ z.string().max(256);
 /** A status code, an outcome, a task, message or role name, an action. */
-const code = z.string().max(100);
-const prose = z.string().max(2000);
-const cursor = z.string().max(1000);
-const dataRecord = z.record(z.string().max(100), z.unknown());
+const code = /* @__PURE__ */ z.string().max(100);
+const prose = /* @__PURE__ */ z.string().max(2000);
+const cursor = /* @__PURE__ */ z.string().max(1000);
+const dataRecord = /* @__PURE__ */ z.record(z.string().max(100), z.unknown());
 /** A list kept in one case item, which holds at most 400 KB. */
 const inOneItem = 10_000;
 /** Tasks and message waits open at once on one case: a workflow waits on a handful. */
 const openAtOnce = 1000;
 
 /** An ISO 8601 instant; Loket writes them as `toISOString` does, in UTC. */
-const timestamp = z.iso.datetime({ offset: true }).max(35);
-const localizedText = typeShape.title;
+const timestamp = /* @__PURE__ */ z.iso.datetime({ offset: true }).max(35);
+const localizedText = localizedTextSchema;
 
 /** A case's applicant after normalisation: digits only, exactly one identifier. */
-export const applicantView = z.union([
+export const applicantView = /* @__PURE__ */ z.union([
   z.object({ insz: z.string().max(11).regex(/^\d{11}$/) }).strict(),
   z.object({ kbo: z.string().max(10).regex(/^[01]\d{9}$/) }).strict(),
 ]);
 
-const caseTypeRef = z.object({ key: typeShape.key, version: typeShape.version });
+const caseTypeRef = /* @__PURE__ */ z.object({ key: typeKeySchema, version: typeVersionSchema });
 
-const statusView = z.object({
+const statusView = /* @__PURE__ */ z.object({
   code,
   text: prose.describe("The status explained in the caller's language (Accept-Language)"),
   final: z.boolean(),
 });
 
-const statusChange = z.object({ status: code, at: timestamp, by: actorName });
+const statusChange = /* @__PURE__ */ z.object({ status: code, at: timestamp, by: actorName });
 
-const decision = z.object({
+const decision = /* @__PURE__ */ z.object({
   outcome: code,
   reason: prose.optional(),
   decidedAt: timestamp,
   decidedBy: actorName,
 });
 
-const caseDocument = z.object({
+const caseDocument = /* @__PURE__ */ z.object({
   kind: z.enum(['certificate', 'permit']),
   reference: caseNumber,
   issuedAt: timestamp,
@@ -186,7 +197,7 @@ const caseDocument = z.object({
 });
 
 /** `taskView`: a task without its task token. */
-export const taskViewSchema = z.object({
+export const taskViewSchema = /* @__PURE__ */ z.object({
   id,
   caseId: id,
   caseNumber,
@@ -195,7 +206,7 @@ export const taskViewSchema = z.object({
   title: localizedText,
   role: code,
   status: z.enum(['open', 'claimed', 'completed', 'cancelled']),
-  outcomes: typeShape.tasks.valueType.shape.outcomes,
+  outcomes: outcomesSchema,
   createdAt: timestamp,
   dueAt: timestamp,
   assignee: actorName.optional(),
@@ -210,7 +221,7 @@ export const taskViewSchema = z.object({
     .optional(),
 });
 
-const attention = z
+const attention = /* @__PURE__ */ z
   .object({ reason: prose.describe('e.g. `execution failed`'), since: timestamp })
   .describe("Set while the case needs an operator: its workflow ended while it is open. POST /v1/cases/{id}/redrive runs it again.");
 
@@ -219,7 +230,7 @@ const attention = z
  * (no INSZ or KBO, no name, no address, no case data), so listing writes no access record; the
  * whole case is one GET /v1/cases/{id} away, and that read is in the processing log.
  */
-export const caseSummarySchema = z.object({
+export const caseSummarySchema = /* @__PURE__ */ z.object({
   id,
   number: caseNumber.describe('Human number per tenant and year, e.g. 44021-2026-000123'),
   type: caseTypeRef,
@@ -232,7 +243,7 @@ export const caseSummarySchema = z.object({
 });
 
 /** `caseView`: one case, its status explained in the caller's language. */
-export const caseViewSchema = z.object({
+export const caseViewSchema = /* @__PURE__ */ z.object({
   id,
   number: caseNumber,
   type: caseTypeRef,
@@ -274,52 +285,53 @@ export const caseViewSchema = z.object({
 });
 
 /** `transactionTypeSummary`. */
-export const transactionTypeSummarySchema = z.object({
-  key: typeShape.key,
-  version: typeShape.version,
-  title: typeShape.title,
-  description: typeShape.description,
-  displayTitle: prose.describe("The title in the caller's language (Accept-Language)"),
-  applicantKinds: typeShape.applicantKinds,
-  legalDeadline: typeShape.legalDeadline,
-  fee: typeShape.fee,
+export const transactionTypeSummarySchema = /* @__PURE__ */ z.object({
+  key: typePart('key'),
+  version: typePart('version'),
+  title: typePart('title'),
+  description: typePart('description'),
+  // Each call in a view of the type is marked too, so that the view, and the type's schema with it, can be left out.
+  displayTitle: /* @__PURE__ */ prose.describe("The title in the caller's language (Accept-Language)"),
+  applicantKinds: typePart('applicantKinds'),
+  legalDeadline: typePart('legalDeadline'),
+  fee: typePart('fee'),
 });
 
 /**
  * A type's example request. The OpenAPI document refers it to the submission's component, so
  * that a generated client can send it to POST /v1/cases as it is.
  */
-export const exampleRequestSchema = typeShape.example.describe('A request of this type, to send to POST /v1/cases as it is');
+export const exampleRequestSchema = /* @__PURE__ */ typePart('example', 'A request of this type, to send to POST /v1/cases as it is');
 
 /** `transactionTypeView`: the summary with the input JSON Schema, an example request and the statuses. */
-export const transactionTypeViewSchema = transactionTypeSummarySchema.extend({
-  inputSchema: typeShape.inputSchema.describe('JSON Schema of the `data` a case of this type takes'),
+export const transactionTypeViewSchema = /* @__PURE__ */ transactionTypeSummarySchema.extend({
+  inputSchema: typePart('inputSchema', 'JSON Schema of the `data` a case of this type takes'),
   example: exampleRequestSchema,
-  statuses: typeShape.statuses,
-  roles: typeShape.roles,
-  tasks: typeShape.tasks.describe('The human tasks, by name: who works them, their outcomes, and the JSON Schema (`dataSchema`) of the `data` a completion may carry'),
-  messages: typeShape.messages.describe('The messages a case may wait for, by name, with the JSON Schema (`dataSchema`) of their `data`'),
-  suspension: typeShape.suspension,
-  extension: typeShape.extension,
-  confidentiality: typeShape.confidentiality,
-  retention: typeShape.retention,
+  statuses: typePart('statuses'),
+  roles: typePart('roles'),
+  tasks: typePart('tasks', 'The human tasks, by name: who works them, their outcomes, and the JSON Schema (`dataSchema`) of the `data` a completion may carry'),
+  messages: typePart('messages', 'The messages a case may wait for, by name, with the JSON Schema (`dataSchema`) of their `data`'),
+  suspension: typePart('suspension'),
+  extension: typePart('extension'),
+  confidentiality: typePart('confidentiality'),
+  retention: typePart('retention'),
 });
 
-const actor = z.discriminatedUnion('kind', [
+const actor = /* @__PURE__ */ z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('user'), subject: actorName, tenant: tenantId, roles: z.array(code).max(50) }),
   z.object({ kind: z.literal('system'), component: code }),
 ]);
 
-const sha256Hex = z.string().max(64).regex(/^[0-9a-f]{64}$/);
-const stateDigest = z
+const sha256Hex = /* @__PURE__ */ z.string().max(64).regex(/^[0-9a-f]{64}$/);
+const stateDigest = /* @__PURE__ */ z
   .string()
   .max(71)
   .regex(/^sha256:[0-9a-f]{64}$/)
   .describe('SHA-256 of the canonical JSON of the case as stored (keys sorted), prefixed `sha256:`');
-const seal = z.string().max(43).regex(/^[A-Za-z0-9_-]{43}$/).describe('HMAC-SHA-256 (base64url) under a key the table\'s writers do not hold');
+const seal = /* @__PURE__ */ z.string().max(43).regex(/^[A-Za-z0-9_-]{43}$/).describe('HMAC-SHA-256 (base64url) under a key the table\'s writers do not hold');
 
 /** One sealed event of a case's audit trail. */
-export const auditEventSchema = z.object({
+export const auditEventSchema = /* @__PURE__ */ z.object({
   caseId: id,
   sequence: z.number().int().positive().max(Number.MAX_SAFE_INTEGER),
   action: code,
@@ -335,13 +347,13 @@ export const auditEventSchema = z.object({
   seal: seal.optional().describe('The MAC of the case id, sequence, hash and state digest; absent only on events written before trails were sealed'),
 });
 
-export const trailFaultSchema = z
+export const trailFaultSchema = /* @__PURE__ */ z
   .enum(['sequence', 'link', 'hash', 'seal', 'unsealed', 'state', 'missing', 'head', 'case'])
   .describe(
     'Why the trail does not verify: `sequence` an event is out of place (removed or reordered), `link` an event does not link to the one before, `hash` an event was rewritten (or chained onto a forged head), `seal` an event was rewritten with recomputed hashes or its seal changed, `unsealed` an event predates sealing, `state` the case was changed between two events, `missing` newest events were deleted, `head` the case item names another last event, `case` the case was changed after its last event',
   );
 
-export const caseHistorySchema = z.object({
+export const caseHistorySchema = /* @__PURE__ */ z.object({
   caseId: id,
   number: caseNumber,
   verified: z
@@ -364,31 +376,31 @@ const page = <T extends z.ZodType>(item: T) =>
     nextCursor: cursor.optional().describe('Present when there are more results: pass it as `cursor` for the next page'),
   });
 
-export const caseSearchPageSchema = page(caseSummarySchema);
+export const caseSearchPageSchema = /* @__PURE__ */ page(caseSummarySchema);
 /**
  * `taskSummary`: a task as the inbox lists it. A completion shows its outcome, who and when,
  * but not its reason or data, which may be free text about the applicant (an officer's note):
  * the case shows those (`completedTasks` of GET /v1/cases/{id}), and that read is in the processing log.
  */
-export const taskSummarySchema = taskViewSchema.extend({
+export const taskSummarySchema = /* @__PURE__ */ taskViewSchema.extend({
   completion: taskViewSchema.shape.completion.unwrap().pick({ outcome: true, by: true, at: true }).optional(),
 });
-export const taskPageSchema = page(taskSummarySchema);
-export const transactionTypeListSchema = z.object({ items: z.array(transactionTypeSummarySchema).max(1000) });
+export const taskPageSchema = /* @__PURE__ */ page(taskSummarySchema);
+export const transactionTypeListSchema = /* @__PURE__ */ z.object({ items: /* @__PURE__ */ z.array(transactionTypeSummarySchema).max(1000) });
 /** A type's published versions: each as a summary, oldest first; `current` is the one new cases take. */
-export const transactionTypeVersionListSchema = z.object({
-  key: typeShape.key,
-  current: typeShape.version.describe('The version a case submitted now takes; a case keeps the version it was submitted as'),
-  items: z.array(transactionTypeSummarySchema).max(1000).describe('Every version kept, oldest first'),
+export const transactionTypeVersionListSchema = /* @__PURE__ */ z.object({
+  key: typePart('key'),
+  current: typePart('version', 'The version a case submitted now takes; a case keeps the version it was submitted as'),
+  items: /* @__PURE__ */ z.array(transactionTypeSummarySchema).max(1000).describe('Every version kept, oldest first'),
 });
 
-export const eventTypeParameter = z
+export const eventTypeParameter = /* @__PURE__ */ z
   .string()
   .max(100)
   .regex(/^be\.loket\.case\.[a-z-]+\.v[0-9]+$/)
   .describe('A case event type, e.g. be.loket.case.status-changed.v1');
 
-export const eventSchemaListSchema = z.object({
+export const eventSchemaListSchema = /* @__PURE__ */ z.object({
   items: z
     .array(
       z.object({
@@ -400,18 +412,18 @@ export const eventSchemaListSchema = z.object({
     .max(200),
 });
 
-export const eventSchemaSchema = z.record(z.string().max(100), z.unknown()).describe('The JSON Schema (draft-07) of the event type: the CloudEvent envelope and its data');
+export const eventSchemaSchema = /* @__PURE__ */ z.record(z.string().max(100), z.unknown()).describe('The JSON Schema (draft-07) of the event type: the CloudEvent envelope and its data');
 
-export const openApiDocumentSchema = z.record(z.string().max(100), z.unknown()).describe('This document');
+export const openApiDocumentSchema = /* @__PURE__ */ z.record(z.string().max(100), z.unknown()).describe('This document');
 
 /** The data protection officer names the person or business in the body, never in a URL. */
-export const processingLogRequest = z
+export const processingLogRequest = /* @__PURE__ */ z
   .object({ applicant: applicantSchema, limit: z.number().int().min(1).max(100).default(50), cursor: z.string().max(1000).optional() })
   .strict();
 
-export const dataSubjectExportRequest = z.object({ applicant: applicantSchema }).strict();
+export const dataSubjectExportRequest = /* @__PURE__ */ z.object({ applicant: applicantSchema }).strict();
 
-export const accessRecordSchema = z.object({
+export const accessRecordSchema = /* @__PURE__ */ z.object({
   tenant: tenantId,
   at: timestamp,
   actor: z.object({ subject: actorName, roles: z.array(code).max(50) }),
@@ -421,12 +433,12 @@ export const accessRecordSchema = z.object({
   purpose: z.string().max(200).describe("The caller's X-Purpose, or the route or workflow step that read"),
 });
 
-export const processingLogPageSchema = z.object({
+export const processingLogPageSchema = /* @__PURE__ */ z.object({
   items: z.array(accessRecordSchema).max(100),
   nextCursor: cursor.optional().describe('Present when there are more records: pass it as `cursor` for the next page'),
 });
 
-export const dataSubjectExportSchema = z.object({
+export const dataSubjectExportSchema = /* @__PURE__ */ z.object({
   person: z.string().max(100).describe("The person's keyed pseudonym"),
   cases: z.array(
     z.object({
@@ -438,13 +450,13 @@ export const dataSubjectExportSchema = z.object({
   accessRecords: z.array(accessRecordSchema),
 });
 
-export const healthSchema = z.object({ status: z.literal('ok'), service: code });
+export const healthSchema = /* @__PURE__ */ z.object({ status: z.literal('ok'), service: code });
 
 /** The most field errors a problem names; a body with more faults gets the first ones. */
 export const maxFieldErrors = 100;
 
 /** An RFC 9457 problem, as `problem()` in commons/http.ts writes it. */
-export const problemSchema = z.object({
+export const problemSchema = /* @__PURE__ */ z.object({
   type: z.string().max(200).describe('A URI that identifies the kind of problem'),
   title: code,
   status: z.number().int().min(400).max(599),
@@ -457,4 +469,4 @@ export const problemSchema = z.object({
 });
 
 /** What API Gateway's JWT authorizer answers itself, before any function runs. */
-export const gatewayErrorSchema = z.object({ message: z.string().max(200) });
+export const gatewayErrorSchema = /* @__PURE__ */ z.object({ message: z.string().max(200) });

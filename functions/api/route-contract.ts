@@ -109,3 +109,11 @@ export type View<S extends z.ZodType> = Immutable<z.input<S>>;
 
 /** The JSON body a route's success answers with, as its schema describes it. */
 export type ResponseBody<C> = C extends { readonly success: { readonly schema: infer S extends z.ZodType } } ? View<S> : never;
+
+/**
+ * A route's contract as declared, unchanged. Each route is declared through it with the call
+ * marked `@__PURE__`, so that a function's bundle leaves out the routes it does not serve, and
+ * with them every schema only they use (a contract names permissions by property, which a
+ * bundler otherwise keeps for fear of a getter).
+ */
+export const route = <T extends RouteContract>(contract: T): T => contract;

@@ -7,16 +7,16 @@ import { maxExcerptLength } from '../domain/webhook-delivery';
  * document is generated from them.
  */
 
-const ulid = z.string().max(26).regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, 'must be a ULID');
-export const subscriptionIdParameter = ulid.describe('The subscription’s id, a ULID');
-const timestamp = z.iso.datetime({ offset: true }).max(35);
-const eventType = z
+const ulid = /* @__PURE__ */ z.string().max(26).regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, 'must be a ULID');
+export const subscriptionIdParameter = /* @__PURE__ */ ulid.describe('The subscription’s id, a ULID');
+const timestamp = /* @__PURE__ */ z.iso.datetime({ offset: true }).max(35);
+const eventType = /* @__PURE__ */ z
   .string()
   .max(100)
   .regex(/^be\.loket\.case\.[a-z][a-z-]{0,60}\.v[1-9][0-9]{0,2}$/, 'must be an event type such as be.loket.case.status-changed.v1');
-const typeKey = z.string().max(100).regex(/^[a-z][a-z0-9-]{0,99}$/, 'must be a transaction type key');
+const typeKey = /* @__PURE__ */ z.string().max(100).regex(/^[a-z][a-z0-9-]{0,99}$/, 'must be a transaction type key');
 
-export const createSubscriptionRequest = z
+export const createSubscriptionRequest = /* @__PURE__ */ z
   .object({
     url: z.string().min(1).max(2000).describe('Where deliveries are POSTed: https (on the local host http to localhost too)'),
     eventTypes: z.array(eventType).max(50).default([]).describe('The event types to receive; empty or absent: all'),
@@ -31,7 +31,7 @@ export const createSubscriptionRequest = z
   })
   .strict();
 
-export const subscriptionViewSchema = z.object({
+export const subscriptionViewSchema = /* @__PURE__ */ z.object({
   id: ulid,
   url: z.string().max(2000),
   eventTypes: z.array(z.string().max(100)).max(50),
@@ -41,20 +41,20 @@ export const subscriptionViewSchema = z.object({
   createdBy: z.string().max(256),
 });
 
-export const createdSubscriptionSchema = subscriptionViewSchema.extend({
+export const createdSubscriptionSchema = /* @__PURE__ */ subscriptionViewSchema.extend({
   secret: z.string().max(100).describe('The signing secret (Standard Webhooks, `whsec_`): keep it now, it is never shown again'),
 });
 
-export const subscriptionListSchema = z.object({ items: z.array(subscriptionViewSchema).max(maxSubscriptionsPerTenant) });
+export const subscriptionListSchema = /* @__PURE__ */ z.object({ items: z.array(subscriptionViewSchema).max(maxSubscriptionsPerTenant) });
 
-export const deliveriesQuery = z
+export const deliveriesQuery = /* @__PURE__ */ z
   .object({
     limit: z.coerce.number().int().min(1).max(100).default(25),
     cursor: z.string().max(1000).optional(),
   })
   .strict();
 
-const attemptSchema = z.object({
+const attemptSchema = /* @__PURE__ */ z.object({
   at: timestamp,
   durationMs: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
   outcome: z.enum(['accepted', 'failed']),
@@ -63,7 +63,7 @@ const attemptSchema = z.object({
   bodyExcerpt: z.string().max(maxExcerptLength).optional().describe(`The start of the receiver's answer (at most ${maxExcerptLength} characters)`),
 });
 
-export const deliveryViewSchema = z.object({
+export const deliveryViewSchema = /* @__PURE__ */ z.object({
   id: ulid,
   webhookId: z.string().max(100).describe('The `webhook-id` header: the event id, the same for every attempt and replay'),
   eventType: z.string().max(100),
@@ -76,18 +76,18 @@ export const deliveryViewSchema = z.object({
   attempts: z.array(attemptSchema).max(100),
 });
 
-export const deliveryPageSchema = z.object({
+export const deliveryPageSchema = /* @__PURE__ */ z.object({
   items: z.array(deliveryViewSchema).max(100),
   nextCursor: z.string().max(1000).optional().describe('Present when there are more deliveries: pass it as `cursor` for the next page'),
 });
 
-export const replayRequest = z
+export const replayRequest = /* @__PURE__ */ z
   .object({
     from: timestamp.describe('Deliver again every event from this time on (the event log keeps 30 days)'),
   })
   .strict();
 
-export const replaySchema = z.object({
+export const replaySchema = /* @__PURE__ */ z.object({
   replayId: ulid,
   from: timestamp,
   deliveries: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).describe('How many deliveries the replay recorded'),

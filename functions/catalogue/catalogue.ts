@@ -4,7 +4,6 @@ import type { TransactionType } from '../domain/transaction-type';
 import type { Catalogue, TypeVersion } from '../ports/catalogue.port';
 import {
   catalogueDirectory,
-  inFunctionBundle,
   keptTypeKeys,
   loadPublishedType,
   loadUnpublishedType,
@@ -114,9 +113,15 @@ export function bundledCatalogue(published: readonly PublishedType[]): Catalogue
   });
 }
 
+declare const LOKET_BUNDLED_TYPES: string | undefined;
+
 let loaded: Catalogue | undefined;
-/** Read on first use, so that the local host can name the directory before any function asks. */
-const loadedCatalogue = () => (loaded ??= inFunctionBundle ? bundledCatalogue(readBundledCatalogue()) : directoryCatalogue(catalogueDirectory()));
+/**
+ * Read on first use, so that the local host can name the directory before any function asks. In
+ * a bundle the build's define makes the test constant (as type-loader's `inFunctionBundle` is), so the
+ * bundle leaves out the directory catalogue and the type schema it validates with.
+ */
+const loadedCatalogue = () => (loaded ??= typeof LOKET_BUNDLED_TYPES === 'string' ? bundledCatalogue(readBundledCatalogue()) : directoryCatalogue(catalogueDirectory()));
 
 /**
  * The published transaction types: every kept version under workflows/, which every function

@@ -1,31 +1,13 @@
 import type { Caller } from './actor';
 import { forbidden } from './errors';
+import * as permittedRoles from './permitted-roles';
 
 /**
  * Which roles may do what. `portal`, `clerk`, `designer` and `operator` are API roles;
  * any other role a token carries (e.g. `police`, `college`) is a task role that a
  * transaction type declares, which also lets its holder work tasks.
  */
-export const permissions = {
-  readCatalogue: ['portal', 'clerk', 'designer', 'operator'],
-  submitCase: ['portal'],
-  readCase: ['portal', 'clerk', 'operator'],
-  withdrawCase: ['portal'],
-  sendMessage: ['portal'],
-  suspendCase: ['clerk'],
-  resumeCase: ['clerk'],
-  extendCase: ['clerk'],
-  operateCases: ['operator'],
-  redriveCase: ['operator'],
-  /** Reopen a case closed `failed` by mistake. */
-  reopenCase: ['operator'],
-  /** The tenant's webhook subscriptions: create, list, delete, their deliveries and replays. */
-  manageSubscriptions: ['operator'],
-  /** The data protection officer: who processed a person's data, and everything held about them. */
-  dataSubject: ['dpo'],
-  /** The events' JSON Schemas: whoever reads the catalogue (they describe ids and codes, no personal data). */
-  readEventSchemas: ['portal', 'clerk', 'designer', 'operator'],
-} as const satisfies Record<string, readonly string[]>;
+export const permissions = permittedRoles satisfies Record<string, readonly string[]>;
 
 /** The roles of the API itself. */
 export const apiRoles = ['portal', 'clerk', 'designer', 'operator', 'dpo'] as const;

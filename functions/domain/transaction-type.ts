@@ -1,20 +1,26 @@
 import * as z from 'zod';
 import { documentDeclarationSchema } from './document-declaration';
 
-const text = z.string().min(1).max(2000);
-const localizedText = z.object({ nl: text, en: text }).strict();
-const name = z.string().min(1).max(100);
+const text = /* @__PURE__ */ z.string().min(1).max(2000);
+/** A text in Dutch and English, as a type's titles, descriptions and status texts are. */
+export const localizedTextSchema = /* @__PURE__ */ z.object({ nl: text, en: text }).strict();
+const localizedText = localizedTextSchema;
+const name = /* @__PURE__ */ z.string().min(1).max(100);
+/** A type's key, version and a task's outcomes: what a case or a task names of its type, which the API's views share. */
+export const typeKeySchema = /* @__PURE__ */ z.string().max(100).regex(/^[a-z][a-z0-9-]*$/);
+export const typeVersionSchema = /* @__PURE__ */ z.number().int().positive().max(10_000);
+export const outcomesSchema = /* @__PURE__ */ z.array(name).min(1).max(20);
 /** Calendar or working days a figure of a type may span: ten years at most. */
-const days = z.number().int().positive().max(3660);
+const days = /* @__PURE__ */ z.number().int().positive().max(3660);
 
 /** A JSON Schema a designer wrote (of a case's, a message's or a completion's data); it must bound every value it admits. */
-const dataSchema = z.record(z.string().max(100), z.unknown()).superRefine((schema, context) => {
+const dataSchema = /* @__PURE__ */ z.record(z.string().max(100), z.unknown()).superRefine((schema, context) => {
   for (const problem of unboundedPartsOf(schema)) context.addIssue({ code: 'custom', path: [...problem.path], message: problem.message });
 });
 export type LocalizedText = z.infer<typeof localizedText>;
 export type Language = keyof LocalizedText;
 
-const statusSchema = z
+const statusSchema = /* @__PURE__ */ z
   .object({
     code: z.string().max(50).regex(/^[a-z][a-z-]*$/),
     order: z.number().int().positive().max(1000),
@@ -25,10 +31,10 @@ const statusSchema = z
   })
   .strict();
 
-const taskDefinitionSchema = z
+const taskDefinitionSchema = /* @__PURE__ */ z
   .object({
     role: name,
-    outcomes: z.array(name).min(1).max(20),
+    outcomes: outcomesSchema,
     dueInWorkingDays: days,
     /**
      * Calendar days after which the workflow stops waiting for the task (its TimeoutSeconds)
@@ -41,7 +47,7 @@ const taskDefinitionSchema = z
   })
   .strict();
 
-const messageDefinitionSchema = z
+const messageDefinitionSchema = /* @__PURE__ */ z
   .object({
     description: localizedText,
     /** JSON Schema of the message's `data`. */
@@ -52,7 +58,7 @@ const messageDefinitionSchema = z
   .strict();
 
 /** A fixed period the workflow waits out (a Wait state), such as an objection period. */
-const periodSchema = z
+const periodSchema = /* @__PURE__ */ z
   .object({
     days,
     /** What the period is called, as the type's texts name it (e.g. "bezwaartermijn", "objection period"). */
@@ -65,18 +71,18 @@ const periodSchema = z
  * an IPDC product. (Whether DOSIS also takes the UUIDs of the newer catalogue could not be
  * confirmed from its public documentation.)
  */
-export const ipdcProductIdSchema = z
+export const ipdcProductIdSchema = /* @__PURE__ */ z
   .string()
   .max(10)
   .regex(/^[1-9][0-9]*$/, 'an IPDC product id is a number of up to 10 digits, without leading zeros, written as a string');
 
 /** The metadata of one version of a transaction type, as written in `workflows/<key>/type.json`. */
-export const transactionTypeSchema = z
+export const transactionTypeSchema = /* @__PURE__ */ z
   .object({
     /** The JSON Schema an editor checks the file against (`../type.schema.json`); the catalogue ignores it. */
     $schema: z.string().max(200).optional(),
-    key: z.string().max(100).regex(/^[a-z][a-z0-9-]*$/),
-    version: z.number().int().positive().max(10_000),
+    key: typeKeySchema,
+    version: typeVersionSchema,
     /**
      * Whether cases may be moved to this version from another (`npm run workflows -- migrate`):
      * its workflow then begins with the entry state a moved case resumes through, which costs

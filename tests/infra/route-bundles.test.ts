@@ -1,0 +1,49 @@
+import { join } from 'node:path';
+import { describe, expect, test } from '@jest/globals';
+import { build } from 'esbuild';
+import { routes } from '../../functions/api/routes';
+import { projectRoot } from '../../infra/constructs/loket-function.construct';
+import { bundlingOptions } from '../../infra/deployment';
+
+/*
+ * Every API function loads the one module of route contracts and the one of schemas; its bundle
+ * must still build only what its own route uses (issue 14: building every route's schemas, and
+ * the transaction type's schema they took parts from, cost each API function's cold start ~16 ms).
+ */
+
+/** The code of a route's function as the deployment bundles it. */
+async function bundled(name: string): Promise<string> {
+  const route = routes.find((candidate) => candidate.name === name);
+  if (!route) throw new Error(`no route ${name}`);
+  const result = await build({ ...bundlingOptions, entryPoints: [join(projectRoot, route.entry)], outfile: join(projectRoot, '.loket', name, 'index.mjs'), write: false, logLevel: 'silent' });
+  return result.outputFiles.find((file) => file.path.endsWith('.mjs'))!.text;
+}
+
+/** A route's contract in a bundle: its summary, which only the contract carries (as esbuild writes it: ASCII, other characters escaped). */
+const carries = (code: string, name: string) =>
+  code.includes(routes.find((route) => route.name === name)!.summary.replace(/[^\x00-\x7f]/g, (character) => `\\u${character.charCodeAt(0).toString(16).padStart(4, '0')}`));
+
+/** The transaction type's schema in a bundle: a message only its refinement has. */
+const typeSchemaIn = (code: string) => code.includes('status codes must be unique');
+
+describe("an API function's bundle", () => {
+  test.each(['list-subscriptions', 'withdraw-case', 'get-case', 'submit-case'])(
+    '%s carries its own route contract and no other, and not the transaction type schema',
+    async (name) => {
+      const code = await bundled(name);
+      expect(routes.filter((route) => carries(code, route.name)).map((route) => route.name)).toEqual([name]);
+      expect(typeSchemaIn(code)).toBe(false);
+    },
+    30_000,
+  );
+
+  test.each(['get-transaction-type', 'list-transaction-types'])(
+    '%s, which shows types, carries the transaction type schema its view is built from',
+    async (name) => {
+      const code = await bundled(name);
+      expect(routes.filter((route) => carries(code, route.name)).map((route) => route.name)).toEqual([name]);
+      expect(typeSchemaIn(code)).toBe(true);
+    },
+    30_000,
+  );
+});
