@@ -4,7 +4,8 @@ import { maxExcerptLength } from '../domain/webhook-delivery';
 
 /*
  * The schemas of the subscription routes: the handlers validate with them and the OpenAPI
- * document is generated from them.
+ * document is generated from them. Each is marked `@__PURE__`, so that a function's bundle
+ * leaves out those its route does not use (see api.schemas.ts).
  */
 
 const ulid = /* @__PURE__ */ z.string().max(26).regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, 'must be a ULID');

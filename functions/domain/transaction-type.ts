@@ -1,6 +1,10 @@
 import * as z from 'zod';
 import { documentDeclarationSchema } from './document-declaration';
 
+// The schemas here are marked `@__PURE__`: a function bundle that validates no type (every one but
+// the catalogue's, which read types as the build validated them) leaves them out and does not build
+// them at its cold start (see functions/api/api.schemas.ts).
+
 const text = /* @__PURE__ */ z.string().min(1).max(2000);
 /** A text in Dutch and English, as a type's titles, descriptions and status texts are. */
 export const localizedTextSchema = /* @__PURE__ */ z.object({ nl: text, en: text }).strict();
