@@ -112,8 +112,8 @@ export type ResponseBody<C> = C extends { readonly success: { readonly schema: i
 
 /**
  * A route's contract as declared, unchanged. Each route is declared through it with the call
- * marked `@__PURE__`, so that a function's bundle leaves out the routes it does not serve, and
- * with them every schema only they use (a contract names permissions by property, which a
- * bundler otherwise keeps for fear of a getter).
+ * marked `@__PURE__` (`route({ ... } satisfies RouteContract)`, which keeps the check for a
+ * misspelt field), so that a function's bundle leaves out the routes it does not serve, and
+ * with them every schema only they use.
  */
 export const route = <T extends RouteContract>(contract: T): T => contract;

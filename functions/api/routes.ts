@@ -26,7 +26,7 @@ export const health = /* @__PURE__ */ route({
   tag: 'Operations',
   success: { status: 200, description: 'The service is alive', schema: api.healthSchema },
   memorySize: 128,
-});
+} satisfies RouteContract);
 
 export const getOpenApi = /* @__PURE__ */ route({
   name: 'get-openapi',
@@ -37,7 +37,7 @@ export const getOpenApi = /* @__PURE__ */ route({
   access: { public: true },
   tag: 'Operations',
   success: { status: 200, description: 'This OpenAPI document', schema: api.openApiDocumentSchema },
-});
+} satisfies RouteContract);
 
 export const listTransactionTypes = /* @__PURE__ */ route({
   name: 'list-transaction-types',
@@ -50,7 +50,7 @@ export const listTransactionTypes = /* @__PURE__ */ route({
   headers: ['Accept-Language'],
   success: { status: 200, description: 'The published transaction types', schema: api.transactionTypeListSchema },
   table: 'read',
-});
+} satisfies RouteContract);
 
 export const getTransactionType = /* @__PURE__ */ route({
   name: 'get-transaction-type',
@@ -64,7 +64,7 @@ export const getTransactionType = /* @__PURE__ */ route({
   headers: ['Accept-Language'],
   success: { status: 200, description: 'The transaction type', schema: api.transactionTypeViewSchema },
   table: 'read',
-});
+} satisfies RouteContract);
 
 export const listTransactionTypeVersions = /* @__PURE__ */ route({
   name: 'list-transaction-type-versions',
@@ -78,7 +78,7 @@ export const listTransactionTypeVersions = /* @__PURE__ */ route({
   headers: ['Accept-Language'],
   success: { status: 200, description: "The type's versions", schema: api.transactionTypeVersionListSchema },
   table: 'read',
-});
+} satisfies RouteContract);
 
 export const submitCase = /* @__PURE__ */ route({
   name: 'submit-case',
@@ -107,7 +107,7 @@ export const submitCase = /* @__PURE__ */ route({
   // Names the case's execution and records the version it is to run; the outbox dispatcher starts it.
   knowsStateMachines: true,
   readsCurrentWorkflowVersions: true,
-});
+} satisfies RouteContract);
 
 export const getCase = /* @__PURE__ */ route({
   name: 'get-case',
@@ -121,7 +121,7 @@ export const getCase = /* @__PURE__ */ route({
   headers: ['Accept-Language', 'X-Purpose'],
   success: { status: 200, description: 'The case with its open tasks', schema: api.caseViewSchema },
   table: 'read',
-});
+} satisfies RouteContract);
 
 export const searchCases = /* @__PURE__ */ route({
   name: 'search-cases',
@@ -135,7 +135,7 @@ export const searchCases = /* @__PURE__ */ route({
   headers: ['Accept-Language', 'X-Purpose'],
   success: { status: 200, description: 'A page of matching cases', schema: api.caseSearchPageSchema },
   table: 'read',
-});
+} satisfies RouteContract);
 
 export const searchCasesByApplicant = /* @__PURE__ */ route({
   name: 'search-cases-by-applicant',
@@ -153,7 +153,7 @@ export const searchCasesByApplicant = /* @__PURE__ */ route({
   headers: ['Accept-Language', 'X-Purpose'],
   success: { status: 200, description: 'A page of the applicant’s cases, oldest first', schema: api.caseSearchPageSchema },
   table: 'read',
-});
+} satisfies RouteContract);
 
 export const caseHistory = /* @__PURE__ */ route({
   name: 'case-history',
@@ -168,7 +168,7 @@ export const caseHistory = /* @__PURE__ */ route({
   success: { status: 200, description: 'The audit trail, oldest first', schema: api.caseHistorySchema },
   table: 'read',
   verifiesAuditTrail: true,
-});
+} satisfies RouteContract);
 
 export const withdrawCase = /* @__PURE__ */ route({
   name: 'withdraw-case',
@@ -185,7 +185,7 @@ export const withdrawCase = /* @__PURE__ */ route({
   success: { status: 200, description: 'The case, closed as withdrawn; its workflow is stopped right after the answer', schema: api.caseViewSchema },
   errors: [409],
   table: 'readWrite',
-});
+} satisfies RouteContract);
 
 export const suspendCase = /* @__PURE__ */ route({
   name: 'suspend-case',
@@ -201,7 +201,7 @@ export const suspendCase = /* @__PURE__ */ route({
   success: caseResponse,
   errors: [409],
   table: 'readWrite',
-});
+} satisfies RouteContract);
 
 export const resumeCase = /* @__PURE__ */ route({
   name: 'resume-case',
@@ -217,7 +217,7 @@ export const resumeCase = /* @__PURE__ */ route({
   success: caseResponse,
   errors: [409],
   table: 'readWrite',
-});
+} satisfies RouteContract);
 
 export const extendCase = /* @__PURE__ */ route({
   name: 'extend-case',
@@ -237,7 +237,7 @@ export const extendCase = /* @__PURE__ */ route({
   success: caseResponse,
   errors: [409],
   table: 'readWrite',
-});
+} satisfies RouteContract);
 
 export const sendMessage = /* @__PURE__ */ route({
   name: 'send-message',
@@ -267,7 +267,7 @@ export const sendMessage = /* @__PURE__ */ route({
   },
   errors: [409],
   table: 'readWrite',
-});
+} satisfies RouteContract);
 
 export const getCaseDocument = /* @__PURE__ */ route({
   name: 'get-case-document',
@@ -282,7 +282,7 @@ export const getCaseDocument = /* @__PURE__ */ route({
   success: { status: 200, description: 'The issued document, as an attachment named <reference>.pdf', file: { mediaType: 'application/pdf' } },
   table: 'read',
   documents: 'read',
-});
+} satisfies RouteContract);
 
 export const listTasks = /* @__PURE__ */ route({
   name: 'list-tasks',
@@ -295,7 +295,7 @@ export const listTasks = /* @__PURE__ */ route({
   query: api.listTasksQuery,
   success: { status: 200, description: 'A page of tasks, soonest due first', schema: api.taskPageSchema },
   table: 'read',
-});
+} satisfies RouteContract);
 
 export const claimTask = /* @__PURE__ */ route({
   name: 'claim-task',
@@ -309,7 +309,7 @@ export const claimTask = /* @__PURE__ */ route({
   success: { status: 200, description: 'The task, claimed by the caller', schema: api.taskViewSchema },
   errors: [409],
   table: 'readWrite',
-});
+} satisfies RouteContract);
 
 export const completeTask = /* @__PURE__ */ route({
   name: 'complete-task',
@@ -338,7 +338,7 @@ export const completeTask = /* @__PURE__ */ route({
   },
   errors: [409],
   table: 'readWrite',
-});
+} satisfies RouteContract);
 
 export const casesNeedingAttention = /* @__PURE__ */ route({
   name: 'list-cases-needing-attention',
@@ -352,7 +352,7 @@ export const casesNeedingAttention = /* @__PURE__ */ route({
   headers: ['Accept-Language'],
   success: { status: 200, description: 'A page of cases that need an operator, longest waiting first, each with why', schema: api.caseSearchPageSchema },
   table: 'read',
-});
+} satisfies RouteContract);
 
 export const redriveCase = /* @__PURE__ */ route({
   name: 'redrive-case',
@@ -369,7 +369,7 @@ export const redriveCase = /* @__PURE__ */ route({
   errors: [409],
   table: 'readWrite',
   readsExecutions: true,
-});
+} satisfies RouteContract);
 
 export const reopenCase = /* @__PURE__ */ route({
   name: 'reopen-case',
@@ -390,7 +390,7 @@ export const reopenCase = /* @__PURE__ */ route({
   errors: [409],
   table: 'readWrite',
   knowsStateMachines: true,
-});
+} satisfies RouteContract);
 
 export const processingLog = /* @__PURE__ */ route({
   name: 'data-subject-processing-log',
@@ -410,7 +410,7 @@ export const processingLog = /* @__PURE__ */ route({
   headers: ['X-Purpose'],
   success: { status: 200, description: 'A page of access records, oldest first', schema: api.processingLogPageSchema },
   table: 'read',
-});
+} satisfies RouteContract);
 
 export const dataSubjectExport = /* @__PURE__ */ route({
   name: 'data-subject-export',
@@ -431,7 +431,7 @@ export const dataSubjectExport = /* @__PURE__ */ route({
   success: { status: 200, description: 'The cases with their audit trails and document links, and the processing log', schema: api.dataSubjectExportSchema },
   table: 'read',
   timeoutSeconds: 30,
-});
+} satisfies RouteContract);
 
 const subscriptionPath = { id: subscriptions.subscriptionIdParameter };
 
@@ -462,7 +462,7 @@ export const createSubscription = /* @__PURE__ */ route({
   errors: [422],
   table: 'readWrite',
   callbackPolicy: true,
-});
+} satisfies RouteContract);
 
 export const listSubscriptions = /* @__PURE__ */ route({
   name: 'list-subscriptions',
@@ -474,7 +474,7 @@ export const listSubscriptions = /* @__PURE__ */ route({
   tag: 'Subscriptions',
   success: { status: 200, description: 'The subscriptions, oldest first', schema: subscriptions.subscriptionListSchema },
   table: 'read',
-});
+} satisfies RouteContract);
 
 export const deleteSubscription = /* @__PURE__ */ route({
   name: 'delete-subscription',
@@ -487,7 +487,7 @@ export const deleteSubscription = /* @__PURE__ */ route({
   tag: 'Subscriptions',
   success: { status: 200, description: 'The deleted subscription; its pending deliveries are cancelled', schema: subscriptions.subscriptionViewSchema },
   table: 'readWrite',
-});
+} satisfies RouteContract);
 
 export const listSubscriptionDeliveries = /* @__PURE__ */ route({
   name: 'list-subscription-deliveries',
@@ -501,7 +501,7 @@ export const listSubscriptionDeliveries = /* @__PURE__ */ route({
   query: subscriptions.deliveriesQuery,
   success: { status: 200, description: 'A page of deliveries, newest first', schema: subscriptions.deliveryPageSchema },
   table: 'read',
-});
+} satisfies RouteContract);
 
 export const replaySubscription = /* @__PURE__ */ route({
   name: 'replay-subscription',
@@ -525,7 +525,7 @@ export const replaySubscription = /* @__PURE__ */ route({
   },
   table: 'readWrite',
   timeoutSeconds: 30,
-});
+} satisfies RouteContract);
 
 /** Every route, in the order the declaration lists their functions. */
 /**
@@ -544,7 +544,7 @@ export const listEventSchemas = /* @__PURE__ */ route({
   access: anyCaller,
   tag: 'Events',
   success: { status: 200, description: 'The event types', schema: api.eventSchemaListSchema },
-});
+} satisfies RouteContract);
 
 export const getEventSchema = /* @__PURE__ */ route({
   name: 'get-event-schema',
@@ -556,7 +556,7 @@ export const getEventSchema = /* @__PURE__ */ route({
   access: anyCaller,
   tag: 'Events',
   success: { status: 200, description: 'The JSON Schema (draft-07)', schema: api.eventSchemaSchema },
-});
+} satisfies RouteContract);
 
 export const routes: readonly RouteContract[] = [
   health,
