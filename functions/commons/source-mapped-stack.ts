@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { SourceMap, type SourceMapping } from 'node:module';
+import { SourceMap, type SourceMapPayload, type SourceMapping } from 'node:module';
 import { fileURLToPath } from 'node:url';
 
 /*
@@ -17,18 +17,18 @@ const framePattern = /^(\s*at (?:.*? \()?)((?:file:\/\/)?\/[^\s():]+):(\d+):(\d+
 const maps = new Map<string, SourceMap | undefined>();
 
 function mapOf(file: string): SourceMap | undefined {
-  if (!maps.has(file)) {
-    const mapFile = `${file}.map`;
-    let map: SourceMap | undefined;
-    try {
-      map = existsSync(mapFile) ? new SourceMap(JSON.parse(readFileSync(mapFile, 'utf8'))) : undefined;
-    } catch {
-      // A map that cannot be read leaves the frames as they are: an error is logged whatever its map.
-      map = undefined;
-    }
-    maps.set(file, map);
-  }
+  if (!maps.has(file)) maps.set(file, readMap(`${file}.map`));
   return maps.get(file);
+}
+
+function readMap(mapFile: string): SourceMap | undefined {
+  if (!existsSync(mapFile)) return undefined;
+  try {
+    return new SourceMap(JSON.parse(readFileSync(mapFile, 'utf8')) as SourceMapPayload);
+  } catch {
+    // A map that cannot be read leaves the frames as they are: an error is logged whatever its map.
+    return undefined;
+  }
 }
 
 /**
@@ -36,7 +36,11 @@ function mapOf(file: string): SourceMap | undefined {
  * `node_modules/zod/…`). A bundle's map names its sources relative to where the build wrote the
  * bundle, a folder or more below the project.
  */
-const sourceName = (source: string): string => source.replace(/^(?:file:\/\/)?(?:\.\.\/)+/, '');
+function sourceName(source: string): string {
+  let name = source;
+  while (name.startsWith('../')) name = name.slice('../'.length);
+  return name;
+}
 
 /** A frame's parts: what precedes its place (`    at name (`), the file, its line and column (from 1), and what follows. */
 interface Frame {
@@ -75,7 +79,7 @@ function mappedFrame(line: string, caller: string | undefined): string {
   const callerFrame = caller === undefined ? undefined : frameOf(caller);
   const calledAs = callerFrame?.file === frame.file ? originOf(callerFrame)?.name : undefined;
   // `    at Module.o (` → `    at Module.refuse (`: the name's last part is the function's.
-  const head = calledAs ? frame.head.replace(/([\s.])[\w$]+( \()$/, `$1${calledAs}$2`) : frame.head;
+  const head = calledAs ? frame.head.replace(/([\s.])[\w$]+( \()/, `$1${calledAs}$2`) : frame.head;
   return `${head}${sourceName(origin.source)}:${origin.line}:${origin.column}${frame.tail}`;
 }
 

@@ -30,8 +30,10 @@ export function refuseBecause(reason: string): never {
 `;
 
 export interface MinifiedBundle {
-  /** The folder the bundle's source and its output (out/index.mjs and its map) are in. */
+  /** The folder the bundle's source (refusal.ts) is in; the bundle and its map are two folders below it. */
   readonly directory: string;
+  /** The bundle, out/lambda/index.mjs, with index.mjs.map beside it. */
+  readonly file: string;
   /**
    * What the bundle throws when `call` runs in a Node of its own, as on Lambda (Jest maps the
    * stacks of the files it loads): the error, with its cause, rebuilt with the stacks it had there.
@@ -43,7 +45,7 @@ export interface MinifiedBundle {
 export async function minifiedBundle(): Promise<MinifiedBundle> {
   const directory = mkdtempSync(join(tmpdir(), 'loket-stack-'));
   writeFileSync(join(directory, 'refusal.ts'), source);
-  const bundleFile = join(directory, 'out', 'index.mjs');
+  const bundleFile = join(directory, 'out', 'lambda', 'index.mjs');
   await build({ ...bundlingOptions, entryPoints: [join(directory, 'refusal.ts')], outfile: bundleFile, logLevel: 'silent' });
   type Plain = { name: string; message: string; stack: string; code?: string; cause?: Plain };
   const rebuilt = (from: Plain): Error => {
@@ -54,6 +56,7 @@ export async function minifiedBundle(): Promise<MinifiedBundle> {
   };
   return {
     directory,
+    file: bundleFile,
     thrown(call, reason) {
       const script = `const bundle = await import(${JSON.stringify(pathToFileURL(bundleFile).href)});
 try { bundle.${call}(${JSON.stringify(reason)}); } catch (error) {
