@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { SourceMap, type SourceMapPayload, type SourceMapping } from 'node:module';
 import { fileURLToPath } from 'node:url';
 
@@ -21,12 +21,11 @@ function mapOf(file: string): SourceMap | undefined {
   return maps.get(file);
 }
 
+/** A file's map; undefined when there is none or it cannot be read, which leaves its frames as they are: an error is logged whatever its map. */
 function readMap(mapFile: string): SourceMap | undefined {
-  if (!existsSync(mapFile)) return undefined;
   try {
     return new SourceMap(JSON.parse(readFileSync(mapFile, 'utf8')) as SourceMapPayload);
   } catch {
-    // A map that cannot be read leaves the frames as they are: an error is logged whatever its map.
     return undefined;
   }
 }
@@ -90,17 +89,20 @@ export function sourceMappedStack(stack: string): string {
 }
 
 /**
- * A copy of `error` (same class, message and fields) whose stack, and its causes' stacks, are
- * source-mapped: what the logger formats in its place. The error itself is left as it is.
+ * A copy of `error` (same class, and every field of its own as the error has it) whose stack, and
+ * its causes' stacks, are source-mapped: what the logger formats in its place. The error itself is
+ * left as it is.
  */
 export function withSourceMappedStack(error: Error): Error {
-  const copy = Object.assign(Object.create(Object.getPrototypeOf(error) as object) as Error, error);
-  const own = (value: unknown) => ({ value, writable: true, configurable: true, enumerable: false });
-  Object.defineProperties(copy, {
-    message: own(error.message),
-    stack: own(typeof error.stack === 'string' ? sourceMappedStack(error.stack) : error.stack),
-    ...(Object.hasOwn(error, 'name') && { name: own(error.name) }),
-    ...(error.cause !== undefined && { cause: own(error.cause instanceof Error ? withSourceMappedStack(error.cause) : error.cause) }),
-  });
+  const copy = Object.create(Object.getPrototypeOf(error) as object) as Error;
+  for (const key of Reflect.ownKeys(error)) {
+    const descriptor = Object.getOwnPropertyDescriptor(error, key)!;
+    const mapped = key === 'stack' ? mappedStackOf(error) : key === 'cause' ? mappedCauseOf(error) : undefined;
+    // The stack and the cause as values of the same kind (the stack may be a getter of the error's own).
+    Object.defineProperty(copy, key, mapped ? { enumerable: descriptor.enumerable, configurable: descriptor.configurable, writable: true, value: mapped.value } : descriptor);
+  }
   return copy;
 }
+
+const mappedStackOf = (error: Error) => ({ value: typeof error.stack === 'string' ? sourceMappedStack(error.stack) : error.stack });
+const mappedCauseOf = (error: Error) => ({ value: error.cause instanceof Error ? withSourceMappedStack(error.cause) : error.cause });

@@ -13,7 +13,7 @@ import { bundlingOptions } from '../../infra/deployment';
  */
 
 const source = `export class RefusedError extends Error {
-  readonly code = 'refused';
+  readonly code = 'refused'; override readonly name = 'RefusedError';
 }
 
 export function refuse(reason: string): never {
@@ -47,10 +47,12 @@ export async function minifiedBundle(): Promise<MinifiedBundle> {
   writeFileSync(join(directory, 'refusal.ts'), source);
   const bundleFile = join(directory, 'out', 'lambda', 'index.mjs');
   await build({ ...bundlingOptions, entryPoints: [join(directory, 'refusal.ts')], outfile: bundleFile, logLevel: 'silent' });
-  type Plain = { name: string; message: string; stack: string; code?: string; cause?: Plain };
+  type Plain = { name?: string; message: string; stack: string; code?: string; cause?: Plain };
   const rebuilt = (from: Plain): Error => {
     const error = new Error(from.message, from.cause && { cause: rebuilt(from.cause) });
+    // Own fields, as the class's fields are.
     if (from.code !== undefined) Object.assign(error, { code: from.code });
+    if (from.name !== undefined) Object.assign(error, { name: from.name });
     error.stack = from.stack;
     return error;
   };
@@ -60,7 +62,7 @@ export async function minifiedBundle(): Promise<MinifiedBundle> {
     thrown(call, reason) {
       const script = `const bundle = await import(${JSON.stringify(pathToFileURL(bundleFile).href)});
 try { bundle.${call}(${JSON.stringify(reason)}); } catch (error) {
-  const plain = (e) => ({ name: e.name, message: e.message, stack: e.stack, code: e.code, cause: e.cause && plain(e.cause) });
+  const plain = (e) => ({ name: Object.hasOwn(e, 'name') ? e.name : undefined, message: e.message, stack: e.stack, code: e.code, cause: e.cause && plain(e.cause) });
   console.log(JSON.stringify(plain(error)));
 }`;
       return rebuilt(JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', env: { PATH: process.env.PATH ?? '' } })) as Plain);

@@ -106,11 +106,14 @@ describe('an error as the logger writes it', () => {
     const error = thrown('refuseBecause', 'no');
     const copy = withSourceMappedStack(error);
     expect(Object.keys(copy)).toEqual(Object.keys(error));
-    expect(Object.keys(copy.cause as Error)).toEqual(['code']);
-    for (const field of ['message', 'stack', 'cause'] as const) {
-      const { value: _copied, ...copied } = Object.getOwnPropertyDescriptor(copy, field)!;
-      const { value: _original, ...original } = Object.getOwnPropertyDescriptor(error, field)!;
-      expect(copied).toEqual(original);
-    }
+    // The cause's class declares its code and its name as fields.
+    expect(Object.keys(copy.cause as Error)).toEqual(['code', 'name']);
+    expect((copy.cause as Error).name).toBe('RefusedError');
+    const described = (subject: object, field: string) => {
+      const { value: _value, ...descriptor } = Object.getOwnPropertyDescriptor(subject, field)!;
+      return descriptor;
+    };
+    for (const field of ['message', 'stack', 'cause']) expect(described(copy, field)).toEqual(described(error, field));
+    for (const field of ['message', 'stack', 'code', 'name']) expect(described(copy.cause as Error, field)).toEqual(described(error.cause as Error, field));
   });
 });
