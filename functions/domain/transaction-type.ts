@@ -146,12 +146,24 @@ export function findStatus(type: TransactionType, code: string): StatusDefinitio
 
 export type MessageDefinition = TransactionType['messages'][string];
 
-/** Builds the validator of a JSON Schema a designer wrote. */
+/** The validators built so far, by the schema they were built from: a type version's schemas never change. */
+const validators = new WeakMap<Record<string, unknown>, z.ZodType>();
+
+/**
+ * The validator of a JSON Schema a designer wrote, built the first time the schema is asked for
+ * and kept while the schema is: building one took 0.1–0.6 ms of each submission, completion and
+ * message, checking the data with it a few microseconds (issue 14).
+ */
 export function schemaValidator(schema: Record<string, unknown>): z.ZodType {
-  return z.fromJSONSchema(schema as Parameters<typeof z.fromJSONSchema>[0]);
+  let validator = validators.get(schema);
+  if (!validator) {
+    validator = z.fromJSONSchema(schema as Parameters<typeof z.fromJSONSchema>[0]);
+    validators.set(schema, validator);
+  }
+  return validator;
 }
 
-/** Builds the validator of a type's `data` from the JSON Schema its designer wrote. */
+/** The validator of a type's `data`, from the JSON Schema its designer wrote. */
 export function dataValidator(type: TransactionType): z.ZodType {
   return schemaValidator(type.inputSchema);
 }

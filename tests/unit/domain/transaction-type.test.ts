@@ -42,6 +42,20 @@ describe("a designer's JSON Schema", () => {
     expect(dataValidator(type).safeParse(type.example.data).success).toBe(true);
     expect(dataValidator(type).safeParse({ unexpected: 'field' }).success).toBe(false);
   });
+
+  test('gets its validator built once, and each schema its own', () => {
+    const plate = (maxLength: number) => ({ type: 'object', properties: { plate: { type: 'string', maxLength } }, required: ['plate'], additionalProperties: false });
+    const long = plate(10);
+    const short = plate(2);
+    expect(schemaValidator(long)).toBe(schemaValidator(long));
+    const type = transactionTypeSchema.parse(proofOfResidence);
+    expect(dataValidator(type)).toBe(dataValidator(type));
+    // A schema like another, but not the same object, is a schema of its own (a type version's schemas are each their own).
+    expect(schemaValidator(plate(10))).not.toBe(schemaValidator(long));
+    expect(schemaValidator(long).safeParse({ plate: '1-ABC' }).success).toBe(true);
+    expect(schemaValidator(short).safeParse({ plate: '1-ABC' }).success).toBe(false);
+    expect(schemaValidator(long).safeParse({ plate: '1-ABC' }).success).toBe(true);
+  });
 });
 
 describe('the unbounded parts of a JSON Schema', () => {
