@@ -33,9 +33,6 @@ export const bundledTypesFolder = 'workflows';
 /** The file under {@link bundledTypesFolder} that holds every kept version as the build loaded and validated it. */
 export const bundledCatalogueFile = 'catalogue.json';
 
-/** Whether this module runs in a function bundle, which reads its catalogue from {@link bundledCatalogueFile}. */
-export const inFunctionBundle: boolean = typeof LOKET_BUNDLED_TYPES === 'string';
-
 /**
  * The environment variable through which the local host points its functions' catalogue at
  * another workflows directory (a test's scratch copy that it publishes into). Never set on

@@ -118,8 +118,8 @@ declare const LOKET_BUNDLED_TYPES: string | undefined;
 let loaded: Catalogue | undefined;
 /**
  * Read on first use, so that the local host can name the directory before any function asks. In
- * a bundle the build's define makes the test constant (as type-loader's `inFunctionBundle` is), so the
- * bundle leaves out the directory catalogue and the type schema it validates with.
+ * a bundle the build's define (`LOKET_BUNDLED_TYPES`) makes the test constant, so the bundle
+ * leaves out the directory catalogue and the type schema it validates with.
  */
 const loadedCatalogue = () => (loaded ??= typeof LOKET_BUNDLED_TYPES === 'string' ? bundledCatalogue(readBundledCatalogue()) : directoryCatalogue(catalogueDirectory()));
 

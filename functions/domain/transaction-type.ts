@@ -8,7 +8,6 @@ import { documentDeclarationSchema } from './document-declaration';
 const text = /* @__PURE__ */ z.string().min(1).max(2000);
 /** A text in Dutch and English, as a type's titles, descriptions and status texts are. */
 export const localizedTextSchema = /* @__PURE__ */ z.object({ nl: text, en: text }).strict();
-const localizedText = localizedTextSchema;
 const name = /* @__PURE__ */ z.string().min(1).max(100);
 /** A type's key, version and a task's outcomes: what a case or a task names of its type, which the API's views share. */
 export const typeKeySchema = /* @__PURE__ */ z.string().max(100).regex(/^[a-z][a-z0-9-]*$/);
@@ -21,14 +20,14 @@ const days = /* @__PURE__ */ z.number().int().positive().max(3660);
 const dataSchema = /* @__PURE__ */ z.record(z.string().max(100), z.unknown()).superRefine((schema, context) => {
   for (const problem of unboundedPartsOf(schema)) context.addIssue({ code: 'custom', path: [...problem.path], message: problem.message });
 });
-export type LocalizedText = z.infer<typeof localizedText>;
+export type LocalizedText = z.infer<typeof localizedTextSchema>;
 export type Language = keyof LocalizedText;
 
 const statusSchema = /* @__PURE__ */ z
   .object({
     code: z.string().max(50).regex(/^[a-z][a-z-]*$/),
     order: z.number().int().positive().max(1000),
-    citizenText: localizedText,
+    citizenText: localizedTextSchema,
     /** Whether the applicant is informed when the case enters this status. */
     inform: z.boolean(),
     final: z.boolean(),
@@ -45,7 +44,7 @@ const taskDefinitionSchema = /* @__PURE__ */ z
      * and takes its expiry path; the workflow lint holds the ASL to it.
      */
     expiresAfterDays: days.optional(),
-    title: localizedText,
+    title: localizedTextSchema,
     /** JSON Schema of the `data` a completion may carry; a completion whose data does not match is refused. */
     dataSchema,
   })
@@ -53,7 +52,7 @@ const taskDefinitionSchema = /* @__PURE__ */ z
 
 const messageDefinitionSchema = /* @__PURE__ */ z
   .object({
-    description: localizedText,
+    description: localizedTextSchema,
     /** JSON Schema of the message's `data`. */
     dataSchema,
     /** Calendar days the workflow waits for the message (e.g. a payment window) before its expiry path. */
@@ -66,7 +65,7 @@ const periodSchema = /* @__PURE__ */ z
   .object({
     days,
     /** What the period is called, as the type's texts name it (e.g. "bezwaartermijn", "objection period"). */
-    description: localizedText,
+    description: localizedTextSchema,
   })
   .strict();
 
@@ -94,8 +93,8 @@ export const transactionTypeSchema = /* @__PURE__ */ z
      * before this was a choice (functions/domain/migration, `movedCasesTakenUpTo`).
      */
     takesMovedCases: z.boolean().optional(),
-    title: localizedText,
-    description: localizedText,
+    title: localizedTextSchema,
+    description: localizedTextSchema,
     sdgProcedure: z.string().max(100).optional(),
     /**
      * The type's product in the IPDC, the Flemish catalogue of products and services (Inventaris

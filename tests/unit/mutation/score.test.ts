@@ -6,6 +6,17 @@ import { expect, test } from '@jest/globals';
 import { expandGlob, formatScore, hasCodeToMutate, scoreFromLog } from '../../../mutation/score';
 import type { MutantEntry } from '../../../mutation/score';
 
+/** Writes each source into a fresh scratch folder; returns the folder and each file's path, by name. */
+function scratchSources<Name extends string>(sources: Record<Name, string>): { dir: string; paths: Record<Name, string> } {
+  const dir = mkdtempSync(join(tmpdir(), 'mutation-score-'));
+  const paths = {} as Record<Name, string>;
+  for (const [name, source] of Object.entries(sources) as Array<[Name, string]>) {
+    paths[name] = join(dir, `${name}.ts`);
+    writeFileSync(paths[name], source);
+  }
+  return { dir, paths };
+}
+
 const digest = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex').slice(0, 16);
 
 test('the scope globs name the files Stryker mutates, and nothing beside them', () => {
@@ -18,11 +29,10 @@ test('the scope globs name the files Stryker mutates, and nothing beside them', 
 });
 
 test('scores each file from its newest results, leaves out invalid mutants, and counts a changed file as not measured', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'mutation-score-'));
-  const rules = join(dir, 'rules.ts');
-  const edited = join(dir, 'edited.ts');
-  writeFileSync(rules, 'export const a = () => 1;\n');
-  writeFileSync(edited, 'export function b() {\n  return 2;\n}\n');
+  const {
+    dir,
+    paths: { rules, edited },
+  } = scratchSources({ rules: 'export const a = () => 1;\n', edited: 'export function b() {\n  return 2;\n}\n' });
   const entry = (file: string, line: number, status: string, at: string, fileDigest = digest(file)): MutantEntry => ({ file, digest: fileDigest, line, column: 1, mutator: 'M', replacement: 'x', status, at });
   const entries = [
     entry(rules, 1, 'Killed', '2026-12-01T10:00:00Z'),
@@ -45,9 +55,10 @@ test('scores each file from its newest results, leaves out invalid mutants, and 
 });
 
 test('two mutants that start at one place with the same mutator and replacement are two, told apart by where they end', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'mutation-score-'));
-  const rules = join(dir, 'rules.ts');
-  writeFileSync(rules, 'export const a = () => `x${"y"}`;\n');
+  const {
+    dir,
+    paths: { rules },
+  } = scratchSources({ rules: 'export const a = () => `x${"y"}`;\n' });
   const at = '2026-12-01T10:00:00Z';
   const entries: MutantEntry[] = [
     { file: rules, digest: digest(rules), line: 1, column: 17, endLine: 1, endColumn: 27, mutator: 'StringLiteral', replacement: '``', status: 'Killed', at },
@@ -62,11 +73,13 @@ test('two mutants that start at one place with the same mutator and replacement 
 });
 
 test('a file of types and constants has nothing to mutate: it is neither scored nor left "not measured" for good', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'mutation-score-'));
-  const types = join(dir, 'types.ts');
-  const rules = join(dir, 'rules.ts');
-  writeFileSync(types, "import type { X } from './x';\nexport interface Effect { readonly kind: 'start'; run(x: X): void }\nexport type Kind = Effect['kind'];\nexport const retentionYears = 5;\n");
-  writeFileSync(rules, 'export const schema = z.string().refine((value) => value.length > 0);\n');
+  const {
+    dir,
+    paths: { types, rules },
+  } = scratchSources({
+    types: "import type { X } from './x';\nexport interface Effect { readonly kind: 'start'; run(x: X): void }\nexport type Kind = Effect['kind'];\nexport const retentionYears = 5;\n",
+    rules: 'export const schema = z.string().refine((value) => value.length > 0);\n',
+  });
   const report = scoreFromLog([types, rules], join(dir, 'no-log.jsonl'));
   expect(report.nothingToMutate).toEqual([types]);
   expect(report.notMeasured).toEqual([rules]);
