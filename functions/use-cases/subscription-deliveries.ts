@@ -3,8 +3,9 @@ import type { Caller } from '../domain/actor';
 import { validationError } from '../domain/errors';
 import { decodeCursor, encodeCursor } from '../domain/page-cursor';
 import { subscriptionMatches } from '../domain/subscription';
+import type { CaseEvent } from '../domain/case-event';
 import type { Delivery } from '../domain/webhook-delivery';
-import { newDelivery } from '../domain/webhook-delivery';
+import { newDelivery, sequenceKey } from '../domain/webhook-delivery';
 import type { Clock } from '../ports/services.port';
 import type { DeliveryStore, SubscriptionStore } from '../ports/webhooks.port';
 import { ownSubscription } from './subscriptions';
@@ -52,7 +53,8 @@ export interface Replay {
  * 1. the subscription must be the operator's tenant's, and `from` must not lie in the future;
  * 2. every event the tenant's log holds from `from` on that the subscription's filter matches
  *    gets a new delivery (a run of its own), with the event's own webhook id, so that a
- *    receiver that had it deduplicates; the deliveries go out as new ones do, in order per case;
+ *    receiver that had it deduplicates; the deliveries go out as new ones do, in order per case
+ *    (a case's are recorded one after another, in its order; the cases side by side);
  * 3. at most `maxReplayedEvents` events a request: the answer says where the rest start.
  */
 export function replaySubscription(deps: SubscriptionDeliveriesDependencies) {
@@ -72,15 +74,31 @@ export function replaySubscription(deps: SubscriptionDeliveriesDependencies) {
       const room = maxReplayedEvents - seen;
       const taken = page.items.slice(0, room);
       seen += taken.length;
-      // A page's deliveries are written side by side: each case's queue orders them by sequence, not by when they were written.
-      const written = await Promise.all(
-        taken.filter((event) => subscriptionMatches(subscription, event)).map((event) => deps.deliveries.record(newDelivery(event, receiver, replayId, ulid(), now))),
-      );
-      recorded += written.filter(Boolean).length;
+      const matching = taken.filter((event) => subscriptionMatches(subscription, event));
+      const written = await Promise.all(casesOf(matching).map((events) => recordInOrder(events, (event) => deps.deliveries.record(newDelivery(event, receiver, replayId, ulid(), now)))));
+      recorded += written.reduce((sum, count) => sum + count, 0);
       const next = page.items[room];
       if (next) return { replayId, from, deliveries: recorded, continueFrom: next.time };
       after = page.after;
     } while (after);
     return { replayId, from, deliveries: recorded };
   };
+}
+
+/** The events by case, each case's in its order (by sequence). */
+function casesOf(events: readonly CaseEvent[]): CaseEvent[][] {
+  const byCase = new Map<string, CaseEvent[]>();
+  for (const event of events) byCase.set(event.subject, [...(byCase.get(event.subject) ?? []), event]);
+  return [...byCase.values()].map((ofCase) => ofCase.sort((a, b) => sequenceKey(a.sequence).localeCompare(sequenceKey(b.sequence))));
+}
+
+/**
+ * Records a case's deliveries one after another. The table's stream hands each one over as it is
+ * written, and its line is drained at once: written side by side, event N+1 could be the line's
+ * first pending delivery, and be sent, before event N is in the table. The number recorded.
+ */
+async function recordInOrder(events: readonly CaseEvent[], record: (event: CaseEvent) => Promise<boolean>): Promise<number> {
+  let recorded = 0;
+  for (const event of events) if (await record(event)) recorded += 1;
+  return recorded;
 }

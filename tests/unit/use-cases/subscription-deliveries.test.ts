@@ -130,6 +130,51 @@ describe('an operator replays a subscription from a point in time', () => {
     expect(answer.deliveries).toBe(1);
   });
 
+  test("a case's replayed deliveries are recorded one after another in the case's order, the cases side by side", async () => {
+    const from = clock.now().toISOString();
+    for (let n = 0; n < 3; n++) {
+      await publish({ caseNumber: 1 });
+      await publish({ caseNumber: 2 });
+    }
+    clock.advance(60_000);
+    const record = deliveries.record.bind(deliveries);
+    const timeline: string[] = [];
+    // The earlier a delivery's place in its case, the longer its write takes: written side by side, a later one would land first.
+    const slowFirst = async (delivery: Parameters<typeof record>[0]) => {
+      timeline.push(`start ${delivery.caseId} ${delivery.sequence}`);
+      await new Promise((resolve) => setTimeout(resolve, 30 - 4 * Number(delivery.sequence.slice(0, 10))));
+      const written = await record(delivery);
+      timeline.push(`end ${delivery.caseId} ${delivery.sequence}`);
+      return written;
+    };
+    const answer = await replaySubscription({ subscriptions, clock, deliveries: { ...deliveries, eventsSince: deliveries.eventsSince.bind(deliveries), record: slowFirst } })({ caller: gentOperator, subscriptionId: all.id, from });
+    expect(answer.deliveries).toBe(6);
+    for (const caseNumber of [1, 2]) {
+      const caseId = testUlid(500 + caseNumber);
+      const sequences = deliveries.all().filter((delivery) => delivery.run === answer.replayId && delivery.caseId === caseId).map((delivery) => delivery.sequence).sort();
+      expect(sequences).toHaveLength(3);
+      // Each write of the case starts once the one before it has ended.
+      expect(timeline.filter((entry) => entry.includes(caseId))).toEqual(sequences.flatMap((sequence) => [`start ${caseId} ${sequence}`, `end ${caseId} ${sequence}`]));
+    }
+    // The two cases' first writes were both under way before either ended.
+    expect(timeline.slice(0, 2).every((entry) => entry.startsWith('start'))).toBe(true);
+  });
+
+  test("a change's events at the same instant are recorded in the case's order, whatever their ids", async () => {
+    const from = clock.now().toISOString();
+    const subject = { id: testUlid(501), number: '44021-2026-000001', tenant: '44021', type: { key: 'proof-of-residence', version: 1 } };
+    const time = clock.now().toISOString();
+    // The log reads them by time, then id: the second event of the change comes first.
+    const events = [aCaseEvent(subject, { id: testUlid(20_002), change: 'status-changed', sequence: '0000000007.01', time }), aCaseEvent(subject, { id: testUlid(20_001), change: 'task-created', sequence: '0000000007.02', time })];
+    for (const event of events) await fanOutEvent({ subscriptions, deliveries, clock, caseOverview: false }).fanOut(event);
+    clock.advance(60_000);
+    const record = deliveries.record.bind(deliveries);
+    const order: string[] = [];
+    const answer = await replaySubscription({ subscriptions, clock, deliveries: { ...deliveries, eventsSince: deliveries.eventsSince.bind(deliveries), record: async (delivery) => (order.push(delivery.sequence), record(delivery)) } })({ caller: gentOperator, subscriptionId: all.id, from });
+    expect(answer.deliveries).toBe(2);
+    expect(order).toEqual(['0000000007.01', '0000000007.02']);
+  });
+
   test('`from` with another offset is the same instant in UTC; from now is allowed, a moment later is refused (400, naming from)', async () => {
     await publish();
     const at = clock.now();
