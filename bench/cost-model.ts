@@ -445,6 +445,7 @@ export function writeUnitsOf(
 export function itemKindOf(partitionKey: string, sortKey: string): string {
   if (partitionKey.startsWith('CASE#')) {
     if (sortKey === 'CASE') return 'case';
+    if (sortKey.startsWith('CASE#TASK#')) return 'task';
     if (sortKey.startsWith('AUDIT#')) return 'audit event';
     if (sortKey.startsWith('OUTBOX#')) return 'outbox';
     if (sortKey.startsWith('AWAIT#')) return 'message wait';

@@ -1,6 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { byOwner, keys } from '../functions/adapters/table-keys';
+import { keys } from '../functions/adapters/table-keys';
 import { inszCheckDigits, kboCheckDigits } from '../functions/domain/identifiers';
 import type { TransactionType } from '../functions/domain/transaction-type';
 import { catalogue } from '../functions/catalogue/catalogue';
@@ -235,9 +235,8 @@ export class Driver {
       this.table.send(
         new QueryCommand({
           TableName: this.options.tableName,
-          IndexName: byOwner.index.name,
-          KeyConditionExpression: 'GSI2PK = :pk',
-          ExpressionAttributeValues: { ':pk': byOwner.tasksPartition(caseId) },
+          KeyConditionExpression: 'PK = :pk AND begins_with(SK, :task)',
+          ExpressionAttributeValues: { ':pk': keys.case(caseId).PK, ':task': keys.taskPrefix },
         }),
       ),
       this.table.send(

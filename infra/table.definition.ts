@@ -48,7 +48,7 @@ const index = (keys: IndexKeys) => ({ indexName: keys.name, partitionKey: keys.p
 
 /**
  * What the two overloaded indexes copy: the summary of a case (searches show no more), and tasks
- * and webhook deliveries whole. The case's own bulk (its data, documents, status history and audit
+ * (GSI1's inbox) and webhook deliveries whole. The case's own bulk (its data, documents, status history and audit
  * head) is not copied into them: on every change it was written three times, and kept three times
  * for the case's whole retention (issue 14's bench: a case item of 2.6 KB took 9.1 KB with its copies).
  * Changing an index's projection replaces the index: on a deployed table, CloudFormation replaces
@@ -69,7 +69,7 @@ export const tableDefinition: TableDefinition = {
     },
     {
       ...index(byOwner.index),
-      purpose: "a tenant's cases by applicant, a case's tasks, and a subscription's deliveries",
+      purpose: "a tenant's cases by applicant, and a subscription's deliveries",
       projectedAttributes: casesTasksAndDeliveries,
     },
     {
@@ -89,7 +89,7 @@ export const tableDefinition: TableDefinition = {
     },
     {
       ...index(bySubmission.allIndex),
-      purpose: "all of a tenant's cases, in order of submission (keys only)",
+      purpose: "all of a tenant's cases, in order of submission, and a task by its id (keys only)",
       projectedAttributes: [],
     },
     {

@@ -26,7 +26,7 @@ export const caseSummaryAttributes = ['id', 'number', 'tenant', 'type', 'applica
 /** What the reconciler reads of an open case; the index of open cases copies just these. */
 export const openCaseAttributes = ['id', 'tenant', 'type', 'dueAt', 'attention'] as const satisfies ReadonlyArray<keyof OpenCase>;
 
-/** Every attribute of a task: the inbox and a case's tasks are read from indexes, whole. */
+/** Every attribute of a task: the inbox is read from an index, whole. */
 export const taskAttributes = ['id', 'caseId', 'caseNumber', 'tenant', 'name', 'title', 'role', 'status', 'outcomes', 'createdAt', 'dueAt', 'assignee', 'completion', 'token'] as const satisfies ReadonlyArray<keyof Task>;
 
 /** Every attribute of a webhook delivery: the due ones and a subscription's are read from indexes, whole. */
@@ -46,7 +46,14 @@ export const keys = {
   caseNumber: (number: string) => ({ PK: `CASENO#${number}`, SK: 'CASENO' }),
   auditEvent: (caseId: string, sequence: number) => ({ PK: `CASE#${caseId}`, SK: `AUDIT#${pad(sequence, 8)}` }),
   auditPrefix: 'AUDIT#',
-  task: (id: string) => ({ PK: `TASK#${id}`, SK: 'TASK' }),
+  /**
+   * A task, in its case's partition, sorting just after the case (CASE < CASE#TASK#… < OUTBOX#): one consistent
+   * Query reads a case with its waits and its tasks. Found by its id alone through `byTaskId`.
+   */
+  task: (caseId: string, id: string) => ({ PK: `CASE#${caseId}`, SK: `CASE#TASK#${id}` }),
+  taskPrefix: 'CASE#TASK#',
+  /** Where a task lay before it moved into its case's partition (issue 14); only the migration reads it. */
+  formerTask: (id: string) => ({ PK: `TASK#${id}`, SK: 'TASK' }),
   messageWait: (caseId: string, name: string) => ({ PK: `CASE#${caseId}`, SK: `AWAIT#${name}` }),
   messageWaitPrefix: 'AWAIT#',
   /** An undelivered effect of a change to the case: its outbox item, in the case's own partition. */
@@ -110,15 +117,13 @@ export const bySubscription = {
   delivery: (subscriptionId: string, createdAt: string, id: string) => ({ GSI2PK: `SUBSCRIPTION#${subscriptionId}#DELIVERIES`, GSI2SK: `${createdAt}#${id}` }),
 } as const;
 
-/** GSI2: a tenant's cases by applicant (by the applicant's pseudonym, never the number; newest last), and a case's tasks. */
+/** GSI2: a tenant's cases by applicant (by the applicant's pseudonym, never the number; newest last). */
 export const byOwner = {
   index: gsi(2),
   cases: (tenant: string, applicantId: string, createdAt: string, id: string) => ({
     GSI2PK: `TENANT#${tenant}#APPLICANT#${applicantId}`,
     GSI2SK: `${createdAt}#${id}`,
   }),
-  tasks: (caseId: string, createdAt: string, id: string) => ({ GSI2PK: `CASE#${caseId}#TASKS`, GSI2SK: `${createdAt}#${id}` }),
-  tasksPartition: (caseId: string) => `CASE#${caseId}#TASKS`,
   casesPartition: (tenant: string, applicantId: string) => `TENANT#${tenant}#APPLICANT#${applicantId}`,
 } as const;
 
@@ -166,6 +171,18 @@ export const bySubmission = {
     GSI5PK: `TENANT#${tenant}#CASES`,
     GSI5SK: `${createdAt}#${id}`,
   }),
+} as const;
+
+/**
+ * GSI5, overloaded (keys only): a task by its id, for the requests that name only the task (claim, complete). The
+ * entry holds the task's table keys, so its case; written once, when the task is, as its keys never change.
+ */
+export const byTaskId = {
+  index: gsi(5),
+  partition: (id: string) => `TASK#${id}`,
+  task: (id: string) => ({ GSI5PK: `TASK#${id}`, GSI5SK: 'TASK' }),
+  /** The case a task's table key names. */
+  caseIdOf: (partitionKey: string) => partitionKey.slice('CASE#'.length),
 } as const;
 
 /** Attributes that are keys, not domain data; stripped when an item becomes a domain object. */

@@ -73,8 +73,8 @@ export class IdempotencyKeyTaken extends Error {
  */
 export interface CaseStore {
   get(id: string): Promise<Case | undefined>;
-  /** The case with the messages its workflow waits for, in one read: what a case's page shows besides its tasks. */
-  getWithWaits(id: string): Promise<{ readonly case: Case; readonly waits: MessageWait[] } | undefined>;
+  /** The case with its tasks and the messages its workflow waits for, in one consistent read: what a case's page shows. */
+  getWithTasksAndWaits(id: string): Promise<{ readonly case: Case; readonly tasks: Task[]; readonly waits: MessageWait[] } | undefined>;
   /**
    * The case as stored, with the head of its audit trail and whether its item's keys are its
    * own: what its trail is verified against.
@@ -96,7 +96,11 @@ export interface CaseStore {
    * nothing; throws IdempotencyKeyTaken when a concurrent request holds the key.
    */
   create(subject: Case, audit: AuditDraft, idempotency?: IdempotencyRecord, effects?: readonly Effect[]): Promise<void>;
+  /** A task found by its id alone (a request that names only the task): its case is looked up first, then the task read as it is now. */
   getTask(id: string): Promise<Task | undefined>;
+  /** A task of a known case, read as it is now; undefined when the case has no such task. */
+  taskOfCase(caseId: string, id: string): Promise<Task | undefined>;
+  /** A case's tasks, read as they are now. */
   tasksOfCase(caseId: string): Promise<Task[]>;
   messageWait(caseId: string, name: string): Promise<MessageWait | undefined>;
   messageWaitsOf(caseId: string): Promise<MessageWait[]>;

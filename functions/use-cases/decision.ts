@@ -18,14 +18,13 @@ export interface ReportedDecision {
  * The reason a clerk gave with the completion of `taskId`, read from the table; undefined when
  * there is no such task of this case, or it was completed without a reason.
  */
-export async function reasonOfTask(cases: Pick<CaseStore, 'getTask'>, caseId: string, taskId: string | undefined): Promise<string | undefined> {
+export async function reasonOfTask(cases: Pick<CaseStore, 'taskOfCase'>, caseId: string, taskId: string | undefined): Promise<string | undefined> {
   if (!taskId) return undefined;
-  const task = await cases.getTask(taskId);
-  return task?.caseId === caseId ? task.completion?.reason : undefined;
+  return (await cases.taskOfCase(caseId, taskId))?.completion?.reason;
 }
 
 /** The decision to record: the reported one, with the deciding task's reason when the workflow names a task. */
-export async function decisionOf(cases: Pick<CaseStore, 'getTask'>, caseId: string, reported: ReportedDecision): Promise<Omit<Decision, 'decidedAt'>> {
+export async function decisionOf(cases: Pick<CaseStore, 'taskOfCase'>, caseId: string, reported: ReportedDecision): Promise<Omit<Decision, 'decidedAt'>> {
   const { taskId, reason, ...decision } = reported;
   const given = reason ?? (await reasonOfTask(cases, caseId, taskId));
   return given ? { ...decision, reason: given } : decision;

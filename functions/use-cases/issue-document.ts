@@ -22,7 +22,7 @@ export interface IssueDocumentCommand {
 }
 
 export interface IssueDocumentDependencies {
-  readonly cases: Pick<CaseStore, 'get' | 'change' | 'getTask'>;
+  readonly cases: Pick<CaseStore, 'get' | 'change' | 'taskOfCase'>;
   readonly tenants: TenantDirectory;
   readonly population: Pick<PopulationRegister, 'findPerson'>;
   readonly documents: Pick<DocumentFiling, 'file'>;

@@ -24,7 +24,7 @@ export interface RecordStatusCommand {
 }
 
 export interface RecordStatusDependencies {
-  readonly cases: Pick<CaseStore, 'change' | 'tasksOfCase' | 'getTask'>;
+  readonly cases: Pick<CaseStore, 'change' | 'tasksOfCase' | 'taskOfCase'>;
   readonly catalogue: Catalogue;
   readonly clock: Clock;
   readonly telemetry: Telemetry;

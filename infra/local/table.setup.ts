@@ -8,6 +8,8 @@ import {
   waitUntilTableExists,
 } from '@aws-sdk/client-dynamodb';
 import type { GlobalSecondaryIndex } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { moveTaskItems } from '../../functions/adapters/dynamodb/task-items.migration';
 import type { IndexDefinition } from '../table.definition';
 import { projectionOf, tableDefinition } from '../table.definition';
 
@@ -43,11 +45,13 @@ async function waitUntilActive(client: DynamoDBClient, tableName: string): Promi
 /**
  * Creates the table from the same definition the CDK stateful stack uses, with its stream.
  * A table kept from an earlier `npm start` is brought up to the definition: the stream
- * enabled, and indexes added since, added to it.
+ * enabled, indexes added since, added to it, and its items moved where this version keeps them
+ * (tasks into their case's partition).
  */
 export async function ensureTable(client: DynamoDBClient, tableName: string): Promise<{ streamArn: string }> {
   const { partitionKey, sortKey, globalSecondaryIndexes, timeToLiveAttribute, stream } = tableDefinition;
   const attributes = [partitionKey, sortKey, ...globalSecondaryIndexes.flatMap((index) => [index.partitionKey, index.sortKey])];
+  let kept = false;
   try {
     await client.send(
       new CreateTableCommand({
@@ -63,6 +67,7 @@ export async function ensureTable(client: DynamoDBClient, tableName: string): Pr
     await client.send(new UpdateTimeToLiveCommand({ TableName: tableName, TimeToLiveSpecification: { AttributeName: timeToLiveAttribute, Enabled: true } }));
   } catch (error) {
     if (!(error instanceof ResourceInUseException)) throw error;
+    kept = true;
     const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
     if (!Table?.StreamSpecification?.StreamEnabled) {
       await client.send(new UpdateTableCommand({ TableName: tableName, StreamSpecification: { StreamEnabled: true, StreamViewType: stream } }));
@@ -80,6 +85,7 @@ export async function ensureTable(client: DynamoDBClient, tableName: string): Pr
     }
   }
   await waitUntilActive(client, tableName);
+  if (kept) await moveTaskItems(DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } }), tableName);
   const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
   if (!Table?.LatestStreamArn) throw new Error(`table ${tableName} has no stream`);
   return { streamArn: Table.LatestStreamArn };

@@ -4,6 +4,7 @@ import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCom
 import { hmacAuditSeal } from '../../functions/adapters/audit-seal';
 import { dynamoCaseReads } from '../../functions/adapters/dynamodb/case.reads';
 import { dynamoCaseStore } from '../../functions/adapters/dynamodb/case.store';
+import { moveTaskItems } from '../../functions/adapters/dynamodb/task-items.migration';
 import { hmacPseudonyms } from '../../functions/adapters/pseudonyms';
 import { keys } from '../../functions/adapters/table-keys';
 import { systemActor } from '../../functions/domain/actor';
@@ -203,4 +204,84 @@ test('a change that corrects the applicant writes the index key of the corrected
   await store().change(subject.id, (read) => ({ change: { case: { ...read, applicant: { insz: '17073003384' } }, audit: { action: 'case.applicant-corrected', actor: systemActor('test'), at: now } }, result: () => undefined }));
   const { Item } = await documents.send(new GetCommand({ TableName: tableName, Key: keys.case(subject.id) }));
   expect(Item?.GSI2PK).toBe(`TENANT#${subject.tenant}#APPLICANT#${await pseudonyms.of('17073003384')}`);
+}, 60_000);
+
+/** A store whose client counts the requests it sends, by command. */
+function countingStore() {
+  const sent: string[] = [];
+  const counted = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: dynamodbLocal.endpoint, region: localRegion, credentials: localCredentials }), { marshallOptions: { removeUndefinedValues: true } });
+  counted.middlewareStack.add((next, context) => (args) => (sent.push(String(context.commandName)), next(args)), { step: 'initialize' });
+  return { sent, store: dynamoCaseStore(counted, tableName, pseudonyms, seal, { schemasUrl: 'https://api.example/v1/events/schemas' }) };
+}
+
+/** Opens `task` on the case in one change, as a waiting step does. */
+async function opened(subject: Case, task: ReturnType<typeof aTask>) {
+  await store().change(subject.id, (read) => ({ change: { case: read, audit: { action: 'task.created', actor: systemActor('create-task'), at: now, details: { taskId: task.id } }, tasks: [{ task, expect: 'new' }] }, result: () => undefined }));
+}
+
+test("a case's page is one request: the case with its waits and its tasks, each as it is now, and nothing else of its partition", async () => {
+  const subject = await submitted(9);
+  const first = aTask(subject, { id: testUlid(901), name: 'review-permit', token: 'token-1', now: new Date(now), dueAt: new Date('2026-11-20T22:59:59.999Z') });
+  const second = aTask(subject, { id: testUlid(902), name: 'review-permit', token: 'token-2', now: new Date(now), dueAt: new Date('2026-11-21T22:59:59.999Z') });
+  await opened(subject, first);
+  await opened(subject, second);
+  await store().change(subject.id, (read) => ({
+    change: { case: read, audit: { action: 'message.awaited', actor: systemActor('test'), at: now }, awaitMessage: { caseId: subject.id, name: 'payment', since: now, token: 'wait-token' } },
+    result: () => undefined,
+  }));
+  const { sent, store: counting } = countingStore();
+  const page = await counting.getWithTasksAndWaits(subject.id);
+  expect(sent).toEqual(['QueryCommand']);
+  expect(page?.case).toMatchObject({ id: subject.id, version: subject.version + 3 });
+  expect(page?.tasks).toEqual([first, second]);
+  expect(page?.waits).toEqual([{ caseId: subject.id, name: 'payment', since: now, token: 'wait-token' }]);
+  // The outbox items and the audit trail share the partition; neither is read with the page.
+  expect(await store().pendingOf(subject.id)).not.toEqual([]);
+  expect(await countingStore().store.getWithTasksAndWaits(testUlid(999))).toBeUndefined();
+}, 60_000);
+
+test("a task is found by its id alone (its case looked up, then the task read as it is now) and by its case; under another case it is not found", async () => {
+  const subject = await submitted(10);
+  const other = await submitted(11);
+  const task = aTask(subject, { id: testUlid(1001), name: 'review-permit', token: 'token-1', now: new Date(now), dueAt: new Date('2026-11-20T22:59:59.999Z') });
+  await opened(subject, task);
+  const { sent, store: counting } = countingStore();
+  expect(await counting.getTask(task.id)).toEqual(task);
+  expect(sent).toEqual(['QueryCommand', 'GetItemCommand']);
+  expect(await counting.taskOfCase(subject.id, task.id)).toEqual(task);
+  expect(sent).toHaveLength(3);
+  expect(await store().taskOfCase(other.id, task.id)).toBeUndefined();
+  expect(await store().getTask(testUlid(1002))).toBeUndefined();
+  expect(await store().tasksOfCase(subject.id)).toEqual([task]);
+  expect(await store().tasksOfCase(other.id)).toEqual([]);
+}, 60_000);
+
+test('a table kept from before tasks moved into their cases: the next start moves each task there, whole and once, and leaves none behind', async () => {
+  const subject = await submitted(12);
+  const task = aTask(subject, { id: testUlid(1201), name: 'review-permit', token: 'token-1', now: new Date(now), dueAt: new Date('2026-11-20T22:59:59.999Z') });
+  const claimed = { ...task, status: 'claimed' as const, assignee: 'clerk@gent' };
+  // As the earlier version wrote it: its own partition, its case's tasks in GSI2.
+  const former = { ...keys.formerTask(claimed.id), GSI1PK: `TENANT#${claimed.tenant}#TASKS#${claimed.role}#claimed`, GSI1SK: `${claimed.dueAt}#${claimed.id}`, GSI2PK: `CASE#${subject.id}#TASKS`, GSI2SK: `${claimed.createdAt}#${claimed.id}`, entity: 'task', ...claimed };
+  await documents.send(new PutCommand({ TableName: tableName, Item: former }));
+  expect(await store().getTask(claimed.id)).toBeUndefined();
+
+  await ensureTable(raw, tableName);
+  expect(await store().getTask(claimed.id)).toEqual(claimed);
+  expect((await store().getWithTasksAndWaits(subject.id))?.tasks).toEqual([claimed]);
+  expect((await documents.send(new GetCommand({ TableName: tableName, Key: keys.formerTask(claimed.id) }))).Item).toBeUndefined();
+  // In the inbox as before.
+  const { Item } = await documents.send(new GetCommand({ TableName: tableName, Key: keys.task(subject.id, claimed.id) }));
+  expect([Item?.GSI1PK, Item?.GSI1SK, Item?.GSI2PK]).toEqual([former.GSI1PK, former.GSI1SK, undefined]);
+  expect(await moveTaskItems(documents, tableName)).toEqual({ moved: 0, changedMeanwhile: 0 });
+}, 60_000);
+
+test('a task rewritten (claimed) is rewritten in the inbox (GSI1) only: its entry by id (keys-only GSI5) keeps its keys, and GSI2 holds no task', async () => {
+  const subject = await submitted(13);
+  const task = aTask(subject, { id: testUlid(1301), name: 'review-permit', token: 'token-1', now: new Date(now), dueAt: new Date('2026-11-20T22:59:59.999Z') });
+  await opened(subject, task);
+  const { Item } = await documents.send(new GetCommand({ TableName: tableName, Key: keys.task(subject.id, task.id) }));
+  const { ConsumedCapacity } = await documents.send(
+    new PutCommand({ TableName: tableName, Item: { ...Item, status: 'claimed', assignee: 'clerk@gent', GSI1PK: `TENANT#${task.tenant}#TASKS#${task.role}#claimed` }, ReturnConsumedCapacity: 'INDEXES' }),
+  );
+  expect(Object.keys(ConsumedCapacity?.GlobalSecondaryIndexes ?? {})).toEqual(['GSI1']);
 }, 60_000);

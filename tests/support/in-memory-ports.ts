@@ -134,6 +134,14 @@ export function inMemoryCaseStore(): InMemoryCaseStore {
   const effectsWritten: Effect[] = [];
   const outboxId = monotonicFactory();
 
+  /** A case's tasks as the table holds them in its partition: by id. */
+  function tasksOf(caseId: string): Task[] {
+    return [...tasks.values()]
+      .filter((task) => task.caseId === caseId)
+      .sort((a, b) => (a.id < b.id ? -1 : 1))
+      .map(clone);
+  }
+
   function enqueue(caseId: string, effects: readonly Effect[] | undefined, at: string): void {
     for (const effect of effects ?? []) {
       const item: OutboxItem = { id: outboxId(Date.parse(at)), caseId, effect: clone(effect), createdAt: at };
@@ -197,10 +205,10 @@ export function inMemoryCaseStore(): InMemoryCaseStore {
       return found && clone(found);
     },
 
-    async getWithWaits(id) {
+    async getWithTasksAndWaits(id) {
       await yieldTurn();
       const found = cases.get(id);
-      return found && { case: clone(found), waits: [...waits.values()].filter((wait) => wait.caseId === id).map(clone) };
+      return found && { case: clone(found), tasks: tasksOf(id), waits: [...waits.values()].filter((wait) => wait.caseId === id).map(clone) };
     },
 
     async getAudited(id) {
@@ -289,11 +297,14 @@ export function inMemoryCaseStore(): InMemoryCaseStore {
       return found && clone(found);
     },
 
+    async taskOfCase(caseId, id) {
+      await yieldTurn();
+      const found = tasks.get(id);
+      return found?.caseId === caseId ? clone(found) : undefined;
+    },
+
     async tasksOfCase(caseId) {
-      return [...tasks.values()]
-        .filter((task) => task.caseId === caseId)
-        .sort((a, b) => (a.createdAt + a.id < b.createdAt + b.id ? -1 : 1))
-        .map(clone);
+      return tasksOf(caseId);
     },
 
     async messageWait(caseId, name) {

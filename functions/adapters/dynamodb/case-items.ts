@@ -6,7 +6,7 @@ import type { OutboxItem } from '../../domain/effect';
 import type { MessageWait } from '../../domain/message-wait';
 import type { Task } from '../../domain/task';
 import type { CaseChange, TaskWrite } from '../../ports/case-store.port';
-import { byArchiveMonth, byAttention, byDueDay, byOwner, byStatus, bySubmission, keyAttributes, keys, withoutKeys } from '../table-keys';
+import { byArchiveMonth, byAttention, byDueDay, byOwner, byStatus, bySubmission, byTaskId, keyAttributes, keys, withoutKeys } from '../table-keys';
 
 /** How the case aggregate's items look in the table: the one mapping of each domain object to its item. */
 export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
@@ -73,9 +73,9 @@ export function casePut(tableName: string, subject: Case, head: AuditHead, appli
 
 function taskItem(task: Task): Record<string, unknown> {
   return {
-    ...keys.task(task.id),
+    ...keys.task(task.caseId, task.id),
     ...byStatus.tasks(task.tenant, task.role, task.status, task.dueAt, task.id),
-    ...byOwner.tasks(task.caseId, task.createdAt, task.id),
+    ...byTaskId.task(task.id),
     entity: 'task',
     ...task,
   };

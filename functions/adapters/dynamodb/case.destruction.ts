@@ -48,7 +48,7 @@ export function dynamoCaseDestruction(client: DynamoDBDocumentClient, tableName:
       // The number record goes after the Idempotency-Key record: a reference is found through the number.
       const references = [...remains.references].sort((a, b) => (a.kind === b.kind ? 0 : a.kind === 'idempotency-key' ? -1 : 1));
       const items: TransactItem[] = [
-        ...remains.tasks.map((task) => remove(keys.task(task.id), unlessChanged('#status = :status', { '#status': 'status' }, { ':status': task.status }))),
+        ...remains.tasks.map((task) => remove(keys.task(task.caseId, task.id), unlessChanged('#status = :status', { '#status': 'status' }, { ':status': task.status }))),
         ...remains.messageWaits.map((wait) => remove(keys.messageWait(wait.caseId, wait.name), unlessChanged('#token = :token', { '#token': 'token' }, { ':token': wait.token }))),
         // An outbox item the dispatcher delivers meanwhile is gone either way.
         ...remains.outbox.map((item) => remove(keys.outbox(item.caseId, item.id))),

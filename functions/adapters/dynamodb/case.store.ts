@@ -17,7 +17,7 @@ import type { AuditSeal } from '../../ports/audit-seal.port';
 import type { Pseudonyms } from '../../ports/services.port';
 import { changesOf, IdempotencyKeyTaken } from '../../ports/case-store.port';
 import type { CaseChange } from '../../ports/case-store.port';
-import { byOwner, keys, withoutKeys } from '../table-keys';
+import { byTaskId, keys, withoutKeys } from '../table-keys';
 import type { TransactItem } from './case-items';
 import { auditPut, caseKeysIntact, casePut, messageWrites, outboxPut, storedApplicantPseudonym, taskPut } from './case-items';
 
@@ -95,33 +95,46 @@ export function dynamoCaseStore(
     }
   }
 
+  async function readTask(caseId: string, id: string): Promise<Task | undefined> {
+    const { Item } = await client.send(new GetCommand({ TableName: tableName, Key: keys.task(caseId, id), ConsistentRead: true }));
+    return Item ? withoutKeys<Task>(Item) : undefined;
+  }
+
+  /** The items of a partition whose sort keys lie between `from` and `to`, read consistently, page after page. */
+  async function partitionRange(partitionKey: string, from: string, to: string): Promise<Record<string, unknown>[]> {
+    const items: Record<string, unknown>[] = [];
+    let ExclusiveStartKey: Record<string, unknown> | undefined;
+    do {
+      const page = await client.send(
+        new QueryCommand({
+          TableName: tableName,
+          KeyConditionExpression: 'PK = :pk AND SK BETWEEN :from AND :to',
+          ExpressionAttributeValues: { ':pk': partitionKey, ':from': from, ':to': to },
+          ConsistentRead: true,
+          ExclusiveStartKey,
+        }),
+      );
+      items.push(...(page.Items ?? []));
+      ExclusiveStartKey = page.LastEvaluatedKey;
+    } while (ExclusiveStartKey);
+    return items;
+  }
+
   return {
     async get(id) {
       return (await readItem(id))?.case;
     },
 
-    async getWithWaits(id) {
-      // A case's waits sort just before it in its partition (AWAIT#… < CASE): one consistent Query reads both.
+    async getWithTasksAndWaits(id) {
+      // A case's waits sort just before it in its partition, its tasks just after (AWAIT#… < CASE < CASE#TASK#…): one
+      // consistent Query reads all three.
       const { PK, SK } = keys.case(id);
-      const items: Record<string, unknown>[] = [];
-      let ExclusiveStartKey: Record<string, unknown> | undefined;
-      do {
-        const page = await client.send(
-          new QueryCommand({
-            TableName: tableName,
-            KeyConditionExpression: 'PK = :pk AND SK BETWEEN :waits AND :case',
-            ExpressionAttributeValues: { ':pk': PK, ':waits': keys.messageWaitPrefix, ':case': SK },
-            ConsistentRead: true,
-            ExclusiveStartKey,
-          }),
-        );
-        items.push(...(page.Items ?? []));
-        ExclusiveStartKey = page.LastEvaluatedKey;
-      } while (ExclusiveStartKey);
+      const items = await partitionRange(PK, keys.messageWaitPrefix, `${keys.taskPrefix}~`);
       const caseItem = items.find((item) => item.SK === SK);
       if (!caseItem) return undefined;
       const waits = items.filter((item) => String(item.SK).startsWith(keys.messageWaitPrefix)).map((item) => withoutKeys<MessageWait>(item));
-      return { case: recordOf(caseItem).case, waits };
+      const tasks = items.filter((item) => String(item.SK).startsWith(keys.taskPrefix)).map((item) => withoutKeys<Task>(item));
+      return { case: recordOf(caseItem).case, tasks, waits };
     },
 
     async getAudited(id) {
@@ -275,21 +288,25 @@ export function dynamoCaseStore(
     },
 
     async getTask(id) {
-      const { Item } = await client.send(new GetCommand({ TableName: tableName, Key: keys.task(id), ConsistentRead: true }));
-      return Item ? withoutKeys<Task>(Item) : undefined;
-    },
-
-    async tasksOfCase(caseId) {
+      // The index finds the task's case; the task is then read from the table, as it is now.
       const { Items = [] } = await client.send(
         new QueryCommand({
           TableName: tableName,
-          IndexName: byOwner.index.name,
+          IndexName: byTaskId.index.name,
           KeyConditionExpression: '#pk = :pk',
-          ExpressionAttributeNames: { '#pk': byOwner.index.partitionKey },
-          ExpressionAttributeValues: { ':pk': byOwner.tasksPartition(caseId) },
+          ExpressionAttributeNames: { '#pk': byTaskId.index.partitionKey },
+          ExpressionAttributeValues: { ':pk': byTaskId.partition(id) },
         }),
       );
-      return Items.map((item) => withoutKeys<Task>(item));
+      const entry = Items[0];
+      return entry ? readTask(byTaskId.caseIdOf(String(entry.PK)), id) : undefined;
+    },
+
+    taskOfCase: readTask,
+
+    async tasksOfCase(caseId) {
+      const items = await partitionRange(keys.case(caseId).PK, keys.taskPrefix, `${keys.taskPrefix}~`);
+      return items.map((item) => withoutKeys<Task>(item));
     },
   };
 }

@@ -338,7 +338,8 @@ describe('what a write is of', () => {
     expect(kindOf(keys.auditEvent('c1', 3))).toBe('audit event');
     expect(kindOf(keys.outbox('c1', 'o1'))).toBe('outbox');
     expect(kindOf(keys.messageWait('c1', 'payment'))).toBe('message wait');
-    expect(kindOf(keys.task('t1'))).toBe('task');
+    expect(kindOf(keys.task('c1', 't1'))).toBe('task');
+    expect(kindOf(keys.formerTask('t1'))).toBe('task');
     expect(kindOf(keys.caseNumber('44021-2026-000001'))).toBe('case number');
     expect(kindOf(keys.caseNumberCounter('44021', 2026))).toBe('case number counter');
     expect(kindOf(keys.idempotency('44021', 'k'))).toBe('idempotency key');

@@ -38,7 +38,7 @@ describe('the decision a workflow step reports', () => {
 
   test('a decision that names no task is recorded without reading the tasks at all, even when they cannot be read', async () => {
     const unreadable = {
-      getTask: async (): Promise<never> => {
+      taskOfCase: async (): Promise<never> => {
         throw new Error('table unavailable');
       },
     };

@@ -56,42 +56,33 @@ describe('reading one case', () => {
     expect((await refusal(read(clerkOf('41002')))).kind).toBe('not-found');
   });
 
-  test('records the read while its tasks are still being read: the log write waits for the case only, the answer for both', async () => {
+  test('reads the case with its tasks and waits at once, then records the read before answering', async () => {
     const steps: string[] = [];
-    let tasksRead!: () => void;
-    const tasksOfCase = async (caseId: string) => {
-      steps.push('tasks asked');
-      // Read at once when the log is written, or after a while when it is not (a read that waits for its tasks first).
-      await new Promise<void>((resolve) => {
-        tasksRead = resolve;
-        setTimeout(resolve, 50);
-      });
-      steps.push('tasks read');
-      return store.tasksOfCase(caseId);
+    const getWithTasksAndWaits = async (id: string) => {
+      steps.push('case read');
+      return store.getWithTasksAndWaits(id);
     };
     const record = access.processingLog.record.bind(access.processingLog);
     access.processingLog.record = async (entry) => {
       await record(entry);
       steps.push('read recorded');
-      tasksRead();
     };
-    const view = await getCase({ cases: { ...store, tasksOfCase }, catalogue, ...access })({ caller: clerkOf(), caseId: first.id, purpose: 'test' });
-    expect(steps).toEqual(['tasks asked', 'read recorded', 'tasks read']);
+    const view = await getCase({ cases: { getWithTasksAndWaits }, catalogue, ...access })({ caller: clerkOf(), caseId: first.id, purpose: 'test' });
+    steps.push('answered');
+    expect(steps).toEqual(['case read', 'read recorded', 'answered']);
     expect(view.case).toEqual(first);
   });
 
-  test('is not served when its tasks cannot be read, though the read is recorded', async () => {
-    const tasksOfCase = async () => {
-      throw new Error('tasks unavailable');
+  test('is not served, and nothing is recorded, when the case cannot be read', async () => {
+    const getWithTasksAndWaits = async (): Promise<never> => {
+      throw new Error('table unavailable');
     };
-    await expect(getCase({ cases: { ...store, tasksOfCase }, catalogue, ...access })({ caller: clerkOf(), caseId: first.id, purpose: 'test' })).rejects.toThrow('tasks unavailable');
-    expect(access.processingLog.records).toHaveLength(1);
+    await expect(getCase({ cases: { getWithTasksAndWaits }, catalogue, ...access })({ caller: clerkOf(), caseId: first.id, purpose: 'test' })).rejects.toThrow('table unavailable');
+    expect(access.processingLog.records).toEqual([]);
   });
 
-  test("of another tenant's case is not-found, and the failed read of its tasks (asked beside the case) changes nothing", async () => {
-    const tasksOfCase = () => new Promise<never>((_, reject) => setTimeout(() => reject(new Error('tasks unavailable')), 5));
-    expect((await refusal(getCase({ cases: { ...store, tasksOfCase }, catalogue, ...access })({ caller: clerkOf('41002'), caseId: first.id, purpose: 'test' }))).kind).toBe('not-found');
-    await new Promise((resolve) => setTimeout(resolve, 20));
+  test("of another tenant's case records nothing", async () => {
+    expect((await refusal(read(clerkOf('41002')))).kind).toBe('not-found');
     expect(access.processingLog.records).toEqual([]);
   });
 
@@ -102,12 +93,10 @@ describe('reading one case', () => {
   });
 
   test('of an id that is not a ULID is not-found without any read', async () => {
-    const getWithWaits = jest.fn(store.getWithWaits);
-    const tasksOfCase = jest.fn(store.tasksOfCase);
-    const error = await refusal(getCase({ cases: { ...store, getWithWaits, tasksOfCase }, catalogue, ...access })({ caller: clerkOf(), caseId: 'x', purpose: 'test' }));
+    const getWithTasksAndWaits = jest.fn(store.getWithTasksAndWaits);
+    const error = await refusal(getCase({ cases: { getWithTasksAndWaits }, catalogue, ...access })({ caller: clerkOf(), caseId: 'x', purpose: 'test' }));
     expect([error.kind, error.message]).toEqual(['not-found', 'case x does not exist']);
-    expect(getWithWaits).not.toHaveBeenCalled();
-    expect(tasksOfCase).not.toHaveBeenCalled();
+    expect(getWithTasksAndWaits).not.toHaveBeenCalled();
   });
 });
 
