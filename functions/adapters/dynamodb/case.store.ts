@@ -95,6 +95,9 @@ export function dynamoCaseStore(
     }
   }
 
+  // '~' sorts after every character of a ULID: the end of a case's range of tasks.
+  const afterTasks = `${keys.taskPrefix}~`;
+
   async function readTask(caseId: string, id: string): Promise<Task | undefined> {
     const { Item } = await client.send(new GetCommand({ TableName: tableName, Key: keys.task(caseId, id), ConsistentRead: true }));
     return Item ? withoutKeys<Task>(Item) : undefined;
@@ -129,7 +132,7 @@ export function dynamoCaseStore(
       // A case's waits sort just before it in its partition, its tasks just after (AWAIT#… < CASE < CASE#TASK#…): one
       // consistent Query reads all three.
       const { PK, SK } = keys.case(id);
-      const items = await partitionRange(PK, keys.messageWaitPrefix, `${keys.taskPrefix}~`);
+      const items = await partitionRange(PK, keys.messageWaitPrefix, afterTasks);
       const caseItem = items.find((item) => item.SK === SK);
       if (!caseItem) return undefined;
       const waits = items.filter((item) => String(item.SK).startsWith(keys.messageWaitPrefix)).map((item) => withoutKeys<MessageWait>(item));
@@ -305,7 +308,7 @@ export function dynamoCaseStore(
     taskOfCase: readTask,
 
     async tasksOfCase(caseId) {
-      const items = await partitionRange(keys.case(caseId).PK, keys.taskPrefix, `${keys.taskPrefix}~`);
+      const items = await partitionRange(keys.case(caseId).PK, keys.taskPrefix, afterTasks);
       return items.map((item) => withoutKeys<Task>(item));
     },
   };
