@@ -85,11 +85,11 @@ export function replaySubscription(deps: SubscriptionDeliveriesDependencies) {
   };
 }
 
-/** The events by case, each case's in its order (by sequence). */
+/** The events by case, each case's in its order: by sequence, compared as the table compares its keys. */
 function casesOf(events: readonly CaseEvent[]): CaseEvent[][] {
   const byCase = new Map<string, CaseEvent[]>();
   for (const event of events) byCase.set(event.subject, [...(byCase.get(event.subject) ?? []), event]);
-  return [...byCase.values()].map((ofCase) => ofCase.sort((a, b) => sequenceKey(a.sequence).localeCompare(sequenceKey(b.sequence))));
+  return [...byCase.values()].map((ofCase) => ofCase.sort((a, b) => (sequenceKey(a.sequence) < sequenceKey(b.sequence) ? -1 : 1)));
 }
 
 /**
