@@ -82,6 +82,8 @@ export const keys = {
   eventLogPartition: (tenant: string) => `TENANT#${tenant}#EVENTS`,
   /** How far the retention job has handled the archive schedule (GSI7): the month its reads start at. */
   retentionProgress: { PK: 'RETENTION', SK: 'PROGRESS' },
+  /** That a table's items were moved where a version keeps them (a data migration ran to its end): `SK` names the move. */
+  migrated: (move: string) => ({ PK: 'MIGRATION', SK: move }),
 } as const;
 
 /** GSI1: a tenant's cases by status, and its tasks by role and status, each ordered by due date. */

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, expect, test } from '@jest/globals';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { hmacAuditSeal } from '../../functions/adapters/audit-seal';
 import { dynamoCaseReads } from '../../functions/adapters/dynamodb/case.reads';
 import { dynamoCaseStore } from '../../functions/adapters/dynamodb/case.store';
@@ -272,7 +272,13 @@ test('a table kept from before tasks moved into their cases: the next start move
   // In the inbox as before.
   const { Item } = await documents.send(new GetCommand({ TableName: tableName, Key: keys.task(subject.id, claimed.id) }));
   expect([Item?.GSI1PK, Item?.GSI1SK, Item?.GSI2PK]).toEqual([former.GSI1PK, former.GSI1SK, undefined]);
-  expect(await moveTaskItems(documents, tableName)).toEqual({ moved: 0, changedMeanwhile: 0 });
+  // The table is marked: a later start reads the mark, not the table.
+  const sent: string[] = [];
+  const counted = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: dynamodbLocal.endpoint, region: localRegion, credentials: localCredentials }));
+  counted.middlewareStack.add((next, context) => (args) => (sent.push(String(context.commandName)), next(args)), { step: 'initialize' });
+  expect(await moveTaskItems(counted, tableName)).toEqual({ moved: 0, changedMeanwhile: 0 });
+  expect(sent).toEqual(['GetItemCommand']);
+  expect((await documents.send(new GetCommand({ TableName: tableName, Key: keys.migrated('task-items') }))).Item).toMatchObject({ moved: 1 });
 }, 60_000);
 
 test('a task rewritten (claimed) is rewritten in the inbox (GSI1) only: its entry by id (keys-only GSI5) keeps its keys, and GSI2 holds no task', async () => {
@@ -284,4 +290,16 @@ test('a task rewritten (claimed) is rewritten in the inbox (GSI1) only: its entr
     new PutCommand({ TableName: tableName, Item: { ...Item, status: 'claimed', assignee: 'clerk@gent', GSI1PK: `TENANT#${task.tenant}#TASKS#${task.role}#claimed` }, ReturnConsumedCapacity: 'INDEXES' }),
   );
   expect(Object.keys(ConsumedCapacity?.GlobalSecondaryIndexes ?? {})).toEqual(['GSI1']);
+}, 60_000);
+
+test('a task the move finds already at its new place is left where it was, counted, and the table is not marked: the next run tries again', async () => {
+  await documents.send(new DeleteCommand({ TableName: tableName, Key: keys.migrated('task-items') }));
+  const subject = await submitted(14);
+  const task = aTask(subject, { id: testUlid(1401), name: 'review-permit', token: 'token-1', now: new Date(now), dueAt: new Date('2026-11-20T22:59:59.999Z') });
+  await opened(subject, task);
+  await documents.send(new PutCommand({ TableName: tableName, Item: { ...keys.formerTask(task.id), entity: 'task', ...task } }));
+  expect(await moveTaskItems(documents, tableName)).toEqual({ moved: 0, changedMeanwhile: 1 });
+  expect((await documents.send(new GetCommand({ TableName: tableName, Key: keys.formerTask(task.id) }))).Item).toMatchObject({ id: task.id });
+  expect((await documents.send(new GetCommand({ TableName: tableName, Key: keys.migrated('task-items') }))).Item).toBeUndefined();
+  await documents.send(new DeleteCommand({ TableName: tableName, Key: keys.formerTask(task.id) }));
 }, 60_000);

@@ -1,5 +1,5 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { ScanCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, ScanCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Task } from '../../domain/task';
 import { keys, withoutKeys } from '../table-keys';
@@ -17,9 +17,12 @@ export interface TaskItemsMoved {
  * case's partition (`CASE#<case id>` / `CASE#TASK#<id>`, found by id through GSI5), each in a
  * transaction of its own: the task written at its new place, where nothing may be yet, and removed
  * from the old one on the condition that it is exactly as it was read. Running it again moves what
- * is left and nothing twice. It reads the whole table (a Scan, an operation run once per upgrade).
+ * is left and nothing twice. It reads the whole table (a Scan, an operation run once per upgrade); once nothing is
+ * left it marks the table (`keys.migrated`), and later runs end there.
  */
 export async function moveTaskItems(client: DynamoDBDocumentClient, tableName: string): Promise<TaskItemsMoved> {
+  const done = keys.migrated('task-items');
+  if ((await client.send(new GetCommand({ TableName: tableName, Key: done, ConsistentRead: true }))).Item) return { moved: 0, changedMeanwhile: 0 };
   let moved = 0;
   let changedMeanwhile = 0;
   let ExclusiveStartKey: Record<string, unknown> | undefined;
@@ -60,5 +63,7 @@ export async function moveTaskItems(client: DynamoDBDocumentClient, tableName: s
     }
     ExclusiveStartKey = page.LastEvaluatedKey;
   } while (ExclusiveStartKey);
+  // Nothing writes a task at its old place any more: once none is left, later runs (each `npm start`) need not read the table.
+  if (changedMeanwhile === 0) await client.send(new PutCommand({ TableName: tableName, Item: { ...done, entity: 'migration', at: new Date().toISOString(), moved } }));
   return { moved, changedMeanwhile };
 }
