@@ -18,4 +18,4 @@ const client = new DynamoDBClient({});
 const result = await moveTaskItems(DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } }), values.table);
 client.destroy();
 console.log(JSON.stringify(result));
-if (result.changedMeanwhile > 0) process.exitCode = 1;
+if (result.left > 0) process.exitCode = 1;

@@ -276,7 +276,7 @@ test('a table kept from before tasks moved into their cases: the next start move
   const sent: string[] = [];
   const counted = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: dynamodbLocal.endpoint, region: localRegion, credentials: localCredentials }));
   counted.middlewareStack.add((next, context) => (args) => (sent.push(String(context.commandName)), next(args)), { step: 'initialize' });
-  expect(await moveTaskItems(counted, tableName)).toEqual({ moved: 0, changedMeanwhile: 0 });
+  expect(await moveTaskItems(counted, tableName)).toEqual({ moved: 0, left: 0 });
   expect(sent).toEqual(['GetItemCommand']);
   expect((await documents.send(new GetCommand({ TableName: tableName, Key: keys.migrated('task-items') }))).Item).toMatchObject({ moved: 1 });
 }, 60_000);
@@ -298,7 +298,7 @@ test('a task the move finds already at its new place is left where it was, count
   const task = aTask(subject, { id: testUlid(1401), name: 'review-permit', token: 'token-1', now: new Date(now), dueAt: new Date('2026-11-20T22:59:59.999Z') });
   await opened(subject, task);
   await documents.send(new PutCommand({ TableName: tableName, Item: { ...keys.formerTask(task.id), entity: 'task', ...task } }));
-  expect(await moveTaskItems(documents, tableName)).toEqual({ moved: 0, changedMeanwhile: 1 });
+  expect(await moveTaskItems(documents, tableName)).toEqual({ moved: 0, left: 1 });
   expect((await documents.send(new GetCommand({ TableName: tableName, Key: keys.formerTask(task.id) }))).Item).toMatchObject({ id: task.id });
   expect((await documents.send(new GetCommand({ TableName: tableName, Key: keys.migrated('task-items') }))).Item).toBeUndefined();
   await documents.send(new DeleteCommand({ TableName: tableName, Key: keys.formerTask(task.id) }));

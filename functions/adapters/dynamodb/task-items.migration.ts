@@ -8,8 +8,8 @@ import { taskPut } from './case-items';
 export interface TaskItemsMoved {
   /** Tasks moved into their case's partition. */
   readonly moved: number;
-  /** Tasks found at their old place that changed while they were moved: left for the next run. */
-  readonly changedMeanwhile: number;
+  /** Tasks that could not be moved (changed while they were, or found at their new place already): left where they were, for the next run. */
+  readonly left: number;
 }
 
 /**
@@ -22,9 +22,9 @@ export interface TaskItemsMoved {
  */
 export async function moveTaskItems(client: DynamoDBDocumentClient, tableName: string): Promise<TaskItemsMoved> {
   const done = keys.migrated('task-items');
-  if ((await client.send(new GetCommand({ TableName: tableName, Key: done, ConsistentRead: true }))).Item) return { moved: 0, changedMeanwhile: 0 };
+  if ((await client.send(new GetCommand({ TableName: tableName, Key: done, ConsistentRead: true }))).Item) return { moved: 0, left: 0 };
   let moved = 0;
-  let changedMeanwhile = 0;
+  let left = 0;
   let ExclusiveStartKey: Record<string, unknown> | undefined;
   do {
     const page = await client.send(
@@ -58,12 +58,12 @@ export async function moveTaskItems(client: DynamoDBDocumentClient, tableName: s
         moved += 1;
       } catch (error) {
         if (!(error instanceof TransactionCanceledException)) throw error;
-        changedMeanwhile += 1;
+        left += 1;
       }
     }
     ExclusiveStartKey = page.LastEvaluatedKey;
   } while (ExclusiveStartKey);
   // Nothing writes a task at its old place any more: once none is left, later runs (each `npm start`) need not read the table.
-  if (changedMeanwhile === 0) await client.send(new PutCommand({ TableName: tableName, Item: { ...done, entity: 'migration', at: new Date().toISOString(), moved } }));
-  return { moved, changedMeanwhile };
+  if (left === 0) await client.send(new PutCommand({ TableName: tableName, Item: { ...done, entity: 'migration', at: new Date().toISOString(), moved } }));
+  return { moved, left };
 }
