@@ -206,12 +206,18 @@ test('a change that corrects the applicant writes the index key of the corrected
   expect(Item?.GSI2PK).toBe(`TENANT#${subject.tenant}#APPLICANT#${await pseudonyms.of('17073003384')}`);
 }, 60_000);
 
-/** A store whose client counts the requests it sends, by command. */
-function countingStore() {
+/** A client that notes each request it sends, by command. */
+function countedClient() {
   const sent: string[] = [];
-  const counted = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: dynamodbLocal.endpoint, region: localRegion, credentials: localCredentials }), { marshallOptions: { removeUndefinedValues: true } });
-  counted.middlewareStack.add((next, context) => (args) => (sent.push(String(context.commandName)), next(args)), { step: 'initialize' });
-  return { sent, store: dynamoCaseStore(counted, tableName, pseudonyms, seal, { schemasUrl: 'https://api.example/v1/events/schemas' }) };
+  const client = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: dynamodbLocal.endpoint, region: localRegion, credentials: localCredentials }), { marshallOptions: { removeUndefinedValues: true } });
+  client.middlewareStack.add((next, context) => (args) => (sent.push(String(context.commandName)), next(args)), { step: 'initialize' });
+  return { sent, client };
+}
+
+/** A store whose client notes the requests it sends. */
+function countingStore() {
+  const { sent, client } = countedClient();
+  return { sent, store: dynamoCaseStore(client, tableName, pseudonyms, seal, { schemasUrl: 'https://api.example/v1/events/schemas' }) };
 }
 
 /** Opens `task` on the case in one change, as a waiting step does. */
@@ -273,10 +279,8 @@ test('a table kept from before tasks moved into their cases: the next start move
   const { Item } = await documents.send(new GetCommand({ TableName: tableName, Key: keys.task(subject.id, claimed.id) }));
   expect([Item?.GSI1PK, Item?.GSI1SK, Item?.GSI2PK]).toEqual([former.GSI1PK, former.GSI1SK, undefined]);
   // The table is marked: a later start reads the mark, not the table.
-  const sent: string[] = [];
-  const counted = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: dynamodbLocal.endpoint, region: localRegion, credentials: localCredentials }));
-  counted.middlewareStack.add((next, context) => (args) => (sent.push(String(context.commandName)), next(args)), { step: 'initialize' });
-  expect(await moveTaskItems(counted, tableName)).toEqual({ moved: 0, left: 0 });
+  const { sent, client } = countedClient();
+  expect(await moveTaskItems(client, tableName)).toEqual({ moved: 0, left: 0 });
   expect(sent).toEqual(['GetItemCommand']);
   expect((await documents.send(new GetCommand({ TableName: tableName, Key: keys.migrated('task-items') }))).Item).toMatchObject({ moved: 1 });
 }, 60_000);
