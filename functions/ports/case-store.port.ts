@@ -96,7 +96,10 @@ export interface CaseStore {
    * nothing; throws IdempotencyKeyTaken when a concurrent request holds the key.
    */
   create(subject: Case, audit: AuditDraft, idempotency?: IdempotencyRecord, effects?: readonly Effect[]): Promise<void>;
-  /** A task found by its id alone (a request that names only the task): its case is looked up first, then the task read as it is now. */
+  /**
+   * A task found by its id alone (a request that names only the task): its case is looked up first, then the task
+   * read as it is now. The lookup may lag the task's creation (on AWS an index); it is asked again for a short while.
+   */
   getTask(id: string): Promise<Task | undefined>;
   /** A task of a known case, read as it is now; undefined when the case has no such task. */
   taskOfCase(caseId: string, id: string): Promise<Task | undefined>;

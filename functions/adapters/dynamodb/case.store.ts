@@ -95,6 +95,9 @@ export function dynamoCaseStore(
     }
   }
 
+  /** The waits before the task index is asked again for a task it does not hold (yet): 300 ms in all. */
+  const indexLagMs = [100, 200];
+
   // '~' sorts after every character of a ULID: the end of a case's range of tasks.
   const afterTasks = `${keys.taskPrefix}~`;
 
@@ -291,18 +294,25 @@ export function dynamoCaseStore(
     },
 
     async getTask(id) {
-      // The index finds the task's case; the task is then read from the table, as it is now.
-      const { Items = [] } = await client.send(
-        new QueryCommand({
-          TableName: tableName,
-          IndexName: byTaskId.index.name,
-          KeyConditionExpression: '#pk = :pk',
-          ExpressionAttributeNames: { '#pk': byTaskId.index.partitionKey },
-          ExpressionAttributeValues: { ':pk': byTaskId.partition(id) },
-        }),
-      );
-      const entry = Items[0];
-      return entry ? readTask(byTaskId.caseIdOf(String(entry.PK)), id) : undefined;
+      // The index finds the task's case; the task is then read from the table, as it is now. The index is eventually
+      // consistent: a task created a moment ago may not be in it yet, so it is asked again a few times before the
+      // task is taken not to exist.
+      for (let attempt = 0; ; attempt++) {
+        const { Items = [] } = await client.send(
+          new QueryCommand({
+            TableName: tableName,
+            IndexName: byTaskId.index.name,
+            KeyConditionExpression: '#pk = :pk',
+            ExpressionAttributeNames: { '#pk': byTaskId.index.partitionKey },
+            ExpressionAttributeValues: { ':pk': byTaskId.partition(id) },
+          }),
+        );
+        const entry = Items[0];
+        if (entry) return readTask(byTaskId.caseIdOf(String(entry.PK)), id);
+        const wait = indexLagMs[attempt];
+        if (wait === undefined) return undefined;
+        await new Promise((resolve) => setTimeout(resolve, wait));
+      }
     },
 
     taskOfCase: readTask,
