@@ -206,18 +206,19 @@ test('a change that corrects the applicant writes the index key of the corrected
   expect(Item?.GSI2PK).toBe(`TENANT#${subject.tenant}#APPLICANT#${await pseudonyms.of('17073003384')}`);
 }, 60_000);
 
-/** A client that notes each request it sends, by command. */
+/** A client that notes each request it sends, by command, and what each asked. */
 function countedClient() {
   const sent: string[] = [];
+  const asked: Array<Record<string, unknown>> = [];
   const client = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: dynamodbLocal.endpoint, region: localRegion, credentials: localCredentials }), { marshallOptions: { removeUndefinedValues: true } });
-  client.middlewareStack.add((next, context) => (args) => (sent.push(String(context.commandName)), next(args)), { step: 'initialize' });
-  return { sent, client };
+  client.middlewareStack.add((next, context) => (args) => (sent.push(String(context.commandName)), asked.push(args.input as Record<string, unknown>), next(args)), { step: 'initialize' });
+  return { sent, asked, client };
 }
 
 /** A store whose client notes the requests it sends. */
 function countingStore() {
-  const { sent, client } = countedClient();
-  return { sent, store: dynamoCaseStore(client, tableName, pseudonyms, seal, { schemasUrl: 'https://api.example/v1/events/schemas' }) };
+  const { sent, asked, client } = countedClient();
+  return { sent, asked, store: dynamoCaseStore(client, tableName, pseudonyms, seal, { schemasUrl: 'https://api.example/v1/events/schemas' }) };
 }
 
 /** Opens `task` on the case in one change, as a waiting step does. */
@@ -235,9 +236,12 @@ test("a case's page is one request: the case with its waits and its tasks, each 
     change: { case: read, audit: { action: 'message.awaited', actor: systemActor('test'), at: now }, awaitMessage: { caseId: subject.id, name: 'payment', since: now, token: 'wait-token' } },
     result: () => undefined,
   }));
-  const { sent, store: counting } = countingStore();
+  const { sent, asked, store: counting } = countingStore();
   const page = await counting.getWithTasksAndWaits(subject.id);
   expect(sent).toEqual(['QueryCommand']);
+  await counting.tasksOfCase(subject.id);
+  // Both read the table itself, consistently: a task written a moment ago is in them (no index that may lag).
+  for (const input of asked) expect([input.IndexName, input.ConsistentRead]).toEqual([undefined, true]);
   expect(page?.case).toMatchObject({ id: subject.id, version: subject.version + 3 });
   expect(page?.tasks).toEqual([first, second]);
   expect(page?.waits).toEqual([{ caseId: subject.id, name: 'payment', since: now, token: 'wait-token' }]);

@@ -6,6 +6,7 @@ import type { Pseudonyms } from '../../ports/services.port';
 import type { IndexKeys } from '../table-keys';
 import { auditEventsOf } from './case-items';
 import { byAttention, byDueDay, byOwner, byStatus, bySubmission, caseSummaryAttributes, keys, tableKeys, withoutKeys } from '../table-keys';
+import { queryAll } from './query-all';
 
 interface IndexQuery {
   readonly index: IndexKeys;
@@ -155,21 +156,12 @@ export function dynamoCaseReads(client: DynamoDBDocumentClient, tableName: strin
     },
 
     async history(caseId) {
-      const items: Record<string, unknown>[] = [];
-      let startKey: Record<string, unknown> | undefined;
-      do {
-        const page = await client.send(
-          new QueryCommand({
-            TableName: tableName,
-            KeyConditionExpression: 'PK = :pk AND begins_with(SK, :audit)',
-            ExpressionAttributeValues: { ':pk': keys.case(caseId).PK, ':audit': keys.auditPrefix },
-            ExclusiveStartKey: startKey,
-            ConsistentRead: true,
-          }),
-        );
-        items.push(...(page.Items ?? []));
-        startKey = page.LastEvaluatedKey;
-      } while (startKey);
+      const items = await queryAll(client, {
+        TableName: tableName,
+        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :audit)',
+        ExpressionAttributeValues: { ':pk': keys.case(caseId).PK, ':audit': keys.auditPrefix },
+        ConsistentRead: true,
+      });
       return auditEventsOf(items);
     },
   };

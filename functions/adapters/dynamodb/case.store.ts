@@ -19,6 +19,7 @@ import { changesOf, IdempotencyKeyTaken } from '../../ports/case-store.port';
 import type { CaseChange } from '../../ports/case-store.port';
 import { byTaskId, keys, withoutKeys } from '../table-keys';
 import type { TransactItem } from './case-items';
+import { queryAll } from './query-all';
 import { auditPut, caseKeysIntact, casePut, messageWrites, outboxPut, storedApplicantPseudonym, taskPut } from './case-items';
 
 const outboxId = monotonicFactory();
@@ -106,25 +107,14 @@ export function dynamoCaseStore(
     return Item ? withoutKeys<Task>(Item) : undefined;
   }
 
-  /** The items of a partition whose sort keys lie between `from` and `to`, read consistently, page after page. */
-  async function partitionRange(partitionKey: string, from: string, to: string): Promise<Record<string, unknown>[]> {
-    const items: Record<string, unknown>[] = [];
-    let ExclusiveStartKey: Record<string, unknown> | undefined;
-    do {
-      const page = await client.send(
-        new QueryCommand({
-          TableName: tableName,
-          KeyConditionExpression: 'PK = :pk AND SK BETWEEN :from AND :to',
-          ExpressionAttributeValues: { ':pk': partitionKey, ':from': from, ':to': to },
-          ConsistentRead: true,
-          ExclusiveStartKey,
-        }),
-      );
-      items.push(...(page.Items ?? []));
-      ExclusiveStartKey = page.LastEvaluatedKey;
-    } while (ExclusiveStartKey);
-    return items;
-  }
+  /** The items of a partition whose sort keys lie between `from` and `to`, read consistently. */
+  const partitionRange = (partitionKey: string, from: string, to: string) =>
+    queryAll(client, {
+      TableName: tableName,
+      KeyConditionExpression: 'PK = :pk AND SK BETWEEN :from AND :to',
+      ExpressionAttributeValues: { ':pk': partitionKey, ':from': from, ':to': to },
+      ConsistentRead: true,
+    });
 
   return {
     async get(id) {
