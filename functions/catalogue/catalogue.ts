@@ -121,6 +121,7 @@ let loaded: Catalogue | undefined;
  * a bundle the build's define (`LOKET_BUNDLED_TYPES`) makes the test constant, so the bundle
  * leaves out the directory catalogue and the type schema it validates with.
  */
+// Stryker disable next-line ConditionalExpression: jest never defines the build's constant, so this test cannot tell; the bundle's branch, bundledCatalogue, is tested on its own (tests/workflows/catalogue.test.ts)
 const loadedCatalogue = () => (loaded ??= typeof LOKET_BUNDLED_TYPES === 'string' ? bundledCatalogue(readBundledCatalogue()) : directoryCatalogue(catalogueDirectory()));
 
 /**

@@ -27,10 +27,11 @@ export function processingLogOf(deps: AccessDependencies) {
     requireRole(command.caller, permissions.dataSubject);
     const tenant = command.caller.tenant;
     const person = await deps.pseudonyms.of(applicantId(command.applicant));
+    // Stryker disable next-line BooleanLiteral: the flag's presence sets this listing's cursors apart from the others'; its value does not matter, so `false` is the same program
     const scope = { tenant, person, limit: command.limit, log: true };
     const after = command.cursor === undefined ? undefined : decodeCursor(command.cursor, scope);
     const page = await deps.processingLog.ofPerson({ tenant, person, limit: command.limit, after });
-    await recordAccess(deps, { tenant, actor: command.caller, applicant: command.applicant, action: 'data-subject.processing-log', purpose: command.purpose });
+    await recordAccess(deps, { tenant, actor: command.caller, applicantId: applicantId(command.applicant), action: 'data-subject.processing-log', purpose: command.purpose });
     return { items: page.items, ...(page.after ? { nextCursor: encodeCursor(scope, page.after) } : {}) };
   };
 }
@@ -75,7 +76,7 @@ export function exportDataSubject(deps: ExportDependencies) {
       accessRecords.push(...page.items);
       logAfter = page.after;
     } while (logAfter !== undefined);
-    await recordAccess(deps, { tenant, actor: command.caller, applicant: command.applicant, action: 'data-subject.export', purpose: command.purpose });
+    await recordAccess(deps, { tenant, actor: command.caller, applicantId: applicantId(command.applicant), action: 'data-subject.export', purpose: command.purpose });
     return { person, cases, accessRecords };
   };
 }

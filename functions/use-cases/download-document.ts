@@ -3,6 +3,7 @@ import type { DocumentFile } from '../domain/case';
 import { notFound } from '../domain/errors';
 import { sha256Hex } from '../domain/digest';
 import { permissions, requireRole } from '../domain/permissions';
+import { applicantId } from '../domain/applicant';
 import type { CaseStore } from '../ports/case-store.port';
 import type { DocumentFiling } from '../ports/services.port';
 import { readOwnCase } from './own-case';
@@ -26,7 +27,7 @@ export function downloadDocument(deps: { cases: Pick<CaseStore, 'get'>; document
     const bytes = await deps.documents.read(file);
     if (!bytes) throw new Error(`the file ${file.key} of case ${subject.id} is missing from the document store`);
     if (sha256Hex(bytes) !== file.sha256) throw new Error(`the file ${file.key} of case ${subject.id} does not match its recorded SHA-256`);
-    await recordAccess(deps, { tenant: subject.tenant, actor: command.caller, applicant: subject.applicant, caseId: subject.id, action: 'document.download', purpose: command.purpose });
+    await recordAccess(deps, { tenant: subject.tenant, actor: command.caller, applicantId: applicantId(subject.applicant), caseId: subject.id, action: 'document.download', purpose: command.purpose });
     return { file, bytes };
   };
 }

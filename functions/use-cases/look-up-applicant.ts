@@ -1,4 +1,5 @@
 import { notFound } from '../domain/errors';
+import { applicantId } from '../domain/applicant';
 import type { CaseStore } from '../ports/case-store.port';
 import type { EnterpriseRegister, PopulationRegister } from '../ports/registers.port';
 import type { AccessDependencies } from './record-access';
@@ -21,7 +22,7 @@ export function lookUpPerson(deps: { cases: Pick<CaseStore, 'get'>; population: 
   return async (command: { caseId: string }): Promise<{ found: boolean; residesInTenant: boolean }> => {
     const subject = await applicantOf(deps.cases, command.caseId);
     if (!('insz' in subject.applicant)) throw new Error(`case ${command.caseId} has no citizen applicant`);
-    await recordAccess(deps, { tenant: subject.tenant, actor: step('look-up-person'), applicant: subject.applicant, caseId: subject.id, action: 'register.lookup', purpose: `population register for ${subject.type.key}` });
+    await recordAccess(deps, { tenant: subject.tenant, actor: step('look-up-person'), applicantId: applicantId(subject.applicant), caseId: subject.id, action: 'register.lookup', purpose: `population register for ${subject.type.key}` });
     const person = await deps.population.findPerson(subject.applicant.insz);
     return { found: person !== undefined, residesInTenant: person?.address.nisCode === subject.tenant };
   };
@@ -32,7 +33,7 @@ export function lookUpEnterprise(deps: { cases: Pick<CaseStore, 'get'>; enterpri
   return async (command: { caseId: string }): Promise<{ found: boolean; active: boolean; seatInTenant: boolean }> => {
     const subject = await applicantOf(deps.cases, command.caseId);
     if (!('kbo' in subject.applicant)) throw new Error(`case ${command.caseId} has no business applicant`);
-    await recordAccess(deps, { tenant: subject.tenant, actor: step('look-up-enterprise'), applicant: subject.applicant, caseId: subject.id, action: 'register.lookup', purpose: `enterprise register for ${subject.type.key}` });
+    await recordAccess(deps, { tenant: subject.tenant, actor: step('look-up-enterprise'), applicantId: applicantId(subject.applicant), caseId: subject.id, action: 'register.lookup', purpose: `enterprise register for ${subject.type.key}` });
     const enterprise = await deps.enterprises.findEnterprise(subject.applicant.kbo);
     return { found: enterprise !== undefined, active: enterprise?.active ?? false, seatInTenant: enterprise?.seat.nisCode === subject.tenant };
   };

@@ -4,6 +4,7 @@ import type { CaseEvent } from '../domain/case-event';
 import { caseEventType } from '../domain/case-event';
 import type { StatusDefinition, TransactionType } from '../domain/transaction-type';
 import { findStatus } from '../domain/transaction-type';
+import { applicantId } from '../domain/applicant';
 import type { CaseOverviewFeed, CaseOverviewUpdate, CitizenCaseOverview } from '../ports/case-overview.port';
 import type { Catalogue } from '../ports/catalogue.port';
 import type { CaseStore } from '../ports/case-store.port';
@@ -80,7 +81,7 @@ export function publishCaseOverview(deps: PublishCaseOverviewDependencies): Case
       await recordAccess(deps, {
         tenant: subject.tenant,
         actor: feedActor,
-        applicant: subject.applicant,
+        applicantId: applicantId(subject.applicant),
         caseId: subject.id,
         action: 'case-overview.publish',
         purpose: `citizen case overview (DOSIS) for ${type.key}`,

@@ -1,6 +1,4 @@
 import type { AccessAction } from '../domain/access-record';
-import type { Applicant } from '../domain/applicant';
-import { applicantId } from '../domain/applicant';
 import type { Clock, ProcessingLog, Pseudonyms } from '../ports/services.port';
 
 /** What a use case that reads personal data needs to leave its trace in the processing log. */
@@ -13,7 +11,8 @@ export interface AccessDependencies {
 export interface Access {
   readonly tenant: string;
   readonly actor: { readonly subject: string; readonly roles: readonly string[] };
-  readonly applicant: Applicant;
+  /** The person's INSZ or the business's KBO number; the log holds only its pseudonym. */
+  readonly applicantId: string;
   readonly caseId?: string;
   readonly action: AccessAction;
   readonly purpose: string;
@@ -28,7 +27,7 @@ export async function recordAccess(deps: AccessDependencies, access: Access): Pr
     tenant: access.tenant,
     at: deps.clock.now().toISOString(),
     actor: { subject: access.actor.subject, roles: [...access.actor.roles] },
-    person: await deps.pseudonyms.of(applicantId(access.applicant)),
+    person: await deps.pseudonyms.of(access.applicantId),
     ...(access.caseId ? { caseId: access.caseId } : {}),
     action: access.action,
     purpose: access.purpose,

@@ -13,6 +13,7 @@ import {
   inMemoryCaseStore,
   portalOf,
   refusal,
+  testPseudonyms,
   testUlid,
 } from '../../support/in-memory-ports';
 
@@ -220,6 +221,17 @@ describe('searching cases', () => {
     expect((await search({ status: 'submitted' })).items.map((item) => item.summary.id)).toEqual([second.id, third.id, first.id]);
     expect((await search({ status: 'issued' })).items).toEqual([]);
     expect((await search({ applicant: '17073003384' })).items.map((item) => item.summary.id)).toEqual([second.id]);
+  });
+
+  test('by applicant records the search under that person or business, by pseudonym; without one records nothing', async () => {
+    await search({ status: 'submitted' });
+    expect(access.processingLog.records).toEqual([]);
+    await search({ applicant: '17073003384', purpose: 'check-parking' });
+    await search({ applicant: '0403170701' });
+    expect(access.processingLog.records).toEqual([
+      { tenant: '44021', at: '2026-11-10T09:00:00.000Z', actor: { subject: clerkOf().subject, roles: [...clerkOf().roles] }, person: await testPseudonyms.of('17073003384'), action: 'case.search', purpose: 'check-parking' },
+      { tenant: '44021', at: '2026-11-10T09:00:00.000Z', actor: { subject: clerkOf().subject, roles: [...clerkOf().roles] }, person: await testPseudonyms.of('0403170701'), action: 'case.search', purpose: 'test' },
+    ]);
   });
 
   test('pages with a cursor until the last page', async () => {
