@@ -265,9 +265,12 @@ describe('redriving stopped and timed-out executions', () => {
   });
 
   test('a timed-out execution can be redriven', async () => {
+    // The first call answers only once the execution has timed out and the test lets it go: no timer outlives the test.
     let slow = true;
+    let letGo = () => {};
+    const heldUntilLetGo = new Promise<void>((resolve) => (letGo = resolve));
     env.lambdas.set(fn('slow-register'), async () => {
-      if (slow) await new Promise((resolve) => setTimeout(resolve, 1000));
+      if (slow) await heldUntilLetGo;
       return { ok: true };
     });
     const arn = await env.createMachine('redrive-timed-out', {
@@ -278,6 +281,7 @@ describe('redriving stopped and timed-out executions', () => {
     const executionArn = await env.start(arn);
     expect(await env.waitUntilDone(executionArn)).toMatchObject({ status: 'TIMED_OUT', redriveStatus: 'REDRIVABLE' });
     slow = false;
+    letGo();
 
     await redrive(executionArn);
 
