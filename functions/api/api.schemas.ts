@@ -9,20 +9,28 @@ import type { HeaderName } from './route-contract';
  * document is generated from them. This module loads no adapter, so the OpenAPI function,
  * which has no table, can import it.
  *
- * Each schema is marked `@__PURE__`: building it has no effect but its value, so a function's
- * bundle leaves out (and its cold start does not build) every schema its own route does not
- * use; building them all took each API function's init 8 ms (issue 14). A schema is built at
- * the top level of this module or inside another's pure call, never in a statement of its own.
+ * Each schema is built by a call of `built`, which esbuild knows to have no effect but its
+ * value, so a function's bundle leaves out (and its cold start does not build) every schema its
+ * own routes do not use (issue 14). A schema is built at the top level of this module through
+ * `built`, or inside another's, never in a statement of its own.
  */
 
+/**
+ * Builds a schema at module load. Marked `@__NO_SIDE_EFFECTS__`, so that esbuild drops a call
+ * whose value nothing uses. A `@__PURE__` mark on the schema's expression did not do it: it
+ * covers the outermost call only, and the calls inside it (a field's `.max`, `.describe`) may
+ * have effects for all esbuild knows, so the health function's bundle built the audit trail's
+ * schemas at every cold start.
+ */
+const built = /* @__NO_SIDE_EFFECTS__ */ <T>(make: () => T): T => make();
 
-export const submitCaseRequest = /* @__PURE__ */ z
+export const submitCaseRequest = built(() => z
   .object({
     type: z.string().min(1).max(100),
     applicant: applicantSchema,
     data: z.record(z.string().max(100), z.unknown()).default({}),
   })
-  .strict();
+  .strict());
 
 /** The largest document file Loket serves: a function's answer is at most 6 MB, and a file travels base64-encoded. */
 export const maxDocumentBytes = 4 * 1024 * 1024;
@@ -32,25 +40,25 @@ export const maxDocumentBytes = 4 * 1024 * 1024;
  * does not match cannot name anything, so it answers 404 before anything is read.
  */
 
-const ulid = /* @__PURE__ */ z.string().max(26).regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, 'must be a ULID');
-export const caseIdParameter = /* @__PURE__ */ ulid.describe('The case’s id, a ULID');
-export const taskIdParameter = /* @__PURE__ */ ulid.describe('The task’s id, a ULID');
-export const typeKeyParameter = /* @__PURE__ */ z
+const ulid = built(() => z.string().max(26).regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, 'must be a ULID'));
+export const caseIdParameter = built(() => ulid.describe('The case’s id, a ULID'));
+export const taskIdParameter = built(() => ulid.describe('The task’s id, a ULID'));
+export const typeKeyParameter = built(() => z
   .string()
   .max(100)
   .regex(/^[a-z][a-z0-9-]{0,99}$/, 'must be a transaction type key')
-  .describe('The transaction type’s key, e.g. proof-of-residence');
-export const documentReferenceParameter = /* @__PURE__ */ z
+  .describe('The transaction type’s key, e.g. proof-of-residence'));
+export const documentReferenceParameter = built(() => z
   .string()
   .max(64)
   .regex(/^[A-Za-z0-9][A-Za-z0-9-]{0,63}$/, 'must be a document reference')
-  .describe('The document’s reference: the case number, e.g. 44021-2026-000123');
+  .describe('The document’s reference: the case number, e.g. 44021-2026-000123'));
 
 /** Text a header may carry: no control characters. */
 const headerText = /^[^\x00-\x1f\x7f]*$/;
 
 /** An Idempotency-Key: 1 to 200 visible ASCII characters (a UUID is typical). */
-export const idempotencyKeySchema = /* @__PURE__ */ z.string().max(200).regex(/^[\x21-\x7e]{1,200}$/, 'must be 1 to 200 visible ASCII characters');
+export const idempotencyKeySchema = built(() => z.string().max(200).regex(/^[\x21-\x7e]{1,200}$/, 'must be 1 to 200 visible ASCII characters'));
 
 /** The request headers a route may read, each bounded; a route that declares one refuses a value that does not match with a 400. */
 export const headerSchemas = {
@@ -63,15 +71,15 @@ export const headerSchemas = {
     .regex(/^[A-Za-z0-9*;=.,\s-]*$/, 'must be a list of language tags with weights, e.g. nl-BE,nl;q=0.9,en;q=0.8'),
 } as const satisfies Record<HeaderName, z.ZodString>;
 
-export const completeTaskRequest = /* @__PURE__ */ z
+export const completeTaskRequest = built(() => z
   .object({
     outcome: z.string().min(1).max(100),
     data: z.record(z.string().max(100), z.unknown()).optional(),
     reason: z.string().min(1).max(2000).optional(),
   })
-  .strict();
+  .strict());
 
-export const searchCasesQuery = /* @__PURE__ */ z
+export const searchCasesQuery = built(() => z
   .object({
     status: z.string().max(50).regex(/^[a-z][a-z-]{0,49}$/, 'must be a status code').optional(),
     type: z.string().max(100).regex(/^[a-z][a-z0-9-]{0,99}$/, 'must be a transaction type key').optional(),
@@ -83,10 +91,10 @@ export const searchCasesQuery = /* @__PURE__ */ z
     limit: z.coerce.number().int().min(1).max(100).default(25),
     cursor: z.string().max(1000).optional(),
   })
-  .strict();
+  .strict());
 
 /** Search by applicant: the INSZ or KBO travels in the body, never in a URL. */
-export const searchByApplicantRequest = /* @__PURE__ */ z
+export const searchByApplicantRequest = built(() => z
   .object({
     applicant: z
       .string()
@@ -98,24 +106,24 @@ export const searchByApplicantRequest = /* @__PURE__ */ z
     limit: z.number().int().min(1).max(100).default(25),
     cursor: z.string().max(1000).optional(),
   })
-  .strict();
+  .strict());
 
-export const attentionQuery = /* @__PURE__ */ z
+export const attentionQuery = built(() => z
   .object({
     attention: z.literal('true').describe('Only the cases that need an operator (the only listing there is)'),
     limit: z.coerce.number().int().min(1).max(100).default(25),
     cursor: z.string().max(1000).optional(),
   })
-  .strict();
+  .strict());
 
-export const listTasksQuery = /* @__PURE__ */ z
+export const listTasksQuery = built(() => z
   .object({
     role: z.string().max(50).regex(/^[a-z][a-z0-9-]{0,49}$/, 'must be a role name').optional(),
     status: z.enum(['open', 'claimed', 'completed', 'cancelled']).optional(),
     limit: z.coerce.number().int().min(1).max(100).default(25),
     cursor: z.string().max(1000).optional(),
   })
-  .strict();
+  .strict());
 
 /*
  * Response schemas: what views.ts and the handlers return, field by field. The catalogue's
@@ -136,49 +144,49 @@ const typePart = /* @__NO_SIDE_EFFECTS__ */ <K extends keyof TypeShape>(key: K, 
  * table already keep (ids are ULIDs, reasons at most 2000 characters, one item at most 400 KB);
  * the document states them so that a client can size what it keeps.
  */
-const id = /* @__PURE__ */ z.string().max(26).regex(/^[0-9A-HJKMNP-TV-Z]{26}$/);
-const caseNumber = /* @__PURE__ */ z.string().max(64).regex(/^[A-Za-z0-9][A-Za-z0-9-]{0,63}$/);
-const tenantId = /* @__PURE__ */ z.string().max(64);
+const id = built(() => z.string().max(26).regex(/^[0-9A-HJKMNP-TV-Z]{26}$/));
+const caseNumber = built(() => z.string().max(64).regex(/^[A-Za-z0-9][A-Za-z0-9-]{0,63}$/));
+const tenantId = built(() => z.string().max(64));
 /** Who acted: a token's subject, or `system:<component>`. */
-const actorName = /* @__PURE__ */ z.string().max(256);
+const actorName = built(() => z.string().max(256));
 /** A status code, an outcome, a task, message or role name, an action. */
-const code = /* @__PURE__ */ z.string().max(100);
-const prose = /* @__PURE__ */ z.string().max(2000);
-const cursor = /* @__PURE__ */ z.string().max(1000);
-const dataRecord = /* @__PURE__ */ z.record(z.string().max(100), z.unknown());
+const code = built(() => z.string().max(100));
+const prose = built(() => z.string().max(2000));
+const cursor = built(() => z.string().max(1000));
+const dataRecord = built(() => z.record(z.string().max(100), z.unknown()));
 /** A list kept in one case item, which holds at most 400 KB. */
 const inOneItem = 10_000;
 /** Tasks and message waits open at once on one case: a workflow waits on a handful. */
 const openAtOnce = 1000;
 
 /** An ISO 8601 instant; Loket writes them as `toISOString` does, in UTC. */
-const timestamp = /* @__PURE__ */ z.iso.datetime({ offset: true }).max(35);
+const timestamp = built(() => z.iso.datetime({ offset: true }).max(35));
 const localizedText = localizedTextSchema;
 
 /** A case's applicant after normalisation: digits only, exactly one identifier. */
-export const applicantView = /* @__PURE__ */ z.union([
+export const applicantView = built(() => z.union([
   z.object({ insz: z.string().max(11).regex(/^\d{11}$/) }).strict(),
   z.object({ kbo: z.string().max(10).regex(/^[01]\d{9}$/) }).strict(),
-]);
+]));
 
-const caseTypeRef = /* @__PURE__ */ z.object({ key: typeKeySchema, version: typeVersionSchema });
+const caseTypeRef = built(() => z.object({ key: typeKeySchema, version: typeVersionSchema }));
 
-const statusView = /* @__PURE__ */ z.object({
+const statusView = built(() => z.object({
   code,
   text: prose.describe("The status explained in the caller's language (Accept-Language)"),
   final: z.boolean(),
-});
+}));
 
-const statusChange = /* @__PURE__ */ z.object({ status: code, at: timestamp, by: actorName });
+const statusChange = built(() => z.object({ status: code, at: timestamp, by: actorName }));
 
-const decision = /* @__PURE__ */ z.object({
+const decision = built(() => z.object({
   outcome: code,
   reason: prose.optional(),
   decidedAt: timestamp,
   decidedBy: actorName,
-});
+}));
 
-const caseDocument = /* @__PURE__ */ z.object({
+const caseDocument = built(() => z.object({
   kind: z.enum(['certificate', 'permit']),
   reference: caseNumber,
   issuedAt: timestamp,
@@ -194,10 +202,10 @@ const caseDocument = /* @__PURE__ */ z.object({
     })
     .optional()
     .describe('The issued PDF; download it from GET /v1/cases/{id}/documents/{reference}'),
-});
+}));
 
 /** `taskView`: a task without its task token. */
-export const taskViewSchema = /* @__PURE__ */ z.object({
+export const taskViewSchema = built(() => z.object({
   id,
   caseId: id,
   caseNumber,
@@ -219,18 +227,18 @@ export const taskViewSchema = /* @__PURE__ */ z.object({
       data: dataRecord.optional(),
     })
     .optional(),
-});
+}));
 
-const attention = /* @__PURE__ */ z
+const attention = built(() => z
   .object({ reason: prose.describe('e.g. `execution failed`'), since: timestamp })
-  .describe("Set while the case needs an operator: its workflow ended while it is open. POST /v1/cases/{id}/redrive runs it again.");
+  .describe("Set while the case needs an operator: its workflow ended while it is open. POST /v1/cases/{id}/redrive runs it again."));
 
 /**
  * `caseSummary`: a case as a list shows it. Data minimisation: a list carries no personal data
  * (no INSZ or KBO, no name, no address, no case data), so listing writes no access record; the
  * whole case is one GET /v1/cases/{id} away, and that read is in the processing log.
  */
-export const caseSummarySchema = /* @__PURE__ */ z.object({
+export const caseSummarySchema = built(() => z.object({
   id,
   number: caseNumber.describe('Human number per tenant and year, e.g. 44021-2026-000123'),
   type: caseTypeRef,
@@ -240,10 +248,10 @@ export const caseSummarySchema = /* @__PURE__ */ z.object({
   updatedAt: timestamp,
   dueAt: timestamp,
   attention: attention.optional(),
-});
+}));
 
 /** `caseView`: one case, its status explained in the caller's language. */
-export const caseViewSchema = /* @__PURE__ */ z.object({
+export const caseViewSchema = built(() => z.object({
   id,
   number: caseNumber,
   type: caseTypeRef,
@@ -282,10 +290,10 @@ export const caseViewSchema = /* @__PURE__ */ z.object({
     .optional()
     .describe("Set on a case closed 'failed': the step that failed it"),
   version: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER),
-});
+}));
 
 /** `transactionTypeSummary`. */
-export const transactionTypeSummarySchema = /* @__PURE__ */ z.object({
+export const transactionTypeSummarySchema = built(() => z.object({
   key: typePart('key'),
   version: typePart('version'),
   title: typePart('title'),
@@ -295,16 +303,16 @@ export const transactionTypeSummarySchema = /* @__PURE__ */ z.object({
   applicantKinds: typePart('applicantKinds'),
   legalDeadline: typePart('legalDeadline'),
   fee: typePart('fee'),
-});
+}));
 
 /**
  * A type's example request. The OpenAPI document refers it to the submission's component, so
  * that a generated client can send it to POST /v1/cases as it is.
  */
-export const exampleRequestSchema = /* @__PURE__ */ typePart('example', 'A request of this type, to send to POST /v1/cases as it is');
+export const exampleRequestSchema = built(() => typePart('example', 'A request of this type, to send to POST /v1/cases as it is'));
 
 /** `transactionTypeView`: the summary with the input JSON Schema, an example request and the statuses. */
-export const transactionTypeViewSchema = /* @__PURE__ */ transactionTypeSummarySchema.extend({
+export const transactionTypeViewSchema = built(() => transactionTypeSummarySchema.extend({
   inputSchema: typePart('inputSchema', 'JSON Schema of the `data` a case of this type takes'),
   example: exampleRequestSchema,
   statuses: typePart('statuses'),
@@ -315,23 +323,23 @@ export const transactionTypeViewSchema = /* @__PURE__ */ transactionTypeSummaryS
   extension: typePart('extension'),
   confidentiality: typePart('confidentiality'),
   retention: typePart('retention'),
-});
+}));
 
-const actor = /* @__PURE__ */ z.discriminatedUnion('kind', [
+const actor = built(() => z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('user'), subject: actorName, tenant: tenantId, roles: z.array(code).max(50) }),
   z.object({ kind: z.literal('system'), component: code }),
-]);
+]));
 
-const sha256Hex = /* @__PURE__ */ z.string().max(64).regex(/^[0-9a-f]{64}$/);
-const stateDigest = /* @__PURE__ */ z
+const sha256Hex = built(() => z.string().max(64).regex(/^[0-9a-f]{64}$/));
+const stateDigest = built(() => z
   .string()
   .max(71)
   .regex(/^sha256:[0-9a-f]{64}$/)
-  .describe('SHA-256 of the canonical JSON of the case as stored (keys sorted), prefixed `sha256:`');
-const seal = /* @__PURE__ */ z.string().max(43).regex(/^[A-Za-z0-9_-]{43}$/).describe('HMAC-SHA-256 (base64url) under a key the table\'s writers do not hold');
+  .describe('SHA-256 of the canonical JSON of the case as stored (keys sorted), prefixed `sha256:`'));
+const seal = built(() => z.string().max(43).regex(/^[A-Za-z0-9_-]{43}$/).describe('HMAC-SHA-256 (base64url) under a key the table\'s writers do not hold'));
 
 /** One sealed event of a case's audit trail. */
-export const auditEventSchema = /* @__PURE__ */ z.object({
+export const auditEventSchema = built(() => z.object({
   caseId: id,
   sequence: z.number().int().positive().max(Number.MAX_SAFE_INTEGER),
   action: code,
@@ -345,15 +353,15 @@ export const auditEventSchema = /* @__PURE__ */ z.object({
   stateDigest: stateDigest.optional().describe('The case as the change left it; absent only on events written before trails were sealed'),
   hash: sha256Hex.describe("SHA-256 of the event's canonical JSON without its hash and seal"),
   seal: seal.optional().describe('The MAC of the case id, sequence, hash and state digest; absent only on events written before trails were sealed'),
-});
+}));
 
-export const trailFaultSchema = /* @__PURE__ */ z
+export const trailFaultSchema = built(() => z
   .enum(['sequence', 'link', 'hash', 'seal', 'unsealed', 'state', 'missing', 'head', 'case'])
   .describe(
     'Why the trail does not verify: `sequence` an event is out of place (removed or reordered), `link` an event does not link to the one before, `hash` an event was rewritten (or chained onto a forged head), `seal` an event was rewritten with recomputed hashes or its seal changed, `unsealed` an event predates sealing, `state` the case was changed between two events, `missing` newest events were deleted, `head` the case item names another last event, `case` the case was changed after its last event',
-  );
+  ));
 
-export const caseHistorySchema = /* @__PURE__ */ z.object({
+export const caseHistorySchema = built(() => z.object({
   caseId: id,
   number: caseNumber,
   verified: z
@@ -368,7 +376,7 @@ export const caseHistorySchema = /* @__PURE__ */ z.object({
     .describe('When not verified: the sequence number of the first position where the trail departs from what was sealed'),
   fault: trailFaultSchema.optional().describe('When not verified: why, at `firstBadSequence`'),
   items: z.array(auditEventSchema),
-});
+}));
 
 const page = <T extends z.ZodType>(item: T) =>
   z.object({
@@ -376,31 +384,31 @@ const page = <T extends z.ZodType>(item: T) =>
     nextCursor: cursor.optional().describe('Present when there are more results: pass it as `cursor` for the next page'),
   });
 
-export const caseSearchPageSchema = /* @__PURE__ */ page(caseSummarySchema);
+export const caseSearchPageSchema = built(() => page(caseSummarySchema));
 /**
  * `taskSummary`: a task as the inbox lists it. A completion shows its outcome, who and when,
  * but not its reason or data, which may be free text about the applicant (an officer's note):
  * the case shows those (`completedTasks` of GET /v1/cases/{id}), and that read is in the processing log.
  */
-export const taskSummarySchema = /* @__PURE__ */ taskViewSchema.extend({
+export const taskSummarySchema = built(() => taskViewSchema.extend({
   completion: taskViewSchema.shape.completion.unwrap().pick({ outcome: true, by: true, at: true }).optional(),
-});
-export const taskPageSchema = /* @__PURE__ */ page(taskSummarySchema);
-export const transactionTypeListSchema = /* @__PURE__ */ z.object({ items: /* @__PURE__ */ z.array(transactionTypeSummarySchema).max(1000) });
+}));
+export const taskPageSchema = built(() => page(taskSummarySchema));
+export const transactionTypeListSchema = built(() => z.object({ items: /* @__PURE__ */ z.array(transactionTypeSummarySchema).max(1000) }));
 /** A type's published versions: each as a summary, oldest first; `current` is the one new cases take. */
-export const transactionTypeVersionListSchema = /* @__PURE__ */ z.object({
+export const transactionTypeVersionListSchema = built(() => z.object({
   key: typePart('key'),
   current: typePart('version', 'The version a case submitted now takes; a case keeps the version it was submitted as'),
   items: /* @__PURE__ */ z.array(transactionTypeSummarySchema).max(1000).describe('Every version kept, oldest first'),
-});
+}));
 
-export const eventTypeParameter = /* @__PURE__ */ z
+export const eventTypeParameter = built(() => z
   .string()
   .max(100)
   .regex(/^be\.loket\.case\.[a-z-]+\.v[0-9]+$/)
-  .describe('A case event type, e.g. be.loket.case.status-changed.v1');
+  .describe('A case event type, e.g. be.loket.case.status-changed.v1'));
 
-export const eventSchemaListSchema = /* @__PURE__ */ z.object({
+export const eventSchemaListSchema = built(() => z.object({
   items: z
     .array(
       z.object({
@@ -410,20 +418,20 @@ export const eventSchemaListSchema = /* @__PURE__ */ z.object({
       }),
     )
     .max(200),
-});
+}));
 
-export const eventSchemaSchema = /* @__PURE__ */ z.record(z.string().max(100), z.unknown()).describe('The JSON Schema (draft-07) of the event type: the CloudEvent envelope and its data');
+export const eventSchemaSchema = built(() => z.record(z.string().max(100), z.unknown()).describe('The JSON Schema (draft-07) of the event type: the CloudEvent envelope and its data'));
 
-export const openApiDocumentSchema = /* @__PURE__ */ z.record(z.string().max(100), z.unknown()).describe('This document');
+export const openApiDocumentSchema = built(() => z.record(z.string().max(100), z.unknown()).describe('This document'));
 
 /** The data protection officer names the person or business in the body, never in a URL. */
-export const processingLogRequest = /* @__PURE__ */ z
+export const processingLogRequest = built(() => z
   .object({ applicant: applicantSchema, limit: z.number().int().min(1).max(100).default(50), cursor: z.string().max(1000).optional() })
-  .strict();
+  .strict());
 
-export const dataSubjectExportRequest = /* @__PURE__ */ z.object({ applicant: applicantSchema }).strict();
+export const dataSubjectExportRequest = built(() => z.object({ applicant: applicantSchema }).strict());
 
-export const accessRecordSchema = /* @__PURE__ */ z.object({
+export const accessRecordSchema = built(() => z.object({
   tenant: tenantId,
   at: timestamp,
   actor: z.object({ subject: actorName, roles: z.array(code).max(50) }),
@@ -431,14 +439,14 @@ export const accessRecordSchema = /* @__PURE__ */ z.object({
   caseId: id.optional(),
   action: z.enum(['case.read', 'case.history', 'case.search', 'document.download', 'register.lookup', 'data-subject.processing-log', 'data-subject.export', 'case-overview.publish']),
   purpose: z.string().max(200).describe("The caller's X-Purpose, or the route or workflow step that read"),
-});
+}));
 
-export const processingLogPageSchema = /* @__PURE__ */ z.object({
+export const processingLogPageSchema = built(() => z.object({
   items: z.array(accessRecordSchema).max(100),
   nextCursor: cursor.optional().describe('Present when there are more records: pass it as `cursor` for the next page'),
-});
+}));
 
-export const dataSubjectExportSchema = /* @__PURE__ */ z.object({
+export const dataSubjectExportSchema = built(() => z.object({
   person: z.string().max(100).describe("The person's keyed pseudonym"),
   cases: z.array(
     z.object({
@@ -448,15 +456,15 @@ export const dataSubjectExportSchema = /* @__PURE__ */ z.object({
     }),
   ),
   accessRecords: z.array(accessRecordSchema),
-});
+}));
 
-export const healthSchema = /* @__PURE__ */ z.object({ status: z.literal('ok'), service: code });
+export const healthSchema = built(() => z.object({ status: z.literal('ok'), service: code }));
 
 /** The most field errors a problem names; a body with more faults gets the first ones. */
 export const maxFieldErrors = 100;
 
 /** An RFC 9457 problem, as `problem()` in commons/http.ts writes it. */
-export const problemSchema = /* @__PURE__ */ z.object({
+export const problemSchema = built(() => z.object({
   type: z.string().max(200).describe('A URI that identifies the kind of problem'),
   title: code,
   status: z.number().int().min(400).max(599),
@@ -466,7 +474,7 @@ export const problemSchema = /* @__PURE__ */ z.object({
     .max(maxFieldErrors)
     .optional()
     .describe('The fields that failed validation'),
-});
+}));
 
 /** What API Gateway's JWT authorizer answers itself, before any function runs. */
-export const gatewayErrorSchema = /* @__PURE__ */ z.object({ message: z.string().max(200) });
+export const gatewayErrorSchema = built(() => z.object({ message: z.string().max(200) }));

@@ -26,6 +26,9 @@ const carries = (code: string, name: string) =>
 /** The transaction type's schema in a bundle: a message only its refinement has. */
 const typeSchemaIn = (code: string) => code.includes('status codes must be unique');
 
+/** The audit trail's schemas in a bundle: a description only its seal has. */
+const auditTrailSchemaIn = (code: string) => code.includes('writers do not hold');
+
 describe("an API function's bundle", () => {
   // The catalogue's functions show types, so their views are built from the type's schema; no other function builds it.
   test.each([
@@ -41,6 +44,20 @@ describe("an API function's bundle", () => {
       const code = await bundled(name);
       expect(routes.filter((route) => carries(code, route.name)).map((route) => route.name)).toEqual([name]);
       expect(typeSchemaIn(code)).toBe(showsTypes);
+    },
+    30_000,
+  );
+
+  // A schema whose fields call a method (`.max`, `.describe`) was kept by every bundle that imported the schemas, a `@__PURE__` mark notwithstanding.
+  test.each([
+    ['case-history', true],
+    ['get-case', false],
+    ['submit-case', false],
+    ['health', false],
+  ] as const)(
+    '%s builds the audit trail’s schemas: %s',
+    async (name, showsTrail) => {
+      expect(auditTrailSchemaIn(await bundled(name))).toBe(showsTrail);
     },
     30_000,
   );
