@@ -15,7 +15,9 @@ import { progress, resultsDirectory } from './report';
  * ones the CDK construct uses), with the catalogue beside the bundles where the construct
  * copies it (read at init), and times each bundle's module initialisation, with the
  * environment the deployment model gives that function, against a minimal handler that
- * loads the same SDK packages and creates the same clients (read from the bundle's imports).
+ * loads the same SDK packages and creates the same clients (read from the bundle's imports),
+ * and against that handler with Loket's telemetry set up, which tells Powertools' and the X-Ray
+ * SDK's share of init from Loket's own code's.
  */
 
 export interface ColdStart {
@@ -26,6 +28,12 @@ export interface ColdStart {
   readonly baseline: string;
   readonly baselineInitMs: number;
   readonly ratio: number;
+  /**
+   * Init of the same minimal handler with Loket's telemetry set up as every function sets it up
+   * (functions/commons/powertools.ts: Logger, Metrics, and Tracer with the X-Ray SDK where tracing
+   * is on): what is left of `initMs` above it is Loket's own code.
+   */
+  readonly telemetryInitMs: number;
 }
 
 const esbuildOptions: BuildOptions = { ...bundlingOptions, metafile: true, logLevel: 'silent' };
@@ -86,15 +94,19 @@ export function sdkPackagesOf(metafile: Metafile): string[] {
  * least any function with those clients pays before it runs. `@aws-sdk/lib-dynamodb` wraps the
  * DynamoDB client (`DynamoDBDocumentClient.from`); a package that offers no client is imported.
  */
-export function minimalHandlerSource(packages: readonly string[]): string {
+export function minimalHandlerSource(packages: readonly string[], options: { readonly telemetry?: boolean } = {}): string {
   const lines = packages.map((name, i) => {
     if (name === '@aws-sdk/lib-dynamodb') return `import { DynamoDBDocumentClient as D${i} } from '${name}'; import { DynamoDBClient as B${i} } from '@aws-sdk/client-dynamodb'; export const c${i} = D${i}.from(new B${i}({}));`;
     const service = /^@aws-sdk\/client-(.+)$/.exec(name)?.[1];
     if (service === undefined) return `import * as m${i} from '${name}'; export const c${i} = m${i};`;
     return `import * as m${i} from '${name}'; const C${i} = Object.entries(m${i}).find(([key, value]) => key.endsWith('Client') && key !== 'Client' && typeof value === 'function')?.[1]; export const c${i} = C${i} ? new C${i}({}) : m${i};`;
   });
-  return [...lines, 'export const handler = async () => ({ statusCode: 200 });'].join('\n');
+  const telemetry = options.telemetry ? [`export { logger, metrics, tracer } from ${JSON.stringify(telemetryModule)};`] : [];
+  return [...lines, ...telemetry, 'export const handler = async () => ({ statusCode: 200 });'].join('\n');
 }
+
+/** Where every function's Logger, Metrics and Tracer are made. */
+export const telemetryModule = join(projectRoot, 'functions', 'commons', 'powertools.ts');
 
 async function bundle(entry: string, outfile: string): Promise<{ bytes: number; sdkPackages: string[] }> {
   const result = await build({ ...esbuildOptions, entryPoints: [entry], outfile });
@@ -116,18 +128,22 @@ export async function measureColdStart(options: { readonly quick: boolean }): Pr
   // The catalogue beside the bundles, where the construct's bundling hook copies it: without it a bundle fails at init.
   writeBundledCatalogue(directory);
 
-  const baselines = new Map<string, string>();
-  async function baselineFor(packages: string[]): Promise<{ file: string; name: string }> {
+  const baselines = new Map<string, { file: string; withTelemetry: string }>();
+  async function baselineFor(packages: string[]): Promise<{ file: string; withTelemetry: string; name: string }> {
     const name = packages.length ? packages.map((p) => p.replace('@aws-sdk/', '')).join('+') : 'none';
-    let file = baselines.get(name);
-    if (file === undefined) {
-      const entry = join(directory, `minimal-${name}.ts`);
-      writeFileSync(entry, minimalHandlerSource(packages));
-      file = join(directory, `minimal-${name}.mjs`);
-      await bundle(entry, file);
-      baselines.set(name, file);
+    let files = baselines.get(name);
+    if (files === undefined) {
+      const made = async (variant: string, source: string) => {
+        const entry = join(directory, `minimal-${name}${variant}.ts`);
+        writeFileSync(entry, source);
+        const file = join(directory, `minimal-${name}${variant}.mjs`);
+        await bundle(entry, file);
+        return file;
+      };
+      files = { file: await made('', minimalHandlerSource(packages)), withTelemetry: await made('-telemetry', minimalHandlerSource(packages, { telemetry: true })) };
+      baselines.set(name, files);
     }
-    return { file, name };
+    return { ...files, name };
   }
 
   const coldStart: ColdStart[] = [];
@@ -139,14 +155,18 @@ export async function measureColdStart(options: { readonly quick: boolean }): Pr
       const env = functionEnvironment(declaration, environmentValues);
       const measured: number[] = [];
       const baselineMeasured: number[] = [];
+      const telemetryMeasured: number[] = [];
       for (let i = 0; i < runs; i++) {
         measured.push(initMs(outfile, env));
         baselineMeasured.push(initMs(baseline.file, {}));
+        // With the function's own environment: Powertools reads its settings (service, namespace, tracing) from there.
+        telemetryMeasured.push(initMs(baseline.withTelemetry, env));
       }
       const init = median(measured);
       const baselineInit = median(baselineMeasured);
-      coldStart.push({ function: name, bytes, initMs: round(init), baseline: baseline.name, baselineInitMs: round(baselineInit), ratio: round(init / baselineInit) });
-      progress(`(5) ${name}: ${(bytes / 1024).toFixed(0)} KB, init ${init.toFixed(0)} ms vs ${baselineInit.toFixed(0)} ms (${baseline.name})`);
+      const telemetryInit = median(telemetryMeasured);
+      coldStart.push({ function: name, bytes, initMs: round(init), baseline: baseline.name, baselineInitMs: round(baselineInit), ratio: round(init / baselineInit), telemetryInitMs: round(telemetryInit) });
+      progress(`(5) ${name}: ${(bytes / 1024).toFixed(0)} KB, init ${init.toFixed(0)} ms vs ${baselineInit.toFixed(0)} ms (${baseline.name}), ${telemetryInit.toFixed(0)} ms with telemetry`);
     }
   } finally {
     rmSync(directory, { recursive: true, force: true });

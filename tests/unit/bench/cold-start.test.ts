@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll } from '@jest/globals';
 import { build, type Metafile } from 'esbuild';
-import { minimalHandlerSource, sdkPackagesOf } from '../../../bench/cold-start';
+import { minimalHandlerSource, sdkPackagesOf, telemetryModule } from '../../../bench/cold-start';
 import { bundlingOptions } from '../../../infra/deployment';
 import { projectRoot } from '../../../infra/local/paths';
 import { loadPublishedTypes, typeFolderNames, typesDirectory, writeBundledCatalogue } from '../../../workflows/type-loader';
@@ -48,6 +48,37 @@ describe('the minimal handler a function is compared with at init', () => {
       encoding: 'utf8',
     });
     expect(JSON.parse(printed.trim())).toEqual(['KMSClient', 'SFNClient', 'DynamoDBDocumentClient', 'function', 'function']);
+  });
+});
+
+describe('the minimal handler with telemetry, which tells Powertools’ share of init from Loket’s own code’s', () => {
+  const scratch = join(projectRoot, '.loket');
+  let directory: string;
+  afterAll(() => rmSync(directory, { recursive: true, force: true }));
+
+  test('sets up the clients and Loket’s own Logger, Metrics and Tracer; the X-Ray SDK where tracing is on, as on Lambda', async () => {
+    mkdirSync(scratch, { recursive: true });
+    directory = mkdtempSync(join(scratch, 'cold-start-'));
+    const source = minimalHandlerSource(['@aws-sdk/client-kms'], { telemetry: true });
+    expect(source).toContain(`export { logger, metrics, tracer } from ${JSON.stringify(telemetryModule)};`);
+    writeFileSync(join(directory, 'minimal.ts'), source);
+    await build({ ...bundlingOptions, entryPoints: [join(directory, 'minimal.ts')], outfile: join(directory, 'minimal.mjs'), logLevel: 'silent' });
+    const probe = `const m = await import(${JSON.stringify(join(directory, 'minimal.mjs'))}); console.log(JSON.stringify([m.c0.constructor.name, typeof m.logger.info, typeof m.metrics.addMetric, typeof m.tracer?.captureAWSv3Client, typeof m.handler]));`;
+    const run = (env: Record<string, string>) =>
+      JSON.parse(
+        execFileSync(process.execPath, ['--input-type=module', '-e', probe], {
+          cwd: projectRoot,
+          env: { PATH: process.env.PATH ?? '', AWS_REGION: 'eu-west-1', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', ...env },
+          encoding: 'utf8',
+        }).trim(),
+      ) as unknown;
+    // The names are minified: what each is shows in what it does (log, add a metric, trace an SDK client).
+    expect(run({ AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs22.x', AWS_XRAY_CONTEXT_MISSING: 'IGNORE_ERROR' })).toEqual(['KMSClient', 'function', 'function', 'function', 'function']);
+    expect(run({})).toEqual(['KMSClient', 'function', 'function', 'undefined', 'function']);
+  });
+
+  test('is the plain minimal handler without the option', () => {
+    expect(minimalHandlerSource(['@aws-sdk/client-kms'])).not.toContain(telemetryModule);
   });
 });
 
