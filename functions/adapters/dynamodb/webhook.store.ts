@@ -7,6 +7,7 @@ import type { Delivery } from '../../domain/webhook-delivery';
 import { deliveryOrderKey, eventLogRetentionDays, receiverKey } from '../../domain/webhook-delivery';
 import type { DeliveryStore, SubscriptionStore } from '../../ports/webhooks.port';
 import { byDeliveryDue, bySubscription, keys, withoutKeys } from '../table-keys';
+import { queryAll } from './query-all';
 
 const secondsPerDay = 24 * 60 * 60;
 const expiresAfterRetention = (at: string) => Math.floor(Date.parse(at) / 1000 + eventLogRetentionDays * secondsPerDay);
@@ -45,21 +46,12 @@ export function dynamoSubscriptionStore(client: DynamoDBDocumentClient, tableNam
     },
 
     async ofTenant(tenant) {
-      const items: Record<string, unknown>[] = [];
-      let start: Record<string, unknown> | undefined;
-      do {
-        const { Items = [], LastEvaluatedKey } = await client.send(
-          new QueryCommand({
-            TableName: tableName,
-            KeyConditionExpression: 'PK = :pk',
-            ExpressionAttributeValues: { ':pk': keys.subscriptionsPartition(tenant) },
-            ConsistentRead: true,
-            ExclusiveStartKey: start,
-          }),
-        );
-        items.push(...Items);
-        start = LastEvaluatedKey;
-      } while (start);
+      const items = await queryAll(client, {
+        TableName: tableName,
+        KeyConditionExpression: 'PK = :pk',
+        ExpressionAttributeValues: { ':pk': keys.subscriptionsPartition(tenant) },
+        ConsistentRead: true,
+      });
       return items.map(toSubscription);
     },
 
