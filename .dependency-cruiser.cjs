@@ -29,6 +29,13 @@ module.exports = {
       to: { pathNot: ['^functions/domain/', '^node_modules/(zod|ulid)/', '^(node:)?crypto$'], dependencyTypesNot: ['core'] },
     },
     {
+      name: 'functions-use-zod-mini',
+      comment: 'Function code writes its schemas in zod/mini (functions/domain/zod.ts): a bundle that also loads the classic build pays its init for nothing (issue 14). Only the validator of designers’ JSON Schemas needs the classic build (fromJSONSchema).',
+      severity: 'error',
+      from: { path: '^(functions|workflows)/', pathNot: '^functions/domain/transaction-type\\.ts$' },
+      to: { path: '^node_modules/zod/', pathNot: '^node_modules/zod/(mini/|v4/(mini|core|locales)/)' },
+    },
+    {
       name: 'domain-no-node-io',
       comment: 'The domain does no I/O.',
       severity: 'error',

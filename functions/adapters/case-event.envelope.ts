@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../domain/zod';
 import type { AuditEvent } from '../domain/audit';
 import type { Case } from '../domain/case';
 import type { CaseEvent } from '../domain/case-event';

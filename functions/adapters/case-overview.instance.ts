@@ -1,13 +1,13 @@
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import * as z from 'zod';
+import * as z from '../domain/zod';
 import { environmentNames, requireEnv } from '../commons/config';
 import { traced } from '../commons/powertools';
 import type { CitizenCaseOverview } from '../ports/case-overview.port';
 import { dosisCaseOverview, oauthClientCredentials, type DosisCredentials } from './case-overview.dosis';
 
 const credentialsSchema = z.object({
-  clientId: z.string().min(1).max(200),
-  privateJwk: z.object({ kty: z.string().max(10) }).catchall(z.unknown()),
+  clientId: z.string().check(z.minLength(1), z.maxLength(200)),
+  privateJwk: z.catchall(z.object({ kty: z.string().check(z.maxLength(10)) }), z.unknown()),
 });
 
 /** Parses the credentials' JSON; the error never repeats the text, which holds a private key. */

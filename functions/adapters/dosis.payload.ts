@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import * as z from 'zod';
+import * as z from '../domain/zod';
 import { ipdcProductIdSchema } from '../domain/transaction-type';
 import type { CaseOverviewUpdate } from '../ports/case-overview.port';
 
@@ -43,48 +43,41 @@ export const vlaamseCodes = [
 /** The access right a citizen needs to see a dossier in Mijn Burgerprofiel (the VLAIO connector's `BURGERRECHT`). */
 export const citizenAccessRight = 'Raadpleger';
 
-const text = (max: number) => z.string().min(1).max(max);
+const text = (max: number) => z.string().check(z.minLength(1), z.maxLength(max));
 
-export const dosisDossierSchema = z
-  .object({
-    Identificatie: z.object({ Bron: text(200), DossierNummer: text(100) }).strict(),
-    /** One per upload; DOSIS reports processing results by it. Loket derives it from the update, so a retry repeats it. */
-    UploadId: z.uuid(),
-    Naam: text(200),
-    /** When the dossier changed. UNCONFIRMED: the format (ISO 8601 with offset here; the connector sends local time). */
-    WijzigingsDatum: z.iso.datetime({ offset: true }),
-    Status: z
-      .object({
-        VlaamsFase: z.enum(vlaamseFasen),
-        VlaamsCode: z.enum(vlaamseCodes),
-        /** The status's text for the citizen, in Dutch. UNCONFIRMED: whether DOSIS takes a text in another language. */
-        Detail1: text(2000),
-        /** Set when the next move is the applicant's ("Actie Nodig"). */
-        Actie: z.object({ ActieNodig: z.boolean(), Actie: text(2000) }).strict().optional(),
-      })
-      .strict(),
-    TypeDossierCode: z.literal('DossierStatus'),
-    /** A list in the API that holds exactly one product. */
-    Producten: z.array(z.object({ Id: ipdcProductIdSchema }).strict()).length(1),
-    /**
-     * Whose profile shows the dossier: a national number (11 digits) or an enterprise number
-     * (10 digits), with the rights needed to see it. UNCONFIRMED: the rights a business needs
-     * (IDM rights of the e-loket for businesses); the citizen's right is sent for both.
-     */
-    Agenten: z
-      .array(z.object({ Identificatie: z.string().regex(/^([0-9]{11}|[01][0-9]{9})$/), Toegangsrechten: z.array(z.object({ Code: text(100) }).strict()).min(1).max(10) }).strict())
-      .min(1)
-      .max(10),
-  })
-  .strict();
+export const dosisDossierSchema = z.strictObject({
+  Identificatie: z.strictObject({ Bron: text(200), DossierNummer: text(100) }),
+  /** One per upload; DOSIS reports processing results by it. Loket derives it from the update, so a retry repeats it. */
+  UploadId: z.uuid(),
+  Naam: text(200),
+  /** When the dossier changed. UNCONFIRMED: the format (ISO 8601 with offset here; the connector sends local time). */
+  WijzigingsDatum: z.iso.datetime({ offset: true }),
+  Status: z.strictObject({
+    VlaamsFase: z.enum(vlaamseFasen),
+    VlaamsCode: z.enum(vlaamseCodes),
+    /** The status's text for the citizen, in Dutch. UNCONFIRMED: whether DOSIS takes a text in another language. */
+    Detail1: text(2000),
+    /** Set when the next move is the applicant's ("Actie Nodig"). */
+    Actie: z.optional(z.strictObject({ ActieNodig: z.boolean(), Actie: text(2000) })),
+  }),
+  TypeDossierCode: z.literal('DossierStatus'),
+  /** A list in the API that holds exactly one product. */
+  Producten: z.array(z.strictObject({ Id: ipdcProductIdSchema })).check(z.length(1)),
+  /**
+   * Whose profile shows the dossier: a national number (11 digits) or an enterprise number
+   * (10 digits), with the rights needed to see it. UNCONFIRMED: the rights a business needs
+   * (IDM rights of the e-loket for businesses); the citizen's right is sent for both.
+   */
+  Agenten: z.array(z.strictObject({ Identificatie: z.string().check(z.regex(/^([0-9]{11}|[01][0-9]{9})$/)), Toegangsrechten: z.array(z.strictObject({ Code: text(100) })).check(z.minLength(1), z.maxLength(10)) })).check(z.minLength(1), z.maxLength(10)),
+});
 
 export type DosisDossier = z.infer<typeof dosisDossierSchema>;
 
 /** How DOSIS answers an accepted upload. */
-export const dosisUploadStatusSchema = z.object({ Status: z.string().max(100), UploadId: z.string().max(100) });
+export const dosisUploadStatusSchema = z.object({ Status: z.string().check(z.maxLength(100)), UploadId: z.string().check(z.maxLength(100)) });
 
 /** How DOSIS describes a refusal. */
-export const dosisErrorSchema = z.object({ Code: z.string().max(100), Message: z.string().max(500), Description: z.string().max(2000).optional() });
+export const dosisErrorSchema = z.object({ Code: z.string().check(z.maxLength(100)), Message: z.string().check(z.maxLength(500)), Description: z.optional(z.string().check(z.maxLength(2000))) });
 
 type Placement = Pick<DosisDossier['Status'], 'VlaamsFase' | 'VlaamsCode'> & { applicantActs?: boolean };
 

@@ -3,7 +3,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { decodeJwt } from 'jose';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import type { z } from 'zod';
+import type * as z from '../domain/zod';
 import type { Caller } from '../domain/actor';
 import type { FieldError } from '../domain/errors';
 import { DomainError, fieldErrors, forbidden, validationError } from '../domain/errors';
@@ -87,7 +87,7 @@ export function errorResponse(error: unknown): HttpResult {
  * the nesting and the numbers are checked before the schema, so that no deep or huge body
  * reaches any code that walks it recursively, and no number reaches the table that it refuses.
  */
-export function parseBody<T extends z.ZodType>(event: HttpEvent, schema: T): z.infer<T> {
+export function parseBody<T extends z.ZodMiniType>(event: HttpEvent, schema: T): z.infer<T> {
   const contentType = event.headers['content-type'] ?? '';
   if (!/^application\/json\s*(;|$)/i.test(contentType)) {
     throw new HttpError(415, 'Unsupported media type', 'the body must be JSON, sent with content-type application/json');
@@ -205,8 +205,8 @@ export function httpHandler(handle: (event: HttpEvent, context: Context) => Prom
 export interface RouteRequest<C extends RouteContract> {
   /** The authenticated caller; a public route has none. */
   readonly caller: C['access'] extends { public: true } ? undefined : Caller;
-  readonly body: C['body'] extends { schema: infer S extends z.ZodType } ? z.output<S> : undefined;
-  readonly query: C['query'] extends z.ZodObject ? z.output<C['query']> : undefined;
+  readonly body: C['body'] extends { schema: infer S extends z.ZodMiniType } ? z.output<S> : undefined;
+  readonly query: C['query'] extends z.ZodMiniObject ? z.output<C['query']> : undefined;
   /** A path parameter, as its contract's schema accepted it. */
   path(name: string): string;
   /** A header the contract declares, as its schema accepted it; undefined when absent or undeclared. */

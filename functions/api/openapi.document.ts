@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../domain/zod';
 import { applicantSchema } from '../domain/applicant';
 import * as api from './api.schemas';
 import * as subscriptions from './subscription.schemas';
@@ -63,7 +63,7 @@ const overrides =
   };
 
 /** The JSON Schema (draft 2020-12, the dialect of OpenAPI 3.1) of what a client sends: before defaults, coercion and transforms. */
-export function inputJsonSchema(schema: z.ZodType): JsonObject {
+export function inputJsonSchema(schema: z.ZodMiniType): JsonObject {
   const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, { io: 'input', target: 'draft-2020-12', override: overrides(applicantByReference, integerFormat) });
   return rest;
 }
@@ -110,10 +110,10 @@ const responseSchemas = {
   EventSchema: api.eventSchemaSchema,
   Problem: api.problemSchema,
   GatewayError: api.gatewayErrorSchema,
-} as const satisfies Record<string, z.ZodType>;
+} as const satisfies Record<string, z.ZodMiniType>;
 
 /** The component name of a response schema; a route may only answer with a registered one. */
-function responseComponent(schema: z.ZodType): string {
+function responseComponent(schema: z.ZodMiniType): string {
   const found = Object.entries(responseSchemas).find(([, registered]) => registered === schema);
   if (!found) throw new Error('a route answers with a schema that is not among the response components');
   return found[0];
@@ -259,7 +259,7 @@ const oauth2Scheme = {
   },
 };
 
-function queryParameters(query: z.ZodObject): JsonObject[] {
+function queryParameters(query: z.ZodMiniObject): JsonObject[] {
   const schema = inputJsonSchema(query) as { properties?: Record<string, JsonObject>; required?: string[] };
   return Object.entries(schema.properties ?? {}).map(([name, property]) => ({
     name,
@@ -370,7 +370,7 @@ function requestBodySchemas(route: RouteContract): Record<string, JsonObject> {
     types: catalogue.all(),
     component,
     description: catalogueBodyDescriptions[variants],
-    reason: inputJsonSchema(api.completeTaskRequest.shape.reason.unwrap()),
+    reason: inputJsonSchema(api.completeTaskRequest.shape.reason.def.innerType),
   });
   return Object.keys(declared).length > 0 ? declared : { [component]: generic };
 }

@@ -1,4 +1,4 @@
-import type * as z from 'zod';
+import type * as z from '../domain/zod';
 import type { FunctionAccess } from '../function-access';
 import type { Scope } from './scopes';
 
@@ -51,7 +51,7 @@ export function throttleOf(contract: Pick<RouteContract, 'throttle' | 'access' |
   return contract.method === 'GET' ? defaultThrottles.read : defaultThrottles.write;
 }
 
-export type SuccessResponse<S extends z.ZodType = z.ZodType> =
+export type SuccessResponse<S extends z.ZodMiniType = z.ZodMiniType> =
   | { readonly status: 200 | 201 | 202; readonly description: string; readonly schema: S }
   | { readonly status: 200; readonly description: string; readonly file: { readonly mediaType: string } };
 
@@ -77,12 +77,12 @@ export interface RouteContract extends FunctionAccess {
    * The schema of each `{name}` in the path. A value it refuses cannot name anything: the
    * route answers 404 before it reads anything.
    */
-  readonly pathParameters?: Readonly<Record<string, z.ZodString>>;
+  readonly pathParameters?: Readonly<Record<string, z.ZodMiniString>>;
   readonly tag: Tag;
   readonly body?: {
     /** The component the OpenAPI document names it by. */
     readonly component: string;
-    readonly schema: z.ZodType;
+    readonly schema: z.ZodMiniType;
     /** Named examples, or `transaction-type-examples`: one per published type, from the catalogue. */
     readonly examples: Readonly<Record<string, { summary: string; value: unknown }>> | 'transaction-type-examples';
     /**
@@ -93,7 +93,7 @@ export interface RouteContract extends FunctionAccess {
      */
     readonly catalogue?: CatalogueBody;
   };
-  readonly query?: z.ZodObject;
+  readonly query?: z.ZodMiniObject;
   /** The request headers the route reads; a value that does not match its schema (api.schemas.ts) is a 400. */
   readonly headers?: readonly HeaderName[];
   readonly success: SuccessResponse;
@@ -105,10 +105,10 @@ export interface RouteContract extends FunctionAccess {
 export type Immutable<T> = T extends readonly (infer U)[] ? readonly Immutable<U>[] : T extends object ? { readonly [K in keyof T]: Immutable<T[K]> } : T;
 
 /** What a response schema describes, read-only: what a view must produce. */
-export type View<S extends z.ZodType> = Immutable<z.input<S>>;
+export type View<S extends z.ZodMiniType> = Immutable<z.input<S>>;
 
 /** The JSON body a route's success answers with, as its schema describes it. */
-export type ResponseBody<C> = C extends { readonly success: { readonly schema: infer S extends z.ZodType } } ? View<S> : never;
+export type ResponseBody<C> = C extends { readonly success: { readonly schema: infer S extends z.ZodMiniType } } ? View<S> : never;
 
 /**
  * A route's contract as declared, unchanged. Each route is declared through it with the call

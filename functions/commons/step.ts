@@ -2,7 +2,7 @@ import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import type { Context } from 'aws-lambda';
-import type { z } from 'zod';
+import * as z from '../domain/zod';
 import { TransientError } from '../domain/errors';
 import { logger, metrics, traceHandler } from './powertools';
 import { asStepError } from './transient-errors';
@@ -19,14 +19,14 @@ const tenantPattern = /^[A-Za-z0-9._-]{1,64}$/;
  * workflow retries it), anything else as an error (the Catch decides). The logger masks national
  * and enterprise numbers in the message.
  */
-export function stepHandler<S extends z.ZodType, O>(schema: S, handle: (input: z.infer<S>, context: Context) => Promise<O>) {
+export function stepHandler<S extends z.ZodMiniType, O>(schema: S, handle: (input: z.infer<S>, context: Context) => Promise<O>) {
   return middy(async (payload: unknown, context: Context): Promise<O> => {
     const tenant = (payload as { tenant?: unknown } | null)?.tenant;
     if (typeof tenant === 'string' && tenantPattern.test(tenant)) logger.appendKeys({ tenant });
     const caseId = (payload as { caseId?: unknown } | null)?.caseId;
     if (typeof caseId === 'string' && caseId.length <= 100) logger.appendKeys({ caseId });
     try {
-      const input = schema.parse(payload);
+      const input = z.parse(schema, payload);
       return await handle(input, context);
     } catch (error) {
       const thrown = asStepError(error);

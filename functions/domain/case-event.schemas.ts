@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from './zod';
 import { caseEventType } from './case-event';
 
 /**
@@ -9,37 +9,37 @@ import { caseEventType } from './case-event';
  */
 
 /** A code as the types declare them: a status, an outcome, a task or message name. */
-const code = z.string().min(1).max(100);
-const id = z.string().min(1).max(100);
+const code = z.string().check(z.minLength(1), z.maxLength(100));
+const id = z.string().check(z.minLength(1), z.maxLength(100));
 const instant = z.iso.datetime();
 
 /** What every event's data holds: which case, of which tenant and transaction type. */
 const caseFields = {
-  caseId: id.describe('The case id (a ULID)'),
-  caseNumber: z.string().min(1).max(50).describe('The human case number, e.g. 44021-2026-000123'),
-  tenant: id.describe('The NIS code of the tenant whose case it is'),
-  transactionType: z.object({ key: code, version: z.number().int().positive() }).strict().describe('The transaction type and the version the case runs on'),
+  caseId: id.check(z.describe('The case id (a ULID)')),
+  caseNumber: z.string().check(z.minLength(1), z.maxLength(50), z.describe('The human case number, e.g. 44021-2026-000123')),
+  tenant: id.check(z.describe('The NIS code of the tenant whose case it is')),
+  transactionType: z.strictObject({ key: code, version: z.number().check(z.int(), z.positive()) }).check(z.describe('The transaction type and the version the case runs on')),
 };
 
-const dataOf = <S extends z.ZodRawShape>(shape: S) => z.object({ ...caseFields, ...shape }).strict();
+const dataOf = <S extends z.core.$ZodLooseShape>(shape: S) => z.strictObject({ ...caseFields, ...shape });
 
 /** Each event type's data, by the change it reports (the middle of `be.loket.case.<change>.v1`). */
 export const caseEventData = {
-  submitted: dataOf({ status: code.describe('The status the case starts in') }),
+  submitted: dataOf({ status: code.check(z.describe('The status the case starts in')) }),
   'status-changed': dataOf({
     from: code,
     to: code,
-    inform: z.boolean().describe('Whether the applicant is informed of this status (it feeds the citizen\'s case overview)'),
-    final: z.boolean().describe('Whether the status closes the case'),
+    inform: z.boolean().check(z.describe('Whether the applicant is informed of this status (it feeds the citizen\'s case overview)')),
+    final: z.boolean().check(z.describe('Whether the status closes the case')),
   }),
   decided: dataOf({ outcome: code }),
-  'document-issued': dataOf({ reference: id.describe('The document\'s reference (GET /v1/cases/{id}/documents/{reference})'), kind: z.enum(['certificate', 'permit']) }),
-  closed: dataOf({ status: code, outcome: code.optional() }),
+  'document-issued': dataOf({ reference: id.check(z.describe('The document\'s reference (GET /v1/cases/{id}/documents/{reference})')), kind: z.enum(['certificate', 'permit']) }),
+  closed: dataOf({ status: code, outcome: z.optional(code) }),
   withdrawn: dataOf({}),
   reopened: dataOf({ from: code, to: code }),
   suspended: dataOf({}),
-  resumed: dataOf({ dueAt: instant.describe('The legal deadline, moved by the time the case stood still') }),
-  extended: dataOf({ days: z.number().int().positive(), dueAt: instant.describe('The extended legal deadline') }),
+  resumed: dataOf({ dueAt: instant.check(z.describe('The legal deadline, moved by the time the case stood still')) }),
+  extended: dataOf({ days: z.number().check(z.int(), z.positive()), dueAt: instant.check(z.describe('The extended legal deadline')) }),
   'task-created': dataOf({ taskId: id, name: code, role: code, dueAt: instant }),
   'task-claimed': dataOf({ taskId: id, name: code }),
   'task-completed': dataOf({ taskId: id, name: code, outcome: code }),
@@ -86,16 +86,16 @@ export function changeOfEventType(type: string): CaseEventChange | undefined {
  * The CloudEvents 1.0 attributes of an event of type `type`: the envelope around its data, with
  * the extension attributes `sequence`, `tenant` and `transactiontype`.
  */
-const envelopeAttributes = <T extends z.ZodType<string>>(type: T) => ({
+const envelopeAttributes = <T extends z.ZodMiniType<string>>(type: T) => ({
   specversion: z.literal('1.0'),
-  id: id.describe('A ULID, unique per event; a redelivery keeps it'),
+  id: id.check(z.describe('A ULID, unique per event; a redelivery keeps it')),
   type,
-  source: z.string().regex(/^urn:loket:tenant:[0-9A-Za-z-]+$/).describe('The tenant whose case changed'),
-  subject: id.describe('The case id'),
+  source: z.string().check(z.regex(/^urn:loket:tenant:[0-9A-Za-z-]+$/), z.describe('The tenant whose case changed')),
+  subject: id.check(z.describe('The case id')),
   time: instant,
   datacontenttype: z.literal('application/json'),
-  dataschema: z.url().describe('Where this schema is served'),
-  sequence: z.string().regex(/^\d{10}\.\d{2}$/).describe("The case's audit sequence of the change and the event's place in it: events of a case sort in this order"),
+  dataschema: z.url().check(z.describe('Where this schema is served')),
+  sequence: z.string().check(z.regex(/^\d{10}\.\d{2}$/), z.describe("The case's audit sequence of the change and the event's place in it: events of a case sort in this order")),
   tenant: id,
   transactiontype: code,
 });
@@ -105,9 +105,7 @@ const envelopeAttributes = <T extends z.ZodType<string>>(type: T) => ({
  * event is written, so that a malformed attribute (a `dataschema` that is no URL, a time that is
  * no instant) fails the change instead of reaching a subscriber.
  */
-export const caseEventEnvelopeSchema = z
-  .object({ ...envelopeAttributes(z.string().regex(/^be\.loket\.case\.[a-z-]+\.v[1-9]\d*$/)), data: z.record(z.string(), z.unknown()) })
-  .strict();
+export const caseEventEnvelopeSchema = z.strictObject({ ...envelopeAttributes(z.string().check(z.regex(/^be\.loket\.case\.[a-z-]+\.v[1-9]\d*$/))), data: z.record(z.string(), z.unknown()) });
 
 /**
  * The whole event of a type, as a CloudEvent 1.0 in structured JSON: the envelope's attributes
@@ -115,10 +113,7 @@ export const caseEventEnvelopeSchema = z
  * Loket's.
  */
 export function caseEventSchema(change: CaseEventChange) {
-  return z
-    .object({ ...envelopeAttributes(z.literal(caseEventType(change))), data: caseEventData[change] })
-    .strict()
-    .describe(caseEventDescriptions[change]);
+  return z.strictObject({ ...envelopeAttributes(z.literal(caseEventType(change))), data: caseEventData[change] }).check(z.describe(caseEventDescriptions[change]));
 }
 
 /** The JSON Schema (draft-07, which most validators read) of an event type: envelope and data. */

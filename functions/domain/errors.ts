@@ -1,4 +1,4 @@
-import type * as z from 'zod';
+import type * as z from './zod';
 
 /** A violation of the rules of the domain; adapters map each kind to a protocol status. */
 export type DomainErrorKind = 'validation' | 'not-found' | 'forbidden' | 'conflict' | 'unprocessable';

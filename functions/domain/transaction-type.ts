@@ -1,139 +1,125 @@
-import * as z from 'zod';
+import { fromJSONSchema, type ZodType } from 'zod';
+import * as z from './zod';
 import { documentDeclarationSchema } from './document-declaration';
 
-// The schemas here are marked `@__PURE__`: a function bundle that validates no type (every one but
+// The schemas here are built by `built`: a function bundle that validates no type (every one but
 // the catalogue's, which read types as the build validated them) leaves them out and does not build
 // them at its cold start (see functions/api/api.schemas.ts).
+const built = /* @__NO_SIDE_EFFECTS__ */ <T>(make: () => T): T => make();
 
-const text = /* @__PURE__ */ z.string().min(1).max(2000);
+const text = built(() => z.string().check(z.minLength(1), z.maxLength(2000)));
 /** A text in Dutch and English, as a type's titles, descriptions and status texts are. */
-export const localizedTextSchema = /* @__PURE__ */ z.object({ nl: text, en: text }).strict();
-const name = /* @__PURE__ */ z.string().min(1).max(100);
+export const localizedTextSchema = built(() => z.strictObject({ nl: text, en: text }));
+const name = built(() => z.string().check(z.minLength(1), z.maxLength(100)));
 /** A type's key, version and a task's outcomes: what a case or a task names of its type, which the API's views share. */
-export const typeKeySchema = /* @__PURE__ */ z.string().max(100).regex(/^[a-z][a-z0-9-]*$/);
-export const typeVersionSchema = /* @__PURE__ */ z.number().int().positive().max(10_000);
-export const outcomesSchema = /* @__PURE__ */ z.array(name).min(1).max(20);
+export const typeKeySchema = built(() => z.string().check(z.maxLength(100), z.regex(/^[a-z][a-z0-9-]*$/)));
+export const typeVersionSchema = built(() => z.number().check(z.int(), z.positive(), z.lte(10_000)));
+export const outcomesSchema = built(() => z.array(name).check(z.minLength(1), z.maxLength(20)));
 /** Calendar or working days a figure of a type may span: ten years at most. */
-const days = /* @__PURE__ */ z.number().int().positive().max(3660);
+const days = built(() => z.number().check(z.int(), z.positive(), z.lte(3660)));
 
 /** A JSON Schema a designer wrote (of a case's, a message's or a completion's data); it must bound every value it admits. */
-const dataSchema = /* @__PURE__ */ z.record(z.string().max(100), z.unknown()).superRefine((schema, context) => {
+const dataSchema = built(() => z.record(z.string().check(z.maxLength(100)), z.unknown()).check(z.superRefine((schema, context) => {
   for (const problem of unboundedPartsOf(schema)) context.addIssue({ code: 'custom', path: [...problem.path], message: problem.message });
-});
+})));
 export type LocalizedText = z.infer<typeof localizedTextSchema>;
 export type Language = keyof LocalizedText;
 
-const statusSchema = /* @__PURE__ */ z
-  .object({
-    code: z.string().max(50).regex(/^[a-z][a-z-]*$/),
-    order: z.number().int().positive().max(1000),
-    citizenText: localizedTextSchema,
-    /** Whether the applicant is informed when the case enters this status. */
-    inform: z.boolean(),
-    final: z.boolean(),
-  })
-  .strict();
+const statusSchema = built(() => z.strictObject({
+  code: z.string().check(z.maxLength(50), z.regex(/^[a-z][a-z-]*$/)),
+  order: z.number().check(z.int(), z.positive(), z.lte(1000)),
+  citizenText: localizedTextSchema,
+  /** Whether the applicant is informed when the case enters this status. */
+  inform: z.boolean(),
+  final: z.boolean(),
+}));
 
-const taskDefinitionSchema = /* @__PURE__ */ z
-  .object({
-    role: name,
-    outcomes: outcomesSchema,
-    dueInWorkingDays: days,
-    /**
-     * Calendar days after which the workflow stops waiting for the task (its TimeoutSeconds)
-     * and takes its expiry path; the workflow lint holds the ASL to it.
-     */
-    expiresAfterDays: days.optional(),
-    title: localizedTextSchema,
-    /** JSON Schema of the `data` a completion may carry; a completion whose data does not match is refused. */
-    dataSchema,
-  })
-  .strict();
+const taskDefinitionSchema = built(() => z.strictObject({
+  role: name,
+  outcomes: outcomesSchema,
+  dueInWorkingDays: days,
+  /**
+   * Calendar days after which the workflow stops waiting for the task (its TimeoutSeconds)
+   * and takes its expiry path; the workflow lint holds the ASL to it.
+   */
+  expiresAfterDays: z.optional(days),
+  title: localizedTextSchema,
+  /** JSON Schema of the `data` a completion may carry; a completion whose data does not match is refused. */
+  dataSchema,
+}));
 
-const messageDefinitionSchema = /* @__PURE__ */ z
-  .object({
-    description: localizedTextSchema,
-    /** JSON Schema of the message's `data`. */
-    dataSchema,
-    /** Calendar days the workflow waits for the message (e.g. a payment window) before its expiry path. */
-    expiresAfterDays: days.optional(),
-  })
-  .strict();
+const messageDefinitionSchema = built(() => z.strictObject({
+  description: localizedTextSchema,
+  /** JSON Schema of the message's `data`. */
+  dataSchema,
+  /** Calendar days the workflow waits for the message (e.g. a payment window) before its expiry path. */
+  expiresAfterDays: z.optional(days),
+}));
 
 /** A fixed period the workflow waits out (a Wait state), such as an objection period. */
-const periodSchema = /* @__PURE__ */ z
-  .object({
-    days,
-    /** What the period is called, as the type's texts name it (e.g. "bezwaartermijn", "objection period"). */
-    description: localizedTextSchema,
-  })
-  .strict();
+const periodSchema = built(() => z.strictObject({
+  days,
+  /** What the period is called, as the type's texts name it (e.g. "bezwaartermijn", "objection period"). */
+  description: localizedTextSchema,
+}));
 
 /**
  * An IPDC product id as the DOSIS dossier model carries it (`Producten[].Id`): the numeric id of
  * an IPDC product. (Whether DOSIS also takes the UUIDs of the newer catalogue could not be
  * confirmed from its public documentation.)
  */
-export const ipdcProductIdSchema = /* @__PURE__ */ z
-  .string()
-  .max(10)
-  .regex(/^[1-9][0-9]*$/, 'an IPDC product id is a number of up to 10 digits, without leading zeros, written as a string');
+export const ipdcProductIdSchema = built(() => z.string().check(z.maxLength(10), z.regex(/^[1-9][0-9]*$/, 'an IPDC product id is a number of up to 10 digits, without leading zeros, written as a string')));
 
 /** The metadata of one version of a transaction type, as written in `workflows/<key>/type.json`. */
-export const transactionTypeSchema = /* @__PURE__ */ z
-  .object({
-    /** The JSON Schema an editor checks the file against (`../type.schema.json`); the catalogue ignores it. */
-    $schema: z.string().max(200).optional(),
-    key: typeKeySchema,
-    version: typeVersionSchema,
-    /**
-     * Whether cases may be moved to this version from another (`npm run workflows -- migrate`):
-     * its workflow then begins with the entry state a moved case resumes through, which costs
-     * each of its cases one state transition. Absent: no, except for the versions published
-     * before this was a choice (functions/domain/migration, `movedCasesTakenUpTo`).
-     */
-    takesMovedCases: z.boolean().optional(),
-    title: localizedTextSchema,
-    description: localizedTextSchema,
-    sdgProcedure: z.string().max(100).optional(),
-    /**
-     * The type's product in the IPDC, the Flemish catalogue of products and services (Inventaris
-     * Publieke Dienstverlening): the citizen's case overview (DOSIS) files the case under it.
-     */
-    ipdcProductId: ipdcProductIdSchema,
-    applicantKinds: z.array(z.enum(['citizen', 'business'])).min(1).max(2),
-    inputSchema: dataSchema,
-    example: z.object({ type: z.string().max(100), applicant: z.unknown(), data: z.unknown() }).strict(),
-    statuses: z.array(statusSchema).min(2).max(50),
-    roles: z.array(name).max(50),
-    tasks: z.record(z.string().max(100), taskDefinitionSchema),
-    /** Messages the workflow may wait for, by name. */
-    messages: z.record(z.string().max(100), messageDefinitionSchema).default({}),
-    /** Fixed periods in calendar days, by the name of the Wait state that waits them out. */
-    periods: z.record(z.string().max(100), periodSchema).default({}),
-    /** The document (certificate, permit) the type's cases may end with, written from templates in its folder. */
-    document: documentDeclarationSchema.optional(),
-    legalDeadline: z.object({ days, kind: z.enum(['calendar', 'working']) }).strict(),
-    /** Whether a case may be suspended, and for how many calendar days at most in all (its execution's timeout counts them). */
-    suspension: z.object({ allowed: z.boolean(), maxDays: z.number().int().positive().max(365).optional() }).strict(),
-    extension: z
-      .object({ allowed: z.boolean(), maxDays: z.number().int().nonnegative().max(365), times: z.number().int().nonnegative().max(10) })
-      .strict(),
-    confidentiality: z.enum(['public', 'internal', 'confidential', 'secret']),
-    retention: z.object({ years: z.number().int().positive().max(100), action: z.enum(['destroy', 'keep']) }).strict(),
-    fee: z.object({ amount: z.number().nonnegative().max(100_000), currency: z.literal('EUR') }).strict(),
-  })
-  .strict()
-  .superRefine((type, context) => {
-    const codes = type.statuses.map((status) => status.code);
-    if (new Set(codes).size !== codes.length) context.addIssue({ code: 'custom', message: 'status codes must be unique' });
-    if (codes[0] !== 'submitted') context.addIssue({ code: 'custom', message: "the first status must be 'submitted'" });
-    for (const [name, task] of Object.entries(type.tasks)) {
-      if (!type.roles.includes(task.role)) {
-        context.addIssue({ code: 'custom', message: `task '${name}' uses role '${task.role}' not listed in roles` });
-      }
+export const transactionTypeSchema = built(() => z.strictObject({
+  /** The JSON Schema an editor checks the file against (`../type.schema.json`); the catalogue ignores it. */
+  $schema: z.optional(z.string().check(z.maxLength(200))),
+  key: typeKeySchema,
+  version: typeVersionSchema,
+  /**
+   * Whether cases may be moved to this version from another (`npm run workflows -- migrate`):
+   * its workflow then begins with the entry state a moved case resumes through, which costs
+   * each of its cases one state transition. Absent: no, except for the versions published
+   * before this was a choice (functions/domain/migration, `movedCasesTakenUpTo`).
+   */
+  takesMovedCases: z.optional(z.boolean()),
+  title: localizedTextSchema,
+  description: localizedTextSchema,
+  sdgProcedure: z.optional(z.string().check(z.maxLength(100))),
+  /**
+   * The type's product in the IPDC, the Flemish catalogue of products and services (Inventaris
+   * Publieke Dienstverlening): the citizen's case overview (DOSIS) files the case under it.
+   */
+  ipdcProductId: ipdcProductIdSchema,
+  applicantKinds: z.array(z.enum(['citizen', 'business'])).check(z.minLength(1), z.maxLength(2)),
+  inputSchema: dataSchema,
+  example: z.strictObject({ type: z.string().check(z.maxLength(100)), applicant: z.unknown(), data: z.unknown() }),
+  statuses: z.array(statusSchema).check(z.minLength(2), z.maxLength(50)),
+  roles: z.array(name).check(z.maxLength(50)),
+  tasks: z.record(z.string().check(z.maxLength(100)), taskDefinitionSchema),
+  /** Messages the workflow may wait for, by name. */
+  messages: z._default(z.record(z.string().check(z.maxLength(100)), messageDefinitionSchema), {}),
+  /** Fixed periods in calendar days, by the name of the Wait state that waits them out. */
+  periods: z._default(z.record(z.string().check(z.maxLength(100)), periodSchema), {}),
+  /** The document (certificate, permit) the type's cases may end with, written from templates in its folder. */
+  document: z.optional(documentDeclarationSchema),
+  legalDeadline: z.strictObject({ days, kind: z.enum(['calendar', 'working']) }),
+  /** Whether a case may be suspended, and for how many calendar days at most in all (its execution's timeout counts them). */
+  suspension: z.strictObject({ allowed: z.boolean(), maxDays: z.optional(z.number().check(z.int(), z.positive(), z.lte(365))) }),
+  extension: z.strictObject({ allowed: z.boolean(), maxDays: z.number().check(z.int(), z.nonnegative(), z.lte(365)), times: z.number().check(z.int(), z.nonnegative(), z.lte(10)) }),
+  confidentiality: z.enum(['public', 'internal', 'confidential', 'secret']),
+  retention: z.strictObject({ years: z.number().check(z.int(), z.positive(), z.lte(100)), action: z.enum(['destroy', 'keep']) }),
+  fee: z.strictObject({ amount: z.number().check(z.nonnegative(), z.lte(100_000)), currency: z.literal('EUR') }),
+}).check(z.superRefine((type, context) => {
+  const codes = type.statuses.map((status) => status.code);
+  if (new Set(codes).size !== codes.length) context.addIssue({ code: 'custom', message: 'status codes must be unique' });
+  if (codes[0] !== 'submitted') context.addIssue({ code: 'custom', message: "the first status must be 'submitted'" });
+  for (const [name, task] of Object.entries(type.tasks)) {
+    if (!type.roles.includes(task.role)) {
+      context.addIssue({ code: 'custom', message: `task '${name}' uses role '${task.role}' not listed in roles` });
     }
-  });
+  }
+})));
 
 export type TransactionType = z.infer<typeof transactionTypeSchema>;
 export type StatusDefinition = TransactionType['statuses'][number];
@@ -146,24 +132,25 @@ export function findStatus(type: TransactionType, code: string): StatusDefinitio
 export type MessageDefinition = TransactionType['messages'][string];
 
 /** The validators built so far, by the schema they were built from: a type version's schemas never change. */
-const validators = new WeakMap<Record<string, unknown>, z.ZodType>();
+const validators = new WeakMap<Record<string, unknown>, ZodType>();
 
 /**
  * The validator of a JSON Schema a designer wrote, built the first time the schema is asked for
  * and kept while the schema is: building one took 0.1–0.6 ms of each submission, completion and
- * message, checking the data with it a few microseconds (issue 14).
+ * message, checking the data with it a few microseconds (issue 14). It is zod's classic build,
+ * the only one that reads JSON Schema: the four functions that check a designer's data load it.
  */
-export function schemaValidator(schema: Record<string, unknown>): z.ZodType {
+export function schemaValidator(schema: Record<string, unknown>): ZodType {
   let validator = validators.get(schema);
   if (!validator) {
-    validator = z.fromJSONSchema(schema as Parameters<typeof z.fromJSONSchema>[0]);
+    validator = fromJSONSchema(schema as Parameters<typeof fromJSONSchema>[0]);
     validators.set(schema, validator);
   }
   return validator;
 }
 
 /** The validator of a type's `data`, from the JSON Schema its designer wrote. */
-export function dataValidator(type: TransactionType): z.ZodType {
+export function dataValidator(type: TransactionType): ZodType {
   return schemaValidator(type.inputSchema);
 }
 

@@ -1,5 +1,5 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import * as z from 'zod';
+import * as z from '../domain/zod';
 import { caseFiles } from '../adapters/document.store';
 import { dynamoArchiveSchedule } from '../adapters/dynamodb/archive.schedule';
 import { dynamoCaseDestruction } from '../adapters/dynamodb/case.destruction';
@@ -25,7 +25,7 @@ const run = applyRetention({
   telemetry: powertoolsTelemetry,
 });
 
-const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date as YYYY-MM-DD');
+const isoDate = z.string().check(z.regex(/^\d{4}-\d{2}-\d{2}$/, 'a date as YYYY-MM-DD'));
 
 /**
  * What starts a run: its schedule (EventBridge on AWS, a timer locally), or an operator who
@@ -34,19 +34,13 @@ const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date as YYYY-MM-DD');
  * cases. Anything else is refused: a misspelt `dryRun` must not destroy.
  */
 const event = z.union([
-  z
-    .looseObject({ source: z.literal('aws.events'), 'detail-type': z.literal('Scheduled Event') })
-    .refine((scheduled) => !('dryRun' in scheduled), { message: 'a scheduled event takes no dryRun' })
-    .transform(() => ({ dryRun: false })),
-  z
-    .object({ dryRun: z.boolean().default(false), asOf: isoDate.optional(), tenant: z.string().regex(/^\d{5}$/).optional() })
-    .strict()
-    .refine((command) => command.asOf === undefined || command.dryRun, { message: 'only a dry run takes asOf', path: ['asOf'] }),
+  z.pipe(z.looseObject({ source: z.literal('aws.events'), 'detail-type': z.literal('Scheduled Event') }).check(z.refine((scheduled) => !('dryRun' in scheduled), { message: 'a scheduled event takes no dryRun' })), z.transform(() => ({ dryRun: false }))),
+  z.strictObject({ dryRun: z._default(z.boolean(), false), asOf: z.optional(isoDate), tenant: z.optional(z.string().check(z.regex(/^\d{5}$/))) }).check(z.refine((command) => command.asOf === undefined || command.dryRun, { message: 'only a dry run takes asOf', path: ['asOf'] })),
 ]);
 
 /** The retention job; its report holds ids, types, dates and counts, never personal data. */
 export const handler = operationHandler(async (input: unknown): Promise<RetentionReport> => {
-  const command = event.parse(input);
+  const command = z.parse(event, input);
   const report = await run(command);
   logger.info(report.dryRun ? 'Listed the cases whose retention is due' : 'Applied the retention of the cases due', {
     dryRun: report.dryRun,

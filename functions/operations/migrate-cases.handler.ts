@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../domain/zod';
 import { caseStore } from '../adapters/dynamodb/table';
 import { workflowEngine, workflowPositions } from '../adapters/step-functions';
 import { catalogue } from '../catalogue/catalogue';
@@ -11,7 +11,7 @@ import { migrateCases } from '../use-cases/migrate-cases';
 
 const run = migrateCases({ cases: caseStore, workflows: workflowEngine, positions: workflowPositions, catalogue, clock: systemClock });
 
-const stateName = z.string().min(1).max(80);
+const stateName = z.string().check(z.minLength(1), z.maxLength(80));
 
 /**
  * What an operator invokes it with on AWS (the local stack runs the same use case through
@@ -20,21 +20,19 @@ const stateName = z.string().min(1).max(80);
  * '{"type":"proof-of-residence","from":1,"to":2,"map":{"VerifyResidence":"ReviewResidence"},"dryRun":true,"by":"designer@provincie"}' out.json`.
  * `dryRun` must be given, and anything unknown is refused: a misspelt field must not move cases.
  */
-const event = z
-  .object({
-    type: z.string().regex(/^[a-z][a-z0-9-]*$/, 'a transaction type key'),
-    from: z.number().int().positive(),
-    to: z.number().int().positive(),
-    map: z.record(stateName, stateName),
-    cases: z.array(z.string().min(1)).min(1).optional(),
-    dryRun: z.boolean(),
-    by: z.string().min(1).max(200),
-  })
-  .strict();
+const event = z.strictObject({
+  type: z.string().check(z.regex(/^[a-z][a-z0-9-]*$/, 'a transaction type key')),
+  from: z.number().check(z.int(), z.positive()),
+  to: z.number().check(z.int(), z.positive()),
+  map: z.record(stateName, stateName),
+  cases: z.optional(z.array(z.string().check(z.minLength(1))).check(z.minLength(1))),
+  dryRun: z.boolean(),
+  by: z.string().check(z.minLength(1), z.maxLength(200)),
+});
 
 /** Moves running cases to another version; its report holds ids, numbers, tenants and state names, never personal data. */
 export const handler = operationHandler(async (input: unknown): Promise<MigrationReport> => {
-  const command = event.parse(input);
+  const command = z.parse(event, input);
   const report = await run({
     typeKey: command.type,
     from: command.from,

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../domain/zod';
 import { caseStore } from '../adapters/dynamodb/table';
 import { workflowEngine } from '../adapters/step-functions';
 import { catalogue } from '../catalogue/catalogue';
@@ -9,12 +9,12 @@ import { statusBeforeWaiting } from '../use-cases/record-status';
 
 const input = z.object({
   caseId: z.string(),
-  name: z.string().min(1),
-  taskToken: z.string().min(1),
+  name: z.string().check(z.minLength(1)),
+  taskToken: z.string().check(z.minLength(1)),
   /** Whether the legal deadline stands still while the case waits (the applicant must act). */
-  suspendDeadline: z.boolean().default(false),
+  suspendDeadline: z._default(z.boolean(), false),
   /** A status the case moves to before it waits. */
-  status: z.string().min(1).optional(),
+  status: z.optional(z.string().check(z.minLength(1))),
 });
 
 const wait = awaitMessage({ cases: caseStore, workflows: workflowEngine, catalogue, clock: systemClock, recordStatus: statusBeforeWaiting({ catalogue, clock: systemClock }) });

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../domain/zod';
 import { caseStore } from '../adapters/dynamodb/table';
 import { workflowEngine } from '../adapters/step-functions';
 import { catalogue } from '../catalogue/catalogue';
@@ -7,7 +7,7 @@ import { systemClock } from '../commons/telemetry';
 import { createTask } from '../use-cases/create-task';
 import { statusBeforeWaiting } from '../use-cases/record-status';
 
-const input = z.object({ caseId: z.string(), name: z.string(), taskToken: z.string().min(1), status: z.string().min(1).optional() });
+const input = z.object({ caseId: z.string(), name: z.string(), taskToken: z.string().check(z.minLength(1)), status: z.optional(z.string().check(z.minLength(1))) });
 
 const create = createTask({ cases: caseStore, workflows: workflowEngine, catalogue, clock: systemClock, recordStatus: statusBeforeWaiting({ catalogue, clock: systemClock }) });
 

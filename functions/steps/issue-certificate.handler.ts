@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../domain/zod';
 import { pdfDocumentFiling } from '../adapters/document.filing';
 import { caseStore, tenantDirectory } from '../adapters/dynamodb/table';
 import { populationRegister } from '../adapters/population-register';
@@ -13,8 +13,8 @@ import { issueDocument } from '../use-cases/issue-document';
  */
 const input = z.object({
   caseId: z.string(),
-  status: z.string().optional(),
-  decision: z.object({ completedBy: z.string(), taskId: z.string().nullish(), reason: z.string().nullish() }),
+  status: z.optional(z.string()),
+  decision: z.object({ completedBy: z.string(), taskId: z.nullish(z.string()), reason: z.nullish(z.string()) }),
 });
 
 const issue = issueDocument({

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../domain/zod';
 import { caseStore, processingLog } from '../adapters/dynamodb/table';
 import { pseudonyms } from '../adapters/pseudonyms.instance';
 import { systemClock } from '../commons/telemetry';

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../domain/zod';
 import { caseStore } from '../adapters/dynamodb/table';
 import { catalogue } from '../catalogue/catalogue';
 import { stepHandler } from '../commons/step';
@@ -10,18 +10,15 @@ import { recordStatus } from '../use-cases/record-status';
 const input = z.object({
   caseId: z.string(),
   status: z.string(),
-  executionArn: z.string().optional(),
-  decision: z
-    .object({ outcome: z.string(), reason: z.string().nullish(), decidedBy: z.string(), taskId: z.string().nullish() })
-    .transform(({ reason, taskId, ...rest }) => ({ ...rest, ...(reason ? { reason } : {}), ...(taskId ? { taskId } : {}) }))
-    .optional(),
-  cancelOpenTasks: z.boolean().optional(),
+  executionArn: z.optional(z.string()),
+  decision: z.optional(z.pipe(z.object({ outcome: z.string(), reason: z.nullish(z.string()), decidedBy: z.string(), taskId: z.nullish(z.string()) }), z.transform(({ reason, taskId, ...rest }) => ({ ...rest, ...(reason ? { reason } : {}), ...(taskId ? { taskId } : {}) })))),
+  cancelOpenTasks: z.optional(z.boolean()),
   /** A failure as workflows before the failing state was recorded pass it (executions started on an older definition). */
-  error: z.object({ Error: z.string(), Cause: z.unknown().optional() }).optional(),
+  error: z.optional(z.object({ Error: z.string(), Cause: z.optional(z.unknown()) })),
   /** The error of the state that failed, keyed by that state's name (`$.failure.<state>`). */
-  failure: z.record(z.string(), z.object({ Error: z.string(), Cause: z.unknown().optional() })).optional(),
+  failure: z.optional(z.record(z.string(), z.object({ Error: z.string(), Cause: z.optional(z.unknown()) }))),
   /** What the workflow knows at this point and the audit trail should keep (e.g. the advice given). */
-  details: z.record(z.string(), z.unknown()).optional(),
+  details: z.optional(z.record(z.string(), z.unknown())),
 });
 
 const record = recordStatus({ cases: caseStore, catalogue, clock: systemClock, telemetry: powertoolsTelemetry });

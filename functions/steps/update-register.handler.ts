@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../domain/zod';
 import { caseStore } from '../adapters/dynamodb/table';
 import { populationRegister } from '../adapters/population-register';
 import { stepHandler } from '../commons/step';

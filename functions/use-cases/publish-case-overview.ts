@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../domain/zod';
 import type { Case } from '../domain/case';
 import type { CaseEvent } from '../domain/case-event';
 import { caseEventType } from '../domain/case-event';
@@ -18,7 +18,7 @@ export interface PublishCaseOverviewDependencies extends AccessDependencies {
 }
 
 /** The status change an event reports (caseEventData['status-changed']): the new status and, as a shortcut, whether it informs the applicant. */
-const statusChangedData = z.object({ to: z.string().min(1).max(50), inform: z.boolean().optional() });
+const statusChangedData = z.object({ to: z.string().check(z.minLength(1), z.maxLength(50)), inform: z.optional(z.boolean()) });
 
 const statusChanged = caseEventType('status-changed');
 

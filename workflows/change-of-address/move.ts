@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../../functions/domain/zod';
 
 /**
  * The part of a change-of-address case's data that its update-register step sends to the
@@ -7,9 +7,9 @@ import * as z from 'zod';
  * loudly instead of registering half a move.
  */
 export const moveSchema = z.object({
-  newAddress: z.object({ street: z.string().min(1), postalCode: z.string().min(1), municipality: z.string().min(1) }),
+  newAddress: z.object({ street: z.string().check(z.minLength(1)), postalCode: z.string().check(z.minLength(1)), municipality: z.string().check(z.minLength(1)) }),
   /** The day of the move, `YYYY-MM-DD`. */
-  movingDate: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
+  movingDate: z.string().check(z.regex(/^\d{4}-\d{2}-\d{2}$/)),
 });
 
 export type Move = z.infer<typeof moveSchema>;

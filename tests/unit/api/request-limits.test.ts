@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import * as z from 'zod';
+import * as z from '../../../functions/domain/zod';
 import { DomainError } from '../../../functions/domain/errors';
 import { HttpError, parseBody, type HttpEvent } from '../../../functions/api/http';
 import { nestsDeeperThan, requestLimits } from '../../../functions/api/request-limits';
@@ -13,7 +13,7 @@ const eventWith = (body: string, options: { base64?: boolean; contentType?: stri
   }) as unknown as HttpEvent;
 
 /** What parseBody throws for a body, as status and detail (or the value it gives). */
-function outcomeOf(body: string, schema: z.ZodType = anything, options: { base64?: boolean } = {}) {
+function outcomeOf(body: string, schema: z.ZodMiniType = anything, options: { base64?: boolean } = {}) {
   try {
     return { value: parseBody(eventWith(body, options), schema) };
   } catch (error) {
@@ -77,7 +77,7 @@ describe('request body limits, checked before the schema', () => {
 
   it('checks the limits before the schema, which sees only bodies within them', () => {
     let seen = 0;
-    const counting = z.unknown().refine(() => ++seen > 0);
+    const counting = z.unknown().check(z.refine(() => ++seen > 0));
     outcomeOf(nested(1000), counting);
     outcomeOf('{"n":1e200}', counting);
     expect(seen).toBe(0);

@@ -1,6 +1,6 @@
 import { expect, jest, test } from '@jest/globals';
 import type { Context } from 'aws-lambda';
-import * as z from 'zod';
+import * as z from '../../../functions/domain/zod';
 import { logger } from '../../../functions/commons/powertools';
 import { stepHandler } from '../../../functions/commons/step';
 

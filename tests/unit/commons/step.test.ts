@@ -1,7 +1,8 @@
 import { describe, expect, test } from '@jest/globals';
 import type { Context } from 'aws-lambda';
-import * as z from 'zod';
+import * as z from '../../../functions/domain/zod';
 import { stepHandler } from '../../../functions/commons/step';
+import { caseErrors } from '../../../workflows/definitions';
 
 /** A Lambda context with `remainingMs` left before the function's timeout. */
 function contextWith(remainingMs: number): Context {
@@ -38,5 +39,19 @@ describe('a workflow step that runs out of time', () => {
   test('a step that answers in time answers as it does', async () => {
     const quick = stepHandler(z.object({ caseId: z.string() }), async ({ caseId }) => ({ caseId, done: true }));
     await expect(quick({ caseId: 'c-2' }, contextWith(5000))).resolves.toEqual({ caseId: 'c-2', done: true });
+  });
+});
+
+describe('a workflow step given input its schema refuses', () => {
+  test("fails with the name every type's Catch lists for a step's invalid input, and says which field", async () => {
+    const step = stepHandler(z.object({ caseId: z.string() }), async ({ caseId }) => ({ caseId }));
+    const failure = await step({ caseId: 42 }, contextWith(5000)).then(
+      () => undefined,
+      (error: unknown) => error as Error,
+    );
+    expect(failure).toBeInstanceOf(Error);
+    expect(caseErrors).toContain(failure!.name);
+    expect(failure!.name).toBe('ZodError');
+    expect(failure!.message).toMatch(/caseId/);
   });
 });

@@ -1,14 +1,14 @@
 import { describe, expect, test } from '@jest/globals';
-import * as z from 'zod';
+import * as z from '../../../functions/domain/zod';
 import { DomainError, TransientError, conflict, fieldErrors, forbidden, notFound, unprocessable, validationError } from '../../../functions/domain/errors';
 
-const issuesOf = (schema: z.ZodType, value: unknown) => {
+const issuesOf = (schema: z.ZodMiniType, value: unknown) => {
   const parsed = schema.safeParse(value);
   return parsed.success ? [] : parsed.error.issues;
 };
 
 describe('the field errors a 400 lists', () => {
-  const body = z.object({ applicant: z.object({ insz: z.string().length(11) }).strict(), days: z.number() }).strict();
+  const body = z.strictObject({ applicant: z.strictObject({ insz: z.string().check(z.length(11)) }), days: z.number() });
 
   test('name each offending field by its dotted path, an unknown field as not known', () => {
     expect(fieldErrors(issuesOf(body, { applicant: { insz: '1', nickname: 'x' }, days: 3, extra: true }))).toEqual([
