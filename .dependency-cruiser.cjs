@@ -33,7 +33,7 @@ module.exports = {
       comment: 'Function code writes its schemas in zod/mini (functions/domain/zod.ts): a bundle that also loads the classic build pays its init for nothing (issue 14). Only the validator of designers’ JSON Schemas needs the classic build (fromJSONSchema).',
       severity: 'error',
       from: { path: '^(functions|workflows)/', pathNot: '^functions/domain/transaction-type\\.ts$' },
-      to: { path: '^node_modules/zod/', pathNot: '^node_modules/zod/(mini/|v4/(mini|core|locales)/)' },
+      to: { path: '^node_modules/zod/', pathNot: '^node_modules/zod/(mini|locales|v4/(mini|core|locales))/' },
     },
     {
       name: 'domain-no-node-io',

@@ -7,7 +7,7 @@ import { dosisCaseOverview, oauthClientCredentials, type DosisCredentials } from
 
 const credentialsSchema = z.object({
   clientId: z.string().check(z.minLength(1), z.maxLength(200)),
-  privateJwk: z.catchall(z.object({ kty: z.string().check(z.maxLength(10)) }), z.unknown()),
+  privateJwk: z.looseObject({ kty: z.string().check(z.maxLength(10)) }),
 });
 
 /** Parses the credentials' JSON; the error never repeats the text, which holds a private key. */

@@ -1,6 +1,6 @@
 import { config } from 'zod/mini';
 import { $constructor, $ZodError, _parse, type $Parse, type $ZodErrorClass, type $ZodIssue } from 'zod/v4/core';
-import en from 'zod/v4/locales/en.js';
+import { en } from 'zod/locales';
 
 /*
  * The schema language of Loket's functions: zod's functional build, `zod/mini`, with the English

@@ -34,8 +34,13 @@ const isoDate = z.string().check(z.regex(/^\d{4}-\d{2}-\d{2}$/, 'a date as YYYY-
  * cases. Anything else is refused: a misspelt `dryRun` must not destroy.
  */
 const event = z.union([
-  z.pipe(z.looseObject({ source: z.literal('aws.events'), 'detail-type': z.literal('Scheduled Event') }).check(z.refine((scheduled) => !('dryRun' in scheduled), { message: 'a scheduled event takes no dryRun' })), z.transform(() => ({ dryRun: false }))),
-  z.strictObject({ dryRun: z._default(z.boolean(), false), asOf: z.optional(isoDate), tenant: z.optional(z.string().check(z.regex(/^\d{5}$/))) }).check(z.refine((command) => command.asOf === undefined || command.dryRun, { message: 'only a dry run takes asOf', path: ['asOf'] })),
+  z.pipe(
+    z.looseObject({ source: z.literal('aws.events'), 'detail-type': z.literal('Scheduled Event') }).check(z.refine((scheduled) => !('dryRun' in scheduled), { message: 'a scheduled event takes no dryRun' })),
+    z.transform(() => ({ dryRun: false })),
+  ),
+  z
+    .strictObject({ dryRun: z._default(z.boolean(), false), asOf: z.optional(isoDate), tenant: z.optional(z.string().check(z.regex(/^\d{5}$/))) })
+    .check(z.refine((command) => command.asOf === undefined || command.dryRun, { message: 'only a dry run takes asOf', path: ['asOf'] })),
 ]);
 
 /** The retention job; its report holds ids, types, dates and counts, never personal data. */

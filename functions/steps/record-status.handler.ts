@@ -11,7 +11,12 @@ const input = z.object({
   caseId: z.string(),
   status: z.string(),
   executionArn: z.optional(z.string()),
-  decision: z.optional(z.pipe(z.object({ outcome: z.string(), reason: z.nullish(z.string()), decidedBy: z.string(), taskId: z.nullish(z.string()) }), z.transform(({ reason, taskId, ...rest }) => ({ ...rest, ...(reason ? { reason } : {}), ...(taskId ? { taskId } : {}) })))),
+  decision: z.optional(
+    z.pipe(
+      z.object({ outcome: z.string(), reason: z.nullish(z.string()), decidedBy: z.string(), taskId: z.nullish(z.string()) }),
+      z.transform(({ reason, taskId, ...rest }) => ({ ...rest, ...(reason ? { reason } : {}), ...(taskId ? { taskId } : {}) })),
+    ),
+  ),
   cancelOpenTasks: z.optional(z.boolean()),
   /** A failure as workflows before the failing state was recorded pass it (executions started on an older definition). */
   error: z.optional(z.object({ Error: z.string(), Cause: z.optional(z.unknown()) })),
