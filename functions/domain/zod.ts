@@ -1,4 +1,5 @@
 import { config } from 'zod/mini';
+// Named imports from 'zod/v4/core', not `core` from 'zod/mini': that namespace would bring every locale into each bundle.
 import { $constructor, $ZodError, _parse, type $Parse, type $ZodErrorClass, type $ZodIssue } from 'zod/v4/core';
 import { en } from 'zod/locales';
 
@@ -12,7 +13,6 @@ import { en } from 'zod/locales';
  * only the classic build offers what is needed (`fromJSONSchema`).
  */
 config(en());
-// Named imports from 'zod/v4/core', not `core` from 'zod/mini': that namespace would bring every locale into each bundle.
 
 export * from 'zod/mini';
 

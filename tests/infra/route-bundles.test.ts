@@ -3,7 +3,7 @@ import { describe, expect, test } from '@jest/globals';
 import { build } from 'esbuild';
 import { routes } from '../../functions/api/routes';
 import { projectRoot } from '../../infra/constructs/loket-function.construct';
-import { bundlingOptions } from '../../infra/deployment';
+import { bundlingOptions, functionDeployments } from '../../infra/deployment';
 
 /*
  * Every API function loads the one module of route contracts and the one of schemas; its bundle
@@ -58,6 +58,39 @@ describe("an API function's bundle", () => {
     '%s builds the audit trail’s schemas: %s',
     async (name, showsTrail) => {
       expect(auditTrailSchemaIn(await bundled(name))).toBe(showsTrail);
+    },
+    30_000,
+  );
+});
+
+describe("a function's bundle and zod's classic build", () => {
+  /** The zod modules that put code in a declared function's bundle, by esbuild's metafile (a module it read and shook out entirely puts none). */
+  async function zodModulesOf(name: string): Promise<string[]> {
+    const deployment = functionDeployments.find((candidate) => candidate.name === name);
+    if (!deployment) throw new Error(`no function ${name}`);
+    const result = await build({ ...bundlingOptions, entryPoints: [join(projectRoot, deployment.declaration.entry)], outfile: join(projectRoot, '.loket', name, 'index.mjs'), write: false, metafile: true, logLevel: 'silent' });
+    const bundle = Object.entries(result.metafile.outputs).find(([file]) => file.endsWith('.mjs'))![1];
+    return Object.entries(bundle.inputs)
+      .filter(([input, { bytesInOutput }]) => input.includes('node_modules/zod/') && bytesInOutput > 0)
+      .map(([input]) => input);
+  }
+  const classic = (modules: string[]) => modules.some((module) => module.includes('node_modules/zod/v4/classic/'));
+
+  // Loading both builds costs a cold start the classic one's ~25 ms for nothing (issue 14): only the functions that check a designer's JSON Schema (fromJSONSchema) load it.
+  test.each([
+    ['get-case', false],
+    ['health', false],
+    ['record-status', false],
+    ['dispatch-outbox', false],
+    ['apply-retention', false],
+    ['submit-case', true],
+    ['complete-task', true],
+  ] as const)(
+    '%s loads the classic build: %s',
+    async (name, checksDesignersData) => {
+      const modules = await zodModulesOf(name);
+      expect(modules.some((module) => module.includes('node_modules/zod/v4/mini/'))).toBe(true);
+      expect(classic(modules)).toBe(checksDesignersData);
     },
     30_000,
   );
