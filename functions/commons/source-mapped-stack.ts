@@ -23,11 +23,13 @@ function mapOf(file: string): SourceMap | undefined {
 
 /** A file's map; undefined when there is none or it cannot be read, which leaves its frames as they are: an error is logged whatever its map. */
 function readMap(mapFile: string): SourceMap | undefined {
+  let map: SourceMap | undefined;
   try {
-    return new SourceMap(JSON.parse(readFileSync(mapFile, 'utf8')) as SourceMapPayload);
+    map = new SourceMap(JSON.parse(readFileSync(mapFile, 'utf8')) as SourceMapPayload);
   } catch {
-    return undefined;
+    // No map, or one that cannot be read: `map` stays undefined.
   }
+  return map;
 }
 
 /**

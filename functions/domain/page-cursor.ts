@@ -25,7 +25,7 @@ export function decodeCursor(cursor: string, scope: unknown): string {
   try {
     parsed = JSON.parse(Buffer.from(body, 'base64url').toString('utf8'));
   } catch {
-    throw invalid();
+    // Not JSON: `parsed` stays undefined, which the check below refuses.
   }
   const { a, s } = (parsed ?? {}) as { a?: unknown; s?: unknown };
   if (typeof a !== 'string' || !sortKeyPattern.test(a) || s !== digest(JSON.stringify(scope)).slice(0, 16)) throw invalid();

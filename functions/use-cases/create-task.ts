@@ -48,14 +48,15 @@ export function createTask(deps: CreateTaskDependencies) {
     const definition = type.tasks[command.name];
     if (!definition) throw new Error(`type '${type.key}' declares no task '${command.name}'`);
     const tasks = await deps.cases.tasksOfCase(subject.id);
-    const done = tasks.find((task) => task.name === command.name && task.status === 'completed' && task.completion);
+    // Only a completed task carries a completion: a task is cancelled only while it is active.
+    const done = tasks.find((task) => task.name === command.name && task.completion);
     const statusOf = (read: Case) => (command.status === undefined ? undefined : deps.recordStatus(read, { status: command.status, step: 'create-task' }));
     if (done?.completion) {
       const output = taskResultOf({ ...done, completion: done.completion });
       // Where the status is recorded first, the answer goes to the step through the outbox in that commit, not in a call after it.
       const resumedThroughOutbox =
         command.status !== undefined &&
-        (await deps.cases.change(subject.id, (read) => {
+        (await deps.cases.change<boolean>(subject.id, (read) => {
           const status = statusOf(read);
           if (!status) return { result: () => false };
           const resume = { kind: 'resume-step', caseId: subject.id, token: command.taskToken, output: { ...output }, answers: { task: done.id } } as const;

@@ -488,6 +488,11 @@ describe('sameShape: the fixpoint check of the data flow', () => {
     expect(sameShape(leaf({ outcomeOf: new Set() }), leaf())).toBe(true);
   });
 
+  test('a shape is the same as itself: a state whose shape a round left untouched has reached its fixpoint', () => {
+    const one = built();
+    expect(sameShape(one, one)).toBe(true);
+  });
+
   test.each<[string, Shape, Shape]>([
     ['open and closed', leaf({ open: true }), leaf()],
     ['a field more', shape({ a: leaf() }), shape({ a: leaf(), b: leaf() })],
