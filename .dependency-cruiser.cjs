@@ -36,6 +36,13 @@ module.exports = {
       to: { path: '^node_modules/zod/', pathNot: '^node_modules/zod/(mini|locales|v4/(mini|core|locales))/' },
     },
     {
+      name: 'functions-use-pooled-ulids',
+      comment: 'Function code makes its ULIDs with functions/domain/ulid.ts, which draws their randomness from a pooled source: the package alone asks the system for each character (issue 14).',
+      severity: 'error',
+      from: { path: '^functions/', pathNot: '^functions/domain/ulid\\.ts$' },
+      to: { path: '^node_modules/ulid/' },
+    },
+    {
       name: 'domain-no-node-io',
       comment: 'The domain does no I/O.',
       severity: 'error',

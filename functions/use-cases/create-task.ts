@@ -1,4 +1,4 @@
-import { ulid } from 'ulid';
+import { ulid } from '../domain/ulid';
 import { systemActor } from '../domain/actor';
 import { addDays } from '../domain/calendar';
 import { DomainError, notFound, TransientError } from '../domain/errors';

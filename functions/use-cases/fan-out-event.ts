@@ -1,4 +1,4 @@
-import { ulid } from 'ulid';
+import { ulid } from '../domain/ulid';
 import { subscriptionMatches } from '../domain/subscription';
 import type { Receiver } from '../domain/webhook-delivery';
 import { informsApplicant, newDelivery, originalRun } from '../domain/webhook-delivery';

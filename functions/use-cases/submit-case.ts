@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { ulid } from 'ulid';
+import { ulid } from '../domain/ulid';
 import type { Caller } from '../domain/actor';
 import type { Applicant } from '../domain/applicant';
 import { applicantKind } from '../domain/applicant';

@@ -1,4 +1,4 @@
-import { ulid } from 'ulid';
+import { ulid } from '../domain/ulid';
 import type { Caller } from '../domain/actor';
 import { validationError } from '../domain/errors';
 import { decodeCursor, encodeCursor } from '../domain/page-cursor';

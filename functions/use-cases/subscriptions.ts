@@ -1,4 +1,4 @@
-import { ulid } from 'ulid';
+import { ulid } from '../domain/ulid';
 import type { Caller } from '../domain/actor';
 import { notFound, unprocessable, validationError } from '../domain/errors';
 import { permissions, requireRole } from '../domain/permissions';

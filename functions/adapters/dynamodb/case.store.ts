@@ -1,6 +1,6 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { monotonicFactory } from 'ulid';
+import { monotonicUlid } from '../../domain/ulid';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { AuditDraft, AuditEvent, AuditHead } from '../../domain/audit';
 import { canonicalJson, chainEvent, genesisHead, headOf, sealMessage } from '../../domain/audit';
@@ -22,7 +22,7 @@ import type { TransactItem } from './case-items';
 import { queryAll } from './query-all';
 import { auditPut, caseKeysIntact, casePut, messageWrites, outboxPut, storedApplicantPseudonym, taskPut } from './case-items';
 
-const outboxId = monotonicFactory();
+const outboxId = monotonicUlid();
 
 /** The outbox items of a change's effects, written in its transaction. */
 function outboxPuts(tableName: string, caseId: string, effects: readonly Effect[] | undefined, at: string): TransactItem[] {

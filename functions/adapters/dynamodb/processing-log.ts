@@ -1,12 +1,12 @@
 import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { monotonicFactory } from 'ulid';
+import { monotonicUlid } from '../../domain/ulid';
 import type { AccessRecord } from '../../domain/access-record';
 import { accessRecordRetentionYears } from '../../domain/access-record';
 import type { ProcessingLog } from '../../ports/services.port';
 import { keys, withoutKeys } from '../table-keys';
 
-const recordId = monotonicFactory();
+const recordId = monotonicUlid();
 const secondsPerYear = 365.25 * 24 * 60 * 60;
 
 /** The processing log in the table: one partition per tenant and person, append-only, expiring after its retention. */
