@@ -1338,6 +1338,15 @@ describe('on a small workflow (a hedge permit)', () => {
       ]);
     });
 
+    test('each definition is judged on its own, whatever was checked before it: asl-validator keeps one compiled schema between calls (patches/)', () => {
+      const broken = { ...hedgeWorkflow(), TimeoutSeconds: 'forever' };
+      const finding = 'LOKET_ASL_INVALID hedge-permit, workflow.asl.json: "TimeoutSeconds" must be integer; correct it against the Amazon States Language specification';
+      expect(lint(broken)).toEqual([finding]);
+      expect(lint(hedgeWorkflow())).toEqual([]);
+      expect(lint(broken)).toEqual([finding]);
+      expect(lint({ ...hedgeWorkflow(), TimeoutSeconds: 60 })).toEqual([]);
+    });
+
     test('a StartAt that names no state', () => {
       expect(lint({ ...hedgeWorkflow(), StartAt: 'CheckHedges' })).toEqual([
         'LOKET_ASL_INVALID hedge-permit, state "CheckHedge": no state leads to it; lead a transition to it or remove it',
