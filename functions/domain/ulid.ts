@@ -14,7 +14,7 @@ let next = pool.length;
 
 /** A random fraction in [0, 1) from the next pooled byte, as the package's own source gives it (byte / 256). */
 export function pooledRandom(): number {
-  // Stryker disable next-line ConditionalExpression,EqualityOperator: refilling more often than the pool runs out draws the same randomness, only slower, and tests assert no speed
+  // Stryker disable next-line ConditionalExpression,EqualityOperator: refilling more often than the pool runs out draws the same randomness, only slower, and tests assert no speed (`npx tsx bench/ids.ts` measures it)
   if (next === pool.length) {
     randomFillSync(pool);
     next = 0;
