@@ -51,9 +51,13 @@ describe('the layering rules (.dependency-cruiser.cjs, also `npm run lint:deps`)
         'infra/local/host.ts': 'export const host = 1;\n',
         // A devDependency (as pdf-lib is, the PDF writer's test oracle) is not installed where the code is deployed.
         'functions/adapters/oracle.ts': "import { oracle } from 'test-oracle';\nexport const checked = oracle;\n",
-        'package.json': JSON.stringify({ name: 'fixture', devDependencies: { 'test-oracle': '1.0.0' } }),
+        'package.json': JSON.stringify({ name: 'fixture', dependencies: { ulid: '3.0.2' }, devDependencies: { 'test-oracle': '1.0.0' } }),
         'node_modules/test-oracle/package.json': JSON.stringify({ name: 'test-oracle', version: '1.0.0', main: 'index.js' }),
         'node_modules/test-oracle/index.js': 'exports.oracle = 1;\n',
+        // Function code makes its ids with functions/domain/ulid.ts, not with the package itself.
+        'functions/use-cases/ids.ts': "import { ulid } from 'ulid';\nexport const id = ulid;\n",
+        'node_modules/ulid/package.json': JSON.stringify({ name: 'ulid', version: '3.0.2', main: 'index.js' }),
+        'node_modules/ulid/index.js': 'exports.ulid = () => "";\n',
       };
       for (const [path, text] of Object.entries(files)) {
         mkdirSync(dirname(join(fixture, path)), { recursive: true });
@@ -68,6 +72,7 @@ describe('the layering rules (.dependency-cruiser.cjs, also `npm run lint:deps`)
           'domain-is-pure',
           'domain-no-node-io',
           'functions-not-hosts',
+          'functions-use-pooled-ulids',
           'handlers-through-use-cases',
           'lambda-code-not-local-host',
           'no-circular',
