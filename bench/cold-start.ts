@@ -3,7 +3,7 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build, type BuildOptions, type Metafile } from 'esbuild';
-import { bundlingOptions, type EnvironmentValues, functionDeployments, functionEnvironment, localResourceNames } from '../infra/deployment';
+import { bundlingOptions, bundlingOptionsOf, type EnvironmentValues, functionDeployments, functionEnvironment, loadsTracer, localResourceNames, tracerDefine } from '../infra/deployment';
 import { localRegion } from '../infra/local/local-network';
 import { projectRoot } from '../infra/local/paths';
 import { writeBundledCatalogue } from '../workflows/type-loader';
@@ -36,7 +36,6 @@ export interface ColdStart {
   readonly telemetryInitMs: number;
 }
 
-const esbuildOptions: BuildOptions = { ...bundlingOptions, metafile: true, logLevel: 'silent' };
 
 /**
  * Values for the variables a function reads, as deployed on AWS (source maps on, tracing on); nothing
@@ -108,8 +107,9 @@ export function minimalHandlerSource(packages: readonly string[], options: { rea
 /** Where every function's Logger, Metrics and Tracer are made. */
 export const telemetryModule = join(projectRoot, 'functions', 'commons', 'powertools.ts');
 
-async function bundle(entry: string, outfile: string): Promise<{ bytes: number; sdkPackages: string[] }> {
-  const result = await build({ ...esbuildOptions, entryPoints: [entry], outfile });
+/** Bundles `entry` with the given options (a function's own, `bundlingOptionsOf`): its bytes and the SDK packages it imports. */
+async function bundle(entry: string, outfile: string, options: BuildOptions): Promise<{ bytes: number; sdkPackages: string[] }> {
+  const result = await build({ ...options, entryPoints: [entry], outfile, metafile: true, logLevel: 'silent' });
   const bytes = Object.entries(result.metafile!.outputs)
     .filter(([file]) => !file.endsWith('.map'))
     .reduce((sum, [, output]) => sum + output.bytes, 0);
@@ -129,19 +129,21 @@ export async function measureColdStart(options: { readonly quick: boolean }): Pr
   writeBundledCatalogue(directory);
 
   const baselines = new Map<string, { file: string; withTelemetry: string }>();
-  async function baselineFor(packages: string[]): Promise<{ file: string; withTelemetry: string; name: string }> {
+  /** The minimal handler for these packages, and that handler with telemetry bundled as the function bundles it (with or without the tracer). */
+  async function baselineFor(packages: string[], withTracer: boolean): Promise<{ file: string; withTelemetry: string; name: string }> {
     const name = packages.length ? packages.map((p) => p.replace('@aws-sdk/', '')).join('+') : 'none';
-    let files = baselines.get(name);
+    const key = `${name}${withTracer ? '' : '-untraced'}`;
+    let files = baselines.get(key);
     if (files === undefined) {
       const made = async (variant: string, source: string) => {
-        const entry = join(directory, `minimal-${name}${variant}.ts`);
+        const entry = join(directory, `minimal-${key}${variant}.ts`);
         writeFileSync(entry, source);
-        const file = join(directory, `minimal-${name}${variant}.mjs`);
-        await bundle(entry, file);
+        const file = join(directory, `minimal-${key}${variant}.mjs`);
+        await bundle(entry, file, { ...bundlingOptions, define: { ...bundlingOptions.define, ...tracerDefine(withTracer) } });
         return file;
       };
       files = { file: await made('', minimalHandlerSource(packages)), withTelemetry: await made('-telemetry', minimalHandlerSource(packages, { telemetry: true })) };
-      baselines.set(name, files);
+      baselines.set(key, files);
     }
     return { ...files, name };
   }
@@ -150,8 +152,8 @@ export async function measureColdStart(options: { readonly quick: boolean }): Pr
   try {
     for (const { declaration, name } of functionDeployments) {
       const outfile = join(directory, `${name}.mjs`);
-      const { bytes, sdkPackages } = await bundle(join(projectRoot, declaration.entry), outfile);
-      const baseline = await baselineFor(sdkPackages);
+      const { bytes, sdkPackages } = await bundle(join(projectRoot, declaration.entry), outfile, bundlingOptionsOf(declaration));
+      const baseline = await baselineFor(sdkPackages, loadsTracer(declaration));
       const env = functionEnvironment(declaration, environmentValues);
       const measured: number[] = [];
       const baselineMeasured: number[] = [];

@@ -1,6 +1,7 @@
 import type { BuildOptions } from 'esbuild';
 import { functionPlaceholder, functions as declaredFunctions, stepFunctions, type FunctionDeclaration } from '../functions/app.declaration';
 import { environmentNames } from '../functions/commons/config';
+import type { FunctionAccess } from '../functions/function-access';
 import { bundledTypesFolder } from '../workflows/type-loader';
 
 /**
@@ -228,8 +229,8 @@ function runtimeEnvironment(values: EnvironmentValues): Record<string, string> {
 export function functionEnvironment(declaration: FunctionDeclaration, values: EnvironmentValues): Record<string, string> {
   return {
     ...runtimeEnvironment(values),
-    // A function X-Ray does not sample loads no tracer (nor the X-Ray SDK).
-    ...(declaration.traced === false && { POWERTOOLS_TRACE_ENABLED: 'false' }),
+    // A function X-Ray does not sample, or one that calls no other service, loads no tracer (nor the X-Ray SDK).
+    ...(!loadsTracer(declaration) && { POWERTOOLS_TRACE_ENABLED: 'false' }),
     [environmentNames.populationRegister]: 'fixture',
     [environmentNames.enterpriseRegister]: 'fixture',
     ...(declaration.table && { [environmentNames.tableName]: values.tableName }),
@@ -310,6 +311,50 @@ export const bundlingOptions = {
   external: ['@aws-sdk/*'],
   define: { LOKET_BUNDLED_TYPES: JSON.stringify(bundledTypesFolder) },
 } as const satisfies BuildOptions;
+
+/**
+ * Whether a function calls another service: an AWS service (the table, its keys, the state machines,
+ * the documents bucket, the event bus, a secret) or a subscriber's webhook. A function that calls
+ * none (the health check, the OpenAPI document, the catalogue's and event schemas' routes) only
+ * reads what its bundle carries.
+ */
+export function callsOtherServices(access: FunctionAccess): boolean {
+  return Boolean(
+    access.table ||
+      access.documents ||
+      access.verifiesAuditTrail ||
+      access.startsExecutions ||
+      access.knowsStateMachines ||
+      access.readsCurrentWorkflowVersions ||
+      access.readsExecutions ||
+      access.readsWorkflowHistory ||
+      access.sendsTaskResults ||
+      access.stopsExecutions ||
+      access.publishesCaseOverview ||
+      access.callbackPolicy ||
+      access.publishesEvents,
+  );
+}
+
+/**
+ * Whether a function's bundle holds Powertools Tracer and the X-Ray SDK. Not where X-Ray does not
+ * sample the function (`traced: false`), nor where it calls no other service: Lambda's active
+ * tracing records such a function's segment (its initialisation and invocation) by itself, and the
+ * SDK would add only a handler subsegment that repeats it. Left out, the tracer costs such a cold
+ * start nothing: not loading it, and not parsing it either (16 ms, issue 14).
+ */
+export const loadsTracer = (declaration: FunctionDeclaration): boolean => declaration.traced !== false && callsOtherServices(declaration);
+
+/**
+ * How one function is bundled: `bundlingOptions`, with `LOKET_LOADS_TRACER` telling
+ * functions/commons/powertools.ts whether to bundle the tracer at all (`loadsTracer`).
+ */
+export function bundlingOptionsOf(declaration: FunctionDeclaration) {
+  return { ...bundlingOptions, define: { ...bundlingOptions.define, ...tracerDefine(loadsTracer(declaration)) } } as const satisfies BuildOptions;
+}
+
+/** The define by which a bundle holds the tracer or leaves it out (`LOKET_LOADS_TRACER` in functions/commons/powertools.ts). */
+export const tracerDefine = (loads: boolean) => ({ LOKET_LOADS_TRACER: JSON.stringify(loads) });
 
 /** One declared function as deployed: its physical name and its resolved settings. */
 export interface FunctionDeployment {

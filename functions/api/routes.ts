@@ -49,7 +49,6 @@ export const listTransactionTypes = /* @__PURE__ */ route({
   tag: 'Catalogue',
   headers: ['Accept-Language'],
   success: { status: 200, description: 'The published transaction types', schema: api.transactionTypeListSchema },
-  table: 'read',
 } satisfies RouteContract);
 
 export const getTransactionType = /* @__PURE__ */ route({
@@ -63,7 +62,6 @@ export const getTransactionType = /* @__PURE__ */ route({
   tag: 'Catalogue',
   headers: ['Accept-Language'],
   success: { status: 200, description: 'The transaction type', schema: api.transactionTypeViewSchema },
-  table: 'read',
 } satisfies RouteContract);
 
 export const listTransactionTypeVersions = /* @__PURE__ */ route({
@@ -77,7 +75,6 @@ export const listTransactionTypeVersions = /* @__PURE__ */ route({
   tag: 'Catalogue',
   headers: ['Accept-Language'],
   success: { status: 200, description: "The type's versions", schema: api.transactionTypeVersionListSchema },
-  table: 'read',
 } satisfies RouteContract);
 
 export const submitCase = /* @__PURE__ */ route({

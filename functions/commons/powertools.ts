@@ -32,12 +32,23 @@ export function tracingEnabledIn(env: Readonly<Record<string, string | undefined
 }
 
 /**
+ * `false` in the bundle of a function that loads no tracer, `true` in the others: the build defines it
+ * from the function's declaration (`bundlingOptionsOf` in infra/deployment.ts). Run from source (the
+ * local host, the tests) it is not defined, and the environment alone decides.
+ */
+declare const LOKET_LOADS_TRACER: boolean | undefined;
+
+/**
  * The tracer where traces go somewhere, and none elsewhere (the local host, the tests, the bench).
  * Loading Powertools Tracer loads the X-Ray SDK, whose context (cls-hooked) installs an async
  * hook that follows every promise and socket of the process, traced or not. In the local host
  * every function shares one process, so that hook slowed all of it (issue 14).
+ *
+ * The test of `LOKET_LOADS_TRACER` stays inline: where the build defines it `false`, esbuild sees a
+ * dead branch and leaves the tracer's import out of the bundle. The unused code cost a cold start
+ * 16 ms with tracing off, only to be parsed (issue 14).
  */
-export const tracer: Tracer | undefined = tracingEnabledIn(process.env) ? new (await import('@aws-lambda-powertools/tracer')).Tracer({ serviceName }) : undefined;
+export const tracer: Tracer | undefined = (typeof LOKET_LOADS_TRACER !== 'boolean' || LOKET_LOADS_TRACER) && tracingEnabledIn(process.env) ? new (await import('@aws-lambda-powertools/tracer')).Tracer({ serviceName }) : undefined;
 
 /** An AWS SDK client whose calls are traced as subsegments where tracing is on; the client itself elsewhere. */
 export const traced = <Client>(client: Client): Client => (tracer ? tracer.captureAWSv3Client(client) : client);

@@ -16,7 +16,7 @@ import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { documentKeyPrefix } from '../../functions/commons/config';
 import { bundledCatalogueFile, bundledCatalogueText, bundledTypesFolder } from '../../workflows/type-loader';
-import { bundlingOptions } from '../deployment';
+import { bundlingOptions, tracerDefine } from '../deployment';
 import { tableDefinition } from '../table.definition';
 
 /** The repository root: handler entries in the app declaration are relative to it. */
@@ -135,6 +135,12 @@ export interface LoketFunctionProps {
    * @default true
    */
   readonly traced?: boolean;
+  /**
+   * Whether the bundle holds Powertools Tracer and the X-Ray SDK (`loadsTracer` in infra/deployment.ts): without
+   * it, the function's environment must turn Powertools tracing off, and Lambda alone records its segment.
+   * @default true
+   */
+  readonly loadsTracer?: boolean;
 }
 
 /**
@@ -186,7 +192,8 @@ export class LoketFunction extends NodejsFunction {
         logLevel: LogLevel.WARNING,
         externalModules: [...bundlingOptions.external],
         // Tells workflows/type-loader.ts, inlined in the bundle, to read the catalogue the hook copies beside it.
-        define: { ...bundlingOptions.define },
+        // LOKET_LOADS_TRACER tells functions/commons/powertools.ts whether to bundle the tracer at all.
+        define: { ...bundlingOptions.define, ...tracerDefine(props.loadsTracer !== false) },
         commandHooks: {
           beforeBundling: () => [],
           beforeInstall: () => [],

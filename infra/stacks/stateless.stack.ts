@@ -20,7 +20,7 @@ import { LoketFunction } from '../constructs/loket-function.construct';
 import { MonitoringConstruct } from '../constructs/monitoring.construct';
 import { WorkflowsConstruct } from '../constructs/workflows.construct';
 import { tableDefinition } from '../table.definition';
-import { defaultNaming, deploymentOf, type EnvironmentValues, functionEnvironment, type Naming } from '../deployment';
+import { defaultNaming, deploymentOf, type EnvironmentValues, functionEnvironment, loadsTracer, type Naming } from '../deployment';
 
 export interface StatelessStackProps extends StackProps {
   /** The case table, from the stateful stack. */
@@ -131,6 +131,7 @@ export class StatelessStack extends Stack {
         timeout: Duration.seconds(deployment.timeoutSeconds),
         logKey: props.key,
         traced: deployment.declaration.traced !== false,
+        loadsTracer: loadsTracer(deployment.declaration),
       });
     }
     this.functions = functions;

@@ -14,12 +14,12 @@ const outdirs: string[] = [];
 afterAll(() => outdirs.forEach((outdir) => rmSync(outdir, { recursive: true, force: true })));
 
 /** Synthesizes one function with the real esbuild bundling; returns its bundle's directory. */
-function bundleOf(entry: string, root = projectRoot): string {
+function bundleOf(entry: string, root = projectRoot, props: { readonly loadsTracer?: boolean } = {}): string {
   const outdir = mkdtempSync(join(scratch, 'bundle-test-'));
   outdirs.push(outdir);
   const app = new App({ outdir, context: { 'aws:cdk:enable-asset-metadata': true } });
   const stack = new Stack(app, 'Bundled');
-  new LoketFunction(stack, 'Listed', { entry, description: 'test', projectRoot: root });
+  new LoketFunction(stack, 'Listed', { entry, description: 'test', projectRoot: root, ...props });
   const assembly = app.synth();
   const template = assembly.getStackArtifact(stack.artifactId).template as { Resources: Record<string, { Type: string; Metadata?: Record<string, string> }> };
   const lambda = Object.values(template.Resources).find((resource) => resource.Type === 'AWS::Lambda::Function');
@@ -80,5 +80,21 @@ describe('a function bundle carries the catalogue', () => {
       expect(() => bundleOf('functions/entry.ts', root)).toThrow(/terrace-permit\/versions\/1\/type\.json is not a valid transaction type/);
     },
     synthesisTimeout,
+  );
+});
+
+describe('a function bundle holds the tracer only where the function loads it', () => {
+  /** Powertools Tracer's X-Ray SDK in a bundle: a name only its code carries. */
+  const holdsXRay = (bundle: string) => readFileSync(join(bundle, 'index.mjs'), 'utf8').includes('aws-xray-sdk-core');
+
+  test(
+    'by default it does; with loadsTracer false the tracer is not even in the bundle, and the function still serves',
+    () => {
+      expect(holdsXRay(bundleOf('functions/api/list-transaction-types.handler.ts'))).toBe(true);
+      const untraced = bundleOf('functions/api/list-transaction-types.handler.ts', projectRoot, { loadsTracer: false });
+      expect(holdsXRay(untraced)).toBe(false);
+      expect(invokeBundled(untraced).statusCode).toBe(200);
+    },
+    2 * synthesisTimeout,
   );
 });

@@ -3,7 +3,7 @@ import { describe, expect, test } from '@jest/globals';
 import { build } from 'esbuild';
 import { routes } from '../../functions/api/routes';
 import { projectRoot } from '../../infra/constructs/loket-function.construct';
-import { bundlingOptions, functionDeployments } from '../../infra/deployment';
+import { bundlingOptions, bundlingOptionsOf, callsOtherServices, functionDeployments, loadsTracer } from '../../infra/deployment';
 
 /*
  * Every API function loads the one module of route contracts and the one of schemas; its bundle
@@ -68,7 +68,7 @@ describe("a function's bundle and zod's classic build", () => {
   async function zodModulesOf(name: string): Promise<string[]> {
     const deployment = functionDeployments.find((candidate) => candidate.name === name);
     if (!deployment) throw new Error(`no function ${name}`);
-    const result = await build({ ...bundlingOptions, entryPoints: [join(projectRoot, deployment.declaration.entry)], outfile: join(projectRoot, '.loket', name, 'index.mjs'), write: false, metafile: true, logLevel: 'silent' });
+    const result = await build({ ...bundlingOptionsOf(deployment.declaration), entryPoints: [join(projectRoot, deployment.declaration.entry)], outfile: join(projectRoot, '.loket', name, 'index.mjs'), write: false, metafile: true, logLevel: 'silent' });
     const bundle = Object.entries(result.metafile.outputs).find(([file]) => file.endsWith('.mjs'))![1];
     return Object.entries(bundle.inputs)
       .filter(([input, { bytesInOutput }]) => input.includes('node_modules/zod/') && bytesInOutput > 0)
@@ -94,4 +94,74 @@ describe("a function's bundle and zod's classic build", () => {
     },
     30_000,
   );
+});
+
+describe("a function's bundle and the tracer", () => {
+  test('the functions that load no tracer are the two X-Ray does not sample and the seven that call no other service', () => {
+    expect(functionDeployments.filter((deployment) => !loadsTracer(deployment.declaration)).map((deployment) => deployment.name)).toEqual([
+      'health',
+      'get-openapi',
+      'list-transaction-types',
+      'get-transaction-type',
+      'list-transaction-type-versions',
+      'list-event-schemas',
+      'get-event-schema',
+      'dispatch-outbox',
+      'deliver-webhooks',
+    ]);
+  });
+
+  /** The modules of Powertools Tracer and the X-Ray SDK that put code in a declared function's bundle. */
+  async function tracerModulesOf(name: string): Promise<string[]> {
+    const deployment = functionDeployments.find((candidate) => candidate.name === name)!;
+    const result = await build({ ...bundlingOptionsOf(deployment.declaration), entryPoints: [join(projectRoot, deployment.declaration.entry)], outfile: join(projectRoot, '.loket', name, 'index.mjs'), write: false, metafile: true, logLevel: 'silent' });
+    const bundle = Object.entries(result.metafile.outputs).find(([file]) => file.endsWith('.mjs'))![1];
+    return Object.entries(bundle.inputs)
+      .filter(([input, { bytesInOutput }]) => /node_modules\/(aws-xray-sdk-core|@aws-lambda-powertools\/tracer\/lib\/esm\/Tracer)/.test(input) && bytesInOutput > 0)
+      .map(([input]) => input);
+  }
+
+  // Left in, the tracer's code cost a cold start 16 ms with tracing off, unused (issue 14).
+  test.each([
+    ['health', false],
+    ['get-openapi', false],
+    ['dispatch-outbox', false],
+    ['get-case', true],
+    ['record-status', true],
+  ] as const)(
+    '%s bundles the tracer and the X-Ray SDK: %s',
+    async (name, loads) => {
+      expect((await tracerModulesOf(name)).length > 0).toBe(loads);
+    },
+    30_000,
+  );
+});
+
+describe("a function's bundle and its declared access", () => {
+  /** The AWS SDK packages a declared function's bundle imports (the runtime provides them), by esbuild's metafile. */
+  async function sdkPackagesOf(entry: string, name: string, options: ReturnType<typeof bundlingOptionsOf>): Promise<string[]> {
+    const result = await build({ ...options, entryPoints: [join(projectRoot, entry)], outfile: join(projectRoot, '.loket', name, 'index.mjs'), write: false, metafile: true, logLevel: 'silent' });
+    const imported = Object.values(result.metafile.outputs).flatMap((output) => output.imports.filter((entry) => entry.external && entry.path.startsWith('@aws-sdk/')).map((entry) => entry.path));
+    return [...new Set(imported)];
+  }
+
+  // A grant no code uses is access nobody needs: the catalogue's three routes kept a table read for years after the catalogue moved into the bundle.
+  test('each function imports the clients of what it declares, and no more: the table, the documents, the event bus, the secret', async () => {
+    const mismatches: string[] = [];
+    for (const { name, declaration } of functionDeployments) {
+      const packages = await sdkPackagesOf(declaration.entry, name, bundlingOptionsOf(declaration));
+      const declared = {
+        'any client': callsOtherServices(declaration),
+        '@aws-sdk/client-dynamodb': Boolean(declaration.table),
+        '@aws-sdk/client-s3': Boolean(declaration.documents),
+        '@aws-sdk/client-eventbridge': Boolean(declaration.publishesEvents),
+        '@aws-sdk/client-secrets-manager': Boolean(declaration.publishesCaseOverview),
+      };
+      for (const [client, expected] of Object.entries(declared)) {
+        const imported = client === 'any client' ? packages.length > 0 : packages.includes(client);
+        if (imported !== expected) mismatches.push(`${name}: ${client} ${imported ? 'imported' : 'not imported'}, ${expected ? 'declared' : 'not declared'}`);
+      }
+    }
+    expect(mismatches).toEqual([]);
+  }, 120_000);
 });

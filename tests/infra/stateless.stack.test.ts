@@ -66,6 +66,11 @@ describe('functions', () => {
       expect(template.Resources[functionLogicalId(template, name)].Properties.Environment.Variables.POWERTOOLS_TRACE_ENABLED).toBe('false');
     }
     expect(template.Resources[functionLogicalId(template, 'submit-case')].Properties.Environment.Variables.POWERTOOLS_TRACE_ENABLED).toBeUndefined();
+    // A function that calls no other service stays traced by Lambda (its segment, with its initialisation), but loads no tracer.
+    for (const name of ['health', 'get-openapi', 'list-transaction-types', 'get-event-schema']) {
+      const fn = template.Resources[functionLogicalId(template, name)].Properties;
+      expect([fn.TracingConfig.Mode, fn.Environment.Variables.POWERTOOLS_TRACE_ENABLED]).toEqual(['Active', 'false']);
+    }
     // The executions the dispatcher starts keep their traces: the state machines trace (Step Functions roots them).
     const machines = Object.values(template.Resources as Record<string, Json>).filter((resource) => resource.Type === 'AWS::StepFunctions::StateMachine');
     expect(machines.length).toBeGreaterThan(0);
