@@ -6,7 +6,8 @@ import { build, type BuildOptions, type Metafile } from 'esbuild';
 import { bundlingOptions, bundlingOptionsOf, type EnvironmentValues, functionDeployments, functionEnvironment, loadsTracer, localResourceNames, tracerDefine } from '../infra/deployment';
 import { localRegion } from '../infra/local/local-network';
 import { projectRoot } from '../infra/local/paths';
-import { writeBundledCatalogue } from '../workflows/type-loader';
+import { bundledOpenApiDocumentText } from '../functions/api/openapi.document';
+import { bundledOpenApiFile, bundledTypesFolder, loadPublishedTypes, writeBundledCatalogue } from '../workflows/type-loader';
 import { progress, resultsDirectory } from './report';
 
 /*
@@ -127,6 +128,8 @@ export async function measureColdStart(options: { readonly quick: boolean }): Pr
   mkdirSync(directory, { recursive: true });
   // The catalogue beside the bundles, where the construct's bundling hook copies it: without it a bundle fails at init.
   writeBundledCatalogue(directory);
+  // And the OpenAPI document beside them, which the construct writes beside the bundle of the function that serves it.
+  writeFileSync(join(directory, bundledTypesFolder, bundledOpenApiFile), bundledOpenApiDocumentText(loadPublishedTypes()));
 
   const baselines = new Map<string, { file: string; withTelemetry: string }>();
   /** The minimal handler for these packages, and that handler with telemetry bundled as the function bundles it (with or without the tracer). */

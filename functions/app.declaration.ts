@@ -132,6 +132,7 @@ const accessKeys = [
   'publishesEvents',
   'documents',
   'callbackPolicy',
+  'servesOpenApiDocument',
   'memorySize',
   'timeoutSeconds',
 ] as const;

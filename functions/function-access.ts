@@ -43,6 +43,11 @@ export interface FunctionAccess {
   readonly callbackPolicy?: boolean;
   /** Publishes case events on the event bus (PutEvents): the outbox dispatcher and the reconciler, which delivers what the stream left. */
   readonly publishesEvents?: boolean;
+  /**
+   * Serves the API's OpenAPI document, which the build writes beside the function's bundle (built
+   * from the same code and kept versions as the bundle): a file of its own, not a service.
+   */
+  readonly servesOpenApiDocument?: boolean;
   /** @default 256 */
   readonly memorySize?: number;
   /** @default 10 */

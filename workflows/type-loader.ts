@@ -33,6 +33,9 @@ export const bundledTypesFolder = 'workflows';
 /** The file under {@link bundledTypesFolder} that holds every kept version as the build loaded and validated it. */
 export const bundledCatalogueFile = 'catalogue.json';
 
+/** The file under {@link bundledTypesFolder} that holds the OpenAPI document, in the bundle of the function that serves it. */
+export const bundledOpenApiFile = 'openapi.json';
+
 /**
  * The environment variable through which the local host points its functions' catalogue at
  * another workflows directory (a test's scratch copy that it publishes into). Never set on

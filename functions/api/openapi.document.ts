@@ -6,7 +6,9 @@ import { requestLimits } from './request-limits';
 import { throttleOf, type CatalogueBody, type HeaderName, type RouteContract, type Tag } from './route-contract';
 import { routes, submitCase } from './routes';
 import { scopes } from './scopes';
-import { catalogue } from '../catalogue/catalogue';
+import { bundledCatalogue, catalogue } from '../catalogue/catalogue';
+import type { Catalogue } from '../ports/catalogue.port';
+import type { PublishedType } from '../../workflows/type-loader';
 import { applicantComponents, catalogueBodyComponents } from './openapi.catalogue';
 
 type JsonObject = Record<string, unknown>;
@@ -270,14 +272,14 @@ function queryParameters(query: z.ZodMiniObject): JsonObject[] {
 }
 
 /** A body's examples; a submission shows each published type's example request. */
-function examplesOf(examples: NonNullable<RouteContract['body']>['examples']): JsonObject {
+function examplesOf(examples: NonNullable<RouteContract['body']>['examples'], types: Catalogue): JsonObject {
   if (examples !== 'transaction-type-examples') return examples;
   return Object.fromEntries(
-    [...catalogue.all()].sort((a, b) => a.key.localeCompare(b.key)).map((type) => [type.key, { summary: type.title.en, value: type.example }]),
+    [...types.all()].sort((a, b) => a.key.localeCompare(b.key)).map((type) => [type.key, { summary: type.title.en, value: type.example }]),
   );
 }
 
-function operation(route: RouteContract): JsonObject {
+function operation(route: RouteContract, types: Catalogue): JsonObject {
   const spec = route;
   const parameters = [
     ...pathParameterNames(route.path).map((name) => pathParameter(route, name)),
@@ -309,7 +311,7 @@ function operation(route: RouteContract): JsonObject {
       ? {
           requestBody: {
             required: true,
-            content: { 'application/json': { schema: componentRef(spec.body.component), examples: examplesOf(spec.body.examples) } },
+            content: { 'application/json': { schema: componentRef(spec.body.component), examples: examplesOf(spec.body.examples, types) } },
           },
         }
       : {}),
@@ -361,13 +363,13 @@ const catalogueBodyDescriptions: Record<CatalogueBody, string> = {
 };
 
 /** The components of a route's request body: its own schema's, or the variants the published types declare. */
-function requestBodySchemas(route: RouteContract): Record<string, JsonObject> {
+function requestBodySchemas(route: RouteContract, types: Catalogue): Record<string, JsonObject> {
   if (!route.body) return {};
   const { component, schema, catalogue: variants } = route.body;
   const generic = inputJsonSchema(schema);
   if (!variants) return { [component]: generic };
   const declared = catalogueBodyComponents(variants, {
-    types: catalogue.all(),
+    types: types.all(),
     component,
     description: catalogueBodyDescriptions[variants],
     reason: inputJsonSchema(api.completeTaskRequest.shape.reason.def.innerType),
@@ -375,16 +377,19 @@ function requestBodySchemas(route: RouteContract): Record<string, JsonObject> {
   return Object.keys(declared).length > 0 ? declared : { [component]: generic };
 }
 
-/** Builds the document from the declaration and the schemas; the same code gives the same document, key for key. */
-export function buildOpenApiDocument(): JsonObject {
+/**
+ * Builds the document from the declaration, the schemas and the published types (the catalogue's, unless
+ * told which); the same code and types give the same document, key for key.
+ */
+export function buildOpenApiDocument(types: Catalogue = catalogue): JsonObject {
   const paths: Record<string, Record<string, JsonObject>> = {};
   for (const route of routes) {
-    paths[route.path] = { ...paths[route.path], [route.method.toLowerCase()]: operation(route) };
+    paths[route.path] = { ...paths[route.path], [route.method.toLowerCase()]: operation(route, types) };
   }
   const schemas: Record<string, JsonObject> = {
     ...responseComponents(),
     ...applicantSchemas(),
-    ...Object.assign({}, ...routes.map(requestBodySchemas)),
+    ...Object.assign({}, ...routes.map((route) => requestBodySchemas(route, types))),
   };
   return {
     openapi: '3.1.0',
@@ -417,3 +422,9 @@ export function buildOpenApiDocument(): JsonObject {
 
 /** The API's OpenAPI 3.1 document, built once: it depends only on code. */
 export const openApiDocument: Readonly<JsonObject> = buildOpenApiDocument();
+
+/**
+ * The document as a function bundle carries it (workflows/openapi.json), for the types the bundle carries:
+ * the build writes it beside get-openapi's bundle, which serves it as it is (functions/api/openapi.served.ts).
+ */
+export const bundledOpenApiDocumentText = (published: readonly PublishedType[]): string => `${JSON.stringify(buildOpenApiDocument(bundledCatalogue(published)))}\n`;

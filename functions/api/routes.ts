@@ -37,6 +37,7 @@ export const getOpenApi = /* @__PURE__ */ route({
   access: { public: true },
   tag: 'Operations',
   success: { status: 200, description: 'This OpenAPI document', schema: api.openApiDocumentSchema },
+  servesOpenApiDocument: true,
 } satisfies RouteContract);
 
 export const listTransactionTypes = /* @__PURE__ */ route({

@@ -15,7 +15,8 @@ import { LogLevel, NodejsFunction, OutputFormat, type NodejsFunctionProps } from
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { documentKeyPrefix } from '../../functions/commons/config';
-import { bundledCatalogueFile, bundledCatalogueText, bundledTypesFolder } from '../../workflows/type-loader';
+import { bundledOpenApiDocumentText } from '../../functions/api/openapi.document';
+import { bundledCatalogueFile, bundledCatalogueText, bundledOpenApiFile, bundledTypesFolder, loadPublishedTypes } from '../../workflows/type-loader';
 import { bundlingOptions, tracerDefine } from '../deployment';
 import { tableDefinition } from '../table.definition';
 
@@ -37,26 +38,33 @@ const outputFormats = { esm: OutputFormat.ESM, cjs: OutputFormat.CJS } as const;
 
 const shellQuoted = (text: string) => `'${text.replaceAll("'", "'\\''")}'`;
 
-/** The catalogue file every bundle carries, per project root: written (and so checked) once per synthesis. */
-const catalogueByRoot = new Map<string, string>();
+/** The files bundles carry under workflows/, per project root and file name: each written (and so checked) once per synthesis. */
+const writtenFiles = new Map<string, string>();
 
 /**
- * The commands that copy the catalogue (workflows/catalogue.json: every kept version, loaded and
- * validated) into a function's bundle, where it is read at cold start. The catalogue is written
- * once per synthesis, to a temporary file named by its content, so that a malformed type.json or
- * template fails the synthesis rather than a cold start; the asset's hash, taken over the bundle's
- * output, changes with any version.
+ * The commands that copy `file` into a function's bundle, under workflows/, where it is read at cold
+ * start. Its text is made once per synthesis and root, into a temporary file named by its content, so
+ * that a malformed type.json or template fails the synthesis rather than a cold start; the asset's
+ * hash, taken over the bundle's output, changes with it.
  */
-function catalogueCopyCommands(root: string, outputDir: string): string[] {
-  let written = catalogueByRoot.get(root);
+function bundledFileCopyCommands(root: string, outputDir: string, file: string, textOf: (workflows: string) => string): string[] {
+  const key = `${root}\0${file}`;
+  let written = writtenFiles.get(key);
   if (!written) {
-    const text = bundledCatalogueText(join(root, 'workflows'));
-    written = join(tmpdir(), `loket-catalogue-${createHash('sha256').update(text).digest('hex').slice(0, 16)}.json`);
+    const text = textOf(join(root, 'workflows'));
+    written = join(tmpdir(), `loket-${file.replace(/\.json$/, '')}-${createHash('sha256').update(text).digest('hex').slice(0, 16)}.json`);
     writeFileSync(written, text);
-    catalogueByRoot.set(root, written);
+    writtenFiles.set(key, written);
   }
-  return [`mkdir -p ${shellQuoted(`${outputDir}/${bundledTypesFolder}`)}`, `cp ${shellQuoted(written)} ${shellQuoted(`${outputDir}/${bundledTypesFolder}/${bundledCatalogueFile}`)}`];
+  return [`mkdir -p ${shellQuoted(`${outputDir}/${bundledTypesFolder}`)}`, `cp ${shellQuoted(written)} ${shellQuoted(`${outputDir}/${bundledTypesFolder}/${file}`)}`];
 }
+
+/** The catalogue every bundle carries (workflows/catalogue.json: every kept version, loaded and validated). */
+const catalogueCopyCommands = (root: string, outputDir: string) => bundledFileCopyCommands(root, outputDir, bundledCatalogueFile, bundledCatalogueText);
+
+/** The OpenAPI document (workflows/openapi.json), built from the code and the same kept versions, for the function that serves it. */
+const openApiDocumentCopyCommands = (root: string, outputDir: string) =>
+  bundledFileCopyCommands(root, outputDir, bundledOpenApiFile, (workflows) => bundledOpenApiDocumentText(loadPublishedTypes(workflows)));
 
 export interface GrantTableOptions {
   /**
@@ -141,6 +149,12 @@ export interface LoketFunctionProps {
    * @default true
    */
   readonly loadsTracer?: boolean;
+  /**
+   * Whether the build writes the API's OpenAPI document beside the bundle (workflows/openapi.json), built from
+   * the same code and kept versions: the function that serves it reads it instead of building it at init.
+   * @default false
+   */
+  readonly carriesOpenApiDocument?: boolean;
 }
 
 /**
@@ -197,7 +211,7 @@ export class LoketFunction extends NodejsFunction {
         commandHooks: {
           beforeBundling: () => [],
           beforeInstall: () => [],
-          afterBundling: (_inputDir, outputDir) => catalogueCopyCommands(root, outputDir),
+          afterBundling: (_inputDir, outputDir) => [...catalogueCopyCommands(root, outputDir), ...(props.carriesOpenApiDocument ? openApiDocumentCopyCommands(root, outputDir) : [])],
         },
       },
     };

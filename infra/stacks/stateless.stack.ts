@@ -132,6 +132,7 @@ export class StatelessStack extends Stack {
         logKey: props.key,
         traced: deployment.declaration.traced !== false,
         loadsTracer: loadsTracer(deployment.declaration),
+        carriesOpenApiDocument: deployment.declaration.servesOpenApiDocument === true,
       });
     }
     this.functions = functions;

@@ -31,6 +31,14 @@ afterAll(async () => {
 });
 
 describe('the catalogue on the local stack', () => {
+  // The local host runs the handler from source, so it builds the document (a bundle reads the one its build wrote).
+  test('the OpenAPI document, public, offers each type as a submission', async () => {
+    const response = await stack.call('GET', '/v1/openapi.json');
+    expect(response.status).toBe(200);
+    const submission = response.body.paths['/v1/cases'].post.requestBody.content['application/json'];
+    expect(Object.keys(submission.examples).sort()).toEqual(typeFolderNames());
+  });
+
   test('lists every type folder under workflows/, each with its example', async () => {
     const response = await stack.call('GET', '/v1/transaction-types', { token: portal });
     expect(response.body.items.map((t: { key: string }) => t.key).sort()).toEqual(typeFolderNames());

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, test } from '@jest/globals';
 import { App, Stack } from 'aws-cdk-lib';
 import { LoketFunction, projectRoot } from '../../infra/constructs/loket-function.construct';
+import { buildOpenApiDocument } from '../../functions/api/openapi.document';
 import { publishedVersions, typeFolderNames, typesDirectory } from '../../workflows/type-loader';
 import { synthesisTimeout } from './synthesize';
 
@@ -14,7 +15,7 @@ const outdirs: string[] = [];
 afterAll(() => outdirs.forEach((outdir) => rmSync(outdir, { recursive: true, force: true })));
 
 /** Synthesizes one function with the real esbuild bundling; returns its bundle's directory. */
-function bundleOf(entry: string, root = projectRoot, props: { readonly loadsTracer?: boolean } = {}): string {
+function bundleOf(entry: string, root = projectRoot, props: { readonly loadsTracer?: boolean; readonly carriesOpenApiDocument?: boolean } = {}): string {
   const outdir = mkdtempSync(join(scratch, 'bundle-test-'));
   outdirs.push(outdir);
   const app = new App({ outdir, context: { 'aws:cdk:enable-asset-metadata': true } });
@@ -29,13 +30,13 @@ function bundleOf(entry: string, root = projectRoot, props: { readonly loadsTrac
 }
 
 /** Calls a bundled API handler the way Lambda does, in a process of its own, with a caller's JWT claims. */
-function invokeBundled(bundle: string): any {
+function invokeBundled(bundle: string, path = '/v1/transaction-types'): any {
   const event = {
     version: '2.0',
-    routeKey: 'GET /v1/transaction-types',
-    rawPath: '/v1/transaction-types',
+    routeKey: `GET ${path}`,
+    rawPath: path,
     headers: {},
-    requestContext: { requestId: 'r1', http: { method: 'GET', path: '/v1/transaction-types' }, authorizer: { jwt: { claims: { sub: 'portal@gent', tenant: '44021', roles: '[portal]' } } } },
+    requestContext: { requestId: 'r1', http: { method: 'GET', path }, authorizer: { jwt: { claims: { sub: 'portal@gent', tenant: '44021', roles: '[portal]' } } } },
     isBase64Encoded: false,
   };
   const script = `const { handler } = await import(${JSON.stringify(join(bundle, 'index.mjs'))}); process.stdout.write(JSON.stringify(await handler(${JSON.stringify(event)}, { awsRequestId: 'r1', functionName: 'f', getRemainingTimeInMillis: () => 10000 })));`;
@@ -96,5 +97,24 @@ describe('a function bundle holds the tracer only where the function loads it', 
       expect(invokeBundled(untraced).statusCode).toBe(200);
     },
     2 * synthesisTimeout,
+  );
+});
+
+describe('the OpenAPI document is built with the bundle, not at cold start', () => {
+  test(
+    'the bundle of the function that serves it carries workflows/openapi.json, serves it as it is, and holds no code that builds it',
+    () => {
+      const bundle = bundleOf('functions/api/get-openapi.handler.ts', projectRoot, { carriesOpenApiDocument: true });
+      expect(readdirSync(join(bundle, 'workflows')).sort()).toEqual(['catalogue.json', 'openapi.json']);
+      const response = invokeBundled(bundle, '/v1/openapi.json');
+      expect(response.statusCode).toBe(200);
+      // The very document the code builds from the kept versions, key for key.
+      expect(JSON.parse(response.body)).toEqual(buildOpenApiDocument());
+      // Only the builder says this (functions/api/openapi.document.ts).
+      expect(readFileSync(join(bundle, 'index.mjs'), 'utf8')).not.toContain('every route must share one /v<n>/ prefix');
+      // Other functions carry only the catalogue.
+      expect(readdirSync(join(bundleOf('functions/api/health.handler.ts'), 'workflows'))).toEqual(['catalogue.json']);
+    },
+    3 * synthesisTimeout,
   );
 });
