@@ -122,6 +122,7 @@ const steps: readonly FunctionDeclaration[] = [
 
 const accessKeys = [
   'table',
+  'caseStore',
   'verifiesAuditTrail',
   'startsExecutions',
   'knowsStateMachines',

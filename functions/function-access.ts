@@ -5,6 +5,14 @@ export interface FunctionAccess {
    * (GenerateMac with the audit seal's key): every change of a case goes through the case store.
    */
   readonly table?: 'read' | 'readWrite';
+  /**
+   * Whether a function with table access builds the case store, which takes applicants' pseudonyms
+   * (GenerateMac with the pseudonym key) and, where it writes, seals the audit events it writes
+   * (GenerateMac with the audit seal key). `false` for a function that touches only a tenant's
+   * subscriptions and their deliveries, which name no person: it gets neither key.
+   * @default true, with table access
+   */
+  readonly caseStore?: false;
   /** Verifies the seals of case audit trails (VerifyMac with the audit seal's key): the history route. */
   readonly verifiesAuditTrail?: boolean;
   /** Starts, redrives and describes executions of the transaction types' state machines. */

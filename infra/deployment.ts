@@ -234,12 +234,12 @@ export function functionEnvironment(declaration: FunctionDeclaration, values: En
     [environmentNames.populationRegister]: 'fixture',
     [environmentNames.enterpriseRegister]: 'fixture',
     ...(declaration.table && { [environmentNames.tableName]: values.tableName }),
-    ...(declaration.table &&
+    ...(buildsCaseStore(declaration) &&
       ('kmsKeyId' in values.pseudonymKey
         ? { [environmentNames.pseudonymKeyId]: values.pseudonymKey.kmsKeyId }
         : { [environmentNames.pseudonymDevKey]: values.pseudonymKey.devKey })),
-    // Every function with table access builds the case store, which seals what it writes.
-    ...(declaration.table &&
+    // Every function that builds the case store seals what it writes.
+    ...(buildsCaseStore(declaration) &&
       ('kmsKeyId' in values.auditSealKey
         ? { [environmentNames.auditSealKeyId]: values.auditSealKey.kmsKeyId }
         : { [environmentNames.auditSealDevKey]: values.auditSealKey.devKey })),
@@ -311,6 +311,9 @@ export const bundlingOptions = {
   external: ['@aws-sdk/*'],
   define: { LOKET_BUNDLED_TYPES: JSON.stringify(bundledTypesFolder) },
 } as const satisfies BuildOptions;
+
+/** Whether a function builds the case store (table access, unless it declares `caseStore: false`): it gets the pseudonym and audit seal keys. */
+export const buildsCaseStore = (access: FunctionAccess): boolean => Boolean(access.table) && access.caseStore !== false;
 
 /**
  * Whether a function calls another service: an AWS service (the table, its keys, the state machines,

@@ -459,6 +459,7 @@ export const createSubscription = /* @__PURE__ */ route({
   },
   errors: [422],
   table: 'readWrite',
+  caseStore: false,
   callbackPolicy: true,
 } satisfies RouteContract);
 
@@ -472,6 +473,7 @@ export const listSubscriptions = /* @__PURE__ */ route({
   tag: 'Subscriptions',
   success: { status: 200, description: 'The subscriptions, oldest first', schema: subscriptions.subscriptionListSchema },
   table: 'read',
+  caseStore: false,
 } satisfies RouteContract);
 
 export const deleteSubscription = /* @__PURE__ */ route({
@@ -485,6 +487,7 @@ export const deleteSubscription = /* @__PURE__ */ route({
   tag: 'Subscriptions',
   success: { status: 200, description: 'The deleted subscription; its pending deliveries are cancelled', schema: subscriptions.subscriptionViewSchema },
   table: 'readWrite',
+  caseStore: false,
 } satisfies RouteContract);
 
 export const listSubscriptionDeliveries = /* @__PURE__ */ route({
@@ -499,6 +502,7 @@ export const listSubscriptionDeliveries = /* @__PURE__ */ route({
   query: subscriptions.deliveriesQuery,
   success: { status: 200, description: 'A page of deliveries, newest first', schema: subscriptions.deliveryPageSchema },
   table: 'read',
+  caseStore: false,
 } satisfies RouteContract);
 
 export const replaySubscription = /* @__PURE__ */ route({
@@ -522,6 +526,7 @@ export const replaySubscription = /* @__PURE__ */ route({
     schema: subscriptions.replaySchema,
   },
   table: 'readWrite',
+  caseStore: false,
   timeoutSeconds: 30,
 } satisfies RouteContract);
 

@@ -20,16 +20,16 @@ import { LoketFunction } from '../constructs/loket-function.construct';
 import { MonitoringConstruct } from '../constructs/monitoring.construct';
 import { WorkflowsConstruct } from '../constructs/workflows.construct';
 import { tableDefinition } from '../table.definition';
-import { defaultNaming, deploymentOf, type EnvironmentValues, functionEnvironment, loadsTracer, type Naming } from '../deployment';
+import { buildsCaseStore, defaultNaming, deploymentOf, type EnvironmentValues, functionEnvironment, loadsTracer, type Naming } from '../deployment';
 
 export interface StatelessStackProps extends StackProps {
   /** The case table, from the stateful stack. */
   readonly table: ITable;
   /** The key that encrypts the table, the state machines and every log group: functions and workflows with table access may use it. */
   readonly key: IKey;
-  /** The HMAC key of applicant pseudonyms: functions with table access may ask KMS for MACs with it. */
+  /** The HMAC key of applicant pseudonyms: functions that build the case store may ask KMS for MACs with it. */
   readonly pseudonymKey: IKey;
-  /** The HMAC key that seals audit trails: functions that write the table seal with it, the history route verifies. */
+  /** The HMAC key that seals audit trails: functions that write cases seal with it, the history route verifies. */
   readonly auditSealKey: IKey;
   /** The domain event bus, from the stateful stack. */
   readonly eventBus: IEventBus;
@@ -175,8 +175,8 @@ export class StatelessStack extends Stack {
     };
     for (const declaration of declarations) {
       const fn = functions[declaration.name]!;
-      if (declaration.table) props.pseudonymKey.grant(fn, 'kms:GenerateMac');
-      if (declaration.table === 'readWrite') props.auditSealKey.grant(fn, 'kms:GenerateMac');
+      if (buildsCaseStore(declaration)) props.pseudonymKey.grant(fn, 'kms:GenerateMac');
+      if (buildsCaseStore(declaration) && declaration.table === 'readWrite') props.auditSealKey.grant(fn, 'kms:GenerateMac');
       if (declaration.verifiesAuditTrail) props.auditSealKey.grant(fn, 'kms:VerifyMac');
       if (declaration.readsExecutions) fn.grantDescribeExecutions(stateMachineNames);
       if (declaration.readsWorkflowHistory) fn.grantWorkflowHistory(stateMachineNames);

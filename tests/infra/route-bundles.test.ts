@@ -3,7 +3,7 @@ import { describe, expect, test } from '@jest/globals';
 import { build } from 'esbuild';
 import { routes } from '../../functions/api/routes';
 import { projectRoot } from '../../infra/constructs/loket-function.construct';
-import { bundlingOptions, bundlingOptionsOf, callsOtherServices, functionDeployments, loadsTracer } from '../../infra/deployment';
+import { bundlingOptions, bundlingOptionsOf, buildsCaseStore, callsOtherServices, functionDeployments, loadsTracer } from '../../infra/deployment';
 
 /*
  * Every API function loads the one module of route contracts and the one of schemas; its bundle
@@ -145,14 +145,17 @@ describe("a function's bundle and its declared access", () => {
     return [...new Set(imported)];
   }
 
-  // A grant no code uses is access nobody needs: the catalogue's three routes kept a table read for years after the catalogue moved into the bundle.
-  test('each function imports the clients of what it declares, and no more: the table, the documents, the event bus, the secret', async () => {
+  // A grant no code uses is access nobody needs: the catalogue's three routes kept a table read after the catalogue moved into the bundle,
+  // and the subscription routes held both HMAC keys of the case store, which they never build.
+  test('each function imports the clients of what it declares, and no more: the table, the case store’s keys, the documents, the event bus, the secret', async () => {
     const mismatches: string[] = [];
     for (const { name, declaration } of functionDeployments) {
       const packages = await sdkPackagesOf(declaration.entry, name, bundlingOptionsOf(declaration));
       const declared = {
         'any client': callsOtherServices(declaration),
         '@aws-sdk/client-dynamodb': Boolean(declaration.table),
+        // The case store's HMAC keys (pseudonyms and audit seals); the history route verifies seals.
+        '@aws-sdk/client-kms': buildsCaseStore(declaration) || Boolean(declaration.verifiesAuditTrail),
         '@aws-sdk/client-s3': Boolean(declaration.documents),
         '@aws-sdk/client-eventbridge': Boolean(declaration.publishesEvents),
         '@aws-sdk/client-secrets-manager': Boolean(declaration.publishesCaseOverview),

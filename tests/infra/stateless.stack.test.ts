@@ -189,13 +189,26 @@ describe('least privilege', () => {
     ]);
   });
 
-  test('every function that writes the table may seal audit trails (GenerateMac on the audit seal key), none other; only the history route may verify them', () => {
+  test('the subscription routes, which name no person, get neither HMAC key: no KMS action but the table key’s, and no key variable', () => {
+    const subscriptionRoutes = functions.filter((fn) => fn.caseStore === false).map((fn) => fn.name);
+    expect(subscriptionRoutes).toEqual(['create-subscription', 'list-subscriptions', 'delete-subscription', 'list-subscription-deliveries', 'replay-subscription']);
+    for (const name of subscriptionRoutes) {
+      expect(actionsOf(functionStatements(template, name)).filter((action) => action === 'kms:GenerateMac' || action === 'kms:VerifyMac')).toEqual([]);
+      const variables = template.Resources[functionLogicalId(template, name)].Properties.Environment.Variables as Json;
+      expect(Object.keys(variables).filter((variable) => /KEY_ID$/.test(variable))).toEqual([]);
+    }
+    // A function that builds the case store, for contrast: both keys are there.
+    const getCase = template.Resources[functionLogicalId(template, 'get-case')].Properties.Environment.Variables as Json;
+    expect(Object.keys(getCase).filter((variable) => /KEY_ID$/.test(variable)).sort()).toEqual(['AUDIT_SEAL_KEY_ID', 'PSEUDONYM_KEY_ID']);
+  });
+
+  test('every function that writes cases may seal audit trails (GenerateMac on the audit seal key), none other; only the history route may verify them', () => {
     // CDK merges the grants of both HMAC keys for the same action into one statement naming both keys.
     const sealStatements = (name: string) =>
       functionStatements(template, name).filter((statement) => [statement.Resource].flat().some((resource) => isImportedKeyArn(resource, sealKeyId)));
     for (const fn of functions) {
       const actions = actionsOf(sealStatements(fn.name));
-      const expected = [...(fn.table === 'readWrite' ? ['kms:GenerateMac'] : []), ...(fn.verifiesAuditTrail ? ['kms:VerifyMac'] : [])];
+      const expected = [...(fn.table === 'readWrite' && fn.caseStore !== false ? ['kms:GenerateMac'] : []), ...(fn.verifiesAuditTrail ? ['kms:VerifyMac'] : [])];
       expect({ name: fn.name, actions }).toEqual({ name: fn.name, actions: expected });
     }
     expect(functions.filter((fn) => fn.verifiesAuditTrail).map((fn) => fn.name)).toEqual(['case-history']);
