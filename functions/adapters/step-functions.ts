@@ -1,12 +1,6 @@
 import { stepFunctions } from '../commons/sfn.client';
-import { environmentNames, requireEnv } from '../commons/config';
-import { parseStateMachineArns, stepFunctionsEngine, stepFunctionsPositions } from './workflow-engine';
-
-let stateMachineArns: Record<string, string> | undefined;
-const knownStateMachines = () => {
-  stateMachineArns ??= parseStateMachineArns(requireEnv(environmentNames.stateMachineArns), environmentNames.stateMachineArns);
-  return stateMachineArns;
-};
+import { knownStateMachines } from './state-machines';
+import { stepFunctionsEngine, stepFunctionsPositions } from './workflow-engine';
 
 /** Bound once per execution environment; the map of state machines is read on first use, by the functions that start them. */
 export const workflowEngine = stepFunctionsEngine(stepFunctions, knownStateMachines);

@@ -14,6 +14,7 @@ import {
 } from '@aws-sdk/client-sfn';
 import type { HistoryEvent, SFNClient } from '@aws-sdk/client-sfn';
 import type { ExecutionPosition } from '../domain/migration';
+import { executionNames } from './execution-names';
 import type { ExecutionState, StartedWorkflow, WorkflowEngine, WorkflowPositions } from '../ports/workflow-engine.port';
 import { StepNoLongerWaits } from '../ports/workflow-engine.port';
 
@@ -49,27 +50,12 @@ export function typeVersionIn(description: string | undefined): number | undefin
   return match ? Number(match[1]) : undefined;
 }
 
-/** Parses the map of transaction type key to state machine ARN that the host configures. */
-export function parseStateMachineArns(json: string, variable: string): Record<string, string> {
-  const parsed: unknown = JSON.parse(json);
-  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
-    throw new Error(`${variable} must be a JSON object of type key to state machine ARN`);
-  }
-  return parsed as Record<string, string>;
-}
-
 /**
  * The workflows on Step Functions (AWS, or the local endpoint). `stateMachineArns` is called
  * on first use, so that functions that only resume tasks need no map of state machines.
  */
 export function stepFunctionsEngine(client: SFNClient, stateMachineArns: () => Readonly<Record<string, string>>): WorkflowEngine {
-  const stateMachineArn = (typeKey: string) => {
-    const arn = stateMachineArns()[typeKey];
-    if (!arn) throw new Error(`No state machine is deployed for transaction type '${typeKey}'`);
-    return arn;
-  };
-  /** `arn:aws:states:r:a:stateMachine:n` + `x` → `arn:aws:states:r:a:execution:n:x`, as Step Functions names executions. */
-  const executionIdFor = (typeKey: string, caseId: string) => `${stateMachineArn(typeKey).replace(':stateMachine:', ':execution:')}:${caseId}`;
+  const { stateMachineArn, executionIdFor } = executionNames(stateMachineArns);
 
   // A published version never changes: its type version is read once per execution environment, from its
   // description alone (the definition, encrypted with the workflow key, is neither needed nor decrypted).

@@ -1,11 +1,12 @@
-import { workflowEngine } from '../adapters/step-functions';
+import { caseExecutionNames } from '../adapters/state-machines';
 import { reopenCase } from '../use-cases/reopen-case';
 import { caseActionDependencies } from './case-actions.wiring';
 import { routeHandler } from './http';
 import * as routes from './routes';
 import { caseView } from './views';
 
-const reopen = reopenCase({ ...caseActionDependencies, workflows: workflowEngine });
+// It names the execution the dispatcher will start, and calls no Step Functions API: no client is loaded.
+const reopen = reopenCase({ ...caseActionDependencies, workflows: caseExecutionNames });
 
 /** 202: the case is open again, audited with the operator's reason; the dispatcher starts its new execution. */
 export const handler = routeHandler(routes.reopenCase, async ({ caller, path, body, language }) => {

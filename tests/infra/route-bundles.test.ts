@@ -147,7 +147,7 @@ describe("a function's bundle and its declared access", () => {
 
   // A grant no code uses is access nobody needs: the catalogue's three routes kept a table read after the catalogue moved into the bundle,
   // and the subscription routes held both HMAC keys of the case store, which they never build.
-  test('each function imports the clients of what it declares, and no more: the table, the case store’s keys, the documents, the event bus, the secret', async () => {
+  test('each function imports the clients of what it declares, and no more: the table, the case store’s keys, the documents, the workflows, the event bus, the secret', async () => {
     const mismatches: string[] = [];
     for (const { name, declaration } of functionDeployments) {
       const packages = await sdkPackagesOf(declaration.entry, name, bundlingOptionsOf(declaration));
@@ -157,6 +157,10 @@ describe("a function's bundle and its declared access", () => {
         // The case store's HMAC keys (pseudonyms and audit seals); the history route verifies seals.
         '@aws-sdk/client-kms': buildsCaseStore(declaration) || Boolean(declaration.verifiesAuditTrail),
         '@aws-sdk/client-s3': Boolean(declaration.documents),
+        // Naming a state machine or an execution (knowsStateMachines) needs no client; every call does.
+        '@aws-sdk/client-sfn': Boolean(
+          declaration.startsExecutions || declaration.sendsTaskResults || declaration.stopsExecutions || declaration.readsExecutions || declaration.readsWorkflowHistory || declaration.readsCurrentWorkflowVersions,
+        ),
         '@aws-sdk/client-eventbridge': Boolean(declaration.publishesEvents),
         '@aws-sdk/client-secrets-manager': Boolean(declaration.publishesCaseOverview),
       };
