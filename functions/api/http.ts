@@ -113,8 +113,13 @@ export function parseBody<T extends z.ZodMiniType>(event: HttpEvent, schema: T):
   return result.data;
 }
 
-/** The task roles the published types declare: a role a type folder names is one Loket knows. */
-const typeRoles = catalogue.all().flatMap((type) => type.roles);
+let typeRoles: readonly string[] | undefined;
+/**
+ * The task roles the published types declare: a role a type folder names is one Loket knows. Read
+ * when a caller is first named, not at init: a public route (the health check, the OpenAPI
+ * document) never reads the catalogue.
+ */
+const knownTypeRoles = () => (typeRoles ??= catalogue.all().flatMap((type) => type.roles));
 
 /**
  * The authenticated caller, from the claims the JWT authorizer verified. Its roles are the
@@ -131,7 +136,7 @@ export function callerOf(event: HttpEvent): Caller {
   if (subject.length > callerLimits.subjectLength || !callerLimits.tenantPattern.test(tenant)) {
     throw forbidden('the token’s subject or tenant is not one Loket accepts');
   }
-  const roles = declaredRoles(rolesClaimOf(event), typeRoles);
+  const roles = declaredRoles(rolesClaimOf(event), knownTypeRoles());
   if (roles.length === 0) throw forbidden('the token carries none of the roles Loket declares');
   return { kind: 'user', subject, tenant, roles };
 }

@@ -87,9 +87,13 @@ export interface Completion {
   readonly data?: Readonly<Record<string, unknown>>;
 }
 
-/** Whether a completion repeats the one that completed the task: same person, same outcome (a client's retry). */
+/**
+ * Whether a completion repeats the one that completed the task: same person, same outcome (a client's retry).
+ * Only a completed task carries a completion (a task is cancelled only while it is active), so the
+ * completion alone says the task was completed.
+ */
 export function isRepeatedCompletion(task: Task, completion: Pick<Completion, 'outcome' | 'actor'>): boolean {
-  return task.status === 'completed' && task.completion?.by === actorName(completion.actor) && task.completion.outcome === completion.outcome;
+  return task.completion?.by === actorName(completion.actor) && task.completion.outcome === completion.outcome;
 }
 
 /**
