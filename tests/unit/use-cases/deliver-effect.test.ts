@@ -95,6 +95,18 @@ describe('delivering an outbox item', () => {
     expect(store.cases.get(subject.id)).toMatchObject({ workflowVersionArn: version(1) });
   });
 
+  test('a start that runs on the version it asked for reads the case no second time: that version is recorded already', async () => {
+    engine.currentVersions.set('proof-of-residence', 1);
+    const start = startCaseWorkflow({ cases: store, workflows: engine, clock: settableClock('2026-11-10T09:00:00Z') }, systemActor('outbox'));
+    await start(subject);
+    // The one change records the version before the start.
+    expect(store.decideRuns).toBe(1);
+    // Delivered again, the start finds the execution that runs on the recorded version, and reads nothing.
+    await start(store.cases.get(subject.id)!);
+    expect(store.decideRuns).toBe(1);
+    expect(engine.starts.map((started) => started.versionArn)).toEqual([version(1)]);
+  });
+
   test('two deliveries of a start that both read the case before either recorded its version record it once', async () => {
     engine.currentVersions.set('proof-of-residence', 1);
     const start = startCaseWorkflow({ cases: store, workflows: engine, clock: settableClock('2026-11-10T09:00:00Z') }, systemActor('outbox'));
