@@ -1607,6 +1607,23 @@ describe('on a small workflow (a hedge permit)', () => {
       expect(lint(noted('$noted.at'))).toEqual([unwritten('RecordGranted', '$noted.at', 'Parameters', '"$noted" holds "by"')]);
     });
 
+    // The analysis reaches Join first on the shorter way, whose variable holds more; the longer way arrives later and must
+    // still narrow what Join passes on, although the other variable is the same on both ways.
+    test('a field only the shorter way into a join gives a variable is not guaranteed after the join', () => {
+      const ways = (read: string) =>
+        hedgeWorkflow({
+          CheckHedge: checkHedge({ Next: 'Decide', Assign: { 'checkedBy.$': '$.completedBy' } }),
+          Decide: { Type: 'Choice', Choices: [{ Variable: '$.check.outcome', StringEquals: 'grant', Next: 'Wait1' }], Default: 'Note' },
+          Note: { Type: 'Pass', Assign: { noted: { by: 'clerk', at: 'desk' } }, Next: 'Join' },
+          Wait1: { Type: 'Pass', Assign: { noted: { by: 'clerk' } }, Next: 'Wait2' },
+          Wait2: { Type: 'Pass', Next: 'Join' },
+          Join: { Type: 'Pass', Next: 'RecordGranted' },
+          RecordGranted: withPayload(recordGranted, { 'details.$': read }),
+        });
+      expect(lint(ways('$noted.by'))).toEqual([]);
+      expect(lint(ways('$noted.at'))).toEqual([unwritten('RecordGranted', '$noted.at', 'Parameters', '"$noted" holds "by"')]);
+    });
+
     test("a Task's Assign reads the task's result", () => {
       expect(lint(branching({}, '$checkedBy', { Assign: { 'checkedBy.$': '$.completedBy' } }))).toEqual([]);
       expect(lint(branching({}, '$checkedBy', { Assign: { 'checkedBy.$': '$.check.completedBy' } }))).toEqual([
