@@ -420,8 +420,6 @@ export function buildOpenApiDocument(types: Catalogue = catalogue): JsonObject {
   };
 }
 
-/** The API's OpenAPI 3.1 document, built once: it depends only on code. */
-export const openApiDocument: Readonly<JsonObject> = buildOpenApiDocument();
 
 /**
  * The document as a function bundle carries it (workflows/openapi.json), for the types the bundle carries:

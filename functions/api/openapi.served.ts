@@ -14,4 +14,4 @@ declare const LOKET_BUNDLED_TYPES: string | undefined;
 export const servedOpenApiDocument: Readonly<Record<string, unknown>> =
   typeof LOKET_BUNDLED_TYPES === 'string'
     ? (JSON.parse(readFileSync(join(typesDirectory, bundledOpenApiFile), 'utf8')) as Record<string, unknown>)
-    : (await import('./openapi.document')).openApiDocument;
+    : (await import('./openapi.document')).buildOpenApiDocument();

@@ -8,11 +8,14 @@ import type { HttpEvent } from '../../../functions/api/http';
 import * as api from '../../../functions/api/api.schemas';
 import { handler } from '../../../functions/api/get-openapi.handler';
 import { extendRequest, messageRequest, reasonRequest } from '../../../functions/api/lifecycle.schemas';
-import { buildOpenApiDocument, inputJsonSchema, openApiDocument } from '../../../functions/api/openapi.document';
+import { buildOpenApiDocument, inputJsonSchema } from '../../../functions/api/openapi.document';
 import { catalogue } from '../../../functions/catalogue/catalogue';
 import { scopes } from '../../../functions/api/scopes';
 import { pascalCase } from '../../../functions/api/openapi.catalogue';
 import { exampleOf } from '../../../designer/run';
+
+/** The document the code builds from the repository's published types, as the local host serves it. */
+const openApiDocument = buildOpenApiDocument();
 
 type JsonObject = Record<string, unknown>;
 interface Operation {
