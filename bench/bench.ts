@@ -5,6 +5,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { createRequire, syncBuiltinESMExports } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import { BatchWriteItemCommand, DynamoDBClient, GetItemCommand, PutItemCommand, QueryCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
 import type { AttributeValue, TransactWriteItemsCommandInput } from '@aws-sdk/client-dynamodb';
@@ -853,6 +854,12 @@ const readRounds = 4;
 // The GET is measured on its own: the last section's cases and this one's target first finish what they started.
 const waitedMs = await settled();
 activity.started.clear();
+// How long the server's event loop stalled while the reads ran, and how much of that was its collector: what makes a p99.
+const serverLoopDelay = monitorEventLoopDelay({ resolution: 5 });
+const collectorPauses: number[] = [];
+const collectorWatch = new PerformanceObserver((entries) => collectorPauses.push(...entries.getEntries().map((entry) => entry.duration)));
+collectorWatch.observe({ entryTypes: ['gc'] });
+serverLoopDelay.enable();
 const fromClients = await measureReadsFromClientThread({
   apiUrl: stack.apiUrl,
   dynamodbEndpoint: stack.dynamodbEndpoint,
@@ -865,6 +872,14 @@ const fromClients = await measureReadsFromClientThread({
   requests: reads,
   rounds: readRounds,
 });
+serverLoopDelay.disable();
+collectorWatch.disconnect();
+const serverLoop = {
+  delayP99Ms: round(serverLoopDelay.percentile(99) / 1e6),
+  delayMaxMs: round(serverLoopDelay.max / 1e6),
+  collectorMs: round(collectorPauses.reduce((a, b) => a + b, 0)),
+  collectorMaxMs: round(Math.max(0, ...collectorPauses)),
+};
 // What else ran while the reads were measured (the GET's own function and the access records' stream aside, nothing should).
 const alongside = [...activity.started].filter(([name]) => name !== 'get-case').map(([name, count]) => `${name} ${count}`);
 /*
@@ -906,6 +921,7 @@ const readLatency = {
     ratio: round(percentile(sharedLoop.get, 99) / percentile(sharedLoop.getItem, 99)),
     medianRatio: round(percentile(sharedLoop.get, 50) / percentile(sharedLoop.getItem, 50)),
   },
+  serverLoop,
   waitedMs,
   alongside,
 };
@@ -1128,6 +1144,8 @@ const md = [
     `there, GET p99 ${readLatency.sharedLoop.getP99} ms vs GetItem p99 ${readLatency.sharedLoop.getItemP99} ms, ${readLatency.sharedLoop.ratio}× (medians ${readLatency.sharedLoop.medianRatio}×).`,
   '',
   `What the processing log alone asks (the case's GetItem, then its access record's PutItem, done directly in the same turns): p99 ${readLatency.readAndRecordP99} ms, ${readLatency.readAndRecordRatio}× GetItem. The rest of the GET's ${readLatency.ratio}× is the API, the authorizer, the function and its Query of the case's tasks and waits.`,
+  '',
+  `While the worker's reads ran (warm-up included), the server's event loop was late by ${readLatency.serverLoop.delayP99Ms} ms at p99 and ${readLatency.serverLoop.delayMaxMs} ms at most; its collector paused it ${readLatency.serverLoop.collectorMs} ms in all, ${readLatency.serverLoop.collectorMaxMs} ms at most.`,
   '',
   `Measured once nothing else ran for a second (waited ${readLatency.waitedMs} ms for the earlier sections' work to end); other functions invoked during the rounds: ${readLatency.alongside.length > 0 ? readLatency.alongside.join(', ') : 'none'}.`,
   '',
