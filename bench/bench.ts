@@ -29,6 +29,7 @@ import { accessLogBytesOf, costComponents, costOf, doingUsdOf, eventArchiveMonth
 import type { WriteUnits } from './cost-model';
 import { deliveryMarkdown, deliveryNote, measureDeliveryLatency } from './delivery';
 import { measureReadsFromClientThread } from './read-load';
+import { type CaseStages, type CaseWindow, stagesOf, type TimedInvocation } from './timeline';
 import { spawnLocalStack } from './local-process';
 import { formatScore, mutantLogFile, scoreFromLog } from '../mutation/score';
 import { machineAndCommit, progress, resultsDirectory } from './report';
@@ -129,14 +130,21 @@ async function settled(quietMs = 1000, maxMs = 60_000): Promise<number> {
 }
 
 /** Every invocation, by the API, a workflow, the stream or a schedule, billed per started millisecond as Lambda does. */
+/** Every invocation with its times while section 2 times its single client's cases; otherwise none are kept. */
+let timedInvocations: TimedInvocation[] | undefined;
 const countInvocations: InvocationMiddleware = async (invocation, next) => {
   activity.inFlight += 1;
-  activity.lastStarted = performance.now();
+  const start = performance.now();
+  activity.lastStarted = start;
   activity.started.set(invocation.function.name, (activity.started.get(invocation.function.name) ?? 0) + 1);
   try {
     return await countedInvocation(invocation, next);
   } finally {
     activity.inFlight -= 1;
+    if (timedInvocations) {
+      const caseId = invocation.trigger === 'workflow' ? (invocation.event as { caseId?: unknown } | null)?.caseId : undefined;
+      timedInvocations.push({ function: invocation.function.name, trigger: invocation.trigger, ...(typeof caseId === 'string' ? { caseId } : {}), start, end: performance.now() });
+    }
   }
 };
 
@@ -801,6 +809,8 @@ if (costOnly) {
 counting = false;
 const straight = transactionTypes.filter((t) => costs.find((c) => c.type === t.key)?.straightThrough);
 const throughput: Array<{ clients: number; cases: number; casesPerSecond: number; p50: number; p95: number; p99: number; floorMsPerCase: number; ratio: number }> = [];
+/** At one client, where each case's time went: its submission, the stream and dispatcher on either side of its steps, its steps, the engine between them. */
+const caseStages: CaseStages[] = [];
 if (straight.length > 0) {
   const opsPerCase = costs.filter((c) => c.straightThrough).reduce((a, c) => a + c.perTransaction.dynamodbCalls, 0) / straight.length;
   const writesShare = costs.filter((c) => c.straightThrough).reduce((a, c) => a + c.perTransaction.dynamodbWrites, 0) / straight.length / opsPerCase;
@@ -809,14 +819,21 @@ if (straight.length > 0) {
     const count = quick ? Math.max(16, clients * 3) : Math.max(50, clients * 10);
     progress(`(2) ${count} straight-through cases at ${clients} client(s)`);
     const latencies: number[] = [];
+    const windows: CaseWindow[] = [];
+    timedInvocations = clients === 1 ? [] : undefined;
     const started = performance.now();
     await pool(Array.from({ length: count }, (_, i) => i), clients, async (i) => {
       const t0 = performance.now();
       const submitted = await driver.submit('44021', straight[i % straight.length]!, { fresh: false });
+      const answered = performance.now();
       await workflowEnded(submitted.id);
-      latencies.push(performance.now() - t0);
+      const closed = performance.now();
+      latencies.push(closed - t0);
+      windows.push({ caseId: submitted.id, submitted: t0, answered, closed });
     });
     const seconds = (performance.now() - started) / 1000;
+    if (timedInvocations) caseStages.push(...windows.map((window) => stagesOf(window, timedInvocations!)));
+    timedInvocations = undefined;
     // The storage floor: the same number of DynamoDB operations per case, done directly, at the same concurrency.
     const floorStarted = performance.now();
     await pool(Array.from({ length: count }, (_, i) => i), clients, async (i) => {
@@ -1095,6 +1112,22 @@ const goals = {
   startup: startupSeconds <= 10,
   mutation: mutation.notMeasured.length === 0 && (mutation.total.score ?? 0) >= 90,
 };
+/** The medians of section 2's stages at one client, each over the cases (they need not add up to the median total). */
+const stageMedians =
+  caseStages.length === 0
+    ? undefined
+    : {
+        cases: caseStages.length,
+        submission: round(median(caseStages.map((stages) => stages.submission))),
+        toFirstStep: round(median(caseStages.map((stages) => stages.toFirstStep))),
+        steps: round(median(caseStages.map((stages) => stages.steps))),
+        byStep: Object.fromEntries(
+          [...new Set(caseStages.flatMap((stages) => Object.keys(stages.byStep)))].map((name) => [name, round(median(caseStages.flatMap((stages) => (name in stages.byStep ? [stages.byStep[name]!] : []))))]),
+        ),
+        betweenSteps: round(median(caseStages.map((stages) => stages.betweenSteps))),
+        toClosingEvent: round(median(caseStages.map((stages) => stages.toClosingEvent))),
+        total: round(median(caseStages.map((stages) => stages.total))),
+      };
 const report = {
   ...machineAndCommit(),
   command: `npm run bench${quick ? ' -- --quick' : ''}`,
@@ -1102,6 +1135,7 @@ const report = {
   cost: { runsPerType: costRuns, types: costs, mix, byComponent: mixByComponent },
   monthly: { fixed, fixedUsd, customMetrics: [...customMetrics].sort(), volumes: monthly, assumptions: volumesFile },
   throughput,
+  caseStages: stageMedians,
   readLatency,
   search,
   coldStart,
@@ -1136,6 +1170,16 @@ const md = [
   '| --- | --- | --- | --- | --- | --- | --- | --- |',
   ...throughput.map((t) => `| ${t.clients} | ${t.cases} | ${t.casesPerSecond} | ${t.p50} | ${t.p95} | ${t.p99} | ${t.floorMsPerCase} | ${t.ratio} |`),
   '',
+  ...(stageMedians
+    ? [
+        `At 1 client, where a case's time went (medians over its ${stageMedians.cases} cases, each stage on its own, so they need not add up to the median total; the floor per case above is what its DynamoDB calls take alone):`,
+        '',
+        '| submission (POST /v1/cases) | to the first step (stream, dispatcher, execution start) | the steps | the engine between steps | to the closing event (stream, dispatcher, event bus) | total |',
+        '| --- | --- | --- | --- | --- | --- |',
+        `| ${stageMedians.submission} | ${stageMedians.toFirstStep} | ${stageMedians.steps} (${Object.entries(stageMedians.byStep).map(([name, ms]) => `${name} ${ms}`).join(', ')}) | ${stageMedians.betweenSteps} | ${stageMedians.toClosingEvent} | ${stageMedians.total} |`,
+        '',
+      ]
+    : []),
   `## 3. Read latency at 32 clients — goal ≤ 3× bare GetItem: ${yes(goals.readLatency)}`,
   '',
   `GET /v1/cases/{id} p99 ${readLatency.getP99} ms vs GetItem p99 ${readLatency.getItemP99} ms: ${readLatency.ratio}× (${reads} requests each, in ${readRounds} rounds taken in turns, after ${warmUp} of each not counted). The medians: ${readLatency.getP50} ms vs ${readLatency.getItemP50} ms (${round(readLatency.getP50 / readLatency.getItemP50)}×).`,
