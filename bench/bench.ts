@@ -129,9 +129,9 @@ async function settled(quietMs = 1000, maxMs = 60_000): Promise<number> {
   return round(performance.now() - from, 0);
 }
 
-/** Every invocation, by the API, a workflow, the stream or a schedule, billed per started millisecond as Lambda does. */
 /** Every invocation with its times while section 2 times its single client's cases; otherwise none are kept. */
 let timedInvocations: TimedInvocation[] | undefined;
+/** Every invocation, by the API, a workflow, the stream or a schedule, billed per started millisecond as Lambda does. */
 const countInvocations: InvocationMiddleware = async (invocation, next) => {
   activity.inFlight += 1;
   const start = performance.now();

@@ -39,8 +39,8 @@ export interface ReadLatencies {
  * thread of this process, with its own event loop, HTTP client and DynamoDB client. The local stack
  * runs in the main thread, as the API runs on machines of its own; when the readers shared its event
  * loop, every request's own client work (fetch, the SDK's request and response) waited in the same
- * queue as the server's and counted as the server's latency: 4.86 ms of main-thread CPU per GET, of
- * which the bare GetItem's 0.96 ms is client work alone (issue 14). Both kinds of read, and the
+ * queue as the server's and counted as the server's latency (the process spent 4.86 ms of CPU per GET,
+ * and 0.96 ms per bare GetItem, all of it client work; issue 14). Both kinds of read, and the
  * processing log's floor, come from the same thread in turns, so that the ratio compares like with like.
  */
 export function measureReadsFromClientThread(load: ReadLoad): Promise<ReadLatencies> {
