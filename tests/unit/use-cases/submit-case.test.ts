@@ -242,6 +242,57 @@ describe('an Idempotency-Key', () => {
     expect(telemetry.submitted).toEqual(['proof-of-residence']);
   });
 
+  test('reads the tenant while it looks the Idempotency-Key up: one round trip before the case number, not two', async () => {
+    const calls: string[] = [];
+    const directory = tenantDirectory();
+    const concurrent = thenDispatch(
+      submitCase({
+        cases: store,
+        idempotency: {
+          find: async (tenant, key) => {
+            calls.push('key asked');
+            await new Promise((resolve) => setTimeout(resolve, 5));
+            calls.push('key answered');
+            return store.find(tenant, key);
+          },
+        },
+        tenants: {
+          get: async (id) => {
+            calls.push('tenant asked');
+            return directory.get(id);
+          },
+        },
+        workflows: engine,
+        catalogue,
+        clock,
+        telemetry,
+      }),
+      outboxDispatcher(store, engine, clock),
+    );
+    const submitted = await concurrent(proof({ idempotencyKey: 'key-1' }));
+    expect(submitted.replayed).toBe(false);
+    expect(calls).toHaveLength(3);
+    expect(calls.indexOf('tenant asked')).toBeLessThan(calls.indexOf('key answered'));
+  });
+
+  test('a repeated request is answered from its key even when the tenant cannot be read: its case exists already', async () => {
+    const first = await submit(proof({ idempotencyKey: 'key-1' }));
+    const unreadable = submitCase({
+      cases: store,
+      idempotency: store,
+      tenants: { get: async () => Promise.reject(new Error('the tenant directory did not answer')) },
+      workflows: engine,
+      catalogue,
+      clock,
+      telemetry,
+    });
+    const again = await unreadable(proof({ idempotencyKey: 'key-1' }));
+    expect(again.replayed).toBe(true);
+    expect(again.case.id).toBe(first.case.id);
+    await expect(unreadable(proof({ idempotencyKey: 'key-2' }))).rejects.toThrow('the tenant directory did not answer');
+    expect(store.cases.size).toBe(1);
+  });
+
   test('with another body is unprocessable and creates nothing', async () => {
     await submit(proof({ idempotencyKey: 'key-1' }));
     for (const different of [
