@@ -28,7 +28,7 @@ import type { CostComponent, Floor, Keeping, Price, StoredItem, Template, Transa
 import { accessLogBytesOf, costComponents, costOf, doingUsdOf, eventArchiveMonths, floorOf, fixedMonthlyCosts, loggedBytes, logRetentionMonths, monthlyUsage, itemKindOf, pricesFrom, storedBytes, sum, tableClassOf, writeUnitsOf } from './cost-model';
 import type { WriteUnits } from './cost-model';
 import { deliveryMarkdown, deliveryNote, measureDeliveryLatency } from './delivery';
-import { measureReadsFromClientThread, type ReadLatencies } from './read-load';
+import { measureReadsFromClientThread } from './read-load';
 import { type CaseStages, type CaseWindow, stagesOf, type TimedInvocation } from './timeline';
 import { spawnLocalStack } from './local-process';
 import { formatScore, mutantLogFile, scoreFromLog } from '../mutation/score';
@@ -877,33 +877,18 @@ const collectorPauses: number[] = [];
 const collectorWatch = new PerformanceObserver((entries) => collectorPauses.push(...entries.getEntries().map((entry) => entry.duration)));
 collectorWatch.observe({ entryTypes: ['gc'] });
 serverLoopDelay.enable();
-/*
- * Three repetitions, each in a fresh worker, and the goal judges the one with the median p99 ratio: on
- * this shared two-core machine one repetition's p99 moved between 2.35× and 4.53× from run to run of
- * the same code (a scheduled function's run, a collection), more than any change to the read path
- * did (issue 14). Every repetition's ratios are printed.
- */
-const readRepeats = 3;
-const repetitions: ReadLatencies[] = [];
-for (let repeat = 0; repeat < readRepeats; repeat++) {
-  repetitions.push(
-    await measureReadsFromClientThread({
-      apiUrl: stack.apiUrl,
-      dynamodbEndpoint: stack.dynamodbEndpoint,
-      tableName: stack.tableName,
-      tokens,
-      tenant: '44021',
-      caseId: target.id,
-      clients: 32,
-      warmUp,
-      requests: reads,
-      rounds: readRounds,
-    }),
-  );
-}
-const p99RatioOf = (latencies: ReadLatencies) => percentile(latencies.get, 99) / percentile(latencies.getItem, 99);
-const medianRatioOf = (latencies: ReadLatencies) => percentile(latencies.get, 50) / percentile(latencies.getItem, 50);
-const fromClients = [...repetitions].sort((a, b) => p99RatioOf(a) - p99RatioOf(b))[Math.floor(readRepeats / 2)]!;
+const fromClients = await measureReadsFromClientThread({
+  apiUrl: stack.apiUrl,
+  dynamodbEndpoint: stack.dynamodbEndpoint,
+  tableName: stack.tableName,
+  tokens,
+  tenant: '44021',
+  caseId: target.id,
+  clients: 32,
+  warmUp,
+  requests: reads,
+  rounds: readRounds,
+});
 serverLoopDelay.disable();
 collectorWatch.disconnect();
 const serverLoop = {
@@ -942,9 +927,7 @@ const readLatency = {
   getItemP50: round(percentile(fromClients.getItem, 50)),
   getP99: round(percentile(fromClients.get, 99)),
   getItemP99: round(percentile(fromClients.getItem, 99)),
-  ratio: round(p99RatioOf(fromClients)),
-  /** Each repetition's p99 ratio and median ratio, in the order they ran. */
-  repetitions: repetitions.map((latencies) => ({ p99Ratio: round(p99RatioOf(latencies)), medianRatio: round(medianRatioOf(latencies)) })),
+  ratio: round(percentile(fromClients.get, 99) / percentile(fromClients.getItem, 99)),
   /** A GetItem and an access record's PutItem, done directly: what the processing log alone asks of a read. */
   readAndRecordP99: round(percentile(fromClients.readAndRecord, 99)),
   readAndRecordRatio: round(percentile(fromClients.readAndRecord, 99) / percentile(fromClients.getItem, 99)),
@@ -1201,14 +1184,12 @@ const md = [
   '',
   `GET /v1/cases/{id} p99 ${readLatency.getP99} ms vs GetItem p99 ${readLatency.getItemP99} ms: ${readLatency.ratio}× (${reads} requests each, in ${readRounds} rounds taken in turns, after ${warmUp} of each not counted). The medians: ${readLatency.getP50} ms vs ${readLatency.getItemP50} ms (${round(readLatency.getP50 / readLatency.getItemP50)}×).`,
   '',
-  `That is the repetition with the median p99 ratio of ${readLatency.repetitions.length}, each in a fresh worker; their p99 ratios in the order they ran: ${readLatency.repetitions.map((r) => `${r.p99Ratio}×`).join(', ')}; their median ratios: ${readLatency.repetitions.map((r) => `${r.medianRatio}×`).join(', ')}.`,
-  '',
   'The 32 clients run in a worker thread, with their own event loop, HTTP client and DynamoDB client, and make both kinds of read; the local stack serves them from the main thread. Made from the server\'s own event loop instead, as this section made them before, each request\'s client work waits in the server\'s queue and counts as its latency: ' +
     `there, GET p99 ${readLatency.sharedLoop.getP99} ms vs GetItem p99 ${readLatency.sharedLoop.getItemP99} ms, ${readLatency.sharedLoop.ratio}× (medians ${readLatency.sharedLoop.medianRatio}×).`,
   '',
   `What the processing log alone asks (the case's GetItem, then its access record's PutItem, done directly in the same turns): p99 ${readLatency.readAndRecordP99} ms, ${readLatency.readAndRecordRatio}× GetItem. The rest of the GET's ${readLatency.ratio}× is the API, the authorizer, the function and its Query of the case's tasks and waits.`,
   '',
-  `While the workers' reads ran (warm-ups included), the server's event loop was late by ${readLatency.serverLoop.delayP99Ms} ms at p99 and ${readLatency.serverLoop.delayMaxMs} ms at most; its collector paused it ${readLatency.serverLoop.collectorMs} ms in all, ${readLatency.serverLoop.collectorMaxMs} ms at most.`,
+  `While the worker's reads ran (warm-up included), the server's event loop was late by ${readLatency.serverLoop.delayP99Ms} ms at p99 and ${readLatency.serverLoop.delayMaxMs} ms at most; its collector paused it ${readLatency.serverLoop.collectorMs} ms in all, ${readLatency.serverLoop.collectorMaxMs} ms at most.`,
   '',
   `Measured once nothing else ran for a second (waited ${readLatency.waitedMs} ms for the earlier sections' work to end); other functions invoked during the rounds: ${readLatency.alongside.length > 0 ? readLatency.alongside.join(', ') : 'none'}.`,
   '',
