@@ -34,7 +34,7 @@ import { spawnLocalStack } from './local-process';
 import { formatScore, mutantLogFile, scoreFromLog } from '../mutation/score';
 import { machineAndCommit, progress, resultsDirectory } from './report';
 import type { Submitted } from './transactions';
-import { Driver, percentile, pool, tokensFor, transactionTypes, uniqueApplicant } from './transactions';
+import { Driver, latenciesOf, percentile, pool, tokensFor, transactionTypes, uniqueApplicant } from './transactions';
 
 /*
  * npm run bench [-- --quick] [--cost-only]
@@ -904,15 +904,7 @@ const alongside = [...activity.started].filter(([name]) => name !== 'get-case').
  * issue 14's last stops: each request's client work then waits in the queue of the server's. Reported
  * beside the goal's figure, not as it, so that the two arrangements stay comparable from run to run.
  */
-const inServerLoop = async (requests: number, read: () => Promise<unknown>): Promise<number[]> => {
-  const latencies: number[] = [];
-  await pool(Array.from({ length: requests }), 32, async () => {
-    const t0 = performance.now();
-    await read();
-    latencies.push(performance.now() - t0);
-  });
-  return latencies;
-};
+const inServerLoop = (requests: number, read: () => Promise<unknown>) => latenciesOf(requests, 32, read);
 const readCase = () => driver.getCase('44021', target.id);
 const getItemOfCase = () => caseOf(target.id);
 await inServerLoop(warmUp, readCase);
@@ -1113,20 +1105,21 @@ const goals = {
   mutation: mutation.notMeasured.length === 0 && (mutation.total.score ?? 0) >= 90,
 };
 /** The medians of section 2's stages at one client, each over the cases (they need not add up to the median total). */
+const stageMedian = (pick: (stages: CaseStages) => number) => round(median(caseStages.map(pick)));
 const stageMedians =
   caseStages.length === 0
     ? undefined
     : {
         cases: caseStages.length,
-        submission: round(median(caseStages.map((stages) => stages.submission))),
-        toFirstStep: round(median(caseStages.map((stages) => stages.toFirstStep))),
-        steps: round(median(caseStages.map((stages) => stages.steps))),
+        submission: stageMedian((stages) => stages.submission),
+        toFirstStep: stageMedian((stages) => stages.toFirstStep),
+        steps: stageMedian((stages) => stages.steps),
         byStep: Object.fromEntries(
           [...new Set(caseStages.flatMap((stages) => Object.keys(stages.byStep)))].map((name) => [name, round(median(caseStages.flatMap((stages) => (name in stages.byStep ? [stages.byStep[name]!] : []))))]),
         ),
-        betweenSteps: round(median(caseStages.map((stages) => stages.betweenSteps))),
-        toClosingEvent: round(median(caseStages.map((stages) => stages.toClosingEvent))),
-        total: round(median(caseStages.map((stages) => stages.total))),
+        betweenSteps: stageMedian((stages) => stages.betweenSteps),
+        toClosingEvent: stageMedian((stages) => stages.toClosingEvent),
+        total: stageMedian((stages) => stages.total),
       };
 const report = {
   ...machineAndCommit(),

@@ -1,11 +1,10 @@
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { dynamoProcessingLog } from '../functions/adapters/dynamodb/processing-log';
 import { keys } from '../functions/adapters/table-keys';
 import { localCredentials, localRegion } from '../infra/local/local-network';
-import { Driver, pool, type Tokens } from './transactions';
+import { Driver, latenciesOf, type Tokens } from './transactions';
 
 /** What section 3 reads, and how much of it. */
 export interface ReadLoad {
@@ -45,8 +44,7 @@ export interface ReadLatencies {
  */
 export function measureReadsFromClientThread(load: ReadLoad): Promise<ReadLatencies> {
   // The bench runs under tsx; the worker registers it before it loads this file again.
-  const self = pathToFileURL(fileURLToPath(import.meta.url)).href;
-  const source = `import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(self)}); });`;
+  const source = `import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(import.meta.url)}); });`;
   const worker = new Worker(source, { eval: true, workerData: { readLoad: load } });
   return new Promise<ReadLatencies>((resolve, reject) => {
     worker.once('message', (latencies: ReadLatencies) => {
@@ -79,24 +77,16 @@ async function readFromThisThread(load: ReadLoad): Promise<ReadLatencies> {
     await getItem();
     await log.record({ tenant: load.tenant, at: new Date().toISOString(), actor: { subject: 'bench', roles: ['clerk'] }, person: 'b'.repeat(32), caseId: load.caseId, action: 'case.read', purpose: 'bench' });
   };
-  const latenciesOf = async (requests: number, read: () => Promise<unknown>): Promise<number[]> => {
-    const latencies: number[] = [];
-    await pool(Array.from({ length: requests }), load.clients, async () => {
-      const t0 = performance.now();
-      await read();
-      latencies.push(performance.now() - t0);
-    });
-    return latencies;
-  };
+  const timed = (requests: number, read: () => Promise<unknown>) => latenciesOf(requests, load.clients, read);
   try {
     // Steady state, as a deployed function serves its reads: a first round of each, not counted, warms what the first requests of a process pay once.
-    for (const read of [get, getItem, readAndRecord]) await latenciesOf(load.warmUp, read);
+    for (const read of [get, getItem, readAndRecord]) await timed(load.warmUp, read);
     // In turns (a round of GETs, a round of GetItems, a round of the floor), so that all meet the same moments of a shared, noisy machine.
     const latencies: ReadLatencies = { get: [], getItem: [], readAndRecord: [] };
     for (let round = 0; round < load.rounds; round++) {
-      latencies.get.push(...(await latenciesOf(load.requests / load.rounds, get)));
-      latencies.getItem.push(...(await latenciesOf(load.requests / load.rounds, getItem)));
-      latencies.readAndRecord.push(...(await latenciesOf(load.requests / load.rounds, readAndRecord)));
+      latencies.get.push(...(await timed(load.requests / load.rounds, get)));
+      latencies.getItem.push(...(await timed(load.requests / load.rounds, getItem)));
+      latencies.readAndRecord.push(...(await timed(load.requests / load.rounds, readAndRecord)));
     }
     return latencies;
   } finally {

@@ -335,6 +335,17 @@ export async function pool<T, R>(items: readonly T[], concurrency: number, work:
   return results;
 }
 
+/** Makes `requests` calls of `read`, at most `concurrency` at a time: each one's milliseconds, in the order they ended. */
+export async function latenciesOf(requests: number, concurrency: number, read: () => Promise<unknown>): Promise<number[]> {
+  const latencies: number[] = [];
+  await pool(Array.from({ length: requests }), concurrency, async () => {
+    const t0 = performance.now();
+    await read();
+    latencies.push(performance.now() - t0);
+  });
+  return latencies;
+}
+
 export function percentile(values: readonly number[], p: number): number {
   if (values.length === 0) return Number.NaN;
   const sorted = [...values].sort((a, b) => a - b);

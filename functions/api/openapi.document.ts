@@ -420,7 +420,6 @@ export function buildOpenApiDocument(types: Catalogue = catalogue): JsonObject {
   };
 }
 
-
 /**
  * The document as a function bundle carries it (workflows/openapi.json), for the types the bundle carries:
  * the build writes it beside get-openapi's bundle, which serves it as it is (functions/api/openapi.served.ts).
