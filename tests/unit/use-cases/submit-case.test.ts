@@ -293,6 +293,22 @@ describe('an Idempotency-Key', () => {
     expect(store.cases.size).toBe(1);
   });
 
+  test('a request refused for its content is refused for that even when the tenant cannot be read', async () => {
+    const unreadable = submitCase({
+      cases: store,
+      idempotency: store,
+      tenants: { get: async () => Promise.reject(new Error('the tenant directory did not answer')) },
+      workflows: engine,
+      catalogue,
+      clock,
+      telemetry,
+    });
+    const error = await refusal(unreadable(proof({ type: 'dog-licence' })));
+    expect(error.kind).toBe('validation');
+    expect(error.message).toBe('unknown transaction type');
+    expect(store.cases.size).toBe(0);
+  });
+
   test('with another body is unprocessable and creates nothing', async () => {
     await submit(proof({ idempotencyKey: 'key-1' }));
     for (const different of [
