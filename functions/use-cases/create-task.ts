@@ -43,7 +43,8 @@ export interface CreateTaskDependencies {
  * retried) is read again and decided anew; one that keeps changing is a transient failure.
  */
 export function createTask(deps: CreateTaskDependencies) {
-  const createOnce = async (command: CreateTaskCommand, subject: Case): Promise<{ taskId: string }> => {
+  /** `from`: the case as just read, which the change decides on first instead of reading it again. */
+  const createOnce = async (command: CreateTaskCommand, subject: Case, from: Case | undefined): Promise<{ taskId: string }> => {
     const type = deps.catalogue.ofCase(subject);
     const definition = type.tasks[command.name];
     if (!definition) throw new Error(`type '${type.key}' declares no task '${command.name}'`);
@@ -61,7 +62,7 @@ export function createTask(deps: CreateTaskDependencies) {
           if (!status) return { result: () => false };
           const resume = { kind: 'resume-step', caseId: subject.id, token: command.taskToken, output: { ...output }, answers: { task: done.id } } as const;
           return { change: { ...status, effects: [resume] }, result: () => true };
-        }));
+        }, { from }));
       if (!resumedThroughOutbox) await deps.workflows.resume(command.taskToken, output);
       return { taskId: done.id };
     }
@@ -95,7 +96,7 @@ export function createTask(deps: CreateTaskDependencies) {
         change: afterStatus(status, { case: current, audit: opened.audit, tasks: [{ task: opened.task, expect: 'new' }] }),
         result: () => ({ taskId: opened.task.id }),
       };
-    });
+    }, { from });
   };
 
   return async (command: CreateTaskCommand): Promise<{ taskId: string }> => {
@@ -106,7 +107,8 @@ export function createTask(deps: CreateTaskDependencies) {
     if (command.status !== undefined) deps.recordStatus(subject, { status: command.status, step: 'create-task' });
     for (let attempt = 1; ; attempt++) {
       try {
-        return await createOnce(command, subject);
+        // Only the first try starts from the case as read: a conflict means its version moved since.
+        return await createOnce(command, subject, attempt === 1 ? subject : undefined);
       } catch (error) {
         if (!(error instanceof DomainError && error.kind === 'conflict')) throw error;
         if (attempt >= 3) throw new TransientError(`task '${command.name}' of case ${command.caseId} kept changing while its step was retried`, { cause: error });

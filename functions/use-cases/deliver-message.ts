@@ -66,7 +66,7 @@ export function deliverMessage(deps: DeliverMessageDependencies) {
         },
         result: (changed) => changed,
       };
-    });
+    }, { from: subject });
     return { case: saved, type };
   };
 }

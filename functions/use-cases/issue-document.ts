@@ -41,7 +41,8 @@ export interface IssueDocumentDependencies {
  *    harmless file that the retried step overwrites, since the key follows from the case;
  * 5. closes the case in its final status with the decision (a clerk's reason read from the
  *    deciding task) and the document (with its file's key, size and SHA-256), in one transaction,
- *    with its closing notice (CaseClosed.v1) unless its type version's workflow publishes that.
+ *    with its closing notice (CaseClosed.v1) unless its type version's workflow publishes that;
+ *    decided on the case as first read, which is read again only if it changed since.
  * Returns the case's status afterwards.
  */
 export function issueDocument(deps: IssueDocumentDependencies) {
@@ -67,7 +68,7 @@ export function issueDocument(deps: IssueDocumentDependencies) {
         change: { ...next, effects: closingNoticeEffects(next.case) },
         result: (saved) => ({ status: saved.status, closed: true }),
       };
-    });
+    }, { from: subject });
     if (closed.closed) deps.telemetry.caseClosed(type.key, closed.status);
     return closed.status;
   };

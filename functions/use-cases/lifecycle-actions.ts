@@ -40,10 +40,14 @@ export async function act(deps: CaseActionDependencies, command: CaseActionComma
   const found = await readOwnCase(deps.cases, command.caller, command.caseId);
   const type = deps.catalogue.ofCase(found);
   const now = deps.clock.now();
-  return deps.cases.change(found.id, (current) => ({
-    change: rule(current, type, now),
-    result: (saved) => ({ case: saved, type }),
-  }));
+  return deps.cases.change(
+    found.id,
+    (current) => ({
+      change: rule(current, type, now),
+      result: (saved) => ({ case: saved, type }),
+    }),
+    { from: found },
+  );
 }
 
 /** Suspends a case: its deadline clock stops. */
@@ -94,7 +98,7 @@ export function withdrawCase(deps: WithdrawCaseDependencies) {
         effects: [{ kind: 'stop-workflow', caseId: current.id, executionId: current.executionArn, cause: `Withdrawn by ${command.caller.subject}` }],
       };
       return { change, result: (saved) => saved };
-    });
+    }, { from: found });
     deps.telemetry.caseClosed(type.key, withdrawn.status);
     return { case: withdrawn, type };
   };

@@ -57,7 +57,7 @@ export function redriveCase(deps: RedriveCaseDependencies) {
         effects: [{ kind: 'redrive-workflow', caseId: current.id, executionId: current.executionArn }],
       },
       result: (changed) => changed,
-    }));
+    }), { from: found });
     return { case: saved, type };
   };
 }

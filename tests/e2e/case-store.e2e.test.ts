@@ -335,3 +335,43 @@ test('a task created a moment ago that its index does not show yet is found once
   expect(await lagged.getTask(task.id)).toEqual(task);
   expect(sent).toEqual(['QueryCommand', 'QueryCommand', 'GetItemCommand']);
 }, 60_000);
+
+test('a change from the case as just read writes without reading it again; a case the store did not hand out, or another case, is read as before', async () => {
+  const subject = await submitted(16);
+  const { sent, store: counting } = countingStore();
+  const read = (await counting.get(subject.id))!;
+  sent.length = 0;
+  await counting.change(subject.id, noted('case.noted'), { from: read });
+  expect(sent).toEqual(['TransactWriteItemsCommand']);
+
+  sent.length = 0;
+  await counting.change(subject.id, noted('case.noted-again'), { from: { ...read } });
+  expect(sent).toEqual(['GetItemCommand', 'TransactWriteItemsCommand']);
+
+  const other = await submitted(17);
+  const page = (await counting.getWithTasksAndWaits(other.id))!;
+  sent.length = 0;
+  await counting.change(subject.id, noted('case.noted-a-third-time'), { from: page.case });
+  expect(sent).toEqual(['GetItemCommand', 'TransactWriteItemsCommand']);
+  expect((await counting.get(subject.id))!.version).toBe(3);
+  expect((await counting.get(other.id))!.version).toBe(0);
+  const events = await dynamoCaseReads(documents, tableName, pseudonyms).history(subject.id);
+  expect(events.map((event) => event.action)).toEqual(['case.submitted', 'case.noted', 'case.noted-again', 'case.noted-a-third-time']);
+  expect(await verifyTrail({ caseId: subject.id, events, stored: (await store().getAudited(subject.id))! }, seal.verify)).toEqual({ verified: true });
+}, 60_000);
+
+test('a change from a case that changed since it was read decides again on the case as it is now, and chains onto its trail', async () => {
+  const subject = await submitted(18);
+  const { sent, store: counting } = countingStore();
+  const read = (await counting.get(subject.id))!;
+  await store().change(subject.id, noted('case.noted-elsewhere'));
+  const decided: number[] = [];
+  sent.length = 0;
+  await counting.change(subject.id, (current) => (decided.push(current.version), noted('case.noted')(current)), { from: read });
+  expect(decided).toEqual([0, 1]);
+  expect(sent).toEqual(['TransactWriteItemsCommand', 'GetItemCommand', 'TransactWriteItemsCommand']);
+  expect((await counting.get(subject.id))!.version).toBe(2);
+  const events = await dynamoCaseReads(documents, tableName, pseudonyms).history(subject.id);
+  expect(events.map((event) => event.action)).toEqual(['case.submitted', 'case.noted-elsewhere', 'case.noted']);
+  expect(await verifyTrail({ caseId: subject.id, events, stored: (await store().getAudited(subject.id))! }, seal.verify)).toEqual({ verified: true });
+}, 60_000);

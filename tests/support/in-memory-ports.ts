@@ -7,7 +7,8 @@
  *   absent (`new`) or exactly as read (status, token, assignee), and a delivered message's
  *   wait must still hold the same token; otherwise the change is a conflict. A case whose
  *   version moved since it was read makes `decide` run again, five times at most, then a
- *   TransientError. A missing case is not-found.
+ *   TransientError. A missing case is not-found. A change `from` a case the store handed out
+ *   decides first on that case, without reading it again (`caseReads` counts the reads).
  * - `create` writes case, number, first audit event and Idempotency-Key at once; a key
  *   already held is IdempotencyKeyTaken.
  * - the read side merges a tenant's role/status inboxes by due date and pages searches by
@@ -80,6 +81,8 @@ export interface InMemoryCaseStore extends CaseStore, IdempotencyStore, CaseRead
   readonly numbers: Map<string, string>;
   /** How many times `decide` ran, over all changes. */
   decideRuns: number;
+  /** How many times a case was read: by `get`, its page, its audited read, or a try of `change` that read it. */
+  caseReads: number;
   /** How many changes and creations were committed. */
   commits: number;
   /** Called once per attempt, after `decide` and before the write; tests change the store here to race it. */
@@ -160,6 +163,21 @@ export function inMemoryCaseStore(): InMemoryCaseStore {
     return event;
   }
 
+  /** Each case the store handed out, as it was when read: what a change `from` it starts on. */
+  const handedOut = new WeakMap<Case, Case>();
+
+  function readCase(id: string): Case | undefined {
+    store.caseReads += 1;
+    const found = cases.get(id);
+    return found && clone(found);
+  }
+
+  function handOut(read: Case): Case {
+    const copy = clone(read);
+    handedOut.set(copy, read);
+    return copy;
+  }
+
   function taskUnchanged(expect: 'new' | Task, stored: Task | undefined): boolean {
     if (expect === 'new') return stored === undefined;
     return stored !== undefined && stored.status === expect.status && stored.token === expect.token && stored.assignee === expect.assignee;
@@ -177,6 +195,7 @@ export function inMemoryCaseStore(): InMemoryCaseStore {
     outbox,
     effectsWritten,
     decideRuns: 0,
+    caseReads: 0,
     commits: 0,
 
     seedCase(subject) {
@@ -201,21 +220,21 @@ export function inMemoryCaseStore(): InMemoryCaseStore {
 
     async get(id) {
       await yieldTurn();
-      const found = cases.get(id);
-      return found && clone(found);
+      const found = readCase(id);
+      return found && handOut(found);
     },
 
     async getWithTasksAndWaits(id) {
       await yieldTurn();
-      const found = cases.get(id);
-      return found && { case: clone(found), tasks: tasksOf(id), waits: [...waits.values()].filter((wait) => wait.caseId === id).map(clone) };
+      const found = readCase(id);
+      return found && { case: handOut(found), tasks: tasksOf(id), waits: [...waits.values()].filter((wait) => wait.caseId === id).map(clone) };
     },
 
     async getAudited(id) {
       await yieldTurn();
-      const found = cases.get(id);
+      const found = readCase(id);
       const head = heads.get(id);
-      return found && { case: clone(found), ...(head ? { head: clone(head) } : {}), keysIntact: true };
+      return found && { case: handOut(found), ...(head ? { head: clone(head) } : {}), keysIntact: true };
     },
 
     async nextNumberSequence(tenant, year) {
@@ -244,10 +263,12 @@ export function inMemoryCaseStore(): InMemoryCaseStore {
       store.commits += 1;
     },
 
-    async change<R>(id: string, decide: (current: Case) => Decision<R> | Promise<Decision<R>>): Promise<R> {
+    async change<R>(id: string, decide: (current: Case) => Decision<R> | Promise<Decision<R>>, options?: { readonly from?: Case }): Promise<R> {
+      let handedIn = options?.from?.id === id ? handedOut.get(options.from) : undefined;
       for (let attempt = 1; ; attempt++) {
         await yieldTurn();
-        const read = cases.get(id);
+        const read = handedIn ?? readCase(id);
+        handedIn = undefined;
         if (!read) throw notFound(`case ${id}`);
         const snapshot = clone(read);
         store.decideRuns += 1;

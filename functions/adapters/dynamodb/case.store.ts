@@ -47,6 +47,13 @@ function eventPuts(tableName: string, events: CaseStoreEvents, audit: AuditEvent
   );
 }
 
+/** A case item as read: the case, the head of its audit trail, and the item itself (its index keys). */
+interface CaseRecord {
+  readonly item: Record<string, unknown>;
+  readonly case: Case;
+  readonly head: AuditHead;
+}
+
 function cancellationCodes(error: unknown): string[] | undefined {
   if (error instanceof TransactionCanceledException) {
     return (error.CancellationReasons ?? []).map((reason) => reason.Code ?? 'None');
@@ -71,13 +78,18 @@ export function dynamoCaseStore(
 ): CaseStore & IdempotencyStore & Outbox {
   const applicantKey = (subject: Case) => pseudonyms.of(applicantId(subject.applicant));
 
+  /** Each case this store handed out, with the item it was read from: what a change `from` it starts on. */
+  const handedOut = new WeakMap<Case, CaseRecord>();
+
   /** A case item as the case and the head of its audit trail, which the item keeps beside it. */
-  function recordOf(item: Record<string, unknown>): { item: Record<string, unknown>; case: Case; head: AuditHead } {
+  function recordOf(item: Record<string, unknown>): CaseRecord {
     const { auditHead, ...rest } = withoutKeys<Case & { auditHead: AuditHead }>(item);
-    return { item, case: rest, head: auditHead };
+    const record = { item, case: rest, head: auditHead };
+    handedOut.set(record.case, record);
+    return record;
   }
 
-  async function readItem(id: string): Promise<{ item: Record<string, unknown>; case: Case; head: AuditHead } | undefined> {
+  async function readItem(id: string): Promise<CaseRecord | undefined> {
     const { Item } = await client.send(new GetCommand({ TableName: tableName, Key: keys.case(id), ConsistentRead: true }));
     return Item ? recordOf(Item) : undefined;
   }
@@ -205,9 +217,13 @@ export function dynamoCaseStore(
       }
     },
 
-    async change<R>(id: string, decide: (current: Case) => Decision<R> | Promise<Decision<R>>): Promise<R> {
+    async change<R>(id: string, decide: (current: Case) => Decision<R> | Promise<Decision<R>>, options?: { readonly from?: Case }): Promise<R> {
+      // The case handed in, if this store read it (and it is this case): the first try needs no read of its own.
+      let handedIn = options?.from?.id === id ? handedOut.get(options.from) : undefined;
       for (let attempt = 1; ; attempt++) {
-        const record = await readItem(id);
+        const record = handedIn ?? (await readItem(id));
+        const wasHandedIn = handedIn !== undefined;
+        handedIn = undefined;
         if (!record) throw notFound(`case ${id}`);
         const decision = await decide(record.case);
         const change = decision.change;
@@ -245,7 +261,8 @@ export function dynamoCaseStore(
           // Items after the case and its audit events are tasks and waits, guarded on the state that was read.
           if (codes.slice(1 + chained.length).some((code) => code === 'ConditionalCheckFailed')) throw conflict('the task or message was handled in the meantime');
           if (attempt >= 5) throw new TransientError(`case ${id} kept changing concurrently`, { cause: error });
-          await new Promise((resolve) => setTimeout(resolve, 20 * 2 ** attempt * Math.random()));
+          // A case handed in that changed since it was read is read again at once: no other writer was met in this try.
+          if (!wasHandedIn) await new Promise((resolve) => setTimeout(resolve, 20 * 2 ** attempt * Math.random()));
         }
       }
     },

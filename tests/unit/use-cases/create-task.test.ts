@@ -50,6 +50,8 @@ describe('creating a task', () => {
     expect(store.eventsOf(subject.id).at(-1)).toMatchObject({ action: 'task.created', details: { taskId, name: 'verify-residence', role: 'clerk' } });
     expect(store.cases.get(subject.id)!.version).toBe(1);
     expect(engine.resumes).toEqual([]);
+    // The task opens on the case as first read: it is not read again for the change.
+    expect(store.caseReads).toBe(1);
   });
 
   test('for a task already completed resumes the step at once with the stored result and opens none', async () => {
@@ -101,6 +103,8 @@ describe('creating a task', () => {
     });
     expect(round).toBe(3);
     expect(engine.resumes).toEqual([]);
+    // The first try decides on the case as first read; the two after the conflicts read it again.
+    expect(store.caseReads).toBe(3);
   });
 
   test('a cancelled task of the same name does not count: a new one opens', async () => {
@@ -173,7 +177,9 @@ describe('a task step that names a status', () => {
   test('a re-run that finds the task answered moves the case to the status, and resumes the step with the answer through the outbox of that commit', async () => {
     const { taskId } = await create('verify-residence', 'token-1', subject.id);
     store.tasks.set(taskId, { ...store.tasks.get(taskId)!, status: 'completed', completion: { outcome: 'approve', by: 'clerk', at: '2026-11-10T09:00:00.000Z' } });
+    const reads = store.caseReads;
     await expect(create('verify-residence', 'token-2', subject.id, 'under-review')).resolves.toEqual({ taskId });
+    expect(store.caseReads - reads).toBe(1);
     expect(store.cases.get(subject.id)!.status).toBe('under-review');
     expect(engine.resumes).toEqual([]);
     expect([...store.outbox.values()].map((item) => item.effect)).toContainEqual(expect.objectContaining({ kind: 'resume-step', token: 'token-2', answers: { task: taskId } }));

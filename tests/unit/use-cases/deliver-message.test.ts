@@ -60,6 +60,8 @@ describe('delivering a message', () => {
     expect(outcome.type.key).toBe('resident-parking-permit');
     expect(outcome.case).toMatchObject({ messages: [delivered], version: 1, updatedAt: '2026-11-12T09:00:00.000Z', dueAt });
     expect(store.cases.get(parking.id)).toEqual(outcome.case);
+    // Recorded on the case as the caller's check read it: it is not read again for the change.
+    expect(store.caseReads).toBe(1);
     expect(store.waits.size).toBe(0);
     expect(store.eventsOf(parking.id).at(-1)).toMatchObject({ action: 'message.received', actor: portalOf(), details: { name: 'payment-received' } });
     expect(store.eventsOf(parking.id).at(-1)!.details).toEqual({ name: 'payment-received' });

@@ -87,14 +87,23 @@ describe('issuing a document', () => {
     expect(telemetry.closed).toEqual([]);
   });
 
-  test('a case closed between the read and the write is left as it is and not counted', async () => {
+  test('the closing decides on the case as first read: the case is read once', async () => {
+    await expect(issue()).resolves.toBe('issued');
+    expect(store.caseReads).toBe(1);
+    expect(store.decideRuns).toBe(1);
+  });
+
+  test('a case closed between the read and the write is decided again on its new state, left as it is and not counted', async () => {
     const original = store.change.bind(store);
-    store.change = (id, decide) => {
-      store.cases.set(id, { ...store.cases.get(id)!, status: 'withdrawn' });
-      return original(id, decide);
+    store.change = (id, decide, options) => {
+      const read = store.cases.get(id)!;
+      store.cases.set(id, { ...read, status: 'withdrawn', version: read.version + 1 });
+      return original(id, decide, options);
     };
     await expect(issue()).resolves.toBe('withdrawn');
+    expect(store.decideRuns).toBe(2);
     expect(store.commits).toBe(0);
+    expect(store.cases.get(subject.id)).toMatchObject({ status: 'withdrawn', version: 1 });
     expect(telemetry.closed).toEqual([]);
   });
 

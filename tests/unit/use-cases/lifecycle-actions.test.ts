@@ -61,6 +61,8 @@ describe('who may act', () => {
   test('a withdrawn case is counted closed, with its type and final status', async () => {
     await withdraw(command(proof.id, portalOf()));
     expect(telemetry.closed).toEqual([{ typeKey: 'proof-of-residence', status: 'withdrawn' }]);
+    // Withdrawn on the case as the caller's check read it: it is not read again for the change.
+    expect(store.caseReads).toBe(1);
   });
 
   test('a refused withdrawal counts nothing', async () => {
@@ -106,8 +108,10 @@ describe('suspending and resuming', () => {
     const outcome = await suspendCase(deps())(command(parking.id));
     expect(outcome.type.key).toBe('resident-parking-permit');
     expect(outcome.case).toMatchObject({ suspendedSince: '2026-11-10T09:00:00.000Z', version: 1, dueAt: parking.dueAt });
-    expect(store.cases.get(parking.id)).toEqual(outcome.case);
     expect(store.eventsOf(parking.id).at(-1)).toMatchObject({ action: 'case.suspended', reason: 'applicant asked', actor: clerkOf(), sequence: 2 });
+    // Suspended on the case as the caller's check read it: it is not read again for the change.
+    expect(store.caseReads).toBe(1);
+    expect(store.cases.get(parking.id)).toEqual(outcome.case);
   });
 
   test('suspending twice is a conflict', async () => {

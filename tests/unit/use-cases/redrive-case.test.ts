@@ -40,6 +40,8 @@ describe('an operator redrives a case', () => {
     const { case: saved } = await redrive();
     expect(saved.attention).toBeUndefined();
     expect(store.eventsOf(subject.id).at(-1)).toMatchObject({ action: 'case.redriven', details: { execution: 'failed', attentionCleared: 'execution failed (TransientError)' } });
+    // Redriven on the case as the caller's check read it: it is not read again for the change.
+    expect(store.caseReads).toBe(1);
   });
 
   test.each([
