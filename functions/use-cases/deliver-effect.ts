@@ -117,48 +117,35 @@ export interface BatchDelivery {
 }
 
 /**
- * Delivers the items of one batch (what the table's stream hands the dispatcher at once), each as
- * deliverEffect delivers it, in order, except for a run of consecutive publish-event items (a
- * change's events, written together):
- * - the run's events go to the bus in one publication before any of them is fanned out: one
- *   PutEvents for up to ten events instead of one each;
- * - then the run's items are fanned out and leave the outbox all at once. Nothing about them
- *   depends on their order: a receiver gets a case's events in the order of their sequence,
- *   whatever order their deliveries were recorded in.
- * It stops at the first item that fails: that item and those after it come again. An event of its
- * run that the bus took, or that was fanned out or left the outbox alongside it, is then delivered
- * once more, as an item delivered twice is. `onDelivered` hears of each item as soon as it left
- * the outbox.
+ * Delivers the items of one batch in order (what the table's stream hands the dispatcher at
+ * once), each as deliverEffect delivers it, except that the events of a run of consecutive
+ * publish-event items (a change's events, written together) go to the bus in one publication
+ * before the first of them is fanned out: one PutEvents for up to ten events instead of one each.
+ * It stops at the first item that fails: that item and those after it come again, and an event of
+ * its run that the bus took already goes to the bus once more, as an item delivered twice does.
+ * `onDelivered` hears of each item as soon as it left the outbox.
  */
 export function deliverBatch(deps: DeliverEffectDependencies) {
   const deliver = deliverEffect(deps);
   return async (items: readonly OutboxItem[], onDelivered: (item: OutboxItem, delivery: Delivery) => void = () => undefined): Promise<BatchDelivery> => {
     const delivered: Array<{ item: OutboxItem; delivery: Delivery }> = [];
-    let index = 0;
-    while (index < items.length) {
-      const rest = items.slice(index);
-      const end = rest.findIndex((next) => next.effect.kind !== 'publish-event');
-      // A run of event items, or the one item of another kind that comes next.
-      const run = end === -1 ? rest : rest.slice(0, Math.max(end, 1));
-      const events = run.flatMap(({ effect }) => (effect.kind === 'publish-event' ? [effect.event] : []));
+    let publishedUpTo = 0;
+    for (const [index, item] of items.entries()) {
       try {
-        if (events.length > 0) await deps.events.publish(events);
+        if (item.effect.kind === 'publish-event' && index >= publishedUpTo) {
+          const rest = items.slice(index);
+          const end = rest.findIndex((next) => next.effect.kind !== 'publish-event');
+          const run = end === -1 ? rest : rest.slice(0, end);
+          await deps.events.publish(run.flatMap(({ effect }) => (effect.kind === 'publish-event' ? [effect.event] : [])));
+          publishedUpTo = index + run.length;
+        }
+        // An event item's event went to the bus with its run, just above or with an item before it.
+        const delivery = await deliver(item, { published: true });
+        delivered.push({ item, delivery });
+        onDelivered(item, delivery);
       } catch (error) {
         return { delivered, failed: { index, error } };
       }
-      const outcomes = await Promise.allSettled(
-        run.map(async (item) => {
-          // An event item's event went to the bus with its run, just above.
-          const delivery = await deliver(item, { published: true });
-          onDelivered(item, delivery);
-          return delivery;
-        }),
-      );
-      for (const [offset, outcome] of outcomes.entries()) {
-        if (outcome.status === 'rejected') return { delivered, failed: { index: index + offset, error: outcome.reason } };
-        delivered.push({ item: run[offset]!, delivery: outcome.value });
-      }
-      index += run.length;
     }
     return { delivered };
   };
