@@ -222,7 +222,6 @@ export function dynamoCaseStore(
       let handedIn = options?.from?.id === id ? handedOut.get(options.from) : undefined;
       for (let attempt = 1; ; attempt++) {
         const record = handedIn ?? (await readItem(id));
-        const wasHandedIn = handedIn !== undefined;
         handedIn = undefined;
         if (!record) throw notFound(`case ${id}`);
         const decision = await decide(record.case);
@@ -261,8 +260,7 @@ export function dynamoCaseStore(
           // Items after the case and its audit events are tasks and waits, guarded on the state that was read.
           if (codes.slice(1 + chained.length).some((code) => code === 'ConditionalCheckFailed')) throw conflict('the task or message was handled in the meantime');
           if (attempt >= 5) throw new TransientError(`case ${id} kept changing concurrently`, { cause: error });
-          // A case handed in that changed since it was read is read again at once: no other writer was met in this try.
-          if (!wasHandedIn) await new Promise((resolve) => setTimeout(resolve, 20 * 2 ** attempt * Math.random()));
+          await new Promise((resolve) => setTimeout(resolve, 20 * 2 ** attempt * Math.random()));
         }
       }
     },
