@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { Webhook } from 'standardwebhooks';
 import type { CaseEvent } from '../functions/domain/case-event';
 import { caseEventType } from '../functions/domain/case-event';
+import { sequenceKey } from '../functions/domain/webhook-delivery';
 import { progress } from './report';
 import type { Driver, Tokens } from './transactions';
 import { percentile, pool, transactionTypes } from './transactions';
@@ -38,6 +39,8 @@ export interface DeliveryLatency {
   readonly missing: number;
   /** Every received body verified against its Standard Webhooks signature with the subscription's secret. */
   readonly signaturesValid: boolean;
+  /** Events received after a later event of their case (outOfOrderOf): 0 when every case's events came in order. */
+  readonly outOfOrder: number;
   /** The same figures by event type, in the order a case publishes them: where in a case the time goes. */
   readonly byEventType: ReadonlyArray<{ readonly type: string; readonly count: number; readonly p50: number; readonly max: number }>;
 }
@@ -52,6 +55,25 @@ export interface DeliveryOptions {
   readonly tenant?: string;
   /** How long one case may take from its submission to its closing's receipt. @default 30000 */
   readonly caseTimeoutMs?: number;
+}
+
+/**
+ * How many events reached the receiver after an event of the same case with a later sequence: a
+ * receiver gets a case's events in their order. A webhook received again (a redelivery) is not
+ * counted again; `receipts` are in the order they arrived.
+ */
+export function outOfOrderOf(receipts: ReadonlyArray<{ readonly webhookId: string; readonly event: Pick<CaseEvent, 'subject' | 'sequence'> }>): number {
+  const latest = new Map<string, string>();
+  const seen = new Set<string>();
+  let outOfOrder = 0;
+  for (const { webhookId, event } of receipts) {
+    if (seen.has(webhookId)) continue;
+    seen.add(webhookId);
+    const before = latest.get(event.subject);
+    if (before !== undefined && sequenceKey(event.sequence) < sequenceKey(before)) outOfOrder += 1;
+    else latest.set(event.subject, event.sequence);
+  }
+  return outOfOrder;
 }
 
 interface Receipt {
@@ -171,6 +193,7 @@ export async function measureDeliveryLatency(driver: Driver, tokens: Record<stri
       duplicates,
       missing,
       signaturesValid: receipts.every((receipt) => receipt.signed),
+      outOfOrder: outOfOrderOf(ours),
       byEventType: [...byEventType].map(([eventType, values]) => ({ type: eventType, count: values.length, p50: round(percentile(values, 50)), max: round(Math.max(...values)) })),
     };
   } finally {
@@ -189,9 +212,9 @@ export function deliveryMarkdown(result: DeliveryLatency, heading = '## 7. Webho
     '',
     `${result.cases} straight-through ${result.transactionType} cases of tenant ${result.tenant}, ${result.clients} at a time; a receiver subscribed to them answers 200 at once.`,
     '',
-    '| deliveries | p50 ms | p95 ms | p99 ms | max ms | exactly once per webhook-id | signatures valid |',
-    '| --- | --- | --- | --- | --- | --- | --- |',
-    `| ${result.count} | ${result.p50} | ${result.p95} | ${result.p99} | ${result.max} | ${result.exactlyOnce ? 'yes' : `**no** (${result.duplicates} duplicated, ${result.missing} missing, ${result.casesNotClosed} cases not closed)`} | ${result.signaturesValid ? 'yes' : '**no**'} |`,
+    '| deliveries | p50 ms | p95 ms | p99 ms | max ms | exactly once per webhook-id | signatures valid | each case\'s events in order |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- |',
+    `| ${result.count} | ${result.p50} | ${result.p95} | ${result.p99} | ${result.max} | ${result.exactlyOnce ? 'yes' : `**no** (${result.duplicates} duplicated, ${result.missing} missing, ${result.casesNotClosed} cases not closed)`} | ${result.signaturesValid ? 'yes' : '**no**'} | ${result.outOfOrder === 0 ? 'yes' : `**no** (${result.outOfOrder} after a later one)`} |`,
     '',
     `By event type (p50 / max ms): ${result.byEventType.map((entry) => `${entry.type.replace(/^be\.loket\.case\.|\.v\d+$/g, '')} ${entry.p50} / ${entry.max} (${entry.count})`).join('; ')}.`,
   ];
