@@ -8,14 +8,15 @@ import { deliverBatch } from '../use-cases/deliver-effect';
 
 /**
  * The outbox dispatcher, fed by the table's stream (an event source mapping on AWS, the local
- * host's stream poller locally). Records are delivered in order; at the first failure the
- * rest of the batch is reported back (partial batch response), so the failed item and those
- * after it come again and none is skipped.
+ * host's stream poller locally). Records are delivered in order, each case's events too, while
+ * the events of different cases go side by side (deliverBatch); at the first failure the rest
+ * of the batch is reported back (partial batch response), so the failed item and those after it
+ * come again and none is skipped.
  */
 export const handler = operationHandler(async (event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> => {
   const records = event.Records;
   const outbox = outboxItemsOf(records);
-  // The batch's events read each tenant's subscriptions once (fanOutBatch) and go to the bus a run at a time (deliverBatch).
+  // The batch's events read each tenant's subscriptions once (fanOutBatch); a run of them goes to the bus in one publication, and its cases are fanned out side by side (deliverBatch).
   const { failed } = await deliverBatch({ ...effectDelivery, fanOut: batchFanOut() })(
     outbox.map(({ item }) => item),
     (item, delivery) => logger.info('Outbox item delivered', { caseId: item.caseId, kind: item.effect.kind, outboxId: item.id, delivery }),

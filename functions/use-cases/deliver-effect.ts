@@ -1,6 +1,6 @@
 import { systemActor } from '../domain/actor';
 import { isClosed } from '../domain/case';
-import type { OutboxItem } from '../domain/effect';
+import type { Effect, OutboxItem } from '../domain/effect';
 import { caseMigratedError } from '../domain/migration';
 import type { Catalogue } from '../ports/catalogue.port';
 import type { CaseStore, Outbox } from '../ports/case-store.port';
@@ -62,8 +62,7 @@ export function deliverEffect(deps: DeliverEffectDependencies) {
     deps.telemetry.warn('A result reached a step that no longer waits', { caseId: item.caseId, reason });
   }
 
-  /** `published`: the item's event is on the bus already (deliverBatch published its run). */
-  async function perform(item: OutboxItem, published: boolean): Promise<Delivery> {
+  async function perform(item: OutboxItem): Promise<Delivery> {
     const { effect } = item;
     switch (effect.kind) {
       case 'start-workflow': {
@@ -97,18 +96,21 @@ export function deliverEffect(deps: DeliverEffectDependencies) {
         return 'delivered';
       case 'publish-event':
         // The bus first: a fan-out that fails comes again with the item, and the bus takes the event id twice.
-        if (!published) await deps.events.publish([effect.event]);
+        await deps.events.publish([effect.event]);
         await deps.fanOut.fanOut(effect.event);
         return 'delivered';
     }
   }
 
-  return async (item: OutboxItem, options: { readonly published?: boolean } = {}): Promise<Delivery> => {
-    const delivery = await perform(item, options.published ?? false);
+  return async (item: OutboxItem): Promise<Delivery> => {
+    const delivery = await perform(item);
     await deps.outbox.delivered(item);
     return delivery;
   };
 }
+
+/** An item's effect that publishes a case event. */
+type PublishEvent = Extract<Effect, { readonly kind: 'publish-event' }>;
 
 /** What became of a batch: each item delivered, in order, up to the first that failed, if one did. */
 export interface BatchDelivery {
@@ -117,35 +119,86 @@ export interface BatchDelivery {
 }
 
 /**
- * Delivers the items of one batch in order (what the table's stream hands the dispatcher at
- * once), each as deliverEffect delivers it, except that the events of a run of consecutive
- * publish-event items (a change's events, written together) go to the bus in one publication
- * before the first of them is fanned out: one PutEvents for up to ten events instead of one each.
- * It stops at the first item that fails: that item and those after it come again, and an event of
- * its run that the bus took already goes to the bus once more, as an item delivered twice does.
- * `onDelivered` hears of each item as soon as it left the outbox.
+ * Delivers the items of one batch (what the table's stream hands the dispatcher at once), each as
+ * deliverEffect delivers it, in order, but for a run of consecutive publish-event items (the events
+ * of one or more changes, written together):
+ * - the run's events go to the bus in one publication before any of them is fanned out: one
+ *   PutEvents for up to ten events instead of one each;
+ * - each case's events are fanned out one after another, so that a receiver's delivery of its
+ *   event N is recorded before that of N+1 (a line of deliveries is drained from its first
+ *   pending one, and N+1 must not be the first while N is still to come); an item leaves the
+ *   outbox while the next event of its case is fanned out, and the run's cases go side by side;
+ * - a case whose event could not be fanned out fans out none of its later ones.
+ * The first item that failed and every item after it come again: an event of the run that the bus
+ * took, or that was fanned out or left the outbox meanwhile, is then delivered once more, as an item
+ * delivered twice is. `onDelivered` hears of each item as soon as it left the outbox.
  */
 export function deliverBatch(deps: DeliverEffectDependencies) {
   const deliver = deliverEffect(deps);
+
+  /** What became of each item of a run once its event is on the bus: fanned out per case in order, the cases side by side. */
+  async function fanOutRun(run: ReadonlyArray<OutboxItem & { effect: PublishEvent }>, onDelivered: (item: OutboxItem, delivery: Delivery) => void): Promise<Array<PromiseSettledResult<Delivery>>> {
+    const outcomes: Array<PromiseSettledResult<Delivery>> = [];
+    const byCase = new Map<string, number[]>();
+    for (const [offset, item] of run.entries()) byCase.set(item.caseId, [...(byCase.get(item.caseId) ?? []), offset]);
+    const caseLine = async (offsets: readonly number[]) => {
+      const leaving: Array<Promise<void>> = [];
+      for (const [position, offset] of offsets.entries()) {
+        const item = run[offset]!;
+        try {
+          await deps.fanOut.fanOut(item.effect.event);
+        } catch (reason) {
+          // This event and its case's later ones come again, in order: none overtakes it.
+          for (const waiting of offsets.slice(position)) outcomes[waiting] = { status: 'rejected', reason };
+          break;
+        }
+        leaving.push(
+          deps.outbox.delivered(item).then(
+            () => {
+              outcomes[offset] = { status: 'fulfilled', value: 'delivered' };
+              onDelivered(item, 'delivered');
+            },
+            (reason: unknown) => {
+              outcomes[offset] = { status: 'rejected', reason };
+            },
+          ),
+        );
+      }
+      await Promise.all(leaving);
+    };
+    await Promise.all([...byCase.values()].map(caseLine));
+    return outcomes;
+  }
+
   return async (items: readonly OutboxItem[], onDelivered: (item: OutboxItem, delivery: Delivery) => void = () => undefined): Promise<BatchDelivery> => {
     const delivered: Array<{ item: OutboxItem; delivery: Delivery }> = [];
-    let publishedUpTo = 0;
-    for (const [index, item] of items.entries()) {
-      try {
-        if (item.effect.kind === 'publish-event' && index >= publishedUpTo) {
-          const rest = items.slice(index);
-          const end = rest.findIndex((next) => next.effect.kind !== 'publish-event');
-          const run = end === -1 ? rest : rest.slice(0, end);
-          await deps.events.publish(run.flatMap(({ effect }) => (effect.kind === 'publish-event' ? [effect.event] : [])));
-          publishedUpTo = index + run.length;
+    let index = 0;
+    while (index < items.length) {
+      const rest = items.slice(index);
+      const end = rest.findIndex((next) => next.effect.kind !== 'publish-event');
+      const run = (end === -1 ? rest : rest.slice(0, end)) as ReadonlyArray<OutboxItem & { effect: PublishEvent }>;
+      if (run.length === 0) {
+        const item = items[index]!;
+        try {
+          const delivery = await deliver(item);
+          delivered.push({ item, delivery });
+          onDelivered(item, delivery);
+        } catch (error) {
+          return { delivered, failed: { index, error } };
         }
-        // An event item's event went to the bus with its run, just above or with an item before it.
-        const delivery = await deliver(item, { published: true });
-        delivered.push({ item, delivery });
-        onDelivered(item, delivery);
+        index += 1;
+        continue;
+      }
+      try {
+        await deps.events.publish(run.map(({ effect }) => effect.event));
       } catch (error) {
         return { delivered, failed: { index, error } };
       }
+      for (const [offset, outcome] of (await fanOutRun(run, onDelivered)).entries()) {
+        if (outcome.status === 'rejected') return { delivered, failed: { index: index + offset, error: outcome.reason } };
+        delivered.push({ item: run[offset]!, delivery: outcome.value });
+      }
+      index += run.length;
     }
     return { delivered };
   };

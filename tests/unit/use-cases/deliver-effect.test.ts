@@ -324,6 +324,80 @@ describe('a batch of outbox items, as the stream hands them over', () => {
     expect(seen).toEqual([831, 832, 833].flatMap((id) => [`start ${testUlid(id)}`, `end ${testUlid(id)}`]));
   });
 
+  /** An event item of another case, as a change of that case writes it. */
+  const otherCaseItem = (other: Case, id: number): OutboxItem => {
+    const item: OutboxItem = {
+      id: testUlid(id),
+      caseId: other.id,
+      effect: { kind: 'publish-event', caseId: other.id, event: aCaseEvent(other, { id: testUlid(id), change: 'status-changed', sequence: `00000000${id}.00`, time: submittedAt.toISOString() }) },
+      createdAt: submittedAt.toISOString(),
+    };
+    store.outbox.set(item.id, item);
+    return item;
+  };
+  const otherCase = () => store.seedCase(aCase({ id: testUlid(2), typeKey: 'proof-of-residence', typeVersion: 1, now: submittedAt, dueAt: new Date('2026-11-16T22:59:59.999Z'), sequence: 2 }));
+  /** Fan-outs that take a few turns each, noting when each starts and ends. */
+  const slowFanOut = (seen: string[]) => {
+    const fanOut = exchange.fanOut.fanOut.bind(exchange.fanOut);
+    exchange.fanOut.fanOut = async (event) => {
+      seen.push(`start ${event.id}`);
+      for (let turn = 0; turn < 3; turn++) await new Promise((resolve) => setImmediate(resolve));
+      await fanOut(event);
+      seen.push(`end ${event.id}`);
+    };
+  };
+
+  test("the cases of a run are fanned out side by side, each case's events one after another", async () => {
+    const other = otherCase();
+    const items = [eventItem(841), otherCaseItem(other, 851), eventItem(842), otherCaseItem(other, 852)];
+    const seen: string[] = [];
+    slowFanOut(seen);
+    expect(await deliverAll(items)).toEqual({ delivered: items.map((item) => ({ item, delivery: 'delivered' })) });
+    expect(seen.slice(0, 2)).toEqual([`start ${testUlid(841)}`, `start ${testUlid(851)}`]);
+    for (const [first, second] of [[841, 842], [851, 852]] as const) expect(seen.indexOf(`end ${testUlid(first)}`)).toBeLessThan(seen.indexOf(`start ${testUlid(second)}`));
+    expect(exchange.publications).toEqual([[testUlid(841), testUlid(851), testUlid(842), testUlid(852)]]);
+    expect(store.outbox.size).toBe(0);
+    expect(heard).toHaveLength(4);
+  });
+
+  test('an item leaves the outbox while the next event of its case is fanned out', async () => {
+    const items = [eventItem(861), eventItem(862)];
+    const seen: string[] = [];
+    slowFanOut(seen);
+    const leave = store.delivered.bind(store);
+    store.delivered = async (item) => {
+      seen.push(`leaving ${item.id}`);
+      for (let turn = 0; turn < 6; turn++) await new Promise((resolve) => setImmediate(resolve));
+      await leave(item);
+      seen.push(`left ${item.id}`);
+    };
+    expect(await deliverAll(items)).toEqual({ delivered: items.map((item) => ({ item, delivery: 'delivered' })) });
+    expect(seen.indexOf(`start ${testUlid(862)}`)).toBeLessThan(seen.indexOf(`left ${items[0]!.id}`));
+    expect(store.outbox.size).toBe(0);
+  });
+
+  test("a case whose event fails fans out none of its later events; the other cases' go on, and from the failed item on the batch comes again", async () => {
+    const other = otherCase();
+    const items = [eventItem(871), otherCaseItem(other, 881), eventItem(872), otherCaseItem(other, 882), eventItem(873)];
+    const fannedOut: string[] = [];
+    const fanOut = exchange.fanOut.fanOut.bind(exchange.fanOut);
+    exchange.fanOut.fanOut = async (event) => {
+      fannedOut.push(event.id);
+      if (event.id === testUlid(872)) throw new Error('table unavailable');
+      return fanOut(event);
+    };
+    const result = await deliverAll(items);
+    expect(result.delivered.map(({ item }) => item.id)).toEqual([items[0]!.id, items[1]!.id]);
+    expect(result.failed).toEqual({ index: 2, error: new Error('table unavailable') });
+    expect(fannedOut).not.toContain(testUlid(873));
+    expect([...store.outbox.keys()].sort()).toEqual([items[2]!.id, items[4]!.id]);
+    expect(heard.sort()).toEqual([items[0]!.id, items[1]!.id, items[3]!.id].map((id) => `${id} delivered`).sort());
+    // Handed over again from the failed item, the other case's event delivered alongside goes out once more, harmlessly.
+    exchange.fanOut.fanOut = fanOut;
+    expect(await deliverAll(items.slice(2))).toEqual({ delivered: items.slice(2).map((item) => ({ item, delivery: 'delivered' })) });
+    expect(store.outbox.size).toBe(0);
+  });
+
   test('stops at the first item that fails: those before it left the outbox, it and those after it stay for the next delivery', async () => {
     const items = [eventItem(811), eventItem(812), eventItem(813)];
     exchange.fanOut.fanOut = ((fanOut) => async (event) => {
