@@ -392,6 +392,35 @@ describe('a batch of outbox items, as the stream hands them over', () => {
     expect(store.outbox.size).toBe(0);
   });
 
+  test('an event fanned out whose item could not leave the outbox comes again from there; the next event of its case was fanned out, after it', async () => {
+    const items = [eventItem(895), eventItem(896)];
+    const leave = store.delivered.bind(store);
+    store.delivered = async (item) => {
+      if (item.id === items[0]!.id) throw new Error('table unavailable');
+      return leave(item);
+    };
+    const result = await deliverAll(items);
+    expect(result).toEqual({ delivered: [], failed: { index: 0, error: new Error('table unavailable') } });
+    expect(exchange.fannedOut.map((event) => event.id)).toEqual([testUlid(895), testUlid(896)]);
+    expect([...store.outbox.keys()]).toEqual([items[0]!.id]);
+    expect(heard).toEqual([`${items[1]!.id} delivered`]);
+    store.delivered = leave;
+    expect(await deliverAll(items)).toEqual({ delivered: items.map((item) => ({ item, delivery: 'delivered' })) });
+    expect(store.outbox.size).toBe(0);
+  });
+
+  test('an item of another kind that fails stops the batch there: the events after it are not published', async () => {
+    const notice = enqueue({ kind: 'publish-closing-notice', caseId: subject.id, notice: { caseId: subject.id, tenant: subject.tenant, type: subject.type.key, status: 'issued' } });
+    const items = [notice, eventItem(897)];
+    const failure = Object.assign(new Error('slow down'), { name: 'ThrottlingException' });
+    exchange.failNext('publish', failure);
+    expect(await deliverAll(items)).toEqual({ delivered: [], failed: { index: 0, error: failure } });
+    expect(exchange.publications).toEqual([]);
+    expect(exchange.fannedOut).toEqual([]);
+    expect(store.outbox.size).toBe(2);
+    expect(heard).toEqual([]);
+  });
+
   test('stops at the first item that fails: those before it left the outbox, it and those after it stay for the next delivery', async () => {
     const items = [eventItem(811), eventItem(812), eventItem(813)];
     exchange.fanOut.fanOut = ((fanOut) => async (event) => {
