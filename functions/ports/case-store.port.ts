@@ -88,7 +88,8 @@ export interface CaseStore {
    * TransientError); a task or message wait that changed since it was read is a conflict.
    * Throws not-found when the case does not exist; returns what `decide` answers.
    *
-   * `from`: the case as `get` returned it a moment ago. The first try decides on it instead of
+   * `from`: the case as this store returned it a moment ago (`get`, the case's page, its audited
+   * read). The first try decides on it instead of
    * reading the case again (one read less on a step's path); its version still conditions the
    * write, so a case changed since costs only a try more, on the case as it then is. A case the
    * store did not hand out is read as usual.
