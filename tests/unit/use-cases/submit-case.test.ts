@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, jest, test } from '@jest/globals';
 import { catalogue } from '../../../functions/catalogue/catalogue';
 import { IdempotencyKeyTaken } from '../../../functions/ports/case-store.port';
-import type { SubmitCaseCommand } from '../../../functions/use-cases/submit-case';
+import type { SubmitCaseCommand, SubmitCaseDependencies } from '../../../functions/use-cases/submit-case';
 import { idempotencyWindowSeconds, submitCase } from '../../../functions/use-cases/submit-case';
 import { workflowInputOf } from '../../../functions/use-cases/workflow-input';
 import type { InMemoryCaseStore, InMemoryWorkflowEngine, SettableClock, TelemetryRecorder } from '../../support/in-memory-ports';
@@ -29,15 +29,19 @@ let clock: SettableClock;
 let telemetry: TelemetryRecorder;
 let submit: ReturnType<typeof submitCase>;
 
+/** The use case on this test's store, engine and clock, with some of its ports replaced. */
+const submitWith = (ports: Partial<SubmitCaseDependencies> = {}) =>
+  submitCase({ cases: store, idempotency: store, tenants: tenantDirectory(), workflows: engine, catalogue, clock, telemetry, ...ports });
+
+/** A tenant directory that does not answer. */
+const unreadableTenants = { get: async () => Promise.reject(new Error('the tenant directory did not answer')) };
+
 beforeEach(() => {
   store = inMemoryCaseStore();
   engine = inMemoryWorkflowEngine();
   clock = settableClock(friday);
   telemetry = telemetryRecorder();
-  submit = thenDispatch(
-    submitCase({ cases: store, idempotency: store, tenants: tenantDirectory(), workflows: engine, catalogue, clock, telemetry }),
-    outboxDispatcher(store, engine, clock),
-  );
+  submit = thenDispatch(submitWith(), outboxDispatcher(store, engine, clock));
 });
 
 const proof = (overrides: Partial<SubmitCaseCommand> = {}): SubmitCaseCommand => ({
@@ -246,8 +250,7 @@ describe('an Idempotency-Key', () => {
     const calls: string[] = [];
     const directory = tenantDirectory();
     const concurrent = thenDispatch(
-      submitCase({
-        cases: store,
+      submitWith({
         idempotency: {
           find: async (tenant, key) => {
             calls.push('key asked');
@@ -262,10 +265,6 @@ describe('an Idempotency-Key', () => {
             return directory.get(id);
           },
         },
-        workflows: engine,
-        catalogue,
-        clock,
-        telemetry,
       }),
       outboxDispatcher(store, engine, clock),
     );
@@ -277,15 +276,7 @@ describe('an Idempotency-Key', () => {
 
   test('a repeated request is answered from its key even when the tenant cannot be read: its case exists already', async () => {
     const first = await submit(proof({ idempotencyKey: 'key-1' }));
-    const unreadable = submitCase({
-      cases: store,
-      idempotency: store,
-      tenants: { get: async () => Promise.reject(new Error('the tenant directory did not answer')) },
-      workflows: engine,
-      catalogue,
-      clock,
-      telemetry,
-    });
+    const unreadable = submitWith({ tenants: unreadableTenants });
     const again = await unreadable(proof({ idempotencyKey: 'key-1' }));
     expect(again.replayed).toBe(true);
     expect(again.case.id).toBe(first.case.id);
@@ -294,15 +285,7 @@ describe('an Idempotency-Key', () => {
   });
 
   test('a request refused for its content is refused for that even when the tenant cannot be read', async () => {
-    const unreadable = submitCase({
-      cases: store,
-      idempotency: store,
-      tenants: { get: async () => Promise.reject(new Error('the tenant directory did not answer')) },
-      workflows: engine,
-      catalogue,
-      clock,
-      telemetry,
-    });
+    const unreadable = submitWith({ tenants: unreadableTenants });
     const error = await refusal(unreadable(proof({ type: 'dog-licence' })));
     expect(error.kind).toBe('validation');
     expect(error.message).toBe('unknown transaction type');
