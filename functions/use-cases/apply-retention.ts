@@ -119,7 +119,7 @@ export function applyRetention(deps: ApplyRetentionDependencies, options: Retent
             // A concurrent run wrote the tombstone: only the deletes are left.
             if (current.retention?.destroyingSince) return { result: () => read };
             return { change: beginDestruction(read, actor, now), result: (saved) => ({ ...read, case: saved }) };
-          });
+          }, { from: subject });
       await deps.files.remove(marked.documentKeys);
       await deps.destruction.destroy(marked);
       return { ...due, items: destroyedItems(marked), resumed };

@@ -116,7 +116,7 @@ export function migrateCases(deps: MigrateCasesDependencies) {
         },
         result: (): CaseMigration => ({ ...seen, outcome: 'moved' }),
       };
-    });
+    }, { from: found });
   }
 
   return async (command: MigrateCasesCommand): Promise<MigrationReport> => {

@@ -34,7 +34,8 @@ export interface StartWorkflowDependencies {
  * runs, and the audit trail keeps the one it was submitted as.
  */
 export function startCaseWorkflow(deps: StartWorkflowDependencies, actor: Actor) {
-  const record = (caseId: string, running: PublishedVersion) =>
+  /** Records the running version on the case; `from` is the case as read, while nothing has changed it since. */
+  const record = (caseId: string, running: PublishedVersion, from: Case | undefined) =>
     deps.cases.change(caseId, (current) => {
       const version = running.typeVersion ?? current.type.version;
       if (current.workflowVersionArn === running.versionArn && current.type.version === version) return { result: () => undefined };
@@ -53,14 +54,14 @@ export function startCaseWorkflow(deps: StartWorkflowDependencies, actor: Actor)
         },
         result: () => undefined,
       };
-    });
+    }, { from });
   return async (subject: Case, resume?: Resume): Promise<StartedWorkflow> => {
     const input = resume ? { ...resume.input, ...workflowInputOf(subject), [resumeAtField]: resume.state } : workflowInputOf(subject);
     const target = subject.workflowVersionArn === undefined ? await deps.workflows.currentVersion(subject.type.key) : undefined;
-    if (target) await record(subject.id, target);
+    if (target) await record(subject.id, target, subject);
     const asked = subject.workflowVersionArn ?? target?.versionArn;
     const started = await deps.workflows.start(subject.type.key, executionNameOf(subject), input, asked);
-    if (started.versionArn !== undefined && started.versionArn !== asked) await record(subject.id, { ...started, versionArn: started.versionArn });
+    if (started.versionArn !== undefined && started.versionArn !== asked) await record(subject.id, { ...started, versionArn: started.versionArn }, target ? undefined : subject);
     return started;
   };
 }

@@ -335,6 +335,17 @@ describe('destroying a case whose retention ended', () => {
     expect(store.eventsOf(proof.id).filter((event) => event.action === 'case.destroyed')).toHaveLength(1);
   });
 
+  test('a case is read once: the tombstone starts from the case the run read', async () => {
+    const proof = await issuedProof(1);
+    clock.set('2031-11-10T08:00:00Z');
+    const reads = store.caseReads;
+
+    await run();
+
+    expectGone(proof);
+    expect(store.caseReads - reads).toBe(1);
+  });
+
   test('a case that changed between reading and the tombstone is read again, so that the tombstone describes what goes', async () => {
     const proof = await issuedProof(1);
     clock.set('2031-11-10T08:00:00Z');

@@ -75,6 +75,8 @@ describe('delivering an outbox item', () => {
     await deliver(enqueue({ kind: 'start-workflow', caseId: subject.id }));
     expect(recordedAtStart).toEqual([version(1)]);
     expect(engine.starts.map((started) => started.versionArn)).toEqual([version(1)]);
+    // Read once, by the delivery: the recording starts from that case.
+    expect(store.caseReads).toBe(1);
   });
 
   test('a case whose execution was started before it recorded a version (a start that crashed before recording) records the version that runs', async () => {
@@ -93,6 +95,8 @@ describe('delivering an outbox item', () => {
     await deliver(enqueue({ kind: 'start-workflow', caseId: subject.id }));
     expect(engine.starts.map((started) => started.versionArn)).toEqual([undefined]);
     expect(store.cases.get(subject.id)).toMatchObject({ workflowVersionArn: version(1) });
+    // Nothing changed the case between the delivery's read and the recording: it is read once.
+    expect(store.caseReads).toBe(1);
   });
 
   test('a start that runs on the version it asked for reads the case no second time: that version is recorded already', async () => {

@@ -106,6 +106,8 @@ describe('a case moves to the new version at its mapped state', () => {
     const subject = waitingCase(1);
     const report = await migrate();
 
+    // The case is read once: the change starts from the case the move looked at.
+    expect(store.caseReads).toBe(1);
     expect(report).toMatchObject({ typeKey: key, from: { typeVersion: 1, versionArn: `${machine}:1` }, to: { typeVersion: 2, versionArn: `${machine}:2` }, dryRun: false });
     expect(report.cases).toEqual([{ caseId: subject.id, number: subject.number, tenant: subject.tenant, state: 'VerifyResidence', target: 'ReviewResidence', outcome: 'moved' }]);
     // Looked for among the states of the version it leaves, without the entry states.
