@@ -31,7 +31,7 @@ import { deliveryMarkdown, deliveryNote, measureDeliveryLatency } from './delive
 import { measureReadsFromClientThread } from './read-load';
 import { type CaseStages, type CaseWindow, stagesOf, type TimedInvocation } from './timeline';
 import { spawnLocalStack } from './local-process';
-import { formatScore, mutantLogFile, scoreFromLog } from '../mutation/score';
+import { formatScore, keptResultsFile, mutantLogFile, scoreFromLog } from '../mutation/score';
 import { machineAndCommit, progress, resultsDirectory } from './report';
 import type { Submitted } from './transactions';
 import { Driver, latenciesOf, percentile, pool, tokensFor, transactionTypes, uniqueApplicant } from './transactions';
@@ -1081,7 +1081,7 @@ rmSync(startupDirectory, { recursive: true, force: true });
 
 // 8. the mutation score as the mutant log holds it (npm run mutate writes it; nothing is run here)
 const { default: strykerConfig } = (await import(pathToFileURL(join(projectRoot, 'stryker.config.mjs')).href)) as { default: { mutate: string[] } };
-const mutation = scoreFromLog(strykerConfig.mutate, join(projectRoot, mutantLogFile));
+const mutation = scoreFromLog(strykerConfig.mutate, [join(projectRoot, keptResultsFile), join(projectRoot, mutantLogFile)]);
 
 /** The write units by place, a row per type and a column per place (the table, then GSI1 … GSI7). */
 function writePlacesTable(): string[] {
@@ -1204,7 +1204,7 @@ const md = [
   '',
   ...deliveryMarkdown(delivery),
   '',
-  `## 8. Mutation score (from \`${mutantLogFile}\`, \`npm run mutate\`) — goal ≥ 90 % over the whole scope: ${yes(goals.mutation)}`,
+  `## 8. Mutation score (from \`${keptResultsFile}\` and \`${mutantLogFile}\`, \`npm run mutate\`) — goal ≥ 90 % over the whole scope: ${yes(goals.mutation)}`,
   '',
   formatScore(mutation),
   '',

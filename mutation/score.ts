@@ -1,6 +1,13 @@
 /**
  * The mutation score as it stands (`npm run mutate:score`), from the results the mutant-log
- * reporter appended during one or more runs of `npm run mutate` (reports/mutation/mutants.jsonl).
+ * reporter appended during one or more runs of `npm run mutate` (reports/mutation/mutants.jsonl),
+ * and from the results kept in the repository (mutation/results.jsonl, `npm run mutate:keep`).
+ *
+ * The log is this checkout's own and is not committed; a run over the whole scope takes some five
+ * hours on a two-core machine, longer than a working session. So the results that still hold are
+ * kept in the repository: a fresh checkout scores from them, and a run adds to them. A kept result
+ * counts under the same rule as a logged one (its file unchanged), so it can only go stale, never
+ * wrong; anyone can check one by running its file again.
  *
  * A result counts while its source file is unchanged (same digest); a file edited since its run
  * counts as not measured, so that a score never rests on code that is no longer there. Of several
@@ -10,14 +17,17 @@
  *
  *   npm run mutate:score                      the score per file and in total
  *   npm run mutate:score -- --survivors       also each survivor and uncovered mutant, with its place
+ *   npm run mutate:keep                       the score, and the results it rests on written to mutation/results.jsonl
  */
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import ts from 'typescript';
 
 export const mutantLogFile = 'reports/mutation/mutants.jsonl';
+/** The results kept in the repository: the valid ones (killed, timed out, survived, not covered) of files unchanged since their run. */
+export const keptResultsFile = 'mutation/results.jsonl';
 
 export interface MutantEntry {
   readonly file: string;
@@ -52,6 +62,8 @@ export interface ScoreReport {
   readonly nothingToMutate: readonly string[];
   readonly total: FileScore;
   readonly survivors: readonly MutantEntry[];
+  /** The valid results the score rests on, in the order of their place: what `keepResults` writes. */
+  readonly current: readonly MutantEntry[];
 }
 
 const digestOf = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex').slice(0, 16);
@@ -101,9 +113,15 @@ function tally(file: string, entries: readonly MutantEntry[]): FileScore {
   return { file, killed, timeout, survived, noCoverage, invalid: entries.length - valid, score: valid === 0 ? undefined : (100 * (killed + timeout)) / valid };
 }
 
-/** Reads the log and scores each file of `scope` (the config's `mutate` globs) from its current results. */
-export function scoreFromLog(scope: readonly string[], log = mutantLogFile): ScoreReport {
-  const lines = existsSync(log) ? readFileSync(log, 'utf8').split('\n').filter(Boolean) : [];
+const validStatuses = new Set(['Killed', 'Timeout', 'Survived', 'NoCoverage']);
+
+/**
+ * Reads the logs (the kept results and this checkout's log, by default) and scores each file of `scope`
+ * (the config's `mutate` globs) from its current results. Kept results hold no invalid mutants: the
+ * invalid column counts only those of the log.
+ */
+export function scoreFromLog(scope: readonly string[], logs: string | readonly string[] = [keptResultsFile, mutantLogFile]): ScoreReport {
+  const lines = (typeof logs === 'string' ? [logs] : logs).flatMap((log) => (existsSync(log) ? readFileSync(log, 'utf8').split('\n').filter(Boolean) : []));
   const newest = new Map<string, MutantEntry>();
   for (const entry of lines.map((line) => JSON.parse(line) as MutantEntry)) {
     const key = [entry.file, entry.line, entry.column, entry.endLine, entry.endColumn, entry.mutator, entry.replacement].join('\u0000');
@@ -125,6 +143,7 @@ export function scoreFromLog(scope: readonly string[], log = mutantLogFile): Sco
   const all = measured.flatMap((file) => current.get(file)!);
   const byPlace = (a: MutantEntry, b: MutantEntry) => a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column;
   return {
+    current: measured.flatMap((file) => current.get(file)!.filter((entry) => validStatuses.has(entry.status))).sort(byPlace),
     files: measured.map((file) => tally(file, current.get(file)!)),
     notMeasured: files.filter((file) => current.get(file)!.length === 0),
     nothingToMutate: inScope.filter((file) => !files.includes(file)),
@@ -144,8 +163,19 @@ export function formatScore(report: ScoreReport, options: { survivors?: boolean 
   return lines.join('\n');
 }
 
+/**
+ * Writes the results the score rests on to `file`, one per line, in the order of their place: what a
+ * commit keeps of the runs so far. A result of a file changed since drops out, as it does from the score.
+ */
+export function keepResults(report: ScoreReport, file = keptResultsFile): number {
+  const kept = report.current.map(({ file: source, digest, line, column, endLine, endColumn, mutator, replacement, status, at }) => ({ file: source, digest, line, column, endLine, endColumn, mutator, replacement, status, at }));
+  writeFileSync(file, kept.map((entry) => `${JSON.stringify(entry)}\n`).join(''));
+  return kept.length;
+}
+
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const { default: config } = (await import(pathToFileURL(join(process.cwd(), 'stryker.config.mjs')).href)) as { default: { mutate: string[] } };
   const report = scoreFromLog(config.mutate);
   console.log(formatScore(report, { survivors: process.argv.includes('--survivors') }));
+  if (process.argv.includes('--keep')) console.log(`\nKept ${keepResults(report)} results in ${keptResultsFile}.`);
 }

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from '@jest/globals';
-import { expandGlob, formatScore, hasCodeToMutate, scoreFromLog } from '../../../mutation/score';
+import { expandGlob, formatScore, hasCodeToMutate, keepResults, scoreFromLog } from '../../../mutation/score';
 import type { MutantEntry } from '../../../mutation/score';
 
 /** Writes each source into a fresh scratch folder; returns the folder and each file's path, by name. */
@@ -103,4 +103,32 @@ test('code that runs after its module loaded is what can be mutated: functions, 
     ['export const o = { m() {} };', true],
   ];
   expect(cases.map(([source]) => [source, hasCodeToMutate(source)])).toEqual(cases);
+});
+
+test('results kept in the repository count with the log’s, the newest of each mutant winning; keeping writes the valid current ones only', () => {
+  const {
+    dir,
+    paths: { rules, edited },
+  } = scratchSources({ rules: 'export const a = () => 1;\n', edited: 'export function b() {\n  return 2;\n}\n' });
+  const entry = (file: string, line: number, status: string, at: string, fileDigest = digest(file)): MutantEntry => ({ file, digest: fileDigest, line, column: 1, mutator: 'M', replacement: 'x', status, at });
+  const kept = join(dir, 'results.jsonl');
+  const log = join(dir, 'mutants.jsonl');
+  // Kept by an earlier checkout: a survivor, a killed one, and one of a file edited since.
+  writeFileSync(kept, [entry(rules, 1, 'Survived', '2026-12-01T10:00:00Z'), entry(rules, 2, 'Killed', '2026-12-01T10:00:00Z'), entry(edited, 1, 'Killed', '2026-12-01T10:00:00Z', 'stale0000000000')].map((e) => JSON.stringify(e)).join('\n'));
+  // This checkout's run: the survivor killed by a new test, a compile error.
+  writeFileSync(log, [entry(rules, 1, 'Killed', '2026-12-04T10:00:00Z'), entry(rules, 3, 'CompileError', '2026-12-04T10:00:00Z')].map((e) => JSON.stringify(e)).join('\n'));
+
+  const report = scoreFromLog([rules, edited], [kept, log]);
+  expect(report.files).toEqual([{ file: rules, killed: 2, timeout: 0, survived: 0, noCoverage: 0, invalid: 1, score: 100 }]);
+  expect(report.notMeasured).toEqual([edited]);
+
+  const written = join(dir, 'kept-again.jsonl');
+  expect(keepResults(report, written)).toBe(2);
+  const lines = readFileSync(written, 'utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line) as MutantEntry);
+  expect(lines.map((line) => [line.file, line.line, line.status, line.at])).toEqual([
+    [rules, 1, 'Killed', '2026-12-04T10:00:00Z'],
+    [rules, 2, 'Killed', '2026-12-01T10:00:00Z'],
+  ]);
+  // A fresh checkout scores from what was kept alone as this one did (but for the invalid mutants, which are not kept).
+  expect(scoreFromLog([rules, edited], [written, join(dir, 'no-log.jsonl')]).total).toEqual({ ...report.total, invalid: 0 });
 });
