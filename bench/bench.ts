@@ -1106,6 +1106,11 @@ const goals = {
 };
 /** The medians of section 2's stages at one client, each over the cases (they need not add up to the median total). */
 const stageMedian = (pick: (stages: CaseStages) => number) => round(median(caseStages.map(pick)));
+/** The median of a stage some cases lack (no dispatcher run began in it), over the cases that have it; undefined when none has. */
+const waitMedian = (pick: (stages: CaseStages) => number | undefined) => {
+  const values = caseStages.map(pick).filter((value): value is number => value !== undefined);
+  return values.length === 0 ? undefined : round(median(values));
+};
 const stageMedians =
   caseStages.length === 0
     ? undefined
@@ -1120,6 +1125,7 @@ const stageMedians =
         betweenSteps: stageMedian((stages) => stages.betweenSteps),
         toClosingEvent: stageMedian((stages) => stages.toClosingEvent),
         total: stageMedian((stages) => stages.total),
+        streamWait: { beforeSteps: waitMedian((stages) => stages.streamWait.beforeSteps), afterSteps: waitMedian((stages) => stages.streamWait.afterSteps) },
       };
 const report = {
   ...machineAndCommit(),
@@ -1170,6 +1176,8 @@ const md = [
         '| submission (POST /v1/cases) | to the first step (stream, dispatcher, execution start) | the steps | the engine between steps | to the closing event (stream, dispatcher, event bus) | total |',
         '| --- | --- | --- | --- | --- | --- |',
         `| ${stageMedians.submission} | ${stageMedians.toFirstStep} | ${stageMedians.steps} (${Object.entries(stageMedians.byStep).map(([name, ms]) => `${name} ${ms}`).join(', ')}) | ${stageMedians.betweenSteps} | ${stageMedians.toClosingEvent} | ${stageMedians.total} |`,
+        '',
+        `Of the two stretches on the stream, the wait until the dispatcher's next run began (the poller's wait for the batch under way, its idle poll and its read): before the steps ${stageMedians.streamWait.beforeSteps ?? 'not seen'} ms, after them ${stageMedians.streamWait.afterSteps ?? 'not seen'} ms.`,
         '',
       ]
     : []),

@@ -30,6 +30,12 @@ export interface CaseStages {
   readonly betweenSteps: number;
   /** From the last step's end to the closing event: the stream again, the dispatcher and the event bus. */
   readonly toClosingEvent: number;
+  /**
+   * Of `toFirstStep` and `toClosingEvent`, the time until the dispatcher's next run began: what the
+   * table's stream took to hand the committed change over (the poller's wait and its read). None when
+   * no run of the dispatcher began in that stretch.
+   */
+  readonly streamWait: { readonly beforeSteps?: number; readonly afterSteps?: number };
   readonly total: number;
   /** Each step function's time in this case, by name. */
   readonly byStep: Readonly<Record<string, number>>;
@@ -39,10 +45,12 @@ export interface CaseStages {
  * Splits a straight-through case's time into what it waited on, from the invocations the local
  * host ran for it: what its submission took, what the stream and the dispatcher took before the
  * workflow's first step and after its last, what its steps took and what the engine took between
- * them. A case whose workflow ran no step of its own (none carried its id) has all of it between
- * the answer and the closing event.
+ * them; and of the stretches before and after its steps, how long the table's stream took to hand
+ * the committed change to `dispatcher` (the stream function that delivers the outbox). A case whose
+ * workflow ran no step of its own (none carried its id) has all of it between the answer and the
+ * closing event.
  */
-export function stagesOf(window: CaseWindow, invocations: readonly TimedInvocation[]): CaseStages {
+export function stagesOf(window: CaseWindow, invocations: readonly TimedInvocation[], dispatcher = 'dispatch-outbox'): CaseStages {
   const steps = invocations
     .filter((invocation) => invocation.trigger === 'workflow' && invocation.caseId === window.caseId && invocation.start >= window.submitted && invocation.end <= window.closed)
     .sort((a, b) => a.start - b.start);
@@ -50,7 +58,12 @@ export function stagesOf(window: CaseWindow, invocations: readonly TimedInvocati
   const total = window.closed - window.submitted;
   const byStep: Record<string, number> = {};
   for (const step of steps) byStep[step.function] = (byStep[step.function] ?? 0) + (step.end - step.start);
-  if (steps.length === 0) return { submission, toFirstStep: 0, steps: 0, betweenSteps: 0, toClosingEvent: window.closed - window.answered, total, byStep };
+  /** From `from` to the start of the dispatcher's first run that began in [from, to), if one did. */
+  const waitFrom = (from: number, to: number) => {
+    const next = Math.min(...invocations.filter((invocation) => invocation.function === dispatcher && invocation.start >= from && invocation.start < to).map((invocation) => invocation.start));
+    return Number.isFinite(next) ? next - from : undefined;
+  };
+  if (steps.length === 0) return { submission, toFirstStep: 0, steps: 0, betweenSteps: 0, toClosingEvent: window.closed - window.answered, total, byStep, streamWait: {} };
   const first = steps[0]!.start;
   const last = Math.max(...steps.map((step) => step.end));
   // The time some step of the case ran, overlaps counted once (a Parallel or Map state runs steps at once).
@@ -60,5 +73,6 @@ export function stagesOf(window: CaseWindow, invocations: readonly TimedInvocati
     busy += Math.max(0, step.end - Math.max(step.start, reached));
     reached = Math.max(reached, step.end);
   }
-  return { submission, toFirstStep: first - window.answered, steps: busy, betweenSteps: last - first - busy, toClosingEvent: window.closed - last, total, byStep };
+  const streamWait = { beforeSteps: waitFrom(window.answered, first), afterSteps: waitFrom(last, window.closed) };
+  return { submission, toFirstStep: first - window.answered, steps: busy, betweenSteps: last - first - busy, toClosingEvent: window.closed - last, total, byStep, streamWait };
 }

@@ -6,7 +6,7 @@ const step = (name: string, start: number, end: number, caseId = 'A'): TimedInvo
 describe("a straight-through case's time, split by what it waited on", () => {
   test('submission, the way to the first step, the steps, the engine between them and the way to the closing event add up to the whole', () => {
     const stages = stagesOf(window, [step('look-up-person', 145, 160), step('issue-certificate', 165, 230)]);
-    expect(stages).toEqual({ submission: 30, toFirstStep: 15, steps: 80, betweenSteps: 5, toClosingEvent: 30, total: 160, byStep: { 'look-up-person': 15, 'issue-certificate': 65 } });
+    expect(stages).toEqual({ submission: 30, toFirstStep: 15, steps: 80, betweenSteps: 5, toClosingEvent: 30, total: 160, byStep: { 'look-up-person': 15, 'issue-certificate': 65 }, streamWait: {} });
     expect(stages.submission + stages.toFirstStep + stages.steps + stages.betweenSteps + stages.toClosingEvent).toBe(stages.total);
   });
 
@@ -30,6 +30,24 @@ describe("a straight-through case's time, split by what it waited on", () => {
   });
 
   test('a case none of whose steps carried its id has all its time between the answer and the closing event', () => {
-    expect(stagesOf(window, [step('x', 150, 160, 'B')])).toEqual({ submission: 30, toFirstStep: 0, steps: 0, betweenSteps: 0, toClosingEvent: 130, total: 160, byStep: {} });
+    expect(stagesOf(window, [step('x', 150, 160, 'B')])).toEqual({ submission: 30, toFirstStep: 0, steps: 0, betweenSteps: 0, toClosingEvent: 130, total: 160, byStep: {}, streamWait: {} });
+  });
+
+  test("the stream's wait before the steps and after them: from the answer, and from the last step's end, to the dispatcher's next run", () => {
+    const dispatch = (start: number, end: number): TimedInvocation => ({ function: 'dispatch-outbox', trigger: 'stream', start, end });
+    const stages = stagesOf(window, [
+      { function: 'deliver-webhooks', trigger: 'stream', start: 132, end: 134 },
+      dispatch(138, 240),
+      dispatch(141, 150),
+      step('look-up-person', 145, 160),
+      step('issue-certificate', 165, 230),
+      dispatch(252, 262),
+    ]);
+    // Another stream function's run is not the dispatcher's; a dispatcher run under way when the steps end is not the one that takes their change.
+    expect(stages.streamWait).toEqual({ beforeSteps: 8, afterSteps: 22 });
+    expect(stages.toFirstStep).toBe(15);
+    expect(stages.toClosingEvent).toBe(30);
+    // Another dispatcher is named.
+    expect(stagesOf(window, [{ function: 'relay', trigger: 'stream', start: 140, end: 141 }, step('look-up-person', 145, 160)], 'relay').streamWait).toEqual({ beforeSteps: 10 });
   });
 });
