@@ -18,6 +18,8 @@ function scratchSources<Name extends string>(sources: Record<Name, string>): { d
 }
 
 const digest = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex').slice(0, 16);
+/** A result of mutant `line` of `file`, of the file as it is now unless another digest is given. */
+const entry = (file: string, line: number, status: string, at: string, fileDigest = digest(file)): MutantEntry => ({ file, digest: fileDigest, line, column: 1, mutator: 'M', replacement: 'x', status, at });
 
 test('the scope globs name the files Stryker mutates, and nothing beside them', () => {
   const domain = expandGlob('functions/domain/**/*.ts');
@@ -33,7 +35,6 @@ test('scores each file from its newest results, leaves out invalid mutants, and 
     dir,
     paths: { rules, edited },
   } = scratchSources({ rules: 'export const a = () => 1;\n', edited: 'export function b() {\n  return 2;\n}\n' });
-  const entry = (file: string, line: number, status: string, at: string, fileDigest = digest(file)): MutantEntry => ({ file, digest: fileDigest, line, column: 1, mutator: 'M', replacement: 'x', status, at });
   const entries = [
     entry(rules, 1, 'Killed', '2026-12-01T10:00:00Z'),
     entry(rules, 2, 'Survived', '2026-12-01T10:00:00Z'),
@@ -110,7 +111,6 @@ test('results kept in the repository count with the log’s, the newest of each 
     dir,
     paths: { rules, edited },
   } = scratchSources({ rules: 'export const a = () => 1;\n', edited: 'export function b() {\n  return 2;\n}\n' });
-  const entry = (file: string, line: number, status: string, at: string, fileDigest = digest(file)): MutantEntry => ({ file, digest: fileDigest, line, column: 1, mutator: 'M', replacement: 'x', status, at });
   const kept = join(dir, 'results.jsonl');
   const log = join(dir, 'mutants.jsonl');
   // Kept by an earlier checkout: a survivor, a killed one, and one of a file edited since.
