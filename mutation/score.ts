@@ -139,13 +139,14 @@ export function scoreFromLog(scope: readonly string[], logs: string | readonly s
     if (entry.endLine === undefined && withEnds.has(`${entry.file}\u0000${entry.digest}`)) continue;
     if (digests.get(entry.file) === entry.digest) current.get(entry.file)!.push(entry);
   }
-  const measured = files.filter((file) => current.get(file)!.length > 0);
+  // Stryker reports a file's static mutants as ignored before it runs any of its others: a run stopped then measured nothing of it.
+  const measured = files.filter((file) => current.get(file)!.some((entry) => entry.status !== 'Ignored'));
   const all = measured.flatMap((file) => current.get(file)!);
   const byPlace = (a: MutantEntry, b: MutantEntry) => a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column;
   return {
     current: measured.flatMap((file) => current.get(file)!.filter((entry) => validStatuses.has(entry.status))).sort(byPlace),
     files: measured.map((file) => tally(file, current.get(file)!)),
-    notMeasured: files.filter((file) => current.get(file)!.length === 0),
+    notMeasured: files.filter((file) => !measured.includes(file)),
     nothingToMutate: inScope.filter((file) => !files.includes(file)),
     total: tally('total', all),
     survivors: all.filter((entry) => entry.status === 'Survived' || entry.status === 'NoCoverage').sort(byPlace),

@@ -132,3 +132,15 @@ test('results kept in the repository count with the log’s, the newest of each 
   // A fresh checkout scores from what was kept alone as this one did (but for the invalid mutants, which are not kept).
   expect(scoreFromLog([rules, edited], [written, join(dir, 'no-log.jsonl')]).total).toEqual({ ...report.total, invalid: 0 });
 });
+
+test('a file of which a stopped run reported only the static mutants it ignores is not measured', () => {
+  const {
+    dir,
+    paths: { rules },
+  } = scratchSources({ rules: 'export const a = () => 1;\n' });
+  const log = join(dir, 'mutants.jsonl');
+  writeFileSync(log, JSON.stringify(entry(rules, 1, 'Ignored', '2026-12-04T10:00:00Z')));
+  expect(scoreFromLog([rules], log)).toMatchObject({ files: [], notMeasured: [rules] });
+  writeFileSync(log, [entry(rules, 1, 'Ignored', '2026-12-04T10:00:00Z'), entry(rules, 2, 'Killed', '2026-12-04T10:05:00Z')].map((e) => JSON.stringify(e)).join('\n'));
+  expect(scoreFromLog([rules], log).files).toEqual([{ file: rules, killed: 1, timeout: 0, survived: 0, noCoverage: 0, invalid: 1, score: 100 }]);
+});
