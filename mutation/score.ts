@@ -103,17 +103,18 @@ export function hasCodeToMutate(source: string): boolean {
   return found(ts.createSourceFile('source.ts', source, ts.ScriptTarget.Latest, false, ts.ScriptKind.TS));
 }
 
+/** The results a score counts: compile and runtime errors, and ignored mutants, are outside it. */
+const validStatuses = new Set(['Killed', 'Timeout', 'Survived', 'NoCoverage']);
+
 function tally(file: string, entries: readonly MutantEntry[]): FileScore {
-  const count = (...statuses: string[]) => entries.filter((entry) => statuses.includes(entry.status)).length;
+  const count = (status: string) => entries.filter((entry) => entry.status === status).length;
   const killed = count('Killed');
   const timeout = count('Timeout');
   const survived = count('Survived');
   const noCoverage = count('NoCoverage');
-  const valid = killed + timeout + survived + noCoverage;
+  const valid = entries.filter((entry) => validStatuses.has(entry.status)).length;
   return { file, killed, timeout, survived, noCoverage, invalid: entries.length - valid, score: valid === 0 ? undefined : (100 * (killed + timeout)) / valid };
 }
-
-const validStatuses = new Set(['Killed', 'Timeout', 'Survived', 'NoCoverage']);
 
 /**
  * Reads the logs (the kept results and this checkout's log, by default) and scores each file of `scope`

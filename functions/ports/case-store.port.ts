@@ -89,10 +89,9 @@ export interface CaseStore {
    * Throws not-found when the case does not exist; returns what `decide` answers.
    *
    * `from`: the case as this store returned it a moment ago (`get`, the case's page, its audited
-   * read). The first try decides on it instead of
-   * reading the case again (one read less on a step's path); its version still conditions the
-   * write, so a case changed since costs only a try more, on the case as it then is. A case the
-   * store did not hand out is read as usual.
+   * read). The first try decides on it instead of reading the case again (one read less on a
+   * step's path); its version still conditions the write, so a case changed since costs only a
+   * try more, on the case as it then is. A case the store did not hand out is read as usual.
    */
   change<R>(id: string, decide: (current: Case) => Decision<R> | Promise<Decision<R>>, options?: { readonly from?: Case }): Promise<R>;
   /** Hands out the next number of a tenant's year; a failed submission leaves a gap, never a duplicate. */
