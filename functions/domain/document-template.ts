@@ -49,7 +49,6 @@ function parse(source: string): { nodes: TemplateNode[]; problems: TemplateProbl
   const open: Array<{ name: string; inverted: boolean; children: TemplateNode[] }> = [];
   const current = () => open.at(-1)?.children ?? root;
   const addText = (part: string) => {
-    if (part === '') return;
     if (part.includes('{{') || part.includes('}}')) {
       problems.push({ what: `"${part.trim()}" has a "{{" or "}}" that is no placeholder`, fix: 'write a placeholder as {{field}}, {{#field}}, {{^field}} or {{/field}}' });
     }
@@ -59,7 +58,8 @@ function parse(source: string): { nodes: TemplateNode[]; problems: TemplateProbl
   for (const match of text.matchAll(tag)) {
     addText(text.slice(at, match.index));
     at = match.index + match[0].length;
-    const [, sigil, name = ''] = match;
+    // Both groups take part in every match of `tag` (each may match nothing, never fail).
+    const [, sigil, name] = match as unknown as readonly [string, string, string];
     if (name === '') {
       problems.push({ what: `"${match[0]}" names no field`, fix: 'write the field between the braces, e.g. {{number}}' });
       continue;

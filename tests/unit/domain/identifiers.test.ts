@@ -181,6 +181,11 @@ describe('isValidInsz', () => {
     }
   });
 
+  it('rejects eleven digits with a character before them', () => {
+    // Read where a national number has them, this one's month (07), day (15) and sequence (001) hold.
+    expect(isValidInsz('x80715001123')).toBe(false);
+  });
+
   it('rejects the sequence numbers 000 and 999', () => {
     expect(isValidInsz(buildInsz(1985, 7, 30, 0))).toBe(false);
     expect(isValidInsz(buildInsz(1985, 7, 30, 999))).toBe(false);
