@@ -66,6 +66,7 @@ export function destroyedItems(remains: CaseRemains): DestroyedItems {
 }
 
 /** Each list's keys are distinct (ids, names, storage keys), so no two items compare equal. */
+// Stryker disable next-line EqualityOperator: equivalent; no two keys are equal, so `<=` sorts the same
 const sortedBy = <T>(items: readonly T[], key: (item: T) => string): T[] => [...items].sort((a, b) => (key(a) < key(b) ? -1 : 1));
 
 /**

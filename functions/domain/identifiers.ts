@@ -179,7 +179,8 @@ function identifierAt(groups: readonly DigitGroup[], first: number): { last: num
     digits += groups[last]!.digits;
     // Stryker disable next-line ConditionalExpression: equivalent; no longer run of digits can be an identifier, so this only saves checking them
     if (digits.length > 11) break;
-    if (digits.length === 11 && isValidInsz(digits)) return { last, stars: 11 };
+    // Only eleven digits can be a valid INSZ.
+    if (isValidInsz(digits)) return { last, stars: 11 };
     if ((digits.length === 10 && isValidKbo(digits)) || (digits.length === 9 && isValidKbo(`0${digits}`))) found = { last, stars: 10 };
   }
   return found;
