@@ -179,9 +179,9 @@ function identifierAt(groups: readonly DigitGroup[], first: number): { last: num
     digits += groups[last]!.digits;
     // Stryker disable next-line ConditionalExpression: equivalent; no longer run of digits can be an identifier, so this only saves checking them
     if (digits.length > 11) break;
-    // Only eleven digits can be a valid INSZ.
+    // Only eleven digits can be a valid INSZ, and only ten (or nine, their 0 put back) a valid KBO.
     if (isValidInsz(digits)) return { last, stars: 11 };
-    if ((digits.length === 10 && isValidKbo(digits)) || (digits.length === 9 && isValidKbo(`0${digits}`))) found = { last, stars: 10 };
+    if (isValidKbo(digits) || isValidKbo(`0${digits}`)) found = { last, stars: 10 };
   }
   return found;
 }
