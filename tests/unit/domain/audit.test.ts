@@ -125,6 +125,11 @@ describe('canonicalJson', () => {
     );
   });
 
+  test('orders keys by their UTF-16 code units, the order every stored hash was made in', () => {
+    // Capitals before small letters, '10' before '9', and an astral character (a surrogate pair, 0xD83D…) before 0xFFFF.
+    expect(canonicalJson({ '\uffff': 1, b: 2, '9': 3, '😀': 4, B: 5, '10': 6, é: 7 })).toBe('{"10":6,"9":3,"B":5,"b":2,"é":7,"😀":4,"\uffff":1}');
+  });
+
   test('writes arrays as arrays and scalars as JSON does', () => {
     expect(canonicalJson(['b', 'a'])).toBe('["b","a"]');
     expect(canonicalJson([])).toBe('[]');
