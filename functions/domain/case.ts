@@ -153,7 +153,8 @@ export interface NewCase {
 /** Opens a case in the type's first status, with the audit event that records the submission. */
 export function openCase(input: NewCase): { case: Case; audit: AuditDraft } {
   const at = input.now.toISOString();
-  const status = input.type.statuses[0]?.code ?? 'submitted';
+  // A type declares at least two statuses (transactionTypeSchema): the first is where every case opens.
+  const status = input.type.statuses[0]!.code;
   const opened: Case = {
     id: input.id,
     number: input.number,
