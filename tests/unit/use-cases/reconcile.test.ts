@@ -159,16 +159,18 @@ describe('reconciling open cases with their workflows', () => {
       ]);
     });
 
-    test('is counted per type, one count per type and run; other ended executions are not counted', async () => {
+    test('is counted per type, one count per type and run; other ended executions are not counted, nor one aborted with that error name', async () => {
       ended(openCase(1), 'failed', 'FailureNotRecorded');
       ended(openCase(2), 'failed', 'FailureNotRecorded');
       ended(openCase(3, {}, 'event-permit'), 'failed', 'FailureNotRecorded');
       ended(openCase(4), 'timed-out', 'States.Timeout');
       ended(openCase(5), 'aborted');
       running(openCase(6));
+      // StopExecution takes any error name: an execution stopped by hand with this one was not failed by its recorder.
+      ended(openCase(7), 'aborted', 'FailureNotRecorded');
       const report = await run();
       expect(report.failuresNotRecorded.sort()).toEqual([testUlid(1), testUlid(2), testUlid(3)].sort());
-      expect(report.flagged).toHaveLength(5);
+      expect(report.flagged).toHaveLength(6);
       expect(telemetry.notRecorded).toEqual(
         expect.arrayContaining([
           { typeKey: 'proof-of-residence', count: 2 },
