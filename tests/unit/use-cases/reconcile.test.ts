@@ -21,8 +21,8 @@ beforeEach(() => {
   telemetry = telemetryRecorder();
 });
 
-const run = (options = {}) =>
-  reconcile({ cases: store, reads: store, outbox: store, workflows: engine, ...exchange, catalogue, clock, telemetry }, { pageSize: 2, ...options })();
+const run = (options = {}, workflows: InMemoryWorkflowEngine = engine) =>
+  reconcile({ cases: store, reads: store, outbox: store, workflows, ...exchange, catalogue, clock, telemetry }, { pageSize: 2, ...options })();
 
 function openCase(n: number, overrides: Partial<Case> = {}, typeKey = 'proof-of-residence'): Case {
   const subject = { ...aCase({ id: testUlid(n), typeKey, now: submittedAt, dueAt: new Date('2026-11-16T22:59:59.999Z'), sequence: n }), ...overrides };
@@ -234,6 +234,15 @@ describe('reconciling open cases with their workflows', () => {
       running(openCase(1, { dueAt: '2026-11-10T09:00:00.000Z' }));
       expect((await run()).deadlines['proof-of-residence']).toEqual({ overdue: 0, dueSoon: 1, tenants: { '44021': { overdue: 0, dueSoon: 1 } } });
     });
+  });
+
+  test('an ended execution that the case itself names is described once a run: each DescribeExecution counts against the account quota', async () => {
+    const subject = openCase(1);
+    ended(subject, 'failed', 'States.Runtime');
+    const described: string[] = [];
+    const report = await run({}, { ...engine, describe: (executionId: string) => (described.push(executionId), engine.describe(executionId)) });
+    expect(report.flagged).toEqual([subject.id]);
+    expect(described).toEqual([subject.executionArn]);
   });
 
   describe('a case an operator reopened runs on a new execution', () => {
