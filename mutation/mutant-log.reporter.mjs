@@ -7,14 +7,29 @@
  */
 import { createHash } from 'node:crypto';
 import { appendFileSync, mkdirSync, readFileSync } from 'node:fs';
-import { dirname, relative, resolve } from 'node:path';
-import { declareClassPlugin, PluginKind } from '@stryker-mutator/api/plugin';
+import { dirname, matchesGlob, relative, resolve } from 'node:path';
+import { commonTokens, declareClassPlugin, PluginKind } from '@stryker-mutator/api/plugin';
 
 export const mutantLogFile = 'reports/mutation/mutants.jsonl';
 
+/**
+ * Whether a file is one this run mutates: named by one of its `mutate` patterns (a path or a glob, with or
+ * without a line range). An incremental run also reports the last results of the other files its
+ * incremental file holds, as they were; one changed since would be logged under its new digest at its
+ * old places, as if measured.
+ */
+export function inScopeOf(patterns) {
+  const paths = patterns.map((pattern) => pattern.replace(/:\d+(:\d+)?-\d+(:\d+)?$/, ''));
+  return (file) => paths.some((path) => path === file || (path.includes('*') && matchesGlob(file, path)));
+}
+
 class MutantLogReporter {
-  static inject = [];
+  static inject = [commonTokens.options];
   digests = new Map();
+
+  constructor(options) {
+    this.inScope = inScopeOf(options.mutate);
+  }
 
   digestOf(file) {
     if (!this.digests.has(file)) this.digests.set(file, createHash('sha256').update(readFileSync(file)).digest('hex').slice(0, 16));
@@ -23,6 +38,7 @@ class MutantLogReporter {
 
   onMutantTested(result) {
     const file = relative(process.cwd(), resolve(result.fileName));
+    if (!this.inScope(file)) return;
     const { line, column } = result.location.start;
     const entry = {
       file,

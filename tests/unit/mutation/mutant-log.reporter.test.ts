@@ -1,0 +1,34 @@
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { expect, test } from '@jest/globals';
+import { mutantLogFile, strykerPlugins } from '../../../mutation/mutant-log.reporter.mjs';
+
+type Reporter = { onMutantTested(result: object): void };
+const { injectableClass: MutantLogReporter } = strykerPlugins[0] as unknown as { injectableClass: new (options: { mutate: string[] }) => Reporter };
+
+const resultIn = (fileName: string) => ({
+  fileName,
+  location: { start: { line: 2, column: 4 }, end: { line: 2, column: 9 } },
+  mutatorName: 'StringLiteral',
+  replacement: '""',
+  status: 'Killed',
+  killedBy: ['1'],
+});
+
+test('logs the results of the files the run mutates, not the old ones an incremental run reports of the others', () => {
+  const workdir = mkdtempSync(join(tmpdir(), 'mutant-log-'));
+  mkdirSync(join(workdir, 'src', 'deep'), { recursive: true });
+  for (const file of ['src/deep/a.ts', 'ranged.ts', 'changed-since.ts']) writeFileSync(join(workdir, file), `export const x = 1;\nexport const y = 'text';\n`);
+  const before = process.cwd();
+  process.chdir(workdir);
+  try {
+    const reporter = new MutantLogReporter({ mutate: ['src/**/*.ts', 'ranged.ts:1-2'] });
+    for (const file of ['src/deep/a.ts', 'ranged.ts', 'changed-since.ts']) reporter.onMutantTested(resultIn(join(workdir, file)));
+    const logged = readFileSync(mutantLogFile, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as { file: string; status: string; line: number });
+    expect(logged.map((entry) => entry.file)).toEqual(['src/deep/a.ts', 'ranged.ts']);
+    expect(logged[0]).toMatchObject({ status: 'Killed', line: 2, killedBy: 1 });
+  } finally {
+    process.chdir(before);
+  }
+});
