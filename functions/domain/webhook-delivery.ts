@@ -143,7 +143,7 @@ export function receiverKey(receiver: Receiver): string {
 
 /** A receiver's answer cut to what a delivery keeps of it. */
 export function excerptOf(body: string): string {
-  return body.length > maxExcerptLength ? body.slice(0, maxExcerptLength) : body;
+  return body.slice(0, maxExcerptLength);
 }
 
 /** Whether a status change informs the applicant: the citizen's case overview receives those. */
