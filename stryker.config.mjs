@@ -19,7 +19,7 @@ export default {
   mutate: ['functions/domain/**/*.ts', 'functions/use-cases/**/*.ts', 'functions/catalogue/catalogue.ts', 'functions/commons/transient-errors.ts', 'functions/commons/source-mapped-stack.ts', 'designer/lint.ts', 'designer/data-flow.ts', 'designer/step-contracts.ts'],
   coverageAnalysis: 'perTest',
   // Module-level mutants (schemas, permission and holiday tables) would each rerun every test: ~7 % of
-  // the mutants, half of the time. They are left out of the routine run; `npm run mutate -- --ignoreStatic false` includes them.
+  // the mutants, half of the time. They are left out of the routine run; `npm run mutate:static` includes them (mutation/static.config.mjs).
   ignoreStatic: true,
   concurrency: 2,
   timeoutMS: 20000,
