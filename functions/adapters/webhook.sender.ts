@@ -6,7 +6,7 @@ import { isIP } from 'node:net';
 import ipaddr from 'ipaddr.js';
 import { Webhook } from 'standardwebhooks';
 import type { CallbackPolicy } from '../domain/subscription';
-import { maxExcerptLength } from '../domain/webhook-delivery';
+import { excerptOf, maxExcerptLength } from '../domain/webhook-delivery';
 import type { CallbackTargets, WebhookAnswer, WebhookRequest, WebhookSender } from '../ports/webhooks.port';
 
 /**
@@ -117,7 +117,7 @@ export function httpWebhookSender(options: HttpWebhookSenderOptions): WebhookSen
               resolve({
                 statusCode,
                 ...(statusCode >= 300 && statusCode < 400 ? { error: 'redirect-not-followed' } : {}),
-                bodyExcerpt: excerpt.slice(0, maxExcerptLength),
+                bodyExcerpt: excerptOf(excerpt),
                 durationMs: elapsed(),
               });
             response.on('end', done);
