@@ -20,7 +20,11 @@ export const mutantLogFile = 'reports/mutation/mutants.jsonl';
  */
 export function inScopeOf(patterns) {
   const paths = patterns.map((pattern) => pattern.replace(/:\d+(:\d+)?-\d+(:\d+)?$/, ''));
-  return (file) => paths.some((path) => path === file || (path.includes('*') && matchesGlob(file, path)));
+  const matches = (file, path) => path === file || (path.includes('*') && matchesGlob(file, path));
+  // Stryker's `!pattern` takes files out again.
+  const named = paths.filter((path) => !path.startsWith('!'));
+  const excluded = paths.filter((path) => path.startsWith('!')).map((path) => path.slice(1));
+  return (file) => named.some((path) => matches(file, path)) && !excluded.some((path) => matches(file, path));
 }
 
 class MutantLogReporter {

@@ -1,8 +1,8 @@
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from '@jest/globals';
-import { mutantLogFile, strykerPlugins } from '../../../mutation/mutant-log.reporter.mjs';
+import { inScopeOf, mutantLogFile, strykerPlugins } from '../../../mutation/mutant-log.reporter.mjs';
 
 type Reporter = { onMutantTested(result: object): void };
 const { injectableClass: MutantLogReporter } = strykerPlugins[0] as unknown as { injectableClass: new (options: { mutate: string[] }) => Reporter };
@@ -30,5 +30,11 @@ test('logs the results of the files the run mutates, not the old ones an increme
     expect(logged[0]).toMatchObject({ status: 'Killed', line: 2, killedBy: 1 });
   } finally {
     process.chdir(before);
+    rmSync(workdir, { recursive: true, force: true });
   }
+});
+
+test("a file a `!pattern` takes out again is not in the run's scope", () => {
+  const inScope = inScopeOf(['functions/**/*.ts', '!functions/adapters/**', 'designer/lint.ts:10-20']);
+  expect(['functions/domain/case.ts', 'functions/adapters/webhook.sender.ts', 'designer/lint.ts', 'designer/data-flow.ts'].map(inScope)).toEqual([true, false, true, false]);
 });
