@@ -20,6 +20,7 @@ module.exports = {
     '<rootDir>/tests/unit/use-cases/**/*.test.ts',
     '<rootDir>/tests/unit/commons/**/*.test.ts',
     '<rootDir>/tests/workflows/lint.test.ts',
+    '<rootDir>/tests/workflows/data-flow.test.ts',
     '<rootDir>/tests/workflows/validate.test.ts',
     '<rootDir>/tests/workflows/expansion.test.ts',
     '<rootDir>/tests/workflows/catalogue.test.ts',
