@@ -1025,6 +1025,11 @@ describe('on a small workflow (a hedge permit)', () => {
     test('passes', () => {
       expect(lint(hedgeWorkflow())).toEqual([]);
     });
+
+    test("a step's function placeholder stands for a function's ARN: a Task may name it as its Resource, which the ASL check takes", () => {
+      const direct = { ...recordGranted, Resource: '${RecordStatusFunctionArn}', Parameters: recordGranted.Parameters.Payload };
+      expect(lint(hedgeWorkflow({ RecordGranted: direct })).filter((line) => line.startsWith('LOKET_ASL_INVALID'))).toEqual([]);
+    });
   });
 
   describe('Retry and Catch', () => {

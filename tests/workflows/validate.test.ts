@@ -235,6 +235,15 @@ describe('validate', () => {
     expect(validate({ directory }).lines).toEqual(['✘ terrace-permit', expect.stringMatching(/^ {2}LOKET_DOCUMENT_INVALID terrace-permit, document\.en\.txt: .*terraceAdress/)]);
   });
 
+  test('a document template is not checked while type.json is invalid: the template is checked against the type', () => {
+    const directory = brokenCopy('bad-type-and-template', { type: (type) => (type.statuses = 'none') }, 'terrace-permit');
+    const file = join(directory, 'terrace-permit', 'document.en.txt');
+    writeFileSync(file, `${readFileSync(file, 'utf8')} {{data.terraceAdress}}`);
+    const { lines } = validate({ directory });
+    expect(lines).toContainEqual(expect.stringMatching(/^ {2}LOKET_NOT_CHECKED terrace-permit, workflow\.asl\.json: /));
+    expect(lines.filter((line) => line.includes('LOKET_DOCUMENT_INVALID'))).toEqual([]);
+  });
+
   test('every code validate can print is listed in the workflows README, with what it means', () => {
     const readme = readFileSync(join(workflowsDirectory, 'README.md'), 'utf8');
     for (const code of Object.keys(problemCodes)) expect(readme).toContain(`| \`${code}\` |`);
