@@ -319,7 +319,7 @@ function taskResult(state: State, type: TransactionType): { shape: Shape; step?:
       const outcomes = type.tasks[awaited]?.outcomes;
       answer.set('outcome', { open: false, fields: new Map(), outcomeOf: new Set([awaited]), ...(outcomes ? { values: new Set(outcomes) } : {}) });
     }
-    if (step === 'await-message' && awaited !== undefined) answer.set('name', literalShape(awaited));
+    if (step === 'await-message') answer.set('name', literalShape(awaited));
     return { shape: { open: false, fields: answer }, step };
   }
   const metadata = ['StatusCode', 'ExecutedVersion', 'SdkHttpMetadata', 'SdkResponseMetadata'].map((name): [string, Shape] => [name, openShape]);

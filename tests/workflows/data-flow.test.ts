@@ -138,6 +138,16 @@ describe('what a state passes on', () => {
     expect(analyseDataFlow(machine('Pick', { Pick: choice, Use: reads('$picked') }), type).unwritten).toEqual([]);
   });
 
+  test('a ResultPath that names a variable writes no field of the data the lint follows: everything after it counts as written', () => {
+    const flow = analyseDataFlow(machine('Note', { Note: { Type: 'Pass', ResultPath: '$note', Next: 'Use' }, Use: reads('$.anything') }), type);
+    expect(flow.unwritten).toEqual([]);
+  });
+
+  test("a Choice rule's comparand path that is no text (which the ASL check refuses) is not read", () => {
+    const choice = { Type: 'Choice', Choices: [{ Variable: '$.caseId', StringEqualsPath: 5, Next: 'Done' }], Default: 'Done' };
+    expect(analyseDataFlow(machine('Compare', { Compare: choice, Done: { Type: 'Succeed' } }), type).unwritten).toEqual([]);
+  });
+
   test('a Choice rule compares with a literal text that looks like a path: it reads nothing there', () => {
     const choice = { Type: 'Choice', Choices: [{ Variable: '$.caseId', StringEquals: '$.not.a.path', Next: 'Done' }], Default: 'Done' };
     expect(analyseDataFlow(machine('Compare', { Compare: choice, Done: { Type: 'Succeed' } }), type).unwritten).toEqual([]);
