@@ -729,7 +729,7 @@ export function validateWorkflowFolder(key: string, directory: string = workflow
 
 /** The transaction type folders in `directory` (the entries holding a type.json or a workflow: never a file), in key order. */
 export function workflowKeys(directory: string = workflowsDirectory): string[] {
-  // Stryker disable next-line MethodExpression: readdirSync lists this file system's folders in key order already; the sort makes it so on any
+  // Stryker disable next-line MethodExpression: Node's readdirSync already lists names sorted on Linux and macOS (libuv's scandir sorts them); the sort keeps the order where it does not
   return readdirSync(directory)
     .filter((name) => ['type.json', 'workflow.asl.json'].some((file) => existsSync(join(directory, name, file))))
     .sort();
