@@ -38,3 +38,8 @@ test("a file a `!pattern` takes out again is not in the run's scope", () => {
   const inScope = inScopeOf(['functions/**/*.ts', '!functions/adapters/**', 'designer/lint.ts:10-20']);
   expect(['functions/domain/case.ts', 'functions/adapters/webhook.sender.ts', 'designer/lint.ts', 'designer/data-flow.ts'].map(inScope)).toEqual([true, false, true, false]);
 });
+
+test('a glob without a star (braces, a question mark) names files too', () => {
+  const inScope = inScopeOf(['designer/{lint,data-flow}.ts', 'functions/domain/cas?.ts']);
+  expect(['designer/lint.ts', 'designer/data-flow.ts', 'designer/run.ts', 'functions/domain/case.ts', 'functions/domain/cases.ts'].map(inScope)).toEqual([true, true, false, true, false]);
+});
