@@ -713,8 +713,8 @@ export function validateWorkflowFolder(key: string, directory: string = workflow
       const checked = validateType(raw, key);
       type = checked.type;
       problems.push(...checked.problems);
-      // documentProblems checks the templates only against a type.json that parses, as `type` is here.
-      problems.push(...documentProblems(directory, key).map((found) => problem('LOKET_DOCUMENT_INVALID', found.at, found.what, found.fix)));
+      // The templates are checked against the type, so only once type.json is one.
+      if (type) problems.push(...documentProblems(directory, key, type).map((found) => problem('LOKET_DOCUMENT_INVALID', found.at, found.what, found.fix)));
     }
   }
   if (!existsSync(workflowFile)) {

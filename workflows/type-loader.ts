@@ -144,12 +144,17 @@ function declaredTemplateFiles(definition: unknown): Array<{ language: string; f
 /** Reads one type folder: its type.json and the template files it declares. */
 export function readTypeFolder(directory: string, folder: string): TypeFolder {
   const definition = readTypeFile(directory, folder);
+  return { folder, definition, templates: readTemplates(directory, folder, definition) };
+}
+
+/** The text of each template file `definition` names that is in the folder, by file name. */
+function readTemplates(directory: string, folder: string, definition: unknown): Record<string, string> {
   const templates: Record<string, string> = {};
   for (const { file } of declaredTemplateFiles(definition)) {
     const path = join(directory, folder, file);
     if (existsSync(path)) templates[file] = readFileSync(path, 'utf8');
   }
-  return { folder, definition, templates };
+  return templates;
 }
 
 /**
@@ -195,14 +200,13 @@ function folderDocumentProblems(folder: TypeFolder, type: TransactionType): Docu
 /**
  * What is wrong with the document a type folder declares, for the designer tools (the
  * workflow lint reports each): a template file that is missing, a placeholder that names no
- * field of the case, a section not closed. Empty when the folder declares no document, when
- * its type.json is not a valid type (the lint reports that itself), and when the document can
- * be written.
+ * field of the case, a section not closed. `type` is the folder's type.json as the caller has
+ * already read and validated it (the templates are checked against it, so a type.json that is
+ * not a valid type has none checked); only the template files are read here. Empty when the
+ * type declares no document, and when the document can be written.
  */
-export function documentProblems(directory: string, folder: string): DocumentProblem[] {
-  const read = readTypeFolder(directory, folder);
-  const parsed = transactionTypeSchema.safeParse(read.definition);
-  return parsed.success ? folderDocumentProblems(read, parsed.data) : [];
+export function documentProblems(directory: string, folder: string, type: TransactionType): DocumentProblem[] {
+  return folderDocumentProblems({ folder, definition: type, templates: readTemplates(directory, folder, type) }, type);
 }
 
 /**

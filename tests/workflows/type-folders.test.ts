@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from '@jest/globals';
 import { catalogue } from '../../functions/catalogue/catalogue';
+import { transactionTypeSchema } from '../../functions/domain/transaction-type';
 import {
   bundledCatalogueText,
   bundledTypesFolder,
@@ -10,10 +11,14 @@ import {
   loadPublishedTypes,
   loadTypes,
   readBundledCatalogue,
+  readTypeFile,
   typeFolderNames,
   typesDirectory,
   writeBundledCatalogue,
 } from '../../workflows/type-loader';
+
+/** A folder's type.json, read and validated as the workflow lint does before it checks the templates. */
+const typeIn = (directory: string, folder: string) => transactionTypeSchema.parse(readTypeFile(directory, folder));
 
 /** A copy of the shipped type folders, to add, break and remove types in. */
 let directory: string;
@@ -75,14 +80,14 @@ describe('a type is its folder', () => {
     const file = join(directory, 'event-permit', 'document.en.txt');
     writeFileSync(file, readFileSync(file, 'utf8').replace('{{data.eventName}}', '{{data.eventNam}}'));
     expect(() => loadTypes(directory)).toThrow('workflows/event-permit, document.en.txt: {{data.eventNam}} names no field of the case; use one of applicant.insz');
-    expect(documentProblems(directory, 'event-permit')).toEqual([
+    expect(documentProblems(directory, 'event-permit', typeIn(directory, 'event-permit'))).toEqual([
       { at: 'document.en.txt', what: '{{data.eventNam}} names no field of the case', fix: expect.stringContaining('data.eventName') },
     ]);
   });
 
   test('a declared template file that is missing is a document problem', () => {
     rmSync(join(directory, 'terrace-permit', 'document.nl.txt'));
-    expect(documentProblems(directory, 'terrace-permit')).toEqual([
+    expect(documentProblems(directory, 'terrace-permit', typeIn(directory, 'terrace-permit'))).toEqual([
       { at: 'type.json "document.template.nl"', what: 'names document.nl.txt, which is not in the folder', fix: 'add workflows/terrace-permit/document.nl.txt with the document\'s text in Dutch' },
     ]);
     expect(() => loadTypes(directory)).toThrow('terrace-permit');
@@ -92,7 +97,7 @@ describe('a type is its folder', () => {
     rmSync(join(directory, 'tree-felling-permit', 'document.nl.txt'));
     const file = join(directory, 'tree-felling-permit', 'document.en.txt');
     writeFileSync(file, readFileSync(file, 'utf8').replace('{{data.species}}', '{{data.specie}}'));
-    expect(documentProblems(directory, 'tree-felling-permit').map((found) => `${found.at}: ${found.what}`)).toEqual([
+    expect(documentProblems(directory, 'tree-felling-permit', typeIn(directory, 'tree-felling-permit')).map((found) => `${found.at}: ${found.what}`)).toEqual([
       'type.json "document.template.nl": names document.nl.txt, which is not in the folder',
       'document.en.txt: {{data.specie}} names no field of the case',
     ]);
@@ -106,7 +111,7 @@ describe('a type is its folder', () => {
   });
 
   test('the shipped folders have no document problems', () => {
-    for (const folder of typeFolderNames()) expect({ folder, problems: documentProblems(typesDirectory, folder) }).toEqual({ folder, problems: [] });
+    for (const folder of typeFolderNames()) expect({ folder, problems: documentProblems(typesDirectory, folder, typeIn(typesDirectory, folder)) }).toEqual({ folder, problems: [] });
   });
 
   test("a function bundle carries every kept version (a type never published, its working copy) as loaded and validated, with its document's templates as written, and nothing else of the folders", () => {
